@@ -1,0 +1,100 @@
+//! A Gong meeting as the domain rules see it: plain data, already converted from
+//! Gong's wire format by the sync engine, with every field Gong may omit optional.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One Gong call, in the shape the rules need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meeting {
+    /// Gong's call id (a string of digits).
+    pub gong_call_id: String,
+    /// Call title; Gong may send none.
+    pub title: Option<String>,
+    /// Actual start time, UTC.
+    pub started: DateTime<Utc>,
+    /// Duration in seconds.
+    pub duration_seconds: Option<i64>,
+    /// The Gong call page (the recording link that does not expire).
+    pub url: Option<String>,
+    /// Private meetings are never synced (S2).
+    pub is_private: bool,
+    /// Gong user id of the call's owner (`primaryUserId`).
+    pub owner_gong_user_id: Option<String>,
+    /// Participants.
+    pub parties: Vec<Party>,
+    /// CRM objects from the call's context.
+    pub crm_objects: Vec<CrmObject>,
+    /// Trackers; `None` when Gong sent no tracker data at all (S4).
+    pub trackers: Option<Vec<Tracker>>,
+    /// Gong's brief, when Gong sends one.
+    pub brief: Option<String>,
+    /// Gong's key points, when Gong sends them.
+    pub key_points: Vec<String>,
+}
+
+/// Which side of the meeting a participant is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Affiliation {
+    /// A person of the Gong account's company.
+    Internal,
+    /// A customer or other outside person.
+    External,
+    /// Gong could not tell.
+    Unknown,
+}
+
+/// One participant of a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// Email address, if Gong knows it.
+    pub email: Option<String>,
+    /// Display name, if Gong knows it.
+    pub name: Option<String>,
+    /// Internal or external.
+    pub affiliation: Affiliation,
+    /// Gong user id, for internal participants who are Gong users.
+    pub gong_user_id: Option<String>,
+}
+
+/// The CRM system a call context comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CrmSystem {
+    /// Salesforce: account ids in 15- or 18-character form.
+    Salesforce,
+    /// HubSpot: not supported for company resolution (C3).
+    HubSpot,
+    /// Any other CRM, by the name Gong gives it.
+    Other(String),
+}
+
+/// One CRM object in a call's context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrmObject {
+    /// Which CRM.
+    pub system: CrmSystem,
+    /// Object type as Gong names it (`Account`, `Contact`, `Opportunity`, ...).
+    pub object_type: String,
+    /// The CRM's id of the object.
+    pub object_id: String,
+}
+
+/// One tracker and how often it fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tracker {
+    /// Tracker name.
+    pub name: String,
+    /// Number of occurrences.
+    pub count: i64,
+    /// Phrase counts, when Gong separates phrases.
+    pub phrases: Vec<PhraseCount>,
+}
+
+/// One phrase of a tracker and how often it was said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhraseCount {
+    /// The phrase.
+    pub phrase: String,
+    /// Number of occurrences.
+    pub count: i64,
+}

@@ -1,0 +1,1 @@
+//! gong_timeline_web.
