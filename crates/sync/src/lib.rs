@@ -1,1 +1,2 @@
 //! gong_timeline_sync.
+pub mod export;

@@ -1,0 +1,154 @@
+//! The execution log's .xlsx export (L4): one worksheet of a job's records.
+//!
+//! Every cell is written as a string cell, never as a formula; cells that a
+//! spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR) also carry
+//! Excel's quote prefix, so editing the cell later does not turn it into one either.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+/// Column headers, in order.
+pub const HEADERS: [&str; 7] = [
+    "Job",
+    "Gong call id",
+    "Title",
+    "Meeting date (UTC)",
+    "Status",
+    "Activity id",
+    "Message",
+];
+
+/// One row of the export: a log record, already rendered as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRow {
+    /// Job id.
+    pub job_id: i64,
+    /// Gong call id.
+    pub gong_call_id: String,
+    /// Meeting title.
+    pub title: String,
+    /// Meeting date, RFC 3339 UTC or empty.
+    pub meeting_date: String,
+    /// Record status, SPEC spelling.
+    pub status: String,
+    /// Activity id, empty when none was made.
+    pub activity_id: String,
+    /// Message.
+    pub message: String,
+}
+
+/// A failure to write the workbook.
+#[derive(Debug, thiserror::Error)]
+#[error("could not write the .xlsx workbook {path}: {source}")]
+pub struct ExportError {
+    path: String,
+    #[source]
+    source: XlsxError,
+}
+
+/// True when a spreadsheet could read the text as a formula (OWASP CSV injection).
+pub fn looks_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Writes `rows` to a new workbook at `path`.
+pub fn write_xlsx(
+    path: &Path,
+    rows: impl IntoIterator<Item = ExportRow>,
+) -> Result<usize, ExportError> {
+    let wrap = |source| ExportError {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Execution log").map_err(wrap)?;
+    let bold = Format::new().set_bold();
+    let quoted = Format::new().set_quote_prefix();
+    for (col, header) in HEADERS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *header, &bold)
+            .map_err(wrap)?;
+    }
+    let mut count = 0;
+    for (i, row) in rows.into_iter().enumerate() {
+        let line = (i + 1) as u32;
+        let cells = [
+            row.job_id.to_string(),
+            row.gong_call_id,
+            row.title,
+            row.meeting_date,
+            row.status,
+            row.activity_id,
+            row.message,
+        ];
+        for (col, text) in cells.iter().enumerate() {
+            if looks_like_formula(text) {
+                sheet
+                    .write_string_with_format(line, col as u16, text, &quoted)
+                    .map_err(wrap)?;
+            } else {
+                sheet.write_string(line, col as u16, text).map_err(wrap)?;
+            }
+        }
+        count += 1;
+    }
+    sheet.set_column_width(2, 40).map_err(wrap)?;
+    sheet.set_column_width(6, 60).map_err(wrap)?;
+    workbook.save(path).map_err(wrap)?;
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+
+    fn row(title: &str) -> ExportRow {
+        ExportRow {
+            job_id: 7,
+            gong_call_id: "7782342274025937895".into(),
+            title: title.into(),
+            meeting_date: "2026-11-20T10:00:00Z".into(),
+            status: "Created".into(),
+            activity_id: String::new(),
+            message: "-1 reasons".into(),
+        }
+    }
+
+    #[test]
+    fn l4_formula_like_cells_are_written_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.xlsx");
+        let written = write_xlsx(
+            &path,
+            [row("=HYPERLINK(\"http://x\",\"y\")"), row("@SUM(A1)")],
+        )
+        .unwrap();
+        assert_eq!(written, 2);
+
+        let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+        let range = book.worksheet_range("Execution log").unwrap();
+        assert_eq!(range.get((0, 2)), Some(&Data::String("Title".into())));
+        assert_eq!(
+            range.get((1, 2)),
+            Some(&Data::String("=HYPERLINK(\"http://x\",\"y\")".into()))
+        );
+        assert_eq!(range.get((2, 2)), Some(&Data::String("@SUM(A1)".into())));
+        assert_eq!(range.get((1, 6)), Some(&Data::String("-1 reasons".into())));
+        let formulas = book.worksheet_formula("Execution log").unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "no formula cells"
+        );
+    }
+
+    #[test]
+    fn formula_detection_covers_the_owasp_prefixes() {
+        for text in ["=1", "+1", "-1", "@x", "\tx", "\rx"] {
+            assert!(looks_like_formula(text), "{text:?}");
+        }
+        assert!(!looks_like_formula("Quarterly review"));
+    }
+}
