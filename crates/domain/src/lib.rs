@@ -5,16 +5,31 @@
 //! - [`license`]: license types and user status, with the tiers of rule U3.
 //! - [`messages`]: the SPEC's verbatim messages.
 //! - [`meeting`]: a Gong meeting as the rules see it.
+//! - [`email`]: the canonical email address every match compares.
+//! - [`crm_id`]: CRM account ids, Salesforce 15/18-character forms as one id (R1).
+//! - [`company`]: company resolution, CRM first, then contacts (R1–R3, C3).
+//! - [`users`]: mapping a Gong user to a Timeline user (U1–U6).
 #![warn(missing_docs)]
 
+pub mod company;
+pub mod crm_id;
+pub mod email;
 pub mod license;
 pub mod meeting;
 pub mod messages;
 pub mod status;
+pub mod users;
 
+#[cfg(test)]
+mod testing;
+
+pub use company::{resolve_company, CompanyIndex, CompanyResolution, ResolvedVia};
+pub use crm_id::CrmAccountId;
+pub use email::{Email, EmailError};
 pub use license::{LicenseType, UserStatus};
 pub use messages::Message;
 pub use status::{JobStatus, MappingStatus, RecordStatus, Trigger};
+pub use users::{resolve_user, Candidate, UserDecision};
 
 /// A value that is not one of an enum's accepted spellings.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
