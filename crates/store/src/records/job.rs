@@ -1,0 +1,189 @@
+//! Sync jobs, their leases, and the execution log's per-meeting records (L1, L2).
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
+use serde::{Deserialize, Serialize};
+
+use super::{ActivityId, ConnectionId, JobId, LogRecordId};
+
+/// What a job handled (L1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobCounts {
+    /// Meetings read from Gong.
+    pub fetched: u64,
+    /// Activities created.
+    pub created: u64,
+    /// Activities updated.
+    pub updated: u64,
+    /// Meetings skipped (private, filtered).
+    pub skipped: u64,
+    /// Meetings that failed.
+    pub failed: u64,
+}
+
+impl std::ops::AddAssign for JobCounts {
+    fn add_assign(&mut self, other: JobCounts) {
+        self.fetched += other.fetched;
+        self.created += other.created;
+        self.updated += other.updated;
+        self.skipped += other.skipped;
+        self.failed += other.failed;
+    }
+}
+
+/// Who runs a job and until when, unless it sends a heartbeat (PostgreSQL
+/// deployments split work between processes by leases).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// The process holding it (host + pid, or a uuid).
+    pub owner: String,
+    /// When it lapses; a job In progress past this is taken as interrupted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// One sync run of one connection (L1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    /// Store id.
+    pub id: JobId,
+    /// The connection.
+    pub connection_id: ConnectionId,
+    /// The connection's name.
+    pub connection: String,
+    /// Schedule, manual, save.
+    pub trigger: Trigger,
+    /// In progress, Success, Partial success, Failed.
+    pub status: JobStatus,
+    /// Start.
+    pub started_at: DateTime<Utc>,
+    /// End, once finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Counts so far (pages add to them) or final.
+    pub counts: JobCounts,
+    /// A job-level message (why it failed), if any.
+    pub message: Option<String>,
+    /// The lease holder while running.
+    pub lease_owner: Option<String>,
+    /// The lease's expiry while running.
+    pub lease_expires_at: Option<DateTime<Utc>>,
+}
+
+/// A job's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFinish {
+    /// Final status (not In progress).
+    pub status: JobStatus,
+    /// Final counts: they replace what pages added.
+    pub counts: JobCounts,
+    /// End time.
+    pub finished_at: DateTime<Utc>,
+    /// Why it failed, if it did.
+    pub message: Option<String>,
+}
+
+/// Which jobs to list (L3), newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobFilter {
+    /// Jobs started at or after this.
+    pub from: Option<DateTime<Utc>>,
+    /// Jobs started before this.
+    pub to: Option<DateTime<Utc>>,
+    /// Any of these statuses; empty = all.
+    pub statuses: Vec<JobStatus>,
+    /// One connection only.
+    pub connection_id: Option<ConnectionId>,
+    /// At most this many; `None` = all.
+    pub limit: Option<u32>,
+    /// Skip this many.
+    pub offset: u32,
+}
+
+/// Which activity a log record points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityRef {
+    /// An activity that already exists.
+    Id(ActivityId),
+    /// The activity written by `PageCommit::upserts[i]` in the same commit.
+    Upsert(usize),
+}
+
+/// A log record to write (L2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLogRecord {
+    /// Gong's call id.
+    pub gong_call_id: String,
+    /// Meeting title.
+    pub title: Option<String>,
+    /// Meeting start.
+    pub meeting_date: Option<DateTime<Utc>>,
+    /// Created, Updated, Skipped, Failed.
+    pub status: RecordStatus,
+    /// The activity, when one was made or updated.
+    pub activity: Option<ActivityRef>,
+    /// The SPEC message or skip reason, rendered.
+    pub message: Option<String>,
+}
+
+/// A log record as stored (L2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogRecord {
+    /// Store id (records of a job list in id order).
+    pub id: LogRecordId,
+    /// The job.
+    pub job_id: JobId,
+    /// Gong's call id.
+    pub gong_call_id: String,
+    /// Meeting title.
+    pub title: Option<String>,
+    /// Meeting start.
+    pub meeting_date: Option<DateTime<Utc>>,
+    /// Created, Updated, Skipped, Failed.
+    pub status: RecordStatus,
+    /// The activity's id; `None` when none was made.
+    pub activity_id: Option<ActivityId>,
+    /// Message.
+    pub message: Option<String>,
+}
+
+/// Which log records of a job to list, in the order written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordFilter {
+    /// The job.
+    pub job_id: JobId,
+    /// Any of these statuses; empty = all.
+    pub statuses: Vec<RecordStatus>,
+    /// At most this many; `None` = all.
+    pub limit: Option<u32>,
+    /// Skip this many.
+    pub offset: u32,
+}
+
+/// How many records of a job have each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordCounts {
+    /// Created records.
+    pub created: u64,
+    /// Updated records.
+    pub updated: u64,
+    /// Skipped records.
+    pub skipped: u64,
+    /// Failed records.
+    pub failed: u64,
+}
+
+impl RecordCounts {
+    /// Adds `n` records of `status`.
+    pub fn add(&mut self, status: RecordStatus, n: u64) {
+        match status {
+            RecordStatus::Created => self.created += n,
+            RecordStatus::Updated => self.updated += n,
+            RecordStatus::Skipped => self.skipped += n,
+            RecordStatus::Failed => self.failed += n,
+        }
+    }
+
+    /// All records.
+    pub fn total(&self) -> u64 {
+        self.created + self.updated + self.skipped + self.failed
+    }
+}

@@ -1,0 +1,204 @@
+//! The [`Store`] trait: every read and write the sync engine, the CLI and the web
+//! layer make. Object-safe (`Arc<dyn Store>`), batch-oriented: imports, user
+//! creation, mapping upserts and [`Store::commit_page`] are each one transaction.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::Trigger;
+
+use crate::records::*;
+use crate::Result;
+
+/// The Timeline store. Every method is atomic: on error nothing was written.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // ---- imports (each one transaction, all-or-nothing) ----
+
+    /// Inserts or updates companies keyed by name (case-insensitive). A crm id used
+    /// by another company is refused naming the row.
+    async fn import_companies(&self, rows: Vec<CompanyRow>) -> Result<ImportCounts>;
+    /// Inserts or updates persons keyed by email. A company name that does not exist
+    /// is refused naming the row.
+    async fn import_persons(&self, rows: Vec<PersonRow>) -> Result<ImportCounts>;
+    /// Inserts or updates users keyed by (email, name): a re-import updates license,
+    /// status and fields; a new name with a known email is a new user (a conflict).
+    async fn import_users(&self, rows: Vec<UserRow>) -> Result<ImportCounts>;
+    /// Inserts or updates activity types keyed by name (case-insensitive).
+    async fn import_activity_types(&self, rows: Vec<ActivityTypeRow>) -> Result<ImportCounts>;
+
+    // ---- companies, persons, users, activity types ----
+
+    /// All companies, by name.
+    async fn list_companies(&self) -> Result<Vec<Company>>;
+    /// One company by id.
+    async fn get_company(&self, id: CompanyId) -> Result<Option<Company>>;
+    /// One company by name (case-insensitive).
+    async fn company_by_name(&self, name: &str) -> Result<Option<Company>>;
+    /// All persons, by email.
+    async fn list_persons(&self) -> Result<Vec<Person>>;
+    /// All users, by id (the engine's in-memory maps load from it).
+    async fn list_users(&self) -> Result<Vec<User>>;
+    /// One user by id.
+    async fn get_user(&self, id: UserId) -> Result<Option<User>>;
+    /// Users with this email (any case), by id.
+    async fn users_by_email(&self, email: &str) -> Result<Vec<User>>;
+    /// Creates users in one transaction; ids in the order given.
+    async fn create_users(&self, users: Vec<NewUser>) -> Result<Vec<UserId>>;
+    /// All activity types, by name.
+    async fn list_activity_types(&self) -> Result<Vec<ActivityType>>;
+    /// One activity type by name (case-insensitive).
+    async fn activity_type_by_name(&self, name: &str) -> Result<Option<ActivityType>>;
+
+    // ---- connections ----
+
+    /// Creates a connection; its credentials are encrypted at rest. A taken name is
+    /// [`crate::StoreError::AlreadyExists`].
+    async fn create_connection(&self, new: NewConnection) -> Result<Connection>;
+    /// One connection by id.
+    async fn get_connection(&self, id: ConnectionId) -> Result<Option<Connection>>;
+    /// One connection by name (exact).
+    async fn connection_by_name(&self, name: &str) -> Result<Option<Connection>>;
+    /// All connections, by name.
+    async fn list_connections(&self) -> Result<Vec<Connection>>;
+    /// The decrypted credentials of a connection.
+    async fn connection_credentials(&self, id: ConnectionId) -> Result<Credentials>;
+    /// Replaces a connection's credentials (re-authorisation, new access key).
+    async fn update_credentials(&self, id: ConnectionId, credentials: Credentials) -> Result<()>;
+    /// Atomically stores refreshed OAuth tokens (and the customer API base URL when
+    /// given) into an OAuth connection's credentials, and marks it Authorised.
+    async fn save_oauth_tokens(
+        &self,
+        id: ConnectionId,
+        tokens: serde_json::Value,
+        api_base_url: Option<String>,
+    ) -> Result<()>;
+    /// Sets a connection's status.
+    async fn set_connection_status(&self, id: ConnectionId, status: ConnectionStatus)
+        -> Result<()>;
+    /// Sets or clears the HubSpot warning (C3).
+    async fn set_hubspot_warning(&self, id: ConnectionId, warn: bool) -> Result<()>;
+
+    // ---- settings ----
+
+    /// A connection's settings; [`Settings::default`] when none were saved.
+    async fn get_settings(&self, connection_id: ConnectionId) -> Result<Settings>;
+    /// Saves a connection's settings (validated by the caller).
+    async fn put_settings(&self, connection_id: ConnectionId, settings: &Settings) -> Result<()>;
+
+    // ---- user mappings ----
+
+    /// Inserts or updates mappings in one transaction. Manual mappings keep their
+    /// status, user and suggestions; only Gong's email and name are refreshed.
+    async fn upsert_mappings(
+        &self,
+        connection_id: ConnectionId,
+        mappings: Vec<MappingUpsert>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A connection's mappings, by Gong user id.
+    async fn list_mappings(&self, connection_id: ConnectionId) -> Result<Vec<UserMapping>>;
+    /// Manual resolution (U7): maps a Gong user to `user_id`, status Mapped, manual.
+    async fn resolve_mapping(
+        &self,
+        connection_id: ConnectionId,
+        gong_user_id: &str,
+        user_id: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<UserMapping>;
+
+    // ---- jobs and the execution log ----
+
+    /// Starts a job unless the connection has one In progress under a live lease
+    /// (then `None`). A job In progress whose lease lapsed is marked Failed
+    /// ("interrupted") first. Atomic across processes.
+    async fn try_start_job(
+        &self,
+        connection_id: ConnectionId,
+        trigger: Trigger,
+        lease: Lease,
+        now: DateTime<Utc>,
+    ) -> Result<Option<JobId>>;
+    /// Extends a running job's lease. `false` when the job is no longer this owner's
+    /// or no longer In progress: the caller must stop.
+    async fn heartbeat(&self, job_id: JobId, lease: Lease) -> Result<bool>;
+    /// Ends a job with its final status and counts, clears its lease and sets the
+    /// connection's `last_sync_at`.
+    async fn finish_job(&self, job_id: JobId, finish: JobFinish) -> Result<()>;
+    /// One job.
+    async fn get_job(&self, id: JobId) -> Result<Option<Job>>;
+    /// Jobs, newest first.
+    async fn list_jobs(&self, filter: JobFilter) -> Result<Vec<Job>>;
+    /// A job's log records in the order written.
+    async fn list_log_records(&self, filter: RecordFilter) -> Result<Vec<LogRecord>>;
+    /// How many records of a job have each status.
+    async fn count_log_records(&self, job_id: JobId) -> Result<RecordCounts>;
+    /// Appends log records outside a page (e.g. a job-level failure).
+    async fn add_log_records(&self, job_id: JobId, records: Vec<NewLogRecord>) -> Result<()>;
+
+    // ---- activities ----
+
+    /// The stored id and fingerprint of the activities for these call ids of a
+    /// connection (one page's worth), keyed by call id.
+    async fn activity_hashes(
+        &self,
+        connection_id: ConnectionId,
+        gong_call_ids: &[String],
+    ) -> Result<HashMap<String, ActivityHash>>;
+    /// Writes one page in ONE transaction: upserts by external id, log records,
+    /// retry list changes, the checkpoint (forward only) and the job's counts.
+    /// Returns the activity id of each upsert, in order.
+    async fn commit_page(&self, page: PageCommit) -> Result<Vec<ActivityId>>;
+    /// One activity.
+    async fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>>;
+    /// One activity by external id.
+    async fn activity_by_external_id(&self, external_id: &str) -> Result<Option<Activity>>;
+    /// Activities, newest first.
+    async fn list_activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>>;
+    /// How many activities there are (of one connection when given).
+    async fn count_activities(&self, connection_id: Option<ConnectionId>) -> Result<u64>;
+
+    // ---- checkpoint and retry list ----
+
+    /// A connection's checkpoint; default (empty) before the first page.
+    async fn get_checkpoint(&self, connection_id: ConnectionId) -> Result<Checkpoint>;
+    /// Records the end of a reconciliation pass.
+    async fn set_last_reconciled(
+        &self,
+        connection_id: ConnectionId,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Retry entries of a connection first failed at or after `since` (the engine
+    /// passes now − 30 days), oldest first.
+    async fn list_retries(
+        &self,
+        connection_id: ConnectionId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<RetryItem>>;
+    /// Removes retry entries by call id.
+    async fn remove_retries(
+        &self,
+        connection_id: ConnectionId,
+        gong_call_ids: &[String],
+    ) -> Result<()>;
+    /// Deletes retry entries first failed before `before`; returns how many.
+    async fn prune_retries(
+        &self,
+        connection_id: ConnectionId,
+        before: DateTime<Utc>,
+    ) -> Result<u64>;
+
+    // ---- exports ----
+
+    /// Records a generated export. A taken token is refused.
+    async fn create_export(&self, new: NewExport) -> Result<Export>;
+    /// One export by its download token.
+    async fn export_by_token(&self, token: &str) -> Result<Option<Export>>;
+    /// Exports expired at `now` whose file is not yet deleted.
+    async fn list_expired_exports(&self, now: DateTime<Utc>) -> Result<Vec<Export>>;
+    /// Notes that an expired export's file was deleted (the row stays for 410 Gone).
+    async fn mark_export_file_deleted(&self, id: ExportId) -> Result<()>;
+    /// Removes an export row.
+    async fn delete_export(&self, id: ExportId) -> Result<()>;
+}
