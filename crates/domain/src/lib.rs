@@ -9,20 +9,29 @@
 //! - [`crm_id`]: CRM account ids, Salesforce 15/18-character forms as one id (R1).
 //! - [`company`]: company resolution, CRM first, then contacts (R1–R3, C3).
 //! - [`users`]: mapping a Gong user to a Timeline user (U1–U6).
+//! - [`activity`]: a meeting as a Timeline activity, and its fingerprint (S1, S3, S4).
+//! - [`fingerprint`]: a stable FNV-1a 64 hash over a canonical encoding.
+//! - [`schedule`]: the fixed four-hourly UTC sync slots (S6).
 #![warn(missing_docs)]
 
+pub mod activity;
 pub mod company;
 pub mod crm_id;
 pub mod email;
+pub mod fingerprint;
 pub mod license;
 pub mod meeting;
 pub mod messages;
+pub mod schedule;
 pub mod status;
 pub mod users;
 
 #[cfg(test)]
 mod testing;
 
+pub use activity::{
+    build_activity, content_hash, external_id, ActivityDraft, Attendee, ExternalAttendee,
+};
 pub use company::{resolve_company, CompanyIndex, CompanyResolution, ResolvedVia};
 pub use crm_id::CrmAccountId;
 pub use email::{Email, EmailError};
