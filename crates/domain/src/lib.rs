@@ -11,6 +11,7 @@
 //! - [`users`]: mapping a Gong user to a Timeline user (U1–U6).
 //! - [`activity`]: a meeting as a Timeline activity, and its fingerprint (S1, S3, S4).
 //! - [`fingerprint`]: a stable FNV-1a 64 hash over a canonical encoding.
+//! - [`filter`]: T3 filter expressions on Company and User fields, with advanced logic.
 //! - [`schedule`]: the fixed four-hourly UTC sync slots (S6).
 #![warn(missing_docs)]
 
@@ -18,6 +19,7 @@ pub mod activity;
 pub mod company;
 pub mod crm_id;
 pub mod email;
+pub mod filter;
 pub mod fingerprint;
 pub mod license;
 pub mod meeting;
@@ -35,6 +37,7 @@ pub use activity::{
 pub use company::{resolve_company, CompanyIndex, CompanyResolution, ResolvedVia};
 pub use crm_id::CrmAccountId;
 pub use email::{Email, EmailError};
+pub use filter::{FieldSource, Fields, Filter, FilterError, FilterSet, LogicExpr};
 pub use license::{LicenseType, UserStatus};
 pub use messages::Message;
 pub use status::{JobStatus, MappingStatus, RecordStatus, Trigger};

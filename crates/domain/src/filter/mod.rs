@@ -1,0 +1,342 @@
+//! Meeting filters on the Company and the author's User fields (T3).
+//!
+//! A connection's settings hold a list of filters (one string each, numbered from 1) and
+//! an optional advanced-logic expression over their numbers. [`FilterSet::parse`] turns
+//! them into typed values with errors that point at the column; [`FilterSet::matches`]
+//! decides whether a meeting's company and author pass. A meeting that does not pass is
+//! skipped and logged so.
+//!
+//! # Grammar of one filter
+//! ```text
+//! filter  := object "." field op
+//! object  := "Company" | "User"                 (any case; User is the meeting's author)
+//! field   := identifier | quoted                 identifier: letters, digits, '_' and '-'
+//! op      := ("=" | "==" | "!=" | ">" | "<" | ">=" | "<=") value
+//!          | ["not"] "contains" value
+//!          | ["not"] "in" "(" item ("," item)* ")"
+//!          | "is" ["not"] "empty"
+//! value   := quoted | bare                       bare: the rest of the filter, trimmed
+//! item    := quoted | bare-item                  bare-item: up to the next ',' or ')', trimmed
+//! quoted  := '"' (char | '\"' | '\\')* '"'
+//! ```
+//! Keywords (`contains`, `in`, `not`, `is`, `empty`) are case-insensitive. A bare value may
+//! contain spaces (`Company.name = Acme Corp`), but not the upper-case words `AND` or `OR`:
+//! one filter holds one condition, and the logic expression combines them (quote a value
+//! that really contains them). Examples: `Company.industry = Software`,
+//! `User.department != Sales`, `Company.arr > 10000`, `Company.tier in (Gold, "Platinum +")`,
+//! `User.title is not empty`.
+//!
+//! # Grammar of the logic expression
+//! ```text
+//! expr    := term ("OR" term)*
+//! term    := factor ("AND" factor)*
+//! factor  := "NOT" factor | "(" expr ")" | filter-number
+//! ```
+//! `AND` binds tighter than `OR`; keywords are case-insensitive. Every filter number must
+//! exist and every filter must be used. Without an expression the filters combine with AND,
+//! and no filter at all lets every meeting through.
+//!
+//! # Evaluation
+//! - Field names are case-insensitive. The caller supplies each object's fields, built-in
+//!   ones included (`name`, `crm_account_id` for Company; `email`, `name`, `license_type`,
+//!   `status` for User). A missing field is an empty value.
+//! - When both sides parse as finite decimal numbers (`10000`, `-2.5`, `1e3`; not
+//!   `10,000`) they compare numerically; otherwise strings compare case-insensitively
+//!   (`>`/`<` compare the lower-cased strings lexicographically).
+//! - `contains` is a case-insensitive substring test. `is empty` holds for a missing or
+//!   blank value. `>`, `<`, `>=`, `<=` are false on an empty value (a company without an
+//!   `arr` is not "below 10000"), while `!=`, `not contains` and `not in` are true on it.
+
+mod eval;
+mod parse;
+
+use std::fmt;
+
+pub use eval::{FieldSource, Fields};
+
+/// Which object a filter looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Object {
+    /// The meeting's resolved company.
+    Company,
+    /// The meeting's author (the owner's mapped user).
+    User,
+}
+
+/// A filter's comparison value, as written, with its number when it is one.
+#[derive(Debug, Clone)]
+pub struct Value {
+    text: String,
+    number: Option<f64>,
+}
+
+impl Value {
+    /// A value from its text.
+    pub fn new(text: impl Into<String>) -> Value {
+        let text = text.into();
+        let number = eval::as_number(&text);
+        Value { text, number }
+    }
+
+    /// The value as written (unquoted).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Value {}
+
+/// An operator with its operand(s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// `=`
+    Eq(Value),
+    /// `!=`
+    Ne(Value),
+    /// `contains`
+    Contains(Value),
+    /// `not contains`
+    NotContains(Value),
+    /// `in (..)`
+    In(Vec<Value>),
+    /// `not in (..)`
+    NotIn(Vec<Value>),
+    /// `>`
+    Gt(Value),
+    /// `<`
+    Lt(Value),
+    /// `>=`
+    Ge(Value),
+    /// `<=`
+    Le(Value),
+    /// `is empty`
+    IsEmpty,
+    /// `is not empty`
+    IsNotEmpty,
+}
+
+/// One condition: `<Object>.<field> <op> <value>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    /// Company or User.
+    pub object: Object,
+    /// The field name, as written (matched case-insensitively).
+    pub field: String,
+    /// Operator and operand(s).
+    pub op: Op,
+}
+
+/// An advanced-logic expression over filter numbers (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogicExpr {
+    /// Filter number `n` (1-based).
+    Filter(usize),
+    /// `NOT e`
+    Not(Box<LogicExpr>),
+    /// `a AND b`
+    And(Box<LogicExpr>, Box<LogicExpr>),
+    /// `a OR b`
+    Or(Box<LogicExpr>, Box<LogicExpr>),
+}
+
+/// A connection's filters and how they combine.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilterSet {
+    /// The filters, numbered from 1 in this order.
+    pub filters: Vec<Filter>,
+    /// The advanced logic; `None` combines every filter with AND.
+    pub logic: Option<LogicExpr>,
+}
+
+/// Where a filter or logic string is wrong, and how.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} at column {}: {message}", .filter.map_or("logic".to_string(), |n| format!("filter {n}")), .offset + 1)]
+pub struct FilterError {
+    /// The filter's number (1-based), or `None` for the logic expression.
+    pub filter: Option<usize>,
+    /// Byte offset of the problem in `input` (Display shows it 1-based as the column).
+    pub offset: usize,
+    /// What is wrong, and what was expected.
+    pub message: String,
+    /// The string that failed to parse.
+    pub input: String,
+}
+
+impl FilterError {
+    /// The input with a caret under the problem, for a terminal or a `<pre>`.
+    pub fn pointer(&self) -> String {
+        let column = self.input[..self.offset.min(self.input.len())]
+            .chars()
+            .count();
+        format!("{}\n{}^", self.input, " ".repeat(column))
+    }
+}
+
+impl FilterSet {
+    /// Parses filter strings (numbered from 1) and an optional logic expression; a blank
+    /// logic string counts as none.
+    pub fn parse<S: AsRef<str>>(
+        filters: &[S],
+        logic: Option<&str>,
+    ) -> Result<FilterSet, FilterError> {
+        let parsed = filters
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                parse::filter(f.as_ref()).map_err(|(offset, message)| FilterError {
+                    filter: Some(i + 1),
+                    offset,
+                    message,
+                    input: f.as_ref().to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let logic = match logic.filter(|l| !l.trim().is_empty()) {
+            None => None,
+            Some(text) => Some(
+                parse::logic(text, parsed.len()).map_err(|(offset, message)| FilterError {
+                    filter: None,
+                    offset,
+                    message,
+                    input: text.to_string(),
+                })?,
+            ),
+        };
+        Ok(FilterSet {
+            filters: parsed,
+            logic,
+        })
+    }
+
+    /// True when there is no filter: every meeting passes.
+    pub fn is_empty(&self) -> bool {
+        self.filters.is_empty()
+    }
+}
+
+impl std::str::FromStr for Filter {
+    type Err = FilterError;
+    fn from_str(s: &str) -> Result<Filter, FilterError> {
+        let mut set = FilterSet::parse(&[s], None)?;
+        Ok(set.filters.remove(0))
+    }
+}
+
+impl fmt::Display for Object {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Object::Company => "Company",
+            Object::User => "User",
+        })
+    }
+}
+
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.", self.object)?;
+        if parse::is_identifier(&self.field) {
+            f.write_str(&self.field)?;
+        } else {
+            parse::write_quoted(f, &self.field)?;
+        }
+        let (word, value) = match &self.op {
+            Op::IsEmpty => return f.write_str(" is empty"),
+            Op::IsNotEmpty => return f.write_str(" is not empty"),
+            Op::In(items) | Op::NotIn(items) => {
+                let word = if matches!(self.op, Op::In(_)) {
+                    "in"
+                } else {
+                    "not in"
+                };
+                write!(f, " {word} (")?;
+                for (i, item) in items.iter().enumerate() {
+                    f.write_str(if i == 0 { "" } else { ", " })?;
+                    parse::write_value(f, item.text(), true)?;
+                }
+                return f.write_str(")");
+            }
+            Op::Eq(v) => ("=", v),
+            Op::Ne(v) => ("!=", v),
+            Op::Contains(v) => ("contains", v),
+            Op::NotContains(v) => ("not contains", v),
+            Op::Gt(v) => (">", v),
+            Op::Lt(v) => ("<", v),
+            Op::Ge(v) => (">=", v),
+            Op::Le(v) => ("<=", v),
+        };
+        write!(f, " {word} ")?;
+        parse::write_value(f, value.text(), false)
+    }
+}
+
+impl LogicExpr {
+    fn precedence(&self) -> u8 {
+        match self {
+            LogicExpr::Or(..) => 1,
+            LogicExpr::And(..) => 2,
+            LogicExpr::Not(_) | LogicExpr::Filter(_) => 3,
+        }
+    }
+
+    fn write_child(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        child: &LogicExpr,
+        right: bool,
+    ) -> fmt::Result {
+        let needs = child.precedence() < self.precedence()
+            || (right && child.precedence() == self.precedence());
+        if needs {
+            write!(f, "({child})")
+        } else {
+            write!(f, "{child}")
+        }
+    }
+}
+
+impl fmt::Display for LogicExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LogicExpr::Filter(n) => write!(f, "{n}"),
+            LogicExpr::Not(inner) => {
+                f.write_str("NOT ")?;
+                self.write_child(f, inner, false)
+            }
+            LogicExpr::And(a, b) | LogicExpr::Or(a, b) => {
+                let word = if matches!(self, LogicExpr::And(..)) {
+                    "AND"
+                } else {
+                    "OR"
+                };
+                self.write_child(f, a, false)?;
+                write!(f, " {word} ")?;
+                self.write_child(f, b, true)
+            }
+        }
+    }
+}
+
+impl fmt::Display for FilterSet {
+    /// `f1 AND f2` without logic; `(1 AND 2) OR 3 where 1: f1; 2: f2; 3: f3` with it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(logic) = &self.logic else {
+            let parts: Vec<String> = self.filters.iter().map(Filter::to_string).collect();
+            return f.write_str(&parts.join(" AND "));
+        };
+        write!(f, "{logic} where ")?;
+        for (i, filter) in self.filters.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "; " };
+            write!(f, "{sep}{}: {filter}", i + 1)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,440 @@
+//! Parsers for filters and logic expressions (grammar in the parent module's docs).
+//!
+//! Errors are `(byte offset, message)`; the parent wraps them with the filter number.
+
+use std::fmt;
+
+use super::{Filter, LogicExpr, Object, Op, Value};
+
+/// What a parse step fails with: byte offset and message.
+type Fail = (usize, String);
+
+/// Builds an operator from its value.
+type MakeOp = fn(Value) -> Op;
+
+const OPERATORS: &str =
+    "=, !=, contains, not contains, in, not in, >, <, >=, <=, is empty, is not empty";
+const MAX_DEPTH: usize = 64;
+
+/// A position in the input.
+struct Cursor<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(src: &'a str) -> Cursor<'a> {
+        Cursor { src, pos: 0 }
+    }
+
+    fn rest(&self) -> &'a str {
+        &self.src[self.pos..]
+    }
+
+    fn skip_ws(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start().len();
+    }
+
+    fn at_end(&self) -> bool {
+        self.rest().is_empty()
+    }
+
+    fn eat(&mut self, token: &str) -> bool {
+        let found = self.rest().starts_with(token);
+        if found {
+            self.pos += token.len();
+        }
+        found
+    }
+
+    /// Takes the longest prefix whose chars satisfy `keep`.
+    fn take_while(&mut self, keep: impl Fn(char) -> bool) -> &'a str {
+        let rest = self.rest();
+        let len = rest.find(|c: char| !keep(c)).unwrap_or(rest.len());
+        self.pos += len;
+        &rest[..len]
+    }
+
+    /// The next token, for "found '...'" in messages.
+    fn peek_token(&self) -> String {
+        let rest = self.rest().trim_start();
+        match rest.chars().next() {
+            None => "end of input".to_string(),
+            Some(c) if c.is_alphanumeric() || c == '_' => {
+                let word: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                format!("'{word}'")
+            }
+            Some(c) => format!("'{c}'"),
+        }
+    }
+
+    fn fail<T>(&self, message: impl Into<String>) -> Result<T, Fail> {
+        Err((self.pos, message.into()))
+    }
+
+    /// A keyword at the cursor (case-insensitive, whole word), consumed when it matches.
+    fn keyword(&mut self, word: &str) -> bool {
+        let rest = self.rest();
+        let matches = rest.len() >= word.len()
+            && rest.is_char_boundary(word.len())
+            && rest[..word.len()].eq_ignore_ascii_case(word)
+            && !rest[word.len()..].starts_with(is_word_char);
+        if matches {
+            self.pos += word.len();
+        }
+        matches
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// True when a field name can be written without quotes.
+pub(super) fn is_identifier(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(is_word_char)
+}
+
+/// Parses one filter.
+pub(super) fn filter(src: &str) -> Result<Filter, Fail> {
+    let mut c = Cursor::new(src);
+    c.skip_ws();
+    let object_at = c.pos;
+    let word = c.take_while(is_word_char);
+    let object = match word.to_ascii_lowercase().as_str() {
+        "company" => Object::Company,
+        "user" => Object::User,
+        "" => {
+            return c.fail(format!(
+                "expected Company or User, found {}",
+                c.peek_token()
+            ))
+        }
+        _ => {
+            return Err((
+                object_at,
+                format!("expected Company or User, found '{word}'"),
+            ))
+        }
+    };
+    if !c.eat(".") {
+        return c.fail(format!(
+            "expected '.' and a field name after '{object}' (e.g. {object}.name), found {}",
+            c.peek_token()
+        ));
+    }
+    let field = if c.rest().starts_with('"') {
+        quoted(&mut c)?
+    } else {
+        c.take_while(is_word_char).to_string()
+    };
+    if field.is_empty() {
+        return c.fail(format!(
+            "expected a field name after '{object}.', found {}",
+            c.peek_token()
+        ));
+    }
+    c.skip_ws();
+    let op = operator(&mut c)?;
+    Ok(Filter { object, field, op })
+}
+
+fn operator(c: &mut Cursor<'_>) -> Result<Op, Fail> {
+    let symbols: [(&str, MakeOp); 7] = [
+        ("!=", Op::Ne),
+        (">=", Op::Ge),
+        ("<=", Op::Le),
+        ("==", Op::Eq),
+        ("=", Op::Eq),
+        (">", Op::Gt),
+        ("<", Op::Lt),
+    ];
+    for (symbol, make) in symbols {
+        if c.eat(symbol) {
+            return Ok(make(single_value(c, symbol)?));
+        }
+    }
+    let start = c.pos;
+    if c.keyword("contains") {
+        return Ok(Op::Contains(single_value(c, "contains")?));
+    }
+    if c.keyword("in") {
+        return Ok(Op::In(list(c)?));
+    }
+    if c.keyword("not") {
+        c.skip_ws();
+        if c.keyword("contains") {
+            return Ok(Op::NotContains(single_value(c, "not contains")?));
+        }
+        if c.keyword("in") {
+            return Ok(Op::NotIn(list(c)?));
+        }
+        return c.fail(format!(
+            "expected 'contains' or 'in' after 'not', found {}",
+            c.peek_token()
+        ));
+    }
+    if c.keyword("is") {
+        c.skip_ws();
+        let negated = c.keyword("not");
+        c.skip_ws();
+        if !c.keyword("empty") {
+            return c.fail(format!(
+                "expected 'empty' or 'not empty' after 'is', found {}",
+                c.peek_token()
+            ));
+        }
+        expect_end(c, "after 'is empty'")?;
+        return Ok(if negated { Op::IsNotEmpty } else { Op::IsEmpty });
+    }
+    c.pos = start;
+    c.fail(format!(
+        "expected an operator ({OPERATORS}), found {}",
+        c.peek_token()
+    ))
+}
+
+fn expect_end(c: &mut Cursor<'_>, context: &str) -> Result<(), Fail> {
+    c.skip_ws();
+    if c.at_end() {
+        Ok(())
+    } else {
+        c.fail(format!("unexpected {} {context}", c.peek_token()))
+    }
+}
+
+/// The value after a comparison operator: quoted, or the bare rest of the filter.
+fn single_value(c: &mut Cursor<'_>, op: &str) -> Result<Value, Fail> {
+    c.skip_ws();
+    if c.at_end() {
+        return c.fail(format!("expected a value after '{op}'"));
+    }
+    if c.rest().starts_with('"') {
+        let text = quoted(c)?;
+        expect_end(c, "after the quoted value")?;
+        return Ok(Value::new(text));
+    }
+    let start = c.pos;
+    let text = c.rest().trim_end();
+    if let Some(at) = logic_word(text) {
+        return Err((start + at, "one filter holds one condition: combine filters with the logic expression, or quote a value that contains AND/OR".to_string()));
+    }
+    c.pos = c.src.len();
+    Ok(Value::new(text))
+}
+
+/// The offset of a standalone upper-case `AND` or `OR` in a bare value.
+fn logic_word(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for word in text.split(' ') {
+        if word == "AND" || word == "OR" {
+            return Some(offset);
+        }
+        offset += word.len() + 1;
+    }
+    None
+}
+
+/// `( item, item, ... )` after `in`.
+fn list(c: &mut Cursor<'_>) -> Result<Vec<Value>, Fail> {
+    c.skip_ws();
+    if !c.eat("(") {
+        return c.fail(format!(
+            "expected '(' and a list of values, e.g. in (a, b), found {}",
+            c.peek_token()
+        ));
+    }
+    let mut items = Vec::new();
+    loop {
+        c.skip_ws();
+        let is_quoted = c.rest().starts_with('"');
+        let item = if is_quoted {
+            quoted(c)?
+        } else {
+            c.take_while(|ch| ch != ',' && ch != ')')
+                .trim_end()
+                .to_string()
+        };
+        if item.is_empty() && !is_quoted {
+            return c.fail("expected a value in the list");
+        }
+        items.push(Value::new(item));
+        c.skip_ws();
+        if c.eat(")") {
+            break;
+        }
+        if !c.eat(",") {
+            return c.fail(format!(
+                "expected ',' or ')' in the list, found {}",
+                c.peek_token()
+            ));
+        }
+    }
+    expect_end(c, "after the list")?;
+    Ok(items)
+}
+
+/// A double-quoted string with `\"` and `\\` escapes.
+fn quoted(c: &mut Cursor<'_>) -> Result<String, Fail> {
+    let open = c.pos;
+    c.pos += 1;
+    let mut out = String::new();
+    let mut chars = c.rest().char_indices();
+    while let Some((i, ch)) = chars.next() {
+        match ch {
+            '"' => {
+                c.pos += i + 1;
+                return Ok(out);
+            }
+            '\\' => match chars.next() {
+                Some((_, esc @ ('"' | '\\'))) => out.push(esc),
+                Some((_, other)) => {
+                    return Err((
+                        c.pos + i,
+                        format!("unknown escape '\\{other}': only \\\" and \\\\ are escapes"),
+                    ));
+                }
+                None => break,
+            },
+            _ => out.push(ch),
+        }
+    }
+    Err((
+        open,
+        "unterminated string: a closing '\"' is missing".to_string(),
+    ))
+}
+
+/// Writes a value bare when it parses back the same, else quoted.
+pub(super) fn write_value(f: &mut fmt::Formatter<'_>, text: &str, in_list: bool) -> fmt::Result {
+    let needs_quotes = text.is_empty()
+        || text.trim() != text
+        || text.starts_with('"')
+        || logic_word(text).is_some()
+        || (in_list && text.contains([',', '(', ')', '"']));
+    if needs_quotes {
+        write_quoted(f, text)
+    } else {
+        f.write_str(text)
+    }
+}
+
+/// Writes `"text"` with `"` and `\` escaped.
+pub(super) fn write_quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    f.write_str("\"")?;
+    for ch in text.chars() {
+        if ch == '"' || ch == '\\' {
+            f.write_str("\\")?;
+        }
+        write!(f, "{ch}")?;
+    }
+    f.write_str("\"")
+}
+
+/// Parses a logic expression over filters `1..=count`, each of which must be used.
+pub(super) fn logic(src: &str, count: usize) -> Result<LogicExpr, Fail> {
+    let mut c = Cursor::new(src);
+    let mut used = vec![false; count];
+    let expr = or_expr(&mut c, count, &mut used, 0)?;
+    c.skip_ws();
+    if !c.at_end() {
+        return c.fail(format!(
+            "expected AND, OR or the end of the expression, found {}",
+            c.peek_token()
+        ));
+    }
+    if let Some(unused) = used.iter().position(|u| !u) {
+        return Err((
+            0,
+            format!("filter {} is not used in the logic expression", unused + 1),
+        ));
+    }
+    Ok(expr)
+}
+
+type Used = Vec<bool>;
+
+fn or_expr(
+    c: &mut Cursor<'_>,
+    count: usize,
+    used: &mut Used,
+    depth: usize,
+) -> Result<LogicExpr, Fail> {
+    let mut left = and_expr(c, count, used, depth)?;
+    loop {
+        c.skip_ws();
+        if !c.keyword("or") {
+            return Ok(left);
+        }
+        let right = and_expr(c, count, used, depth)?;
+        left = LogicExpr::Or(Box::new(left), Box::new(right));
+    }
+}
+
+fn and_expr(
+    c: &mut Cursor<'_>,
+    count: usize,
+    used: &mut Used,
+    depth: usize,
+) -> Result<LogicExpr, Fail> {
+    let mut left = factor(c, count, used, depth)?;
+    loop {
+        c.skip_ws();
+        if !c.keyword("and") {
+            return Ok(left);
+        }
+        let right = factor(c, count, used, depth)?;
+        left = LogicExpr::And(Box::new(left), Box::new(right));
+    }
+}
+
+fn factor(
+    c: &mut Cursor<'_>,
+    count: usize,
+    used: &mut Used,
+    depth: usize,
+) -> Result<LogicExpr, Fail> {
+    c.skip_ws();
+    if depth > MAX_DEPTH {
+        return c.fail(format!(
+            "the expression nests deeper than {MAX_DEPTH} levels"
+        ));
+    }
+    if c.keyword("not") {
+        return Ok(LogicExpr::Not(Box::new(factor(c, count, used, depth + 1)?)));
+    }
+    if c.eat("(") {
+        let inner = or_expr(c, count, used, depth + 1)?;
+        c.skip_ws();
+        if !c.eat(")") {
+            return c.fail(format!("expected ')', found {}", c.peek_token()));
+        }
+        return Ok(inner);
+    }
+    let start = c.pos;
+    let digits = c.take_while(|ch| ch.is_ascii_digit());
+    match digits.parse::<usize>() {
+        Ok(n) if (1..=count).contains(&n) => {
+            used[n - 1] = true;
+            Ok(LogicExpr::Filter(n))
+        }
+        Ok(n) => {
+            let there = match count {
+                1 => "there is 1 filter".to_string(),
+                _ => format!("there are {count} filters"),
+            };
+            Err((start, format!("filter {n} does not exist ({there})")))
+        }
+        Err(_) => {
+            c.pos = start;
+            c.fail(format!(
+                "expected a filter number, '(' or NOT, found {}",
+                c.peek_token()
+            ))
+        }
+    }
+}
