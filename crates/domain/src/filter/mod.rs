@@ -47,10 +47,10 @@
 //!   blank value. `>`, `<`, `>=`, `<=` are false on an empty value (a company without an
 //!   `arr` is not "below 10000"), while `!=`, `not contains` and `not in` are true on it.
 
+mod display;
 mod eval;
+mod logic;
 mod parse;
-
-use std::fmt;
 
 pub use eval::{FieldSource, Fields};
 
@@ -200,7 +200,7 @@ impl FilterSet {
         let logic = match logic.filter(|l| !l.trim().is_empty()) {
             None => None,
             Some(text) => Some(
-                parse::logic(text, parsed.len()).map_err(|(offset, message)| FilterError {
+                logic::parse(text, parsed.len()).map_err(|(offset, message)| FilterError {
                     filter: None,
                     offset,
                     message,
@@ -225,116 +225,6 @@ impl std::str::FromStr for Filter {
     fn from_str(s: &str) -> Result<Filter, FilterError> {
         let mut set = FilterSet::parse(&[s], None)?;
         Ok(set.filters.remove(0))
-    }
-}
-
-impl fmt::Display for Object {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Object::Company => "Company",
-            Object::User => "User",
-        })
-    }
-}
-
-impl fmt::Display for Filter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.", self.object)?;
-        if parse::is_identifier(&self.field) {
-            f.write_str(&self.field)?;
-        } else {
-            parse::write_quoted(f, &self.field)?;
-        }
-        let (word, value) = match &self.op {
-            Op::IsEmpty => return f.write_str(" is empty"),
-            Op::IsNotEmpty => return f.write_str(" is not empty"),
-            Op::In(items) | Op::NotIn(items) => {
-                let word = if matches!(self.op, Op::In(_)) {
-                    "in"
-                } else {
-                    "not in"
-                };
-                write!(f, " {word} (")?;
-                for (i, item) in items.iter().enumerate() {
-                    f.write_str(if i == 0 { "" } else { ", " })?;
-                    parse::write_value(f, item.text(), true)?;
-                }
-                return f.write_str(")");
-            }
-            Op::Eq(v) => ("=", v),
-            Op::Ne(v) => ("!=", v),
-            Op::Contains(v) => ("contains", v),
-            Op::NotContains(v) => ("not contains", v),
-            Op::Gt(v) => (">", v),
-            Op::Lt(v) => ("<", v),
-            Op::Ge(v) => (">=", v),
-            Op::Le(v) => ("<=", v),
-        };
-        write!(f, " {word} ")?;
-        parse::write_value(f, value.text(), false)
-    }
-}
-
-impl LogicExpr {
-    fn precedence(&self) -> u8 {
-        match self {
-            LogicExpr::Or(..) => 1,
-            LogicExpr::And(..) => 2,
-            LogicExpr::Not(_) | LogicExpr::Filter(_) => 3,
-        }
-    }
-
-    fn write_child(
-        &self,
-        f: &mut fmt::Formatter<'_>,
-        child: &LogicExpr,
-        right: bool,
-    ) -> fmt::Result {
-        let needs = child.precedence() < self.precedence()
-            || (right && child.precedence() == self.precedence());
-        if needs {
-            write!(f, "({child})")
-        } else {
-            write!(f, "{child}")
-        }
-    }
-}
-
-impl fmt::Display for LogicExpr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LogicExpr::Filter(n) => write!(f, "{n}"),
-            LogicExpr::Not(inner) => {
-                f.write_str("NOT ")?;
-                self.write_child(f, inner, false)
-            }
-            LogicExpr::And(a, b) | LogicExpr::Or(a, b) => {
-                let word = if matches!(self, LogicExpr::And(..)) {
-                    "AND"
-                } else {
-                    "OR"
-                };
-                self.write_child(f, a, false)?;
-                write!(f, " {word} ")?;
-                self.write_child(f, b, true)
-            }
-        }
-    }
-}
-
-impl fmt::Display for FilterSet {
-    /// `f1 AND f2` without logic; `(1 AND 2) OR 3 where 1: f1; 2: f2; 3: f3` with it.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(logic) = &self.logic else {
-            let parts: Vec<String> = self.filters.iter().map(Filter::to_string).collect();
-            return f.write_str(&parts.join(" AND "));
-        };
-        write!(f, "{logic} where ")?;
-        for (i, filter) in self.filters.iter().enumerate() {
-            let sep = if i == 0 { "" } else { "; " };
-            write!(f, "{sep}{}: {filter}", i + 1)?;
-        }
-        Ok(())
     }
 }
 

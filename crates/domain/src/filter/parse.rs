@@ -1,46 +1,43 @@
-//! Parsers for filters and logic expressions (grammar in the parent module's docs).
+//! The parser of single filters (grammar in the parent module's docs).
 //!
 //! Errors are `(byte offset, message)`; the parent wraps them with the filter number.
 
-use std::fmt;
-
-use super::{Filter, LogicExpr, Object, Op, Value};
+use super::{Filter, Object, Op, Value};
 
 /// What a parse step fails with: byte offset and message.
-type Fail = (usize, String);
+pub(super) type Fail = (usize, String);
 
 /// Builds an operator from its value.
 type MakeOp = fn(Value) -> Op;
 
 const OPERATORS: &str =
     "=, !=, contains, not contains, in, not in, >, <, >=, <=, is empty, is not empty";
-const MAX_DEPTH: usize = 64;
 
 /// A position in the input.
-struct Cursor<'a> {
-    src: &'a str,
-    pos: usize,
+pub(super) struct Cursor<'a> {
+    pub(super) src: &'a str,
+    pub(super) pos: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn new(src: &'a str) -> Cursor<'a> {
+    pub(super) fn new(src: &'a str) -> Cursor<'a> {
         Cursor { src, pos: 0 }
     }
 
-    fn rest(&self) -> &'a str {
+    pub(super) fn rest(&self) -> &'a str {
         &self.src[self.pos..]
     }
 
-    fn skip_ws(&mut self) {
+    pub(super) fn skip_ws(&mut self) {
         let rest = self.rest();
         self.pos += rest.len() - rest.trim_start().len();
     }
 
-    fn at_end(&self) -> bool {
+    pub(super) fn at_end(&self) -> bool {
         self.rest().is_empty()
     }
 
-    fn eat(&mut self, token: &str) -> bool {
+    pub(super) fn eat(&mut self, token: &str) -> bool {
         let found = self.rest().starts_with(token);
         if found {
             self.pos += token.len();
@@ -49,7 +46,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Takes the longest prefix whose chars satisfy `keep`.
-    fn take_while(&mut self, keep: impl Fn(char) -> bool) -> &'a str {
+    pub(super) fn take_while(&mut self, keep: impl Fn(char) -> bool) -> &'a str {
         let rest = self.rest();
         let len = rest.find(|c: char| !keep(c)).unwrap_or(rest.len());
         self.pos += len;
@@ -57,7 +54,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next token, for "found '...'" in messages.
-    fn peek_token(&self) -> String {
+    pub(super) fn peek_token(&self) -> String {
         let rest = self.rest().trim_start();
         match rest.chars().next() {
             None => "end of input".to_string(),
@@ -72,12 +69,12 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn fail<T>(&self, message: impl Into<String>) -> Result<T, Fail> {
+    pub(super) fn fail<T>(&self, message: impl Into<String>) -> Result<T, Fail> {
         Err((self.pos, message.into()))
     }
 
     /// A keyword at the cursor (case-insensitive, whole word), consumed when it matches.
-    fn keyword(&mut self, word: &str) -> bool {
+    pub(super) fn keyword(&mut self, word: &str) -> bool {
         let rest = self.rest();
         let matches = rest.len() >= word.len()
             && rest.is_char_boundary(word.len())
@@ -158,7 +155,6 @@ fn operator(c: &mut Cursor<'_>) -> Result<Op, Fail> {
             return Ok(make(single_value(c, symbol)?));
         }
     }
-    let start = c.pos;
     if c.keyword("contains") {
         return Ok(Op::Contains(single_value(c, "contains")?));
     }
@@ -166,36 +162,45 @@ fn operator(c: &mut Cursor<'_>) -> Result<Op, Fail> {
         return Ok(Op::In(list(c)?));
     }
     if c.keyword("not") {
-        c.skip_ws();
-        if c.keyword("contains") {
-            return Ok(Op::NotContains(single_value(c, "not contains")?));
-        }
-        if c.keyword("in") {
-            return Ok(Op::NotIn(list(c)?));
-        }
-        return c.fail(format!(
-            "expected 'contains' or 'in' after 'not', found {}",
-            c.peek_token()
-        ));
+        return negated_operator(c);
     }
     if c.keyword("is") {
-        c.skip_ws();
-        let negated = c.keyword("not");
-        c.skip_ws();
-        if !c.keyword("empty") {
-            return c.fail(format!(
-                "expected 'empty' or 'not empty' after 'is', found {}",
-                c.peek_token()
-            ));
-        }
-        expect_end(c, "after 'is empty'")?;
-        return Ok(if negated { Op::IsNotEmpty } else { Op::IsEmpty });
+        return emptiness(c);
     }
-    c.pos = start;
     c.fail(format!(
         "expected an operator ({OPERATORS}), found {}",
         c.peek_token()
     ))
+}
+
+/// `not contains` or `not in`, after `not`.
+fn negated_operator(c: &mut Cursor<'_>) -> Result<Op, Fail> {
+    c.skip_ws();
+    if c.keyword("contains") {
+        return Ok(Op::NotContains(single_value(c, "not contains")?));
+    }
+    if c.keyword("in") {
+        return Ok(Op::NotIn(list(c)?));
+    }
+    c.fail(format!(
+        "expected 'contains' or 'in' after 'not', found {}",
+        c.peek_token()
+    ))
+}
+
+/// `empty` or `not empty`, after `is`.
+fn emptiness(c: &mut Cursor<'_>) -> Result<Op, Fail> {
+    c.skip_ws();
+    let negated = c.keyword("not");
+    c.skip_ws();
+    if !c.keyword("empty") {
+        return c.fail(format!(
+            "expected 'empty' or 'not empty' after 'is', found {}",
+            c.peek_token()
+        ));
+    }
+    expect_end(c, "after 'is empty'")?;
+    Ok(if negated { Op::IsNotEmpty } else { Op::IsEmpty })
 }
 
 fn expect_end(c: &mut Cursor<'_>, context: &str) -> Result<(), Fail> {
@@ -228,7 +233,7 @@ fn single_value(c: &mut Cursor<'_>, op: &str) -> Result<Value, Fail> {
 }
 
 /// The offset of a standalone upper-case `AND` or `OR` in a bare value.
-fn logic_word(text: &str) -> Option<usize> {
+pub(super) fn logic_word(text: &str) -> Option<usize> {
     let mut offset = 0;
     for word in text.split(' ') {
         if word == "AND" || word == "OR" {
@@ -307,134 +312,4 @@ fn quoted(c: &mut Cursor<'_>) -> Result<String, Fail> {
         open,
         "unterminated string: a closing '\"' is missing".to_string(),
     ))
-}
-
-/// Writes a value bare when it parses back the same, else quoted.
-pub(super) fn write_value(f: &mut fmt::Formatter<'_>, text: &str, in_list: bool) -> fmt::Result {
-    let needs_quotes = text.is_empty()
-        || text.trim() != text
-        || text.starts_with('"')
-        || logic_word(text).is_some()
-        || (in_list && text.contains([',', '(', ')', '"']));
-    if needs_quotes {
-        write_quoted(f, text)
-    } else {
-        f.write_str(text)
-    }
-}
-
-/// Writes `"text"` with `"` and `\` escaped.
-pub(super) fn write_quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    f.write_str("\"")?;
-    for ch in text.chars() {
-        if ch == '"' || ch == '\\' {
-            f.write_str("\\")?;
-        }
-        write!(f, "{ch}")?;
-    }
-    f.write_str("\"")
-}
-
-/// Parses a logic expression over filters `1..=count`, each of which must be used.
-pub(super) fn logic(src: &str, count: usize) -> Result<LogicExpr, Fail> {
-    let mut c = Cursor::new(src);
-    let mut used = vec![false; count];
-    let expr = or_expr(&mut c, count, &mut used, 0)?;
-    c.skip_ws();
-    if !c.at_end() {
-        return c.fail(format!(
-            "expected AND, OR or the end of the expression, found {}",
-            c.peek_token()
-        ));
-    }
-    if let Some(unused) = used.iter().position(|u| !u) {
-        return Err((
-            0,
-            format!("filter {} is not used in the logic expression", unused + 1),
-        ));
-    }
-    Ok(expr)
-}
-
-type Used = Vec<bool>;
-
-fn or_expr(
-    c: &mut Cursor<'_>,
-    count: usize,
-    used: &mut Used,
-    depth: usize,
-) -> Result<LogicExpr, Fail> {
-    let mut left = and_expr(c, count, used, depth)?;
-    loop {
-        c.skip_ws();
-        if !c.keyword("or") {
-            return Ok(left);
-        }
-        let right = and_expr(c, count, used, depth)?;
-        left = LogicExpr::Or(Box::new(left), Box::new(right));
-    }
-}
-
-fn and_expr(
-    c: &mut Cursor<'_>,
-    count: usize,
-    used: &mut Used,
-    depth: usize,
-) -> Result<LogicExpr, Fail> {
-    let mut left = factor(c, count, used, depth)?;
-    loop {
-        c.skip_ws();
-        if !c.keyword("and") {
-            return Ok(left);
-        }
-        let right = factor(c, count, used, depth)?;
-        left = LogicExpr::And(Box::new(left), Box::new(right));
-    }
-}
-
-fn factor(
-    c: &mut Cursor<'_>,
-    count: usize,
-    used: &mut Used,
-    depth: usize,
-) -> Result<LogicExpr, Fail> {
-    c.skip_ws();
-    if depth > MAX_DEPTH {
-        return c.fail(format!(
-            "the expression nests deeper than {MAX_DEPTH} levels"
-        ));
-    }
-    if c.keyword("not") {
-        return Ok(LogicExpr::Not(Box::new(factor(c, count, used, depth + 1)?)));
-    }
-    if c.eat("(") {
-        let inner = or_expr(c, count, used, depth + 1)?;
-        c.skip_ws();
-        if !c.eat(")") {
-            return c.fail(format!("expected ')', found {}", c.peek_token()));
-        }
-        return Ok(inner);
-    }
-    let start = c.pos;
-    let digits = c.take_while(|ch| ch.is_ascii_digit());
-    match digits.parse::<usize>() {
-        Ok(n) if (1..=count).contains(&n) => {
-            used[n - 1] = true;
-            Ok(LogicExpr::Filter(n))
-        }
-        Ok(n) => {
-            let there = match count {
-                1 => "there is 1 filter".to_string(),
-                _ => format!("there are {count} filters"),
-            };
-            Err((start, format!("filter {n} does not exist ({there})")))
-        }
-        Err(_) => {
-            c.pos = start;
-            c.fail(format!(
-                "expected a filter number, '(' or NOT, found {}",
-                c.peek_token()
-            ))
-        }
-    }
 }

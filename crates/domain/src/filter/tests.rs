@@ -325,7 +325,7 @@ fn expressions(depth: usize) -> Vec<LogicExpr> {
 fn t3_logic_display_round_trips_with_minimal_parentheses() {
     for expr in expressions(2) {
         let shown = expr.to_string();
-        let back = parse::logic(&shown, 3).map(Some).or_else(|(_, m)| {
+        let back = logic::parse(&shown, 3).map(Some).or_else(|(_, m)| {
             // Expressions that leave a filter unused are refused by design.
             assert!(m.contains("is not used"), "{shown}: {m}");
             Ok::<_, ()>(None)
