@@ -1,1 +1,122 @@
+use super::*;
+use gong_timeline_domain::LicenseType;
 
+fn err_text<T: std::fmt::Debug>(r: Result<T, ImportError>) -> String {
+    r.unwrap_err().to_string()
+}
+
+#[test]
+fn companies_parse_with_extra_columns_as_fields() {
+    let csv = "name,crm_account_id,industry,ARR\nAcme,001A,Software,12000\nGlobex,,Retail,\n";
+    let rows = parse_companies(csv.as_bytes()).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].row, 2);
+    assert_eq!(rows[0].crm_account_id.as_deref(), Some("001A"));
+    assert_eq!(rows[0].fields["industry"], "Software");
+    assert_eq!(rows[0].fields["ARR"], "12000");
+    assert_eq!(rows[1].crm_account_id, None);
+    assert_eq!(rows[1].fields["ARR"], "");
+}
+
+#[test]
+fn a_duplicate_crm_id_in_one_file_names_both_rows() {
+    let csv = "name,crm_account_id\nAcme,001A\nGlobex,001B\nInitech,001A\n";
+    let text = err_text(parse_companies(csv.as_bytes()));
+    assert!(
+        text.starts_with("row 4 (the header is row 1), column crm_account_id"),
+        "{text}"
+    );
+    assert!(text.contains("'001A' is also on row 2"), "{text}");
+    assert!(
+        text.ends_with("nothing from this file was stored."),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_header_column_is_named() {
+    let text = err_text(parse_persons(
+        "mail,name,company\na@b.c,A,Acme\n".as_bytes(),
+    ));
+    assert!(text.contains("column 'email' is missing"), "{text}");
+    assert!(text.contains("email,name,company"), "{text}");
+}
+
+#[test]
+fn persons_lowercase_emails_and_refuse_bad_ones() {
+    let rows = parse_persons("Email,Name,Company\n Ann@Acme.COM ,Ann,Acme\n".as_bytes()).unwrap();
+    assert_eq!(rows[0].email, "ann@acme.com");
+    assert_eq!(rows[0].company, "Acme");
+    let text = err_text(parse_persons(
+        "email,name,company\nann@acme.com,Ann,Acme\nbob,Bob,Acme\n".as_bytes(),
+    ));
+    assert!(
+        text.starts_with("row 3 (the header is row 1), column email: 'bob' is not an email"),
+        "{text}"
+    );
+    let text = err_text(parse_persons("email,name,company\n,Ann,Acme\n".as_bytes()));
+    assert!(
+        text.contains("row 2") && text.contains("the email is empty"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_license_type_lists_the_accepted_ones() {
+    let csv = "email,name,license_type,status\na@x.io,A,Full,active\nb@x.io,B,Viewer,active\nc@x.io,C,Admin,active\n";
+    let text = err_text(parse_users(csv.as_bytes()));
+    assert!(text.starts_with("row 4 (the header is row 1), column license_type: unknown license type 'Admin': expected one of Full, Viewer+Analytics, Viewer, Internal Collaborator"), "{text}");
+    assert!(
+        text.ends_with("Fix the row and import the file again; nothing from this file was stored."),
+        "{text}"
+    );
+}
+
+#[test]
+fn users_parse_license_status_and_fields() {
+    let csv = "email,name,license_type,status,department\nA@x.io,A,Viewer+Analytics,active,Sales\nb@x.io,B,Internal Collaborator,Inactive,\n";
+    let rows = parse_users(csv.as_bytes()).unwrap();
+    assert_eq!(rows[0].license_type, LicenseType::ViewerAnalytics);
+    assert_eq!(rows[0].email, "a@x.io");
+    assert_eq!(rows[0].fields["department"], "Sales");
+    assert_eq!(rows[1].status, UserStatus::Inactive);
+    let bad = "email,name,license_type,status\na@x.io,A,Full,retired\n";
+    assert!(err_text(parse_users(bad.as_bytes()))
+        .contains("column status: unknown user status 'retired'"));
+}
+
+#[test]
+fn the_same_user_twice_in_a_file_is_refused_but_a_shared_email_is_not() {
+    let shared = "email,name,license_type,status\na@x.io,A,Full,active\na@x.io,A2,Viewer,active\n";
+    assert_eq!(parse_users(shared.as_bytes()).unwrap().len(), 2);
+    let twice = "email,name,license_type,status\na@x.io,A,Full,active\nA@x.io,A,Viewer,active\n";
+    assert!(err_text(parse_users(twice.as_bytes())).contains("also on row 2"));
+}
+
+#[test]
+fn a_row_with_the_wrong_field_count_is_malformed() {
+    let csv = "name,scope,active\nMeeting,global,true\nDemo,global\n";
+    let text = err_text(parse_activity_types(csv.as_bytes()));
+    assert!(
+        text.starts_with("row 3 (the header is row 1): the row has 2 fields but the header has 3"),
+        "{text}"
+    );
+}
+
+#[test]
+fn activity_types_parse_scope_and_active() {
+    let csv = "name,scope,active\nDemo,global,true\nQBR,Company,no\n";
+    let rows = parse_activity_types(csv.as_bytes()).unwrap();
+    assert_eq!(rows[0].scope, ActivityScope::Global);
+    assert!(rows[0].active && !rows[1].active);
+    assert_eq!(rows[1].scope, ActivityScope::Company);
+    let bad = "name,scope,active\nDemo,team,true\n";
+    assert!(err_text(parse_activity_types(bad.as_bytes()))
+        .contains("unknown scope 'team': expected one of global, company"));
+}
+
+#[test]
+fn a_byte_order_mark_does_not_hide_the_first_column() {
+    let csv = "\u{feff}name,crm_account_id\nAcme,1\n";
+    assert_eq!(parse_companies(csv.as_bytes()).unwrap()[0].name, "Acme");
+}

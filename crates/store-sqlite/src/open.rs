@@ -1,0 +1,145 @@
+//! Opening a store from a URL: `sqlite://gong-timeline.db` (relative to the working
+//! directory), `sqlite:///abs/path.db`, a bare path, or `sqlite::memory:`.
+//!
+//! The file is created on first use, migrations are applied, and the secret key for
+//! credentials is taken from [`SqliteOptions::secret_key`], else
+//! `GONG_TIMELINE_SECRET_KEY`, else the key file `<db file>.key` (created with mode
+//! 0600 on first use). An in-memory database without a given key gets a random one.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use gong_timeline_store::crypto::{SecretKey, KEY_ENV};
+use gong_timeline_store::{Result, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::error::is_locked;
+use crate::SqliteStore;
+
+/// How to open a store. `Default` is what [`SqliteStore::open`] uses.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// The credentials key; `None` = the environment variable or the key file.
+    pub secret_key: Option<SecretKey>,
+    /// Pool size (writers still take turns).
+    pub max_connections: u32,
+    /// How long a statement waits for another process's write lock.
+    pub busy_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            secret_key: None,
+            max_connections: 4,
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` and applies migrations.
+    pub async fn open(url: &str) -> Result<SqliteStore> {
+        SqliteStore::open_with(url, SqliteOptions::default()).await
+    }
+
+    /// [`SqliteStore::open`] with explicit options.
+    pub async fn open_with(url: &str, options: SqliteOptions) -> Result<SqliteStore> {
+        let open_err = |reason: String| StoreError::Open {
+            url: url.to_string(),
+            reason,
+        };
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let connect = connect_options(url)
+            .map_err(open_err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(options.busy_timeout)
+            .foreign_keys(true);
+        let file = connect.get_filename().to_path_buf();
+        if !memory {
+            check_folder(&file).map_err(open_err)?;
+        }
+        let key = match options.secret_key {
+            Some(key) => key,
+            None => load_key(memory, &file)?,
+        };
+        let pool_options = SqlitePoolOptions::new()
+            .max_connections(if memory {
+                1
+            } else {
+                options.max_connections.max(1)
+            })
+            .min_connections(if memory { 1 } else { 0 })
+            .idle_timeout(if memory {
+                None
+            } else {
+                Some(Duration::from_secs(600))
+            })
+            .max_lifetime(if memory {
+                None
+            } else {
+                Some(Duration::from_secs(3600))
+            })
+            .acquire_timeout(options.busy_timeout + Duration::from_secs(5));
+        let pool = pool_options.connect_with(connect).await.map_err(|e| {
+            if is_locked(&e) {
+                StoreError::Locked
+            } else {
+                open_err(e.to_string())
+            }
+        })?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| match e {
+                sqlx::migrate::MigrateError::Execute(inner) if is_locked(&inner) => {
+                    StoreError::Locked
+                }
+                other => StoreError::Migration(other.to_string()),
+            })?;
+        tracing::debug!(url, "Opened the SQLite store.");
+        Ok(SqliteStore { pool, key })
+    }
+}
+
+fn connect_options(url: &str) -> std::result::Result<SqliteConnectOptions, String> {
+    if url.starts_with("sqlite:") {
+        return SqliteConnectOptions::from_str(url).map_err(|e| {
+            format!("{e}; write it as sqlite://relative/path.db or sqlite:///absolute/path.db")
+        });
+    }
+    if url.contains("://") {
+        return Err(
+            "this store speaks SQLite only: use a URL like sqlite://gong-timeline.db".to_string(),
+        );
+    }
+    Ok(SqliteConnectOptions::new().filename(url))
+}
+
+fn check_folder(file: &Path) -> std::result::Result<(), String> {
+    let folder = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => return Ok(()),
+    };
+    if folder.is_dir() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the folder {} does not exist; create it or choose another path",
+            folder.display()
+        ))
+    }
+}
+
+fn load_key(memory: bool, file: &Path) -> Result<SecretKey> {
+    let env = std::env::var(KEY_ENV).ok();
+    if memory && env.as_deref().is_none_or(|v| v.trim().is_empty()) {
+        return Ok(SecretKey::generate());
+    }
+    let mut key_file = PathBuf::from(file.as_os_str());
+    key_file.as_mut_os_string().push(".key");
+    Ok(SecretKey::load(env.as_deref(), &key_file)?)
+}
