@@ -65,7 +65,7 @@ fn is_alphanumeric(id: &str) -> bool {
 
 /// The 3-character suffix Salesforce appends to a 15-character id: for each block of
 /// five characters, bit `i` is set when character `i` is an upper-case letter, and the
-/// 5-bit value picks a character of [`SUFFIX_ALPHABET`].
+/// 5-bit value picks a character of `ABCDEFGHIJKLMNOPQRSTUVWXYZ012345`.
 pub fn salesforce_suffix(id15: &str) -> String {
     id15.as_bytes()
         .chunks(5)

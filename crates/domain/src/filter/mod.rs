@@ -171,9 +171,10 @@ pub struct FilterError {
 impl FilterError {
     /// The input with a caret under the problem, for a terminal or a `<pre>`.
     pub fn pointer(&self) -> String {
-        let column = self.input[..self.offset.min(self.input.len())]
-            .chars()
-            .count();
+        let column = match self.input.get(..self.offset) {
+            Some(before) => before.chars().count(),
+            None => self.input.chars().count(),
+        };
         format!("{}\n{}^", self.input, " ".repeat(column))
     }
 }
