@@ -1,2 +1,35 @@
-//! gong_timeline_sync.
+//! The sync engine: a job is a pipeline of named stages that takes Gong meetings to
+//! Timeline activities and logs every one of them.
+//!
+//! # Layout
+//! - [`runner`]: [`Engine::run_job`] — lease, provisioning, retry list, time window, finish.
+//! - [`provision`] (pure) and [`provision_job`] (I/O): Gong users → Timeline users (U1–U6).
+//! - [`context`]: the in-memory maps a job resolves against.
+//! - [`windows`]: which meetings a job asks for (S7): checkpoint, look-back, reconciliation.
+//! - [`convert`]: Gong's wire format → the domain's meeting.
+//! - [`stages`]: private → company → author → filters → activity, per meeting.
+//! - [`page`] (pure) and [`pipeline`] (I/O): one page → one store transaction.
+//! - [`settings`]: validation of a connection's settings (T2–T4).
+//! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
+//! - [`export`]: the execution log as a formula-safe .xlsx (L4).
+//! - [`progress`]: events for progress bars.
+
+pub mod connect;
+pub mod context;
+pub mod convert;
+pub mod error;
 pub mod export;
+pub mod page;
+pub mod pipeline;
+pub mod progress;
+pub mod provision;
+pub mod provision_job;
+pub mod runner;
+pub mod scheduler;
+pub mod settings;
+pub mod stages;
+pub mod windows;
+
+pub use error::SyncError;
+pub use progress::{Progress, ProgressFn};
+pub use runner::{Clock, Engine, EngineOptions, JobSummary};

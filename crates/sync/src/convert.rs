@@ -1,0 +1,155 @@
+//! Gong's wire format → the domain's [`Meeting`]: the one place the engine reads
+//! Gong's field names, so every rule downstream works on plain domain types.
+
+use gong_timeline_domain::meeting::{
+    Affiliation, CrmObject, CrmSystem, Meeting, Party, PhraseCount, Tracker,
+};
+use gong_timeline_gong::wire;
+
+/// Why a Gong call could not become a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConvertError {
+    /// Gong sent a call without an id.
+    #[error("Gong sent a call without an id (title: {title:?}); it cannot be synced.")]
+    MissingId {
+        /// The call's title, to find it in Gong.
+        title: Option<String>,
+    },
+    /// Gong sent a call with neither a start nor a scheduled time.
+    #[error("Gong call {call_id} has no start time; it cannot be placed on the Timeline.")]
+    MissingStart {
+        /// The call id.
+        call_id: String,
+    },
+}
+
+/// Converts one call of `/v2/calls/extensive`.
+pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
+    let meta = &call.meta_data;
+    let gong_call_id = match meta.id.as_deref().map(str::trim) {
+        Some(id) if !id.is_empty() => id.to_string(),
+        _ => return Err(ConvertError::MissingId { title: meta.title.clone() }),
+    };
+    let started = meta
+        .started
+        .or(meta.scheduled)
+        .ok_or_else(|| ConvertError::MissingStart { call_id: gong_call_id.clone() })?;
+    let content = call.content.as_ref();
+    Ok(Meeting {
+        gong_call_id,
+        title: meta.title.clone(),
+        started,
+        duration_seconds: meta.duration,
+        url: meta.url.clone(),
+        is_private: meta.is_private,
+        owner_gong_user_id: meta.primary_user_id.clone(),
+        parties: call.parties.iter().map(party).collect(),
+        crm_objects: crm_objects(&call.context),
+        trackers: content.map(|c| c.trackers.iter().filter_map(tracker).collect()),
+        brief: content.and_then(|c| c.brief.clone()),
+        key_points: content
+            .map(|c| c.key_points.iter().filter_map(|k| k.text.clone()).collect())
+            .unwrap_or_default(),
+    })
+}
+
+fn party(p: &wire::Party) -> Party {
+    Party {
+        email: p.email_address.clone(),
+        name: p.name.clone(),
+        affiliation: match p.affiliation {
+            Some(wire::Affiliation::Internal) => Affiliation::Internal,
+            Some(wire::Affiliation::External) => Affiliation::External,
+            _ => Affiliation::Unknown,
+        },
+        gong_user_id: p.user_id.clone(),
+    }
+}
+
+fn crm_objects(contexts: &[wire::CrmContext]) -> Vec<CrmObject> {
+    let mut out = Vec::new();
+    for context in contexts {
+        let system = match &context.system {
+            Some(wire::CrmSystem::Salesforce) => CrmSystem::Salesforce,
+            Some(wire::CrmSystem::HubSpot) => CrmSystem::HubSpot,
+            Some(other) => CrmSystem::Other(other.as_str().to_string()),
+            None => CrmSystem::Other(String::new()),
+        };
+        for object in &context.objects {
+            let (Some(object_type), Some(object_id)) = (&object.object_type, &object.object_id) else {
+                continue;
+            };
+            out.push(CrmObject {
+                system: system.clone(),
+                object_type: object_type.clone(),
+                object_id: object_id.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// A tracker without a name cannot be shown; one without a count fired zero times.
+fn tracker(t: &wire::Tracker) -> Option<Tracker> {
+    let name = t.name.clone()?;
+    Some(Tracker {
+        name,
+        count: t.count.unwrap_or(0),
+        phrases: t
+            .phrases
+            .iter()
+            .filter_map(|p| Some(PhraseCount { phrase: p.phrase.clone()?, count: p.count.unwrap_or(0) }))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(json: serde_json::Value) -> wire::Call {
+        serde_json::from_value(json).expect("valid call")
+    }
+
+    #[test]
+    fn a_full_call_becomes_a_meeting() {
+        let c = call(serde_json::json!({
+            "metaData": {"id": "7782342274025937895", "title": "QBR", "started": "2026-06-10T21:50:07.428+02:00",
+                         "duration": 1800, "url": "https://app.gong.io/call?id=7782342274025937895",
+                         "primaryUserId": "234", "isPrivate": false},
+            "parties": [{"emailAddress": "a@acme.com", "name": "Ann", "affiliation": "External"},
+                        {"emailAddress": "me@us.com", "name": "Me", "affiliation": "Internal", "userId": "234"}],
+            "context": [{"system": "Salesforce", "objects": [{"objectType": "Account", "objectId": "0013600000AbCdE"}]},
+                        {"system": "HubSpot", "objects": [{"objectType": "Company", "objectId": "99"}]}],
+            "content": {"trackers": [{"name": "Pricing", "count": 3, "phrases": [{"phrase": "discount", "count": 2}]}],
+                        "brief": "We talked.", "keyPoints": [{"text": "Renewal in May"}]}
+        }));
+        let m = meeting_from_call(&c).unwrap();
+        assert_eq!(m.gong_call_id, "7782342274025937895");
+        assert_eq!(m.started.to_rfc3339(), "2026-06-10T19:50:07.428+00:00");
+        assert_eq!(m.owner_gong_user_id.as_deref(), Some("234"));
+        assert_eq!(m.parties[0].affiliation, Affiliation::External);
+        assert_eq!(m.crm_objects.len(), 2);
+        assert_eq!(m.crm_objects[1].system, CrmSystem::HubSpot);
+        let trackers = m.trackers.unwrap();
+        assert_eq!(trackers[0].phrases[0], PhraseCount { phrase: "discount".into(), count: 2 });
+        assert_eq!(m.key_points, vec!["Renewal in May".to_string()]);
+    }
+
+    #[test]
+    fn s4_a_call_without_content_has_no_tracker_data() {
+        let c = call(serde_json::json!({"metaData": {"id": "1", "started": "2026-06-10T21:50:07Z"}}));
+        let m = meeting_from_call(&c).unwrap();
+        assert_eq!(m.trackers, None);
+        assert!(m.parties.is_empty() && m.crm_objects.is_empty());
+    }
+
+    #[test]
+    fn calls_without_id_or_start_are_refused_with_a_reason() {
+        let no_id = call(serde_json::json!({"metaData": {"title": "x", "started": "2026-06-10T21:50:07Z"}}));
+        assert!(matches!(meeting_from_call(&no_id), Err(ConvertError::MissingId { .. })));
+        let no_start = call(serde_json::json!({"metaData": {"id": "5"}}));
+        let err = meeting_from_call(&no_start).unwrap_err();
+        assert!(err.to_string().contains("Gong call 5 has no start time"), "{err}");
+    }
+}

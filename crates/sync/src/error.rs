@@ -1,0 +1,40 @@
+//! [`SyncError`]: why a job could not start or had to stop, phrased for the admin.
+
+use gong_timeline_gong::GongError;
+use gong_timeline_store::StoreError;
+
+/// Why a sync job could not run or stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// No connection with that name or id.
+    #[error("there is no connection {0}; list them with `gong-timeline connection list`")]
+    UnknownConnection(String),
+    /// A job of this connection is already running (S6: one job per connection).
+    #[error("a sync of connection '{0}' is already running; wait for it to finish (see `gong-timeline log jobs`)")]
+    AlreadyRunning(String),
+    /// An OAuth connection that was never authorised.
+    #[error("connection '{0}' is not authorised yet; authorise it in the web UI or with `gong-timeline connection authorize`")]
+    NotAuthorised(String),
+    /// Settings that cannot be used (T2, T3).
+    #[error("{0}")]
+    Settings(#[from] crate::settings::SettingsError),
+    /// Gong failed in a way retries did not fix.
+    #[error(transparent)]
+    Gong(#[from] GongError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Another process took over this job's lease.
+    #[error("job {0} lost its lease to another process and stopped; its committed pages are kept")]
+    LeaseLost(i64),
+    /// The job was asked to stop (shutdown); committed pages are kept.
+    #[error("the job was stopped before it finished; the next sync resumes from its checkpoint")]
+    Cancelled,
+}
+
+impl SyncError {
+    /// True when the connection must be re-authorised before syncs can work again.
+    pub fn needs_reauthorization(&self) -> bool {
+        matches!(self, SyncError::Gong(e) if e.needs_reauthorization())
+    }
+}

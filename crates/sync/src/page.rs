@@ -1,0 +1,154 @@
+//! One page of meetings → what to write: activity upserts, log records, retry list
+//! changes and counts. Pure: the runner does the I/O around it.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::meeting::Meeting;
+use gong_timeline_domain::messages::GongPerson;
+use gong_timeline_domain::{content_hash, ActivityDraft, Message, RecordStatus};
+use gong_timeline_store::{
+    ActivityHash, ActivityRef, ActivityUpsert, ExternalAttendee, InternalAttendee, JobCounts,
+    NewLogRecord, RetryEntry,
+};
+
+use crate::context::SyncContext;
+use crate::stages::{handle_meeting, Outcome};
+
+/// What one page writes, in one transaction.
+#[derive(Debug, Default)]
+pub struct PagePlan {
+    /// Activities to insert or update.
+    pub upserts: Vec<ActivityUpsert>,
+    /// Log records, in meeting order.
+    pub records: Vec<NewLogRecord>,
+    /// Meetings that failed and will be retried at later syncs.
+    pub retry_add: Vec<RetryEntry>,
+    /// Meetings on the retry list that no longer fail.
+    pub retry_remove: Vec<String>,
+    /// Counts of final outcomes.
+    pub counts: JobCounts,
+    /// Owners to provision before their meetings are handled again (U6).
+    pub unknown_owners: Vec<(GongPerson, Meeting)>,
+}
+
+/// Inputs that come from the store for this page.
+pub struct PageInputs<'a> {
+    /// Stored activity id and fingerprint per call id.
+    pub existing: &'a HashMap<String, ActivityHash>,
+    /// Call ids currently on the retry list.
+    pub retrying: &'a HashSet<String>,
+    /// The job's start, stamped on retry entries.
+    pub now: DateTime<Utc>,
+}
+
+impl PagePlan {
+    /// Handles every meeting of a page.
+    pub fn build(meetings: Vec<Meeting>, ctx: &SyncContext, inputs: &PageInputs<'_>) -> PagePlan {
+        let mut plan = PagePlan::default();
+        for meeting in meetings {
+            plan.counts.fetched += 1;
+            plan.handle(meeting, ctx, inputs);
+        }
+        plan
+    }
+
+    /// Handles one meeting (again, after its owner was provisioned).
+    pub fn handle(&mut self, meeting: Meeting, ctx: &SyncContext, inputs: &PageInputs<'_>) {
+        match handle_meeting(&meeting, ctx) {
+            Outcome::Write(draft) => self.write(&meeting, *draft, inputs),
+            Outcome::Skip(message) => {
+                self.counts.skipped += 1;
+                let activity = inputs.existing.get(&meeting.gong_call_id).map(|h| ActivityRef::Id(h.activity_id));
+                self.record(&meeting, RecordStatus::Skipped, activity, Some(message));
+                self.healed(&meeting, inputs);
+            }
+            Outcome::Fail { message, retry } => self.fail(&meeting, message, retry, inputs),
+            Outcome::UnknownOwner(owner) => self.unknown_owners.push((owner, meeting)),
+        }
+    }
+
+    /// Logs a meeting as failed, and puts it on the retry list when a later sync may heal it.
+    pub fn fail(&mut self, meeting: &Meeting, message: Message, retry: bool, inputs: &PageInputs<'_>) {
+        self.counts.failed += 1;
+        if retry {
+            self.retry_add.push(RetryEntry {
+                gong_call_id: meeting.gong_call_id.clone(),
+                message: message.to_string(),
+                failed_at: inputs.now,
+            });
+        }
+        self.record(meeting, RecordStatus::Failed, None, Some(message));
+    }
+
+    /// Logs the U6 failure that precedes the retry of a meeting whose owner was just provisioned.
+    pub fn note_author_created(&mut self, meeting: &Meeting, owner: GongPerson) {
+        self.record(meeting, RecordStatus::Failed, None, Some(Message::AuthorNotPresent(owner)));
+    }
+
+    fn write(&mut self, meeting: &Meeting, draft: ActivityDraft, inputs: &PageInputs<'_>) {
+        let hash = content_hash(&draft) as i64;
+        let existing = inputs.existing.get(&meeting.gong_call_id);
+        self.healed(meeting, inputs);
+        let status = match existing {
+            Some(stored) if stored.content_hash == hash => return, // unchanged: no write, no record
+            Some(_) => RecordStatus::Updated,
+            None => RecordStatus::Created,
+        };
+        match status {
+            RecordStatus::Updated => self.counts.updated += 1,
+            _ => self.counts.created += 1,
+        }
+        let message = draft.trackers_message.clone();
+        self.upserts.push(upsert(draft, hash));
+        let activity = ActivityRef::Upsert(self.upserts.len() - 1);
+        self.record(meeting, status, Some(activity), message);
+    }
+
+    fn healed(&mut self, meeting: &Meeting, inputs: &PageInputs<'_>) {
+        if inputs.retrying.contains(&meeting.gong_call_id) {
+            self.retry_remove.push(meeting.gong_call_id.clone());
+        }
+    }
+
+    fn record(&mut self, meeting: &Meeting, status: RecordStatus, activity: Option<ActivityRef>, message: Option<Message>) {
+        self.records.push(NewLogRecord {
+            gong_call_id: meeting.gong_call_id.clone(),
+            title: meeting.title.clone(),
+            meeting_date: Some(meeting.started),
+            status,
+            activity,
+            message: message.map(|m| m.to_string()),
+        });
+    }
+}
+
+/// The store's row for a built activity.
+fn upsert(draft: ActivityDraft, content_hash: i64) -> ActivityUpsert {
+    ActivityUpsert {
+        external_id: draft.external_id,
+        gong_call_id: draft.gong_call_id,
+        activity_type: draft.activity_type,
+        subject: draft.subject,
+        date: draft.date,
+        duration_seconds: draft.duration_seconds,
+        notes: draft.notes,
+        author_user_id: Some(draft.author_user_id),
+        company_id: draft.company_id,
+        internal_attendees: draft
+            .internal_attendees
+            .into_iter()
+            .map(|a| InternalAttendee { email: a.email.map(|e| e.as_str().to_string()), name: Some(a.name), user_id: None })
+            .collect(),
+        external_attendees: draft
+            .external_attendees
+            .into_iter()
+            .map(|a| ExternalAttendee { email: a.email.map(|e| e.as_str().to_string()), name: Some(a.name), person_id: a.person_id })
+            .collect(),
+        trackers: Some(draft.trackers).filter(|t| !t.is_empty()),
+        trackers_message: draft.trackers_message.map(|m| m.to_string()),
+        recording_url: draft.recording_url,
+        source: draft.source,
+        content_hash,
+    }
+}

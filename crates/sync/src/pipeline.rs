@@ -1,0 +1,205 @@
+//! The page writer: one page of Gong calls through convert → stages → U6 provisioning
+//! → one store transaction (activities, log records, retry list, checkpoint, counts).
+//!
+//! The checkpoint moves only with committed pages, and only while Gong's pages come in
+//! start-time order; otherwise it moves once, at the end of the window (S7, S8).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::meeting::{CrmSystem, Meeting};
+use gong_timeline_domain::{Message, RecordStatus};
+use gong_timeline_gong::Call;
+use gong_timeline_store::{ConnectionId, JobCounts, JobId, NewLogRecord, PageCommit};
+
+use crate::context::SyncContext;
+use crate::convert::meeting_from_call;
+use crate::page::{PageInputs, PagePlan};
+use crate::runner::Engine;
+use crate::{provision_job, SyncError};
+
+/// Writes a job's pages.
+pub struct PageWriter<'a> {
+    engine: &'a Engine,
+    job_id: JobId,
+    ctx: SyncContext,
+    now: DateTime<Utc>,
+    counts: &'a mut JobCounts,
+    retrying: HashSet<String>,
+    /// Call ids handled by the retry pass, not to be handled twice in one job.
+    retried: HashSet<String>,
+    newest_seen: Option<DateTime<Utc>>,
+    in_order: bool,
+    saw_hubspot: bool,
+}
+
+impl<'a> PageWriter<'a> {
+    /// A writer for a started job.
+    pub async fn new(
+        engine: &'a Engine,
+        job_id: JobId,
+        ctx: SyncContext,
+        now: DateTime<Utc>,
+        counts: &'a mut JobCounts,
+    ) -> Result<PageWriter<'a>, SyncError> {
+        Ok(PageWriter {
+            engine,
+            job_id,
+            ctx,
+            now,
+            counts,
+            retrying: HashSet::new(),
+            retried: HashSet::new(),
+            newest_seen: None,
+            in_order: true,
+            saw_hubspot: false,
+        })
+    }
+
+    /// The connection being synced.
+    pub fn connection_id(&self) -> ConnectionId {
+        self.ctx.connection_id
+    }
+
+    /// The job's start.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Meetings fetched so far.
+    pub fn fetched(&self) -> u64 {
+        self.counts.fetched
+    }
+
+    /// True when some meeting carried HubSpot CRM context (C3).
+    pub fn saw_hubspot(&self) -> bool {
+        self.saw_hubspot
+    }
+
+    /// The call ids on the retry list at the job's start.
+    pub fn set_retrying(&mut self, ids: HashSet<String>) {
+        self.retrying = ids;
+    }
+
+    /// Handles and commits one page. `window` pages may move the checkpoint; retry
+    /// pages (by call id) never do.
+    pub async fn write_page(&mut self, calls: Vec<Call>, window: bool) -> Result<(), SyncError> {
+        let store = self.engine.store().clone();
+        let (meetings, broken) = self.convert(calls, window);
+        let ids: Vec<String> = meetings.iter().map(|m| m.gong_call_id.clone()).collect();
+        let existing = store.activity_hashes(self.ctx.connection_id, &ids).await?;
+        let checkpoint = if window { self.advance(&meetings) } else { None };
+        let owned_by_unknown;
+        let mut plan = {
+            let inputs = PageInputs { existing: &existing, retrying: &self.retrying, now: self.now };
+            let mut plan = PagePlan::build(meetings, &self.ctx, &inputs);
+            owned_by_unknown = std::mem::take(&mut plan.unknown_owners);
+            plan
+        };
+        plan.counts.fetched += broken.len() as u64;
+        plan.counts.failed += broken.len() as u64;
+        plan.records.extend(broken);
+        if !owned_by_unknown.is_empty() {
+            self.retry_unknown_owners(&mut plan, owned_by_unknown, &existing).await?;
+        }
+        if !window {
+            self.retried.extend(ids);
+        }
+        *self.counts += plan.counts;
+        store
+            .commit_page(PageCommit {
+                job_id: self.job_id,
+                connection_id: self.ctx.connection_id,
+                upserts: plan.upserts,
+                records: plan.records,
+                retry_add: plan.retry_add,
+                retry_remove: plan.retry_remove,
+                checkpoint,
+                counts_delta: plan.counts,
+                now: self.now,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Moves the checkpoint to the end of a fully handled window.
+    pub async fn finish_window(&mut self, to: DateTime<Utc>) -> Result<(), SyncError> {
+        self.engine
+            .store()
+            .commit_page(PageCommit {
+                job_id: self.job_id,
+                connection_id: self.ctx.connection_id,
+                upserts: Vec::new(),
+                records: Vec::new(),
+                retry_add: Vec::new(),
+                retry_remove: Vec::new(),
+                checkpoint: Some(to),
+                counts_delta: JobCounts::default(),
+                now: self.now,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// U6: provisions the owners, logs the failure the seed describes for owners that
+    /// had to be created, and handles their meetings again in this same job.
+    async fn retry_unknown_owners(
+        &mut self,
+        plan: &mut PagePlan,
+        owned: Vec<(gong_timeline_domain::messages::GongPerson, Meeting)>,
+        existing: &HashMap<String, gong_timeline_store::ActivityHash>,
+    ) -> Result<(), SyncError> {
+        let owners: Vec<_> = owned.iter().map(|(o, _)| o.clone()).collect();
+        let created = provision_job::provision_owners(self.engine.store(), &mut self.ctx, &owners, self.now).await?;
+        let inputs = PageInputs { existing, retrying: &self.retrying, now: self.now };
+        for (owner, meeting) in owned {
+            if created.contains(&owner.gong_user_id) {
+                plan.note_author_created(&meeting, owner.clone());
+            }
+            plan.handle(meeting, &self.ctx, &inputs);
+        }
+        // An owner that still cannot be mapped (no usable email) fails for good this time.
+        for (owner, meeting) in std::mem::take(&mut plan.unknown_owners) {
+            plan.fail(&meeting, Message::AuthorNotPresent(owner), true, &inputs);
+        }
+        Ok(())
+    }
+
+    /// Converts Gong calls; calls that cannot be meetings become Failed records.
+    fn convert(&mut self, calls: Vec<Call>, window: bool) -> (Vec<Meeting>, Vec<NewLogRecord>) {
+        let mut meetings = Vec::with_capacity(calls.len());
+        let mut broken = Vec::new();
+        for call in calls {
+            if window && self.retried.contains(call.id()) {
+                continue;
+            }
+            match meeting_from_call(&call) {
+                Ok(meeting) => {
+                    self.saw_hubspot |= meeting.crm_objects.iter().any(|o| o.system == CrmSystem::HubSpot);
+                    meetings.push(meeting);
+                }
+                Err(error) => broken.push(NewLogRecord {
+                    gong_call_id: call.id().to_string(),
+                    title: call.meta_data.title.clone(),
+                    meeting_date: call.meta_data.started,
+                    status: RecordStatus::Failed,
+                    activity: None,
+                    message: Some(error.to_string()),
+                }),
+            }
+        }
+        (meetings, broken)
+    }
+
+    /// The checkpoint this page may move to: its newest start, while pages arrive in
+    /// start-time order.
+    fn advance(&mut self, meetings: &[Meeting]) -> Option<DateTime<Utc>> {
+        let oldest = meetings.iter().map(|m| m.started).min()?;
+        let newest = meetings.iter().map(|m| m.started).max()?;
+        if self.newest_seen.is_some_and(|seen| oldest < seen) {
+            self.in_order = false;
+        }
+        self.newest_seen = Some(self.newest_seen.map_or(newest, |seen| seen.max(newest)));
+        self.in_order.then_some(newest)
+    }
+}

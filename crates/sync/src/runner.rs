@@ -1,0 +1,232 @@
+//! The job runner: starts a job under a lease (one per connection), runs the
+//! pipeline — provision users, then the retry list and the time window page by page —
+//! and finishes the job with its status and counts (L1).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use gong_timeline_domain::{JobStatus, Trigger};
+use gong_timeline_gong::{CallsFilter, ClientConfig, ContentSelector, GongClient};
+use gong_timeline_store::{
+    Connection, ConnectionId, ConnectionStatus, JobCounts, JobFinish, JobId, Lease, Store,
+};
+
+use crate::pipeline::PageWriter;
+use crate::progress::{Progress, ProgressFn};
+use crate::windows::{plan_window, RETRY_DAYS};
+use crate::{connect, provision_job, settings, SyncError};
+
+/// Where "now" comes from; tests pass a fixed clock.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// How the engine runs jobs.
+#[derive(Clone)]
+pub struct EngineOptions {
+    /// Limits, retries and timeouts of every Gong client (the base URL is per connection).
+    pub gong: ClientConfig,
+    /// Who holds the leases of this process's jobs.
+    pub lease_owner: String,
+    /// How long a lease lasts without a heartbeat.
+    pub lease_ttl: Duration,
+    /// The clock.
+    pub clock: Clock,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            gong: ClientConfig::default(),
+            lease_owner: format!("pid-{}", std::process::id()),
+            lease_ttl: Duration::minutes(5),
+            clock: Arc::new(Utc::now),
+        }
+    }
+}
+
+/// What a finished job reports.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JobSummary {
+    /// Job id.
+    pub id: JobId,
+    /// Connection name.
+    pub connection: String,
+    /// What started it.
+    pub trigger: Trigger,
+    /// Final status.
+    pub status: JobStatus,
+    /// Start.
+    pub started_at: DateTime<Utc>,
+    /// End.
+    pub finished_at: DateTime<Utc>,
+    /// Counts of meetings by outcome.
+    #[serde(flatten)]
+    pub counts: JobCounts,
+    /// Why the job stopped early, when it did.
+    pub message: Option<String>,
+}
+
+/// Runs sync jobs against a store.
+#[derive(Clone)]
+pub struct Engine {
+    store: Arc<dyn Store>,
+    options: EngineOptions,
+}
+
+impl Engine {
+    /// An engine over `store`.
+    pub fn new(store: Arc<dyn Store>, options: EngineOptions) -> Engine {
+        Engine { store, options }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The current time of the engine's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.options.clock)()
+    }
+
+    /// Runs one job of a connection now. Errors only when the job could not start;
+    /// a job that started and then failed returns its summary with status Failed.
+    pub async fn run_job(
+        &self,
+        connection_id: ConnectionId,
+        trigger: Trigger,
+        progress: &ProgressFn,
+    ) -> Result<JobSummary, SyncError> {
+        let connection = self
+            .store
+            .get_connection(connection_id)
+            .await?
+            .ok_or_else(|| SyncError::UnknownConnection(connection_id.to_string()))?;
+        let started_at = self.now();
+        let job_id = self
+            .store
+            .try_start_job(connection.id, trigger, self.lease(started_at), started_at)
+            .await?
+            .ok_or_else(|| SyncError::AlreadyRunning(connection.name.clone()))?;
+        let _span = tracing::info_span!("job", job_id, connection = %connection.name).entered();
+        progress(Progress::Started { job_id });
+        let mut counts = JobCounts::default();
+        let outcome = self.run_started(job_id, &connection, started_at, &mut counts, progress).await;
+        self.finish(job_id, &connection, trigger, started_at, counts, outcome).await
+    }
+
+    async fn finish(
+        &self,
+        job_id: JobId,
+        connection: &Connection,
+        trigger: Trigger,
+        started_at: DateTime<Utc>,
+        counts: JobCounts,
+        outcome: Result<(), SyncError>,
+    ) -> Result<JobSummary, SyncError> {
+        let (status, message) = match &outcome {
+            Ok(()) => (JobStatus::from_counts(counts.created + counts.updated + counts.skipped, counts.failed), None),
+            Err(error) => {
+                tracing::warn!(%error, "Job failed.");
+                (JobStatus::Failed, Some(error.to_string()))
+            }
+        };
+        if matches!(&outcome, Err(e) if e.needs_reauthorization()) {
+            self.store.set_connection_status(connection.id, ConnectionStatus::NeedsReauthorisation).await?;
+        }
+        let finished_at = self.now();
+        let finish = JobFinish { status, counts, finished_at, message: message.clone() };
+        self.store.finish_job(job_id, finish).await?;
+        Ok(JobSummary {
+            id: job_id,
+            connection: connection.name.clone(),
+            trigger,
+            status,
+            started_at,
+            finished_at,
+            counts,
+            message,
+        })
+    }
+
+    fn lease(&self, now: DateTime<Utc>) -> Lease {
+        Lease { owner: self.options.lease_owner.clone(), expires_at: now + self.options.lease_ttl }
+    }
+
+    async fn run_started(
+        &self,
+        job_id: JobId,
+        connection: &Connection,
+        now: DateTime<Utc>,
+        counts: &mut JobCounts,
+        progress: &ProgressFn,
+    ) -> Result<(), SyncError> {
+        let store = &self.store;
+        let types = store.list_activity_types().await?;
+        let valid = settings::validate(store.get_settings(connection.id).await?, &types)?;
+        let client = connect::client_for(store, connection, &self.options.gong).await?;
+        let mut ctx = provision_job::provision(store, &client, connection.id, now, progress).await?;
+        ctx.activity_type = valid.settings.activity_type.clone();
+        ctx.filter_text = valid.settings.filters.join(" AND ");
+        if let Some(logic) = &valid.settings.filter_logic {
+            ctx.filter_text = format!("{} with logic {logic}", valid.settings.filters.join("; "));
+        }
+        ctx.filter = valid.filter;
+
+        let mut writer = PageWriter::new(self, job_id, ctx, now, counts).await?;
+        self.run_retries(&client, &mut writer, progress).await?;
+        let checkpoint = store.get_checkpoint(connection.id).await?;
+        let window = plan_window(now, &checkpoint, &valid.settings);
+        let filter = CallsFilter::window(window.from, window.to);
+        let mut pages = client.calls_extensive(filter, ContentSelector::for_timeline());
+        let mut last_beat = now;
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            let total = page.records.total_records.map(|t| t.max(0) as u64);
+            writer.write_page(page.items, true).await?;
+            progress(Progress::Page { done: writer.fetched(), total });
+            last_beat = self.heartbeat_if_due(job_id, last_beat).await?;
+        }
+        writer.finish_window(window.to).await?;
+        if window.reconciles {
+            store.set_last_reconciled(connection.id, now).await?;
+        }
+        if writer.saw_hubspot() != connection.hubspot_warning {
+            store.set_hubspot_warning(connection.id, writer.saw_hubspot()).await?;
+        }
+        Ok(())
+    }
+
+    /// Meetings that failed at earlier syncs, by call id (within 30 days).
+    async fn run_retries(&self, client: &GongClient, writer: &mut PageWriter<'_>, progress: &ProgressFn) -> Result<(), SyncError> {
+        let connection_id = writer.connection_id();
+        let now = writer.now();
+        self.store.prune_retries(connection_id, now - Duration::days(RETRY_DAYS)).await?;
+        let due = self.store.list_retries(connection_id, now - Duration::days(RETRY_DAYS)).await?;
+        let ids: Vec<String> = due.into_iter().map(|r| r.gong_call_id).collect();
+        writer.set_retrying(ids.iter().cloned().collect::<HashSet<_>>());
+        for chunk in ids.chunks(100) {
+            let mut pages = client.calls_extensive(CallsFilter::ids(chunk.iter().cloned()), ContentSelector::for_timeline());
+            while let Some(page) = pages.next().await {
+                writer.write_page(page?.items, false).await?;
+            }
+            progress(Progress::Retried { count: chunk.len() as u64 });
+        }
+        Ok(())
+    }
+
+    /// Extends the lease once a third of it has passed: often enough to keep it, rarely
+    /// enough to cost nothing next to the page writes.
+    async fn heartbeat_if_due(&self, job_id: JobId, last_beat: DateTime<Utc>) -> Result<DateTime<Utc>, SyncError> {
+        let now = self.now();
+        if now - last_beat < self.options.lease_ttl / 3 {
+            return Ok(last_beat);
+        }
+        if self.store.heartbeat(job_id, self.lease(now)).await? {
+            Ok(now)
+        } else {
+            Err(SyncError::LeaseLost(job_id))
+        }
+    }
+}

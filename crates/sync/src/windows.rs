@@ -1,0 +1,78 @@
+//! Which meetings a job asks Gong for (S7): the retry list by call id, then one time
+//! window from the checkpoint minus the look-back (or the backfill on a first sync),
+//! widened to 30 days once a week for reconciliation. Pure functions of "now".
+
+use chrono::{DateTime, Duration, Utc};
+use gong_timeline_store::{Checkpoint, Settings};
+
+/// How often a job re-reads the last [`RECONCILE_DAYS`] days.
+pub const RECONCILE_EVERY_DAYS: i64 = 7;
+/// How far a reconciliation pass reaches back.
+pub const RECONCILE_DAYS: i64 = 30;
+/// How long a failed meeting stays on the retry list.
+pub const RETRY_DAYS: i64 = 30;
+
+/// The time window of one job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Inclusive start (meeting start time).
+    pub from: DateTime<Utc>,
+    /// Exclusive end: the job's start, so meetings still being processed by Gong
+    /// come back in the next job's look-back.
+    pub to: DateTime<Utc>,
+    /// True when this window is the weekly reconciliation (or a first backfill that
+    /// covers it).
+    pub reconciles: bool,
+}
+
+/// The window of a job started at `now`.
+pub fn plan_window(now: DateTime<Utc>, checkpoint: &Checkpoint, settings: &Settings) -> Window {
+    let backfill_from = now - Duration::days(i64::from(settings.backfill_days));
+    let Some(last) = checkpoint.last_meeting_started else {
+        return Window { from: backfill_from, to: now, reconciles: settings.backfill_days as i64 >= RECONCILE_DAYS };
+    };
+    let incremental_from = last - Duration::hours(i64::from(settings.lookback_hours));
+    let reconcile_due = checkpoint
+        .last_reconciled_at
+        .is_none_or(|at| now - at >= Duration::days(RECONCILE_EVERY_DAYS));
+    if reconcile_due {
+        let from = incremental_from.min(now - Duration::days(RECONCILE_DAYS));
+        Window { from, to: now, reconciles: true }
+    } else {
+        Window { from: incremental_from.min(now), to: now, reconciles: false }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn s7_first_sync_backfills_the_configured_days() {
+        let w = plan_window(now(), &Checkpoint::default(), &Settings { backfill_days: 90, ..Settings::default() });
+        assert_eq!(w.from, now() - Duration::days(90));
+        assert_eq!(w.to, now());
+        assert!(w.reconciles);
+    }
+
+    #[test]
+    fn s7_later_syncs_start_at_the_checkpoint_minus_the_lookback() {
+        let cp = Checkpoint { last_meeting_started: Some(now() - Duration::hours(4)), last_reconciled_at: Some(now() - Duration::days(1)) };
+        let w = plan_window(now(), &cp, &Settings::default());
+        assert_eq!(w.from, now() - Duration::hours(28));
+        assert!(!w.reconciles);
+    }
+
+    #[test]
+    fn s7_a_weekly_pass_reconciles_the_last_30_days() {
+        let cp = Checkpoint { last_meeting_started: Some(now() - Duration::hours(4)), last_reconciled_at: Some(now() - Duration::days(8)) };
+        let w = plan_window(now(), &cp, &Settings::default());
+        assert_eq!(w.from, now() - Duration::days(30));
+        assert!(w.reconciles);
+    }
+}
