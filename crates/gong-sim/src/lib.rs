@@ -1,1 +1,212 @@
-//! gong_timeline_gong_sim.
+//! The Gong API simulator: an axum server that behaves like Gong's REST API v2 as
+//! `shared/reference/gong-api.md` describes it, with its **own** wire types, data
+//! generated on demand from a seed (or read from a scenario file), Gong's rate limits
+//! and runtime fault switches.
+//!
+//! # Layout
+//! - [`config`]: [`SimConfig`] and [`Limits`].
+//! - `data/`: the account served — `hash` (deterministic draws), `world` (users,
+//!   companies, trackers, Timeline users), `calls` (call `i` as a pure function of
+//!   the seed), `scenario` (the JSON format below), `csv_out` (Timeline CSVs).
+//! - `wire/`: serde shapes of requests and responses; `render`: model → wire.
+//! - `paging`: filters compiled to index ranges, pages of 100, cursors.
+//! - `oauth`, `limits`, `faults`, `stats`: token bookkeeping, rate limits, fault
+//!   switches and request accounting; [`Controls`] is their Rust face.
+//! - `routes/`: the HTTP surface (`/v2`, `/oauth2`, `/media`, `/_sim`).
+//!
+//! # Endpoints
+//! `GET /oauth2/authorize` (consent page; its form posts to `POST /oauth2/authorize`,
+//! which redirects to `redirect_uri?code=…&state=…`), `POST /oauth2/generate-customer-token`,
+//! `GET /v2/users[?cursor=]`, `GET /v2/users/{id}`, `POST /v2/calls/extensive`,
+//! `GET /v2/calls/{id}`, `GET /v2/settings/trackers`, `GET /v2/workspaces`,
+//! `GET /media/{call_id}/{audio.mp3|video.mp4}?Expires=…&Signature=…`, `GET /call?id=…`.
+//!
+//! Admin (no credentials, not counted): `GET /_sim/stats`, `POST /_sim/stats/reset`,
+//! `GET|POST /_sim/faults` (body: [`FaultUpdate`], e.g.
+//! `{"error_rate":0.1,"fail_next":{"count":2,"status":503},"latency_ms":50,
+//! "down":true,"down_for_secs":5,"malformed_call_ids":["…"],"deleted_recordings":["…"]}`),
+//! `POST /_sim/faults/reset`, `POST /_sim/tokens/revoke`, `POST /_sim/tokens/expire`,
+//! `POST /_sim/recordings/{call_id}/delete`, `GET|POST /_sim/limits` (body: [`Limits`]),
+//! `POST /_sim/clock` (`{"advance_secs":28800}`), `GET /_sim/dataset`,
+//! `GET /_sim/calls/{index}`.
+//!
+//! # Scenario format
+//! A scenario replaces the generator. Keys are camelCase (snake_case aliases are
+//! accepted for `isPrivate`, `primaryUserId`, `recordingDeleted`, `userId`,
+//! `keyPoints`, `apiResults`, `separatePhrases`). Unknown keys are refused.
+//! ```json
+//! {
+//!   "users": [
+//!     {"id": "4417298830051620943", "email": "lena.ortiz@acme.example",
+//!      "firstName": "Lena", "lastName": "Ortiz", "active": true}
+//!   ],
+//!   "trackers": [
+//!     {"name": "Competitors", "type": "KEYWORD", "keywords": ["Contoso"],
+//!      "apiResults": true, "separatePhrases": true}
+//!   ],
+//!   "calls": [
+//!     {"id": "7390156482217734615", "title": "Northwind | renewal",
+//!      "started": "2025-03-03T16:02:41Z", "duration": 2714, "isPrivate": false,
+//!      "primaryUserId": "4417298830051620943",
+//!      "parties": [
+//!        {"name": "Lena Ortiz", "email": "lena.ortiz@acme.example",
+//!         "affiliation": "Internal", "userId": "4417298830051620943"},
+//!        {"name": "Raj Patel", "email": "raj@northwind.example", "affiliation": "External"}
+//!      ],
+//!      "crm": [{"system": "Salesforce",
+//!               "objects": [{"type": "Account", "id": "0015g00000XyZ12AAB", "name": "Northwind"}]}],
+//!      "trackers": [{"name": "Competitors", "count": 2,
+//!                    "phrases": [{"phrase": "Contoso", "count": 2}]}],
+//!      "recordingDeleted": false, "brief": "Renewal discussed.", "keyPoints": ["Price"]}
+//!   ],
+//!   "timeline": {
+//!     "companies": [{"name": "Northwind", "crm_account_id": "0015g00000XyZ12AAB", "industry": "Software"}],
+//!     "persons": [{"email": "raj@northwind.example", "name": "Raj Patel", "company": "Northwind"}],
+//!     "users": [{"email": "lena.ortiz@acme.example", "name": "Lena Ortiz",
+//!                "license_type": "Full", "status": "active"}]
+//!   }
+//! }
+//! ```
+//! Tracker `type` is `KEYWORD` (default) or `SMART`; `apiResults` and
+//! `separatePhrases` default to true. Every key but `id`, `started`,
+//! `primaryUserId` (calls), `id`, `email` (users) and `name` (trackers) is optional.
+
+pub mod config;
+pub mod controls;
+pub mod data;
+pub mod error;
+pub mod faults;
+pub mod limits;
+pub mod oauth;
+pub mod paging;
+pub mod render;
+pub mod request_id;
+mod routes;
+pub mod state;
+pub mod stats;
+pub mod wire;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{Limits, SimConfig};
+pub use controls::Controls;
+pub use data::model::{SimCall, SimTracker, SimUser, UserRole};
+pub use data::scenario::Scenario;
+pub use data::{DataSet, TimelineCsvPaths};
+pub use error::SimError;
+pub use faults::{FailNext, FaultUpdate, FaultView};
+pub use routes::app;
+pub use state::SimState;
+pub use stats::SimStats;
+
+/// A simulator running on the current tokio runtime. Dropping it stops the server.
+#[derive(Debug)]
+pub struct SimHandle {
+    addr: SocketAddr,
+    state: Arc<SimState>,
+    controls: Controls,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:<port>` (or the configured public base URL).
+    pub fn base_url(&self) -> String {
+        self.state.base_url.clone()
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Fault switches and counters.
+    pub fn controls(&self) -> &Controls {
+        &self.controls
+    }
+
+    /// The data served.
+    pub fn dataset(&self) -> &DataSet {
+        &self.state.dataset
+    }
+
+    /// The shared state (for embedding next to other routers).
+    pub fn state(&self) -> &Arc<SimState> {
+        &self.state
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The base URL for a bound address: an unspecified IP (`0.0.0.0`) is announced as
+/// loopback, since clients cannot connect to it.
+fn base_url_for(addr: SocketAddr) -> String {
+    let ip = if addr.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+/// Binds `127.0.0.1:0`, spawns the simulator on the current runtime and returns at
+/// once: the port is bound before this returns, so no wait is needed.
+pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let state = SimState::build(config, &base_url_for(addr))?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
+    Ok(SimHandle {
+        addr,
+        controls: Controls::new(state.clone()),
+        state,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}
+
+/// Serves the simulator on `listener` until `shutdown` completes.
+pub async fn run(
+    listener: TcpListener,
+    config: SimConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = SimState::build(config, &base_url_for(listener.local_addr()?))?;
+    serve(listener, state, shutdown).await
+}
+
+/// Serves an already built state (see [`SimState::build`] and [`Controls::new`]).
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<SimState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

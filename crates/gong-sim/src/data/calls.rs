@@ -1,0 +1,391 @@
+//! Generated calls: call `i` is a pure function of `(seed, i)` and the fixed world.
+//!
+//! Start times are spread over the window `[anchor - days, anchor)` in index order
+//! (slot `i` of `n` equal slots plus a jitter smaller than a slot), so calls are
+//! sorted by start time and a time window maps to an index range by binary search
+//! over a pure function — no call list is ever held in memory.
+//!
+//! Each call draws a *kind* that decides its CRM context and external parties:
+//! - 70 % `Account`: a Salesforce Account (and sometimes an Opportunity) of company
+//!   `c`, external parties are contacts of `c` (resolution R1; fails when `c` is one
+//!   of the companies missing from companies.csv);
+//! - 14 % `ContactsOnly`: no call-level context, external parties are contacts of `c`
+//!   with Salesforce Contact links (resolution R2);
+//! - 7 % `Unmatched`: external parties at unknown domains, no context (R3, "not found");
+//! - 3 % `InternalOnly`: internal parties only, no context (R3, "not present");
+//! - 6 % `HubSpot`: a HubSpot Account context (ignored, C3) and contacts of `c`.
+//!
+//! Independently: 3 % are private, 2 % have a deleted recording, 12 % have no tracker
+//! hits at all, 15 % are audio-only.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::json;
+
+use super::hash::{draw, mix, Rng, Stream};
+use super::model::*;
+use super::names::*;
+use super::sfid;
+use super::world::{gong_id, World};
+
+/// Width of the id range each call index owns; ids grow with the index (as Gong's
+/// do with time) but their low digits look random.
+const ID_STRIDE: u64 = 1_000_003;
+
+/// Where generated calls sit in time.
+#[derive(Debug, Clone, Copy)]
+pub struct Spread {
+    /// Seed.
+    pub seed: u64,
+    /// Number of calls.
+    pub n: u64,
+    /// Window start, ms since the epoch.
+    pub start_ms: i64,
+    /// Window length in ms.
+    pub window_ms: i64,
+}
+
+impl Spread {
+    /// Start time of call `i`, ms since the epoch; strictly increasing in `i`
+    /// whenever a slot is at least 1 ms wide.
+    pub fn start_ms(&self, i: u64) -> i64 {
+        let n = self.n.max(1) as i128;
+        let base = (i as i128 * self.window_ms as i128 / n) as i64;
+        let slot = (self.window_ms as i128 / n) as i64;
+        let jitter = if slot > 0 {
+            (draw(self.seed, Stream::Start, i) % slot as u64) as i64
+        } else {
+            0
+        };
+        self.start_ms + base + jitter
+    }
+
+    /// The first index whose start is at or after `t_ms` (`n` when none is).
+    pub fn first_at_or_after(&self, t_ms: i64) -> u64 {
+        let (mut lo, mut hi) = (0u64, self.n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.start_ms(mid) < t_ms {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    fn id_base(&self) -> u64 {
+        7_000_000_000_000_000_000 + mix(self.seed) % 100_000_000_000_000_000
+    }
+
+    /// The Gong id of call `i` (19 digits).
+    pub fn call_id(&self, i: u64) -> String {
+        let low = draw(self.seed, Stream::CallId, i) % ID_STRIDE;
+        (self.id_base() + i * ID_STRIDE + low).to_string()
+    }
+
+    /// The index of a call id, if it is one of ours.
+    pub fn index_of(&self, id: &str) -> Option<u64> {
+        let d = id.parse::<u64>().ok()?.checked_sub(self.id_base())?;
+        let i = d / ID_STRIDE;
+        (i < self.n && d % ID_STRIDE == draw(self.seed, Stream::CallId, i) % ID_STRIDE)
+            .then_some(i)
+    }
+}
+
+/// The owner (index into the user list) of call `i`, cheap enough to scan a
+/// million calls for a `primaryUserIds` filter.
+pub fn owner_index(seed: u64, i: u64, n_users: usize) -> usize {
+    (draw(seed, Stream::Owner, i) % n_users as u64) as usize
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Account,
+    ContactsOnly,
+    Unmatched,
+    InternalOnly,
+    HubSpot,
+}
+
+/// Generates call `i`.
+pub fn generate(world: &World, spread: &Spread, i: u64) -> SimCall {
+    let seed = spread.seed;
+    let mut rng = Rng::new(seed, Stream::Call, i);
+    let kind = match rng.below(100) {
+        0..=69 => Kind::Account,
+        70..=83 => Kind::ContactsOnly,
+        84..=90 => Kind::Unmatched,
+        91..=93 => Kind::InternalOnly,
+        _ => Kind::HubSpot,
+    };
+    let company = rng.pick(&world.companies);
+    let owner = &world.users[owner_index(seed, i, world.users.len())];
+    let started = Utc
+        .timestamp_millis_opt(spread.start_ms(i))
+        .single()
+        .unwrap_or_default();
+    let duration = rng.range(600, 3_600) as u32;
+    let mut speaker_seq = 0u64;
+    let mut party = |rng: &mut Rng, name: Option<String>, email: Option<String>| {
+        speaker_seq += 1;
+        let speaks = rng.chance(85);
+        SimParty {
+            id: gong_id(seed ^ i, Stream::Call, speaker_seq),
+            name,
+            email,
+            title: None,
+            user_id: None,
+            speaker_id: speaks.then(|| gong_id(seed ^ i, Stream::Call, 100 + speaker_seq)),
+            affiliation: Affiliation::Internal,
+            context: Vec::new(),
+        }
+    };
+
+    // Internal side: the owner and up to two colleagues.
+    let mut parties = Vec::new();
+    let mut internal = vec![owner];
+    for _ in 0..rng.below(3) {
+        let u = rng.pick(&world.users);
+        if !internal.iter().any(|x| x.id == u.id) {
+            internal.push(u);
+        }
+    }
+    for u in &internal {
+        let mut p = party(&mut rng, Some(u.full_name()), Some(u.email.clone()));
+        p.title = u.title.clone();
+        // Gong leaves userId out for some internal parties; clients match by email.
+        p.user_id = (u.id == owner.id || !rng.chance(10)).then(|| u.id.clone());
+        parties.push(p);
+    }
+
+    // External side.
+    let contacts: Vec<_> = match kind {
+        Kind::Account | Kind::ContactsOnly | Kind::HubSpot => {
+            let k = rng.range(1, company.contacts.len().min(3) as u64) as usize;
+            let start = rng.below(company.contacts.len() as u64) as usize;
+            (0..k)
+                .map(|j| &company.contacts[(start + j) % company.contacts.len()])
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    for c in &contacts {
+        let mut p = party(&mut rng, Some(c.name.clone()), Some(c.email.clone()));
+        p.affiliation = Affiliation::External;
+        p.title = Some(c.title.clone());
+        if kind != Kind::Unmatched {
+            let (system, id) = match kind {
+                Kind::HubSpot => (CrmKind::HubSpot, (mix(i) % 9_000_000_000).to_string()),
+                _ => (CrmKind::Salesforce, c.salesforce_id.clone()),
+            };
+            p.context.push(SimContext {
+                system,
+                objects: vec![SimCrmObject {
+                    object_type: "Contact".into(),
+                    object_id: id,
+                    fields: vec![("Title".into(), json!(c.title))],
+                }],
+            });
+        }
+        parties.push(p);
+    }
+    if kind == Kind::Unmatched {
+        for _ in 0..rng.range(1, 2) {
+            let (first, last) = (rng.pick(FIRST), rng.pick(LAST));
+            let domain = format!("prospect-{}.example", rng.below(500));
+            let email = format!("{}.{}@{domain}", first.to_lowercase(), last.to_lowercase());
+            let mut p = party(&mut rng, Some(format!("{first} {last}")), Some(email));
+            p.affiliation = Affiliation::External;
+            parties.push(p);
+        }
+    }
+    if rng.chance(8) {
+        let mut p = party(&mut rng, Some("Unknown caller".into()), None);
+        p.affiliation = Affiliation::Unknown;
+        parties.push(p);
+    }
+
+    let context = call_context(kind, company, &mut rng);
+    let title = match kind {
+        Kind::InternalOnly => format!("Internal: {}", rng.pick(&["pipeline review", "deal desk", "forecast call"])),
+        Kind::Unmatched => format!("{SELLER} intro call"),
+        _ => format!("{} | {}", company.name, rng.pick(CALL_TOPICS)),
+    };
+    let trackers = if rng.chance(12) {
+        Vec::new()
+    } else {
+        tracker_hits(world, &parties, duration, &mut rng)
+    };
+    let topics = (0..rng.range(1, 3))
+        .map(|_| (rng.pick(TOPICS).to_string(), rng.range(30, 600) as u32))
+        .collect();
+    let brief = Some(match kind {
+        Kind::InternalOnly => "The team reviewed the pipeline and agreed on owners for open deals.".to_string(),
+        _ => format!(
+            "{} discussed {} with {SELLER}; next steps were agreed.",
+            company.name,
+            rng.pick(TOPICS).to_lowercase()
+        ),
+    });
+    SimCall {
+        id: spread.call_id(i),
+        title,
+        scheduled: Some(started - Duration::seconds(rng.below(300) as i64)),
+        started,
+        utc_offset_secs: *rng.pick(OFFSETS),
+        duration,
+        primary_user_id: owner.id.clone(),
+        is_private: rng.chance(3),
+        system: rng.pick(SYSTEMS).to_string(),
+        video: !rng.chance(15),
+        recording_deleted: rng.chance(2),
+        parties,
+        context,
+        trackers,
+        topics,
+        brief,
+        key_points: vec![
+            "Customer confirmed the current rollout scope.".into(),
+            "Follow-up meeting to be scheduled.".into(),
+        ],
+    }
+}
+
+fn call_context(kind: Kind, company: &super::world::SimCompany, rng: &mut Rng) -> Vec<SimContext> {
+    let account_fields = vec![
+        ("Name".to_string(), json!(company.name)),
+        ("Website".to_string(), json!(company.domain)),
+        ("Industry".to_string(), json!(company.industry)),
+    ];
+    match kind {
+        Kind::Account => {
+            let mut objects = vec![SimCrmObject {
+                object_type: "Account".into(),
+                object_id: company.salesforce_id.clone(),
+                fields: account_fields,
+            }];
+            if rng.chance(50) {
+                objects.push(SimCrmObject {
+                    object_type: "Opportunity".into(),
+                    object_id: sfid::to18(&sfid::id15("006", rng)),
+                    fields: vec![
+                        ("Name".into(), json!(format!("{} - Renewal", company.name))),
+                        ("StageName".into(), json!("Negotiation")),
+                        ("Amount".into(), json!(company.arr)),
+                    ],
+                });
+            }
+            vec![SimContext { system: CrmKind::Salesforce, objects }]
+        }
+        Kind::HubSpot => vec![SimContext {
+            system: CrmKind::HubSpot,
+            objects: vec![SimCrmObject {
+                object_type: "Account".into(),
+                object_id: company.hubspot_id.clone(),
+                fields: account_fields,
+            }],
+        }],
+        _ => Vec::new(),
+    }
+}
+
+fn tracker_hits(world: &World, parties: &[SimParty], duration: u32, rng: &mut Rng) -> Vec<SimTrackerHit> {
+    let speakers: Vec<_> = parties.iter().filter_map(|p| p.speaker_id.clone()).collect();
+    let mut hits = Vec::new();
+    for (t, def) in world.trackers.iter().enumerate() {
+        if !rng.chance(45) {
+            continue;
+        }
+        let mut phrases = Vec::new();
+        let mut count = 0u32;
+        if def.smart {
+            count = rng.range(1, 4) as u32;
+        } else {
+            for kw in &def.keywords {
+                if rng.chance(60) {
+                    let c = rng.range(1, 4) as u32;
+                    count += c;
+                    phrases.push((kw.clone(), c));
+                }
+            }
+        }
+        if count == 0 {
+            continue;
+        }
+        let occurrences = (0..count)
+            .map(|_| {
+                let at = rng.below(u64::from(duration) * 10) as f64 / 10.0;
+                let who = (!speakers.is_empty()).then(|| rng.pick(&speakers).clone());
+                (at, who)
+            })
+            .collect();
+        hits.push(SimTrackerHit { tracker: t, count, phrases, occurrences });
+    }
+    hits
+}
+
+/// The anchor for a window ending at `now`: `now` truncated to the hour.
+pub fn default_anchor(now: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = now.timestamp() - now.timestamp() % 3_600;
+    Utc.timestamp_opt(secs, 0).single().unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spread(n: u64) -> Spread {
+        Spread { seed: 42, n, start_ms: 1_700_000_000_000, window_ms: 60 * 86_400_000 }
+    }
+
+    #[test]
+    fn starts_are_sorted_and_inside_the_window() {
+        let s = spread(1_000_000);
+        let mut prev = i64::MIN;
+        for i in (0..1_000_000).step_by(997).chain(999_992..1_000_000) {
+            let t = s.start_ms(i);
+            assert!(t > prev && t >= s.start_ms && t < s.start_ms + s.window_ms);
+            prev = t;
+        }
+    }
+
+    #[test]
+    fn a_time_maps_back_to_the_first_index_at_or_after_it() {
+        let s = spread(10_000);
+        for i in [0u64, 1, 77, 5_000, 9_999] {
+            assert_eq!(s.first_at_or_after(s.start_ms(i)), i);
+            assert_eq!(s.first_at_or_after(s.start_ms(i) + 1), i + 1);
+        }
+        assert_eq!(s.first_at_or_after(i64::MIN), 0);
+        assert_eq!(s.first_at_or_after(i64::MAX), 10_000);
+    }
+
+    #[test]
+    fn call_ids_are_19_digits_and_decode_to_their_index() {
+        let s = spread(1_000_000);
+        for i in [0u64, 5, 999_999] {
+            let id = s.call_id(i);
+            assert_eq!(id.len(), 19);
+            assert_eq!(s.index_of(&id), Some(i));
+        }
+        assert_eq!(s.index_of("123"), None);
+        assert_eq!(s.index_of("not a number"), None);
+        let off_by_one = (s.call_id(5).parse::<u64>().unwrap() + 1).to_string();
+        assert_eq!(s.index_of(&off_by_one), None);
+    }
+
+    #[test]
+    fn generation_is_a_pure_function_of_seed_and_index() {
+        let w = World::generate(42, 40, Utc::now());
+        let s = spread(1_000);
+        assert_eq!(generate(&w, &s, 123), generate(&w, &s, 123));
+        assert_ne!(generate(&w, &s, 123).id, generate(&w, &s, 124).id);
+        let calls: Vec<_> = (0..1_000).map(|i| generate(&w, &s, i)).collect();
+        assert!(calls.iter().any(|c| c.is_private));
+        assert!(calls.iter().any(|c| c.recording_deleted));
+        assert!(calls.iter().any(|c| c.trackers.is_empty()));
+        assert!(calls.iter().any(|c| c.context.iter().any(|x| x.system == CrmKind::HubSpot)));
+        assert!(calls.iter().any(|c| c.context.is_empty()
+            && c.parties.iter().any(|p| p.affiliation == Affiliation::External)));
+    }
+}
