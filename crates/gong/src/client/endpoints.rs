@@ -1,0 +1,164 @@
+//! The typed endpoints: calls (paged, and one call's media), users (paged), trackers and
+//! workspaces.
+
+use std::sync::Arc;
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use reqwest::Method;
+
+use super::transport::{ApiRequest, Reply};
+use super::{GongClient, Inner};
+use crate::error::GongError;
+use crate::paging::{paginate, CallsPage, Fetched, UsersPage};
+use crate::wire::decode::{self, calls_page, users_page};
+use crate::wire::{
+    Call, CallMedia, CallsFilter, CallsRequest, ContentSelector, KeywordTracker, TrackersResponse,
+    User, Workspace, WorkspacesResponse,
+};
+
+const CALLS_EXTENSIVE: &str = "/v2/calls/extensive";
+const USERS: &str = "/v2/users";
+const TRACKERS: &str = "/v2/settings/trackers";
+const WORKSPACES: &str = "/v2/workspaces";
+
+impl GongClient {
+    /// Calls matching `filter`, with the parts `selector` asks for, as a stream of pages
+    /// (up to 100 calls each, Gong's order). The next page is fetched while the consumer
+    /// works on the current one. No matching call is an empty stream, not an error. The
+    /// stream ends after the first error.
+    pub fn calls_extensive(
+        &self,
+        filter: CallsFilter,
+        selector: ContentSelector,
+    ) -> BoxStream<'static, Result<CallsPage, GongError>> {
+        if filter.matches_nothing() {
+            return stream::empty().boxed();
+        }
+        let inner = self.inner.clone();
+        let request = Arc::new(CallsRequest::new(&filter, &selector));
+        paginate(move |cursor| {
+            let (inner, request) = (inner.clone(), request.clone());
+            async move { inner.calls_page(&request, cursor).await }
+        })
+    }
+
+    /// One call with the parts `selector` asks for; `None` when Gong does not know it.
+    pub async fn call(
+        &self,
+        call_id: &str,
+        selector: ContentSelector,
+    ) -> Result<Option<Call>, GongError> {
+        let request = CallsRequest::new(&CallsFilter::ids([call_id]), &selector);
+        let calls = self.inner.calls_page(&request, None).await?;
+        Ok(calls.and_then(|(_, calls)| calls.into_iter().find(|c| c.id() == call_id)))
+    }
+
+    /// Fresh media URLs of one call (they expire after 8 hours, so fetch them when a
+    /// recording is viewed). `None` when the call is unknown or has no media (deleted
+    /// recording). Needs scope `api:calls:read:media-url`.
+    pub async fn call_media(&self, call_id: &str) -> Result<Option<CallMedia>, GongError> {
+        let call = self
+            .call(call_id, ContentSelector::new().media(true))
+            .await?;
+        Ok(call
+            .and_then(|c| c.media)
+            .filter(|m| m.audio_url.is_some() || m.video_url.is_some()))
+    }
+
+    /// All Gong users as a stream of pages (cursor in the query string).
+    pub fn users(&self) -> BoxStream<'static, Result<UsersPage, GongError>> {
+        let inner = self.inner.clone();
+        paginate(move |cursor| {
+            let inner = inner.clone();
+            async move { inner.users_page(cursor).await }
+        })
+    }
+
+    /// All Gong users, every page collected.
+    pub async fn all_users(&self) -> Result<Vec<User>, GongError> {
+        let pages: Vec<UsersPage> = self.users().try_collect().await?;
+        Ok(pages.into_iter().flat_map(|p| p.items).collect())
+    }
+
+    /// Keyword tracker definitions, optionally of one workspace.
+    pub async fn trackers(
+        &self,
+        workspace_id: Option<&str>,
+    ) -> Result<Vec<KeywordTracker>, GongError> {
+        let query = workspace_id
+            .map(|w| vec![("workspaceId", w.to_owned())])
+            .unwrap_or_default();
+        let body = self.inner.get(TRACKERS, query).await?;
+        let parsed: TrackersResponse = decode::parse(TRACKERS, &body)?;
+        Ok(parsed.keyword_trackers)
+    }
+
+    /// The company's workspaces. Also a cheap check that credentials work.
+    pub async fn workspaces(&self) -> Result<Vec<Workspace>, GongError> {
+        let body = self.inner.get(WORKSPACES, Vec::new()).await?;
+        let parsed: WorkspacesResponse = decode::parse(WORKSPACES, &body)?;
+        Ok(parsed.workspaces)
+    }
+}
+
+impl Inner {
+    /// One page of calls: the cursor goes in the JSON body, next to an unchanged filter.
+    async fn calls_page(&self, request: &CallsRequest, cursor: Option<String>) -> Fetched<Call> {
+        let mut body = request.clone();
+        body.cursor = cursor;
+        let bytes = serde_json::to_vec(&body)
+            .map_err(|e| GongError::Config(format!("cannot encode the calls request: {e}")))?;
+        let req = ApiRequest {
+            method: Method::POST,
+            path: CALLS_EXTENSIVE,
+            query: Vec::new(),
+            body: Some(bytes),
+        };
+        match self.execute(&req).await? {
+            Reply::NoCalls => Ok(None),
+            Reply::Body(bytes) => {
+                let page = calls_page(CALLS_EXTENSIVE, &bytes)?;
+                tracing::debug!(calls = page.1.len(), total = ?page.0.total_records, "Gong calls page received.");
+                Ok(Some(page))
+            }
+        }
+    }
+
+    /// One page of users: the cursor goes in the query string.
+    async fn users_page(&self, cursor: Option<String>) -> Fetched<User> {
+        let query = cursor.map(|c| vec![("cursor", c)]).unwrap_or_default();
+        let req = ApiRequest {
+            method: Method::GET,
+            path: USERS,
+            query,
+            body: None,
+        };
+        match self.execute(&req).await? {
+            Reply::NoCalls => Ok(None),
+            Reply::Body(bytes) => users_page(USERS, &bytes).map(Some),
+        }
+    }
+
+    async fn get(
+        &self,
+        path: &'static str,
+        query: Vec<(&'static str, String)>,
+    ) -> Result<Vec<u8>, GongError> {
+        let req = ApiRequest {
+            method: Method::GET,
+            path,
+            query,
+            body: None,
+        };
+        match self.execute(&req).await? {
+            Reply::Body(bytes) => Ok(bytes),
+            // Only call endpoints answer this; anywhere else it is an unexpected error.
+            Reply::NoCalls => Err(GongError::Api {
+                endpoint: path.to_owned(),
+                status: 404,
+                message: super::transport::NO_CALLS_FOUND.to_owned(),
+                request_id: "-".to_owned(),
+            }),
+        }
+    }
+}

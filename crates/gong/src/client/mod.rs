@@ -1,0 +1,106 @@
+//! [`GongClient`]: one Gong company account, its credentials and limits.
+//!
+//! - `transport`: one request end to end (limits, auth, retries, error classification).
+//! - `endpoints`: the typed endpoints built on it.
+
+mod endpoints;
+mod transport;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::auth::oauth::TokenRetry;
+use crate::auth::session::Auth;
+use crate::auth::{Credentials, OAuthTokens};
+use crate::config::ClientConfig;
+use crate::error::GongError;
+use crate::limiter::{DailyBudget, RateLimiter};
+use crate::retry::Backoff;
+
+/// A client of one Gong company account. Cheap to clone; clones share the rate limiter,
+/// the daily budget and the OAuth token set, so use one client (and its clones) per
+/// connection: the limits are per Gong account.
+#[derive(Clone)]
+pub struct GongClient {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    http: reqwest::Client,
+    config: ClientConfig,
+    auth: Auth,
+    limiter: Option<RateLimiter>,
+    budget: Option<DailyBudget>,
+    backoff: Backoff,
+    requests: AtomicU64,
+}
+
+impl GongClient {
+    /// A client for `credentials` with `config`. Fails only on an unusable configuration.
+    pub fn new(config: ClientConfig, credentials: Credentials) -> Result<Self, GongError> {
+        config.validate().map_err(GongError::Config)?;
+        Url::parse(&config.base_url).map_err(|e| {
+            GongError::Config(format!(
+                "base_url \"{}\" is not a URL: {e}",
+                config.base_url
+            ))
+        })?;
+        let http = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .build()
+            .map_err(|e| GongError::Config(format!("cannot build the HTTP client: {e}")))?;
+        let backoff = Backoff {
+            base: config.backoff_base,
+            max: config.backoff_max,
+        };
+        let token_retry = TokenRetry {
+            retries: config.max_retries.min(3),
+            backoff,
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                auth: Auth::new(credentials, config.refresh_margin, token_retry),
+                limiter: config.rate_per_second.map(RateLimiter::new),
+                budget: config.daily_budget.map(DailyBudget::new),
+                backoff,
+                requests: AtomicU64::new(0),
+                http,
+                config,
+            }),
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The underlying HTTP client (e.g. for [`crate::OAuthClient::exchange_code`]).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// API requests sent so far, retries included (token endpoint calls excluded).
+    pub fn requests_made(&self) -> u64 {
+        self.inner.requests.load(Ordering::Relaxed)
+    }
+
+    /// The current OAuth token set (after any refresh), or `None` for Basic credentials.
+    pub async fn tokens(&self) -> Option<OAuthTokens> {
+        self.inner.auth.tokens().await
+    }
+}
+
+impl std::fmt::Debug for GongClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GongClient")
+            .field("base_url", &self.inner.config.base_url)
+            .field("oauth", &self.inner.auth.is_oauth())
+            .field("requests_made", &self.requests_made())
+            .finish()
+    }
+}

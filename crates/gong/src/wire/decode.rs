@@ -1,0 +1,92 @@
+//! Turning response bytes into typed pages, with errors that name the broken call and the
+//! JSON path inside it.
+//!
+//! A calls page is first split into its envelope and one raw JSON text per call; each call
+//! is then parsed on its own, so a malformed call is reported by its id
+//! ("Gong call 778…: invalid type … at metaData.started") instead of as "calls[37]".
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::calls::Call;
+use super::records::Records;
+use super::users::User;
+use crate::error::GongError;
+
+/// Parses `bytes` as `T`; a failure names the endpoint and the JSON path.
+pub(crate) fn parse<T: DeserializeOwned>(endpoint: &str, bytes: &[u8]) -> Result<T, GongError> {
+    parse_borrowed(endpoint, bytes)
+}
+
+fn parse_borrowed<'a, T: Deserialize<'a>>(endpoint: &str, bytes: &'a [u8]) -> Result<T, GongError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| GongError::Decode {
+        endpoint: endpoint.to_owned(),
+        call_id: None,
+        path: err.path().to_string(),
+        message: err.into_inner().to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+struct RawCallsPage<'a> {
+    #[serde(default)]
+    records: Records,
+    #[serde(default, borrow)]
+    calls: Option<Vec<&'a RawValue>>,
+}
+
+/// Parses a `/v2/calls/extensive` body into its records block and calls.
+pub(crate) fn calls_page(endpoint: &str, bytes: &[u8]) -> Result<(Records, Vec<Call>), GongError> {
+    let raw: RawCallsPage<'_> = parse_borrowed(endpoint, bytes)?;
+    let raws = raw.calls.unwrap_or_default();
+    let mut calls = Vec::with_capacity(raws.len());
+    for (index, text) in raws.into_iter().enumerate() {
+        calls.push(one_call(endpoint, index, text.get())?);
+    }
+    Ok((raw.records, calls))
+}
+
+fn one_call(endpoint: &str, index: usize, text: &str) -> Result<Call, GongError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let call_id = call_id_of(text);
+        let path = err.path().to_string();
+        GongError::Decode {
+            endpoint: endpoint.to_owned(),
+            // Without an id, the position in the page is the best name we have.
+            path: if call_id.is_some() {
+                path
+            } else {
+                format!("calls[{index}].{path}")
+            },
+            call_id,
+            message: err.into_inner().to_string(),
+        }
+    })
+}
+
+/// Best-effort `metaData.id` of a call that did not parse as a whole.
+fn call_id_of(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    match value.get("metaData")?.get("id")? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize)]
+struct UsersPage {
+    #[serde(default)]
+    records: Records,
+    #[serde(default, deserialize_with = "super::de::null_default")]
+    users: Vec<User>,
+}
+
+/// Parses a `/v2/users` body.
+pub(crate) fn users_page(endpoint: &str, bytes: &[u8]) -> Result<(Records, Vec<User>), GongError> {
+    let page: UsersPage = parse(endpoint, bytes)?;
+    Ok((page.records, page.users))
+}

@@ -1,0 +1,30 @@
+//! Gong's JSON, as this client understands it from the API reference (its own types: the
+//! simulator has separate ones, so a misreading of the reference is not shared).
+//!
+//! Ids are strings, every field Gong may omit or null is `Option` or defaults to empty,
+//! unknown fields are ignored and date-times are parsed leniently into UTC.
+
+mod calls;
+pub(crate) mod de;
+pub(crate) mod decode;
+mod records;
+mod request;
+mod settings;
+mod users;
+
+pub use calls::{
+    Affiliation, Call, CallContent, CallMedia, CallMetaData, CallScope, CrmContext, CrmField,
+    CrmObject, CrmSystem, Direction, KeyPoint, MediaKind, NamedDuration, Occurrence, Party,
+    Tracker, TrackerPhrase, TrackerType,
+};
+pub use de::parse_datetime;
+pub(crate) use records::OAuthErrorBody;
+pub use records::{ErrorBody, Records};
+pub(crate) use request::CallsRequest;
+pub use request::{CallsFilter, ContentSelector, ContextLevel};
+pub use settings::{KeywordTracker, LanguageKeywords, Workspace};
+pub(crate) use settings::{TrackersResponse, WorkspacesResponse};
+pub use users::{SpokenLanguage, User, UserSettings};
+
+#[cfg(test)]
+mod tests;
