@@ -1,1 +1,0 @@
-//! The conformance suite every [`crate::Store`] adapter must pass (feature `testing`).

@@ -1,0 +1,331 @@
+//! Checks of the page commit, activities, the checkpoint and the retry list.
+
+use gong_timeline_domain::meeting::{PhraseCount, Tracker};
+use gong_timeline_domain::{LicenseType, RecordStatus};
+
+use super::fixtures::*;
+use crate::records::*;
+use crate::Store;
+
+/// A page inserts new activities, updates existing ones in place by external id,
+/// links its log records to them and adds its counts to the job.
+pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mut first = page(job, conn.id, 1);
+    first.upserts = vec![
+        upsert(conn.id, "c1", acme, 10, 111),
+        upsert(conn.id, "c2", acme, 20, 222),
+    ];
+    first.records = vec![
+        record("c1", RecordStatus::Created, Some(ActivityRef::Upsert(0))),
+        record("c2", RecordStatus::Created, Some(ActivityRef::Upsert(1))),
+        record("c3", RecordStatus::Skipped, None),
+    ];
+    first.counts_delta = JobCounts {
+        fetched: 3,
+        created: 2,
+        skipped: 1,
+        ..JobCounts::default()
+    };
+    let ids = store.commit_page(first).await.expect("commit");
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1]);
+
+    let mut second = page(job, conn.id, 2);
+    let mut changed = upsert(conn.id, "c1", acme, 10, 333);
+    changed.subject = "Renamed".into();
+    changed.trackers = Some(vec![Tracker {
+        name: "Pricing".into(),
+        count: 2,
+        phrases: vec![PhraseCount {
+            phrase: "discount".into(),
+            count: 2,
+        }],
+    }]);
+    second.upserts = vec![changed];
+    second.records = vec![record(
+        "c1",
+        RecordStatus::Updated,
+        Some(ActivityRef::Id(ids[0])),
+    )];
+    second.counts_delta = JobCounts {
+        fetched: 1,
+        updated: 1,
+        ..JobCounts::default()
+    };
+    assert_eq!(
+        store.commit_page(second).await.expect("commit"),
+        vec![ids[0]]
+    );
+
+    assert_eq!(
+        store.count_activities(Some(conn.id)).await.expect("count"),
+        2
+    );
+    let got = store
+        .get_activity(ids[0])
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!((got.subject.as_str(), got.content_hash), ("Renamed", 333));
+    assert_eq!(
+        got.trackers.as_ref().map(|t| t[0].phrases[0].count),
+        Some(2)
+    );
+    assert_eq!((got.created_at, got.updated_at), (at(1), at(2)));
+    assert_eq!(
+        got.external_attendees[0].email.as_deref(),
+        Some("ann@acme.com")
+    );
+    let by_ext = store
+        .activity_by_external_id(&format!("gong:{}:c2", conn.id))
+        .await
+        .expect("get");
+    assert_eq!(by_ext.map(|a| a.id), Some(ids[1]));
+
+    let calls = vec!["c1".to_string(), "c2".to_string(), "c9".to_string()];
+    let hashes = store
+        .activity_hashes(conn.id, &calls)
+        .await
+        .expect("hashes");
+    assert_eq!(hashes.len(), 2);
+    assert_eq!(
+        hashes["c1"],
+        ActivityHash {
+            activity_id: ids[0],
+            content_hash: 333
+        }
+    );
+    assert!(store
+        .activity_hashes(conn.id + 1, &calls)
+        .await
+        .expect("other")
+        .is_empty());
+
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .expect("records");
+    let linked: Vec<Option<ActivityId>> = records.iter().map(|r| r.activity_id).collect();
+    assert_eq!(linked, vec![Some(ids[0]), Some(ids[1]), None, Some(ids[0])]);
+    let job = store.get_job(job).await.expect("job").expect("exists");
+    assert_eq!(
+        job.counts,
+        JobCounts {
+            fetched: 4,
+            created: 2,
+            updated: 1,
+            skipped: 1,
+            failed: 0
+        }
+    );
+}
+
+/// A page that fails anywhere writes nothing: no activity, record, retry entry,
+/// count or checkpoint move.
+pub async fn commit_page_is_all_or_nothing(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let full = |bad: ActivityUpsert, link: ActivityRef| {
+        let mut p = page(job, conn.id, 1);
+        p.upserts = vec![upsert(conn.id, "c1", acme, 10, 1), bad];
+        p.records = vec![
+            record("c1", RecordStatus::Created, Some(ActivityRef::Upsert(0))),
+            record("c2", RecordStatus::Created, Some(link)),
+        ];
+        p.retry_add = vec![RetryEntry {
+            gong_call_id: "c7".into(),
+            message: "boom".into(),
+            failed_at: at(1),
+        }];
+        p.checkpoint = Some(at(30));
+        p.counts_delta = JobCounts {
+            fetched: 2,
+            created: 2,
+            ..JobCounts::default()
+        };
+        p
+    };
+    let no_company = upsert(conn.id, "c2", 987_654, 20, 2);
+    assert!(store
+        .commit_page(full(no_company, ActivityRef::Upsert(1)))
+        .await
+        .is_err());
+    let dangling = upsert(conn.id, "c2", acme, 20, 2);
+    assert!(store
+        .commit_page(full(dangling, ActivityRef::Upsert(5)))
+        .await
+        .is_err());
+
+    assert_eq!(store.count_activities(None).await.expect("count"), 0);
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .expect("records");
+    assert!(records.is_empty());
+    assert!(store
+        .list_retries(conn.id, at(-100))
+        .await
+        .expect("retries")
+        .is_empty());
+    assert_eq!(
+        store.get_checkpoint(conn.id).await.expect("checkpoint"),
+        Checkpoint::default()
+    );
+    let job = store.get_job(job).await.expect("job").expect("exists");
+    assert_eq!(job.counts, JobCounts::default());
+}
+
+/// The checkpoint moves only forward; reconciliation time is kept beside it.
+pub async fn checkpoint_only_moves_forward(store: &dyn Store) {
+    let conn = connection(store, "A").await;
+    let job = start_job(store, conn.id, 0).await;
+    assert_eq!(
+        store.get_checkpoint(conn.id).await.expect("empty"),
+        Checkpoint::default()
+    );
+    for (minute, expect) in [(50, 50), (20, 50), (70, 70)] {
+        let mut p = page(job, conn.id, 1);
+        p.checkpoint = Some(at(minute));
+        store.commit_page(p).await.expect("commit");
+        let got = store.get_checkpoint(conn.id).await.expect("checkpoint");
+        assert_eq!(got.last_meeting_started, Some(at(expect)));
+    }
+    store
+        .set_last_reconciled(conn.id, at(99))
+        .await
+        .expect("reconciled");
+    let got = store.get_checkpoint(conn.id).await.expect("checkpoint");
+    assert_eq!(
+        got,
+        Checkpoint {
+            last_meeting_started: Some(at(70)),
+            last_reconciled_at: Some(at(99))
+        }
+    );
+    let other = connection(store, "B").await;
+    store
+        .set_last_reconciled(other.id, at(5))
+        .await
+        .expect("reconciled");
+    assert_eq!(
+        store
+            .get_checkpoint(other.id)
+            .await
+            .expect("b")
+            .last_meeting_started,
+        None
+    );
+}
+
+/// Failed calls are added once per (connection, call), bumped on each failure,
+/// listed while young, removed when handled and pruned when old.
+pub async fn retry_list_bumps_lists_and_prunes(store: &dyn Store) {
+    let conn = connection(store, "A").await;
+    let job = start_job(store, conn.id, 0).await;
+    let entry = |call: &str, minute: i64| RetryEntry {
+        gong_call_id: call.into(),
+        message: format!("failed at {minute}"),
+        failed_at: at(minute),
+    };
+    let mut p = page(job, conn.id, 1);
+    p.retry_add = vec![entry("old", 0), entry("c1", 10), entry("c2", 20)];
+    store.commit_page(p).await.expect("commit");
+    let mut p = page(job, conn.id, 2);
+    p.retry_add = vec![entry("c1", 30)];
+    p.retry_remove = vec!["c2".into(), "never-there".into()];
+    store.commit_page(p).await.expect("commit");
+    let young = store.list_retries(conn.id, at(5)).await.expect("list");
+    assert_eq!(young.len(), 1);
+    let c1 = &young[0];
+    assert_eq!((c1.gong_call_id.as_str(), c1.attempts), ("c1", 2));
+    assert_eq!((c1.first_failed_at, c1.last_failed_at), (at(10), at(30)));
+    assert_eq!(c1.last_message, "failed at 30");
+    assert_eq!(
+        store
+            .list_retries(conn.id, at(-1))
+            .await
+            .expect("all")
+            .len(),
+        2
+    );
+    assert_eq!(store.prune_retries(conn.id, at(5)).await.expect("prune"), 1);
+    store
+        .remove_retries(conn.id, &["c1".to_string()])
+        .await
+        .expect("remove");
+    assert!(store
+        .list_retries(conn.id, at(-1))
+        .await
+        .expect("none")
+        .is_empty());
+}
+
+/// Activities of a company list newest first, paged, with company and author joined.
+pub async fn activities_list_newest_first_with_company_and_author(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let globex = company_id(store, "Globex").await;
+    let kim = store.users_by_email("kim@us.io").await.expect("kim")[0].clone();
+    let job = start_job(store, conn.id, 0).await;
+    let mut p = page(job, conn.id, 1);
+    for (i, minute) in [30, 10, 20].into_iter().enumerate() {
+        let mut a = upsert(conn.id, &format!("a{i}"), acme, minute, 1);
+        a.author_user_id = Some(kim.id);
+        p.upserts.push(a);
+    }
+    p.upserts.push(upsert(conn.id, "g0", globex, 40, 1));
+    store.commit_page(p).await.expect("commit");
+    let of_acme = ActivityFilter {
+        company_id: Some(acme),
+        ..ActivityFilter::default()
+    };
+    let list = store.list_activities(of_acme.clone()).await.expect("list");
+    assert_eq!(
+        list.iter()
+            .map(|a| a.gong_call_id.as_str())
+            .collect::<Vec<_>>(),
+        ["a0", "a2", "a1"]
+    );
+    let first = &list[0];
+    assert_eq!(
+        (
+            first.company.name.as_str(),
+            first.company.crm_account_id.as_deref()
+        ),
+        ("Acme", Some("001A"))
+    );
+    let author = first.author.as_ref().expect("author");
+    assert_eq!(
+        (author.email.as_str(), author.license_type),
+        ("kim@us.io", LicenseType::InternalCollaborator)
+    );
+    let paged = ActivityFilter {
+        limit: Some(1),
+        offset: 1,
+        ..of_acme
+    };
+    assert_eq!(
+        store.list_activities(paged).await.expect("paged")[0].gong_call_id,
+        "a2"
+    );
+    let all = store
+        .list_activities(ActivityFilter::default())
+        .await
+        .expect("all");
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0].gong_call_id, "g0");
+    assert!(all[0].author.is_none());
+}

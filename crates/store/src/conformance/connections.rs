@@ -1,0 +1,235 @@
+//! Checks of connections, credentials, settings and user mappings.
+
+use gong_timeline_domain::MappingStatus;
+
+use super::fixtures::*;
+use crate::records::*;
+use crate::{Store, StoreError};
+
+/// Credentials round-trip, never appear in a listing, and names are unique.
+pub async fn connections_keep_credentials_sealed(store: &dyn Store) {
+    let conn = connection(store, "Prod").await;
+    assert_eq!(
+        (conn.auth_kind, conn.status),
+        (AuthKind::Basic, ConnectionStatus::Authorised)
+    );
+    assert!(!conn.hubspot_warning && conn.last_sync_at.is_none());
+    let creds = store
+        .connection_credentials(conn.id)
+        .await
+        .expect("credentials");
+    assert_eq!(
+        creds,
+        Credentials::Basic {
+            access_key: "key-Prod".into(),
+            access_key_secret: "secret-Prod".into()
+        }
+    );
+    let listed = store.list_connections().await.expect("list");
+    let json = serde_json::to_string(&listed).expect("json");
+    assert!(
+        !json.contains("secret-Prod") && !json.contains("key-Prod"),
+        "{json}"
+    );
+    let dup = store
+        .create_connection(NewConnection {
+            name: "Prod".into(),
+            base_url: "http://x".into(),
+            credentials: creds.clone(),
+            status: ConnectionStatus::Pending,
+            created_at: at(1),
+        })
+        .await
+        .expect_err("duplicate name");
+    assert!(matches!(dup, StoreError::AlreadyExists { .. }), "{dup:?}");
+    store
+        .set_connection_status(conn.id, ConnectionStatus::NeedsReauthorisation)
+        .await
+        .expect("status");
+    store
+        .set_hubspot_warning(conn.id, true)
+        .await
+        .expect("warning");
+    let again = store
+        .connection_by_name("Prod")
+        .await
+        .expect("by name")
+        .expect("exists");
+    assert_eq!(again.status, ConnectionStatus::NeedsReauthorisation);
+    assert!(again.hubspot_warning);
+    let fresh = Credentials::Basic {
+        access_key: "k2".into(),
+        access_key_secret: "s2".into(),
+    };
+    store
+        .update_credentials(conn.id, fresh.clone())
+        .await
+        .expect("update");
+    assert_eq!(
+        store.connection_credentials(conn.id).await.expect("read"),
+        fresh
+    );
+    let missing = store
+        .connection_credentials(9999)
+        .await
+        .expect_err("missing");
+    assert!(
+        matches!(missing, StoreError::NotFound { .. }),
+        "{missing:?}"
+    );
+    assert!(store.get_connection(9999).await.expect("get").is_none());
+}
+
+/// OAuth tokens are saved into the sealed credentials and the connection is Authorised.
+pub async fn oauth_tokens_are_saved_in_place(store: &dyn Store) {
+    let conn = store
+        .create_connection(NewConnection {
+            name: "OAuth".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            credentials: Credentials::OAuth(OAuthCredentials {
+                client_id: "cid".into(),
+                client_secret: "csecret".into(),
+                tokens: None,
+                api_base_url: None,
+            }),
+            status: ConnectionStatus::Pending,
+            created_at: at(0),
+        })
+        .await
+        .expect("create");
+    assert_eq!(conn.auth_kind, AuthKind::OAuth);
+    let tokens = serde_json::json!({"access_token": "at-1", "refresh_token": "rt-1"});
+    store
+        .save_oauth_tokens(
+            conn.id,
+            tokens.clone(),
+            Some("https://us-1.api.example".into()),
+        )
+        .await
+        .expect("save");
+    store
+        .save_oauth_tokens(conn.id, serde_json::json!({"access_token": "at-2"}), None)
+        .await
+        .expect("save again");
+    let Credentials::OAuth(oauth) = store.connection_credentials(conn.id).await.expect("read")
+    else {
+        panic!("OAuth credentials expected");
+    };
+    assert_eq!(oauth.client_secret, "csecret");
+    assert_eq!(
+        oauth.tokens,
+        Some(serde_json::json!({"access_token": "at-2"}))
+    );
+    assert_eq!(
+        oauth.api_base_url.as_deref(),
+        Some("https://us-1.api.example")
+    );
+    let conn = store
+        .get_connection(conn.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(conn.status, ConnectionStatus::Authorised);
+    let basic = connection(store, "Basic").await;
+    assert!(store
+        .save_oauth_tokens(basic.id, tokens, None)
+        .await
+        .is_err());
+}
+
+/// Settings are the defaults until saved, then what was saved.
+pub async fn settings_default_until_saved(store: &dyn Store) {
+    let conn = connection(store, "Prod").await;
+    let settings = store.get_settings(conn.id).await.expect("get");
+    assert_eq!(settings, Settings::default());
+    assert!(settings.enabled && settings.activity_type == "Meeting" && settings.filters.is_empty());
+    assert_eq!((settings.backfill_days, settings.lookback_hours), (90, 24));
+    let saved = Settings {
+        enabled: false,
+        activity_type: "Call".into(),
+        filters: vec![
+            "Company.industry = Software".into(),
+            "User.department != Sales".into(),
+        ],
+        filter_logic: Some("1 OR 2".into()),
+        backfill_days: 7,
+        lookback_hours: 48,
+    };
+    store.put_settings(conn.id, &saved).await.expect("put");
+    assert_eq!(store.get_settings(conn.id).await.expect("get"), saved);
+    let changed = Settings {
+        enabled: true,
+        ..saved
+    };
+    store
+        .put_settings(conn.id, &changed)
+        .await
+        .expect("put again");
+    assert_eq!(store.get_settings(conn.id).await.expect("get"), changed);
+}
+
+/// A manual resolution is kept when automatic mapping runs again.
+pub async fn manual_mappings_survive_automatic_mapping(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "Prod").await;
+    let sams = store.users_by_email("sam@us.io").await.expect("sams");
+    let kim = store.users_by_email("kim@us.io").await.expect("kim")[0].id;
+    let auto = |gong: &str, email: &str, status, user, suggested: Vec<UserId>| MappingUpsert {
+        gong_user_id: gong.to_string(),
+        gong_email: Some(email.to_string()),
+        gong_name: format!("Gong {gong}"),
+        status,
+        user_id: user,
+        suggested,
+    };
+    let ids: Vec<UserId> = sams.iter().map(|u| u.id).collect();
+    let batch = vec![
+        auto(
+            "g1",
+            "sam@us.io",
+            MappingStatus::Conflict,
+            None,
+            ids.clone(),
+        ),
+        auto("g2", "kim@us.io", MappingStatus::Mapped, Some(kim), vec![]),
+    ];
+    store
+        .upsert_mappings(conn.id, batch.clone(), at(1))
+        .await
+        .expect("upsert");
+    let resolved = store
+        .resolve_mapping(conn.id, "g1", ids[1], at(2))
+        .await
+        .expect("resolve");
+    assert_eq!(
+        (resolved.status, resolved.user_id, resolved.manual),
+        (MappingStatus::Mapped, Some(ids[1]), true)
+    );
+    let mut again = batch;
+    again[0].gong_name = "Sam Renamed".into();
+    store
+        .upsert_mappings(conn.id, again, at(3))
+        .await
+        .expect("upsert again");
+    let list = store.list_mappings(conn.id).await.expect("list");
+    assert_eq!(list.len(), 2);
+    let g1 = list.iter().find(|m| m.gong_user_id == "g1").expect("g1");
+    assert_eq!(
+        (g1.status, g1.user_id, g1.manual),
+        (MappingStatus::Mapped, Some(ids[1]), true)
+    );
+    assert_eq!(g1.gong_name, "Sam Renamed");
+    let g2 = list.iter().find(|m| m.gong_user_id == "g2").expect("g2");
+    assert_eq!(
+        (g2.status, g2.user_id, g2.manual),
+        (MappingStatus::Mapped, Some(kim), false)
+    );
+    assert!(store
+        .resolve_mapping(conn.id, "nobody", kim, at(4))
+        .await
+        .is_err());
+    assert!(store
+        .resolve_mapping(conn.id, "g2", 9999, at(4))
+        .await
+        .is_err());
+}

@@ -1,0 +1,65 @@
+//! The conformance suite every [`Store`] adapter must pass (feature `testing`).
+//!
+//! Each check is an `async fn(&dyn Store)` that expects a fresh, migrated, empty
+//! store and panics on failure. An adapter runs all of them, one test each, with
+//! [`conformance_tests!`](crate::conformance_tests):
+//!
+//! ```ignore
+//! async fn fresh() -> (Box<dyn Store>, tempfile::TempDir) { /* open a temp database */ }
+//! gong_timeline_store::conformance_tests!(fresh);
+//! ```
+
+mod activities;
+mod connections;
+mod directory;
+pub mod fixtures;
+mod jobs;
+
+pub use activities::*;
+pub use connections::*;
+pub use directory::*;
+pub use jobs::*;
+
+#[allow(unused_imports)]
+use crate::Store;
+
+/// Expands to one `#[tokio::test]` per conformance check. `$make` is an async fn
+/// returning `(store, guard)`: the store derefs to `dyn Store` (a `Box` or `Arc`),
+/// the guard (a temp dir, say) lives until the test ends.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:path) => {
+        $crate::conformance_tests!(@each $make,
+            seeded_activity_types_exist,
+            imports_insert_then_update_without_duplicates,
+            a_bad_company_row_stores_nothing,
+            a_person_of_an_unknown_company_stores_nothing,
+            users_may_share_an_email,
+            created_users_get_ids_in_order,
+            connections_keep_credentials_sealed,
+            oauth_tokens_are_saved_in_place,
+            settings_default_until_saved,
+            manual_mappings_survive_automatic_mapping,
+            one_job_per_connection_at_a_time,
+            a_job_with_a_lapsed_lease_is_interrupted,
+            jobs_filter_by_date_status_and_connection,
+            finishing_a_job_sets_counts_and_last_sync,
+            commit_page_upserts_by_external_id,
+            commit_page_is_all_or_nothing,
+            checkpoint_only_moves_forward,
+            retry_list_bumps_lists_and_prunes,
+            log_records_page_and_filter,
+            activities_list_newest_first_with_company_and_author,
+            exports_outlive_their_files
+        );
+    };
+    (@each $make:path, $($name:ident),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let (store, _guard) = $make().await;
+                $crate::conformance::$name(&*store).await;
+            }
+        )+
+    };
+}
