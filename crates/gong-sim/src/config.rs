@@ -18,14 +18,21 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { enabled: true, per_second: 3, per_day: 10_000 }
+        Limits {
+            enabled: true,
+            per_second: 3,
+            per_day: 10_000,
+        }
     }
 }
 
 impl Limits {
     /// No limits at all.
     pub fn off() -> Self {
-        Limits { enabled: false, ..Limits::default() }
+        Limits {
+            enabled: false,
+            ..Limits::default()
+        }
     }
 }
 

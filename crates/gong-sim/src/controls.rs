@@ -27,7 +27,10 @@ impl Controls {
 
     /// Answers this fraction (0.0-1.0) of API requests with 500.
     pub fn set_error_rate(&self, rate: f64) {
-        self.update_faults(FaultUpdate { error_rate: Some(rate), ..FaultUpdate::default() });
+        self.update_faults(FaultUpdate {
+            error_rate: Some(rate),
+            ..FaultUpdate::default()
+        });
     }
 
     /// Answers the next `count` API requests with `status` (429s carry `Retry-After: 1`).
@@ -48,7 +51,10 @@ impl Controls {
 
     /// Down (every API request and media link answers 503) until `set_down(false)`.
     pub fn set_down(&self, down: bool) {
-        self.update_faults(FaultUpdate { down: Some(down), ..FaultUpdate::default() });
+        self.update_faults(FaultUpdate {
+            down: Some(down),
+            ..FaultUpdate::default()
+        });
     }
 
     /// Down for a while from now.

@@ -50,7 +50,12 @@ pub struct ApiError {
 impl ApiError {
     /// An error with a status and message.
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError { status, message: message.into(), retry_after: None, challenge: false }
+        ApiError {
+            status,
+            message: message.into(),
+            retry_after: None,
+            challenge: false,
+        }
     }
 
     /// 400.
@@ -60,7 +65,10 @@ impl ApiError {
 
     /// 401 with Gong's credential message.
     pub fn bad_credentials() -> ApiError {
-        ApiError { challenge: true, ..ApiError::new(StatusCode::UNAUTHORIZED, BAD_CREDENTIALS) }
+        ApiError {
+            challenge: true,
+            ..ApiError::new(StatusCode::UNAUTHORIZED, BAD_CREDENTIALS)
+        }
     }
 
     /// 404 "No calls found…".
@@ -95,7 +103,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { request_id: current_request_id(), errors: vec![self.message] };
+        let body = ErrorBody {
+            request_id: current_request_id(),
+            errors: vec![self.message],
+        };
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         if let Some(secs) = self.retry_after {

@@ -100,7 +100,11 @@ pub enum Verdict {
 impl Faults {
     /// All switches off; `seed` makes the error-rate draws reproducible.
     pub fn new(seed: u64) -> Faults {
-        Faults { seed, draws: AtomicU64::new(0), inner: Mutex::new(Switches::default()) }
+        Faults {
+            seed,
+            draws: AtomicU64::new(0),
+            inner: Mutex::new(Switches::default()),
+        }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut Switches) -> R) -> R {
@@ -168,7 +172,8 @@ impl Faults {
             }
             if let Some(f) = s.fail_next.as_mut() {
                 f.count -= 1;
-                let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let status =
+                    StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 if f.count == 0 {
                     s.fail_next = None;
                 }
@@ -205,9 +210,24 @@ mod tests {
     fn fail_next_fails_exactly_n_requests() {
         let f = Faults::new(1);
         let now = Instant::now();
-        f.update(FaultUpdate { fail_next: Some(FailNext { count: 2, status: 502 }), ..Default::default() }, now);
-        assert_eq!(f.decide(now), Verdict::Fail(StatusCode::BAD_GATEWAY, Duration::ZERO));
-        assert_eq!(f.decide(now), Verdict::Fail(StatusCode::BAD_GATEWAY, Duration::ZERO));
+        f.update(
+            FaultUpdate {
+                fail_next: Some(FailNext {
+                    count: 2,
+                    status: 502,
+                }),
+                ..Default::default()
+            },
+            now,
+        );
+        assert_eq!(
+            f.decide(now),
+            Verdict::Fail(StatusCode::BAD_GATEWAY, Duration::ZERO)
+        );
+        assert_eq!(
+            f.decide(now),
+            Verdict::Fail(StatusCode::BAD_GATEWAY, Duration::ZERO)
+        );
         assert_eq!(f.decide(now), Verdict::Pass(Duration::ZERO));
     }
 
@@ -215,8 +235,16 @@ mod tests {
     fn an_error_rate_fails_about_that_fraction() {
         let f = Faults::new(1);
         let now = Instant::now();
-        f.update(FaultUpdate { error_rate: Some(0.25), ..Default::default() }, now);
-        let failed = (0..4_000).filter(|_| matches!(f.decide(now), Verdict::Fail(..))).count();
+        f.update(
+            FaultUpdate {
+                error_rate: Some(0.25),
+                ..Default::default()
+            },
+            now,
+        );
+        let failed = (0..4_000)
+            .filter(|_| matches!(f.decide(now), Verdict::Fail(..)))
+            .count();
         assert!((800..1_200).contains(&failed), "{failed}");
     }
 
@@ -224,12 +252,33 @@ mod tests {
     fn downtime_ends_when_its_window_does() {
         let f = Faults::new(1);
         let now = Instant::now();
-        f.update(FaultUpdate { down_for_secs: Some(5), ..Default::default() }, now);
+        f.update(
+            FaultUpdate {
+                down_for_secs: Some(5),
+                ..Default::default()
+            },
+            now,
+        );
         assert!(f.is_down(now));
         assert!(!f.is_down(now + Duration::from_secs(6)));
-        f.update(FaultUpdate { down: Some(true), ..Default::default() }, now);
-        assert!(matches!(f.decide(now), Verdict::Fail(StatusCode::SERVICE_UNAVAILABLE, _)));
-        f.update(FaultUpdate { down: Some(false), ..Default::default() }, now);
+        f.update(
+            FaultUpdate {
+                down: Some(true),
+                ..Default::default()
+            },
+            now,
+        );
+        assert!(matches!(
+            f.decide(now),
+            Verdict::Fail(StatusCode::SERVICE_UNAVAILABLE, _)
+        ));
+        f.update(
+            FaultUpdate {
+                down: Some(false),
+                ..Default::default()
+            },
+            now,
+        );
         assert!(!f.is_down(now));
     }
 }

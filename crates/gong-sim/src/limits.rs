@@ -33,7 +33,12 @@ impl Limiter {
     /// A limiter enforcing `limits`.
     pub fn new(limits: Limits) -> Limiter {
         Limiter {
-            inner: Mutex::new(Inner { limits, recent: VecDeque::new(), day: 0, day_count: 0 }),
+            inner: Mutex::new(Inner {
+                limits,
+                recent: VecDeque::new(),
+                day: 0,
+                day_count: 0,
+            }),
         }
     }
 
@@ -71,7 +76,11 @@ impl Limiter {
                 "Daily API quota exceeded; it resets at midnight UTC",
             ));
         }
-        while s.recent.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+        while s
+            .recent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
             s.recent.pop_front();
         }
         if s.recent.len() >= s.limits.per_second as usize {
@@ -106,7 +115,11 @@ mod tests {
 
     #[test]
     fn the_daily_quota_answers_with_the_time_to_midnight() {
-        let l = Limiter::new(Limits { enabled: true, per_second: 100, per_day: 2 });
+        let l = Limiter::new(Limits {
+            enabled: true,
+            per_second: 100,
+            per_day: 2,
+        });
         let utc = "2025-03-03T23:00:00Z".parse().unwrap();
         let t0 = Instant::now();
         assert!(l.admit(t0, utc).is_ok());

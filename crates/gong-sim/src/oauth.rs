@@ -10,7 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 
 /// Every scope the simulator knows; Basic auth and an authorize request without a
 /// `scope` get all of them.
-pub const ALL_SCOPES: &str = "api:calls:read:basic api:calls:read:extensive api:calls:read:media-url \
+pub const ALL_SCOPES: &str =
+    "api:calls:read:basic api:calls:read:extensive api:calls:read:media-url \
 api:users:read api:settings:trackers:read api:workspaces:read";
 
 /// A freshly issued pair.
@@ -81,7 +82,11 @@ impl TokenStore {
     /// Issues an authorization code valid for ten minutes.
     pub fn issue_code(&mut self, scope: &str, redirect_uri: &str, now: DateTime<Utc>) -> String {
         let code = random_token("code-");
-        let scope = if scope.trim().is_empty() { ALL_SCOPES } else { scope };
+        let scope = if scope.trim().is_empty() {
+            ALL_SCOPES
+        } else {
+            scope
+        };
         self.codes.insert(
             code.clone(),
             Code {
@@ -102,7 +107,11 @@ impl TokenStore {
         let expires_at = now + Duration::seconds(ttl_secs as i64);
         self.access.insert(
             pair.access_token.clone(),
-            Access { scope: scope.clone(), expires_at, revoked: false },
+            Access {
+                scope: scope.clone(),
+                expires_at,
+                revoked: false,
+            },
         );
         self.refresh.insert(pair.refresh_token.clone(), scope);
         pair
@@ -116,25 +125,34 @@ impl TokenStore {
         now: DateTime<Utc>,
         ttl_secs: u64,
     ) -> Result<TokenPair, GrantError> {
-        let grant = self
-            .codes
-            .remove(code)
-            .ok_or_else(|| GrantError::InvalidGrant("Authorization code is invalid or was already used".into()))?;
+        let grant = self.codes.remove(code).ok_or_else(|| {
+            GrantError::InvalidGrant("Authorization code is invalid or was already used".into())
+        })?;
         if grant.expires_at <= now {
-            return Err(GrantError::InvalidGrant("Authorization code has expired".into()));
+            return Err(GrantError::InvalidGrant(
+                "Authorization code has expired".into(),
+            ));
         }
         if redirect_uri.is_some_and(|r| r != grant.redirect_uri) {
-            return Err(GrantError::InvalidGrant("redirect_uri does not match the authorization request".into()));
+            return Err(GrantError::InvalidGrant(
+                "redirect_uri does not match the authorization request".into(),
+            ));
         }
         Ok(self.issue_pair(grant.scope, now, ttl_secs))
     }
 
     /// Rotates a refresh token: the old one stops working, a new pair is issued.
-    pub fn refresh(&mut self, token: &str, now: DateTime<Utc>, ttl_secs: u64) -> Result<TokenPair, GrantError> {
-        let scope = self
-            .refresh
-            .remove(token)
-            .ok_or_else(|| GrantError::InvalidGrant("Refresh token is invalid, expired, or was already used".into()))?;
+    pub fn refresh(
+        &mut self,
+        token: &str,
+        now: DateTime<Utc>,
+        ttl_secs: u64,
+    ) -> Result<TokenPair, GrantError> {
+        let scope = self.refresh.remove(token).ok_or_else(|| {
+            GrantError::InvalidGrant(
+                "Refresh token is invalid, expired, or was already used".into(),
+            )
+        })?;
         Ok(self.issue_pair(scope, now, ttl_secs))
     }
 
@@ -158,7 +176,9 @@ impl TokenStore {
 
     /// Expires every access token now (refresh tokens keep working).
     pub fn expire_all(&mut self, now: DateTime<Utc>) {
-        self.access.values_mut().for_each(|a| a.expires_at = a.expires_at.min(now));
+        self.access
+            .values_mut()
+            .for_each(|a| a.expires_at = a.expires_at.min(now));
     }
 }
 
@@ -177,10 +197,16 @@ mod tests {
         let mut s = TokenStore::default();
         let code = s.issue_code("", "http://cb", now);
         let pair = s.exchange_code(&code, Some("http://cb"), now, 60).unwrap();
-        assert!(s.exchange_code(&code, None, now, 60).is_err(), "codes are single use");
+        assert!(
+            s.exchange_code(&code, None, now, 60).is_err(),
+            "codes are single use"
+        );
         let next = s.refresh(&pair.refresh_token, now, 60).unwrap();
         assert_ne!(next.refresh_token, pair.refresh_token);
-        assert!(matches!(s.refresh(&pair.refresh_token, now, 60), Err(GrantError::InvalidGrant(_))));
+        assert!(matches!(
+            s.refresh(&pair.refresh_token, now, 60),
+            Err(GrantError::InvalidGrant(_))
+        ));
         assert!(s.refresh(&next.refresh_token, now, 60).is_ok());
     }
 
@@ -190,11 +216,20 @@ mod tests {
         let mut s = TokenStore::default();
         let code = s.issue_code("api:users:read", "http://cb", now);
         let pair = s.exchange_code(&code, None, now, 60).unwrap();
-        assert_eq!(s.check(&pair.access_token, now), TokenCheck::Valid("api:users:read".into()));
-        assert_eq!(s.check(&pair.access_token, now + Duration::seconds(61)), TokenCheck::Expired);
+        assert_eq!(
+            s.check(&pair.access_token, now),
+            TokenCheck::Valid("api:users:read".into())
+        );
+        assert_eq!(
+            s.check(&pair.access_token, now + Duration::seconds(61)),
+            TokenCheck::Expired
+        );
         s.expire_all(now);
         assert_eq!(s.check(&pair.access_token, now), TokenCheck::Expired);
-        assert!(s.refresh(&pair.refresh_token, now, 60).is_ok(), "expiry keeps refresh tokens");
+        assert!(
+            s.refresh(&pair.refresh_token, now, 60).is_ok(),
+            "expiry keeps refresh tokens"
+        );
         s.revoke_all();
         assert_eq!(s.check(&pair.access_token, now), TokenCheck::Revoked);
         assert_eq!(s.check("nope", now), TokenCheck::Unknown);
@@ -205,7 +240,9 @@ mod tests {
         let now = Utc::now();
         let mut s = TokenStore::default();
         let code = s.issue_code("", "http://cb", now);
-        assert!(s.exchange_code(&code, Some("http://evil"), now, 60).is_err());
+        assert!(s
+            .exchange_code(&code, Some("http://evil"), now, 60)
+            .is_err());
         assert!(has_scope(ALL_SCOPES, "api:calls:read:media-url"));
     }
 }

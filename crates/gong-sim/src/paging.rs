@@ -71,7 +71,9 @@ pub struct Plan {
 
 impl Plan {
     fn len(&self) -> u64 {
-        self.ids.as_ref().map_or(self.hi.saturating_sub(self.lo), |v| v.len() as u64)
+        self.ids
+            .as_ref()
+            .map_or(self.hi.saturating_sub(self.lo), |v| v.len() as u64)
     }
 
     fn at(&self, pos: u64) -> u64 {
@@ -89,7 +91,9 @@ impl Plan {
         if self.owners.is_none() {
             return self.len();
         }
-        (0..self.len()).filter(|p| self.matches(ds, self.at(*p))).count() as u64
+        (0..self.len())
+            .filter(|p| self.matches(ds, self.at(*p)))
+            .count() as u64
     }
 
     /// Up to `size` matching indices from position `pos`, and the position of the
@@ -117,12 +121,21 @@ mod tests {
     use crate::config::SimConfig;
 
     fn ds(calls: u64) -> DataSet {
-        DataSet::new(&SimConfig { calls, ..SimConfig::default() }).unwrap()
+        DataSet::new(&SimConfig {
+            calls,
+            ..SimConfig::default()
+        })
+        .unwrap()
     }
 
     #[test]
     fn cursors_round_trip_and_reject_tampering() {
-        let c = Cursor { next: 100, page: 1, total: 1050, fingerprint: 7 };
+        let c = Cursor {
+            next: 100,
+            page: 1,
+            total: 1050,
+            fingerprint: 7,
+        };
         let text = c.encode(42);
         assert!(text.starts_with("eyJ"));
         assert_eq!(Cursor::decode(&text, 42), Some(c));
@@ -135,7 +148,11 @@ mod tests {
     #[test]
     fn pages_of_a_range_are_exact_and_the_last_has_no_next() {
         let d = ds(1_050);
-        let plan = Plan { lo: 0, hi: 1_050, ..Plan::default() };
+        let plan = Plan {
+            lo: 0,
+            hi: 1_050,
+            ..Plan::default()
+        };
         assert_eq!(plan.total(&d), 1_050);
         let (first, next) = plan.page(&d, 0, PAGE_SIZE);
         assert_eq!(first, (0..100).collect::<Vec<_>>());
@@ -151,7 +168,12 @@ mod tests {
     fn an_owner_filter_keeps_only_that_owners_calls() {
         let d = ds(2_000);
         let owner = d.owner_id(5).unwrap().to_string();
-        let plan = Plan { lo: 0, hi: 2_000, owners: Some([owner.clone()].into()), ..Plan::default() };
+        let plan = Plan {
+            lo: 0,
+            hi: 2_000,
+            owners: Some([owner.clone()].into()),
+            ..Plan::default()
+        };
         let total = plan.total(&d);
         assert!(total > 0 && total < 2_000);
         let (page, _) = plan.page(&d, 0, 10_000);

@@ -21,8 +21,11 @@ pub struct RenderCtx<'a> {
 
 /// RFC 3339 with milliseconds in the given offset, as Gong renders times.
 pub fn timestamp(t: DateTime<Utc>, offset_secs: i32) -> String {
-    let tz = FixedOffset::east_opt(offset_secs).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
-    t.with_timezone(&tz).format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+    let tz = FixedOffset::east_opt(offset_secs)
+        .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+    t.with_timezone(&tz)
+        .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+        .to_string()
 }
 
 fn affiliation(a: Affiliation) -> &'static str {
@@ -46,7 +49,10 @@ fn contexts(list: &[SimContext], level: ContextLevel) -> Vec<Context> {
                     fields: (level == ContextLevel::Extended).then(|| {
                         o.fields
                             .iter()
-                            .map(|(name, value)| Field { name: name.clone(), value: value.clone() })
+                            .map(|(name, value)| Field {
+                                name: name.clone(),
+                                value: value.clone(),
+                            })
                             .collect()
                     }),
                     timing: "Now",
@@ -61,7 +67,10 @@ pub fn call(c: SimCall, sel: &ContentSelector, ctx: &RenderCtx<'_>) -> CallData 
     let fields = &sel.exposed_fields;
     let with_context = sel.context != ContextLevel::None;
     let media = if fields.media { (ctx.media)(&c) } else { None };
-    let has_external = c.parties.iter().any(|p| p.affiliation == Affiliation::External);
+    let has_external = c
+        .parties
+        .iter()
+        .any(|p| p.affiliation == Affiliation::External);
     let content = &fields.content;
     let any_content = content.topics || content.trackers || content.brief || content.key_points;
     CallData {
@@ -84,14 +93,23 @@ pub fn call(c: SimCall, sel: &ContentSelector, ctx: &RenderCtx<'_>) -> CallData 
         }),
         content: any_content.then(|| Content {
             topics: content.topics.then(|| {
-                c.topics.iter().map(|(n, d)| Topic { name: n.clone(), duration: *d }).collect()
+                c.topics
+                    .iter()
+                    .map(|(n, d)| Topic {
+                        name: n.clone(),
+                        duration: *d,
+                    })
+                    .collect()
             }),
             trackers: content
                 .trackers
                 .then(|| trackers(&c, ctx.trackers, content.tracker_occurrences)),
             brief: if content.brief { c.brief.clone() } else { None },
             key_points: content.key_points.then(|| {
-                c.key_points.iter().map(|t| KeyPoint { text: t.clone() }).collect()
+                c.key_points
+                    .iter()
+                    .map(|t| KeyPoint { text: t.clone() })
+                    .collect()
             }),
         }),
         interaction: fields.interaction.speakers.then(|| Interaction {
@@ -125,7 +143,10 @@ pub fn call(c: SimCall, sel: &ContentSelector, ctx: &RenderCtx<'_>) -> CallData 
             client_unique_id: None,
             custom_data: None,
             purpose: None,
-            meeting_url: format!("https://zoom.us/j/{}", &c.id[c.id.len().saturating_sub(11)..]),
+            meeting_url: format!(
+                "https://zoom.us/j/{}",
+                &c.id[c.id.len().saturating_sub(11)..]
+            ),
             is_private: c.is_private,
             calendar_event_id: format!("cal{}", &c.id[c.id.len().saturating_sub(10)..]),
             id: c.id,
@@ -139,7 +160,10 @@ pub fn call(c: SimCall, sel: &ContentSelector, ctx: &RenderCtx<'_>) -> CallData 
 fn trackers(c: &SimCall, defs: &[SimTracker], occurrences: bool) -> Vec<Tracker> {
     let occ = |list: &[(f64, Option<String>)]| {
         list.iter()
-            .map(|(t, s)| Occurrence { start_time: *t, speaker_id: s.clone() })
+            .map(|(t, s)| Occurrence {
+                start_time: *t,
+                speaker_id: s.clone(),
+            })
             .collect::<Vec<_>>()
     };
     c.trackers
@@ -152,8 +176,13 @@ fn trackers(c: &SimCall, defs: &[SimTracker], occurrences: bool) -> Vec<Tracker>
                 name: def.name.clone(),
                 count: hit.count,
                 kind: if def.smart { "SMART" } else { "KEYWORD" },
-                occurrences: occurrences
-                    .then(|| if separate { Vec::new() } else { occ(&hit.occurrences) }),
+                occurrences: occurrences.then(|| {
+                    if separate {
+                        Vec::new()
+                    } else {
+                        occ(&hit.occurrences)
+                    }
+                }),
                 phrases: if separate {
                     let mut rest = hit.occurrences.as_slice();
                     hit.phrases
@@ -217,7 +246,10 @@ pub fn user(u: &SimUser, base_url: &str) -> UserMetadata {
         },
         manager_id: None,
         meeting_consent_page_url: Some(format!("{base_url}/join/{local}")),
-        spoken_languages: vec![SpokenLanguage { language: "en-US".into(), primary: true }],
+        spoken_languages: vec![SpokenLanguage {
+            language: "en-US".into(),
+            primary: true,
+        }],
         conferencing_providers: None,
     }
 }

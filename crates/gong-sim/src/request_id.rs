@@ -18,7 +18,7 @@ pub fn new_request_id() -> String {
     let mut out = Vec::with_capacity(19);
     for _ in 0..19 {
         out.push(b"0123456789abcdefghijklmnopqrstuvwxyz"[(n % 36) as usize]);
-        n = n / 36 ^ mix(n);
+        n = (n / 36) ^ mix(n);
     }
     String::from_utf8(out).unwrap_or_default()
 }

@@ -50,7 +50,7 @@ impl SimState {
             .trim_end_matches('/')
             .to_string();
         Ok(Arc::new(SimState {
-            key: mix(config.seed ^ 0x5EC2_E7),
+            key: mix(config.seed ^ 0x005E_C2E7),
             faults: Faults::new(config.seed),
             limiter: Limiter::new(config.limits),
             stats: Recorder::new(),
@@ -70,7 +70,8 @@ impl SimState {
 
     /// Moves the simulator's clock forward.
     pub fn advance_clock(&self, by: std::time::Duration) {
-        self.clock_offset_ms.fetch_add(by.as_millis() as i64, Ordering::Relaxed);
+        self.clock_offset_ms
+            .fetch_add(by.as_millis() as i64, Ordering::Relaxed);
     }
 
     /// The token store.
@@ -98,8 +99,14 @@ impl SimState {
         let expires = self.now().timestamp() + self.config.media_ttl_secs as i64;
         let url = |file: &str| {
             let sig = self.media_signature(&call.id, file, expires);
-            format!("{}/media/{}/{file}?Expires={expires}&Signature={sig}", self.base_url, call.id)
+            format!(
+                "{}/media/{}/{file}?Expires={expires}&Signature={sig}",
+                self.base_url, call.id
+            )
         };
-        Some(Media { audio_url: Some(url("audio.mp3")), video_url: call.video.then(|| url("video.mp4")) })
+        Some(Media {
+            audio_url: Some(url("audio.mp3")),
+            video_url: call.video.then(|| url("video.mp4")),
+        })
     }
 }

@@ -60,7 +60,10 @@ pub struct Recorder {
 impl Recorder {
     /// Counters starting now.
     pub fn new() -> Recorder {
-        Recorder { started: Instant::now(), inner: Mutex::new(SimStats::default()) }
+        Recorder {
+            started: Instant::now(),
+            inner: Mutex::new(SimStats::default()),
+        }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut SimStats) -> R) -> R {
@@ -120,6 +123,9 @@ mod tests {
             ..SimStats::default()
         };
         assert_eq!(s.max_requests_in_window(Duration::from_secs(1)), 4);
-        assert_eq!(SimStats::default().max_requests_in_window(Duration::from_secs(1)), 0);
+        assert_eq!(
+            SimStats::default().max_requests_in_window(Duration::from_secs(1)),
+            0
+        );
     }
 }

@@ -87,8 +87,7 @@ impl Spread {
     pub fn index_of(&self, id: &str) -> Option<u64> {
         let d = id.parse::<u64>().ok()?.checked_sub(self.id_base())?;
         let i = d / ID_STRIDE;
-        (i < self.n && d % ID_STRIDE == draw(self.seed, Stream::CallId, i) % ID_STRIDE)
-            .then_some(i)
+        (i < self.n && d % ID_STRIDE == draw(self.seed, Stream::CallId, i) % ID_STRIDE).then_some(i)
     }
 }
 
@@ -207,7 +206,10 @@ pub fn generate(world: &World, spread: &Spread, i: u64) -> SimCall {
 
     let context = call_context(kind, company, &mut rng);
     let title = match kind {
-        Kind::InternalOnly => format!("Internal: {}", rng.pick(&["pipeline review", "deal desk", "forecast call"])),
+        Kind::InternalOnly => format!(
+            "Internal: {}",
+            rng.pick(&["pipeline review", "deal desk", "forecast call"])
+        ),
         Kind::Unmatched => format!("{SELLER} intro call"),
         _ => format!("{} | {}", company.name, rng.pick(CALL_TOPICS)),
     };
@@ -220,7 +222,9 @@ pub fn generate(world: &World, spread: &Spread, i: u64) -> SimCall {
         .map(|_| (rng.pick(TOPICS).to_string(), rng.range(30, 600) as u32))
         .collect();
     let brief = Some(match kind {
-        Kind::InternalOnly => "The team reviewed the pipeline and agreed on owners for open deals.".to_string(),
+        Kind::InternalOnly => {
+            "The team reviewed the pipeline and agreed on owners for open deals.".to_string()
+        }
         _ => format!(
             "{} discussed {} with {SELLER}; next steps were agreed.",
             company.name,
@@ -275,7 +279,10 @@ fn call_context(kind: Kind, company: &super::world::SimCompany, rng: &mut Rng) -
                     ],
                 });
             }
-            vec![SimContext { system: CrmKind::Salesforce, objects }]
+            vec![SimContext {
+                system: CrmKind::Salesforce,
+                objects,
+            }]
         }
         Kind::HubSpot => vec![SimContext {
             system: CrmKind::HubSpot,
@@ -289,8 +296,16 @@ fn call_context(kind: Kind, company: &super::world::SimCompany, rng: &mut Rng) -
     }
 }
 
-fn tracker_hits(world: &World, parties: &[SimParty], duration: u32, rng: &mut Rng) -> Vec<SimTrackerHit> {
-    let speakers: Vec<_> = parties.iter().filter_map(|p| p.speaker_id.clone()).collect();
+fn tracker_hits(
+    world: &World,
+    parties: &[SimParty],
+    duration: u32,
+    rng: &mut Rng,
+) -> Vec<SimTrackerHit> {
+    let speakers: Vec<_> = parties
+        .iter()
+        .filter_map(|p| p.speaker_id.clone())
+        .collect();
     let mut hits = Vec::new();
     for (t, def) in world.trackers.iter().enumerate() {
         if !rng.chance(45) {
@@ -319,7 +334,12 @@ fn tracker_hits(world: &World, parties: &[SimParty], duration: u32, rng: &mut Rn
                 (at, who)
             })
             .collect();
-        hits.push(SimTrackerHit { tracker: t, count, phrases, occurrences });
+        hits.push(SimTrackerHit {
+            tracker: t,
+            count,
+            phrases,
+            occurrences,
+        });
     }
     hits
 }
@@ -335,7 +355,12 @@ mod tests {
     use super::*;
 
     fn spread(n: u64) -> Spread {
-        Spread { seed: 42, n, start_ms: 1_700_000_000_000, window_ms: 60 * 86_400_000 }
+        Spread {
+            seed: 42,
+            n,
+            start_ms: 1_700_000_000_000,
+            window_ms: 60 * 86_400_000,
+        }
     }
 
     #[test]
@@ -384,8 +409,12 @@ mod tests {
         assert!(calls.iter().any(|c| c.is_private));
         assert!(calls.iter().any(|c| c.recording_deleted));
         assert!(calls.iter().any(|c| c.trackers.is_empty()));
-        assert!(calls.iter().any(|c| c.context.iter().any(|x| x.system == CrmKind::HubSpot)));
+        assert!(calls
+            .iter()
+            .any(|c| c.context.iter().any(|x| x.system == CrmKind::HubSpot)));
         assert!(calls.iter().any(|c| c.context.is_empty()
-            && c.parties.iter().any(|p| p.affiliation == Affiliation::External)));
+            && c.parties
+                .iter()
+                .any(|p| p.affiliation == Affiliation::External)));
     }
 }

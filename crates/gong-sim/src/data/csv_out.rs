@@ -54,22 +54,49 @@ pub fn write_generated(
     let listed = || companies.iter().filter(|c| c.in_timeline);
     write(
         &paths.companies,
-        &["name", "crm_account_id", "industry", "arr", "employees", "region"],
+        &[
+            "name",
+            "crm_account_id",
+            "industry",
+            "arr",
+            "employees",
+            "region",
+        ],
         listed().map(|c| {
-            let id = if c.csv_uses_15 { c.salesforce_id[..15].to_string() } else { c.salesforce_id.clone() };
-            vec![c.name.clone(), id, c.industry.clone(), c.arr.to_string(), c.employees.to_string(), c.region.clone()]
+            let id = if c.csv_uses_15 {
+                c.salesforce_id[..15].to_string()
+            } else {
+                c.salesforce_id.clone()
+            };
+            vec![
+                c.name.clone(),
+                id,
+                c.industry.clone(),
+                c.arr.to_string(),
+                c.employees.to_string(),
+                c.region.clone(),
+            ]
         }),
     )?;
     write(
         &paths.persons,
         &["email", "name", "company"],
         listed().flat_map(|c| {
-            c.contacts.iter().map(|p| vec![p.email.clone(), p.name.clone(), c.name.clone()])
+            c.contacts
+                .iter()
+                .map(|p| vec![p.email.clone(), p.name.clone(), c.name.clone()])
         }),
     )?;
     write(
         &paths.users,
-        &["email", "name", "license_type", "status", "department", "region"],
+        &[
+            "email",
+            "name",
+            "license_type",
+            "status",
+            "department",
+            "region",
+        ],
         users.iter().map(|u| {
             vec![
                 u.email.clone(),
@@ -91,7 +118,11 @@ pub fn write_scenario(dir: &Path, t: &ScenarioTimeline) -> io::Result<TimelineCs
     let paths = TimelineCsvPaths::in_dir(dir);
     write_rows(&paths.companies, &["name", "crm_account_id"], &t.companies)?;
     write_rows(&paths.persons, &["email", "name", "company"], &t.persons)?;
-    write_rows(&paths.users, &["email", "name", "license_type", "status"], &t.users)?;
+    write_rows(
+        &paths.users,
+        &["email", "name", "license_type", "status"],
+        &t.users,
+    )?;
     Ok(paths)
 }
 
@@ -107,6 +138,11 @@ fn write_rows(path: &Path, required: &[&str], rows: &[HashMap<String, String>]) 
     write(
         path,
         &header,
-        rows.iter().map(|r| header.iter().map(|h| r.get(*h).cloned().unwrap_or_default()).collect()),
+        rows.iter().map(|r| {
+            header
+                .iter()
+                .map(|h| r.get(*h).cloned().unwrap_or_default())
+                .collect()
+        }),
     )
 }

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-pub use csv_out::TimelineCsvPaths;
 use calls::Spread;
+pub use csv_out::TimelineCsvPaths;
 use model::{SimCall, SimTracker, SimUser};
 use scenario::ScenarioTimeline;
 use world::{SimCompany, TimelineUser, World};
@@ -55,8 +55,16 @@ impl DataSet {
         let anchor = config.anchor();
         let workspace_id = world::gong_id(config.seed, hash::Stream::Company, 99_999);
         if let Some(scenario) = &config.scenario {
-            let (users, trackers, calls) = scenario.compile()?;
-            let by_id = calls.iter().enumerate().map(|(k, c)| (c.id.clone(), k as u64)).collect();
+            let scenario::Compiled {
+                users,
+                trackers,
+                calls,
+            } = scenario.compile()?;
+            let by_id = calls
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (c.id.clone(), k as u64))
+                .collect();
             return Ok(DataSet {
                 seed: config.seed,
                 anchor,
@@ -64,7 +72,11 @@ impl DataSet {
                 workspace_id,
                 users,
                 trackers,
-                source: Source::Scenario { calls, by_id, timeline: scenario.timeline.clone() },
+                source: Source::Scenario {
+                    calls,
+                    by_id,
+                    timeline: scenario.timeline.clone(),
+                },
             });
         }
         let world = World::generate(config.seed, config.users as usize, anchor);
@@ -83,7 +95,10 @@ impl DataSet {
             // Small lists: the generator keeps its own copies for call generation.
             users: world.users.clone(),
             trackers: world.trackers.clone(),
-            source: Source::Generated { world: Box::new(world), spread },
+            source: Source::Generated {
+                world: Box::new(world),
+                spread,
+            },
         })
     }
 
@@ -133,7 +148,10 @@ impl DataSet {
 
     /// The generator's window `[start, end)` (calls start inside it).
     pub fn window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        (self.anchor - Duration::days(i64::from(self.days.max(1))), self.anchor)
+        (
+            self.anchor - Duration::days(i64::from(self.days.max(1))),
+            self.anchor,
+        )
     }
 
     /// Call `i` in start-time order.
@@ -169,7 +187,9 @@ impl DataSet {
 
     /// Start time of call `i`.
     pub fn started(&self, i: u64) -> DateTime<Utc> {
-        Utc.timestamp_millis_opt(self.start_ms(i)).single().unwrap_or_default()
+        Utc.timestamp_millis_opt(self.start_ms(i))
+            .single()
+            .unwrap_or_default()
     }
 
     fn start_ms(&self, i: u64) -> i64 {

@@ -10,28 +10,93 @@ pub const FIRST: &[&str] = &[
 
 /// Last names.
 pub const LAST: &[&str] = &[
-    "Ortiz", "Hale", "Patel", "Novak", "Khan", "Tanaka", "Rossi", "Weber", "Chen", "Brooks",
-    "Haddad", "Silva", "Schmidt", "Garcia", "Dubois", "Iyer", "Petrova", "Kim", "Ali", "Walsh",
-    "Larsen", "Okafor", "Mendes", "Berg", "Nwosu", "Fischer", "Popescu", "Moreau", "Costa",
-    "Reyes", "Lindqvist", "Kowalski", "Byrne", "Sato", "Andersen", "Mehta", "Romero", "Quinn",
-    "Varga", "Nakamura",
+    "Ortiz",
+    "Hale",
+    "Patel",
+    "Novak",
+    "Khan",
+    "Tanaka",
+    "Rossi",
+    "Weber",
+    "Chen",
+    "Brooks",
+    "Haddad",
+    "Silva",
+    "Schmidt",
+    "Garcia",
+    "Dubois",
+    "Iyer",
+    "Petrova",
+    "Kim",
+    "Ali",
+    "Walsh",
+    "Larsen",
+    "Okafor",
+    "Mendes",
+    "Berg",
+    "Nwosu",
+    "Fischer",
+    "Popescu",
+    "Moreau",
+    "Costa",
+    "Reyes",
+    "Lindqvist",
+    "Kowalski",
+    "Byrne",
+    "Sato",
+    "Andersen",
+    "Mehta",
+    "Romero",
+    "Quinn",
+    "Varga",
+    "Nakamura",
 ];
 
 /// First words of company names.
 pub const COMPANY_A: &[&str] = &[
-    "Northwind", "Bluepeak", "Ironwood", "Silverline", "Redwood", "Brightpath", "Cobalt",
-    "Evergreen", "Summit", "Harbor", "Lumen", "Granite", "Sterling", "Maple", "Orbit", "Quartz",
+    "Northwind",
+    "Bluepeak",
+    "Ironwood",
+    "Silverline",
+    "Redwood",
+    "Brightpath",
+    "Cobalt",
+    "Evergreen",
+    "Summit",
+    "Harbor",
+    "Lumen",
+    "Granite",
+    "Sterling",
+    "Maple",
+    "Orbit",
+    "Quartz",
 ];
 
 /// Second words of company names.
 pub const COMPANY_B: &[&str] = &[
-    "Analytics", "Logistics", "Health", "Robotics", "Foods", "Energy", "Capital", "Software",
-    "Retail", "Media", "Labs", "Systems",
+    "Analytics",
+    "Logistics",
+    "Health",
+    "Robotics",
+    "Foods",
+    "Energy",
+    "Capital",
+    "Software",
+    "Retail",
+    "Media",
+    "Labs",
+    "Systems",
 ];
 
 /// Industries (a company field usable in filters).
 pub const INDUSTRIES: &[&str] = &[
-    "Software", "Healthcare", "Finance", "Manufacturing", "Retail", "Energy", "Education",
+    "Software",
+    "Healthcare",
+    "Finance",
+    "Manufacturing",
+    "Retail",
+    "Energy",
+    "Education",
     "Media",
 ];
 
@@ -43,24 +108,43 @@ pub const DEPARTMENTS: &[&str] = &["Sales", "Customer Success", "Support", "Mark
 
 /// Internal job titles.
 pub const INTERNAL_TITLES: &[&str] = &[
-    "Account Executive", "Customer Success Manager", "Solutions Engineer", "Sales Director",
+    "Account Executive",
+    "Customer Success Manager",
+    "Solutions Engineer",
+    "Sales Director",
     "Support Lead",
 ];
 
 /// Customer job titles.
 pub const EXTERNAL_TITLES: &[&str] = &[
-    "VP Operations", "Head of IT", "Procurement Manager", "CFO", "Director of Sales",
+    "VP Operations",
+    "Head of IT",
+    "Procurement Manager",
+    "CFO",
+    "Director of Sales",
     "Product Owner",
 ];
 
 /// Topics of external calls.
 pub const CALL_TOPICS: &[&str] = &[
-    "Q2 renewal review", "Onboarding kickoff", "Quarterly business review", "Pricing discussion",
-    "Product demo", "Security review", "Expansion planning", "Support escalation",
+    "Q2 renewal review",
+    "Onboarding kickoff",
+    "Quarterly business review",
+    "Pricing discussion",
+    "Product demo",
+    "Security review",
+    "Expansion planning",
+    "Support escalation",
 ];
 
 /// Topic names for `content.topics`.
-pub const TOPICS: &[&str] = &["Pricing", "Next Steps", "Product Demo", "Onboarding", "Security"];
+pub const TOPICS: &[&str] = &[
+    "Pricing",
+    "Next Steps",
+    "Product Demo",
+    "Onboarding",
+    "Security",
+];
 
 /// Conferencing systems.
 pub const SYSTEMS: &[&str] = &["Zoom", "Google Meet", "Microsoft Teams", "Webex"];

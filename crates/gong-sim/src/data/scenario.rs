@@ -218,7 +218,7 @@ impl Scenario {
     }
 
     /// Converts to the internal model: users, trackers and calls sorted by start.
-    pub(crate) fn compile(&self) -> Result<(Vec<SimUser>, Vec<SimTracker>, Vec<SimCall>), SimError> {
+    pub(crate) fn compile(&self) -> Result<Compiled, SimError> {
         let users = self.users.iter().map(to_user).collect();
         let trackers: Vec<SimTracker> = self.trackers.iter().map(to_tracker).collect();
         let mut calls = self
@@ -227,8 +227,19 @@ impl Scenario {
             .map(|c| to_call(c, &trackers))
             .collect::<Result<Vec<_>, _>>()?;
         calls.sort_by_key(|c| c.started);
-        Ok((users, trackers, calls))
+        Ok(Compiled {
+            users,
+            trackers,
+            calls,
+        })
     }
+}
+
+/// A scenario in the internal model.
+pub(crate) struct Compiled {
+    pub users: Vec<SimUser>,
+    pub trackers: Vec<SimTracker>,
+    pub calls: Vec<SimCall>,
 }
 
 fn to_user(u: &ScenarioUser) -> SimUser {
@@ -245,11 +256,15 @@ fn to_user(u: &ScenarioUser) -> SimUser {
 }
 
 fn to_tracker(t: &ScenarioTracker) -> SimTracker {
-    let smart = t.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("smart"));
+    let smart = t
+        .kind
+        .as_deref()
+        .is_some_and(|k| k.eq_ignore_ascii_case("smart"));
     SimTracker {
-        id: t.id.clone().unwrap_or_else(|| {
-            gong_id(hash_bytes(1, t.name.as_bytes()), Stream::Company, 0)
-        }),
+        id: t
+            .id
+            .clone()
+            .unwrap_or_else(|| gong_id(hash_bytes(1, t.name.as_bytes()), Stream::Company, 0)),
         name: t.name.clone(),
         smart,
         keywords: t.keywords.clone(),
@@ -320,7 +335,11 @@ fn to_call(c: &ScenarioCall, trackers: &[SimTracker]) -> Result<SimCall, SimErro
             Ok(SimTrackerHit {
                 tracker: t,
                 count: h.count,
-                phrases: h.phrases.iter().map(|p| (p.phrase.clone(), p.count)).collect(),
+                phrases: h
+                    .phrases
+                    .iter()
+                    .map(|p| (p.phrase.clone(), p.count))
+                    .collect(),
                 occurrences: Vec::new(),
             })
         })

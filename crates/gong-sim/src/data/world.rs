@@ -106,7 +106,7 @@ pub fn role_of(k: usize) -> UserRole {
 /// A Gong-style id of 18 or 19 decimal digits.
 pub fn gong_id(seed: u64, stream: Stream, index: u64) -> String {
     let d = draw(seed, stream, index ^ 0x5151_0000_0000);
-    if d % 4 == 0 {
+    if d & 3 == 0 {
         (100_000_000_000_000_000 + d % 900_000_000_000_000_000).to_string()
     } else {
         (1_000_000_000_000_000_000 + d % 8_000_000_000_000_000_000).to_string()
@@ -209,7 +209,11 @@ fn timeline_rows(seed: u64, users: &[SimUser]) -> Vec<TimelineUser> {
     for (email, name, license) in [
         ("pat.partner@partner-co.example", "Pat Partner", Partner),
         ("gail.guest@guest.example", "Gail Guest", Guest),
-        ("integration.bot@acme-saas.example", "Integration Bot", System),
+        (
+            "integration.bot@acme-saas.example",
+            "Integration Bot",
+            System,
+        ),
     ] {
         rows.push(TimelineUser {
             email: email.into(),
@@ -235,11 +239,7 @@ fn gen_company(seed: u64, k: usize) -> SimCompany {
             let (first, last) = (rng.pick(FIRST), rng.pick(LAST));
             SimContact {
                 name: format!("{first} {last}"),
-                email: format!(
-                    "{}.{}@{domain}",
-                    first.to_lowercase(),
-                    last.to_lowercase()
-                ),
+                email: format!("{}.{}@{domain}", first.to_lowercase(), last.to_lowercase()),
                 title: rng.pick(EXTERNAL_TITLES).to_string(),
                 salesforce_id: sfid::to18(&sfid::id15("003", &mut rng)),
             }
@@ -268,13 +268,43 @@ fn gen_company(seed: u64, k: usize) -> SimCompany {
 
 fn default_trackers(seed: u64) -> Vec<SimTracker> {
     let defs: [(&str, bool, &[&str], bool, bool); 8] = [
-        ("Competitors", false, &["Contoso", "Fabrikam", "Initech"], true, true),
-        ("Pricing", false, &["price", "discount", "budget"], true, true),
-        ("Next steps", false, &["follow up", "next week"], true, false),
-        ("Budget (tracker)", false, &["budget", "funding"], false, true),
+        (
+            "Competitors",
+            false,
+            &["Contoso", "Fabrikam", "Initech"],
+            true,
+            true,
+        ),
+        (
+            "Pricing",
+            false,
+            &["price", "discount", "budget"],
+            true,
+            true,
+        ),
+        (
+            "Next steps",
+            false,
+            &["follow up", "next week"],
+            true,
+            false,
+        ),
+        (
+            "Budget (tracker)",
+            false,
+            &["budget", "funding"],
+            false,
+            true,
+        ),
         ("Churn risk", true, &[], true, false),
         ("Security review", false, &["SOC 2", "GDPR"], false, false),
-        ("Onboarding", false, &["kickoff", "training", "rollout"], true, true),
+        (
+            "Onboarding",
+            false,
+            &["kickoff", "training", "rollout"],
+            true,
+            true,
+        ),
         ("Legal", false, &["contract", "MSA"], true, false),
     ];
     defs.iter()

@@ -41,7 +41,8 @@ fn controls(state: &Arc<SimState>) -> Controls {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("Invalid admin request: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("Invalid admin request: {e}")))
 }
 
 async fn stats(State(s): S) -> Response {

@@ -57,7 +57,15 @@ pub async fn extensive(
     if indices.is_empty() {
         return Err(ApiError::no_calls());
     }
-    let cursor = next.map(|n| Cursor { next: n, page: page + 1, total, fingerprint }.encode(state.key));
+    let cursor = next.map(|n| {
+        Cursor {
+            next: n,
+            page: page + 1,
+            total,
+            fingerprint,
+        }
+        .encode(state.key)
+    });
     let media = |c: &crate::data::model::SimCall| state.media_for(c);
     let ctx = RenderCtx {
         base_url: &state.base_url,
@@ -108,7 +116,11 @@ pub fn plan(ds: &DataSet, filter: &CallsFilter) -> Result<Plan, ApiError> {
     let to = parse_time("toDateTime", &filter.to_date_time)?;
     let lo = from.map_or(0, |t| ds.first_at_or_after(t));
     let mut hi = to.map_or(ds.call_count(), |t| ds.first_at_or_after(t));
-    if filter.workspace_id.as_deref().is_some_and(|w| w != ds.workspace_id()) {
+    if filter
+        .workspace_id
+        .as_deref()
+        .is_some_and(|w| w != ds.workspace_id())
+    {
         hi = lo;
     }
     let hi = hi.max(lo);
@@ -133,7 +145,12 @@ pub fn plan(ds: &DataSet, filter: &CallsFilter) -> Result<Plan, ApiError> {
         .as_ref()
         .filter(|o| !o.is_empty())
         .map(|o| o.iter().cloned().collect());
-    Ok(Plan { lo, hi, ids, owners })
+    Ok(Plan {
+        lo,
+        hi,
+        ids,
+        owners,
+    })
 }
 
 /// `GET /v2/calls/{id}`: the call's metadata.
@@ -143,10 +160,9 @@ pub async fn one(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     who.require("api:calls:read:basic")?;
-    let call = state
-        .dataset
-        .call_by_id(&id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("Call ID {id} was not found")))?;
+    let call = state.dataset.call_by_id(&id).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, format!("Call ID {id} was not found"))
+    })?;
     let none = |_: &crate::data::model::SimCall| None;
     let ctx = RenderCtx {
         base_url: &state.base_url,

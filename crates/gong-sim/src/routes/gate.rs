@@ -39,7 +39,11 @@ impl Principal {
 }
 
 /// The `/v2` middleware.
-pub async fn api_gate(State(state): State<Arc<SimState>>, mut req: Request, next: Next) -> Response {
+pub async fn api_gate(
+    State(state): State<Arc<SimState>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let (delay, failure) = match state.faults.decide(Instant::now()) {
         Verdict::Pass(d) => (d, None),
         Verdict::Fail(status, d) => (d, Some(status)),
@@ -68,11 +72,15 @@ fn authenticate(state: &SimState, headers: &HeaderMap) -> Result<Principal, ApiE
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .ok_or_else(ApiError::bad_credentials)?;
-    let (kind, rest) = value.split_once(' ').ok_or_else(ApiError::bad_credentials)?;
+    let (kind, rest) = value
+        .split_once(' ')
+        .ok_or_else(ApiError::bad_credentials)?;
     if kind.eq_ignore_ascii_case("basic") {
         let (key, secret) = basic_credentials(rest).ok_or_else(ApiError::bad_credentials)?;
         if key == state.config.access_key && secret == state.config.access_secret {
-            return Ok(Principal { scope: ALL_SCOPES.to_string() });
+            return Ok(Principal {
+                scope: ALL_SCOPES.to_string(),
+            });
         }
         return Err(ApiError::bad_credentials());
     }

@@ -23,11 +23,19 @@ pub async fn serve(
     }
     let expires = query_param(&q, "Expires").and_then(|e| e.parse::<i64>().ok());
     let signature = query_param(&q, "Signature");
-    let Some(expires) = expires.filter(|e| signature.as_deref() == Some(&state.media_signature(&call_id, &file, *e))) else {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "Invalid media link signature"));
+    let Some(expires) = expires
+        .filter(|e| signature.as_deref() == Some(&state.media_signature(&call_id, &file, *e)))
+    else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Invalid media link signature",
+        ));
     };
     if state.now().timestamp() >= expires {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "Media link has expired"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Media link has expired",
+        ));
     }
     let call = state
         .dataset
@@ -54,6 +62,10 @@ pub async fn call_page(State(state): State<Arc<SimState>>, RawQuery(q): RawQuery
             call.started.to_rfc3339()
         ))
         .into_response(),
-        None => (StatusCode::NOT_FOUND, Html("<!doctype html><p>Call not found.</p>")).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Html("<!doctype html><p>Call not found.</p>"),
+        )
+            .into_response(),
     }
 }

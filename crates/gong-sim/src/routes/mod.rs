@@ -40,9 +40,15 @@ pub fn app(state: Arc<SimState>) -> Router {
         .route("/v2/workspaces", get(settings::workspaces))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), gate::api_gate));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            gate::api_gate,
+        ));
     Router::new()
-        .route("/oauth2/authorize", get(oauth::consent_page).post(oauth::decide))
+        .route(
+            "/oauth2/authorize",
+            get(oauth::consent_page).post(oauth::decide),
+        )
         .route("/oauth2/generate-customer-token", post(oauth::token))
         .route("/media/{call_id}/{file}", get(media::serve))
         .route("/call", get(media::call_page))
@@ -78,9 +84,10 @@ async fn outer(State(state): State<Arc<SimState>>, req: Request, next: Next) -> 
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-traceid", value);
     }
-    response
-        .headers_mut()
-        .insert("x-gong-service-version", HeaderValue::from_static("PublicApiServer:sim"));
+    response.headers_mut().insert(
+        "x-gong-service-version",
+        HeaderValue::from_static("PublicApiServer:sim"),
+    );
     response
 }
 
@@ -106,7 +113,10 @@ fn normalise(path: &str) -> String {
 fn json_response<T: serde::Serialize>(value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(bytes) => (
-            [(axum::http::header::CONTENT_TYPE, "application/json;charset=UTF-8")],
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "application/json;charset=UTF-8",
+            )],
             bytes,
         )
             .into_response(),
@@ -118,8 +128,17 @@ fn json_response<T: serde::Serialize>(value: &T) -> Response {
 mod tests {
     #[test]
     fn paths_group_by_endpoint() {
-        assert_eq!(super::normalise("/v2/users/4417298830051620943"), "/v2/users/{id}");
-        assert_eq!(super::normalise("/v2/calls/extensive"), "/v2/calls/extensive");
-        assert_eq!(super::normalise("/media/123/audio.mp3"), "/media/{call_id}/audio.mp3");
+        assert_eq!(
+            super::normalise("/v2/users/4417298830051620943"),
+            "/v2/users/{id}"
+        );
+        assert_eq!(
+            super::normalise("/v2/calls/extensive"),
+            "/v2/calls/extensive"
+        );
+        assert_eq!(
+            super::normalise("/media/123/audio.mp3"),
+            "/media/{call_id}/audio.mp3"
+        );
     }
 }

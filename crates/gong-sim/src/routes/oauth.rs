@@ -36,7 +36,11 @@ fn escape(s: &str) -> String {
 }
 
 fn page_error(message: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Html(format!("<!doctype html><p>{}</p>", escape(message)))).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Html(format!("<!doctype html><p>{}</p>", escape(message))),
+    )
+        .into_response()
 }
 
 /// `GET /oauth2/authorize`: the consent page.
@@ -52,7 +56,10 @@ pub async fn consent_page(State(state): State<Arc<SimState>>, RawQuery(q): RawQu
         return page_error("redirect_uri is required.");
     };
     let hidden = |name: &str, value: &str| {
-        format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(value))
+        format!(
+            "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+            escape(value)
+        )
     };
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or_default();
     Html(format!(
@@ -73,7 +80,11 @@ pub async fn consent_page(State(state): State<Arc<SimState>>, RawQuery(q): RawQu
 }
 
 /// `POST /oauth2/authorize`: the consent form's target; redirects to the client.
-pub async fn decide(State(state): State<Arc<SimState>>, RawQuery(q): RawQuery, body: Bytes) -> Response {
+pub async fn decide(
+    State(state): State<Arc<SimState>>,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
     let p = params(q.as_deref(), &body);
     if p.get("client_id") != Some(&state.config.client_id) {
         return page_error("Unknown client_id.");
@@ -100,7 +111,11 @@ pub async fn decide(State(state): State<Arc<SimState>>, RawQuery(q): RawQuery, b
 }
 
 fn oauth_error(status: StatusCode, error: &'static str, description: String) -> Response {
-    let body = OAuthError { error, error_description: description, request_id: current_request_id() };
+    let body = OAuthError {
+        error,
+        error_description: description,
+        request_id: current_request_id(),
+    };
     (status, Json(body)).into_response()
 }
 
@@ -114,9 +129,17 @@ pub async fn token(
     let client = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+        .and_then(|v| {
+            v.strip_prefix("Basic ")
+                .or_else(|| v.strip_prefix("basic "))
+        })
         .and_then(basic_credentials);
-    if client != Some((state.config.client_id.clone(), state.config.client_secret.clone())) {
+    if client
+        != Some((
+            state.config.client_id.clone(),
+            state.config.client_secret.clone(),
+        ))
+    {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
@@ -128,7 +151,12 @@ pub async fn token(
     let ttl = state.config.token_ttl_secs;
     let result = match p.get("grant_type").map(String::as_str) {
         Some("authorization_code") => match p.get("code") {
-            Some(code) => state.tokens().exchange_code(code, p.get("redirect_uri").map(String::as_str), now, ttl),
+            Some(code) => state.tokens().exchange_code(
+                code,
+                p.get("redirect_uri").map(String::as_str),
+                now,
+                ttl,
+            ),
             None => Err(GrantError::InvalidRequest("code")),
         },
         Some("refresh_token") => match p.get("refresh_token") {

@@ -53,7 +53,10 @@ pub async fn trackers(
             updater_user_id: None,
         })
         .collect();
-    Ok(json_response(&TrackersResponse { request_id: current_request_id(), keyword_trackers }))
+    Ok(json_response(&TrackersResponse {
+        request_id: current_request_id(),
+        keyword_trackers,
+    }))
 }
 
 /// The account's single workspace.

@@ -43,8 +43,13 @@ pub async fn list(
     let end = (start + PAGE_SIZE).min(users.len());
     let slice = users.get(start..end).unwrap_or_default();
     let cursor = (end < users.len()).then(|| {
-        Cursor { next: end as u64, page: page + 1, total: users.len() as u64, fingerprint: 0 }
-            .encode(state.key)
+        Cursor {
+            next: end as u64,
+            page: page + 1,
+            total: users.len() as u64,
+            fingerprint: 0,
+        }
+        .encode(state.key)
     });
     Ok(json_response(&UsersResponse {
         request_id: current_request_id(),
@@ -54,7 +59,10 @@ pub async fn list(
             current_page_number: page,
             cursor,
         },
-        users: slice.iter().map(|u| render::user(u, &state.base_url)).collect(),
+        users: slice
+            .iter()
+            .map(|u| render::user(u, &state.base_url))
+            .collect(),
     }))
 }
 

@@ -1,0 +1,439 @@
+//! The simulator over real HTTP on a random port, driven with reqwest.
+
+use std::time::Duration;
+
+use gong_timeline_gong_sim::{start, Limits, Scenario, SimConfig, SimHandle};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+const FIXTURE: &str = include_str!("fixtures/scenario.json");
+
+async fn sim(calls: u64) -> SimHandle {
+    start(SimConfig {
+        calls,
+        limits: Limits::off(),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+async fn post_calls(sim: &SimHandle, body: Value) -> reqwest::Response {
+    Client::new()
+        .post(format!("{}/v2/calls/extensive", sim.base_url()))
+        .basic_auth("sim-access-key", Some("sim-secret"))
+        .json(&body)
+        .send()
+        .await
+        .expect("request")
+}
+
+#[tokio::test]
+async fn paging_1050_calls_gives_11_pages_without_loss_or_duplicates() {
+    let sim = sim(1_050).await;
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut body = json!({"filter": {}});
+        if let Some(c) = &cursor {
+            body["cursor"] = json!(c);
+        }
+        let page: Value = post_calls(&sim, body).await.json().await.unwrap();
+        assert_eq!(page["records"]["totalRecords"], 1_050);
+        assert_eq!(page["records"]["currentPageNumber"], pages);
+        assert!(page["requestId"].as_str().is_some_and(|r| !r.is_empty()));
+        pages += 1;
+        for call in page["calls"].as_array().unwrap() {
+            assert!(call.get("parties").is_none(), "parties only when asked for");
+            ids.push(call["metaData"]["id"].as_str().unwrap().to_string());
+        }
+        match page["records"]["cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 11);
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!((ids.len(), unique.len()), (1_050, 1_050));
+    assert_eq!(sim.controls().stats().count("POST /v2/calls/extensive"), 11);
+}
+
+#[tokio::test]
+async fn bad_requests_and_empty_results_answer_like_gong() {
+    let sim = sim(200).await;
+    let bare = post_calls(&sim, json!({})).await;
+    assert_eq!(bare.status(), StatusCode::BAD_REQUEST);
+    let empty_ids = post_calls(&sim, json!({"filter": {"callIds": []}})).await;
+    assert_eq!(empty_ids.status(), StatusCode::BAD_REQUEST);
+    let future = post_calls(
+        &sim,
+        json!({"filter": {"fromDateTime": "2999-01-01T00:00:00Z"}}),
+    )
+    .await;
+    assert_eq!(future.status(), StatusCode::NOT_FOUND);
+    let body: Value = future.json().await.unwrap();
+    assert_eq!(
+        body["errors"],
+        json!(["No calls found corresponding to the provided filters"])
+    );
+    assert!(body["requestId"].is_string());
+
+    let denied = Client::new()
+        .get(format!("{}/v2/users", sim.base_url()))
+        .basic_auth("sim-access-key", Some("wrong"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), StatusCode::UNAUTHORIZED);
+    assert!(denied.headers().contains_key("x-traceid"));
+    let body: Value = denied.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0],
+        "Validate credentials failed. Please check your credentials and try again."
+    );
+}
+
+#[tokio::test]
+async fn a_time_window_is_inclusive_at_from_and_exclusive_at_to() {
+    let sim = sim(500).await;
+    let ds = sim.dataset();
+    let (from, to) = (ds.started(100), ds.started(150));
+    let page: Value = post_calls(
+        &sim,
+        json!({"filter": {"fromDateTime": from.to_rfc3339(), "toDateTime": to.to_rfc3339()}}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let calls = page["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 50);
+    assert_eq!(calls[0]["metaData"]["id"], json!(ds.call_id(100).unwrap()));
+    assert_eq!(calls[49]["metaData"]["id"], json!(ds.call_id(149).unwrap()));
+    let one_id = ds.call_id(7).unwrap();
+    let by_id: Value = post_calls(&sim, json!({"filter": {"callIds": [one_id]}}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_id["records"]["totalRecords"], 1);
+}
+
+#[tokio::test]
+async fn the_content_selector_decides_what_is_sent() {
+    let sim = sim(300).await;
+    let body = json!({
+        "filter": {},
+        "contentSelector": {
+            "context": "Extended",
+            "exposedFields": {"parties": true, "media": true,
+                              "content": {"trackers": true, "brief": true}}
+        }
+    });
+    let page: Value = post_calls(&sim, body).await.json().await.unwrap();
+    let calls = page["calls"].as_array().unwrap();
+    assert!(calls
+        .iter()
+        .all(|c| c["parties"].is_array() && c["context"].is_array()));
+    assert!(calls.iter().all(|c| c["content"]["trackers"].is_array()));
+    assert!(calls
+        .iter()
+        .all(|c| c["content"].get("keyPoints").is_none()));
+    let with_account = calls
+        .iter()
+        .find(|c| c["context"][0]["objects"][0]["objectType"] == "Account")
+        .expect("some calls carry an Account");
+    assert!(with_account["context"][0]["objects"][0]["fields"].is_array());
+    // Trackers with "API request results" off never appear.
+    let hidden = ["Budget (tracker)", "Security review"];
+    assert!(calls.iter().all(|c| c["content"]["trackers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| !hidden.contains(&t["name"].as_str().unwrap()))));
+    let media_url = calls
+        .iter()
+        .find_map(|c| c["media"]["audioUrl"].as_str())
+        .expect("some calls have media")
+        .to_string();
+    let fetched = Client::new().get(&media_url).send().await.unwrap();
+    assert_eq!(fetched.status(), StatusCode::OK);
+    sim.controls()
+        .advance_clock(Duration::from_secs(8 * 3_600 + 1));
+    let expired = Client::new().get(&media_url).send().await.unwrap();
+    assert_eq!(expired.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn oauth_codes_become_tokens_and_refresh_tokens_are_single_use() {
+    let sim = sim(10).await;
+    let base = sim.base_url();
+    let http = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let consent = http
+        .get(format!(
+            "{base}/oauth2/authorize?client_id=sim-client-id&response_type=code&redirect_uri=http://cb.example/back&state=xyz&scope=api:users:read"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(consent.contains("Allow"));
+    let redirect = http
+        .post(format!("{base}/oauth2/authorize"))
+        .form(&[
+            ("client_id", "sim-client-id"),
+            ("redirect_uri", "http://cb.example/back"),
+            ("scope", "api:users:read"),
+            ("state", "xyz"),
+            ("decision", "allow"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(redirect.status().is_redirection());
+    let location = url::Url::parse(redirect.headers()["location"].to_str().unwrap()).unwrap();
+    let q: std::collections::HashMap<_, _> = location.query_pairs().into_owned().collect();
+    assert_eq!(q["state"], "xyz");
+    let token_url = format!("{base}/oauth2/generate-customer-token");
+    let first: Value = http
+        .post(format!(
+            "{token_url}?grant_type=authorization_code&code={}&redirect_uri=http://cb.example/back",
+            q["code"]
+        ))
+        .basic_auth("sim-client-id", Some("sim-client-secret"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["api_base_url_for_customer"], json!(base));
+    assert_eq!(first["expires_in"], 86_400);
+    let access = first["access_token"].as_str().unwrap();
+    let users = http
+        .get(format!("{base}/v2/users"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(users.status(), StatusCode::OK);
+    let no_scope = http
+        .get(format!("{base}/v2/workspaces"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_scope.status(), StatusCode::UNAUTHORIZED);
+
+    let refresh = |rt: String| {
+        http.post(&token_url)
+            .basic_auth("sim-client-id", Some("sim-client-secret"))
+            .form(&[
+                ("grant_type", "refresh_token".to_string()),
+                ("refresh_token", rt),
+            ])
+            .send()
+    };
+    let old_rt = first["refresh_token"].as_str().unwrap().to_string();
+    let second: Value = refresh(old_rt.clone()).await.unwrap().json().await.unwrap();
+    let reused = refresh(old_rt).await.unwrap();
+    assert_eq!(reused.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        reused.json::<Value>().await.unwrap()["error"],
+        "invalid_grant"
+    );
+
+    sim.controls().expire_access_tokens();
+    let new_access = second["access_token"].as_str().unwrap();
+    let expired = http
+        .get(format!("{base}/v2/users"))
+        .bearer_auth(new_access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+    sim.controls().revoke_all_tokens();
+    let after_revoke = refresh(second["refresh_token"].as_str().unwrap().to_string())
+        .await
+        .unwrap();
+    assert_eq!(after_revoke.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn limits_answer_429_with_retry_after() {
+    let sim = start(SimConfig {
+        calls: 10,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    // Requests back to back: a 429 must come, at the latest after a few (bounded so a
+    // very slow machine cannot loop forever).
+    let mut refused = None;
+    for _ in 0..100 {
+        let r = Client::new()
+            .get(format!("{}/v2/workspaces", sim.base_url()))
+            .basic_auth("sim-access-key", Some("sim-secret"))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(r);
+            break;
+        }
+    }
+    let refused = refused.expect("a 429 within 100 rapid requests");
+    assert_eq!(refused.headers()["retry-after"], "1");
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["requestId"].is_string() && body["errors"].is_array());
+    let stats = sim.controls().stats();
+    assert_eq!(stats.rate_limited, 1);
+    assert!(stats.api_requests >= 4);
+}
+
+#[tokio::test]
+async fn admin_endpoints_flip_faults_for_the_real_binary() {
+    let sim = sim(150).await;
+    let base = sim.base_url();
+    let http = Client::new();
+    let admin =
+        |path: &str, body: Value| http.post(format!("{base}/_sim/{path}")).json(&body).send();
+    admin("faults", json!({"fail_next": {"count": 2, "status": 503}}))
+        .await
+        .unwrap();
+    let s1 = post_calls(&sim, json!({"filter": {}})).await.status();
+    let s2 = post_calls(&sim, json!({"filter": {}})).await.status();
+    let s3 = post_calls(&sim, json!({"filter": {}})).await.status();
+    assert_eq!(
+        (s1, s2, s3),
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::OK
+        )
+    );
+
+    let broken_id = sim.dataset().call_id(3).unwrap();
+    admin("faults", json!({"malformed_call_ids": [broken_id]}))
+        .await
+        .unwrap();
+    let page: Value = post_calls(
+        &sim,
+        json!({"filter": {}, "contentSelector": {"exposedFields": {"parties": true}}}),
+    )
+    .await
+    .json()
+    .await
+    .expect("the page stays valid JSON");
+    assert_eq!(page["calls"][3]["metaData"]["started"], 12345);
+    assert!(page["calls"][3]["parties"].is_string());
+    assert!(page["calls"][4]["metaData"]["started"].is_string());
+
+    admin("faults", json!({"down": true})).await.unwrap();
+    assert_eq!(
+        post_calls(&sim, json!({"filter": {}})).await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    admin("faults/reset", json!({})).await.unwrap();
+    assert_eq!(
+        post_calls(&sim, json!({"filter": {}})).await.status(),
+        StatusCode::OK
+    );
+
+    let stats: Value = http
+        .get(format!("{base}/_sim/stats"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["per_path"]["POST /v2/calls/extensive"], 6);
+    assert_eq!(stats["faults_injected"], 3);
+}
+
+#[tokio::test]
+async fn a_scenario_replaces_the_generator() {
+    let scenario = Scenario::from_json(FIXTURE).expect("the documented example parses");
+    let sim = start(SimConfig {
+        scenario: Some(scenario),
+        limits: Limits::off(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let page: Value = post_calls(
+        &sim,
+        json!({"filter": {}, "contentSelector": {"exposedFields": {"media": true,
+               "content": {"trackers": true, "keyPoints": true}}}}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(page["records"]["totalRecords"], 2);
+    let first = &page["calls"][0];
+    let trackers = first["content"]["trackers"].as_array().unwrap();
+    let names: Vec<_> = trackers
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Competitors", "Pricing"],
+        "Hidden has API results off"
+    );
+    assert_eq!(trackers[0]["phrases"][0]["phrase"], "Contoso");
+    assert_eq!(
+        trackers[1]["phrases"],
+        json!([]),
+        "phrases only when separated"
+    );
+    assert_eq!(first["content"]["keyPoints"][0]["text"], "Price");
+    assert!(first["media"]["audioUrl"].is_string());
+    let second = &page["calls"][1];
+    assert_eq!(second["metaData"]["isPrivate"], true);
+    assert!(
+        second.get("media").is_none(),
+        "deleted recordings have no media"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let paths = sim.dataset().write_timeline_csvs(dir.path()).unwrap();
+    let companies = std::fs::read_to_string(paths.companies).unwrap();
+    assert!(companies.starts_with("name,crm_account_id,industry\n"));
+}
+
+#[tokio::test]
+async fn generated_timeline_csvs_line_up_with_the_gong_users() {
+    let sim = sim(100).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = sim.dataset().write_timeline_csvs(dir.path()).unwrap();
+    let users = std::fs::read_to_string(&paths.users).unwrap();
+    assert!(users.starts_with("email,name,license_type,status,department"));
+    let gong_users = sim.dataset().users();
+    let rows = |email: &str| {
+        users
+            .lines()
+            .filter(|l| l.starts_with(&format!("{email},")))
+            .count()
+    };
+    assert!(
+        gong_users.iter().any(|u| rows(&u.email) == 0),
+        "some Gong users are missing"
+    );
+    assert!(
+        gong_users.iter().any(|u| rows(&u.email) == 2),
+        "some emails are duplicated"
+    );
+    let persons = std::fs::read_to_string(&paths.persons).unwrap();
+    assert!(persons.starts_with("email,name,company\n"));
+    let companies = std::fs::read_to_string(&paths.companies).unwrap();
+    assert!(companies.starts_with("name,crm_account_id,industry,arr"));
+}
