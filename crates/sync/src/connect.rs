@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use gong_timeline_gong::{ClientConfig, Credentials as GongCredentials, GongClient, OAuthClient, OAuthTokens, SinkError};
+use gong_timeline_gong::{
+    ClientConfig, Credentials as GongCredentials, GongClient, OAuthClient, OAuthTokens, SinkError,
+};
 use gong_timeline_store::{Connection, Credentials, Store};
 
 use crate::SyncError;
@@ -20,8 +22,14 @@ pub async fn client_for(
 ) -> Result<GongClient, SyncError> {
     let credentials = store.connection_credentials(connection.id).await?;
     let (config, credentials) = match credentials {
-        Credentials::Basic { access_key, access_key_secret } => (
-            ClientConfig { base_url: connection.base_url.clone(), ..template.clone() },
+        Credentials::Basic {
+            access_key,
+            access_key_secret,
+        } => (
+            ClientConfig {
+                base_url: connection.base_url.clone(),
+                ..template.clone()
+            },
             GongCredentials::basic(access_key, access_key_secret),
         ),
         Credentials::OAuth(oauth) => {
@@ -38,20 +46,32 @@ pub async fn client_for(
             let app = OAuthClient::new(oauth.client_id, oauth.client_secret, String::new())
                 .with_oauth_base_url(connection.base_url.clone());
             let sink = token_sink(store.clone(), connection.id);
-            (ClientConfig { base_url: api_base, ..template.clone() }, GongCredentials::oauth(tokens, app, sink))
+            (
+                ClientConfig {
+                    base_url: api_base,
+                    ..template.clone()
+                },
+                GongCredentials::oauth(tokens, app, sink),
+            )
         }
     };
     Ok(GongClient::new(config, credentials)?)
 }
 
 /// Saves rotated tokens in the store (encrypted) before the client uses them.
-pub fn token_sink(store: Arc<dyn Store>, connection_id: i64) -> Arc<dyn gong_timeline_gong::TokenSink> {
+pub fn token_sink(
+    store: Arc<dyn Store>,
+    connection_id: i64,
+) -> Arc<dyn gong_timeline_gong::TokenSink> {
     Arc::new(move |tokens: OAuthTokens| {
         let store = store.clone();
         async move {
             let api_base = tokens.api_base_url.clone();
             let value = serde_json::to_value(&tokens).map_err(|e| Box::new(e) as SinkError)?;
-            store.save_oauth_tokens(connection_id, value, api_base).await.map_err(|e| Box::new(e) as SinkError)
+            store
+                .save_oauth_tokens(connection_id, value, api_base)
+                .await
+                .map_err(|e| Box::new(e) as SinkError)
         }
     })
 }

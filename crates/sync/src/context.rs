@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use gong_timeline_domain::filter::{FilterSet, Fields};
+use gong_timeline_domain::filter::{Fields, FilterSet};
 use gong_timeline_domain::users::UserDecision;
 use gong_timeline_domain::{CompanyIndex, Email};
 use gong_timeline_store::{Company, ConnectionId, Person, User, UserId, UserMapping};
@@ -53,14 +53,19 @@ impl SyncContext {
             }
         }
         let index = CompanyIndex::build(
-            companies.iter().map(|c| (c.id, c.name.clone(), c.crm_account_id.clone())),
+            companies
+                .iter()
+                .map(|c| (c.id, c.name.clone(), c.crm_account_id.clone())),
             person_companies,
         );
         SyncContext {
             connection_id,
             companies: index,
             persons: person_ids,
-            company_fields: companies.iter().map(|c| (c.id, company_fields(c))).collect(),
+            company_fields: companies
+                .iter()
+                .map(|c| (c.id, company_fields(c)))
+                .collect(),
             user_fields: users.iter().map(|u| (u.id, user_fields(u))).collect(),
             users_by_email: UsersByEmail::build(users),
             activity_type: "Meeting".into(),
@@ -78,7 +83,9 @@ impl SyncContext {
     pub fn set_mappings(&mut self, mappings: &[UserMapping]) {
         for m in mappings {
             let decision = match (m.status, m.user_id) {
-                (gong_timeline_domain::MappingStatus::Conflict, _) => UserDecision::Conflict(m.suggested.clone()),
+                (gong_timeline_domain::MappingStatus::Conflict, _) => {
+                    UserDecision::Conflict(m.suggested.clone())
+                }
                 (_, Some(id)) => match self.user_active(id) {
                     Some(false) => UserDecision::Inactive(id),
                     _ => UserDecision::UseExisting(id),
@@ -90,19 +97,32 @@ impl SyncContext {
     }
 
     fn user_active(&self, id: UserId) -> Option<bool> {
-        self.user_fields.get(&id).map(|f| f.get("status").map(String::as_str) == Some("active"))
+        self.user_fields
+            .get(&id)
+            .map(|f| f.get("status").map(String::as_str) == Some("active"))
     }
 }
 
 fn company_fields(company: &Company) -> Fields {
-    let mut fields: Fields = company.fields.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+    let mut fields: Fields = company
+        .fields
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect();
     fields.insert("name".into(), company.name.clone());
-    fields.insert("crm_account_id".into(), company.crm_account_id.clone().unwrap_or_default());
+    fields.insert(
+        "crm_account_id".into(),
+        company.crm_account_id.clone().unwrap_or_default(),
+    );
     fields
 }
 
 fn user_fields(user: &User) -> Fields {
-    let mut fields: Fields = user.fields.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+    let mut fields: Fields = user
+        .fields
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect();
     fields.insert("email".into(), user.email.clone());
     fields.insert("name".into(), user.name.clone());
     fields.insert("license_type".into(), user.license_type.to_string());

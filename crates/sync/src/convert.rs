@@ -28,12 +28,18 @@ pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
     let meta = &call.meta_data;
     let gong_call_id = match meta.id.as_deref().map(str::trim) {
         Some(id) if !id.is_empty() => id.to_string(),
-        _ => return Err(ConvertError::MissingId { title: meta.title.clone() }),
+        _ => {
+            return Err(ConvertError::MissingId {
+                title: meta.title.clone(),
+            })
+        }
     };
     let started = meta
         .started
         .or(meta.scheduled)
-        .ok_or_else(|| ConvertError::MissingStart { call_id: gong_call_id.clone() })?;
+        .ok_or_else(|| ConvertError::MissingStart {
+            call_id: gong_call_id.clone(),
+        })?;
     let content = call.content.as_ref();
     Ok(Meeting {
         gong_call_id,
@@ -76,7 +82,8 @@ fn crm_objects(contexts: &[wire::CrmContext]) -> Vec<CrmObject> {
             None => CrmSystem::Other(String::new()),
         };
         for object in &context.objects {
-            let (Some(object_type), Some(object_id)) = (&object.object_type, &object.object_id) else {
+            let (Some(object_type), Some(object_id)) = (&object.object_type, &object.object_id)
+            else {
                 continue;
             };
             out.push(CrmObject {
@@ -98,7 +105,12 @@ fn tracker(t: &wire::Tracker) -> Option<Tracker> {
         phrases: t
             .phrases
             .iter()
-            .filter_map(|p| Some(PhraseCount { phrase: p.phrase.clone()?, count: p.count.unwrap_or(0) }))
+            .filter_map(|p| {
+                Some(PhraseCount {
+                    phrase: p.phrase.clone()?,
+                    count: p.count.unwrap_or(0),
+                })
+            })
             .collect(),
     })
 }
@@ -132,13 +144,20 @@ mod tests {
         assert_eq!(m.crm_objects.len(), 2);
         assert_eq!(m.crm_objects[1].system, CrmSystem::HubSpot);
         let trackers = m.trackers.unwrap();
-        assert_eq!(trackers[0].phrases[0], PhraseCount { phrase: "discount".into(), count: 2 });
+        assert_eq!(
+            trackers[0].phrases[0],
+            PhraseCount {
+                phrase: "discount".into(),
+                count: 2
+            }
+        );
         assert_eq!(m.key_points, vec!["Renewal in May".to_string()]);
     }
 
     #[test]
     fn s4_a_call_without_content_has_no_tracker_data() {
-        let c = call(serde_json::json!({"metaData": {"id": "1", "started": "2026-06-10T21:50:07Z"}}));
+        let c =
+            call(serde_json::json!({"metaData": {"id": "1", "started": "2026-06-10T21:50:07Z"}}));
         let m = meeting_from_call(&c).unwrap();
         assert_eq!(m.trackers, None);
         assert!(m.parties.is_empty() && m.crm_objects.is_empty());
@@ -146,10 +165,18 @@ mod tests {
 
     #[test]
     fn calls_without_id_or_start_are_refused_with_a_reason() {
-        let no_id = call(serde_json::json!({"metaData": {"title": "x", "started": "2026-06-10T21:50:07Z"}}));
-        assert!(matches!(meeting_from_call(&no_id), Err(ConvertError::MissingId { .. })));
+        let no_id = call(
+            serde_json::json!({"metaData": {"title": "x", "started": "2026-06-10T21:50:07Z"}}),
+        );
+        assert!(matches!(
+            meeting_from_call(&no_id),
+            Err(ConvertError::MissingId { .. })
+        ));
         let no_start = call(serde_json::json!({"metaData": {"id": "5"}}));
         let err = meeting_from_call(&no_start).unwrap_err();
-        assert!(err.to_string().contains("Gong call 5 has no start time"), "{err}");
+        assert!(
+            err.to_string().contains("Gong call 5 has no start time"),
+            "{err}"
+        );
     }
 }

@@ -59,7 +59,10 @@ impl PagePlan {
             Outcome::Write(draft) => self.write(&meeting, *draft, inputs),
             Outcome::Skip(message) => {
                 self.counts.skipped += 1;
-                let activity = inputs.existing.get(&meeting.gong_call_id).map(|h| ActivityRef::Id(h.activity_id));
+                let activity = inputs
+                    .existing
+                    .get(&meeting.gong_call_id)
+                    .map(|h| ActivityRef::Id(h.activity_id));
                 self.record(&meeting, RecordStatus::Skipped, activity, Some(message));
                 self.healed(&meeting, inputs);
             }
@@ -69,7 +72,13 @@ impl PagePlan {
     }
 
     /// Logs a meeting as failed, and puts it on the retry list when a later sync may heal it.
-    pub fn fail(&mut self, meeting: &Meeting, message: Message, retry: bool, inputs: &PageInputs<'_>) {
+    pub fn fail(
+        &mut self,
+        meeting: &Meeting,
+        message: Message,
+        retry: bool,
+        inputs: &PageInputs<'_>,
+    ) {
         self.counts.failed += 1;
         if retry {
             self.retry_add.push(RetryEntry {
@@ -83,7 +92,12 @@ impl PagePlan {
 
     /// Logs the U6 failure that precedes the retry of a meeting whose owner was just provisioned.
     pub fn note_author_created(&mut self, meeting: &Meeting, owner: GongPerson) {
-        self.record(meeting, RecordStatus::Failed, None, Some(Message::AuthorNotPresent(owner)));
+        self.record(
+            meeting,
+            RecordStatus::Failed,
+            None,
+            Some(Message::AuthorNotPresent(owner)),
+        );
     }
 
     fn write(&mut self, meeting: &Meeting, draft: ActivityDraft, inputs: &PageInputs<'_>) {
@@ -111,7 +125,13 @@ impl PagePlan {
         }
     }
 
-    fn record(&mut self, meeting: &Meeting, status: RecordStatus, activity: Option<ActivityRef>, message: Option<Message>) {
+    fn record(
+        &mut self,
+        meeting: &Meeting,
+        status: RecordStatus,
+        activity: Option<ActivityRef>,
+        message: Option<Message>,
+    ) {
         self.records.push(NewLogRecord {
             gong_call_id: meeting.gong_call_id.clone(),
             title: meeting.title.clone(),
@@ -138,12 +158,20 @@ fn upsert(draft: ActivityDraft, content_hash: i64) -> ActivityUpsert {
         internal_attendees: draft
             .internal_attendees
             .into_iter()
-            .map(|a| InternalAttendee { email: a.email.map(|e| e.as_str().to_string()), name: Some(a.name), user_id: None })
+            .map(|a| InternalAttendee {
+                email: a.email.map(|e| e.as_str().to_string()),
+                name: Some(a.name),
+                user_id: None,
+            })
             .collect(),
         external_attendees: draft
             .external_attendees
             .into_iter()
-            .map(|a| ExternalAttendee { email: a.email.map(|e| e.as_str().to_string()), name: Some(a.name), person_id: a.person_id })
+            .map(|a| ExternalAttendee {
+                email: a.email.map(|e| e.as_str().to_string()),
+                name: Some(a.name),
+                person_id: a.person_id,
+            })
             .collect(),
         trackers: Some(draft.trackers).filter(|t| !t.is_empty()),
         trackers_message: draft.trackers_message.map(|m| m.to_string()),

@@ -88,10 +88,18 @@ impl<'a> PageWriter<'a> {
         let (meetings, broken) = self.convert(calls, window);
         let ids: Vec<String> = meetings.iter().map(|m| m.gong_call_id.clone()).collect();
         let existing = store.activity_hashes(self.ctx.connection_id, &ids).await?;
-        let checkpoint = if window { self.advance(&meetings) } else { None };
+        let checkpoint = if window {
+            self.advance(&meetings)
+        } else {
+            None
+        };
         let owned_by_unknown;
         let mut plan = {
-            let inputs = PageInputs { existing: &existing, retrying: &self.retrying, now: self.now };
+            let inputs = PageInputs {
+                existing: &existing,
+                retrying: &self.retrying,
+                now: self.now,
+            };
             let mut plan = PagePlan::build(meetings, &self.ctx, &inputs);
             owned_by_unknown = std::mem::take(&mut plan.unknown_owners);
             plan
@@ -100,7 +108,8 @@ impl<'a> PageWriter<'a> {
         plan.counts.failed += broken.len() as u64;
         plan.records.extend(broken);
         if !owned_by_unknown.is_empty() {
-            self.retry_unknown_owners(&mut plan, owned_by_unknown, &existing).await?;
+            self.retry_unknown_owners(&mut plan, owned_by_unknown, &existing)
+                .await?;
         }
         if !window {
             self.retried.extend(ids);
@@ -150,8 +159,14 @@ impl<'a> PageWriter<'a> {
         existing: &HashMap<String, gong_timeline_store::ActivityHash>,
     ) -> Result<(), SyncError> {
         let owners: Vec<_> = owned.iter().map(|(o, _)| o.clone()).collect();
-        let created = provision_job::provision_owners(self.engine.store(), &mut self.ctx, &owners, self.now).await?;
-        let inputs = PageInputs { existing, retrying: &self.retrying, now: self.now };
+        let created =
+            provision_job::provision_owners(self.engine.store(), &mut self.ctx, &owners, self.now)
+                .await?;
+        let inputs = PageInputs {
+            existing,
+            retrying: &self.retrying,
+            now: self.now,
+        };
         for (owner, meeting) in owned {
             if created.contains(&owner.gong_user_id) {
                 plan.note_author_created(&meeting, owner.clone());
@@ -175,7 +190,10 @@ impl<'a> PageWriter<'a> {
             }
             match meeting_from_call(&call) {
                 Ok(meeting) => {
-                    self.saw_hubspot |= meeting.crm_objects.iter().any(|o| o.system == CrmSystem::HubSpot);
+                    self.saw_hubspot |= meeting
+                        .crm_objects
+                        .iter()
+                        .any(|o| o.system == CrmSystem::HubSpot);
                     meetings.push(meeting);
                 }
                 Err(error) => broken.push(NewLogRecord {

@@ -44,7 +44,9 @@ impl UsersByEmail {
         let mut map: HashMap<String, Vec<Candidate>> = HashMap::new();
         for user in users {
             if let Ok(email) = Email::parse(&user.email) {
-                map.entry(email.as_str().to_string()).or_default().push(candidate(user, email));
+                map.entry(email.as_str().to_string())
+                    .or_default()
+                    .push(candidate(user, email));
             }
         }
         UsersByEmail(map)
@@ -53,13 +55,19 @@ impl UsersByEmail {
     /// Adds a user (e.g. one the sync just created).
     pub fn add(&mut self, user: &User) {
         if let Ok(email) = Email::parse(&user.email) {
-            self.0.entry(email.as_str().to_string()).or_default().push(candidate(user, email));
+            self.0
+                .entry(email.as_str().to_string())
+                .or_default()
+                .push(candidate(user, email));
         }
     }
 
     /// Users with this email.
     pub fn get(&self, email: &Email) -> &[Candidate] {
-        self.0.get(email.as_str()).map(Vec::as_slice).unwrap_or_default()
+        self.0
+            .get(email.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }
 
@@ -81,21 +89,44 @@ pub fn plan_one(
     existing: Option<&UserMapping>,
     user_status: impl Fn(UserId) -> Option<UserStatus>,
 ) -> PlannedMapping {
-    let candidates = gong.email.as_ref().map(|e| users.get(e)).unwrap_or_default();
+    let candidates = gong
+        .email
+        .as_ref()
+        .map(|e| users.get(e))
+        .unwrap_or_default();
     let mut suggested: Vec<UserId> = candidates.iter().map(|c| c.user_id).collect();
     suggested.sort_unstable();
     if let Some(manual) = existing.filter(|m| m.manual) {
-        if let Some(status) = manual.user_id.and_then(|id| user_status(id).map(|s| (id, s))) {
+        if let Some(status) = manual
+            .user_id
+            .and_then(|id| user_status(id).map(|s| (id, s)))
+        {
             let decision = match status {
                 (id, UserStatus::Active) => UserDecision::UseExisting(id),
                 (id, UserStatus::Inactive) => UserDecision::Inactive(id),
             };
-            return PlannedMapping { gong: gong.clone(), decision, status: manual.status, suggested, manual: true };
+            return PlannedMapping {
+                gong: gong.clone(),
+                decision,
+                status: manual.status,
+                suggested,
+                manual: true,
+            };
         }
     }
     let decision = resolve_user(candidates);
-    let status = if gong.email.is_none() { MappingStatus::Failed } else { decision.mapping_status() };
-    PlannedMapping { gong: gong.clone(), decision, status, suggested, manual: false }
+    let status = if gong.email.is_none() {
+        MappingStatus::Failed
+    } else {
+        decision.mapping_status()
+    };
+    PlannedMapping {
+        gong: gong.clone(),
+        decision,
+        status,
+        suggested,
+        manual: false,
+    }
 }
 
 /// The Internal Collaborator user made for a Gong user (U2, U5, U6).
@@ -104,7 +135,11 @@ pub fn new_ic_user(gong: &GongUserInfo, email: &Email) -> NewUser {
     fields.insert("gong_user_id".into(), gong.gong_user_id.clone());
     NewUser {
         email: email.as_str().to_string(),
-        name: if gong.name.trim().is_empty() { email.as_str().to_string() } else { gong.name.clone() },
+        name: if gong.name.trim().is_empty() {
+            email.as_str().to_string()
+        } else {
+            gong.name.clone()
+        },
         license_type: LicenseType::InternalCollaborator,
         status: UserStatus::Active,
         fields,
@@ -135,11 +170,23 @@ mod tests {
     use chrono::Utc;
 
     fn user(id: i64, email: &str, license: LicenseType, status: UserStatus) -> User {
-        User { id, email: email.into(), name: format!("U{id}"), license_type: license, status, fields: Fields::new(), created_by_sync: false }
+        User {
+            id,
+            email: email.into(),
+            name: format!("U{id}"),
+            license_type: license,
+            status,
+            fields: Fields::new(),
+            created_by_sync: false,
+        }
     }
 
     fn gong(email: &str) -> GongUserInfo {
-        GongUserInfo { gong_user_id: "77".into(), email: Email::parse(email).ok(), name: "Ann".into() }
+        GongUserInfo {
+            gong_user_id: "77".into(),
+            email: Email::parse(email).ok(),
+            name: "Ann".into(),
+        }
     }
 
     fn active(_: UserId) -> Option<UserStatus> {
@@ -151,8 +198,14 @@ mod tests {
         let plan = plan_one(&gong("ann@x.com"), &UsersByEmail::default(), None, active);
         assert_eq!(plan.decision, UserDecision::CreateIc);
         let new = new_ic_user(&plan.gong, plan.gong.email.as_ref().unwrap());
-        assert_eq!((new.license_type, new.status), (LicenseType::InternalCollaborator, UserStatus::Active));
-        assert_eq!(mapping_upsert(&plan, Some(9)).status, MappingStatus::Created);
+        assert_eq!(
+            (new.license_type, new.status),
+            (LicenseType::InternalCollaborator, UserStatus::Active)
+        );
+        assert_eq!(
+            mapping_upsert(&plan, Some(9)).status,
+            MappingStatus::Created
+        );
         assert_eq!(mapping_upsert(&plan, Some(9)).user_id, Some(9));
     }
 
@@ -166,7 +219,10 @@ mod tests {
         ];
         let index = UsersByEmail::build(&users);
         let ann = plan_one(&gong("ann@x.com"), &index, None, active);
-        assert_eq!((ann.decision.clone(), ann.status), (UserDecision::UseExisting(2), MappingStatus::Mapped));
+        assert_eq!(
+            (ann.decision.clone(), ann.status),
+            (UserDecision::UseExisting(2), MappingStatus::Mapped)
+        );
         assert_eq!(ann.suggested, vec![1, 2]);
         let bob = plan_one(&gong("bob@x.com"), &index, None, active);
         assert_eq!(bob.status, MappingStatus::Conflict);
@@ -180,17 +236,38 @@ mod tests {
             user(4, "bob@x.com", LicenseType::Full, UserStatus::Active),
         ];
         let manual = UserMapping {
-            connection_id: 1, gong_user_id: "77".into(), gong_email: Some("bob@x.com".into()), gong_name: "Bob".into(),
-            status: MappingStatus::Mapped, user_id: Some(4), suggested: vec![3, 4], manual: true, updated_at: Utc::now(),
+            connection_id: 1,
+            gong_user_id: "77".into(),
+            gong_email: Some("bob@x.com".into()),
+            gong_name: "Bob".into(),
+            status: MappingStatus::Mapped,
+            user_id: Some(4),
+            suggested: vec![3, 4],
+            manual: true,
+            updated_at: Utc::now(),
         };
-        let plan = plan_one(&gong("bob@x.com"), &UsersByEmail::build(&users), Some(&manual), active);
+        let plan = plan_one(
+            &gong("bob@x.com"),
+            &UsersByEmail::build(&users),
+            Some(&manual),
+            active,
+        );
         assert_eq!(plan.decision, UserDecision::UseExisting(4));
         assert!(plan.manual);
     }
 
     #[test]
     fn u1_a_gong_user_without_email_cannot_be_mapped() {
-        let plan = plan_one(&GongUserInfo { gong_user_id: "5".into(), email: None, name: "X".into() }, &UsersByEmail::default(), None, active);
+        let plan = plan_one(
+            &GongUserInfo {
+                gong_user_id: "5".into(),
+                email: None,
+                name: "X".into(),
+            },
+            &UsersByEmail::default(),
+            None,
+            active,
+        );
         assert_eq!(plan.status, MappingStatus::Failed);
         assert_eq!(mapping_upsert(&plan, None).status, MappingStatus::Failed);
     }

@@ -15,7 +15,9 @@ use gong_timeline_store::{ConnectionId, Store, UserId, UserMapping};
 
 use crate::context::SyncContext;
 use crate::progress::{Progress, ProgressFn};
-use crate::provision::{mapping_upsert, new_ic_user, plan_one, GongUserInfo, PlannedMapping, UsersByEmail};
+use crate::provision::{
+    mapping_upsert, new_ic_user, plan_one, GongUserInfo, PlannedMapping, UsersByEmail,
+};
 use crate::SyncError;
 
 /// Pages Gong's users, maps each one, and loads the job's in-memory context.
@@ -33,15 +35,26 @@ pub async fn provision(
     }
     let users = store.list_users().await?;
     let by_email = UsersByEmail::build(&users);
-    let existing: HashMap<String, UserMapping> =
-        store.list_mappings(connection_id).await?.into_iter().map(|m| (m.gong_user_id.clone(), m)).collect();
+    let existing: HashMap<String, UserMapping> = store
+        .list_mappings(connection_id)
+        .await?
+        .into_iter()
+        .map(|m| (m.gong_user_id.clone(), m))
+        .collect();
     let status_of: HashMap<UserId, _> = users.iter().map(|u| (u.id, u.status)).collect();
     let plans: Vec<PlannedMapping> = gong_users
         .iter()
-        .map(|g| plan_one(g, &by_email, existing.get(&g.gong_user_id), |id| status_of.get(&id).copied()))
+        .map(|g| {
+            plan_one(g, &by_email, existing.get(&g.gong_user_id), |id| {
+                status_of.get(&id).copied()
+            })
+        })
         .collect();
     let created = apply(store, connection_id, &plans, now).await?;
-    progress(Progress::UsersMapped { gong_users: plans.len() as u64, created: created.len() as u64 });
+    progress(Progress::UsersMapped {
+        gong_users: plans.len() as u64,
+        created: created.len() as u64,
+    });
 
     let (companies, persons, users, mappings) = tokio::try_join!(
         store.list_companies(),
@@ -66,7 +79,11 @@ pub async fn provision_owners(
     let plans: Vec<PlannedMapping> = owners
         .iter()
         .filter(|o| seen.insert(o.gong_user_id.clone()))
-        .map(|o| GongUserInfo { gong_user_id: o.gong_user_id.clone(), email: Email::parse(&o.email).ok(), name: o.name.clone() })
+        .map(|o| GongUserInfo {
+            gong_user_id: o.gong_user_id.clone(),
+            email: Email::parse(&o.email).ok(),
+            name: o.name.clone(),
+        })
         .map(|g| plan_one(&g, &ctx.users_by_email, None, |_| None))
         .collect();
     let created = apply(store, ctx.connection_id, &plans, now).await?;
@@ -74,10 +91,15 @@ pub async fn provision_owners(
         if let Some(user) = store.get_user(*user_id).await? {
             ctx.add_user(&user);
         }
-        ctx.authors.insert(gong_id.clone(), UserDecision::UseExisting(*user_id));
+        ctx.authors
+            .insert(gong_id.clone(), UserDecision::UseExisting(*user_id));
     }
-    for plan in plans.iter().filter(|p| !matches!(p.decision, UserDecision::CreateIc)) {
-        ctx.authors.insert(plan.gong.gong_user_id.clone(), plan.decision.clone());
+    for plan in plans
+        .iter()
+        .filter(|p| !matches!(p.decision, UserDecision::CreateIc))
+    {
+        ctx.authors
+            .insert(plan.gong.gong_user_id.clone(), plan.decision.clone());
     }
     Ok(created.into_keys().collect())
 }
@@ -94,9 +116,19 @@ async fn apply(
         .filter(|p| matches!(p.decision, UserDecision::CreateIc))
         .filter_map(|p| p.gong.email.as_ref().map(|e| (p, e)))
         .collect();
-    let ids = store.create_users(to_create.iter().map(|(p, e)| new_ic_user(&p.gong, e)).collect()).await?;
-    let created: HashMap<String, UserId> =
-        to_create.iter().zip(ids).map(|((p, _), id)| (p.gong.gong_user_id.clone(), id)).collect();
+    let ids = store
+        .create_users(
+            to_create
+                .iter()
+                .map(|(p, e)| new_ic_user(&p.gong, e))
+                .collect(),
+        )
+        .await?;
+    let created: HashMap<String, UserId> = to_create
+        .iter()
+        .zip(ids)
+        .map(|((p, _), id)| (p.gong.gong_user_id.clone(), id))
+        .collect();
     let upserts = plans
         .iter()
         .map(|p| mapping_upsert(p, created.get(&p.gong.gong_user_id).copied()))
@@ -112,5 +144,12 @@ fn gong_user_info(user: &gong_timeline_gong::User) -> Option<GongUserInfo> {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    Some(GongUserInfo { gong_user_id: id, email: user.email_address.as_deref().and_then(|e| Email::parse(e).ok()), name })
+    Some(GongUserInfo {
+        gong_user_id: id,
+        email: user
+            .email_address
+            .as_deref()
+            .and_then(|e| Email::parse(e).ok()),
+        name,
+    })
 }

@@ -112,8 +112,11 @@ impl Engine {
         let _span = tracing::info_span!("job", job_id, connection = %connection.name).entered();
         progress(Progress::Started { job_id });
         let mut counts = JobCounts::default();
-        let outcome = self.run_started(job_id, &connection, started_at, &mut counts, progress).await;
-        self.finish(job_id, &connection, trigger, started_at, counts, outcome).await
+        let outcome = self
+            .run_started(job_id, &connection, started_at, &mut counts, progress)
+            .await;
+        self.finish(job_id, &connection, trigger, started_at, counts, outcome)
+            .await
     }
 
     async fn finish(
@@ -126,17 +129,30 @@ impl Engine {
         outcome: Result<(), SyncError>,
     ) -> Result<JobSummary, SyncError> {
         let (status, message) = match &outcome {
-            Ok(()) => (JobStatus::from_counts(counts.created + counts.updated + counts.skipped, counts.failed), None),
+            Ok(()) => (
+                JobStatus::from_counts(
+                    counts.created + counts.updated + counts.skipped,
+                    counts.failed,
+                ),
+                None,
+            ),
             Err(error) => {
                 tracing::warn!(%error, "Job failed.");
                 (JobStatus::Failed, Some(error.to_string()))
             }
         };
         if matches!(&outcome, Err(e) if e.needs_reauthorization()) {
-            self.store.set_connection_status(connection.id, ConnectionStatus::NeedsReauthorisation).await?;
+            self.store
+                .set_connection_status(connection.id, ConnectionStatus::NeedsReauthorisation)
+                .await?;
         }
         let finished_at = self.now();
-        let finish = JobFinish { status, counts, finished_at, message: message.clone() };
+        let finish = JobFinish {
+            status,
+            counts,
+            finished_at,
+            message: message.clone(),
+        };
         self.store.finish_job(job_id, finish).await?;
         Ok(JobSummary {
             id: job_id,
@@ -151,7 +167,10 @@ impl Engine {
     }
 
     fn lease(&self, now: DateTime<Utc>) -> Lease {
-        Lease { owner: self.options.lease_owner.clone(), expires_at: now + self.options.lease_ttl }
+        Lease {
+            owner: self.options.lease_owner.clone(),
+            expires_at: now + self.options.lease_ttl,
+        }
     }
 
     async fn run_started(
@@ -166,7 +185,8 @@ impl Engine {
         let types = store.list_activity_types().await?;
         let valid = settings::validate(store.get_settings(connection.id).await?, &types)?;
         let client = connect::client_for(store, connection, &self.options.gong).await?;
-        let mut ctx = provision_job::provision(store, &client, connection.id, now, progress).await?;
+        let mut ctx =
+            provision_job::provision(store, &client, connection.id, now, progress).await?;
         ctx.activity_type = valid.settings.activity_type.clone();
         ctx.filter_text = valid.settings.filters.join(" AND ");
         if let Some(logic) = &valid.settings.filter_logic {
@@ -185,7 +205,10 @@ impl Engine {
             let page = page?;
             let total = page.records.total_records.map(|t| t.max(0) as u64);
             writer.write_page(page.items, true).await?;
-            progress(Progress::Page { done: writer.fetched(), total });
+            progress(Progress::Page {
+                done: writer.fetched(),
+                total,
+            });
             last_beat = self.heartbeat_if_due(job_id, last_beat).await?;
         }
         writer.finish_window(window.to).await?;
@@ -193,32 +216,53 @@ impl Engine {
             store.set_last_reconciled(connection.id, now).await?;
         }
         if writer.saw_hubspot() != connection.hubspot_warning {
-            store.set_hubspot_warning(connection.id, writer.saw_hubspot()).await?;
+            store
+                .set_hubspot_warning(connection.id, writer.saw_hubspot())
+                .await?;
         }
         Ok(())
     }
 
     /// Meetings that failed at earlier syncs, by call id (within 30 days).
-    async fn run_retries(&self, client: &GongClient, writer: &mut PageWriter<'_>, progress: &ProgressFn) -> Result<(), SyncError> {
+    async fn run_retries(
+        &self,
+        client: &GongClient,
+        writer: &mut PageWriter<'_>,
+        progress: &ProgressFn,
+    ) -> Result<(), SyncError> {
         let connection_id = writer.connection_id();
         let now = writer.now();
-        self.store.prune_retries(connection_id, now - Duration::days(RETRY_DAYS)).await?;
-        let due = self.store.list_retries(connection_id, now - Duration::days(RETRY_DAYS)).await?;
+        self.store
+            .prune_retries(connection_id, now - Duration::days(RETRY_DAYS))
+            .await?;
+        let due = self
+            .store
+            .list_retries(connection_id, now - Duration::days(RETRY_DAYS))
+            .await?;
         let ids: Vec<String> = due.into_iter().map(|r| r.gong_call_id).collect();
         writer.set_retrying(ids.iter().cloned().collect::<HashSet<_>>());
         for chunk in ids.chunks(100) {
-            let mut pages = client.calls_extensive(CallsFilter::ids(chunk.iter().cloned()), ContentSelector::for_timeline());
+            let mut pages = client.calls_extensive(
+                CallsFilter::ids(chunk.iter().cloned()),
+                ContentSelector::for_timeline(),
+            );
             while let Some(page) = pages.next().await {
                 writer.write_page(page?.items, false).await?;
             }
-            progress(Progress::Retried { count: chunk.len() as u64 });
+            progress(Progress::Retried {
+                count: chunk.len() as u64,
+            });
         }
         Ok(())
     }
 
     /// Extends the lease once a third of it has passed: often enough to keep it, rarely
     /// enough to cost nothing next to the page writes.
-    async fn heartbeat_if_due(&self, job_id: JobId, last_beat: DateTime<Utc>) -> Result<DateTime<Utc>, SyncError> {
+    async fn heartbeat_if_due(
+        &self,
+        job_id: JobId,
+        last_beat: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, SyncError> {
         let now = self.now();
         if now - last_beat < self.options.lease_ttl / 3 {
             return Ok(last_beat);

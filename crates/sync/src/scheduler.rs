@@ -37,10 +37,18 @@ impl Scheduler {
             if !settings.enabled || !due || connection.status != ConnectionStatus::Authorised {
                 continue;
             }
-            match self.engine.run_job(connection.id, Trigger::Schedule, &ignore).await {
+            match self
+                .engine
+                .run_job(connection.id, Trigger::Schedule, &ignore)
+                .await
+            {
                 Ok(summary) => summaries.push(summary),
-                Err(SyncError::AlreadyRunning(name)) => tracing::info!(connection = %name, "Scheduled sync skipped: a job is running."),
-                Err(error) => tracing::warn!(connection = %connection.name, %error, "Scheduled sync could not start."),
+                Err(SyncError::AlreadyRunning(name)) => {
+                    tracing::info!(connection = %name, "Scheduled sync skipped: a job is running.")
+                }
+                Err(error) => {
+                    tracing::warn!(connection = %connection.name, %error, "Scheduled sync could not start.")
+                }
             }
         }
         Ok(summaries)

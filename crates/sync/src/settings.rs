@@ -57,13 +57,24 @@ pub struct ValidSettings {
 }
 
 /// Checks `settings` against the known activity types (T2, T3, T4).
-pub fn validate(mut settings: Settings, types: &[ActivityType]) -> Result<ValidSettings, SettingsError> {
+pub fn validate(
+    mut settings: Settings,
+    types: &[ActivityType],
+) -> Result<ValidSettings, SettingsError> {
     let usable = |t: &&ActivityType| t.active && t.scope == ActivityScope::Global;
-    let choices = types.iter().filter(usable).map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ");
+    let choices = types
+        .iter()
+        .filter(usable)
+        .map(|t| t.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let chosen = types
         .iter()
         .find(|t| t.name.eq_ignore_ascii_case(settings.activity_type.trim()))
-        .ok_or_else(|| SettingsError::UnknownActivityType { name: settings.activity_type.clone(), choices: choices.clone() })?;
+        .ok_or_else(|| SettingsError::UnknownActivityType {
+            name: settings.activity_type.clone(),
+            choices: choices.clone(),
+        })?;
     if !usable(&chosen) {
         let mut why = Vec::new();
         if !chosen.active {
@@ -72,13 +83,22 @@ pub fn validate(mut settings: Settings, types: &[ActivityType]) -> Result<ValidS
         if chosen.scope != ActivityScope::Global {
             why.push("company-scoped, not global");
         }
-        return Err(SettingsError::RefusedActivityType { name: chosen.name.clone(), why: why.join(" and "), choices });
+        return Err(SettingsError::RefusedActivityType {
+            name: chosen.name.clone(),
+            why: why.join(" and "),
+            choices,
+        });
     }
     settings.activity_type = chosen.name.clone();
     range("backfill_days", settings.backfill_days, 1, 3650)?;
     range("lookback_hours", settings.lookback_hours, 0, 24 * 30)?;
-    let filter = FilterSet::parse(&settings.filters, settings.filter_logic.as_deref())
-        .map_err(|error| SettingsError::Filter { pointer: error.pointer(), error })?;
+    let filter =
+        FilterSet::parse(&settings.filters, settings.filter_logic.as_deref()).map_err(|error| {
+            SettingsError::Filter {
+                pointer: error.pointer(),
+                error,
+            }
+        })?;
     Ok(ValidSettings { settings, filter })
 }
 
@@ -86,7 +106,12 @@ fn range(field: &'static str, value: u32, min: u32, max: u32) -> Result<(), Sett
     if (min..=max).contains(&value) {
         Ok(())
     } else {
-        Err(SettingsError::OutOfRange { field, value, min, max })
+        Err(SettingsError::OutOfRange {
+            field,
+            value,
+            min,
+            max,
+        })
     }
 }
 
@@ -95,7 +120,12 @@ mod tests {
     use super::*;
 
     fn types() -> Vec<ActivityType> {
-        let t = |id, name: &str, scope, active| ActivityType { id, name: name.into(), scope, active };
+        let t = |id, name: &str, scope, active| ActivityType {
+            id,
+            name: name.into(),
+            scope,
+            active,
+        };
         vec![
             t(1, "Meeting", ActivityScope::Global, true),
             t(2, "Call", ActivityScope::Global, true),
@@ -106,25 +136,62 @@ mod tests {
 
     #[test]
     fn t2_an_active_global_type_is_accepted_in_any_case() {
-        let ok = validate(Settings { activity_type: "call".into(), ..Settings::default() }, &types()).unwrap();
+        let ok = validate(
+            Settings {
+                activity_type: "call".into(),
+                ..Settings::default()
+            },
+            &types(),
+        )
+        .unwrap();
         assert_eq!(ok.settings.activity_type, "Call");
     }
 
     #[test]
     fn t2_inactive_and_company_types_are_refused_naming_themselves() {
-        let err = validate(Settings { activity_type: "Legacy".into(), ..Settings::default() }, &types()).unwrap_err();
+        let err = validate(
+            Settings {
+                activity_type: "Legacy".into(),
+                ..Settings::default()
+            },
+            &types(),
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "activity type 'Legacy' cannot be used: it is inactive; choose an active global type: Meeting, Call");
-        let err = validate(Settings { activity_type: "Onsite".into(), ..Settings::default() }, &types()).unwrap_err();
-        assert!(err.to_string().contains("company-scoped, not global"), "{err}");
-        let err = validate(Settings { activity_type: "Nope".into(), ..Settings::default() }, &types()).unwrap_err();
+        let err = validate(
+            Settings {
+                activity_type: "Onsite".into(),
+                ..Settings::default()
+            },
+            &types(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("company-scoped, not global"),
+            "{err}"
+        );
+        let err = validate(
+            Settings {
+                activity_type: "Nope".into(),
+                ..Settings::default()
+            },
+            &types(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
     }
 
     #[test]
     fn t3_a_bad_filter_points_at_its_position() {
-        let settings = Settings { filters: vec!["Company.arr equals 5".into()], ..Settings::default() };
+        let settings = Settings {
+            filters: vec!["Company.arr equals 5".into()],
+            ..Settings::default()
+        };
         let err = validate(settings, &types()).unwrap_err().to_string();
-        assert!(err.starts_with("invalid filter: filter 1 at column"), "{err}");
+        assert!(
+            err.starts_with("invalid filter: filter 1 at column"),
+            "{err}"
+        );
         assert!(err.contains('^'), "{err}");
     }
 }

@@ -6,7 +6,9 @@ use gong_timeline_domain::filter::Fields;
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::messages::GongPerson;
 use gong_timeline_domain::users::UserDecision;
-use gong_timeline_domain::{build_activity, resolve_company, ActivityDraft, CompanyResolution, Message};
+use gong_timeline_domain::{
+    build_activity, resolve_company, ActivityDraft, CompanyResolution, Message,
+};
 
 use crate::context::SyncContext;
 
@@ -35,25 +37,40 @@ pub fn handle_meeting(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
     }
     let company_id = match resolve_company(meeting, &ctx.companies) {
         CompanyResolution::Resolved { company_id, .. } => company_id,
-        CompanyResolution::Unresolved(message) => return Outcome::Fail { message, retry: true },
+        CompanyResolution::Unresolved(message) => {
+            return Outcome::Fail {
+                message,
+                retry: true,
+            }
+        }
     };
     let author = match author(meeting, ctx) {
         Ok(id) => id,
         Err(outcome) => return outcome,
     };
     if !passes_filters(ctx, company_id, author) {
-        return Outcome::Skip(Message::SkippedByFilter { filter: ctx.filter_text.clone() });
+        return Outcome::Skip(Message::SkippedByFilter {
+            filter: ctx.filter_text.clone(),
+        });
     }
-    let draft = build_activity(meeting, ctx.connection_id, &ctx.activity_type, author, company_id, |email| {
-        ctx.persons.get(email).copied()
-    });
+    let draft = build_activity(
+        meeting,
+        ctx.connection_id,
+        &ctx.activity_type,
+        author,
+        company_id,
+        |email| ctx.persons.get(email).copied(),
+    );
     Outcome::Write(Box::new(draft))
 }
 
 /// The owner as Gong names them: from the party whose user id is the owner's.
 pub fn owner_person(meeting: &Meeting) -> GongPerson {
     let owner = meeting.owner_gong_user_id.clone().unwrap_or_default();
-    let party = meeting.parties.iter().find(|p| p.gong_user_id.as_deref() == Some(owner.as_str()));
+    let party = meeting
+        .parties
+        .iter()
+        .find(|p| p.gong_user_id.as_deref() == Some(owner.as_str()));
     GongPerson {
         name: party.and_then(|p| p.name.clone()).unwrap_or_default(),
         email: party.and_then(|p| p.email.clone()).unwrap_or_default(),
@@ -72,7 +89,10 @@ fn author(meeting: &Meeting, ctx: &SyncContext) -> Result<i64, Outcome> {
         None => Err(Outcome::UnknownOwner(owner_person(meeting))),
         Some(decision) => decision
             .meeting_author(owner_person_named(meeting, ctx, decision))
-            .map_err(|message| Outcome::Fail { message, retry: true }),
+            .map_err(|message| Outcome::Fail {
+                message,
+                retry: true,
+            }),
     }
 }
 

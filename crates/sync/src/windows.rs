@@ -29,7 +29,11 @@ pub struct Window {
 pub fn plan_window(now: DateTime<Utc>, checkpoint: &Checkpoint, settings: &Settings) -> Window {
     let backfill_from = now - Duration::days(i64::from(settings.backfill_days));
     let Some(last) = checkpoint.last_meeting_started else {
-        return Window { from: backfill_from, to: now, reconciles: settings.backfill_days as i64 >= RECONCILE_DAYS };
+        return Window {
+            from: backfill_from,
+            to: now,
+            reconciles: settings.backfill_days as i64 >= RECONCILE_DAYS,
+        };
     };
     let incremental_from = last - Duration::hours(i64::from(settings.lookback_hours));
     let reconcile_due = checkpoint
@@ -37,9 +41,17 @@ pub fn plan_window(now: DateTime<Utc>, checkpoint: &Checkpoint, settings: &Setti
         .is_none_or(|at| now - at >= Duration::days(RECONCILE_EVERY_DAYS));
     if reconcile_due {
         let from = incremental_from.min(now - Duration::days(RECONCILE_DAYS));
-        Window { from, to: now, reconciles: true }
+        Window {
+            from,
+            to: now,
+            reconciles: true,
+        }
     } else {
-        Window { from: incremental_from.min(now), to: now, reconciles: false }
+        Window {
+            from: incremental_from.min(now),
+            to: now,
+            reconciles: false,
+        }
     }
 }
 
@@ -54,7 +66,14 @@ mod tests {
 
     #[test]
     fn s7_first_sync_backfills_the_configured_days() {
-        let w = plan_window(now(), &Checkpoint::default(), &Settings { backfill_days: 90, ..Settings::default() });
+        let w = plan_window(
+            now(),
+            &Checkpoint::default(),
+            &Settings {
+                backfill_days: 90,
+                ..Settings::default()
+            },
+        );
         assert_eq!(w.from, now() - Duration::days(90));
         assert_eq!(w.to, now());
         assert!(w.reconciles);
@@ -62,7 +81,10 @@ mod tests {
 
     #[test]
     fn s7_later_syncs_start_at_the_checkpoint_minus_the_lookback() {
-        let cp = Checkpoint { last_meeting_started: Some(now() - Duration::hours(4)), last_reconciled_at: Some(now() - Duration::days(1)) };
+        let cp = Checkpoint {
+            last_meeting_started: Some(now() - Duration::hours(4)),
+            last_reconciled_at: Some(now() - Duration::days(1)),
+        };
         let w = plan_window(now(), &cp, &Settings::default());
         assert_eq!(w.from, now() - Duration::hours(28));
         assert!(!w.reconciles);
@@ -70,7 +92,10 @@ mod tests {
 
     #[test]
     fn s7_a_weekly_pass_reconciles_the_last_30_days() {
-        let cp = Checkpoint { last_meeting_started: Some(now() - Duration::hours(4)), last_reconciled_at: Some(now() - Duration::days(8)) };
+        let cp = Checkpoint {
+            last_meeting_started: Some(now() - Duration::hours(4)),
+            last_reconciled_at: Some(now() - Duration::days(8)),
+        };
         let w = plan_window(now(), &cp, &Settings::default());
         assert_eq!(w.from, now() - Duration::days(30));
         assert!(w.reconciles);

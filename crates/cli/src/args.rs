@@ -1,0 +1,374 @@
+//! The command line: every command of SPEC's CLI contract, as clap types.
+//!
+//! Names, flags and defaults here are a stable contract that scripts depend on:
+//! extend, never rename.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// gong-timeline: every Gong meeting, on the customer Timeline.
+#[derive(Debug, Parser)]
+#[command(name = "gong-timeline", version, about, long_about = None)]
+pub struct Cli {
+    /// Database URL (SQLite file, created on first use).
+    #[arg(
+        long,
+        global = true,
+        env = "GONG_TIMELINE_DB",
+        default_value = "sqlite://gong-timeline.db"
+    )]
+    pub db: String,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format of listings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable table.
+    #[default]
+    Table,
+    /// One JSON array.
+    Json,
+}
+
+/// `--format` for every listing.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct FormatArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Try the product: simulator + seeded data + sync + web UI.
+    Demo(DemoArgs),
+    /// Serve the web UI, the JSON API and the four-hourly scheduler.
+    Serve(ServeArgs),
+    /// Run one sync job of a connection now.
+    Sync(SyncArgs),
+    /// Import Timeline records from CSV files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Manage Gong connections.
+    #[command(subcommand)]
+    Connection(ConnectionCommand),
+    /// Show or change a connection's integration settings.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// Timeline users and their Gong user mappings.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// The execution log: jobs, records, .xlsx export.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// List Timeline activities.
+    Activities(ActivitiesArgs),
+    /// List companies.
+    #[command(subcommand)]
+    Companies(ListOnly),
+    /// List company persons.
+    #[command(subcommand)]
+    Persons(ListOnly),
+    /// Run the Gong API simulator alone.
+    Sim(SimArgs),
+    /// Benchmark one full sync against the simulator (limits off) and print one JSON line.
+    Bench(BenchArgs),
+}
+
+/// `companies list` / `persons list`.
+#[derive(Debug, Subcommand)]
+pub enum ListOnly {
+    /// List the imported records, with ids.
+    List(FormatArg),
+}
+
+/// `demo` arguments.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Exit after the first sync with a summary instead of serving the UI.
+    #[arg(long)]
+    pub once: bool,
+    /// Number of simulated Gong calls.
+    #[arg(long, default_value_t = 300)]
+    pub calls: u64,
+    /// Seed of the simulated data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Address of the web UI.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+}
+
+/// `serve` arguments.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+}
+
+/// `sync` arguments.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub connection: String,
+    /// Output format of the job summary.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `import` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Companies: header `name,crm_account_id,...` (extra columns are filterable fields).
+    Companies {
+        /// CSV file.
+        file: PathBuf,
+    },
+    /// Company persons: header `email,name,company`.
+    Persons {
+        /// CSV file.
+        file: PathBuf,
+    },
+    /// Users: header `email,name,license_type,status,...`.
+    Users {
+        /// CSV file.
+        file: PathBuf,
+    },
+    /// Activity types: header `name,scope,active`.
+    ActivityTypes {
+        /// CSV file.
+        file: PathBuf,
+    },
+}
+
+/// `connection` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConnectionCommand {
+    /// Create an access-key (HTTP Basic) connection.
+    Create(ConnectionCreateArgs),
+    /// Create or re-authorise an OAuth connection: prints the Gong consent URL and
+    /// waits for the redirect on a local port.
+    Authorize(ConnectionAuthorizeArgs),
+    /// List connections (never their credentials).
+    List(FormatArg),
+}
+
+/// `connection create` arguments.
+#[derive(Debug, Args)]
+pub struct ConnectionCreateArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub name: String,
+    /// Gong API base URL (e.g. https://us-12345.api.gong.io).
+    #[arg(long)]
+    pub base_url: String,
+    /// Gong access key.
+    #[arg(long, env = "GONG_ACCESS_KEY")]
+    pub access_key: String,
+    /// Gong access key secret.
+    #[arg(long, env = "GONG_ACCESS_KEY_SECRET", hide_env_values = true)]
+    pub access_key_secret: String,
+}
+
+/// `connection authorize` arguments.
+#[derive(Debug, Args)]
+pub struct ConnectionAuthorizeArgs {
+    /// Connection name (created if it does not exist).
+    #[arg(long)]
+    pub name: String,
+    /// Gong OAuth base URL (authorize and token endpoints).
+    #[arg(long, default_value = "https://app.gong.io")]
+    pub oauth_url: String,
+    /// OAuth client id of your Gong app.
+    #[arg(long, env = "GONG_CLIENT_ID")]
+    pub client_id: String,
+    /// OAuth client secret of your Gong app.
+    #[arg(long, env = "GONG_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: String,
+    /// Local address to receive the redirect on.
+    #[arg(long, default_value = "127.0.0.1:8765")]
+    pub listen: SocketAddr,
+}
+
+/// `settings` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Validate and save settings (the next sync uses them).
+    Set(SettingsSetArgs),
+    /// Show a connection's settings.
+    Show {
+        /// Connection name.
+        #[arg(long)]
+        connection: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// `settings set` arguments.
+#[derive(Debug, Args)]
+pub struct SettingsSetArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub connection: String,
+    /// The "Sync Gong Meetings" toggle.
+    #[arg(long)]
+    pub enabled: Option<bool>,
+    /// Activity type (an active global type).
+    #[arg(long)]
+    pub activity_type: Option<String>,
+    /// A filter such as `Company.industry = Software`; repeat for several (AND).
+    /// Replaces the stored filters when given.
+    #[arg(long = "filter")]
+    pub filters: Vec<String>,
+    /// Advanced logic over the filters' numbers, e.g. `(1 AND 2) OR 3`.
+    #[arg(long)]
+    pub filter_logic: Option<String>,
+    /// Remove every filter.
+    #[arg(long, conflicts_with = "filters")]
+    pub clear_filters: bool,
+    /// Days the first sync reaches back.
+    #[arg(long)]
+    pub backfill_days: Option<u32>,
+    /// Hours each incremental sync re-reads before its checkpoint.
+    #[arg(long)]
+    pub lookback_hours: Option<u32>,
+}
+
+/// `users` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Gong users of a connection and their mapping status.
+    Gong {
+        /// Connection name.
+        #[arg(long)]
+        connection: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Timeline users.
+    List(FormatArg),
+    /// Resolve a mapping by hand (U7).
+    Resolve(UsersResolveArgs),
+}
+
+/// `users resolve` arguments.
+#[derive(Debug, Args)]
+pub struct UsersResolveArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub connection: String,
+    /// Gong user id.
+    #[arg(long)]
+    pub gong_user: String,
+    /// Timeline user id to map to.
+    #[arg(long, conflicts_with = "user", required_unless_present = "user")]
+    pub user_id: Option<i64>,
+    /// Timeline user email to map to (must match exactly one user, with --license-type).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// License type that picks one of several users sharing the email.
+    #[arg(long, requires = "user")]
+    pub license_type: Option<String>,
+}
+
+/// `log` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Jobs, newest first.
+    Jobs(LogJobsArgs),
+    /// One job's meeting records.
+    Records {
+        /// Job id.
+        #[arg(long)]
+        job: i64,
+        /// Only records with these statuses (repeatable).
+        #[arg(long = "status")]
+        statuses: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Write one job's records as an .xlsx workbook.
+    Export {
+        /// Job id.
+        #[arg(long)]
+        job: i64,
+        /// Output file.
+        #[arg(long)]
+        output: PathBuf,
+    },
+}
+
+/// `log jobs` arguments.
+#[derive(Debug, Args)]
+pub struct LogJobsArgs {
+    /// Only jobs started at or after this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only jobs started before the end of this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only jobs with these statuses (repeatable), e.g. `--status "Partial success"`.
+    #[arg(long = "status")]
+    pub statuses: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `activities` arguments.
+#[derive(Debug, Args)]
+pub struct ActivitiesArgs {
+    /// Only this company's activities (by name).
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `sim` arguments.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:9090")]
+    pub bind: SocketAddr,
+    /// Number of generated calls.
+    #[arg(long, default_value_t = 1000)]
+    pub calls: u64,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// A scenario file (JSON) replacing the generator.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Turn off Gong's rate limits.
+    #[arg(long)]
+    pub no_limits: bool,
+    /// Also write the matching Timeline CSVs (companies, persons, users) here.
+    #[arg(long)]
+    pub write_csv: Option<PathBuf>,
+}
+
+/// `bench` arguments.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Number of simulated calls.
+    #[arg(long, default_value_t = 10_000)]
+    pub calls: u64,
+    /// Seed of the simulated data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}

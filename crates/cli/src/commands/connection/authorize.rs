@@ -1,0 +1,101 @@
+//! `connection authorize`: the OAuth 2.0 authorization-code flow from a terminal.
+//! Prints Gong's consent URL, receives the redirect on a local port, checks the
+//! single-use `state`, exchanges the code and stores the tokens (encrypted).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use gong_timeline_gong::{OAuthClient, PendingAuthorizations};
+use gong_timeline_store::{Connection, ConnectionStatus, Credentials, OAuthCredentials, Store};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use crate::args::ConnectionAuthorizeArgs;
+
+/// Scopes a meetings sync needs (reference §2.3).
+pub const SCOPES: &[&str] = &[
+    "api:calls:read:extensive",
+    "api:calls:read:basic",
+    "api:users:read",
+    "api:calls:read:media-url",
+];
+
+/// Runs the flow for `connection`.
+pub async fn run(
+    store: &Arc<dyn Store>,
+    connection: &Connection,
+    oauth_url: &str,
+    args: &ConnectionAuthorizeArgs,
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let redirect_uri = format!("http://{}/oauth/callback", listener.local_addr()?);
+    let app = OAuthClient::new(
+        args.client_id.clone(),
+        args.client_secret.clone(),
+        redirect_uri,
+    )
+    .with_oauth_base_url(oauth_url);
+    let pending = PendingAuthorizations::<()>::new(Duration::from_secs(600));
+    let state = pending.issue(());
+    let url = app.authorize_url(&state, SCOPES)?;
+    println!("Open this URL as a Gong technical administrator and click Allow:\n\n  {url}\n");
+    println!("Waiting for Gong's redirect on {} ...", args.listen);
+    let params = receive_redirect(&listener).await?;
+    let got_state = params.get("state").map(String::as_str).unwrap_or_default();
+    pending.consume(got_state)?;
+    let code = params
+        .get("code")
+        .context("Gong's redirect carried no code (was the consent refused?)")?;
+    let http = gong_timeline_gong::reqwest::Client::new();
+    let tokens = app.exchange_code(&http, code).await?;
+    let credentials = Credentials::OAuth(OAuthCredentials {
+        client_id: args.client_id.clone(),
+        client_secret: args.client_secret.clone(),
+        api_base_url: tokens.api_base_url.clone(),
+        tokens: Some(serde_json::to_value(&tokens)?),
+    });
+    store.update_credentials(connection.id, credentials).await?;
+    store
+        .set_connection_status(connection.id, ConnectionStatus::Authorised)
+        .await?;
+    println!(
+        "Connection '{}' is authorised. Sync it with: gong-timeline sync --connection '{}'",
+        connection.name, connection.name
+    );
+    Ok(())
+}
+
+/// Accepts connections until one is the redirect, answers it, returns its query.
+async fn receive_redirect(listener: &TcpListener) -> anyhow::Result<HashMap<String, String>> {
+    loop {
+        let (mut socket, _) = listener.accept().await?;
+        let mut buf = vec![0u8; 8192];
+        let n = socket.read(&mut buf).await?;
+        let head = String::from_utf8_lossy(&buf[..n]);
+        let target = head
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        let Some(query) = target.strip_prefix("/oauth/callback?") else {
+            socket
+                .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
+                .await?;
+            continue;
+        };
+        let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let body = "gong-timeline received Gong's authorisation; you can close this tab.";
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(reply.as_bytes()).await?;
+        return Ok(params);
+    }
+}

@@ -1,0 +1,106 @@
+//! `companies list` and `persons list`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use gong_timeline_store::{Company, Fields, Store};
+use serde::Serialize;
+
+use crate::args::ListOnly;
+use crate::output::{print_list, TableRow};
+
+/// `companies list`.
+pub async fn companies(store: &Arc<dyn Store>, ListOnly::List(f): ListOnly) -> anyhow::Result<()> {
+    let rows: Vec<CompanyRow> = store
+        .list_companies()
+        .await?
+        .into_iter()
+        .map(CompanyRow::from)
+        .collect();
+    print_list(&rows, f.format)
+}
+
+/// `persons list`.
+pub async fn persons(store: &Arc<dyn Store>, ListOnly::List(f): ListOnly) -> anyhow::Result<()> {
+    let names: HashMap<i64, String> = store
+        .list_companies()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let rows: Vec<PersonRow> = store
+        .list_persons()
+        .await?
+        .into_iter()
+        .map(|p| PersonRow {
+            id: p.id,
+            email: p.email,
+            name: p.name,
+            company_id: p.company_id,
+            company: names.get(&p.company_id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    print_list(&rows, f.format)
+}
+
+#[derive(Serialize)]
+struct CompanyRow {
+    id: i64,
+    name: String,
+    crm_account_id: Option<String>,
+    #[serde(flatten)]
+    fields: Fields,
+}
+
+impl From<Company> for CompanyRow {
+    fn from(c: Company) -> Self {
+        CompanyRow {
+            id: c.id,
+            name: c.name,
+            crm_account_id: c.crm_account_id,
+            fields: c.fields,
+        }
+    }
+}
+
+impl TableRow for CompanyRow {
+    fn headers() -> Vec<&'static str> {
+        vec!["id", "name", "crm_account_id", "fields"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.crm_account_id.clone().unwrap_or_default(),
+            fields.join(", "),
+        ]
+    }
+}
+
+#[derive(Serialize)]
+struct PersonRow {
+    id: i64,
+    email: String,
+    name: String,
+    company_id: i64,
+    company: String,
+}
+
+impl TableRow for PersonRow {
+    fn headers() -> Vec<&'static str> {
+        vec!["id", "email", "name", "company"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.email.clone(),
+            self.name.clone(),
+            self.company.clone(),
+        ]
+    }
+}

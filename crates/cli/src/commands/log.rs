@@ -1,0 +1,235 @@
+//! `log jobs|records|export`: the execution log (L1, L2, L4).
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use gong_timeline_domain::{JobStatus, RecordStatus};
+use gong_timeline_store::{Job, JobFilter, LogRecord, RecordFilter, Store};
+use gong_timeline_sync::export::{write_xlsx, ExportRow};
+use serde::Serialize;
+
+use crate::args::{LogCommand, LogJobsArgs};
+use crate::output::{print_list, TableRow};
+
+/// Runs a `log` subcommand.
+pub async fn run(store: &Arc<dyn Store>, cmd: LogCommand) -> anyhow::Result<()> {
+    match cmd {
+        LogCommand::Jobs(args) => jobs(store, args).await,
+        LogCommand::Records {
+            job,
+            statuses,
+            format,
+        } => {
+            let statuses = parse_all::<RecordStatus>(&statuses)?;
+            let rows: Vec<RecordRow> = records(store, job, statuses)
+                .await?
+                .into_iter()
+                .map(RecordRow::from)
+                .collect();
+            print_list(&rows, format)
+        }
+        LogCommand::Export { job, output } => {
+            let rows = records(store, job, Vec::new()).await?;
+            let count = write_xlsx(&output, rows.into_iter().map(export_row))?;
+            println!(
+                "Wrote {count} records of job {job} to {}.",
+                output.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn jobs(store: &Arc<dyn Store>, args: LogJobsArgs) -> anyhow::Result<()> {
+    let filter = JobFilter {
+        from: args
+            .from
+            .as_deref()
+            .map(|d| parse_date(d, false))
+            .transpose()?,
+        to: args
+            .to
+            .as_deref()
+            .map(|d| parse_date(d, true))
+            .transpose()?,
+        statuses: parse_all::<JobStatus>(&args.statuses)?,
+        ..JobFilter::default()
+    };
+    let rows: Vec<JobRow> = store
+        .list_jobs(filter)
+        .await?
+        .into_iter()
+        .map(JobRow::from)
+        .collect();
+    print_list(&rows, args.format)
+}
+
+async fn records(
+    store: &Arc<dyn Store>,
+    job: i64,
+    statuses: Vec<RecordStatus>,
+) -> anyhow::Result<Vec<LogRecord>> {
+    store.get_job(job).await?.with_context(|| {
+        format!("there is no job {job}; list jobs with `gong-timeline log jobs`")
+    })?;
+    Ok(store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            statuses,
+            ..RecordFilter::default()
+        })
+        .await?)
+}
+
+fn parse_all<T: std::str::FromStr>(raw: &[String]) -> anyhow::Result<Vec<T>>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    raw.iter()
+        .map(|s| s.parse::<T>().map_err(anyhow::Error::from))
+        .collect()
+}
+
+/// `YYYY-MM-DD` (the start of that day, or the end with `end_of_day`) or RFC 3339.
+fn parse_date(raw: &str, end_of_day: bool) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .with_context(|| format!("'{raw}' is not a date: use YYYY-MM-DD or an RFC 3339 time"))?;
+    let start = day.and_hms_opt(0, 0, 0).context("invalid date")?.and_utc();
+    Ok(if end_of_day {
+        start + Duration::days(1)
+    } else {
+        start
+    })
+}
+
+fn export_row(r: LogRecord) -> ExportRow {
+    ExportRow {
+        job_id: r.job_id,
+        gong_call_id: r.gong_call_id,
+        title: r.title.unwrap_or_default(),
+        meeting_date: r.meeting_date.map(|d| d.to_rfc3339()).unwrap_or_default(),
+        status: r.status.to_string(),
+        activity_id: r.activity_id.map(|id| id.to_string()).unwrap_or_default(),
+        message: r.message.unwrap_or_default(),
+    }
+}
+
+#[derive(Serialize)]
+struct JobRow {
+    id: i64,
+    connection: String,
+    trigger: String,
+    status: String,
+    started_at: DateTime<Utc>,
+    finished_at: Option<DateTime<Utc>>,
+    fetched: u64,
+    created: u64,
+    updated: u64,
+    skipped: u64,
+    failed: u64,
+    message: Option<String>,
+}
+
+impl From<Job> for JobRow {
+    fn from(j: Job) -> Self {
+        JobRow {
+            id: j.id,
+            connection: j.connection,
+            trigger: j.trigger.to_string(),
+            status: j.status.to_string(),
+            started_at: j.started_at,
+            finished_at: j.finished_at,
+            fetched: j.counts.fetched,
+            created: j.counts.created,
+            updated: j.counts.updated,
+            skipped: j.counts.skipped,
+            failed: j.counts.failed,
+            message: j.message,
+        }
+    }
+}
+
+impl TableRow for JobRow {
+    fn headers() -> Vec<&'static str> {
+        vec![
+            "id",
+            "connection",
+            "trigger",
+            "status",
+            "started_at",
+            "fetched",
+            "created",
+            "updated",
+            "skipped",
+            "failed",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.connection.clone(),
+            self.trigger.clone(),
+            self.status.clone(),
+            self.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            self.fetched.to_string(),
+            self.created.to_string(),
+            self.updated.to_string(),
+            self.skipped.to_string(),
+            self.failed.to_string(),
+        ]
+    }
+}
+
+#[derive(Serialize)]
+struct RecordRow {
+    job_id: i64,
+    gong_call_id: String,
+    title: Option<String>,
+    meeting_date: Option<DateTime<Utc>>,
+    status: String,
+    activity_id: Option<i64>,
+    message: Option<String>,
+}
+
+impl From<LogRecord> for RecordRow {
+    fn from(r: LogRecord) -> Self {
+        RecordRow {
+            job_id: r.job_id,
+            gong_call_id: r.gong_call_id,
+            title: r.title,
+            meeting_date: r.meeting_date,
+            status: r.status.to_string(),
+            activity_id: r.activity_id,
+            message: r.message,
+        }
+    }
+}
+
+impl TableRow for RecordRow {
+    fn headers() -> Vec<&'static str> {
+        vec![
+            "gong_call_id",
+            "title",
+            "meeting_date",
+            "status",
+            "activity_id",
+            "message",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.gong_call_id.clone(),
+            self.title.clone().unwrap_or_default(),
+            self.meeting_date
+                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            self.status.clone(),
+            self.activity_id.map(|i| i.to_string()).unwrap_or_default(),
+            self.message.clone().unwrap_or_default(),
+        ]
+    }
+}

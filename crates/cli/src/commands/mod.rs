@@ -1,0 +1,77 @@
+//! One module per command; [`run`] dispatches. Commands only parse, call the
+//! library crates, and print.
+
+mod activities;
+mod bench;
+mod connection;
+mod demo;
+mod directory;
+mod import;
+mod log;
+mod seeding;
+mod serve;
+mod settings;
+mod sim;
+mod sync;
+mod users;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use gong_timeline_store::{Connection, Store};
+use gong_timeline_store_sqlite::SqliteStore;
+
+use crate::args::{Cli, Command};
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let db = cli.db;
+    match cli.command {
+        Command::Demo(args) => demo::run(&db, args).await,
+        Command::Serve(args) => serve::run(&db, args).await,
+        Command::Sync(args) => sync::run(&open(&db).await?, args).await,
+        Command::Import(cmd) => ok(import::run(&open(&db).await?, cmd).await),
+        Command::Connection(cmd) => ok(connection::run(&open(&db).await?, cmd).await),
+        Command::Settings(cmd) => ok(settings::run(&open(&db).await?, cmd).await),
+        Command::Users(cmd) => ok(users::run(&open(&db).await?, cmd).await),
+        Command::Log(cmd) => ok(log::run(&open(&db).await?, cmd).await),
+        Command::Activities(args) => ok(activities::run(&open(&db).await?, args).await),
+        Command::Companies(cmd) => ok(directory::companies(&open(&db).await?, cmd).await),
+        Command::Persons(cmd) => ok(directory::persons(&open(&db).await?, cmd).await),
+        Command::Sim(args) => ok(sim::run(args).await),
+        Command::Bench(args) => ok(bench::run(args).await),
+    }
+}
+
+fn ok(result: anyhow::Result<()>) -> anyhow::Result<ExitCode> {
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// Opens the store at `db` (created and migrated on first use).
+pub async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let store = SqliteStore::open(db)
+        .await
+        .with_context(|| format!("opening the database {db}"))?;
+    Ok(Arc::new(store))
+}
+
+/// A connection by name, or an error listing the names there are.
+pub async fn connection_named(store: &Arc<dyn Store>, name: &str) -> anyhow::Result<Connection> {
+    if let Some(connection) = store.connection_by_name(name).await? {
+        return Ok(connection);
+    }
+    let names: Vec<String> = store
+        .list_connections()
+        .await?
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    if names.is_empty() {
+        anyhow::bail!("there is no connection '{name}' (none exist yet; create one with `gong-timeline connection create`)");
+    }
+    anyhow::bail!(
+        "there is no connection '{name}'; known connections: {}",
+        names.join(", ")
+    )
+}

@@ -1,0 +1,84 @@
+//! `settings set|show`: validated before they are saved (T2–T4).
+
+use std::sync::Arc;
+
+use gong_timeline_store::{Settings, Store};
+use gong_timeline_sync::settings::validate;
+use serde::Serialize;
+
+use super::connection_named;
+use crate::args::{SettingsCommand, SettingsSetArgs};
+use crate::output::print_object;
+
+/// Runs a `settings` subcommand.
+pub async fn run(store: &Arc<dyn Store>, cmd: SettingsCommand) -> anyhow::Result<()> {
+    match cmd {
+        SettingsCommand::Set(args) => set(store, args).await,
+        SettingsCommand::Show { connection, format } => {
+            let connection = connection_named(store, &connection).await?;
+            print_object(
+                &SettingsView::from(store.get_settings(connection.id).await?),
+                format,
+            )
+        }
+    }
+}
+
+async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()> {
+    let connection = connection_named(store, &args.connection).await?;
+    let mut settings = store.get_settings(connection.id).await?;
+    if let Some(enabled) = args.enabled {
+        settings.enabled = enabled;
+    }
+    if let Some(activity_type) = args.activity_type {
+        settings.activity_type = activity_type;
+    }
+    if args.clear_filters {
+        settings.filters.clear();
+        settings.filter_logic = None;
+    } else if !args.filters.is_empty() {
+        settings.filters = args.filters;
+        settings.filter_logic = None;
+    }
+    if let Some(logic) = args.filter_logic {
+        settings.filter_logic = Some(logic).filter(|l| !l.trim().is_empty());
+    }
+    if let Some(days) = args.backfill_days {
+        settings.backfill_days = days;
+    }
+    if let Some(hours) = args.lookback_hours {
+        settings.lookback_hours = hours;
+    }
+    let valid = validate(settings, &store.list_activity_types().await?)
+        .map_err(|e| anyhow::anyhow!("settings of '{}' not saved: {e}", connection.name))?;
+    store.put_settings(connection.id, &valid.settings).await?;
+    println!(
+        "Saved settings of '{}'. Run `gong-timeline sync --connection '{}'` to sync with them now.",
+        connection.name, connection.name
+    );
+    Ok(())
+}
+
+/// Settings as SPEC's `settings show` prints them.
+#[derive(Serialize)]
+struct SettingsView {
+    enabled: bool,
+    activity_type: String,
+    filters: Vec<String>,
+    filter_logic: Option<String>,
+    backfill_days: u32,
+    lookback_hours: u32,
+}
+
+impl From<Settings> for SettingsView {
+    fn from(s: Settings) -> Self {
+        SettingsView {
+            enabled: s.enabled,
+            activity_type: s.activity_type,
+            filters: s.filters,
+            filter_logic: s.filter_logic,
+            backfill_days: s.backfill_days,
+            lookback_hours: s.lookback_hours,
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! `users gong|list|resolve`: Gong user mappings and manual conflict resolution (U1, U7).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::Utc;
+use gong_timeline_domain::LicenseType;
+use gong_timeline_store::{Fields, Store, User, UserMapping};
+use serde::Serialize;
+
+use super::connection_named;
+use crate::args::{UsersCommand, UsersResolveArgs};
+use crate::output::{print_list, TableRow};
+
+/// Runs a `users` subcommand.
+pub async fn run(store: &Arc<dyn Store>, cmd: UsersCommand) -> anyhow::Result<()> {
+    match cmd {
+        UsersCommand::List(f) => {
+            let rows: Vec<UserRow> = store
+                .list_users()
+                .await?
+                .iter()
+                .map(UserRow::from)
+                .collect();
+            print_list(&rows, f.format)
+        }
+        UsersCommand::Gong { connection, format } => {
+            let connection = connection_named(store, &connection).await?;
+            let users: HashMap<i64, User> = store
+                .list_users()
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect();
+            let rows: Vec<GongUserRow> = store
+                .list_mappings(connection.id)
+                .await?
+                .iter()
+                .map(|m| GongUserRow::new(m, &users))
+                .collect();
+            print_list(&rows, format)
+        }
+        UsersCommand::Resolve(args) => resolve(store, args).await,
+    }
+}
+
+async fn resolve(store: &Arc<dyn Store>, args: UsersResolveArgs) -> anyhow::Result<()> {
+    let connection = connection_named(store, &args.connection).await?;
+    let mappings = store.list_mappings(connection.id).await?;
+    anyhow::ensure!(
+        mappings.iter().any(|m| m.gong_user_id == args.gong_user),
+        "connection '{}' has no Gong user {}; list them with `gong-timeline users gong --connection '{}'`",
+        connection.name, args.gong_user, connection.name
+    );
+    let user = match (args.user_id, args.user) {
+        (Some(id), _) => store
+            .get_user(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("there is no Timeline user with id {id}"))?,
+        (None, Some(email)) => pick_by_email(store, &email, args.license_type.as_deref()).await?,
+        (None, None) => anyhow::bail!("give --user-id ID or --user EMAIL"),
+    };
+    let mapping = store
+        .resolve_mapping(connection.id, &args.gong_user, user.id, Utc::now())
+        .await?;
+    println!(
+        "Gong user {} is now mapped to user {} <{}> ({}); meetings that failed on it are retried at the next sync.",
+        mapping.gong_user_id, user.id, user.email, user.license_type
+    );
+    Ok(())
+}
+
+async fn pick_by_email(
+    store: &Arc<dyn Store>,
+    email: &str,
+    license: Option<&str>,
+) -> anyhow::Result<User> {
+    let mut users = store.users_by_email(email).await?;
+    if let Some(license) = license {
+        let license: LicenseType = license.parse()?;
+        users.retain(|u| u.license_type == license);
+    }
+    match users.len() {
+        0 => anyhow::bail!(
+            "no Timeline user has the email {email}{}",
+            license
+                .map(|l| format!(" and license type {l}"))
+                .unwrap_or_default()
+        ),
+        1 => Ok(users.remove(0)),
+        _ => {
+            let list: Vec<String> = users
+                .iter()
+                .map(|u| {
+                    format!(
+                        "  id {}: {} <{}>, {}, {}",
+                        u.id, u.name, u.email, u.license_type, u.status
+                    )
+                })
+                .collect();
+            anyhow::bail!(
+                "{} users have the email {email}; pick one with --user-id (or narrow with --license-type):\n{}",
+                users.len(),
+                list.join("\n")
+            )
+        }
+    }
+}
+
+/// A Timeline user as `users list` prints it: the built-in columns and the custom fields.
+#[derive(Serialize)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    license_type: LicenseType,
+    status: String,
+    #[serde(flatten)]
+    fields: Fields,
+}
+
+impl From<&User> for UserRow {
+    fn from(u: &User) -> Self {
+        UserRow {
+            id: u.id,
+            email: u.email.clone(),
+            name: u.name.clone(),
+            license_type: u.license_type,
+            status: u.status.to_string(),
+            fields: u.fields.clone(),
+        }
+    }
+}
+
+impl TableRow for UserRow {
+    fn headers() -> Vec<&'static str> {
+        vec!["id", "email", "name", "license_type", "status"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.email.clone(),
+            self.name.clone(),
+            self.license_type.to_string(),
+            self.status.clone(),
+        ]
+    }
+}
+
+/// A user as `users gong` nests it.
+#[derive(Serialize)]
+struct UserBrief {
+    id: i64,
+    email: String,
+    name: String,
+    license_type: LicenseType,
+    status: String,
+}
+
+impl From<&User> for UserBrief {
+    fn from(u: &User) -> Self {
+        UserBrief {
+            id: u.id,
+            email: u.email.clone(),
+            name: u.name.clone(),
+            license_type: u.license_type,
+            status: u.status.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct GongUserRow {
+    gong_user_id: String,
+    email: Option<String>,
+    name: String,
+    status: String,
+    manual: bool,
+    user: Option<UserBrief>,
+    suggested: Vec<UserBrief>,
+}
+
+impl GongUserRow {
+    fn new(m: &UserMapping, users: &HashMap<i64, User>) -> Self {
+        GongUserRow {
+            gong_user_id: m.gong_user_id.clone(),
+            email: m.gong_email.clone(),
+            name: m.gong_name.clone(),
+            status: m.status.to_string(),
+            manual: m.manual,
+            user: m.user_id.and_then(|id| users.get(&id)).map(UserBrief::from),
+            suggested: m
+                .suggested
+                .iter()
+                .filter_map(|id| users.get(id))
+                .map(UserBrief::from)
+                .collect(),
+        }
+    }
+}
+
+impl TableRow for GongUserRow {
+    fn headers() -> Vec<&'static str> {
+        vec![
+            "gong_user_id",
+            "email",
+            "name",
+            "status",
+            "user",
+            "suggested",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.gong_user_id.clone(),
+            self.email.clone().unwrap_or_default(),
+            self.name.clone(),
+            self.status.clone(),
+            self.user
+                .as_ref()
+                .map(|u| format!("{} ({})", u.id, u.license_type))
+                .unwrap_or_default(),
+            self.suggested
+                .iter()
+                .map(|u| format!("{} ({}, {})", u.id, u.license_type, u.status))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ]
+    }
+}
