@@ -5,7 +5,7 @@
 //! fractional seconds of any length and non-UTC offsets. These helpers accept all of
 //! that so that one odd field never loses a whole page of calls.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 use serde_json::Value;
@@ -59,25 +59,28 @@ pub(crate) fn opt_datetime<'de, D: Deserializer<'de>>(
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => parse_datetime(&s).map(Some).map_err(D::Error::custom),
-        // Gong's own spec examples show epoch seconds (`1518863400.0`); accept them.
-        Some(Value::Number(n)) => n
-            .as_f64()
-            .and_then(epoch_seconds)
-            .map(Some)
-            .ok_or_else(|| D::Error::custom(format!("invalid epoch date-time {n}"))),
-        Some(other) => Err(D::Error::custom(format!(
-            "invalid date-time {other}, expected an RFC 3339 string"
-        ))),
+        Some(other) => Err(D::Error::invalid_type(
+            unexpected(&other),
+            &"an RFC 3339 date-time string",
+        )),
     }
 }
 
-fn epoch_seconds(secs: f64) -> Option<DateTime<Utc>> {
-    if !secs.is_finite() {
-        return None;
+/// What serde should call a JSON value in an "invalid type" message.
+fn unexpected(value: &Value) -> serde::de::Unexpected<'_> {
+    use serde::de::Unexpected;
+    match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Unexpected::Signed(i),
+            (_, Some(u), _) => Unexpected::Unsigned(u),
+            (_, _, f) => Unexpected::Float(f.unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
     }
-    let whole = secs.floor();
-    let nanos = ((secs - whole) * 1e9).round().min(999_999_999.0) as u32;
-    Utc.timestamp_opt(whole as i64, nanos).single()
 }
 
 /// Parses an RFC 3339 / ISO-8601 date-time with any fraction length and any offset
@@ -198,14 +201,20 @@ mod tests {
     }
 
     #[test]
-    fn epoch_seconds_from_the_spec_examples_are_accepted() {
-        #[derive(Deserialize)]
+    fn a_number_is_not_a_date_time() {
+        // Gong's spec examples show epoch numbers, but real responses carry strings; a
+        // number is more likely a broken body than a date, so it is refused, not guessed.
+        #[derive(Debug, Deserialize)]
         struct T {
             #[serde(default, deserialize_with = "opt_datetime")]
-            at: Option<DateTime<Utc>>,
+            _at: Option<DateTime<Utc>>,
         }
-        let t: T = serde_json::from_str(r#"{"at":1518863400.0}"#).expect("parses");
-        assert_eq!(t.at, Some(utc("2018-02-17T10:30:00Z")));
+        let err = serde_json::from_str::<T>(r#"{"_at":12345}"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("invalid type: integer `12345`, expected an RFC 3339"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -25,8 +25,18 @@ fn parse_borrowed<'a, T: Deserialize<'a>>(endpoint: &str, bytes: &'a [u8]) -> Re
         endpoint: endpoint.to_owned(),
         call_id: None,
         path: err.path().to_string(),
-        message: err.into_inner().to_string(),
+        message: without_position(err.into_inner()),
     })
+}
+
+/// serde_json's message without its " at line 1 column 1236" suffix: the JSON path says
+/// where, and the position inside one call's text would only mislead.
+fn without_position(err: serde_json::Error) -> String {
+    let text = err.to_string();
+    match (err.line(), text.rfind(" at line ")) {
+        (line, Some(at)) if line > 0 => text[..at].to_owned(),
+        _ => text,
+    }
 }
 
 #[derive(Deserialize)]
@@ -62,7 +72,7 @@ fn one_call(endpoint: &str, index: usize, text: &str) -> Result<Call, GongError>
                 format!("calls[{index}].{path}")
             },
             call_id,
-            message: err.into_inner().to_string(),
+            message: without_position(err.into_inner()),
         }
     })
 }
