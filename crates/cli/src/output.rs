@@ -14,31 +14,33 @@ pub trait TableRow {
 
 /// Prints `rows` in the chosen format.
 pub fn print_list<T: Serialize + TableRow>(rows: &[T], format: Format) -> anyhow::Result<()> {
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(rows)?),
-        Format::Table => print!(
-            "{}",
-            render_table(&T::headers(), rows.iter().map(TableRow::cells))
-        ),
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(rows)? + "\n",
+        Format::Table => render_table(&T::headers(), rows.iter().map(TableRow::cells)),
+    };
+    write_stdout(&text)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
-    Ok(())
 }
 
 /// Prints one object in the chosen format (a JSON object, or `key: value` lines).
 pub fn print_object<T: Serialize>(value: &T, format: Format) -> anyhow::Result<()> {
     let json = serde_json::to_value(value)?;
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json)?),
-        Format::Table => {
-            if let serde_json::Value::Object(map) = json {
-                let width = map.keys().map(|k| k.len()).max().unwrap_or(0);
-                for (key, value) in map {
-                    println!("{key:width$}  {}", plain(&value));
-                }
-            }
+    let text = match (format, json) {
+        (Format::Table, serde_json::Value::Object(map)) => {
+            let width = map.keys().map(|k| k.len()).max().unwrap_or(0);
+            map.iter().map(|(key, value)| format!("{key:width$}  {}\n", plain(value))).collect()
         }
-    }
-    Ok(())
+        (_, json) => serde_json::to_string_pretty(&json)? + "\n",
+    };
+    write_stdout(&text)
 }
 
 /// A JSON value as a table cell: strings without quotes, null as empty.
