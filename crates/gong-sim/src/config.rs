@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::data::calls::default_anchor;
 use crate::data::scenario::Scenario;
+use crate::data::spread::default_anchor;
 
 /// Gong's rate limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -11,8 +11,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use chrono::{DateTime, Utc};
+
 use crate::data::hash::hash_bytes;
 use crate::data::DataSet;
+use crate::error::ApiError;
+use crate::wire::calls::CallsFilter;
+use crate::wire::Records;
 
 /// Gong's fixed page size.
 pub const PAGE_SIZE: usize = 100;
@@ -113,6 +118,130 @@ impl Plan {
         }
         (out, None)
     }
+}
+
+/// One page of a filter's matches.
+#[derive(Debug)]
+pub struct Selection {
+    /// Call indices on this page.
+    pub indices: Vec<u64>,
+    /// 0-based page number.
+    pub page: u64,
+    /// Total matches across pages.
+    pub total: u64,
+    /// Cursor of the next page, when more remain.
+    pub cursor: Option<String>,
+}
+
+impl Selection {
+    /// The `records` block of this page.
+    pub fn records(&self, page_size: usize) -> Records {
+        Records {
+            total_records: self.total,
+            current_page_size: page_size as u64,
+            current_page_number: self.page,
+            cursor: self.cursor.clone(),
+        }
+    }
+}
+
+/// The page of `filter`'s matches that `cursor` points at (the first without one).
+/// Zero matches, including a cursor past the end, is Gong's 404.
+pub fn select(
+    ds: &DataSet,
+    key: u64,
+    filter: &CallsFilter,
+    cursor: Option<&str>,
+) -> Result<Selection, ApiError> {
+    let plan = plan(ds, filter)?;
+    let fingerprint = hash_bytes(key, &serde_json::to_vec(filter).unwrap_or_default());
+    let (pos, page, total) = match cursor.filter(|c| !c.is_empty()) {
+        None => (0, 0, plan.total(ds)),
+        Some(text) => {
+            let c = Cursor::decode(text, key)
+                .ok_or_else(|| ApiError::bad_request("The cursor is invalid or has expired"))?;
+            if c.fingerprint != fingerprint {
+                return Err(ApiError::bad_request(
+                    "The cursor does not belong to this filter; repeat the original request with the cursor",
+                ));
+            }
+            (c.next, c.page, c.total)
+        }
+    };
+    let (indices, next) = plan.page(ds, pos, PAGE_SIZE);
+    if indices.is_empty() {
+        return Err(ApiError::no_calls());
+    }
+    let cursor = next.map(|next| {
+        Cursor {
+            next,
+            page: page + 1,
+            total,
+            fingerprint,
+        }
+        .encode(key)
+    });
+    Ok(Selection {
+        indices,
+        page,
+        total,
+        cursor,
+    })
+}
+
+fn parse_time(field: &str, value: &Option<String>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    value
+        .as_deref()
+        .map(|v| {
+            DateTime::parse_from_rfc3339(v)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| ApiError::bad_request(format!("Invalid {field} '{v}': {e}")))
+        })
+        .transpose()
+}
+
+/// Compiles a filter to index terms: the time window by binary search over start
+/// times, call ids by decoding them, owners as a set.
+pub fn plan(ds: &DataSet, filter: &CallsFilter) -> Result<Plan, ApiError> {
+    let from = parse_time("fromDateTime", &filter.from_date_time)?;
+    let to = parse_time("toDateTime", &filter.to_date_time)?;
+    let lo = from.map_or(0, |t| ds.first_at_or_after(t));
+    let mut hi = to.map_or(ds.call_count(), |t| ds.first_at_or_after(t));
+    if filter
+        .workspace_id
+        .as_deref()
+        .is_some_and(|w| w != ds.workspace_id())
+    {
+        hi = lo;
+    }
+    let hi = hi.max(lo);
+    let ids = match &filter.call_ids {
+        Some(ids) if ids.is_empty() => {
+            return Err(ApiError::bad_request("callIds must not be an empty array"))
+        }
+        Some(ids) => {
+            let mut found: Vec<u64> = ids
+                .iter()
+                .filter_map(|id| ds.index_of(id))
+                .filter(|i| (lo..hi).contains(i))
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            Some(found)
+        }
+        None => None,
+    };
+    let owners = filter
+        .primary_user_ids
+        .as_ref()
+        .filter(|o| !o.is_empty())
+        .map(|o| o.iter().cloned().collect());
+    Ok(Plan {
+        lo,
+        hi,
+        ids,
+        owners,
+    })
 }
 
 #[cfg(test)]

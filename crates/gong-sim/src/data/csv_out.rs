@@ -6,7 +6,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::scenario::ScenarioTimeline;
-use super::world::{SimCompany, TimelineUser};
+use super::timeline::TimelineUser;
+use super::world::SimCompany;
 
 /// Where `write_timeline_csvs` put the files.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,17 +8,20 @@ pub mod model;
 mod names;
 pub mod scenario;
 pub mod sfid;
+pub mod spread;
+pub mod timeline;
 pub mod world;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use calls::Spread;
 pub use csv_out::TimelineCsvPaths;
 use model::{SimCall, SimTracker, SimUser};
 use scenario::ScenarioTimeline;
-use world::{SimCompany, TimelineUser, World};
+use spread::Spread;
+use timeline::TimelineUser;
+use world::{SimCompany, World};
 
 use crate::config::SimConfig;
 use crate::error::SimError;

@@ -1,14 +1,15 @@
 //! The fixed-size part of a generated account: Gong users, companies with their
-//! contacts, trackers, and the Timeline users that go with them. Its size does not
+//! contacts, trackers, and the Timeline users that go with them (see [`super::timeline`]). Its size does not
 //! depend on the number of calls, so a million calls cost no more memory than ten.
 
 use chrono::{DateTime, Duration, Utc};
-use gong_timeline_domain::{LicenseType, UserStatus};
 
 use super::hash::{draw, Rng, Stream};
-use super::model::{SimTracker, SimUser, UserRole};
+use super::model::UserRole;
+use super::model::{SimTracker, SimUser};
 use super::names::*;
 use super::sfid;
+use super::timeline::{role_of, timeline_rows, TimelineUser};
 
 /// Number of generated companies; the last [`MISSING_COMPANIES`] are left out of
 /// `companies.csv` so meetings with them fail company resolution.
@@ -56,23 +57,6 @@ pub struct SimContact {
     pub salesforce_id: String,
 }
 
-/// One row of the Timeline's users.csv.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimelineUser {
-    /// Email (several rows may share one).
-    pub email: String,
-    /// Name.
-    pub name: String,
-    /// License type.
-    pub license_type: LicenseType,
-    /// Status.
-    pub status: UserStatus,
-    /// Department (a user field usable in filters).
-    pub department: String,
-    /// Region.
-    pub region: String,
-}
-
 /// The generated account minus its calls.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -84,23 +68,6 @@ pub struct World {
     pub trackers: Vec<SimTracker>,
     /// Timeline users (users.csv).
     pub timeline_users: Vec<TimelineUser>,
-}
-
-/// The role of the `k`-th generated user: the first nine cover every mapping rule.
-pub fn role_of(k: usize) -> UserRole {
-    use UserRole::*;
-    const SPECIAL: [UserRole; 9] = [
-        DuplicateResolvable,
-        DuplicateConflict,
-        InactiveOnly,
-        ExternalOnly,
-        Missing,
-        Missing,
-        GongInactive,
-        DuplicateActiveBeatsInactive,
-        DuplicatePaidBeatsUnpaid,
-    ];
-    SPECIAL.get(k).copied().unwrap_or(Normal)
 }
 
 /// A Gong-style id of 18 or 19 decimal digits.
@@ -154,77 +121,6 @@ fn gen_users(seed: u64, n: usize, anchor: DateTime<Utc>) -> Vec<SimUser> {
             }
         })
         .collect()
-}
-
-fn timeline_rows(seed: u64, users: &[SimUser]) -> Vec<TimelineUser> {
-    use LicenseType::*;
-    use UserStatus::{Active, Inactive};
-    let mut rows = Vec::new();
-    for (k, u) in users.iter().enumerate() {
-        let mut rng = Rng::new(seed ^ 0x7711, Stream::User, k as u64);
-        let dept = rng.pick(DEPARTMENTS).to_string();
-        let region = rng.pick(REGIONS).to_string();
-        let mut row = |license: LicenseType, status: UserStatus, suffix: &str| {
-            rows.push(TimelineUser {
-                email: u.email.clone(),
-                name: format!("{}{suffix}", u.full_name()),
-                license_type: license,
-                status,
-                department: dept.clone(),
-                region: region.clone(),
-            })
-        };
-        match u.role.unwrap_or(UserRole::Normal) {
-            UserRole::Normal => {
-                let license = match rng.below(100) {
-                    0..=59 => Full,
-                    60..=84 => ViewerAnalytics,
-                    _ => Viewer,
-                };
-                row(license, Active, "");
-            }
-            UserRole::DuplicateResolvable => {
-                row(Full, Active, "");
-                row(Viewer, Active, " (viewer)");
-            }
-            UserRole::DuplicateConflict => {
-                row(Full, Active, "");
-                row(Full, Active, " (2)");
-            }
-            UserRole::DuplicateActiveBeatsInactive => {
-                row(Viewer, Active, "");
-                row(Full, Inactive, " (old)");
-            }
-            UserRole::DuplicatePaidBeatsUnpaid => {
-                row(InternalCollaborator, Active, " (IC)");
-                row(ViewerAnalytics, Active, "");
-            }
-            UserRole::InactiveOnly => row(Full, Inactive, ""),
-            UserRole::ExternalOnly => row(External, Active, ""),
-            UserRole::Missing => {}
-            UserRole::GongInactive => row(Full, Active, ""),
-        }
-    }
-    // Timeline-only users with external-type licenses, unknown to Gong.
-    for (email, name, license) in [
-        ("pat.partner@partner-co.example", "Pat Partner", Partner),
-        ("gail.guest@guest.example", "Gail Guest", Guest),
-        (
-            "integration.bot@acme-saas.example",
-            "Integration Bot",
-            System,
-        ),
-    ] {
-        rows.push(TimelineUser {
-            email: email.into(),
-            name: name.into(),
-            license_type: license,
-            status: Active,
-            department: "External".into(),
-            region: "NA".into(),
-        });
-    }
-    rows
 }
 
 fn gen_company(seed: u64, k: usize) -> SimCompany {

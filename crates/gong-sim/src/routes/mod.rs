@@ -34,6 +34,7 @@ pub fn app(state: Arc<SimState>) -> Router {
     let api = Router::new()
         .route("/v2/users", get(users::list))
         .route("/v2/users/{id}", get(users::one))
+        .route("/v2/calls", get(calls::list))
         .route("/v2/calls/extensive", post(calls::extensive))
         .route("/v2/calls/{id}", get(calls::one))
         .route("/v2/settings/trackers", get(settings::trackers))
