@@ -2,12 +2,14 @@
 //! refresh tokens.
 //!
 //! - [`oauth`]: the OAuth app ([`OAuthClient`]): authorize URL, code exchange, refresh.
+//! - `tokens`: [`OAuthTokens`], the serialisable token set.
 //! - [`state`]: single-use `state` values for the authorize round trip.
 //! - [`session`]: the live token set of one connection, refreshed under a lock.
 
 pub(crate) mod oauth;
 pub(crate) mod session;
 pub(crate) mod state;
+mod tokens;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -15,8 +17,9 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use secrecy::SecretString;
 
-pub use oauth::{OAuthClient, OAuthTokens};
+pub use oauth::OAuthClient;
 pub use state::PendingAuthorizations;
+pub use tokens::OAuthTokens;
 
 use crate::error::SinkError;
 

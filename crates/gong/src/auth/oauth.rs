@@ -11,10 +11,11 @@ use chrono::{DateTime, Utc};
 use rand::Rng as _;
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use url::Url;
 
 use super::basic_header;
+use super::tokens::OAuthTokens;
 use crate::config::DEFAULT_OAUTH_BASE_URL;
 use crate::error::GongError;
 use crate::retry::Backoff;
@@ -24,48 +25,6 @@ use crate::wire::{decode, OAuthErrorBody};
 const TOKEN_PATH: &str = "/oauth2/generate-customer-token";
 /// Gong's access tokens live one day; used when a response omits `expires_in`.
 const DEFAULT_EXPIRES_IN: i64 = 86_400;
-
-/// One connection's token set. Serialisable so the store can keep it (encrypted); the
-/// secrets are redacted from `Debug`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OAuthTokens {
-    /// Bearer token for API calls.
-    #[serde(with = "secret_serde")]
-    pub access_token: SecretString,
-    /// Single-use refresh token.
-    #[serde(with = "secret_serde")]
-    pub refresh_token: SecretString,
-    /// When the access token expires.
-    pub expires_at: DateTime<Utc>,
-    /// Granted scopes, space-separated.
-    #[serde(default)]
-    pub scope: Option<String>,
-    /// The customer's API host (`api_base_url_for_customer`).
-    #[serde(default)]
-    pub api_base_url: Option<String>,
-}
-
-impl OAuthTokens {
-    /// True when the access token expires within `margin` of `now`.
-    pub fn expires_within(&self, margin: Duration, now: DateTime<Utc>) -> bool {
-        let margin = chrono::Duration::from_std(margin).unwrap_or(chrono::Duration::MAX);
-        now.checked_add_signed(margin)
-            .is_none_or(|limit| self.expires_at <= limit)
-    }
-}
-
-mod secret_serde {
-    use secrecy::{ExposeSecret, SecretString};
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(secret: &SecretString, ser: S) -> Result<S::Ok, S::Error> {
-        ser.serialize_str(secret.expose_secret())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<SecretString, D::Error> {
-        String::deserialize(de).map(SecretString::from)
-    }
-}
 
 /// The token endpoint's JSON.
 #[derive(Deserialize)]
