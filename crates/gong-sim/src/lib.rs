@@ -14,6 +14,25 @@
 //!   switches and request accounting; [`Controls`] is their Rust face.
 //! - `routes/`: the HTTP surface (`/v2`, `/oauth2`, `/media`, `/_sim`).
 //!
+//! # Generated data
+//! Memory is independent of the call count: call `i` is generated from `(seed, i)`
+//! when a page needs it (see `data/calls.rs` for the percentages of each feature).
+//! - Gong users (`SimConfig::users`, default 40): the first nine have fixed
+//!   [`UserRole`]s that decide their rows in users.csv — `DuplicateResolvable` (Full
+//!   + Viewer, both active), `DuplicateConflict` (two Full active), `InactiveOnly`
+//!   (U4), `ExternalOnly` (U5), two `Missing` (no row: IC users get created),
+//!   `GongInactive`, `DuplicateActiveBeatsInactive`, `DuplicatePaidBeatsUnpaid`; the
+//!   rest are `Normal` (one active Full / Viewer+Analytics / Viewer row). Three
+//!   Timeline-only rows (Partner, Guest, System) are added.
+//! - 64 companies with Salesforce 18-character Account ids and 2-5 contacts; the last
+//!   6 appear in calls but not in companies.csv (nor their contacts in persons.csv);
+//!   every seventh is listed with the 15-character form of its id.
+//! - 8 trackers; "Budget (tracker)" and "Security review" have API results off,
+//!   "Next steps", "Legal" and the smart "Churn risk" have separate phrases off.
+//! - Calls: 70 % Salesforce Account context, 14 % contacts only, 7 % unknown
+//!   externals, 3 % internal only, 6 % HubSpot; 3 % private, 2 % deleted recordings,
+//!   12 % without tracker hits, 15 % audio only. Owners are drawn from all users.
+//!
 //! # Endpoints
 //! `GET /oauth2/authorize` (consent page; its form posts to `POST /oauth2/authorize`,
 //! which redirects to `redirect_uri?code=…&state=…`), `POST /oauth2/generate-customer-token`,
@@ -98,6 +117,8 @@ pub use config::{Limits, SimConfig};
 pub use controls::Controls;
 pub use data::model::{SimCall, SimTracker, SimUser, UserRole};
 pub use data::scenario::Scenario;
+pub use data::timeline::TimelineUser;
+pub use data::world::{SimCompany, SimContact};
 pub use data::{DataSet, TimelineCsvPaths};
 pub use error::SimError;
 pub use faults::{FailNext, FaultUpdate, FaultView};

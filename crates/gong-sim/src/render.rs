@@ -28,6 +28,12 @@ pub fn timestamp(t: DateTime<Utc>, offset_secs: i32) -> String {
         .to_string()
 }
 
+/// The last `n` characters (scenario ids are free text, so never slice bytes).
+fn tail(s: &str, n: usize) -> &str {
+    let skip = s.chars().count().saturating_sub(n);
+    s.char_indices().nth(skip).map_or("", |(at, _)| &s[at..])
+}
+
 fn affiliation(a: Affiliation) -> &'static str {
     match a {
         Affiliation::Internal => "Internal",
@@ -143,12 +149,9 @@ pub fn call(c: SimCall, sel: &ContentSelector, ctx: &RenderCtx<'_>) -> CallData 
             client_unique_id: None,
             custom_data: None,
             purpose: None,
-            meeting_url: format!(
-                "https://zoom.us/j/{}",
-                &c.id[c.id.len().saturating_sub(11)..]
-            ),
+            meeting_url: format!("https://zoom.us/j/{}", tail(&c.id, 11)),
             is_private: c.is_private,
-            calendar_event_id: format!("cal{}", &c.id[c.id.len().saturating_sub(10)..]),
+            calendar_event_id: format!("cal{}", tail(&c.id, 10)),
             id: c.id,
         },
     }

@@ -240,3 +240,101 @@ impl DataSet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{HashMap, HashSet};
+
+    use super::model::{Affiliation, CrmKind, UserRole};
+    use super::*;
+
+    #[derive(Debug, PartialEq, Eq, Hash)]
+    enum Path {
+        Account,
+        Contacts,
+        NotFound,
+        NotPresent,
+    }
+
+    /// A small re-statement of R1-R3 over the generated CSV side, to check that the
+    /// generator feeds every path of company resolution.
+    #[test]
+    fn generated_calls_reach_every_resolution_path_and_owner_role() {
+        let ds = DataSet::new(&SimConfig {
+            calls: 3_000,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let listed = ds.companies().iter().filter(|c| c.in_timeline);
+        let accounts: HashSet<_> = listed.clone().map(|c| c.salesforce_id.clone()).collect();
+        let persons: HashSet<_> = listed
+            .flat_map(|c| c.contacts.iter().map(|p| p.email.clone()))
+            .collect();
+        let roles: HashMap<_, _> = ds.users().iter().map(|u| (u.id.clone(), u.role)).collect();
+        let mut paths = HashMap::new();
+        let mut owner_roles = HashSet::new();
+        for i in 0..ds.call_count() {
+            let call = ds.call(i).unwrap();
+            owner_roles.insert(roles[&call.primary_user_id]);
+            let sf_accounts = call
+                .context
+                .iter()
+                .filter(|c| c.system == CrmKind::Salesforce)
+                .flat_map(|c| &c.objects)
+                .filter(|o| o.object_type == "Account");
+            let externals: Vec<_> = call
+                .parties
+                .iter()
+                .filter(|p| p.affiliation == Affiliation::External)
+                .filter_map(|p| p.email.clone())
+                .collect();
+            let path = if sf_accounts.clone().any(|o| accounts.contains(&o.object_id)) {
+                Path::Account
+            } else if externals.iter().any(|e| persons.contains(e)) {
+                Path::Contacts
+            } else if !call.context.is_empty() || !externals.is_empty() {
+                Path::NotFound
+            } else {
+                Path::NotPresent
+            };
+            *paths.entry(path).or_insert(0u32) += 1;
+        }
+        for path in [
+            Path::Account,
+            Path::Contacts,
+            Path::NotFound,
+            Path::NotPresent,
+        ] {
+            assert!(
+                paths.get(&path).copied().unwrap_or(0) > 10,
+                "{path:?}: {paths:?}"
+            );
+        }
+        for role in [
+            UserRole::Missing,
+            UserRole::InactiveOnly,
+            UserRole::DuplicateConflict,
+            UserRole::ExternalOnly,
+        ] {
+            assert!(
+                owner_roles.contains(&Some(role)),
+                "{role:?} owns some calls"
+            );
+        }
+    }
+
+    #[test]
+    fn memory_does_not_grow_with_the_call_count() {
+        let big = DataSet::new(&SimConfig {
+            calls: 1_000_000,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        assert_eq!(big.call_count(), 1_000_000);
+        let last = big.call(999_999).unwrap();
+        assert_eq!(big.index_of(&last.id), Some(999_999));
+        let (from, to) = big.window();
+        assert!(last.started >= from && last.started < to);
+        assert_eq!(big.first_at_or_after(to), 1_000_000);
+    }
+}

@@ -36,7 +36,7 @@ impl SimUser {
 
 /// What the generated Timeline `users.csv` holds for a Gong user's email; chosen so a
 /// sync meets every rule U2-U6.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum UserRole {
     /// One active user with a paid license: maps directly.
     Normal,

@@ -9,8 +9,7 @@ use axum::response::Response;
 use axum::Extension;
 use serde_json::json;
 
-use super::users::query_param;
-use super::{json_response, Principal};
+use super::{json_response, query_param, Principal};
 use crate::data::model::SimCall;
 use crate::error::ApiError;
 use crate::paging::select;

@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::users::query_param;
+use super::query_param;
 use crate::error::ApiError;
 use crate::state::SimState;
 

@@ -110,6 +110,14 @@ fn normalise(path: &str) -> String {
         .join("/")
 }
 
+/// Query parameter `name` of a raw query string.
+pub fn query_param(query: &Option<String>, name: &str) -> Option<String> {
+    let q = query.as_deref()?;
+    url::form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 /// A JSON answer with the right content type.
 fn json_response<T: serde::Serialize>(value: &T) -> Response {
     match serde_json::to_vec(value) {

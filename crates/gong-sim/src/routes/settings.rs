@@ -7,8 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 
-use super::users::query_param;
-use super::{json_response, Principal};
+use super::{json_response, query_param, Principal};
 use crate::error::ApiError;
 use crate::render::timestamp;
 use crate::request_id::current_request_id;

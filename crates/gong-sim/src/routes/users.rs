@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 
-use super::{json_response, Principal};
+use super::{json_response, query_param, Principal};
 use crate::error::ApiError;
 use crate::paging::{Cursor, PAGE_SIZE};
 use crate::render;
@@ -15,14 +15,6 @@ use crate::request_id::current_request_id;
 use crate::state::SimState;
 use crate::wire::users::{UserResponse, UsersResponse};
 use crate::wire::Records;
-
-/// Query parameter `name` of a raw query string.
-pub fn query_param(query: &Option<String>, name: &str) -> Option<String> {
-    let q = query.as_deref()?;
-    url::form_urlencoded::parse(q.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
 
 /// One page of users.
 pub async fn list(
