@@ -18,11 +18,11 @@
 //! Memory is independent of the call count: call `i` is generated from `(seed, i)`
 //! when a page needs it (see `data/calls.rs` for the percentages of each feature).
 //! - Gong users (`SimConfig::users`, default 40): the first nine have fixed
-//!   [`UserRole`]s that decide their rows in users.csv — `DuplicateResolvable` (Full
-//!   + Viewer, both active), `DuplicateConflict` (two Full active), `InactiveOnly`
+//!   [`UserRole`]s that decide their rows in users.csv: `DuplicateResolvable` (Full
+//!   and Viewer, both active), `DuplicateConflict` (two Full active), `InactiveOnly`
 //!   (U4), `ExternalOnly` (U5), two `Missing` (no row: IC users get created),
 //!   `GongInactive`, `DuplicateActiveBeatsInactive`, `DuplicatePaidBeatsUnpaid`; the
-//!   rest are `Normal` (one active Full / Viewer+Analytics / Viewer row). Three
+//!   rest are `Normal` (one active Full, Viewer+Analytics or Viewer row). Three
 //!   Timeline-only rows (Partner, Guest, System) are added.
 //! - 64 companies with Salesforce 18-character Account ids and 2-5 contacts; the last
 //!   6 appear in calls but not in companies.csv (nor their contacts in persons.csv);
