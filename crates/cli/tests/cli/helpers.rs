@@ -1,0 +1,477 @@
+//! Shared set-up: the real `gong-timeline` binary run against an in-process Gong
+//! simulator on port 0, one temp dir and SQLite file per test.
+//!
+//! - [`TestApp`]: a temp dir, its database, and (usually) a simulator serving a
+//!   scenario file, with the scenario's Timeline side imported and a connection made.
+//! - [`Sim`]: the simulator, restartable with new data on the same port
+//!   ([`Sim::replace`]) because a connection's base URL is fixed when it is created.
+//! - Scenario files (`tests/scenarios/*.json`) are written as if "now" were
+//!   [`SCENARIO_NOW`]; they are rebased at load time so that a call the file dates
+//!   `2025-01-02T22:00:00Z` started two hours before the test began. Look-back and
+//!   backfill windows therefore behave the same on every day the suite runs;
+//!   [`TestApp::at`] maps a file date to the date the product sees.
+//!
+//! Set `TEST_LOG=1` to run the binary with `RUST_LOG=info` and print its stderr.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use gong_timeline_gong_sim::{Controls, DataSet, Limits, Scenario, SimConfig, SimState};
+use serde_json::Value;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_gong-timeline");
+/// The connection every [`TestApp`] with a simulator creates.
+pub const CONNECTION: &str = "gong";
+/// The instant scenario files are written relative to (see the module docs).
+pub const SCENARIO_NOW: &str = "2025-01-03T00:00:00Z";
+/// Credentials key for the test databases (64 hex digits).
+const SECRET_KEY: &str = "4a1f0c9e2b7d36a85e0f1c2d3b4a59687766554433221100ffeeddccbbaa9988";
+/// A bound on any one command, so a hang fails the test instead of the suite.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What a finished command printed and returned.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Exit code 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// stdout and stderr together, for assertions on "somewhere visible".
+    pub fn output(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// A simulator on a port that stays the same across [`Sim::replace`].
+pub struct Sim {
+    listener: std::net::TcpListener,
+    base_url: String,
+    state: Arc<SimState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Sim {
+    /// Binds 127.0.0.1:0 and serves `config` on it; returns once the port is bound.
+    pub async fn start(config: SimConfig) -> Sim {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let state = SimState::build(config, &base_url).expect("the simulator's data builds");
+        let mut sim = Sim {
+            listener,
+            base_url,
+            state,
+            stop: None,
+            task: None,
+        };
+        sim.serve();
+        sim
+    }
+
+    fn serve(&mut self) {
+        let listener = self.listener.try_clone().expect("clone the listener");
+        listener.set_nonblocking(true).expect("non-blocking listener");
+        let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+        let (stop, stopped) = oneshot::channel::<()>();
+        self.stop = Some(stop);
+        self.task = Some(tokio::spawn(gong_timeline_gong_sim::serve(
+            listener,
+            self.state.clone(),
+            async move {
+                let _ = stopped.await;
+            },
+        )));
+    }
+
+    /// Stops serving the current data and serves `config` on the same address. The
+    /// socket stays bound throughout, so clients only ever see the old or new data.
+    pub async fn replace(&mut self, config: SimConfig) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("the simulator task ends")
+                .expect("the simulator stops cleanly");
+        }
+        self.state = SimState::build(config, &self.base_url).expect("the new data builds");
+        self.serve();
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Fault switches, limits and counters of the data served now.
+    pub fn controls(&self) -> Controls {
+        Controls::new(self.state.clone())
+    }
+
+    /// The data served now.
+    pub fn dataset(&self) -> &DataSet {
+        &self.state.dataset
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Simulator settings for tests: Gong's limits off, everything else default.
+pub fn sim_config() -> SimConfig {
+    SimConfig {
+        limits: Limits::off(),
+        ..SimConfig::default()
+    }
+}
+
+/// `tests/scenarios/<name>`.
+pub fn scenario_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenarios")
+        .join(name)
+}
+
+/// `tests/fixtures/<name>`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn scenario_now() -> DateTime<Utc> {
+    SCENARIO_NOW.parse().expect("SCENARIO_NOW is RFC 3339")
+}
+
+/// Reads a scenario file and moves every call so that [`SCENARIO_NOW`] becomes `now`.
+pub fn load_scenario(path: &Path, now: DateTime<Utc>) -> Scenario {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut json: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+    let shift = now - scenario_now();
+    for call in json["calls"].as_array_mut().into_iter().flatten() {
+        let started: DateTime<Utc> = call["started"]
+            .as_str()
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .unwrap_or_else(|| panic!("{}: a call without a valid started", path.display()))
+            .with_timezone(&Utc);
+        call["started"] = Value::String((started + shift).to_rfc3339());
+    }
+    Scenario::from_json(&json.to_string())
+        .unwrap_or_else(|e| panic!("{} is not a valid scenario: {e}", path.display()))
+}
+
+/// One test's world: a temp dir with its SQLite file, and a simulator.
+pub struct TestApp {
+    /// The test's own folder (database, CSVs, exports).
+    pub dir: TempDir,
+    /// `sqlite://<dir>/t.db`.
+    pub db: String,
+    sim: Option<Sim>,
+    now: DateTime<Utc>,
+}
+
+impl TestApp {
+    /// A fresh database and no simulator.
+    pub fn new() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = format!("sqlite://{}", dir.path().join("t.db").display());
+        TestApp {
+            dir,
+            db,
+            sim: None,
+            now: Utc::now().trunc_subsecs(0),
+        }
+    }
+
+    /// A simulator serving `tests/scenarios/<name>` (limits off), the scenario's
+    /// companies, persons and users imported, and connection [`CONNECTION`] to it.
+    pub async fn with_scenario(name: &str) -> TestApp {
+        let mut app = TestApp::new();
+        let scenario = load_scenario(&scenario_path(name), app.now);
+        app.sim = Some(
+            Sim::start(SimConfig {
+                scenario: Some(scenario),
+                ..sim_config()
+            })
+            .await,
+        );
+        app.import_sim_timeline().await;
+        app.connect().await;
+        app
+    }
+
+    /// A simulator with generated data (`config`), its Timeline side imported and
+    /// connection [`CONNECTION`] to it.
+    pub async fn with_config(config: SimConfig) -> TestApp {
+        let mut app = TestApp::new();
+        app.sim = Some(Sim::start(config).await);
+        app.import_sim_timeline().await;
+        app.connect().await;
+        app
+    }
+
+    /// The simulator.
+    pub fn sim(&self) -> &Sim {
+        self.sim.as_ref().expect("this test app has a simulator")
+    }
+
+    /// The simulator, to replace its data.
+    pub fn sim_mut(&mut self) -> &mut Sim {
+        self.sim.as_mut().expect("this test app has a simulator")
+    }
+
+    /// Serves the scenario file at `path` (rebased like the first one) on the same port.
+    pub async fn replace_scenario(&mut self, path: &Path) {
+        let scenario = load_scenario(path, self.now);
+        self.sim_mut()
+            .replace(SimConfig {
+                scenario: Some(scenario),
+                ..sim_config()
+            })
+            .await;
+    }
+
+    /// The date the product sees for a scenario file's date.
+    pub fn at(&self, scenario_date: &str) -> DateTime<Utc> {
+        let t: DateTime<Utc> = scenario_date.parse().expect("an RFC 3339 date");
+        self.now - (scenario_now() - t)
+    }
+
+    async fn import_sim_timeline(&self) {
+        let csv_dir = self.dir.path().join("timeline");
+        let paths = self
+            .sim()
+            .dataset()
+            .write_timeline_csvs(&csv_dir)
+            .expect("the simulator writes its Timeline CSVs");
+        for (what, path) in [
+            ("companies", &paths.companies),
+            ("persons", &paths.persons),
+            ("users", &paths.users),
+        ] {
+            self.ok(&["import", what, path.to_str().expect("UTF-8 path")])
+                .await;
+        }
+    }
+
+    async fn connect(&self) {
+        let config = sim_config();
+        let base_url = self.sim().base_url().to_string();
+        self.ok(&[
+            "connection",
+            "create",
+            "--name",
+            CONNECTION,
+            "--base-url",
+            &base_url,
+            "--access-key",
+            &config.access_key,
+            "--access-key-secret",
+            &config.access_secret,
+        ])
+        .await;
+    }
+
+    /// The binary with `--db` and a clean environment, in the test's folder.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
+        let mut cmd = tokio::process::Command::new(BIN);
+        cmd.arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("GONG_TIMELINE_SECRET_KEY", SECRET_KEY)
+            .env_remove("GONG_TIMELINE_DB")
+            .env_remove("GONG_ACCESS_KEY")
+            .env_remove("GONG_ACCESS_KEY_SECRET")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        if std::env::var_os("TEST_LOG").is_some() {
+            cmd.env("RUST_LOG", "info");
+        }
+        cmd
+    }
+
+    /// Runs the binary to completion.
+    pub async fn run(&self, args: &[&str]) -> Run {
+        let output = tokio::time::timeout(COMMAND_TIMEOUT, self.command(args).output())
+            .await
+            .unwrap_or_else(|_| panic!("`gong-timeline {}` did not finish", args.join(" ")))
+            .expect("the binary runs");
+        let run = Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        if std::env::var_os("TEST_LOG").is_some() {
+            eprintln!("$ gong-timeline {}\n{}", args.join(" "), run.stderr);
+        }
+        run
+    }
+
+    /// Runs the binary and insists on exit code 0; returns stdout.
+    pub async fn ok(&self, args: &[&str]) -> String {
+        let run = self.run(args).await;
+        assert!(
+            run.success(),
+            "`gong-timeline {}` failed: {run:#?}",
+            args.join(" ")
+        );
+        run.stdout
+    }
+
+    /// Runs the binary, insists on exit code 0, and parses stdout as JSON.
+    pub async fn json(&self, args: &[&str]) -> Value {
+        let stdout = self.ok(args).await;
+        serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "`gong-timeline {}` printed no JSON ({e}):\n{stdout}",
+                args.join(" ")
+            )
+        })
+    }
+
+    /// Runs the binary and insists it fails (exit code neither 0 nor a signal).
+    pub async fn fails(&self, args: &[&str]) -> Run {
+        let run = self.run(args).await;
+        assert!(
+            matches!(run.code, Some(code) if code != 0),
+            "`gong-timeline {}` should have failed: {run:#?}",
+            args.join(" ")
+        );
+        run
+    }
+
+    /// `sync --connection gong --format json`, exit code 0; the job summary.
+    pub async fn sync(&self) -> Value {
+        self.json(&["sync", "--connection", CONNECTION, "--format", "json"])
+            .await
+    }
+
+    /// `activities --format json`.
+    pub async fn activities(&self) -> Vec<Value> {
+        array(self.json(&["activities", "--format", "json"]).await)
+    }
+
+    /// `log jobs --format json` (newest first).
+    pub async fn jobs(&self) -> Vec<Value> {
+        array(self.json(&["log", "jobs", "--format", "json"]).await)
+    }
+
+    /// `log records --job ID --format json`.
+    pub async fn records(&self, job: &Value) -> Vec<Value> {
+        let job = job.as_i64().expect("a job id").to_string();
+        array(
+            self.json(&["log", "records", "--job", &job, "--format", "json"])
+                .await,
+        )
+    }
+
+    /// `users list --format json`.
+    pub async fn users(&self) -> Vec<Value> {
+        array(self.json(&["users", "list", "--format", "json"]).await)
+    }
+
+    /// `users gong --connection gong --format json`.
+    pub async fn gong_users(&self) -> Vec<Value> {
+        array(
+            self.json(&["users", "gong", "--connection", CONNECTION, "--format", "json"])
+                .await,
+        )
+    }
+
+    /// `settings show --connection gong --format json`.
+    pub async fn settings(&self) -> Value {
+        self.json(&["settings", "show", "--connection", CONNECTION, "--format", "json"])
+            .await
+    }
+
+    /// `settings set --connection gong <args>`, exit code 0.
+    pub async fn set_settings(&self, args: &[&str]) {
+        let mut all = vec!["settings", "set", "--connection", CONNECTION];
+        all.extend_from_slice(args);
+        self.ok(&all).await;
+    }
+
+    /// Writes a file into the test's folder and returns its path as a string.
+    pub fn write(&self, name: &str, contents: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("write a test file");
+        path.to_str().expect("UTF-8 path").to_string()
+    }
+}
+
+/// A JSON array's items.
+pub fn array(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        other => panic!("expected a JSON array, got {other}"),
+    }
+}
+
+/// The one item whose `key` is `value`.
+pub fn find<'a, V>(items: &'a [Value], key: &str, value: V) -> &'a Value
+where
+    Value: PartialEq<V>,
+    V: std::fmt::Debug,
+{
+    let found: Vec<&Value> = items.iter().filter(|i| i[key] == value).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one item with {key} = {value:?} in {items:#?}"
+    );
+    found[0]
+}
+
+/// The items whose `key` is `value`.
+pub fn all<'a, V>(items: &'a [Value], key: &str, value: V) -> Vec<&'a Value>
+where
+    Value: PartialEq<V>,
+{
+    items.iter().filter(|i| i[key] == value).collect()
+}
+
+/// Polls `check` until it returns `Some`, for at most `limit`.
+pub async fn wait_for<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting for {what} after {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
