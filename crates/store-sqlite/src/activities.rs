@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use gong_timeline_store::{
     Activity, ActivityFilter, ActivityHash, ActivityId, ActivityUpsert, CompanySummary,
-    ConnectionId, PageCommit, Result, UserSummary,
+    ConnectionId, PageCommit, Result, StoreError, UserSummary,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -16,26 +16,30 @@ use crate::jobs::{add_counts, insert_records, push_page};
 use crate::sync_state::{add_retry, advance_checkpoint, remove_retries};
 use crate::SqliteStore;
 
-const UPSERT: &str = "INSERT INTO activities (external_id, connection_id, gong_call_id, activity_type, subject, date, \
+/// Rows per multi-row statement: one statement per page of 100 meetings, far below
+/// SQLite's bind limit (19 binds a row).
+const UPSERT_CHUNK: usize = 200;
+
+const UPSERT_HEAD: &str = "INSERT INTO activities (external_id, connection_id, gong_call_id, activity_type, subject, date, \
      duration_seconds, notes, author_user_id, company_id, internal_attendees, external_attendees, trackers, \
-     trackers_message, recording_url, source, content_hash, created_at, updated_at) \
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-     ON CONFLICT(external_id) DO UPDATE SET gong_call_id = excluded.gong_call_id, \
+     trackers_message, recording_url, source, content_hash, created_at, updated_at) ";
+
+const UPSERT_TAIL: &str = " ON CONFLICT(external_id) DO UPDATE SET gong_call_id = excluded.gong_call_id, \
      activity_type = excluded.activity_type, subject = excluded.subject, date = excluded.date, \
      duration_seconds = excluded.duration_seconds, notes = excluded.notes, author_user_id = excluded.author_user_id, \
      company_id = excluded.company_id, internal_attendees = excluded.internal_attendees, \
      external_attendees = excluded.external_attendees, trackers = excluded.trackers, \
      trackers_message = excluded.trackers_message, recording_url = excluded.recording_url, \
      source = excluded.source, content_hash = excluded.content_hash, updated_at = excluded.updated_at \
-     RETURNING id";
+     RETURNING external_id, id";
 
 pub(crate) async fn commit_page(store: &SqliteStore, page: PageCommit) -> Result<Vec<ActivityId>> {
     const CTX: &str = "writing a page of meetings";
     let now = ts(page.now);
     let mut tx = store.write_tx(CTX).await?;
     let mut ids = Vec::with_capacity(page.upserts.len());
-    for upsert in &page.upserts {
-        ids.push(upsert_one(&mut tx, page.connection_id, upsert, &now).await?);
+    for chunk in page.upserts.chunks(UPSERT_CHUNK) {
+        ids.extend(upsert_chunk(&mut tx, page.connection_id, chunk, &now).await?);
     }
     insert_records(&mut tx, page.job_id, &page.records, &ids).await?;
     for entry in &page.retry_add {
@@ -50,36 +54,61 @@ pub(crate) async fn commit_page(store: &SqliteStore, page: PageCommit) -> Result
     Ok(ids)
 }
 
-async fn upsert_one(
+/// Upserts a chunk in one statement; returns ids in the chunk's order (matched by
+/// external id, since RETURNING promises no order).
+async fn upsert_chunk(
     conn: &mut SqliteConnection,
     connection_id: ConnectionId,
-    a: &ActivityUpsert,
+    chunk: &[ActivityUpsert],
     now: &str,
-) -> Result<ActivityId> {
-    let trackers = a.trackers.as_ref().map(to_json).transpose()?;
-    sqlx::query_scalar(UPSERT)
-        .bind(&a.external_id)
-        .bind(connection_id)
-        .bind(&a.gong_call_id)
-        .bind(&a.activity_type)
-        .bind(&a.subject)
-        .bind(ts(a.date))
-        .bind(a.duration_seconds)
-        .bind(&a.notes)
-        .bind(a.author_user_id)
-        .bind(a.company_id)
-        .bind(to_json(&a.internal_attendees)?)
-        .bind(to_json(&a.external_attendees)?)
-        .bind(trackers)
-        .bind(&a.trackers_message)
-        .bind(&a.recording_url)
-        .bind(&a.source)
-        .bind(a.content_hash)
-        .bind(now)
-        .bind(now)
-        .fetch_one(conn)
+) -> Result<Vec<ActivityId>> {
+    let mut encoded = Vec::with_capacity(chunk.len());
+    for a in chunk {
+        let trackers = a.trackers.as_ref().map(to_json).transpose()?;
+        encoded.push((
+            a,
+            to_json(&a.internal_attendees)?,
+            to_json(&a.external_attendees)?,
+            trackers,
+        ));
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(UPSERT_HEAD);
+    q.push_values(encoded, |mut row, (a, internal, external, trackers)| {
+        row.push_bind(a.external_id.clone())
+            .push_bind(connection_id)
+            .push_bind(a.gong_call_id.clone())
+            .push_bind(a.activity_type.clone())
+            .push_bind(a.subject.clone())
+            .push_bind(ts(a.date))
+            .push_bind(a.duration_seconds)
+            .push_bind(a.notes.clone())
+            .push_bind(a.author_user_id)
+            .push_bind(a.company_id)
+            .push_bind(internal)
+            .push_bind(external)
+            .push_bind(trackers)
+            .push_bind(a.trackers_message.clone())
+            .push_bind(a.recording_url.clone())
+            .push_bind(a.source.clone())
+            .push_bind(a.content_hash)
+            .push_bind(now.to_string())
+            .push_bind(now.to_string());
+    });
+    q.push(UPSERT_TAIL);
+    let rows: Vec<(String, i64)> = q
+        .build_query_as()
+        .fetch_all(conn)
         .await
-        .ctx("writing an activity")
+        .ctx("writing activities")?;
+    let by_external: HashMap<String, i64> = rows.into_iter().collect();
+    chunk
+        .iter()
+        .map(|a| {
+            by_external.get(&a.external_id).copied().ok_or_else(|| {
+                StoreError::Invalid(format!("activity {} was not written", a.external_id))
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn hashes(

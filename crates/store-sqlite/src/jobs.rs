@@ -246,6 +246,9 @@ pub(crate) fn push_page(q: &mut QueryBuilder<Sqlite>, limit: Option<u32>, offset
     q.push(" OFFSET ").push_bind(i64::from(offset));
 }
 
+/// Rows per multi-row log record statement (7 binds a row).
+const RECORD_CHUNK: usize = 500;
+
 /// Inserts log records, resolving [`ActivityRef::Upsert`] against `upserted`.
 pub(crate) async fn insert_records(
     conn: &mut SqliteConnection,
@@ -253,6 +256,7 @@ pub(crate) async fn insert_records(
     records: &[NewLogRecord],
     upserted: &[ActivityId],
 ) -> Result<()> {
+    let mut resolved = Vec::with_capacity(records.len());
     for record in records {
         let activity_id = match record.activity {
             None => None,
@@ -265,20 +269,25 @@ pub(crate) async fn insert_records(
                 ))
             })?),
         };
-        sqlx::query(
-            "INSERT INTO log_records (job_id, gong_call_id, title, meeting_date, status, activity_id, message) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(job_id)
-        .bind(&record.gong_call_id)
-        .bind(&record.title)
-        .bind(ts_opt(record.meeting_date))
-        .bind(record.status.as_str())
-        .bind(activity_id)
-        .bind(&record.message)
-        .execute(&mut *conn)
-        .await
-        .ctx("writing log records")?;
+        resolved.push((record, activity_id));
+    }
+    for chunk in resolved.chunks(RECORD_CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO log_records (job_id, gong_call_id, title, meeting_date, status, activity_id, message) ",
+        );
+        q.push_values(chunk, |mut row, (record, activity_id)| {
+            row.push_bind(job_id)
+                .push_bind(record.gong_call_id.clone())
+                .push_bind(record.title.clone())
+                .push_bind(ts_opt(record.meeting_date))
+                .push_bind(record.status.as_str())
+                .push_bind(*activity_id)
+                .push_bind(record.message.clone());
+        });
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("writing log records")?;
     }
     Ok(())
 }
