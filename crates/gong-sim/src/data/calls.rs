@@ -152,8 +152,13 @@ pub fn generate(world: &World, spread: &Spread, i: u64) -> SimCall {
     } else {
         tracker_hits(world, &parties, duration, &mut rng)
     };
-    let topics = (0..rng.range(1, 3))
-        .map(|_| (rng.pick(TOPICS).to_string(), rng.range(30, 600) as u32))
+    // A run of distinct topics from a random starting point.
+    let first_topic = rng.below(TOPICS.len() as u64) as usize;
+    let topics = (0..rng.range(1, 3) as usize)
+        .map(|k| {
+            let name = TOPICS[(first_topic + k) % TOPICS.len()];
+            (name.to_string(), rng.range(30, 600) as u32)
+        })
         .collect();
     let brief = Some(match kind {
         Kind::InternalOnly => {
@@ -261,13 +266,14 @@ fn tracker_hits(
         if count == 0 {
             continue;
         }
-        let occurrences = (0..count)
+        let mut occurrences: Vec<_> = (0..count)
             .map(|_| {
                 let at = rng.below(u64::from(duration) * 10) as f64 / 10.0;
                 let who = (!speakers.is_empty()).then(|| rng.pick(&speakers).clone());
                 (at, who)
             })
             .collect();
+        occurrences.sort_by(|a, b| a.0.total_cmp(&b.0));
         hits.push(SimTrackerHit {
             tracker: t,
             count,
