@@ -48,7 +48,7 @@ pub use client::GongClient;
 pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_OAUTH_BASE_URL};
 pub use error::{GongError, SinkError};
 pub use limiter::{DailyBudget, RateLimiter};
-pub use paging::{CallsPage, Page, UsersPage};
+pub use paging::{CallsPage, LenientCallsPage, Page, UsersPage};
 pub use retry::Backoff;
 pub use wire::{
     Affiliation, Call, CallContent, CallMedia, CallMetaData, CallsFilter, ContentSelector,

@@ -36,6 +36,8 @@ impl<T> Page<T> {
 
 /// A page of `/v2/calls/extensive`.
 pub type CallsPage = Page<Call>;
+/// A page of `/v2/calls/extensive` where each call parsed (or failed) on its own.
+pub type LenientCallsPage = Page<Result<Call, GongError>>;
 /// A page of `/v2/users`.
 pub type UsersPage = Page<User>;
 

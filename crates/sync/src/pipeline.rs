@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::{CrmSystem, Meeting};
 use gong_timeline_domain::{Message, RecordStatus};
-use gong_timeline_gong::Call;
-use gong_timeline_store::{ConnectionId, JobCounts, JobId, NewLogRecord, PageCommit};
+use gong_timeline_gong::{Call, GongError};
+use gong_timeline_store::{ConnectionId, JobCounts, JobId, NewLogRecord, PageCommit, RetryEntry};
 
 use crate::context::SyncContext;
 use crate::convert::meeting_from_call;
@@ -83,7 +83,11 @@ impl<'a> PageWriter<'a> {
 
     /// Handles and commits one page. `window` pages may move the checkpoint; retry
     /// pages (by call id) never do.
-    pub async fn write_page(&mut self, calls: Vec<Call>, window: bool) -> Result<(), SyncError> {
+    pub async fn write_page(
+        &mut self,
+        calls: Vec<Result<Call, GongError>>,
+        window: bool,
+    ) -> Result<(), SyncError> {
         let store = self.engine.store().clone();
         let (meetings, broken) = self.convert(calls, window);
         let ids: Vec<String> = meetings.iter().map(|m| m.gong_call_id.clone()).collect();
@@ -106,6 +110,13 @@ impl<'a> PageWriter<'a> {
         };
         plan.counts.fetched += broken.len() as u64;
         plan.counts.failed += broken.len() as u64;
+        for record in &broken {
+            plan.retry_add.push(RetryEntry {
+                gong_call_id: record.gong_call_id.clone(),
+                message: record.message.clone().unwrap_or_default(),
+                failed_at: self.now,
+            });
+        }
         plan.records.extend(broken);
         if !owned_by_unknown.is_empty() {
             self.retry_unknown_owners(&mut plan, owned_by_unknown, &existing)
@@ -181,10 +192,26 @@ impl<'a> PageWriter<'a> {
     }
 
     /// Converts Gong calls; calls that cannot be meetings become Failed records.
-    fn convert(&mut self, calls: Vec<Call>, window: bool) -> (Vec<Meeting>, Vec<NewLogRecord>) {
+    fn convert(
+        &mut self,
+        calls: Vec<Result<Call, GongError>>,
+        window: bool,
+    ) -> (Vec<Meeting>, Vec<NewLogRecord>) {
         let mut meetings = Vec::with_capacity(calls.len());
         let mut broken = Vec::new();
         for call in calls {
+            let call = match call {
+                Ok(call) => call,
+                Err(error) => {
+                    broken.push(failed_record(
+                        error.call_id().unwrap_or_default(),
+                        None,
+                        None,
+                        error.to_string(),
+                    ));
+                    continue;
+                }
+            };
             if window && self.retried.contains(call.id()) {
                 continue;
             }
@@ -196,14 +223,12 @@ impl<'a> PageWriter<'a> {
                         .any(|o| o.system == CrmSystem::HubSpot);
                     meetings.push(meeting);
                 }
-                Err(error) => broken.push(NewLogRecord {
-                    gong_call_id: call.id().to_string(),
-                    title: call.meta_data.title.clone(),
-                    meeting_date: call.meta_data.started,
-                    status: RecordStatus::Failed,
-                    activity: None,
-                    message: Some(error.to_string()),
-                }),
+                Err(error) => broken.push(failed_record(
+                    call.id(),
+                    call.meta_data.title.clone(),
+                    call.meta_data.started,
+                    error.to_string(),
+                )),
             }
         }
         (meetings, broken)
@@ -219,5 +244,22 @@ impl<'a> PageWriter<'a> {
         }
         self.newest_seen = Some(self.newest_seen.map_or(newest, |seen| seen.max(newest)));
         self.in_order.then_some(newest)
+    }
+}
+
+/// A Failed record for a call that never became a meeting.
+fn failed_record(
+    call_id: &str,
+    title: Option<String>,
+    started: Option<DateTime<Utc>>,
+    message: String,
+) -> NewLogRecord {
+    NewLogRecord {
+        gong_call_id: call_id.to_string(),
+        title,
+        meeting_date: started,
+        status: RecordStatus::Failed,
+        activity: None,
+        message: Some(message),
     }
 }

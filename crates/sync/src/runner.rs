@@ -199,7 +199,7 @@ impl Engine {
         let checkpoint = store.get_checkpoint(connection.id).await?;
         let window = plan_window(now, &checkpoint, &valid.settings);
         let filter = CallsFilter::window(window.from, window.to);
-        let mut pages = client.calls_extensive(filter, ContentSelector::for_timeline());
+        let mut pages = client.calls_extensive_lenient(filter, ContentSelector::for_timeline());
         let mut last_beat = now;
         while let Some(page) = pages.next().await {
             let page = page?;
@@ -242,7 +242,7 @@ impl Engine {
         let ids: Vec<String> = due.into_iter().map(|r| r.gong_call_id).collect();
         writer.set_retrying(ids.iter().cloned().collect::<HashSet<_>>());
         for chunk in ids.chunks(100) {
-            let mut pages = client.calls_extensive(
+            let mut pages = client.calls_extensive_lenient(
                 CallsFilter::ids(chunk.iter().cloned()),
                 ContentSelector::for_timeline(),
             );

@@ -9,8 +9,8 @@ use reqwest::Method;
 use super::transport::{ApiRequest, Reply};
 use super::{GongClient, Inner};
 use crate::error::GongError;
-use crate::paging::{paginate, CallsPage, Fetched, UsersPage};
-use crate::wire::decode::{self, calls_page, users_page};
+use crate::paging::{paginate, CallsPage, Fetched, LenientCallsPage, UsersPage};
+use crate::wire::decode::{self, calls_page_lenient, users_page};
 use crate::wire::{
     Call, CallMedia, CallsFilter, CallsRequest, ContentSelector, KeywordTracker, TrackersResponse,
     User, Workspace, WorkspacesResponse,
@@ -39,6 +39,25 @@ impl GongClient {
         paginate(move |cursor| {
             let (inner, request) = (inner.clone(), request.clone());
             async move { inner.calls_page(&request, cursor).await }
+        })
+    }
+
+    /// Like [`GongClient::calls_extensive`], but a call that does not parse is an `Err`
+    /// in its page (naming the call and the JSON path) instead of the end of the
+    /// stream: the sync engine logs that meeting as failed and goes on.
+    pub fn calls_extensive_lenient(
+        &self,
+        filter: CallsFilter,
+        selector: ContentSelector,
+    ) -> BoxStream<'static, Result<LenientCallsPage, GongError>> {
+        if filter.matches_nothing() {
+            return stream::empty().boxed();
+        }
+        let inner = self.inner.clone();
+        let request = Arc::new(CallsRequest::new(&filter, &selector));
+        paginate(move |cursor| {
+            let (inner, request) = (inner.clone(), request.clone());
+            async move { inner.calls_page_lenient(&request, cursor).await }
         })
     }
 
@@ -104,6 +123,21 @@ impl GongClient {
 impl Inner {
     /// One page of calls: the cursor goes in the JSON body, next to an unchanged filter.
     async fn calls_page(&self, request: &CallsRequest, cursor: Option<String>) -> Fetched<Call> {
+        match self.calls_page_lenient(request, cursor).await? {
+            None => Ok(None),
+            Some((records, calls)) => Ok(Some((
+                records,
+                calls.into_iter().collect::<Result<_, _>>()?,
+            ))),
+        }
+    }
+
+    /// One page of calls, each parsed on its own.
+    async fn calls_page_lenient(
+        &self,
+        request: &CallsRequest,
+        cursor: Option<String>,
+    ) -> Fetched<Result<Call, GongError>> {
         let mut body = request.clone();
         body.cursor = cursor;
         let bytes = serde_json::to_vec(&body)
@@ -117,7 +151,7 @@ impl Inner {
         match self.execute(&req).await? {
             Reply::NoCalls => Ok(None),
             Reply::Body(bytes) => {
-                let page = calls_page(CALLS_EXTENSIVE, &bytes)?;
+                let page = calls_page_lenient(CALLS_EXTENSIVE, &bytes)?;
                 tracing::debug!(calls = page.1.len(), total = ?page.0.total_records, "Gong calls page received.");
                 Ok(Some(page))
             }

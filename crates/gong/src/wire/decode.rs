@@ -48,13 +48,25 @@ struct RawCallsPage<'a> {
 }
 
 /// Parses a `/v2/calls/extensive` body into its records block and calls.
+#[cfg(test)]
 pub(crate) fn calls_page(endpoint: &str, bytes: &[u8]) -> Result<(Records, Vec<Call>), GongError> {
+    let (records, calls) = calls_page_lenient(endpoint, bytes)?;
+    Ok((records, calls.into_iter().collect::<Result<_, _>>()?))
+}
+
+/// Like `calls_page`, but a malformed call is an `Err` in its place instead of the
+/// whole page's failure, so a consumer can log that one call and go on.
+pub(crate) fn calls_page_lenient(
+    endpoint: &str,
+    bytes: &[u8],
+) -> Result<(Records, Vec<Result<Call, GongError>>), GongError> {
     let raw: RawCallsPage<'_> = parse_borrowed(endpoint, bytes)?;
     let raws = raw.calls.unwrap_or_default();
-    let mut calls = Vec::with_capacity(raws.len());
-    for (index, text) in raws.into_iter().enumerate() {
-        calls.push(one_call(endpoint, index, text.get())?);
-    }
+    let calls = raws
+        .into_iter()
+        .enumerate()
+        .map(|(index, text)| one_call(endpoint, index, text.get()))
+        .collect();
     Ok((raw.records, calls))
 }
 
