@@ -437,3 +437,132 @@ async fn generated_timeline_csvs_line_up_with_the_gong_users() {
     let companies = std::fs::read_to_string(&paths.companies).unwrap();
     assert!(companies.starts_with("name,crm_account_id,industry,arr"));
 }
+
+#[tokio::test]
+async fn every_answer_has_gongs_error_shape_and_a_request_id() {
+    let sim = sim(20).await;
+    let base = sim.base_url();
+    let http = Client::new();
+    let get = |path: &str, secret: &str| {
+        http.get(format!("{base}{path}"))
+            .basic_auth("sim-access-key", Some(secret.to_string()))
+            .send()
+    };
+    let unknown = get("/v2/nothing", "sim-secret").await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let unknown_bad_creds = get("/v2/nothing", "wrong").await.unwrap();
+    assert_eq!(unknown_bad_creds.status(), StatusCode::UNAUTHORIZED);
+    let missing_call = get("/v2/calls/123456789012345678", "sim-secret")
+        .await
+        .unwrap();
+    let body: Value = missing_call.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0],
+        "Call ID 123456789012345678 was not found"
+    );
+    let wrong_method = http
+        .delete(format!("{base}/v2/users"))
+        .basic_auth("sim-access-key", Some("sim-secret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    for response in [unknown, unknown_bad_creds, wrong_method] {
+        assert!(response.headers().contains_key("x-traceid"));
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["requestId"].is_string() && body["errors"][0].is_string(),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn users_page_through_the_query_cursor_and_basic_calls_list() {
+    let sim = start(SimConfig {
+        users: 250,
+        calls: 120,
+        limits: Limits::off(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let http = Client::new();
+    let mut seen = Vec::new();
+    let mut url = format!("{}/v2/users", sim.base_url());
+    loop {
+        let page: Value = http
+            .get(&url)
+            .basic_auth("sim-access-key", Some("sim-secret"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        seen.extend(
+            page["users"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["id"].clone()),
+        );
+        match page["records"]["cursor"].as_str() {
+            Some(c) => url = format!("{}/v2/users?cursor={}", sim.base_url(), urlencode(c)),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 250);
+    let listed: Value = http
+        .get(format!("{}/v2/calls", sim.base_url()))
+        .basic_auth("sim-access-key", Some("sim-secret"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["records"]["totalRecords"], 120);
+    assert!(listed["calls"][0]["id"].is_string() && listed["calls"][0]["started"].is_string());
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn a_deleted_recording_loses_its_media_and_its_links() {
+    let sim = sim(50).await;
+    let select = json!({"exposedFields": {"media": true}});
+    let with_media = |page: &Value| {
+        page["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["media"]["audioUrl"].is_string())
+            .cloned()
+            .expect("some call has media")
+    };
+    let page: Value = post_calls(&sim, json!({"filter": {}, "contentSelector": select}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let call = with_media(&page);
+    let id = call["metaData"]["id"].as_str().unwrap();
+    let link = call["media"]["audioUrl"].as_str().unwrap();
+    sim.controls().delete_recording(id);
+    assert_eq!(
+        Client::new().get(link).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let again: Value = post_calls(
+        &sim,
+        json!({"filter": {"callIds": [id]}, "contentSelector": select}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(again["calls"][0].get("media").is_none());
+}
