@@ -11,6 +11,7 @@
 //! - [`page`] (pure) and [`pipeline`] (I/O): one page → one store transaction.
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
+//! - [`lease`]: lease owners (`host:pid`), and releasing jobs whose process died (S8).
 //! - [`export`]: the execution log as a formula-safe .xlsx (L4).
 //! - [`progress`]: events for progress bars.
 
@@ -19,6 +20,7 @@ pub mod context;
 pub mod convert;
 pub mod error;
 pub mod export;
+pub mod lease;
 pub mod page;
 pub mod pipeline;
 pub mod progress;

@@ -38,7 +38,7 @@ impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
             gong: ClientConfig::default(),
-            lease_owner: format!("pid-{}", std::process::id()),
+            lease_owner: crate::lease::this_process(),
             lease_ttl: Duration::minutes(5),
             clock: Arc::new(Utc::now),
         }
@@ -104,11 +104,21 @@ impl Engine {
             .await?
             .ok_or_else(|| SyncError::UnknownConnection(connection_id.to_string()))?;
         let started_at = self.now();
-        let job_id = self
+        let mut job_id = self
             .store
             .try_start_job(connection.id, trigger, self.lease(started_at), started_at)
-            .await?
-            .ok_or_else(|| SyncError::AlreadyRunning(connection.name.clone()))?;
+            .await?;
+        if job_id.is_none()
+            && crate::lease::release_dead_jobs(self.store.as_ref(), connection.id, started_at)
+                .await?
+                > 0
+        {
+            job_id = self
+                .store
+                .try_start_job(connection.id, trigger, self.lease(started_at), started_at)
+                .await?;
+        }
+        let job_id = job_id.ok_or_else(|| SyncError::AlreadyRunning(connection.name.clone()))?;
         let _span = tracing::info_span!("job", job_id, connection = %connection.name).entered();
         progress(Progress::Started { job_id });
         let mut counts = JobCounts::default();
