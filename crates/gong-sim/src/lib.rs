@@ -227,6 +227,7 @@ pub async fn serve(
     state: Arc<SimState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    tracing::info!(base_url = %state.base_url, "Gong simulator listening.");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await

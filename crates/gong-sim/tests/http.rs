@@ -566,3 +566,20 @@ async fn a_deleted_recording_loses_its_media_and_its_links() {
     .unwrap();
     assert!(again["calls"][0].get("media").is_none());
 }
+
+#[tokio::test]
+async fn shutdown_finishes_while_a_client_keeps_its_connection_pooled() {
+    let sim = sim(5).await;
+    let http = Client::new();
+    let base = sim.base_url();
+    let r = http
+        .get(format!("{base}/v2/workspaces"))
+        .basic_auth("sim-access-key", Some("sim-secret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    tokio::time::timeout(Duration::from_secs(10), sim.shutdown())
+        .await
+        .expect("shutdown does not wait for idle keep-alive connections");
+}
