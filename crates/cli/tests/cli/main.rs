@@ -3,3 +3,7 @@
 
 mod helpers;
 mod sync;
+mod companies;
+mod users;
+mod log;
+mod settings;

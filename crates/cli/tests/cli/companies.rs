@@ -1,0 +1,115 @@
+//! Company resolution R1–R3 and the HubSpot rule C3 (`scenarios/companies.json`).
+
+use serde_json::Value;
+
+use crate::helpers::{find, TestApp, CONNECTION};
+
+const R1_CALL: &str = "8200000000000000001";
+const R2_CALL: &str = "8200000000000000002";
+const R3_UNKNOWN: &str = "8200000000000000003";
+const R3_NOTHING: &str = "8200000000000000004";
+const C3_HUBSPOT: &str = "8200000000000000005";
+
+/// Syncs the companies scenario; returns the activities and the job's records.
+async fn synced() -> (TestApp, Vec<Value>, Vec<Value>) {
+    let app = TestApp::with_scenario("companies.json").await;
+    let job = app.sync().await;
+    let activities = app.activities().await;
+    let records = app.records(&job["id"]).await;
+    (app, activities, records)
+}
+
+#[tokio::test]
+async fn r1_a_15_character_salesforce_id_in_gong_finds_the_company_stored_with_18() {
+    // Act
+    let (_app, activities, _) = synced().await;
+
+    // Assert: CRM wins over the Fabrikam contact also on the call.
+    let a = find(&activities, "gong_call_id", R1_CALL);
+    assert_eq!(a["company"]["name"], "Northwind");
+    assert_eq!(a["company"]["crm_account_id"], "0015g00000XyZ12AAF");
+}
+
+#[tokio::test]
+async fn r2_without_crm_context_the_company_with_most_matched_attendees_wins() {
+    // Act
+    let (_app, activities, records) = synced().await;
+
+    // Assert: two Fabrikam persons (one email in other case) beat one Tailspin person.
+    let a = find(&activities, "gong_call_id", R2_CALL);
+    assert_eq!(a["company"]["name"], "Fabrikam");
+    assert_eq!(find(&records, "gong_call_id", R2_CALL)["status"], "Created");
+}
+
+#[tokio::test]
+async fn r3_unresolvable_meetings_fail_with_the_two_verbatim_messages() {
+    // Act
+    let (_app, activities, records) = synced().await;
+
+    // Assert
+    let unknown = find(&records, "gong_call_id", R3_UNKNOWN);
+    assert_eq!(unknown["status"], "Failed");
+    assert_eq!(
+        unknown["message"],
+        "Account and Contact data not found for Company Resolution."
+    );
+    assert_eq!(unknown["activity_id"], Value::Null);
+    let nothing = find(&records, "gong_call_id", R3_NOTHING);
+    assert_eq!(nothing["status"], "Failed");
+    assert_eq!(
+        nothing["message"],
+        "CompanyId and Attendees information not present."
+    );
+    for call in [R3_UNKNOWN, R3_NOTHING] {
+        assert!(activities.iter().all(|a| a["gong_call_id"] != call));
+    }
+}
+
+#[tokio::test]
+async fn r3_a_failed_meeting_heals_at_the_next_sync_once_its_company_is_imported() {
+    // Arrange
+    let app = TestApp::with_scenario("companies.json").await;
+    app.sync().await;
+    let csv = app.write(
+        "late-company.csv",
+        "name,crm_account_id,industry\nLatecomer,001999999999999,Software\n",
+    );
+    app.ok(&["import", "companies", &csv]).await;
+
+    // Act
+    let job = app.sync().await;
+
+    // Assert
+    let records = app.records(&job["id"]).await;
+    assert_eq!(
+        find(&records, "gong_call_id", R3_UNKNOWN)["status"],
+        "Created"
+    );
+    let activities = app.activities().await;
+    let healed = find(&activities, "gong_call_id", R3_UNKNOWN);
+    assert_eq!(healed["company"]["name"], "Latecomer");
+}
+
+#[tokio::test]
+async fn c3_hubspot_context_is_ignored_and_the_connection_warns() {
+    // Arrange
+    let app = TestApp::with_scenario("companies.json").await;
+    let before = crate::helpers::array(
+        app.json(&["connection", "list", "--format", "json"]).await,
+    );
+    assert_eq!(find(&before, "name", CONNECTION)["hubspot_warning"], false);
+
+    // Act
+    app.sync().await;
+
+    // Assert: the HubSpot account id equals Hubco's crm id, yet the contact decides.
+    let activities = app.activities().await;
+    let a = find(&activities, "gong_call_id", C3_HUBSPOT);
+    assert_eq!(a["company"]["name"], "Tailspin");
+    let after = crate::helpers::array(
+        app.json(&["connection", "list", "--format", "json"]).await,
+    );
+    assert_eq!(find(&after, "name", CONNECTION)["hubspot_warning"], true);
+    let table = app.ok(&["connection", "list"]).await;
+    assert!(table.contains("HubSpot"), "{table}");
+}

@@ -1,0 +1,201 @@
+//! The execution log L1, L2 and its .xlsx export (L4) through `log jobs|records|export`.
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use serde_json::{json, Value};
+
+use crate::helpers::{find, TestApp};
+
+const FORMULA_TITLE: &str = "=HYPERLINK(\"http://evil.example\",\"click\")";
+const FORMULA_CALL: &str = "7390156482217734619";
+const INTERNAL_ONLY: &str = "7390156482217734620";
+const PRIVATE: &str = "7390156482217734618";
+
+fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+fn has_keys(value: &Value, expected: &[&str]) {
+    let keys = keys(value);
+    for key in expected {
+        assert!(keys.contains(key), "{key} missing from {value:#}");
+    }
+}
+
+#[tokio::test]
+async fn l1_a_job_is_listed_with_its_trigger_times_status_and_counts() {
+    // Arrange: six meetings; one private, one without company.
+    let app = TestApp::with_scenario("meetings.json").await;
+
+    // Act
+    let summary = app.sync().await;
+    let jobs = app.jobs().await;
+
+    // Assert
+    assert_eq!(jobs.len(), 1);
+    let job = &jobs[0];
+    has_keys(
+        job,
+        &[
+            "id",
+            "connection",
+            "trigger",
+            "status",
+            "started_at",
+            "finished_at",
+            "fetched",
+            "created",
+            "updated",
+            "skipped",
+            "failed",
+        ],
+    );
+    assert_eq!(job["id"], summary["id"]);
+    assert_eq!(job["connection"], "gong");
+    assert_eq!(job["trigger"], "manual");
+    assert_eq!(job["status"], "Partial success");
+    let counts: Vec<&Value> = ["fetched", "created", "updated", "skipped", "failed"]
+        .iter()
+        .map(|k| &job[*k])
+        .collect();
+    assert_eq!(
+        counts,
+        [&json!(6), &json!(4), &json!(0), &json!(1), &json!(1)]
+    );
+    let started: chrono::DateTime<chrono::Utc> =
+        job["started_at"].as_str().expect("started").parse().expect("RFC 3339");
+    let finished: chrono::DateTime<chrono::Utc> =
+        job["finished_at"].as_str().expect("finished").parse().expect("RFC 3339");
+    assert!(started <= finished);
+
+    // Status filters use the SPEC spellings.
+    let partial = app
+        .json(&["log", "jobs", "--status", "Partial success", "--format", "json"])
+        .await;
+    assert_eq!(partial.as_array().map(Vec::len), Some(1));
+    let success = app
+        .json(&["log", "jobs", "--status", "Success", "--format", "json"])
+        .await;
+    assert_eq!(success, json!([]));
+}
+
+#[tokio::test]
+async fn l2_every_meeting_is_a_record_and_records_without_an_activity_are_kept() {
+    // Arrange
+    let app = TestApp::with_scenario("meetings.json").await;
+
+    // Act
+    let job = app.sync().await;
+    let records = app.records(&job["id"]).await;
+
+    // Assert
+    assert_eq!(records.len(), 6, "{records:#?}");
+    for record in &records {
+        has_keys(
+            record,
+            &[
+                "job_id",
+                "gong_call_id",
+                "title",
+                "meeting_date",
+                "status",
+                "activity_id",
+                "message",
+            ],
+        );
+        assert_eq!(record["job_id"], job["id"]);
+    }
+    let activities = app.activities().await;
+    let formula = find(&records, "gong_call_id", FORMULA_CALL);
+    assert_eq!(formula["status"], "Created");
+    assert_eq!(formula["title"], FORMULA_TITLE);
+    assert_eq!(
+        formula["activity_id"],
+        find(&activities, "gong_call_id", FORMULA_CALL)["id"]
+    );
+    let date: chrono::DateTime<chrono::Utc> = formula["meeting_date"]
+        .as_str()
+        .expect("date")
+        .parse()
+        .expect("RFC 3339");
+    assert_eq!(date, app.at("2025-01-02T14:00:00Z"));
+    let failed = find(&records, "gong_call_id", INTERNAL_ONLY);
+    assert_eq!(
+        (&failed["status"], &failed["activity_id"]),
+        (&json!("Failed"), &Value::Null)
+    );
+    let skipped = find(&records, "gong_call_id", PRIVATE);
+    assert_eq!(
+        (&skipped["status"], &skipped["activity_id"]),
+        (&json!("Skipped"), &Value::Null)
+    );
+    let job_id = job["id"].to_string();
+    let only_failed = crate::helpers::array(
+        app.json(&["log", "records", "--job", &job_id, "--status", "Failed", "--format", "json"])
+            .await,
+    );
+    assert_eq!(only_failed.len(), 1);
+    assert_eq!(only_failed[0]["gong_call_id"], INTERNAL_ONLY);
+}
+
+#[tokio::test]
+async fn l4_export_writes_a_real_workbook_with_formula_like_titles_as_text() {
+    // Arrange
+    let app = TestApp::with_scenario("meetings.json").await;
+    let job = app.sync().await;
+    let records = app.records(&job["id"]).await;
+    let path = app.dir.path().join("log.xlsx");
+    let job_id = job["id"].to_string();
+
+    // Act
+    app.ok(&[
+        "log",
+        "export",
+        "--job",
+        &job_id,
+        "--output",
+        path.to_str().expect("path"),
+    ])
+    .await;
+
+    // Assert
+    let mut workbook: Xlsx<_> = open_workbook(&path).expect("a real .xlsx");
+    let sheet = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range(&sheet).expect("the sheet");
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(rows.len(), records.len() + 1, "a header and one row per record");
+    let row = rows
+        .iter()
+        .find(|r| r.iter().any(|c| *c == Data::String(FORMULA_CALL.into())))
+        .expect("the formula-titled meeting's row");
+    assert!(
+        row.contains(&Data::String(FORMULA_TITLE.into())),
+        "the title is a string cell: {row:?}"
+    );
+    let formulas = workbook.worksheet_formula(&sheet).expect("formulas");
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell is a formula"
+    );
+    let statuses: Vec<&Data> = rows[1..].iter().filter_map(|r| r.iter().find(|c| {
+        matches!(c, Data::String(s) if ["Created", "Updated", "Skipped", "Failed"].contains(&s.as_str()))
+    })).collect();
+    assert_eq!(statuses.len(), records.len());
+}
+
+#[tokio::test]
+async fn log_records_of_an_unknown_job_are_refused_with_a_hint() {
+    let app = TestApp::new();
+
+    let run = app
+        .fails(&["log", "records", "--job", "42", "--format", "json"])
+        .await;
+
+    assert!(run.stderr.contains("42"), "{run:#?}");
+}

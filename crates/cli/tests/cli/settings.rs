@@ -1,0 +1,186 @@
+//! Integration settings T1–T3 through `settings set|show`.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{find, fixture, TestApp, CONNECTION};
+
+const R1_NORTHWIND: &str = "8200000000000000001";
+const R2_FABRIKAM: &str = "8200000000000000002";
+const C3_TAILSPIN: &str = "8200000000000000005";
+
+#[tokio::test]
+async fn t1_settings_show_prints_the_defaults_and_the_toggle_turns_off() {
+    // Arrange
+    let app = TestApp::with_scenario("resync.json").await;
+    let defaults = app.settings().await;
+
+    // Act
+    app.set_settings(&["--enabled", "false"]).await;
+
+    // Assert
+    assert_eq!(defaults["enabled"], true);
+    assert_eq!(defaults["activity_type"], "Meeting");
+    assert_eq!(defaults["filters"], json!([]));
+    assert_eq!(defaults["backfill_days"], 90);
+    assert_eq!(defaults["lookback_hours"], 24);
+    let after = app.settings().await;
+    assert_eq!(after["enabled"], false);
+    assert_eq!(after["activity_type"], "Meeting");
+}
+
+#[tokio::test]
+async fn t2_inactive_company_scoped_and_unknown_activity_types_are_refused_and_nothing_changes() {
+    // Arrange
+    let app = TestApp::with_scenario("resync.json").await;
+    let types = fixture("activity_types.csv");
+    app.ok(&["import", "activity-types", types.to_str().expect("path")])
+        .await;
+    let before = app.settings().await;
+
+    for (name, why) in [
+        ("Legacy", "inactive"),
+        ("Onsite", "company"),
+        ("Nope", "does not exist"),
+    ] {
+        // Act
+        let run = app
+            .fails(&[
+                "settings",
+                "set",
+                "--connection",
+                CONNECTION,
+                "--activity-type",
+                name,
+            ])
+            .await;
+
+        // Assert
+        assert!(
+            run.stderr.contains(name) && run.stderr.contains(why),
+            "{name}: {run:#?}"
+        );
+        assert_eq!(app.settings().await, before, "{name} changed the settings");
+    }
+}
+
+#[tokio::test]
+async fn t2_an_active_global_activity_type_is_used_for_new_activities() {
+    // Arrange
+    let app = TestApp::with_scenario("resync.json").await;
+    let types = fixture("activity_types.csv");
+    app.ok(&["import", "activity-types", types.to_str().expect("path")])
+        .await;
+
+    // Act
+    app.set_settings(&["--activity-type", "customer call"]).await;
+    app.sync().await;
+
+    // Assert
+    assert_eq!(app.settings().await["activity_type"], "Customer Call");
+    let activities = app.activities().await;
+    assert_eq!(activities.len(), 3);
+    assert!(activities.iter().all(|a| a["type"] == "Customer Call"));
+}
+
+#[tokio::test]
+async fn t3_a_meeting_that_fails_a_company_filter_is_skipped_and_logged() {
+    // Arrange
+    let app = TestApp::with_scenario("companies.json").await;
+    app.set_settings(&["--filter", "Company.industry = Software"])
+        .await;
+
+    // Act
+    let job = app.sync().await;
+
+    // Assert
+    assert_eq!(
+        app.settings().await["filters"],
+        json!(["Company.industry = Software"])
+    );
+    let records = app.records(&job["id"]).await;
+    assert_eq!(find(&records, "gong_call_id", R1_NORTHWIND)["status"], "Created");
+    for call in [R2_FABRIKAM, C3_TAILSPIN] {
+        let record = find(&records, "gong_call_id", call);
+        assert_eq!(record["status"], "Skipped", "{record}");
+        assert_eq!(record["activity_id"], Value::Null);
+        assert!(
+            record["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("Company.industry")),
+            "the skip names the filter: {record}"
+        );
+    }
+    let activities = app.activities().await;
+    assert_eq!(activities.len(), 1, "{activities:#?}");
+    assert_eq!(activities[0]["company"]["name"], "Northwind");
+}
+
+#[tokio::test]
+async fn t3_several_filters_on_company_and_user_fields_combine_with_and() {
+    // Arrange: Northwind 50000, Tailspin 20000, Fabrikam 5000; Lena is in Sales.
+    let app = TestApp::with_scenario("companies.json").await;
+    app.set_settings(&[
+        "--filter",
+        "Company.arr > 10000",
+        "--filter",
+        "User.department = Sales",
+    ])
+    .await;
+
+    // Act
+    let job = app.sync().await;
+
+    // Assert
+    let records = app.records(&job["id"]).await;
+    assert_eq!(find(&records, "gong_call_id", R1_NORTHWIND)["status"], "Created");
+    assert_eq!(find(&records, "gong_call_id", C3_TAILSPIN)["status"], "Created");
+    assert_eq!(find(&records, "gong_call_id", R2_FABRIKAM)["status"], "Skipped");
+}
+
+#[tokio::test]
+async fn t3_a_user_field_filter_skips_the_meetings_of_other_authors() {
+    // Arrange: the only author, Lena, is in Sales.
+    let app = TestApp::with_scenario("companies.json").await;
+    app.set_settings(&["--filter", "User.department != Sales"])
+        .await;
+
+    // Act
+    let job = app.sync().await;
+
+    // Assert: the three resolvable meetings are skipped, the two R3 ones still fail.
+    assert_eq!(
+        (&job["created"], &job["skipped"], &job["failed"]),
+        (&json!(0), &json!(3), &json!(2)),
+        "{job}"
+    );
+    assert!(app.activities().await.is_empty());
+}
+
+#[tokio::test]
+async fn t3_a_bad_filter_is_refused_pointing_at_its_column_and_nothing_changes() {
+    // Arrange
+    let app = TestApp::with_scenario("companies.json").await;
+    app.set_settings(&["--filter", "Company.industry = Software"])
+        .await;
+    let before = app.settings().await;
+
+    // Act
+    let run = app
+        .fails(&[
+            "settings",
+            "set",
+            "--connection",
+            CONNECTION,
+            "--filter",
+            "Company.industry equals Software",
+        ])
+        .await;
+
+    // Assert
+    assert!(
+        run.stderr.contains("filter 1") && run.stderr.contains("column"),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains('^'), "a caret points at the problem: {run:#?}");
+    assert_eq!(app.settings().await, before);
+}
