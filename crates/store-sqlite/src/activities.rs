@@ -12,7 +12,8 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::codec::{read_enum, read_json, read_ts, to_json, ts};
 use crate::error::Ctx;
-use crate::jobs::{add_counts, insert_records, push_page};
+use crate::jobs::{add_counts, push_page};
+use crate::log_records::insert_records;
 use crate::sync_state::{add_retry, advance_checkpoint, remove_retries};
 use crate::SqliteStore;
 

@@ -1,18 +1,17 @@
-//! Jobs with their leases, and the execution log's records (L1, L2).
+//! Jobs and their leases (L1).
 //!
 //! At most one job per connection is running: a partial unique index on
 //! `jobs(connection_id) WHERE finished_at IS NULL` enforces it whatever process
 //! tries, and [`try_start`] runs in a `BEGIN IMMEDIATE` transaction.
 
 use chrono::{DateTime, Utc};
-use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
+use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{
-    ActivityId, ActivityRef, ConnectionId, Job, JobCounts, JobFilter, JobFinish, JobId, Lease,
-    LogRecord, NewLogRecord, RecordCounts, RecordFilter, Result, StoreError,
+    ConnectionId, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result, StoreError,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use crate::codec::{count, read_count, read_enum, read_ts, read_ts_opt, ts, ts_opt};
+use crate::codec::{count, read_count, read_enum, read_ts, read_ts_opt, ts};
 use crate::error::{db_error, is_unique_violation, Ctx};
 use crate::SqliteStore;
 
@@ -244,129 +243,4 @@ pub(crate) async fn list(store: &SqliteStore, filter: JobFilter) -> Result<Vec<J
 pub(crate) fn push_page(q: &mut QueryBuilder<Sqlite>, limit: Option<u32>, offset: u32) {
     q.push(" LIMIT ").push_bind(limit.map_or(-1, i64::from));
     q.push(" OFFSET ").push_bind(i64::from(offset));
-}
-
-/// Rows per multi-row log record statement (7 binds a row).
-const RECORD_CHUNK: usize = 500;
-
-/// Inserts log records, resolving [`ActivityRef::Upsert`] against `upserted`.
-pub(crate) async fn insert_records(
-    conn: &mut SqliteConnection,
-    job_id: JobId,
-    records: &[NewLogRecord],
-    upserted: &[ActivityId],
-) -> Result<()> {
-    let mut resolved = Vec::with_capacity(records.len());
-    for record in records {
-        let activity_id = match record.activity {
-            None => None,
-            Some(ActivityRef::Id(id)) => Some(id),
-            Some(ActivityRef::Upsert(i)) => Some(*upserted.get(i).ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "log record of call {} points at upsert {i}, but the page has {} upserts",
-                    record.gong_call_id,
-                    upserted.len()
-                ))
-            })?),
-        };
-        resolved.push((record, activity_id));
-    }
-    for chunk in resolved.chunks(RECORD_CHUNK) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO log_records (job_id, gong_call_id, title, meeting_date, status, activity_id, message) ",
-        );
-        q.push_values(chunk, |mut row, (record, activity_id)| {
-            row.push_bind(job_id)
-                .push_bind(record.gong_call_id.clone())
-                .push_bind(record.title.clone())
-                .push_bind(ts_opt(record.meeting_date))
-                .push_bind(record.status.as_str())
-                .push_bind(*activity_id)
-                .push_bind(record.message.clone());
-        });
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("writing log records")?;
-    }
-    Ok(())
-}
-
-pub(crate) async fn add_records(
-    store: &SqliteStore,
-    job_id: JobId,
-    records: Vec<NewLogRecord>,
-) -> Result<()> {
-    let mut tx = store.write_tx("writing log records").await?;
-    insert_records(&mut tx, job_id, &records, &[]).await?;
-    tx.commit().await.ctx("writing log records")
-}
-
-type RecordRow = (
-    i64,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<i64>,
-    Option<String>,
-);
-
-pub(crate) async fn list_records(
-    store: &SqliteStore,
-    filter: RecordFilter,
-) -> Result<Vec<LogRecord>> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT id, job_id, gong_call_id, title, meeting_date, status, activity_id, message FROM log_records WHERE job_id = ",
-    );
-    q.push_bind(filter.job_id);
-    if !filter.statuses.is_empty() {
-        q.push(" AND status IN (");
-        let mut list = q.separated(", ");
-        for status in &filter.statuses {
-            list.push_bind(status.as_str());
-        }
-        q.push(")");
-    }
-    q.push(" ORDER BY id");
-    push_page(&mut q, filter.limit, filter.offset);
-    let rows: Vec<RecordRow> = q
-        .build_query_as()
-        .fetch_all(&store.pool)
-        .await
-        .ctx("listing log records")?;
-    rows.into_iter()
-        .map(
-            |(id, job_id, gong_call_id, title, date, status, activity_id, message)| {
-                Ok(LogRecord {
-                    id,
-                    job_id,
-                    gong_call_id,
-                    title,
-                    meeting_date: read_ts_opt("log_records.meeting_date", date.as_deref())?,
-                    status: read_enum("log_records.status", &status)?,
-                    activity_id,
-                    message,
-                })
-            },
-        )
-        .collect()
-}
-
-pub(crate) async fn count_records(store: &SqliteStore, job_id: JobId) -> Result<RecordCounts> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM log_records WHERE job_id = ? GROUP BY status")
-            .bind(job_id)
-            .fetch_all(&store.pool)
-            .await
-            .ctx("counting log records")?;
-    let mut counts = RecordCounts::default();
-    for (status, n) in rows {
-        counts.add(
-            read_enum::<RecordStatus>("log_records.status", &status)?,
-            read_count(n),
-        );
-    }
-    Ok(counts)
 }

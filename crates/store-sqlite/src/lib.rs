@@ -29,6 +29,7 @@ mod connections;
 mod error;
 mod exports;
 mod jobs;
+mod log_records;
 mod mappings;
 mod open;
 mod store_impl;

@@ -8,7 +8,9 @@ use gong_timeline_domain::Trigger;
 use gong_timeline_store::*;
 
 use crate::SqliteStore;
-use crate::{activities, companies, connections, exports, jobs, mappings, sync_state, users};
+use crate::{
+    activities, companies, connections, exports, jobs, log_records, mappings, sync_state, users,
+};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -143,13 +145,13 @@ impl Store for SqliteStore {
         jobs::list(self, filter).await
     }
     async fn list_log_records(&self, filter: RecordFilter) -> Result<Vec<LogRecord>> {
-        jobs::list_records(self, filter).await
+        log_records::list_records(self, filter).await
     }
     async fn count_log_records(&self, job_id: JobId) -> Result<RecordCounts> {
-        jobs::count_records(self, job_id).await
+        log_records::count_records(self, job_id).await
     }
     async fn add_log_records(&self, job_id: JobId, records: Vec<NewLogRecord>) -> Result<()> {
-        jobs::add_records(self, job_id, records).await
+        log_records::add_records(self, job_id, records).await
     }
 
     async fn activity_hashes(

@@ -16,9 +16,10 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use gong_timeline_domain::license::LicenseTypeLenient;
-use gong_timeline_domain::UserStatus;
+use gong_timeline_domain::{CrmAccountId, Email, UserStatus};
 
-use crate::records::{ActivityScope, ActivityTypeRow, CompanyRow, Fields, PersonRow, UserRow};
+use crate::records::{ActivityScope, ActivityTypeRow, CompanyRow, PersonRow, UserRow};
+use table::Table;
 
 const FIX: &str = "Fix the row and import the file again; nothing from this file was stored.";
 
@@ -77,88 +78,6 @@ impl ImportError {
     }
 }
 
-/// A CSV file read into a header map and rows of trimmed cells.
-struct Table {
-    columns: HashMap<String, usize>,
-    names: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
-}
-
-impl Table {
-    fn read(reader: impl Read) -> Result<Table, ImportError> {
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .trim(csv::Trim::All)
-            .from_reader(reader);
-        let header = csv.headers().map_err(|e| malformed(1, &e))?.clone();
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
-        let columns = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (column_key(n), i))
-            .collect();
-        let mut rows = Vec::new();
-        for (index, record) in csv.records().enumerate() {
-            let row = index as u64 + 2;
-            let record = record.map_err(|e| malformed(row, &e))?;
-            rows.push((row, record.iter().map(str::to_string).collect()));
-        }
-        Ok(Table {
-            columns,
-            names,
-            rows,
-        })
-    }
-
-    fn require(&self, column: &'static str, expected: &'static str) -> Result<usize, ImportError> {
-        self.columns
-            .get(column)
-            .copied()
-            .ok_or_else(|| ImportError::MissingColumn {
-                column,
-                found: self.names.join(", "),
-                expected,
-            })
-    }
-
-    /// Custom fields: every column not in `known`, under the header's own spelling.
-    fn extras(&self, known: &[&str], cells: &[String]) -> Fields {
-        self.names
-            .iter()
-            .zip(cells)
-            .filter(|(name, _)| !known.contains(&column_key(name).as_str()) && !name.is_empty())
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect()
-    }
-}
-
-fn column_key(name: &str) -> String {
-    name.trim()
-        .trim_start_matches('\u{feff}')
-        .to_ascii_lowercase()
-        .replace([' ', '-'], "_")
-}
-
-fn malformed(row: u64, error: &csv::Error) -> ImportError {
-    let reason = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("the row has {len} fields but the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
-        _ => format!("the file cannot be read as CSV: {error}"),
-    };
-    let row = error
-        .position()
-        .map(|p| p.record() + 1)
-        .filter(|r| *r > 1)
-        .unwrap_or(row);
-    ImportError::Malformed { row, reason }
-}
-
 fn required<'a>(
     row: u64,
     column: &str,
@@ -177,24 +96,14 @@ fn required<'a>(
     Ok(value)
 }
 
-/// Trims and lowercases an email, refusing what is not one.
+/// Trims and lowercases an email ([`Email::parse`]), refusing what is not one.
 pub fn normalise_email(row: u64, column: &str, raw: &str) -> Result<String, ImportError> {
-    let email = raw.trim();
-    if email.is_empty() {
+    if raw.trim().is_empty() {
         return Err(ImportError::invalid(row, column, raw, "the email is empty"));
     }
-    let valid = !email.chars().any(char::is_whitespace)
-        && matches!(email.split_once('@'), Some((local, domain))
-            if !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
-    if !valid {
-        return Err(ImportError::invalid(
-            row,
-            column,
-            raw,
-            format!("'{raw}' is not an email address (expected name@domain)"),
-        ));
-    }
-    Ok(email.to_lowercase())
+    Email::parse(raw)
+        .map(|e| e.as_str().to_string())
+        .map_err(|e| ImportError::invalid(row, column, raw, e.to_string()))
 }
 
 /// Refuses a key seen on an earlier row of the same file.
@@ -238,14 +147,10 @@ pub fn parse_companies(reader: impl Read) -> Result<Vec<CompanyRow>, ImportError
         )?;
         let crm_account_id = crm_at.map(|i| cells[i].clone()).filter(|c| !c.is_empty());
         if let Some(crm) = &crm_account_id {
-            once(
-                &mut crms,
-                crm.clone(),
-                row,
-                "crm_account_id",
-                crm,
-                "crm_account_id",
-            )?;
+            // Salesforce's 15- and 18-character forms of one id are one id (R1).
+            let key =
+                CrmAccountId::parse(crm).map_or_else(|| crm.clone(), |c| c.as_str().to_string());
+            once(&mut crms, key, row, "crm_account_id", crm, "crm_account_id")?;
         }
         out.push(CompanyRow {
             row,
@@ -385,5 +290,6 @@ fn parse_bool(cell: &str) -> Option<bool> {
     }
 }
 
+mod table;
 #[cfg(test)]
 mod tests;

@@ -51,7 +51,7 @@ fn persons_lowercase_emails_and_refuse_bad_ones() {
         "email,name,company\nann@acme.com,Ann,Acme\nbob,Bob,Acme\n".as_bytes(),
     ));
     assert!(
-        text.starts_with("row 3 (the header is row 1), column email: 'bob' is not an email"),
+        text.starts_with("row 3 (the header is row 1), column email: invalid email 'bob'"),
         "{text}"
     );
     let text = err_text(parse_persons("email,name,company\n,Ann,Acme\n".as_bytes()));
@@ -119,4 +119,19 @@ fn activity_types_parse_scope_and_active() {
 fn a_byte_order_mark_does_not_hide_the_first_column() {
     let csv = "\u{feff}name,crm_account_id\nAcme,1\n";
     assert_eq!(parse_companies(csv.as_bytes()).unwrap()[0].name, "Acme");
+}
+
+#[test]
+fn the_15_and_18_character_forms_of_one_salesforce_id_are_one_id() {
+    let id15 = "001A0000006Vm9r";
+    let id18 = format!(
+        "{id15}{}",
+        gong_timeline_domain::crm_id::salesforce_suffix(id15)
+    );
+    let csv = format!("name,crm_account_id\nAcme,{id15}\nGlobex,{id18}\n");
+    let text = err_text(parse_companies(csv.as_bytes()));
+    assert!(
+        text.contains("row 3") && text.contains("also on row 2"),
+        "{text}"
+    );
 }

@@ -1,0 +1,143 @@
+//! Opening a SQLite store: files made on first use, the key file, clear errors.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use gong_timeline_store::crypto::{SecretKey, KEY_ENV};
+use gong_timeline_store::{ConnectionStatus, Credentials, NewConnection, Store, StoreError};
+use gong_timeline_store_sqlite::{SqliteOptions, SqliteStore};
+
+fn basic(name: &str) -> NewConnection {
+    NewConnection {
+        name: name.into(),
+        base_url: "http://127.0.0.1:1".into(),
+        credentials: Credentials::Basic {
+            access_key: "ak".into(),
+            access_key_secret: "the-secret".into(),
+        },
+        status: ConnectionStatus::Authorised,
+        created_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn first_open_creates_the_database_and_a_private_key_file() {
+    if std::env::var(KEY_ENV).is_ok_and(|v| !v.trim().is_empty()) {
+        return; // the key comes from the environment here: no key file is made
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    let url = format!("sqlite://{}", db.display());
+    let store = SqliteStore::open(&url).await.unwrap();
+    let conn = store.create_connection(basic("Prod")).await.unwrap();
+    store.close().await;
+    let key_file = dir.path().join("new.db.key");
+    assert!(db.exists() && key_file.exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let raw = std::fs::read(&db).unwrap();
+    assert!(!String::from_utf8_lossy(&raw).contains("the-secret"));
+
+    let reopened = SqliteStore::open(&url).await.unwrap();
+    let creds = reopened.connection_credentials(conn.id).await.unwrap();
+    assert!(
+        matches!(creds, Credentials::Basic { access_key_secret, .. } if access_key_secret == "the-secret")
+    );
+}
+
+#[tokio::test]
+async fn credentials_under_another_key_are_refused_with_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let with = |key: SecretKey| SqliteOptions {
+        secret_key: Some(key),
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open_with(&url, with(SecretKey::generate()))
+        .await
+        .unwrap();
+    let id = store.create_connection(basic("Prod")).await.unwrap().id;
+    store.close().await;
+    let other = SqliteStore::open_with(&url, with(SecretKey::generate()))
+        .await
+        .unwrap();
+    let err = other.connection_credentials(id).await.unwrap_err();
+    assert!(matches!(err, StoreError::Crypto(_)), "{err:?}");
+    assert!(err.to_string().contains(KEY_ENV), "{err}");
+}
+
+#[tokio::test]
+async fn a_missing_folder_is_named() {
+    let err = SqliteStore::open("sqlite:///no/such/folder/x.db")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("/no/such/folder") && text.contains("does not exist"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn bare_paths_and_memory_urls_open_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bare.db");
+    let options = || SqliteOptions {
+        secret_key: Some(SecretKey::generate()),
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open_with(path.to_str().unwrap(), options())
+        .await
+        .unwrap();
+    assert_eq!(store.list_activity_types().await.unwrap().len(), 5);
+    assert!(path.exists());
+    let memory = SqliteStore::open("sqlite::memory:").await.unwrap();
+    memory.create_connection(basic("Mem")).await.unwrap();
+    assert_eq!(memory.list_connections().await.unwrap().len(), 1);
+    let wrong = SqliteStore::open("postgres://localhost/db")
+        .await
+        .unwrap_err();
+    assert!(wrong.to_string().contains("SQLite"), "{wrong}");
+}
+
+#[tokio::test]
+async fn a_write_lock_held_elsewhere_reports_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("lock.db").display());
+    let key = SecretKey::generate();
+    let holder = SqliteStore::open_with(
+        &url,
+        SqliteOptions {
+            secret_key: Some(key.clone()),
+            ..SqliteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let impatient = SqliteStore::open_with(
+        &url,
+        SqliteOptions {
+            secret_key: Some(key),
+            busy_timeout: Duration::from_millis(100),
+            ..SqliteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let tx = holder.pool().begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let err = impatient
+        .create_connection(basic("Blocked"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "the database is locked by another process; retry or stop the other gong-timeline process"
+    );
+    drop(tx);
+    impatient.create_connection(basic("Later")).await.unwrap();
+}
