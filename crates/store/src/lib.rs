@@ -16,6 +16,13 @@
 //! - Times are `DateTime<Utc>`; adapters keep them at microsecond precision.
 //! - Emails of persons and users are stored lowercase and trimmed.
 //! - Statuses are the domain enums; their SPEC spelling is what the database holds.
+//! - Imports are one transaction each and idempotent: companies are keyed by name
+//!   (case-insensitive; the CRM id, unique in its canonical Salesforce form, and the
+//!   fields are replaced by the file's), persons by email, users by (email, name) —
+//!   several users may share an email, that is a conflict (U3) — and activity types
+//!   by name (case-insensitive).
+//! - Credentials are sealed with [`crypto::SecretKey`] by the adapter and only come
+//!   back through [`Store::connection_credentials`].
 #![warn(missing_docs)]
 
 #[cfg(feature = "testing")]
