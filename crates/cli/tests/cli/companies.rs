@@ -94,9 +94,7 @@ async fn r3_a_failed_meeting_heals_at_the_next_sync_once_its_company_is_imported
 async fn c3_hubspot_context_is_ignored_and_the_connection_warns() {
     // Arrange
     let app = TestApp::with_scenario("companies.json").await;
-    let before = crate::helpers::array(
-        app.json(&["connection", "list", "--format", "json"]).await,
-    );
+    let before = crate::helpers::array(app.json(&["connection", "list", "--format", "json"]).await);
     assert_eq!(find(&before, "name", CONNECTION)["hubspot_warning"], false);
 
     // Act
@@ -106,9 +104,7 @@ async fn c3_hubspot_context_is_ignored_and_the_connection_warns() {
     let activities = app.activities().await;
     let a = find(&activities, "gong_call_id", C3_HUBSPOT);
     assert_eq!(a["company"]["name"], "Tailspin");
-    let after = crate::helpers::array(
-        app.json(&["connection", "list", "--format", "json"]).await,
-    );
+    let after = crate::helpers::array(app.json(&["connection", "list", "--format", "json"]).await);
     assert_eq!(find(&after, "name", CONNECTION)["hubspot_warning"], true);
     let table = app.ok(&["connection", "list"]).await;
     assert!(table.contains("HubSpot"), "{table}");

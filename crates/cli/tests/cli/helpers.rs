@@ -88,7 +88,9 @@ impl Sim {
 
     fn serve(&mut self) {
         let listener = self.listener.try_clone().expect("clone the listener");
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
         let (stop, stopped) = oneshot::channel::<()>();
         self.stop = Some(stop);
@@ -264,31 +266,46 @@ impl TestApp {
 
     async fn import_sim_timeline(&self) {
         let csv_dir = self.dir.path().join("timeline");
-        let paths = self
-            .sim()
+        self.sim()
             .dataset()
             .write_timeline_csvs(&csv_dir)
             .expect("the simulator writes its Timeline CSVs");
-        for (what, path) in [
-            ("companies", &paths.companies),
-            ("persons", &paths.persons),
-            ("users", &paths.users),
-        ] {
+        self.import_timeline_from(&csv_dir).await;
+    }
+
+    /// Imports `companies.csv`, `persons.csv` and `users.csv` from `dir`.
+    async fn import_timeline_from(&self, dir: &Path) {
+        for what in ["companies", "persons", "users"] {
+            let path = dir.join(format!("{what}.csv"));
             self.ok(&["import", what, path.to_str().expect("UTF-8 path")])
                 .await;
         }
     }
 
+    /// A second database with the same Timeline data and a connection to this
+    /// test's simulator: a reference run to compare with.
+    pub async fn twin(&self) -> TestApp {
+        let twin = TestApp::new();
+        twin.import_timeline_from(&self.dir.path().join("timeline"))
+            .await;
+        twin.connect_to(self.sim().base_url()).await;
+        twin
+    }
+
     async fn connect(&self) {
-        let config = sim_config();
         let base_url = self.sim().base_url().to_string();
+        self.connect_to(&base_url).await;
+    }
+
+    async fn connect_to(&self, base_url: &str) {
+        let config = sim_config();
         self.ok(&[
             "connection",
             "create",
             "--name",
             CONNECTION,
             "--base-url",
-            &base_url,
+            base_url,
             "--access-key",
             &config.access_key,
             "--access-key-secret",
@@ -400,15 +417,29 @@ impl TestApp {
     /// `users gong --connection gong --format json`.
     pub async fn gong_users(&self) -> Vec<Value> {
         array(
-            self.json(&["users", "gong", "--connection", CONNECTION, "--format", "json"])
-                .await,
+            self.json(&[
+                "users",
+                "gong",
+                "--connection",
+                CONNECTION,
+                "--format",
+                "json",
+            ])
+            .await,
         )
     }
 
     /// `settings show --connection gong --format json`.
     pub async fn settings(&self) -> Value {
-        self.json(&["settings", "show", "--connection", CONNECTION, "--format", "json"])
-            .await
+        self.json(&[
+            "settings",
+            "show",
+            "--connection",
+            CONNECTION,
+            "--format",
+            "json",
+        ])
+        .await
     }
 
     /// `settings set --connection gong <args>`, exit code 0.

@@ -68,15 +68,28 @@ async fn l1_a_job_is_listed_with_its_trigger_times_status_and_counts() {
         counts,
         [&json!(6), &json!(4), &json!(0), &json!(1), &json!(1)]
     );
-    let started: chrono::DateTime<chrono::Utc> =
-        job["started_at"].as_str().expect("started").parse().expect("RFC 3339");
-    let finished: chrono::DateTime<chrono::Utc> =
-        job["finished_at"].as_str().expect("finished").parse().expect("RFC 3339");
+    let started: chrono::DateTime<chrono::Utc> = job["started_at"]
+        .as_str()
+        .expect("started")
+        .parse()
+        .expect("RFC 3339");
+    let finished: chrono::DateTime<chrono::Utc> = job["finished_at"]
+        .as_str()
+        .expect("finished")
+        .parse()
+        .expect("RFC 3339");
     assert!(started <= finished);
 
     // Status filters use the SPEC spellings.
     let partial = app
-        .json(&["log", "jobs", "--status", "Partial success", "--format", "json"])
+        .json(&[
+            "log",
+            "jobs",
+            "--status",
+            "Partial success",
+            "--format",
+            "json",
+        ])
         .await;
     assert_eq!(partial.as_array().map(Vec::len), Some(1));
     let success = app
@@ -137,8 +150,10 @@ async fn l2_every_meeting_is_a_record_and_records_without_an_activity_are_kept()
     );
     let job_id = job["id"].to_string();
     let only_failed = crate::helpers::array(
-        app.json(&["log", "records", "--job", &job_id, "--status", "Failed", "--format", "json"])
-            .await,
+        app.json(&[
+            "log", "records", "--job", &job_id, "--status", "Failed", "--format", "json",
+        ])
+        .await,
     );
     assert_eq!(only_failed.len(), 1);
     assert_eq!(only_failed[0]["gong_call_id"], INTERNAL_ONLY);
@@ -169,7 +184,11 @@ async fn l4_export_writes_a_real_workbook_with_formula_like_titles_as_text() {
     let sheet = workbook.sheet_names()[0].clone();
     let range = workbook.worksheet_range(&sheet).expect("the sheet");
     let rows: Vec<&[Data]> = range.rows().collect();
-    assert_eq!(rows.len(), records.len() + 1, "a header and one row per record");
+    assert_eq!(
+        rows.len(),
+        records.len() + 1,
+        "a header and one row per record"
+    );
     let row = rows
         .iter()
         .find(|r| r.iter().any(|c| *c == Data::String(FORMULA_CALL.into())))

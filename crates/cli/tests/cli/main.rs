@@ -1,9 +1,11 @@
 //! Integration tests of the `gong-timeline` binary against the Gong simulator: one
 //! test binary, one module per area, shared set-up in [`helpers`].
 
-mod helpers;
-mod sync;
 mod companies;
-mod users;
+mod helpers;
+mod import;
 mod log;
+mod resilience;
 mod settings;
+mod sync;
+mod users;

@@ -72,7 +72,8 @@ async fn t2_an_active_global_activity_type_is_used_for_new_activities() {
         .await;
 
     // Act
-    app.set_settings(&["--activity-type", "customer call"]).await;
+    app.set_settings(&["--activity-type", "customer call"])
+        .await;
     app.sync().await;
 
     // Assert
@@ -98,7 +99,10 @@ async fn t3_a_meeting_that_fails_a_company_filter_is_skipped_and_logged() {
         json!(["Company.industry = Software"])
     );
     let records = app.records(&job["id"]).await;
-    assert_eq!(find(&records, "gong_call_id", R1_NORTHWIND)["status"], "Created");
+    assert_eq!(
+        find(&records, "gong_call_id", R1_NORTHWIND)["status"],
+        "Created"
+    );
     for call in [R2_FABRIKAM, C3_TAILSPIN] {
         let record = find(&records, "gong_call_id", call);
         assert_eq!(record["status"], "Skipped", "{record}");
@@ -132,9 +136,18 @@ async fn t3_several_filters_on_company_and_user_fields_combine_with_and() {
 
     // Assert
     let records = app.records(&job["id"]).await;
-    assert_eq!(find(&records, "gong_call_id", R1_NORTHWIND)["status"], "Created");
-    assert_eq!(find(&records, "gong_call_id", C3_TAILSPIN)["status"], "Created");
-    assert_eq!(find(&records, "gong_call_id", R2_FABRIKAM)["status"], "Skipped");
+    assert_eq!(
+        find(&records, "gong_call_id", R1_NORTHWIND)["status"],
+        "Created"
+    );
+    assert_eq!(
+        find(&records, "gong_call_id", C3_TAILSPIN)["status"],
+        "Created"
+    );
+    assert_eq!(
+        find(&records, "gong_call_id", R2_FABRIKAM)["status"],
+        "Skipped"
+    );
 }
 
 #[tokio::test]
@@ -181,6 +194,9 @@ async fn t3_a_bad_filter_is_refused_pointing_at_its_column_and_nothing_changes()
         run.stderr.contains("filter 1") && run.stderr.contains("column"),
         "{run:#?}"
     );
-    assert!(run.stderr.contains('^'), "a caret points at the problem: {run:#?}");
+    assert!(
+        run.stderr.contains('^'),
+        "a caret points at the problem: {run:#?}"
+    );
     assert_eq!(app.settings().await, before);
 }

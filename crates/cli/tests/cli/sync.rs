@@ -72,10 +72,7 @@ async fn s1_a_changed_title_updates_the_same_activity_in_place() {
     assert_eq!(ids(&after), ids(&before), "same activities, same ids");
     let changed = find(&after, "gong_call_id", PRICING);
     assert_eq!(changed["subject"], "Northwind | pricing (signed)");
-    assert_eq!(
-        changed["id"],
-        find(&before, "gong_call_id", PRICING)["id"]
-    );
+    assert_eq!(changed["id"], find(&before, "gong_call_id", PRICING)["id"]);
     assert_eq!(
         find(&after, "gong_call_id", KICKOFF),
         find(&before, "gong_call_id", KICKOFF)
@@ -139,7 +136,9 @@ async fn s3_an_activity_carries_every_captured_field_of_its_meeting() {
         recording.starts_with(app.sim().base_url()) && recording.contains(RENEWAL),
         "{recording}"
     );
-    assert!(a["external_id"].as_str().is_some_and(|e| e.contains(RENEWAL)));
+    assert!(a["external_id"]
+        .as_str()
+        .is_some_and(|e| e.contains(RENEWAL)));
     assert_eq!(
         a["company"],
         json!({"name": "Northwind", "crm_account_id": "0015g00000XyZ12AAF"})
@@ -171,7 +170,11 @@ async fn s3_an_activity_carries_every_captured_field_of_its_meeting() {
         "an unknown external attendee is kept as name + email"
     );
     let trackers = a["trackers"].as_array().expect("trackers");
-    assert_eq!(trackers.len(), 2, "the tracker without API results is not there: {trackers:#?}");
+    assert_eq!(
+        trackers.len(),
+        2,
+        "the tracker without API results is not there: {trackers:#?}"
+    );
     let competitors = find(trackers, "name", "Competitors");
     assert_eq!(competitors["count"], 3);
     let mut phrases = competitors["phrases"].as_array().expect("phrases").clone();
@@ -186,7 +189,10 @@ async fn s3_an_activity_carries_every_captured_field_of_its_meeting() {
     assert_eq!(find(trackers, "name", "Pricing")["count"], 1);
     assert_eq!(a["trackers_message"], Value::Null);
     let notes = a["notes"].as_str().expect("notes from Gong's brief");
-    assert!(notes.contains("Renewal discussed.") && notes.contains("Price"), "{notes}");
+    assert!(
+        notes.contains("Renewal discussed.") && notes.contains("Price"),
+        "{notes}"
+    );
 }
 
 #[tokio::test]

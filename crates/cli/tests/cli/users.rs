@@ -158,7 +158,11 @@ async fn u6_an_owner_missing_from_gong_users_fails_then_syncs_in_the_same_job() 
     // Assert: a Failed record with the verbatim message, then a Created one.
     let records = all(&s.records, "gong_call_id", FINN_CALL);
     let statuses: Vec<&Value> = records.iter().map(|r| &r["status"]).collect();
-    assert_eq!(statuses, [&json!("Failed"), &json!("Created")], "{records:#?}");
+    assert_eq!(
+        statuses,
+        [&json!("Failed"), &json!("Created")],
+        "{records:#?}"
+    );
     assert_eq!(
         records[0]["message"],
         format!(

@@ -1,0 +1,182 @@
+//! `import companies|persons|users|activity-types`: all-or-nothing per file, errors
+//! that name the row, column and value, and re-imports that never duplicate.
+
+use serde_json::Value;
+
+use crate::helpers::{fixture, TestApp, CONNECTION};
+
+/// Companies, persons and users as listed.
+async fn snapshot(app: &TestApp) -> [Value; 3] {
+    [
+        app.json(&["companies", "list", "--format", "json"]).await,
+        app.json(&["persons", "list", "--format", "json"]).await,
+        app.json(&["users", "list", "--format", "json"]).await,
+    ]
+}
+
+async fn import(app: &TestApp, what: &str, file: &str) -> String {
+    let path = fixture(file);
+    app.ok(&["import", what, path.to_str().expect("path")])
+        .await
+}
+
+/// A database with the good fixtures imported.
+async fn seeded() -> TestApp {
+    let app = TestApp::new();
+    import(&app, "companies", "companies.csv").await;
+    import(&app, "persons", "persons.csv").await;
+    import(&app, "users", "users.csv").await;
+    app
+}
+
+/// Imports a bad file; asserts it is refused naming row, column and value, and
+/// that nothing changed.
+async fn refused(what: &str, file: &str, row: &str, column: &str, value: &str) {
+    // Arrange
+    let app = seeded().await;
+    let before = snapshot(&app).await;
+    let path = fixture(file);
+
+    // Act
+    let run = app
+        .fails(&["import", what, path.to_str().expect("path")])
+        .await;
+
+    // Assert
+    for part in [row, column, value] {
+        assert!(
+            run.stderr.contains(part),
+            "{file}: '{part}' not named: {run:#?}"
+        );
+    }
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "{file} changed the stored data"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_license_type_refuses_the_whole_users_file() {
+    refused(
+        "users",
+        "users_unknown_license.csv",
+        "row 3",
+        "license_type",
+        "Superuser",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_missing_email_refuses_the_whole_users_file() {
+    refused(
+        "users",
+        "users_missing_email.csv",
+        "row 3",
+        "column email",
+        "empty",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_person_of_an_unknown_company_refuses_the_whole_persons_file() {
+    refused(
+        "persons",
+        "persons_unknown_company.csv",
+        "row 3",
+        "company",
+        "Nowhere Inc",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_crm_id_repeated_in_the_file_refuses_the_whole_companies_file() {
+    refused(
+        "companies",
+        "companies_duplicate_crm.csv",
+        "row 3",
+        "crm_account_id",
+        "001000000000001AAA",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_crm_id_of_another_stored_company_refuses_the_whole_companies_file() {
+    refused(
+        "companies",
+        "companies_crm_taken.csv",
+        "row 3",
+        "crm_account_id",
+        "0015g00000XyZ12AAF",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn importing_the_same_files_twice_updates_and_never_duplicates() {
+    // Arrange
+    let app = seeded().await;
+    let before = snapshot(&app).await;
+
+    // Act
+    let outputs = [
+        import(&app, "companies", "companies.csv").await,
+        import(&app, "persons", "persons.csv").await,
+        import(&app, "users", "users.csv").await,
+    ];
+
+    // Assert
+    assert_eq!(snapshot(&app).await, before);
+    for output in outputs {
+        assert!(output.contains("0 added"), "{output}");
+    }
+    let [companies, persons, users] = before;
+    assert_eq!(companies.as_array().map(Vec::len), Some(2));
+    assert_eq!(persons.as_array().map(Vec::len), Some(2));
+    assert_eq!(users.as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn imported_users_keep_license_status_and_extra_fields() {
+    // Act
+    let app = seeded().await;
+
+    // Assert
+    let users = app.users().await;
+    let marcus = crate::helpers::find(&users, "email", "marcus.hale@acme.example");
+    assert_eq!(marcus["license_type"], "Viewer+Analytics");
+    assert_eq!(marcus["status"], "inactive");
+    assert_eq!(marcus["department"], "Support");
+    let companies = app.json(&["companies", "list", "--format", "json"]).await;
+    let northwind = crate::helpers::find(companies.as_array().expect("array"), "name", "Northwind");
+    assert_eq!(northwind["crm_account_id"], "0015g00000XyZ12AAF");
+}
+
+#[tokio::test]
+async fn the_five_builtin_activity_types_exist_from_the_start() {
+    // Arrange
+    let app = TestApp::with_scenario("resync.json").await;
+
+    for name in ["Meeting", "Call", "Email", "Update", "Milestone"] {
+        // Act
+        app.set_settings(&["--activity-type", name]).await;
+
+        // Assert
+        assert_eq!(app.settings().await["activity_type"], name);
+    }
+    let run = app
+        .fails(&[
+            "settings",
+            "set",
+            "--connection",
+            CONNECTION,
+            "--activity-type",
+            "Webinar",
+        ])
+        .await;
+    assert!(run.stderr.contains("Webinar"), "{run:#?}");
+}
