@@ -57,17 +57,61 @@ impl Scheduler {
     /// Runs due jobs now, then at every slot, until `shutdown` completes. A running
     /// job finishes its current page before shutdown takes effect.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        loop {
-            if let Err(error) = self.run_due(self.engine.now()).await {
-                tracing::warn!(%error, "Scheduler pass failed; trying again at the next slot.");
+        let engine = self.engine.clone();
+        let clock = move || engine.now();
+        run_at_slots(clock, shutdown, |now| {
+            let this = self.clone();
+            async move {
+                if let Err(error) = this.run_due(now).await {
+                    tracing::warn!(%error, "Scheduler pass failed; trying again at the next slot.");
+                }
             }
-            let now = self.engine.now();
-            let wait = (next_slot_after(now) - now).to_std().unwrap_or_default();
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = &mut shutdown => return,
-            }
+        })
+        .await;
+    }
+}
+
+/// Calls `tick` now and then at every slot after, until `shutdown`. Only waits: the
+/// work is `tick`'s, so tests drive this loop with paused Tokio time.
+pub async fn run_at_slots<Fut>(
+    clock: impl Fn() -> DateTime<Utc>,
+    shutdown: impl Future<Output = ()>,
+    mut tick: impl FnMut(DateTime<Utc>) -> Fut,
+) where
+    Fut: Future<Output = ()>,
+{
+    tokio::pin!(shutdown);
+    loop {
+        tick(clock()).await;
+        let now = clock();
+        let wait = (next_slot_after(now) - now).to_std().unwrap_or_default();
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = &mut shutdown => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::sync::{Arc, Mutex};
+
+    #[tokio::test(start_paused = true)]
+    async fn s6_ticks_at_the_fixed_four_hourly_utc_slots() {
+        let base = Utc.with_ymd_and_hms(2026, 11, 24, 1, 30, 0).unwrap();
+        let started = tokio::time::Instant::now();
+        let clock = move || base + chrono::Duration::from_std(started.elapsed()).unwrap();
+        let ticks = Arc::new(Mutex::new(Vec::new()));
+        let seen = ticks.clone();
+        let shutdown = tokio::time::sleep(std::time::Duration::from_secs(11 * 3600));
+        run_at_slots(clock, shutdown, |now| {
+            seen.lock().unwrap().push(now);
+            async {}
+        })
+        .await;
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).unwrap();
+        assert_eq!(*ticks.lock().unwrap(), vec![base, at(4), at(8), at(12)]);
     }
 }

@@ -1,0 +1,226 @@
+//! The engine against a real SQLite file and the simulator on a random port.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
+use gong_timeline_gong::ClientConfig;
+use gong_timeline_gong_sim::{Limits, Scenario, SimConfig, SimHandle};
+use gong_timeline_store::{
+    import, ConnectionStatus, Credentials, NewConnection, RecordFilter, Store,
+};
+use gong_timeline_store_sqlite::SqliteStore;
+use gong_timeline_sync::scheduler::Scheduler;
+use gong_timeline_sync::{progress, Engine, EngineOptions};
+
+const SCENARIO: &str = r#"{
+  "users": [
+    {"id": "1001", "email": "ann@us.example", "firstName": "Ann", "lastName": "Lee", "active": true}
+  ],
+  "calls": [
+    {"id": "9001", "title": "Kickoff", "started": "2026-11-20T10:00:00Z", "duration": 600, "primaryUserId": "1001",
+     "parties": [{"name": "Ann Lee", "email": "ann@us.example", "affiliation": "Internal", "userId": "1001"},
+                 {"name": "Raj", "email": "raj@northwind.example", "affiliation": "External"}],
+     "crm": [{"system": "Salesforce", "objects": [{"type": "Account", "id": "0015g00000XyZ12AAB"}]}]},
+    {"id": "9002", "title": "Late owner", "started": "2026-11-21T10:00:00Z", "duration": 900, "primaryUserId": "1002",
+     "parties": [{"name": "Bo Chan", "email": "bo@us.example", "affiliation": "Internal", "userId": "1002"},
+                 {"name": "Raj", "email": "raj@northwind.example", "affiliation": "External"}]},
+    {"id": "9003", "title": "Broken", "started": "2026-11-22T10:00:00Z", "primaryUserId": "1001",
+     "crm": [{"system": "Salesforce", "objects": [{"type": "Account", "id": "0015g00000XyZ12AAB"}]}]}
+  ],
+  "timeline": {
+    "companies": [{"name": "Northwind", "crm_account_id": "0015g00000XyZ12AAB"}],
+    "persons": [{"email": "raj@northwind.example", "name": "Raj", "company": "Northwind"}],
+    "users": [{"email": "ann@us.example", "name": "Ann Lee", "license_type": "Full", "status": "active"}]
+  }
+}"#;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 4, 30, 0).unwrap()
+}
+
+struct World {
+    store: Arc<dyn Store>,
+    sim: SimHandle,
+    connection_id: i64,
+    _dir: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.unwrap());
+    let config = SimConfig {
+        scenario: Some(Scenario::from_json(SCENARIO).unwrap()),
+        limits: Limits::off(),
+        now: Some(now()),
+        ..SimConfig::default()
+    };
+    let sim = gong_timeline_gong_sim::start(config.clone()).await.unwrap();
+    let csv = sim.dataset().write_timeline_csvs(dir.path()).unwrap();
+    store
+        .import_companies(
+            import::parse_companies(std::fs::File::open(csv.companies).unwrap()).unwrap(),
+        )
+        .await
+        .unwrap();
+    store
+        .import_persons(import::parse_persons(std::fs::File::open(csv.persons).unwrap()).unwrap())
+        .await
+        .unwrap();
+    store
+        .import_users(import::parse_users(std::fs::File::open(csv.users).unwrap()).unwrap())
+        .await
+        .unwrap();
+    let connection = store
+        .create_connection(NewConnection {
+            name: "acme".into(),
+            base_url: sim.base_url(),
+            credentials: Credentials::Basic {
+                access_key: config.access_key.clone(),
+                access_key_secret: config.access_secret.clone(),
+            },
+            status: ConnectionStatus::Authorised,
+            created_at: now(),
+        })
+        .await
+        .unwrap();
+    World {
+        store,
+        sim,
+        connection_id: connection.id,
+        _dir: dir,
+    }
+}
+
+fn engine(store: &Arc<dyn Store>, at: DateTime<Utc>) -> Engine {
+    let options = EngineOptions {
+        gong: ClientConfig::default().without_limits().with_retries(
+            2,
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(5),
+        ),
+        clock: Arc::new(move || at),
+        ..EngineOptions::default()
+    };
+    Engine::new(store.clone(), options)
+}
+
+async fn records(
+    store: &Arc<dyn Store>,
+    job_id: i64,
+) -> Vec<(String, RecordStatus, Option<String>)> {
+    store
+        .list_log_records(RecordFilter {
+            job_id,
+            ..RecordFilter::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.gong_call_id, r.status, r.message))
+        .collect()
+}
+
+#[tokio::test]
+async fn u6_an_owner_gong_did_not_list_is_created_as_ic_and_retried_in_the_same_job() {
+    let w = world().await;
+    let summary = engine(&w.store, now())
+        .run_job(w.connection_id, Trigger::Manual, &progress::ignore)
+        .await
+        .unwrap();
+
+    let late: Vec<_> = records(&w.store, summary.id)
+        .await
+        .into_iter()
+        .filter(|r| r.0 == "9002")
+        .collect();
+    assert_eq!(late.len(), 2, "{late:?}");
+    assert_eq!(late[0].1, RecordStatus::Failed);
+    assert_eq!(
+        late[0].2.as_deref(),
+        Some("Activity Author Bo Chan EmailId bo@us.example GongId 1002 not present in gong-timeline. Sync re-try will happen once the system creates a user with an IC license type.")
+    );
+    assert_eq!(late[1].1, RecordStatus::Created);
+    let bo = w.store.users_by_email("bo@us.example").await.unwrap();
+    assert_eq!(bo.len(), 1);
+    assert_eq!(bo[0].license_type.to_string(), "Internal Collaborator");
+    assert_eq!(summary.counts.created, 3);
+}
+
+#[tokio::test]
+async fn a_malformed_call_is_logged_failed_by_id_and_the_job_goes_on() {
+    let w = world().await;
+    w.sim.controls().set_malformed_calls(["9003"]);
+    let summary = engine(&w.store, now())
+        .run_job(w.connection_id, Trigger::Manual, &progress::ignore)
+        .await
+        .unwrap();
+
+    assert_eq!(summary.status, JobStatus::PartialSuccess);
+    let broken: Vec<_> = records(&w.store, summary.id)
+        .await
+        .into_iter()
+        .filter(|r| r.0 == "9003")
+        .collect();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0].1, RecordStatus::Failed);
+    assert!(
+        broken[0].2.as_deref().unwrap().contains("Gong call 9003"),
+        "{broken:?}"
+    );
+
+    // The retry list heals it once Gong sends it whole again.
+    w.sim.controls().reset_faults();
+    let later = now() + chrono::Duration::minutes(5);
+    let next = engine(&w.store, later)
+        .run_job(w.connection_id, Trigger::Manual, &progress::ignore)
+        .await
+        .unwrap();
+    assert_eq!(next.status, JobStatus::Success);
+    assert_eq!(next.counts.created, 1, "{next:?}");
+}
+
+#[tokio::test]
+async fn s6_run_due_syncs_an_enabled_connection_once_per_slot() {
+    let w = world().await;
+    let first = Scheduler::new(engine(&w.store, now()))
+        .run_due(now())
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1, "never synced: due");
+    assert_eq!(first[0].trigger, Trigger::Schedule);
+
+    let same_slot = now() + chrono::Duration::hours(3);
+    assert!(Scheduler::new(engine(&w.store, same_slot))
+        .run_due(same_slot)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let next_slot = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 1).unwrap();
+    assert_eq!(
+        Scheduler::new(engine(&w.store, next_slot))
+            .run_due(next_slot)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let mut settings = w.store.get_settings(w.connection_id).await.unwrap();
+    settings.enabled = false;
+    w.store
+        .put_settings(w.connection_id, &settings)
+        .await
+        .unwrap();
+    let later = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 1).unwrap();
+    assert!(
+        Scheduler::new(engine(&w.store, later))
+            .run_due(later)
+            .await
+            .unwrap()
+            .is_empty(),
+        "T1: toggle off"
+    );
+}
