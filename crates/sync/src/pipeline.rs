@@ -199,6 +199,7 @@ impl<'a> PageWriter<'a> {
     ) -> (Vec<Meeting>, Vec<NewLogRecord>) {
         let mut meetings = Vec::with_capacity(calls.len());
         let mut broken = Vec::new();
+        let mut in_page = HashSet::with_capacity(calls.len());
         for call in calls {
             let call = match call {
                 Ok(call) => call,
@@ -212,7 +213,9 @@ impl<'a> PageWriter<'a> {
                     continue;
                 }
             };
-            if window && self.retried.contains(call.id()) {
+            // A call met twice (retried already, or twice in one page) is handled once:
+            // one activity per meeting (S1), one upsert per key in a transaction.
+            if (window && self.retried.contains(call.id())) || !in_page.insert(call.id().to_string()) {
                 continue;
             }
             match meeting_from_call(&call) {
