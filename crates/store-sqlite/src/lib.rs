@@ -19,7 +19,7 @@
 //!   one module per resource: `companies` (companies, persons), `users` (users,
 //!   activity types), `connections` (connections, settings), `mappings`, `jobs`
 //!   (jobs, log records), `activities` (activities, the page commit), `sync_state`
-//!   (checkpoints, retry list), `exports`.
+//!   (checkpoints, retry list), `exports`, `auth` (web admins, sessions, API tokens).
 //! - `codec`: how times, enums and JSON are stored; `error`: sqlx → StoreError.
 //!
 //! # Decisions
@@ -43,6 +43,7 @@
 //!   `BEGIN IMMEDIATE` are SQLite's.
 
 mod activities;
+mod auth;
 mod codec;
 mod companies;
 mod connections;

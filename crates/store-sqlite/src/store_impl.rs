@@ -9,7 +9,8 @@ use gong_timeline_store::*;
 
 use crate::SqliteStore;
 use crate::{
-    activities, companies, connections, exports, jobs, log_records, mappings, sync_state, users,
+    activities, auth, companies, connections, exports, jobs, log_records, mappings, sync_state,
+    users,
 };
 
 #[async_trait]
@@ -223,5 +224,48 @@ impl Store for SqliteStore {
     }
     async fn delete_export(&self, id: ExportId) -> Result<()> {
         exports::delete(self, id).await
+    }
+
+    async fn create_admin(
+        &self,
+        username: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Admin> {
+        auth::create_admin(self, username, password_hash, now).await
+    }
+    async fn admin_by_username(&self, username: &str) -> Result<Option<Admin>> {
+        auth::admin_by_username(self, username).await
+    }
+    async fn set_admin_password(&self, id: AdminId, password_hash: &str) -> Result<()> {
+        auth::set_admin_password(self, id, password_hash).await
+    }
+    async fn count_admins(&self) -> Result<u64> {
+        auth::count_admins(self).await
+    }
+    async fn create_session(&self, session: Session) -> Result<()> {
+        auth::create_session(self, session).await
+    }
+    async fn session_by_hash(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>> {
+        auth::session_by_hash(self, token_hash, now).await
+    }
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        auth::delete_session(self, token_hash).await
+    }
+    async fn create_api_token(&self, new: NewApiToken) -> Result<ApiToken> {
+        auth::create_api_token(self, new).await
+    }
+    async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>> {
+        auth::api_token_by_hash(self, token_hash).await
+    }
+    async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
+        auth::list_api_tokens(self).await
+    }
+    async fn delete_api_token(&self, id: ApiTokenId) -> Result<()> {
+        auth::delete_api_token(self, id).await
     }
 }

@@ -201,4 +201,39 @@ pub trait Store: Send + Sync + 'static {
     async fn mark_export_file_deleted(&self, id: ExportId) -> Result<()>;
     /// Removes an export row.
     async fn delete_export(&self, id: ExportId) -> Result<()>;
+
+    // ---- web admin accounts, sessions, API tokens ----
+
+    /// Creates an admin account. A taken username (any case) is
+    /// [`crate::StoreError::AlreadyExists`].
+    async fn create_admin(
+        &self,
+        username: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Admin>;
+    /// One admin by username (case-insensitive).
+    async fn admin_by_username(&self, username: &str) -> Result<Option<Admin>>;
+    /// Replaces an admin's password hash.
+    async fn set_admin_password(&self, id: AdminId, password_hash: &str) -> Result<()>;
+    /// How many admin accounts exist.
+    async fn count_admins(&self) -> Result<u64>;
+    /// Records a login session.
+    async fn create_session(&self, session: Session) -> Result<()>;
+    /// A session by its token hash, if it has not expired at `now`.
+    async fn session_by_hash(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>>;
+    /// Ends a session (log out); unknown hashes are ignored.
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Records an API token. A taken hash is refused.
+    async fn create_api_token(&self, new: NewApiToken) -> Result<ApiToken>;
+    /// An API token by its hash.
+    async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>>;
+    /// All API tokens, newest first.
+    async fn list_api_tokens(&self) -> Result<Vec<ApiToken>>;
+    /// Revokes an API token; unknown ids are [`crate::StoreError::NotFound`].
+    async fn delete_api_token(&self, id: ApiTokenId) -> Result<()>;
 }

@@ -10,12 +10,14 @@
 //! ```
 
 mod activities;
+mod auth;
 mod connections;
 mod directory;
 pub mod fixtures;
 mod jobs;
 
 pub use activities::*;
+pub use auth::*;
 pub use connections::*;
 pub use directory::*;
 pub use jobs::*;
@@ -50,7 +52,10 @@ macro_rules! conformance_tests {
             retry_list_bumps_lists_and_prunes,
             log_records_page_and_filter,
             activities_list_newest_first_with_company_and_author,
-            exports_outlive_their_files
+            exports_outlive_their_files,
+            admins_are_unique_by_username,
+            sessions_expire_and_end,
+            api_tokens_are_found_by_hash_and_revoked
         );
     };
     (@each $make:path, $($name:ident),+ $(,)?) => {

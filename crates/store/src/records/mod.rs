@@ -5,6 +5,7 @@
 //! `FromStr`, so no status travels as a free string.
 
 mod activity;
+mod auth;
 mod connection;
 mod directory;
 mod export;
@@ -12,6 +13,7 @@ mod job;
 mod sync_state;
 
 pub use activity::*;
+pub use auth::*;
 pub use connection::*;
 pub use directory::*;
 pub use export::*;

@@ -1,0 +1,82 @@
+//! Web admin accounts, their login sessions and Bearer API tokens.
+//!
+//! The store keeps only hashes: an argon2 hash of each password (made by the web
+//! layer) and a SHA-256 hex digest of each session and API token. The plain tokens
+//! exist only in the browser's cookie or the API client's configuration.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Id of an admin account.
+pub type AdminId = i64;
+/// Id of an API token.
+pub type ApiTokenId = i64;
+
+/// An admin account of the web UI and API.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Admin {
+    /// Store id.
+    pub id: AdminId,
+    /// Login name, unique (case-insensitive).
+    pub username: String,
+    /// The password's argon2 PHC string; never shown.
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Admin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Admin")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// A login session of an admin: the cookie's hash and the CSRF token of its forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 hex of the session cookie's value; unique.
+    pub token_hash: String,
+    /// The admin logged in.
+    pub admin_id: AdminId,
+    /// The CSRF token every form of this session carries.
+    pub csrf_token: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When it ends.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A Bearer token of the JSON API, created by an admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// Store id.
+    pub id: ApiTokenId,
+    /// A label ("ci", "reporting").
+    pub name: String,
+    /// SHA-256 hex of the token; never shown.
+    #[serde(skip_serializing)]
+    pub token_hash: String,
+    /// The admin who made it.
+    pub admin_id: AdminId,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+}
+
+/// An API token to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApiToken {
+    /// A label.
+    pub name: String,
+    /// SHA-256 hex of the token; unique.
+    pub token_hash: String,
+    /// The admin who makes it.
+    pub admin_id: AdminId,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
