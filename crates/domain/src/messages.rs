@@ -36,6 +36,15 @@ pub enum Message {
     AuthorNotPresent(GongPerson),
     /// S2: a private meeting is never synced.
     SkippedPrivate,
+    /// S2: a synced meeting became private in Gong; its activity left the Timeline.
+    PrivateRemoved,
+    /// R2: several companies had as many matched attendees; the lowest id won.
+    ContactsTie {
+        /// The company chosen.
+        chosen: String,
+        /// Every tied company, the chosen one included.
+        tied: Vec<String>,
+    },
     /// T3: the meeting did not pass the connection's filters.
     SkippedByFilter {
         /// The filter expression, as the admin wrote it.
@@ -69,6 +78,14 @@ impl std::fmt::Display for Message {
                 p.name, p.email, p.gong_user_id
             ),
             Message::SkippedPrivate => f.write_str("Private meeting: not synced."),
+            Message::PrivateRemoved => f.write_str(
+                "Private meeting: not synced; its earlier activity was removed from the Timeline.",
+            ),
+            Message::ContactsTie { chosen, tied } => write!(
+                f,
+                "Company resolved by contacts: {} matched as many attendees; {chosen} was chosen (the first imported).",
+                tied.join(", ")
+            ),
             Message::SkippedByFilter { filter } => {
                 write!(f, "Skipped: the meeting does not match the filters ({filter}).")
             }

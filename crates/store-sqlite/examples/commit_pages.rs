@@ -56,6 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             records: Vec::with_capacity(100),
             retry_add: Vec::new(),
             retry_remove: Vec::new(),
+            removals: Vec::new(),
             checkpoint: Some(now),
             counts_delta: JobCounts {
                 fetched: 100,

@@ -47,12 +47,36 @@ pub(crate) async fn commit_page(store: &SqliteStore, page: PageCommit) -> Result
         add_retry(&mut tx, page.connection_id, entry).await?;
     }
     remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
+    remove_activities(&mut tx, page.connection_id, &page.removals).await?;
     if let Some(checkpoint) = page.checkpoint {
         advance_checkpoint(&mut tx, page.connection_id, checkpoint).await?;
     }
     add_counts(&mut tx, page.job_id, page.counts_delta).await?;
     tx.commit().await.ctx(CTX)?;
     Ok(ids)
+}
+
+/// Deletes a connection's activities by id (log records keep their rows, without an id).
+async fn remove_activities(
+    conn: &mut SqliteConnection,
+    connection_id: ConnectionId,
+    ids: &[ActivityId],
+) -> Result<()> {
+    for chunk in ids.chunks(UPSERT_CHUNK) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("DELETE FROM activities WHERE connection_id = ");
+        q.push_bind(connection_id).push(" AND id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("removing activities of private meetings")?;
+    }
+    Ok(())
 }
 
 /// Upserts a chunk in one statement; returns ids in the chunk's order (matched by

@@ -8,8 +8,8 @@ use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::messages::GongPerson;
 use gong_timeline_domain::{content_hash, ActivityDraft, Message, RecordStatus};
 use gong_timeline_store::{
-    ActivityHash, ActivityRef, ActivityUpsert, ExternalAttendee, InternalAttendee, JobCounts,
-    NewLogRecord, RetryEntry,
+    ActivityHash, ActivityId, ActivityRef, ActivityUpsert, ExternalAttendee, InternalAttendee,
+    JobCounts, NewLogRecord, RetryEntry,
 };
 
 use crate::context::SyncContext;
@@ -26,6 +26,8 @@ pub struct PagePlan {
     pub retry_add: Vec<RetryEntry>,
     /// Meetings on the retry list that no longer fail.
     pub retry_remove: Vec<String>,
+    /// Activities of meetings that became private (S2).
+    pub removals: Vec<ActivityId>,
     /// Counts of final outcomes.
     pub counts: JobCounts,
     /// Owners to provision before their meetings are handled again (U6).
@@ -56,16 +58,8 @@ impl PagePlan {
     /// Handles one meeting (again, after its owner was provisioned).
     pub fn handle(&mut self, meeting: Meeting, ctx: &SyncContext, inputs: &PageInputs<'_>) {
         match handle_meeting(&meeting, ctx) {
-            Outcome::Write(draft) => self.write(&meeting, *draft, inputs),
-            Outcome::Skip(message) => {
-                self.counts.skipped += 1;
-                let activity = inputs
-                    .existing
-                    .get(&meeting.gong_call_id)
-                    .map(|h| ActivityRef::Id(h.activity_id));
-                self.record(&meeting, RecordStatus::Skipped, activity, Some(message));
-                self.healed(&meeting, inputs);
-            }
+            Outcome::Write(draft, note) => self.write(&meeting, *draft, note, inputs),
+            Outcome::Skip(message) => self.skip(&meeting, message, inputs),
             Outcome::Fail { message, retry } => self.fail(&meeting, message, retry, inputs),
             Outcome::UnknownOwner(owner) => self.unknown_owners.push((owner, meeting)),
         }
@@ -100,7 +94,41 @@ impl PagePlan {
         );
     }
 
-    fn write(&mut self, meeting: &Meeting, draft: ActivityDraft, inputs: &PageInputs<'_>) {
+    /// A skipped meeting keeps an earlier activity (a filter changed), except a meeting
+    /// that became private: that one leaves the Timeline (S2).
+    fn skip(&mut self, meeting: &Meeting, message: Message, inputs: &PageInputs<'_>) {
+        self.counts.skipped += 1;
+        self.healed(meeting, inputs);
+        let existing = inputs
+            .existing
+            .get(&meeting.gong_call_id)
+            .map(|h| h.activity_id);
+        match (existing, &message) {
+            (Some(id), Message::SkippedPrivate) => {
+                self.removals.push(id);
+                self.record(
+                    meeting,
+                    RecordStatus::Skipped,
+                    None,
+                    Some(Message::PrivateRemoved),
+                );
+            }
+            _ => self.record(
+                meeting,
+                RecordStatus::Skipped,
+                existing.map(ActivityRef::Id),
+                Some(message),
+            ),
+        }
+    }
+
+    fn write(
+        &mut self,
+        meeting: &Meeting,
+        draft: ActivityDraft,
+        note: Option<Message>,
+        inputs: &PageInputs<'_>,
+    ) {
         let hash = content_hash(&draft) as i64;
         let existing = inputs.existing.get(&meeting.gong_call_id);
         self.healed(meeting, inputs);
@@ -113,7 +141,10 @@ impl PagePlan {
             RecordStatus::Updated => self.counts.updated += 1,
             _ => self.counts.created += 1,
         }
-        let message = draft.trackers_message.clone();
+        let message = match (note, &draft.trackers_message) {
+            (Some(note), Some(trackers)) => Some(Message::Other(format!("{note} {trackers}"))),
+            (note, trackers) => note.or_else(|| trackers.clone()),
+        };
         self.upserts.push(upsert(draft, hash));
         let activity = ActivityRef::Upsert(self.upserts.len() - 1);
         self.record(meeting, status, Some(activity), message);

@@ -134,6 +134,7 @@ impl<'a> PageWriter<'a> {
                 records: plan.records,
                 retry_add: plan.retry_add,
                 retry_remove: plan.retry_remove,
+                removals: plan.removals,
                 checkpoint,
                 counts_delta: plan.counts,
                 now: self.now,
@@ -153,6 +154,7 @@ impl<'a> PageWriter<'a> {
                 records: Vec::new(),
                 retry_add: Vec::new(),
                 retry_remove: Vec::new(),
+                removals: Vec::new(),
                 checkpoint: Some(to),
                 counts_delta: JobCounts::default(),
                 now: self.now,
@@ -215,7 +217,9 @@ impl<'a> PageWriter<'a> {
             };
             // A call met twice (retried already, or twice in one page) is handled once:
             // one activity per meeting (S1), one upsert per key in a transaction.
-            if (window && self.retried.contains(call.id())) || !in_page.insert(call.id().to_string()) {
+            if (window && self.retried.contains(call.id()))
+                || !in_page.insert(call.id().to_string())
+            {
                 continue;
             }
             match meeting_from_call(&call) {

@@ -7,7 +7,7 @@ use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::messages::GongPerson;
 use gong_timeline_domain::users::UserDecision;
 use gong_timeline_domain::{
-    build_activity, resolve_company, ActivityDraft, CompanyResolution, Message,
+    build_activity, resolve_company, ActivityDraft, CompanyResolution, Message, ResolvedVia,
 };
 
 use crate::context::SyncContext;
@@ -26,8 +26,8 @@ pub enum Outcome {
     },
     /// The owner is not mapped yet (U6): provision them, then run the stages again.
     UnknownOwner(GongPerson),
-    /// Ready to write.
-    Write(Box<ActivityDraft>),
+    /// Ready to write, with a note for the log record (an R2 tie).
+    Write(Box<ActivityDraft>, Option<Message>),
 }
 
 /// Runs every stage on one meeting.
@@ -35,8 +35,10 @@ pub fn handle_meeting(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
     if meeting.is_private {
         return Outcome::Skip(Message::SkippedPrivate);
     }
-    let company_id = match resolve_company(meeting, &ctx.companies) {
-        CompanyResolution::Resolved { company_id, .. } => company_id,
+    let (company_id, note) = match resolve_company(meeting, &ctx.companies) {
+        CompanyResolution::Resolved { company_id, via } => {
+            (company_id, tie_note(ctx, company_id, &via))
+        }
         CompanyResolution::Unresolved(message) => {
             return Outcome::Fail {
                 message,
@@ -61,7 +63,25 @@ pub fn handle_meeting(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
         company_id,
         |email| ctx.persons.get(email).copied(),
     );
-    Outcome::Write(Box::new(draft))
+    Outcome::Write(Box::new(draft), note)
+}
+
+/// R2: a tie between companies is logged, naming them.
+fn tie_note(ctx: &SyncContext, chosen: i64, via: &ResolvedVia) -> Option<Message> {
+    let ResolvedVia::Contacts {
+        tie_broken_between, ..
+    } = via
+    else {
+        return None;
+    };
+    if tie_broken_between.len() < 2 {
+        return None;
+    }
+    let name = |id: &i64| ctx.companies.company_name(*id).unwrap_or("?").to_string();
+    Some(Message::ContactsTie {
+        chosen: name(&chosen),
+        tied: tie_broken_between.iter().map(name).collect(),
+    })
 }
 
 /// The owner as Gong names them: from the party whose user id is the owner's.

@@ -109,3 +109,64 @@ async fn c3_hubspot_context_is_ignored_and_the_connection_warns() {
     let table = app.ok(&["connection", "list"]).await;
     assert!(table.contains("HubSpot"), "{table}");
 }
+
+const TIE_FABRIKAM_FIRST: &str = "8500000000000000001";
+const TIE_TAILSPIN_FIRST: &str = "8500000000000000002";
+
+#[tokio::test]
+async fn r2_a_tie_between_companies_is_broken_the_same_way_whatever_the_party_order() {
+    // Arrange: one Fabrikam and one Tailspin person on each call, in both orders.
+    let app = TestApp::with_scenario("tie.json").await;
+
+    // Act
+    app.sync().await;
+
+    // Assert: the lowest company id (Fabrikam, imported first) wins both times.
+    let activities = app.activities().await;
+    for call in [TIE_FABRIKAM_FIRST, TIE_TAILSPIN_FIRST] {
+        assert_eq!(
+            find(&activities, "gong_call_id", call)["company"]["name"],
+            "Fabrikam"
+        );
+    }
+}
+
+#[tokio::test]
+
+async fn r2_a_tie_between_companies_is_logged_naming_the_tied_companies() {
+    // Arrange
+    let app = TestApp::with_scenario("tie.json").await;
+
+    // Act
+    let job = app.sync().await;
+
+    // Assert: the meeting's log record says which companies tied.
+    let records = app.records(&job["id"]).await;
+    for call in [TIE_FABRIKAM_FIRST, TIE_TAILSPIN_FIRST] {
+        let record = find(&records, "gong_call_id", call);
+        let message = record["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("Fabrikam") && message.contains("Tailspin"),
+            "the record of a tie names the tied companies: {record}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn activities_can_be_listed_for_one_company() {
+    // Arrange
+    let (app, all, _) = synced().await;
+
+    // Act
+    let fabrikam = crate::helpers::array(
+        app.json(&["activities", "--company", "Fabrikam", "--format", "json"])
+            .await,
+    );
+
+    // Assert
+    assert_eq!(fabrikam.len(), 1);
+    assert_eq!(fabrikam[0]["gong_call_id"], R2_CALL);
+    assert_eq!(all.len(), 3);
+    let run = app.fails(&["activities", "--company", "Nowhere"]).await;
+    assert!(run.stderr.contains("Nowhere"), "{run:#?}");
+}

@@ -344,3 +344,72 @@ async fn c4_credentials_never_appear_in_output_exports_or_the_database_file() {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+#[tokio::test]
+async fn s1_changed_attendees_trackers_and_duration_update_in_place() {
+    // Arrange: the kickoff call gains an attendee, a tracker hit and ten minutes.
+    let mut app = TestApp::with_scenario("resync.json").await;
+    app.sync().await;
+    let before = app.activities().await;
+    let mut scenario: Value =
+        serde_json::from_str(&std::fs::read_to_string(scenario_path("resync.json")).expect("read"))
+            .expect("JSON");
+    let kickoff = &mut scenario["calls"][0];
+    assert_eq!(kickoff["id"], KICKOFF);
+    kickoff["duration"] = json!(1800);
+    kickoff["parties"].as_array_mut().expect("parties").push(
+        json!({"name": "Pia Novak", "email": "pia@northwind.example", "affiliation": "External"}),
+    );
+    kickoff["trackers"] = json!([{"name": "Competitors", "count": 4, "phrases": [{"phrase": "Contoso", "count": 4}]}]);
+    let edited = app.write("resync-edited.json", &scenario.to_string());
+    app.replace_scenario(Path::new(&edited)).await;
+
+    // Act
+    let job = app.sync().await;
+
+    // Assert
+    assert_eq!(
+        (&job["created"], &job["updated"]),
+        (&json!(0), &json!(1)),
+        "{job}"
+    );
+    let after = app.activities().await;
+    assert_eq!(ids(&after), ids(&before));
+    let a = find(&after, "gong_call_id", KICKOFF);
+    assert_eq!(a["duration_seconds"], 1800);
+    assert_eq!(a["external_attendees"].as_array().map(Vec::len), Some(2));
+    assert_eq!(a["trackers"][0]["count"], 4);
+    let records = app.records(&job["id"]).await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        (&records[0]["gong_call_id"], &records[0]["status"]),
+        (&json!(KICKOFF), &json!("Updated"))
+    );
+}
+
+#[tokio::test]
+
+async fn s2_a_meeting_made_private_after_it_was_synced_leaves_the_timeline() {
+    // Arrange
+    let mut app = TestApp::with_scenario("resync.json").await;
+    app.sync().await;
+    let original = std::fs::read_to_string(scenario_path("resync.json")).expect("scenario");
+    let mut scenario: Value = serde_json::from_str(&original).expect("JSON");
+    scenario["calls"][1]["isPrivate"] = json!(true);
+    let edited = app.write("resync-private.json", &scenario.to_string());
+    app.replace_scenario(Path::new(&edited)).await;
+
+    // Act
+    let job = app.sync().await;
+
+    // Assert
+    let records = app.records(&job["id"]).await;
+    let record = find(&records, "gong_call_id", PRICING);
+    assert_eq!(record["status"], "Skipped", "{records:#?}");
+    let activities = app.activities().await;
+    assert!(
+        activities.iter().all(|a| a["gong_call_id"] != PRICING),
+        "a private meeting is not shown on the Timeline: {:#}",
+        find(&activities, "gong_call_id", PRICING)
+    );
+}

@@ -329,3 +329,44 @@ pub async fn activities_list_newest_first_with_company_and_author(store: &dyn St
     assert_eq!(all[0].gong_call_id, "g0");
     assert!(all[0].author.is_none());
 }
+
+/// A page's removals delete those activities in the page's transaction; the log
+/// records that pointed at them stay, without an activity id (S2: a meeting made
+/// private leaves the Timeline).
+pub async fn commit_page_removes_activities_and_keeps_their_records(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mut first = page(job, conn.id, 1);
+    first.upserts = vec![
+        upsert(conn.id, "c1", acme, 10, 1),
+        upsert(conn.id, "c2", acme, 20, 2),
+    ];
+    first.records = vec![record(
+        "c1",
+        RecordStatus::Created,
+        Some(ActivityRef::Upsert(0)),
+    )];
+    let ids = store.commit_page(first).await.expect("commit");
+
+    let mut second = page(job, conn.id, 2);
+    second.removals = vec![ids[0]];
+    second.records = vec![record("c1", RecordStatus::Skipped, None)];
+    store.commit_page(second).await.expect("commit removal");
+
+    assert!(store.get_activity(ids[0]).await.expect("get").is_none());
+    assert!(store.get_activity(ids[1]).await.expect("get").is_some());
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .expect("records");
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[0].activity_id, None,
+        "the old record survives without an id"
+    );
+}

@@ -162,6 +162,7 @@ pub fn page(job: JobId, conn: ConnectionId, now: i64) -> PageCommit {
         records: Vec::new(),
         retry_add: Vec::new(),
         retry_remove: Vec::new(),
+        removals: Vec::new(),
         checkpoint: None,
         counts_delta: JobCounts::default(),
         now: at(now),

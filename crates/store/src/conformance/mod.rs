@@ -48,6 +48,7 @@ macro_rules! conformance_tests {
             finishing_a_job_sets_counts_and_last_sync,
             commit_page_upserts_by_external_id,
             commit_page_is_all_or_nothing,
+            commit_page_removes_activities_and_keeps_their_records,
             checkpoint_only_moves_forward,
             retry_list_bumps_lists_and_prunes,
             log_records_page_and_filter,

@@ -180,6 +180,9 @@ pub struct PageCommit {
     pub retry_add: Vec<RetryEntry>,
     /// Call ids to remove from the retry list (handled now).
     pub retry_remove: Vec<String>,
+    /// Activities to take off the Timeline (their meeting became private in Gong, S2);
+    /// log records that pointed at them keep no activity id.
+    pub removals: Vec<ActivityId>,
     /// New `last_meeting_started`; the store keeps the later of it and the stored one.
     pub checkpoint: Option<DateTime<Utc>>,
     /// Added to the job's counts.
