@@ -132,7 +132,6 @@ async fn r2_a_tie_between_companies_is_broken_the_same_way_whatever_the_party_or
 }
 
 #[tokio::test]
-
 async fn r2_a_tie_between_companies_is_logged_naming_the_tied_companies() {
     // Arrange
     let app = TestApp::with_scenario("tie.json").await;

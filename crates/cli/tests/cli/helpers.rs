@@ -237,6 +237,11 @@ impl TestApp {
         app
     }
 
+    /// Points later commands at another SQLite file in the test's folder.
+    pub fn use_db_file(&mut self, name: &str) {
+        self.db = format!("sqlite://{}", self.dir.path().join(name).display());
+    }
+
     /// The simulator.
     pub fn sim(&self) -> &Sim {
         self.sim.as_ref().expect("this test app has a simulator")
@@ -256,6 +261,16 @@ impl TestApp {
                 ..sim_config()
             })
             .await;
+    }
+
+    /// Writes `tests/scenarios/<name>`, rebased to this test's "now", into the test's
+    /// folder (for `gong-timeline sim --scenario`).
+    pub fn rebased_scenario_file(&self, name: &str) -> PathBuf {
+        let scenario = load_scenario(&scenario_path(name), self.now);
+        let path = self.dir.path().join(name);
+        let text = serde_json::to_string_pretty(&scenario).expect("a scenario serialises");
+        std::fs::write(&path, text).expect("write the scenario");
+        path
     }
 
     /// The date the product sees for a scenario file's date.

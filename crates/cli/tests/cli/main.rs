@@ -1,7 +1,9 @@
 //! Integration tests of the `gong-timeline` binary against the Gong simulator: one
 //! test binary, one module per area, shared set-up in [`helpers`].
 
+mod commands;
 mod companies;
+mod connection;
 mod helpers;
 mod import;
 mod log;

@@ -388,7 +388,6 @@ async fn s1_changed_attendees_trackers_and_duration_update_in_place() {
 }
 
 #[tokio::test]
-
 async fn s2_a_meeting_made_private_after_it_was_synced_leaves_the_timeline() {
     // Arrange
     let mut app = TestApp::with_scenario("resync.json").await;
