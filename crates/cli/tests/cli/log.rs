@@ -208,6 +208,33 @@ async fn l4_export_writes_a_real_workbook_with_formula_like_titles_as_text() {
     assert_eq!(statuses.len(), records.len());
 }
 
+async fn jobs_listed(app: &TestApp, filter: &[&str]) -> usize {
+    let mut args = vec!["log", "jobs", "--format", "json"];
+    args.extend_from_slice(filter);
+    app.json(&args).await.as_array().map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn log_jobs_filter_by_start_date() {
+    // Arrange
+    let app = TestApp::with_scenario("resync.json").await;
+    app.sync().await;
+    let today = chrono::Utc::now().date_naive();
+    let yesterday = (today - chrono::Days::new(1)).to_string();
+    let tomorrow = (today + chrono::Days::new(1)).to_string();
+
+    // Act + Assert
+    assert_eq!(jobs_listed(&app, &["--from", &yesterday]).await, 1);
+    assert_eq!(jobs_listed(&app, &["--from", &tomorrow]).await, 0);
+    assert_eq!(
+        jobs_listed(&app, &["--from", &yesterday, "--to", &yesterday]).await,
+        0
+    );
+    assert_eq!(jobs_listed(&app, &["--to", &tomorrow]).await, 1);
+    let run = app.fails(&["log", "jobs", "--from", "last week"]).await;
+    assert!(run.stderr.contains("last week"), "{run:#?}");
+}
+
 #[tokio::test]
 async fn log_records_of_an_unknown_job_are_refused_with_a_hint() {
     let app = TestApp::new();

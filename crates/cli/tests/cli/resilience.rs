@@ -222,3 +222,29 @@ async fn a_second_sync_of_a_connection_while_one_runs_is_refused() {
     );
     assert_eq!(app.jobs().await.len(), 1, "no second job was started");
 }
+
+#[tokio::test]
+async fn a_used_up_daily_gong_quota_fails_the_job_saying_when_it_resets() {
+    // Arrange: the first request uses up the day's quota.
+    let app = TestApp::with_scenario("resync.json").await;
+    app.sim().controls().set_limits(Limits {
+        enabled: true,
+        per_second: 100,
+        per_day: 1,
+    });
+
+    // Act
+    let run = app
+        .fails(&["sync", "--connection", CONNECTION, "--format", "json"])
+        .await;
+
+    // Assert
+    let summary: Value = serde_json::from_str(&run.stdout).expect("a JSON summary");
+    assert_eq!(summary["status"], "Failed", "{summary}");
+    let message = summary["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("daily") && message.contains("resets"),
+        "{summary}"
+    );
+    assert_eq!(app.jobs().await[0]["message"], summary["message"]);
+}

@@ -11,6 +11,7 @@ const CARA: &str = "4000000000000000003";
 const DAN: &str = "4000000000000000004";
 const EVE: &str = "4000000000000000005";
 const FINN: &str = "4000000000000000006";
+const NO_MAIL: &str = "4000000000000000007";
 
 const ANN_CALL: &str = "8300000000000000001";
 const BOB_CALL: &str = "8300000000000000002";
@@ -43,6 +44,38 @@ async fn synced() -> Synced {
 
 fn users_named<'a>(users: &'a [Value], email: &str) -> Vec<&'a Value> {
     all(users, "email", email)
+}
+
+#[tokio::test]
+async fn u1_every_gong_user_gets_a_mapping_with_a_spec_status() {
+    // Act
+    let s = synced().await;
+
+    // Assert: the six listed Gong users and the late owner (U6), each with a status.
+    let statuses: Vec<(&str, &str)> = [ANN, BOB, CARA, DAN, EVE, FINN, NO_MAIL]
+        .iter()
+        .map(|id| {
+            let mapping = find(&s.gong_users, "gong_user_id", *id);
+            (*id, mapping["status"].as_str().expect("status"))
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (ANN, "Mapped"),
+            (BOB, "Conflict"),
+            (CARA, "Mapped"),
+            (DAN, "Created"),
+            (EVE, "Created"),
+            (FINN, "Created"),
+            (NO_MAIL, "Failed"),
+        ]
+    );
+    assert_eq!(s.gong_users.len(), 7);
+    assert_eq!(
+        find(&s.gong_users, "gong_user_id", NO_MAIL)["user"],
+        Value::Null
+    );
 }
 
 #[tokio::test]
