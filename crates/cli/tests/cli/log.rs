@@ -218,8 +218,13 @@ async fn jobs_listed(app: &TestApp, filter: &[&str]) -> usize {
 async fn log_jobs_filter_by_start_date() {
     // Arrange
     let app = TestApp::with_scenario("resync.json").await;
-    app.sync().await;
-    let today = chrono::Utc::now().date_naive();
+    let job = app.sync().await;
+    let started: chrono::DateTime<chrono::Utc> = job["started_at"]
+        .as_str()
+        .expect("started_at")
+        .parse()
+        .expect("RFC 3339");
+    let today = started.date_naive();
     let yesterday = (today - chrono::Days::new(1)).to_string();
     let tomorrow = (today + chrono::Days::new(1)).to_string();
 
