@@ -53,7 +53,8 @@ pub struct ParseEnumError {
 }
 
 impl ParseEnumError {
-    pub(crate) fn new<'a>(
+    /// An error for `value`, not one of `expected`.
+    pub fn new<'a>(
         what: &'static str,
         value: &str,
         expected: impl Iterator<Item = &'a str>,

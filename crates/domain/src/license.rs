@@ -1,8 +1,6 @@
 //! License types and user status of Timeline users, with the tiers U3 ranks them by.
 
-use serde::{Deserialize, Serialize};
-
-use crate::status::spelled_enum;
+use crate::spelled_enum;
 
 spelled_enum!(
     /// A Timeline user's license type.

@@ -3,12 +3,13 @@
 //! `Display` renders the exact spelling of SPEC.md; `FromStr` accepts it back
 //! (case-insensitively), so stores and CLIs never hold statuses as free strings.
 
-use serde::{Deserialize, Serialize};
-
+/// Declares an enum whose `Display`/`FromStr`/serde spelling is the given text; its
+/// parse error lists the accepted values. Shared with the store's own closed sets.
+#[macro_export]
 macro_rules! spelled_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name {
             $(
                 #[doc = $text]
@@ -34,19 +35,18 @@ macro_rules! spelled_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = crate::ParseEnumError;
+            type Err = $crate::ParseEnumError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let wanted = s.trim();
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str().eq_ignore_ascii_case(wanted))
-                    .ok_or_else(|| crate::ParseEnumError::new($what, s, $name::ALL.iter().map(|v| v.as_str())))
+                    .ok_or_else(|| $crate::ParseEnumError::new($what, s, $name::ALL.iter().map(|v| v.as_str())))
             }
         }
     };
 }
-pub(crate) use spelled_enum;
 
 spelled_enum!(
     /// The status of a sync job (L1).
