@@ -51,6 +51,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serve the web UI, the JSON API and the four-hourly scheduler.
     Serve(ServeArgs),
+    /// Admin accounts of the web UI and JSON API.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Run one sync job of a connection now.
     Sync(SyncArgs),
     /// Import Timeline records from CSV files.
@@ -104,6 +107,9 @@ pub struct DemoArgs {
     /// Address of the web UI.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// Directory of generated .xlsx exports.
+    #[arg(long, default_value = "gong-timeline-demo-exports")]
+    pub export_dir: PathBuf,
 }
 
 /// `serve` arguments.
@@ -112,6 +118,43 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// The URL users reach this server at; the OAuth redirect URL registered with
+    /// your Gong app is this plus `/oauth/callback`. Default: http://BIND.
+    #[arg(long, env = "GONG_TIMELINE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// OAuth client id of your Gong app (enables "Authorize" connections).
+    #[arg(long, env = "GONG_CLIENT_ID")]
+    pub client_id: Option<String>,
+    /// OAuth client secret of your Gong app.
+    #[arg(long, env = "GONG_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Option<String>,
+    /// Gong OAuth base URL (consent page and token endpoint).
+    #[arg(long, env = "GONG_OAUTH_URL", default_value = "https://app.gong.io")]
+    pub oauth_url: String,
+    /// A host (`host` or `host:port`) accepted as a Gong API host besides
+    /// https://*.gong.io, e.g. a simulator's `127.0.0.1:9090`. Repeatable.
+    #[arg(long = "allow-gong-host")]
+    pub allow_gong_hosts: Vec<String>,
+    /// Directory of generated .xlsx exports.
+    #[arg(long, default_value = "gong-timeline-exports")]
+    pub export_dir: PathBuf,
+}
+
+/// `admin` subcommands: accounts of the web UI and API.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin account (or, with --reset, set its password).
+    Create {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Set the password of an existing account instead.
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 /// `sync` arguments.

@@ -48,7 +48,7 @@ pub async fn run(_db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         sim.shutdown().await;
         return Ok(ExitCode::SUCCESS);
     }
-    serve::serve_demo(&db_url, store, engine, args.bind, sim).await?;
+    serve::serve_demo(&db_url, store, engine, args.bind, sim, args.export_dir).await?;
     Ok(ExitCode::SUCCESS)
 }
 

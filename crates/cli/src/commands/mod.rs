@@ -2,6 +2,7 @@
 //! library crates, and print.
 
 mod activities;
+mod admin;
 mod bench;
 mod connection;
 mod demo;
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo(args) => demo::run(&db, args).await,
         Command::Serve(args) => serve::run(&db, args).await,
+        Command::Admin(cmd) => ok(admin::run(&open(&db).await?, cmd).await),
         Command::Sync(args) => sync::run(&open(&db).await?, args).await,
         Command::Import(cmd) => ok(import::run(&open(&db).await?, cmd).await),
         Command::Connection(cmd) => ok(connection::run(&open(&db).await?, cmd).await),

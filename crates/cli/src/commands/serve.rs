@@ -1,47 +1,118 @@
-//! `serve`: the scheduler (and, with the web layer, the admin UI and JSON API).
+//! `serve`: the web UI, the JSON API and the four-hourly scheduler in one process,
+//! until Ctrl-C; a sync that is running then finishes before the process exits.
+//! `demo` ends here too, with the simulator as Gong.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context;
 use gong_timeline_gong_sim::SimHandle;
 use gong_timeline_store::Store;
 use gong_timeline_sync::scheduler::Scheduler;
 use gong_timeline_sync::{Engine, EngineOptions};
+use gong_timeline_web::{AppState, OAuthApp, WebConfig};
+use tokio::net::TcpListener;
 
 use crate::args::ServeArgs;
 
-/// Runs the scheduler until Ctrl-C.
+/// Runs `serve` until Ctrl-C.
 pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = super::open(db).await?;
+    if store.count_admins().await? == 0 {
+        anyhow::bail!(
+            "there is no admin account to log in with; create one first:\n  echo 'a long password' | gong-timeline --db {db} admin create --username admin --password-stdin"
+        );
+    }
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.bind));
+    let mut config = WebConfig::new(public_url, args.export_dir.clone());
+    config.oauth_base_url = args.oauth_url.trim_end_matches('/').to_string();
+    config.allowed_gong_hosts = args.allow_gong_hosts.clone();
+    config.oauth = match (&args.client_id, &args.client_secret) {
+        (Some(id), Some(secret)) => Some(OAuthApp {
+            client_id: id.clone(),
+            client_secret: secret.clone(),
+        }),
+        (None, None) => None,
+        _ => anyhow::bail!("give both GONG_CLIENT_ID and GONG_CLIENT_SECRET, or neither"),
+    };
+    if config.oauth.is_none() {
+        println!("No Gong OAuth app configured (GONG_CLIENT_ID / GONG_CLIENT_SECRET): only access-key connections can be made.");
+    }
+    let listener = TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    println!(
+        "Serving the web UI at {}/ (OAuth redirect URL: {}). Press Ctrl-C to stop.",
+        config.public_url,
+        config.redirect_uri()
+    );
     let engine = Engine::new(store.clone(), EngineOptions::default());
-    serve_until_ctrl_c(store, engine, args.bind).await?;
+    run_until_ctrl_c(store, engine, config, listener).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Serves the demo's database until Ctrl-C, keeping the simulator alive.
+/// Serves the demo's database with the in-process simulator as Gong, creating an
+/// admin login and printing it.
 pub async fn serve_demo(
     _db_url: &str,
     store: Arc<dyn Store>,
     engine: Engine,
     bind: SocketAddr,
     sim: SimHandle,
+    export_dir: PathBuf,
 ) -> anyhow::Result<()> {
-    serve_until_ctrl_c(store, engine, bind).await?;
+    let password = gong_timeline_web::auth::secret::random_token()[..16].to_string();
+    let hash = gong_timeline_web::hash_password(&password).map_err(anyhow::Error::msg)?;
+    store
+        .create_admin("admin", &hash, chrono::Utc::now())
+        .await?;
+    let listener = TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind} (choose another with --bind)"))?;
+    let addr = listener.local_addr()?;
+    let mut config = WebConfig::new(format!("http://{addr}"), export_dir);
+    let sim_config = &sim.state().config;
+    config.oauth = Some(OAuthApp {
+        client_id: sim_config.client_id.clone(),
+        client_secret: sim_config.client_secret.clone(),
+    });
+    config.oauth_base_url = sim.base_url();
+    config.allowed_gong_hosts = vec![sim.addr().to_string()];
+    println!("\nThe web UI is at http://{addr}/  — log in as admin / {password}");
+    println!(
+        "(Gong is the simulator at {}; Ctrl-C stops both.)",
+        sim.base_url()
+    );
+    run_until_ctrl_c(store, engine, config, listener).await?;
     sim.shutdown().await;
     Ok(())
 }
 
-async fn serve_until_ctrl_c(
-    _store: Arc<dyn Store>,
+/// Web server and scheduler until Ctrl-C; both let running syncs finish.
+async fn run_until_ctrl_c(
+    store: Arc<dyn Store>,
     engine: Engine,
-    bind: SocketAddr,
+    config: WebConfig,
+    listener: TcpListener,
 ) -> anyhow::Result<()> {
-    println!("Scheduler running (syncs at 00:00, 04:00, 08:00, 12:00, 16:00, 20:00 UTC); the web UI on {bind} arrives with the web layer. Press Ctrl-C to stop.");
-    Scheduler::new(engine)
-        .run(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("Stopping: running syncs finish first...");
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let state = AppState::new(store, engine.clone(), config);
+    let web = gong_timeline_web::serve(listener, state, stopped(stop_rx.clone()));
+    let scheduler = Scheduler::new(engine).run(stopped(stop_rx));
+    let (served, ()) = tokio::join!(web, scheduler);
+    served.context("the web server failed")?;
     Ok(())
 }

@@ -1,0 +1,12 @@
+//! Authentication: admin passwords (argon2), login sessions in an HttpOnly,
+//! SameSite=Lax cookie with a per-session CSRF token that every form posts back,
+//! and Bearer API tokens. The store keeps only hashes of tokens.
+//!
+//! - [`secret`]: password hashing, random tokens, token digests.
+//! - [`session`]: the page guard (`require_admin`), log in/out, the API guard
+//!   (`require_api`).
+
+pub mod secret;
+pub mod session;
+
+pub use session::{require_admin, require_api, AdminSession, SESSION_COOKIE};

@@ -1,0 +1,214 @@
+//! Login sessions and the guards of the UI and the API.
+//!
+//! The session cookie holds a random token; the store keeps its SHA-256 digest and
+//! the session's CSRF token. [`require_admin`] lets a page request through with a
+//! live session (else redirects to the log-in page) and refuses any state-changing
+//! request whose form field `csrf` (or `X-CSRF-Token` header) does not match.
+//! [`require_api`] accepts a Bearer API token, or a session plus `X-CSRF-Token` for
+//! writes.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use gong_timeline_store::{AdminId, Session};
+
+use super::secret::{constant_time_eq, digest, random_token};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::layout;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "gt_session";
+/// Largest form body the CSRF check reads.
+const FORM_LIMIT: usize = 1 << 20;
+
+/// The logged-in admin of a request, put in its extensions by the guards.
+#[derive(Debug, Clone)]
+pub struct AdminSession {
+    /// The admin.
+    pub admin_id: AdminId,
+    /// The CSRF token to put in this session's forms (empty for API tokens).
+    pub csrf: String,
+    /// The session's digest (empty for API tokens).
+    pub token_hash: String,
+}
+
+/// Starts a session for `admin_id`; returns the cookie to set.
+pub async fn start(state: &AppState, admin_id: AdminId) -> Result<Cookie<'static>, ApiError> {
+    let token = random_token();
+    let now = state.now();
+    state
+        .store
+        .create_session(Session {
+            token_hash: digest(&token),
+            admin_id,
+            csrf_token: random_token(),
+            created_at: now,
+            expires_at: now + state.config.session_ttl,
+        })
+        .await?;
+    Ok(cookie(state, SESSION_COOKIE, token))
+}
+
+/// An HttpOnly, SameSite=Lax cookie, `Secure` behind https.
+pub fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies())
+        .build()
+}
+
+async fn session_of(state: &AppState, jar: &CookieJar) -> Result<Option<Session>, ApiError> {
+    let Some(token) = jar.get(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .session_by_hash(&digest(token.value()), state.now())
+        .await?)
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The CSRF token a request carries: the `X-CSRF-Token` header or the form field
+/// `csrf`. Returns the request rebuilt (its body was read).
+async fn carried_csrf(req: Request) -> Result<(Option<String>, Request), ApiError> {
+    if let Some(value) = req.headers().get("x-csrf-token") {
+        let token = value.to_str().ok().map(str::to_string);
+        return Ok((token, req));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| ApiError::invalid("body", "the form is too large"))?;
+    let token = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned());
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// Guard of the admin pages.
+pub async fn require_admin(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    req: Request,
+    next: Next,
+) -> Response {
+    let session = match session_of(&state, &jar).await {
+        Ok(session) => session,
+        Err(error) => return layout::error_page(&error).into_response(),
+    };
+    let Some(session) = session else {
+        if is_write(req.method()) {
+            return layout::error_page(&ApiError::Unauthorized).into_response();
+        }
+        let next_path = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let target = format!("/login?next={}", urlencode(next_path));
+        return Redirect::to(&target).into_response();
+    };
+    let mut req = req;
+    if is_write(req.method()) {
+        let (carried, rebuilt) = match carried_csrf(req).await {
+            Ok(pair) => pair,
+            Err(error) => return layout::error_page(&error).into_response(),
+        };
+        if !carried.is_some_and(|c| constant_time_eq(&c, &session.csrf_token)) {
+            tracing::warn!(path = %rebuilt.uri().path(), "A form without a valid CSRF token was refused.");
+            return layout::error_page(&csrf_refused()).into_response();
+        }
+        req = rebuilt;
+    }
+    req.extensions_mut().insert(AdminSession {
+        admin_id: session.admin_id,
+        csrf: session.csrf_token,
+        token_hash: session.token_hash,
+    });
+    next.run(req).await
+}
+
+fn csrf_refused() -> ApiError {
+    ApiError::Forbidden(
+        "The request was refused: its CSRF token is missing or stale. Reload the page and try again."
+            .to_string(),
+    )
+}
+
+/// Guard of the JSON API: a Bearer token, or a session (writes need `X-CSRF-Token`).
+pub async fn require_api(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    req: Request,
+    next: Next,
+) -> Response {
+    match api_admin(&state, &jar, &req).await {
+        Ok(admin) => {
+            let mut req = req;
+            req.extensions_mut().insert(admin);
+            next.run(req).await
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn api_admin(
+    state: &AppState,
+    jar: &CookieJar,
+    req: &Request,
+) -> Result<AdminSession, ApiError> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let bearer = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(ApiError::Unauthorized)?;
+        let token = state
+            .store
+            .api_token_by_hash(&digest(bearer.trim()))
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        return Ok(AdminSession {
+            admin_id: token.admin_id,
+            csrf: String::new(),
+            token_hash: String::new(),
+        });
+    }
+    let session = session_of(state, jar)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    if is_write(req.method()) {
+        let carried = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok());
+        if !carried.is_some_and(|c| constant_time_eq(c, &session.csrf_token)) {
+            return Err(csrf_refused());
+        }
+    }
+    Ok(AdminSession {
+        admin_id: session.admin_id,
+        csrf: session.csrf_token,
+        token_hash: session.token_hash,
+    })
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A 403 for a refused login form.
+pub fn login_refused() -> Response {
+    (StatusCode::FORBIDDEN, layout::error_page(&csrf_refused())).into_response()
+}

@@ -1,0 +1,159 @@
+//! [`ApiError`]: the one error type of the web layer. The JSON API renders it as
+//! `{"error": {"code", "message"}}` with the status of its variant; pages render it
+//! through [`crate::ui::layout::error_page`]. Internal details are logged, never
+//! returned.
+//!
+//! | variant | status | code |
+//! | --- | --- | --- |
+//! | `Unauthorized` | 401 | `unauthorized` |
+//! | `Forbidden` | 403 | `forbidden` |
+//! | `NotFound` | 404 | `not_found` |
+//! | `Conflict` | 409 | `conflict` |
+//! | `Gone` | 410 | `gone` |
+//! | `Invalid` | 422 | `invalid` (with `field` when one field is at fault) |
+//! | `BadGateway` | 502 | `bad_gateway` (Gong failed) |
+//! | `Internal` | 500 | `internal` |
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use gong_timeline_store::StoreError;
+use gong_timeline_sync::SyncError;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No or a bad session / token.
+    #[error("log in or send a valid Bearer API token")]
+    Unauthorized,
+    /// Authenticated, but the request is refused (a missing CSRF token).
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such record.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the current state (a sync already running, a taken name).
+    #[error("{0}")]
+    Conflict(String),
+    /// The resource existed and is gone for good (an expired export).
+    #[error("{0}")]
+    Gone(String),
+    /// Bad input; `field` names the input at fault.
+    #[error("{message}")]
+    Invalid {
+        /// The field at fault, when one is.
+        field: Option<String>,
+        /// What was wrong and what to do.
+        message: String,
+    },
+    /// Gong answered with an error or not at all.
+    #[error("{0}")]
+    BadGateway(String),
+    /// Anything else; the detail is logged.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// An [`ApiError::Invalid`] naming `field`.
+    pub fn invalid(field: &str, message: impl ToString) -> ApiError {
+        ApiError::Invalid {
+            field: Some(field.to_string()),
+            message: message.to_string(),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Gone(_) => StatusCode::GONE,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Gone(_) => "gone",
+            ApiError::Invalid { .. } => "invalid",
+            ApiError::BadGateway(_) => "bad_gateway",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The message shown to the user (internal details withheld).
+    pub fn public_message(&self) -> String {
+        match self {
+            ApiError::Internal(_) => {
+                "Something went wrong on the server; the details are in its log.".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The field at fault, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Invalid { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn log(&self) {
+        if let ApiError::Internal(detail) = self {
+            tracing::error!(error = %detail, "Request failed.");
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log();
+        let mut error = serde_json::json!({"code": self.code(), "message": self.public_message()});
+        if let Some(field) = self.field() {
+            error["field"] = field.into();
+        }
+        (self.status(), Json(serde_json::json!({ "error": error }))).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound { .. } => ApiError::NotFound(error.to_string()),
+            StoreError::AlreadyExists { field, .. } => ApiError::Invalid {
+                field: Some(field.to_string()),
+                message: error.to_string(),
+            },
+            StoreError::Invalid(message) => ApiError::Invalid {
+                field: None,
+                message,
+            },
+            other => ApiError::Internal(format!("{other:#}")),
+        }
+    }
+}
+
+impl From<SyncError> for ApiError {
+    fn from(error: SyncError) -> ApiError {
+        match error {
+            SyncError::AlreadyRunning(_) => ApiError::Conflict(error.to_string()),
+            SyncError::UnknownConnection(_) => ApiError::NotFound(error.to_string()),
+            SyncError::NotAuthorised(_) => ApiError::Conflict(error.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// A result of the web layer.
+pub type ApiResult<T> = Result<T, ApiError>;

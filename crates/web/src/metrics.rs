@@ -1,0 +1,88 @@
+//! `/healthz` (the database answers) and `/metrics` in Prometheus' text format:
+//! jobs by status, meetings by outcome, activities, job durations, the web layer's
+//! Gong requests and failures, background syncs running.
+
+use std::fmt::Write;
+use std::sync::atomic::Ordering;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use gong_timeline_domain::JobStatus;
+use gong_timeline_store::JobFilter;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// `GET /healthz`.
+pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.count_admins().await {
+        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "Health check failed.");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+/// `GET /metrics`.
+pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
+    match render(&state).await {
+        Ok(text) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn render(state: &AppState) -> Result<String, ApiError> {
+    let jobs = state.store.list_jobs(JobFilter::default()).await?;
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(
+        w,
+        "# HELP gong_timeline_jobs Sync jobs by status.\n# TYPE gong_timeline_jobs gauge"
+    );
+    for status in JobStatus::ALL {
+        let n = jobs.iter().filter(|j| j.status == *status).count();
+        let _ = writeln!(w, "gong_timeline_jobs{{status=\"{status}\"}} {n}");
+    }
+    let _ = writeln!(w, "# HELP gong_timeline_meetings_total Meetings handled by outcome, over all jobs.\n# TYPE gong_timeline_meetings_total counter");
+    let sum = |f: fn(&gong_timeline_store::JobCounts) -> u64| {
+        jobs.iter().map(|j| f(&j.counts)).sum::<u64>()
+    };
+    for (label, n) in [
+        ("fetched", sum(|c| c.fetched)),
+        ("Created", sum(|c| c.created)),
+        ("Updated", sum(|c| c.updated)),
+        ("Skipped", sum(|c| c.skipped)),
+        ("Failed", sum(|c| c.failed)),
+    ] {
+        let _ = writeln!(w, "gong_timeline_meetings_total{{status=\"{label}\"}} {n}");
+    }
+    let finished: Vec<f64> = jobs
+        .iter()
+        .filter_map(|j| {
+            j.finished_at
+                .map(|f| (f - j.started_at).num_milliseconds() as f64 / 1000.0)
+        })
+        .collect();
+    let _ = writeln!(w, "# HELP gong_timeline_job_duration_seconds Duration of finished jobs.\n# TYPE gong_timeline_job_duration_seconds summary");
+    let _ = writeln!(
+        w,
+        "gong_timeline_job_duration_seconds_sum {}",
+        finished.iter().sum::<f64>()
+    );
+    let _ = writeln!(
+        w,
+        "gong_timeline_job_duration_seconds_count {}",
+        finished.len()
+    );
+    let activities = state.store.count_activities(None).await?;
+    let _ = writeln!(w, "# HELP gong_timeline_activities Timeline activities.\n# TYPE gong_timeline_activities gauge\ngong_timeline_activities {activities}");
+    let requests = state.inner.gong_requests.load(Ordering::Relaxed);
+    let failures = state.inner.gong_failures.load(Ordering::Relaxed);
+    let _ = writeln!(w, "# HELP gong_timeline_web_gong_requests_total Gong requests made by the web layer (recordings).\n# TYPE gong_timeline_web_gong_requests_total counter\ngong_timeline_web_gong_requests_total {requests}");
+    let _ = writeln!(w, "# HELP gong_timeline_web_gong_failures_total Recordings that failed to load.\n# TYPE gong_timeline_web_gong_failures_total counter\ngong_timeline_web_gong_failures_total {failures}");
+    let running = state.inner.running.lock().map(|r| r.len()).unwrap_or(0);
+    let _ = writeln!(w, "# HELP gong_timeline_web_syncs_running Syncs started from the web that are running.\n# TYPE gong_timeline_web_syncs_running gauge\ngong_timeline_web_syncs_running {running}");
+    Ok(out)
+}

@@ -1,0 +1,115 @@
+//! The execution log's .xlsx downloads (L4): a file per request in the export
+//! directory behind a random token; 30 days later the file is deleted and the link
+//! answers 410 Gone.
+
+use std::path::PathBuf;
+
+use gong_timeline_store::{Export, JobId, NewExport, RecordFilter};
+use gong_timeline_sync::export::{write_xlsx, ExportRow};
+
+use crate::auth::secret::random_token;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// How long a download link lives.
+pub fn lifetime() -> chrono::Duration {
+    chrono::Duration::days(30)
+}
+
+/// Writes job `job_id`'s records to a new workbook and records its token.
+pub async fn create(state: &AppState, job_id: JobId) -> ApiResult<Export> {
+    purge_expired(state).await;
+    state
+        .store
+        .get_job(job_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("job {job_id} does not exist")))?;
+    let records = state
+        .store
+        .list_log_records(RecordFilter {
+            job_id,
+            ..RecordFilter::default()
+        })
+        .await?;
+    let rows: Vec<ExportRow> = records
+        .into_iter()
+        .map(|r| ExportRow {
+            job_id: r.job_id,
+            gong_call_id: r.gong_call_id,
+            title: r.title.unwrap_or_default(),
+            meeting_date: r.meeting_date.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            status: r.status.to_string(),
+            activity_id: r.activity_id.map(|id| id.to_string()).unwrap_or_default(),
+            message: r.message.unwrap_or_default(),
+        })
+        .collect();
+    let token = random_token();
+    let dir = state.config.export_dir.clone();
+    let path = dir.join(format!("job-{job_id}-{}.xlsx", &token[..12]));
+    let written = path.clone();
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        write_xlsx(&written, rows).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(ApiError::Internal)?;
+    let now = state.now();
+    Ok(state
+        .store
+        .create_export(NewExport {
+            job_id,
+            path: path.display().to_string(),
+            token,
+            created_at: now,
+            expires_at: now + lifetime(),
+        })
+        .await?)
+}
+
+/// The file behind `token`, or 410 Gone (and the file deleted) once expired.
+pub async fn open(state: &AppState, token: &str) -> ApiResult<(Export, PathBuf)> {
+    let export = state
+        .store
+        .export_by_token(token)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no export has this link".to_string()))?;
+    if state.now() >= export.expires_at || export.file_deleted {
+        expire(state, &export).await;
+        return Err(ApiError::Gone(
+            "this download link expired (links last 30 days); download the log again".into(),
+        ));
+    }
+    let path = PathBuf::from(&export.path);
+    Ok((export, path))
+}
+
+async fn expire(state: &AppState, export: &Export) {
+    if export.file_deleted {
+        return;
+    }
+    match std::fs::remove_file(&export.path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            tracing::warn!(path = %export.path, error = %e, "Cannot delete an expired export.");
+            return;
+        }
+    }
+    if let Err(error) = state.store.mark_export_file_deleted(export.id).await {
+        tracing::warn!(%error, "Cannot mark an export deleted.");
+    }
+}
+
+/// Deletes the files of every expired export.
+pub async fn purge_expired(state: &AppState) {
+    match state.store.list_expired_exports(state.now()).await {
+        Ok(expired) => {
+            for export in expired {
+                expire(state, &export).await;
+            }
+        }
+        Err(error) => tracing::warn!(%error, "Cannot list expired exports."),
+    }
+}

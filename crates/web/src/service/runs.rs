@@ -1,0 +1,103 @@
+//! Syncs started from the web (Initiate Sync, Save, the API): they run in the
+//! background so the request returns at once; one per connection at a time.
+
+use gong_timeline_domain::{JobStatus, Trigger};
+use gong_timeline_store::{ConnectionId, Job, JobFilter};
+use serde::Serialize;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Where a connection's syncing stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncStatus {
+    /// The connection.
+    pub connection_id: ConnectionId,
+    /// True while a job is running (started here or by the scheduler).
+    pub running: bool,
+    /// The newest job, if any.
+    pub last_job: Option<Job>,
+}
+
+/// Starts a job of `connection_id` in the background. A connection with a job
+/// already running is a conflict.
+pub async fn start(
+    state: &AppState,
+    connection_id: ConnectionId,
+    trigger: Trigger,
+) -> ApiResult<()> {
+    let connection = state
+        .store
+        .get_connection(connection_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("connection {connection_id} does not exist")))?;
+    if status(state, connection_id).await?.running {
+        return Err(ApiError::Conflict(format!(
+            "a sync of '{}' is already running; wait for it to finish",
+            connection.name
+        )));
+    }
+    {
+        let mut running = state.inner.running.lock().expect("running set");
+        if !running.insert(connection_id) {
+            return Err(ApiError::Conflict(format!(
+                "a sync of '{}' is already running; wait for it to finish",
+                connection.name
+            )));
+        }
+    }
+    let engine = state.engine.clone();
+    let inner = state.inner.clone();
+    // `Engine::run_job`'s future is not `Send` (it holds an entered tracing span
+    // across awaits), so it runs on a blocking-pool thread driven by this runtime.
+    let handle = tokio::runtime::Handle::current();
+    state.inner.tasks.spawn_blocking(move || {
+        let outcome = handle.block_on(engine.run_job(
+            connection_id,
+            trigger,
+            &gong_timeline_sync::progress::ignore,
+        ));
+        match outcome {
+            Ok(summary) => tracing::info!(
+                job_id = summary.id,
+                status = %summary.status,
+                "Background sync finished."
+            ),
+            Err(error) => tracing::warn!(connection_id, %error, "Background sync did not start."),
+        }
+        inner
+            .running
+            .lock()
+            .expect("running set")
+            .remove(&connection_id);
+    });
+    Ok(())
+}
+
+/// Whether a sync of `connection_id` is running, and its newest job.
+pub async fn status(state: &AppState, connection_id: ConnectionId) -> ApiResult<SyncStatus> {
+    let last_job = state
+        .store
+        .list_jobs(JobFilter {
+            connection_id: Some(connection_id),
+            limit: Some(1),
+            ..JobFilter::default()
+        })
+        .await?
+        .into_iter()
+        .next();
+    let here = state
+        .inner
+        .running
+        .lock()
+        .expect("running set")
+        .contains(&connection_id);
+    let in_store = last_job
+        .as_ref()
+        .is_some_and(|j| j.status == JobStatus::InProgress);
+    Ok(SyncStatus {
+        connection_id,
+        running: here || in_store,
+        last_job,
+    })
+}

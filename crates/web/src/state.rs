@@ -1,0 +1,142 @@
+//! [`AppState`]: what every handler shares — the store, the sync engine, the web
+//! configuration, the clock, and the in-process bookkeeping (background syncs,
+//! pending OAuth authorisations, cached Gong clients for recordings).
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use gong_timeline_gong::{ClientConfig, GongClient, PendingAuthorizations};
+use gong_timeline_store::{ConnectionId, Store};
+use gong_timeline_sync::{Clock, Engine};
+use tokio_util::task::TaskTracker;
+
+/// The Gong OAuth app this server authorises connections with.
+#[derive(Clone)]
+pub struct OAuthApp {
+    /// Client id.
+    pub client_id: String,
+    /// Client secret; never rendered or logged.
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for OAuthApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OAuthApp { <redacted> }")
+    }
+}
+
+/// Web configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The OAuth app; `None` disables OAuth connections (access keys still work).
+    pub oauth: Option<OAuthApp>,
+    /// Gong's OAuth host (`https://app.gong.io`, or a simulator's URL).
+    pub oauth_base_url: String,
+    /// Extra hosts (`host` or `host:port`) accepted as a customer API base URL or an
+    /// access-key base URL besides `https://*.gong.io` (e.g. the simulator).
+    pub allowed_gong_hosts: Vec<String>,
+    /// Where generated .xlsx files go.
+    pub export_dir: PathBuf,
+    /// The URL users reach this server at (the OAuth redirect is built from it).
+    pub public_url: String,
+    /// Limits and retries of the Gong clients that load recordings.
+    pub gong: ClientConfig,
+    /// How long a login lasts.
+    pub session_ttl: chrono::Duration,
+}
+
+impl WebConfig {
+    /// A configuration for `public_url` with Gong's real hosts and no OAuth app.
+    pub fn new(public_url: impl Into<String>, export_dir: impl Into<PathBuf>) -> WebConfig {
+        WebConfig {
+            oauth: None,
+            oauth_base_url: gong_timeline_gong::DEFAULT_OAUTH_BASE_URL.to_string(),
+            allowed_gong_hosts: Vec::new(),
+            export_dir: export_dir.into(),
+            public_url: public_url.into().trim_end_matches('/').to_string(),
+            gong: ClientConfig::default(),
+            session_ttl: chrono::Duration::hours(12),
+        }
+    }
+
+    /// The OAuth redirect URI registered with the Gong app.
+    pub fn redirect_uri(&self) -> String {
+        format!("{}/oauth/callback", self.public_url)
+    }
+
+    /// Whether cookies must be `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// Everything handlers share. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The Timeline store.
+    pub store: Arc<dyn Store>,
+    /// The sync engine (manual and Save syncs).
+    pub engine: Engine,
+    /// Configuration.
+    pub config: Arc<WebConfig>,
+    /// The web layer's clock (sessions, export expiry); tests move it.
+    pub clock: Clock,
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    /// Connections with a sync started from the web that has not returned yet.
+    pub running: Mutex<HashSet<ConnectionId>>,
+    /// Background sync tasks, awaited on shutdown.
+    pub tasks: TaskTracker,
+    /// OAuth `state` values issued by Authorize, each good once.
+    pub pending: PendingAuthorizations<ConnectionId>,
+    /// One Gong client per connection for recordings, sharing its rate limiter.
+    pub media_clients: tokio::sync::Mutex<HashMap<ConnectionId, GongClient>>,
+    /// Gong requests made by the web layer (recordings), for /metrics.
+    pub gong_requests: std::sync::atomic::AtomicU64,
+    /// Recordings that failed to load, for /metrics.
+    pub gong_failures: std::sync::atomic::AtomicU64,
+}
+
+impl AppState {
+    /// State over a store and engine, with the real clock.
+    pub fn new(store: Arc<dyn Store>, engine: Engine, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            engine,
+            config: Arc::new(config),
+            clock: Arc::new(Utc::now),
+            inner: Arc::new(Inner {
+                running: Mutex::new(HashSet::new()),
+                tasks: TaskTracker::new(),
+                pending: PendingAuthorizations::new(Duration::from_secs(900)),
+                media_clients: tokio::sync::Mutex::new(HashMap::new()),
+                gong_requests: Default::default(),
+                gong_failures: Default::default(),
+            }),
+        }
+    }
+
+    /// Replaces the clock (tests).
+    pub fn with_clock(mut self, clock: Clock) -> AppState {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by the web layer's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Waits for background syncs started from the web to finish (on shutdown).
+    pub async fn wait_for_background_syncs(&self, bound: Duration) -> bool {
+        self.inner.tasks.close();
+        tokio::time::timeout(bound, self.inner.tasks.wait())
+            .await
+            .is_ok()
+    }
+}

@@ -1,0 +1,294 @@
+//! The execution log (L1–L4): jobs filtered by job date (today, last 7 days, last
+//! 30 days, a custom range) and execution status (several at once), with counts;
+//! a job's records page by page; the .xlsx download per job.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use axum_extra::extract::Query;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use gong_timeline_domain::{JobStatus, RecordStatus};
+use gong_timeline_store::{JobFilter, JobId, RecordFilter};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::service::exports;
+use crate::state::AppState;
+use crate::ui::layout::{self, csrf_input, page, pager, time, time_opt};
+use crate::ui::paging::{split, window, PER_PAGE};
+
+/// The log's filters as query parameters.
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct LogQuery {
+    #[serde(default)]
+    range: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    status: Vec<String>,
+    #[serde(default)]
+    page: Option<u32>,
+    #[serde(default)]
+    export: Option<String>,
+}
+
+/// The job date window of a preset or custom range; `to` is exclusive.
+pub fn date_window(
+    range: &str,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), ApiError> {
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let today = midnight(now.date_naive());
+    Ok(match range {
+        "today" => (today, None),
+        "7d" => (today.map(|t| t - Duration::days(6)), None),
+        "30d" => (today.map(|t| t - Duration::days(29)), None),
+        "custom" => {
+            let day = |s: &str, field: &str| -> Result<Option<NaiveDate>, ApiError> {
+                if s.trim().is_empty() {
+                    return Ok(None);
+                }
+                NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| {
+                        ApiError::invalid(field, format!("'{s}' is not a date (YYYY-MM-DD)"))
+                    })
+            };
+            let (f, t) = (day(from, "from")?, day(to, "to")?);
+            (
+                f.and_then(midnight),
+                t.and_then(|d| midnight(d + Duration::days(1))),
+            )
+        }
+        _ => (None, None),
+    })
+}
+
+fn statuses<T: std::str::FromStr>(given: &[String]) -> Result<Vec<T>, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    given
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<T>().map_err(|e| ApiError::invalid("status", e)))
+        .collect()
+}
+
+fn query_string(q: &LogQuery, page: u32) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    out.append_pair("range", &q.range)
+        .append_pair("from", &q.from)
+        .append_pair("to", &q.to);
+    for s in &q.status {
+        out.append_pair("status", s);
+    }
+    out.append_pair("page", &page.to_string());
+    out.finish()
+}
+
+fn download_form(s: &AdminSession, job: JobId) -> Markup {
+    html! {
+        form.inline method="post" action={ "/log/jobs/" (job) "/export" } {
+            (csrf_input(s))
+            button type="submit" class="download" data-job=(job) { "Download .xlsx" }
+        }
+    }
+}
+
+/// `GET /log`.
+pub(crate) async fn jobs(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Query(q): Query<LogQuery>,
+) -> Response {
+    jobs_page(&state, &s, &q)
+        .await
+        .map(IntoResponse::into_response)
+        .unwrap_or_else(|e| layout::error_page(&e))
+}
+
+async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<Markup, ApiError> {
+    let (from, to) = date_window(&q.range, &q.from, &q.to, state.now())?;
+    let page_no = q.page.unwrap_or(1).max(1);
+    let (limit, offset) = window(page_no, PER_PAGE);
+    let chosen: Vec<JobStatus> = statuses(&q.status)?;
+    let rows = state
+        .store
+        .list_jobs(JobFilter {
+            from,
+            to,
+            statuses: chosen.clone(),
+            limit: Some(limit),
+            offset,
+            ..JobFilter::default()
+        })
+        .await?;
+    let (rows, more) = split(rows, PER_PAGE);
+    Ok(page(
+        "Execution log",
+        s,
+        html! {
+            form.card method="get" action="/log" id="log-filter" {
+                label { "Job Date "
+                    select name="range" id="range" {
+                        @for (v, label) in [("", "All"), ("today", "Today"), ("7d", "Last 7 days"), ("30d", "Last 30 days"), ("custom", "Custom range")] {
+                            option value=(v) selected[q.range == v] { (label) }
+                        }
+                    }
+                }
+                label { "From " input type="date" name="from" id="from" value=(q.from); " To " input type="date" name="to" id="to" value=(q.to); }
+                label { "Execution Status "
+                    select name="status" id="status" multiple size="4" {
+                        @for st in JobStatus::ALL { option value=(st) selected[chosen.contains(st)] { (st) } }
+                    }
+                }
+                button type="submit" id="apply-filter" { "Apply" }
+            }
+            table id="jobs" {
+                thead { tr { th { "Job" } th { "Connection" } th { "Trigger" } th { "Status" } th { "Started" } th { "Finished" }
+                    th { "Fetched" } th { "Created" } th { "Updated" } th { "Skipped" } th { "Failed" } th { "Logs" } } }
+                tbody {
+                    @for j in &rows {
+                        tr.job data-status=(j.status) {
+                            td { a href={ "/log/jobs/" (j.id) } { (j.id) } }
+                            td { (j.connection) } td { (j.trigger) } td.status { (j.status) }
+                            td { (time(j.started_at)) } td { (time_opt(j.finished_at)) }
+                            td { (j.counts.fetched) } td { (j.counts.created) } td { (j.counts.updated) } td { (j.counts.skipped) } td { (j.counts.failed) }
+                            td { (download_form(s, j.id)) }
+                        }
+                    }
+                    @if rows.is_empty() { tr { td colspan="12" id="no-jobs" { "No job matches these filters." } } }
+                }
+            }
+            (pager(page_no, more, |p| format!("/log?{}", query_string(q, p))))
+        },
+    ))
+}
+
+/// `GET /log/jobs/{id}`.
+pub(crate) async fn job(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<JobId>,
+    Query(q): Query<LogQuery>,
+) -> Response {
+    job_page(&state, &s, id, &q)
+        .await
+        .map(IntoResponse::into_response)
+        .unwrap_or_else(|e| layout::error_page(&e))
+}
+
+async fn job_page(
+    state: &AppState,
+    s: &AdminSession,
+    id: JobId,
+    q: &LogQuery,
+) -> Result<Markup, ApiError> {
+    let job = state
+        .store
+        .get_job(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("job {id} does not exist")))?;
+    let chosen: Vec<RecordStatus> = statuses(&q.status)?;
+    let page_no = q.page.unwrap_or(1).max(1);
+    let (limit, offset) = window(page_no, PER_PAGE);
+    let counts = state.store.count_log_records(id).await?;
+    let records = state
+        .store
+        .list_log_records(RecordFilter {
+            job_id: id,
+            statuses: chosen.clone(),
+            limit: Some(limit),
+            offset,
+        })
+        .await?;
+    let (records, more) = split(records, PER_PAGE);
+    let export = match q.export.as_deref() {
+        Some(token) => state
+            .store
+            .export_by_token(token)
+            .await?
+            .filter(|e| e.job_id == id),
+        None => None,
+    };
+    Ok(page(
+        &format!("Job {id}"),
+        s,
+        html! {
+            p { (job.connection) " · " (job.trigger) " · " strong id="job-status" { (job.status) } " · started " (time(job.started_at)) " · finished " (time_opt(job.finished_at)) }
+            @if let Some(m) = &job.message { p.error { (m) } }
+            p { (counts.created) " created, " (counts.updated) " updated, " (counts.skipped) " skipped, " (counts.failed) " failed (" (counts.total()) " records)" }
+            @if let Some(e) = &export {
+                p.notice { a href={ "/exports/" (e.token) } id="download-link" download { "Download job-" (id) ".xlsx" } " — the link expires on " (time(e.expires_at)) "." }
+            }
+            (download_form(s, id))
+            form.card method="get" action={ "/log/jobs/" (id) } {
+                label { "Status "
+                    select name="status" id="record-status" multiple size="4" {
+                        @for st in RecordStatus::ALL { option value=(st) selected[chosen.contains(st)] { (st) } }
+                    }
+                }
+                button type="submit" { "Apply" }
+            }
+            table id="records" {
+                thead { tr { th { "Call" } th { "Title" } th { "Date" } th { "Status" } th { "Activity" } th { "Message" } } }
+                tbody {
+                    @for r in &records {
+                        tr.record data-status=(r.status) data-call=(r.gong_call_id) {
+                            td { (r.gong_call_id) } td.title { (r.title.clone().unwrap_or_default()) } td { (time_opt(r.meeting_date)) }
+                            td.status { (r.status) }
+                            td { @if let Some(a) = r.activity_id { a href={ "/activities/" (a) } { (a) } } @else { span.muted { "none" } } }
+                            td.message { (r.message.clone().unwrap_or_default()) }
+                        }
+                    }
+                }
+            }
+            (pager(page_no, more, |p| format!("/log/jobs/{id}?{}", query_string(q, p))))
+        },
+    ))
+}
+
+/// `POST /log/jobs/{id}/export`: writes the workbook, then shows its link.
+pub(crate) async fn export(State(state): State<AppState>, Path(id): Path<JobId>) -> Response {
+    match exports::create(&state, id).await {
+        Ok(e) => Redirect::to(&format!("/log/jobs/{id}?export={}", e.token)).into_response(),
+        Err(error) => layout::error_page(&error),
+    }
+}
+
+/// `GET /exports/{token}`: the file, or 410 Gone after 30 days.
+pub(crate) async fn download(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match exports::open(&state, &token).await {
+        Ok((export, path)) => match tokio::fs::read(&path).await {
+            Ok(bytes) => (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"job-{}.xlsx\"", export.job_id),
+                    ),
+                ],
+                Body::from(bytes),
+            )
+                .into_response(),
+            Err(e) => layout::error_page(&ApiError::Internal(format!(
+                "reading {}: {e}",
+                path.display()
+            ))),
+        },
+        Err(error) => layout::error_page(&error),
+    }
+}

@@ -1,0 +1,59 @@
+//! The server-rendered admin UI: one module per page group, each a set of handlers
+//! that extract, call the store / `service` / sync, and render with maud.
+
+pub mod connectors;
+pub mod layout;
+pub mod log;
+pub mod login;
+pub mod oauth;
+pub mod paging;
+pub mod settings;
+pub mod timeline;
+pub mod tokens;
+pub mod users;
+
+use axum::middleware;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::auth::require_admin;
+use crate::state::AppState;
+
+/// The pages behind the log-in (`require_admin`: session + CSRF on every form).
+pub fn router(state: AppState) -> Router<AppState> {
+    let protected = Router::new()
+        .route("/", get(|| async { Redirect::to("/connectors") }))
+        .route("/logout", post(login::logout))
+        .route(
+            "/connectors",
+            get(connectors::list).post(connectors::create),
+        )
+        .route("/connectors/{id}", get(connectors::show))
+        .route("/connectors/{id}/authorize", post(connectors::authorize))
+        .route("/connectors/{id}/sync", post(connectors::initiate_sync))
+        .route(
+            "/connectors/{id}/settings",
+            get(settings::show).post(settings::save),
+        )
+        .route("/oauth/callback", get(oauth::callback))
+        .route("/log", get(log::jobs))
+        .route("/log/jobs/{id}", get(log::job))
+        .route("/log/jobs/{id}/export", post(log::export))
+        .route("/exports/{token}", get(log::download))
+        .route("/users", get(users::list))
+        .route(
+            "/users/{connection}/resolve/{gong_user_id}",
+            get(users::resolve_page).post(users::resolve),
+        )
+        .route("/companies", get(timeline::companies))
+        .route("/companies/{id}", get(timeline::timeline))
+        .route("/activities/{id}", get(timeline::activity))
+        .route("/activities/{id}/recording", get(timeline::recording))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}/delete", post(tokens::delete))
+        .route_layer(middleware::from_fn_with_state(state, require_admin));
+    Router::new()
+        .route("/login", get(login::page).post(login::submit))
+        .merge(protected)
+}

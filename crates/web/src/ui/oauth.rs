@@ -1,0 +1,43 @@
+//! `GET /oauth/callback`: where Gong's consent page sends the admin back.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::service::oauth;
+use crate::state::AppState;
+use crate::ui::layout;
+
+#[derive(Deserialize)]
+pub(crate) struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// Checks `state`, exchanges the code, shows the confirmation.
+pub(crate) async fn callback(
+    State(state): State<AppState>,
+    Query(p): Query<CallbackParams>,
+) -> Response {
+    if let Some(error) = &p.error {
+        let _ = p.state.as_deref().map(|s| state.inner.pending.consume(s));
+        return layout::error_page(&ApiError::invalid(
+            "code",
+            format!(
+                "Gong did not authorise the connection ({error}); click Authorize to try again"
+            ),
+        ));
+    }
+    match oauth::callback(
+        &state,
+        p.code.as_deref(),
+        p.state.as_deref().unwrap_or_default(),
+    )
+    .await
+    {
+        Ok(c) => Redirect::to(&format!("/connectors/{}?connected=1", c.id)).into_response(),
+        Err(error) => layout::error_page(&error),
+    }
+}

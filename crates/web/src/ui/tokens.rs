@@ -1,0 +1,107 @@
+//! API tokens: an admin creates a Bearer token for the JSON API (shown once; the
+//! store keeps its SHA-256 digest) and revokes it.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use gong_timeline_store::{AdminId, ApiToken, ApiTokenId, NewApiToken};
+use maud::html;
+use serde::Deserialize;
+
+use crate::auth::secret::{digest, random_token};
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::layout::{self, csrf_input, page, time};
+
+#[derive(Deserialize)]
+pub(crate) struct NewTokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Creates a token for `admin_id`; returns it with its plain value (shown once).
+pub async fn create_token(
+    state: &AppState,
+    admin_id: AdminId,
+    name: &str,
+) -> Result<(ApiToken, String), ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 {
+        return Err(ApiError::invalid(
+            "name",
+            "enter a name of 1 to 100 characters",
+        ));
+    }
+    let plain = format!("gtk_{}", random_token());
+    let token = state
+        .store
+        .create_api_token(NewApiToken {
+            name: name.to_string(),
+            token_hash: digest(&plain),
+            admin_id,
+            created_at: state.now(),
+        })
+        .await?;
+    Ok((token, plain))
+}
+
+async fn render(
+    state: &AppState,
+    s: &AdminSession,
+    fresh: Option<(&str, &str)>,
+    error: Option<&ApiError>,
+) -> Result<Response, ApiError> {
+    let tokens = state.store.list_api_tokens().await?;
+    Ok(page("API tokens", s, html! {
+        @if let Some((name, plain)) = fresh {
+            div.notice { p { "Token '" (name) "' — copy it now, it is not shown again:" } code id="new-token" { (plain) } }
+        }
+        @if let Some(e) = error { p.error { (e.public_message()) } }
+        table id="tokens" {
+            thead { tr { th { "Name" } th { "Created" } th { "" } } }
+            tbody { @for t in &tokens { tr {
+                td { (t.name) } td { (time(t.created_at)) }
+                td { form.inline method="post" action={ "/tokens/" (t.id) "/delete" } { (csrf_input(s)) button type="submit" { "Revoke" } } }
+            } } }
+        }
+        form.card method="post" action="/tokens" {
+            (csrf_input(s))
+            label { "Name " input type="text" name="name" id="token-name" required; }
+            button type="submit" id="create-token" { "Create token" }
+        }
+        p.muted { "Use it as " code { "Authorization: Bearer <token>" } " on " a href="/api/v1/openapi.json" { "/api/v1" } "." }
+    }).into_response())
+}
+
+/// `GET /tokens`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+) -> Response {
+    render(&state, &s, None, None)
+        .await
+        .unwrap_or_else(|e| layout::error_page(&e))
+}
+
+/// `POST /tokens`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Form(f): Form<NewTokenForm>,
+) -> Response {
+    let outcome = match create_token(&state, s.admin_id, &f.name).await {
+        Ok((token, plain)) => render(&state, &s, Some((&token.name, &plain)), None).await,
+        Err(e @ ApiError::Invalid { .. }) => render(&state, &s, None, Some(&e)).await,
+        Err(e) => Err(e),
+    };
+    outcome.unwrap_or_else(|e| layout::error_page(&e))
+}
+
+/// `POST /tokens/{id}/delete`.
+pub(crate) async fn delete(State(state): State<AppState>, Path(id): Path<ApiTokenId>) -> Response {
+    match state.store.delete_api_token(id).await {
+        Ok(()) => Redirect::to("/tokens").into_response(),
+        Err(e) => layout::error_page(&e.into()),
+    }
+}

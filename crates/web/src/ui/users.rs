@@ -1,0 +1,204 @@
+//! User management (U7): Add users from external systems → connection type
+//! GONG_IO → a connection → its Gong users with their mapping status; a Conflict
+//! opens the suggested users (the same email) → pick one → Save. Meetings that
+//! failed on the conflict are retried by the next sync (the engine's retry list).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use gong_timeline_domain::MappingStatus;
+use gong_timeline_store::{ConnectionId, User, UserId, UserMapping};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::layout::{self, csrf_input, page, pager};
+use crate::ui::paging::PER_PAGE;
+
+/// The only external system type.
+pub const GONG_IO: &str = "GONG_IO";
+
+#[derive(Deserialize)]
+pub(crate) struct UsersQuery {
+    connection: Option<ConnectionId>,
+    page: Option<u32>,
+    resolved: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ResolveForm {
+    user_id: Option<UserId>,
+}
+
+/// `GET /users`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Query(q): Query<UsersQuery>,
+) -> Response {
+    list_page(&state, &s, &q)
+        .await
+        .map(IntoResponse::into_response)
+        .unwrap_or_else(|e| layout::error_page(&e))
+}
+
+async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result<Markup, ApiError> {
+    let connections = state.store.list_connections().await?;
+    let mappings = match q.connection {
+        Some(id) => state.store.list_mappings(id).await?,
+        None => Vec::new(),
+    };
+    let users: HashMap<UserId, User> = if mappings.is_empty() {
+        HashMap::new()
+    } else {
+        state
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect()
+    };
+    let page_no = q.page.unwrap_or(1).max(1);
+    let start = ((page_no - 1) * PER_PAGE) as usize;
+    let shown: Vec<&UserMapping> = mappings
+        .iter()
+        .skip(start)
+        .take(PER_PAGE as usize)
+        .collect();
+    let more = mappings.len() > start + shown.len();
+    Ok(page(
+        "User management",
+        s,
+        html! {
+            form.card method="get" action="/users" id="external-users" {
+                h2 { "Add Users › Add User from External Systems" }
+                label { "Connection Type " select name="connection_type" id="connection-type" { option value=(GONG_IO) selected { (GONG_IO) } } }
+                label { "Connection "
+                    select name="connection" id="connection" {
+                        @for c in &connections { option value=(c.id) selected[q.connection == Some(c.id)] { (c.name) } }
+                    }
+                }
+                button type="submit" id="load-users" { "Load users" }
+            }
+            @if let Some(g) = &q.resolved { p.notice id="resolved" { "Gong user " (g) " is mapped. Meetings that failed on it are retried at the next sync." } }
+            @if let Some(conn) = q.connection {
+                table id="gong-users" {
+                    thead { tr { th { "Gong user" } th { "Email" } th { "Status" } th { "Timeline user" } } }
+                    tbody {
+                        @for m in &shown {
+                            tr.gong-user data-gong-user=(m.gong_user_id) {
+                                td { (m.gong_name) br; span.muted { (m.gong_user_id) } }
+                                td { (m.gong_email.clone().unwrap_or_default()) }
+                                td.status {
+                                    @if m.status == MappingStatus::Conflict {
+                                        a.conflict href={ "/users/" (conn) "/resolve/" (m.gong_user_id) } { (m.status) }
+                                    } @else { (m.status) @if m.manual { " (manual)" } }
+                                }
+                                td { @if let Some(u) = m.user_id.and_then(|id| users.get(&id)) { (u.name) " <" (u.email) "> · " (u.license_type) } }
+                            }
+                        }
+                        @if mappings.is_empty() { tr { td colspan="4" { "No Gong users are mapped yet: they load at the connection's first sync." } } }
+                    }
+                }
+                (pager(page_no, more, |p| format!("/users?connection_type={GONG_IO}&connection={conn}&page={p}")))
+            }
+        },
+    ))
+}
+
+async fn conflict(
+    state: &AppState,
+    conn: ConnectionId,
+    gong_user_id: &str,
+) -> Result<(UserMapping, Vec<User>), ApiError> {
+    let mapping = state
+        .store
+        .list_mappings(conn)
+        .await?
+        .into_iter()
+        .find(|m| m.gong_user_id == gong_user_id)
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "Gong user {gong_user_id} is not known to connection {conn}"
+            ))
+        })?;
+    let mut suggested = Vec::new();
+    for id in &mapping.suggested {
+        if let Some(u) = state.store.get_user(*id).await? {
+            suggested.push(u);
+        }
+    }
+    if suggested.is_empty() {
+        if let Some(email) = &mapping.gong_email {
+            suggested = state.store.users_by_email(email).await?;
+        }
+    }
+    Ok((mapping, suggested))
+}
+
+/// `GET /users/{connection}/resolve/{gong_user_id}`: the Suggested Users.
+pub(crate) async fn resolve_page(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
+) -> Response {
+    let result = async {
+        let (m, suggested) = conflict(&state, conn, &gong_user_id).await?;
+        Ok::<_, ApiError>(page("Suggested Users", &s, html! {
+            p { "Gong user " strong { (m.gong_name) } " <" (m.gong_email.clone().unwrap_or_default()) "> matches several Timeline users. Pick the one to map; an existing user is recommended, as users made from Gong have the Internal Collaborator license." }
+            form.card method="post" action={ "/users/" (conn) "/resolve/" (m.gong_user_id) } id="resolve-form" {
+                (csrf_input(&s))
+                @for u in &suggested {
+                    label { input type="radio" name="user_id" value=(u.id) class="suggested" checked[m.user_id == Some(u.id)]; " " (u.name) " <" (u.email) "> · " (u.license_type) " · " (u.status) }
+                }
+                button type="submit" id="save-mapping" { "Save" }
+            }
+        }))
+    }.await;
+    result
+        .map(IntoResponse::into_response)
+        .unwrap_or_else(|e| layout::error_page(&e))
+}
+
+/// `POST /users/{connection}/resolve/{gong_user_id}`.
+pub(crate) async fn resolve(
+    State(state): State<AppState>,
+    Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
+    Form(f): Form<ResolveForm>,
+) -> Response {
+    match resolve_mapping(&state, conn, &gong_user_id, f.user_id).await {
+        Ok(_) => Redirect::to(&format!(
+            "/users?connection_type={GONG_IO}&connection={conn}&resolved={}",
+            crate::auth::session::urlencode(&gong_user_id)
+        ))
+        .into_response(),
+        Err(error) => layout::error_page(&error),
+    }
+}
+
+/// Maps a Gong user to one of its suggested users (U7).
+pub async fn resolve_mapping(
+    state: &AppState,
+    conn: ConnectionId,
+    gong_user_id: &str,
+    user_id: Option<UserId>,
+) -> Result<UserMapping, ApiError> {
+    let user_id =
+        user_id.ok_or_else(|| ApiError::invalid("user_id", "pick one of the suggested users"))?;
+    let (_, suggested) = conflict(state, conn, gong_user_id).await?;
+    if !suggested.iter().any(|u| u.id == user_id) {
+        return Err(ApiError::invalid(
+            "user_id",
+            format!("user {user_id} is not one of the suggested users (the same email)"),
+        ));
+    }
+    Ok(state
+        .store
+        .resolve_mapping(conn, gong_user_id, user_id, state.now())
+        .await?)
+}
