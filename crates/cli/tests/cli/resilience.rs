@@ -192,6 +192,49 @@ async fn s8_a_sync_killed_mid_job_and_run_again_ends_with_every_meeting_exactly_
 }
 
 #[tokio::test]
+async fn s7_a_job_that_fails_mid_way_resumes_from_its_checkpoint_without_duplicates_or_gaps() {
+    // Arrange: 300 calls; the day's quota runs out after the users page and one page.
+    let app = TestApp::with_config(SimConfig {
+        calls: 300,
+        ..kill_config()
+    })
+    .await;
+    app.sim().controls().set_limits(Limits {
+        enabled: true,
+        per_second: 100,
+        per_day: 2,
+    });
+    let failed = app
+        .fails(&["sync", "--connection", CONNECTION, "--format", "json"])
+        .await;
+    let failed: Value = serde_json::from_str(&failed.stdout).expect("a JSON summary");
+    assert_eq!(failed["status"], "Failed", "{failed}");
+    assert_eq!(failed["fetched"], 100, "one page was handled: {failed}");
+    let kept = app.activities().await.len();
+    assert!(kept > 0, "the committed pages are kept");
+
+    // Act: the quota is raised and the connection synced again.
+    app.sim().controls().set_limits(Limits::off());
+    let resumed = app.sync().await;
+
+    // Assert
+    assert_ne!(resumed["status"], "Failed", "{resumed}");
+    let activities = app.activities().await;
+    let external: BTreeSet<&str> = activities
+        .iter()
+        .map(|a| a["external_id"].as_str().expect("external id"))
+        .collect();
+    assert_eq!(external.len(), activities.len(), "no external id twice");
+    let reference = app.twin().await;
+    reference.sync().await;
+    assert_eq!(
+        call_ids(&activities),
+        call_ids(&reference.activities().await),
+        "the same meetings as an uninterrupted sync"
+    );
+}
+
+#[tokio::test]
 async fn a_second_sync_of_a_connection_while_one_runs_is_refused() {
     // Arrange: a slow job in another process.
     let app = TestApp::with_config(kill_config()).await;
