@@ -291,3 +291,41 @@ async fn a_used_up_daily_gong_quota_fails_the_job_saying_when_it_resets() {
     );
     assert_eq!(app.jobs().await[0]["message"], summary["message"]);
 }
+
+#[tokio::test]
+async fn an_import_while_a_sync_runs_waits_for_the_database_and_succeeds() {
+    // Arrange: a slow job in another process.
+    let app = TestApp::with_config(kill_config()).await;
+    app.sim().controls().set_latency(Duration::from_millis(100));
+    let mut child = app
+        .command(&["sync", "--connection", CONNECTION])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sync starts");
+    wait_for("the first page", Duration::from_secs(30), || async {
+        let jobs = app.jobs().await;
+        jobs.first()
+            .filter(|j| j["fetched"].as_u64().is_some_and(|n| n >= 100))
+            .cloned()
+    })
+    .await;
+
+    // Act
+    let csv = app.write(
+        "more.csv",
+        "name,crm_account_id,industry\nLatecomer,001999999999999,Software\n",
+    );
+    let imported = app.run(&["import", "companies", &csv]).await;
+    let status = child.wait().await.expect("the sync finishes");
+
+    // Assert
+    assert!(imported.success(), "{imported:#?}");
+    assert!(status.success(), "the sync finished too");
+    let job = &app.jobs().await[0];
+    assert!(
+        job["status"] == "Success" || job["status"] == "Partial success",
+        "{job}"
+    );
+    assert_eq!(job["fetched"], 600, "{job}");
+}
