@@ -1,10 +1,122 @@
-//! The JSON API under `/api/v1`.
+//! The JSON API under `/api/v1`: one module per resource, the route table
+//! ([`routes`]) that builds the router and that the OpenAPI test checks against
+//! [`openapi::document`]. Every route but the document needs a Bearer API token
+//! (or a session, with `X-CSRF-Token` on writes).
 
+pub mod activities;
+pub mod connections;
+pub mod jobs;
+pub mod openapi;
+pub mod users;
+
+use axum::http::{header, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
+use serde::Deserialize;
 
+use crate::error::ApiError;
+
+use crate::auth::require_api;
 use crate::state::AppState;
 
+/// `limit` / `offset` of list endpoints.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Window {
+    /// At most this many (1–500, default 50).
+    pub limit: Option<u32>,
+    /// Skip this many.
+    #[serde(default)]
+    pub offset: u32,
+}
+
+impl Window {
+    /// The limit, clamped.
+    pub fn limit(&self) -> u32 {
+        self.limit.unwrap_or(50).clamp(1, 500)
+    }
+}
+
+/// Every authenticated route: (method, path under `/api/v1`, handler).
+pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
+    vec![
+        ("get", "/connections", get(connections::list)),
+        ("post", "/connections", post(connections::create)),
+        ("get", "/connections/{id}", get(connections::show)),
+        (
+            "post",
+            "/connections/{id}/authorize",
+            post(connections::authorize),
+        ),
+        (
+            "get",
+            "/connections/{id}/settings",
+            get(connections::settings),
+        ),
+        (
+            "put",
+            "/connections/{id}/settings",
+            put(connections::save_settings),
+        ),
+        (
+            "get",
+            "/connections/{id}/sync",
+            get(connections::sync_status),
+        ),
+        (
+            "post",
+            "/connections/{id}/sync",
+            post(connections::start_sync),
+        ),
+        ("get", "/connections/{id}/users", get(users::list)),
+        (
+            "post",
+            "/connections/{id}/users/{gong_user_id}/resolve",
+            post(users::resolve),
+        ),
+        ("get", "/jobs", get(jobs::list)),
+        ("get", "/jobs/{id}", get(jobs::show)),
+        ("get", "/jobs/{id}/records", get(jobs::records)),
+        ("post", "/jobs/{id}/export", post(jobs::export)),
+        ("get", "/activities", get(activities::list)),
+        ("get", "/activities/{id}", get(activities::show)),
+        ("get", "/companies", get(activities::companies)),
+    ]
+}
+
 /// The API router.
-pub fn router(_state: AppState) -> Router<AppState> {
-    Router::new()
+pub fn router(state: AppState) -> Router<AppState> {
+    let mut api = Router::new();
+    for (_, path, handler) in routes() {
+        api = api.route(path, handler);
+    }
+    api.route_layer(middleware::from_fn_with_state(state, require_api))
+        .route("/openapi.json", get(openapi::serve))
+        .fallback(|| async { ApiError::NotFound("no such API route".into()) })
+        .layer(middleware::map_response(json_rejections))
+}
+
+/// axum's own rejections (a body or query that does not parse) are plain text;
+/// the API answers them in its error shape.
+async fn json_rejections(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !response.status().is_client_error() {
+        return response;
+    }
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let message = String::from_utf8_lossy(&bytes).trim().to_string();
+    let code = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_FOUND => "not_found",
+        _ => "invalid",
+    };
+    let body = serde_json::json!({"error": {"code": code, "message": message}});
+    (status, axum::Json(body)).into_response()
 }

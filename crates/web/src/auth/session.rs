@@ -152,7 +152,8 @@ pub async fn require_api(
     req: Request,
     next: Next,
 ) -> Response {
-    match api_admin(&state, &jar, &req).await {
+    let (method, headers) = (req.method().clone(), req.headers().clone());
+    match api_admin(&state, &jar, &method, &headers).await {
         Ok(admin) => {
             let mut req = req;
             req.extensions_mut().insert(admin);
@@ -165,9 +166,10 @@ pub async fn require_api(
 async fn api_admin(
     state: &AppState,
     jar: &CookieJar,
-    req: &Request,
+    method: &Method,
+    headers: &axum::http::HeaderMap,
 ) -> Result<AdminSession, ApiError> {
-    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
         let bearer = value
             .to_str()
             .ok()
@@ -187,11 +189,8 @@ async fn api_admin(
     let session = session_of(state, jar)
         .await?
         .ok_or(ApiError::Unauthorized)?;
-    if is_write(req.method()) {
-        let carried = req
-            .headers()
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok());
+    if is_write(method) {
+        let carried = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
         if !carried.is_some_and(|c| constant_time_eq(c, &session.csrf_token)) {
             return Err(csrf_refused());
         }

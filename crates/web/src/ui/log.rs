@@ -38,13 +38,16 @@ pub(crate) struct LogQuery {
     export: Option<String>,
 }
 
+/// Start (inclusive) and end (exclusive) of a job date range.
+pub type Window = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The job date window of a preset or custom range; `to` is exclusive.
 pub fn date_window(
     range: &str,
     from: &str,
     to: &str,
     now: DateTime<Utc>,
-) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), ApiError> {
+) -> Result<Window, ApiError> {
     let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
     let today = midnight(now.date_naive());
     Ok(match range {
@@ -266,7 +269,22 @@ pub(crate) async fn export(State(state): State<AppState>, Path(id): Path<JobId>)
 }
 
 /// `GET /exports/{token}`: the file, or 410 Gone after 30 days.
-pub(crate) async fn download(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let fail = |error: ApiError| {
+        if wants_html {
+            layout::error_page(&error)
+        } else {
+            error.into_response()
+        }
+    };
     match exports::open(&state, &token).await {
         Ok((export, path)) => match tokio::fs::read(&path).await {
             Ok(bytes) => (
@@ -284,11 +302,11 @@ pub(crate) async fn download(State(state): State<AppState>, Path(token): Path<St
                 Body::from(bytes),
             )
                 .into_response(),
-            Err(e) => layout::error_page(&ApiError::Internal(format!(
+            Err(e) => fail(ApiError::Internal(format!(
                 "reading {}: {e}",
                 path.display()
             ))),
         },
-        Err(error) => layout::error_page(&error),
+        Err(error) => fail(error),
     }
 }

@@ -17,7 +17,7 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::auth::require_admin;
+use crate::auth::{require_admin, require_api};
 use crate::state::AppState;
 
 /// The pages behind the log-in (`require_admin`: session + CSRF on every form).
@@ -40,7 +40,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/log", get(log::jobs))
         .route("/log/jobs/{id}", get(log::job))
         .route("/log/jobs/{id}/export", post(log::export))
-        .route("/exports/{token}", get(log::download))
         .route("/users", get(users::list))
         .route(
             "/users/{connection}/resolve/{gong_user_id}",
@@ -52,8 +51,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/activities/{id}/recording", get(timeline::recording))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/delete", post(tokens::delete))
-        .route_layer(middleware::from_fn_with_state(state, require_admin));
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
+    // A download link works with a session or a Bearer token.
+    let downloads = Router::new()
+        .route("/exports/{token}", get(log::download))
+        .route_layer(middleware::from_fn_with_state(state, require_api));
     Router::new()
         .route("/login", get(login::page).post(login::submit))
         .merge(protected)
+        .merge(downloads)
 }

@@ -1,0 +1,160 @@
+//! `/connections`: list, create (OAuth → an authorize URL, or an access key),
+//! authorise, settings (read; write = validate → store → sync), sync (start, status).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use gong_timeline_domain::Trigger;
+use gong_timeline_store::{Connection, ConnectionId, Settings};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::service::{oauth, runs};
+use crate::state::AppState;
+use crate::ui::settings::save_and_sync;
+
+/// Body of `POST /connections`.
+#[derive(Debug, Deserialize)]
+pub struct NewConnectionBody {
+    /// Name, unique.
+    pub name: String,
+    /// `oauth` (default) or `basic`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Gong API base URL (basic only).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Access key (basic only).
+    #[serde(default)]
+    pub access_key: Option<String>,
+    /// Access key secret (basic only); never returned.
+    #[serde(default)]
+    pub access_key_secret: Option<String>,
+}
+
+/// Body of `PUT /connections/{id}/settings`; absent fields keep their value.
+#[derive(Debug, Deserialize)]
+pub struct SettingsBody {
+    enabled: Option<bool>,
+    activity_type: Option<String>,
+    filters: Option<Vec<String>>,
+    filter_logic: Option<String>,
+    backfill_days: Option<u32>,
+    lookback_hours: Option<u32>,
+}
+
+async fn connection(state: &AppState, id: ConnectionId) -> ApiResult<Connection> {
+    state
+        .store
+        .get_connection(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))
+}
+
+/// `GET /connections`.
+pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Vec<Connection>>> {
+    Ok(Json(state.store.list_connections().await?))
+}
+
+/// `GET /connections/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<Json<Connection>> {
+    Ok(Json(connection(&state, id).await?))
+}
+
+/// `POST /connections`: 201 with the connection (and `authorize_url` for OAuth).
+pub async fn create(
+    State(state): State<AppState>,
+    Json(body): Json<NewConnectionBody>,
+) -> ApiResult<impl IntoResponse> {
+    let out = match body.kind.as_deref().unwrap_or("oauth") {
+        "basic" => {
+            let c = oauth::create_basic(
+                &state,
+                &body.name,
+                body.base_url.as_deref().unwrap_or_default(),
+                body.access_key.as_deref().unwrap_or_default(),
+                body.access_key_secret.as_deref().unwrap_or_default(),
+            )
+            .await?;
+            json!({ "connection": c })
+        }
+        "oauth" => {
+            let c = oauth::create_oauth(&state, &body.name).await?;
+            let url = oauth::authorize_url(&state, c.id).await?;
+            json!({ "connection": c, "authorize_url": url })
+        }
+        other => {
+            return Err(ApiError::invalid(
+                "kind",
+                format!("unknown kind '{other}': expected oauth or basic"),
+            ))
+        }
+    };
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// `POST /connections/{id}/authorize`: a fresh consent page URL.
+pub async fn authorize(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({ "authorize_url": oauth::authorize_url(&state, id).await? }),
+    ))
+}
+
+/// `GET /connections/{id}/settings`.
+pub async fn settings(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<Json<Settings>> {
+    connection(&state, id).await?;
+    Ok(Json(state.store.get_settings(id).await?))
+}
+
+/// `PUT /connections/{id}/settings`: validate → store → sync (trigger save).
+pub async fn save_settings(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+    Json(body): Json<SettingsBody>,
+) -> ApiResult<Json<Settings>> {
+    connection(&state, id).await?;
+    let current = state.store.get_settings(id).await?;
+    let wanted = Settings {
+        enabled: body.enabled.unwrap_or(current.enabled),
+        activity_type: body.activity_type.unwrap_or(current.activity_type),
+        filters: body.filters.unwrap_or(current.filters),
+        filter_logic: match body.filter_logic {
+            Some(l) if l.trim().is_empty() => None,
+            Some(l) => Some(l),
+            None => current.filter_logic,
+        },
+        backfill_days: body.backfill_days.unwrap_or(current.backfill_days),
+        lookback_hours: body.lookback_hours.unwrap_or(current.lookback_hours),
+    };
+    save_and_sync(&state, id, wanted).await?;
+    Ok(Json(state.store.get_settings(id).await?))
+}
+
+/// `POST /connections/{id}/sync`: 202; the job runs in the background.
+pub async fn start_sync(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<impl IntoResponse> {
+    runs::start(&state, id, Trigger::Manual).await?;
+    Ok((StatusCode::ACCEPTED, Json(runs::status(&state, id).await?)))
+}
+
+/// `GET /connections/{id}/sync`.
+pub async fn sync_status(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<Json<runs::SyncStatus>> {
+    connection(&state, id).await?;
+    Ok(Json(runs::status(&state, id).await?))
+}

@@ -1,0 +1,227 @@
+//! Connections, settings, sync, jobs, records, activities, exports.
+
+use std::sync::atomic::Ordering;
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    let (status, list) = app.get("/connections").await;
+    assert_eq!(status, 200);
+    assert_eq!(list[0]["name"], "acme");
+    let text = list.to_string();
+    assert!(
+        !text.contains("sim-secret") && !text.contains("sim-access-key"),
+        "no credential in responses: {text}"
+    );
+    let (status, one) = app.get(&format!("/connections/{id}")).await;
+    assert_eq!((status, one["status"].as_str()), (200, Some("Authorised")));
+
+    let job = app.sync(id).await;
+    assert_eq!(job["trigger"], "manual");
+    assert!(job["counts"]["created"].as_u64().unwrap() > 0, "{job}");
+    let job_id = job["id"].as_i64().unwrap();
+    let (_, jobs) = app
+        .get(&format!(
+            "/jobs?connection_id={id}&status=Success&status=Partial%20success"
+        ))
+        .await;
+    assert_eq!(jobs.as_array().unwrap().len(), 1, "{jobs}");
+    let (_, none) = app.get("/jobs?status=Failed").await;
+    assert_eq!(none.as_array().unwrap().len(), 0);
+    let (status, bad) = app.get("/jobs?status=Done").await;
+    assert_eq!(
+        (status, bad["error"]["field"].as_str()),
+        (422, Some("status"))
+    );
+    let (status, same) = app.get(&format!("/jobs/{job_id}")).await;
+    assert_eq!((status, same["id"].as_i64()), (200, Some(job_id)));
+
+    let (_, page1) = app.get(&format!("/jobs/{job_id}/records?limit=5")).await;
+    let (_, page2) = app
+        .get(&format!("/jobs/{job_id}/records?limit=5&offset=5"))
+        .await;
+    assert_eq!(page1.as_array().unwrap().len(), 5);
+    assert_ne!(page1[0]["gong_call_id"], page2[0]["gong_call_id"]);
+    let (_, created) = app
+        .get(&format!("/jobs/{job_id}/records?status=Created&limit=500"))
+        .await;
+    assert!(created
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["status"] == "Created" && r["activity_id"].is_i64()));
+
+    let activity = created[0]["activity_id"].as_i64().unwrap();
+    let (status, a) = app.get(&format!("/activities/{activity}")).await;
+    assert_eq!(status, 200);
+    let company = a["company"]["id"].as_i64().unwrap();
+    let (_, of_company) = app.get(&format!("/activities?company_id={company}")).await;
+    assert!(of_company
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["company"]["id"] == company));
+    let (_, companies) = app.get("/companies").await;
+    assert!(companies.as_array().unwrap().len() > 10);
+    let (status, missing) = app.get("/activities/999999").await;
+    assert_eq!(
+        (status, missing["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+}
+
+#[tokio::test]
+async fn a_second_sync_while_one_runs_is_a_conflict_or_finished() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    let (first, _) = app
+        .post(&format!("/connections/{id}/sync"), json!(null))
+        .await;
+    let (second, body) = app
+        .post(&format!("/connections/{id}/sync"), json!(null))
+        .await;
+    assert_eq!(first, 202);
+    assert!(second == 409 || second == 202, "{second} {body}");
+    if second == 409 {
+        assert_eq!(body["error"]["code"], "conflict");
+    }
+    app.wait_for_sync(id).await;
+}
+
+#[tokio::test]
+async fn settings_are_validated_naming_the_field_then_saved_with_a_sync() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    let (status, settings) = app.get(&format!("/connections/{id}/settings")).await;
+    assert_eq!(
+        (status, settings["activity_type"].as_str()),
+        (200, Some("Meeting"))
+    );
+    let path = format!("/connections/{id}/settings");
+    let (status, err) = app
+        .api(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({"activity_type": "Nope"})),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (422, Some("activity_type")),
+        "{err}"
+    );
+    let (status, err) = app
+        .api(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({"filters": ["Company.industry ~ x"]})),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (422, Some("filters")),
+        "{err}"
+    );
+    let (status, saved) = app
+        .api(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({"activity_type": "call", "filters": ["Company.name is not empty"]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["activity_type"], "Call");
+    let job = app.wait_for_sync(id).await;
+    assert_eq!(job["trigger"], "save");
+}
+
+#[tokio::test]
+async fn an_access_key_connection_to_a_host_that_is_not_gong_is_refused() {
+    let app = spawn_app().await;
+    let (status, body) = app.post("/connections", json!({"name": "evil", "kind": "basic", "base_url": "http://169.254.169.254", "access_key": "k", "access_key_secret": "s"})).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("base_url")),
+        "{body}"
+    );
+    let (status, body) = app.post("/connections", json!({"name": "", "kind": "basic", "base_url": app.sim.base_url(), "access_key": "k", "access_key_secret": "s"})).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("name"))
+    );
+}
+
+#[tokio::test]
+async fn an_export_downloads_for_30_days_then_answers_410_and_its_file_is_gone() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    let job = app.sync(id).await["id"].as_i64().unwrap();
+    let (status, export) = app.post(&format!("/jobs/{job}/export"), json!(null)).await;
+    assert_eq!(status, 201, "{export}");
+    let url = format!("{}{}", app.base, export["url"].as_str().unwrap());
+    let resp = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let bytes = resp.bytes().await.unwrap();
+    let file = app.export_dir.join("downloaded.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let range = book.worksheet_range("Execution log").unwrap();
+    assert_eq!(
+        range.get((0, 1)),
+        Some(&calamine::Data::String("Gong call id".into()))
+    );
+    assert!(range.height() > 1);
+    std::fs::remove_file(&file).unwrap();
+    let files = || std::fs::read_dir(&app.export_dir).unwrap().count();
+    assert_eq!(files(), 1);
+
+    app.clock_offset.store(29 * 86_400, Ordering::SeqCst);
+    let still = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(still.status().as_u16(), 200, "still valid on day 29");
+    app.clock_offset.store(30 * 86_400 + 60, Ordering::SeqCst);
+    let gone = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status().as_u16(), 410);
+    let body: serde_json::Value = gone.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "gone");
+    assert_eq!(files(), 0, "the expired file was deleted");
+    let again = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 410);
+    let unknown = app
+        .http
+        .get(format!("{}/exports/nope", app.base))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+}

@@ -1,0 +1,11 @@
+//! API and page tests against a real server on 127.0.0.1:0, a temp SQLite file and
+//! the in-process Gong simulator (limits off). One test binary, modules by resource.
+
+mod helpers;
+
+mod auth;
+mod connections;
+mod oauth;
+mod openapi;
+mod pages;
+mod users;

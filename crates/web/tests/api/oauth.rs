@@ -1,0 +1,145 @@
+//! The OAuth flow through the simulator's consent page, `state` checked once, and
+//! the customer API host check.
+
+use crate::helpers::{hidden, spawn_app, spawn_app_with, Options, Session, TestApp};
+
+/// Creates an OAuth connection from the Connectors form and clicks Allow on the
+/// simulator's consent page; returns the callback URL Gong redirects to.
+async fn consent(app: &TestApp, s: &Session, name: &str) -> String {
+    let (status, authorize_url, _) = app
+        .form(s, "/connectors", &[("name", name), ("kind", "oauth")])
+        .await;
+    assert_eq!(status, 303);
+    assert!(
+        authorize_url.starts_with(&app.sim.base_url()),
+        "{authorize_url}"
+    );
+    let page = app
+        .http
+        .get(&authorize_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let fields: Vec<(String, String)> = ["client_id", "redirect_uri", "scope", "state"]
+        .iter()
+        .map(|f| (f.to_string(), hidden(&page, f)))
+        .chain([("decision".to_string(), "allow".to_string())])
+        .collect();
+    let resp = app
+        .http
+        .post(format!("{}/oauth2/authorize", app.sim.base_url()))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    let callback = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        callback.starts_with(&format!("{}/oauth/callback?", app.base)),
+        "{callback}"
+    );
+    callback
+}
+
+#[tokio::test]
+async fn an_oauth_connection_is_authorised_through_the_consent_page_and_syncs() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let callback = consent(&app, &s, "Gong OAuth").await;
+    let resp = app
+        .http
+        .get(&callback)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let confirmation = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(confirmation.ends_with("?connected=1"), "{confirmation}");
+    let (_, page) = app.page(&s, &confirmation).await;
+    assert!(page.contains("Initiate Sync") && page.contains("Go to Timeline settings"));
+
+    let replay = app
+        .http
+        .get(&callback)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status().as_u16(), 422, "a state is good once");
+
+    let (_, list) = app.get("/connections").await;
+    let c = &list[0];
+    assert_eq!(c["status"], "Authorised");
+    assert!(!list.to_string().contains("sim-client-secret"));
+    let job = app.sync(c["id"].as_i64().unwrap()).await;
+    assert!(job["counts"]["created"].as_u64().unwrap() > 0, "{job}");
+}
+
+#[tokio::test]
+async fn a_forged_state_is_refused() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let resp = app
+        .http
+        .get(format!("{}/oauth/callback?code=x&state=forged", app.base))
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 422);
+}
+
+#[tokio::test]
+async fn a_customer_api_host_that_is_not_gong_nor_allowed_is_refused() {
+    let app = spawn_app_with(Options {
+        allow_sim: false,
+        ..Options::default()
+    })
+    .await;
+    let s = app.login().await;
+    let callback = consent(&app, &s, "Gong OAuth").await;
+    let resp = app
+        .http
+        .get(&callback)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 422);
+    assert!(resp.text().await.unwrap().contains("is not a Gong host"));
+    let (_, list) = app.get("/connections").await;
+    assert_eq!(list[0]["status"], "Pending");
+}
+
+#[tokio::test]
+async fn the_api_creates_an_oauth_connection_with_its_authorize_url() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post("/connections", serde_json::json!({"name": "g"}))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["connection"]["id"].as_i64().unwrap();
+    assert!(body["authorize_url"].as_str().unwrap().contains("state="));
+    let (status, again) = app
+        .post(
+            &format!("/connections/{id}/authorize"),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_ne!(
+        again["authorize_url"], body["authorize_url"],
+        "a fresh state each time"
+    );
+    let (status, taken) = app
+        .post("/connections", serde_json::json!({"name": "g"}))
+        .await;
+    assert_eq!(
+        (status, taken["error"]["field"].as_str()),
+        (422, Some("name"))
+    );
+}

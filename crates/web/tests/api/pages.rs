@@ -1,0 +1,198 @@
+//! The admin pages render with a session, escape what they show, and page long lists.
+
+use chrono::Utc;
+use gong_timeline_domain::{RecordStatus, Trigger};
+use gong_timeline_store::{import, Lease, NewLogRecord};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn every_page_renders_after_a_sync() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let job = app.sync(id).await["id"].as_i64().unwrap();
+    let (_, a) = app.get("/activities?limit=1").await;
+    let company = a[0]["company"]["id"].as_i64().unwrap();
+    let activity = a[0]["id"].as_i64().unwrap();
+    for path in [
+        "/connectors".to_string(),
+        format!("/connectors/{id}"),
+        format!("/connectors/{id}/settings"),
+        "/log?range=7d&status=Success".into(),
+        format!("/log/jobs/{job}?status=Created"),
+        format!("/users?connection_type=GONG_IO&connection={id}"),
+        "/companies".into(),
+        format!("/companies/{company}"),
+        format!("/activities/{activity}"),
+        "/tokens".into(),
+    ] {
+        let (status, body) = app.page(&s, &path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        assert!(body.contains("<h1>"), "{path}");
+    }
+    let (_, timeline) = app.page(&s, &format!("/companies/{company}")).await;
+    assert!(timeline.contains("class=\"recording\"") && timeline.contains("Open the call in Gong"));
+    let (_, fragment) = app
+        .page(&s, &format!("/activities/{activity}/recording"))
+        .await;
+    assert!(fragment.contains("/media/"), "{fragment}");
+}
+
+#[tokio::test]
+async fn a_deleted_recording_or_gong_down_shows_the_s5_message() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    app.sync(id).await;
+    let (_, a) = app.get("/activities?limit=2").await;
+    let (first, second) = (&a[0], &a[1]);
+    app.sim
+        .controls()
+        .delete_recording(first["gong_call_id"].as_str().unwrap());
+    let (_, fragment) = app
+        .page(&s, &format!("/activities/{}/recording", first["id"]))
+        .await;
+    assert!(
+        fragment.contains("This Video/Meeting Link has failed to load."),
+        "{fragment}"
+    );
+    app.sim.controls().set_down(true);
+    let (_, fragment) = app
+        .page(&s, &format!("/activities/{}/recording", second["id"]))
+        .await;
+    assert!(
+        fragment.contains("This Video/Meeting Link has failed to load."),
+        "{fragment}"
+    );
+}
+
+#[tokio::test]
+async fn titles_and_names_render_as_text() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let csv = "name,crm_account_id\n<script>alert('co')</script>,\n";
+    app.store
+        .import_companies(import::parse_companies(csv.as_bytes()).unwrap())
+        .await
+        .unwrap();
+    let id = app.basic_connection("acme").await;
+    let now = Utc::now();
+    let job = app
+        .store
+        .try_start_job(
+            id,
+            Trigger::Manual,
+            Lease {
+                owner: "t".into(),
+                expires_at: now + chrono::Duration::minutes(5),
+            },
+            now,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .add_log_records(
+            job,
+            vec![NewLogRecord {
+                gong_call_id: "1".into(),
+                title: Some("<script>alert('x')</script>".into()),
+                meeting_date: None,
+                status: RecordStatus::Failed,
+                activity: None,
+                message: Some("<b>m</b>".into()),
+            }],
+        )
+        .await
+        .unwrap();
+    let (_, log) = app.page(&s, &format!("/log/jobs/{job}")).await;
+    assert!(
+        log.contains("&lt;script&gt;alert('x')&lt;/script&gt;") && !log.contains("<script>alert"),
+        "{log}"
+    );
+    assert!(log.contains("&lt;b&gt;m&lt;/b&gt;"));
+    let (_, companies) = app.page(&s, "/companies?q=script").await;
+    assert!(
+        companies.contains("&lt;script&gt;alert('co')") && !companies.contains("<script>alert")
+    );
+}
+
+#[tokio::test]
+async fn settings_errors_show_next_to_their_field_and_save_starts_a_sync() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let path = format!("/connectors/{id}/settings");
+    let (status, _, body) = app
+        .form(
+            &s,
+            &path,
+            &[
+                ("enabled", "on"),
+                ("activity_type", "Meeting"),
+                ("field", "Company.industry"),
+                ("op", "in"),
+                ("value", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("id=\"filters-error\""), "{body}");
+    let (status, _, body) = app.form(&s, &path, &[("activity_type", "Nope")]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("id=\"activity-type-error\""));
+    let (status, location, _) = app
+        .form(
+            &s,
+            &path,
+            &[
+                ("enabled", "on"),
+                ("activity_type", "Call"),
+                ("field", "Company.name"),
+                ("op", "is not empty"),
+                ("value", ""),
+                ("field", ""),
+                ("op", "="),
+                ("value", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/connectors/{id}?sync=started").as_str())
+    );
+    let (_, settings) = app.get(&format!("/connections/{id}/settings")).await;
+    assert_eq!(
+        settings["filters"],
+        serde_json::json!(["Company.name is not empty"])
+    );
+    assert_eq!(app.wait_for_sync(id).await["trigger"], "save");
+    let (_, page) = app.page(&s, &path).await;
+    assert!(page.contains("Call (recommended)") && page.contains("Meeting (recommended)"));
+}
+
+#[tokio::test]
+async fn the_log_pages_through_jobs_and_records() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        calls: 120,
+        ..Default::default()
+    })
+    .await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let job = app.sync(id).await["id"].as_i64().unwrap();
+    let (_, first) = app.page(&s, &format!("/log/jobs/{job}")).await;
+    assert!(
+        first.contains("id=\"next-page\""),
+        "120 calls make more than one page of 50"
+    );
+    let (_, second) = app.page(&s, &format!("/log/jobs/{job}?page=2")).await;
+    assert!(second.contains("rel=\"prev\""));
+    let (_, filtered) = app
+        .page(&s, "/log?range=custom&from=2000-01-01&to=2000-01-02")
+        .await;
+    assert!(filtered.contains("id=\"no-jobs\""));
+    let (_, today) = app.page(&s, "/log?range=today").await;
+    assert!(today.contains(&format!("href=\"/log/jobs/{job}\"")));
+}
