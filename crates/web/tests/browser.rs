@@ -1,0 +1,464 @@
+//! Browser tests: real headless Chromium driven through chromedriver (Debian's
+//! `chromium` and `chromium-driver`). Without them the tests say so loudly and
+//! pass, unless `REQUIRE_BROWSER=1` (set by `.ci/run`), where they fail.
+//!
+//! Run: `apt-get install -y chromium chromium-driver`, then
+//! `REQUIRE_BROWSER=1 cargo test -p gong_timeline_web --test browser`.
+//! Screenshots of every page visited go to `target/tmp/browser-screenshots/`
+//! (the last one shows the failure); `cargo test -p gong_timeline_web --test browser
+//! -- --ignored` writes the README's `docs/screenshots/*.png`.
+
+#[path = "api/helpers.rs"]
+mod helpers;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use helpers::{spawn_app_with, wait_until, Options, TestApp, PASSWORD};
+use serde_json::{json, Value};
+
+type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+const CHROMIUM: &[&str] = &[
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+];
+const CHROMEDRIVER: &[&str] = &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"];
+
+fn find(candidates: &[&str], env: &str) -> Option<PathBuf> {
+    std::env::var_os(env)
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(candidates.iter().map(PathBuf::from))
+        .find(|p| p.exists())
+}
+
+/// Chromium and chromedriver, or `None` (skip) — a failure under REQUIRE_BROWSER=1.
+fn browser_binaries() -> Option<(PathBuf, PathBuf)> {
+    match (find(CHROMIUM, "CHROME"), find(CHROMEDRIVER, "CHROMEDRIVER")) {
+        (Some(chrome), Some(driver)) => Some((chrome, driver)),
+        _ => {
+            let help = "Browser tests need Chromium and chromedriver: `apt-get install -y chromium chromium-driver`, then run with REQUIRE_BROWSER=1.";
+            if std::env::var("REQUIRE_BROWSER").as_deref() == Ok("1") {
+                panic!("REQUIRE_BROWSER=1 but Chromium or chromedriver is missing. {help}");
+            }
+            eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!! SKIPPED browser test: Chromium or chromedriver not found.\n!! {help}\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+            None
+        }
+    }
+}
+
+/// chromedriver on a free port, killed on drop, and a WebDriver session.
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+    shots: PathBuf,
+    n: usize,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn start_browser(chrome: &Path, driver: &Path, shots: PathBuf) -> R<Browser> {
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    wait_until(
+        Duration::from_secs(20),
+        "chromedriver to listen",
+        || async move {
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+        },
+    )
+    .await;
+    let profile = tempfile::tempdir()?;
+    let args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .chain([format!("--user-data-dir={}", profile.path().display())])
+    .collect::<Vec<_>>();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({"binary": chrome, "args": args}),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await?;
+    std::fs::create_dir_all(&shots)?;
+    Ok(Browser {
+        client,
+        driver: child,
+        _profile: profile,
+        shots,
+        n: 0,
+    })
+}
+
+impl Browser {
+    async fn shot(&mut self, name: &str) -> R {
+        self.n += 1;
+        let png = self.client.screenshot().await?;
+        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.n)), png)?;
+        Ok(())
+    }
+
+    async fn visit(&mut self, url: &str, name: &str) -> R {
+        self.client.goto(url).await?;
+        self.shot(name).await
+    }
+
+    /// Reloads `url` until `css` matches, at most `bound`.
+    async fn until_found(&self, url: &str, css: &str, bound: Duration) -> R {
+        let deadline = tokio::time::Instant::now() + bound;
+        loop {
+            self.client.goto(url).await?;
+            if !self.client.find_all(Locator::Css(css)).await?.is_empty() {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("timed out waiting for {css} on {url}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn text(&self, css: &str) -> R<String> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await?
+            .text()
+            .await?)
+    }
+
+    async fn click(&self, css: &str) -> R {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+}
+
+/// The admin's journey; screenshots every page it visits into `shots`.
+async fn journey(app: &TestApp, b: &mut Browser) -> R {
+    let base = &app.base;
+    // Log in.
+    b.visit(&format!("{base}/connectors"), "login").await?;
+    b.client
+        .find(Locator::Id("username"))
+        .await?
+        .send_keys("admin")
+        .await?;
+    b.client
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    b.click("#login").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("create-connection"))
+        .await?;
+
+    // Create an OAuth connection and authorise it on the simulator's consent page.
+    b.client
+        .find(Locator::Id("connection-name"))
+        .await?
+        .send_keys("Gong OAuth")
+        .await?;
+    b.click("#authorize").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("allow"))
+        .await?;
+    b.shot("gong-consent").await?;
+    b.click("#allow").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("initiate-sync"))
+        .await?;
+    b.shot("connected").await?;
+    let connection_url = b.client.current_url().await?;
+    let id: i64 = connection_url
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .parse()?;
+
+    // Initiate Sync; the page follows the background job.
+    b.click("#initiate-sync").await?;
+    b.until_found(
+        &format!("{base}/connectors/{id}"),
+        "#sync-status .job-status",
+        Duration::from_secs(40),
+    )
+    .await?;
+    b.shot("connection").await?;
+    let (_, jobs) = app.get(&format!("/jobs?connection_id={id}")).await;
+    let job = jobs[0]["id"].as_i64().ok_or("no job")?;
+
+    // A company's Timeline with trackers and a recording loaded live.
+    let (_, activities) = app.get("/activities?limit=200").await;
+    let with_trackers = activities
+        .as_array()
+        .ok_or("activities")?
+        .iter()
+        .find(|a| {
+            a["trackers"].as_array().is_some_and(|t| {
+                t.iter()
+                    .any(|t| !t["phrases"].as_array().unwrap().is_empty())
+            })
+        })
+        .ok_or("an activity with tracker phrases")?;
+    let company = with_trackers["company"]["id"].as_i64().ok_or("company")?;
+    b.client
+        .goto(&format!("{base}/companies/{company}"))
+        .await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(
+            ".recording[data-loaded] .media-link, .recording[data-loaded] .recording-failed",
+        ))
+        .await?;
+    b.shot("timeline").await?;
+    let card = format!("#activity-{}", with_trackers["id"]);
+    assert!(!b.text(&format!("{card} .phrase")).await?.is_empty());
+    let media = b
+        .client
+        .find(Locator::Css(".recording .media-link"))
+        .await?
+        .attr("href")
+        .await?
+        .ok_or("media href")?;
+    assert_eq!(
+        app.http.get(&media).send().await?.status().as_u16(),
+        200,
+        "the recording link works"
+    );
+    let call_link = b
+        .client
+        .find(Locator::Css(".call-link"))
+        .await?
+        .attr("href")
+        .await?
+        .ok_or("call link")?;
+    assert!(call_link.starts_with(&app.sim.base_url()), "{call_link}");
+
+    // Settings: + adds a filter row.
+    b.visit(&format!("{base}/connectors/{id}/settings"), "settings")
+        .await?;
+    let rows = b.client.find_all(Locator::Css(".filter-row")).await?.len();
+    b.click("#add-filter").await?;
+    assert_eq!(
+        b.client.find_all(Locator::Css(".filter-row")).await?.len(),
+        rows + 1
+    );
+
+    // The execution log filtered by date and status.
+    b.client.goto(&format!("{base}/log")).await?;
+    b.client
+        .find(Locator::Id("range"))
+        .await?
+        .select_by_value("today")
+        .await?;
+    let status = b.client.find(Locator::Id("status")).await?;
+    let job_status = jobs[0]["status"].as_str().ok_or("status")?.to_string();
+    status.select_by_value(&job_status).await?;
+    b.click("#apply-filter").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!("a[href='/log/jobs/{job}']")))
+        .await?;
+    b.shot("execution-log").await?;
+    for row in b.client.find_all(Locator::Css("tr.job")).await? {
+        assert_eq!(
+            row.attr("data-status").await?.as_deref(),
+            Some(job_status.as_str())
+        );
+    }
+    b.client
+        .goto(&format!(
+            "{base}/log?range=custom&from=2000-01-01&to=2000-01-02"
+        ))
+        .await?;
+    b.client.find(Locator::Id("no-jobs")).await?;
+
+    // A job's records and its .xlsx.
+    b.visit(&format!("{base}/log/jobs/{job}"), "job").await?;
+    b.click("button.download").await?;
+    let link = b
+        .client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Id("download-link"))
+        .await?;
+    let href = link.attr("href").await?.ok_or("download href")?;
+    let session = b.client.get_named_cookie("gt_session").await?;
+    let bytes = app
+        .http
+        .get(format!("{base}{href}"))
+        .header("cookie", format!("gt_session={}", session.value()))
+        .send()
+        .await?
+        .bytes()
+        .await?;
+    let file = app.export_dir.join("browser.xlsx");
+    std::fs::write(&file, &bytes)?;
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file)?;
+    let range = book.worksheet_range("Execution log")?;
+    assert_eq!(
+        range.get((0, 4)),
+        Some(&calamine::Data::String("Status".into()))
+    );
+    assert!(range.height() > 1);
+
+    // User management: resolve a conflict, sync, see the retried meeting created.
+    let (_, failed) = app
+        .get(&format!("/jobs/{job}/records?status=Failed&limit=500"))
+        .await;
+    let waiting: Vec<Value> = failed
+        .as_array()
+        .ok_or("records")?
+        .iter()
+        .filter(|r| {
+            r["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("matches several users")
+        })
+        .cloned()
+        .collect();
+    b.client.goto(&format!("{base}/users")).await?;
+    b.click("#load-users").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#gong-users"))
+        .await?;
+    b.shot("user-management").await?;
+    b.click("a.conflict").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input.suggested"))
+        .await?;
+    b.shot("suggested-users").await?;
+    b.click("input.suggested").await?;
+    b.click("#save-mapping").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("resolved"))
+        .await?;
+    b.client.goto(&format!("{base}/connectors/{id}")).await?;
+    b.click("#sync-now").await?;
+    let job2 = job + 1;
+    b.until_found(
+        &format!("{base}/log/jobs/{job2}"),
+        "#job-status",
+        Duration::from_secs(10),
+    )
+    .await?;
+    wait_until(Duration::from_secs(40), "the second sync", || async {
+        !app.wait_for_sync(id).await.is_null()
+    })
+    .await;
+    let call = waiting.first().ok_or("a meeting failed on the conflict")?["gong_call_id"]
+        .as_str()
+        .ok_or("call")?
+        .to_string();
+    b.client
+        .goto(&format!("{base}/log/jobs/{job2}?status=Created"))
+        .await?;
+    b.client
+        .find(Locator::Css(&format!("tr.record[data-call='{call}']")))
+        .await?;
+    b.shot("retried").await?;
+
+    // A CSRF-less POST from the page is refused.
+    let status = b.client.execute_async(
+        "const done = arguments[arguments.length - 1]; fetch(arguments[0], {method: 'POST', credentials: 'same-origin'}).then(r => done(r.status));",
+        vec![json!(format!("/connectors/{id}/sync"))]).await?;
+    assert_eq!(status, json!(403));
+    Ok(())
+}
+
+async fn run(shots: PathBuf) {
+    let Some((chrome, driver)) = browser_binaries() else {
+        return;
+    };
+    let app = spawn_app_with(Options {
+        calls: 300,
+        ..Options::default()
+    })
+    .await;
+    let mut browser = start_browser(&chrome, &driver, shots.clone())
+        .await
+        .expect("chromedriver and Chromium start");
+    let outcome = journey(&app, &mut browser).await;
+    if outcome.is_err() {
+        let _ = browser.shot("failure").await;
+    }
+    let client = browser.client.clone();
+    let _ = client.close().await;
+    if let Err(error) = outcome {
+        panic!(
+            "browser journey failed: {error} (screenshots in {})",
+            shots.display()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_connects_gong_syncs_reads_the_timeline_and_log_and_resolves_a_conflict() {
+    run(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots")).await;
+}
+
+/// Writes the README's screenshots: `cargo test -p gong_timeline_web --test browser -- --ignored`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn write_readme_screenshots() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    let _ = std::fs::remove_dir_all(&dir);
+    run(dir).await;
+}
