@@ -36,7 +36,9 @@ pub fn print_object<T: Serialize>(value: &T, format: Format) -> anyhow::Result<(
     let text = match (format, json) {
         (Format::Table, serde_json::Value::Object(map)) => {
             let width = map.keys().map(|k| k.len()).max().unwrap_or(0);
-            map.iter().map(|(key, value)| format!("{key:width$}  {}\n", plain(value))).collect()
+            map.iter()
+                .map(|(key, value)| format!("{key:width$}  {}\n", plain(value)))
+                .collect()
         }
         (_, json) => serde_json::to_string_pretty(&json)? + "\n",
     };

@@ -55,8 +55,9 @@ pub enum GongError {
     /// The daily request budget is used up (client-side count, or Gong's 429 with a long
     /// `Retry-After`).
     #[error(
-        "The daily Gong API quota is used up; it resets at {resets_at} (UTC). Wait until then \
-         or ask Gong to raise the company's limit."
+        "The daily Gong API quota is used up; it resets at {} UTC. Wait until then \
+         or ask Gong to raise the company's limit.",
+        .resets_at.format("%Y-%m-%d %H:%M")
     )]
     DailyQuotaExhausted {
         /// When requests can be made again.
@@ -256,7 +257,7 @@ mod tests {
         assert!(
             quota
                 .to_string()
-                .contains("resets at 2026-01-02 00:00:00 UTC"),
+                .contains("resets at 2026-01-02 00:00 UTC."),
             "{quota}"
         );
         assert!(!quota.is_retriable());

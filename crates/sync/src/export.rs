@@ -40,7 +40,7 @@ pub struct ExportRow {
 
 /// A failure to write the workbook.
 #[derive(Debug, thiserror::Error)]
-#[error("could not write the .xlsx workbook {path}: {source}")]
+#[error("could not write the .xlsx workbook {path}; check that its folder exists and is writable")]
 pub struct ExportError {
     path: String,
     #[source]
