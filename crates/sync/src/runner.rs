@@ -12,6 +12,7 @@ use gong_timeline_gong::{CallsFilter, ClientConfig, ContentSelector, GongClient}
 use gong_timeline_store::{
     Connection, ConnectionId, ConnectionStatus, JobCounts, JobFinish, JobId, Lease, Store,
 };
+use tracing::Instrument;
 
 use crate::pipeline::PageWriter;
 use crate::progress::{Progress, ProgressFn};
@@ -119,14 +120,20 @@ impl Engine {
                 .await?;
         }
         let job_id = job_id.ok_or_else(|| SyncError::AlreadyRunning(connection.name.clone()))?;
-        let _span = tracing::info_span!("job", job_id, connection = %connection.name).entered();
-        progress(Progress::Started { job_id });
-        let mut counts = JobCounts::default();
-        let outcome = self
-            .run_started(job_id, &connection, started_at, &mut counts, progress)
-            .await;
-        self.finish(job_id, &connection, trigger, started_at, counts, outcome)
-            .await
+        // An instrumented future, not an entered guard: the job's future stays `Send`
+        // so servers can `tokio::spawn` it.
+        let span = tracing::info_span!("job", job_id, connection = %connection.name);
+        async {
+            progress(Progress::Started { job_id });
+            let mut counts = JobCounts::default();
+            let outcome = self
+                .run_started(job_id, &connection, started_at, &mut counts, progress)
+                .await;
+            self.finish(job_id, &connection, trigger, started_at, counts, outcome)
+                .await
+        }
+        .instrument(span)
+        .await
     }
 
     async fn finish(

@@ -224,3 +224,16 @@ async fn s6_run_due_syncs_an_enabled_connection_once_per_slot() {
         "T1: toggle off"
     );
 }
+
+#[test]
+fn a_job_future_is_send_so_servers_can_spawn_it() {
+    fn assert_send<T: Send>(_: &T) {}
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let w = world().await;
+        let engine = engine(&w.store, now());
+        let job = engine.run_job(w.connection_id, Trigger::Manual, &progress::ignore);
+        assert_send(&job);
+        job.await.unwrap();
+    });
+}

@@ -48,15 +48,14 @@ pub async fn start(
     }
     let engine = state.engine.clone();
     let inner = state.inner.clone();
-    // `Engine::run_job`'s future is not `Send` (it holds an entered tracing span
-    // across awaits), so it runs on a blocking-pool thread driven by this runtime.
-    let handle = tokio::runtime::Handle::current();
-    state.inner.tasks.spawn_blocking(move || {
-        let outcome = handle.block_on(engine.run_job(
-            connection_id,
-            trigger,
-            &gong_timeline_sync::progress::ignore,
-        ));
+    state.inner.tasks.spawn(async move {
+        let outcome = engine
+            .run_job(
+                connection_id,
+                trigger,
+                &gong_timeline_sync::progress::ignore,
+            )
+            .await;
         match outcome {
             Ok(summary) => tracing::info!(
                 job_id = summary.id,
