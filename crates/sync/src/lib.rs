@@ -34,4 +34,4 @@ pub mod windows;
 
 pub use error::SyncError;
 pub use progress::{Progress, ProgressFn};
-pub use runner::{Clock, Engine, EngineOptions, JobSummary};
+pub use runner::{Clock, Engine, EngineOptions, EngineStats, JobSummary};

@@ -3,6 +3,7 @@
 //! and finishes the job with its status and counts (L1).
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -73,12 +74,31 @@ pub struct JobSummary {
 pub struct Engine {
     store: Arc<dyn Store>,
     options: EngineOptions,
+    stats: Arc<EngineStats>,
+}
+
+/// Counters over every job this engine ran, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct EngineStats {
+    /// Gong API requests sent (retries included).
+    pub gong_requests: AtomicU64,
+    /// 429 answers from Gong.
+    pub gong_rate_limited: AtomicU64,
 }
 
 impl Engine {
     /// An engine over `store`.
     pub fn new(store: Arc<dyn Store>, options: EngineOptions) -> Engine {
-        Engine { store, options }
+        Engine {
+            store,
+            options,
+            stats: Arc::default(),
+        }
+    }
+
+    /// Counters over the jobs this engine ran.
+    pub fn stats(&self) -> &EngineStats {
+        &self.stats
     }
 
     /// The store.
@@ -202,17 +222,41 @@ impl Engine {
         let types = store.list_activity_types().await?;
         let valid = settings::validate(store.get_settings(connection.id).await?, &types)?;
         let client = connect::client_for(store, connection, &self.options.gong).await?;
-        let mut ctx =
-            provision_job::provision(store, &client, connection.id, now, progress).await?;
+        let outcome = self
+            .sync_with(&client, job_id, connection, now, valid, counts, progress)
+            .await;
+        self.stats
+            .gong_requests
+            .fetch_add(client.requests_made(), Ordering::Relaxed);
+        self.stats
+            .gong_rate_limited
+            .fetch_add(client.rate_limited_answers(), Ordering::Relaxed);
+        outcome
+    }
+
+    /// The pipeline proper: provision users, the retry list, then the window.
+    #[allow(clippy::too_many_arguments)]
+    async fn sync_with(
+        &self,
+        client: &GongClient,
+        job_id: JobId,
+        connection: &Connection,
+        now: DateTime<Utc>,
+        valid: settings::ValidSettings,
+        counts: &mut JobCounts,
+        progress: &ProgressFn,
+    ) -> Result<(), SyncError> {
+        let store = &self.store;
+        let mut ctx = provision_job::provision(store, client, connection.id, now, progress).await?;
         ctx.activity_type = valid.settings.activity_type.clone();
-        ctx.filter_text = valid.settings.filters.join(" AND ");
-        if let Some(logic) = &valid.settings.filter_logic {
-            ctx.filter_text = format!("{} with logic {logic}", valid.settings.filters.join("; "));
-        }
+        ctx.filter_text = match &valid.settings.filter_logic {
+            Some(logic) => format!("{} with logic {logic}", valid.settings.filters.join("; ")),
+            None => valid.settings.filters.join(" AND "),
+        };
         ctx.filter = valid.filter;
 
         let mut writer = PageWriter::new(self, job_id, ctx, now, counts).await?;
-        self.run_retries(&client, &mut writer, progress).await?;
+        self.run_retries(client, &mut writer, progress).await?;
         let checkpoint = store.get_checkpoint(connection.id).await?;
         let window = plan_window(now, &checkpoint, &valid.settings);
         let filter = CallsFilter::window(window.from, window.to);

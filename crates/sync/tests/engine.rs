@@ -237,3 +237,25 @@ fn a_job_future_is_send_so_servers_can_spawn_it() {
         job.await.unwrap();
     });
 }
+
+#[tokio::test]
+async fn engine_stats_count_gong_requests_and_429s_for_metrics() {
+    let w = world().await;
+    w.sim.controls().fail_next(1, 429);
+    let engine = engine(&w.store, now());
+    engine
+        .run_job(w.connection_id, Trigger::Manual, &progress::ignore)
+        .await
+        .unwrap();
+    let stats = engine.stats();
+    let requests = stats
+        .gong_requests
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(requests >= 3, "users page, the 429, calls page: {requests}");
+    assert_eq!(
+        stats
+            .gong_rate_limited
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}

@@ -78,6 +78,11 @@ async fn render(state: &AppState) -> Result<String, ApiError> {
     );
     let activities = state.store.count_activities(None).await?;
     let _ = writeln!(w, "# HELP gong_timeline_activities Timeline activities.\n# TYPE gong_timeline_activities gauge\ngong_timeline_activities {activities}");
+    let engine = state.engine.stats();
+    let sync_requests = engine.gong_requests.load(Ordering::Relaxed);
+    let sync_429 = engine.gong_rate_limited.load(Ordering::Relaxed);
+    let _ = writeln!(w, "# HELP gong_timeline_sync_gong_requests_total Gong API requests made by sync jobs of this process.\n# TYPE gong_timeline_sync_gong_requests_total counter\ngong_timeline_sync_gong_requests_total {sync_requests}");
+    let _ = writeln!(w, "# HELP gong_timeline_sync_gong_rate_limited_total 429 answers Gong gave sync jobs of this process.\n# TYPE gong_timeline_sync_gong_rate_limited_total counter\ngong_timeline_sync_gong_rate_limited_total {sync_429}");
     let requests = state.inner.gong_requests.load(Ordering::Relaxed);
     let failures = state.inner.gong_failures.load(Ordering::Relaxed);
     let _ = writeln!(w, "# HELP gong_timeline_web_gong_requests_total Gong requests made by the web layer (recordings).\n# TYPE gong_timeline_web_gong_requests_total counter\ngong_timeline_web_gong_requests_total {requests}");

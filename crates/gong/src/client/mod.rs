@@ -35,6 +35,7 @@ pub(crate) struct Inner {
     budget: Option<DailyBudget>,
     backoff: Backoff,
     requests: AtomicU64,
+    rate_limited: AtomicU64,
 }
 
 impl GongClient {
@@ -68,6 +69,7 @@ impl GongClient {
                 budget: config.daily_budget.map(DailyBudget::new),
                 backoff,
                 requests: AtomicU64::new(0),
+                rate_limited: AtomicU64::new(0),
                 http,
                 config,
             }),
@@ -87,6 +89,11 @@ impl GongClient {
     /// API requests sent so far, retries included (token endpoint calls excluded).
     pub fn requests_made(&self) -> u64 {
         self.inner.requests.load(Ordering::Relaxed)
+    }
+
+    /// 429 answers Gong gave so far (each one waited out or turned into an error).
+    pub fn rate_limited_answers(&self) -> u64 {
+        self.inner.rate_limited.load(Ordering::Relaxed)
     }
 
     /// The current OAuth token set (after any refresh), or `None` for Basic credentials.

@@ -198,6 +198,7 @@ impl Inner {
         headers: &HeaderMap,
         tries: &mut Tries,
     ) -> Result<(), GongError> {
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
         let wait = headers
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
