@@ -1,7 +1,7 @@
 //! One page of meetings → what to write: activity upserts, log records, retry list
 //! changes and counts. Pure: the runner does the I/O around it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Meeting;
@@ -39,7 +39,7 @@ pub struct PageInputs<'a> {
     /// Stored activity id and fingerprint per call id.
     pub existing: &'a HashMap<String, ActivityHash>,
     /// Call ids currently on the retry list.
-    pub retrying: &'a HashSet<String>,
+    pub retrying: &'a HashMap<String, String>,
     /// The job's start, stamped on retry entries.
     pub now: DateTime<Utc>,
 }
@@ -73,11 +73,17 @@ impl PagePlan {
         retry: bool,
         inputs: &PageInputs<'_>,
     ) {
+        let text = message.to_string();
+        if inputs.retrying.get(&meeting.gong_call_id) == Some(&text) {
+            // Still failing for the same reason: like an unchanged re-read, no record and
+            // no count, so old failures do not fail every later job (L1).
+            return;
+        }
         self.counts.failed += 1;
         if retry {
             self.retry_add.push(RetryEntry {
                 gong_call_id: meeting.gong_call_id.clone(),
-                message: message.to_string(),
+                message: text,
                 failed_at: inputs.now,
             });
         }
@@ -151,7 +157,7 @@ impl PagePlan {
     }
 
     fn healed(&mut self, meeting: &Meeting, inputs: &PageInputs<'_>) {
-        if inputs.retrying.contains(&meeting.gong_call_id) {
+        if inputs.retrying.contains_key(&meeting.gong_call_id) {
             self.retry_remove.push(meeting.gong_call_id.clone());
         }
     }

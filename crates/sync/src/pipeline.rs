@@ -25,7 +25,7 @@ pub struct PageWriter<'a> {
     ctx: SyncContext,
     now: DateTime<Utc>,
     counts: &'a mut JobCounts,
-    retrying: HashSet<String>,
+    retrying: HashMap<String, String>,
     /// Call ids handled by the retry pass, not to be handled twice in one job.
     retried: HashSet<String>,
     newest_seen: Option<DateTime<Utc>>,
@@ -48,7 +48,7 @@ impl<'a> PageWriter<'a> {
             ctx,
             now,
             counts,
-            retrying: HashSet::new(),
+            retrying: HashMap::new(),
             retried: HashSet::new(),
             newest_seen: None,
             in_order: true,
@@ -76,8 +76,8 @@ impl<'a> PageWriter<'a> {
         self.saw_hubspot
     }
 
-    /// The call ids on the retry list at the job's start.
-    pub fn set_retrying(&mut self, ids: HashSet<String>) {
+    /// The call ids on the retry list at the job's start, with their last message.
+    pub fn set_retrying(&mut self, ids: HashMap<String, String>) {
         self.retrying = ids;
     }
 
@@ -108,16 +108,7 @@ impl<'a> PageWriter<'a> {
             owned_by_unknown = std::mem::take(&mut plan.unknown_owners);
             plan
         };
-        plan.counts.fetched += broken.len() as u64;
-        plan.counts.failed += broken.len() as u64;
-        for record in &broken {
-            plan.retry_add.push(RetryEntry {
-                gong_call_id: record.gong_call_id.clone(),
-                message: record.message.clone().unwrap_or_default(),
-                failed_at: self.now,
-            });
-        }
-        plan.records.extend(broken);
+        self.add_broken(&mut plan, broken);
         if !owned_by_unknown.is_empty() {
             self.retry_unknown_owners(&mut plan, owned_by_unknown, &existing)
                 .await?;
@@ -191,6 +182,27 @@ impl<'a> PageWriter<'a> {
             plan.fail(&meeting, Message::AuthorNotPresent(owner), true, &inputs);
         }
         Ok(())
+    }
+
+    /// Calls that never became meetings: Failed, and retried by id at later syncs
+    /// when they have one; a repeat of the same failure is neither logged nor counted.
+    fn add_broken(&self, plan: &mut PagePlan, broken: Vec<NewLogRecord>) {
+        plan.counts.fetched += broken.len() as u64;
+        for record in broken {
+            let message = record.message.clone().unwrap_or_default();
+            if self.retrying.get(&record.gong_call_id) == Some(&message) {
+                continue;
+            }
+            plan.counts.failed += 1;
+            if !record.gong_call_id.is_empty() {
+                plan.retry_add.push(RetryEntry {
+                    gong_call_id: record.gong_call_id.clone(),
+                    message,
+                    failed_at: self.now,
+                });
+            }
+            plan.records.push(record);
+        }
     }
 
     /// Converts Gong calls; calls that cannot be meetings become Failed records.

@@ -2,7 +2,6 @@
 //! pipeline — provision users, then the retry list and the time window page by page —
 //! and finishes the job with its status and counts (L1).
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -178,9 +177,17 @@ impl Engine {
                 (JobStatus::Failed, Some(error.to_string()))
             }
         };
-        if matches!(&outcome, Err(e) if e.needs_reauthorization()) {
+        let status_now = match &outcome {
+            Err(e) if e.needs_reauthorization() => Some(ConnectionStatus::NeedsReauthorisation),
+            // A job that got through Gong proves the credentials work again.
+            Ok(()) if connection.status != ConnectionStatus::Authorised => {
+                Some(ConnectionStatus::Authorised)
+            }
+            _ => None,
+        };
+        if let Some(status) = status_now {
             self.store
-                .set_connection_status(connection.id, ConnectionStatus::NeedsReauthorisation)
+                .set_connection_status(connection.id, status)
                 .await?;
         }
         let finished_at = self.now();
@@ -222,8 +229,11 @@ impl Engine {
         let types = store.list_activity_types().await?;
         let valid = settings::validate(store.get_settings(connection.id).await?, &types)?;
         let client = connect::client_for(store, connection, &self.options.gong).await?;
+        let lease = LeaseKeeper::start(self, job_id);
         let outcome = self
-            .sync_with(&client, job_id, connection, now, valid, counts, progress)
+            .sync_with(
+                &client, &lease, job_id, connection, now, valid, counts, progress,
+            )
             .await;
         self.stats
             .gong_requests
@@ -239,6 +249,7 @@ impl Engine {
     async fn sync_with(
         &self,
         client: &GongClient,
+        lease: &LeaseKeeper,
         job_id: JobId,
         connection: &Connection,
         now: DateTime<Utc>,
@@ -261,7 +272,6 @@ impl Engine {
         let window = plan_window(now, &checkpoint, &valid.settings);
         let filter = CallsFilter::window(window.from, window.to);
         let mut pages = client.calls_extensive_lenient(filter, ContentSelector::for_timeline());
-        let mut last_beat = now;
         while let Some(page) = pages.next().await {
             let page = page?;
             let total = page.records.total_records.map(|t| t.max(0) as u64);
@@ -270,7 +280,7 @@ impl Engine {
                 done: writer.fetched(),
                 total,
             });
-            last_beat = self.heartbeat_if_due(job_id, last_beat).await?;
+            lease.check()?;
         }
         writer.finish_window(window.to).await?;
         if window.reconciles {
@@ -300,8 +310,12 @@ impl Engine {
             .store
             .list_retries(connection_id, now - Duration::days(RETRY_DAYS))
             .await?;
-        let ids: Vec<String> = due.into_iter().map(|r| r.gong_call_id).collect();
-        writer.set_retrying(ids.iter().cloned().collect::<HashSet<_>>());
+        let ids: Vec<String> = due.iter().map(|r| r.gong_call_id.clone()).collect();
+        writer.set_retrying(
+            due.into_iter()
+                .map(|r| (r.gong_call_id, r.last_message))
+                .collect(),
+        );
         for chunk in ids.chunks(100) {
             let mut pages = client.calls_extensive_lenient(
                 CallsFilter::ids(chunk.iter().cloned()),
@@ -316,22 +330,56 @@ impl Engine {
         }
         Ok(())
     }
+}
 
-    /// Extends the lease once a third of it has passed: often enough to keep it, rarely
-    /// enough to cost nothing next to the page writes.
-    async fn heartbeat_if_due(
-        &self,
-        job_id: JobId,
-        last_beat: DateTime<Utc>,
-    ) -> Result<DateTime<Utc>, SyncError> {
-        let now = self.now();
-        if now - last_beat < self.options.lease_ttl / 3 {
-            return Ok(last_beat);
-        }
-        if self.store.heartbeat(job_id, self.lease(now)).await? {
-            Ok(now)
+/// Keeps a job's lease alive for the job's whole life — provisioning, the retry pass and
+/// 429 waits included — from a background task; the job checks it between pages.
+struct LeaseKeeper {
+    lost: Arc<std::sync::atomic::AtomicBool>,
+    job_id: JobId,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LeaseKeeper {
+    fn start(engine: &Engine, job_id: JobId) -> LeaseKeeper {
+        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (store, options, flag) = (engine.store.clone(), engine.options.clone(), lost.clone());
+        let every = (options.lease_ttl / 3)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(60));
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let lease = Lease {
+                    owner: options.lease_owner.clone(),
+                    expires_at: (options.clock)() + options.lease_ttl,
+                };
+                match store.heartbeat(job_id, lease).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        flag.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    // A busy database now is no reason to give the job up; try next beat.
+                    Err(error) => tracing::warn!(job_id, %error, "Lease heartbeat failed."),
+                }
+            }
+        });
+        LeaseKeeper { lost, job_id, task }
+    }
+
+    /// An error once another process took the job over: the caller must stop.
+    fn check(&self) -> Result<(), SyncError> {
+        if self.lost.load(Ordering::Relaxed) {
+            Err(SyncError::LeaseLost(self.job_id))
         } else {
-            Err(SyncError::LeaseLost(job_id))
+            Ok(())
         }
+    }
+}
+
+impl Drop for LeaseKeeper {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }

@@ -25,7 +25,7 @@ impl Scheduler {
         Scheduler { engine }
     }
 
-    /// Runs a job for every enabled, authorised connection that has not synced since
+    /// Runs a job for every enabled connection (not merely pending authorisation) that has not synced since
     /// the latest slot at or before `now`. A connection already syncing is left alone.
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<Vec<JobSummary>, SyncError> {
         let slot = latest_slot_at_or_before(now);
@@ -34,7 +34,9 @@ impl Scheduler {
         for connection in store.list_connections().await? {
             let settings = store.get_settings(connection.id).await?;
             let due = connection.last_sync_at.is_none_or(|last| last < slot);
-            if !settings.enabled || !due || connection.status != ConnectionStatus::Authorised {
+            // A connection needing re-authorisation is still tried: a passing 401 must not stop
+            // its syncs for good, and a successful job marks it Authorised again.
+            if !settings.enabled || !due || connection.status == ConnectionStatus::Pending {
                 continue;
             }
             match self

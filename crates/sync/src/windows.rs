@@ -29,10 +29,11 @@ pub struct Window {
 pub fn plan_window(now: DateTime<Utc>, checkpoint: &Checkpoint, settings: &Settings) -> Window {
     let backfill_from = now - Duration::days(i64::from(settings.backfill_days));
     let Some(last) = checkpoint.last_meeting_started else {
+        // The first backfill counts as a reconciliation, whatever its length.
         return Window {
             from: backfill_from,
             to: now,
-            reconciles: settings.backfill_days as i64 >= RECONCILE_DAYS,
+            reconciles: true,
         };
     };
     let incremental_from = last - Duration::hours(i64::from(settings.lookback_hours));
@@ -40,7 +41,9 @@ pub fn plan_window(now: DateTime<Utc>, checkpoint: &Checkpoint, settings: &Setti
         .last_reconciled_at
         .is_none_or(|at| now - at >= Duration::days(RECONCILE_EVERY_DAYS));
     if reconcile_due {
-        let from = incremental_from.min(now - Duration::days(RECONCILE_DAYS));
+        // Never further back than the admin's backfill: a short backfill means "no history".
+        let reach = RECONCILE_DAYS.min(i64::from(settings.backfill_days));
+        let from = incremental_from.min(now - Duration::days(reach));
         Window {
             from,
             to: now,
@@ -88,6 +91,25 @@ mod tests {
         let w = plan_window(now(), &cp, &Settings::default());
         assert_eq!(w.from, now() - Duration::hours(28));
         assert!(!w.reconciles);
+    }
+
+    #[test]
+    fn s7_reconciliation_never_reaches_past_a_short_backfill() {
+        let settings = Settings {
+            backfill_days: 1,
+            ..Settings::default()
+        };
+        assert!(plan_window(now(), &Checkpoint::default(), &settings).reconciles);
+        let cp = Checkpoint {
+            last_meeting_started: Some(now() - Duration::hours(4)),
+            last_reconciled_at: Some(now() - Duration::days(8)),
+        };
+        let w = plan_window(now(), &cp, &settings);
+        assert_eq!(
+            w.from,
+            now() - Duration::hours(28),
+            "look-back wins over a 1-day reach"
+        );
     }
 
     #[test]

@@ -26,7 +26,9 @@ const SCENARIO: &str = r#"{
      "parties": [{"name": "Bo Chan", "email": "bo@us.example", "affiliation": "Internal", "userId": "1002"},
                  {"name": "Raj", "email": "raj@northwind.example", "affiliation": "External"}]},
     {"id": "9003", "title": "Broken", "started": "2026-11-22T10:00:00Z", "primaryUserId": "1001",
-     "crm": [{"system": "Salesforce", "objects": [{"type": "Account", "id": "0015g00000XyZ12AAB"}]}]}
+     "crm": [{"system": "Salesforce", "objects": [{"type": "Account", "id": "0015g00000XyZ12AAB"}]}]},
+    {"id": "9004", "title": "Internal only", "started": "2026-11-22T12:00:00Z", "primaryUserId": "1001",
+     "parties": [{"name": "Ann Lee", "email": "ann@us.example", "affiliation": "Internal", "userId": "1001"}]}
   ],
   "timeline": {
     "companies": [{"name": "Northwind", "crm_account_id": "0015g00000XyZ12AAB"}],
@@ -170,7 +172,8 @@ async fn a_malformed_call_is_logged_failed_by_id_and_the_job_goes_on() {
         "{broken:?}"
     );
 
-    // The retry list heals it once Gong sends it whole again.
+    // The retry list heals it once Gong sends it whole again; 9004 still fails for the
+    // same reason, which is neither logged again nor counted, so the job succeeds.
     w.sim.controls().reset_faults();
     let later = now() + chrono::Duration::minutes(5);
     let next = engine(&w.store, later)
@@ -179,6 +182,11 @@ async fn a_malformed_call_is_logged_failed_by_id_and_the_job_goes_on() {
         .unwrap();
     assert_eq!(next.status, JobStatus::Success);
     assert_eq!(next.counts.created, 1, "{next:?}");
+    assert_eq!(next.counts.failed, 0, "{next:?}");
+    assert!(records(&w.store, next.id)
+        .await
+        .iter()
+        .all(|r| r.0 != "9004"));
 }
 
 #[tokio::test]

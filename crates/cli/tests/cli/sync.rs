@@ -222,7 +222,7 @@ async fn s4_a_meeting_without_tracker_data_is_synced_with_the_trackers_message()
 }
 
 #[tokio::test]
-async fn s7_the_first_sync_backfills_its_window_and_later_syncs_read_the_look_back() {
+async fn s7_the_first_sync_backfills_its_window_and_later_syncs_read_the_look_back_never_past_it() {
     // Arrange: calls 4 hours, 28 hours and 14 days old; a one-day backfill.
     let app = TestApp::with_scenario("window.json").await;
     app.set_settings(&["--backfill-days", "1"]).await;
@@ -240,15 +240,19 @@ async fn s7_the_first_sync_backfills_its_window_and_later_syncs_read_the_look_ba
     );
     assert_eq!(
         (&second["fetched"], &second["created"]),
-        (&json!(3), &json!(2)),
-        "the first weekly reconciliation reads 30 days: {second}"
+        (&json!(1), &json!(0)),
+        "the checkpoint minus 24 hours; the first backfill was the reconciliation: {second}"
     );
     assert_eq!(
         (&third["fetched"], &third["created"]),
         (&json!(1), &json!(0)),
-        "then the checkpoint minus 24 hours: {third}"
+        "a re-read unchanged meeting costs nothing: {third}"
     );
-    assert_eq!(app.activities().await.len(), 3);
+    assert_eq!(
+        app.activities().await.len(),
+        1,
+        "nothing older than the 1-day backfill is ever synced"
+    );
 }
 
 #[tokio::test]
