@@ -62,10 +62,6 @@ impl SqliteStore {
         if !memory {
             check_folder(&file).map_err(open_err)?;
         }
-        let key = match options.secret_key {
-            Some(key) => key,
-            None => load_key(memory, &file)?,
-        };
         let pool_options = SqlitePoolOptions::new()
             .max_connections(if memory {
                 1
@@ -100,6 +96,13 @@ impl SqliteStore {
                 }
                 other => StoreError::Migration(other.to_string()),
             })?;
+        let key = match options.secret_key {
+            Some(key) => key,
+            None => {
+                refuse_new_key_for_sealed_data(&pool, memory, &file).await?;
+                load_key(memory, &file)?
+            }
+        };
         tracing::debug!(url, "Opened the SQLite store.");
         Ok(SqliteStore { pool, key })
     }
@@ -134,12 +137,49 @@ fn check_folder(file: &Path) -> std::result::Result<(), String> {
     }
 }
 
+fn key_file_of(file: &Path) -> PathBuf {
+    let mut key_file = PathBuf::from(file.as_os_str());
+    key_file.as_mut_os_string().push(".key");
+    key_file
+}
+
+/// A database that already holds sealed credentials must never get a fresh key: that
+/// would make them unreadable for good. Say which key is missing instead.
+async fn refuse_new_key_for_sealed_data(
+    pool: &sqlx::SqlitePool,
+    memory: bool,
+    file: &Path,
+) -> Result<()> {
+    let env_set = std::env::var(KEY_ENV).is_ok_and(|v| !v.trim().is_empty());
+    let key_file = key_file_of(file);
+    if memory || env_set || key_file.exists() {
+        return Ok(());
+    }
+    let sealed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM connections")
+        .fetch_one(pool)
+        .await
+        .map_err(|e| StoreError::Backend {
+            context: "checking for stored credentials",
+            source: Box::new(e),
+        })?;
+    if sealed == 0 {
+        return Ok(());
+    }
+    Err(StoreError::Open {
+        url: file.display().to_string(),
+        reason: format!(
+            "it holds encrypted Gong credentials but their key file {} is missing; restore that file \
+             next to the database or set {KEY_ENV} to the key (a new key would make the stored \
+             credentials unreadable)",
+            key_file.display()
+        ),
+    })
+}
+
 fn load_key(memory: bool, file: &Path) -> Result<SecretKey> {
     let env = std::env::var(KEY_ENV).ok();
     if memory && env.as_deref().is_none_or(|v| v.trim().is_empty()) {
         return Ok(SecretKey::generate());
     }
-    let mut key_file = PathBuf::from(file.as_os_str());
-    key_file.as_mut_os_string().push(".key");
-    Ok(SecretKey::load(env.as_deref(), &key_file)?)
+    Ok(SecretKey::load(env.as_deref(), &key_file_of(file))?)
 }

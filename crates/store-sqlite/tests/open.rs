@@ -141,3 +141,25 @@ async fn a_write_lock_held_elsewhere_reports_locked() {
     drop(tx);
     impatient.create_connection(basic("Later")).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_lost_key_file_is_not_silently_replaced_when_credentials_exist() {
+    if std::env::var(KEY_ENV).is_ok_and(|v| !v.trim().is_empty()) {
+        return; // the key comes from the environment here: no key file is involved
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("lost.db").display());
+    let store = SqliteStore::open(&url).await.unwrap();
+    store.create_connection(basic("Prod")).await.unwrap();
+    store.close().await;
+    let key_file = dir.path().join("lost.db.key");
+    std::fs::remove_file(&key_file).unwrap();
+
+    let err = SqliteStore::open(&url).await.unwrap_err().to_string();
+
+    assert!(
+        err.contains("lost.db.key is missing") && err.contains(KEY_ENV),
+        "{err}"
+    );
+    assert!(!key_file.exists(), "no new key was made");
+}
