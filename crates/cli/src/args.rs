@@ -201,8 +201,24 @@ pub enum ConnectionCommand {
     /// Create or re-authorise an OAuth connection: prints the Gong consent URL and
     /// waits for the redirect on a local port.
     Authorize(ConnectionAuthorizeArgs),
+    /// Replace an access-key connection's key and secret (e.g. after Gong refused them).
+    Update(ConnectionUpdateArgs),
     /// List connections (never their credentials).
     List(FormatArg),
+}
+
+/// `connection update` arguments.
+#[derive(Debug, Args)]
+pub struct ConnectionUpdateArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub name: String,
+    /// New Gong access key.
+    #[arg(long, env = "GONG_ACCESS_KEY")]
+    pub access_key: String,
+    /// New Gong access key secret.
+    #[arg(long, env = "GONG_ACCESS_KEY_SECRET", hide_env_values = true)]
+    pub access_key_secret: String,
 }
 
 /// `connection create` arguments.

@@ -9,7 +9,9 @@ use gong_timeline_store::{
 };
 use serde::Serialize;
 
-use crate::args::{ConnectionAuthorizeArgs, ConnectionCommand, ConnectionCreateArgs};
+use crate::args::{
+    ConnectionAuthorizeArgs, ConnectionCommand, ConnectionCreateArgs, ConnectionUpdateArgs,
+};
 use crate::output::{print_list, TableRow};
 
 mod authorize;
@@ -19,6 +21,7 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ConnectionCommand) -> anyhow::Resu
     match cmd {
         ConnectionCommand::Create(args) => create(store, args).await,
         ConnectionCommand::Authorize(args) => authorize_cmd(store, args).await,
+        ConnectionCommand::Update(args) => update(store, args).await,
         ConnectionCommand::List(f) => {
             let rows: Vec<ConnectionRow> = store
                 .list_connections()
@@ -48,6 +51,28 @@ async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::R
     println!(
         "Created connection '{}' (id {}). Sync it with: gong-timeline sync --connection '{}'",
         connection.name, connection.id, connection.name
+    );
+    Ok(())
+}
+
+async fn update(store: &Arc<dyn Store>, args: ConnectionUpdateArgs) -> anyhow::Result<()> {
+    let connection = super::connection_named(store, &args.name).await?;
+    anyhow::ensure!(
+        connection.auth_kind == gong_timeline_store::AuthKind::Basic,
+        "connection '{}' uses OAuth; re-authorise it with `gong-timeline connection authorize` or in the web UI",
+        connection.name
+    );
+    let credentials = Credentials::Basic {
+        access_key: args.access_key,
+        access_key_secret: args.access_key_secret,
+    };
+    store.update_credentials(connection.id, credentials).await?;
+    store
+        .set_connection_status(connection.id, ConnectionStatus::Authorised)
+        .await?;
+    println!(
+        "Updated the access key of '{}'. The next sync uses it.",
+        connection.name
     );
     Ok(())
 }

@@ -19,7 +19,6 @@ mod users;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Context;
 use gong_timeline_store::{Connection, Store};
 use gong_timeline_store_sqlite::SqliteStore;
 
@@ -54,8 +53,19 @@ fn ok(result: anyhow::Result<()>) -> anyhow::Result<ExitCode> {
 pub async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     let store = SqliteStore::open(db)
         .await
-        .with_context(|| format!("opening the database {db}"))?;
+        .map_err(|e| anyhow::anyhow!("{}", redact(&e.to_string(), db)))?;
     Ok(Arc::new(store))
+}
+
+/// `message` without the password of a database URL (C4).
+fn redact(message: &str, db: &str) -> String {
+    match url::Url::parse(db)
+        .ok()
+        .and_then(|u| u.password().map(str::to_string))
+    {
+        Some(password) if !password.is_empty() => message.replace(&password, "****"),
+        _ => message.to_string(),
+    }
 }
 
 /// A connection by name, or an error listing the names there are.

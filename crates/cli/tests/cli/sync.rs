@@ -289,6 +289,26 @@ async fn sync_exits_non_zero_with_a_message_when_the_job_fails() {
     assert_eq!(job["status"], "Failed");
     assert!(app.activities().await.is_empty());
     assert!(!run.output().contains("wrong-secret"), "C4: {run:#?}");
+
+    // The admin corrects the secret; the next sync works and the connection is Authorised.
+    app.ok(&[
+        "connection",
+        "update",
+        "--name",
+        "broken",
+        "--access-key",
+        "sim-access-key",
+        "--access-key-secret",
+        "sim-secret",
+    ])
+    .await;
+    let fixed = app
+        .json(&["sync", "--connection", "broken", "--format", "json"])
+        .await;
+    assert_ne!(fixed["status"], "Failed", "{fixed}");
+    let connections =
+        crate::helpers::array(app.json(&["connection", "list", "--format", "json"]).await);
+    assert_eq!(find(&connections, "name", "broken")["status"], "Authorised");
 }
 
 #[tokio::test]
