@@ -8,6 +8,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The database used when neither `--db` nor `GONG_TIMELINE_DB` is given.
+pub const DEFAULT_DB: &str = "sqlite://gong-timeline.db";
+
 /// gong-timeline: every Gong meeting, on the customer Timeline.
 #[derive(Debug, Parser)]
 #[command(name = "gong-timeline", version, about, long_about = None)]
@@ -17,7 +20,7 @@ pub struct Cli {
         long,
         global = true,
         env = "GONG_TIMELINE_DB",
-        default_value = "sqlite://gong-timeline.db"
+        default_value = DEFAULT_DB
     )]
     pub db: String,
 
@@ -163,7 +166,7 @@ pub struct SyncArgs {
     /// Connection name.
     #[arg(long)]
     pub connection: String,
-    /// Output format of the job summary.
+    /// Output format of the job summary (`json`: one object, not a listing).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use gong_timeline_domain::filter::{Fields, FilterSet};
 use gong_timeline_domain::users::UserDecision;
-use gong_timeline_domain::{CompanyIndex, Email};
+use gong_timeline_domain::{CompanyIndex, Email, UserStatus};
 use gong_timeline_store::{Company, ConnectionId, Person, User, UserId, UserMapping};
 
 use crate::provision::UsersByEmail;
@@ -24,6 +24,8 @@ pub struct SyncContext {
     pub company_fields: HashMap<i64, Fields>,
     /// Filterable fields of each user, built-ins included (T3).
     pub user_fields: HashMap<UserId, Fields>,
+    /// Each user's status (U4).
+    pub user_status: HashMap<UserId, UserStatus>,
     /// Timeline users by email, for provisioning late owners (U6).
     pub users_by_email: UsersByEmail,
     /// How each Gong user maps to an author.
@@ -67,6 +69,7 @@ impl SyncContext {
                 .map(|c| (c.id, company_fields(c)))
                 .collect(),
             user_fields: users.iter().map(|u| (u.id, user_fields(u))).collect(),
+            user_status: users.iter().map(|u| (u.id, u.status)).collect(),
             users_by_email: UsersByEmail::build(users),
             activity_type: "Meeting".into(),
             ..SyncContext::default()
@@ -76,6 +79,7 @@ impl SyncContext {
     /// Records a user the job created.
     pub fn add_user(&mut self, user: &User) {
         self.user_fields.insert(user.id, user_fields(user));
+        self.user_status.insert(user.id, user.status);
         self.users_by_email.add(user);
     }
 
@@ -97,9 +101,7 @@ impl SyncContext {
     }
 
     fn user_active(&self, id: UserId) -> Option<bool> {
-        self.user_fields
-            .get(&id)
-            .map(|f| f.get("status").map(String::as_str) == Some("active"))
+        self.user_status.get(&id).map(|s| *s == UserStatus::Active)
     }
 }
 

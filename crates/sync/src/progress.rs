@@ -24,7 +24,7 @@ pub enum Progress {
     },
     /// A page of the time window arrived.
     Page {
-        /// Meetings fetched so far, this one included.
+        /// Meetings of the time window received so far, this page included.
         done: u64,
         /// Gong's total for the window, when known.
         total: Option<u64>,

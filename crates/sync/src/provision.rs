@@ -115,10 +115,15 @@ pub fn plan_one(
         }
     }
     let decision = resolve_user(candidates);
-    let status = if gong.email.is_none() {
-        MappingStatus::Failed
-    } else {
-        decision.mapping_status()
+    let status = match (&decision, existing) {
+        _ if gong.email.is_none() => MappingStatus::Failed,
+        // The IC user a sync made stays "Created", so admins can still tell them apart (U1).
+        (UserDecision::UseExisting(id), Some(m))
+            if m.status == MappingStatus::Created && m.user_id == Some(*id) =>
+        {
+            MappingStatus::Created
+        }
+        _ => decision.mapping_status(),
     };
     PlannedMapping {
         gong: gong.clone(),
@@ -254,6 +259,37 @@ mod tests {
         );
         assert_eq!(plan.decision, UserDecision::UseExisting(4));
         assert!(plan.manual);
+    }
+
+    #[test]
+    fn u1_a_created_mapping_stays_created_on_the_next_sync() {
+        let users = [user(
+            9,
+            "ann@x.com",
+            LicenseType::InternalCollaborator,
+            UserStatus::Active,
+        )];
+        let before = UserMapping {
+            connection_id: 1,
+            gong_user_id: "77".into(),
+            gong_email: Some("ann@x.com".into()),
+            gong_name: "Ann".into(),
+            status: MappingStatus::Created,
+            user_id: Some(9),
+            suggested: vec![],
+            manual: false,
+            updated_at: Utc::now(),
+        };
+        let plan = plan_one(
+            &gong("ann@x.com"),
+            &UsersByEmail::build(&users),
+            Some(&before),
+            active,
+        );
+        assert_eq!(
+            (plan.decision.clone(), plan.status),
+            (UserDecision::UseExisting(9), MappingStatus::Created)
+        );
     }
 
     #[test]

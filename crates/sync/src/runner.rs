@@ -272,14 +272,13 @@ impl Engine {
         let window = plan_window(now, &checkpoint, &valid.settings);
         let filter = CallsFilter::window(window.from, window.to);
         let mut pages = client.calls_extensive_lenient(filter, ContentSelector::for_timeline());
+        let mut done = 0u64;
         while let Some(page) = pages.next().await {
             let page = page?;
             let total = page.records.total_records.map(|t| t.max(0) as u64);
+            done += page.items.len() as u64;
             writer.write_page(page.items, true).await?;
-            progress(Progress::Page {
-                done: writer.fetched(),
-                total,
-            });
+            progress(Progress::Page { done, total });
             lease.check()?;
         }
         writer.finish_window(window.to).await?;

@@ -19,7 +19,15 @@ use crate::args::DemoArgs;
 pub const DEMO_DB: &str = "gong-timeline-demo.db";
 
 /// Runs the demo.
-pub async fn run(_db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    if db != crate::args::DEFAULT_DB {
+        println!(
+            "Note: the demo keeps its data in {DEMO_DB}, never in --db ({db} is left untouched)."
+        );
+    }
+    if std::path::Path::new(DEMO_DB).exists() {
+        println!("Replacing the previous demo database {DEMO_DB}.");
+    }
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{DEMO_DB}{suffix}"));
     }

@@ -30,6 +30,13 @@ pub async fn run(store: &Arc<dyn Store>, cmd: LogCommand) -> anyhow::Result<()> 
             print_list(&rows, format)
         }
         LogCommand::Export { job, output } => {
+            anyhow::ensure!(
+                output
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")),
+                "the export is an .xlsx workbook: name the output file with .xlsx (got {})",
+                output.display()
+            );
             let rows = records(store, job, Vec::new()).await?;
             let count = write_xlsx(&output, rows.into_iter().map(export_row))?;
             println!(

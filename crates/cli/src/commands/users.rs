@@ -60,12 +60,37 @@ async fn resolve(store: &Arc<dyn Store>, args: UsersResolveArgs) -> anyhow::Resu
         (None, Some(email)) => pick_by_email(store, &email, args.license_type.as_deref()).await?,
         (None, None) => anyhow::bail!("give --user-id ID or --user EMAIL"),
     };
+    let gong_email = mappings
+        .iter()
+        .find(|m| m.gong_user_id == args.gong_user)
+        .and_then(|m| m.gong_email.clone());
+    check_choice(&user, gong_email.as_deref())?;
     let mapping = store
         .resolve_mapping(connection.id, &args.gong_user, user.id, Utc::now())
         .await?;
     println!(
         "Gong user {} is now mapped to user {} <{}> ({}); meetings that failed on it are retried at the next sync.",
         mapping.gong_user_id, user.id, user.email, user.license_type
+    );
+    Ok(())
+}
+
+/// U7: the admin picks among the users with the Gong user's email, and an inactive
+/// user would only fail the meetings again (U4).
+fn check_choice(user: &User, gong_email: Option<&str>) -> anyhow::Result<()> {
+    if let Some(email) = gong_email {
+        anyhow::ensure!(
+            user.email.eq_ignore_ascii_case(email),
+            "user {} <{}> does not have the Gong user's email {email}; pick one of the suggested users (see `users gong`)",
+            user.id,
+            user.email
+        );
+    }
+    anyhow::ensure!(
+        user.status == gong_timeline_domain::UserStatus::Active,
+        "user {} <{}> is inactive: the meetings would fail again (U4); pick an active user",
+        user.id,
+        user.email
     );
     Ok(())
 }
@@ -77,7 +102,9 @@ async fn pick_by_email(
 ) -> anyhow::Result<User> {
     let mut users = store.users_by_email(email).await?;
     if let Some(license) = license {
-        let license: LicenseType = license.parse()?;
+        let license: LicenseType = license
+            .parse::<gong_timeline_domain::license::LicenseTypeLenient>()?
+            .0;
         users.retain(|u| u.license_type == license);
     }
     match users.len() {
