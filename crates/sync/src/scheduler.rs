@@ -5,6 +5,7 @@
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use gong_timeline_domain::schedule::{latest_slot_at_or_before, next_slot_after};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::ConnectionStatus;
@@ -12,6 +13,9 @@ use gong_timeline_store::ConnectionStatus;
 use crate::progress::ignore;
 use crate::runner::{Engine, JobSummary};
 use crate::SyncError;
+
+/// How many connections a scheduler pass syncs at once.
+pub const CONCURRENT_JOBS: usize = 4;
 
 /// Runs scheduled jobs.
 #[derive(Clone)]
@@ -25,34 +29,41 @@ impl Scheduler {
         Scheduler { engine }
     }
 
-    /// Runs a job for every enabled connection (not merely pending authorisation) that has not synced since
-    /// the latest slot at or before `now`. A connection already syncing is left alone.
+    /// Runs a job for every enabled connection (not merely pending authorisation) that
+    /// has not synced since the latest slot at or before `now`, [`CONCURRENT_JOBS`] at a
+    /// time so one slow account does not hold the others up. A connection already
+    /// syncing is left alone.
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<Vec<JobSummary>, SyncError> {
         let slot = latest_slot_at_or_before(now);
         let store = self.engine.store();
-        let mut summaries = Vec::new();
+        let mut due = Vec::new();
         for connection in store.list_connections().await? {
             let settings = store.get_settings(connection.id).await?;
-            let due = connection.last_sync_at.is_none_or(|last| last < slot);
-            // A connection needing re-authorisation is still tried: a passing 401 must not stop
-            // its syncs for good, and a successful job marks it Authorised again.
-            if !settings.enabled || !due || connection.status == ConnectionStatus::Pending {
-                continue;
-            }
-            match self
-                .engine
-                .run_job(connection.id, Trigger::Schedule, &ignore)
-                .await
-            {
-                Ok(summary) => summaries.push(summary),
-                Err(SyncError::AlreadyRunning(name)) => {
-                    tracing::info!(connection = %name, "Scheduled sync skipped: a job is running.")
-                }
-                Err(error) => {
-                    tracing::warn!(connection = %connection.name, %error, "Scheduled sync could not start.")
-                }
+            let synced_since = connection.last_sync_at.is_some_and(|last| last >= slot);
+            // A connection needing re-authorisation is still tried: a passing 401 must not
+            // stop its syncs for good, and a successful job marks it Authorised again.
+            if settings.enabled && !synced_since && connection.status != ConnectionStatus::Pending {
+                due.push(connection);
             }
         }
+        let summaries = futures::stream::iter(due)
+            .map(|connection| async move {
+                match self.engine.run_job(connection.id, Trigger::Schedule, &ignore).await {
+                    Ok(summary) => Some(summary),
+                    Err(SyncError::AlreadyRunning(name)) => {
+                        tracing::info!(connection = %name, "Scheduled sync skipped: a job is running.");
+                        None
+                    }
+                    Err(error) => {
+                        tracing::warn!(connection = %connection.name, %error, "Scheduled sync could not start.");
+                        None
+                    }
+                }
+            })
+            .buffer_unordered(CONCURRENT_JOBS)
+            .filter_map(|s| async move { s })
+            .collect()
+            .await;
         Ok(summaries)
     }
 

@@ -4,40 +4,39 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Context;
 use gong_timeline_store::{import, ImportCounts, Store};
 
 use crate::args::ImportCommand;
 
 /// Imports one file.
 pub async fn run(store: &Arc<dyn Store>, cmd: ImportCommand) -> anyhow::Result<()> {
-    let (what, counts) = match cmd {
-        ImportCommand::Companies { file } => (
-            "companies",
-            store
-                .import_companies(parse(&file, import::parse_companies)?)
-                .await,
-        ),
-        ImportCommand::Persons { file } => (
-            "persons",
-            store
-                .import_persons(parse(&file, import::parse_persons)?)
-                .await,
-        ),
-        ImportCommand::Users { file } => (
-            "users",
-            store.import_users(parse(&file, import::parse_users)?).await,
-        ),
-        ImportCommand::ActivityTypes { file } => (
-            "activity types",
-            store
-                .import_activity_types(parse(&file, import::parse_activity_types)?)
-                .await,
-        ),
+    let (what, file) = match &cmd {
+        ImportCommand::Companies { file } => ("companies", file.clone()),
+        ImportCommand::Persons { file } => ("persons", file.clone()),
+        ImportCommand::Users { file } => ("users", file.clone()),
+        ImportCommand::ActivityTypes { file } => ("activity types", file.clone()),
     };
-    let ImportCounts {
-        inserted, updated, ..
-    } = counts.context("the import was refused; nothing from the file was stored")?;
+    // Errors already say which row and column, and that nothing was stored; add the file.
+    let in_file = |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: {e}", file.display());
+    let counts = match cmd {
+        ImportCommand::Companies { .. } => {
+            let rows = parse(&file, import::parse_companies).map_err(|e| in_file(&e))?;
+            store.import_companies(rows).await
+        }
+        ImportCommand::Persons { .. } => {
+            let rows = parse(&file, import::parse_persons).map_err(|e| in_file(&e))?;
+            store.import_persons(rows).await
+        }
+        ImportCommand::Users { .. } => {
+            let rows = parse(&file, import::parse_users).map_err(|e| in_file(&e))?;
+            store.import_users(rows).await
+        }
+        ImportCommand::ActivityTypes { .. } => {
+            let rows = parse(&file, import::parse_activity_types).map_err(|e| in_file(&e))?;
+            store.import_activity_types(rows).await
+        }
+    };
+    let ImportCounts { inserted, updated } = counts.map_err(|e| in_file(&e))?;
     println!("Imported {what}: {inserted} added, {updated} updated.");
     Ok(())
 }
@@ -49,11 +48,6 @@ fn parse<T, E>(
 where
     E: std::error::Error + Send + Sync + 'static,
 {
-    let reader = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    parser(reader).with_context(|| {
-        format!(
-            "{} was not imported; nothing from it was stored",
-            file.display()
-        )
-    })
+    let reader = File::open(file).map_err(|e| anyhow::anyhow!("cannot open the file ({e})"))?;
+    Ok(parser(reader)?)
 }
