@@ -1,8 +1,10 @@
 //! Validating a connection's settings (T1–T4) before they are saved or used: the
 //! activity type must be an active global type, and the filters must parse.
 
-use gong_timeline_domain::filter::{FilterError, FilterSet};
-use gong_timeline_store::{ActivityScope, ActivityType, Settings};
+use std::collections::BTreeSet;
+
+use gong_timeline_domain::filter::{FilterError, FilterSet, Object};
+use gong_timeline_store::{ActivityScope, ActivityType, Settings, Store, StoreError};
 
 /// Settings that cannot be saved or used, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,6 +34,20 @@ pub enum SettingsError {
         error: FilterError,
         /// The input with a caret under the problem.
         pointer: String,
+    },
+    /// T3: a filter names a field no company (or user) has.
+    #[error("filter {number} ({filter}): {object} has no field '{field}'; known {object} fields: {known}")]
+    UnknownField {
+        /// The filter's number, from 1.
+        number: usize,
+        /// The filter as written.
+        filter: String,
+        /// Company or User.
+        object: String,
+        /// The field named.
+        field: String,
+        /// The fields there are.
+        known: String,
     },
     /// Nonsensical numbers.
     #[error("{field} must be between {min} and {max}, not {value}")]
@@ -100,6 +116,67 @@ pub fn validate(
             }
         })?;
     Ok(ValidSettings { settings, filter })
+}
+
+/// [`validate`] against the store: the activity types, and the fields the imported
+/// companies and users have (a filter on a field nobody has would skip every meeting).
+/// The outer error is the store's; the inner one is the admin's to fix.
+pub async fn validate_in(
+    store: &dyn Store,
+    settings: Settings,
+) -> Result<Result<ValidSettings, SettingsError>, StoreError> {
+    let types = store.list_activity_types().await?;
+    let valid = match validate(settings, &types) {
+        Ok(valid) => valid,
+        Err(error) => return Ok(Err(error)),
+    };
+    let companies: Vec<BTreeSet<String>> = store
+        .list_companies()
+        .await?
+        .into_iter()
+        .map(|c| c.fields.into_keys().collect())
+        .collect();
+    let users: Vec<BTreeSet<String>> = store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| u.fields.into_keys().collect())
+        .collect();
+    let known_company = known_fields(&["name", "crm_account_id"], companies);
+    let known_user = known_fields(&["email", "name", "license_type", "status"], users);
+    for (i, filter) in valid.filter.filters.iter().enumerate() {
+        let (object, known) = match filter.object {
+            Object::Company => ("Company", &known_company),
+            Object::User => ("User", &known_user),
+        };
+        let Some(known) = known else { continue };
+        if !known.contains(&filter.field.to_ascii_lowercase()) {
+            return Ok(Err(SettingsError::UnknownField {
+                number: i + 1,
+                filter: filter.to_string(),
+                object: object.to_string(),
+                field: filter.field.clone(),
+                known: known.iter().cloned().collect::<Vec<_>>().join(", "),
+            }));
+        }
+    }
+    Ok(Ok(valid))
+}
+
+/// Built-in fields plus every record's own, lowercase; `None` before any record exists
+/// (then nothing can be checked yet).
+fn known_fields(builtin: &[&str], records: Vec<BTreeSet<String>>) -> Option<BTreeSet<String>> {
+    if records.is_empty() {
+        return None;
+    }
+    let mut known: BTreeSet<String> = builtin.iter().map(|f| f.to_string()).collect();
+    known.extend(
+        records
+            .into_iter()
+            .flatten()
+            .map(|f| f.to_ascii_lowercase()),
+    );
+    Some(known)
 }
 
 fn range(field: &'static str, value: u32, min: u32, max: u32) -> Result<(), SettingsError> {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use gong_timeline_store::{Settings, Store};
-use gong_timeline_sync::settings::validate;
+use gong_timeline_sync::settings::validate_in;
 use serde::Serialize;
 
 use super::connection_named;
@@ -49,7 +49,8 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
     if let Some(hours) = args.lookback_hours {
         settings.lookback_hours = hours;
     }
-    let valid = validate(settings, &store.list_activity_types().await?)
+    let valid = validate_in(store.as_ref(), settings)
+        .await?
         .map_err(|e| anyhow::anyhow!("settings of '{}' not saved: {e}", connection.name))?;
     store.put_settings(connection.id, &valid.settings).await?;
     println!(

@@ -199,4 +199,21 @@ async fn t3_a_bad_filter_is_refused_pointing_at_its_column_and_nothing_changes()
         "a caret points at the problem: {run:#?}"
     );
     assert_eq!(app.settings().await, before);
+
+    // A field no imported company has is refused too, listing the fields there are.
+    let run = app
+        .fails(&[
+            "settings",
+            "set",
+            "--connection",
+            CONNECTION,
+            "--filter",
+            "Company.industy = Software",
+        ])
+        .await;
+    assert!(
+        run.stderr.contains("Company has no field 'industy'") && run.stderr.contains("industry"),
+        "{run:#?}"
+    );
+    assert_eq!(app.settings().await, before);
 }

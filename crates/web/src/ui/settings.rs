@@ -265,8 +265,9 @@ pub async fn save_and_sync(
         .get_connection(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
-    let types = state.store.list_activity_types().await?;
-    let valid = gong_timeline_sync::settings::validate(settings, &types).map_err(settings_error)?;
+    let valid = gong_timeline_sync::settings::validate_in(state.store.as_ref(), settings)
+        .await?
+        .map_err(settings_error)?;
     state.store.put_settings(id, &valid.settings).await?;
     match runs::start(state, id, Trigger::Save).await {
         Ok(()) | Err(ApiError::Conflict(_)) => Ok(()),
@@ -279,7 +280,7 @@ pub fn settings_error(error: gong_timeline_sync::settings::SettingsError) -> Api
     use gong_timeline_sync::settings::SettingsError as E;
     let field = match &error {
         E::UnknownActivityType { .. } | E::RefusedActivityType { .. } => "activity_type",
-        E::Filter { .. } => "filters",
+        E::Filter { .. } | E::UnknownField { .. } => "filters",
         E::OutOfRange { field, .. } => field,
     };
     ApiError::invalid(field, error)
