@@ -31,15 +31,25 @@ impl GongClient {
         filter: CallsFilter,
         selector: ContentSelector,
     ) -> BoxStream<'static, Result<CallsPage, GongError>> {
-        if filter.matches_nothing() {
-            return stream::empty().boxed();
-        }
-        let inner = self.inner.clone();
-        let request = Arc::new(CallsRequest::new(&filter, &selector));
-        paginate(move |cursor| {
-            let (inner, request) = (inner.clone(), request.clone());
-            async move { inner.calls_page(&request, cursor).await }
-        })
+        // The lenient stream with each page's calls collected: the first malformed call
+        // fails its page, and the stream ends there.
+        self.calls_extensive_lenient(filter, selector)
+            .map(|page| {
+                let page = page?;
+                let items = page.items.into_iter().collect::<Result<Vec<_>, _>>()?;
+                Ok(CallsPage {
+                    items,
+                    records: page.records,
+                    index: page.index,
+                    cursor: page.cursor,
+                })
+            })
+            .scan(false, |failed, page| {
+                let next = (!*failed).then_some(page);
+                *failed |= matches!(next, Some(Err(_)));
+                futures::future::ready(next)
+            })
+            .boxed()
     }
 
     /// Like [`GongClient::calls_extensive`], but a call that does not parse is an `Err`
