@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use gong_timeline_gong::{
     ClientConfig, Credentials as GongCredentials, GongClient, OAuthClient, OAuthTokens, SinkError,
+    TokenSink,
 };
 use gong_timeline_store::{Connection, Credentials, Store};
 
@@ -58,20 +60,41 @@ pub async fn client_for(
     Ok(GongClient::new(config, credentials)?)
 }
 
-/// Saves rotated tokens in the store (encrypted) before the client uses them.
-pub fn token_sink(
+/// Saves rotated tokens in the store (encrypted) before the client uses them, and
+/// hands back the stored set, so clients of one connection — in this process or
+/// another — never refresh with a refresh token another one already used.
+pub fn token_sink(store: Arc<dyn Store>, connection_id: i64) -> Arc<dyn TokenSink> {
+    Arc::new(StoreTokenSink {
+        store,
+        connection_id,
+    })
+}
+
+struct StoreTokenSink {
     store: Arc<dyn Store>,
     connection_id: i64,
-) -> Arc<dyn gong_timeline_gong::TokenSink> {
-    Arc::new(move |tokens: OAuthTokens| {
-        let store = store.clone();
-        async move {
+}
+
+impl TokenSink for StoreTokenSink {
+    fn persist<'a>(&'a self, tokens: &'a OAuthTokens) -> BoxFuture<'a, Result<(), SinkError>> {
+        Box::pin(async move {
             let api_base = tokens.api_base_url.clone();
-            let value = serde_json::to_value(&tokens).map_err(|e| Box::new(e) as SinkError)?;
-            store
-                .save_oauth_tokens(connection_id, value, api_base)
+            let value = serde_json::to_value(tokens).map_err(|e| Box::new(e) as SinkError)?;
+            self.store
+                .save_oauth_tokens(self.connection_id, value, api_base)
                 .await
                 .map_err(|e| Box::new(e) as SinkError)
-        }
-    })
+        })
+    }
+
+    fn latest(&self) -> BoxFuture<'_, Option<OAuthTokens>> {
+        Box::pin(async move {
+            match self.store.connection_credentials(self.connection_id).await {
+                Ok(Credentials::OAuth(oauth)) => {
+                    oauth.tokens.and_then(|v| serde_json::from_value(v).ok())
+                }
+                _ => None,
+            }
+        })
+    }
 }

@@ -33,6 +33,14 @@ use crate::error::SinkError;
 pub trait TokenSink: Send + Sync {
     /// Saves `tokens` durably.
     fn persist<'a>(&'a self, tokens: &'a OAuthTokens) -> BoxFuture<'a, Result<(), SinkError>>;
+
+    /// The token set last saved, by any client of this connection. Before refreshing,
+    /// the client adopts it when it is newer than its own: another client (another
+    /// process, the web layer) may have refreshed already, and refreshing again with the
+    /// burnt refresh token would cost the connection its authorisation.
+    fn latest(&self) -> BoxFuture<'_, Option<OAuthTokens>> {
+        Box::pin(async { None })
+    }
 }
 
 impl<F, Fut> TokenSink for F

@@ -128,6 +128,20 @@ impl OAuthSession {
         http: &reqwest::Client,
         tokens: &mut OAuthTokens,
     ) -> Result<(), GongError> {
+        if let Some(stored) = self.sink.latest().await {
+            let newer =
+                stored.refresh_token.expose_secret() != tokens.refresh_token.expose_secret();
+            if newer && !stored.expires_within(self.margin, Utc::now()) {
+                tracing::info!(expires_at = %stored.expires_at, "Adopted Gong tokens another client refreshed.");
+                *tokens = stored;
+                return Ok(());
+            }
+            if newer {
+                // Theirs is newer but expiring too: refresh with *their* refresh token,
+                // the only one Gong still accepts.
+                *tokens = stored;
+            }
+        }
         let fresh = self.client.refresh_with(http, tokens, &self.retry).await?;
         self.sink
             .persist(&fresh)

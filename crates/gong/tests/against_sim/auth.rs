@@ -74,6 +74,32 @@ async fn an_expired_access_token_is_refreshed_once_and_the_rotated_refresh_token
 }
 
 #[tokio::test]
+async fn a_second_client_adopts_tokens_another_client_refreshed_instead_of_burning_them() {
+    let sim = sim(10).await;
+    let original = authorise(&sim, &[]).await;
+    let sink = Arc::new(RecordingSink::default());
+    let first = oauth_client(&sim, config(&sim), original.clone(), sink.clone());
+    let second = oauth_client(&sim, config(&sim), original, sink.clone());
+    sim.controls().expire_access_tokens();
+
+    first
+        .workspaces()
+        .await
+        .expect("the first client refreshes");
+    second
+        .workspaces()
+        .await
+        .expect("the second adopts the stored tokens, not its burnt refresh token");
+
+    assert_eq!(sink.saved().len(), 1, "one refresh for both clients");
+    let in_use = second.tokens().await.expect("oauth");
+    assert_eq!(
+        in_use.refresh_token.expose_secret(),
+        sink.saved()[0].refresh_token.expose_secret()
+    );
+}
+
+#[tokio::test]
 async fn concurrent_requests_share_one_refresh() {
     let sim = sim(10).await;
     let sink = Arc::new(RecordingSink::default());

@@ -134,6 +134,11 @@ impl TokenSink for RecordingSink {
             Ok(())
         })
     }
+
+    fn latest(&self) -> futures::future::BoxFuture<'_, Option<OAuthTokens>> {
+        let last = self.saved().last().cloned();
+        Box::pin(async move { last })
+    }
 }
 
 pub fn oauth_client(
