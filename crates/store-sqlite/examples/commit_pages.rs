@@ -57,6 +57,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             retry_add: Vec::new(),
             retry_remove: Vec::new(),
             removals: Vec::new(),
+            skip_marks: Vec::new(),
+            unmark: Vec::new(),
             checkpoint: Some(now),
             counts_delta: JobCounts {
                 fetched: 100,

@@ -162,6 +162,13 @@ impl Store for SqliteStore {
     ) -> Result<HashMap<String, ActivityHash>> {
         activities::hashes(self, connection_id, gong_call_ids).await
     }
+    async fn skip_marks(
+        &self,
+        connection_id: ConnectionId,
+        gong_call_ids: &[String],
+    ) -> Result<HashMap<String, i64>> {
+        activities::skip_marks(self, connection_id, gong_call_ids).await
+    }
     async fn commit_page(&self, page: PageCommit) -> Result<Vec<ActivityId>> {
         activities::commit_page(self, page).await
     }

@@ -146,6 +146,12 @@ pub trait Store: Send + Sync + 'static {
         connection_id: ConnectionId,
         gong_call_ids: &[String],
     ) -> Result<HashMap<String, ActivityHash>>;
+    /// The skip marks of these call ids of a connection (one page's worth), by call id.
+    async fn skip_marks(
+        &self,
+        connection_id: ConnectionId,
+        gong_call_ids: &[String],
+    ) -> Result<HashMap<String, i64>>;
     /// Writes one page in ONE transaction: upserts by external id, log records,
     /// retry list changes, the checkpoint (forward only) and the job's counts.
     /// Returns the activity id of each upsert, in order.

@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::fingerprint::Fingerprint;
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::messages::GongPerson;
 use gong_timeline_domain::{content_hash, ActivityDraft, Message, RecordStatus};
 use gong_timeline_store::{
     ActivityHash, ActivityId, ActivityRef, ActivityUpsert, ExternalAttendee, InternalAttendee,
-    JobCounts, NewLogRecord, RetryEntry,
+    JobCounts, NewLogRecord, RetryEntry, SkipMark,
 };
 
 use crate::context::SyncContext;
@@ -28,6 +29,10 @@ pub struct PagePlan {
     pub retry_remove: Vec<String>,
     /// Activities of meetings that became private (S2).
     pub removals: Vec<ActivityId>,
+    /// Meetings skipped now (S2, T3), to recognise an unchanged skip next time.
+    pub skip_marks: Vec<SkipMark>,
+    /// Meetings skipped before and not now.
+    pub unmark: Vec<String>,
     /// Counts of final outcomes.
     pub counts: JobCounts,
     /// Owners to provision before their meetings are handled again (U6).
@@ -38,6 +43,8 @@ pub struct PagePlan {
 pub struct PageInputs<'a> {
     /// Stored activity id and fingerprint per call id.
     pub existing: &'a HashMap<String, ActivityHash>,
+    /// Skip marks of this page's meetings: call id → reason fingerprint.
+    pub skipped: &'a HashMap<String, i64>,
     /// Call ids currently on the retry list.
     pub retrying: &'a HashMap<String, String>,
     /// The job's start, stamped on retry entries.
@@ -73,6 +80,7 @@ impl PagePlan {
         retry: bool,
         inputs: &PageInputs<'_>,
     ) {
+        self.unmark(meeting, inputs);
         let text = message.to_string();
         if inputs.retrying.get(&meeting.gong_call_id) == Some(&text) {
             // Still failing for the same reason: like an unchanged re-read, no record and
@@ -101,30 +109,41 @@ impl PagePlan {
     }
 
     /// A skipped meeting keeps an earlier activity (a filter changed), except a meeting
-    /// that became private: that one leaves the Timeline (S2).
+    /// that became private: that one leaves the Timeline (S2). Skipped again for the
+    /// same reason, it is an unchanged re-read: no record, no count.
     fn skip(&mut self, meeting: &Meeting, message: Message, inputs: &PageInputs<'_>) {
-        self.counts.skipped += 1;
         self.healed(meeting, inputs);
         let existing = inputs
             .existing
             .get(&meeting.gong_call_id)
             .map(|h| h.activity_id);
-        match (existing, &message) {
+        // The reason, not its wording once an activity was removed, is what repeats.
+        let fingerprint = Fingerprint::new().str(&message.to_string()).finish() as i64;
+        let message = match (existing, message) {
             (Some(id), Message::SkippedPrivate) => {
                 self.removals.push(id);
-                self.record(
-                    meeting,
-                    RecordStatus::Skipped,
-                    None,
-                    Some(Message::PrivateRemoved),
-                );
+                Message::PrivateRemoved
             }
-            _ => self.record(
-                meeting,
-                RecordStatus::Skipped,
-                existing.map(ActivityRef::Id),
-                Some(message),
-            ),
+            (_, message) => message,
+        };
+        if existing.is_none() && inputs.skipped.get(&meeting.gong_call_id) == Some(&fingerprint) {
+            return;
+        }
+        self.counts.skipped += 1;
+        self.skip_marks.push(SkipMark {
+            gong_call_id: meeting.gong_call_id.clone(),
+            fingerprint,
+        });
+        let activity = existing
+            .filter(|_| message != Message::PrivateRemoved)
+            .map(ActivityRef::Id);
+        self.record(meeting, RecordStatus::Skipped, activity, Some(message));
+    }
+
+    /// A meeting written or failed now is no longer skipped.
+    fn unmark(&mut self, meeting: &Meeting, inputs: &PageInputs<'_>) {
+        if inputs.skipped.contains_key(&meeting.gong_call_id) {
+            self.unmark.push(meeting.gong_call_id.clone());
         }
     }
 
@@ -135,6 +154,7 @@ impl PagePlan {
         note: Option<Message>,
         inputs: &PageInputs<'_>,
     ) {
+        self.unmark(meeting, inputs);
         let hash = content_hash(&draft) as i64;
         let existing = inputs.existing.get(&meeting.gong_call_id);
         self.healed(meeting, inputs);

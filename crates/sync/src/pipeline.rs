@@ -91,7 +91,10 @@ impl<'a> PageWriter<'a> {
         let store = self.engine.store().clone();
         let (meetings, broken) = self.convert(calls, window);
         let ids: Vec<String> = meetings.iter().map(|m| m.gong_call_id.clone()).collect();
-        let existing = store.activity_hashes(self.ctx.connection_id, &ids).await?;
+        let (existing, skipped) = tokio::try_join!(
+            store.activity_hashes(self.ctx.connection_id, &ids),
+            store.skip_marks(self.ctx.connection_id, &ids),
+        )?;
         let checkpoint = if window {
             self.advance(&meetings)
         } else {
@@ -101,6 +104,7 @@ impl<'a> PageWriter<'a> {
         let mut plan = {
             let inputs = PageInputs {
                 existing: &existing,
+                skipped: &skipped,
                 retrying: &self.retrying,
                 now: self.now,
             };
@@ -110,7 +114,7 @@ impl<'a> PageWriter<'a> {
         };
         self.add_broken(&mut plan, broken);
         if !owned_by_unknown.is_empty() {
-            self.retry_unknown_owners(&mut plan, owned_by_unknown, &existing)
+            self.retry_unknown_owners(&mut plan, owned_by_unknown, &existing, &skipped)
                 .await?;
         }
         if !window {
@@ -126,6 +130,8 @@ impl<'a> PageWriter<'a> {
                 retry_add: plan.retry_add,
                 retry_remove: plan.retry_remove,
                 removals: plan.removals,
+                skip_marks: plan.skip_marks,
+                unmark: plan.unmark,
                 checkpoint,
                 counts_delta: plan.counts,
                 now: self.now,
@@ -146,6 +152,8 @@ impl<'a> PageWriter<'a> {
                 retry_add: Vec::new(),
                 retry_remove: Vec::new(),
                 removals: Vec::new(),
+                skip_marks: Vec::new(),
+                unmark: Vec::new(),
                 checkpoint: Some(to),
                 counts_delta: JobCounts::default(),
                 now: self.now,
@@ -161,6 +169,7 @@ impl<'a> PageWriter<'a> {
         plan: &mut PagePlan,
         owned: Vec<(gong_timeline_domain::messages::GongPerson, Meeting)>,
         existing: &HashMap<String, gong_timeline_store::ActivityHash>,
+        skipped: &HashMap<String, i64>,
     ) -> Result<(), SyncError> {
         let owners: Vec<_> = owned.iter().map(|(o, _)| o.clone()).collect();
         let created =
@@ -168,6 +177,7 @@ impl<'a> PageWriter<'a> {
                 .await?;
         let inputs = PageInputs {
             existing,
+            skipped,
             retrying: &self.retrying,
             now: self.now,
         };

@@ -27,6 +27,7 @@ const SCENARIO: &str = r#"{
                  {"name": "Raj", "email": "raj@northwind.example", "affiliation": "External"}]},
     {"id": "9003", "title": "Broken", "started": "2026-11-22T10:00:00Z", "primaryUserId": "1001",
      "crm": [{"system": "Salesforce", "objects": [{"type": "Account", "id": "0015g00000XyZ12AAB"}]}]},
+    {"id": "9005", "title": "Private", "started": "2026-11-23T09:00:00Z", "primaryUserId": "1001", "isPrivate": true},
     {"id": "9004", "title": "Internal only", "started": "2026-11-22T12:00:00Z", "primaryUserId": "1001",
      "parties": [{"name": "Ann Lee", "email": "ann@us.example", "affiliation": "Internal", "userId": "1001"}]}
   ],

@@ -370,3 +370,26 @@ pub async fn commit_page_removes_activities_and_keeps_their_records(store: &dyn 
         "the old record survives without an id"
     );
 }
+
+/// Skip marks are kept per (connection, call), replaced by a later skip, removed on
+/// unmark, and read back by call id.
+pub async fn skip_marks_are_replaced_and_removed_in_the_page(store: &dyn Store) {
+    let conn = connection(store, "A").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mark = |call: &str, fingerprint| SkipMark {
+        gong_call_id: call.into(),
+        fingerprint,
+    };
+    let mut first = page(job, conn.id, 1);
+    first.skip_marks = vec![mark("c1", 11), mark("c2", 22)];
+    store.commit_page(first).await.expect("commit");
+    let mut second = page(job, conn.id, 2);
+    second.skip_marks = vec![mark("c1", 12)];
+    second.unmark = vec!["c2".into(), "never-marked".into()];
+    store.commit_page(second).await.expect("commit");
+
+    let ids = ["c1".to_string(), "c2".to_string(), "c3".to_string()];
+    let marks = store.skip_marks(conn.id, &ids).await.expect("marks");
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks.get("c1"), Some(&12));
+}

@@ -163,6 +163,8 @@ pub fn page(job: JobId, conn: ConnectionId, now: i64) -> PageCommit {
         retry_add: Vec::new(),
         retry_remove: Vec::new(),
         removals: Vec::new(),
+        skip_marks: Vec::new(),
+        unmark: Vec::new(),
         checkpoint: None,
         counts_delta: JobCounts::default(),
         now: at(now),

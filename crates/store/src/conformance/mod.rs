@@ -49,6 +49,7 @@ macro_rules! conformance_tests {
             commit_page_upserts_by_external_id,
             commit_page_is_all_or_nothing,
             commit_page_removes_activities_and_keeps_their_records,
+            skip_marks_are_replaced_and_removed_in_the_page,
             checkpoint_only_moves_forward,
             retry_list_bumps_lists_and_prunes,
             log_records_page_and_filter,

@@ -183,10 +183,23 @@ pub struct PageCommit {
     /// Activities to take off the Timeline (their meeting became private in Gong, S2);
     /// log records that pointed at them keep no activity id.
     pub removals: Vec<ActivityId>,
+    /// Meetings skipped now, with their reason's fingerprint (replacing an older mark).
+    pub skip_marks: Vec<SkipMark>,
+    /// Meetings no longer skipped (written or failed now): their marks go.
+    pub unmark: Vec<String>,
     /// New `last_meeting_started`; the store keeps the later of it and the stored one.
     pub checkpoint: Option<DateTime<Utc>>,
     /// Added to the job's counts.
     pub counts_delta: JobCounts,
     /// Write time (activities' `created_at`/`updated_at`).
     pub now: DateTime<Utc>,
+}
+
+/// A meeting's last skip: re-skipping it for the same reason is not logged again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkipMark {
+    /// Gong call id.
+    pub gong_call_id: String,
+    /// Fingerprint of the skip reason.
+    pub fingerprint: i64,
 }
