@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use gong_timeline_store::{
     Activity, ActivityFilter, ActivityHash, ActivityId, ActivityUpsert, CompanySummary,
-    ConnectionId, PageCommit, Result, SkipMark, StoreError, UserSummary,
+    ConnectionId, PageCommit, Result, StoreError, UserSummary,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -15,7 +15,7 @@ use crate::error::Ctx;
 use crate::jobs::{add_counts, push_page};
 use crate::log_records::insert_records;
 use crate::sync_state::{add_retry, advance_checkpoint, remove_retries};
-use crate::SqliteStore;
+use crate::{page_extras, SqliteStore};
 
 /// Rows per multi-row statement: one statement per page of 100 meetings, far below
 /// SQLite's bind limit (19 binds a row).
@@ -47,102 +47,14 @@ pub(crate) async fn commit_page(store: &SqliteStore, page: PageCommit) -> Result
         add_retry(&mut tx, page.connection_id, entry).await?;
     }
     remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
-    remove_activities(&mut tx, page.connection_id, &page.removals).await?;
-    mark_skips(&mut tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
+    page_extras::remove_activities(&mut tx, page.connection_id, &page.removals).await?;
+    page_extras::mark_skips(&mut tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
     if let Some(checkpoint) = page.checkpoint {
         advance_checkpoint(&mut tx, page.connection_id, checkpoint).await?;
     }
     add_counts(&mut tx, page.job_id, page.counts_delta).await?;
     tx.commit().await.ctx(CTX)?;
     Ok(ids)
-}
-
-/// Replaces skip marks and deletes the marks of meetings no longer skipped.
-async fn mark_skips(
-    conn: &mut SqliteConnection,
-    connection_id: ConnectionId,
-    marks: &[SkipMark],
-    unmark: &[String],
-) -> Result<()> {
-    for chunk in marks.chunks(UPSERT_CHUNK) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO skip_marks (connection_id, gong_call_id, fingerprint) ");
-        q.push_values(chunk, |mut row, m| {
-            row.push_bind(connection_id)
-                .push_bind(m.gong_call_id.clone())
-                .push_bind(m.fingerprint);
-        });
-        q.push(" ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET fingerprint = excluded.fingerprint");
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("marking skipped meetings")?;
-    }
-    for chunk in unmark.chunks(UPSERT_CHUNK) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("DELETE FROM skip_marks WHERE connection_id = ");
-        q.push_bind(connection_id).push(" AND gong_call_id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id.clone());
-        }
-        q.push(")");
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("clearing skip marks")?;
-    }
-    Ok(())
-}
-
-/// The skip marks of some call ids of a connection.
-pub(crate) async fn skip_marks(
-    store: &SqliteStore,
-    connection_id: ConnectionId,
-    call_ids: &[String],
-) -> Result<HashMap<String, i64>> {
-    let mut out = HashMap::new();
-    for chunk in call_ids.chunks(500) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT gong_call_id, fingerprint FROM skip_marks WHERE connection_id = ",
-        );
-        q.push_bind(connection_id).push(" AND gong_call_id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        q.push(")");
-        let rows: Vec<(String, i64)> = q
-            .build_query_as()
-            .fetch_all(&store.pool)
-            .await
-            .ctx("reading skip marks")?;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
-/// Deletes a connection's activities by id (log records keep their rows, without an id).
-async fn remove_activities(
-    conn: &mut SqliteConnection,
-    connection_id: ConnectionId,
-    ids: &[ActivityId],
-) -> Result<()> {
-    for chunk in ids.chunks(UPSERT_CHUNK) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("DELETE FROM activities WHERE connection_id = ");
-        q.push_bind(connection_id).push(" AND id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(*id);
-        }
-        q.push(")");
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("removing activities of private meetings")?;
-    }
-    Ok(())
 }
 
 /// Upserts a chunk in one statement; returns ids in the chunk's order (matched by

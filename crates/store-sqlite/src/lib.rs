@@ -53,6 +53,7 @@ mod jobs;
 mod log_records;
 mod mappings;
 mod open;
+mod page_extras;
 mod store_impl;
 mod sync_state;
 mod users;

@@ -9,8 +9,8 @@ use gong_timeline_store::*;
 
 use crate::SqliteStore;
 use crate::{
-    activities, auth, companies, connections, exports, jobs, log_records, mappings, sync_state,
-    users,
+    activities, auth, companies, connections, exports, jobs, log_records, mappings, page_extras,
+    sync_state, users,
 };
 
 #[async_trait]
@@ -167,7 +167,7 @@ impl Store for SqliteStore {
         connection_id: ConnectionId,
         gong_call_ids: &[String],
     ) -> Result<HashMap<String, i64>> {
-        activities::skip_marks(self, connection_id, gong_call_ids).await
+        page_extras::skip_marks(self, connection_id, gong_call_ids).await
     }
     async fn commit_page(&self, page: PageCommit) -> Result<Vec<ActivityId>> {
         activities::commit_page(self, page).await

@@ -4,7 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::JobStatus;
-use gong_timeline_store::{ConnectionId, JobFilter, JobFinish, Store};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use gong_timeline_store::{ConnectionId, JobFilter, JobFinish, JobId, Lease, Store};
+
+use crate::{EngineOptions, SyncError};
 
 /// The lease owner of this process: `host:pid`.
 pub fn this_process() -> String {
@@ -71,6 +76,62 @@ pub async fn release_dead_jobs(
         released += 1;
     }
     Ok(released)
+}
+
+/// Keeps a job's lease alive for the job's whole life — provisioning, the retry pass and
+/// 429 waits included — from a background task; the job checks it between pages.
+pub(crate) struct LeaseKeeper {
+    lost: Arc<std::sync::atomic::AtomicBool>,
+    job_id: JobId,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LeaseKeeper {
+    pub(crate) fn start(
+        store: Arc<dyn Store>,
+        options: EngineOptions,
+        job_id: JobId,
+    ) -> LeaseKeeper {
+        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = lost.clone();
+        let every = (options.lease_ttl / 3)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(60));
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let lease = Lease {
+                    owner: options.lease_owner.clone(),
+                    expires_at: (options.clock)() + options.lease_ttl,
+                };
+                match store.heartbeat(job_id, lease).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        flag.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    // A busy database now is no reason to give the job up; try next beat.
+                    Err(error) => tracing::warn!(job_id, %error, "Lease heartbeat failed."),
+                }
+            }
+        });
+        LeaseKeeper { lost, job_id, task }
+    }
+
+    /// An error once another process took the job over: the caller must stop.
+    pub(crate) fn check(&self) -> Result<(), SyncError> {
+        if self.lost.load(Ordering::Relaxed) {
+            Err(SyncError::LeaseLost(self.job_id))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Drop for LeaseKeeper {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use gong_timeline_store::{
 };
 use tracing::Instrument;
 
+use crate::lease::LeaseKeeper;
 use crate::pipeline::PageWriter;
 use crate::progress::{Progress, ProgressFn};
 use crate::windows::{plan_window, RETRY_DAYS};
@@ -229,7 +230,7 @@ impl Engine {
         let types = store.list_activity_types().await?;
         let valid = settings::validate(store.get_settings(connection.id).await?, &types)?;
         let client = connect::client_for(store, connection, &self.options.gong).await?;
-        let lease = LeaseKeeper::start(self, job_id);
+        let lease = LeaseKeeper::start(self.store.clone(), self.options.clone(), job_id);
         let outcome = self
             .sync_with(
                 &client, &lease, job_id, connection, now, valid, counts, progress,
@@ -328,57 +329,5 @@ impl Engine {
             });
         }
         Ok(())
-    }
-}
-
-/// Keeps a job's lease alive for the job's whole life — provisioning, the retry pass and
-/// 429 waits included — from a background task; the job checks it between pages.
-struct LeaseKeeper {
-    lost: Arc<std::sync::atomic::AtomicBool>,
-    job_id: JobId,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl LeaseKeeper {
-    fn start(engine: &Engine, job_id: JobId) -> LeaseKeeper {
-        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (store, options, flag) = (engine.store.clone(), engine.options.clone(), lost.clone());
-        let every = (options.lease_ttl / 3)
-            .to_std()
-            .unwrap_or(std::time::Duration::from_secs(60));
-        let task = tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(every).await;
-                let lease = Lease {
-                    owner: options.lease_owner.clone(),
-                    expires_at: (options.clock)() + options.lease_ttl,
-                };
-                match store.heartbeat(job_id, lease).await {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        flag.store(true, Ordering::Relaxed);
-                        return;
-                    }
-                    // A busy database now is no reason to give the job up; try next beat.
-                    Err(error) => tracing::warn!(job_id, %error, "Lease heartbeat failed."),
-                }
-            }
-        });
-        LeaseKeeper { lost, job_id, task }
-    }
-
-    /// An error once another process took the job over: the caller must stop.
-    fn check(&self) -> Result<(), SyncError> {
-        if self.lost.load(Ordering::Relaxed) {
-            Err(SyncError::LeaseLost(self.job_id))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl Drop for LeaseKeeper {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
