@@ -237,3 +237,180 @@ fn upsert(draft: ActivityDraft, content_hash: i64) -> ActivityUpsert {
         content_hash,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use gong_timeline_domain::meeting::{Affiliation, CrmObject, CrmSystem, Party};
+    use gong_timeline_domain::users::UserDecision;
+    use gong_timeline_domain::{LicenseType, UserStatus};
+    use gong_timeline_store::{Company, Fields, User};
+
+    fn ctx() -> SyncContext {
+        let company = Company {
+            id: 1,
+            name: "Acme".into(),
+            crm_account_id: Some("0013600000AbCdEAAA".into()),
+            fields: Fields::new(),
+        };
+        let user = User {
+            id: 7,
+            email: "ann@us.io".into(),
+            name: "Ann".into(),
+            license_type: LicenseType::Full,
+            status: UserStatus::Active,
+            fields: Fields::new(),
+            created_by_sync: false,
+        };
+        let mut ctx = SyncContext::build(1, &[company], &[], &[user]);
+        ctx.authors
+            .insert("u1".into(), UserDecision::UseExisting(7));
+        ctx.activity_type = "Meeting".into();
+        ctx
+    }
+
+    fn meeting(id: &str) -> Meeting {
+        Meeting {
+            gong_call_id: id.into(),
+            title: Some("QBR".into()),
+            started: Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap(),
+            duration_seconds: Some(60),
+            url: None,
+            is_private: false,
+            owner_gong_user_id: Some("u1".into()),
+            parties: vec![Party {
+                email: Some("ann@us.io".into()),
+                name: Some("Ann".into()),
+                affiliation: Affiliation::Internal,
+                gong_user_id: Some("u1".into()),
+            }],
+            crm_objects: vec![CrmObject {
+                system: CrmSystem::Salesforce,
+                object_type: "Account".into(),
+                object_id: "0013600000AbCdEAAA".into(),
+            }],
+            trackers: None,
+            brief: None,
+            key_points: vec![],
+        }
+    }
+
+    struct Inputs {
+        existing: HashMap<String, ActivityHash>,
+        skipped: HashMap<String, i64>,
+        retrying: HashMap<String, String>,
+    }
+
+    impl Inputs {
+        fn new() -> Inputs {
+            Inputs {
+                existing: HashMap::new(),
+                skipped: HashMap::new(),
+                retrying: HashMap::new(),
+            }
+        }
+        fn plan(&self, meetings: Vec<Meeting>) -> PagePlan {
+            let inputs = PageInputs {
+                existing: &self.existing,
+                skipped: &self.skipped,
+                retrying: &self.retrying,
+                now: Utc::now(),
+            };
+            PagePlan::build(meetings, &ctx(), &inputs)
+        }
+    }
+
+    #[test]
+    fn s1_a_new_meeting_is_created_and_an_unchanged_one_costs_nothing() {
+        let mut inputs = Inputs::new();
+        let first = inputs.plan(vec![meeting("c1")]);
+        assert_eq!(first.upserts.len(), 1);
+        assert_eq!(first.records[0].status, RecordStatus::Created);
+
+        inputs.existing.insert(
+            "c1".into(),
+            ActivityHash {
+                activity_id: 5,
+                content_hash: first.upserts[0].content_hash,
+            },
+        );
+        let again = inputs.plan(vec![meeting("c1")]);
+        assert!(again.upserts.is_empty() && again.records.is_empty());
+        assert_eq!(
+            (
+                again.counts.fetched,
+                again.counts.created,
+                again.counts.updated
+            ),
+            (1, 0, 0)
+        );
+
+        let mut renamed = meeting("c1");
+        renamed.title = Some("QBR, renamed".into());
+        let changed = inputs.plan(vec![renamed]);
+        assert_eq!(changed.records[0].status, RecordStatus::Updated);
+        assert_eq!(changed.counts.updated, 1);
+    }
+
+    #[test]
+    fn s2_a_synced_meeting_made_private_is_removed_and_a_repeat_skip_is_silent() {
+        let mut inputs = Inputs::new();
+        inputs.existing.insert(
+            "c1".into(),
+            ActivityHash {
+                activity_id: 5,
+                content_hash: 1,
+            },
+        );
+        let mut private = meeting("c1");
+        private.is_private = true;
+        let plan = inputs.plan(vec![private.clone()]);
+        assert_eq!(plan.removals, vec![5]);
+        assert_eq!(
+            plan.records[0].message.as_deref(),
+            Some(Message::PrivateRemoved.to_string().as_str())
+        );
+
+        let mut later = Inputs::new();
+        later
+            .skipped
+            .insert("c1".into(), plan.skip_marks[0].fingerprint);
+        let again = later.plan(vec![private]);
+        assert!(again.records.is_empty() && again.skip_marks.is_empty());
+        assert_eq!(again.counts.skipped, 0);
+    }
+
+    #[test]
+    fn l1_a_retried_meeting_failing_for_the_same_reason_is_not_logged_again() {
+        let mut lost = meeting("c9");
+        lost.crm_objects.clear();
+        let mut inputs = Inputs::new();
+        let first = inputs.plan(vec![lost.clone()]);
+        assert_eq!(first.counts.failed, 1);
+        assert_eq!(first.retry_add.len(), 1);
+
+        inputs
+            .retrying
+            .insert("c9".into(), first.retry_add[0].message.clone());
+        let again = inputs.plan(vec![lost]);
+        assert!(again.records.is_empty() && again.retry_add.is_empty());
+        assert_eq!(again.counts.failed, 0);
+
+        let healed = inputs.plan(vec![meeting("c9")]);
+        assert_eq!(healed.retry_remove, vec!["c9".to_string()]);
+        assert_eq!(healed.records[0].status, RecordStatus::Created);
+    }
+
+    #[test]
+    fn u6_an_unknown_owner_is_set_aside_for_provisioning() {
+        let mut stranger = meeting("c2");
+        stranger.owner_gong_user_id = Some("u2".into());
+        let plan = Inputs::new().plan(vec![stranger]);
+        assert_eq!(plan.unknown_owners.len(), 1);
+        assert!(
+            plan.records.is_empty(),
+            "logged once the owner is provisioned"
+        );
+    }
+}
