@@ -2,7 +2,13 @@
 //! by hand; a test checks that its operations are exactly [`super::routes`].
 
 use axum::Json;
+use gong_timeline_domain::{JobStatus, MappingStatus, RecordStatus, Trigger};
 use serde_json::{json, Value};
+
+/// An enum schema whose values are the domain's own spellings, never copied by hand.
+fn spelled<'a>(values: impl Iterator<Item = &'a str>) -> Value {
+    json!({"enum": values.collect::<Vec<_>>()})
+}
 
 fn id_param(name: &str) -> Value {
     json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}})
@@ -115,21 +121,21 @@ fn schemas() -> Value {
     json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),
         "Connection": obj(json!({"id": i, "name": s, "base_url": s, "auth_kind": {"enum": ["Basic", "OAuth"]},
-            "status": {"enum": ["Pending", "Authorised", "Needs reauthorisation"]}, "hubspot_warning": {"type": "boolean"}, "created_at": t, "last_sync_at": t})),
+            "status": spelled(gong_timeline_store::ConnectionStatus::ALL.iter().map(|v| v.as_str())), "hubspot_warning": {"type": "boolean"}, "created_at": t, "last_sync_at": t})),
         "NewConnection": json!({"type": "object", "required": ["name"], "properties": {"name": s, "kind": {"enum": ["oauth", "basic"]}, "base_url": s, "access_key": s, "access_key_secret": s}}),
         "Settings": obj(json!({"enabled": {"type": "boolean"}, "activity_type": s, "filters": {"type": "array", "items": s},
             "filter_logic": {"type": ["string", "null"]}, "backfill_days": i, "lookback_hours": i})),
-        "Job": obj(json!({"id": i, "connection_id": i, "connection": s, "trigger": {"enum": ["schedule", "manual", "save"]},
-            "status": {"enum": ["In progress", "Success", "Partial success", "Failed"]}, "started_at": t, "finished_at": t, "counts": obj(counts), "message": {"type": ["string", "null"]}})),
+        "Job": obj(json!({"id": i, "connection_id": i, "connection": s, "trigger": spelled(Trigger::ALL.iter().map(|v| v.as_str())),
+            "status": spelled(JobStatus::ALL.iter().map(|v| v.as_str())), "started_at": t, "finished_at": t, "counts": obj(counts), "message": {"type": ["string", "null"]}})),
         "SyncStatus": obj(json!({"connection_id": i, "running": {"type": "boolean"}, "last_job": {"oneOf": [schema("Job"), {"type": "null"}]}})),
         "LogRecord": obj(json!({"id": i, "job_id": i, "gong_call_id": s, "title": s, "meeting_date": t,
-            "status": {"enum": ["Created", "Updated", "Skipped", "Failed"]}, "activity_id": {"type": ["integer", "null"]}, "message": {"type": ["string", "null"]}})),
+            "status": spelled(RecordStatus::ALL.iter().map(|v| v.as_str())), "activity_id": {"type": ["integer", "null"]}, "message": {"type": ["string", "null"]}})),
         "Company": obj(json!({"id": i, "name": s, "crm_account_id": {"type": ["string", "null"]}, "fields": {"type": "object"}})),
         "Activity": obj(json!({"id": i, "external_id": s, "connection_id": i, "gong_call_id": s, "activity_type": s, "subject": s, "date": t,
             "duration_seconds": i, "notes": s, "author": {"type": ["object", "null"]}, "company": obj(json!({"id": i, "name": s, "crm_account_id": s})),
             "internal_attendees": {"type": "array"}, "external_attendees": {"type": "array"}, "trackers": {"type": ["array", "null"]},
             "trackers_message": {"type": ["string", "null"]}, "recording_url": {"type": ["string", "null"]}})),
-        "GongUser": obj(json!({"gong_user_id": s, "email": s, "name": s, "status": {"enum": ["Mapped", "Created", "Conflict", "Failed"]},
+        "GongUser": obj(json!({"gong_user_id": s, "email": s, "name": s, "status": spelled(MappingStatus::ALL.iter().map(|v| v.as_str())),
             "manual": {"type": "boolean"}, "user": {"type": ["object", "null"]}, "suggested": {"type": "array"}})),
     })
 }
