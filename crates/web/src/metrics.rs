@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use gong_timeline_domain::JobStatus;
+use gong_timeline_domain::{JobStatus, RecordStatus};
 use gong_timeline_store::JobFilter;
 
 use crate::error::ApiError;
@@ -51,10 +51,10 @@ async fn render(state: &AppState) -> Result<String, ApiError> {
     };
     for (label, n) in [
         ("fetched", sum(|c| c.fetched)),
-        ("Created", sum(|c| c.created)),
-        ("Updated", sum(|c| c.updated)),
-        ("Skipped", sum(|c| c.skipped)),
-        ("Failed", sum(|c| c.failed)),
+        (RecordStatus::Created.as_str(), sum(|c| c.created)),
+        (RecordStatus::Updated.as_str(), sum(|c| c.updated)),
+        (RecordStatus::Skipped.as_str(), sum(|c| c.skipped)),
+        (RecordStatus::Failed.as_str(), sum(|c| c.failed)),
     ] {
         let _ = writeln!(w, "gong_timeline_meetings_total{{status=\"{label}\"}} {n}");
     }
