@@ -9,6 +9,7 @@
 //! - [`convert`]: Gong's wire format → the domain's meeting.
 //! - [`stages`]: private → company → author → filters → activity, per meeting.
 //! - [`page`] (pure) and [`pipeline`] (I/O): one page → one store transaction.
+//! - [`mappings`]: manual resolution of a Gong user's mapping (U7).
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
 //! - [`lease`]: lease owners (`host:pid`), and releasing jobs whose process died (S8).
@@ -21,6 +22,7 @@ pub mod convert;
 pub mod error;
 pub mod export;
 pub mod lease;
+pub mod mappings;
 pub mod page;
 pub mod pipeline;
 pub mod progress;

@@ -35,14 +35,14 @@ pub struct PageWriter<'a> {
 
 impl<'a> PageWriter<'a> {
     /// A writer for a started job.
-    pub async fn new(
+    pub fn new(
         engine: &'a Engine,
         job_id: JobId,
         ctx: SyncContext,
         now: DateTime<Utc>,
         counts: &'a mut JobCounts,
-    ) -> Result<PageWriter<'a>, SyncError> {
-        Ok(PageWriter {
+    ) -> PageWriter<'a> {
+        PageWriter {
             engine,
             job_id,
             ctx,
@@ -53,7 +53,7 @@ impl<'a> PageWriter<'a> {
             newest_seen: None,
             in_order: true,
             saw_hubspot: false,
-        })
+        }
     }
 
     /// The connection being synced.
@@ -64,11 +64,6 @@ impl<'a> PageWriter<'a> {
     /// The job's start.
     pub fn now(&self) -> DateTime<Utc> {
         self.now
-    }
-
-    /// Meetings fetched so far.
-    pub fn fetched(&self) -> u64 {
-        self.counts.fetched
     }
 
     /// True when some meeting carried HubSpot CRM context (C3).

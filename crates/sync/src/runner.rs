@@ -267,7 +267,7 @@ impl Engine {
         };
         ctx.filter = valid.filter;
 
-        let mut writer = PageWriter::new(self, job_id, ctx, now, counts).await?;
+        let mut writer = PageWriter::new(self, job_id, ctx, now, counts);
         self.run_retries(client, &mut writer, progress).await?;
         let checkpoint = store.get_checkpoint(connection.id).await?;
         let window = plan_window(now, &checkpoint, &valid.settings);

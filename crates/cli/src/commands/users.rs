@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use gong_timeline_domain::LicenseType;
 use gong_timeline_store::{Fields, Store, User, UserMapping};
+use gong_timeline_sync::mappings::{resolve_by_hand, ResolveError};
 use serde::Serialize;
 
 use super::connection_named;
@@ -46,51 +47,28 @@ pub async fn run(store: &Arc<dyn Store>, cmd: UsersCommand) -> anyhow::Result<()
 
 async fn resolve(store: &Arc<dyn Store>, args: UsersResolveArgs) -> anyhow::Result<()> {
     let connection = connection_named(store, &args.connection).await?;
-    let mappings = store.list_mappings(connection.id).await?;
-    anyhow::ensure!(
-        mappings.iter().any(|m| m.gong_user_id == args.gong_user),
-        "connection '{}' has no Gong user {}; list them with `gong-timeline users gong --connection '{}'`",
-        connection.name, args.gong_user, connection.name
-    );
     let user = match (args.user_id, args.user) {
-        (Some(id), _) => store
-            .get_user(id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("there is no Timeline user with id {id}"))?,
-        (None, Some(email)) => pick_by_email(store, &email, args.license_type.as_deref()).await?,
+        (Some(id), _) => id,
+        (None, Some(email)) => {
+            pick_by_email(store, &email, args.license_type.as_deref())
+                .await?
+                .id
+        }
         (None, None) => anyhow::bail!("give --user-id ID or --user EMAIL"),
     };
-    let gong_email = mappings
-        .iter()
-        .find(|m| m.gong_user_id == args.gong_user)
-        .and_then(|m| m.gong_email.clone());
-    check_choice(&user, gong_email.as_deref())?;
-    let mapping = store
-        .resolve_mapping(connection.id, &args.gong_user, user.id, Utc::now())
-        .await?;
+    let mapping = resolve_by_hand(store.as_ref(), connection.id, &args.gong_user, user, Utc::now())
+        .await?
+        .map_err(|e| match e {
+            ResolveError::UnknownGongUser(id) => anyhow::anyhow!(
+                "connection '{}' has no Gong user {id}; list them with `gong-timeline users gong --connection '{}'`",
+                connection.name,
+                connection.name
+            ),
+            other => anyhow::anyhow!("{other}"),
+        })?;
     println!(
-        "Gong user {} is now mapped to user {} <{}> ({}); meetings that failed on it are retried at the next sync.",
-        mapping.gong_user_id, user.id, user.email, user.license_type
-    );
-    Ok(())
-}
-
-/// U7: the admin picks among the users with the Gong user's email, and an inactive
-/// user would only fail the meetings again (U4).
-fn check_choice(user: &User, gong_email: Option<&str>) -> anyhow::Result<()> {
-    if let Some(email) = gong_email {
-        anyhow::ensure!(
-            user.email.eq_ignore_ascii_case(email),
-            "user {} <{}> does not have the Gong user's email {email}; pick one of the suggested users (see `users gong`)",
-            user.id,
-            user.email
-        );
-    }
-    anyhow::ensure!(
-        user.status == gong_timeline_domain::UserStatus::Active,
-        "user {} <{}> is inactive: the meetings would fail again (U4); pick an active user",
-        user.id,
-        user.email
+        "Gong user {} is now mapped to user {user}; meetings that failed on it are retried at the next sync.",
+        mapping.gong_user_id
     );
     Ok(())
 }

@@ -190,15 +190,18 @@ pub async fn resolve_mapping(
 ) -> Result<UserMapping, ApiError> {
     let user_id =
         user_id.ok_or_else(|| ApiError::invalid("user_id", "pick one of the suggested users"))?;
-    let (_, suggested) = conflict(state, conn, gong_user_id).await?;
-    if !suggested.iter().any(|u| u.id == user_id) {
-        return Err(ApiError::invalid(
-            "user_id",
-            format!("user {user_id} is not one of the suggested users (the same email)"),
-        ));
-    }
-    Ok(state
-        .store
-        .resolve_mapping(conn, gong_user_id, user_id, state.now())
-        .await?)
+    gong_timeline_sync::mappings::resolve_by_hand(
+        state.store.as_ref(),
+        conn,
+        gong_user_id,
+        user_id,
+        state.now(),
+    )
+    .await?
+    .map_err(|e| match e {
+        gong_timeline_sync::mappings::ResolveError::UnknownGongUser(_) => ApiError::NotFound(
+            format!("Gong user {gong_user_id} is not known to connection {conn}"),
+        ),
+        other => ApiError::invalid("user_id", other),
+    })
 }
