@@ -83,7 +83,8 @@ pub(crate) async fn get_checkpoint(
     store: &SqliteStore,
     connection_id: ConnectionId,
 ) -> Result<Checkpoint> {
-    let row: Option<(Option<String>, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+    type Row = (Option<String>, Option<String>, Option<String>, Option<i64>);
+    let row: Option<Row> = sqlx::query_as(
         "SELECT last_meeting_started, last_reconciled_at, resume, evaluated_settings FROM checkpoints WHERE connection_id = ?",
     )
     .bind(connection_id)
