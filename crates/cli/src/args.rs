@@ -166,6 +166,23 @@ pub struct SyncArgs {
     /// Connection name.
     #[arg(long)]
     pub connection: String,
+    /// Re-read Gong from this date (UTC midnight), when Gong's data changed
+    /// (trigger `resync`); never further back than the backfill.
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "reevaluate")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Only evaluate the stored meetings again under the current settings, users and
+    /// companies (trigger `reevaluate`): no calls are read from Gong.
+    #[arg(long)]
+    pub reevaluate: bool,
+    /// How long this job's lease lasts without a heartbeat (another process may take
+    /// the job over after it); for operators and tests.
+    #[arg(
+        long,
+        hide = true,
+        env = "GONG_TIMELINE_LEASE_SECONDS",
+        default_value_t = 300
+    )]
+    pub lease_seconds: u32,
     /// Output format of the job summary (`json`: one object, not a listing).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

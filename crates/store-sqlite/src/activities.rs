@@ -25,8 +25,10 @@ const UPSERT_HEAD: &str = "INSERT INTO activities (external_id, connection_id, g
      duration_seconds, notes, author_user_id, company_id, internal_attendees, external_attendees, trackers, \
      trackers_message, recording_url, source, content_hash, created_at, updated_at) ";
 
+/// An update keeps `activity_type`: a new type applies to activities created from
+/// then on (M2).
 const UPSERT_TAIL: &str = " ON CONFLICT(external_id) DO UPDATE SET gong_call_id = excluded.gong_call_id, \
-     activity_type = excluded.activity_type, subject = excluded.subject, date = excluded.date, \
+     subject = excluded.subject, date = excluded.date, \
      duration_seconds = excluded.duration_seconds, notes = excluded.notes, author_user_id = excluded.author_user_id, \
      company_id = excluded.company_id, internal_attendees = excluded.internal_attendees, \
      external_attendees = excluded.external_attendees, trackers = excluded.trackers, \
@@ -126,7 +128,7 @@ pub(crate) async fn hashes(
     // Bounded chunks keep the bind count far below SQLite's limit.
     for chunk in call_ids.chunks(500) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT gong_call_id, id, content_hash FROM activities WHERE connection_id = ",
+            "SELECT gong_call_id, id, content_hash, activity_type FROM activities WHERE connection_id = ",
         );
         q.push_bind(connection_id).push(" AND gong_call_id IN (");
         let mut list = q.separated(", ");
@@ -134,17 +136,18 @@ pub(crate) async fn hashes(
             list.push_bind(id);
         }
         q.push(")");
-        let rows: Vec<(String, i64, i64)> = q
+        let rows: Vec<(String, i64, i64, String)> = q
             .build_query_as()
             .fetch_all(&store.pool)
             .await
             .ctx("reading activity fingerprints")?;
-        for (call, activity_id, content_hash) in rows {
+        for (call, activity_id, content_hash, activity_type) in rows {
             out.insert(
                 call,
                 ActivityHash {
                     activity_id,
                     content_hash,
+                    activity_type,
                 },
             );
         }

@@ -72,6 +72,20 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// How many meetings are stored (M1) and the bytes their table and index take
+    /// on disk (SQLite's `dbstat`: pages actually used, headers and all), for `bench`.
+    pub async fn stored_meetings_footprint(&self) -> gong_timeline_store::Result<(u64, u64)> {
+        use error::Ctx;
+        let (count, bytes): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM stored_meetings), \
+             (SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN ('stored_meetings', 'stored_meetings_started'))",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .ctx("measuring stored meetings")?;
+        Ok((count.max(0) as u64, bytes.max(0) as u64))
+    }
+
     /// The connection pool, for tests and tools that need raw SQL.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool

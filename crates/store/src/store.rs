@@ -153,7 +153,9 @@ pub trait Store: Send + Sync + 'static {
         connection_id: ConnectionId,
         gong_call_ids: &[String],
     ) -> Result<HashMap<String, i64>>;
-    /// Writes one page in ONE transaction: upserts by external id, log records,
+    /// Writes one page in ONE transaction: upserts by external id (an update keeps
+    /// the activity's type: a new type applies to activities created from then on,
+    /// M2), log records,
     /// retry list changes, stored meetings, the checkpoint (forward only), the resume
     /// point and the job's counts — after checking the fence in that same
     /// transaction ([`crate::StoreError::LeaseLost`], nothing written).

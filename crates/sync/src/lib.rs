@@ -5,6 +5,8 @@
 //! - [`runner`]: [`Engine::run_job`] — lease, provisioning, retry list, time window, finish.
 //! - [`provision`] (pure) and [`provision_job`] (I/O): Gong users → Timeline users (U1–U6).
 //! - [`context`]: the in-memory maps a job resolves against.
+//! - [`evaluate`]: local evaluation of stored meetings (M2): context from the store,
+//!   the pure outcome function, keyset pages of stored meetings.
 //! - [`windows`]: which meetings a job asks for (S7): checkpoint, look-back, reconciliation.
 //! - [`convert`]: Gong's wire format → the domain's meeting.
 //! - [`stages`]: private → company → author → filters → activity, per meeting.
@@ -20,6 +22,7 @@ pub mod connect;
 pub mod context;
 pub mod convert;
 pub mod error;
+pub mod evaluate;
 pub mod export;
 pub mod lease;
 pub mod mappings;
@@ -36,4 +39,4 @@ pub mod windows;
 
 pub use error::SyncError;
 pub use progress::{Progress, ProgressFn};
-pub use runner::{Clock, Engine, EngineOptions, EngineStats, JobSummary};
+pub use runner::{Clock, Engine, EngineOptions, EngineStats, JobRequest, JobSummary};

@@ -155,8 +155,14 @@ impl PagePlan {
         inputs: &PageInputs<'_>,
     ) {
         self.unmark(meeting, inputs);
-        let hash = content_hash(&draft) as i64;
         let existing = inputs.existing.get(&meeting.gong_call_id);
+        let mut draft = draft;
+        if let Some(stored) = existing {
+            // An update keeps the activity's type: a new type applies to activities
+            // created from then on (M2), and an unchanged meeting stays unchanged.
+            draft.activity_type = stored.activity_type.clone();
+        }
+        let hash = content_hash(&draft) as i64;
         self.healed(meeting, inputs);
         let status = match existing {
             Some(stored) if stored.content_hash == hash => return, // unchanged: no write, no record
@@ -333,6 +339,7 @@ mod tests {
             ActivityHash {
                 activity_id: 5,
                 content_hash: first.upserts[0].content_hash,
+                activity_type: "Meeting".into(),
             },
         );
         let again = inputs.plan(vec![meeting("c1")]);
@@ -354,6 +361,37 @@ mod tests {
     }
 
     #[test]
+    fn m2_a_new_activity_type_applies_to_activities_created_from_then_on() {
+        let mut inputs = Inputs::new();
+        let first = inputs.plan(vec![meeting("c1")]);
+        inputs.existing.insert(
+            "c1".into(),
+            ActivityHash {
+                activity_id: 5,
+                content_hash: first.upserts[0].content_hash,
+                activity_type: "Meeting".into(),
+            },
+        );
+        let mut calls = ctx();
+        calls.activity_type = "Call".into();
+        let page = PageInputs {
+            existing: &inputs.existing,
+            skipped: &inputs.skipped,
+            retrying: &inputs.retrying,
+            now: Utc::now(),
+        };
+        let plan = PagePlan::build(vec![meeting("c1"), meeting("c2")], &calls, &page);
+        assert_eq!(plan.upserts.len(), 1, "the existing activity is unchanged");
+        assert_eq!(
+            (
+                plan.upserts[0].gong_call_id.as_str(),
+                plan.upserts[0].activity_type.as_str()
+            ),
+            ("c2", "Call")
+        );
+    }
+
+    #[test]
     fn s2_a_synced_meeting_made_private_is_removed_and_a_repeat_skip_is_silent() {
         let mut inputs = Inputs::new();
         inputs.existing.insert(
@@ -361,6 +399,7 @@ mod tests {
             ActivityHash {
                 activity_id: 5,
                 content_hash: 1,
+                activity_type: "Meeting".into(),
             },
         );
         let mut private = meeting("c1");

@@ -22,6 +22,11 @@ pub enum Progress {
         /// How many call ids were asked for.
         count: u64,
     },
+    /// Stored meetings were evaluated again, locally (M2).
+    Evaluated {
+        /// Stored meetings evaluated so far.
+        done: u64,
+    },
     /// A page of the time window arrived.
     Page {
         /// Meetings of the time window received so far, this page included.

@@ -2,6 +2,7 @@
 //! pipeline — provision users, then the retry list and the time window page by page —
 //! and finishes the job with its status and counts (L1).
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -10,15 +11,17 @@ use futures::StreamExt;
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_gong::{CallsFilter, ClientConfig, ContentSelector, GongClient};
 use gong_timeline_store::{
-    Connection, ConnectionId, ConnectionStatus, Fence, JobCounts, JobFinish, JobId, Lease, Store,
-    StoreError,
+    Checkpoint, Connection, ConnectionId, ConnectionStatus, Fence, JobCounts, JobFinish, JobId,
+    Lease, MeetingKey, MeetingSet, Pass, ResumePoint, ResumeUpdate, Store, StoreError,
+    StoredMeeting,
 };
 use tracing::Instrument;
 
+use crate::evaluate::{self, StoredPages};
 use crate::lease::LeaseKeeper;
 use crate::pipeline::PageWriter;
 use crate::progress::{Progress, ProgressFn};
-use crate::windows::{plan_window, RETRY_DAYS};
+use crate::windows::{plan_window, Window, RETRY_DAYS};
 use crate::{connect, provision_job, settings, SyncError};
 
 /// Where "now" comes from; tests pass a fixed clock.
@@ -120,6 +123,18 @@ impl Engine {
         trigger: Trigger,
         progress: &ProgressFn,
     ) -> Result<JobSummary, SyncError> {
+        self.run_request(connection_id, JobRequest::new(trigger), progress)
+            .await
+    }
+
+    /// Runs one job as requested: a sync, a re-evaluation, a re-sync from a date.
+    pub async fn run_request(
+        &self,
+        connection_id: ConnectionId,
+        request: JobRequest,
+        progress: &ProgressFn,
+    ) -> Result<JobSummary, SyncError> {
+        let trigger = request.trigger;
         let connection = self
             .store
             .get_connection(connection_id)
@@ -161,6 +176,7 @@ impl Engine {
                     job_id,
                     &fence,
                     &connection,
+                    request,
                     started_at,
                     &mut counts,
                     progress,
@@ -259,11 +275,13 @@ impl Engine {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn run_started(
         &self,
         job_id: JobId,
         fence: &Fence,
         connection: &Connection,
+        request: JobRequest,
         now: DateTime<Utc>,
         counts: &mut JobCounts,
         progress: &ProgressFn,
@@ -275,7 +293,7 @@ impl Engine {
         let lease = LeaseKeeper::start(self.store.clone(), self.options.clone(), job_id);
         let outcome = self
             .sync_with(
-                &client, &lease, job_id, fence, connection, now, valid, counts, progress,
+                &client, &lease, job_id, fence, connection, request, now, valid, counts, progress,
             )
             .await;
         self.stats
@@ -287,7 +305,9 @@ impl Engine {
         outcome
     }
 
-    /// The pipeline proper: provision users, the retry list, then the window.
+    /// The pipeline proper (M2, M3): provision users; resume an interrupted window
+    /// (or re-sync from a date); re-evaluate stored meetings locally; re-read by id
+    /// only the calls that never became meetings; then the window.
     #[allow(clippy::too_many_arguments)]
     async fn sync_with(
         &self,
@@ -296,6 +316,7 @@ impl Engine {
         job_id: JobId,
         fence: &Fence,
         connection: &Connection,
+        request: JobRequest,
         now: DateTime<Utc>,
         valid: settings::ValidSettings,
         counts: &mut JobCounts,
@@ -303,17 +324,80 @@ impl Engine {
     ) -> Result<(), SyncError> {
         let store = &self.store;
         let mut ctx = provision_job::provision(store, client, connection.id, now, progress).await?;
-        ctx.activity_type = valid.settings.activity_type.clone();
-        ctx.filter_text = match &valid.settings.filter_logic {
-            Some(logic) => format!("{} with logic {logic}", valid.settings.filters.join("; ")),
-            None => valid.settings.filters.join(" AND "),
-        };
-        ctx.filter = valid.filter;
+        let settings_fp = evaluate::settings_fingerprint(&valid.settings);
+        let backfill_from = now - Duration::days(i64::from(valid.settings.backfill_days));
+        let window_settings = valid.settings.clone();
+        evaluate::apply_settings(&mut ctx, valid);
+        store
+            .prune_stored_meetings(connection.id, backfill_from)
+            .await?;
+        store
+            .prune_retries(connection.id, now - Duration::days(RETRY_DAYS))
+            .await?;
+        let retries = store
+            .list_retries(connection.id, now - Duration::days(RETRY_DAYS))
+            .await?;
+        let checkpoint = store.get_checkpoint(connection.id).await?;
 
         let mut writer = PageWriter::new(self, job_id, fence.clone(), ctx, now, counts);
-        self.run_retries(client, &mut writer, progress).await?;
-        let checkpoint = store.get_checkpoint(connection.id).await?;
-        let window = plan_window(now, &checkpoint, &valid.settings);
+        writer.set_retrying(
+            retries
+                .iter()
+                .map(|r| (r.gong_call_id.clone(), r.last_message.clone()))
+                .collect(),
+        );
+        let first = first_window(request, &checkpoint, backfill_from, now);
+        if request.trigger != Trigger::Reevaluate {
+            if let Some(window) = first {
+                self.fetch_window(client, lease, &mut writer, window, progress)
+                    .await?;
+            }
+        }
+        let (which, after) = reevaluation(request.trigger, &checkpoint, settings_fp);
+        let evaluated = self
+            .reevaluate(
+                &mut writer,
+                which,
+                after,
+                backfill_from,
+                settings_fp,
+                progress,
+            )
+            .await?;
+        lease.check()?;
+        if request.trigger == Trigger::Reevaluate {
+            return Ok(());
+        }
+        let broken: Vec<String> = retries
+            .into_iter()
+            .map(|r| r.gong_call_id)
+            .filter(|id| !evaluated.contains(id))
+            .collect();
+        self.refetch_by_id(client, &mut writer, broken, progress)
+            .await?;
+        if first.is_none() {
+            let window = plan_window(now, &checkpoint, &window_settings);
+            self.fetch_window(client, lease, &mut writer, window, progress)
+                .await?;
+        }
+        if writer.saw_hubspot() != connection.hubspot_warning {
+            store
+                .set_hubspot_warning(connection.id, writer.saw_hubspot())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Fetches a time window page by page; each page records where to resume.
+    async fn fetch_window(
+        &self,
+        client: &GongClient,
+        lease: &LeaseKeeper,
+        writer: &mut PageWriter<'_>,
+        window: Window,
+        progress: &ProgressFn,
+    ) -> Result<(), SyncError> {
+        writer.begin_window(window);
         let filter = CallsFilter::window(window.from, window.to);
         let mut pages = client.calls_extensive_lenient(filter, ContentSelector::for_timeline());
         let mut done = 0u64;
@@ -325,40 +409,58 @@ impl Engine {
             progress(Progress::Page { done, total });
             lease.check()?;
         }
-        writer.finish_window(window.to).await?;
-        if window.reconciles {
-            store.set_last_reconciled(connection.id, now).await?;
-        }
-        if writer.saw_hubspot() != connection.hubspot_warning {
-            store
-                .set_hubspot_warning(connection.id, writer.saw_hubspot())
-                .await?;
-        }
-        Ok(())
+        writer.finish_window(window).await
     }
 
-    /// Meetings that failed at earlier syncs, by call id (within 30 days).
-    async fn run_retries(
+    /// Evaluates stored meetings again, from the store alone (M2). Returns the call
+    /// ids evaluated.
+    #[allow(clippy::too_many_arguments)]
+    async fn reevaluate(
+        &self,
+        writer: &mut PageWriter<'_>,
+        which: MeetingSet,
+        after: Option<MeetingKey>,
+        since: DateTime<Utc>,
+        settings_fp: i64,
+        progress: &ProgressFn,
+    ) -> Result<HashSet<String>, SyncError> {
+        let mut evaluated = HashSet::new();
+        let mut pages = StoredPages::new(
+            self.store.clone(),
+            writer.connection_id(),
+            which,
+            since,
+            after,
+        );
+        let mut done = 0u64;
+        while let Some(page) = pages.next().await? {
+            done += page.len() as u64;
+            let after = page.last().map(StoredMeeting::key);
+            let meetings: Vec<_> = page.into_iter().map(|m| m.meeting).collect();
+            evaluated.extend(meetings.iter().map(|m| m.gong_call_id.clone()));
+            let resume = ResumeUpdate::Set(ResumePoint {
+                pass: Pass::Reevaluate {
+                    which,
+                    settings: settings_fp,
+                },
+                after,
+            });
+            writer.write_stored(meetings, resume).await?;
+            progress(Progress::Evaluated { done });
+        }
+        writer.finish_reevaluation(settings_fp).await?;
+        Ok(evaluated)
+    }
+
+    /// Calls that never became meetings (they failed to parse or were incomplete),
+    /// re-read by call id: the only meetings Gong is asked for twice (M3).
+    async fn refetch_by_id(
         &self,
         client: &GongClient,
         writer: &mut PageWriter<'_>,
+        ids: Vec<String>,
         progress: &ProgressFn,
     ) -> Result<(), SyncError> {
-        let connection_id = writer.connection_id();
-        let now = writer.now();
-        self.store
-            .prune_retries(connection_id, now - Duration::days(RETRY_DAYS))
-            .await?;
-        let due = self
-            .store
-            .list_retries(connection_id, now - Duration::days(RETRY_DAYS))
-            .await?;
-        let ids: Vec<String> = due.iter().map(|r| r.gong_call_id.clone()).collect();
-        writer.set_retrying(
-            due.into_iter()
-                .map(|r| (r.gong_call_id, r.last_message))
-                .collect(),
-        );
         for chunk in ids.chunks(100) {
             let mut pages = client.calls_extensive_lenient(
                 CallsFilter::ids(chunk.iter().cloned()),
@@ -372,5 +474,93 @@ impl Engine {
             });
         }
         Ok(())
+    }
+}
+
+/// What a job asks for besides its trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobRequest {
+    /// What started it.
+    pub trigger: Trigger,
+    /// Re-read Gong from this time (trigger `resync`), bounded by the backfill.
+    pub resync_from: Option<DateTime<Utc>>,
+}
+
+impl JobRequest {
+    /// A job of this trigger.
+    pub fn new(trigger: Trigger) -> JobRequest {
+        JobRequest {
+            trigger,
+            resync_from: None,
+        }
+    }
+
+    /// An explicit re-read from Gong since `from` (trigger `resync`).
+    pub fn resync(from: DateTime<Utc>) -> JobRequest {
+        JobRequest {
+            trigger: Trigger::Resync,
+            resync_from: Some(from),
+        }
+    }
+}
+
+/// The window a job fetches before anything else: a re-sync's, or the rest of an
+/// interrupted window, resumed after its last committed page (M4).
+fn first_window(
+    request: JobRequest,
+    checkpoint: &Checkpoint,
+    backfill_from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Window> {
+    if let Some(from) = request.resync_from {
+        return Some(Window {
+            from: from.max(backfill_from).min(now),
+            to: now,
+            reconciles: false,
+        });
+    }
+    match &checkpoint.resume {
+        Some(ResumePoint {
+            pass: Pass::Fetch {
+                from, reconciles, ..
+            },
+            after,
+        }) => Some(Window {
+            from: after
+                .as_ref()
+                .map_or(*from, |key| key.started)
+                .max(backfill_from)
+                .min(now),
+            to: now,
+            reconciles: *reconciles,
+        }),
+        _ => None,
+    }
+}
+
+/// Which stored meetings a job re-evaluates, and after which key (M2, M4): an
+/// explicit re-evaluation or changed settings take every meeting not on the
+/// Timeline; otherwise the failed ones, which an import, a new IC user or a
+/// resolved conflict may heal. An interrupted re-evaluation under the same settings
+/// resumes where it stopped.
+fn reevaluation(
+    trigger: Trigger,
+    checkpoint: &Checkpoint,
+    settings_fp: i64,
+) -> (MeetingSet, Option<MeetingKey>) {
+    if let Some(ResumePoint {
+        pass: Pass::Reevaluate { which, settings },
+        after,
+    }) = &checkpoint.resume
+    {
+        if *settings == settings_fp {
+            return (*which, after.clone());
+        }
+    }
+    let changed = checkpoint.evaluated_settings != Some(settings_fp);
+    if trigger == Trigger::Reevaluate || changed {
+        (MeetingSet::NotOnTimeline, None)
+    } else {
+        (MeetingSet::Failed, None)
     }
 }

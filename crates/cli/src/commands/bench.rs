@@ -1,6 +1,8 @@
 //! `bench --calls N`: one full sync against the simulator on loopback with limits off,
-//! into a fresh SQLite file; prints one JSON line. Performance targets live here,
-//! never in tests.
+//! into a fresh SQLite file; then a second sync that changes nothing
+//! (`nochange_requests`), and a re-evaluation after a filter mistake on a second
+//! connection (`reevaluate_seconds`, `reevaluate_requests`); prints one JSON line.
+//! Performance targets live here, never in tests.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,21 +20,31 @@ use crate::args::BenchArgs;
 
 #[derive(Serialize)]
 struct BenchResult {
+    store: &'static str,
     calls: u64,
     seconds: f64,
     meetings_per_second: f64,
     peak_rss_bytes: u64,
     gong_requests: u64,
+    nochange_requests: u64,
+    reevaluate_seconds: f64,
+    reevaluate_requests: u64,
+    reevaluated_created: u64,
+    store_bytes_per_meeting: f64,
     created: u64,
     skipped: u64,
     failed: u64,
 }
 
+/// Filters that pass about half the generated companies (two regions of four).
+const HALF_FILTER: &str = "Company.region in (EMEA, NA)";
+
 /// Runs the benchmark.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let db = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db).await?);
+    let sqlite = Arc::new(SqliteStore::open(&db).await?);
+    let store: Arc<dyn Store> = sqlite.clone();
     let config = SimConfig {
         seed: args.seed,
         calls: args.calls,
@@ -56,12 +68,46 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .run_job(connection.id, Trigger::Manual, &progress::ignore)
         .await?;
     let seconds = started.elapsed().as_secs_f64();
+    let gong_requests = sim.controls().stats().api_requests;
+
+    // A second sync right after the first: what a sync that changes nothing costs.
+    sim.controls().reset_stats();
+    engine
+        .run_job(connection.id, Trigger::Manual, &progress::ignore)
+        .await?;
+    let nochange_requests = sim.controls().stats().api_requests;
+
+    // The filter mistake: a connection synced with filters that skip about half the
+    // meetings, then cleared; the re-evaluation runs from the stored meetings.
+    let second = seeding::connect(&store, "bench-reevaluate", &sim, &config).await?;
+    let mut filtered = settings.clone();
+    filtered.filters = vec![HALF_FILTER.to_string()];
+    store.put_settings(second.id, &filtered).await?;
+    engine
+        .run_job(second.id, Trigger::Manual, &progress::ignore)
+        .await?;
+    store.put_settings(second.id, &settings).await?;
+    sim.controls().reset_stats();
+    let started = Instant::now();
+    let reevaluated = engine
+        .run_job(second.id, Trigger::Reevaluate, &progress::ignore)
+        .await?;
+    let reevaluate_seconds = started.elapsed().as_secs_f64();
+    let reevaluate_requests = sim.controls().stats().api_requests;
+    let (stored, bytes) = sqlite.stored_meetings_footprint().await?;
+
     let result = BenchResult {
+        store: "sqlite",
         calls: args.calls,
         seconds,
         meetings_per_second: summary.counts.fetched as f64 / seconds,
         peak_rss_bytes: peak_rss_bytes(),
-        gong_requests: sim.controls().stats().api_requests,
+        gong_requests,
+        nochange_requests,
+        reevaluate_seconds,
+        reevaluate_requests,
+        reevaluated_created: reevaluated.counts.created,
+        store_bytes_per_meeting: bytes as f64 / stored.max(1) as f64,
         created: summary.counts.created,
         skipped: summary.counts.skipped,
         failed: summary.counts.failed,

@@ -1,13 +1,14 @@
-//! `sync --connection N`: one job now, with progress, then the job summary.
-//! Exit code 0 unless the job Failed.
+//! `sync --connection N [--from YYYY-MM-DD | --reevaluate]`: one job now, with
+//! progress, then the job summary. Exit code 0 unless the job Failed.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chrono::NaiveTime;
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::Store;
-use gong_timeline_sync::{Engine, EngineOptions, JobSummary, Progress};
+use gong_timeline_sync::{Engine, EngineOptions, JobRequest, JobSummary, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::connection_named;
@@ -17,8 +18,17 @@ use crate::output::print_object;
 /// Runs one job and prints its summary.
 pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let connection = connection_named(store, &args.connection).await?;
-    let engine = Engine::new(store.clone(), EngineOptions::default());
-    let summary = run_with_progress(&engine, connection.id, Trigger::Manual).await?;
+    let options = EngineOptions {
+        lease_ttl: chrono::Duration::seconds(i64::from(args.lease_seconds.max(1))),
+        ..EngineOptions::default()
+    };
+    let engine = Engine::new(store.clone(), options);
+    let request = match (args.from, args.reevaluate) {
+        (Some(date), _) => JobRequest::resync(date.and_time(NaiveTime::MIN).and_utc()),
+        (None, true) => JobRequest::new(Trigger::Reevaluate),
+        (None, false) => JobRequest::new(Trigger::Manual),
+    };
+    let summary = run_request_with_progress(&engine, connection.id, request).await?;
     print_summary(&summary, args.format)?;
     Ok(if summary.status == JobStatus::Failed {
         ExitCode::FAILURE
@@ -32,6 +42,15 @@ pub async fn run_with_progress(
     engine: &Engine,
     connection_id: i64,
     trigger: Trigger,
+) -> anyhow::Result<JobSummary> {
+    run_request_with_progress(engine, connection_id, JobRequest::new(trigger)).await
+}
+
+/// [`run_with_progress`] for any [`JobRequest`] (a re-sync from a date, say).
+pub async fn run_request_with_progress(
+    engine: &Engine,
+    connection_id: i64,
+    request: JobRequest,
 ) -> anyhow::Result<JobSummary> {
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
@@ -47,7 +66,9 @@ pub async fn run_with_progress(
         let bar = bar.clone();
         move |event: Progress| report(bar.as_ref(), event)
     };
-    let summary = engine.run_job(connection_id, trigger, &reporter).await?;
+    let summary = engine
+        .run_request(connection_id, request, &reporter)
+        .await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -75,7 +96,10 @@ fn report(bar: Option<&ProgressBar>, event: Progress) {
             )
         }
         (None, Progress::Retried { count }) => {
-            eprintln!("Retried {count} meetings that failed before.")
+            eprintln!("Re-read {count} calls Gong sent broken or incomplete before.")
+        }
+        (None, Progress::Evaluated { done }) => {
+            eprintln!("Evaluated {done} stored meetings again (no Gong request).")
         }
         (None, Progress::Page { done, total }) => match total {
             Some(total) => eprintln!("Handled {done} of {total} meetings."),

@@ -7,6 +7,7 @@ mod connection;
 mod helpers;
 mod import;
 mod log;
+mod meeting_store;
 mod resilience;
 mod settings;
 mod sync;

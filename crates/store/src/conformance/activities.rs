@@ -37,6 +37,7 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
     let mut second = page(store, job, conn.id, 2).await;
     let mut changed = upsert(conn.id, "c1", acme, 10, 333);
     changed.subject = "Renamed".into();
+    changed.activity_type = "Call".into();
     changed.trackers = Some(vec![Tracker {
         name: "Pricing".into(),
         count: 2,
@@ -72,6 +73,10 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
         .expect("exists");
     assert_eq!((got.subject.as_str(), got.content_hash), ("Renamed", 333));
     assert_eq!(
+        got.activity_type, "Meeting",
+        "an update keeps the type the activity was created with (M2)"
+    );
+    assert_eq!(
         got.trackers.as_ref().map(|t| t[0].phrases[0].count),
         Some(2)
     );
@@ -96,7 +101,8 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
         hashes["c1"],
         ActivityHash {
             activity_id: ids[0],
-            content_hash: 333
+            content_hash: 333,
+            activity_type: "Meeting".into(),
         }
     );
     assert!(store

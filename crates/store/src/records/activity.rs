@@ -155,12 +155,15 @@ pub struct ActivityFilter {
 }
 
 /// What the engine needs to tell an unchanged meeting from a changed one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityHash {
     /// The existing activity.
     pub activity_id: ActivityId,
     /// Its stored fingerprint.
     pub content_hash: i64,
+    /// Its activity type: an update keeps it (a new type applies to activities
+    /// created from then on, M2).
+    pub activity_type: String,
 }
 
 /// Everything one page of meetings writes, in ONE transaction: a crash leaves either

@@ -3,6 +3,7 @@
 
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{ConnectionId, Job, JobFilter};
+use gong_timeline_sync::JobRequest;
 use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult};
@@ -25,6 +26,16 @@ pub async fn start(
     state: &AppState,
     connection_id: ConnectionId,
     trigger: Trigger,
+) -> ApiResult<()> {
+    start_request(state, connection_id, JobRequest::new(trigger)).await
+}
+
+/// [`start`] for any [`JobRequest`]: "Re-sync from Gong since …" is
+/// `JobRequest::resync(from)` (trigger `resync`, bounded by the backfill).
+pub async fn start_request(
+    state: &AppState,
+    connection_id: ConnectionId,
+    request: JobRequest,
 ) -> ApiResult<()> {
     let connection = state
         .store
@@ -50,9 +61,9 @@ pub async fn start(
     let inner = state.inner.clone();
     state.inner.tasks.spawn(async move {
         let outcome = engine
-            .run_job(
+            .run_request(
                 connection_id,
-                trigger,
+                request,
                 &gong_timeline_sync::progress::ignore,
             )
             .await;

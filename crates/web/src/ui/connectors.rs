@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{AuthKind, Connection, ConnectionId, ConnectionStatus};
+use gong_timeline_sync::JobRequest;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -179,6 +180,36 @@ pub(crate) async fn initiate_sync(
     }
 }
 
+/// The "Re-sync from Gong since …" form.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct ResyncForm {
+    /// `YYYY-MM-DD` (an `<input type=date>`).
+    from: String,
+}
+
+/// `POST /connectors/{id}/resync`: re-read Gong from a date (trigger `resync`), in
+/// the background; the backfill bounds how far back.
+pub(crate) async fn resync(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+    Form(f): Form<ResyncForm>,
+) -> Response {
+    let Ok(date) = chrono::NaiveDate::parse_from_str(f.from.trim(), "%Y-%m-%d") else {
+        return layout::error_page(&ApiError::invalid(
+            "from",
+            format!(
+                "'{}' is not a date; pick the day to re-sync from (YYYY-MM-DD)",
+                f.from
+            ),
+        ));
+    };
+    let from = date.and_time(chrono::NaiveTime::MIN).and_utc();
+    match runs::start_request(&state, id, JobRequest::resync(from)).await {
+        Ok(()) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
+        Err(error) => layout::error_page(&error),
+    }
+}
+
 /// `GET /connectors/{id}`.
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -243,6 +274,13 @@ async fn show_page(
                 }
                 " "
                 a href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
+                form.inline method="post" action={ "/connectors/" (c.id) "/resync" } id="resync" {
+                    (csrf_input(s))
+                    label for="resync-from" { "Re-sync from Gong since " }
+                    input type="date" id="resync-from" name="from" required;
+                    " "
+                    button type="submit" id="resync-now" disabled[status.running] { "Re-sync" }
+                }
                 @if c.auth_kind == AuthKind::OAuth {
                     " "
                     form.inline method="post" action={ "/connectors/" (c.id) "/authorize" } {

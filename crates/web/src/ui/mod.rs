@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connectors/{id}", get(connectors::show))
         .route("/connectors/{id}/authorize", post(connectors::authorize))
         .route("/connectors/{id}/sync", post(connectors::initiate_sync))
+        .route("/connectors/{id}/resync", post(connectors::resync))
         .route(
             "/connectors/{id}/settings",
             get(settings::show).post(settings::save),

@@ -196,3 +196,28 @@ async fn the_log_pages_through_jobs_and_records() {
     let (_, today) = app.page(&s, "/log?range=today").await;
     assert!(today.contains(&format!("href=\"/log/jobs/{job}\"")));
 }
+
+#[tokio::test]
+async fn m3_the_connection_page_re_syncs_from_gong_since_a_date() {
+    let app = crate::helpers::spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    app.sync(id).await;
+    let (_, page) = app.page(&s, &format!("/connectors/{id}")).await;
+    assert!(page.contains("Re-sync from Gong since"), "{page}");
+    let path = format!("/connectors/{id}/resync");
+
+    let (status, _, body) = app.form(&s, &path, &[("from", "last week")]).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("is not a date"), "{body}");
+
+    let since = (chrono::Utc::now() - chrono::Duration::days(3)).date_naive();
+    let (status, location, _) = app.form(&s, &path, &[("from", &since.to_string())]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/connectors/{id}?sync=started").as_str())
+    );
+    let job = app.wait_for_sync(id).await;
+    assert_eq!(job["trigger"], "resync", "{job}");
+    assert_ne!(job["status"], "Failed", "{job}");
+}
