@@ -15,6 +15,7 @@ use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::{oauth, runs};
 use crate::state::AppState;
+use crate::ui::insights;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
 
 /// C3's warning, verbatim.
@@ -99,7 +100,7 @@ async fn list_page(
                         tr {
                             td { a href={ "/connectors/" (c.id) } { (c.name) } }
                             td { (c.auth_kind) }
-                            td.status { (status_text(c)) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
+                            td.status { (layout::badge(layout::connection_tone(c.status), status_text(c))) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
                             td { (time_opt(c.last_sync_at)) }
                             td { a href={ "/connectors/" (c.id) "/settings" } { "Settings" } }
                         }
@@ -204,6 +205,7 @@ async fn show_page(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
     let status = runs::status(state, id).await?;
+    let health = insights::connection_charts(state, id).await?;
     Ok(page(
         &c.name,
         s,
@@ -211,38 +213,55 @@ async fn show_page(
             @if status.running { meta http-equiv="refresh" content="2"; }
             @if c.hubspot_warning { p.warning id="hubspot-warning" { (HUBSPOT_WARNING) } }
             @if flags.connected.is_some() {
-                div.notice id="connected" {
-                    p { "The connection '" (c.name) "' is ready." }
-                    form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
-                        (csrf_input(s))
-                        button type="submit" id="initiate-sync" { "Initiate Sync" }
-                        " "
+                // Open without scripts (a card on the page); the script makes it modal.
+                dialog id="connected" open data-modal aria-labelledby="connected-title" {
+                    h2 id="connected-title" { "Connection created" }
+                    p { "'" (c.name) "' is authorised. Sync its meetings now, or first choose the activity type and filters in its Timeline settings." }
+                    div.actions {
+                        form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
+                            (csrf_input(s))
+                            button.primary type="submit" id="initiate-sync" { "Initiate Sync" }
+                        }
                         a.button href={ "/connectors/" (c.id) "/settings" } id="go-to-settings" { "Go to Timeline settings" }
+                        a.button href={ "/connectors/" (c.id) } data-close id="dialog-later" { "Later" }
                     }
                 }
             }
             @if flags.sync.is_some() { p.notice id="sync-started" { "Sync started. It runs in the background; this page follows it." } }
-            table {
-                tr { th { "Status" } td id="connection-status" { (status_text(&c)) } }
+            table.facts.card {
+                tr { th { "Status" } td id="connection-status" { (layout::badge(layout::connection_tone(c.status), status_text(&c))) } }
                 tr { th { "Type" } td { (c.auth_kind) } }
                 tr { th { "Gong host" } td { (c.base_url) } }
                 tr { th { "Created" } td { (layout::time(c.created_at)) } }
                 tr { th { "Last sync" } td { (time_opt(c.last_sync_at)) } }
                 tr { th { "Sync" } td id="sync-status" {
-                    @if status.running { "Running…" }
+                    @if status.running {
+                        (layout::badge(layout::Tone::Info, "Running"))
+                        @match status.progress {
+                            Some((done, Some(total))) if total > 0 => {
+                                label.small { (done) " of " (total) " meetings read"
+                                    progress id="sync-progress" value=(done.min(total)) max=(total) { (done) " of " (total) } }
+                            }
+                            Some((done, _)) => {
+                                label.small { (done) " meetings read" progress id="sync-progress" { "running" } }
+                            }
+                            None => { label.small { "Starting…" progress id="sync-progress" { "running" } } }
+                        }
+                    }
                     @else if let Some(job) = &status.last_job {
-                        a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } ": " span.job-status { (job.status) }
+                        a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } ": " span.job-status { (layout::badge(layout::job_tone(job.status), job.status)) }
                         " — " (job.counts.created) " created, " (job.counts.updated) " updated, " (job.counts.skipped) " skipped, " (job.counts.failed) " failed"
                     } @else { "Never synced" }
                 } }
             }
+            (health)
             div.card {
                 form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
                     (csrf_input(s))
-                    button type="submit" id="sync-now" disabled[status.running] { "Initiate Sync" }
+                    button.primary type="submit" id="sync-now" disabled[status.running] { "Initiate Sync" }
                 }
                 " "
-                a href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
+                a.button href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
                 @if c.auth_kind == AuthKind::OAuth {
                     " "
                     form.inline method="post" action={ "/connectors/" (c.id) "/authorize" } {
