@@ -228,7 +228,7 @@ pub(crate) async fn update(
 }
 
 /// Deletes a connection (C5) in one transaction: its credentials, settings, mappings
-/// and sync state go; the row stays, renamed `<name> (deleted #<id>)` so the name is
+/// and sync state (stored meetings included) go; the row stays, renamed `<name> (deleted #<id>)` so the name is
 /// free again, for the activities and jobs that point at it.
 pub(crate) async fn delete(
     store: &SqliteStore,
@@ -253,6 +253,7 @@ pub(crate) async fn delete(
         "checkpoints",
         "retry_list",
         "skip_marks",
+        "stored_meetings",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE connection_id = ?"))
             .bind(id)

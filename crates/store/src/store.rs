@@ -82,7 +82,7 @@ pub trait Store: Send + Sync + 'static {
         change: ConnectionChange,
     ) -> Result<Connection>;
     /// Deletes a connection (C5): its credentials, settings, user mappings and sync
-    /// state (checkpoint, retry list, skip marks) go, in one transaction; its
+    /// state (checkpoint, retry list, skip marks, stored meetings) go, in one transaction; its
     /// activities and its jobs and log records stay. From then on no lookup finds it,
     /// and its name is free; the jobs list it as `<name> (deleted #<id>)`.
     async fn delete_connection(&self, id: ConnectionId, now: DateTime<Utc>) -> Result<()>;

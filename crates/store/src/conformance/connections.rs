@@ -314,7 +314,7 @@ pub async fn deleting_a_connection_keeps_activities_and_the_log(store: &dyn Stor
         .expect("mappings");
     let job = start_job(store, conn.id, 0).await;
     let acme = company_id(store, "Acme").await;
-    let mut p = page(job, conn.id, 1);
+    let mut p = page(store, job, conn.id, 1).await;
     p.upserts = vec![upsert(conn.id, "c1", acme, 5, 1)];
     p.records = vec![record(
         "c1",
