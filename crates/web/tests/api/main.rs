@@ -9,4 +9,5 @@ mod lifecycle;
 mod oauth;
 mod openapi;
 mod pages;
+mod ui;
 mod users;
