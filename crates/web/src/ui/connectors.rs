@@ -53,7 +53,7 @@ pub fn status_badge(status: ConnectionStatus) -> Markup {
         ConnectionStatus::Unreachable => "status status-unreachable",
         ConnectionStatus::Disabled => "status status-disabled",
     };
-    html! { span class=(class) { (status) } }
+    html! { span class=(class) { (layout::badge(layout::connection_tone(status), status)) } }
 }
 
 /// The last job as a link, its status and, when it failed, why.
@@ -61,7 +61,7 @@ fn last_job_cell(job: Option<&LastJob>) -> Markup {
     html! {
         @if let Some(j) = job {
             a href={ "/log/jobs/" (j.id) } { "Job " (j.id) } " "
-            span class={ "status status-" (j.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (j.status) }
+            span class={ "status status-" (j.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(j.status), j.status)) }
             @if let Some(m) = &j.message { " " span.job-message { (m) } }
         } @else { "Never synced" }
     }
