@@ -111,7 +111,7 @@ async fn list_page(
         "Connectors",
         s,
         html! {
-            table id="connections" {
+            div.table-wrap { table id="connections" {
                 thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last job" } th { "Last sync" } th { "" } } }
                 tbody {
                     @for c in &connections {
@@ -126,7 +126,7 @@ async fn list_page(
                     }
                     @if connections.is_empty() { tr { td colspan="6" { "No connection yet: create one below." } } }
                 }
-            }
+            } }
             (create_form(s, f, error))
         },
     ))
