@@ -5,8 +5,16 @@
 //! Run: `apt-get install -y chromium chromium-driver`, then
 //! `REQUIRE_BROWSER=1 cargo test -p gong_timeline_web --test browser`.
 //! Screenshots of every page visited go to `target/tmp/browser-screenshots/`
-//! (the last one shows the failure); `cargo test -p gong_timeline_web --test browser
-//! -- --ignored` writes the README's `docs/screenshots/*.png`.
+//! (the last one shows the failure).
+//!
+//! Every page the journey reaches is audited in the light and the dark theme
+//! (`prefers-color-scheme` emulated over the DevTools protocol) at 1280 px and at
+//! 390 px (a phone: mobile emulation, so the viewport meta counts): no horizontal
+//! page overflow, and axe-core reports no serious or critical violation. axe-core
+//! is the npm package (`npm install --prefix DIR axe-core@4`); `AXE_CORE` names its
+//! `axe.min.js` (`.ci/run` sets it). Without it the audit is skipped loudly, unless
+//! `REQUIRE_BROWSER=1`. `SCREENSHOTS=1` writes `docs/screenshots/<page>-1280.png`
+//! and `<page>-390.png` for every audited page.
 
 #[path = "api/helpers.rs"]
 mod helpers;
@@ -52,6 +60,51 @@ fn browser_binaries() -> Option<(PathBuf, PathBuf)> {
     }
 }
 
+fn required() -> bool {
+    std::env::var("REQUIRE_BROWSER").as_deref() == Ok("1")
+}
+
+/// axe-core's source, or `None` (the audit is skipped) — a failure under REQUIRE_BROWSER=1.
+fn axe_source() -> Option<String> {
+    let help = "The accessibility audit needs axe-core: `npm install --prefix target/axe axe-core@4`, then AXE_CORE=target/axe/node_modules/axe-core/axe.min.js.";
+    let found = std::env::var_os("AXE_CORE")
+        .map(PathBuf::from)
+        .map(|p| if p.is_dir() { p.join("axe.min.js") } else { p })
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    if found.is_none() {
+        if required() {
+            panic!("REQUIRE_BROWSER=1 but axe-core is missing (AXE_CORE). {help}");
+        }
+        eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!! SKIPPED the axe-core audit of the browser test.\n!! {help}\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+    }
+    found
+}
+
+/// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({"cmd": self.0, "params": self.1}).to_string();
+        (axum::http::Method::POST, Some(body))
+    }
+}
+
+/// The widths every page is checked at: a desktop and a phone.
+const WIDTHS: [u32; 2] = [1280, 390];
+
 /// chromedriver on a free port, killed on drop, and a WebDriver session.
 struct Browser {
     client: Client,
@@ -59,6 +112,10 @@ struct Browser {
     _profile: tempfile::TempDir,
     shots: PathBuf,
     n: usize,
+    axe: Option<String>,
+    readme_shots: Option<PathBuf>,
+    problems: Vec<String>,
+    audited: usize,
 }
 
 impl Drop for Browser {
@@ -112,12 +169,22 @@ async fn start_browser(chrome: &Path, driver: &Path, shots: PathBuf) -> R<Browse
         .connect(&format!("http://127.0.0.1:{port}"))
         .await?;
     std::fs::create_dir_all(&shots)?;
+    let readme_shots = (std::env::var("SCREENSHOTS").as_deref() == Ok("1"))
+        .then(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots"));
+    if let Some(dir) = &readme_shots {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir)?;
+    }
     Ok(Browser {
         client,
         driver: child,
         _profile: profile,
         shots,
         n: 0,
+        axe: axe_source(),
+        readme_shots,
+        problems: Vec::new(),
+        audited: 0,
     })
 }
 
@@ -126,6 +193,110 @@ impl Browser {
         self.n += 1;
         let png = self.client.screenshot().await?;
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.n)), png)?;
+        Ok(())
+    }
+
+    async fn cdp(&self, cmd: &'static str, params: Value) -> R<Value> {
+        Ok(self.client.issue_cmd(Cdp(cmd, params)).await?)
+    }
+
+    async fn set_theme(&self, dark: bool) -> R {
+        let scheme = if dark { "dark" } else { "light" };
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A desktop window, or a phone (mobile emulation honours the viewport meta).
+    async fn set_width(&self, width: u32) -> R {
+        let mobile = width < 600;
+        let height = if mobile { 844 } else { 1000 };
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The page's serious and critical axe-core violations, one line each.
+    async fn axe_violations(&self) -> R<Vec<String>> {
+        let Some(axe) = &self.axe else {
+            return Ok(Vec::new());
+        };
+        let loaded = self
+            .client
+            .execute("return typeof axe !== 'undefined';", vec![])
+            .await?;
+        if loaded != json!(true) {
+            self.client
+                .execute(&format!("{axe}\n;return true;"), vec![])
+                .await?;
+        }
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' +
+                        v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+                  .catch(e => done(['axe failed: ' + e]));"#,
+                vec![],
+            )
+            .await?;
+        Ok(serde_json::from_value(found)?)
+    }
+
+    /// Audits the page shown: both themes, both widths (overflow and axe-core);
+    /// writes the README's screenshots under SCREENSHOTS=1. Problems are collected
+    /// and reported together at the end of the journey.
+    async fn audit(&mut self, name: &str) -> R {
+        let url = self.client.current_url().await?;
+        for dark in [false, true] {
+            self.set_theme(dark).await?;
+            for width in WIDTHS {
+                self.set_width(width).await?;
+                let theme = if dark { "dark" } else { "light" };
+                let at = format!("{name} ({url}) {theme} {width}px");
+                let sizes = self
+                    .client
+                    .execute(
+                        "return [document.scrollingElement.scrollWidth, window.innerWidth];",
+                        vec![],
+                    )
+                    .await?;
+                let (scroll, inner) = (
+                    sizes[0].as_u64().unwrap_or(0),
+                    sizes[1].as_u64().unwrap_or(0),
+                );
+                if inner != u64::from(width) {
+                    self.problems.push(format!(
+                        "{at}: the viewport is {inner}px wide, not {width}px (viewport meta?)"
+                    ));
+                }
+                if scroll > inner {
+                    self.problems.push(format!(
+                        "{at}: the page scrolls sideways ({scroll}px > {inner}px)"
+                    ));
+                }
+                for v in self.axe_violations().await? {
+                    self.problems.push(format!("{at}: {v}"));
+                }
+                if !dark {
+                    if let Some(dir) = &self.readme_shots {
+                        let png = self.client.screenshot().await?;
+                        std::fs::write(dir.join(format!("{name}-{width}.png")), png)?;
+                    }
+                }
+            }
+        }
+        self.set_theme(false).await?;
+        self.set_width(1280).await?;
+        self.audited += 1;
         Ok(())
     }
 
@@ -172,11 +343,54 @@ impl Browser {
     }
 }
 
+/// A chart is drawn, titled, and has its data table behind it.
+async fn chart_with_table(b: &Browser, id: &str) -> R {
+    b.client
+        .find(Locator::Css(&format!("#{id} svg[role=img] rect")))
+        .await?;
+    assert!(!b.text(&format!("#{id} figcaption")).await?.is_empty());
+    let rows = b
+        .client
+        .find_all(Locator::Css(&format!("#{id} table.chart-table tbody tr")))
+        .await?;
+    assert!(!rows.is_empty(), "{id} has a data table");
+    Ok(())
+}
+
+/// The audit can fail: a missing alt text and a too-wide block are caught.
+async fn audit_self_check(b: &mut Browser) -> R {
+    let page = "data:text/html,<!doctype html><html lang=en><title>t</title><meta name=viewport content='width=device-width'><main><img src='x.png'><div id=wide>wide</div></main></html>";
+    b.client.goto(page).await?;
+    b.client
+        .execute(
+            "document.getElementById('wide').textContent = 'x'.repeat(400);",
+            vec![],
+        )
+        .await?;
+    let shots = b.readme_shots.take();
+    b.audit("self-check").await?;
+    b.readme_shots = shots;
+    let found = std::mem::take(&mut b.problems);
+    b.audited -= 1;
+    if b.axe.is_some() {
+        assert!(found.iter().any(|p| p.contains("image-alt")), "{found:?}");
+    }
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("390px: the page scrolls sideways")),
+        "{found:?}"
+    );
+    Ok(())
+}
+
 /// The admin's journey; screenshots every page it visits into `shots`.
 async fn journey(app: &TestApp, b: &mut Browser) -> R {
+    audit_self_check(b).await?;
     let base = &app.base;
     // Log in.
     b.visit(&format!("{base}/connectors"), "login").await?;
+    b.audit("login").await?;
     b.client
         .find(Locator::Id("username"))
         .await?
@@ -214,6 +428,20 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Id("initiate-sync"))
         .await?;
     b.shot("connected").await?;
+    // The seed's step 8 as a modal dialog.
+    let modal = b
+        .client
+        .execute(
+            "return document.getElementById('connected').matches(':modal');",
+            vec![],
+        )
+        .await?;
+    assert_eq!(modal, json!(true), "the Connection created dialog is modal");
+    assert_eq!(b.text("#connected-title").await?, "Connection created");
+    b.client
+        .find(Locator::Css("#connected #go-to-settings"))
+        .await?;
+    b.audit("connected").await?;
     let connection_url = b.client.current_url().await?;
     let id: i64 = connection_url
         .path()
@@ -231,6 +459,9 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     )
     .await?;
     b.shot("connection").await?;
+    b.client.find(Locator::Css("#freshness .stat")).await?;
+    chart_with_table(b, "connection-jobs").await?;
+    b.audit("connection").await?;
     let (_, jobs) = app.get(&format!("/jobs?connection_id={id}")).await;
     let job = jobs[0]["id"].as_i64().ok_or("no job")?;
 
@@ -259,6 +490,30 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         ))
         .await?;
     b.shot("timeline").await?;
+    chart_with_table(b, "activities-per-month").await?;
+    b.audit("timeline").await?;
+    // Filter by activity type: every card shown has it.
+    let kind = b
+        .client
+        .find(Locator::Css("#activity-type-filter option:nth-child(2)"))
+        .await?
+        .attr("value")
+        .await?
+        .ok_or("an activity type")?;
+    b.client
+        .find(Locator::Id("activity-type-filter"))
+        .await?
+        .select_by_value(&kind)
+        .await?;
+    b.click("#apply-timeline-filter").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".activity .type"))
+        .await?;
+    for t in b.client.find_all(Locator::Css(".activity .type")).await? {
+        assert_eq!(t.text().await?, kind);
+    }
     let card = format!("#activity-{}", with_trackers["id"]);
     assert!(!b.text(&format!("{card} .phrase")).await?.is_empty());
     let media = b
@@ -285,6 +540,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     // Settings: + adds a filter row.
     b.visit(&format!("{base}/connectors/{id}/settings"), "settings")
         .await?;
+    b.audit("settings").await?;
     let rows = b.client.find_all(Locator::Css(".filter-row")).await?.len();
     b.click("#add-filter").await?;
     assert_eq!(
@@ -299,9 +555,9 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .await?
         .select_by_value("today")
         .await?;
-    let status = b.client.find(Locator::Id("status")).await?;
     let job_status = jobs[0]["status"].as_str().ok_or("status")?.to_string();
-    status.select_by_value(&job_status).await?;
+    b.click(&format!("#status-checks input[value='{job_status}']"))
+        .await?;
     b.click("#apply-filter").await?;
     b.client
         .wait()
@@ -309,6 +565,18 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Css(&format!("a[href='/log/jobs/{job}']")))
         .await?;
     b.shot("execution-log").await?;
+    chart_with_table(b, "meetings-per-job").await?;
+    chart_with_table(b, "job-durations").await?;
+    let checked = b
+        .client
+        .find(Locator::Css(&format!(
+            "#status-checks input[value='{job_status}']"
+        )))
+        .await?
+        .prop("checked")
+        .await?;
+    assert_eq!(checked.as_deref(), Some("true"), "the filter stays checked");
+    b.audit("execution-log").await?;
     for row in b.client.find_all(Locator::Css("tr.job")).await? {
         assert_eq!(
             row.attr("data-status").await?.as_deref(),
@@ -324,25 +592,35 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
 
     // A job's records and its .xlsx.
     b.visit(&format!("{base}/log/jobs/{job}"), "job").await?;
+    b.audit("job").await?;
+    // One click downloads the workbook of the records the filter shows.
+    let downloads = tempfile::tempdir()?;
+    b.cdp(
+        "Page.setDownloadBehavior",
+        json!({"behavior": "allow", "downloadPath": downloads.path()}),
+    )
+    .await?;
+    b.click("#record-filter input[value='Failed']").await?;
+    b.click("#apply-record-filter").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&url::Url::parse(&format!(
+            "{base}/log/jobs/{job}?status=Failed"
+        ))?)
+        .await?;
     b.click("button.download").await?;
-    let link = b
-        .client
+    b.client
         .wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::Id("download-link"))
         .await?;
-    let href = link.attr("href").await?.ok_or("download href")?;
-    let session = b.client.get_named_cookie("gt_session").await?;
-    let bytes = app
-        .http
-        .get(format!("{base}{href}"))
-        .header("cookie", format!("gt_session={}", session.value()))
-        .send()
-        .await?
-        .bytes()
-        .await?;
-    let file = app.export_dir.join("browser.xlsx");
-    std::fs::write(&file, &bytes)?;
+    let file = downloads.path().join(format!("job-{job}.xlsx"));
+    wait_until(Duration::from_secs(15), "the .xlsx download", || {
+        let file = file.clone();
+        async move { file.exists() }
+    })
+    .await;
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file)?;
     let range = book.worksheet_range("Execution log")?;
@@ -350,7 +628,14 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         range.get((0, 4)),
         Some(&calamine::Data::String("Status".into()))
     );
-    assert!(range.height() > 1);
+    assert!(range.height() > 1, "the job has failed meetings");
+    for row in 1..range.height() {
+        assert_eq!(
+            range.get((row, 4)),
+            Some(&calamine::Data::String("Failed".into())),
+            "the status filter is kept"
+        );
+    }
 
     // User management: resolve a conflict, sync, see the retried meeting created.
     let (_, failed) = app
@@ -376,6 +661,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Css("#gong-users"))
         .await?;
     b.shot("user-management").await?;
+    b.audit("user-management").await?;
     b.click("a.conflict").await?;
     b.client
         .wait()
@@ -383,6 +669,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Css("input.suggested"))
         .await?;
     b.shot("suggested-users").await?;
+    b.audit("suggested-users").await?;
     b.click("input.suggested").await?;
     b.click("#save-mapping").await?;
     b.client
@@ -420,6 +707,94 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         "const done = arguments[arguments.length - 1]; fetch(arguments[0], {method: 'POST', credentials: 'same-origin'}).then(r => done(r.status));",
         vec![json!(format!("/connectors/{id}/sync"))]).await?;
     assert_eq!(status, json!(403));
+
+    // The other pages: companies, an activity, tokens, imports, an error.
+    b.visit(&format!("{base}/companies"), "companies").await?;
+    b.audit("companies").await?;
+    // Search as you type: the list narrows without submitting the form.
+    let name = with_trackers["company"]["name"].as_str().ok_or("name")?;
+    let part: String = name.chars().take(5).collect();
+    b.client
+        .find(Locator::Id("company-search"))
+        .await?
+        .send_keys(&part)
+        .await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!(
+            "#company-results[data-query='{part}']"
+        )))
+        .await?;
+    let shown = b.client.find_all(Locator::Css("#companies li a")).await?;
+    assert!(!shown.is_empty());
+    for a in shown {
+        let text = a.text().await?.to_lowercase();
+        assert!(text.contains(&part.to_lowercase()), "{text} vs {part}");
+    }
+    b.visit(
+        &format!("{base}/activities/{}", with_trackers["id"]),
+        "activity",
+    )
+    .await?;
+    b.audit("activity").await?;
+    b.visit(&format!("{base}/tokens"), "tokens").await?;
+    b.audit("tokens").await?;
+    imports(b, app).await?;
+    b.visit(&format!("{base}/no-such-page"), "not-found")
+        .await?;
+    assert!(!b.text("#error").await?.is_empty());
+    b.client
+        .find(Locator::Css("nav a[href='/connectors']"))
+        .await?;
+    b.audit("not-found").await?;
+    Ok(())
+}
+
+/// A users CSV with two bad rows is refused whole, each bad row listed.
+async fn imports(b: &mut Browser, app: &TestApp) -> R {
+    let before = app.store.list_users().await?.len();
+    b.visit(&format!("{}/imports", app.base), "imports").await?;
+    let csv = app.export_dir.join("users-with-bad-rows.csv");
+    std::fs::write(
+        &csv,
+        "email,name,license_type,status\nnew.person@example.com,New Person,Full,Active\nnot-an-email,Bad Email,Full,Active\nok@example.com,Bad Status,Full,Sleeping\n",
+    )?;
+    b.client
+        .find(Locator::Css("#import-users input[type=file]"))
+        .await?
+        .send_keys(&csv.display().to_string())
+        .await?;
+    b.click("#import-users button[type=submit]").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("import-errors"))
+        .await?;
+    let mut rows = Vec::new();
+    for tr in b
+        .client
+        .find_all(Locator::Css("#import-errors tr.bad-row"))
+        .await?
+    {
+        rows.push(tr.text().await?);
+    }
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].contains('3') && rows[0].contains("email") && rows[0].contains("not-an-email"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].contains('4') && rows[1].contains("status") && rows[1].contains("Sleeping"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        app.store.list_users().await?.len(),
+        before,
+        "nothing stored"
+    );
+    b.shot("import-refused").await?;
+    b.audit("import-refused").await?;
     Ok(())
 }
 
@@ -435,7 +810,21 @@ async fn run(shots: PathBuf) {
     let mut browser = start_browser(&chrome, &driver, shots.clone())
         .await
         .expect("chromedriver and Chromium start");
-    let outcome = journey(&app, &mut browser).await;
+    let mut outcome = journey(&app, &mut browser).await;
+    if outcome.is_ok() && !browser.problems.is_empty() {
+        outcome = Err(format!(
+            "{} accessibility or layout problems:\n{}",
+            browser.problems.len(),
+            browser.problems.join("\n")
+        )
+        .into());
+    }
+    if outcome.is_ok() {
+        eprintln!(
+            "browser journey: {} pages audited (both themes, {WIDTHS:?} px)",
+            browser.audited
+        );
+    }
     if outcome.is_err() {
         let _ = browser.shot("failure").await;
     }
@@ -452,13 +841,4 @@ async fn run(shots: PathBuf) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_connects_gong_syncs_reads_the_timeline_and_log_and_resolves_a_conflict() {
     run(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots")).await;
-}
-
-/// Writes the README's screenshots: `cargo test -p gong_timeline_web --test browser -- --ignored`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
-async fn write_readme_screenshots() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-    let _ = std::fs::remove_dir_all(&dir);
-    run(dir).await;
 }

@@ -1,7 +1,11 @@
 //! The server-rendered admin UI: one module per page group, each a set of handlers
 //! that extract, call the store / `service` / sync, and render with maud.
 
+pub mod assets;
+pub mod charts;
 pub mod connectors;
+pub mod imports;
+pub mod insights;
 pub mod layout;
 pub mod log;
 pub mod login;
@@ -12,6 +16,7 @@ pub mod timeline;
 pub mod tokens;
 pub mod users;
 
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::response::Redirect;
 use axum::routing::{get, post};
@@ -33,6 +38,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connectors/{id}/authorize", post(connectors::authorize))
         .route("/connectors/{id}/sync", post(connectors::initiate_sync))
         .route("/connectors/{id}/resync", post(connectors::resync))
+        .route("/connectors/{id}/update", post(connectors::update))
+        .route(
+            "/connectors/{id}/delete",
+            get(connectors::confirm_delete).post(connectors::delete),
+        )
         .route(
             "/connectors/{id}/settings",
             get(settings::show).post(settings::save),
@@ -50,6 +60,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/companies/{id}", get(timeline::timeline))
         .route("/activities/{id}", get(timeline::activity))
         .route("/activities/{id}/recording", get(timeline::recording))
+        .route(
+            "/imports",
+            get(imports::page_get)
+                .post(imports::upload)
+                .layer(DefaultBodyLimit::max(crate::auth::session::UPLOAD_LIMIT)),
+        )
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/delete", post(tokens::delete))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
@@ -59,6 +75,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(state, require_api));
     Router::new()
         .route("/login", get(login::page).post(login::submit))
+        .route("/static/app.css", get(assets::css))
+        .route("/static/app.js", get(assets::js))
         .merge(protected)
         .merge(downloads)
+        .fallback(layout::not_found)
 }

@@ -12,7 +12,7 @@ use axum_extra::extract::Form;
 use gong_timeline_domain::filter::{Filter, Op};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{ActivityScope, ConnectionId, Settings};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
@@ -154,8 +154,6 @@ fn filter_row(fields: &[String], (field, op, value): &Row) -> Markup {
     }
 }
 
-const ADD_ROW_JS: &str = r#"document.getElementById('add-filter').addEventListener('click',function(){var rows=document.querySelectorAll('.filter-row');var last=rows[rows.length-1];var copy=last.cloneNode(true);copy.querySelectorAll('input').forEach(function(i){i.value=''});copy.querySelectorAll('select').forEach(function(s){s.selectedIndex=0});last.parentNode.insertBefore(copy,last.nextSibling);});"#;
-
 async fn render(
     state: &AppState,
     s: &AdminSession,
@@ -209,7 +207,6 @@ async fn render(
                 }
                 button type="submit" id="save-settings" { "Save" }
             }
-            script { (PreEscaped(ADD_ROW_JS)) }
         },
     ))
 }
@@ -243,7 +240,8 @@ pub(crate) async fn save(
     };
     let wanted = f.apply(current);
     match save_and_sync(&state, id, wanted.clone()).await {
-        Ok(()) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
+        Ok(true) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
+        Ok(false) => Redirect::to(&format!("/connectors/{id}?updated=1")).into_response(),
         Err(error @ ApiError::Invalid { .. }) => {
             match render(&state, &s, id, &wanted, Some(&error)).await {
                 Ok(markup) => (error.status(), markup).into_response(),
@@ -254,12 +252,14 @@ pub(crate) async fn save(
     }
 }
 
-/// T4: validates, stores and starts a sync with the new settings.
+/// T4: validates, stores and starts a sync with the new settings — unless the "Sync
+/// Gong Meetings" toggle is off (C6): then it only saves. True when a sync started (or
+/// one was already running).
 pub async fn save_and_sync(
     state: &AppState,
     id: ConnectionId,
     settings: Settings,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     state
         .store
         .get_connection(id)
@@ -269,8 +269,12 @@ pub async fn save_and_sync(
         .await?
         .map_err(settings_error)?;
     state.store.put_settings(id, &valid.settings).await?;
+    if !valid.settings.enabled {
+        return Ok(false);
+    }
     match runs::start(state, id, Trigger::Save).await {
-        Ok(()) | Err(ApiError::Conflict(_)) => Ok(()),
+        Ok(()) => Ok(true),
+        Err(ApiError::Conflict(_)) => Ok(false),
         Err(e) => Err(e),
     }
 }

@@ -5,7 +5,9 @@ mod helpers;
 
 mod auth;
 mod connections;
+mod lifecycle;
 mod oauth;
 mod openapi;
 mod pages;
+mod ui;
 mod users;
