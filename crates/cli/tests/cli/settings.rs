@@ -217,3 +217,49 @@ async fn t3_a_bad_filter_is_refused_pointing_at_its_column_and_nothing_changes()
     );
     assert_eq!(app.settings().await, before);
 }
+
+#[tokio::test]
+async fn t5_filters_are_checked_against_field_types_inferred_or_declared() {
+    // Arrange: a companies file declaring zip as text (its values look numeric).
+    let app = TestApp::with_scenario("resync.json").await;
+    let file = app.write(
+        "typed.csv",
+        "name,crm_account_id,zip:text,seats:number\nZipCo,009Z,02134,12\n",
+    );
+    app.ok(&["import", "companies", &file]).await;
+    let set = |filter: &'static str| {
+        vec![
+            "settings",
+            "set",
+            "--connection",
+            CONNECTION,
+            "--filter",
+            filter,
+        ]
+    };
+
+    // Act / Assert
+    app.ok(&set("Company.zip contains 021")).await;
+    let run = app.fails(&set("Company.seats > abc")).await;
+    assert!(
+        run.stderr.contains(
+            "filter 1 (Company.seats > abc): Company.seats is a number field: 'abc' is not a number"
+        ),
+        "{run:#?}"
+    );
+    let run = app.fails(&set("Company.seats >> 5")).await;
+    assert!(run.stderr.contains("one operator per filter"), "{run:#?}");
+    let run = app.fails(&set("Company.zip > 5")).await;
+    assert!(run.stderr.contains("'>' does not apply"), "{run:#?}");
+    assert_eq!(
+        app.settings().await["filters"],
+        json!(["Company.zip contains 021"]),
+        "refused filters change nothing"
+    );
+    let bad = app.write("bad.csv", "name,seats:number\nLotsCo,lots\n");
+    let run = app.fails(&["import", "companies", &bad]).await;
+    assert!(
+        run.stderr.contains("row 2") && run.stderr.contains("seats:number"),
+        "{run:#?}"
+    );
+}
