@@ -5,9 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use gong_timeline_domain::Message;
-use gong_timeline_store::{
-    ConnectionId, MeetingQuery, MeetingSet, Settings, Store, StoreError,
-};
+use gong_timeline_store::{ConnectionId, MeetingQuery, MeetingSet, Settings, Store, StoreError};
 use serde::Serialize;
 
 use crate::context::SyncContext;

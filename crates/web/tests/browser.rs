@@ -549,6 +549,35 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Id(&format!("filter-row-{}", rows + 1)))
         .await?;
 
+    // Preview: how many stored meetings of the last 30 days a filter lets through,
+    // the same number the API gives, and nothing saved.
+    let industry = app.store.list_companies().await?[0]
+        .fields
+        .get("industry")
+        .cloned()
+        .ok_or("an industry")?;
+    b.client
+        .find(Locator::Css("#filter-row-1 select[name=field]"))
+        .await?
+        .select_by_value("Company.industry")
+        .await?;
+    fill(b, "#filter-row-1 input[name=value]", &industry).await?;
+    b.click("#preview-settings").await?;
+    let shown: u64 = wait_for(b, "#preview-pass").await?.text().await?.parse()?;
+    let (status, api) = app
+        .post(
+            &format!("/connections/{id}/settings/preview"),
+            json!({"filters": [format!("Company.industry = {industry}")]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{api}");
+    assert_eq!(Some(shown), api["pass"].as_u64(), "{api}");
+    assert!(api["filtered_out"].as_u64() > Some(0), "{api}");
+    b.shot("settings-preview").await?;
+    b.audit("settings-preview").await?;
+    let (_, saved) = app.get(&format!("/connections/{id}/settings")).await;
+    assert_eq!(saved["filters"], json!([]), "a preview saves nothing");
+
     // The execution log filtered by date and status.
     b.client.goto(&format!("{base}/log")).await?;
     b.client

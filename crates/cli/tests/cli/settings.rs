@@ -275,7 +275,14 @@ async fn t3_settings_preview_counts_the_stored_meetings_that_would_pass_truthful
     .await;
     app.sync().await;
     fn preview<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-        let mut args = vec!["settings", "preview", "--connection", CONNECTION, "--format", "json"];
+        let mut args = vec![
+            "settings",
+            "preview",
+            "--connection",
+            CONNECTION,
+            "--format",
+            "json",
+        ];
         args.extend_from_slice(extra);
         args
     }
@@ -283,10 +290,15 @@ async fn t3_settings_preview_counts_the_stored_meetings_that_would_pass_truthful
     // Act
     let all = app.json(&preview(&[])).await;
     let activities = app.activities().await;
-    let company = activities[0]["company"]["name"].as_str().unwrap().to_string();
+    let company = activities[0]["company"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let filter = format!("Company.name = \"{company}\"");
     let one = app.json(&preview(&["--filter", &filter])).await;
-    let table = app.ok(&["settings", "preview", "--connection", CONNECTION]).await;
+    let table = app
+        .ok(&["settings", "preview", "--connection", CONNECTION])
+        .await;
 
     // Assert
     let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k} in {v}"));
@@ -311,10 +323,20 @@ async fn t3_settings_preview_counts_the_stored_meetings_that_would_pass_truthful
                 .is_some_and(|d| d >= cutoff)
         })
         .count() as u64;
-    assert_eq!(n(&one, "pass"), of_company, "the preview matches the Timeline: {one}");
+    assert_eq!(
+        n(&one, "pass"),
+        of_company,
+        "the preview matches the Timeline: {one}"
+    );
     assert!(n(&one, "filtered_out") > 0, "{one}");
     assert!(table.contains("would pass the filters"), "{table}");
-    assert_eq!(app.settings().await["filters"], json!([]), "a preview saves nothing");
-    let bad = app.fails(&preview(&["--filter", "Company.name >> x"])).await;
+    assert_eq!(
+        app.settings().await["filters"],
+        json!([]),
+        "a preview saves nothing"
+    );
+    let bad = app
+        .fails(&preview(&["--filter", "Company.name >> x"]))
+        .await;
     assert!(bad.stderr.contains("one operator per filter"), "{bad:#?}");
 }

@@ -15,6 +15,7 @@ use axum_extra::extract::Form;
 use gong_timeline_domain::filter::{FieldType, Filter, Object, Op};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{ActivityScope, ConnectionId, Settings};
+use gong_timeline_sync::preview::Preview;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -201,6 +202,7 @@ async fn render(
     settings: &Settings,
     rows: Vec<Row>,
     error: Option<&ApiError>,
+    preview: Option<&Preview>,
 ) -> Result<Markup, ApiError> {
     let c = state
         .store
@@ -254,6 +256,14 @@ async fn render(
                     input type="text" name="filter_logic" id="filter-logic" value=(settings.filter_logic.clone().unwrap_or_default());
                     @if let Some(m) = err("filter_logic") { pre.field-error id="filter-logic-error" { (m) } }
                 }
+                @if let Some(p) = preview {
+                    div.notice id="preview" role="status" {
+                        p { strong id="preview-pass" { (p.pass) } " of the " (p.stored) " stored meetings of the last " (p.days) " days would pass these filters." }
+                        p.hint { (p.filtered_out) " filtered out, " (p.private) " private, " (p.unresolved) " without a company or author yet. Nothing was saved." }
+                    }
+                }
+                button type="submit" name="intent" value="preview" id="preview-settings" { "Preview" }
+                " "
                 button type="submit" name="intent" value="save" id="save-settings" { "Save" }
             }
         },
@@ -270,7 +280,7 @@ pub(crate) async fn show(
         let settings = state.store.get_settings(id).await?;
         let mut rows: Vec<Row> = settings.filters.iter().map(|f| decompose(f)).collect();
         rows.push(Row::default());
-        render(&state, &s, id, &settings, rows, None).await
+        render(&state, &s, id, &settings, rows, None, None).await
     }
     .await;
     result
@@ -293,7 +303,16 @@ pub(crate) async fn save(
     let mut rows = f.rows();
     if f.intent == "add-row" {
         rows.push(Row::default());
-        return rendered(&state, &s, id, &wanted, rows, None).await;
+        return rendered(&state, &s, id, &wanted, rows, None, None).await;
+    }
+    if f.intent == "preview" {
+        return match preview(&state, id, wanted.clone()).await {
+            Ok(p) => rendered(&state, &s, id, &wanted, rows, None, Some(&p)).await,
+            Err(error @ ApiError::Invalid { .. }) => {
+                rendered(&state, &s, id, &wanted, rows, Some(&error), None).await
+            }
+            Err(error) => layout::error_page(&error),
+        };
     }
     if let Some(Ok(at)) = f.intent.strip_prefix("remove-").map(str::parse::<usize>) {
         if at < rows.len() {
@@ -302,16 +321,33 @@ pub(crate) async fn save(
         if rows.is_empty() {
             rows.push(Row::default());
         }
-        return rendered(&state, &s, id, &wanted, rows, None).await;
+        return rendered(&state, &s, id, &wanted, rows, None, None).await;
     }
     match save_and_sync(&state, id, wanted.clone()).await {
         Ok(true) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
         Ok(false) => Redirect::to(&format!("/connectors/{id}?updated=1")).into_response(),
         Err(error @ ApiError::Invalid { .. }) => {
-            rendered(&state, &s, id, &wanted, rows, Some(&error)).await
+            rendered(&state, &s, id, &wanted, rows, Some(&error), None).await
         }
         Err(error) => layout::error_page(&error),
     }
+}
+
+/// T3, T5: how many stored meetings of the last 30 days `settings` would let through
+/// (the same validation as Save; nothing saved).
+pub async fn preview(
+    state: &AppState,
+    id: ConnectionId,
+    settings: Settings,
+) -> Result<Preview, ApiError> {
+    state
+        .store
+        .get_connection(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
+    gong_timeline_sync::preview::preview(state.store.as_ref(), id, settings, state.now())
+        .await?
+        .map_err(settings_error)
 }
 
 /// The form again, rows as typed, with the error's status when there is one.
@@ -322,8 +358,9 @@ async fn rendered(
     settings: &Settings,
     rows: Vec<Row>,
     error: Option<&ApiError>,
+    preview: Option<&Preview>,
 ) -> Response {
-    match render(state, s, id, settings, rows, error).await {
+    match render(state, s, id, settings, rows, error, preview).await {
         Ok(markup) => match error {
             Some(e) => (e.status(), markup).into_response(),
             None => markup.into_response(),
