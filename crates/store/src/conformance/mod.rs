@@ -57,7 +57,9 @@ macro_rules! conformance_tests {
             exports_outlive_their_files,
             admins_are_unique_by_username,
             sessions_expire_and_end,
-            api_tokens_are_found_by_hash_and_revoked
+            api_tokens_are_found_by_hash_and_revoked,
+            a_password_reset_ends_the_admins_sessions,
+            api_tokens_expire_and_note_their_last_use
         );
     };
     (@each $make:path, $($name:ident),+ $(,)?) => {

@@ -4,12 +4,13 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
+use axum::{Extension, Json};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{Connection, ConnectionId, Settings};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::service::{oauth, runs};
 use crate::state::AppState;
@@ -69,6 +70,7 @@ pub async fn show(
 /// `POST /connections`: 201 with the connection (and `authorize_url` for OAuth).
 pub async fn create(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Json(body): Json<NewConnectionBody>,
 ) -> ApiResult<impl IntoResponse> {
     let out = match body.kind.as_deref().unwrap_or("oauth") {
@@ -85,7 +87,7 @@ pub async fn create(
         }
         "oauth" => {
             let c = oauth::create_oauth(&state, &body.name).await?;
-            let url = oauth::authorize_url(&state, c.id).await?;
+            let url = oauth::authorize_url(&state, c.id, &s).await?;
             json!({ "connection": c, "authorize_url": url })
         }
         other => {
@@ -101,10 +103,11 @@ pub async fn create(
 /// `POST /connections/{id}/authorize`: a fresh consent page URL.
 pub async fn authorize(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(
-        json!({ "authorize_url": oauth::authorize_url(&state, id).await? }),
+        json!({ "authorize_url": oauth::authorize_url(&state, id, &s).await? }),
     ))
 }
 

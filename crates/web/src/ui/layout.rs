@@ -1,28 +1,13 @@
-//! The page shell (navigation, styles, the log-out form), error pages, and small
+//! The page shell (navigation, the stylesheet link, the log-out form), error pages, and small
 //! rendering helpers shared by every page. maud escapes every interpolated value,
 //! so titles and names from Gong render as text.
 
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-
-const STYLE: &str = r#"
-body{font-family:system-ui,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
-header{background:#1d2b4f;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center}
-header a{color:#fff;text-decoration:none}header .brand{font-weight:700;margin-right:1rem}
-header form{margin-left:auto}main{padding:1.2rem;max-width:1200px}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d8dce3;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.92rem}
-th{background:#eef0f4}.error{color:#b00020}.field-error{color:#b00020;font-size:.85rem;display:block}
-.warning{background:#fff4d6;border:1px solid #e0b84c;padding:.6rem;margin:.6rem 0}
-.notice{background:#e4f4e8;border:1px solid #6ab07a;padding:.6rem;margin:.6rem 0}
-.card{background:#fff;border:1px solid #d8dce3;padding:.8rem;margin:.8rem 0}
-.muted{color:#667}.pager{margin:.6rem 0;display:flex;gap:1rem}button,.button{cursor:pointer}
-label{display:block;margin:.4rem 0}.inline label{display:inline}
-.recommended{font-size:.8rem;color:#2e7d32}
-"#;
 
 /// A full page with navigation for a logged-in admin.
 pub fn page(title: &str, session: &AdminSession, body: Markup) -> Markup {
@@ -32,7 +17,7 @@ pub fn page(title: &str, session: &AdminSession, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 title { (title) " — gong-timeline" }
-                style { (PreEscaped(STYLE)) }
+                link rel="stylesheet" href="/assets/app.css";
             }
             body {
                 header {
@@ -64,7 +49,7 @@ pub fn bare(title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 title { (title) " — gong-timeline" }
-                style { (PreEscaped(STYLE)) }
+                link rel="stylesheet" href="/assets/app.css";
             }
             body { main { h1 { (title) } (body) } }
         }

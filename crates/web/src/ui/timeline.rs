@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 use gong_timeline_store::{Activity, ActivityFilter, ActivityId, CompanyId};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
@@ -30,8 +30,6 @@ pub(crate) struct ListQuery {
     q: String,
     page: Option<u32>,
 }
-
-const LOAD_RECORDINGS_JS: &str = r#"document.querySelectorAll('.recording[data-src]').forEach(function(el){fetch(el.dataset.src,{credentials:'same-origin'}).then(function(r){return r.text()}).then(function(h){el.innerHTML=h;el.dataset.loaded='1'}).catch(function(){el.textContent='This Video/Meeting Link has failed to load.';el.dataset.loaded='1'})});"#;
 
 /// `GET /companies`.
 pub(crate) async fn companies(
@@ -92,7 +90,7 @@ pub(crate) async fn timeline(
                 @if rows.is_empty() { p id="no-activities" { "No activity yet." } }
                 div id="timeline" { @for a in &rows { (card(a)) } }
                 (pager(page_no, more, |p| format!("/companies/{id}?page={p}")))
-                script { (PreEscaped(LOAD_RECORDINGS_JS)) }
+                script src="/assets/recordings.js" defer {}
             },
         ))
     }
@@ -120,7 +118,7 @@ pub(crate) async fn activity(
             html! {
                 p { a href={ "/companies/" (a.company.id) } { "Timeline of " (a.company.name) } }
                 (card(&a))
-                script { (PreEscaped(LOAD_RECORDINGS_JS)) }
+                script src="/assets/recordings.js" defer {}
             },
         ))
     }

@@ -46,6 +46,8 @@ pub struct Options {
     pub calls: u64,
     /// Allow the simulator as a Gong host.
     pub allow_sim: bool,
+    /// Changes the web configuration before the app starts.
+    pub web: Option<Arc<dyn Fn(&mut WebConfig) + Send + Sync>>,
 }
 
 impl Default for Options {
@@ -53,6 +55,7 @@ impl Default for Options {
         Options {
             calls: 40,
             allow_sim: true,
+            web: None,
         }
     }
 }
@@ -113,6 +116,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         web.allowed_gong_hosts = vec![sim.addr().to_string()];
     }
     web.gong = gong;
+    if let Some(change) = &options.web {
+        change(&mut web);
+    }
     let clock_offset = Arc::new(AtomicI64::new(0));
     let offset = clock_offset.clone();
     let state = AppState::new(store.clone(), engine, web).with_clock(Arc::new(move || {
