@@ -40,6 +40,9 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// A change to the web configuration made before the app starts.
+pub type ConfigChange = Arc<dyn Fn(&mut WebConfig) + Send + Sync>;
+
 /// Options of [`spawn_app_with`].
 pub struct Options {
     /// Simulated calls.
@@ -47,7 +50,7 @@ pub struct Options {
     /// Allow the simulator as a Gong host.
     pub allow_sim: bool,
     /// Changes the web configuration before the app starts.
-    pub web: Option<Arc<dyn Fn(&mut WebConfig) + Send + Sync>>,
+    pub web: Option<ConfigChange>,
 }
 
 impl Default for Options {
