@@ -19,13 +19,10 @@
 //! - [`api`]: `/api/v1`, one module per resource, and `openapi`.
 //! - [`metrics`]: `/healthz`, `/metrics` (behind an API token, or public on a
 //!   separate address with [`serve_metrics`]).
-//! - [`assets`]: the stylesheet and scripts, served as files (the CSP allows no
-//!   inline script or style).
 //! - [`security`]: security headers on every response; URIs as logs show them.
 //! - [`server`]: the accept loop with header-read/idle and body timeouts.
 
 pub mod api;
-pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod metrics;
@@ -62,7 +59,6 @@ pub fn app(state: AppState) -> Router {
         .merge(metrics)
         .nest("/api/v1", api::router(state.clone()))
         .merge(ui::router(state.clone()))
-        .merge(assets::router())
         .layer(middleware::from_fn_with_state(headers, security::headers))
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(

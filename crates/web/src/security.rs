@@ -1,13 +1,14 @@
 //! Response headers every answer carries, and what request logs may show.
 //!
 //! - A Content-Security-Policy with no inline script or style: pages load scripts
-//!   and styles only as files served by the app (see [`crate::assets`]); `<video>`
+//!   and styles only as files served by the app (see [`crate::ui::assets`]): no inline
+//!   `<script>` or `<style>`, no `style=` or `on…=` attribute. `<video>`
 //!   and `<audio>` may play Gong's media URLs (https, or an allowed simulator host).
 //!   `frame-ancestors 'none'` keeps the UI out of other sites' frames.
 //! - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (export links
 //!   and OAuth codes must not leak through `Referer`), `X-Frame-Options: DENY` for
 //!   older browsers.
-//! - `Cache-Control: no-store` on everything but the static assets: pages and API
+//! - `Cache-Control: no-store` on everything but `/static/` files: pages and API
 //!   answers show customer data and must not stay in shared or browser caches.
 //! - [`redact_uri`]: request URIs as logs show them, without OAuth codes, `state`
 //!   values or export tokens.
@@ -50,7 +51,7 @@ impl SecurityHeaders {
 
 /// Middleware adding the security headers to every response.
 pub async fn headers(State(h): State<SecurityHeaders>, req: Request, next: Next) -> Response {
-    let cacheable = req.uri().path().starts_with("/assets/");
+    let cacheable = req.uri().path().starts_with("/static/");
     let mut response = next.run(req).await;
     let out = response.headers_mut();
     out.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());

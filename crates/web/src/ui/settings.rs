@@ -207,7 +207,6 @@ async fn render(
                 }
                 button type="submit" id="save-settings" { "Save" }
             }
-            script src="/assets/settings.js" defer {}
         },
     ))
 }

@@ -90,7 +90,6 @@ pub(crate) async fn timeline(
                 @if rows.is_empty() { p id="no-activities" { "No activity yet." } }
                 div id="timeline" { @for a in &rows { (card(a)) } }
                 (pager(page_no, more, |p| format!("/companies/{id}?page={p}")))
-                script src="/assets/recordings.js" defer {}
             },
         ))
     }
@@ -118,7 +117,6 @@ pub(crate) async fn activity(
             html! {
                 p { a href={ "/companies/" (a.company.id) } { "Timeline of " (a.company.name) } }
                 (card(&a))
-                script src="/assets/recordings.js" defer {}
             },
         ))
     }
@@ -179,10 +177,18 @@ pub(crate) async fn recording(
         Ok(m) => {
             let video = m.video_url.as_deref().and_then(safe_url);
             let audio = m.audio_url.as_deref().and_then(safe_url);
+            // The audio player is compact and plays on a phone; a video opens in
+            // a new tab (an inline <video> without captions fails WCAG 1.2.2).
             html! {
-                @if let Some(v) = video { video.media controls preload="none" src=(v) width="480" {} br; a.media-link href=(v) target="_blank" rel="noopener noreferrer" { "Play the video" } }
-                @else if let Some(a) = audio { audio.media controls preload="none" src=(a) {} br; a.media-link href=(a) target="_blank" rel="noopener noreferrer" { "Play the audio" } }
-                @else { span.recording-failed { (RECORDING_FAILED) } }
+                @if let Some(a) = audio {
+                    audio.media controls preload="metadata" src=(a) aria-label="Recording of the call" {}
+                    p.small {
+                        a.media-link href=(a) target="_blank" rel="noopener noreferrer" { "Download the audio" }
+                        @if let Some(v) = video { " · " a.video-link href=(v) target="_blank" rel="noopener noreferrer" { "Watch the video" } }
+                    }
+                } @else if let Some(v) = video {
+                    p { a.media-link.button href=(v) target="_blank" rel="noopener noreferrer" { "Watch the video" } }
+                } @else { span.recording-failed { (RECORDING_FAILED) } }
             }
         }
         Err(_) => html! { span.recording-failed { (RECORDING_FAILED) } },

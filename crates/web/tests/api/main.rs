@@ -9,4 +9,5 @@ mod oauth;
 mod openapi;
 mod pages;
 mod security;
+mod ui;
 mod users;

@@ -218,7 +218,7 @@ async fn every_answer_carries_security_headers_and_pages_have_no_inline_script_o
     }
     let css = app
         .http
-        .get(format!("{}/assets/app.css", app.base))
+        .get(format!("{}/static/app.css", app.base))
         .send()
         .await
         .unwrap();

@@ -1,2 +1,0 @@
-// Loads each activity's recording from /activities/{id}/recording (Gong media URLs expire).
-document.querySelectorAll('.recording[data-src]').forEach(function(el){fetch(el.dataset.src,{credentials:'same-origin'}).then(function(r){return r.text()}).then(function(h){el.innerHTML=h;el.dataset.loaded='1'}).catch(function(){el.textContent='This Video/Meeting Link has failed to load.';el.dataset.loaded='1'})});

@@ -1,2 +1,0 @@
-// "Add a filter" on the settings page: copies the last filter row, emptied.
-document.getElementById('add-filter').addEventListener('click',function(){var rows=document.querySelectorAll('.filter-row');var last=rows[rows.length-1];var copy=last.cloneNode(true);copy.querySelectorAll('input').forEach(function(i){i.value=''});copy.querySelectorAll('select').forEach(function(s){s.selectedIndex=0});last.parentNode.insertBefore(copy,last.nextSibling);});
