@@ -6,6 +6,7 @@ mod companies;
 mod connection;
 mod helpers;
 mod import;
+mod lifecycle;
 mod log;
 mod resilience;
 mod settings;

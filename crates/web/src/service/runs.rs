@@ -26,11 +26,7 @@ pub async fn start(
     connection_id: ConnectionId,
     trigger: Trigger,
 ) -> ApiResult<()> {
-    let connection = state
-        .store
-        .get_connection(connection_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {connection_id} does not exist")))?;
+    let connection = state.engine.can_sync(connection_id).await?;
     if status(state, connection_id).await?.running {
         return Err(ApiError::Conflict(format!(
             "a sync of '{}' is already running; wait for it to finish",

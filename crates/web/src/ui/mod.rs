@@ -36,6 +36,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connectors/{id}", get(connectors::show))
         .route("/connectors/{id}/authorize", post(connectors::authorize))
         .route("/connectors/{id}/sync", post(connectors::initiate_sync))
+        .route("/connectors/{id}/update", post(connectors::update))
+        .route(
+            "/connectors/{id}/delete",
+            get(connectors::confirm_delete).post(connectors::delete),
+        )
         .route(
             "/connectors/{id}/settings",
             get(settings::show).post(settings::save),
