@@ -21,6 +21,18 @@
     });
   }
 
+  // The navigation marks the section of the page shown.
+  function currentSection() {
+    var path = location.pathname;
+    document.querySelectorAll('.nav-links a').forEach(function (a) {
+      var href = a.getAttribute('href');
+      var here = path === href || path.indexOf(href + '/') === 0 ||
+        (href === '/connectors' && path.indexOf('/connectors') === 0) ||
+        (href === '/companies' && path.indexOf('/activities/') === 0);
+      if (here) a.setAttribute('aria-current', 'page');
+    });
+  }
+
   // Recordings are loaded live from Gong (their links expire).
   function recordings() {
     document.querySelectorAll('.recording[data-src]').forEach(function (el) {
@@ -56,7 +68,7 @@
       d.close();
       d.showModal();
       d.querySelectorAll('[data-close]').forEach(function (b) {
-        b.addEventListener('click', function () { d.close(); });
+        b.addEventListener('click', function (e) { e.preventDefault(); d.close(); });
       });
     });
   }
@@ -102,8 +114,23 @@
     });
   }
 
+  // One-click .xlsx: the job page lists the new link and downloads it at once.
+  function autoDownload() {
+    var link = document.querySelector('a[data-autodownload]');
+    if (!link) return;
+    // Once per link: a reload keeps the link listed without downloading again.
+    var key = 'downloaded:' + link.getAttribute('href');
+    try {
+      if (sessionStorage.getItem(key)) return;
+      sessionStorage.setItem(key, '1');
+    } catch (e) { /* storage off: download anyway */ }
+    link.click();
+  }
+
   ready(function () {
+    autoDownload();
     nav();
+    currentSection();
     recordings();
     filterRows();
     dialogs();

@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::service::connections::{self, UpdateRequest};
 use crate::service::{oauth, runs};
 use crate::state::AppState;
+use crate::ui::insights;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
 
 /// C3's warning, verbatim.
@@ -110,7 +111,7 @@ async fn list_page(
         "Connectors",
         s,
         html! {
-            table id="connections" {
+            div.table-wrap { table id="connections" {
                 thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last job" } th { "Last sync" } th { "" } } }
                 tbody {
                     @for c in &connections {
@@ -125,7 +126,7 @@ async fn list_page(
                     }
                     @if connections.is_empty() { tr { td colspan="6" { "No connection yet: create one below." } } }
                 }
-            }
+            } }
             (create_form(s, f, error))
         },
     ))
@@ -305,6 +306,7 @@ async fn show_page(
 ) -> Result<Markup, ApiError> {
     let c = connections::overview(state, id).await?;
     let status = runs::status(state, id).await?;
+    let health = insights::connection_charts(state, id).await?;
     let general = error.filter(|e| e.field().is_none());
     Ok(page(
         &c.name,
@@ -314,40 +316,57 @@ async fn show_page(
             @if c.hubspot_warning { p.warning id="hubspot-warning" { (HUBSPOT_WARNING) } }
             @if let Some(e) = general { p.error id="connection-error" role="alert" { (e.public_message()) } }
             @if flags.connected.is_some() && error.is_none() {
-                div.notice id="connected" {
-                    p { "The connection '" (c.name) "' is ready. Status: " (c.status) }
-                    form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
-                        (csrf_input(s))
-                        button type="submit" id="initiate-sync" { "Initiate Sync" }
-                        " "
+                // Open without scripts (a card on the page); the script makes it modal.
+                dialog id="connected" open data-modal aria-labelledby="connected-title" {
+                    h2 id="connected-title" { "Connection created" }
+                    p { "'" (c.name) "' is ready (" (c.status) "). Sync its meetings now, or first choose the activity type and filters in its Timeline settings." }
+                    div.actions {
+                        form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
+                            (csrf_input(s))
+                            button.primary type="submit" id="initiate-sync" { "Initiate Sync" }
+                        }
                         a.button href={ "/connectors/" (c.id) "/settings" } id="go-to-settings" { "Go to Timeline settings" }
+                        a.button href={ "/connectors/" (c.id) } data-close id="dialog-later" { "Later" }
                     }
                 }
             }
             @if flags.updated.is_some() && error.is_none() { p.notice id="updated" { "Saved. Status: " (c.status) } }
             @if flags.sync.is_some() && status.running { p.notice id="sync-started" { "Sync started. It runs in the background; this page follows it." } }
-            table {
+            table.facts.card {
                 tr { th { "Status" } td id="connection-status" { (status_badge(c.status)) } }
                 tr { th { "Type" } td { (c.auth) } }
                 tr { th { "Gong host" } td { (c.base_url) } }
                 tr { th { "Created" } td { (layout::time(c.created_at)) } }
                 tr { th { "Last sync" } td { (time_opt(c.last_sync_at)) } }
                 tr { th { "Sync" } td id="sync-status" {
-                    @if status.running { "Running…" }
+                    @if status.running {
+                        (layout::badge(layout::Tone::Info, "Running"))
+                        @match status.progress {
+                            Some((done, Some(total))) if total > 0 => {
+                                label.small { (done) " of " (total) " meetings read"
+                                    progress id="sync-progress" value=(done.min(total)) max=(total) { (done) " of " (total) } }
+                            }
+                            Some((done, _)) => {
+                                label.small { (done) " meetings read" progress id="sync-progress" { "running" } }
+                            }
+                            None => { label.small { "Starting…" progress id="sync-progress" { "running" } } }
+                        }
+                    }
                     @else if let Some(job) = &status.last_job {
-                        a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } ": " span class={ "job-status status status-" (job.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (job.status) }
+                        a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } ": " span class={ "job-status status status-" (job.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(job.status), job.status)) }
                         " — " (job.counts.created) " created, " (job.counts.updated) " updated, " (job.counts.skipped) " skipped, " (job.counts.failed) " failed"
                         @if let Some(m) = &job.message { p.job-message id="job-message" { (m) } }
                     } @else { "Never synced" }
                 } }
             }
+            (health)
             div.card {
                 form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
                     (csrf_input(s))
-                    button type="submit" id="sync-now" disabled[status.running] { "Initiate Sync" }
+                    button.primary type="submit" id="sync-now" disabled[status.running] { "Initiate Sync" }
                 }
                 " "
-                a href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
+                a.button href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
                 @if c.auth == AuthKind::OAuth {
                     " "
                     form.inline method="post" action={ "/connectors/" (c.id) "/authorize" } {

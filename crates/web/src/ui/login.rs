@@ -59,13 +59,13 @@ pub(crate) fn local(next: Option<&str>) -> &str {
 
 fn form(csrf: &str, next: &str, error: Option<&str>) -> Html<String> {
     let body = html! {
-        @if let Some(error) = error { p.error id="login-error" { (error) } }
+        @if let Some(error) = error { div.error-box role="alert" { p.error id="login-error" { (error) } } }
         form.card method="post" action="/login" id="login-form" {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="next" value=(next);
             label { "Username " input type="text" name="username" id="username" autofocus required; }
             label { "Password " input type="password" name="password" id="password" required; }
-            button type="submit" id="login" { "Log in" }
+            button.primary.wide type="submit" id="login" { "Log in" }
         }
     };
     Html(layout::bare("Log in", body).into_string())

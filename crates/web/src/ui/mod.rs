@@ -5,6 +5,7 @@ pub mod assets;
 pub mod charts;
 pub mod connectors;
 pub mod imports;
+pub mod insights;
 pub mod layout;
 pub mod log;
 pub mod login;

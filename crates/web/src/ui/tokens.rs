@@ -93,20 +93,24 @@ async fn render(
             div.notice { p { "Token '" (name) "' — copy it now, it is not shown again:" } code id="new-token" { (plain) } }
         }
         @if let Some(e) = error { p.error { (e.public_message()) } }
-        table id="tokens" {
+        @if tokens.is_empty() {
+            (layout::empty("no-tokens", "No API tokens yet", html! {
+                p { "Create one below for a script or an integration that reads the JSON API." }
+            }))
+        } @else { div.table-wrap { table id="tokens" {
             thead { tr { th { "Name" } th { "Created" } th { "Expires" } th { "Last used" } th { "" } } }
             tbody { @for t in &tokens { tr {
                 td { (t.name) } td { (time(t.created_at)) }
                 td { @match t.expires_at { Some(end) if end <= now => { "expired " (time(end)) }, Some(end) => (time(end)), None => "never" } }
                 td { (time_opt(t.last_used_at)) }
-                td { form.inline method="post" action={ "/tokens/" (t.id) "/delete" } { (csrf_input(s)) button type="submit" { "Revoke" } } }
+                td { form.inline method="post" action={ "/tokens/" (t.id) "/delete" } { (csrf_input(s)) button.danger type="submit" aria-label={ "Revoke " (t.name) } { "Revoke" } } }
             } } }
-        }
+        } } }
         form.card method="post" action="/tokens" {
             (csrf_input(s))
             label { "Name " input type="text" name="name" id="token-name" required; }
             label { "Expires after (days, empty for never) " input type="number" name="expires_in_days" id="token-expiry" min="1" max=(MAX_DAYS); }
-            button type="submit" id="create-token" { "Create token" }
+            button.primary type="submit" id="create-token" { "Create token" }
         }
         p.muted { "Use it as " code { "Authorization: Bearer <token>" } " on " a href="/api/v1/openapi.json" { "/api/v1" } "." }
     }).into_response())
