@@ -9,8 +9,8 @@ use gong_timeline_store::*;
 
 use crate::SqliteStore;
 use crate::{
-    activities, auth, companies, connections, exports, jobs, log_records, mappings, meetings,
-    page_extras, sync_state, users,
+    activities, auth, companies, connections, exports, field_types, jobs, log_records, mappings,
+    meetings, page_extras, sync_state, users,
 };
 
 #[async_trait]
@@ -26,6 +26,13 @@ impl Store for SqliteStore {
     }
     async fn import_activity_types(&self, rows: Vec<ActivityTypeRow>) -> Result<ImportCounts> {
         users::import_activity_types(self, rows).await
+    }
+
+    async fn declare_field_types(&self, declared: Vec<FieldTypeDecl>) -> Result<()> {
+        field_types::declare(self, declared).await
+    }
+    async fn list_field_types(&self) -> Result<Vec<FieldTypeDecl>> {
+        field_types::list(self).await
     }
 
     async fn list_companies(&self) -> Result<Vec<Company>> {
@@ -293,6 +300,9 @@ impl Store for SqliteStore {
     }
     async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>> {
         auth::api_token_by_hash(self, token_hash).await
+    }
+    async fn touch_api_token(&self, id: ApiTokenId, now: DateTime<Utc>) -> Result<()> {
+        auth::touch_api_token(self, id, now).await
     }
     async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
         auth::list_api_tokens(self).await

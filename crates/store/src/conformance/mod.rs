@@ -39,6 +39,7 @@ macro_rules! conformance_tests {
             a_bad_company_row_stores_nothing,
             a_person_of_an_unknown_company_stores_nothing,
             users_may_share_an_email,
+            declared_field_types_are_kept_and_replaced,
             created_users_get_ids_in_order,
             connections_keep_credentials_sealed,
             oauth_tokens_are_saved_in_place,
@@ -62,6 +63,8 @@ macro_rules! conformance_tests {
             admins_are_unique_by_username,
             sessions_expire_and_end,
             api_tokens_are_found_by_hash_and_revoked,
+            a_password_reset_ends_the_admins_sessions,
+            api_tokens_expire_and_note_their_last_use,
             stored_meetings_ride_with_the_page,
             a_writer_that_lost_its_lease_writes_nothing,
             resume_point_rides_with_the_page

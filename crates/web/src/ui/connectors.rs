@@ -84,17 +84,17 @@ fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Ma
             @if let Some(e) = general { p.error { (e.public_message()) } }
             label { "Connector " select name="connector" { option value="gong" selected { "Gong" } } }
             label { "Name " input type="text" name="name" id="connection-name" value=(f.name) required; }
-            @if let Some(m) = err("name") { span.field-error { (m) } }
+            @if let Some(m) = err("name") { span.field-error id="connection-name-error" { (m) } }
             fieldset {
                 legend { "Authentication" }
                 label { input type="radio" name="kind" value="oauth" checked[f.kind != "basic"]; " OAuth (Authorize with Gong)" }
                 label { input type="radio" name="kind" value="basic" id="kind-basic" checked[f.kind == "basic"]; " Access key (scripts, tests)" }
                 @if let Some(m) = err("kind") { span.field-error { (m) } }
                 label { "API base URL " input type="url" name="base_url" id="base-url" value=(f.base_url) placeholder="https://api.gong.io"; }
-                @if let Some(m) = err("base_url") { span.field-error { (m) } }
+                @if let Some(m) = err("base_url") { span.field-error id="base-url-error" { (m) } }
                 label { "Access key " input type="text" name="access_key" id="access-key" autocomplete="off"; }
                 label { "Access key secret " input type="password" name="access_key_secret" id="access-key-secret" autocomplete="off"; }
-                @if let Some(m) = err("access_key") { span.field-error { (m) } }
+                @if let Some(m) = err("access_key") { span.field-error id="access-key-error" { (m) } }
             }
             button type="submit" id="authorize" { "Authorize" }
         }
@@ -162,7 +162,7 @@ pub(crate) async fn create(
         .map(|c| format!("/connectors/{}?connected=1", c.id))
     } else {
         match oauth::create_oauth(&state, &f.name).await {
-            Ok(c) => oauth::authorize_url(&state, c.id).await,
+            Ok(c) => oauth::authorize_url(&state, c.id, &s).await,
             Err(e) => Err(e),
         }
     };
@@ -181,9 +181,10 @@ pub(crate) async fn create(
 /// `POST /connectors/{id}/authorize`: (re-)authorise with Gong.
 pub(crate) async fn authorize(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> Response {
-    match oauth::authorize_url(&state, id).await {
+    match oauth::authorize_url(&state, id, &s).await {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(error) => layout::error_page(&error),
     }
