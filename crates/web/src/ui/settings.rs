@@ -179,12 +179,12 @@ async fn render(
         &format!("Timeline settings — {}", c.name),
         s,
         html! {
-            @if let Some(e) = error.filter(|e| e.field().is_none()) { p.error { (e.public_message()) } }
+            @if let Some(e) = error.filter(|e| e.field().is_none()) { div.error-box role="alert" { p.error { (e.public_message()) } } }
             form.card method="post" action={ "/connectors/" (id) "/settings" } id="settings-form" {
                 (csrf_input(s))
-                label { input type="checkbox" name="enabled" id="enabled" value="on" checked[settings.enabled]; " Sync Gong Meetings" }
+                label.check { input type="checkbox" name="enabled" id="enabled" value="on" checked[settings.enabled]; " Sync Gong Meetings" }
                 label { "Activity Type "
-                    select name="activity_type" id="activity-type" {
+                    select name="activity_type" id="activity-type" aria-describedby=[err("activity_type").map(|_| "activity-type-error")] aria-invalid=[err("activity_type").map(|_| "true")] {
                         @for t in types.iter().filter(|t| t.active && t.scope == ActivityScope::Global) {
                             @let recommended = t.name.eq_ignore_ascii_case("Call") || t.name.eq_ignore_ascii_case("Meeting");
                             option value=(t.name) selected[t.name.eq_ignore_ascii_case(&settings.activity_type)] {
@@ -201,11 +201,11 @@ async fn render(
                 fieldset id="filters" {
                     legend { "Filters (Company and User fields)" }
                     @for row in &rows { (filter_row(&fields, row)) }
-                    button type="button" id="add-filter" title="Add a filter" { "+" }
+                    button type="button" id="add-filter" { "+ Add a filter" }
                     @if let Some(m) = err("filters") { pre.field-error id="filters-error" { (m) } }
                     label { "Advanced logic (optional, e.g. (1 AND 2) OR 3) " input type="text" name="filter_logic" id="filter-logic" value=(settings.filter_logic.clone().unwrap_or_default()); }
                 }
-                button type="submit" id="save-settings" { "Save" }
+                button.primary type="submit" id="save-settings" { "Save" }
             }
         },
     ))
