@@ -164,7 +164,7 @@ pub(crate) async fn create(
         .map(|c| format!("/connectors/{}?connected=1", c.id))
     } else {
         match oauth::create_oauth(&state, &f.name).await {
-            Ok(c) => oauth::authorize_url(&state, c.id).await,
+            Ok(c) => oauth::authorize_url(&state, c.id, &s).await,
             Err(e) => Err(e),
         }
     };
@@ -183,9 +183,10 @@ pub(crate) async fn create(
 /// `POST /connectors/{id}/authorize`: (re-)authorise with Gong.
 pub(crate) async fn authorize(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> Response {
-    match oauth::authorize_url(&state, id).await {
+    match oauth::authorize_url(&state, id, &s).await {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(error) => layout::error_page(&error),
     }
