@@ -83,8 +83,8 @@ fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Ma
             @if let Some(e) = general { div.error-box role="alert" { p.error { (e.public_message()) } } }
             label { "Connector " select name="connector" { option value="gong" selected { "Gong" } } }
             label { "Name " input type="text" name="name" id="connection-name" value=(f.name) required
-                aria-invalid=[err("name").map(|_| "true")] aria-describedby=[err("name").map(|_| "name-error")]; }
-            @if let Some(m) = err("name") { span.field-error id="name-error" { (m) } }
+                aria-invalid=[err("name").map(|_| "true")] aria-describedby=[err("name").map(|_| "connection-name-error")]; }
+            @if let Some(m) = err("name") { span.field-error id="connection-name-error" { (m) } }
             fieldset {
                 legend { "Authentication" }
                 label.check { input type="radio" name="kind" value="oauth" checked[f.kind != "basic"]; " OAuth (Authorize with Gong)" }
