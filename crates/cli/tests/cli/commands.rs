@@ -23,7 +23,10 @@ async fn demo_once_syncs_seeded_data_and_prints_what_happened() {
     let activities = app.activities().await;
     assert!(!activities.is_empty(), "the --db database has activities");
     let again = app.fails(&["demo", "--once", "--calls", "60"]).await;
-    assert!(again.stderr.contains("already exists"), "existing data is never overwritten: {again:#?}");
+    assert!(
+        again.stderr.contains("already exists"),
+        "existing data is never overwritten: {again:#?}"
+    );
 }
 
 #[tokio::test]
@@ -136,9 +139,15 @@ async fn commands_that_only_read_refuse_a_database_that_does_not_exist() {
         vec!["sync", "--connection", "x"],
     ] {
         let run = app.fails(&args).await;
-        assert!(run.stderr.contains("there is no database at"), "{args:?}: {run:#?}");
+        assert!(
+            run.stderr.contains("there is no database at"),
+            "{args:?}: {run:#?}"
+        );
         assert!(run.stderr.contains("t.db"), "names the path: {run:#?}");
-        assert!(!run.stderr.contains('\u{1b}'), "no ANSI codes off a terminal: {run:#?}");
+        assert!(
+            !run.stderr.contains('\u{1b}'),
+            "no ANSI codes off a terminal: {run:#?}"
+        );
     }
     let created: Vec<_> = std::fs::read_dir(app.dir.path())
         .unwrap()
@@ -151,7 +160,9 @@ async fn commands_that_only_read_refuse_a_database_that_does_not_exist() {
 async fn sync_prints_the_per_reason_summary_with_readable_times() {
     let app = TestApp::with_scenario("resync.json").await;
 
-    let out = app.ok(&["sync", "--connection", crate::helpers::CONNECTION]).await;
+    let out = app
+        .ok(&["sync", "--connection", crate::helpers::CONNECTION])
+        .await;
 
     assert!(out.contains("meetings fetched"), "{out}");
     assert!(out.contains(" UTC, took "), "{out}");

@@ -89,11 +89,18 @@ fn words(line: &str) -> Vec<String> {
 async fn the_readme_worked_example_runs_as_written() {
     let app = TestApp::new();
     let commands = worked_example();
-    assert_eq!(commands[0], ["alias", "gt=cargo run --release --"], "{commands:?}");
+    assert_eq!(
+        commands[0],
+        ["alias", "gt=cargo run --release --"],
+        "{commands:?}"
+    );
     let mut sim = None;
     let mut sim_url = String::new();
     for command in &commands[1..] {
-        assert_eq!(command[0], "gt", "every step is a gong-timeline command: {command:?}");
+        assert_eq!(
+            command[0], "gt",
+            "every step is a gong-timeline command: {command:?}"
+        );
         let mut args: Vec<String> = command[1..].to_vec();
         if args[0] == "sim" {
             // The one long-running step: the simulator, on a free port.
@@ -136,7 +143,11 @@ async fn the_readme_worked_example_runs_as_written() {
         let out = app.ok(&refs).await;
         if args[0] == "activities" {
             let listed: Vec<Value> = array(serde_json::from_str(&out).expect("JSON"));
-            assert!(!listed.is_empty(), "`gt {}` lists activities", args.join(" "));
+            assert!(
+                !listed.is_empty(),
+                "`gt {}` lists activities",
+                args.join(" ")
+            );
         }
     }
     assert!(app.dir.path().join("job-1.xlsx").exists());
