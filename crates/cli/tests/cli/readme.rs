@@ -113,16 +113,20 @@ async fn the_readme_worked_example_runs_as_written() {
                 .spawn()
                 .expect("the simulator starts");
             let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-            sim_url = tokio::time::timeout(Duration::from_secs(30), async {
+            let mut url = None;
+            let found = tokio::time::timeout(Duration::from_secs(30), async {
                 while let Some(line) = lines.next_line().await.expect("read stdout") {
                     if let Some(at) = line.find("listening on ") {
-                        return line[at + "listening on ".len()..].trim().to_string();
+                        url = Some(line[at + "listening on ".len()..].trim().to_string());
+                        return;
                     }
                 }
-                panic!("the simulator exited without announcing its URL");
             })
-            .await
-            .expect("the simulator announces its URL");
+            .await;
+            assert!(found.is_ok(), "the simulator announces its URL");
+            sim_url = url.expect("the simulator exited without announcing its URL");
+            // Keep reading its output: a closed pipe would end the simulator.
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
             sim = Some(child);
             continue;
         }
