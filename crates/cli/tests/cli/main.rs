@@ -9,6 +9,7 @@ mod import;
 mod lifecycle;
 mod log;
 mod meeting_store;
+mod readme;
 mod resilience;
 mod settings;
 mod sync;
