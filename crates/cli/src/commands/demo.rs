@@ -9,7 +9,7 @@ use std::sync::Arc;
 use gong_timeline_domain::{RecordStatus, Trigger};
 use gong_timeline_gong_sim::SimConfig;
 use gong_timeline_store::{RecordFilter, Store};
-use gong_timeline_sync::{Engine, EngineOptions, JobSummary};
+use gong_timeline_sync::{Engine, JobSummary};
 
 use super::{seeding, serve, sync};
 use crate::args::DemoArgs;
@@ -48,7 +48,7 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         sim.base_url()
     );
 
-    let engine = Engine::new(store.clone(), EngineOptions::default());
+    let engine = Engine::new(store.clone(), super::engine_options());
     let summary = sync::run_with_progress(&engine, connection.id, Trigger::Manual).await?;
     print_summary(&store, &summary).await?;
     println!("\nExplore it: gong-timeline --db {db_url} activities | log jobs | users gong --connection 'Gong demo'");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::Store;
-use gong_timeline_sync::{Engine, EngineOptions, JobSummary, Progress};
+use gong_timeline_sync::{Engine, JobSummary, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::connection_named;
@@ -17,7 +17,7 @@ use crate::output::print_object;
 /// Runs one job and prints its summary.
 pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let connection = connection_named(store, &args.connection).await?;
-    let engine = Engine::new(store.clone(), EngineOptions::default());
+    let engine = Engine::new(store.clone(), super::engine_options());
     let summary = run_with_progress(&engine, connection.id, Trigger::Manual).await?;
     print_summary(&summary, args.format)?;
     Ok(if summary.status == JobStatus::Failed {
