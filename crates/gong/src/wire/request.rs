@@ -7,9 +7,11 @@ use serde::Serialize;
 /// Which calls to list. All parts combine with AND; `Default` means every call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallsFilter {
-    /// Calls that started at or after this instant (inclusive).
+    /// Calls that started at or after this instant (inclusive). Gong takes whole
+    /// seconds: a fraction is rounded down, so the window only widens.
     pub from: Option<DateTime<Utc>>,
-    /// Calls that started before this instant (exclusive).
+    /// Calls that started before this instant (exclusive). A fraction of a second is
+    /// rounded up, so the window only widens.
     pub to: Option<DateTime<Utc>>,
     /// Only these calls. `Some(vec![])` matches nothing (Gong would answer 400).
     pub call_ids: Option<Vec<String>>,
@@ -20,7 +22,7 @@ pub struct CallsFilter {
 }
 
 impl CallsFilter {
-    /// Calls that started in `[from, to)`.
+    /// Calls that started in `[from, to)`, widened to whole seconds.
     pub fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> Self {
         Self {
             from: Some(from),
