@@ -237,11 +237,6 @@ impl TestApp {
         app
     }
 
-    /// Points later commands at another SQLite file in the test's folder.
-    pub fn use_db_file(&mut self, name: &str) {
-        self.db = format!("sqlite://{}", self.dir.path().join(name).display());
-    }
-
     /// The simulator.
     pub fn sim(&self) -> &Sim {
         self.sim.as_ref().expect("this test app has a simulator")
