@@ -24,7 +24,7 @@ pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitC
     let connection = connection_named(store, &args.connection).await?;
     let options = EngineOptions {
         lease_ttl: chrono::Duration::seconds(i64::from(args.lease_seconds.max(1))),
-        ..EngineOptions::default()
+        ..super::engine_options()
     };
     let engine = Engine::new(store.clone(), options);
     let request = match (args.from, args.reevaluate) {
