@@ -20,6 +20,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use gong_timeline_store::{Connection, Store};
+use gong_timeline_store_postgres::{is_postgres_url, PgStore};
 use gong_timeline_store_sqlite::SqliteStore;
 
 use crate::args::{Cli, Command};
@@ -49,12 +50,15 @@ fn ok(result: anyhow::Result<()>) -> anyhow::Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
-/// Opens the store at `db` (created and migrated on first use).
+/// Opens the store at `db` (created and migrated on first use): PostgreSQL for a
+/// `postgres://` URL (D1), else SQLite.
 pub async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = SqliteStore::open(db)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", redact(&e.to_string(), db)))?;
-    Ok(Arc::new(store))
+    let redacted =
+        |e: gong_timeline_store::StoreError| anyhow::anyhow!("{}", redact(&e.to_string(), db));
+    if is_postgres_url(db) {
+        return Ok(Arc::new(PgStore::open(db).await.map_err(redacted)?));
+    }
+    Ok(Arc::new(SqliteStore::open(db).await.map_err(redacted)?))
 }
 
 /// `message` without the password of a database URL (C4).
