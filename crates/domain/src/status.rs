@@ -84,6 +84,8 @@ spelled_enum!(
         Schedule => "schedule",
         Manual => "manual",
         Save => "save",
+        Reevaluate => "reevaluate",
+        Resync => "resync",
     }
 );
 

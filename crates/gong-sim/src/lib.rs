@@ -38,7 +38,9 @@
 //! which redirects to `redirect_uri?code=…&state=…`), `POST /oauth2/generate-customer-token`,
 //! `GET /v2/users[?cursor=]`, `GET /v2/users/{id}`, `POST /v2/calls/extensive`,
 //! `GET /v2/calls/{id}`, `GET /v2/settings/trackers`, `GET /v2/workspaces`,
-//! `GET /media/{call_id}/{audio.mp3|video.mp4}?Expires=…&Signature=…`, `GET /call?id=…`.
+//! `GET /media/{call_id}/{audio.wav|video.wav}?Expires=…&Signature=…` (a
+//! generated WAV chime: playable; "video" is the same audio, the simulator has no
+//! video encoder), `GET /call?id=…`.
 //!
 //! Admin (no credentials, not counted): `GET /_sim/stats`, `POST /_sim/stats/reset`,
 //! `GET|POST /_sim/faults` (body: [`FaultUpdate`], e.g.
@@ -103,6 +105,7 @@ pub mod request_id;
 mod routes;
 pub mod state;
 pub mod stats;
+pub mod wav;
 pub mod wire;
 
 use std::future::Future;

@@ -105,8 +105,8 @@ impl SimState {
             )
         };
         Some(Media {
-            audio_url: Some(url("audio.mp3")),
-            video_url: call.video.then(|| url("video.mp4")),
+            audio_url: Some(url("audio.wav")),
+            video_url: call.video.then(|| url("video.wav")),
         })
     }
 }

@@ -159,6 +159,9 @@ async fn the_content_selector_decides_what_is_sent() {
         .to_string();
     let fetched = Client::new().get(&media_url).send().await.unwrap();
     assert_eq!(fetched.status(), StatusCode::OK);
+    assert_eq!(fetched.headers()["content-type"], "audio/wav");
+    let file = fetched.bytes().await.unwrap();
+    assert!(file.starts_with(b"RIFF") && &file[8..12] == b"WAVE" && file.len() > 40_000);
     sim.controls()
         .advance_clock(Duration::from_secs(8 * 3_600 + 1));
     let expired = Client::new().get(&media_url).send().await.unwrap();

@@ -46,6 +46,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .try_start_job(conn.id, Trigger::Manual, lease, Utc::now())
         .await?
         .ok_or("busy")?;
+    let fence = Fence {
+        owner: "bench".into(),
+        generation: store.get_job(job).await?.ok_or("no job")?.lease_generation,
+    };
     let started = Instant::now();
     for p in 0..pages {
         let now = Utc::now();
@@ -66,6 +70,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..JobCounts::default()
             },
             now,
+            meetings: Vec::new(),
+            fence: fence.clone(),
+            resume: ResumeUpdate::Keep,
+            reconciled_at: None,
+            evaluated_settings: None,
         };
         for i in 0..100 {
             let call = format!("{}", p * 100 + i);

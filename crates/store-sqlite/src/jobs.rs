@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{
-    ConnectionId, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result, StoreError,
+    ConnectionId, Fence, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result, StoreError,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -19,7 +19,7 @@ use crate::SqliteStore;
 pub(crate) const INTERRUPTED: &str = "interrupted: the process running this job stopped before it finished; the next job resumed from the checkpoint";
 
 const JOB_COLUMNS: &str = "j.id, j.connection_id, c.name AS connection, j.trigger_kind, j.status, j.started_at, \
-     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.lease_owner, j.lease_expires_at";
+     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.lease_owner, j.lease_expires_at, j.lease_generation";
 
 #[derive(sqlx::FromRow)]
 struct JobRecord {
@@ -38,6 +38,7 @@ struct JobRecord {
     message: Option<String>,
     lease_owner: Option<String>,
     lease_expires_at: Option<String>,
+    lease_generation: i64,
 }
 
 impl JobRecord {
@@ -63,6 +64,7 @@ impl JobRecord {
                 "jobs.lease_expires_at",
                 self.lease_expires_at.as_deref(),
             )?,
+            lease_generation: self.lease_generation,
         })
     }
 }
@@ -104,9 +106,11 @@ pub(crate) async fn try_start(
             "Marked an interrupted job as failed."
         );
     }
+    // The next generation of this connection's leases: a take-over fences out the
+    // writer it replaces, whatever that writer still believes.
     let inserted = sqlx::query_scalar(
-        "INSERT INTO jobs (connection_id, trigger_kind, status, started_at, lease_owner, lease_expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO jobs (connection_id, trigger_kind, status, started_at, lease_owner, lease_expires_at, lease_generation) \
+         VALUES (?, ?, ?, ?, ?, ?, 1 + COALESCE((SELECT MAX(lease_generation) FROM jobs WHERE connection_id = ?), 0)) RETURNING id",
     )
     .bind(connection_id)
     .bind(trigger.as_str())
@@ -114,6 +118,7 @@ pub(crate) async fn try_start(
     .bind(ts(now))
     .bind(&lease.owner)
     .bind(ts(lease.expires_at))
+    .bind(connection_id)
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
@@ -149,6 +154,9 @@ pub(crate) async fn finish(store: &SqliteStore, job_id: JobId, finish: JobFinish
         )));
     }
     let mut tx = store.write_tx(CTX).await?;
+    if let Some(fence) = &finish.fence {
+        check_fence(&mut tx, job_id, fence).await?;
+    }
     let c = finish.counts;
     let connection: Option<i64> = sqlx::query_scalar(
         "UPDATE jobs SET status = ?, finished_at = ?, message = ?, fetched = ?, created = ?, updated = ?, \
@@ -174,6 +182,29 @@ pub(crate) async fn finish(store: &SqliteStore, job_id: JobId, finish: JobFinish
         .await
         .ctx(CTX)?;
     tx.commit().await.ctx(CTX)
+}
+
+/// Fails with [`StoreError::LeaseLost`] unless the job is still running under this
+/// fence's owner and generation. Called inside the write's own transaction, which
+/// holds SQLite's write lock: no take-over can slip in between check and write.
+pub(crate) async fn check_fence(
+    conn: &mut SqliteConnection,
+    job_id: JobId,
+    fence: &Fence,
+) -> Result<()> {
+    let held: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM jobs WHERE id = ? AND finished_at IS NULL AND lease_owner = ? AND lease_generation = ?",
+    )
+    .bind(job_id)
+    .bind(&fence.owner)
+    .bind(fence.generation)
+    .fetch_optional(conn)
+    .await
+    .ctx("checking the job's lease")?;
+    match held {
+        Some(_) => Ok(()),
+        None => Err(StoreError::LeaseLost { job_id }),
+    }
 }
 
 /// Adds a page's counts to its job (inside the page's transaction).

@@ -46,6 +46,13 @@ pub enum StoreError {
     /// An import file was refused; nothing from it was stored.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// The writer no longer holds the job's lease (the job finished or another
+    /// process took it over): nothing was written, and the writer must stop.
+    #[error("job {job_id} is no longer this process's to write: its lease was lost (the job finished, or another process took it over after this one stalled); nothing more was written — the job that took over carries on")]
+    LeaseLost {
+        /// The job.
+        job_id: i64,
+    },
     /// The caller passed something the store cannot keep.
     #[error("{0}")]
     Invalid(String),

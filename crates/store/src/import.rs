@@ -126,16 +126,48 @@ fn once(
     Ok(())
 }
 
+/// Every bad row of a file, or its rows: the parsers check each row and list all
+/// the errors, so one upload shows everything to fix (the CLI names the first).
+pub type Parsed<T> = Result<Vec<T>, Vec<ImportError>>;
+
+/// The first error of a [`Parsed`] (the CLI's form).
+fn first<T>(parsed: Parsed<T>) -> Result<Vec<T>, ImportError> {
+    parsed.map_err(|mut errors| errors.swap_remove(0))
+}
+
+/// Runs `each` on every record row, collecting the rows or all the errors.
+fn rows<T>(
+    table: &Table,
+    mut each: impl FnMut(u64, &[String]) -> Result<T, ImportError>,
+) -> Parsed<T> {
+    let mut out = Vec::with_capacity(table.rows.len());
+    let mut errors = Vec::new();
+    for (row, cells) in &table.rows {
+        match each(*row, cells) {
+            Ok(r) => out.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Parses a companies file (`name,crm_account_id,...extra fields`).
 pub fn parse_companies(reader: impl Read) -> Result<Vec<CompanyRow>, ImportError> {
+    first(parse_companies_all(reader))
+}
+
+/// [`parse_companies`], listing every bad row.
+pub fn parse_companies_all(reader: impl Read) -> Parsed<CompanyRow> {
     const HEADER: &str = "name,crm_account_id,...";
-    let table = Table::read(reader)?;
-    let name_at = table.require("name", HEADER)?;
+    let table = Table::read(reader).map_err(|e| vec![e])?;
+    let name_at = table.require("name", HEADER).map_err(|e| vec![e])?;
     let crm_at = table.columns.get("crm_account_id").copied();
     let (mut names, mut crms) = (HashMap::new(), HashMap::new());
-    let mut out = Vec::with_capacity(table.rows.len());
-    for (row, cells) in &table.rows {
-        let row = *row;
+    rows(&table, |row, cells| {
         let name = required(row, "name", cells, name_at)?;
         once(
             &mut names,
@@ -152,27 +184,28 @@ pub fn parse_companies(reader: impl Read) -> Result<Vec<CompanyRow>, ImportError
                 CrmAccountId::parse(crm).map_or_else(|| crm.clone(), |c| c.as_str().to_string());
             once(&mut crms, key, row, "crm_account_id", crm, "crm_account_id")?;
         }
-        out.push(CompanyRow {
+        Ok(CompanyRow {
             row,
             name: name.to_string(),
             crm_account_id,
             fields: table.extras(&["name", "crm_account_id"], cells),
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// Parses a persons file (`email,name,company`).
 pub fn parse_persons(reader: impl Read) -> Result<Vec<PersonRow>, ImportError> {
+    first(parse_persons_all(reader))
+}
+
+/// [`parse_persons`], listing every bad row.
+pub fn parse_persons_all(reader: impl Read) -> Parsed<PersonRow> {
     const HEADER: &str = "email,name,company";
-    let table = Table::read(reader)?;
-    let email_at = table.require("email", HEADER)?;
-    let name_at = table.require("name", HEADER)?;
-    let company_at = table.require("company", HEADER)?;
+    let table = Table::read(reader).map_err(|e| vec![e])?;
+    let header = |c| table.require(c, HEADER).map_err(|e| vec![e]);
+    let (email_at, name_at, company_at) = (header("email")?, header("name")?, header("company")?);
     let mut emails = HashMap::new();
-    let mut out = Vec::with_capacity(table.rows.len());
-    for (row, cells) in &table.rows {
-        let row = *row;
+    rows(&table, |row, cells| {
         let email = normalise_email(row, "email", &cells[email_at])?;
         once(
             &mut emails,
@@ -183,28 +216,29 @@ pub fn parse_persons(reader: impl Read) -> Result<Vec<PersonRow>, ImportError> {
             "person email",
         )?;
         let company = required(row, "company", cells, company_at)?;
-        out.push(PersonRow {
+        Ok(PersonRow {
             row,
             email,
             name: cells[name_at].clone(),
             company: company.to_string(),
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// Parses a users file (`email,name,license_type,status,...extra fields`).
 pub fn parse_users(reader: impl Read) -> Result<Vec<UserRow>, ImportError> {
+    first(parse_users_all(reader))
+}
+
+/// [`parse_users`], listing every bad row.
+pub fn parse_users_all(reader: impl Read) -> Parsed<UserRow> {
     const HEADER: &str = "email,name,license_type,status,...";
-    let table = Table::read(reader)?;
-    let email_at = table.require("email", HEADER)?;
-    let name_at = table.require("name", HEADER)?;
-    let license_at = table.require("license_type", HEADER)?;
-    let status_at = table.require("status", HEADER)?;
+    let table = Table::read(reader).map_err(|e| vec![e])?;
+    let header = |c| table.require(c, HEADER).map_err(|e| vec![e]);
+    let (email_at, name_at) = (header("email")?, header("name")?);
+    let (license_at, status_at) = (header("license_type")?, header("status")?);
     let mut keys = HashMap::new();
-    let mut out = Vec::with_capacity(table.rows.len());
-    for (row, cells) in &table.rows {
-        let row = *row;
+    rows(&table, |row, cells| {
         let email = normalise_email(row, "email", &cells[email_at])?;
         let name = cells[name_at].clone();
         let key = format!("{email}\u{0}{name}");
@@ -225,29 +259,30 @@ pub fn parse_users(reader: impl Read) -> Result<Vec<UserRow>, ImportError> {
         let status = status_cell
             .parse::<UserStatus>()
             .map_err(|e| ImportError::invalid(row, "status", status_cell, e.to_string()))?;
-        out.push(UserRow {
+        Ok(UserRow {
             row,
             email,
             name,
             license_type,
             status,
             fields: table.extras(&["email", "name", "license_type", "status"], cells),
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// Parses an activity types file (`name,scope,active`).
 pub fn parse_activity_types(reader: impl Read) -> Result<Vec<ActivityTypeRow>, ImportError> {
+    first(parse_activity_types_all(reader))
+}
+
+/// [`parse_activity_types`], listing every bad row.
+pub fn parse_activity_types_all(reader: impl Read) -> Parsed<ActivityTypeRow> {
     const HEADER: &str = "name,scope,active";
-    let table = Table::read(reader)?;
-    let name_at = table.require("name", HEADER)?;
-    let scope_at = table.require("scope", HEADER)?;
-    let active_at = table.require("active", HEADER)?;
+    let table = Table::read(reader).map_err(|e| vec![e])?;
+    let header = |c| table.require(c, HEADER).map_err(|e| vec![e]);
+    let (name_at, scope_at, active_at) = (header("name")?, header("scope")?, header("active")?);
     let mut names = HashMap::new();
-    let mut out = Vec::with_capacity(table.rows.len());
-    for (row, cells) in &table.rows {
-        let row = *row;
+    rows(&table, |row, cells| {
         let name = required(row, "name", cells, name_at)?;
         once(
             &mut names,
@@ -272,14 +307,13 @@ pub fn parse_activity_types(reader: impl Read) -> Result<Vec<ActivityTypeRow>, I
                 ),
             )
         })?;
-        out.push(ActivityTypeRow {
+        Ok(ActivityTypeRow {
             row,
             name: name.to_string(),
             scope,
             active,
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 fn parse_bool(cell: &str) -> Option<bool> {

@@ -124,7 +124,8 @@ pub trait Store: Send + Sync + 'static {
     /// or no longer In progress: the caller must stop.
     async fn heartbeat(&self, job_id: JobId, lease: Lease) -> Result<bool>;
     /// Ends a job with its final status and counts, clears its lease and sets the
-    /// connection's `last_sync_at`.
+    /// connection's `last_sync_at`. With a fence, a job that is no longer the
+    /// fence's (finished, taken over) is left alone: [`crate::StoreError::LeaseLost`].
     async fn finish_job(&self, job_id: JobId, finish: JobFinish) -> Result<()>;
     /// One job.
     async fn get_job(&self, id: JobId) -> Result<Option<Job>>;
@@ -153,7 +154,9 @@ pub trait Store: Send + Sync + 'static {
         gong_call_ids: &[String],
     ) -> Result<HashMap<String, i64>>;
     /// Writes one page in ONE transaction: upserts by external id, log records,
-    /// retry list changes, the checkpoint (forward only) and the job's counts.
+    /// retry list changes, stored meetings, the checkpoint (forward only), the resume
+    /// point and the job's counts — after checking the fence in that same
+    /// transaction ([`crate::StoreError::LeaseLost`], nothing written).
     /// Returns the activity id of each upsert, in order.
     async fn commit_page(&self, page: PageCommit) -> Result<Vec<ActivityId>>;
     /// One activity.
@@ -164,6 +167,23 @@ pub trait Store: Send + Sync + 'static {
     async fn list_activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>>;
     /// How many activities there are (of one connection when given).
     async fn count_activities(&self, connection_id: Option<ConnectionId>) -> Result<u64>;
+
+    // ---- stored meetings (M1, M2) ----
+
+    /// A page of a connection's stored meetings in (start, call id) order: those
+    /// after `query.after`, started in `[since, until)`, of the set asked for.
+    async fn list_stored_meetings(
+        &self,
+        connection_id: ConnectionId,
+        query: MeetingQuery,
+    ) -> Result<Vec<StoredMeeting>>;
+    /// Deletes a connection's stored meetings that started before `before` (out of
+    /// the backfill window); returns how many.
+    async fn prune_stored_meetings(
+        &self,
+        connection_id: ConnectionId,
+        before: DateTime<Utc>,
+    ) -> Result<u64>;
 
     // ---- checkpoint and retry list ----
 

@@ -37,4 +37,13 @@ impl SyncError {
     pub fn needs_reauthorization(&self) -> bool {
         matches!(self, SyncError::Gong(e) if e.needs_reauthorization())
     }
+
+    /// True when this process no longer holds the job's lease: it must write nothing
+    /// more, not even the job's end (M4).
+    pub fn is_lease_lost(&self) -> bool {
+        matches!(
+            self,
+            SyncError::LeaseLost(_) | SyncError::Store(StoreError::LeaseLost { .. })
+        )
+    }
 }

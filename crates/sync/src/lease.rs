@@ -7,7 +7,7 @@ use gong_timeline_domain::JobStatus;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use gong_timeline_store::{ConnectionId, JobFilter, JobFinish, JobId, Lease, Store};
+use gong_timeline_store::{ConnectionId, Fence, JobFilter, JobFinish, JobId, Lease, Store};
 
 use crate::{EngineOptions, SyncError};
 
@@ -70,9 +70,18 @@ pub async fn release_dead_jobs(
                     counts: job.counts,
                     finished_at: now,
                     message: Some(message),
+                    // Only if the dead owner still holds it: a live take-over wins.
+                    fence: Some(Fence {
+                        owner: owner.to_string(),
+                        generation: job.lease_generation,
+                    }),
                 },
             )
-            .await?;
+            .await
+            .or_else(|e| match e {
+                gong_timeline_store::StoreError::LeaseLost { .. } => Ok(()),
+                e => Err(e),
+            })?;
         released += 1;
     }
     Ok(released)

@@ -10,7 +10,10 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::{CrmSystem, Meeting};
 use gong_timeline_domain::{Message, RecordStatus};
 use gong_timeline_gong::{Call, GongError};
-use gong_timeline_store::{ConnectionId, JobCounts, JobId, NewLogRecord, PageCommit, RetryEntry};
+use gong_timeline_store::{
+    ConnectionId, Fence, JobCounts, JobId, NewLogRecord, PageCommit, ResumeUpdate, RetryEntry,
+    StoredMeeting,
+};
 
 use crate::context::SyncContext;
 use crate::convert::meeting_from_call;
@@ -22,6 +25,7 @@ use crate::{provision_job, SyncError};
 pub struct PageWriter<'a> {
     engine: &'a Engine,
     job_id: JobId,
+    fence: Fence,
     ctx: SyncContext,
     now: DateTime<Utc>,
     counts: &'a mut JobCounts,
@@ -38,6 +42,7 @@ impl<'a> PageWriter<'a> {
     pub fn new(
         engine: &'a Engine,
         job_id: JobId,
+        fence: Fence,
         ctx: SyncContext,
         now: DateTime<Utc>,
         counts: &'a mut JobCounts,
@@ -45,6 +50,7 @@ impl<'a> PageWriter<'a> {
         PageWriter {
             engine,
             job_id,
+            fence,
             ctx,
             now,
             counts,
@@ -86,6 +92,11 @@ impl<'a> PageWriter<'a> {
         let store = self.engine.store().clone();
         let (meetings, broken) = self.convert(calls, window);
         let ids: Vec<String> = meetings.iter().map(|m| m.gong_call_id.clone()).collect();
+        let fetched_at = self.engine.now();
+        let stored: Vec<StoredMeeting> = meetings
+            .iter()
+            .map(|m| StoredMeeting::new(m.clone(), fetched_at))
+            .collect();
         let (existing, skipped) = tokio::try_join!(
             store.activity_hashes(self.ctx.connection_id, &ids),
             store.skip_marks(self.ctx.connection_id, &ids),
@@ -115,7 +126,7 @@ impl<'a> PageWriter<'a> {
         if !window {
             self.retried.extend(ids);
         }
-        *self.counts += plan.counts;
+        let counts = plan.counts;
         store
             .commit_page(PageCommit {
                 job_id: self.job_id,
@@ -130,8 +141,15 @@ impl<'a> PageWriter<'a> {
                 checkpoint,
                 counts_delta: plan.counts,
                 now: self.now,
+                meetings: stored,
+                fence: self.fence.clone(),
+                resume: ResumeUpdate::Keep,
+                reconciled_at: None,
+                evaluated_settings: None,
             })
             .await?;
+        // Counts come only from committed pages.
+        *self.counts += counts;
         Ok(())
     }
 
@@ -152,6 +170,11 @@ impl<'a> PageWriter<'a> {
                 checkpoint: Some(to),
                 counts_delta: JobCounts::default(),
                 now: self.now,
+                meetings: Vec::new(),
+                fence: self.fence.clone(),
+                resume: ResumeUpdate::Keep,
+                reconciled_at: None,
+                evaluated_settings: None,
             })
             .await?;
         Ok(())

@@ -10,7 +10,8 @@ use futures::StreamExt;
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_gong::{CallsFilter, ClientConfig, ContentSelector, GongClient};
 use gong_timeline_store::{
-    Connection, ConnectionId, ConnectionStatus, JobCounts, JobFinish, JobId, Lease, Store,
+    Connection, ConnectionId, ConnectionStatus, Fence, JobCounts, JobFinish, JobId, Lease, Store,
+    StoreError,
 };
 use tracing::Instrument;
 
@@ -140,6 +141,15 @@ impl Engine {
                 .await?;
         }
         let job_id = job_id.ok_or_else(|| SyncError::AlreadyRunning(connection.name.clone()))?;
+        let generation = self
+            .store
+            .get_job(job_id)
+            .await?
+            .map_or(0, |job| job.lease_generation);
+        let fence = Fence {
+            owner: self.options.lease_owner.clone(),
+            generation,
+        };
         // An instrumented future, not an entered guard: the job's future stays `Send`
         // so servers can `tokio::spawn` it.
         let span = tracing::info_span!("job", job_id, connection = %connection.name);
@@ -147,24 +157,48 @@ impl Engine {
             progress(Progress::Started { job_id });
             let mut counts = JobCounts::default();
             let outcome = self
-                .run_started(job_id, &connection, started_at, &mut counts, progress)
+                .run_started(
+                    job_id,
+                    &fence,
+                    &connection,
+                    started_at,
+                    &mut counts,
+                    progress,
+                )
                 .await;
-            self.finish(job_id, &connection, trigger, started_at, counts, outcome)
-                .await
+            self.finish(
+                job_id,
+                fence,
+                &connection,
+                trigger,
+                started_at,
+                counts,
+                outcome,
+            )
+            .await
         }
         .instrument(span)
         .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn finish(
         &self,
         job_id: JobId,
+        fence: Fence,
         connection: &Connection,
         trigger: Trigger,
         started_at: DateTime<Utc>,
         counts: JobCounts,
         outcome: Result<(), SyncError>,
     ) -> Result<JobSummary, SyncError> {
+        if let Err(error) = &outcome {
+            if error.is_lease_lost() {
+                // Another process owns the job now: write nothing, not even its end.
+                tracing::warn!(%error, "Lease lost; stopping without writing.");
+                return Err(SyncError::LeaseLost(job_id));
+            }
+        }
         let (status, message) = match &outcome {
             Ok(()) => (
                 JobStatus::from_counts(
@@ -197,8 +231,15 @@ impl Engine {
             counts,
             finished_at,
             message: message.clone(),
+            fence: Some(fence),
         };
-        self.store.finish_job(job_id, finish).await?;
+        self.store
+            .finish_job(job_id, finish)
+            .await
+            .map_err(|e| match e {
+                StoreError::LeaseLost { job_id } => SyncError::LeaseLost(job_id),
+                e => e.into(),
+            })?;
         Ok(JobSummary {
             id: job_id,
             connection: connection.name.clone(),
@@ -221,6 +262,7 @@ impl Engine {
     async fn run_started(
         &self,
         job_id: JobId,
+        fence: &Fence,
         connection: &Connection,
         now: DateTime<Utc>,
         counts: &mut JobCounts,
@@ -233,7 +275,7 @@ impl Engine {
         let lease = LeaseKeeper::start(self.store.clone(), self.options.clone(), job_id);
         let outcome = self
             .sync_with(
-                &client, &lease, job_id, connection, now, valid, counts, progress,
+                &client, &lease, job_id, fence, connection, now, valid, counts, progress,
             )
             .await;
         self.stats
@@ -252,6 +294,7 @@ impl Engine {
         client: &GongClient,
         lease: &LeaseKeeper,
         job_id: JobId,
+        fence: &Fence,
         connection: &Connection,
         now: DateTime<Utc>,
         valid: settings::ValidSettings,
@@ -267,7 +310,7 @@ impl Engine {
         };
         ctx.filter = valid.filter;
 
-        let mut writer = PageWriter::new(self, job_id, ctx, now, counts);
+        let mut writer = PageWriter::new(self, job_id, fence.clone(), ctx, now, counts);
         self.run_retries(client, &mut writer, progress).await?;
         let checkpoint = store.get_checkpoint(connection.id).await?;
         let window = plan_window(now, &checkpoint, &valid.settings);

@@ -87,6 +87,7 @@ mod tests {
         let cp = Checkpoint {
             last_meeting_started: Some(now() - Duration::hours(4)),
             last_reconciled_at: Some(now() - Duration::days(1)),
+            ..Checkpoint::default()
         };
         let w = plan_window(now(), &cp, &Settings::default());
         assert_eq!(w.from, now() - Duration::hours(28));
@@ -103,6 +104,7 @@ mod tests {
         let cp = Checkpoint {
             last_meeting_started: Some(now() - Duration::hours(4)),
             last_reconciled_at: Some(now() - Duration::days(8)),
+            ..Checkpoint::default()
         };
         let w = plan_window(now(), &cp, &settings);
         assert_eq!(
@@ -117,6 +119,7 @@ mod tests {
         let cp = Checkpoint {
             last_meeting_started: Some(now() - Duration::hours(4)),
             last_reconciled_at: Some(now() - Duration::days(8)),
+            ..Checkpoint::default()
         };
         let w = plan_window(now(), &cp, &Settings::default());
         assert_eq!(w.from, now() - Duration::days(30));

@@ -5,8 +5,16 @@
 //! Run: `apt-get install -y chromium chromium-driver`, then
 //! `REQUIRE_BROWSER=1 cargo test -p gong_timeline_web --test browser`.
 //! Screenshots of every page visited go to `target/tmp/browser-screenshots/`
-//! (the last one shows the failure); `cargo test -p gong_timeline_web --test browser
-//! -- --ignored` writes the README's `docs/screenshots/*.png`.
+//! (the last one shows the failure).
+//!
+//! Every page the journey reaches is audited in the light and the dark theme
+//! (`prefers-color-scheme` emulated over the DevTools protocol) at 1280 px and at
+//! 390 px (a phone: mobile emulation, so the viewport meta counts): no horizontal
+//! page overflow, and axe-core reports no serious or critical violation. axe-core
+//! is the npm package (`npm install --prefix DIR axe-core@4`); `AXE_CORE` names its
+//! `axe.min.js` (`.ci/run` sets it). Without it the audit is skipped loudly, unless
+//! `REQUIRE_BROWSER=1`. `SCREENSHOTS=1` writes `docs/screenshots/<page>-1280.png`
+//! and `<page>-390.png` for every audited page.
 
 #[path = "api/helpers.rs"]
 mod helpers;
@@ -52,6 +60,51 @@ fn browser_binaries() -> Option<(PathBuf, PathBuf)> {
     }
 }
 
+fn required() -> bool {
+    std::env::var("REQUIRE_BROWSER").as_deref() == Ok("1")
+}
+
+/// axe-core's source, or `None` (the audit is skipped) — a failure under REQUIRE_BROWSER=1.
+fn axe_source() -> Option<String> {
+    let help = "The accessibility audit needs axe-core: `npm install --prefix target/axe axe-core@4`, then AXE_CORE=target/axe/node_modules/axe-core/axe.min.js.";
+    let found = std::env::var_os("AXE_CORE")
+        .map(PathBuf::from)
+        .map(|p| if p.is_dir() { p.join("axe.min.js") } else { p })
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    if found.is_none() {
+        if required() {
+            panic!("REQUIRE_BROWSER=1 but axe-core is missing (AXE_CORE). {help}");
+        }
+        eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!! SKIPPED the axe-core audit of the browser test.\n!! {help}\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+    }
+    found
+}
+
+/// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({"cmd": self.0, "params": self.1}).to_string();
+        (axum::http::Method::POST, Some(body))
+    }
+}
+
+/// The widths every page is checked at: a desktop and a phone.
+const WIDTHS: [u32; 2] = [1280, 390];
+
 /// chromedriver on a free port, killed on drop, and a WebDriver session.
 struct Browser {
     client: Client,
@@ -59,6 +112,10 @@ struct Browser {
     _profile: tempfile::TempDir,
     shots: PathBuf,
     n: usize,
+    axe: Option<String>,
+    readme_shots: Option<PathBuf>,
+    problems: Vec<String>,
+    audited: usize,
 }
 
 impl Drop for Browser {
@@ -112,12 +169,22 @@ async fn start_browser(chrome: &Path, driver: &Path, shots: PathBuf) -> R<Browse
         .connect(&format!("http://127.0.0.1:{port}"))
         .await?;
     std::fs::create_dir_all(&shots)?;
+    let readme_shots = (std::env::var("SCREENSHOTS").as_deref() == Ok("1"))
+        .then(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots"));
+    if let Some(dir) = &readme_shots {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir)?;
+    }
     Ok(Browser {
         client,
         driver: child,
         _profile: profile,
         shots,
         n: 0,
+        axe: axe_source(),
+        readme_shots,
+        problems: Vec::new(),
+        audited: 0,
     })
 }
 
@@ -126,6 +193,110 @@ impl Browser {
         self.n += 1;
         let png = self.client.screenshot().await?;
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.n)), png)?;
+        Ok(())
+    }
+
+    async fn cdp(&self, cmd: &'static str, params: Value) -> R<Value> {
+        Ok(self.client.issue_cmd(Cdp(cmd, params)).await?)
+    }
+
+    async fn set_theme(&self, dark: bool) -> R {
+        let scheme = if dark { "dark" } else { "light" };
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A desktop window, or a phone (mobile emulation honours the viewport meta).
+    async fn set_width(&self, width: u32) -> R {
+        let mobile = width < 600;
+        let height = if mobile { 844 } else { 1000 };
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The page's serious and critical axe-core violations, one line each.
+    async fn axe_violations(&self) -> R<Vec<String>> {
+        let Some(axe) = &self.axe else {
+            return Ok(Vec::new());
+        };
+        let loaded = self
+            .client
+            .execute("return typeof axe !== 'undefined';", vec![])
+            .await?;
+        if loaded != json!(true) {
+            self.client
+                .execute(&format!("{axe}\n;return true;"), vec![])
+                .await?;
+        }
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' +
+                        v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+                  .catch(e => done(['axe failed: ' + e]));"#,
+                vec![],
+            )
+            .await?;
+        Ok(serde_json::from_value(found)?)
+    }
+
+    /// Audits the page shown: both themes, both widths (overflow and axe-core);
+    /// writes the README's screenshots under SCREENSHOTS=1. Problems are collected
+    /// and reported together at the end of the journey.
+    async fn audit(&mut self, name: &str) -> R {
+        let url = self.client.current_url().await?;
+        for dark in [false, true] {
+            self.set_theme(dark).await?;
+            for width in WIDTHS {
+                self.set_width(width).await?;
+                let theme = if dark { "dark" } else { "light" };
+                let at = format!("{name} ({url}) {theme} {width}px");
+                let sizes = self
+                    .client
+                    .execute(
+                        "return [document.scrollingElement.scrollWidth, window.innerWidth];",
+                        vec![],
+                    )
+                    .await?;
+                let (scroll, inner) = (
+                    sizes[0].as_u64().unwrap_or(0),
+                    sizes[1].as_u64().unwrap_or(0),
+                );
+                if inner != u64::from(width) {
+                    self.problems.push(format!(
+                        "{at}: the viewport is {inner}px wide, not {width}px (viewport meta?)"
+                    ));
+                }
+                if scroll > inner {
+                    self.problems.push(format!(
+                        "{at}: the page scrolls sideways ({scroll}px > {inner}px)"
+                    ));
+                }
+                for v in self.axe_violations().await? {
+                    self.problems.push(format!("{at}: {v}"));
+                }
+                if !dark {
+                    if let Some(dir) = &self.readme_shots {
+                        let png = self.client.screenshot().await?;
+                        std::fs::write(dir.join(format!("{name}-{width}.png")), png)?;
+                    }
+                }
+            }
+        }
+        self.set_theme(false).await?;
+        self.set_width(1280).await?;
+        self.audited += 1;
         Ok(())
     }
 
@@ -172,11 +343,40 @@ impl Browser {
     }
 }
 
+/// The audit can fail: a missing alt text and a too-wide block are caught.
+async fn audit_self_check(b: &mut Browser) -> R {
+    let page = "data:text/html,<!doctype html><html lang=en><title>t</title><meta name=viewport content='width=device-width'><main><img src='x.png'><div id=wide>wide</div></main></html>";
+    b.client.goto(page).await?;
+    b.client
+        .execute(
+            "document.getElementById('wide').textContent = 'x'.repeat(400);",
+            vec![],
+        )
+        .await?;
+    let shots = b.readme_shots.take();
+    b.audit("self-check").await?;
+    b.readme_shots = shots;
+    let found = std::mem::take(&mut b.problems);
+    b.audited -= 1;
+    if b.axe.is_some() {
+        assert!(found.iter().any(|p| p.contains("image-alt")), "{found:?}");
+    }
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("390px: the page scrolls sideways")),
+        "{found:?}"
+    );
+    Ok(())
+}
+
 /// The admin's journey; screenshots every page it visits into `shots`.
 async fn journey(app: &TestApp, b: &mut Browser) -> R {
+    audit_self_check(b).await?;
     let base = &app.base;
     // Log in.
     b.visit(&format!("{base}/connectors"), "login").await?;
+    b.audit("login").await?;
     b.client
         .find(Locator::Id("username"))
         .await?
@@ -214,6 +414,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Id("initiate-sync"))
         .await?;
     b.shot("connected").await?;
+    b.audit("connected").await?;
     let connection_url = b.client.current_url().await?;
     let id: i64 = connection_url
         .path()
@@ -231,6 +432,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     )
     .await?;
     b.shot("connection").await?;
+    b.audit("connection").await?;
     let (_, jobs) = app.get(&format!("/jobs?connection_id={id}")).await;
     let job = jobs[0]["id"].as_i64().ok_or("no job")?;
 
@@ -259,6 +461,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         ))
         .await?;
     b.shot("timeline").await?;
+    b.audit("timeline").await?;
     let card = format!("#activity-{}", with_trackers["id"]);
     assert!(!b.text(&format!("{card} .phrase")).await?.is_empty());
     let media = b
@@ -285,6 +488,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     // Settings: + adds a filter row.
     b.visit(&format!("{base}/connectors/{id}/settings"), "settings")
         .await?;
+    b.audit("settings").await?;
     let rows = b.client.find_all(Locator::Css(".filter-row")).await?.len();
     b.click("#add-filter").await?;
     assert_eq!(
@@ -309,6 +513,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Css(&format!("a[href='/log/jobs/{job}']")))
         .await?;
     b.shot("execution-log").await?;
+    b.audit("execution-log").await?;
     for row in b.client.find_all(Locator::Css("tr.job")).await? {
         assert_eq!(
             row.attr("data-status").await?.as_deref(),
@@ -324,6 +529,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
 
     // A job's records and its .xlsx.
     b.visit(&format!("{base}/log/jobs/{job}"), "job").await?;
+    b.audit("job").await?;
     b.click("button.download").await?;
     let link = b
         .client
@@ -376,6 +582,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Css("#gong-users"))
         .await?;
     b.shot("user-management").await?;
+    b.audit("user-management").await?;
     b.click("a.conflict").await?;
     b.client
         .wait()
@@ -383,6 +590,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Css("input.suggested"))
         .await?;
     b.shot("suggested-users").await?;
+    b.audit("suggested-users").await?;
     b.click("input.suggested").await?;
     b.click("#save-mapping").await?;
     b.client
@@ -420,6 +628,73 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         "const done = arguments[arguments.length - 1]; fetch(arguments[0], {method: 'POST', credentials: 'same-origin'}).then(r => done(r.status));",
         vec![json!(format!("/connectors/{id}/sync"))]).await?;
     assert_eq!(status, json!(403));
+
+    // The other pages: companies, an activity, tokens, imports, an error.
+    b.visit(&format!("{base}/companies"), "companies").await?;
+    b.audit("companies").await?;
+    b.visit(
+        &format!("{base}/activities/{}", with_trackers["id"]),
+        "activity",
+    )
+    .await?;
+    b.audit("activity").await?;
+    b.visit(&format!("{base}/tokens"), "tokens").await?;
+    b.audit("tokens").await?;
+    imports(b, app).await?;
+    b.visit(&format!("{base}/no-such-page"), "not-found")
+        .await?;
+    assert!(!b.text("#error").await?.is_empty());
+    b.client
+        .find(Locator::Css("nav a[href='/connectors']"))
+        .await?;
+    b.audit("not-found").await?;
+    Ok(())
+}
+
+/// A users CSV with two bad rows is refused whole, each bad row listed.
+async fn imports(b: &mut Browser, app: &TestApp) -> R {
+    let before = app.store.list_users().await?.len();
+    b.visit(&format!("{}/imports", app.base), "imports").await?;
+    let csv = app.export_dir.join("users-with-bad-rows.csv");
+    std::fs::write(
+        &csv,
+        "email,name,license_type,status\nnew.person@example.com,New Person,Full,Active\nnot-an-email,Bad Email,Full,Active\nok@example.com,Bad Status,Full,Sleeping\n",
+    )?;
+    b.client
+        .find(Locator::Css("#import-users input[type=file]"))
+        .await?
+        .send_keys(&csv.display().to_string())
+        .await?;
+    b.click("#import-users button[type=submit]").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("import-errors"))
+        .await?;
+    let mut rows = Vec::new();
+    for tr in b
+        .client
+        .find_all(Locator::Css("#import-errors tr.bad-row"))
+        .await?
+    {
+        rows.push(tr.text().await?);
+    }
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].contains('3') && rows[0].contains("email") && rows[0].contains("not-an-email"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].contains('4') && rows[1].contains("status") && rows[1].contains("Sleeping"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        app.store.list_users().await?.len(),
+        before,
+        "nothing stored"
+    );
+    b.shot("import-refused").await?;
+    b.audit("import-refused").await?;
     Ok(())
 }
 
@@ -435,7 +710,21 @@ async fn run(shots: PathBuf) {
     let mut browser = start_browser(&chrome, &driver, shots.clone())
         .await
         .expect("chromedriver and Chromium start");
-    let outcome = journey(&app, &mut browser).await;
+    let mut outcome = journey(&app, &mut browser).await;
+    if outcome.is_ok() && !browser.problems.is_empty() {
+        outcome = Err(format!(
+            "{} accessibility or layout problems:\n{}",
+            browser.problems.len(),
+            browser.problems.join("\n")
+        )
+        .into());
+    }
+    if outcome.is_ok() {
+        eprintln!(
+            "browser journey: {} pages audited (both themes, {WIDTHS:?} px)",
+            browser.audited
+        );
+    }
     if outcome.is_err() {
         let _ = browser.shot("failure").await;
     }
@@ -452,13 +741,4 @@ async fn run(shots: PathBuf) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_connects_gong_syncs_reads_the_timeline_and_log_and_resolves_a_conflict() {
     run(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots")).await;
-}
-
-/// Writes the README's screenshots: `cargo test -p gong_timeline_web --test browser -- --ignored`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
-async fn write_readme_screenshots() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-    let _ = std::fs::remove_dir_all(&dir);
-    run(dir).await;
 }

@@ -1,4 +1,5 @@
-//! Media links (signed, expiring after the configured lifetime, 8 hours by default)
+//! Media links (signed, expiring after the configured lifetime, 8 hours by default;
+//! the file is a generated WAV, see [`crate::wav`])
 //! and the call page that `metaData.url` points at.
 
 use std::sync::Arc;
@@ -42,13 +43,13 @@ pub async fn serve(
         .call_by_id(&call_id)
         .filter(|c| !state.recording_deleted(c))
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "Recording not found"))?;
-    let content_type = match file.as_str() {
-        "audio.mp3" => "audio/mpeg",
-        "video.mp4" if call.video => "video/mp4",
+    match file.as_str() {
+        "audio.wav" => {}
+        "video.wav" if call.video => {}
         _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "Recording not found")),
-    };
-    let body = format!("simulated {file} of call {call_id}\n");
-    Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
+    }
+    let body = crate::wav::recording(&call.id);
+    Ok(([(header::CONTENT_TYPE, "audio/wav")], body).into_response())
 }
 
 /// `GET /call?id=…`: a minimal call page (the non-expiring link of `metaData.url`).

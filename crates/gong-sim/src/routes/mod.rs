@@ -146,8 +146,8 @@ mod tests {
             "/v2/calls/extensive"
         );
         assert_eq!(
-            super::normalise("/media/123/audio.mp3"),
-            "/media/{call_id}/audio.mp3"
+            super::normalise("/media/123/audio.wav"),
+            "/media/{call_id}/audio.wav"
         );
     }
 }

@@ -14,7 +14,7 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
     let conn = connection(store, "A").await;
     let acme = company_id(store, "Acme").await;
     let job = start_job(store, conn.id, 0).await;
-    let mut first = page(job, conn.id, 1);
+    let mut first = page(store, job, conn.id, 1).await;
     first.upserts = vec![
         upsert(conn.id, "c1", acme, 10, 111),
         upsert(conn.id, "c2", acme, 20, 222),
@@ -34,7 +34,7 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
     assert_eq!(ids.len(), 2);
     assert_ne!(ids[0], ids[1]);
 
-    let mut second = page(job, conn.id, 2);
+    let mut second = page(store, job, conn.id, 2).await;
     let mut changed = upsert(conn.id, "c1", acme, 10, 333);
     changed.subject = "Renamed".into();
     changed.trackers = Some(vec![Tracker {
@@ -134,8 +134,9 @@ pub async fn commit_page_is_all_or_nothing(store: &dyn Store) {
     let conn = connection(store, "A").await;
     let acme = company_id(store, "Acme").await;
     let job = start_job(store, conn.id, 0).await;
+    let blank = page(store, job, conn.id, 1).await;
     let full = |bad: ActivityUpsert, link: ActivityRef| {
-        let mut p = page(job, conn.id, 1);
+        let mut p = blank.clone();
         p.upserts = vec![upsert(conn.id, "c1", acme, 10, 1), bad];
         p.records = vec![
             record("c1", RecordStatus::Created, Some(ActivityRef::Upsert(0))),
@@ -196,7 +197,7 @@ pub async fn checkpoint_only_moves_forward(store: &dyn Store) {
         Checkpoint::default()
     );
     for (minute, expect) in [(50, 50), (20, 50), (70, 70)] {
-        let mut p = page(job, conn.id, 1);
+        let mut p = page(store, job, conn.id, 1).await;
         p.checkpoint = Some(at(minute));
         store.commit_page(p).await.expect("commit");
         let got = store.get_checkpoint(conn.id).await.expect("checkpoint");
@@ -211,7 +212,8 @@ pub async fn checkpoint_only_moves_forward(store: &dyn Store) {
         got,
         Checkpoint {
             last_meeting_started: Some(at(70)),
-            last_reconciled_at: Some(at(99))
+            last_reconciled_at: Some(at(99)),
+            ..Checkpoint::default()
         }
     );
     let other = connection(store, "B").await;
@@ -239,10 +241,10 @@ pub async fn retry_list_bumps_lists_and_prunes(store: &dyn Store) {
         message: format!("failed at {minute}"),
         failed_at: at(minute),
     };
-    let mut p = page(job, conn.id, 1);
+    let mut p = page(store, job, conn.id, 1).await;
     p.retry_add = vec![entry("old", 0), entry("c1", 10), entry("c2", 20)];
     store.commit_page(p).await.expect("commit");
-    let mut p = page(job, conn.id, 2);
+    let mut p = page(store, job, conn.id, 2).await;
     p.retry_add = vec![entry("c1", 30)];
     p.retry_remove = vec!["c2".into(), "never-there".into()];
     store.commit_page(p).await.expect("commit");
@@ -280,7 +282,7 @@ pub async fn activities_list_newest_first_with_company_and_author(store: &dyn St
     let globex = company_id(store, "Globex").await;
     let kim = store.users_by_email("kim@us.io").await.expect("kim")[0].clone();
     let job = start_job(store, conn.id, 0).await;
-    let mut p = page(job, conn.id, 1);
+    let mut p = page(store, job, conn.id, 1).await;
     for (i, minute) in [30, 10, 20].into_iter().enumerate() {
         let mut a = upsert(conn.id, &format!("a{i}"), acme, minute, 1);
         a.author_user_id = Some(kim.id);
@@ -338,7 +340,7 @@ pub async fn commit_page_removes_activities_and_keeps_their_records(store: &dyn 
     let conn = connection(store, "A").await;
     let acme = company_id(store, "Acme").await;
     let job = start_job(store, conn.id, 0).await;
-    let mut first = page(job, conn.id, 1);
+    let mut first = page(store, job, conn.id, 1).await;
     first.upserts = vec![
         upsert(conn.id, "c1", acme, 10, 1),
         upsert(conn.id, "c2", acme, 20, 2),
@@ -350,7 +352,7 @@ pub async fn commit_page_removes_activities_and_keeps_their_records(store: &dyn 
     )];
     let ids = store.commit_page(first).await.expect("commit");
 
-    let mut second = page(job, conn.id, 2);
+    let mut second = page(store, job, conn.id, 2).await;
     second.removals = vec![ids[0]];
     second.records = vec![record("c1", RecordStatus::Skipped, None)];
     store.commit_page(second).await.expect("commit removal");
@@ -380,10 +382,10 @@ pub async fn skip_marks_are_replaced_and_removed_in_the_page(store: &dyn Store) 
         gong_call_id: call.into(),
         fingerprint,
     };
-    let mut first = page(job, conn.id, 1);
+    let mut first = page(store, job, conn.id, 1).await;
     first.skip_marks = vec![mark("c1", 11), mark("c2", 22)];
     store.commit_page(first).await.expect("commit");
-    let mut second = page(job, conn.id, 2);
+    let mut second = page(store, job, conn.id, 2).await;
     second.skip_marks = vec![mark("c1", 12)];
     second.unmark = vec!["c2".into(), "never-marked".into()];
     store.commit_page(second).await.expect("commit");

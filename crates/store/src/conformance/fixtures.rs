@@ -89,6 +89,7 @@ pub async fn finish_job(store: &dyn Store, job: JobId, status: JobStatus, now: i
                 counts: JobCounts::default(),
                 finished_at: at(now),
                 message: None,
+                fence: None,
             },
         )
         .await
@@ -153,8 +154,21 @@ pub fn record(call: &str, status: RecordStatus, activity: Option<ActivityRef>) -
     }
 }
 
-/// An empty page of `job`.
-pub fn page(job: JobId, conn: ConnectionId, now: i64) -> PageCommit {
+/// The fence of a running job, as its writer holds it.
+pub async fn fence(store: &dyn Store, job: JobId) -> Fence {
+    let job = store
+        .get_job(job)
+        .await
+        .expect("get_job")
+        .expect("job exists");
+    Fence {
+        owner: job.lease_owner.expect("a running job has an owner"),
+        generation: job.lease_generation,
+    }
+}
+
+/// An empty page of `job`, under the job's own fence.
+pub async fn page(store: &dyn Store, job: JobId, conn: ConnectionId, now: i64) -> PageCommit {
     PageCommit {
         job_id: job,
         connection_id: conn,
@@ -168,5 +182,10 @@ pub fn page(job: JobId, conn: ConnectionId, now: i64) -> PageCommit {
         checkpoint: None,
         counts_delta: JobCounts::default(),
         now: at(now),
+        meetings: Vec::new(),
+        fence: fence(store, job).await,
+        resume: ResumeUpdate::Keep,
+        reconciled_at: None,
+        evaluated_settings: None,
     }
 }

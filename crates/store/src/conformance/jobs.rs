@@ -193,6 +193,7 @@ pub async fn finishing_a_job_sets_counts_and_last_sync(store: &dyn Store) {
         counts,
         finished_at: at(3),
         message: Some("one failed".into()),
+        fence: None,
     };
     store.finish_job(job, finish).await.expect("finish");
     let got = store.get_job(job).await.expect("get").expect("exists");
@@ -213,6 +214,7 @@ pub async fn finishing_a_job_sets_counts_and_last_sync(store: &dyn Store) {
         counts,
         finished_at: at(4),
         message: None,
+        fence: None,
     };
     assert!(store.finish_job(job, bad.clone()).await.is_err());
     assert!(store

@@ -15,12 +15,14 @@ mod connections;
 mod directory;
 pub mod fixtures;
 mod jobs;
+mod meetings;
 
 pub use activities::*;
 pub use auth::*;
 pub use connections::*;
 pub use directory::*;
 pub use jobs::*;
+pub use meetings::*;
 
 #[allow(unused_imports)]
 use crate::Store;
@@ -85,7 +87,10 @@ macro_rules! conformance_tests {
             exports_outlive_their_files,
             admins_are_unique_by_username,
             sessions_expire_and_end,
-            api_tokens_are_found_by_hash_and_revoked
+            api_tokens_are_found_by_hash_and_revoked,
+            stored_meetings_ride_with_the_page,
+            a_writer_that_lost_its_lease_writes_nothing,
+            resume_point_rides_with_the_page
         );
     };
     (@each $make:path, $($name:ident),+ $(,)?) => {

@@ -135,3 +135,28 @@ fn the_15_and_18_character_forms_of_one_salesforce_id_are_one_id() {
         "{text}"
     );
 }
+
+#[test]
+fn every_bad_row_is_listed_with_its_column_and_value() {
+    let csv = "email,name,license_type,status\nnot-an-email,A,Full,Active\nb@x.io,B,Full,Active\nc@x.io,C,Full,Sleeping\n";
+    let errors = parse_users_all(csv.as_bytes()).unwrap_err();
+    let cells: Vec<(u64, String, String)> = errors
+        .iter()
+        .map(|e| match e {
+            ImportError::Invalid {
+                row, column, value, ..
+            } => (*row, column.clone(), value.clone()),
+            other => panic!("{other}"),
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        vec![
+            (2, "email".into(), "not-an-email".into()),
+            (4, "status".into(), "Sleeping".into())
+        ]
+    );
+    // The CLI's form names the first.
+    assert_eq!(parse_users(csv.as_bytes()).unwrap_err(), errors[0]);
+    assert!(parse_companies_all("name\nAcme\n".as_bytes()).is_ok());
+}

@@ -166,7 +166,7 @@ pub struct ActivityHash {
 /// Everything one page of meetings writes, in ONE transaction: a crash leaves either
 /// all of it or none of it, so the checkpoint never moves past unwritten activities
 /// (S7, S8).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageCommit {
     /// The running job.
     pub job_id: JobId,
@@ -191,6 +191,17 @@ pub struct PageCommit {
     pub checkpoint: Option<DateTime<Utc>>,
     /// Added to the job's counts.
     pub counts_delta: JobCounts,
+    /// Fetched meetings to keep (M1), inserted or replaced by (connection, call id).
+    pub meetings: Vec<crate::StoredMeeting>,
+    /// The writer's lease, checked in this transaction: when it no longer matches
+    /// the job, nothing is written ([`crate::StoreError::LeaseLost`]).
+    pub fence: crate::Fence,
+    /// The connection's resume point after this page (M4).
+    pub resume: crate::ResumeUpdate,
+    /// Sets `last_reconciled_at` (a reconciliation pass ended with this page).
+    pub reconciled_at: Option<DateTime<Utc>>,
+    /// Sets `evaluated_settings` (a re-evaluation ended with this page).
+    pub evaluated_settings: Option<i64>,
     /// Write time (activities' `created_at`/`updated_at`).
     pub now: DateTime<Utc>,
 }

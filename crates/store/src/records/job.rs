@@ -66,6 +66,9 @@ pub struct Job {
     pub lease_owner: Option<String>,
     /// The lease's expiry while running.
     pub lease_expires_at: Option<DateTime<Utc>>,
+    /// The lease's generation: one more than the connection's previous job's, so a
+    /// take-over always fences out the writer it replaced ([`crate::Fence`]).
+    pub lease_generation: i64,
 }
 
 /// A job's end.
@@ -79,6 +82,9 @@ pub struct JobFinish {
     pub finished_at: DateTime<Utc>,
     /// Why it failed, if it did.
     pub message: Option<String>,
+    /// The finishing writer's lease; `None` when someone else ends the job (a job
+    /// whose process died). A fence that no longer matches finishes nothing.
+    pub fence: Option<crate::Fence>,
 }
 
 /// Which jobs to list (L3), newest first.

@@ -10,6 +10,7 @@ mod connection;
 mod directory;
 mod export;
 mod job;
+mod meeting;
 mod sync_state;
 
 pub use activity::*;
@@ -18,6 +19,7 @@ pub use connection::*;
 pub use directory::*;
 pub use export::*;
 pub use job::*;
+pub use meeting::*;
 pub use sync_state::*;
 
 /// Id of a company.

@@ -78,13 +78,18 @@ pub struct MappingUpsert {
     pub suggested: Vec<UserId>,
 }
 
-/// A connection's sync checkpoint (S7).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A connection's sync checkpoint (S7, M4).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
     /// Start time of the latest meeting fully handled; `None` before the first sync.
     pub last_meeting_started: Option<DateTime<Utc>>,
     /// When the last 30-day reconciliation pass finished.
     pub last_reconciled_at: Option<DateTime<Utc>>,
+    /// Where an unfinished pass stopped: the next job resumes after it.
+    pub resume: Option<crate::ResumePoint>,
+    /// Fingerprint of the settings the stored meetings were last evaluated against:
+    /// a job that finds other settings re-evaluates them (M2).
+    pub evaluated_settings: Option<i64>,
 }
 
 /// A failed meeting to retry by call id at the following syncs.

@@ -25,6 +25,8 @@ use crate::ui::layout;
 pub const SESSION_COOKIE: &str = "gt_session";
 /// Largest form body the CSRF check reads.
 const FORM_LIMIT: usize = 1 << 20;
+/// Largest upload (a CSV import) a multipart form may carry.
+pub const UPLOAD_LIMIT: usize = 16 << 20;
 
 /// The logged-in admin of a request, put in its extensions by the guards.
 #[derive(Debug, Clone)]
@@ -85,14 +87,43 @@ async fn carried_csrf(req: Request) -> Result<(Option<String>, Request), ApiErro
         let token = value.to_str().ok().map(str::to_string);
         return Ok((token, req));
     }
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+    let limit = if multipart { UPLOAD_LIMIT } else { FORM_LIMIT };
+    let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| ApiError::invalid("body", "the form is too large"))?;
-    let token = url::form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.into_owned());
+    let token = if multipart {
+        multipart_csrf(&parts, bytes.clone()).await
+    } else {
+        url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned())
+    };
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The `csrf` field of a multipart form (an upload); the forms put it first.
+async fn multipart_csrf(
+    parts: &axum::http::request::Parts,
+    bytes: axum::body::Bytes,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let mut copy = Request::new(Body::from(bytes));
+    *copy.headers_mut() = parts.headers.clone();
+    let mut form = axum::extract::Multipart::from_request(copy, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Guard of the admin pages.

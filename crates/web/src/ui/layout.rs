@@ -1,53 +1,71 @@
-//! The page shell (navigation, styles, the log-out form), error pages, and small
-//! rendering helpers shared by every page. maud escapes every interpolated value,
+//! The page shell (navigation that folds on a narrow screen, the stylesheet and
+//! script as files, the log-out form), error pages inside it, status badges, and
+//! small rendering helpers shared by every page. maud escapes every interpolated value,
 //! so titles and names from Gong render as text.
 
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::ui::assets;
 
-const STYLE: &str = r#"
-body{font-family:system-ui,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
-header{background:#1d2b4f;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center}
-header a{color:#fff;text-decoration:none}header .brand{font-weight:700;margin-right:1rem}
-header form{margin-left:auto}main{padding:1.2rem;max-width:1200px}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d8dce3;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.92rem}
-th{background:#eef0f4}.error{color:#b00020}.field-error{color:#b00020;font-size:.85rem;display:block}
-.warning{background:#fff4d6;border:1px solid #e0b84c;padding:.6rem;margin:.6rem 0}
-.notice{background:#e4f4e8;border:1px solid #6ab07a;padding:.6rem;margin:.6rem 0}
-.card{background:#fff;border:1px solid #d8dce3;padding:.8rem;margin:.8rem 0}
-.muted{color:#667}.pager{margin:.6rem 0;display:flex;gap:1rem}button,.button{cursor:pointer}
-label{display:block;margin:.4rem 0}.inline label{display:inline}
-.recommended{font-size:.8rem;color:#2e7d32}
-"#;
+/// The navigation: (path, label).
+const NAV: &[(&str, &str)] = &[
+    ("/connectors", "Connectors"),
+    ("/log", "Execution log"),
+    ("/users", "User management"),
+    ("/companies", "Timeline"),
+    ("/imports", "Imports"),
+    ("/tokens", "API tokens"),
+];
 
-/// A full page with navigation for a logged-in admin.
-pub fn page(title: &str, session: &AdminSession, body: Markup) -> Markup {
+fn head(title: &str) -> Markup {
     html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                title { (title) " — gong-timeline" }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                header {
-                    span.brand { "gong-timeline" }
-                    a href="/connectors" { "Connectors" }
-                    a href="/log" { "Execution log" }
-                    a href="/users" { "User management" }
-                    a href="/companies" { "Timeline" }
-                    a href="/tokens" { "API tokens" }
-                    form method="post" action="/logout" {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="color-scheme" content="light dark";
+            title { (title) " — gong-timeline" }
+            link rel="stylesheet" href=(assets::css_url());
+            script src=(assets::js_url()) defer {}
+        }
+    }
+}
+
+/// The site header; the log-out form only with a session.
+fn header(session: Option<&AdminSession>) -> Markup {
+    html! {
+        header.site-header {
+            div.bar {
+                a.brand href="/connectors" { "gong-timeline" }
+                button.nav-toggle type="button" aria-expanded="false" aria-controls="nav-links" { "Menu" }
+                nav aria-label="Main" {
+                    ul.nav-links id="nav-links" {
+                        @for (href, label) in NAV { li { a href=(href) { (label) } } }
+                    }
+                }
+                @if let Some(session) = session {
+                    form.logout method="post" action="/logout" {
                         (csrf_input(session))
                         button type="submit" id="logout" { "Log out" }
                     }
                 }
-                main {
+            }
+        }
+    }
+}
+
+fn shell(title: &str, session: Option<&AdminSession>, nav: bool, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title))
+            body {
+                a.skip href="#main" { "Skip to content" }
+                @if nav { (header(session)) }
+                main id="main" {
                     h1 { (title) }
                     (body)
                 }
@@ -56,29 +74,133 @@ pub fn page(title: &str, session: &AdminSession, body: Markup) -> Markup {
     }
 }
 
-/// A page without navigation (log in, errors).
+/// A full page with navigation for a logged-in admin.
+pub fn page(title: &str, session: &AdminSession, body: Markup) -> Markup {
+    shell(title, Some(session), true, body)
+}
+
+/// A page without navigation (log in).
 pub fn bare(title: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                title { (title) " — gong-timeline" }
-                style { (PreEscaped(STYLE)) }
-            }
-            body { main { h1 { (title) } (body) } }
+    shell(title, None, false, body)
+}
+
+/// The error as an HTML page with its status, inside the layout: the navigation
+/// and a way back.
+pub fn error_page(error: &ApiError) -> Response {
+    error.log();
+    let heading = match error.status().as_u16() {
+        404 => "Not found",
+        403 => "Not allowed",
+        409 => "Not now",
+        410 => "Expired",
+        422 => "Please check the input",
+        502 => "Gong did not answer",
+        _ => "Something went wrong",
+    };
+    let body = html! {
+        div.error-box role="alert" { p.error id="error" { (error.public_message()) } }
+        div.actions {
+            a.button.primary href="/connectors" { "Back to Connectors" }
+            a.button href="/log" { "Execution log" }
+        }
+    };
+    (
+        error.status(),
+        Html(shell(heading, None, true, body).into_string()),
+    )
+        .into_response()
+}
+
+/// `GET` of a page that does not exist.
+pub(crate) async fn not_found() -> Response {
+    error_page(&ApiError::NotFound(
+        "There is no page at this address.".to_string(),
+    ))
+}
+
+/// What a status means, for the colour of its badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Done, fine.
+    Ok,
+    /// Needs a look, partly done.
+    Warn,
+    /// Failed, needs action.
+    Bad,
+    /// Running, informative.
+    Info,
+    /// Neither good nor bad.
+    Neutral,
+}
+
+impl Tone {
+    fn class(self) -> &'static str {
+        match self {
+            Tone::Ok => "ok",
+            Tone::Warn => "warn",
+            Tone::Bad => "bad",
+            Tone::Info => "info",
+            Tone::Neutral => "neutral",
         }
     }
 }
 
-/// The error as an HTML page with its status.
-pub fn error_page(error: &ApiError) -> Response {
-    error.log();
-    let body = html! {
-        p.error id="error" { (error.public_message()) }
-        p { a href="/connectors" { "Back to the admin pages" } }
-    };
-    (error.status(), Html(bare("Error", body).into_string())).into_response()
+/// A status badge: the word always shows (colour is never the only signal).
+pub fn badge(tone: Tone, text: impl std::fmt::Display) -> Markup {
+    html! { span class={ "badge " (tone.class()) } { (text.to_string()) } }
+}
+
+/// The tone of a job's status.
+pub fn job_tone(s: gong_timeline_domain::JobStatus) -> Tone {
+    use gong_timeline_domain::JobStatus as S;
+    match s {
+        S::InProgress => Tone::Info,
+        S::Success => Tone::Ok,
+        S::PartialSuccess => Tone::Warn,
+        S::Failed => Tone::Bad,
+    }
+}
+
+/// The tone of a meeting record's status.
+pub fn record_tone(s: gong_timeline_domain::RecordStatus) -> Tone {
+    use gong_timeline_domain::RecordStatus as S;
+    match s {
+        S::Created => Tone::Ok,
+        S::Updated => Tone::Info,
+        S::Skipped => Tone::Neutral,
+        S::Failed => Tone::Bad,
+    }
+}
+
+/// The tone of a user mapping's status.
+pub fn mapping_tone(s: gong_timeline_domain::MappingStatus) -> Tone {
+    use gong_timeline_domain::MappingStatus as S;
+    match s {
+        S::Mapped => Tone::Ok,
+        S::Created => Tone::Info,
+        S::Conflict => Tone::Warn,
+        S::Failed => Tone::Bad,
+    }
+}
+
+/// The tone of a connection's status.
+pub fn connection_tone(s: gong_timeline_store::ConnectionStatus) -> Tone {
+    use gong_timeline_store::ConnectionStatus as S;
+    match s {
+        S::Authorised => Tone::Ok,
+        S::Pending => Tone::Neutral,
+        S::NeedsReauthorisation => Tone::Bad,
+    }
+}
+
+/// A table that scrolls inside its card with a sticky header.
+pub fn table_wrap(table: Markup) -> Markup {
+    html! { div.table-wrap { (table) } }
+}
+
+/// An empty state: what is missing and what to do next.
+pub fn empty(id: &str, title: &str, next: Markup) -> Markup {
+    html! { div.card.empty id=(id) { strong { (title) } (next) } }
 }
 
 /// The hidden CSRF field of a form.
@@ -108,7 +230,7 @@ pub fn duration(seconds: Option<i64>) -> String {
 /// Previous / next links; `href(page)` builds a page's URL.
 pub fn pager(page: u32, has_next: bool, href: impl Fn(u32) -> String) -> Markup {
     html! {
-        nav.pager {
+        nav.pager aria-label="Pages" {
             @if page > 1 { a href=(href(page - 1)) rel="prev" { "← Previous" } }
             span.muted { "Page " (page) }
             @if has_next { a href=(href(page + 1)) rel="next" id="next-page" { "Next →" } }

@@ -1,7 +1,10 @@
 //! The server-rendered admin UI: one module per page group, each a set of handlers
 //! that extract, call the store / `service` / sync, and render with maud.
 
+pub mod assets;
+pub mod charts;
 pub mod connectors;
+pub mod imports;
 pub mod layout;
 pub mod log;
 pub mod login;
@@ -12,6 +15,7 @@ pub mod timeline;
 pub mod tokens;
 pub mod users;
 
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::response::Redirect;
 use axum::routing::{get, post};
@@ -49,6 +53,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/companies/{id}", get(timeline::timeline))
         .route("/activities/{id}", get(timeline::activity))
         .route("/activities/{id}/recording", get(timeline::recording))
+        .route(
+            "/imports",
+            get(imports::page_get)
+                .post(imports::upload)
+                .layer(DefaultBodyLimit::max(crate::auth::session::UPLOAD_LIMIT)),
+        )
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/delete", post(tokens::delete))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
@@ -58,6 +68,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(state, require_api));
     Router::new()
         .route("/login", get(login::page).post(login::submit))
+        .route("/static/app.css", get(assets::css))
+        .route("/static/app.js", get(assets::js))
         .merge(protected)
         .merge(downloads)
+        .fallback(layout::not_found)
 }

@@ -12,7 +12,7 @@ use axum_extra::extract::Form;
 use gong_timeline_domain::filter::{Filter, Op};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{ActivityScope, ConnectionId, Settings};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
@@ -154,8 +154,6 @@ fn filter_row(fields: &[String], (field, op, value): &Row) -> Markup {
     }
 }
 
-const ADD_ROW_JS: &str = r#"document.getElementById('add-filter').addEventListener('click',function(){var rows=document.querySelectorAll('.filter-row');var last=rows[rows.length-1];var copy=last.cloneNode(true);copy.querySelectorAll('input').forEach(function(i){i.value=''});copy.querySelectorAll('select').forEach(function(s){s.selectedIndex=0});last.parentNode.insertBefore(copy,last.nextSibling);});"#;
-
 async fn render(
     state: &AppState,
     s: &AdminSession,
@@ -209,7 +207,6 @@ async fn render(
                 }
                 button type="submit" id="save-settings" { "Save" }
             }
-            script { (PreEscaped(ADD_ROW_JS)) }
         },
     ))
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 use gong_timeline_store::{Activity, ActivityFilter, ActivityId, CompanyId};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
@@ -30,8 +30,6 @@ pub(crate) struct ListQuery {
     q: String,
     page: Option<u32>,
 }
-
-const LOAD_RECORDINGS_JS: &str = r#"document.querySelectorAll('.recording[data-src]').forEach(function(el){fetch(el.dataset.src,{credentials:'same-origin'}).then(function(r){return r.text()}).then(function(h){el.innerHTML=h;el.dataset.loaded='1'}).catch(function(){el.textContent='This Video/Meeting Link has failed to load.';el.dataset.loaded='1'})});"#;
 
 /// `GET /companies`.
 pub(crate) async fn companies(
@@ -92,7 +90,6 @@ pub(crate) async fn timeline(
                 @if rows.is_empty() { p id="no-activities" { "No activity yet." } }
                 div id="timeline" { @for a in &rows { (card(a)) } }
                 (pager(page_no, more, |p| format!("/companies/{id}?page={p}")))
-                script { (PreEscaped(LOAD_RECORDINGS_JS)) }
             },
         ))
     }
@@ -120,7 +117,6 @@ pub(crate) async fn activity(
             html! {
                 p { a href={ "/companies/" (a.company.id) } { "Timeline of " (a.company.name) } }
                 (card(&a))
-                script { (PreEscaped(LOAD_RECORDINGS_JS)) }
             },
         ))
     }
@@ -181,10 +177,18 @@ pub(crate) async fn recording(
         Ok(m) => {
             let video = m.video_url.as_deref().and_then(safe_url);
             let audio = m.audio_url.as_deref().and_then(safe_url);
+            // The audio player is compact and plays on a phone; a video opens in
+            // a new tab (an inline <video> without captions fails WCAG 1.2.2).
             html! {
-                @if let Some(v) = video { video.media controls preload="none" src=(v) width="480" {} br; a.media-link href=(v) target="_blank" rel="noopener noreferrer" { "Play the video" } }
-                @else if let Some(a) = audio { audio.media controls preload="none" src=(a) {} br; a.media-link href=(a) target="_blank" rel="noopener noreferrer" { "Play the audio" } }
-                @else { span.recording-failed { (RECORDING_FAILED) } }
+                @if let Some(a) = audio {
+                    audio.media controls preload="metadata" src=(a) aria-label="Recording of the call" {}
+                    p.small {
+                        a.media-link href=(a) target="_blank" rel="noopener noreferrer" { "Download the audio" }
+                        @if let Some(v) = video { " · " a.video-link href=(v) target="_blank" rel="noopener noreferrer" { "Watch the video" } }
+                    }
+                } @else if let Some(v) = video {
+                    p { a.media-link.button href=(v) target="_blank" rel="noopener noreferrer" { "Watch the video" } }
+                } @else { span.recording-failed { (RECORDING_FAILED) } }
             }
         }
         Err(_) => html! { span.recording-failed { (RECORDING_FAILED) } },

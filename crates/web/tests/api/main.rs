@@ -8,4 +8,5 @@ mod connections;
 mod oauth;
 mod openapi;
 mod pages;
+mod ui;
 mod users;

@@ -1,0 +1,180 @@
+//! Stored meetings (M1): every call a job fetched, kept as the normalized meeting the
+//! rules read, so that outcomes can be evaluated again locally (M2) without asking
+//! Gong twice. Also the fence that makes a writer who lost its lease write nothing,
+//! and the resume point that lets a killed job continue after its last page (M4).
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::fingerprint::Fingerprint;
+use gong_timeline_domain::meeting::Meeting;
+use serde::{Deserialize, Serialize};
+
+use crate::StoreError;
+
+/// One stored meeting, keyed by (connection, Gong call id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMeeting {
+    /// The normalized meeting; a private one keeps only its id, dates and the flag.
+    pub meeting: Meeting,
+    /// Fingerprint of the stored content: a re-fetched, unchanged meeting is the same.
+    pub fingerprint: i64,
+    /// When a job fetched it from Gong.
+    pub fetched_at: DateTime<Utc>,
+}
+
+impl StoredMeeting {
+    /// What a fetched meeting is stored as. A private meeting is reduced to its id,
+    /// start, duration and private flag here, so no adapter can keep its content (M1).
+    pub fn new(meeting: Meeting, fetched_at: DateTime<Utc>) -> StoredMeeting {
+        let meeting = if meeting.is_private {
+            Meeting {
+                gong_call_id: meeting.gong_call_id,
+                title: None,
+                started: meeting.started,
+                duration_seconds: meeting.duration_seconds,
+                url: None,
+                is_private: true,
+                owner_gong_user_id: None,
+                parties: Vec::new(),
+                crm_objects: Vec::new(),
+                trackers: None,
+                brief: None,
+                key_points: Vec::new(),
+            }
+        } else {
+            meeting
+        };
+        let fingerprint = Fingerprint::new().bytes(&encode(&meeting)).finish() as i64;
+        StoredMeeting {
+            meeting,
+            fingerprint,
+            fetched_at,
+        }
+    }
+
+    /// The meeting's place in a connection's stored meetings (start, then call id).
+    pub fn key(&self) -> MeetingKey {
+        MeetingKey {
+            started: self.meeting.started,
+            gong_call_id: self.meeting.gong_call_id.clone(),
+        }
+    }
+
+    /// The compact body adapters store (postcard: no field names, varints).
+    pub fn body(&self) -> Vec<u8> {
+        encode(&self.meeting)
+    }
+
+    /// A stored meeting from the columns an adapter kept.
+    pub fn from_stored(
+        body: &[u8],
+        fingerprint: i64,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<StoredMeeting, StoreError> {
+        let meeting: Meeting = postcard::from_bytes(body).map_err(|e| StoreError::Corrupt {
+            column: "stored_meetings.body",
+            value: format!("{} bytes", body.len()),
+            reason: e.to_string(),
+        })?;
+        Ok(StoredMeeting {
+            meeting,
+            fingerprint,
+            fetched_at,
+        })
+    }
+}
+
+fn encode(meeting: &Meeting) -> Vec<u8> {
+    // Serializing plain owned data into a Vec cannot fail.
+    postcard::to_allocvec(meeting).unwrap_or_default()
+}
+
+/// A position in a connection's stored meetings, ordered by start then call id:
+/// keyset paging, and where a killed job resumes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MeetingKey {
+    /// Meeting start.
+    pub started: DateTime<Utc>,
+    /// Gong call id.
+    pub gong_call_id: String,
+}
+
+/// Which stored meetings a re-evaluation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MeetingSet {
+    /// Every stored meeting.
+    All,
+    /// Those without an activity on the Timeline (after a settings change).
+    NotOnTimeline,
+    /// Those on the retry list: their last outcome was Failed (after an import, an IC
+    /// user created, a conflict resolved).
+    Failed,
+}
+
+/// A page of a connection's stored meetings, in (start, call id) order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingQuery {
+    /// Meetings started at or after this (the backfill window's start).
+    pub since: DateTime<Utc>,
+    /// Meetings started before this; `None` = no upper bound.
+    pub until: Option<DateTime<Utc>>,
+    /// Which ones.
+    pub which: MeetingSet,
+    /// Only meetings after this key (keyset paging).
+    pub after: Option<MeetingKey>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// The lease a writer holds: a page commit or a job finish whose fence no longer
+/// matches the job (finished, or taken over) writes nothing and fails with
+/// [`StoreError::LeaseLost`] — checked inside the write's own transaction (M4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    /// The lease owner the job was started with.
+    pub owner: String,
+    /// The job's lease generation ([`crate::Job::lease_generation`]).
+    pub generation: i64,
+}
+
+/// Where a killed job resumes (M4): the pass it was in and the last meeting of its
+/// last committed page. Adapters store it as an opaque JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumePoint {
+    /// The pass.
+    pub pass: Pass,
+    /// The last meeting of the last committed page; `None` before the first page.
+    pub after: Option<MeetingKey>,
+}
+
+/// A pass of a job over meetings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pass {
+    /// Fetching a time window from Gong.
+    Fetch {
+        /// Window start.
+        from: DateTime<Utc>,
+        /// Window end (exclusive).
+        to: DateTime<Utc>,
+        /// Whether finishing it is the weekly reconciliation.
+        reconciles: bool,
+    },
+    /// Re-evaluating stored meetings locally.
+    Reevaluate {
+        /// Which stored meetings.
+        which: MeetingSet,
+        /// Fingerprint of the settings evaluated against.
+        settings: i64,
+    },
+}
+
+/// What a page commit does with the connection's resume point.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ResumeUpdate {
+    /// Leaves it as it is.
+    #[default]
+    Keep,
+    /// Replaces it.
+    Set(ResumePoint),
+    /// The pass is done: clears it.
+    Clear,
+}

@@ -1,0 +1,273 @@
+//! CSV imports in the UI: companies, persons, users and activity types, one upload
+//! each. The same parsers and store methods as the CLI's `import` (all-or-nothing
+//! per file); a refused file lists every bad row with its row, column and value.
+
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use gong_timeline_store::import::{self, ImportError, Parsed};
+use gong_timeline_store::{ImportCounts, Store, StoreError};
+use maud::{html, Markup};
+
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::layout::{self, csrf_input, page};
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `name,crm_account_id,...`
+    Companies,
+    /// `email,name,company`
+    Persons,
+    /// `email,name,license_type,status,...`
+    Users,
+    /// `name,scope,active`
+    ActivityTypes,
+}
+
+impl Kind {
+    /// Every kind, in the order a new install imports them.
+    pub const ALL: [Kind; 4] = [
+        Kind::Companies,
+        Kind::Persons,
+        Kind::Users,
+        Kind::ActivityTypes,
+    ];
+
+    /// The form value (the CLI's subcommand).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Companies => "companies",
+            Kind::Persons => "persons",
+            Kind::Users => "users",
+            Kind::ActivityTypes => "activity-types",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Companies => "Companies",
+            Kind::Persons => "Persons",
+            Kind::Users => "Users",
+            Kind::ActivityTypes => "Activity types",
+        }
+    }
+
+    fn header(self) -> &'static str {
+        match self {
+            Kind::Companies => "name,crm_account_id, then any custom fields",
+            Kind::Persons => "email,name,company (a company's name)",
+            Kind::Users => "email,name,license_type,status, then any custom fields",
+            Kind::ActivityTypes => "name,scope (global/company),active (true/false)",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Why a file was refused: every bad row, or one problem with the upload itself.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The file's bad rows (nothing stored).
+    Rows(Vec<ImportError>),
+    /// The upload could not be used (no file, not UTF-8, a store failure).
+    Other(ApiError),
+}
+
+fn stored<T>(parsed: Parsed<T>) -> Result<Vec<T>, Refusal> {
+    parsed.map_err(Refusal::Rows)
+}
+
+fn store_error(error: StoreError) -> Refusal {
+    match error {
+        StoreError::Import(e) => Refusal::Rows(vec![e]),
+        other => Refusal::Other(other.into()),
+    }
+}
+
+/// Parses `bytes` as a `kind` file and imports it, all or nothing.
+pub async fn import(store: &dyn Store, kind: Kind, bytes: &[u8]) -> Result<ImportCounts, Refusal> {
+    let counts = match kind {
+        Kind::Companies => {
+            let rows = stored(import::parse_companies_all(bytes))?;
+            store.import_companies(rows).await
+        }
+        Kind::Persons => {
+            let rows = stored(import::parse_persons_all(bytes))?;
+            store.import_persons(rows).await
+        }
+        Kind::Users => {
+            let rows = stored(import::parse_users_all(bytes))?;
+            store.import_users(rows).await
+        }
+        Kind::ActivityTypes => {
+            let rows = stored(import::parse_activity_types_all(bytes))?;
+            store.import_activity_types(rows).await
+        }
+    };
+    counts.map_err(store_error)
+}
+
+/// The outcome shown above the forms.
+enum Outcome {
+    Done(Kind, String, ImportCounts),
+    Refused(Option<Kind>, String, Refusal),
+}
+
+/// (row, column, value, problem) of an error.
+fn cells(e: &ImportError) -> (u64, String, String, String) {
+    match e {
+        ImportError::Invalid {
+            row,
+            column,
+            value,
+            problem,
+        } => (*row, column.clone(), value.clone(), problem.clone()),
+        ImportError::MissingColumn { column, .. } => {
+            (1, column.to_string(), String::new(), e.to_string())
+        }
+        ImportError::Malformed { row, reason } => {
+            (*row, String::new(), String::new(), reason.clone())
+        }
+    }
+}
+
+fn outcome(o: &Outcome) -> Markup {
+    match o {
+        Outcome::Done(kind, file, counts) => html! {
+            div.notice id="import-done" role="status" {
+                "Imported " (kind.label().to_lowercase()) " from " strong { (file) } ": "
+                (counts.inserted) " added, " (counts.updated) " updated."
+            }
+        },
+        Outcome::Refused(kind, file, Refusal::Other(e)) => html! {
+            div.error-box id="import-refused" role="alert" {
+                p { @if let Some(k) = kind { (k.label()) ": " } (file) " was not imported: " (e.public_message()) }
+            }
+        },
+        Outcome::Refused(kind, file, Refusal::Rows(errors)) => html! {
+            div.error-box id="import-refused" role="alert" {
+                p { strong { (file) } " was not imported"
+                    @if let Some(k) = kind { " as " (k.label().to_lowercase()) }
+                    ": " (errors.len()) @if errors.len() == 1 { " bad row" } @else { " bad rows" }
+                    ". Nothing from this file was stored; fix the rows and upload it again." }
+            }
+            div.table-wrap {
+                table.import-errors id="import-errors" {
+                    caption.muted.small { "The rows to fix (the header is row 1)" }
+                    thead { tr { th scope="col" { "Row" } th scope="col" { "Column" } th scope="col" { "Value" } th scope="col" { "Problem" } } }
+                    tbody {
+                        @for e in errors {
+                            @let (row, column, value, problem) = cells(e);
+                            tr.bad-row data-row=(row) { td.num { (row) } td { (column) } td { code { (value) } } td { (problem) } }
+                        }
+                    }
+                }
+            }
+        },
+    }
+}
+
+fn render(s: &AdminSession, result: Option<&Outcome>) -> Markup {
+    page(
+        "Imports",
+        s,
+        html! {
+            p.muted { "Upload a CSV file (UTF-8, header on the first row). A file is imported whole or not at all: one bad row and nothing from it is stored. The same rules as " code { "gong-timeline import" } "." }
+            @if let Some(o) = result { (outcome(o)) }
+            div.grid {
+                @for kind in Kind::ALL {
+                    form.card method="post" action="/imports" enctype="multipart/form-data" id={ "import-" (kind.as_str()) } {
+                        (csrf_input(s))
+                        input type="hidden" name="kind" value=(kind.as_str());
+                        h2 { (kind.label()) }
+                        p.muted.small { "Columns: " code { (kind.header()) } }
+                        label { "CSV file" input type="file" name="file" accept=".csv,text/csv" required; }
+                        button.primary type="submit" { "Import " (kind.label().to_lowercase()) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// `GET /imports`.
+pub(crate) async fn page_get(Extension(s): Extension<AdminSession>) -> Response {
+    render(&s, None).into_response()
+}
+
+/// The kind, file name and bytes of an upload.
+async fn read_upload(mut form: Multipart) -> Result<(Option<Kind>, String, Vec<u8>), ApiError> {
+    let (mut kind, mut name, mut bytes) = (None, String::new(), None);
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::invalid("file", format!("the upload could not be read ({e})")))?
+    {
+        match field.name() {
+            Some("kind") => {
+                let text = field.text().await.unwrap_or_default();
+                kind = Some(Kind::parse(&text).ok_or_else(|| {
+                    ApiError::invalid("kind", format!("'{text}' is not an import type"))
+                })?);
+            }
+            Some("file") => {
+                name = field.file_name().unwrap_or("the file").to_string();
+                let data = field.bytes().await.map_err(|e| {
+                    ApiError::invalid("file", format!("the upload could not be read ({e})"))
+                })?;
+                bytes = Some(data.to_vec());
+            }
+            _ => {}
+        }
+    }
+    let bytes = bytes
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| ApiError::invalid("file", "choose a CSV file to upload"))?;
+    Ok((kind, name, bytes))
+}
+
+/// `POST /imports` (multipart: `csrf`, `kind`, `file`).
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    form: Multipart,
+) -> Response {
+    let (kind, name, bytes) = match read_upload(form).await {
+        Ok(upload) => upload,
+        Err(e) => {
+            let o = Outcome::Refused(None, "The upload".into(), Refusal::Other(e));
+            return (StatusCode::UNPROCESSABLE_ENTITY, render(&s, Some(&o))).into_response();
+        }
+    };
+    let Some(kind) = kind else {
+        return layout::error_page(&ApiError::invalid("kind", "the form names no import type"));
+    };
+    match import(state.store.as_ref(), kind, &bytes).await {
+        Ok(counts) => {
+            tracing::info!(
+                kind = kind.as_str(),
+                counts.inserted,
+                counts.updated,
+                "An import from the web."
+            );
+            render(&s, Some(&Outcome::Done(kind, name, counts))).into_response()
+        }
+        Err(refusal) => {
+            let status = match &refusal {
+                Refusal::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                Refusal::Other(e) => e.status(),
+            };
+            (
+                status,
+                render(&s, Some(&Outcome::Refused(Some(kind), name, refusal))),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,113 @@
+// gong-timeline admin UI: small enhancements over server-rendered pages. Every
+// page reads without this file; it is served by the app (/static/app.js?v=<hash>)
+// so a Content-Security-Policy of script-src 'self' holds (no inline scripts).
+(function () {
+  'use strict';
+  document.documentElement.classList.add('js');
+
+  function ready(fn) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn);
+    else fn();
+  }
+
+  // Navigation folds behind a Menu button on narrow screens.
+  function nav() {
+    var toggle = document.querySelector('.nav-toggle');
+    var header = document.querySelector('.site-header');
+    if (!toggle || !header) return;
+    toggle.addEventListener('click', function () {
+      var open = header.classList.toggle('nav-open');
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    });
+  }
+
+  // Recordings are loaded live from Gong (their links expire).
+  function recordings() {
+    document.querySelectorAll('.recording[data-src]').forEach(function (el) {
+      fetch(el.dataset.src, { credentials: 'same-origin' })
+        .then(function (r) { return r.text(); })
+        .then(function (html) { el.innerHTML = html; el.dataset.loaded = '1'; })
+        .catch(function () {
+          el.textContent = 'This Video/Meeting Link has failed to load.';
+          el.dataset.loaded = '1';
+        });
+    });
+  }
+
+  // Settings: + adds a filter row (a copy of the last, emptied).
+  function filterRows() {
+    var add = document.getElementById('add-filter');
+    if (!add) return;
+    add.addEventListener('click', function () {
+      var rows = document.querySelectorAll('.filter-row');
+      var last = rows[rows.length - 1];
+      var copy = last.cloneNode(true);
+      copy.querySelectorAll('input').forEach(function (i) { i.value = ''; });
+      copy.querySelectorAll('select').forEach(function (s) { s.selectedIndex = 0; });
+      last.parentNode.insertBefore(copy, last.nextSibling);
+      var first = copy.querySelector('select, input');
+      if (first) first.focus();
+    });
+  }
+
+  // A dialog rendered open (readable without scripts) becomes modal.
+  function dialogs() {
+    document.querySelectorAll('dialog[data-modal][open]').forEach(function (d) {
+      d.close();
+      d.showModal();
+      d.querySelectorAll('[data-close]').forEach(function (b) {
+        b.addEventListener('click', function () { d.close(); });
+      });
+    });
+  }
+
+  // Job Date: the custom dates matter only for "Custom range".
+  function dateRange() {
+    var range = document.getElementById('range');
+    var custom = document.querySelector('.custom-range');
+    if (!range || !custom) return;
+    function sync() { custom.hidden = range.value !== 'custom'; }
+    range.addEventListener('change', sync);
+    custom.querySelectorAll('input').forEach(function (i) {
+      i.addEventListener('change', function () { range.value = 'custom'; });
+    });
+    sync();
+  }
+
+  // Company search as you type: the server filters, the list is replaced.
+  function companySearch() {
+    var input = document.getElementById('company-search');
+    var results = document.getElementById('company-results');
+    if (!input || !results) return;
+    var timer = null;
+    var seq = 0;
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var mine = ++seq;
+        var url = input.form.action + '?q=' + encodeURIComponent(input.value);
+        fetch(url, { credentials: 'same-origin' })
+          .then(function (r) { return r.text(); })
+          .then(function (html) {
+            if (mine !== seq) return;
+            var doc = new DOMParser().parseFromString(html, 'text/html');
+            var fresh = doc.getElementById('company-results');
+            if (fresh) {
+              results.innerHTML = fresh.innerHTML;
+              results.dataset.query = input.value;
+              history.replaceState(null, '', url);
+            }
+          });
+      }, 200);
+    });
+  }
+
+  ready(function () {
+    nav();
+    recordings();
+    filterRows();
+    dialogs();
+    dateRange();
+    companySearch();
+  });
+})();
