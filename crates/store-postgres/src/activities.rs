@@ -12,10 +12,10 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use crate::codec::{read_enum, read_json, read_ts, to_json, ts};
 use crate::error::Ctx;
-use crate::jobs::{add_counts, push_page};
+use crate::jobs::{add_counts, check_fence, push_page};
 use crate::log_records::insert_records;
-use crate::sync_state::{add_retry, advance_checkpoint, remove_retries};
-use crate::{page_extras, PgStore};
+use crate::sync_state::{add_retry, advance_checkpoint, page_checkpoint, remove_retries};
+use crate::{meetings, page_extras, PgStore};
 
 /// Rows per multi-row statement: one statement per page of 100 meetings, far below
 /// PostgreSQL's bind limit (19 binds a row).
@@ -38,6 +38,7 @@ pub(crate) async fn commit_page(store: &PgStore, page: PageCommit) -> Result<Vec
     const CTX: &str = "writing a page of meetings";
     let now = ts(page.now);
     let mut tx = store.write_tx(CTX).await?;
+    check_fence(&mut tx, page.job_id, &page.fence).await?;
     let mut ids = Vec::with_capacity(page.upserts.len());
     for chunk in page.upserts.chunks(UPSERT_CHUNK) {
         ids.extend(upsert_chunk(&mut tx, page.connection_id, chunk, &now).await?);
@@ -52,6 +53,8 @@ pub(crate) async fn commit_page(store: &PgStore, page: PageCommit) -> Result<Vec
     if let Some(checkpoint) = page.checkpoint {
         advance_checkpoint(&mut tx, page.connection_id, checkpoint).await?;
     }
+    meetings::upsert(&mut tx, page.connection_id, &page.meetings).await?;
+    page_checkpoint(&mut tx, &page).await?;
     add_counts(&mut tx, page.job_id, page.counts_delta).await?;
     tx.commit().await.ctx(CTX)?;
     Ok(ids)

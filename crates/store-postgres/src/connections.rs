@@ -140,7 +140,7 @@ pub(crate) async fn save_oauth_tokens(
     const CTX: &str = "saving OAuth tokens";
     let mut tx = store.write_tx(CTX).await?;
     let sealed: Option<String> =
-        sqlx::query_scalar("SELECT credentials FROM connections WHERE id = $1 FOR UPDATE")
+        sqlx::query_scalar("SELECT credentials FROM connections WHERE id = $1 FOR NO KEY UPDATE")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await

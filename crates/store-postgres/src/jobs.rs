@@ -2,13 +2,14 @@
 //!
 //! At most one job per connection is running: a partial unique index on
 //! `jobs(connection_id) WHERE finished_at IS NULL` enforces it whatever replica
-//! tries, and [`try_start`] first locks the connection's row (`FOR UPDATE`), so
+//! tries, and [`try_start`] first locks the connection's row (`FOR NO KEY UPDATE`:
+//! page commits, whose foreign keys share-lock it, are not held up), so
 //! replicas offering to run one connection take turns and exactly one starts it.
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{
-    ConnectionId, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result, StoreError,
+    ConnectionId, Fence, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result, StoreError,
 };
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -20,7 +21,7 @@ use crate::PgStore;
 pub(crate) const INTERRUPTED: &str = "interrupted: the process running this job stopped before it finished; the next job resumed from the checkpoint";
 
 const JOB_COLUMNS: &str = "j.id, j.connection_id, c.name AS connection, j.trigger_kind, j.status, j.started_at, \
-     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.lease_owner, j.lease_expires_at";
+     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.lease_owner, j.lease_expires_at, j.lease_generation";
 
 #[derive(sqlx::FromRow)]
 struct JobRecord {
@@ -39,6 +40,7 @@ struct JobRecord {
     message: Option<String>,
     lease_owner: Option<String>,
     lease_expires_at: Option<String>,
+    lease_generation: i64,
 }
 
 impl JobRecord {
@@ -64,6 +66,7 @@ impl JobRecord {
                 "jobs.lease_expires_at",
                 self.lease_expires_at.as_deref(),
             )?,
+            lease_generation: self.lease_generation,
         })
     }
 }
@@ -78,7 +81,7 @@ pub(crate) async fn try_start(
     const CTX: &str = "starting a job";
     let mut tx = store.write_tx(CTX).await?;
     let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM connections WHERE id = $1 FOR UPDATE")
+        sqlx::query_scalar("SELECT id FROM connections WHERE id = $1 FOR NO KEY UPDATE")
             .bind(connection_id)
             .fetch_optional(&mut *tx)
             .await
@@ -114,9 +117,11 @@ pub(crate) async fn try_start(
             "Marked an interrupted job as failed."
         );
     }
+    // The next generation of this connection's leases: a take-over fences out the
+    // writer it replaces, whatever that writer still believes.
     let inserted = sqlx::query_scalar(
-        "INSERT INTO jobs (connection_id, trigger_kind, status, started_at, lease_owner, lease_expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO jobs (connection_id, trigger_kind, status, started_at, lease_owner, lease_expires_at, lease_generation) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1 + COALESCE((SELECT MAX(lease_generation) FROM jobs WHERE connection_id = $1), 0)) RETURNING id",
     )
     .bind(connection_id)
     .bind(trigger.as_str())
@@ -159,6 +164,19 @@ pub(crate) async fn finish(store: &PgStore, job_id: JobId, finish: JobFinish) ->
         )));
     }
     let mut tx = store.write_tx(CTX).await?;
+    // Lock order as in `try_start` (connection, then job): a take-over racing this
+    // finish waits instead of deadlocking.
+    sqlx::query(
+        "SELECT c.id FROM jobs j JOIN connections c ON c.id = j.connection_id WHERE j.id = $1 \
+         FOR NO KEY UPDATE OF c",
+    )
+    .bind(job_id)
+    .execute(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    if let Some(fence) = &finish.fence {
+        check_fence(&mut tx, job_id, fence).await?;
+    }
     let c = finish.counts;
     let connection: Option<i64> = sqlx::query_scalar(
         "UPDATE jobs SET status = $1, finished_at = $2, message = $3, fetched = $4, created = $5, updated = $6, \
@@ -184,6 +202,30 @@ pub(crate) async fn finish(store: &PgStore, job_id: JobId, finish: JobFinish) ->
         .await
         .ctx(CTX)?;
     tx.commit().await.ctx(CTX)
+}
+
+/// Fails with [`StoreError::LeaseLost`] unless the job is still running under this
+/// fence's owner and generation. Called inside the write's own transaction; the job's
+/// row stays locked until it commits, so no take-over slips in between check and write.
+pub(crate) async fn check_fence(
+    conn: &mut PgConnection,
+    job_id: JobId,
+    fence: &Fence,
+) -> Result<()> {
+    let held: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM jobs WHERE id = $1 AND finished_at IS NULL AND lease_owner = $2 AND lease_generation = $3 \
+         FOR NO KEY UPDATE",
+    )
+    .bind(job_id)
+    .bind(&fence.owner)
+    .bind(fence.generation)
+    .fetch_optional(conn)
+    .await
+    .ctx("checking the job's lease")?;
+    match held {
+        Some(_) => Ok(()),
+        None => Err(StoreError::LeaseLost { job_id }),
+    }
 }
 
 /// Adds a page's counts to its job (inside the page's transaction).

@@ -42,6 +42,7 @@ mod exports;
 mod jobs;
 mod log_records;
 mod mappings;
+mod meetings;
 mod open;
 mod page_extras;
 mod store_impl;

@@ -9,8 +9,8 @@ use gong_timeline_store::*;
 
 use crate::PgStore;
 use crate::{
-    activities, auth, companies, connections, exports, jobs, log_records, mappings, page_extras,
-    sync_state, users,
+    activities, auth, companies, connections, exports, jobs, log_records, mappings, meetings,
+    page_extras, sync_state, users,
 };
 
 #[async_trait]
@@ -183,6 +183,21 @@ impl Store for PgStore {
     }
     async fn count_activities(&self, connection_id: Option<ConnectionId>) -> Result<u64> {
         activities::count(self, connection_id).await
+    }
+
+    async fn list_stored_meetings(
+        &self,
+        connection_id: ConnectionId,
+        query: MeetingQuery,
+    ) -> Result<Vec<StoredMeeting>> {
+        meetings::list(self, connection_id, query).await
+    }
+    async fn prune_stored_meetings(
+        &self,
+        connection_id: ConnectionId,
+        before: DateTime<Utc>,
+    ) -> Result<u64> {
+        meetings::prune(self, connection_id, before).await
     }
 
     async fn get_checkpoint(&self, connection_id: ConnectionId) -> Result<Checkpoint> {

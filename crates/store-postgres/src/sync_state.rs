@@ -4,10 +4,12 @@
 //! reconciliation pass never takes it back.
 
 use chrono::{DateTime, Utc};
-use gong_timeline_store::{Checkpoint, ConnectionId, Result, RetryEntry, RetryItem};
+use gong_timeline_store::{
+    Checkpoint, ConnectionId, PageCommit, Result, ResumeUpdate, RetryEntry, RetryItem,
+};
 use sqlx::PgConnection;
 
-use crate::codec::{read_ts, read_ts_opt, ts};
+use crate::codec::{read_json, read_ts, read_ts_opt, to_json, ts};
 use crate::error::Ctx;
 use crate::PgStore;
 
@@ -31,23 +33,75 @@ pub(crate) async fn advance_checkpoint(
     Ok(())
 }
 
+/// The page's changes to the checkpoint row beyond `last_meeting_started`: the
+/// resume point, the end of a reconciliation, the settings evaluated against.
+pub(crate) async fn page_checkpoint(conn: &mut PgConnection, page: &PageCommit) -> Result<()> {
+    const CTX: &str = "saving where the job is";
+    let resume = match &page.resume {
+        ResumeUpdate::Keep => None,
+        ResumeUpdate::Set(point) => Some(Some(to_json(point)?)),
+        ResumeUpdate::Clear => Some(None),
+    };
+    if resume.is_none() && page.reconciled_at.is_none() && page.evaluated_settings.is_none() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO checkpoints (connection_id) VALUES ($1) ON CONFLICT(connection_id) DO NOTHING",
+    )
+    .bind(page.connection_id)
+    .execute(&mut *conn)
+    .await
+    .ctx(CTX)?;
+    if let Some(resume) = resume {
+        sqlx::query("UPDATE checkpoints SET resume = $1 WHERE connection_id = $2")
+            .bind(resume)
+            .bind(page.connection_id)
+            .execute(&mut *conn)
+            .await
+            .ctx(CTX)?;
+    }
+    if let Some(at) = page.reconciled_at {
+        sqlx::query("UPDATE checkpoints SET last_reconciled_at = $1 WHERE connection_id = $2")
+            .bind(ts(at))
+            .bind(page.connection_id)
+            .execute(&mut *conn)
+            .await
+            .ctx(CTX)?;
+    }
+    if let Some(settings) = page.evaluated_settings {
+        sqlx::query("UPDATE checkpoints SET evaluated_settings = $1 WHERE connection_id = $2")
+            .bind(settings)
+            .bind(page.connection_id)
+            .execute(&mut *conn)
+            .await
+            .ctx(CTX)?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn get_checkpoint(
     store: &PgStore,
     connection_id: ConnectionId,
 ) -> Result<Checkpoint> {
-    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT last_meeting_started, last_reconciled_at FROM checkpoints WHERE connection_id = $1",
+    type Row = (Option<String>, Option<String>, Option<String>, Option<i64>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT last_meeting_started, last_reconciled_at, resume, evaluated_settings FROM checkpoints WHERE connection_id = $1",
     )
     .bind(connection_id)
     .fetch_optional(&store.pool)
     .await
     .ctx("reading the checkpoint")?;
-    let Some((started, reconciled)) = row else {
+    let Some((started, reconciled, resume, evaluated_settings)) = row else {
         return Ok(Checkpoint::default());
     };
     Ok(Checkpoint {
         last_meeting_started: read_ts_opt("checkpoints.last_meeting_started", started.as_deref())?,
         last_reconciled_at: read_ts_opt("checkpoints.last_reconciled_at", reconciled.as_deref())?,
+        resume: resume
+            .as_deref()
+            .map(|text| read_json("checkpoints.resume", text))
+            .transpose()?,
+        evaluated_settings,
     })
 }
 
