@@ -5,6 +5,7 @@ mod activities;
 mod admin;
 mod bench;
 mod connection;
+mod db;
 mod demo;
 mod directory;
 mod import;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Persons(cmd) => ok(directory::persons(&open(&db).await?, cmd).await),
         Command::Sim(args) => ok(sim::run(args).await),
         Command::Bench(args) => ok(bench::run(args).await),
+        Command::Db(cmd) => ok(db::run(cmd).await),
     }
 }
 

@@ -267,6 +267,20 @@ impl TestApp {
         self.db = format!("sqlite://{}", self.dir.path().join(name).display());
     }
 
+    /// A fresh database of the other store than this run's: a PostgreSQL schema when
+    /// the suite runs on SQLite, a SQLite file in the test's folder otherwise. `None`
+    /// (after one line saying so) without a test PostgreSQL.
+    pub fn other_store_db(&mut self, file: &str) -> Option<String> {
+        if on_postgres() {
+            return Some(format!("sqlite://{}", self.dir.path().join(file).display()));
+        }
+        let url = gong_timeline_store_postgres::testing::test_url()?;
+        let schema = TempSchema::create(&url);
+        let db = schema.url();
+        self._schemas.push(schema);
+        Some(db)
+    }
+
     /// The simulator.
     pub fn sim(&self) -> &Sim {
         self.sim.as_ref().expect("this test app has a simulator")
