@@ -221,14 +221,18 @@ pub enum ImportCommand {
 /// `connection` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ConnectionCommand {
-    /// Create an access-key (HTTP Basic) connection.
+    /// Create an access-key (HTTP Basic) connection; Gong checks the key first.
     Create(ConnectionCreateArgs),
     /// Create or re-authorise an OAuth connection: prints the Gong consent URL and
     /// waits for the redirect on a local port.
     Authorize(ConnectionAuthorizeArgs),
-    /// Replace an access-key connection's key and secret (e.g. after Gong refused them).
+    /// Rename a connection, change its base URL, or replace its access key and secret
+    /// (e.g. after Gong refused them); a new key or URL is checked with Gong first.
     Update(ConnectionUpdateArgs),
-    /// List connections (never their credentials).
+    /// Delete a connection: its credentials, settings, user mappings and sync state
+    /// go; the Timeline's activities and the execution log are kept.
+    Delete(ConnectionDeleteArgs),
+    /// List connections with their status and last job (never their credentials).
     List(FormatArg),
 }
 
@@ -238,12 +242,34 @@ pub struct ConnectionUpdateArgs {
     /// Connection name.
     #[arg(long)]
     pub name: String,
-    /// New Gong access key.
-    #[arg(long, env = "GONG_ACCESS_KEY")]
-    pub access_key: String,
+    /// Rename the connection.
+    #[arg(long)]
+    pub new_name: Option<String>,
+    /// New Gong API base URL (access-key connections; checked with Gong first).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// New Gong access key (checked with Gong first).
+    #[arg(long, env = "GONG_ACCESS_KEY", requires = "access_key_secret")]
+    pub access_key: Option<String>,
     /// New Gong access key secret.
-    #[arg(long, env = "GONG_ACCESS_KEY_SECRET", hide_env_values = true)]
-    pub access_key_secret: String,
+    #[arg(
+        long,
+        env = "GONG_ACCESS_KEY_SECRET",
+        hide_env_values = true,
+        requires = "access_key"
+    )]
+    pub access_key_secret: Option<String>,
+}
+
+/// `connection delete` arguments.
+#[derive(Debug, Args)]
+pub struct ConnectionDeleteArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub name: String,
+    /// Delete without asking (needed when standard input is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// `connection create` arguments.

@@ -40,7 +40,7 @@ pub use email::{Email, EmailError};
 pub use filter::{FieldSource, Fields, Filter, FilterError, FilterSet, LogicExpr};
 pub use license::{LicenseType, UserStatus};
 pub use messages::Message;
-pub use status::{JobStatus, MappingStatus, RecordStatus, Trigger};
+pub use status::{ConnectionStatus, JobStatus, MappingStatus, RecordStatus, Trigger};
 pub use users::{resolve_user, Candidate, UserDecision};
 
 /// A value that is not one of an enum's accepted spellings.

@@ -89,6 +89,44 @@ spelled_enum!(
     }
 );
 
+spelled_enum!(
+    /// Whether a connection can be used, from the last contact with Gong (C6).
+    ConnectionStatus, "connection status" {
+        Pending => "Not yet authorised",
+        Authorised => "Authorised",
+        NeedsReauthorisation => "Needs re-authorisation",
+        Unreachable => "Unreachable",
+        Disabled => "Disabled",
+    }
+);
+
+impl ConnectionStatus {
+    /// The status shown to an admin: a connection whose "Sync Gong Meetings" toggle is
+    /// off is Disabled whatever Gong last said; otherwise the stored status stands.
+    pub fn shown(stored: ConnectionStatus, enabled: bool) -> ConnectionStatus {
+        if enabled {
+            stored
+        } else {
+            ConnectionStatus::Disabled
+        }
+    }
+
+    /// Why a sync of a connection with this (shown) status cannot start, and what to
+    /// do, or `None` when it may start. A connection needing re-authorisation or out of
+    /// reach is still tried: the problem may have passed.
+    pub fn sync_refusal(self, name: &str) -> Option<String> {
+        match self {
+            ConnectionStatus::Pending => Some(format!(
+                "connection '{name}' is not yet authorised: authorise it with Gong first (web: Connectors > {name} > Authorize; CLI: `gong-timeline connection authorize --name '{name}'`)"
+            )),
+            ConnectionStatus::Disabled => Some(format!(
+                "connection '{name}' is disabled: turn \"Sync Gong Meetings\" on in its settings (web: Timeline settings; CLI: `gong-timeline settings set --connection '{name}' --enabled true`)"
+            )),
+            _ => None,
+        }
+    }
+}
+
 impl JobStatus {
     /// The final status of a job from its counts: no failures is Success, some
     /// failures beside successes is Partial success, only failures is Failed.
@@ -118,6 +156,40 @@ mod tests {
         );
         let err = "Done".parse::<RecordStatus>().unwrap_err().to_string();
         assert!(err.contains("Created, Updated, Skipped, Failed"), "{err}");
+    }
+
+    #[test]
+    fn connection_statuses_are_spelled_as_c6_says() {
+        let spelled: Vec<&str> = ConnectionStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            spelled,
+            [
+                "Not yet authorised",
+                "Authorised",
+                "Needs re-authorisation",
+                "Unreachable",
+                "Disabled"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_disabled_or_unauthorised_connection_refuses_syncs_saying_what_to_do() {
+        let shown = ConnectionStatus::shown(ConnectionStatus::Authorised, false);
+        assert_eq!(shown, ConnectionStatus::Disabled);
+        let why = shown.sync_refusal("Acme").expect("refused");
+        assert!(why.contains("--enabled true"), "{why}");
+        let why = ConnectionStatus::Pending
+            .sync_refusal("Acme")
+            .expect("refused");
+        assert!(why.contains("authorise it"), "{why}");
+        for tried in [
+            ConnectionStatus::Authorised,
+            ConnectionStatus::NeedsReauthorisation,
+            ConnectionStatus::Unreachable,
+        ] {
+            assert_eq!(tried.sync_refusal("Acme"), None);
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Gong connections (credentials sealed with the store's key) and their settings.
 
 use gong_timeline_store::{
-    Connection, ConnectionId, ConnectionStatus, Credentials, NewConnection, Result, Settings,
-    StoreError,
+    Connection, ConnectionChange, ConnectionId, ConnectionStatus, Credentials, NewConnection,
+    Result, Settings, StoreError,
 };
 
 use crate::codec::{read_enum, read_json, read_ts, read_ts_opt, to_json, ts};
@@ -70,7 +70,7 @@ pub(crate) async fn create(store: &SqliteStore, new: NewConnection) -> Result<Co
 }
 
 pub(crate) async fn get(store: &SqliteStore, id: ConnectionId) -> Result<Option<Connection>> {
-    let sql = format!("SELECT {COLUMNS} FROM connections WHERE id = ?");
+    let sql = format!("SELECT {COLUMNS} FROM connections WHERE id = ? AND deleted_at IS NULL");
     let row: Option<ConnectionRecord> = sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(&store.pool)
@@ -80,7 +80,7 @@ pub(crate) async fn get(store: &SqliteStore, id: ConnectionId) -> Result<Option<
 }
 
 pub(crate) async fn by_name(store: &SqliteStore, name: &str) -> Result<Option<Connection>> {
-    let sql = format!("SELECT {COLUMNS} FROM connections WHERE name = ?");
+    let sql = format!("SELECT {COLUMNS} FROM connections WHERE name = ? AND deleted_at IS NULL");
     let row: Option<ConnectionRecord> = sqlx::query_as(&sql)
         .bind(name)
         .fetch_optional(&store.pool)
@@ -90,7 +90,7 @@ pub(crate) async fn by_name(store: &SqliteStore, name: &str) -> Result<Option<Co
 }
 
 pub(crate) async fn list(store: &SqliteStore) -> Result<Vec<Connection>> {
-    let sql = format!("SELECT {COLUMNS} FROM connections ORDER BY name");
+    let sql = format!("SELECT {COLUMNS} FROM connections WHERE deleted_at IS NULL ORDER BY name");
     let rows: Vec<ConnectionRecord> = sqlx::query_as(&sql)
         .fetch_all(&store.pool)
         .await
@@ -101,12 +101,13 @@ pub(crate) async fn list(store: &SqliteStore) -> Result<Vec<Connection>> {
 }
 
 pub(crate) async fn credentials(store: &SqliteStore, id: ConnectionId) -> Result<Credentials> {
-    let sealed: Option<String> =
-        sqlx::query_scalar("SELECT credentials FROM connections WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&store.pool)
-            .await
-            .ctx("reading credentials")?;
+    let sealed: Option<String> = sqlx::query_scalar(
+        "SELECT credentials FROM connections WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&store.pool)
+    .await
+    .ctx("reading credentials")?;
     let sealed = sealed.ok_or_else(|| StoreError::not_found("connection", id))?;
     Ok(store.key.open_credentials(&sealed)?)
 }
@@ -117,13 +118,15 @@ pub(crate) async fn update_credentials(
     credentials: Credentials,
 ) -> Result<()> {
     let sealed = store.key.seal_credentials(&credentials)?;
-    let done = sqlx::query("UPDATE connections SET credentials = ?, auth_kind = ? WHERE id = ?")
-        .bind(sealed)
-        .bind(credentials.kind().as_str())
-        .bind(id)
-        .execute(&store.pool)
-        .await
-        .ctx("saving credentials")?;
+    let done = sqlx::query(
+        "UPDATE connections SET credentials = ?, auth_kind = ? WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(sealed)
+    .bind(credentials.kind().as_str())
+    .bind(id)
+    .execute(&store.pool)
+    .await
+    .ctx("saving credentials")?;
     found(done.rows_affected(), id)
 }
 
@@ -169,7 +172,7 @@ pub(crate) async fn set_status(
     id: ConnectionId,
     status: ConnectionStatus,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE connections SET status = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE connections SET status = ? WHERE id = ? AND deleted_at IS NULL")
         .bind(status.as_str())
         .bind(id)
         .execute(&store.pool)
@@ -190,6 +193,75 @@ pub(crate) async fn set_hubspot_warning(
         .await
         .ctx("setting the HubSpot warning")?;
     found(done.rows_affected(), id)
+}
+
+/// Renames a connection and/or changes its base URL.
+pub(crate) async fn update(
+    store: &SqliteStore,
+    id: ConnectionId,
+    change: ConnectionChange,
+) -> Result<Connection> {
+    let done = sqlx::query(
+        "UPDATE connections SET name = COALESCE(?, name), base_url = COALESCE(?, base_url) \
+         WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(&change.name)
+    .bind(&change.base_url)
+    .bind(id)
+    .execute(&store.pool)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::AlreadyExists {
+                what: "connection",
+                field: "name",
+                key: change.name.clone().unwrap_or_default(),
+            }
+        } else {
+            crate::error::db_error("changing a connection", e)
+        }
+    })?;
+    found(done.rows_affected(), id)?;
+    get(store, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found("connection", id))
+}
+
+/// Deletes a connection (C5) in one transaction: its credentials, settings, mappings
+/// and sync state (stored meetings included) go; the row stays, renamed `<name> (deleted #<id>)` so the name is
+/// free again, for the activities and jobs that point at it.
+pub(crate) async fn delete(
+    store: &SqliteStore,
+    id: ConnectionId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    const CTX: &str = "deleting a connection";
+    let mut tx = store.write_tx(CTX).await?;
+    let done = sqlx::query(
+        "UPDATE connections SET name = name || ' (deleted #' || id || ')', credentials = '', \
+         deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    found(done.rows_affected(), id)?;
+    for table in [
+        "settings",
+        "user_mappings",
+        "checkpoints",
+        "retry_list",
+        "skip_marks",
+        "stored_meetings",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE connection_id = ?"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx(CTX)?;
+    }
+    tx.commit().await.ctx(CTX)
 }
 
 fn found(rows: u64, id: ConnectionId) -> Result<()> {

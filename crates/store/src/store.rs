@@ -74,6 +74,18 @@ pub trait Store: Send + Sync + 'static {
         tokens: serde_json::Value,
         api_base_url: Option<String>,
     ) -> Result<()>;
+    /// Renames a connection and/or changes its base URL; a taken name is
+    /// [`crate::StoreError::AlreadyExists`], an unknown id `NotFound`.
+    async fn update_connection(
+        &self,
+        id: ConnectionId,
+        change: ConnectionChange,
+    ) -> Result<Connection>;
+    /// Deletes a connection (C5): its credentials, settings, user mappings and sync
+    /// state (checkpoint, retry list, skip marks, stored meetings) go, in one transaction; its
+    /// activities and its jobs and log records stay. From then on no lookup finds it,
+    /// and its name is free; the jobs list it as `<name> (deleted #<id>)`.
+    async fn delete_connection(&self, id: ConnectionId, now: DateTime<Utc>) -> Result<()>;
     /// Sets a connection's status.
     async fn set_connection_status(&self, id: ConnectionId, status: ConnectionStatus)
         -> Result<()>;

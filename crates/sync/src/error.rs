@@ -15,6 +15,9 @@ pub enum SyncError {
     /// An OAuth connection that was never authorised.
     #[error("connection '{0}' is not authorised yet; authorise it in the web UI or with `gong-timeline connection authorize`")]
     NotAuthorised(String),
+    /// C6: the connection is not yet authorised or is disabled; says what to do.
+    #[error("{0}")]
+    Refused(String),
     /// Settings that cannot be used (T2, T3).
     #[error("{0}")]
     Settings(#[from] crate::settings::SettingsError),
@@ -33,6 +36,12 @@ pub enum SyncError {
 }
 
 impl SyncError {
+    /// True when Gong could not be reached (down, network, rate limits beyond waiting):
+    /// the connection is Unreachable until a job gets through again.
+    pub fn unreachable(&self) -> bool {
+        matches!(self, SyncError::Gong(e) if e.is_retriable())
+    }
+
     /// True when the connection must be re-authorised before syncs can work again.
     pub fn needs_reauthorization(&self) -> bool {
         matches!(self, SyncError::Gong(e) if e.needs_reauthorization())

@@ -17,6 +17,7 @@
 //! - [`progress`]: events for progress bars.
 
 pub mod connect;
+pub mod connections;
 pub mod context;
 pub mod convert;
 pub mod error;

@@ -107,9 +107,29 @@ impl Engine {
         &self.store
     }
 
+    /// Limits, retries and timeouts of the engine's Gong clients.
+    pub fn gong_config(&self) -> &ClientConfig {
+        &self.options.gong
+    }
+
     /// The current time of the engine's clock.
     pub fn now(&self) -> DateTime<Utc> {
         (self.options.clock)()
+    }
+
+    /// The connection, when a sync of it may start (C6): it exists, is authorised and
+    /// is not disabled; otherwise why not and what to do.
+    pub async fn can_sync(&self, connection_id: ConnectionId) -> Result<Connection, SyncError> {
+        let connection = self
+            .store
+            .get_connection(connection_id)
+            .await?
+            .ok_or_else(|| SyncError::UnknownConnection(connection_id.to_string()))?;
+        let enabled = self.store.get_settings(connection.id).await?.enabled;
+        match ConnectionStatus::shown(connection.status, enabled).sync_refusal(&connection.name) {
+            Some(why) => Err(SyncError::Refused(why)),
+            None => Ok(connection),
+        }
     }
 
     /// Runs one job of a connection now. Errors only when the job could not start;
@@ -120,11 +140,7 @@ impl Engine {
         trigger: Trigger,
         progress: &ProgressFn,
     ) -> Result<JobSummary, SyncError> {
-        let connection = self
-            .store
-            .get_connection(connection_id)
-            .await?
-            .ok_or_else(|| SyncError::UnknownConnection(connection_id.to_string()))?;
+        let connection = self.can_sync(connection_id).await?;
         let started_at = self.now();
         let mut job_id = self
             .store
@@ -214,6 +230,7 @@ impl Engine {
         };
         let status_now = match &outcome {
             Err(e) if e.needs_reauthorization() => Some(ConnectionStatus::NeedsReauthorisation),
+            Err(e) if e.unreachable() => Some(ConnectionStatus::Unreachable),
             // A job that got through Gong proves the credentials work again.
             Ok(()) if connection.status != ConnectionStatus::Authorised => {
                 Some(ConnectionStatus::Authorised)

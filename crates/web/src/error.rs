@@ -149,7 +149,9 @@ impl From<SyncError> for ApiError {
         match error {
             SyncError::AlreadyRunning(_) => ApiError::Conflict(error.to_string()),
             SyncError::UnknownConnection(_) => ApiError::NotFound(error.to_string()),
-            SyncError::NotAuthorised(_) => ApiError::Conflict(error.to_string()),
+            SyncError::NotAuthorised(_) | SyncError::Refused(_) => {
+                ApiError::Conflict(error.to_string())
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -100,6 +100,9 @@ pub(crate) struct Inner {
     pub gong_requests: std::sync::atomic::AtomicU64,
     /// Recordings that failed to load, for /metrics.
     pub gong_failures: std::sync::atomic::AtomicU64,
+    /// Meetings of the window read so far and Gong's total, per running sync
+    /// started from the web (the connection page's progress bar).
+    pub progress: Mutex<HashMap<ConnectionId, (u64, Option<u64>)>>,
 }
 
 impl AppState {
@@ -117,6 +120,7 @@ impl AppState {
                 media_clients: tokio::sync::Mutex::new(HashMap::new()),
                 gong_requests: Default::default(),
                 gong_failures: Default::default(),
+                progress: Mutex::new(HashMap::new()),
             }),
         }
     }

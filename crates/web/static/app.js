@@ -56,7 +56,7 @@
       d.close();
       d.showModal();
       d.querySelectorAll('[data-close]').forEach(function (b) {
-        b.addEventListener('click', function () { d.close(); });
+        b.addEventListener('click', function (e) { e.preventDefault(); d.close(); });
       });
     });
   }
@@ -102,7 +102,21 @@
     });
   }
 
+  // One-click .xlsx: the job page lists the new link and downloads it at once.
+  function autoDownload() {
+    var link = document.querySelector('a[data-autodownload]');
+    if (!link) return;
+    // Once per link: a reload keeps the link listed without downloading again.
+    var key = 'downloaded:' + link.getAttribute('href');
+    try {
+      if (sessionStorage.getItem(key)) return;
+      sessionStorage.setItem(key, '1');
+    } catch (e) { /* storage off: download anyway */ }
+    link.click();
+  }
+
   ready(function () {
+    autoDownload();
     nav();
     recordings();
     filterRows();

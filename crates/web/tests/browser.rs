@@ -343,6 +343,20 @@ impl Browser {
     }
 }
 
+/// A chart is drawn, titled, and has its data table behind it.
+async fn chart_with_table(b: &Browser, id: &str) -> R {
+    b.client
+        .find(Locator::Css(&format!("#{id} svg[role=img] rect")))
+        .await?;
+    assert!(!b.text(&format!("#{id} figcaption")).await?.is_empty());
+    let rows = b
+        .client
+        .find_all(Locator::Css(&format!("#{id} table.chart-table tbody tr")))
+        .await?;
+    assert!(!rows.is_empty(), "{id} has a data table");
+    Ok(())
+}
+
 /// The audit can fail: a missing alt text and a too-wide block are caught.
 async fn audit_self_check(b: &mut Browser) -> R {
     let page = "data:text/html,<!doctype html><html lang=en><title>t</title><meta name=viewport content='width=device-width'><main><img src='x.png'><div id=wide>wide</div></main></html>";
@@ -414,6 +428,19 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Id("initiate-sync"))
         .await?;
     b.shot("connected").await?;
+    // The seed's step 8 as a modal dialog.
+    let modal = b
+        .client
+        .execute(
+            "return document.getElementById('connected').matches(':modal');",
+            vec![],
+        )
+        .await?;
+    assert_eq!(modal, json!(true), "the Connection created dialog is modal");
+    assert_eq!(b.text("#connected-title").await?, "Connection created");
+    b.client
+        .find(Locator::Css("#connected #go-to-settings"))
+        .await?;
     b.audit("connected").await?;
     let connection_url = b.client.current_url().await?;
     let id: i64 = connection_url
@@ -432,6 +459,8 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     )
     .await?;
     b.shot("connection").await?;
+    b.client.find(Locator::Css("#freshness .stat")).await?;
+    chart_with_table(b, "connection-jobs").await?;
     b.audit("connection").await?;
     let (_, jobs) = app.get(&format!("/jobs?connection_id={id}")).await;
     let job = jobs[0]["id"].as_i64().ok_or("no job")?;
@@ -461,6 +490,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         ))
         .await?;
     b.shot("timeline").await?;
+    chart_with_table(b, "activities-per-month").await?;
     b.audit("timeline").await?;
     let card = format!("#activity-{}", with_trackers["id"]);
     assert!(!b.text(&format!("{card} .phrase")).await?.is_empty());
@@ -503,9 +533,9 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .await?
         .select_by_value("today")
         .await?;
-    let status = b.client.find(Locator::Id("status")).await?;
     let job_status = jobs[0]["status"].as_str().ok_or("status")?.to_string();
-    status.select_by_value(&job_status).await?;
+    b.click(&format!("#status-checks input[value='{job_status}']"))
+        .await?;
     b.click("#apply-filter").await?;
     b.client
         .wait()
@@ -513,6 +543,17 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .for_element(Locator::Css(&format!("a[href='/log/jobs/{job}']")))
         .await?;
     b.shot("execution-log").await?;
+    chart_with_table(b, "meetings-per-job").await?;
+    chart_with_table(b, "job-durations").await?;
+    let checked = b
+        .client
+        .find(Locator::Css(&format!(
+            "#status-checks input[value='{job_status}']"
+        )))
+        .await?
+        .prop("checked")
+        .await?;
+    assert_eq!(checked.as_deref(), Some("true"), "the filter stays checked");
     b.audit("execution-log").await?;
     for row in b.client.find_all(Locator::Css("tr.job")).await? {
         assert_eq!(
@@ -530,25 +571,34 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     // A job's records and its .xlsx.
     b.visit(&format!("{base}/log/jobs/{job}"), "job").await?;
     b.audit("job").await?;
+    // One click downloads the workbook of the records the filter shows.
+    let downloads = tempfile::tempdir()?;
+    b.cdp(
+        "Page.setDownloadBehavior",
+        json!({"behavior": "allow", "downloadPath": downloads.path()}),
+    )
+    .await?;
+    b.click("#record-filter input[value='Failed']").await?;
+    b.click("#apply-record-filter").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&url::Url::parse(&format!(
+            "{base}/log/jobs/{job}?status=Failed"
+        ))?)
+        .await?;
     b.click("button.download").await?;
-    let link = b
-        .client
+    b.client
         .wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::Id("download-link"))
         .await?;
-    let href = link.attr("href").await?.ok_or("download href")?;
-    let session = b.client.get_named_cookie("gt_session").await?;
-    let bytes = app
-        .http
-        .get(format!("{base}{href}"))
-        .header("cookie", format!("gt_session={}", session.value()))
-        .send()
-        .await?
-        .bytes()
-        .await?;
-    let file = app.export_dir.join("browser.xlsx");
-    std::fs::write(&file, &bytes)?;
+    let file = downloads.path().join(format!("job-{job}.xlsx"));
+    wait_until(Duration::from_secs(15), "the .xlsx download", || {
+        let file = file.clone();
+        async move { file.exists() }
+    })
+    .await;
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file)?;
     let range = book.worksheet_range("Execution log")?;
@@ -556,7 +606,14 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         range.get((0, 4)),
         Some(&calamine::Data::String("Status".into()))
     );
-    assert!(range.height() > 1);
+    assert!(range.height() > 1, "the job has failed meetings");
+    for row in 1..range.height() {
+        assert_eq!(
+            range.get((row, 4)),
+            Some(&calamine::Data::String("Failed".into())),
+            "the status filter is kept"
+        );
+    }
 
     // User management: resolve a conflict, sync, see the retried meeting created.
     let (_, failed) = app

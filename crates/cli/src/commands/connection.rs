@@ -1,16 +1,19 @@
-//! `connection create|authorize|list`.
+//! `connection create|authorize|update|delete|list`: each calls one function of
+//! `gong_timeline_sync::connections`, the same the web UI and the API call.
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Utc;
-use gong_timeline_store::{
-    Connection, ConnectionStatus, Credentials, NewConnection, OAuthCredentials, Store,
-};
+use gong_timeline_gong::ClientConfig;
+use gong_timeline_store::{ConnectionStatus, Credentials, NewConnection, OAuthCredentials, Store};
+use gong_timeline_sync::connections::{self, Change, NewAccessKey, Overview};
 use serde::Serialize;
 
 use crate::args::{
-    ConnectionAuthorizeArgs, ConnectionCommand, ConnectionCreateArgs, ConnectionUpdateArgs,
+    ConnectionAuthorizeArgs, ConnectionCommand, ConnectionCreateArgs, ConnectionDeleteArgs,
+    ConnectionUpdateArgs,
 };
 use crate::output::{print_list, TableRow};
 
@@ -22,12 +25,12 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ConnectionCommand) -> anyhow::Resu
         ConnectionCommand::Create(args) => create(store, args).await,
         ConnectionCommand::Authorize(args) => authorize_cmd(store, args).await,
         ConnectionCommand::Update(args) => update(store, args).await,
+        ConnectionCommand::Delete(args) => delete(store, args).await,
         ConnectionCommand::List(f) => {
-            let rows: Vec<ConnectionRow> = store
-                .list_connections()
+            let rows: Vec<ConnectionRow> = connections::list(store.as_ref())
                 .await?
                 .into_iter()
-                .map(ConnectionRow::from)
+                .map(ConnectionRow)
                 .collect();
             print_list(&rows, f.format)
         }
@@ -36,20 +39,16 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ConnectionCommand) -> anyhow::Resu
 
 async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::Result<()> {
     let base_url = checked_url(&args.base_url)?;
-    let connection = store
-        .create_connection(NewConnection {
-            name: args.name.trim().to_string(),
-            base_url,
-            credentials: Credentials::Basic {
-                access_key: args.access_key,
-                access_key_secret: args.access_key_secret,
-            },
-            status: ConnectionStatus::Authorised,
-            created_at: Utc::now(),
-        })
-        .await?;
+    let new = NewAccessKey {
+        name: args.name,
+        base_url,
+        access_key: args.access_key,
+        access_key_secret: args.access_key_secret,
+    };
+    let connection =
+        connections::create_access_key(store, &ClientConfig::default(), new, Utc::now()).await?;
     println!(
-        "Created connection '{}' (id {}). Sync it with: gong-timeline sync --connection '{}'",
+        "Created connection '{}' (id {}); Gong accepted its access key. Sync it with: gong-timeline sync --connection '{}'",
         connection.name, connection.id, connection.name
     );
     Ok(())
@@ -57,23 +56,53 @@ async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::R
 
 async fn update(store: &Arc<dyn Store>, args: ConnectionUpdateArgs) -> anyhow::Result<()> {
     let connection = super::connection_named(store, &args.name).await?;
-    anyhow::ensure!(
-        connection.auth_kind == gong_timeline_store::AuthKind::Basic,
-        "connection '{}' uses OAuth; re-authorise it with `gong-timeline connection authorize` or in the web UI",
-        connection.name
-    );
-    let credentials = Credentials::Basic {
-        access_key: args.access_key,
-        access_key_secret: args.access_key_secret,
+    let change = Change {
+        name: args.new_name,
+        base_url: args.base_url.as_deref().map(checked_url).transpose()?,
+        access_key: args.access_key.zip(args.access_key_secret),
     };
-    store.update_credentials(connection.id, credentials).await?;
-    store
-        .set_connection_status(connection.id, ConnectionStatus::Authorised)
-        .await?;
-    println!(
-        "Updated the access key of '{}'. The next sync uses it.",
-        connection.name
+    anyhow::ensure!(
+        change.name.is_some() || change.base_url.is_some() || change.access_key.is_some(),
+        "nothing to change: give --new-name, --base-url, or --access-key with --access-key-secret"
     );
+    let checked = change.base_url.is_some() || change.access_key.is_some();
+    let updated =
+        connections::update(store, &ClientConfig::default(), connection.id, change).await?;
+    println!(
+        "Updated connection '{}'.{}",
+        updated.name,
+        if checked {
+            " Gong accepted its access key; the next sync uses it."
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+async fn delete(store: &Arc<dyn Store>, args: ConnectionDeleteArgs) -> anyhow::Result<()> {
+    let connection = super::connection_named(store, &args.name).await?;
+    let what = "its credentials, settings, user mappings and sync state are removed; the Timeline's activities and the execution log are kept";
+    if !args.yes {
+        anyhow::ensure!(
+            std::io::stdin().is_terminal(),
+            "deleting connection '{}' needs confirmation: {what}. Add --yes to delete it",
+            connection.name
+        );
+        eprint!(
+            "Delete connection '{}'? {what}. Type yes to delete: ",
+            connection.name
+        );
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        anyhow::ensure!(
+            answer.trim().eq_ignore_ascii_case("yes"),
+            "not deleted: the answer was not yes"
+        );
+    }
+    connections::delete(store, connection.id, Utc::now()).await?;
+    println!("Deleted connection '{}': {what}.", connection.name);
     Ok(())
 }
 
@@ -115,55 +144,34 @@ pub fn checked_url(raw: &str) -> anyhow::Result<String> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
-/// A connection as listed: never its credentials.
+/// A connection as listed: the same object as the API's (never its credentials).
 #[derive(Serialize)]
-struct ConnectionRow {
-    id: i64,
-    name: String,
-    base_url: String,
-    auth: String,
-    status: String,
-    hubspot_warning: bool,
-    last_sync_at: Option<chrono::DateTime<Utc>>,
-}
-
-impl From<Connection> for ConnectionRow {
-    fn from(c: Connection) -> Self {
-        ConnectionRow {
-            id: c.id,
-            name: c.name,
-            base_url: c.base_url,
-            auth: c.auth_kind.to_string(),
-            status: c.status.to_string(),
-            hubspot_warning: c.hubspot_warning,
-            last_sync_at: c.last_sync_at,
-        }
-    }
-}
+#[serde(transparent)]
+struct ConnectionRow(Overview);
 
 impl TableRow for ConnectionRow {
     fn headers() -> Vec<&'static str> {
         vec![
-            "id",
-            "name",
-            "base_url",
-            "auth",
-            "status",
-            "last_sync_at",
-            "warning",
+            "id", "name", "auth", "base_url", "status", "last_job", "warning",
         ]
     }
     fn cells(&self) -> Vec<String> {
+        let c = &self.0;
+        let last_job = match &c.last_job {
+            None => String::new(),
+            Some(j) => match &j.message {
+                Some(m) => format!("{} {}: {m}", j.id, j.status),
+                None => format!("{} {}", j.id, j.status),
+            },
+        };
         vec![
-            self.id.to_string(),
-            self.name.clone(),
-            self.base_url.clone(),
-            self.auth.clone(),
-            self.status.clone(),
-            self.last_sync_at
-                .map(|t| t.to_rfc3339())
-                .unwrap_or_default(),
-            if self.hubspot_warning {
+            c.id.to_string(),
+            c.name.clone(),
+            c.auth.to_string(),
+            c.base_url.clone(),
+            c.status.to_string(),
+            last_job,
+            if c.hubspot_warning {
                 "Gong's HubSpot CRM integration is not supported".into()
             } else {
                 String::new()

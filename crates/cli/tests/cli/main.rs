@@ -7,6 +7,7 @@ mod connection;
 mod db;
 mod helpers;
 mod import;
+mod lifecycle;
 mod log;
 mod resilience;
 mod settings;

@@ -257,9 +257,10 @@ async fn s7_the_first_sync_backfills_its_window_and_later_syncs_read_the_look_ba
 
 #[tokio::test]
 async fn sync_exits_non_zero_with_a_message_when_the_job_fails() {
-    // Arrange: a connection whose secret Gong refuses.
+    // Arrange: a working connection, then Gong refuses its key (a revoked key).
     let app = TestApp::with_scenario("resync.json").await;
     let base_url = app.sim().base_url().to_string();
+    let config = crate::helpers::sim_config();
     app.ok(&[
         "connection",
         "create",
@@ -268,38 +269,52 @@ async fn sync_exits_non_zero_with_a_message_when_the_job_fails() {
         "--base-url",
         &base_url,
         "--access-key",
-        "sim-access-key",
+        &config.access_key,
         "--access-key-secret",
-        "wrong-secret",
+        &config.access_secret,
     ])
     .await;
+    app.sim().controls().fail_next(1, 401);
 
     // Act
     let run = app
         .fails(&["sync", "--connection", "broken", "--format", "json"])
         .await;
 
-    // Assert
+    // Assert: the job failed, with its reason in the summary, the log and the list.
     let summary: Value = serde_json::from_str(&run.stdout).expect("a JSON summary");
     assert_eq!(summary["status"], "Failed", "{summary}");
     let message = summary["message"].as_str().expect("why it failed");
-    assert!(!message.is_empty());
+    assert!(message.contains("Gong refused"), "{message}");
     let jobs = app.jobs().await;
     let job = find(&jobs, "id", summary["id"].clone());
     assert_eq!(job["status"], "Failed");
     assert!(app.activities().await.is_empty());
-    assert!(!run.output().contains("wrong-secret"), "C4: {run:#?}");
+    assert!(
+        !run.output().contains(&config.access_secret),
+        "C4: {run:#?}"
+    );
+    let connections =
+        crate::helpers::array(app.json(&["connection", "list", "--format", "json"]).await);
+    let broken = find(&connections, "name", "broken");
+    assert_eq!(broken["status"], "Needs re-authorisation", "{broken}");
+    assert_eq!(broken["last_job"]["id"], summary["id"], "{broken}");
+    assert_eq!(broken["last_job"]["status"], "Failed", "{broken}");
+    assert_eq!(
+        broken["last_job"]["message"], summary["message"],
+        "{broken}"
+    );
 
-    // The admin corrects the secret; the next sync works and the connection is Authorised.
+    // The admin re-enters the key (checked with Gong); the next sync works.
     app.ok(&[
         "connection",
         "update",
         "--name",
         "broken",
         "--access-key",
-        "sim-access-key",
+        &config.access_key,
         "--access-key-secret",
-        "sim-secret",
+        &config.access_secret,
     ])
     .await;
     let fixed = app

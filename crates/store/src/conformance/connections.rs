@@ -233,3 +233,173 @@ pub async fn manual_mappings_survive_automatic_mapping(store: &dyn Store) {
         .await
         .is_err());
 }
+
+/// A connection is renamed and re-pointed in place; a taken name is refused.
+pub async fn connections_are_renamed_and_repointed(store: &dyn Store) {
+    let conn = connection(store, "Old").await;
+    connection(store, "Taken").await;
+    let changed = store
+        .update_connection(
+            conn.id,
+            ConnectionChange {
+                name: Some("New".into()),
+                base_url: Some("http://127.0.0.1:2".into()),
+            },
+        )
+        .await
+        .expect("update");
+    assert_eq!(
+        (changed.id, changed.name.as_str(), changed.base_url.as_str()),
+        (conn.id, "New", "http://127.0.0.1:2")
+    );
+    let same = store
+        .update_connection(conn.id, ConnectionChange::default())
+        .await
+        .expect("no change");
+    assert_eq!(same, changed);
+    let taken = store
+        .update_connection(
+            conn.id,
+            ConnectionChange {
+                name: Some("Taken".into()),
+                base_url: None,
+            },
+        )
+        .await
+        .expect_err("taken");
+    assert!(
+        matches!(taken, StoreError::AlreadyExists { .. }),
+        "{taken:?}"
+    );
+    let missing = store
+        .update_connection(9999, ConnectionChange::default())
+        .await
+        .expect_err("missing");
+    assert!(
+        matches!(missing, StoreError::NotFound { .. }),
+        "{missing:?}"
+    );
+}
+
+/// Deleting a connection removes its credentials, settings, mappings and sync state,
+/// keeps its activities and its jobs, and frees its name.
+pub async fn deleting_a_connection_keeps_activities_and_the_log(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "Doomed").await;
+    let other = connection(store, "Kept").await;
+    store
+        .put_settings(
+            conn.id,
+            &Settings {
+                enabled: false,
+                ..Settings::default()
+            },
+        )
+        .await
+        .expect("settings");
+    store
+        .upsert_mappings(
+            conn.id,
+            vec![MappingUpsert {
+                gong_user_id: "g1".into(),
+                gong_email: Some("sam@us.io".into()),
+                gong_name: "Sam".into(),
+                status: gong_timeline_domain::MappingStatus::Failed,
+                user_id: None,
+                suggested: Vec::new(),
+            }],
+            at(1),
+        )
+        .await
+        .expect("mappings");
+    let job = start_job(store, conn.id, 0).await;
+    let acme = company_id(store, "Acme").await;
+    let mut p = page(store, job, conn.id, 1).await;
+    p.upserts = vec![upsert(conn.id, "c1", acme, 5, 1)];
+    p.records = vec![record(
+        "c1",
+        gong_timeline_domain::RecordStatus::Created,
+        Some(ActivityRef::Upsert(0)),
+    )];
+    p.retry_add = vec![RetryEntry {
+        gong_call_id: "c2".into(),
+        message: "failed".into(),
+        failed_at: at(1),
+    }];
+    p.checkpoint = Some(at(5));
+    store.commit_page(p).await.expect("commit");
+    finish_job(store, job, gong_timeline_domain::JobStatus::Success, 2).await;
+
+    store
+        .delete_connection(conn.id, at(3))
+        .await
+        .expect("delete");
+
+    assert!(store.get_connection(conn.id).await.expect("get").is_none());
+    assert!(store
+        .connection_by_name("Doomed")
+        .await
+        .expect("by name")
+        .is_none());
+    let names: Vec<String> = store
+        .list_connections()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["Kept"]);
+    let gone = store
+        .connection_credentials(conn.id)
+        .await
+        .expect_err("no credentials");
+    assert!(matches!(gone, StoreError::NotFound { .. }), "{gone:?}");
+    assert_eq!(
+        store.get_settings(conn.id).await.expect("settings"),
+        Settings::default()
+    );
+    assert!(store
+        .list_mappings(conn.id)
+        .await
+        .expect("mappings")
+        .is_empty());
+    assert!(store
+        .list_retries(conn.id, at(-100))
+        .await
+        .expect("retries")
+        .is_empty());
+    assert_eq!(
+        store.get_checkpoint(conn.id).await.expect("checkpoint"),
+        Checkpoint::default()
+    );
+    assert_eq!(
+        store.count_activities(Some(conn.id)).await.expect("count"),
+        1
+    );
+    let kept = store
+        .get_job(job)
+        .await
+        .expect("job")
+        .expect("the job stays");
+    assert!(
+        kept.connection.starts_with("Doomed (deleted"),
+        "{}",
+        kept.connection
+    );
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .expect("records");
+    assert_eq!(records.len(), 1);
+    let again = connection(store, "Doomed").await;
+    assert_ne!(again.id, conn.id);
+    let twice = store
+        .delete_connection(conn.id, at(4))
+        .await
+        .expect_err("already gone");
+    assert!(matches!(twice, StoreError::NotFound { .. }), "{twice:?}");
+    assert!(store.get_connection(other.id).await.expect("get").is_some());
+}

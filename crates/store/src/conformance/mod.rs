@@ -70,6 +70,8 @@ macro_rules! conformance_tests {
             created_users_get_ids_in_order,
             connections_keep_credentials_sealed,
             oauth_tokens_are_saved_in_place,
+            connections_are_renamed_and_repointed,
+            deleting_a_connection_keeps_activities_and_the_log,
             settings_default_until_saved,
             manual_mappings_survive_automatic_mapping,
             one_job_per_connection_at_a_time,

@@ -17,14 +17,7 @@ spelled!(
     }
 );
 
-spelled!(
-    /// Whether a connection can be used.
-    ConnectionStatus, "connection status" {
-        Pending => "Pending",
-        Authorised => "Authorised",
-        NeedsReauthorisation => "Needs reauthorisation",
-    }
-);
+pub use gong_timeline_domain::ConnectionStatus;
 
 /// A connection as listed: everything but the credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +30,7 @@ pub struct Connection {
     pub base_url: String,
     /// Basic or OAuth.
     pub auth_kind: AuthKind,
-    /// Pending, Authorised, Needs reauthorisation.
+    /// As last stored (C6); [`ConnectionStatus::shown`] adds Disabled from the settings.
     pub status: ConnectionStatus,
     /// True once a call context from HubSpot was seen (C3): the page warns.
     pub hubspot_warning: bool,
@@ -60,6 +53,15 @@ pub struct NewConnection {
     pub status: ConnectionStatus,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+}
+
+/// What `Store::update_connection` changes; `None` keeps the value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionChange {
+    /// A new name (unique among connections).
+    pub name: Option<String>,
+    /// A new Gong base URL.
+    pub base_url: Option<String>,
 }
 
 /// A connection's secrets. `Debug` redacts them.

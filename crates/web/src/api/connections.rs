@@ -1,5 +1,7 @@
-//! `/connections`: list, create (OAuth → an authorize URL, or an access key),
-//! authorise, settings (read; write = validate → store → sync), sync (start, status).
+//! `/connections`: list, create (OAuth → an authorize URL, or an access key Gong checks
+//! first), change (PATCH), delete, authorise, settings (read; write = validate → store
+//! → sync), sync (start, status). A connection has the CLI's shape
+//! (`gong_timeline_sync::connections::Overview`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -7,10 +9,12 @@ use axum::response::IntoResponse;
 use axum::Json;
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{Connection, ConnectionId, Settings};
+use gong_timeline_sync::connections::Overview;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
+use crate::service::connections::{self as service, UpdateRequest};
 use crate::service::{oauth, runs};
 use crate::state::AppState;
 use crate::ui::settings::save_and_sync;
@@ -54,16 +58,35 @@ async fn connection(state: &AppState, id: ConnectionId) -> ApiResult<Connection>
 }
 
 /// `GET /connections`.
-pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Vec<Connection>>> {
-    Ok(Json(state.store.list_connections().await?))
+pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Vec<Overview>>> {
+    Ok(Json(service::list(&state).await?))
 }
 
 /// `GET /connections/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<ConnectionId>,
-) -> ApiResult<Json<Connection>> {
-    Ok(Json(connection(&state, id).await?))
+) -> ApiResult<Json<Overview>> {
+    Ok(Json(service::overview(&state, id).await?))
+}
+
+/// `PATCH /connections/{id}`: rename, new base URL, new access key (checked with Gong).
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+    Json(body): Json<UpdateRequest>,
+) -> ApiResult<Json<Overview>> {
+    service::update(&state, id, &body).await?;
+    Ok(Json(service::overview(&state, id).await?))
+}
+
+/// `DELETE /connections/{id}`: 204; activities and the execution log are kept.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<StatusCode> {
+    service::delete(&state, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /connections`: 201 with the connection (and `authorize_url` for OAuth).
@@ -73,7 +96,7 @@ pub async fn create(
 ) -> ApiResult<impl IntoResponse> {
     let out = match body.kind.as_deref().unwrap_or("oauth") {
         "basic" => {
-            let c = oauth::create_basic(
+            let c = service::create_access_key(
                 &state,
                 &body.name,
                 body.base_url.as_deref().unwrap_or_default(),
@@ -81,12 +104,12 @@ pub async fn create(
                 body.access_key_secret.as_deref().unwrap_or_default(),
             )
             .await?;
-            json!({ "connection": c })
+            json!({ "connection": service::overview(&state, c.id).await? })
         }
         "oauth" => {
             let c = oauth::create_oauth(&state, &body.name).await?;
             let url = oauth::authorize_url(&state, c.id).await?;
-            json!({ "connection": c, "authorize_url": url })
+            json!({ "connection": service::overview(&state, c.id).await?, "authorize_url": url })
         }
         other => {
             return Err(ApiError::invalid(

@@ -12,7 +12,7 @@ pub mod users;
 use axum::http::{header, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put, MethodRouter};
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 use serde::Deserialize;
 
@@ -44,6 +44,8 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("get", "/connections", get(connections::list)),
         ("post", "/connections", post(connections::create)),
         ("get", "/connections/{id}", get(connections::show)),
+        ("patch", "/connections/{id}", patch(connections::update)),
+        ("delete", "/connections/{id}", delete(connections::delete)),
         (
             "post",
             "/connections/{id}/authorize",

@@ -49,7 +49,7 @@ fn op(summary: &str, params: Vec<Value>, body: Option<Value>, status: &str, out:
         "404": {"$ref": "#/components/responses/Error"},
         "422": {"$ref": "#/components/responses/Error"},
     });
-    if status == "202" || summary.contains("settings") {
+    if status == "202" || summary.contains("settings") || summary.starts_with("Delete") {
         responses["409"] = json!({"$ref": "#/components/responses/Error"});
     }
     let mut o = json!({"summary": summary, "parameters": params, "responses": responses});
@@ -75,7 +75,11 @@ fn paths() -> Value {
             "post": op("Create a connection (OAuth returns an authorize_url; basic = access key)", vec![], Some(schema("NewConnection")), "201",
                 json!({"type": "object", "properties": {"connection": schema("Connection"), "authorize_url": {"type": "string"}}})),
         },
-        "/connections/{id}": { "get": op("One connection", vec![id()], None, "200", schema("Connection")) },
+        "/connections/{id}": {
+            "get": op("One connection", vec![id()], None, "200", schema("Connection")),
+            "patch": op("Change a connection: name, base_url, or access_key with access_key_secret (checked with Gong first)", vec![id()], Some(schema("ConnectionChange")), "200", schema("Connection")),
+            "delete": op("Delete a connection: credentials, settings, mappings and sync state go; activities and the execution log stay", vec![id()], None, "204", json!({})),
+        },
         "/connections/{id}/authorize": { "post": op("A fresh Gong consent page URL", vec![id()], None, "200",
             json!({"type": "object", "properties": {"authorize_url": {"type": "string"}}})) },
         "/connections/{id}/settings": {
@@ -120,8 +124,11 @@ fn schemas() -> Value {
     let counts = json!({"fetched": i, "created": i, "updated": i, "skipped": i, "failed": i});
     json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),
-        "Connection": obj(json!({"id": i, "name": s, "base_url": s, "auth_kind": {"enum": ["Basic", "OAuth"]},
-            "status": spelled(gong_timeline_store::ConnectionStatus::ALL.iter().map(|v| v.as_str())), "hubspot_warning": {"type": "boolean"}, "created_at": t, "last_sync_at": t})),
+        "Connection": obj(json!({"id": i, "name": s, "auth": {"enum": ["Basic", "OAuth"]}, "base_url": s,
+            "status": spelled(gong_timeline_store::ConnectionStatus::ALL.iter().map(|v| v.as_str())), "enabled": {"type": "boolean"},
+            "hubspot_warning": {"type": "boolean"}, "created_at": t, "last_sync_at": t,
+            "last_job": {"type": ["object", "null"], "properties": {"id": i, "status": spelled(JobStatus::ALL.iter().map(|v| v.as_str())), "message": {"type": ["string", "null"]}}}})),
+        "ConnectionChange": obj(json!({"name": s, "base_url": s, "access_key": s, "access_key_secret": s})),
         "NewConnection": json!({"type": "object", "required": ["name"], "properties": {"name": s, "kind": {"enum": ["oauth", "basic"]}, "base_url": s, "access_key": s, "access_key_secret": s}}),
         "Settings": obj(json!({"enabled": {"type": "boolean"}, "activity_type": s, "filters": {"type": "array", "items": s},
             "filter_logic": {"type": ["string", "null"]}, "backfill_days": i, "lookback_hours": i})),

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use gong_timeline_domain::RecordStatus;
 use gong_timeline_store::{Export, JobId, NewExport, RecordFilter};
 use gong_timeline_sync::export::{write_xlsx, ExportRow};
 
@@ -18,6 +19,16 @@ pub fn lifetime() -> chrono::Duration {
 
 /// Writes job `job_id`'s records to a new workbook and records its token.
 pub async fn create(state: &AppState, job_id: JobId) -> ApiResult<Export> {
+    create_filtered(state, job_id, Vec::new()).await
+}
+
+/// [`create`] with only the records of `statuses` (empty: all), as the job page's
+/// filter shows them.
+pub async fn create_filtered(
+    state: &AppState,
+    job_id: JobId,
+    statuses: Vec<RecordStatus>,
+) -> ApiResult<Export> {
     purge_expired(state).await;
     state
         .store
@@ -28,6 +39,7 @@ pub async fn create(state: &AppState, job_id: JobId) -> ApiResult<Export> {
         .store
         .list_log_records(RecordFilter {
             job_id,
+            statuses,
             ..RecordFilter::default()
         })
         .await?;

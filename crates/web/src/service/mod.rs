@@ -2,6 +2,7 @@
 //! background, run the OAuth flow, make and serve .xlsx exports, load a recording
 //! live from Gong, check Gong hosts. Handlers call these and render the result.
 
+pub mod connections;
 pub mod exports;
 pub mod hosts;
 pub mod media;

@@ -21,11 +21,8 @@ pub const SCOPES: &[&str] = &[
 
 fn check_name(name: &str) -> ApiResult<String> {
     let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(ApiError::invalid(
-            "name",
-            "enter a name of 1 to 100 characters",
-        ));
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(gong_timeline_sync::connections::ConnectionError::InvalidName.into());
     }
     Ok(name.to_string())
 }
@@ -39,6 +36,15 @@ pub async fn create_oauth(state: &AppState, name: &str) -> ApiResult<Connection>
             "no Gong OAuth app is configured: start serve with GONG_CLIENT_ID and GONG_CLIENT_SECRET, or use an access key",
         )
     })?;
+    if let Some(taken) = state.store.connection_by_name(&name).await? {
+        return Err(
+            gong_timeline_sync::connections::ConnectionError::NameTaken {
+                pending: (taken.status == ConnectionStatus::Pending).then_some(taken.id),
+                name,
+            }
+            .into(),
+        );
+    }
     let connection = state
         .store
         .create_connection(NewConnection {
@@ -55,37 +61,6 @@ pub async fn create_oauth(state: &AppState, name: &str) -> ApiResult<Connection>
         })
         .await?;
     Ok(connection)
-}
-
-/// Creates an access-key (HTTP Basic) connection to an allowed Gong host.
-pub async fn create_basic(
-    state: &AppState,
-    name: &str,
-    base_url: &str,
-    access_key: &str,
-    access_key_secret: &str,
-) -> ApiResult<Connection> {
-    let name = check_name(name)?;
-    let base_url = hosts::check(base_url, &state.config.allowed_gong_hosts, "base_url")?;
-    if access_key.trim().is_empty() || access_key_secret.trim().is_empty() {
-        return Err(ApiError::invalid(
-            "access_key",
-            "enter the access key and its secret",
-        ));
-    }
-    Ok(state
-        .store
-        .create_connection(NewConnection {
-            name,
-            base_url,
-            credentials: Credentials::Basic {
-                access_key: access_key.trim().to_string(),
-                access_key_secret: access_key_secret.trim().to_string(),
-            },
-            status: ConnectionStatus::Authorised,
-            created_at: state.now(),
-        })
-        .await?)
 }
 
 fn app_for(state: &AppState, connection: &Connection, oauth: &OAuthCredentials) -> OAuthClient {

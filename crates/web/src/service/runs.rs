@@ -3,6 +3,7 @@
 
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{ConnectionId, Job, JobFilter};
+use gong_timeline_sync::progress::Progress;
 use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult};
@@ -17,6 +18,10 @@ pub struct SyncStatus {
     pub running: bool,
     /// The newest job, if any.
     pub last_job: Option<Job>,
+    /// Meetings of the window read so far and Gong's total for it, while a sync
+    /// started here runs and has read a page. (Pages only, not the API.)
+    #[serde(skip)]
+    pub progress: Option<(u64, Option<u64>)>,
 }
 
 /// Starts a job of `connection_id` in the background. A connection with a job
@@ -26,11 +31,7 @@ pub async fn start(
     connection_id: ConnectionId,
     trigger: Trigger,
 ) -> ApiResult<()> {
-    let connection = state
-        .store
-        .get_connection(connection_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {connection_id} does not exist")))?;
+    let connection = state.engine.can_sync(connection_id).await?;
     if status(state, connection_id).await?.running {
         return Err(ApiError::Conflict(format!(
             "a sync of '{}' is already running; wait for it to finish",
@@ -49,13 +50,19 @@ pub async fn start(
     let engine = state.engine.clone();
     let inner = state.inner.clone();
     state.inner.tasks.spawn(async move {
-        let outcome = engine
-            .run_job(
-                connection_id,
-                trigger,
-                &gong_timeline_sync::progress::ignore,
-            )
-            .await;
+        let seen = inner.clone();
+        let progress = move |p: Progress| {
+            if let Progress::Page { done, total } = p {
+                let mut all = seen.progress.lock().expect("progress map");
+                all.insert(connection_id, (done, total));
+            }
+        };
+        let outcome = engine.run_job(connection_id, trigger, &progress).await;
+        inner
+            .progress
+            .lock()
+            .expect("progress map")
+            .remove(&connection_id);
         match outcome {
             Ok(summary) => tracing::info!(
                 job_id = summary.id,
@@ -94,9 +101,17 @@ pub async fn status(state: &AppState, connection_id: ConnectionId) -> ApiResult<
     let in_store = last_job
         .as_ref()
         .is_some_and(|j| j.status == JobStatus::InProgress);
+    let progress = state
+        .inner
+        .progress
+        .lock()
+        .expect("progress map")
+        .get(&connection_id)
+        .copied();
     Ok(SyncStatus {
         connection_id,
         running: here || in_store,
         last_job,
+        progress,
     })
 }

@@ -38,6 +38,8 @@ const LEFT: f64 = 48.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 28.0;
+/// The widest bar (a few jobs should not look like slabs).
+const MAX_BAR: f64 = 56.0;
 /// At most this many x labels are written (the others stay in the table).
 const MAX_X_LABELS: usize = 8;
 
@@ -63,7 +65,7 @@ pub fn stack(index: usize, count: usize, values: &[f64], top: f64) -> Vec<Rect> 
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let slot = plot_w / count.max(1) as f64;
-    let bar_w = (slot * 0.7).max(1.0);
+    let bar_w = (slot * 0.7).clamp(1.0, MAX_BAR);
     let x = LEFT + slot * index as f64 + (slot - bar_w) / 2.0;
     let mut base = 0.0;
     values
@@ -154,6 +156,7 @@ pub fn count(v: f64) -> String {
 /// Seconds as `45s`, `12m`, `1.5h`.
 pub fn seconds(v: f64) -> String {
     match v {
+        v if v < 10.0 && v.fract() != 0.0 => format!("{v:.1}s"),
         v if v < 60.0 => format!("{}s", v.round() as i64),
         v if v < 3600.0 => format!("{}m", (v / 60.0).round() as i64),
         v => format!("{:.1}h", v / 3600.0),
@@ -241,6 +244,8 @@ mod tests {
     #[test]
     fn values_read_as_people_say_them() {
         assert_eq!(seconds(42.0), "42s");
+        assert_eq!(seconds(0.5), "0.5s");
+        assert_eq!(seconds(0.0), "0s");
         assert_eq!(seconds(600.0), "10m");
         assert_eq!(seconds(5400.0), "1.5h");
         assert_eq!(count(3.0), "3");

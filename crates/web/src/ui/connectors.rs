@@ -1,20 +1,24 @@
-//! Connectors: the connections with their status (authorised, needs
-//! re-authorisation, last sync), creating one by name (OAuth → Authorize, or an
-//! access key), a connection's page with the C3 HubSpot warning, and the
-//! confirmation after authorising: **Initiate Sync** / **Go to Timeline settings**.
+//! Connectors: the connections with their status (C6) and last job with its reason,
+//! creating one by name (OAuth → Authorize, or an access key Gong checks first), a
+//! connection's page with the C3 HubSpot warning, the confirmation after authorising
+//! (**Initiate Sync** / **Go to Timeline settings**), changing a connection (name, base
+//! URL, access key; OAuth re-authorisation) and deleting it after a confirmation page.
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use gong_timeline_domain::Trigger;
-use gong_timeline_store::{AuthKind, Connection, ConnectionId, ConnectionStatus};
+use gong_timeline_store::{AuthKind, ConnectionId, ConnectionStatus};
+use gong_timeline_sync::connections::{LastJob, Overview};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::service::connections::{self, UpdateRequest};
 use crate::service::{oauth, runs};
 use crate::state::AppState;
+use crate::ui::insights;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
 
 /// C3's warning, verbatim.
@@ -34,18 +38,33 @@ pub(crate) struct CreateForm {
     access_key_secret: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(crate) struct Flags {
     connected: Option<String>,
     sync: Option<String>,
+    updated: Option<String>,
 }
 
-/// How a connection's status reads on the page.
-pub fn status_text(c: &Connection) -> &'static str {
-    match c.status {
-        ConnectionStatus::Authorised => "Authorised",
-        ConnectionStatus::Pending => "Not yet authorised",
-        ConnectionStatus::NeedsReauthorisation => "Needs re-authorisation",
+/// A status as a badge: its text, and a class naming it for the stylesheet.
+pub fn status_badge(status: ConnectionStatus) -> Markup {
+    let class = match status {
+        ConnectionStatus::Authorised => "status status-authorised",
+        ConnectionStatus::Pending => "status status-pending",
+        ConnectionStatus::NeedsReauthorisation => "status status-needs-reauthorisation",
+        ConnectionStatus::Unreachable => "status status-unreachable",
+        ConnectionStatus::Disabled => "status status-disabled",
+    };
+    html! { span class=(class) { (layout::badge(layout::connection_tone(status), status)) } }
+}
+
+/// The last job as a link, its status and, when it failed, why.
+fn last_job_cell(job: Option<&LastJob>) -> Markup {
+    html! {
+        @if let Some(j) = job {
+            a href={ "/log/jobs/" (j.id) } { "Job " (j.id) } " "
+            span class={ "status status-" (j.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(j.status), j.status)) }
+            @if let Some(m) = &j.message { " " span.job-message { (m) } }
+        } @else { "Never synced" }
     }
 }
 
@@ -87,24 +106,25 @@ async fn list_page(
     f: &CreateForm,
     error: Option<&ApiError>,
 ) -> Result<Markup, ApiError> {
-    let connections = state.store.list_connections().await?;
+    let connections = connections::list(state).await?;
     Ok(page(
         "Connectors",
         s,
         html! {
             table id="connections" {
-                thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last sync" } th { "" } } }
+                thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last job" } th { "Last sync" } th { "" } } }
                 tbody {
                     @for c in &connections {
                         tr {
                             td { a href={ "/connectors/" (c.id) } { (c.name) } }
-                            td { (c.auth_kind) }
-                            td.status { (status_text(c)) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
+                            td { (c.auth) }
+                            td { (status_badge(c.status)) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
+                            td.last-job { (last_job_cell(c.last_job.as_ref())) }
                             td { (time_opt(c.last_sync_at)) }
                             td { a href={ "/connectors/" (c.id) "/settings" } { "Settings" } }
                         }
                     }
-                    @if connections.is_empty() { tr { td colspan="5" { "No connection yet: create one below." } } }
+                    @if connections.is_empty() { tr { td colspan="6" { "No connection yet: create one below." } } }
                 }
             }
             (create_form(s, f, error))
@@ -130,7 +150,7 @@ pub(crate) async fn create(
     Form(f): Form<CreateForm>,
 ) -> Response {
     let outcome = if f.kind == "basic" {
-        oauth::create_basic(
+        connections::create_access_key(
             &state,
             &f.name,
             &f.base_url,
@@ -168,13 +188,18 @@ pub(crate) async fn authorize(
     }
 }
 
-/// `POST /connectors/{id}/sync`: Initiate Sync, in the background.
+/// `POST /connectors/{id}/sync`: Initiate Sync, in the background. A refusal (not
+/// authorised, disabled, already running) shows on the connection's page.
 pub(crate) async fn initiate_sync(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> Response {
     match runs::start(&state, id, Trigger::Manual).await {
         Ok(()) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
+        Err(error @ ApiError::Conflict(_)) => {
+            respond(&state, &s, id, &Flags::default(), Some(&error)).await
+        }
         Err(error) => layout::error_page(&error),
     }
 }
@@ -186,8 +211,87 @@ pub(crate) async fn show(
     Path(id): Path<ConnectionId>,
     Query(flags): Query<Flags>,
 ) -> Response {
-    match show_page(&state, &s, id, &flags).await {
-        Ok(markup) => markup.into_response(),
+    respond(&state, &s, id, &flags, None).await
+}
+
+/// `POST /connectors/{id}/update`: rename, new base URL, new access key.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Form(f): Form<UpdateRequest>,
+) -> Response {
+    match connections::update(&state, id, &f).await {
+        Ok(_) => Redirect::to(&format!("/connectors/{id}?updated=1")).into_response(),
+        Err(error @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
+            respond(&state, &s, id, &Flags::default(), Some(&error)).await
+        }
+        Err(error) => layout::error_page(&error),
+    }
+}
+
+/// What deleting removes and keeps, said on the confirmation page and after.
+pub const DELETE_EFFECT: &str = "Its credentials, settings, user mappings and sync state are removed. The Timeline's activities from this connection and the execution log are kept.";
+
+/// `GET /connectors/{id}/delete`: the confirmation.
+pub(crate) async fn confirm_delete(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+) -> Response {
+    let c = match connections::overview(&state, id).await {
+        Ok(c) => c,
+        Err(error) => return layout::error_page(&error),
+    };
+    page(
+        &format!("Delete {}?", c.name),
+        &s,
+        html! {
+            form.card method="post" action={ "/connectors/" (id) "/delete" } id="delete-form" {
+                (csrf_input(&s))
+                p { "Delete the connection '" (c.name) "'? " (DELETE_EFFECT) }
+                button type="submit" id="confirm-delete" class="danger" { "Delete connection" }
+                " "
+                a href={ "/connectors/" (id) } id="cancel-delete" { "Cancel" }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// `POST /connectors/{id}/delete`.
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+) -> Response {
+    match connections::delete(&state, id).await {
+        Ok(c) => {
+            let body = html! {
+                p.notice id="deleted" { "The connection '" (c.name) "' was deleted. " (DELETE_EFFECT) }
+                p { a href="/connectors" { "Back to Connectors" } }
+            };
+            page("Connection deleted", &s, body).into_response()
+        }
+        Err(error @ ApiError::Conflict(_)) => {
+            respond(&state, &s, id, &Flags::default(), Some(&error)).await
+        }
+        Err(error) => layout::error_page(&error),
+    }
+}
+
+async fn respond(
+    state: &AppState,
+    s: &AdminSession,
+    id: ConnectionId,
+    flags: &Flags,
+    error: Option<&ApiError>,
+) -> Response {
+    match show_page(state, s, id, flags, error).await {
+        Ok(markup) => match error {
+            Some(e) => (e.status(), markup).into_response(),
+            None => markup.into_response(),
+        },
         Err(error) => layout::error_page(&error),
     }
 }
@@ -197,60 +301,115 @@ async fn show_page(
     s: &AdminSession,
     id: ConnectionId,
     flags: &Flags,
+    error: Option<&ApiError>,
 ) -> Result<Markup, ApiError> {
-    let c = state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
+    let c = connections::overview(state, id).await?;
     let status = runs::status(state, id).await?;
+    let health = insights::connection_charts(state, id).await?;
+    let general = error.filter(|e| e.field().is_none());
     Ok(page(
         &c.name,
         s,
         html! {
             @if status.running { meta http-equiv="refresh" content="2"; }
             @if c.hubspot_warning { p.warning id="hubspot-warning" { (HUBSPOT_WARNING) } }
-            @if flags.connected.is_some() {
-                div.notice id="connected" {
-                    p { "The connection '" (c.name) "' is ready." }
-                    form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
-                        (csrf_input(s))
-                        button type="submit" id="initiate-sync" { "Initiate Sync" }
-                        " "
+            @if let Some(e) = general { p.error id="connection-error" role="alert" { (e.public_message()) } }
+            @if flags.connected.is_some() && error.is_none() {
+                // Open without scripts (a card on the page); the script makes it modal.
+                dialog id="connected" open data-modal aria-labelledby="connected-title" {
+                    h2 id="connected-title" { "Connection created" }
+                    p { "'" (c.name) "' is ready (" (c.status) "). Sync its meetings now, or first choose the activity type and filters in its Timeline settings." }
+                    div.actions {
+                        form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
+                            (csrf_input(s))
+                            button.primary type="submit" id="initiate-sync" { "Initiate Sync" }
+                        }
                         a.button href={ "/connectors/" (c.id) "/settings" } id="go-to-settings" { "Go to Timeline settings" }
+                        a.button href={ "/connectors/" (c.id) } data-close id="dialog-later" { "Later" }
                     }
                 }
             }
-            @if flags.sync.is_some() { p.notice id="sync-started" { "Sync started. It runs in the background; this page follows it." } }
-            table {
-                tr { th { "Status" } td id="connection-status" { (status_text(&c)) } }
-                tr { th { "Type" } td { (c.auth_kind) } }
+            @if flags.updated.is_some() && error.is_none() { p.notice id="updated" { "Saved. Status: " (c.status) } }
+            @if flags.sync.is_some() && status.running { p.notice id="sync-started" { "Sync started. It runs in the background; this page follows it." } }
+            table.facts.card {
+                tr { th { "Status" } td id="connection-status" { (status_badge(c.status)) } }
+                tr { th { "Type" } td { (c.auth) } }
                 tr { th { "Gong host" } td { (c.base_url) } }
                 tr { th { "Created" } td { (layout::time(c.created_at)) } }
                 tr { th { "Last sync" } td { (time_opt(c.last_sync_at)) } }
                 tr { th { "Sync" } td id="sync-status" {
-                    @if status.running { "Running…" }
+                    @if status.running {
+                        (layout::badge(layout::Tone::Info, "Running"))
+                        @match status.progress {
+                            Some((done, Some(total))) if total > 0 => {
+                                label.small { (done) " of " (total) " meetings read"
+                                    progress id="sync-progress" value=(done.min(total)) max=(total) { (done) " of " (total) } }
+                            }
+                            Some((done, _)) => {
+                                label.small { (done) " meetings read" progress id="sync-progress" { "running" } }
+                            }
+                            None => { label.small { "Starting…" progress id="sync-progress" { "running" } } }
+                        }
+                    }
                     @else if let Some(job) = &status.last_job {
-                        a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } ": " span.job-status { (job.status) }
+                        a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } ": " span class={ "job-status status status-" (job.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(job.status), job.status)) }
                         " — " (job.counts.created) " created, " (job.counts.updated) " updated, " (job.counts.skipped) " skipped, " (job.counts.failed) " failed"
+                        @if let Some(m) = &job.message { p.job-message id="job-message" { (m) } }
                     } @else { "Never synced" }
                 } }
             }
+            (health)
             div.card {
                 form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
                     (csrf_input(s))
-                    button type="submit" id="sync-now" disabled[status.running] { "Initiate Sync" }
+                    button.primary type="submit" id="sync-now" disabled[status.running] { "Initiate Sync" }
                 }
                 " "
-                a href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
-                @if c.auth_kind == AuthKind::OAuth {
+                a.button href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
+                @if c.auth == AuthKind::OAuth {
                     " "
                     form.inline method="post" action={ "/connectors/" (c.id) "/authorize" } {
                         (csrf_input(s))
-                        button type="submit" id="reauthorize" { @if c.status == ConnectionStatus::Authorised { "Re-authorize" } @else { "Authorize" } }
+                        button type="submit" id="reauthorize" { @if c.status == ConnectionStatus::Pending { "Authorize" } @else { "Re-authorize" } }
                     }
                 }
+                " "
+                a href={ "/connectors/" (c.id) "/delete" } id="delete-connection" class="danger" { "Delete…" }
             }
+            (update_form(s, &c, error))
         },
     ))
+}
+
+fn update_form(s: &AdminSession, c: &Overview, error: Option<&ApiError>) -> Markup {
+    let err = |field: &str| {
+        error
+            .filter(|e| e.field() == Some(field))
+            .map(|e| e.public_message())
+    };
+    let basic = c.auth == AuthKind::Basic;
+    html! {
+        form.card method="post" action={ "/connectors/" (c.id) "/update" } id="update-connection" {
+            h2 { @if basic { "Change the connection or its access key" } @else { "Rename the connection" } }
+            (csrf_input(s))
+            label for="update-name" { "Name" }
+            input type="text" name="name" id="update-name" value=(c.name) required;
+            @if let Some(m) = err("name") { span.field-error id="update-name-error" { (m) } }
+            @if basic {
+                label for="update-base-url" { "API base URL" }
+                input type="url" name="base_url" id="update-base-url" value=(c.base_url);
+                @if let Some(m) = err("base_url") { span.field-error id="update-base-url-error" { (m) } }
+                fieldset {
+                    legend { "New access key (leave blank to keep the current one)" }
+                    label for="update-access-key" { "Access key" }
+                    input type="text" name="access_key" id="update-access-key" autocomplete="off";
+                    label for="update-access-key-secret" { "Access key secret" }
+                    input type="password" name="access_key_secret" id="update-access-key-secret" autocomplete="off";
+                    @if let Some(m) = err("access_key") { span.field-error id="update-access-key-error" { (m) } }
+                }
+                p.hint { "A new key or URL is checked with Gong before it is saved." }
+            }
+            button type="submit" id="save-connection" { "Save" }
+        }
+    }
 }

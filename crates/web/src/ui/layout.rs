@@ -190,6 +190,8 @@ pub fn connection_tone(s: gong_timeline_store::ConnectionStatus) -> Tone {
         S::Authorised => Tone::Ok,
         S::Pending => Tone::Neutral,
         S::NeedsReauthorisation => Tone::Bad,
+        S::Unreachable => Tone::Warn,
+        S::Disabled => Tone::Neutral,
     }
 }
 

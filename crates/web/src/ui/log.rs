@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use axum_extra::extract::Query;
+use axum_extra::extract::{Form, Query};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use gong_timeline_domain::{JobStatus, RecordStatus};
 use gong_timeline_store::{JobFilter, JobId, RecordFilter};
@@ -18,6 +18,7 @@ use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::exports;
 use crate::state::AppState;
+use crate::ui::insights;
 use crate::ui::layout::{self, csrf_input, page, pager, time, time_opt};
 use crate::ui::paging::{split, window, PER_PAGE};
 
@@ -98,11 +99,61 @@ fn query_string(q: &LogQuery, page: u32) -> String {
     out.finish()
 }
 
-fn download_form(s: &AdminSession, job: JobId) -> Markup {
+/// One click: the workbook is written with the record statuses in force and
+/// downloaded at once; its 30-day link is listed beside the job.
+fn download_form(s: &AdminSession, job: JobId, statuses: &[RecordStatus]) -> Markup {
     html! {
         form.inline method="post" action={ "/log/jobs/" (job) "/export" } {
             (csrf_input(s))
-            button type="submit" class="download" data-job=(job) { "Download .xlsx" }
+            @for st in statuses { input type="hidden" name="status" value=(st); }
+            button type="submit" class="download" data-job=(job) aria-label={ "Download .xlsx of job " (job) } { "Download .xlsx" }
+        }
+    }
+}
+
+/// Job Date: presets and a custom range in one control (the dates show for
+/// "Custom range"; without scripts they always show).
+fn date_control(q: &LogQuery) -> Markup {
+    let range = effective_range(q);
+    html! {
+        fieldset.date-range {
+            legend { "Job Date" }
+            select name="range" id="range" aria-label="Job Date" {
+                @for (v, label) in [("", "Any date"), ("today", "Today"), ("7d", "Last 7 days"), ("30d", "Last 30 days"), ("custom", "Custom range…")] {
+                    option value=(v) selected[range == v] { (label) }
+                }
+            }
+            div.custom-range.row {
+                label { "From" input type="date" name="from" id="from" value=(q.from); }
+                label { "To" input type="date" name="to" id="to" value=(q.to); }
+            }
+        }
+    }
+}
+
+/// A range with dates but no preset is a custom range.
+fn effective_range(q: &LogQuery) -> &str {
+    if q.range.is_empty() && (!q.from.trim().is_empty() || !q.to.trim().is_empty()) {
+        "custom"
+    } else {
+        &q.range
+    }
+}
+
+/// Statuses as checkboxes (several at once, no Ctrl-click).
+fn status_checks<T: std::fmt::Display + PartialEq>(
+    legend: &str,
+    name: &str,
+    all: &[T],
+    chosen: &[T],
+    badge: impl Fn(&T) -> Markup,
+) -> Markup {
+    html! {
+        fieldset.checks id={ (name) "-checks" } {
+            legend { (legend) }
+            @for st in all {
+                label.check { input type="checkbox" name=(name) value=(st.to_string()) checked[chosen.contains(st)]; (badge(st)) }
+            }
         }
     }
 }
@@ -120,7 +171,7 @@ pub(crate) async fn jobs(
 }
 
 async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<Markup, ApiError> {
-    let (from, to) = date_window(&q.range, &q.from, &q.to, state.now())?;
+    let (from, to) = date_window(effective_range(q), &q.from, &q.to, state.now())?;
     let page_no = q.page.unwrap_or(1).max(1);
     let (limit, offset) = window(page_no, PER_PAGE);
     let chosen: Vec<JobStatus> = statuses(&q.status)?;
@@ -136,25 +187,36 @@ async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<M
         })
         .await?;
     let (rows, more) = split(rows, PER_PAGE);
+    let charts = insights::log_charts(state).await?;
+    let any_job = !rows.is_empty()
+        || !state
+            .store
+            .list_jobs(JobFilter {
+                limit: Some(1),
+                ..JobFilter::default()
+            })
+            .await?
+            .is_empty();
     Ok(page(
         "Execution log",
         s,
         html! {
+            @if !any_job {
+                (layout::empty("no-jobs-yet", "No jobs yet", html! {
+                    p { "A job appears here when a connection syncs: on its schedule, after saving its Timeline settings, or when you start one." }
+                    a.button.primary href="/connectors" { "Initiate Sync" }
+                }))
+            }
+            (charts)
             form.card method="get" action="/log" id="log-filter" {
-                label { "Job Date "
-                    select name="range" id="range" {
-                        @for (v, label) in [("", "All"), ("today", "Today"), ("7d", "Last 7 days"), ("30d", "Last 30 days"), ("custom", "Custom range")] {
-                            option value=(v) selected[q.range == v] { (label) }
-                        }
-                    }
+                div.filters {
+                    (date_control(q))
+                    (status_checks("Execution Status", "status", JobStatus::ALL, &chosen, |s| layout::badge(layout::job_tone(*s), s)))
                 }
-                label { "From " input type="date" name="from" id="from" value=(q.from); " To " input type="date" name="to" id="to" value=(q.to); }
-                label { "Execution Status "
-                    select name="status" id="status" multiple size="4" {
-                        @for st in JobStatus::ALL { option value=(st) selected[chosen.contains(st)] { (st) } }
-                    }
+                div.actions {
+                    button.primary type="submit" id="apply-filter" { "Apply" }
+                    a.button href="/log" { "Clear" }
                 }
-                button type="submit" id="apply-filter" { "Apply" }
             }
             table id="jobs" {
                 thead { tr { th { "Job" } th { "Connection" } th { "Trigger" } th { "Status" } th { "Started" } th { "Finished" }
@@ -163,10 +225,10 @@ async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<M
                     @for j in &rows {
                         tr.job data-status=(j.status) {
                             td { a href={ "/log/jobs/" (j.id) } { (j.id) } }
-                            td { (j.connection) } td { (j.trigger) } td.status { (j.status) }
+                            td { (j.connection) } td { (j.trigger) } td.status { (layout::badge(layout::job_tone(j.status), j.status)) }
                             td { (time(j.started_at)) } td { (time_opt(j.finished_at)) }
                             td { (j.counts.fetched) } td { (j.counts.created) } td { (j.counts.updated) } td { (j.counts.skipped) } td { (j.counts.failed) }
-                            td { (download_form(s, j.id)) }
+                            td { (download_form(s, j.id, &[])) }
                         }
                     }
                     @if rows.is_empty() { tr { td colspan="12" id="no-jobs" { "No job matches these filters." } } }
@@ -227,20 +289,29 @@ async fn job_page(
         &format!("Job {id}"),
         s,
         html! {
-            p { (job.connection) " · " (job.trigger) " · " strong id="job-status" { (job.status) } " · started " (time(job.started_at)) " · finished " (time_opt(job.finished_at)) }
+            p { (job.connection) " · " (job.trigger) " · " strong id="job-status" { (layout::badge(layout::job_tone(job.status), job.status)) } " · started " (time(job.started_at)) " · finished " (time_opt(job.finished_at)) }
             @if let Some(m) = &job.message { p.error { (m) } }
             p { (counts.created) " created, " (counts.updated) " updated, " (counts.skipped) " skipped, " (counts.failed) " failed (" (counts.total()) " records)" }
             @if let Some(e) = &export {
-                p.notice { a href={ "/exports/" (e.token) } id="download-link" download { "Download job-" (id) ".xlsx" } " — the link expires on " (time(e.expires_at)) "." }
-            }
-            (download_form(s, id))
-            form.card method="get" action={ "/log/jobs/" (id) } {
-                label { "Status "
-                    select name="status" id="record-status" multiple size="4" {
-                        @for st in RecordStatus::ALL { option value=(st) selected[chosen.contains(st)] { (st) } }
-                    }
+                div.notice role="status" {
+                    "Your download starts now. "
+                    a href={ "/exports/" (e.token) } id="download-link" data-autodownload download { "Download job-" (id) ".xlsx" }
+                    " — this link works until " (time(e.expires_at)) "."
+                    noscript { meta http-equiv="refresh" content={ "0;url=/exports/" (e.token) }; }
                 }
-                button type="submit" { "Apply" }
+            }
+            form.card method="get" action={ "/log/jobs/" (id) } id="record-filter" {
+                (status_checks("Status", "status", RecordStatus::ALL, &chosen, |s| layout::badge(layout::record_tone(*s), s)))
+                div.actions {
+                    button.primary type="submit" id="apply-record-filter" { "Apply" }
+                    a.button href={ "/log/jobs/" (id) } { "Clear" }
+                }
+            }
+            div.card {
+                (download_form(s, id, &chosen))
+                p.muted.small { "The workbook holds the records shown by the status filter"
+                    @if chosen.is_empty() { " (all of them)" } @else { ": " @for (i, st) in chosen.iter().enumerate() { @if i > 0 { ", " } (st) } }
+                    ". Its link works for 30 days." }
             }
             table id="records" {
                 thead { tr { th { "Call" } th { "Title" } th { "Date" } th { "Status" } th { "Activity" } th { "Message" } } }
@@ -248,7 +319,7 @@ async fn job_page(
                     @for r in &records {
                         tr.record data-status=(r.status) data-call=(r.gong_call_id) {
                             td { (r.gong_call_id) } td.title { (r.title.clone().unwrap_or_default()) } td { (time_opt(r.meeting_date)) }
-                            td.status { (r.status) }
+                            td.status { (layout::badge(layout::record_tone(r.status), r.status)) }
                             td { @if let Some(a) = r.activity_id { a href={ "/activities/" (a) } { (a) } } @else { span.muted { "none" } } }
                             td.message { (r.message.clone().unwrap_or_default()) }
                         }
@@ -260,10 +331,33 @@ async fn job_page(
     ))
 }
 
-/// `POST /log/jobs/{id}/export`: writes the workbook, then shows its link.
-pub(crate) async fn export(State(state): State<AppState>, Path(id): Path<JobId>) -> Response {
-    match exports::create(&state, id).await {
-        Ok(e) => Redirect::to(&format!("/log/jobs/{id}?export={}", e.token)).into_response(),
+/// The export form: the record statuses in force.
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct ExportForm {
+    #[serde(default)]
+    status: Vec<String>,
+}
+
+/// `POST /log/jobs/{id}/export`: writes the workbook of the records the filter
+/// shows, then the job page lists its link and downloads it at once.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    Path(id): Path<JobId>,
+    Form(f): Form<ExportForm>,
+) -> Response {
+    let outcome = async {
+        let chosen: Vec<RecordStatus> = statuses(&f.status)?;
+        let e = exports::create_filtered(&state, id, chosen).await?;
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("export", &e.token);
+        for s in &f.status {
+            q.append_pair("status", s);
+        }
+        Ok::<_, ApiError>(format!("/log/jobs/{id}?{}", q.finish()))
+    }
+    .await;
+    match outcome {
+        Ok(target) => Redirect::to(&target).into_response(),
         Err(error) => layout::error_page(&error),
     }
 }

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod charts;
 pub mod connectors;
 pub mod imports;
+pub mod insights;
 pub mod layout;
 pub mod log;
 pub mod login;
@@ -36,6 +37,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connectors/{id}", get(connectors::show))
         .route("/connectors/{id}/authorize", post(connectors::authorize))
         .route("/connectors/{id}/sync", post(connectors::initiate_sync))
+        .route("/connectors/{id}/update", post(connectors::update))
+        .route(
+            "/connectors/{id}/delete",
+            get(connectors::confirm_delete).post(connectors::delete),
+        )
         .route(
             "/connectors/{id}/settings",
             get(settings::show).post(settings::save),

@@ -240,7 +240,8 @@ pub(crate) async fn save(
     };
     let wanted = f.apply(current);
     match save_and_sync(&state, id, wanted.clone()).await {
-        Ok(()) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
+        Ok(true) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
+        Ok(false) => Redirect::to(&format!("/connectors/{id}?updated=1")).into_response(),
         Err(error @ ApiError::Invalid { .. }) => {
             match render(&state, &s, id, &wanted, Some(&error)).await {
                 Ok(markup) => (error.status(), markup).into_response(),
@@ -251,12 +252,14 @@ pub(crate) async fn save(
     }
 }
 
-/// T4: validates, stores and starts a sync with the new settings.
+/// T4: validates, stores and starts a sync with the new settings — unless the "Sync
+/// Gong Meetings" toggle is off (C6): then it only saves. True when a sync started (or
+/// one was already running).
 pub async fn save_and_sync(
     state: &AppState,
     id: ConnectionId,
     settings: Settings,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     state
         .store
         .get_connection(id)
@@ -266,8 +269,12 @@ pub async fn save_and_sync(
         .await?
         .map_err(settings_error)?;
     state.store.put_settings(id, &valid.settings).await?;
+    if !valid.settings.enabled {
+        return Ok(false);
+    }
     match runs::start(state, id, Trigger::Save).await {
-        Ok(()) | Err(ApiError::Conflict(_)) => Ok(()),
+        Ok(()) => Ok(true),
+        Err(ApiError::Conflict(_)) => Ok(false),
         Err(e) => Err(e),
     }
 }

@@ -96,8 +96,8 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
                                 td { (m.gong_email.clone().unwrap_or_default()) }
                                 td.status {
                                     @if m.status == MappingStatus::Conflict {
-                                        a.conflict href={ "/users/" (conn) "/resolve/" (m.gong_user_id) } { (m.status) }
-                                    } @else { (m.status) @if m.manual { " (manual)" } }
+                                        a.conflict href={ "/users/" (conn) "/resolve/" (m.gong_user_id) } { (layout::badge(layout::mapping_tone(m.status), m.status)) " Resolve" }
+                                    } @else { (layout::badge(layout::mapping_tone(m.status), m.status)) @if m.manual { " (manual)" } }
                                 }
                                 td { @if let Some(u) = m.user_id.and_then(|id| users.get(&id)) { (u.name) " <" (u.email) "> · " (u.license_type) } }
                             }

@@ -35,7 +35,7 @@ async fn a_session_writes_to_the_api_only_with_its_csrf_header() {
     let app = spawn_app().await;
     let s = app.login().await;
     let url = format!("{}/api/v1/connections", app.base);
-    let body = serde_json::json!({"name": "x", "kind": "basic", "base_url": app.sim.base_url(), "access_key": "k", "access_key_secret": "s"});
+    let body = serde_json::json!({"name": "x", "kind": "basic", "base_url": app.sim.base_url(), "access_key": "sim-access-key", "access_key_secret": "sim-secret"});
     let refused = app
         .http
         .post(&url)

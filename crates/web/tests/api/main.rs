@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod connections;
+mod lifecycle;
 mod oauth;
 mod openapi;
 mod pages;

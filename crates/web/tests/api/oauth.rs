@@ -112,7 +112,7 @@ async fn a_customer_api_host_that_is_not_gong_nor_allowed_is_refused() {
     assert_eq!(resp.status().as_u16(), 422);
     assert!(resp.text().await.unwrap().contains("is not a Gong host"));
     let (_, list) = app.get("/connections").await;
-    assert_eq!(list[0]["status"], "Pending");
+    assert_eq!(list[0]["status"], "Not yet authorised");
 }
 
 #[tokio::test]

@@ -1,0 +1,355 @@
+//! The connection lifecycle (C5, C6), one function per action for the CLI, the web UI
+//! and the API: create an access-key connection only once Gong accepted its
+//! credentials, change it (name, base URL, key), delete it, and the overview the lists
+//! and pages show (status as the admin sees it, and the last job with its reason).
+//!
+//! Base URLs arrive already checked by the caller's edge (the CLI accepts any http(s)
+//! URL, the web only allowed Gong hosts).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::{ConnectionStatus, JobStatus};
+use gong_timeline_gong::{ClientConfig, Credentials as GongCredentials, GongClient, GongError};
+use gong_timeline_store::{
+    AuthKind, Connection, ConnectionChange, ConnectionId, Credentials, JobFilter, JobId,
+    NewConnection, Store, StoreError,
+};
+use serde::Serialize;
+
+/// Why a connection action was refused, naming the field to fix where there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectionError {
+    /// Blank or too long.
+    #[error("enter a name of 1 to 100 characters")]
+    InvalidName,
+    /// The name is taken; `pending` is the id of a not-yet-authorised connection of
+    /// that name (an abandoned OAuth create), which can be resumed or deleted.
+    #[error("{}", name_taken(.name, *.pending))]
+    NameTaken {
+        /// The name.
+        name: String,
+        /// The taken connection, when it is not yet authorised.
+        pending: Option<ConnectionId>,
+    },
+    /// Key or secret missing.
+    #[error("enter the access key and its secret")]
+    MissingKey,
+    /// Gong answered, and refused (bad key, wrong host, an error answer).
+    #[error("{0} Nothing was saved.")]
+    Refused(GongError),
+    /// Gong could not be reached to check the credentials.
+    #[error("{0} Nothing was saved.")]
+    Unreachable(GongError),
+    /// An access key was given for an OAuth connection, or its host changed.
+    #[error("connection '{0}' uses OAuth: its API host and tokens come from Gong; re-authorise it instead (web: its page > Re-authorize; CLI: `gong-timeline connection authorize --name '{0}'`)")]
+    NotAccessKey(String),
+    /// No such connection.
+    #[error("there is no connection {0}; list them with `gong-timeline connection list`")]
+    NotFound(String),
+    /// A job of the connection is running.
+    #[error("a sync of '{0}' is running; wait for it to finish, then try again")]
+    Busy(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn name_taken(name: &str, pending: Option<ConnectionId>) -> String {
+    match pending {
+        Some(id) => format!(
+            "a connection named '{name}' already exists but was never authorised: open it (/connectors/{id}) to Authorize it or Delete it, or choose another name"
+        ),
+        None => format!("a connection named '{name}' already exists; choose another name"),
+    }
+}
+
+impl ConnectionError {
+    /// The form field the error is about, if one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ConnectionError::InvalidName | ConnectionError::NameTaken { .. } => Some("name"),
+            ConnectionError::MissingKey => Some("access_key"),
+            ConnectionError::Refused(GongError::BadCredentials { .. }) => Some("access_key"),
+            ConnectionError::Refused(_) | ConnectionError::Unreachable(_) => Some("base_url"),
+            _ => None,
+        }
+    }
+}
+
+/// An access-key connection to create.
+#[derive(Debug, Clone)]
+pub struct NewAccessKey {
+    /// Name, unique.
+    pub name: String,
+    /// Gong API base URL, checked by the caller.
+    pub base_url: String,
+    /// Access key.
+    pub access_key: String,
+    /// Access key secret.
+    pub access_key_secret: String,
+}
+
+/// A change to a connection; `None` keeps the value.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    /// New name.
+    pub name: Option<String>,
+    /// New base URL (access-key connections), checked by the caller.
+    pub base_url: Option<String>,
+    /// New access key and secret (access-key connections).
+    pub access_key: Option<(String, String)>,
+}
+
+/// The last job of a connection, as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastJob {
+    /// Job id.
+    pub id: JobId,
+    /// Its status.
+    pub status: JobStatus,
+    /// Why it failed, when it did.
+    pub message: Option<String>,
+}
+
+/// A connection as lists and pages show it: never its credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overview {
+    /// Store id.
+    pub id: ConnectionId,
+    /// Name.
+    pub name: String,
+    /// Basic or OAuth.
+    pub auth: AuthKind,
+    /// Gong base URL.
+    pub base_url: String,
+    /// The status the admin sees (C6): Disabled when the toggle is off.
+    pub status: ConnectionStatus,
+    /// The "Sync Gong Meetings" toggle.
+    pub enabled: bool,
+    /// C3's HubSpot warning.
+    pub hubspot_warning: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// When its last job finished.
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// Its newest job.
+    pub last_job: Option<LastJob>,
+}
+
+fn check_name(name: &str) -> Result<String, ConnectionError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ConnectionError::InvalidName);
+    }
+    Ok(name.to_string())
+}
+
+async fn name_free(store: &dyn Store, name: &str) -> Result<(), ConnectionError> {
+    match store.connection_by_name(name).await? {
+        None => Ok(()),
+        Some(taken) => Err(ConnectionError::NameTaken {
+            name: name.to_string(),
+            pending: (taken.status == ConnectionStatus::Pending).then_some(taken.id),
+        }),
+    }
+}
+
+/// Checks an access key with one cheap Gong request (`GET /v2/workspaces`), retried
+/// once at most: a refusal is Gong's reason, an unreachable host says so.
+pub async fn check_access_key(
+    template: &ClientConfig,
+    base_url: &str,
+    access_key: &str,
+    access_key_secret: &str,
+) -> Result<(), ConnectionError> {
+    let config = ClientConfig {
+        base_url: base_url.to_string(),
+        max_retries: template.max_retries.min(1),
+        timeout: template.timeout.min(Duration::from_secs(20)),
+        connect_timeout: template.connect_timeout.min(Duration::from_secs(5)),
+        ..template.clone()
+    };
+    let credentials = GongCredentials::basic(access_key.to_string(), access_key_secret.to_string());
+    let client = GongClient::new(config, credentials).map_err(ConnectionError::Refused)?;
+    match client.workspaces().await {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_retriable() => Err(ConnectionError::Unreachable(e)),
+        Err(e) => Err(ConnectionError::Refused(e)),
+    }
+}
+
+/// C5: creates an access-key connection once Gong accepted the credentials; a refusal
+/// stores nothing.
+pub async fn create_access_key(
+    store: &Arc<dyn Store>,
+    template: &ClientConfig,
+    new: NewAccessKey,
+    now: DateTime<Utc>,
+) -> Result<Connection, ConnectionError> {
+    let name = check_name(&new.name)?;
+    let (key, secret) = (new.access_key.trim(), new.access_key_secret.trim());
+    if key.is_empty() || secret.is_empty() {
+        return Err(ConnectionError::MissingKey);
+    }
+    name_free(store.as_ref(), &name).await?;
+    check_access_key(template, &new.base_url, key, secret).await?;
+    let created = store
+        .create_connection(NewConnection {
+            name: name.clone(),
+            base_url: new.base_url,
+            credentials: Credentials::Basic {
+                access_key: key.to_string(),
+                access_key_secret: secret.to_string(),
+            },
+            status: ConnectionStatus::Authorised,
+            created_at: now,
+        })
+        .await;
+    match created {
+        Err(StoreError::AlreadyExists { .. }) => Err(ConnectionError::NameTaken {
+            name,
+            pending: None,
+        }),
+        other => Ok(other?),
+    }
+}
+
+/// A connection by id, or [`ConnectionError::NotFound`].
+pub async fn get(store: &dyn Store, id: ConnectionId) -> Result<Connection, ConnectionError> {
+    store
+        .get_connection(id)
+        .await?
+        .ok_or_else(|| ConnectionError::NotFound(id.to_string()))
+}
+
+/// C5: renames a connection, re-points it, or replaces its access key. A new key or
+/// host of an access-key connection is checked with Gong first (then the connection
+/// is Authorised again); a refusal changes nothing.
+pub async fn update(
+    store: &Arc<dyn Store>,
+    template: &ClientConfig,
+    id: ConnectionId,
+    change: Change,
+) -> Result<Connection, ConnectionError> {
+    let connection = get(store.as_ref(), id).await?;
+    let name = match change.name.as_deref() {
+        Some(n) if n.trim() != connection.name => {
+            let n = check_name(n)?;
+            name_free(store.as_ref(), &n).await?;
+            Some(n)
+        }
+        _ => None,
+    };
+    let checks_gong = change.base_url.is_some() || change.access_key.is_some();
+    if checks_gong && connection.auth_kind != AuthKind::Basic {
+        return Err(ConnectionError::NotAccessKey(connection.name));
+    }
+    if checks_gong {
+        let (key, secret) = match change.access_key.clone() {
+            Some((k, s)) if k.trim().is_empty() || s.trim().is_empty() => {
+                return Err(ConnectionError::MissingKey)
+            }
+            Some((k, s)) => (k.trim().to_string(), s.trim().to_string()),
+            None => match store.connection_credentials(id).await? {
+                Credentials::Basic {
+                    access_key,
+                    access_key_secret,
+                } => (access_key, access_key_secret),
+                Credentials::OAuth(_) => {
+                    return Err(ConnectionError::NotAccessKey(connection.name))
+                }
+            },
+        };
+        let base_url = change.base_url.as_deref().unwrap_or(&connection.base_url);
+        check_access_key(template, base_url, &key, &secret).await?;
+        if change.access_key.is_some() {
+            let credentials = Credentials::Basic {
+                access_key: key,
+                access_key_secret: secret,
+            };
+            store.update_credentials(id, credentials).await?;
+        }
+        store
+            .set_connection_status(id, ConnectionStatus::Authorised)
+            .await?;
+    }
+    let base_url = change.base_url;
+    match store
+        .update_connection(
+            id,
+            ConnectionChange {
+                name: name.clone(),
+                base_url,
+            },
+        )
+        .await
+    {
+        Err(StoreError::AlreadyExists { .. }) => Err(ConnectionError::NameTaken {
+            name: name.unwrap_or_default(),
+            pending: None,
+        }),
+        other => Ok(other?),
+    }
+}
+
+/// C5: deletes a connection: credentials, settings, user mappings and sync state go;
+/// the Timeline's activities and the execution log stay. Refused while a job runs.
+pub async fn delete(
+    store: &Arc<dyn Store>,
+    id: ConnectionId,
+    now: DateTime<Utc>,
+) -> Result<Connection, ConnectionError> {
+    let connection = get(store.as_ref(), id).await?;
+    if last_job(store.as_ref(), id)
+        .await?
+        .is_some_and(|j| j.status == JobStatus::InProgress)
+    {
+        return Err(ConnectionError::Busy(connection.name));
+    }
+    store.delete_connection(id, now).await?;
+    Ok(connection)
+}
+
+async fn last_job(store: &dyn Store, id: ConnectionId) -> Result<Option<LastJob>, StoreError> {
+    let jobs = store
+        .list_jobs(JobFilter {
+            connection_id: Some(id),
+            limit: Some(1),
+            ..JobFilter::default()
+        })
+        .await?;
+    Ok(jobs.into_iter().next().map(|j| LastJob {
+        id: j.id,
+        status: j.status,
+        message: j.message,
+    }))
+}
+
+/// One connection as shown: its status with the toggle applied, and its last job.
+pub async fn overview(store: &dyn Store, c: Connection) -> Result<Overview, StoreError> {
+    let enabled = store.get_settings(c.id).await?.enabled;
+    let last_job = last_job(store, c.id).await?;
+    Ok(Overview {
+        id: c.id,
+        status: ConnectionStatus::shown(c.status, enabled),
+        name: c.name,
+        auth: c.auth_kind,
+        base_url: c.base_url,
+        enabled,
+        hubspot_warning: c.hubspot_warning,
+        created_at: c.created_at,
+        last_sync_at: c.last_sync_at,
+        last_job,
+    })
+}
+
+/// Every connection as shown, by name.
+pub async fn list(store: &dyn Store) -> Result<Vec<Overview>, StoreError> {
+    let mut out = Vec::new();
+    for c in store.list_connections().await? {
+        out.push(overview(store, c).await?);
+    }
+    Ok(out)
+}

