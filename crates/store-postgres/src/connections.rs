@@ -3,8 +3,8 @@
 //! lose each other's rotation.
 
 use gong_timeline_store::{
-    Connection, ConnectionId, ConnectionStatus, Credentials, NewConnection, Result, Settings,
-    StoreError,
+    Connection, ConnectionChange, ConnectionId, ConnectionStatus, Credentials, NewConnection,
+    Result, Settings, StoreError,
 };
 
 use crate::codec::{read_enum, read_json, read_ts, read_ts_opt, to_json, ts};
@@ -72,7 +72,7 @@ pub(crate) async fn create(store: &PgStore, new: NewConnection) -> Result<Connec
 }
 
 pub(crate) async fn get(store: &PgStore, id: ConnectionId) -> Result<Option<Connection>> {
-    let sql = format!("SELECT {COLUMNS} FROM connections WHERE id = $1");
+    let sql = format!("SELECT {COLUMNS} FROM connections WHERE id = $1 AND deleted_at IS NULL");
     let row: Option<ConnectionRecord> = sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(&store.pool)
@@ -82,7 +82,7 @@ pub(crate) async fn get(store: &PgStore, id: ConnectionId) -> Result<Option<Conn
 }
 
 pub(crate) async fn by_name(store: &PgStore, name: &str) -> Result<Option<Connection>> {
-    let sql = format!("SELECT {COLUMNS} FROM connections WHERE name = $1");
+    let sql = format!("SELECT {COLUMNS} FROM connections WHERE name = $1 AND deleted_at IS NULL");
     let row: Option<ConnectionRecord> = sqlx::query_as(&sql)
         .bind(name)
         .fetch_optional(&store.pool)
@@ -92,7 +92,7 @@ pub(crate) async fn by_name(store: &PgStore, name: &str) -> Result<Option<Connec
 }
 
 pub(crate) async fn list(store: &PgStore) -> Result<Vec<Connection>> {
-    let sql = format!("SELECT {COLUMNS} FROM connections ORDER BY name");
+    let sql = format!("SELECT {COLUMNS} FROM connections WHERE deleted_at IS NULL ORDER BY name");
     let rows: Vec<ConnectionRecord> = sqlx::query_as(&sql)
         .fetch_all(&store.pool)
         .await
@@ -103,12 +103,13 @@ pub(crate) async fn list(store: &PgStore) -> Result<Vec<Connection>> {
 }
 
 pub(crate) async fn credentials(store: &PgStore, id: ConnectionId) -> Result<Credentials> {
-    let sealed: Option<String> =
-        sqlx::query_scalar("SELECT credentials FROM connections WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&store.pool)
-            .await
-            .ctx("reading credentials")?;
+    let sealed: Option<String> = sqlx::query_scalar(
+        "SELECT credentials FROM connections WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&store.pool)
+    .await
+    .ctx("reading credentials")?;
     let sealed = sealed.ok_or_else(|| StoreError::not_found("connection", id))?;
     Ok(store.key.open_credentials(&sealed)?)
 }
@@ -119,13 +120,15 @@ pub(crate) async fn update_credentials(
     credentials: Credentials,
 ) -> Result<()> {
     let sealed = store.key.seal_credentials(&credentials)?;
-    let done = sqlx::query("UPDATE connections SET credentials = $1, auth_kind = $2 WHERE id = $3")
-        .bind(sealed)
-        .bind(credentials.kind().as_str())
-        .bind(id)
-        .execute(&store.pool)
-        .await
-        .ctx("saving credentials")?;
+    let done = sqlx::query(
+        "UPDATE connections SET credentials = $1, auth_kind = $2 WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(sealed)
+    .bind(credentials.kind().as_str())
+    .bind(id)
+    .execute(&store.pool)
+    .await
+    .ctx("saving credentials")?;
     found(done.rows_affected(), id)
 }
 
@@ -171,7 +174,7 @@ pub(crate) async fn set_status(
     id: ConnectionId,
     status: ConnectionStatus,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE connections SET status = $1 WHERE id = $2")
+    let done = sqlx::query("UPDATE connections SET status = $1 WHERE id = $2 AND deleted_at IS NULL")
         .bind(status.as_str())
         .bind(id)
         .execute(&store.pool)
@@ -192,6 +195,75 @@ pub(crate) async fn set_hubspot_warning(
         .await
         .ctx("setting the HubSpot warning")?;
     found(done.rows_affected(), id)
+}
+
+/// Renames a connection and/or changes its base URL.
+pub(crate) async fn update(
+    store: &PgStore,
+    id: ConnectionId,
+    change: ConnectionChange,
+) -> Result<Connection> {
+    let done = sqlx::query(
+        "UPDATE connections SET name = COALESCE($1, name), base_url = COALESCE($2, base_url) \
+         WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(&change.name)
+    .bind(&change.base_url)
+    .bind(id)
+    .execute(&store.pool)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::AlreadyExists {
+                what: "connection",
+                field: "name",
+                key: change.name.clone().unwrap_or_default(),
+            }
+        } else {
+            crate::error::db_error("changing a connection", e)
+        }
+    })?;
+    found(done.rows_affected(), id)?;
+    get(store, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found("connection", id))
+}
+
+/// Deletes a connection (C5) in one transaction: its credentials, settings, mappings
+/// and sync state (stored meetings included) go; the row stays, renamed `<name> (deleted #<id>)` so the name is
+/// free again, for the activities and jobs that point at it.
+pub(crate) async fn delete(
+    store: &PgStore,
+    id: ConnectionId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    const CTX: &str = "deleting a connection";
+    let mut tx = store.write_tx(CTX).await?;
+    let done = sqlx::query(
+        "UPDATE connections SET name = name || ' (deleted #' || id || ')', credentials = '', \
+         deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    found(done.rows_affected(), id)?;
+    for table in [
+        "settings",
+        "user_mappings",
+        "checkpoints",
+        "retry_list",
+        "skip_marks",
+        "stored_meetings",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE connection_id = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx(CTX)?;
+    }
+    tx.commit().await.ctx(CTX)
 }
 
 fn found(rows: u64, id: ConnectionId) -> Result<()> {

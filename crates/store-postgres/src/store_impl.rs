@@ -71,6 +71,16 @@ impl Store for PgStore {
     async fn list_connections(&self) -> Result<Vec<Connection>> {
         connections::list(self).await
     }
+    async fn update_connection(
+        &self,
+        id: ConnectionId,
+        change: ConnectionChange,
+    ) -> Result<Connection> {
+        connections::update(self, id, change).await
+    }
+    async fn delete_connection(&self, id: ConnectionId, now: DateTime<Utc>) -> Result<()> {
+        connections::delete(self, id, now).await
+    }
     async fn connection_credentials(&self, id: ConnectionId) -> Result<Credentials> {
         connections::credentials(self, id).await
     }
