@@ -174,12 +174,13 @@ pub(crate) async fn set_status(
     id: ConnectionId,
     status: ConnectionStatus,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE connections SET status = $1 WHERE id = $2 AND deleted_at IS NULL")
-        .bind(status.as_str())
-        .bind(id)
-        .execute(&store.pool)
-        .await
-        .ctx("setting a connection's status")?;
+    let done =
+        sqlx::query("UPDATE connections SET status = $1 WHERE id = $2 AND deleted_at IS NULL")
+            .bind(status.as_str())
+            .bind(id)
+            .execute(&store.pool)
+            .await
+            .ctx("setting a connection's status")?;
     found(done.rows_affected(), id)
 }
 
