@@ -163,6 +163,11 @@ pub struct ServeArgs {
     /// Directory of generated .xlsx exports.
     #[arg(long, default_value = "gong-timeline-exports")]
     pub export_dir: PathBuf,
+    /// Also serve `/metrics` and `/healthz` without log-in on this address (e.g.
+    /// 127.0.0.1:9100, reachable only by the monitoring system). On the main address
+    /// `/metrics` needs an API token.
+    #[arg(long, env = "GONG_TIMELINE_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// `admin` subcommands: accounts of the web UI and API.

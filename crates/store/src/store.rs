@@ -252,7 +252,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Admin>;
     /// One admin by username (case-insensitive).
     async fn admin_by_username(&self, username: &str) -> Result<Option<Admin>>;
-    /// Replaces an admin's password hash.
+    /// Replaces an admin's password hash and ends every session of that admin (in
+    /// one transaction): a reset password locks out whoever knew the old one.
     async fn set_admin_password(&self, id: AdminId, password_hash: &str) -> Result<()>;
     /// How many admin accounts exist.
     async fn count_admins(&self) -> Result<u64>;
@@ -268,8 +269,11 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     /// Records an API token. A taken hash is refused.
     async fn create_api_token(&self, new: NewApiToken) -> Result<ApiToken>;
-    /// An API token by its hash.
+    /// An API token by its hash, expired or not (the caller checks
+    /// [`ApiToken::is_live`]).
     async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>>;
+    /// Notes that a request used the token at `now`; unknown ids are ignored.
+    async fn touch_api_token(&self, id: ApiTokenId, now: DateTime<Utc>) -> Result<()>;
     /// All API tokens, newest first.
     async fn list_api_tokens(&self) -> Result<Vec<ApiToken>>;
     /// Revokes an API token; unknown ids are [`crate::StoreError::NotFound`].

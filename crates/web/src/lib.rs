@@ -17,12 +17,17 @@
 //!   host checks (no SSRF), .xlsx exports with expiry, live recordings.
 //! - [`ui`]: the pages, one module per resource.
 //! - [`api`]: `/api/v1`, one module per resource, and `openapi`.
-//! - [`metrics`]: `/healthz`, `/metrics`.
+//! - [`metrics`]: `/healthz`, `/metrics` (behind an API token, or public on a
+//!   separate address with [`serve_metrics`]).
+//! - [`security`]: security headers on every response; URIs as logs show them.
+//! - [`server`]: the accept loop with header-read/idle and body timeouts.
 
 pub mod api;
 pub mod auth;
 pub mod error;
 pub mod metrics;
+pub mod security;
+pub mod server;
 pub mod service;
 pub mod state;
 pub mod ui;
@@ -30,23 +35,59 @@ pub mod ui;
 use std::future::Future;
 use std::time::Duration;
 
+use axum::http::Request;
 use axum::routing::get;
-use axum::Router;
+use axum::{middleware, Router};
 use tokio::net::TcpListener;
 
 pub use auth::secret::hash_password;
 pub use error::ApiError;
+pub use server::ServerTimeouts;
 pub use state::{AppState, OAuthApp, WebConfig};
 
-/// The whole application: pages, API, health and metrics.
+/// The whole application: pages, API, health, metrics (with an API token) and assets.
 pub fn app(state: AppState) -> Router {
+    let metrics = Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_api,
+        ));
+    let headers = security::SecurityHeaders::new(&state.config);
+    Router::new()
+        .route("/healthz", get(metrics::healthz))
+        .merge(metrics)
+        .nest("/api/v1", api::router(state.clone()))
+        .merge(ui::router(state.clone()))
+        .layer(middleware::from_fn_with_state(headers, security::headers))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &Request<axum::body::Body>| {
+                    let uri = security::redact_uri(req.uri());
+                    tracing::debug_span!("request", method = %req.method(), %uri)
+                },
+            ),
+        )
+        .with_state(state)
+}
+
+/// `/metrics` and `/healthz` without log-in, for a separate address that only the
+/// monitoring system reaches (`serve --metrics-bind`).
+pub fn metrics_app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(metrics::healthz))
         .route("/metrics", get(metrics::metrics))
-        .nest("/api/v1", api::router(state.clone()))
-        .merge(ui::router(state.clone()))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Serves [`metrics_app`] on `listener` until `shutdown` completes.
+pub async fn serve_metrics(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let timeouts = state.config.timeouts;
+    server::run(listener, metrics_app(state), timeouts, shutdown).await
 }
 
 /// Serves [`app`] on `listener` until `shutdown` completes, then waits (up to five
@@ -67,9 +108,8 @@ pub async fn serve(
             }
         })
     };
-    let result = axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let timeouts = state.config.timeouts;
+    let result = server::run(listener, app(state.clone()), timeouts, shutdown).await;
     purger.abort();
     if !state
         .wait_for_background_syncs(Duration::from_secs(300))

@@ -13,6 +13,9 @@ use gong_timeline_store::{ConnectionId, Store};
 use gong_timeline_sync::{Clock, Engine};
 use tokio_util::task::TaskTracker;
 
+use crate::auth::throttle::{LoginThrottle, ThrottlePolicy};
+use crate::server::ServerTimeouts;
+
 /// The Gong OAuth app this server authorises connections with.
 #[derive(Clone)]
 pub struct OAuthApp {
@@ -46,6 +49,10 @@ pub struct WebConfig {
     pub gong: ClientConfig,
     /// How long a login lasts.
     pub session_ttl: chrono::Duration,
+    /// Header-read / idle and body timeouts of the server.
+    pub timeouts: ServerTimeouts,
+    /// How hard failed log-ins are throttled.
+    pub login_throttle: ThrottlePolicy,
 }
 
 impl WebConfig {
@@ -59,6 +66,8 @@ impl WebConfig {
             public_url: public_url.into().trim_end_matches('/').to_string(),
             gong: ClientConfig::default(),
             session_ttl: chrono::Duration::hours(12),
+            timeouts: ServerTimeouts::default(),
+            login_throttle: ThrottlePolicy::default(),
         }
     }
 
@@ -92,8 +101,11 @@ pub(crate) struct Inner {
     pub running: Mutex<HashSet<ConnectionId>>,
     /// Background sync tasks, awaited on shutdown.
     pub tasks: TaskTracker,
-    /// OAuth `state` values issued by Authorize, each good once.
-    pub pending: PendingAuthorizations<ConnectionId>,
+    /// OAuth `state` values issued by Authorize, each good once and only for whoever
+    /// started the flow.
+    pub pending: PendingAuthorizations<(ConnectionId, crate::service::oauth::StartedBy)>,
+    /// Failed log-ins.
+    pub login_throttle: LoginThrottle,
     /// One Gong client per connection for recordings, sharing its rate limiter.
     pub media_clients: tokio::sync::Mutex<HashMap<ConnectionId, GongClient>>,
     /// Gong requests made by the web layer (recordings), for /metrics.
@@ -108,6 +120,7 @@ pub(crate) struct Inner {
 impl AppState {
     /// State over a store and engine, with the real clock.
     pub fn new(store: Arc<dyn Store>, engine: Engine, config: WebConfig) -> AppState {
+        let login_throttle = LoginThrottle::new(config.login_throttle);
         AppState {
             store,
             engine,
@@ -117,6 +130,7 @@ impl AppState {
                 running: Mutex::new(HashSet::new()),
                 tasks: TaskTracker::new(),
                 pending: PendingAuthorizations::new(Duration::from_secs(900)),
+                login_throttle,
                 media_clients: tokio::sync::Mutex::new(HashMap::new()),
                 gong_requests: Default::default(),
                 gong_failures: Default::default(),

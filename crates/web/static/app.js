@@ -21,6 +21,18 @@
     });
   }
 
+  // The navigation marks the section of the page shown.
+  function currentSection() {
+    var path = location.pathname;
+    document.querySelectorAll('.nav-links a').forEach(function (a) {
+      var href = a.getAttribute('href');
+      var here = path === href || path.indexOf(href + '/') === 0 ||
+        (href === '/connectors' && path.indexOf('/connectors') === 0) ||
+        (href === '/companies' && path.indexOf('/activities/') === 0);
+      if (here) a.setAttribute('aria-current', 'page');
+    });
+  }
+
   // Recordings are loaded live from Gong (their links expire).
   function recordings() {
     document.querySelectorAll('.recording[data-src]').forEach(function (el) {
@@ -118,6 +130,7 @@
   ready(function () {
     autoDownload();
     nav();
+    currentSection();
     recordings();
     filterRows();
     dialogs();

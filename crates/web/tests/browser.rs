@@ -492,6 +492,28 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     b.shot("timeline").await?;
     chart_with_table(b, "activities-per-month").await?;
     b.audit("timeline").await?;
+    // Filter by activity type: every card shown has it.
+    let kind = b
+        .client
+        .find(Locator::Css("#activity-type-filter option:nth-child(2)"))
+        .await?
+        .attr("value")
+        .await?
+        .ok_or("an activity type")?;
+    b.client
+        .find(Locator::Id("activity-type-filter"))
+        .await?
+        .select_by_value(&kind)
+        .await?;
+    b.click("#apply-timeline-filter").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".activity .type"))
+        .await?;
+    for t in b.client.find_all(Locator::Css(".activity .type")).await? {
+        assert_eq!(t.text().await?, kind);
+    }
     let card = format!("#activity-{}", with_trackers["id"]);
     assert!(!b.text(&format!("{card} .phrase")).await?.is_empty());
     let media = b
@@ -689,6 +711,27 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     // The other pages: companies, an activity, tokens, imports, an error.
     b.visit(&format!("{base}/companies"), "companies").await?;
     b.audit("companies").await?;
+    // Search as you type: the list narrows without submitting the form.
+    let name = with_trackers["company"]["name"].as_str().ok_or("name")?;
+    let part: String = name.chars().take(5).collect();
+    b.client
+        .find(Locator::Id("company-search"))
+        .await?
+        .send_keys(&part)
+        .await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!(
+            "#company-results[data-query='{part}']"
+        )))
+        .await?;
+    let shown = b.client.find_all(Locator::Css("#companies li a")).await?;
+    assert!(!shown.is_empty());
+    for a in shown {
+        let text = a.text().await?.to_lowercase();
+        assert!(text.contains(&part.to_lowercase()), "{text} vs {part}");
+    }
     b.visit(
         &format!("{base}/activities/{}", with_trackers["id"]),
         "activity",

@@ -51,8 +51,18 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         config.public_url,
         config.redirect_uri()
     );
+    let metrics = match args.metrics_bind {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} (--metrics-bind)"))?;
+            println!("Serving /metrics and /healthz without log-in at http://{addr}/metrics.");
+            Some(listener)
+        }
+        None => None,
+    };
     let engine = Engine::new(store.clone(), EngineOptions::default());
-    run_until_ctrl_c(store, engine, config, listener).await?;
+    run_until_ctrl_c(store, engine, config, listener, metrics).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -88,7 +98,7 @@ pub async fn serve_demo(
         "(Gong is the simulator at {}; Ctrl-C stops both.)",
         sim.base_url()
     );
-    run_until_ctrl_c(store, engine, config, listener).await?;
+    run_until_ctrl_c(store, engine, config, listener, None).await?;
     sim.shutdown().await;
     Ok(())
 }
@@ -99,6 +109,7 @@ async fn run_until_ctrl_c(
     engine: Engine,
     config: WebConfig,
     listener: TcpListener,
+    metrics: Option<TcpListener>,
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -110,6 +121,15 @@ async fn run_until_ctrl_c(
         let _ = rx.wait_for(|stop| *stop).await;
     };
     let state = AppState::new(store, engine.clone(), config);
+    if let Some(metrics) = metrics {
+        let serving =
+            gong_timeline_web::serve_metrics(metrics, state.clone(), stopped(stop_rx.clone()));
+        tokio::spawn(async move {
+            if let Err(error) = serving.await {
+                tracing::warn!(%error, "The metrics server failed.");
+            }
+        });
+    }
     let web = gong_timeline_web::serve(listener, state, stopped(stop_rx.clone()));
     let scheduler = Scheduler::new(engine).run(stopped(stop_rx));
     let (served, ()) = tokio::join!(web, scheduler);

@@ -75,6 +75,7 @@ pub async fn api_tokens_are_found_by_hash_and_revoked(store: &dyn Store) {
         token_hash: hash.into(),
         admin_id: admin.id,
         created_at: at(0),
+        expires_at: None,
     };
     let one = store
         .create_api_token(new("ci", "h1"))
@@ -97,4 +98,64 @@ pub async fn api_tokens_are_found_by_hash_and_revoked(store: &dyn Store) {
         store.delete_api_token(two.id).await,
         Err(StoreError::NotFound { .. })
     ));
+}
+
+/// Resetting a password ends every session of that admin, and only of that admin.
+pub async fn a_password_reset_ends_the_admins_sessions(store: &dyn Store) {
+    let admin = store.create_admin("a", "h", at(0)).await.expect("create");
+    let other = store.create_admin("b", "h", at(0)).await.expect("create");
+    let session = |hash: &str, admin_id| Session {
+        token_hash: hash.into(),
+        admin_id,
+        csrf_token: "csrf".into(),
+        created_at: at(0),
+        expires_at: at(3600),
+    };
+    for (hash, id) in [("s1", admin.id), ("s2", admin.id), ("s3", other.id)] {
+        store
+            .create_session(session(hash, id))
+            .await
+            .expect("create");
+    }
+    store.set_admin_password(admin.id, "h2").await.expect("set");
+    for hash in ["s1", "s2"] {
+        assert_eq!(store.session_by_hash(hash, at(1)).await.expect("get"), None);
+    }
+    assert!(store
+        .session_by_hash("s3", at(1))
+        .await
+        .expect("get")
+        .is_some());
+}
+
+/// An API token keeps its expiry and notes when it was last used.
+pub async fn api_tokens_expire_and_note_their_last_use(store: &dyn Store) {
+    let admin = store.create_admin("a", "h", at(0)).await.expect("create");
+    let token = store
+        .create_api_token(NewApiToken {
+            name: "ci".into(),
+            token_hash: "h1".into(),
+            admin_id: admin.id,
+            created_at: at(0),
+            expires_at: Some(at(100)),
+        })
+        .await
+        .expect("create");
+    assert_eq!(token.expires_at, Some(at(100)));
+    assert_eq!(token.last_used_at, None);
+    assert!(token.is_live(at(99)) && !token.is_live(at(100)));
+    store
+        .touch_api_token(token.id, at(50))
+        .await
+        .expect("touch");
+    let found = store
+        .api_token_by_hash("h1")
+        .await
+        .expect("get")
+        .expect("found");
+    assert_eq!(found.last_used_at, Some(at(50)));
+    store
+        .touch_api_token(9999, at(60))
+        .await
+        .expect("unknown ids are ignored");
 }

@@ -90,6 +90,8 @@ macro_rules! conformance_tests {
             admins_are_unique_by_username,
             sessions_expire_and_end,
             api_tokens_are_found_by_hash_and_revoked,
+            a_password_reset_ends_the_admins_sessions,
+            api_tokens_expire_and_note_their_last_use,
             stored_meetings_ride_with_the_page,
             a_writer_that_lost_its_lease_writes_nothing,
             resume_point_rides_with_the_page

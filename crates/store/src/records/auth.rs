@@ -66,6 +66,17 @@ pub struct ApiToken {
     pub admin_id: AdminId,
     /// When it was made.
     pub created_at: DateTime<Utc>,
+    /// When it stops working; `None`: never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When a request last used it (to spot forgotten tokens).
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl ApiToken {
+    /// Whether the token still works at `now`.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_none_or(|end| now < end)
+    }
 }
 
 /// An API token to record.
@@ -79,4 +90,6 @@ pub struct NewApiToken {
     pub admin_id: AdminId,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// When it stops working; `None`: never.
+    pub expires_at: Option<DateTime<Utc>>,
 }

@@ -6,13 +6,14 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
+use axum::{Extension, Json};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{Connection, ConnectionId, Settings};
 use gong_timeline_sync::connections::Overview;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::service::connections::{self as service, UpdateRequest};
 use crate::service::{oauth, runs};
@@ -92,6 +93,7 @@ pub async fn delete(
 /// `POST /connections`: 201 with the connection (and `authorize_url` for OAuth).
 pub async fn create(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Json(body): Json<NewConnectionBody>,
 ) -> ApiResult<impl IntoResponse> {
     let out = match body.kind.as_deref().unwrap_or("oauth") {
@@ -108,7 +110,7 @@ pub async fn create(
         }
         "oauth" => {
             let c = oauth::create_oauth(&state, &body.name).await?;
-            let url = oauth::authorize_url(&state, c.id).await?;
+            let url = oauth::authorize_url(&state, c.id, &s).await?;
             json!({ "connection": service::overview(&state, c.id).await?, "authorize_url": url })
         }
         other => {
@@ -124,10 +126,11 @@ pub async fn create(
 /// `POST /connections/{id}/authorize`: a fresh consent page URL.
 pub async fn authorize(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(
-        json!({ "authorize_url": oauth::authorize_url(&state, id).await? }),
+        json!({ "authorize_url": oauth::authorize_url(&state, id, &s).await? }),
     ))
 }
 

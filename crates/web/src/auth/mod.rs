@@ -5,8 +5,10 @@
 //! - [`secret`]: password hashing, random tokens, token digests.
 //! - [`session`]: the page guard (`require_admin`), log in/out, the API guard
 //!   (`require_api`).
+//! - [`throttle`]: failed log-ins per account and per client address.
 
 pub mod secret;
 pub mod session;
+pub mod throttle;
 
 pub use session::{require_admin, require_api, AdminSession, SESSION_COOKIE};

@@ -27,6 +27,28 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A hash of a password nobody has, made once with the same parameters as real
+/// ones: an unknown username is verified against it so that it costs as much time
+/// as a known one.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
+
+/// Verifies `password` against `hash` (or, for an unknown user, against a dummy hash
+/// — the answer is then `false`) on the blocking pool, so that argon2's CPU time never
+/// stalls the async workers that serve other requests.
+pub async fn verify_password_blocking(password: String, hash: Option<String>) -> bool {
+    let known = hash.is_some();
+    let checked = tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(|| dummy_hash().to_string());
+        verify_password(&password, &hash)
+    })
+    .await
+    .unwrap_or(false);
+    known && checked
+}
+
 /// A random URL-safe token of 32 bytes.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -59,6 +81,15 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong", &hash));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[tokio::test]
+    async fn unknown_users_are_checked_against_an_argon2_hash_like_real_ones() {
+        let real = hash_password("pw").unwrap();
+        let params = |h: &str| h.split('$').nth(3).map(str::to_string);
+        assert_eq!(params(dummy_hash()), params(&real), "same argon2 cost");
+        assert!(verify_password_blocking("pw".into(), Some(real)).await);
+        assert!(!verify_password_blocking("pw".into(), None).await);
     }
 
     #[test]

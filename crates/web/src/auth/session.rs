@@ -204,13 +204,22 @@ async fn api_admin(
         let bearer = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(bearer_token)
             .ok_or(ApiError::Unauthorized)?;
+        let now = state.now();
         let token = state
             .store
-            .api_token_by_hash(&digest(bearer.trim()))
+            .api_token_by_hash(&digest(bearer))
             .await?
+            .filter(|t| t.is_live(now))
             .ok_or(ApiError::Unauthorized)?;
+        // "Last used" to the minute: not one database write per API request.
+        if token
+            .last_used_at
+            .is_none_or(|used| now - used >= chrono::Duration::minutes(1))
+        {
+            state.store.touch_api_token(token.id, now).await?;
+        }
         return Ok(AdminSession {
             admin_id: token.admin_id,
             csrf: String::new(),
@@ -233,6 +242,14 @@ async fn api_admin(
     })
 }
 
+/// The token of an `Authorization: Bearer <token>` value; the scheme is matched in any
+/// case (RFC 7235 §2.1).
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// Percent-encodes a query value.
 pub fn urlencode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
@@ -241,4 +258,18 @@ pub fn urlencode(value: &str) -> String {
 /// A 403 for a refused login form.
 pub fn login_refused() -> Response {
     (StatusCode::FORBIDDEN, layout::error_page(&csrf_refused())).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn the_bearer_scheme_is_matched_in_any_case() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+    }
 }

@@ -2,12 +2,15 @@
 //! callback with a single-use `state` → token exchange) and access-key ones. The
 //! customer API host from the token response is checked by [`super::hosts`].
 
+use gong_timeline_gong::reqwest as reqwest_client;
 use gong_timeline_gong::OAuthClient;
 use gong_timeline_store::{
-    Connection, ConnectionId, ConnectionStatus, Credentials, NewConnection, OAuthCredentials,
+    AdminId, Connection, ConnectionId, ConnectionStatus, Credentials, NewConnection,
+    OAuthCredentials,
 };
 
 use super::hosts;
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -63,6 +66,17 @@ pub async fn create_oauth(state: &AppState, name: &str) -> ApiResult<Connection>
     Ok(connection)
 }
 
+/// The HTTP client of the token exchange, with the Gong client's timeouts and no
+/// redirects (a token endpoint that redirects is not Gong's).
+fn token_client(config: &gong_timeline_gong::ClientConfig) -> ApiResult<reqwest_client::Client> {
+    reqwest_client::Client::builder()
+        .timeout(config.timeout)
+        .connect_timeout(config.connect_timeout)
+        .redirect(reqwest_client::redirect::Policy::none())
+        .build()
+        .map_err(|e| ApiError::Internal(format!("cannot build the HTTP client: {e}")))
+}
+
 fn app_for(state: &AppState, connection: &Connection, oauth: &OAuthCredentials) -> OAuthClient {
     OAuthClient::new(
         oauth.client_id.clone(),
@@ -90,10 +104,48 @@ async fn oauth_parts(
     }
 }
 
-/// The consent page URL for `id`, with a fresh single-use `state`.
-pub async fn authorize_url(state: &AppState, id: ConnectionId) -> ApiResult<String> {
+/// Who may complete an authorisation: the log-in session that clicked Authorize,
+/// or — when an API token asked — any session of that token's admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartedBy {
+    /// A session, by its token digest.
+    Session(String),
+    /// An admin (the flow was started with an API token).
+    Admin(AdminId),
+}
+
+impl StartedBy {
+    /// Who `requester` is.
+    pub fn of(requester: &AdminSession) -> StartedBy {
+        if requester.token_hash.is_empty() {
+            StartedBy::Admin(requester.admin_id)
+        } else {
+            StartedBy::Session(requester.token_hash.clone())
+        }
+    }
+
+    /// Whether the callback's `requester` may complete a flow this started.
+    fn admits(&self, requester: &AdminSession) -> bool {
+        match self {
+            StartedBy::Session(hash) => {
+                !requester.token_hash.is_empty()
+                    && crate::auth::secret::constant_time_eq(hash, &requester.token_hash)
+            }
+            StartedBy::Admin(id) => *id == requester.admin_id,
+        }
+    }
+}
+
+/// The consent page URL for `id`, with a fresh single-use `state` bound to whoever
+/// asked ([`StartedBy`]): a link started by someone else cannot be completed in an
+/// admin's browser (CSRF on the OAuth flow).
+pub async fn authorize_url(
+    state: &AppState,
+    id: ConnectionId,
+    requester: &AdminSession,
+) -> ApiResult<String> {
     let (connection, oauth) = oauth_parts(state, id).await?;
-    let issued = state.inner.pending.issue(id);
+    let issued = state.inner.pending.issue((id, StartedBy::of(requester)));
     app_for(state, &connection, &oauth)
         .authorize_url(&issued, SCOPES)
         .map(|u| u.to_string())
@@ -103,13 +155,25 @@ pub async fn authorize_url(state: &AppState, id: ConnectionId) -> ApiResult<Stri
 /// Handles Gong's redirect: checks `state` (once), exchanges `code`, checks the
 /// customer API host, stores the tokens (encrypted) and marks the connection
 /// Authorised.
-pub async fn callback(state: &AppState, code: Option<&str>, st: &str) -> ApiResult<Connection> {
-    let id = state.inner.pending.consume(st).map_err(|_| {
+pub async fn callback(
+    state: &AppState,
+    code: Option<&str>,
+    st: &str,
+    requester: &AdminSession,
+) -> ApiResult<Connection> {
+    let refused = || {
         ApiError::invalid(
             "state",
-            "this authorisation link is unknown, expired or already used; click Authorize again",
+            "this authorisation link is unknown, expired, already used or was started in another log-in session; click Authorize again",
         )
-    })?;
+    };
+    let (id, started_by) = state.inner.pending.consume(st).map_err(|_| refused())?;
+    if !started_by.admits(requester) {
+        tracing::warn!(
+            "An OAuth callback from another session than the one that started it was refused."
+        );
+        return Err(refused());
+    }
     let code = code.filter(|c| !c.is_empty()).ok_or_else(|| {
         ApiError::invalid(
             "code",
@@ -117,7 +181,7 @@ pub async fn callback(state: &AppState, code: Option<&str>, st: &str) -> ApiResu
         )
     })?;
     let (connection, oauth) = oauth_parts(state, id).await?;
-    let http = gong_timeline_gong::reqwest::Client::new();
+    let http = token_client(&state.config.gong)?;
     let tokens = app_for(state, &connection, &oauth)
         .exchange_code(&http, code)
         .await

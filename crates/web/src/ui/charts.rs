@@ -148,9 +148,13 @@ pub fn render(chart: &Chart) -> Markup {
     }
 }
 
-/// Counts as integers.
+/// Counts as integers (an axis midpoint may be a half).
 pub fn count(v: f64) -> String {
-    format!("{}", v.round() as i64)
+    if v.fract().abs() > 1e-9 {
+        format!("{v:.1}")
+    } else {
+        format!("{}", v.round() as i64)
+    }
 }
 
 /// Seconds as `45s`, `12m`, `1.5h`.
@@ -249,5 +253,6 @@ mod tests {
         assert_eq!(seconds(600.0), "10m");
         assert_eq!(seconds(5400.0), "1.5h");
         assert_eq!(count(3.0), "3");
+        assert_eq!(count(2.5), "2.5");
     }
 }

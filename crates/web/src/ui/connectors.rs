@@ -111,7 +111,7 @@ async fn list_page(
         "Connectors",
         s,
         html! {
-            table id="connections" {
+            div.table-wrap { table id="connections" {
                 thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last job" } th { "Last sync" } th { "" } } }
                 tbody {
                     @for c in &connections {
@@ -126,7 +126,7 @@ async fn list_page(
                     }
                     @if connections.is_empty() { tr { td colspan="6" { "No connection yet: create one below." } } }
                 }
-            }
+            } }
             (create_form(s, f, error))
         },
     ))
@@ -161,7 +161,7 @@ pub(crate) async fn create(
         .map(|c| format!("/connectors/{}?connected=1", c.id))
     } else {
         match oauth::create_oauth(&state, &f.name).await {
-            Ok(c) => oauth::authorize_url(&state, c.id).await,
+            Ok(c) => oauth::authorize_url(&state, c.id, &s).await,
             Err(e) => Err(e),
         }
     };
@@ -180,9 +180,10 @@ pub(crate) async fn create(
 /// `POST /connectors/{id}/authorize`: (re-)authorise with Gong.
 pub(crate) async fn authorize(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> Response {
-    match oauth::authorize_url(&state, id).await {
+    match oauth::authorize_url(&state, id, &s).await {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(error) => layout::error_page(&error),
     }

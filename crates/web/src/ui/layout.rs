@@ -65,7 +65,8 @@ fn shell(title: &str, session: Option<&AdminSession>, nav: bool, body: Markup) -
             body {
                 a.skip href="#main" { "Skip to content" }
                 @if nav { (header(session)) }
-                main id="main" {
+                main id="main" class=[(!nav).then_some("narrow")] {
+                    @if !nav { p.brand-bare { "gong-timeline" } }
                     h1 { (title) }
                     (body)
                 }
@@ -231,6 +232,9 @@ pub fn duration(seconds: Option<i64>) -> String {
 
 /// Previous / next links; `href(page)` builds a page's URL.
 pub fn pager(page: u32, has_next: bool, href: impl Fn(u32) -> String) -> Markup {
+    if page <= 1 && !has_next {
+        return html! {}; // one page: nothing to page through
+    }
     html! {
         nav.pager aria-label="Pages" {
             @if page > 1 { a href=(href(page - 1)) rel="prev" { "← Previous" } }

@@ -218,7 +218,7 @@ async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<M
                     a.button href="/log" { "Clear" }
                 }
             }
-            table id="jobs" {
+            div.table-wrap { table id="jobs" {
                 thead { tr { th { "Job" } th { "Connection" } th { "Trigger" } th { "Status" } th { "Started" } th { "Finished" }
                     th { "Fetched" } th { "Created" } th { "Updated" } th { "Skipped" } th { "Failed" } th { "Logs" } } }
                 tbody {
@@ -233,7 +233,7 @@ async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<M
                     }
                     @if rows.is_empty() { tr { td colspan="12" id="no-jobs" { "No job matches these filters." } } }
                 }
-            }
+            } }
             (pager(page_no, more, |p| format!("/log?{}", query_string(q, p))))
         },
     ))
@@ -313,7 +313,7 @@ async fn job_page(
                     @if chosen.is_empty() { " (all of them)" } @else { ": " @for (i, st) in chosen.iter().enumerate() { @if i > 0 { ", " } (st) } }
                     ". Its link works for 30 days." }
             }
-            table id="records" {
+            div.table-wrap { table id="records" {
                 thead { tr { th { "Call" } th { "Title" } th { "Date" } th { "Status" } th { "Activity" } th { "Message" } } }
                 tbody {
                     @for r in &records {
@@ -324,8 +324,11 @@ async fn job_page(
                             td.message { (r.message.clone().unwrap_or_default()) }
                         }
                     }
+                    @if records.is_empty() { tr { td colspan="6" id="no-records" {
+                        @if chosen.is_empty() { "This job read no meeting." } @else { "No record of this job has these statuses. " a href={ "/log/jobs/" (id) } { "Show all" } }
+                    } } }
                 }
-            }
+            } }
             (pager(page_no, more, |p| format!("/log/jobs/{id}?{}", query_string(q, p))))
         },
     ))

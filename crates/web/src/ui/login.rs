@@ -1,14 +1,24 @@
 //! Log in and log out. The log-in form is protected by a double-submit CSRF cookie
 //! (there is no session yet); a wrong username or password gets one message.
+//!
+//! Guessing is slowed by [`crate::auth::throttle`] (429 + `Retry-After` per account and
+//! per client address) and every failure is logged with the username and address.
+//! Password checks run on the blocking pool (argon2 takes tens of milliseconds of
+//! CPU), and an unknown username is checked against a dummy hash so that it answers
+//! as slowly as a known one. After log-in only a same-origin path is followed.
 
-use axum::extract::{Query, State};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
 use maud::html;
 use serde::Deserialize;
 
-use crate::auth::secret::{constant_time_eq, random_token, verify_password};
+use crate::auth::secret::{constant_time_eq, random_token, verify_password_blocking};
 use crate::auth::session::{self, cookie, login_refused};
 use crate::auth::{AdminSession, SESSION_COOKIE};
 use crate::state::AppState;
@@ -30,23 +40,32 @@ pub(crate) struct LoginForm {
     next: Option<String>,
 }
 
-/// Only local paths are followed after log in (no open redirect).
-fn local(next: Option<&str>) -> &str {
+/// Only a same-origin path is followed after log in (no open redirect): it starts
+/// with one `/` and holds only visible ASCII other than `\`. Browsers drop tabs and
+/// newlines and read `\` as `/`, so `/<TAB>/evil.example` would become
+/// `//evil.example`, another site; a non-ASCII character is no valid `Location`.
+pub(crate) fn local(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.chars().all(|c| c.is_ascii_graphic() && c != '\\') =>
+        {
+            n
+        }
         _ => "/connectors",
     }
 }
 
 fn form(csrf: &str, next: &str, error: Option<&str>) -> Html<String> {
     let body = html! {
-        @if let Some(error) = error { p.error id="login-error" { (error) } }
+        @if let Some(error) = error { div.error-box role="alert" { p.error id="login-error" { (error) } } }
         form.card method="post" action="/login" id="login-form" {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="next" value=(next);
             label { "Username " input type="text" name="username" id="username" autofocus required; }
             label { "Password " input type="password" name="password" id="password" required; }
-            button type="submit" id="login" { "Log in" }
+            button.primary.wide type="submit" id="login" { "Log in" }
         }
     };
     Html(layout::bare("Log in", body).into_string())
@@ -66,6 +85,7 @@ pub(crate) async fn page(
 /// `POST /login`.
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     jar: CookieJar,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -73,22 +93,56 @@ pub(crate) async fn submit(
     if !expected.is_some_and(|e| !f.csrf.is_empty() && constant_time_eq(&e, &f.csrf)) {
         return login_refused();
     }
+    let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
     let next = local(f.next.as_deref()).to_string();
+    let throttle = &state.inner.login_throttle;
+    if let Err(wait) = throttle.check(&f.username, client, state.now()) {
+        tracing::warn!(username = %f.username, client = ?client, retry_after_s = wait.as_secs(), "A log-in was refused: too many failed attempts.");
+        return throttled(&state, jar, &next, wait);
+    }
     let admin = match state.store.admin_by_username(&f.username).await {
         Ok(admin) => admin,
         Err(error) => return layout::error_page(&error.into()),
     };
-    let Some(admin) = admin.filter(|a| verify_password(&f.password, &a.password_hash)) else {
-        tracing::info!("A log-in failed.");
-        let token = random_token();
-        let jar = jar.add(cookie(&state, LOGIN_CSRF, token.clone()));
-        let page = form(&token, &next, Some("Wrong username or password."));
-        return (axum::http::StatusCode::UNAUTHORIZED, jar, page).into_response();
+    // Always one argon2 verification, known username or not (no timing oracle).
+    let hash = admin.as_ref().map(|a| a.password_hash.clone());
+    let matches = verify_password_blocking(f.password.clone(), hash).await;
+    let Some(admin) = admin.filter(|_| matches) else {
+        throttle.failed(&f.username, client, state.now());
+        tracing::warn!(username = %f.username, client = ?client, "A log-in failed.");
+        let message = "Wrong username or password.";
+        return again(&state, jar, &next, message, StatusCode::UNAUTHORIZED);
     };
+    throttle.succeeded(&f.username, client);
     match session::start(&state, admin.id).await {
         Ok(c) => (jar.remove(LOGIN_CSRF).add(c), Redirect::to(&next)).into_response(),
         Err(error) => layout::error_page(&error),
     }
+}
+
+fn throttled(state: &AppState, jar: CookieJar, next: &str, wait: Duration) -> Response {
+    let message = format!(
+        "Too many failed log-ins. Try again in {} seconds.",
+        wait.as_secs()
+    );
+    let mut response = again(state, jar, next, &message, StatusCode::TOO_MANY_REQUESTS);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs()));
+    response
+}
+
+/// The form again with `message` and a fresh CSRF cookie.
+fn again(
+    state: &AppState,
+    jar: CookieJar,
+    next: &str,
+    message: &str,
+    status: StatusCode,
+) -> Response {
+    let token = random_token();
+    let jar = jar.add(cookie(state, LOGIN_CSRF, token.clone()));
+    (status, jar, form(&token, next, Some(message))).into_response()
 }
 
 /// `POST /logout`.
@@ -101,4 +155,27 @@ pub(crate) async fn logout(
         return layout::error_page(&error.into());
     }
     (jar.remove(SESSION_COOKIE), Redirect::to("/login")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local;
+
+    #[test]
+    fn only_same_origin_paths_are_followed_after_log_in() {
+        assert_eq!(local(Some("/log?status=Failed")), "/log?status=Failed");
+        for hostile in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/caf\u{e9}",
+            "/ space",
+            "",
+        ] {
+            assert_eq!(local(Some(hostile)), "/connectors", "{hostile:?}");
+        }
+        assert_eq!(local(None), "/connectors");
+    }
 }

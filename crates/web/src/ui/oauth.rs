@@ -2,8 +2,10 @@
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use serde::Deserialize;
 
+use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::oauth;
 use crate::state::AppState;
@@ -19,6 +21,7 @@ pub(crate) struct CallbackParams {
 /// Checks `state`, exchanges the code, shows the confirmation.
 pub(crate) async fn callback(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Query(p): Query<CallbackParams>,
 ) -> Response {
     if let Some(error) = &p.error {
@@ -34,6 +37,7 @@ pub(crate) async fn callback(
         &state,
         p.code.as_deref(),
         p.state.as_deref().unwrap_or_default(),
+        &s,
     )
     .await
     {

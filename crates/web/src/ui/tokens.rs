@@ -1,9 +1,11 @@
 //! API tokens: an admin creates a Bearer token for the JSON API (shown once; the
-//! store keeps its SHA-256 digest) and revokes it.
+//! store keeps its SHA-256 digest), optionally expiring after some days, sees when
+//! each was last used, and revokes it.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use chrono::{DateTime, Utc};
 use gong_timeline_store::{AdminId, ApiToken, ApiTokenId, NewApiToken};
 use maud::html;
 use serde::Deserialize;
@@ -12,19 +14,50 @@ use crate::auth::secret::{digest, random_token};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::layout::{self, csrf_input, page, time};
+use crate::ui::layout::{self, csrf_input, page, time, time_opt};
 
 #[derive(Deserialize)]
 pub(crate) struct NewTokenForm {
     #[serde(default)]
     name: String,
+    /// Days until it expires; empty: never.
+    #[serde(default)]
+    expires_in_days: String,
 }
 
-/// Creates a token for `admin_id`; returns it with its plain value (shown once).
+/// The longest expiry offered (ten years).
+const MAX_DAYS: i64 = 3650;
+
+fn expiry(state: &AppState, days: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let days = days.trim();
+    if days.is_empty() {
+        return Ok(None);
+    }
+    match days.parse::<i64>() {
+        Ok(d) if (1..=MAX_DAYS).contains(&d) => Ok(Some(state.now() + chrono::Duration::days(d))),
+        _ => Err(ApiError::invalid(
+            "expires_in_days",
+            format!("enter a whole number of days from 1 to {MAX_DAYS}, or leave it empty for a token that does not expire"),
+        )),
+    }
+}
+
+/// Creates a token for `admin_id` that does not expire; returns it with its plain
+/// value (shown once).
 pub async fn create_token(
     state: &AppState,
     admin_id: AdminId,
     name: &str,
+) -> Result<(ApiToken, String), ApiError> {
+    create_expiring_token(state, admin_id, name, None).await
+}
+
+/// Creates a token for `admin_id` that stops working at `expires_at`.
+pub async fn create_expiring_token(
+    state: &AppState,
+    admin_id: AdminId,
+    name: &str,
+    expires_at: Option<DateTime<Utc>>,
 ) -> Result<(ApiToken, String), ApiError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 100 {
@@ -41,6 +74,7 @@ pub async fn create_token(
             token_hash: digest(&plain),
             admin_id,
             created_at: state.now(),
+            expires_at,
         })
         .await?;
     Ok((token, plain))
@@ -53,22 +87,30 @@ async fn render(
     error: Option<&ApiError>,
 ) -> Result<Response, ApiError> {
     let tokens = state.store.list_api_tokens().await?;
+    let now = state.now();
     Ok(page("API tokens", s, html! {
         @if let Some((name, plain)) = fresh {
             div.notice { p { "Token '" (name) "' — copy it now, it is not shown again:" } code id="new-token" { (plain) } }
         }
         @if let Some(e) = error { p.error { (e.public_message()) } }
-        table id="tokens" {
-            thead { tr { th { "Name" } th { "Created" } th { "" } } }
+        @if tokens.is_empty() {
+            (layout::empty("no-tokens", "No API tokens yet", html! {
+                p { "Create one below for a script or an integration that reads the JSON API." }
+            }))
+        } @else { div.table-wrap { table id="tokens" {
+            thead { tr { th { "Name" } th { "Created" } th { "Expires" } th { "Last used" } th { "" } } }
             tbody { @for t in &tokens { tr {
                 td { (t.name) } td { (time(t.created_at)) }
-                td { form.inline method="post" action={ "/tokens/" (t.id) "/delete" } { (csrf_input(s)) button type="submit" { "Revoke" } } }
+                td { @match t.expires_at { Some(end) if end <= now => { "expired " (time(end)) }, Some(end) => (time(end)), None => "never" } }
+                td { (time_opt(t.last_used_at)) }
+                td { form.inline method="post" action={ "/tokens/" (t.id) "/delete" } { (csrf_input(s)) button.danger type="submit" aria-label={ "Revoke " (t.name) } { "Revoke" } } }
             } } }
-        }
+        } } }
         form.card method="post" action="/tokens" {
             (csrf_input(s))
             label { "Name " input type="text" name="name" id="token-name" required; }
-            button type="submit" id="create-token" { "Create token" }
+            label { "Expires after (days, empty for never) " input type="number" name="expires_in_days" id="token-expiry" min="1" max=(MAX_DAYS); }
+            button.primary type="submit" id="create-token" { "Create token" }
         }
         p.muted { "Use it as " code { "Authorization: Bearer <token>" } " on " a href="/api/v1/openapi.json" { "/api/v1" } "." }
     }).into_response())
@@ -90,7 +132,11 @@ pub(crate) async fn create(
     Extension(s): Extension<AdminSession>,
     Form(f): Form<NewTokenForm>,
 ) -> Response {
-    let outcome = match create_token(&state, s.admin_id, &f.name).await {
+    let created = match expiry(&state, &f.expires_in_days) {
+        Ok(expires_at) => create_expiring_token(&state, s.admin_id, &f.name, expires_at).await,
+        Err(e) => Err(e),
+    };
+    let outcome = match created {
         Ok((token, plain)) => render(&state, &s, Some((&token.name, &plain)), None).await,
         Err(e @ ApiError::Invalid { .. }) => render(&state, &s, None, Some(&e)).await,
         Err(e) => Err(e),

@@ -75,6 +75,12 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
         "User management",
         s,
         html! {
+            @if connections.is_empty() {
+                (layout::empty("no-connections", "No connection yet", html! {
+                    p { "Gong users appear here once a Gong connection exists and has synced." }
+                    a.button.primary href="/connectors" { "Create a connection" }
+                }))
+            }
             form.card method="get" action="/users" id="external-users" {
                 h2 { "Add Users › Add User from External Systems" }
                 label { "Connection Type " select name="connection_type" id="connection-type" { option value=(GONG_IO) selected { (GONG_IO) } } }
@@ -83,11 +89,11 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
                         @for c in &connections { option value=(c.id) selected[q.connection == Some(c.id)] { (c.name) } }
                     }
                 }
-                button type="submit" id="load-users" { "Load users" }
+                button.primary type="submit" id="load-users" { "Load users" }
             }
             @if let Some(g) = &q.resolved { p.notice id="resolved" { "Gong user " (g) " is mapped. Meetings that failed on it are retried at the next sync." } }
             @if let Some(conn) = q.connection {
-                table id="gong-users" {
+                div.table-wrap { table id="gong-users" {
                     thead { tr { th { "Gong user" } th { "Email" } th { "Status" } th { "Timeline user" } } }
                     tbody {
                         @for m in &shown {
@@ -104,7 +110,7 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
                         }
                         @if mappings.is_empty() { tr { td colspan="4" { "No Gong users are mapped yet: they load at the connection's first sync." } } }
                     }
-                }
+                } }
                 (pager(page_no, more, |p| format!("/users?connection_type={GONG_IO}&connection={conn}&page={p}")))
             }
         },

@@ -156,7 +156,7 @@ async fn pages_redirect_to_log_in_and_session_cookies_are_http_only_lax() {
 }
 
 #[tokio::test]
-async fn health_and_metrics_answer_without_a_login() {
+async fn health_answers_without_a_login_and_metrics_with_a_token() {
     let app = spawn_app().await;
     let id = app.basic_connection("acme").await;
     app.sync(id).await;
@@ -170,6 +170,7 @@ async fn health_and_metrics_answer_without_a_login() {
     let metrics = app
         .http
         .get(format!("{}/metrics", app.base))
+        .bearer_auth(&app.token)
         .send()
         .await
         .unwrap()

@@ -40,12 +40,17 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// A change to the web configuration made before the app starts.
+pub type ConfigChange = Arc<dyn Fn(&mut WebConfig) + Send + Sync>;
+
 /// Options of [`spawn_app_with`].
 pub struct Options {
     /// Simulated calls.
     pub calls: u64,
     /// Allow the simulator as a Gong host.
     pub allow_sim: bool,
+    /// Changes the web configuration before the app starts.
+    pub web: Option<ConfigChange>,
 }
 
 impl Default for Options {
@@ -53,6 +58,7 @@ impl Default for Options {
         Options {
             calls: 40,
             allow_sim: true,
+            web: None,
         }
     }
 }
@@ -113,6 +119,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         web.allowed_gong_hosts = vec![sim.addr().to_string()];
     }
     web.gong = gong;
+    if let Some(change) = &options.web {
+        change(&mut web);
+    }
     let clock_offset = Arc::new(AtomicI64::new(0));
     let offset = clock_offset.clone();
     let state = AppState::new(store.clone(), engine, web).with_clock(Arc::new(move || {

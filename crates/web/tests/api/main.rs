@@ -9,5 +9,6 @@ mod lifecycle;
 mod oauth;
 mod openapi;
 mod pages;
+mod security;
 mod ui;
 mod users;
