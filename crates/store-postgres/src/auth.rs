@@ -6,13 +6,21 @@ use gong_timeline_store::{
     Admin, AdminId, ApiToken, ApiTokenId, NewApiToken, Result, Session, StoreError,
 };
 
-use crate::codec::{read_ts, ts};
+use crate::codec::{read_ts, read_ts_opt, ts, ts_opt};
 use crate::error::{db_error, is_unique_violation, Ctx};
 use crate::PgStore;
 
 type AdminRow = (i64, String, String, String);
 type SessionRow = (String, i64, String, String, String);
-type TokenRow = (i64, String, String, i64, String);
+type TokenRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 fn into_admin((id, username, password_hash, created): AdminRow) -> Result<Admin> {
     Ok(Admin {
@@ -23,13 +31,17 @@ fn into_admin((id, username, password_hash, created): AdminRow) -> Result<Admin>
     })
 }
 
-fn into_token((id, name, token_hash, admin_id, created): TokenRow) -> Result<ApiToken> {
+fn into_token(
+    (id, name, token_hash, admin_id, created, expires, used): TokenRow,
+) -> Result<ApiToken> {
     Ok(ApiToken {
         id,
         name,
         token_hash,
         admin_id,
         created_at: read_ts("api_tokens.created_at", &created)?,
+        expires_at: read_ts_opt("api_tokens.expires_at", expires.as_deref())?,
+        last_used_at: read_ts_opt("api_tokens.last_used_at", used.as_deref())?,
     })
 }
 
@@ -78,16 +90,23 @@ pub(crate) async fn set_admin_password(
     id: AdminId,
     password_hash: &str,
 ) -> Result<()> {
+    let mut tx = store.pool.begin().await.ctx("updating an admin")?;
     let done = sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(id)
-        .execute(&store.pool)
+        .execute(&mut *tx)
         .await
         .ctx("updating an admin")?;
     if done.rows_affected() == 0 {
         return Err(StoreError::not_found("admin", id));
     }
-    Ok(())
+    // Whoever knew the old password is logged out with it.
+    sqlx::query("DELETE FROM sessions WHERE admin_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("ending the admin's sessions")?;
+    tx.commit().await.ctx("updating an admin")
 }
 
 pub(crate) async fn count_admins(store: &PgStore) -> Result<u64> {
@@ -160,18 +179,19 @@ pub(crate) async fn delete_session(store: &PgStore, token_hash: &str) -> Result<
     Ok(())
 }
 
-const TOKEN_COLUMNS: &str = "id, name, token_hash, admin_id, created_at";
+const TOKEN_COLUMNS: &str = "id, name, token_hash, admin_id, created_at, expires_at, last_used_at";
 
 pub(crate) async fn create_api_token(store: &PgStore, new: NewApiToken) -> Result<ApiToken> {
     let sql = format!(
-        "INSERT INTO api_tokens (name, token_hash, admin_id, created_at) VALUES ($1, $2, $3, $4) \
-         RETURNING {TOKEN_COLUMNS}"
+        "INSERT INTO api_tokens (name, token_hash, admin_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING {TOKEN_COLUMNS}"
     );
     let row: TokenRow = sqlx::query_as(&sql)
         .bind(&new.name)
         .bind(&new.token_hash)
         .bind(new.admin_id)
         .bind(ts(new.created_at))
+        .bind(ts_opt(new.expires_at))
         .fetch_one(&store.pool)
         .await
         .map_err(|e| match &e {
@@ -199,6 +219,20 @@ pub(crate) async fn api_token_by_hash(
         .await
         .ctx("reading an API token")?;
     row.map(into_token).transpose()
+}
+
+pub(crate) async fn touch_api_token(
+    store: &PgStore,
+    id: ApiTokenId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(ts(now))
+        .bind(id)
+        .execute(&store.pool)
+        .await
+        .ctx("noting an API token's use")?;
+    Ok(())
 }
 
 pub(crate) async fn list_api_tokens(store: &PgStore) -> Result<Vec<ApiToken>> {

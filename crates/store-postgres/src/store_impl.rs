@@ -294,6 +294,9 @@ impl Store for PgStore {
     async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>> {
         auth::api_token_by_hash(self, token_hash).await
     }
+    async fn touch_api_token(&self, id: ApiTokenId, now: DateTime<Utc>) -> Result<()> {
+        auth::touch_api_token(self, id, now).await
+    }
     async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
         auth::list_api_tokens(self).await
     }
