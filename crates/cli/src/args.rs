@@ -319,6 +319,9 @@ pub struct ConnectionAuthorizeArgs {
 pub enum SettingsCommand {
     /// Validate and save settings (the next sync uses them).
     Set(SettingsSetArgs),
+    /// How many stored meetings of the last 30 days pass the current filters (or the
+    /// filters given here), evaluated locally: no Gong request, nothing saved.
+    Preview(SettingsPreviewArgs),
     /// Show a connection's settings.
     Show {
         /// Connection name.
@@ -328,6 +331,23 @@ pub enum SettingsCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// `settings preview` arguments.
+#[derive(Debug, Args)]
+pub struct SettingsPreviewArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub connection: String,
+    /// Preview these filters instead of the saved ones (repeat for several).
+    #[arg(long = "filter")]
+    pub filters: Vec<String>,
+    /// Advanced logic over the previewed filters' numbers.
+    #[arg(long)]
+    pub filter_logic: Option<String>,
+    /// Output format (`json`: one object).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `settings set` arguments.

@@ -7,6 +7,10 @@
 //! - users: `email`, `name`, `license_type`, `status`, extra fields
 //! - activity types: `name`, `scope` (`global`/`company`), `active` (`true`/`false`)
 //!
+//! An extra column may declare its type for filters (T5): `arr:number`, `zip:text`,
+//! `renewal:date`, `active:boolean`; the field is stored under the name before `:`,
+//! and every value of the column must fit the type.
+//!
 //! Rows are numbered as a spreadsheet shows them: the header is row 1, the first
 //! record row 2. A file with any bad row is refused whole ([`ImportError`]); the
 //! store's import methods add the checks that need the database (a person's company,
@@ -15,6 +19,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use gong_timeline_domain::filter::FieldType;
 use gong_timeline_domain::license::LicenseTypeLenient;
 use gong_timeline_domain::{CrmAccountId, Email, UserStatus};
 
@@ -153,6 +158,31 @@ fn rows<T>(
     } else {
         Err(errors)
     }
+}
+
+/// The field types a file's header declares (`arr:number`, `zip:text`; T5), by field
+/// name. A column whose values do not fit its declared type refuses the whole file.
+pub fn declared_types(reader: impl Read) -> Result<Vec<(String, FieldType)>, ImportError> {
+    Ok(Table::read(reader)?.declared)
+}
+
+/// Records the field types a companies or users file declares (after its import),
+/// for the CLI and the web alike.
+pub async fn declare_types(
+    store: &dyn crate::Store,
+    object: crate::records::FieldObject,
+    reader: impl Read,
+) -> Result<(), crate::StoreError> {
+    let declared = declared_types(reader).map_err(crate::StoreError::Import)?;
+    let decls = declared
+        .into_iter()
+        .map(|(field, field_type)| crate::records::FieldTypeDecl {
+            object,
+            field,
+            field_type,
+        })
+        .collect();
+    store.declare_field_types(decls).await
 }
 
 /// Parses a companies file (`name,crm_account_id,...extra fields`).

@@ -28,6 +28,12 @@ pub trait Store: Send + Sync + 'static {
     /// Inserts or updates activity types keyed by name (case-insensitive).
     async fn import_activity_types(&self, rows: Vec<ActivityTypeRow>) -> Result<ImportCounts>;
 
+    /// T5: records the field types an import file's header declared (`arr:number`);
+    /// a field declared again takes the new type (fields match case-insensitively).
+    async fn declare_field_types(&self, declared: Vec<FieldTypeDecl>) -> Result<()>;
+    /// Every declared field type, by object and field.
+    async fn list_field_types(&self) -> Result<Vec<FieldTypeDecl>>;
+
     // ---- companies, persons, users, activity types ----
 
     /// All companies, by name.

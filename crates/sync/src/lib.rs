@@ -26,6 +26,7 @@ pub mod lease;
 pub mod mappings;
 pub mod page;
 pub mod pipeline;
+pub mod preview;
 pub mod progress;
 pub mod provision;
 pub mod provision_job;

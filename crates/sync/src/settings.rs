@@ -1,10 +1,12 @@
 //! Validating a connection's settings (T1–T4) before they are saved or used: the
 //! activity type must be an active global type, and the filters must parse.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use gong_timeline_domain::filter::{FilterError, FilterSet, Object};
-use gong_timeline_store::{ActivityScope, ActivityType, Settings, Store, StoreError};
+use gong_timeline_domain::filter::{FieldType, FilterError, FilterSet, Object};
+use gong_timeline_store::{
+    ActivityScope, ActivityType, FieldObject, Fields, Settings, Store, StoreError,
+};
 
 /// Settings that cannot be saved or used, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +51,16 @@ pub enum SettingsError {
         /// The fields there are.
         known: String,
     },
+    /// T5: an operator or value that does not fit the field's type.
+    #[error("filter {number} ({filter}): {problem}")]
+    FilterType {
+        /// The filter's number, from 1.
+        number: usize,
+        /// The filter as written.
+        filter: String,
+        /// What is wrong and what would be valid.
+        problem: String,
+    },
     /// Nonsensical numbers.
     #[error("{field} must be between {min} and {max}, not {value}")]
     OutOfRange {
@@ -61,6 +73,18 @@ pub enum SettingsError {
         /// Largest allowed.
         max: u32,
     },
+}
+
+impl SettingsError {
+    /// The number (from 1) of the filter at fault, when one is.
+    pub fn filter_number(&self) -> Option<usize> {
+        match self {
+            SettingsError::Filter { error, .. } => error.filter,
+            SettingsError::UnknownField { number, .. }
+            | SettingsError::FilterType { number, .. } => Some(*number),
+            _ => None,
+        }
+    }
 }
 
 /// Settings checked against the activity types, with the filters parsed.
@@ -118,9 +142,115 @@ pub fn validate(
     Ok(ValidSettings { settings, filter })
 }
 
-/// [`validate`] against the store: the activity types, and the fields the imported
-/// companies and users have (a filter on a field nobody has would skip every meeting).
-/// The outer error is the store's; the inner one is the admin's to fix.
+/// The type of every Company and User field (T5), by lowercase name: declared in an
+/// import header, else inferred from the imported values; built-in fields are text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldTypes {
+    /// Company fields; empty before any company was imported.
+    pub company: BTreeMap<String, FieldType>,
+    /// User fields; empty before any user was imported.
+    pub user: BTreeMap<String, FieldType>,
+}
+
+impl FieldTypes {
+    /// The fields of one object.
+    pub fn of(&self, object: Object) -> &BTreeMap<String, FieldType> {
+        match object {
+            Object::Company => &self.company,
+            Object::User => &self.user,
+        }
+    }
+}
+
+/// Types of fields from the records' values and the declarations.
+fn types_of(
+    builtin: &[&str],
+    records: &[&Fields],
+    declared: &[(String, FieldType)],
+) -> BTreeMap<String, FieldType> {
+    if records.is_empty() {
+        return BTreeMap::new();
+    }
+    let mut values: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for fields in records {
+        for (name, value) in fields.iter() {
+            values.entry(name.to_lowercase()).or_default().push(value);
+        }
+    }
+    let mut types: BTreeMap<String, FieldType> = values
+        .into_iter()
+        .map(|(name, vs)| (name, FieldType::infer(vs)))
+        .collect();
+    for name in builtin {
+        types.insert(name.to_string(), FieldType::Text);
+    }
+    for (name, ty) in declared {
+        if let Some(t) = types.get_mut(&name.to_lowercase()) {
+            *t = *ty;
+        }
+    }
+    types
+}
+
+/// Reads the field types from the store.
+pub async fn field_types(store: &dyn Store) -> Result<FieldTypes, StoreError> {
+    let declared = store.list_field_types().await?;
+    let of = |object: FieldObject| -> Vec<(String, FieldType)> {
+        declared
+            .iter()
+            .filter(|d| d.object == object)
+            .map(|d| (d.field.clone(), d.field_type))
+            .collect()
+    };
+    let companies = store.list_companies().await?;
+    let users = store.list_users().await?;
+    let company_fields: Vec<&Fields> = companies.iter().map(|c| &c.fields).collect();
+    let user_fields: Vec<&Fields> = users.iter().map(|u| &u.fields).collect();
+    Ok(FieldTypes {
+        company: types_of(
+            &["name", "crm_account_id"],
+            &company_fields,
+            &of(FieldObject::Company),
+        ),
+        user: types_of(
+            &["email", "name", "license_type", "status"],
+            &user_fields,
+            &of(FieldObject::User),
+        ),
+    })
+}
+
+/// Checks parsed filters against the field types (T3, T5): every field must exist
+/// (once records of its object were imported) and every operator and value fit its
+/// type. The one validator of the CLI, the web UI and the API.
+pub fn check_fields(filter: &FilterSet, types: &FieldTypes) -> Result<(), SettingsError> {
+    for (i, f) in filter.filters.iter().enumerate() {
+        let known = types.of(f.object);
+        if known.is_empty() {
+            continue;
+        }
+        let Some(ty) = known.get(&f.field.to_lowercase()) else {
+            return Err(SettingsError::UnknownField {
+                number: i + 1,
+                filter: f.to_string(),
+                object: f.object.to_string(),
+                field: f.field.clone(),
+                known: known.keys().cloned().collect::<Vec<_>>().join(", "),
+            });
+        };
+        f.check_type(*ty)
+            .map_err(|problem| SettingsError::FilterType {
+                number: i + 1,
+                filter: f.to_string(),
+                problem,
+            })?;
+    }
+    Ok(())
+}
+
+/// [`validate`] against the store: the activity types, and the fields and their types
+/// the imported companies and users have (a filter on a field nobody has would skip
+/// every meeting). The outer error is the store's; the inner one is the admin's to fix.
 pub async fn validate_in(
     store: &dyn Store,
     settings: Settings,
@@ -130,53 +260,8 @@ pub async fn validate_in(
         Ok(valid) => valid,
         Err(error) => return Ok(Err(error)),
     };
-    let companies: Vec<BTreeSet<String>> = store
-        .list_companies()
-        .await?
-        .into_iter()
-        .map(|c| c.fields.into_keys().collect())
-        .collect();
-    let users: Vec<BTreeSet<String>> = store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| u.fields.into_keys().collect())
-        .collect();
-    let known_company = known_fields(&["name", "crm_account_id"], companies);
-    let known_user = known_fields(&["email", "name", "license_type", "status"], users);
-    for (i, filter) in valid.filter.filters.iter().enumerate() {
-        let (object, known) = match filter.object {
-            Object::Company => ("Company", &known_company),
-            Object::User => ("User", &known_user),
-        };
-        let Some(known) = known else { continue };
-        if !known.contains(&filter.field.to_ascii_lowercase()) {
-            return Ok(Err(SettingsError::UnknownField {
-                number: i + 1,
-                filter: filter.to_string(),
-                object: object.to_string(),
-                field: filter.field.clone(),
-                known: known.iter().cloned().collect::<Vec<_>>().join(", "),
-            }));
-        }
-    }
-    Ok(Ok(valid))
-}
-
-/// Built-in fields plus every record's own, lowercase; `None` before any record exists
-/// (then nothing can be checked yet).
-fn known_fields(builtin: &[&str], records: Vec<BTreeSet<String>>) -> Option<BTreeSet<String>> {
-    if records.is_empty() {
-        return None;
-    }
-    let mut known: BTreeSet<String> = builtin.iter().map(|f| f.to_string()).collect();
-    known.extend(
-        records
-            .into_iter()
-            .flatten()
-            .map(|f| f.to_ascii_lowercase()),
-    );
-    Some(known)
+    let fields = field_types(store).await?;
+    Ok(check_fields(&valid.filter, &fields).map(|()| valid))
 }
 
 fn range(field: &'static str, value: u32, min: u32, max: u32) -> Result<(), SettingsError> {
@@ -256,6 +341,61 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn t5_filters_are_checked_against_inferred_and_declared_types() {
+        let fields = |pairs: &[(&str, &str)]| -> Fields {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let a = fields(&[("arr", "1200"), ("industry", "Retail"), ("zip", "02134")]);
+        let b = fields(&[("arr", "30"), ("industry", "Software"), ("zip", "10001")]);
+        let types = FieldTypes {
+            company: types_of(
+                &["name", "crm_account_id"],
+                &[&a, &b],
+                &[("ZIP".to_string(), FieldType::Text)],
+            ),
+            user: BTreeMap::new(),
+        };
+        assert_eq!(types.company["arr"], FieldType::Number);
+        assert_eq!(
+            types.company["zip"],
+            FieldType::Text,
+            "declared beats inferred"
+        );
+        let check = |f: &str| {
+            check_fields(
+                &FilterSet::parse(&["Company.name = x", f], None).unwrap(),
+                &types,
+            )
+        };
+        assert!(check("Company.arr > 1000").is_ok());
+        assert!(check("Company.zip contains 021").is_ok());
+        assert!(
+            check("User.anything = x").is_ok(),
+            "no user imported: nothing to check"
+        );
+        let err = check("Company.arr > abc").unwrap_err();
+        assert_eq!(err.filter_number(), Some(2));
+        assert!(
+            err.to_string()
+                .starts_with("filter 2 (Company.arr > abc): Company.arr is a number field"),
+            "{err}"
+        );
+        let err = check("Company.industry > 5").unwrap_err().to_string();
+        assert!(
+            err.contains("text field") && err.contains("'>' does not apply"),
+            "{err}"
+        );
+        let err = check("Company.nope = 1").unwrap_err();
+        assert!(
+            matches!(err, SettingsError::UnknownField { number: 2, .. }),
+            "{err}"
+        );
     }
 
     #[test]

@@ -46,21 +46,8 @@
     });
   }
 
-  // Settings: + adds a filter row (a copy of the last, emptied).
-  function filterRows() {
-    var add = document.getElementById('add-filter');
-    if (!add) return;
-    add.addEventListener('click', function () {
-      var rows = document.querySelectorAll('.filter-row');
-      var last = rows[rows.length - 1];
-      var copy = last.cloneNode(true);
-      copy.querySelectorAll('input').forEach(function (i) { i.value = ''; });
-      copy.querySelectorAll('select').forEach(function (s) { s.selectedIndex = 0; });
-      last.parentNode.insertBefore(copy, last.nextSibling);
-      var first = copy.querySelector('select, input');
-      if (first) first.focus();
-    });
-  }
+  // Settings: adding and removing filter rows are plain form posts (the server
+  // re-renders the rows as typed), so they need no script.
 
   // A dialog rendered open (readable without scripts) becomes modal.
   function dialogs() {
@@ -132,7 +119,6 @@
     nav();
     currentSection();
     recordings();
-    filterRows();
     dialogs();
     dateRange();
     companySearch();

@@ -543,10 +543,40 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     b.audit("settings").await?;
     let rows = b.client.find_all(Locator::Css(".filter-row")).await?.len();
     b.click("#add-filter").await?;
-    assert_eq!(
-        b.client.find_all(Locator::Css(".filter-row")).await?.len(),
-        rows + 1
-    );
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id(&format!("filter-row-{}", rows + 1)))
+        .await?;
+
+    // Preview: how many stored meetings of the last 30 days a filter lets through,
+    // the same number the API gives, and nothing saved.
+    let industry = app.store.list_companies().await?[0]
+        .fields
+        .get("industry")
+        .cloned()
+        .ok_or("an industry")?;
+    b.client
+        .find(Locator::Css("#filter-row-1 select[name=field]"))
+        .await?
+        .select_by_value("Company.industry")
+        .await?;
+    fill(b, "#filter-row-1 input[name=value]", &industry).await?;
+    b.click("#preview-settings").await?;
+    let shown: u64 = wait_for(b, "#preview-pass").await?.text().await?.parse()?;
+    let (status, api) = app
+        .post(
+            &format!("/connections/{id}/settings/preview"),
+            json!({"filters": [format!("Company.industry = {industry}")]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{api}");
+    assert_eq!(Some(shown), api["pass"].as_u64(), "{api}");
+    assert!(api["filtered_out"].as_u64() > Some(0), "{api}");
+    b.shot("settings-preview").await?;
+    b.audit("settings-preview").await?;
+    let (_, saved) = app.get(&format!("/connections/{id}/settings")).await;
+    assert_eq!(saved["filters"], json!([]), "a preview saves nothing");
 
     // The execution log filtered by date and status.
     b.client.goto(&format!("{base}/log")).await?;
@@ -741,6 +771,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     b.visit(&format!("{base}/tokens"), "tokens").await?;
     b.audit("tokens").await?;
     imports(b, app).await?;
+    connection_lifecycle(b, app).await?;
     b.visit(&format!("{base}/no-such-page"), "not-found")
         .await?;
     assert!(!b.text("#error").await?.is_empty());
@@ -748,6 +779,118 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .find(Locator::Css("nav a[href='/connectors']"))
         .await?;
     b.audit("not-found").await?;
+    Ok(())
+}
+
+async fn fill(b: &Browser, css: &str, text: &str) -> R {
+    let field = b.client.find(Locator::Css(css)).await?;
+    field.clear().await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
+async fn wait_for(b: &Browser, css: &str) -> R<fantoccini::elements::Element> {
+    Ok(b.client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await?)
+}
+
+/// C5, C6, T5: a wrong key refused at create, the key re-entered after Gong refused it,
+/// a typed filter error beside its row, and a delete after its confirmation.
+async fn connection_lifecycle(b: &mut Browser, app: &TestApp) -> R {
+    let base = &app.base;
+    let before = app.store.list_connections().await?.len();
+    b.client.goto(&format!("{base}/connectors")).await?;
+    fill(b, "#connection-name", "Gong key").await?;
+    b.click("#kind-basic").await?;
+    fill(b, "#base-url", &app.sim.base_url()).await?;
+    fill(b, "#access-key", "sim-access-key").await?;
+    fill(b, "#access-key-secret", "not-the-secret").await?;
+    b.click("#authorize").await?;
+    let refused = wait_for(b, "#access-key-error").await?.text().await?;
+    assert!(refused.contains("Gong refused the access key"), "{refused}");
+    b.shot("wrong-key-refused").await?;
+    b.audit("wrong-key-refused").await?;
+    assert_eq!(
+        app.store.list_connections().await?.len(),
+        before,
+        "nothing stored"
+    );
+    fill(b, "#access-key", "sim-access-key").await?;
+    fill(b, "#access-key-secret", "sim-secret").await?;
+    b.click("#authorize").await?;
+    wait_for(b, "#connected").await?;
+    let id = app
+        .store
+        .connection_by_name("Gong key")
+        .await?
+        .ok_or("created")?
+        .id;
+
+    // Gong refuses the key at the next sync; the page says so and why.
+    app.sim.controls().fail_next(1, 401);
+    b.click("#initiate-sync").await?;
+    b.until_found(
+        &format!("{base}/connectors/{id}"),
+        "#connection-status .status-needs-reauthorisation",
+        Duration::from_secs(30),
+    )
+    .await?;
+    assert!(b.text("#job-message").await?.contains("Gong refused"));
+    b.shot("needs-reauthorisation").await?;
+    b.audit("needs-reauthorisation").await?;
+    fill(b, "#update-access-key", "sim-access-key").await?;
+    fill(b, "#update-access-key-secret", "sim-secret").await?;
+    b.click("#save-connection").await?;
+    wait_for(b, "#updated").await?;
+    wait_for(b, "#connection-status .status-authorised").await?;
+
+    // A typed filter error shows beside its row, the row kept as typed.
+    b.client
+        .goto(&format!("{base}/connectors/{id}/settings"))
+        .await?;
+    b.client
+        .find(Locator::Css("#filter-row-1 select[name=field]"))
+        .await?
+        .select_by_value("Company.arr")
+        .await?;
+    b.client
+        .find(Locator::Css("#filter-row-1 select[name=op]"))
+        .await?
+        .select_by_value(">")
+        .await?;
+    fill(b, "#filter-row-1 input[name=value]", "abc").await?;
+    b.click("#save-settings").await?;
+    let error = wait_for(b, "#filter-row-1 #filter-1-error")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        error.contains("number field") && error.contains("'abc'"),
+        "{error}"
+    );
+    let kept = b
+        .client
+        .find(Locator::Css("#filter-row-1 input[name=value]"))
+        .await?
+        .prop("value")
+        .await?;
+    assert_eq!(kept.as_deref(), Some("abc"));
+    b.shot("typed-filter-error").await?;
+    b.audit("typed-filter-error").await?;
+
+    // Delete, after a confirmation saying what is kept.
+    b.client.goto(&format!("{base}/connectors/{id}")).await?;
+    b.click("#delete-connection").await?;
+    let confirm = wait_for(b, "#delete-form").await?.text().await?;
+    assert!(confirm.contains("execution log are kept"), "{confirm}");
+    b.shot("delete-confirmation").await?;
+    b.audit("delete-confirmation").await?;
+    b.click("#confirm-delete").await?;
+    wait_for(b, "#deleted").await?;
+    assert!(app.store.get_connection(id).await?.is_none());
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use gong_timeline_store::{import, ImportCounts, Store};
+use gong_timeline_store::{import, FieldObject, ImportCounts, Store};
 
 use crate::args::ImportCommand;
 
@@ -18,6 +18,11 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ImportCommand) -> anyhow::Result<(
     };
     // Errors already say which row and column, and that nothing was stored; add the file.
     let in_file = |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: {e}", file.display());
+    let cmd_kind = match &cmd {
+        ImportCommand::Companies { .. } => Kind::Companies,
+        ImportCommand::Users { .. } => Kind::Users,
+        _ => Kind::Other,
+    };
     let counts = match cmd {
         ImportCommand::Companies { .. } => {
             let rows = parse(&file, import::parse_companies).map_err(|e| in_file(&e))?;
@@ -37,8 +42,26 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ImportCommand) -> anyhow::Result<(
         }
     };
     let ImportCounts { inserted, updated } = counts.map_err(|e| in_file(&e))?;
+    let object = match &cmd_kind {
+        Kind::Companies => Some(FieldObject::Company),
+        Kind::Users => Some(FieldObject::User),
+        Kind::Other => None,
+    };
+    if let Some(object) = object {
+        let reader = File::open(&file).map_err(|e| in_file(&e))?;
+        import::declare_types(store.as_ref(), object, reader)
+            .await
+            .map_err(|e| in_file(&e))?;
+    }
     println!("Imported {what}: {inserted} added, {updated} updated.");
     Ok(())
+}
+
+/// Which files carry filterable fields (and may declare their types).
+enum Kind {
+    Companies,
+    Users,
+    Other,
 }
 
 fn parse<T, E>(

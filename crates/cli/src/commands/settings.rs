@@ -1,4 +1,5 @@
-//! `settings set|show`: validated before they are saved (T2–T4).
+//! `settings set|show|preview`: validated before they are saved (T2–T5); the preview
+//! evaluates candidate filters over the stored meetings of the last 30 days.
 
 use std::sync::Arc;
 
@@ -7,19 +8,47 @@ use gong_timeline_sync::settings::validate_in;
 use serde::Serialize;
 
 use super::connection_named;
-use crate::args::{SettingsCommand, SettingsSetArgs};
+use crate::args::{Format, SettingsCommand, SettingsPreviewArgs, SettingsSetArgs};
 use crate::output::print_object;
 
 /// Runs a `settings` subcommand.
 pub async fn run(store: &Arc<dyn Store>, cmd: SettingsCommand) -> anyhow::Result<()> {
     match cmd {
         SettingsCommand::Set(args) => set(store, args).await,
+        SettingsCommand::Preview(args) => preview(store, args).await,
         SettingsCommand::Show { connection, format } => {
             let connection = connection_named(store, &connection).await?;
             print_object(
                 &SettingsView::from(store.get_settings(connection.id).await?),
                 format,
             )
+        }
+    }
+}
+
+async fn preview(store: &Arc<dyn Store>, args: SettingsPreviewArgs) -> anyhow::Result<()> {
+    let connection = connection_named(store, &args.connection).await?;
+    let mut settings = store.get_settings(connection.id).await?;
+    if !args.filters.is_empty() {
+        settings.filters = args.filters;
+        settings.filter_logic = None;
+    }
+    if let Some(logic) = args.filter_logic {
+        settings.filter_logic = Some(logic).filter(|l| !l.trim().is_empty());
+    }
+    let preview = gong_timeline_sync::preview::preview(
+        store.as_ref(),
+        connection.id,
+        settings,
+        chrono::Utc::now(),
+    )
+    .await?
+    .map_err(|e| anyhow::anyhow!("cannot preview the filters of '{}': {e}", connection.name))?;
+    match args.format {
+        Format::Json => print_object(&preview, Format::Json),
+        Format::Table => {
+            println!("{}", preview.sentence());
+            Ok(())
         }
     }
 }

@@ -217,3 +217,126 @@ async fn t3_a_bad_filter_is_refused_pointing_at_its_column_and_nothing_changes()
     );
     assert_eq!(app.settings().await, before);
 }
+
+#[tokio::test]
+async fn t5_filters_are_checked_against_field_types_inferred_or_declared() {
+    // Arrange: a companies file declaring zip as text (its values look numeric).
+    let app = TestApp::with_scenario("resync.json").await;
+    let file = app.write(
+        "typed.csv",
+        "name,crm_account_id,zip:text,seats:number\nZipCo,009Z,02134,12\n",
+    );
+    app.ok(&["import", "companies", &file]).await;
+    let set = |filter: &'static str| {
+        vec![
+            "settings",
+            "set",
+            "--connection",
+            CONNECTION,
+            "--filter",
+            filter,
+        ]
+    };
+
+    // Act / Assert
+    app.ok(&set("Company.zip contains 021")).await;
+    let run = app.fails(&set("Company.seats > abc")).await;
+    assert!(
+        run.stderr.contains(
+            "filter 1 (Company.seats > abc): Company.seats is a number field: 'abc' is not a number"
+        ),
+        "{run:#?}"
+    );
+    let run = app.fails(&set("Company.seats >> 5")).await;
+    assert!(run.stderr.contains("one operator per filter"), "{run:#?}");
+    let run = app.fails(&set("Company.zip > 5")).await;
+    assert!(run.stderr.contains("'>' does not apply"), "{run:#?}");
+    assert_eq!(
+        app.settings().await["filters"],
+        json!(["Company.zip contains 021"]),
+        "refused filters change nothing"
+    );
+    let bad = app.write("bad.csv", "name,seats:number\nLotsCo,lots\n");
+    let run = app.fails(&["import", "companies", &bad]).await;
+    assert!(
+        run.stderr.contains("row 2") && run.stderr.contains("seats:number"),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test]
+async fn t3_settings_preview_counts_the_stored_meetings_that_would_pass_truthfully() {
+    // Arrange: a synced connection (its meetings are stored), generated data over 20 days.
+    let app = TestApp::with_config(gong_timeline_gong_sim::SimConfig {
+        calls: 120,
+        days: 20,
+        ..crate::helpers::sim_config()
+    })
+    .await;
+    app.sync().await;
+    fn preview<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec![
+            "settings",
+            "preview",
+            "--connection",
+            CONNECTION,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        args
+    }
+
+    // Act
+    let all = app.json(&preview(&[])).await;
+    let activities = app.activities().await;
+    let company = activities[0]["company"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let filter = format!("Company.name = \"{company}\"");
+    let one = app.json(&preview(&["--filter", &filter])).await;
+    let table = app
+        .ok(&["settings", "preview", "--connection", CONNECTION])
+        .await;
+
+    // Assert
+    let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k} in {v}"));
+    assert_eq!(n(&all, "days"), 30);
+    assert!(n(&all, "stored") > 0, "{all}");
+    assert_eq!(n(&all, "filtered_out"), 0, "no filter skips nothing: {all}");
+    for v in [&all, &one] {
+        assert_eq!(
+            n(v, "pass") + n(v, "filtered_out") + n(v, "private") + n(v, "unresolved"),
+            n(v, "stored"),
+            "{v}"
+        );
+    }
+    let cutoff = chrono::Utc::now() - chrono::Duration::days(30);
+    let of_company = activities
+        .iter()
+        .filter(|a| a["company"]["name"] == company.as_str())
+        .filter(|a| {
+            a["date"]
+                .as_str()
+                .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+                .is_some_and(|d| d >= cutoff)
+        })
+        .count() as u64;
+    assert_eq!(
+        n(&one, "pass"),
+        of_company,
+        "the preview matches the Timeline: {one}"
+    );
+    assert!(n(&one, "filtered_out") > 0, "{one}");
+    assert!(table.contains("would pass the filters"), "{table}");
+    assert_eq!(
+        app.settings().await["filters"],
+        json!([]),
+        "a preview saves nothing"
+    );
+    let bad = app
+        .fails(&preview(&["--filter", "Company.name >> x"]))
+        .await;
+    assert!(bad.stderr.contains("one operator per filter"), "{bad:#?}");
+}

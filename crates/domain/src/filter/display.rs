@@ -123,6 +123,7 @@ fn write_value(f: &mut fmt::Formatter<'_>, text: &str, in_list: bool) -> fmt::Re
         || text.trim() != text
         || text.starts_with('"')
         || logic_word(text).is_some()
+        || (!in_list && text.starts_with(['=', '!', '<', '>']))
         || (in_list && text.contains([',', '(', ')', '"']));
     if needs_quotes {
         write_quoted(f, text)

@@ -15,7 +15,8 @@
 //!          | ["not"] "contains" value
 //!          | ["not"] "in" "(" item ("," item)* ")"
 //!          | "is" ["not"] "empty"
-//! value   := quoted | bare                       bare: the rest of the filter, trimmed
+//! value   := quoted | bare                       bare: the rest of the filter, trimmed,
+//!                                                not starting with = ! < >
 //! item    := quoted | bare-item                  bare-item: up to the next ',' or ')', trimmed
 //! quoted  := '"' (char | '\"' | '\\')* '"'
 //! ```
@@ -51,8 +52,10 @@ mod display;
 mod eval;
 mod logic;
 mod parse;
+mod types;
 
 pub use eval::{FieldSource, Fields};
+pub use types::{op_word, FieldType};
 
 /// Which object a filter looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

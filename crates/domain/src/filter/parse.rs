@@ -225,6 +225,11 @@ fn single_value(c: &mut Cursor<'_>, op: &str) -> Result<Value, Fail> {
     }
     let start = c.pos;
     let text = c.rest().trim_end();
+    if let Some(symbol) = text.chars().next().filter(|ch| "=!<>".contains(*ch)) {
+        return c.fail(format!(
+            "unexpected '{symbol}' after '{op}': one operator per filter (valid: {OPERATORS}); quote a value that really starts with '{symbol}'"
+        ));
+    }
     if let Some(at) = logic_word(text) {
         return Err((start + at, "one filter holds one condition: combine filters with the logic expression, or quote a value that contains AND/OR".to_string()));
     }

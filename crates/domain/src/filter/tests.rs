@@ -360,3 +360,21 @@ fn t3_filter_set_displays_for_the_skip_message() {
         "1 OR NOT 2 where 1: Company.a = 1; 2: Company.b = 2"
     );
 }
+
+#[test]
+fn a_doubled_or_mistyped_operator_is_refused_not_read_as_a_value() {
+    for text in [
+        "Company.industry != = Retail",
+        "Company.arr >> 5",
+        "Company.industry ==== x",
+        "Company.arr => 5",
+    ] {
+        let err = text.parse::<Filter>().unwrap_err();
+        assert!(
+            err.message.contains("one operator per filter"),
+            "{text}: {err}"
+        );
+    }
+    let quoted: Filter = r#"Company.code = "=A""#.parse().unwrap();
+    assert_eq!(quoted.to_string(), r#"Company.code = "=A""#);
+}

@@ -206,3 +206,36 @@ pub async fn created_users_get_ids_in_order(store: &dyn Store) {
         .expect("empty")
         .is_empty());
 }
+
+/// Declared field types are kept per object; declaring a field again (any case)
+/// replaces its type.
+pub async fn declared_field_types_are_kept_and_replaced(store: &dyn Store) {
+    use gong_timeline_domain::filter::FieldType;
+    assert!(store.list_field_types().await.expect("list").is_empty());
+    let decl = |object, field: &str, field_type| FieldTypeDecl {
+        object,
+        field: field.to_string(),
+        field_type,
+    };
+    store
+        .declare_field_types(vec![
+            decl(FieldObject::Company, "arr", FieldType::Number),
+            decl(FieldObject::Company, "zip", FieldType::Text),
+            decl(FieldObject::User, "arr", FieldType::Text),
+        ])
+        .await
+        .expect("declare");
+    store
+        .declare_field_types(vec![decl(FieldObject::Company, "ZIP", FieldType::Number)])
+        .await
+        .expect("declare again");
+    let listed = store.list_field_types().await.expect("list");
+    assert_eq!(
+        listed,
+        vec![
+            decl(FieldObject::Company, "arr", FieldType::Number),
+            decl(FieldObject::Company, "ZIP", FieldType::Number),
+            decl(FieldObject::User, "arr", FieldType::Text),
+        ]
+    );
+}

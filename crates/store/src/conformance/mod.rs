@@ -67,6 +67,7 @@ macro_rules! conformance_tests {
             a_bad_company_row_stores_nothing,
             a_person_of_an_unknown_company_stores_nothing,
             users_may_share_an_email,
+            declared_field_types_are_kept_and_replaced,
             created_users_get_ids_in_order,
             connections_keep_credentials_sealed,
             oauth_tokens_are_saved_in_place,

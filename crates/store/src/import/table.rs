@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use gong_timeline_domain::filter::FieldType;
+
 use super::ImportError;
 use crate::records::Fields;
 
@@ -12,6 +14,8 @@ pub(super) struct Table {
     pub(super) columns: HashMap<String, usize>,
     pub(super) names: Vec<String>,
     pub(super) rows: Vec<(u64, Vec<String>)>,
+    /// Types declared in the header (`arr:number`), by the column's name without them.
+    pub(super) declared: Vec<(String, FieldType)>,
 }
 
 impl Table {
@@ -22,10 +26,16 @@ impl Table {
             .trim(csv::Trim::All)
             .from_reader(reader);
         let header = csv.headers().map_err(|e| malformed(1, &e))?.clone();
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
+        let mut declared = Vec::new();
+        let mut names = Vec::new();
+        for raw in header.iter() {
+            let raw = raw.trim_start_matches('\u{feff}').trim();
+            let (name, ty) = split_type(raw)?;
+            if let Some(ty) = ty {
+                declared.push((names.len(), name.clone(), ty));
+            }
+            names.push(name);
+        }
         let columns = names
             .iter()
             .enumerate()
@@ -35,12 +45,27 @@ impl Table {
         for (index, record) in csv.records().enumerate() {
             let row = index as u64 + 2;
             let record = record.map_err(|e| malformed(row, &e))?;
+            for (at, name, ty) in &declared {
+                let value = record.get(*at).unwrap_or_default();
+                if !value.is_empty() && !ty.accepts(value) {
+                    return Err(ImportError::invalid(
+                        row,
+                        name,
+                        value,
+                        format!(
+                            "'{value}' is not {} (the header declares {name}:{ty})",
+                            ty.example()
+                        ),
+                    ));
+                }
+            }
             rows.push((row, record.iter().map(str::to_string).collect()));
         }
         Ok(Table {
             columns,
             names,
             rows,
+            declared: declared.into_iter().map(|(_, n, t)| (n, t)).collect(),
         })
     }
 
@@ -68,6 +93,22 @@ impl Table {
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect()
     }
+}
+
+/// `arr:number` → (`arr`, number); a name without `:` has no declared type.
+fn split_type(raw: &str) -> Result<(String, Option<FieldType>), ImportError> {
+    let Some((name, ty)) = raw.rsplit_once(':') else {
+        return Ok((raw.to_string(), None));
+    };
+    let ty = ty.trim().parse::<FieldType>().map_err(|_| {
+        ImportError::invalid(
+            1,
+            raw,
+            raw,
+            format!("'{ty}' is not a field type: declare a column as name:text, name:number, name:date or name:boolean"),
+        )
+    })?;
+    Ok((name.trim().to_string(), Some(ty)))
 }
 
 pub(super) fn column_key(name: &str) -> String {

@@ -160,3 +160,29 @@ fn every_bad_row_is_listed_with_its_column_and_value() {
     assert_eq!(parse_users(csv.as_bytes()).unwrap_err(), errors[0]);
     assert!(parse_companies_all("name\nAcme\n".as_bytes()).is_ok());
 }
+
+#[test]
+fn t5_a_header_declares_a_field_type_and_its_values_must_fit() {
+    let csv = "name,crm_account_id,arr:number,zip:text\nAcme,001A,1200,02134\n";
+    let rows = parse_companies(csv.as_bytes()).unwrap();
+    assert_eq!(rows[0].fields.get("arr").map(String::as_str), Some("1200"));
+    assert_eq!(rows[0].fields.get("zip").map(String::as_str), Some("02134"));
+    let declared = declared_types(csv.as_bytes()).unwrap();
+    assert_eq!(
+        declared,
+        vec![
+            ("arr".to_string(), FieldType::Number),
+            ("zip".to_string(), FieldType::Text)
+        ]
+    );
+    let bad = "name,arr:number\nAcme,12\nGlobex,lots\n";
+    let err = parse_companies(bad.as_bytes()).unwrap_err().to_string();
+    assert!(err.starts_with("row 3"), "{err}");
+    assert!(
+        err.contains("'lots' is not a number") && err.contains("arr:number"),
+        "{err}"
+    );
+    let unknown = "name,arr:money\nAcme,12\n";
+    let err = parse_companies(unknown.as_bytes()).unwrap_err().to_string();
+    assert!(err.contains("'money' is not a field type"), "{err}");
+}

@@ -155,3 +155,22 @@ pub struct ImportCounts {
     /// Rows that updated an existing record (same key).
     pub updated: u64,
 }
+
+spelled!(
+    /// Which object a field belongs to: companies or users (T3, T5).
+    FieldObject, "field object" {
+        Company => "Company",
+        User => "User",
+    }
+);
+
+/// A field type declared in an import file's header (`arr:number`, T5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldTypeDecl {
+    /// Company or User.
+    pub object: FieldObject,
+    /// The field's name as the file spells it (matched case-insensitively).
+    pub field: String,
+    /// Its type.
+    pub field_type: gong_timeline_domain::filter::FieldType,
+}

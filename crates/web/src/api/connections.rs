@@ -18,7 +18,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::service::connections::{self as service, UpdateRequest};
 use crate::service::{oauth, runs};
 use crate::state::AppState;
-use crate::ui::settings::save_and_sync;
+use crate::ui::settings::{preview, save_and_sync};
+use gong_timeline_sync::preview::Preview;
 
 /// Body of `POST /connections`.
 #[derive(Debug, Deserialize)]
@@ -143,6 +144,37 @@ pub async fn settings(
     Ok(Json(state.store.get_settings(id).await?))
 }
 
+/// `POST /connections/{id}/settings/preview`: how many stored meetings of the last 30
+/// days the given settings (over the saved ones) would let through; nothing saved.
+pub async fn preview_settings(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+    Json(body): Json<SettingsBody>,
+) -> ApiResult<Json<Preview>> {
+    connection(&state, id).await?;
+    let current = state.store.get_settings(id).await?;
+    let wanted = body.over(current);
+    Ok(Json(preview(&state, id, wanted).await?))
+}
+
+impl SettingsBody {
+    /// These settings over `current`: absent fields keep their value.
+    fn over(self, current: Settings) -> Settings {
+        Settings {
+            enabled: self.enabled.unwrap_or(current.enabled),
+            activity_type: self.activity_type.unwrap_or(current.activity_type),
+            filters: self.filters.unwrap_or(current.filters),
+            filter_logic: match self.filter_logic {
+                Some(l) if l.trim().is_empty() => None,
+                Some(l) => Some(l),
+                None => current.filter_logic,
+            },
+            backfill_days: self.backfill_days.unwrap_or(current.backfill_days),
+            lookback_hours: self.lookback_hours.unwrap_or(current.lookback_hours),
+        }
+    }
+}
+
 /// `PUT /connections/{id}/settings`: validate → store → sync (trigger save).
 pub async fn save_settings(
     State(state): State<AppState>,
@@ -151,18 +183,7 @@ pub async fn save_settings(
 ) -> ApiResult<Json<Settings>> {
     connection(&state, id).await?;
     let current = state.store.get_settings(id).await?;
-    let wanted = Settings {
-        enabled: body.enabled.unwrap_or(current.enabled),
-        activity_type: body.activity_type.unwrap_or(current.activity_type),
-        filters: body.filters.unwrap_or(current.filters),
-        filter_logic: match body.filter_logic {
-            Some(l) if l.trim().is_empty() => None,
-            Some(l) => Some(l),
-            None => current.filter_logic,
-        },
-        backfill_days: body.backfill_days.unwrap_or(current.backfill_days),
-        lookback_hours: body.lookback_hours.unwrap_or(current.lookback_hours),
-    };
+    let wanted = body.over(current);
     save_and_sync(&state, id, wanted).await?;
     Ok(Json(state.store.get_settings(id).await?))
 }

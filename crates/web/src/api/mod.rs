@@ -62,6 +62,11 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             put(connections::save_settings),
         ),
         (
+            "post",
+            "/connections/{id}/settings/preview",
+            post(connections::preview_settings),
+        ),
+        (
             "get",
             "/connections/{id}/sync",
             get(connections::sync_status),

@@ -86,6 +86,8 @@ fn paths() -> Value {
             "get": op("Integration settings", vec![id()], None, "200", schema("Settings")),
             "put": op("Save settings: validate, store, start a sync", vec![id()], Some(schema("Settings")), "200", schema("Settings")),
         },
+        "/connections/{id}/settings/preview": { "post": op("Preview settings: how many stored meetings of the last 30 days they would let through (nothing saved)", vec![id()], Some(schema("Settings")), "200",
+            obj(json!({"days": {"type": "integer"}, "stored": {"type": "integer"}, "pass": {"type": "integer"}, "filtered_out": {"type": "integer"}, "private": {"type": "integer"}, "unresolved": {"type": "integer"}}))) },
         "/connections/{id}/sync": {
             "get": op("Sync status", vec![id()], None, "200", schema("SyncStatus")),
             "post": op("Start a sync in the background", vec![id()], None, "202", schema("SyncStatus")),

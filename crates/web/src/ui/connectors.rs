@@ -83,17 +83,17 @@ fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Ma
             @if let Some(e) = general { p.error { (e.public_message()) } }
             label { "Connector " select name="connector" { option value="gong" selected { "Gong" } } }
             label { "Name " input type="text" name="name" id="connection-name" value=(f.name) required; }
-            @if let Some(m) = err("name") { span.field-error { (m) } }
+            @if let Some(m) = err("name") { span.field-error id="connection-name-error" { (m) } }
             fieldset {
                 legend { "Authentication" }
                 label { input type="radio" name="kind" value="oauth" checked[f.kind != "basic"]; " OAuth (Authorize with Gong)" }
                 label { input type="radio" name="kind" value="basic" id="kind-basic" checked[f.kind == "basic"]; " Access key (scripts, tests)" }
                 @if let Some(m) = err("kind") { span.field-error { (m) } }
                 label { "API base URL " input type="url" name="base_url" id="base-url" value=(f.base_url) placeholder="https://api.gong.io"; }
-                @if let Some(m) = err("base_url") { span.field-error { (m) } }
+                @if let Some(m) = err("base_url") { span.field-error id="base-url-error" { (m) } }
                 label { "Access key " input type="text" name="access_key" id="access-key" autocomplete="off"; }
                 label { "Access key secret " input type="password" name="access_key_secret" id="access-key-secret" autocomplete="off"; }
-                @if let Some(m) = err("access_key") { span.field-error { (m) } }
+                @if let Some(m) = err("access_key") { span.field-error id="access-key-error" { (m) } }
             }
             button type="submit" id="authorize" { "Authorize" }
         }

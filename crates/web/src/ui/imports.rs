@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use gong_timeline_store::import::{self, ImportError, Parsed};
-use gong_timeline_store::{ImportCounts, Store, StoreError};
+use gong_timeline_store::{FieldObject, ImportCounts, Store, StoreError};
 use maud::{html, Markup};
 
 use crate::auth::AdminSession;
@@ -110,7 +110,18 @@ pub async fn import(store: &dyn Store, kind: Kind, bytes: &[u8]) -> Result<Impor
             store.import_activity_types(rows).await
         }
     };
-    counts.map_err(store_error)
+    let counts = counts.map_err(store_error)?;
+    let object = match kind {
+        Kind::Companies => Some(FieldObject::Company),
+        Kind::Users => Some(FieldObject::User),
+        _ => None,
+    };
+    if let Some(object) = object {
+        import::declare_types(store, object, bytes)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(counts)
 }
 
 /// The outcome shown above the forms.

@@ -1,7 +1,10 @@
-//! Integration settings of a connection (T1–T4): the Sync Gong Meetings toggle, the
+//! Integration settings of a connection (T1–T5): the Sync Gong Meetings toggle, the
 //! activity type (active global types; Call and Meeting recommended), filters on
-//! Company and User fields (a row each, + adds one), the advanced logic. Save
-//! validates, stores and starts a sync; errors show next to their field.
+//! Company and User fields (numbered rows, as the advanced logic refers to them; each
+//! field shows its type; + adds a row, × removes one — plain form posts that keep
+//! what was typed), the advanced logic. Save validates, stores and starts a sync
+//! (only saves with the toggle off); a refused Save keeps every row as typed and
+//! shows each error next to its row or field.
 
 use std::collections::BTreeSet;
 
@@ -9,9 +12,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
-use gong_timeline_domain::filter::{Filter, Op};
+use gong_timeline_domain::filter::{FieldType, Filter, Object, Op};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{ActivityScope, ConnectionId, Settings};
+use gong_timeline_sync::preview::Preview;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -52,6 +56,9 @@ pub(crate) struct SettingsForm {
     value: Vec<String>,
     #[serde(default)]
     filter_logic: String,
+    /// Which button: `save` (default), `add-row`, `remove-N` (0-based row), `preview`.
+    #[serde(default)]
+    intent: String,
 }
 
 /// One filter row: field (`Company.industry`), operator, value.
@@ -120,38 +127,72 @@ impl SettingsForm {
     }
 }
 
-async fn field_choices(state: &AppState) -> Result<Vec<String>, ApiError> {
-    let mut company: BTreeSet<String> = ["name", "crm_account_id"].map(String::from).into();
-    for c in state.store.list_companies().await? {
-        company.extend(c.fields.into_keys());
-    }
-    let mut user: BTreeSet<String> = ["email", "name", "license_type", "status"]
-        .map(String::from)
-        .into();
-    for u in state.store.list_users().await? {
-        user.extend(u.fields.into_keys());
-    }
-    Ok(company
-        .into_iter()
-        .map(|f| format!("Company.{f}"))
-        .chain(user.into_iter().map(|f| format!("User.{f}")))
-        .collect())
-}
-
-fn filter_row(fields: &[String], (field, op, value): &Row) -> Markup {
-    html! {
-        div.filter-row {
-            select name="field" aria-label="Field" {
-                option value="" { "— field —" }
-                @for f in fields { option value=(f) selected[f.eq_ignore_ascii_case(field)] { (f) } }
-                @if !field.is_empty() && !fields.iter().any(|f| f.eq_ignore_ascii_case(field)) { option value=(field) selected { (field) } }
-            }
-            select name="op" aria-label="Operator" {
-                @for o in OPERATORS { option value=(o) selected[*o == op] { (o) } }
-            }
-            input type="text" name="value" aria-label="Value" value=(value);
+/// Every filterable field (`Company.arr`) with its type (T5).
+async fn field_choices(state: &AppState) -> Result<Vec<(String, Option<FieldType>)>, ApiError> {
+    let types = gong_timeline_sync::settings::field_types(state.store.as_ref()).await?;
+    let mut out = Vec::new();
+    for (object, builtin) in [
+        (Object::Company, &["name", "crm_account_id"][..]),
+        (
+            Object::User,
+            &["email", "name", "license_type", "status"][..],
+        ),
+    ] {
+        let known = types.of(object);
+        let mut names: BTreeSet<String> = builtin.iter().map(|f| f.to_string()).collect();
+        names.extend(known.keys().cloned());
+        for name in names {
+            out.push((format!("{object}.{name}"), known.get(&name).copied()));
         }
     }
+    Ok(out)
+}
+
+/// One numbered row; `number` is its filter number (blank rows have none).
+fn filter_row(
+    fields: &[(String, Option<FieldType>)],
+    index: usize,
+    number: Option<usize>,
+    (field, op, value): &Row,
+    error: Option<String>,
+) -> Markup {
+    let label = number.map_or_else(|| "New filter".to_string(), |n| format!("Filter {n}"));
+    let error_id = format!("filter-{}-error", index + 1);
+    html! {
+        div.filter-row id={ "filter-row-" (index + 1) } {
+            span.filter-number aria-hidden="true" { (number.map_or_else(|| "+".to_string(), |n| n.to_string())) }
+            select name="field" aria-label={ (label) " field" } {
+                option value="" { "— field —" }
+                @for (f, ty) in fields {
+                    option value=(f) selected[f.eq_ignore_ascii_case(field)] {
+                        (f) @if let Some(ty) = ty { " (" (ty) ")" }
+                    }
+                }
+                @if !field.is_empty() && !fields.iter().any(|(f, _)| f.eq_ignore_ascii_case(field)) { option value=(field) selected { (field) } }
+            }
+            select name="op" aria-label={ (label) " operator" } {
+                @for o in OPERATORS { option value=(o) selected[*o == op] { (o) } }
+                @if !op.is_empty() && !OPERATORS.contains(&op.as_str()) { option value=(op) selected { (op) } }
+            }
+            input type="text" name="value" aria-label={ (label) " value" } value=(value)
+                aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=[error.as_ref().map(|_| error_id.as_str())];
+            button.remove-filter type="submit" name="intent" value={ "remove-" (index) } aria-label={ "Remove " (label.to_lowercase()) } formnovalidate { "×" }
+            @if let Some(m) = error { span.field-error id=(error_id) { (m) } }
+        }
+    }
+}
+
+/// The filter number of each row: blank rows are not filters and get none.
+fn numbers(rows: &[Row]) -> Vec<Option<usize>> {
+    let mut n = 0;
+    rows.iter()
+        .map(|row| {
+            compose(row).map(|_| {
+                n += 1;
+                n
+            })
+        })
+        .collect()
 }
 
 async fn render(
@@ -159,7 +200,9 @@ async fn render(
     s: &AdminSession,
     id: ConnectionId,
     settings: &Settings,
+    rows: Vec<Row>,
     error: Option<&ApiError>,
+    preview: Option<&Preview>,
 ) -> Result<Markup, ApiError> {
     let c = state
         .store
@@ -168,8 +211,13 @@ async fn render(
         .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
     let types = state.store.list_activity_types().await?;
     let fields = field_choices(state).await?;
-    let mut rows: Vec<Row> = settings.filters.iter().map(|f| decompose(f)).collect();
-    rows.push(Default::default());
+    let numbers = numbers(&rows);
+    let row_error = |number: Option<usize>| {
+        let wanted = format!("filters.{}", number?);
+        error
+            .filter(|e| e.field() == Some(wanted.as_str()))
+            .map(|e| e.public_message())
+    };
     let err = |field: &str| {
         error
             .filter(|e| e.field() == Some(field))
@@ -200,12 +248,23 @@ async fn render(
                 @if let Some(m) = err("activity_type") { span.field-error id="activity-type-error" { (m) } }
                 fieldset id="filters" {
                     legend { "Filters (Company and User fields)" }
-                    @for row in &rows { (filter_row(&fields, row)) }
-                    button type="button" id="add-filter" title="Add a filter" { "+" }
+                    p.hint { "Each field shows its type (text, number, date, boolean); operators and values must fit it. Rows are numbered for the advanced logic." }
+                    @for (i, row) in rows.iter().enumerate() { (filter_row(&fields, i, numbers[i], row, row_error(numbers[i]))) }
+                    button type="submit" name="intent" value="add-row" id="add-filter" title="Add a filter" formnovalidate { "+ Add a filter" }
                     @if let Some(m) = err("filters") { pre.field-error id="filters-error" { (m) } }
-                    label { "Advanced logic (optional, e.g. (1 AND 2) OR 3) " input type="text" name="filter_logic" id="filter-logic" value=(settings.filter_logic.clone().unwrap_or_default()); }
+                    label for="filter-logic" { "Advanced logic (optional, e.g. (1 AND 2) OR 3)" }
+                    input type="text" name="filter_logic" id="filter-logic" value=(settings.filter_logic.clone().unwrap_or_default());
+                    @if let Some(m) = err("filter_logic") { pre.field-error id="filter-logic-error" { (m) } }
                 }
-                button type="submit" id="save-settings" { "Save" }
+                @if let Some(p) = preview {
+                    div.notice id="preview" role="status" {
+                        p { strong id="preview-pass" { (p.pass) } " of the " (p.stored) " stored meetings of the last " (p.days) " days would pass these filters." }
+                        p.hint { (p.filtered_out) " filtered out, " (p.private) " private, " (p.unresolved) " without a company or author yet. Nothing was saved." }
+                    }
+                }
+                button type="submit" name="intent" value="preview" id="preview-settings" { "Preview" }
+                " "
+                button type="submit" name="intent" value="save" id="save-settings" { "Save" }
             }
         },
     ))
@@ -219,7 +278,9 @@ pub(crate) async fn show(
 ) -> Response {
     let result = async {
         let settings = state.store.get_settings(id).await?;
-        render(&state, &s, id, &settings, None).await
+        let mut rows: Vec<Row> = settings.filters.iter().map(|f| decompose(f)).collect();
+        rows.push(Row::default());
+        render(&state, &s, id, &settings, rows, None, None).await
     }
     .await;
     result
@@ -239,16 +300,72 @@ pub(crate) async fn save(
         Err(e) => return layout::error_page(&e.into()),
     };
     let wanted = f.apply(current);
+    let mut rows = f.rows();
+    if f.intent == "add-row" {
+        rows.push(Row::default());
+        return rendered(&state, &s, id, &wanted, rows, None, None).await;
+    }
+    if f.intent == "preview" {
+        return match preview(&state, id, wanted.clone()).await {
+            Ok(p) => rendered(&state, &s, id, &wanted, rows, None, Some(&p)).await,
+            Err(error @ ApiError::Invalid { .. }) => {
+                rendered(&state, &s, id, &wanted, rows, Some(&error), None).await
+            }
+            Err(error) => layout::error_page(&error),
+        };
+    }
+    if let Some(Ok(at)) = f.intent.strip_prefix("remove-").map(str::parse::<usize>) {
+        if at < rows.len() {
+            rows.remove(at);
+        }
+        if rows.is_empty() {
+            rows.push(Row::default());
+        }
+        return rendered(&state, &s, id, &wanted, rows, None, None).await;
+    }
     match save_and_sync(&state, id, wanted.clone()).await {
         Ok(true) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
         Ok(false) => Redirect::to(&format!("/connectors/{id}?updated=1")).into_response(),
         Err(error @ ApiError::Invalid { .. }) => {
-            match render(&state, &s, id, &wanted, Some(&error)).await {
-                Ok(markup) => (error.status(), markup).into_response(),
-                Err(e) => layout::error_page(&e),
-            }
+            rendered(&state, &s, id, &wanted, rows, Some(&error), None).await
         }
         Err(error) => layout::error_page(&error),
+    }
+}
+
+/// T3, T5: how many stored meetings of the last 30 days `settings` would let through
+/// (the same validation as Save; nothing saved).
+pub async fn preview(
+    state: &AppState,
+    id: ConnectionId,
+    settings: Settings,
+) -> Result<Preview, ApiError> {
+    state
+        .store
+        .get_connection(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
+    gong_timeline_sync::preview::preview(state.store.as_ref(), id, settings, state.now())
+        .await?
+        .map_err(settings_error)
+}
+
+/// The form again, rows as typed, with the error's status when there is one.
+async fn rendered(
+    state: &AppState,
+    s: &AdminSession,
+    id: ConnectionId,
+    settings: &Settings,
+    rows: Vec<Row>,
+    error: Option<&ApiError>,
+    preview: Option<&Preview>,
+) -> Response {
+    match render(state, s, id, settings, rows, error, preview).await {
+        Ok(markup) => match error {
+            Some(e) => (e.status(), markup).into_response(),
+            None => markup.into_response(),
+        },
+        Err(e) => layout::error_page(&e),
     }
 }
 
@@ -279,13 +396,18 @@ pub async fn save_and_sync(
     }
 }
 
-/// A settings error, naming its field.
+/// A settings error, naming its field: `filters.N` for filter N (from 1),
+/// `filter_logic` for the advanced logic.
 pub fn settings_error(error: gong_timeline_sync::settings::SettingsError) -> ApiError {
     use gong_timeline_sync::settings::SettingsError as E;
-    let field = match &error {
-        E::UnknownActivityType { .. } | E::RefusedActivityType { .. } => "activity_type",
-        E::Filter { .. } | E::UnknownField { .. } => "filters",
-        E::OutOfRange { field, .. } => field,
+    let field = match (&error, error.filter_number()) {
+        (E::UnknownActivityType { .. } | E::RefusedActivityType { .. }, _) => {
+            "activity_type".to_string()
+        }
+        (_, Some(n)) => format!("filters.{n}"),
+        (E::Filter { .. }, None) => "filter_logic".to_string(),
+        (E::OutOfRange { field, .. }, _) => field.to_string(),
+        _ => "filters".to_string(),
     };
-    ApiError::invalid(field, error)
+    ApiError::invalid(&field, error)
 }

@@ -124,7 +124,7 @@ async fn settings_are_validated_naming_the_field_then_saved_with_a_sync() {
         .await;
     assert_eq!(
         (status, err["error"]["field"].as_str()),
-        (422, Some("filters")),
+        (422, Some("filters.1")),
         "{err}"
     );
     let (status, saved) = app

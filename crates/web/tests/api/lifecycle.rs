@@ -180,3 +180,41 @@ async fn pages_show_status_and_reason_fix_the_key_and_delete_after_confirmation(
     assert!(done.contains("was deleted"), "{done}");
     assert!(app.store.list_connections().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_settings_preview_counts_stored_meetings_and_refuses_a_bad_filter() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    app.sync(id).await;
+    let path = format!("/connections/{id}/settings/preview");
+
+    let (status, all) = app.post(&path, json!({})).await;
+    let (_, none) = app
+        .post(
+            &path,
+            json!({"filters": ["Company.name = \"no such company\""]}),
+        )
+        .await;
+    let (status_bad, bad) = app
+        .post(
+            &path,
+            json!({"filters": ["Company.name is not empty", "Company.arr > abc"]}),
+        )
+        .await;
+
+    assert_eq!(status, 200, "{all}");
+    let n = |v: &Value, k: &str| v[k].as_u64().unwrap();
+    assert!(n(&all, "stored") > 0 && n(&all, "pass") > 0, "{all}");
+    assert_eq!(n(&none, "pass"), 0, "{none}");
+    assert_eq!(
+        n(&none, "filtered_out"),
+        n(&all, "pass"),
+        "every meeting that passed without filters is filtered out: {none}"
+    );
+    assert_eq!(
+        (status_bad, bad["error"]["field"].as_str()),
+        (422, Some("filters.2"))
+    );
+    let (_, saved) = app.get(&format!("/connections/{id}/settings")).await;
+    assert_eq!(saved["filters"], json!([]), "nothing saved");
+}

@@ -138,7 +138,7 @@ async fn settings_errors_show_next_to_their_field_and_save_starts_a_sync() {
         )
         .await;
     assert_eq!(status, 422);
-    assert!(body.contains("id=\"filters-error\""), "{body}");
+    assert!(body.contains("id=\"filter-1-error\""), "{body}");
     let (status, _, body) = app.form(&s, &path, &[("activity_type", "Nope")]).await;
     assert_eq!(status, 422);
     assert!(body.contains("id=\"activity-type-error\""));
@@ -195,4 +195,80 @@ async fn the_log_pages_through_jobs_and_records() {
     assert!(filtered.contains("id=\"no-jobs\""));
     let (_, today) = app.page(&s, "/log?range=today").await;
     assert!(today.contains(&format!("href=\"/log/jobs/{job}\"")));
+}
+
+#[tokio::test]
+async fn t5_a_refused_save_keeps_every_row_and_shows_the_typed_error_next_to_its_row() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let path = format!("/connectors/{id}/settings");
+    let (_, page) = app.page(&s, &path).await;
+    assert!(
+        page.contains("Company.arr (number)"),
+        "field types shown: {page}"
+    );
+    let rows = [
+        ("enabled", "on"),
+        ("activity_type", "Meeting"),
+        ("field", "Company.industry"),
+        ("op", "!="),
+        ("value", "Retail"),
+        ("field", "Company.arr"),
+        ("op", ">"),
+        ("value", "abc"),
+    ];
+
+    let (status, _, body) = app.form(&s, &path, &rows).await;
+
+    assert_eq!(status, 422, "{body}");
+    let error_at = body
+        .find("id=\"filter-2-error\"")
+        .expect("the error beside row 2");
+    let row_2 = body.find("id=\"filter-row-2\"").expect("row 2");
+    let row_3 = body.find("id=\"filter-row-3\"").unwrap_or(body.len());
+    assert!(row_2 < error_at && error_at < row_3, "inside row 2: {body}");
+    assert!(body.contains("Company.arr is a number field"), "{body}");
+    assert!(
+        body.contains("value=\"Retail\""),
+        "row 1's value kept: {body}"
+    );
+    assert!(
+        body.contains("<option value=\"!=\" selected>"),
+        "row 1's operator kept: {body}"
+    );
+    assert!(body.contains("value=\"abc\""), "row 2's value kept: {body}");
+    let (_, settings) = app.get(&format!("/connections/{id}/settings")).await;
+    assert_eq!(settings["filters"], serde_json::json!([]), "nothing saved");
+    let (_, sync) = app.get(&format!("/connections/{id}/sync")).await;
+    assert!(sync["last_job"].is_null(), "no sync started: {sync}");
+
+    // + adds a row and × removes one, keeping the others as typed, saving nothing.
+    let mut add = rows.to_vec();
+    add.push(("intent", "add-row"));
+    let (status, _, body) = app.form(&s, &path, &add).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("id=\"filter-row-3\"") && body.contains("value=\"abc\""),
+        "{body}"
+    );
+    let mut remove = rows.to_vec();
+    remove.push(("intent", "remove-1"));
+    let (status, _, body) = app.form(&s, &path, &remove).await;
+    assert_eq!(status, 200);
+    assert!(
+        !body.contains("value=\"abc\"") && body.contains("value=\"Retail\""),
+        "{body}"
+    );
+
+    // A doubled operator is refused, not stored as `!= = Retail`.
+    let doubled = [
+        ("activity_type", "Meeting"),
+        ("field", "Company.industry"),
+        ("op", "!="),
+        ("value", "= Retail"),
+    ];
+    let (status, _, body) = app.form(&s, &path, &doubled).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("one operator per filter"), "{body}");
 }
