@@ -39,6 +39,7 @@ mod companies;
 mod connections;
 mod error;
 mod exports;
+mod field_types;
 mod jobs;
 mod log_records;
 mod mappings;

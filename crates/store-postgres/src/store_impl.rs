@@ -9,8 +9,8 @@ use gong_timeline_store::*;
 
 use crate::PgStore;
 use crate::{
-    activities, auth, companies, connections, exports, jobs, log_records, mappings, meetings,
-    page_extras, sync_state, users,
+    activities, auth, companies, connections, exports, field_types, jobs, log_records, mappings,
+    meetings, page_extras, sync_state, users,
 };
 
 #[async_trait]
@@ -26,6 +26,13 @@ impl Store for PgStore {
     }
     async fn import_activity_types(&self, rows: Vec<ActivityTypeRow>) -> Result<ImportCounts> {
         users::import_activity_types(self, rows).await
+    }
+
+    async fn declare_field_types(&self, declared: Vec<FieldTypeDecl>) -> Result<()> {
+        field_types::declare(self, declared).await
+    }
+    async fn list_field_types(&self) -> Result<Vec<FieldTypeDecl>> {
+        field_types::list(self).await
     }
 
     async fn list_companies(&self) -> Result<Vec<Company>> {
