@@ -14,7 +14,7 @@
 //! is the npm package (`npm install --prefix DIR axe-core@4`); `AXE_CORE` names its
 //! `axe.min.js` (`.ci/run` sets it). Without it the audit is skipped loudly, unless
 //! `REQUIRE_BROWSER=1`. `SCREENSHOTS=1` writes `docs/screenshots/<page>-1280.png`
-//! and `<page>-390.png` for every audited page.
+//! and `<page>-390.png` (and `<page>-1280-dark.png`) for every audited page.
 
 #[path = "api/helpers.rs"]
 mod helpers;
@@ -286,10 +286,16 @@ impl Browser {
                 for v in self.axe_violations().await? {
                     self.problems.push(format!("{at}: {v}"));
                 }
-                if !dark {
-                    if let Some(dir) = &self.readme_shots {
+                if let Some(dir) = &self.readme_shots {
+                    // Light at both widths; dark at the desktop width.
+                    let file = match (dark, width) {
+                        (false, w) => Some(format!("{name}-{w}.png")),
+                        (true, 1280) => Some(format!("{name}-1280-dark.png")),
+                        _ => None,
+                    };
+                    if let Some(file) = file {
                         let png = self.client.screenshot().await?;
-                        std::fs::write(dir.join(format!("{name}-{width}.png")), png)?;
+                        std::fs::write(dir.join(file), png)?;
                     }
                 }
             }

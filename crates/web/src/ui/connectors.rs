@@ -80,22 +80,25 @@ fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Ma
         form.card method="post" action="/connectors" id="create-connection" {
             h2 { "Create Connection" }
             (csrf_input(s))
-            @if let Some(e) = general { p.error { (e.public_message()) } }
+            @if let Some(e) = general { div.error-box role="alert" { p.error { (e.public_message()) } } }
             label { "Connector " select name="connector" { option value="gong" selected { "Gong" } } }
-            label { "Name " input type="text" name="name" id="connection-name" value=(f.name) required; }
+            label { "Name " input type="text" name="name" id="connection-name" value=(f.name) required
+                aria-invalid=[err("name").map(|_| "true")] aria-describedby=[err("name").map(|_| "connection-name-error")]; }
             @if let Some(m) = err("name") { span.field-error id="connection-name-error" { (m) } }
             fieldset {
                 legend { "Authentication" }
-                label { input type="radio" name="kind" value="oauth" checked[f.kind != "basic"]; " OAuth (Authorize with Gong)" }
-                label { input type="radio" name="kind" value="basic" id="kind-basic" checked[f.kind == "basic"]; " Access key (scripts, tests)" }
+                label.check { input type="radio" name="kind" value="oauth" checked[f.kind != "basic"]; " OAuth (Authorize with Gong)" }
+                label.check { input type="radio" name="kind" value="basic" id="kind-basic" checked[f.kind == "basic"]; " Access key (scripts, tests)" }
                 @if let Some(m) = err("kind") { span.field-error { (m) } }
-                label { "API base URL " input type="url" name="base_url" id="base-url" value=(f.base_url) placeholder="https://api.gong.io"; }
+                label { "API base URL " input type="url" name="base_url" id="base-url" value=(f.base_url) placeholder="https://api.gong.io"
+                    aria-invalid=[err("base_url").map(|_| "true")] aria-describedby=[err("base_url").map(|_| "base-url-error")]; }
                 @if let Some(m) = err("base_url") { span.field-error id="base-url-error" { (m) } }
-                label { "Access key " input type="text" name="access_key" id="access-key" autocomplete="off"; }
+                label { "Access key " input type="text" name="access_key" id="access-key" autocomplete="off"
+                    aria-invalid=[err("access_key").map(|_| "true")] aria-describedby=[err("access_key").map(|_| "access-key-error")]; }
                 label { "Access key secret " input type="password" name="access_key_secret" id="access-key-secret" autocomplete="off"; }
                 @if let Some(m) = err("access_key") { span.field-error id="access-key-error" { (m) } }
             }
-            button type="submit" id="authorize" { "Authorize" }
+            button.primary type="submit" id="authorize" { "Authorize" }
         }
     }
 }
@@ -410,7 +413,7 @@ fn update_form(s: &AdminSession, c: &Overview, error: Option<&ApiError>) -> Mark
                 }
                 p.hint { "A new key or URL is checked with Gong before it is saved." }
             }
-            button type="submit" id="save-connection" { "Save" }
+            button.primary type="submit" id="save-connection" { "Save" }
         }
     }
 }

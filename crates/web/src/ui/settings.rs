@@ -227,12 +227,12 @@ async fn render(
         &format!("Timeline settings — {}", c.name),
         s,
         html! {
-            @if let Some(e) = error.filter(|e| e.field().is_none()) { p.error { (e.public_message()) } }
+            @if let Some(e) = error.filter(|e| e.field().is_none()) { div.error-box role="alert" { p.error { (e.public_message()) } } }
             form.card method="post" action={ "/connectors/" (id) "/settings" } id="settings-form" {
                 (csrf_input(s))
-                label { input type="checkbox" name="enabled" id="enabled" value="on" checked[settings.enabled]; " Sync Gong Meetings" }
+                label.check { input type="checkbox" name="enabled" id="enabled" value="on" checked[settings.enabled]; " Sync Gong Meetings" }
                 label { "Activity Type "
-                    select name="activity_type" id="activity-type" {
+                    select name="activity_type" id="activity-type" aria-describedby=[err("activity_type").map(|_| "activity-type-error")] aria-invalid=[err("activity_type").map(|_| "true")] {
                         @for t in types.iter().filter(|t| t.active && t.scope == ActivityScope::Global) {
                             @let recommended = t.name.eq_ignore_ascii_case("Call") || t.name.eq_ignore_ascii_case("Meeting");
                             option value=(t.name) selected[t.name.eq_ignore_ascii_case(&settings.activity_type)] {
@@ -264,7 +264,7 @@ async fn render(
                 }
                 button type="submit" name="intent" value="preview" id="preview-settings" { "Preview" }
                 " "
-                button type="submit" name="intent" value="save" id="save-settings" { "Save" }
+                button.primary type="submit" name="intent" value="save" id="save-settings" { "Save" }
             }
         },
     ))

@@ -158,6 +158,7 @@ fn month_chart(all: &[Activity], now: DateTime<Utc>) -> Markup {
 fn filters(id: CompanyId, q: &TimelineQuery, types: &[String]) -> Markup {
     html! {
         form.card.filters method="get" action={ "/companies/" (id) } id="timeline-filter" {
+            h2 { "Filter the Timeline" }
             label { "Activity type"
                 select name="type" id="activity-type-filter" {
                     option value="" { "All types" }
@@ -228,8 +229,10 @@ pub(crate) async fn timeline(
                         a.button.primary href="/connectors" { "Go to Connectors" }
                     }))
                 } @else {
-                    div.card { (month_chart(&all, state.now())) }
-                    (filters(id, &q, &types))
+                    section.grid aria-label="Activity overview" {
+                        div.card { (month_chart(&all, state.now())) }
+                        (filters(id, &q, &types))
+                    }
                     @if shown.is_empty() {
                         (layout::empty("no-matching-activities", "No activity matches these filters", html! {
                             a.button href={ "/companies/" (id) } { "Clear the filters" }

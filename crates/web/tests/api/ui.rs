@@ -149,3 +149,55 @@ async fn an_import_with_bad_rows_lists_each_and_stores_nothing() {
     let (status, _) = upload(&app, &s, "companies", "name\nSneaky\n", false).await;
     assert_eq!(status, 403, "an upload without the CSRF token is refused");
 }
+
+#[tokio::test]
+async fn a_running_sync_shows_a_progress_bar_that_moves() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        calls: 300,
+        ..Default::default()
+    })
+    .await;
+    let s = app.login().await;
+    let id = app.basic_connection("slow").await;
+    app.sim
+        .controls()
+        .set_latency(std::time::Duration::from_millis(150));
+    let (status, _, _) = app.form(&s, &format!("/connectors/{id}/sync"), &[]).await;
+    assert_eq!(status, 303);
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, body) = app.page(&s, &format!("/connectors/{id}")).await;
+        if let Some(bar) = body.split("<progress id=\"sync-progress\"").nth(1) {
+            assert!(
+                body.contains("http-equiv=\"refresh\""),
+                "the page follows the job"
+            );
+            let attr = |name: &str| {
+                bar.split(&format!("{name}=\""))
+                    .nth(1)
+                    .and_then(|v| v.split('"').next())
+                    .and_then(|v| v.parse::<u64>().ok())
+            };
+            if let (Some(value), Some(max)) = (attr("value"), attr("max")) {
+                assert!(value <= max, "{value} of {max}");
+                if seen.last() != Some(&value) {
+                    seen.push(value);
+                }
+            }
+        } else if !seen.is_empty() || tokio::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+    }
+    assert!(
+        seen.len() >= 2,
+        "a progress bar was shown and moved: {seen:?}"
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "it only moves forward: {seen:?}"
+    );
+    app.sim.controls().set_latency(std::time::Duration::ZERO);
+    app.wait_for_sync(id).await;
+}
