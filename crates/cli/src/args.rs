@@ -117,7 +117,8 @@ pub enum ListOnly {
     List(FormatArg),
 }
 
-/// `demo` arguments.
+/// `demo` arguments. `--db` names a new database for the demo (an existing file is
+/// refused); without it the demo recreates its own `gong-timeline-demo.db`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Exit after the first sync with a summary instead of serving the UI.
@@ -394,7 +395,7 @@ pub enum UsersCommand {
     },
     /// Timeline users.
     List(FormatArg),
-    /// Resolve a mapping by hand (U7).
+    /// Map a Gong user to a Timeline user by hand (e.g. to settle a conflict).
     Resolve(UsersResolveArgs),
 }
 
@@ -458,6 +459,9 @@ pub struct LogJobsArgs {
     /// Only jobs with these statuses (repeatable), e.g. `--status "Partial success"`.
     #[arg(long = "status")]
     pub statuses: Vec<String>,
+    /// Only this connection's jobs (by name).
+    #[arg(long)]
+    pub connection: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -23,12 +23,17 @@ async fn main() -> ExitCode {
 }
 
 /// Logs go to stderr, warnings and up unless `RUST_LOG` says otherwise, so that
-/// `--format json` output on stdout stays machine-readable.
+/// `--format json` output on stdout stays machine-readable; colours only on a
+/// terminal. A failed job's reason is printed once, by the command's summary, so the
+/// engine's own "Job failed." warning is left to servers' logs.
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,gong_timeline_sync::runner=error")
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
 }

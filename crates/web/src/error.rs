@@ -5,6 +5,7 @@
 //!
 //! | variant | status | code |
 //! | --- | --- | --- |
+//! | `BadRequest` | 400 | `bad_request` (a query that does not parse) |
 //! | `Unauthorized` | 401 | `unauthorized` |
 //! | `Forbidden` | 403 | `forbidden` |
 //! | `NotFound` | 404 | `not_found` |
@@ -23,6 +24,9 @@ use gong_timeline_sync::SyncError;
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// A request that does not parse (a query parameter of the wrong kind).
+    #[error("{0}")]
+    BadRequest(String),
     /// No or a bad session / token.
     #[error("log in or send a valid Bearer API token")]
     Unauthorized,
@@ -66,6 +70,7 @@ impl ApiError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -80,6 +85,7 @@ impl ApiError {
     /// The stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
+            ApiError::BadRequest(_) => "bad_request",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",

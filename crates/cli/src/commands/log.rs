@@ -61,8 +61,20 @@ async fn jobs(store: &Arc<dyn Store>, args: LogJobsArgs) -> anyhow::Result<()> {
             .map(|d| parse_date(d, true))
             .transpose()?,
         statuses: parse_all::<JobStatus>(&args.statuses)?,
+        connection_id: match &args.connection {
+            Some(name) => Some(super::connection_named(store, name).await?.id),
+            None => None,
+        },
         ..JobFilter::default()
     };
+    if let (Some(from), Some(to)) = (filter.from, filter.to) {
+        anyhow::ensure!(
+            from < to,
+            "--to ({}) is before --from ({}): give a range that ends on or after its start",
+            args.to.as_deref().unwrap_or_default(),
+            args.from.as_deref().unwrap_or_default()
+        );
+    }
     let rows: Vec<JobRow> = store
         .list_jobs(filter)
         .await?
@@ -125,38 +137,14 @@ fn export_row(r: LogRecord) -> ExportRow {
     }
 }
 
+/// A job as listed: the store's [`Job`] JSON, the same object as the API's.
 #[derive(Serialize)]
-struct JobRow {
-    id: i64,
-    connection: String,
-    trigger: String,
-    status: String,
-    started_at: DateTime<Utc>,
-    finished_at: Option<DateTime<Utc>>,
-    fetched: u64,
-    created: u64,
-    updated: u64,
-    skipped: u64,
-    failed: u64,
-    message: Option<String>,
-}
+#[serde(transparent)]
+struct JobRow(Job);
 
 impl From<Job> for JobRow {
     fn from(j: Job) -> Self {
-        JobRow {
-            id: j.id,
-            connection: j.connection,
-            trigger: j.trigger.to_string(),
-            status: j.status.to_string(),
-            started_at: j.started_at,
-            finished_at: j.finished_at,
-            fetched: j.counts.fetched,
-            created: j.counts.created,
-            updated: j.counts.updated,
-            skipped: j.counts.skipped,
-            failed: j.counts.failed,
-            message: j.message,
-        }
+        JobRow(j)
     }
 }
 
@@ -176,17 +164,18 @@ impl TableRow for JobRow {
         ]
     }
     fn cells(&self) -> Vec<String> {
+        let j = &self.0;
         vec![
-            self.id.to_string(),
-            self.connection.clone(),
-            self.trigger.clone(),
-            self.status.clone(),
-            self.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            self.fetched.to_string(),
-            self.created.to_string(),
-            self.updated.to_string(),
-            self.skipped.to_string(),
-            self.failed.to_string(),
+            j.id.to_string(),
+            j.connection.clone(),
+            j.trigger.to_string(),
+            j.status.to_string(),
+            j.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            j.counts.fetched.to_string(),
+            j.counts.created.to_string(),
+            j.counts.updated.to_string(),
+            j.counts.skipped.to_string(),
+            j.counts.failed.to_string(),
         ]
     }
 }

@@ -24,7 +24,7 @@ use gong_timeline_store::{Connection, Store};
 use gong_timeline_store_postgres::{is_postgres_url, PgStore};
 use gong_timeline_store_sqlite::SqliteStore;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, ConnectionCommand};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -33,15 +33,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&db, args).await,
         Command::Serve(args) => serve::run(&db, args).await,
         Command::Admin(cmd) => ok(admin::run(&open(&db).await?, cmd).await),
-        Command::Sync(args) => sync::run(&open(&db).await?, args).await,
+        Command::Sync(args) => sync::run(&open_existing(&db).await?, args).await,
         Command::Import(cmd) => ok(import::run(&open(&db).await?, cmd).await),
-        Command::Connection(cmd) => ok(connection::run(&open(&db).await?, cmd).await),
-        Command::Settings(cmd) => ok(settings::run(&open(&db).await?, cmd).await),
-        Command::Users(cmd) => ok(users::run(&open(&db).await?, cmd).await),
-        Command::Log(cmd) => ok(log::run(&open(&db).await?, cmd).await),
-        Command::Activities(args) => ok(activities::run(&open(&db).await?, args).await),
-        Command::Companies(cmd) => ok(directory::companies(&open(&db).await?, cmd).await),
-        Command::Persons(cmd) => ok(directory::persons(&open(&db).await?, cmd).await),
+        Command::Connection(cmd) => {
+            let store = match cmd {
+                ConnectionCommand::List(_)
+                | ConnectionCommand::Delete(_)
+                | ConnectionCommand::Update(_) => open_existing(&db).await?,
+                _ => open(&db).await?,
+            };
+            ok(connection::run(&store, cmd).await)
+        }
+        Command::Settings(cmd) => ok(settings::run(&open_existing(&db).await?, cmd).await),
+        Command::Users(cmd) => ok(users::run(&open_existing(&db).await?, cmd).await),
+        Command::Log(cmd) => ok(log::run(&open_existing(&db).await?, cmd).await),
+        Command::Activities(args) => ok(activities::run(&open_existing(&db).await?, args).await),
+        Command::Companies(cmd) => ok(directory::companies(&open_existing(&db).await?, cmd).await),
+        Command::Persons(cmd) => ok(directory::persons(&open_existing(&db).await?, cmd).await),
         Command::Sim(args) => ok(sim::run(args).await),
         Command::Bench(args) => ok(bench::run(args).await),
         Command::Db(cmd) => ok(db::run(cmd).await),
@@ -61,6 +69,31 @@ pub async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
         return Ok(Arc::new(PgStore::open(db).await.map_err(redacted)?));
     }
     Ok(Arc::new(SqliteStore::open(db).await.map_err(redacted)?))
+}
+
+/// The file of a SQLite database URL (`sqlite://path`, `sqlite:path`), if it is one.
+pub fn sqlite_path(db: &str) -> Option<std::path::PathBuf> {
+    let rest = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// Opens an existing store: a command that only reads (or changes what exists) never
+/// creates an empty database and key file because of a mistyped `--db`.
+pub async fn open_existing(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(path) = sqlite_path(db) {
+        if !path.exists() {
+            let shown = std::path::absolute(&path).unwrap_or(path);
+            anyhow::bail!(
+                "there is no database at {} (--db {db}); check the path and --db / GONG_TIMELINE_DB (the default is {} in the current folder). Nothing was created",
+                shown.display(),
+                crate::args::DEFAULT_DB
+            );
+        }
+    }
+    open(db).await
 }
 
 /// `message` without the password of a database URL (C4).

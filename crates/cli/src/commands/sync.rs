@@ -1,12 +1,16 @@
-//! `sync --connection N`: one job now, with progress, then the job summary.
+//! `sync --connection N`: one job now, with progress, then the job summary (counts,
+//! times, each skip and failure reason with its count; one JSON object with
+//! `--format json`).
 //! Exit code 0 unless the job Failed.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use gong_timeline_domain::{JobStatus, Trigger};
-use gong_timeline_store::Store;
+use std::collections::BTreeMap;
+
+use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
+use gong_timeline_store::{RecordFilter, Store};
 use gong_timeline_sync::{Engine, EngineOptions, JobSummary, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -19,7 +23,10 @@ pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitC
     let connection = connection_named(store, &args.connection).await?;
     let engine = Engine::new(store.clone(), EngineOptions::default());
     let summary = run_with_progress(&engine, connection.id, Trigger::Manual).await?;
-    print_summary(&summary, args.format)?;
+    match args.format {
+        Format::Json => print_object(&summary, Format::Json)?,
+        Format::Table => print_report(store, &summary).await?,
+    }
     Ok(if summary.status == JobStatus::Failed {
         ExitCode::FAILURE
     } else {
@@ -84,7 +91,53 @@ fn report(bar: Option<&ProgressBar>, event: Progress) {
     }
 }
 
-/// Prints a job summary as `key: value` lines or one JSON object.
-pub fn print_summary(summary: &JobSummary, format: Format) -> anyhow::Result<()> {
-    print_object(summary, format)
+/// The job's counts and times, then each failure and skip reason with how many
+/// meetings had it (`sync` and `demo` alike).
+pub async fn print_report(store: &Arc<dyn Store>, summary: &JobSummary) -> anyhow::Result<()> {
+    let c = &summary.counts;
+    let took = (summary.finished_at - summary.started_at).num_milliseconds() as f64 / 1000.0;
+    println!(
+        "Job {} {}: {} meetings fetched, {} created, {} updated, {} skipped, {} failed.",
+        summary.id, summary.status, c.fetched, c.created, c.updated, c.skipped, c.failed
+    );
+    println!(
+        "Started {} UTC, took {took:.1} s.",
+        summary.started_at.format("%Y-%m-%d %H:%M:%S")
+    );
+    if let Some(message) = &summary.message {
+        println!("The job stopped early: {message}");
+    }
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: summary.id,
+            statuses: vec![RecordStatus::Skipped, RecordStatus::Failed],
+            ..RecordFilter::default()
+        })
+        .await?;
+    let mut reasons: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for record in records {
+        let message = record.message.unwrap_or_default();
+        *reasons
+            .entry((record.status.to_string(), reason_key(&message)))
+            .or_default() += 1;
+    }
+    for ((status, reason), count) in reasons {
+        println!("  {status:8} {count:5}  {reason}");
+    }
+    println!("Details: gong-timeline log records --job {}", summary.id);
+    Ok(())
+}
+
+/// Groups per-person messages (U4, U6) by their fixed part.
+fn reason_key(message: &str) -> String {
+    for (marker, key) in [
+        ("Call organiser is inactive", "Call organiser is inactive in gong-timeline. Name: …,: Email: …, Gong userId: …"),
+        ("not present in gong-timeline. Sync re-try", "Activity Author … EmailId … GongId … not present in gong-timeline. Sync re-try will happen once the system creates a user with an IC license type. (then created and retried)"),
+        ("matches several users", "Activity Author … matches several users (a conflict to resolve in User Management)"),
+    ] {
+        if message.contains(marker) {
+            return key.to_string();
+        }
+    }
+    message.to_string()
 }

@@ -10,18 +10,23 @@ use crate::helpers::{sim_config, TestApp, CONNECTION};
 
 #[tokio::test]
 async fn demo_once_syncs_seeded_data_and_prints_what_happened() {
-    // Arrange
-    let mut app = TestApp::new();
+    // Arrange: --db names a new file, which the demo honours.
+    let app = TestApp::new();
 
     // Act
     let stdout = app.ok(&["demo", "--once", "--calls", "60"]).await;
-    app.use_db_file("gong-timeline-demo.db");
 
     // Assert
     assert!(stdout.contains("Job 1"), "{stdout}");
     assert!(stdout.contains("created"), "{stdout}");
+    assert!(stdout.contains(" UTC, took "), "readable times: {stdout}");
     let activities = app.activities().await;
-    assert!(!activities.is_empty(), "the demo database has activities");
+    assert!(!activities.is_empty(), "the --db database has activities");
+    let again = app.fails(&["demo", "--once", "--calls", "60"]).await;
+    assert!(
+        again.stderr.contains("already exists"),
+        "existing data is never overwritten: {again:#?}"
+    );
 }
 
 #[tokio::test]
@@ -120,4 +125,47 @@ async fn every_command_has_help() {
         let out = app.ok(&args).await;
         assert!(out.contains("Usage"), "{args:?}: {out}");
     }
+}
+
+#[tokio::test]
+async fn commands_that_only_read_refuse_a_database_that_does_not_exist() {
+    let app = TestApp::new();
+    for args in [
+        vec!["log", "jobs"],
+        vec!["activities"],
+        vec!["connection", "list"],
+        vec!["settings", "show", "--connection", "x"],
+        vec!["users", "list"],
+        vec!["sync", "--connection", "x"],
+    ] {
+        let run = app.fails(&args).await;
+        assert!(
+            run.stderr.contains("there is no database at"),
+            "{args:?}: {run:#?}"
+        );
+        assert!(run.stderr.contains("t.db"), "names the path: {run:#?}");
+        assert!(
+            !run.stderr.contains('\u{1b}'),
+            "no ANSI codes off a terminal: {run:#?}"
+        );
+    }
+    let created: Vec<_> = std::fs::read_dir(app.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(created.is_empty(), "nothing was created: {created:?}");
+}
+
+#[tokio::test]
+async fn sync_prints_the_per_reason_summary_with_readable_times() {
+    let app = TestApp::with_scenario("resync.json").await;
+
+    let out = app
+        .ok(&["sync", "--connection", crate::helpers::CONNECTION])
+        .await;
+
+    assert!(out.contains("meetings fetched"), "{out}");
+    assert!(out.contains(" UTC, took "), "{out}");
+    assert!(!out.contains("started_at"), "no key/value dump: {out}");
+    assert!(out.contains("log records --job"), "{out}");
 }

@@ -261,12 +261,6 @@ impl TestApp {
         app
     }
 
-    /// Points later commands at a SQLite file in the test's folder (the demo's,
-    /// whatever store the suite runs on).
-    pub fn use_db_file(&mut self, name: &str) {
-        self.db = format!("sqlite://{}", self.dir.path().join(name).display());
-    }
-
     /// A fresh database of the other store than this run's: a PostgreSQL schema when
     /// the suite runs on SQLite, a SQLite file in the test's folder otherwise. `None`
     /// (after one line saying so) without a test PostgreSQL.

@@ -243,10 +243,51 @@ async fn log_jobs_filter_by_start_date() {
 #[tokio::test]
 async fn log_records_of_an_unknown_job_are_refused_with_a_hint() {
     let app = TestApp::new();
+    let types = app.write("types.csv", "name,scope,active\nDemo,global,true\n");
+    app.ok(&["import", "activity-types", &types]).await;
 
     let run = app
         .fails(&["log", "records", "--job", "42", "--format", "json"])
         .await;
 
     assert!(run.stderr.contains("42"), "{run:#?}");
+}
+
+#[tokio::test]
+async fn l3_log_jobs_filters_by_connection_and_refuses_an_inverted_range() {
+    // Arrange: two connections to the same simulator, each synced once.
+    let app = TestApp::with_scenario("resync.json").await;
+    let config = crate::helpers::sim_config();
+    app.ok(&[
+        "connection",
+        "create",
+        "--name",
+        "second",
+        "--base-url",
+        app.sim().base_url(),
+        "--access-key",
+        &config.access_key,
+        "--access-key-secret",
+        &config.access_secret,
+    ])
+    .await;
+    app.sync().await;
+    app.ok(&["sync", "--connection", "second"]).await;
+
+    // Act
+    let second = crate::helpers::array(
+        app.json(&["log", "jobs", "--connection", "second", "--format", "json"])
+            .await,
+    );
+    let inverted = app
+        .fails(&["log", "jobs", "--from", "2025-02-01", "--to", "2025-01-01"])
+        .await;
+    let unknown = app.fails(&["log", "jobs", "--connection", "nope"]).await;
+
+    // Assert
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_eq!(second[0]["connection"], "second");
+    assert_eq!(app.jobs().await.len(), 2);
+    assert!(inverted.stderr.contains("before --from"), "{inverted:#?}");
+    assert!(unknown.stderr.contains("known connections"), "{unknown:#?}");
 }

@@ -9,6 +9,7 @@ mod helpers;
 mod import;
 mod lifecycle;
 mod log;
+mod readme;
 mod resilience;
 mod settings;
 mod sync;

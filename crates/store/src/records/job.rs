@@ -41,7 +41,8 @@ pub struct Lease {
     pub expires_at: DateTime<Utc>,
 }
 
-/// One sync run of one connection (L1).
+/// One sync run of one connection (L1). Its JSON is the one shape the CLI
+/// (`log jobs --format json`) and the API share: counts flat, the lease left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     /// Store id.
@@ -59,15 +60,19 @@ pub struct Job {
     /// End, once finished.
     pub finished_at: Option<DateTime<Utc>>,
     /// Counts so far (pages add to them) or final.
+    #[serde(flatten)]
     pub counts: JobCounts,
     /// A job-level message (why it failed), if any.
     pub message: Option<String>,
     /// The lease holder while running.
+    #[serde(skip)]
     pub lease_owner: Option<String>,
     /// The lease's expiry while running.
+    #[serde(skip)]
     pub lease_expires_at: Option<DateTime<Utc>>,
     /// The lease's generation: one more than the connection's previous job's, so a
     /// take-over always fences out the writer it replaced ([`crate::Fence`]).
+    #[serde(skip)]
     pub lease_generation: i64,
 }
 

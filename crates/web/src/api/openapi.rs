@@ -123,7 +123,6 @@ fn schemas() -> Value {
     let s = json!({"type": "string"});
     let i = json!({"type": "integer"});
     let t = json!({"type": ["string", "null"], "format": "date-time"});
-    let counts = json!({"fetched": i, "created": i, "updated": i, "skipped": i, "failed": i});
     json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),
         "Connection": obj(json!({"id": i, "name": s, "auth": {"enum": ["Basic", "OAuth"]}, "base_url": s,
@@ -135,7 +134,8 @@ fn schemas() -> Value {
         "Settings": obj(json!({"enabled": {"type": "boolean"}, "activity_type": s, "filters": {"type": "array", "items": s},
             "filter_logic": {"type": ["string", "null"]}, "backfill_days": i, "lookback_hours": i})),
         "Job": obj(json!({"id": i, "connection_id": i, "connection": s, "trigger": spelled(Trigger::ALL.iter().map(|v| v.as_str())),
-            "status": spelled(JobStatus::ALL.iter().map(|v| v.as_str())), "started_at": t, "finished_at": t, "counts": obj(counts), "message": {"type": ["string", "null"]}})),
+            "status": spelled(JobStatus::ALL.iter().map(|v| v.as_str())), "started_at": t, "finished_at": t,
+            "fetched": i, "created": i, "updated": i, "skipped": i, "failed": i, "message": {"type": ["string", "null"]}})),
         "SyncStatus": obj(json!({"connection_id": i, "running": {"type": "boolean"}, "last_job": {"oneOf": [schema("Job"), {"type": "null"}]}})),
         "LogRecord": obj(json!({"id": i, "job_id": i, "gong_call_id": s, "title": s, "meeting_date": t,
             "status": spelled(RecordStatus::ALL.iter().map(|v| v.as_str())), "activity_id": {"type": ["integer", "null"]}, "message": {"type": ["string", "null"]}})),

@@ -90,6 +90,7 @@ pub fn bare(title: &str, body: Markup) -> Markup {
 pub fn error_page(error: &ApiError) -> Response {
     error.log();
     let heading = match error.status().as_u16() {
+        400 => "That address does not work",
         404 => "Not found",
         403 => "Not allowed",
         409 => "Not now",

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use axum_extra::extract::{Form, Query};
+use axum_extra::extract::{Form, Query, QueryRejection};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use gong_timeline_domain::{JobStatus, RecordStatus};
 use gong_timeline_store::{JobFilter, JobId, RecordFilter};
@@ -37,6 +37,33 @@ pub(crate) struct LogQuery {
     page: Option<u32>,
     #[serde(default)]
     export: Option<String>,
+    /// One connection's jobs (its id), or all.
+    #[serde(default)]
+    connection: Option<String>,
+}
+
+/// The query, or a 400 page inside the layout saying which parameter is wrong.
+fn parsed(q: Result<Query<LogQuery>, QueryRejection>) -> Result<LogQuery, ApiError> {
+    q.map(|Query(q)| q).map_err(|e| {
+        ApiError::BadRequest(format!(
+            "This address has a parameter the log cannot read ({}). Use the filters on the Execution log page instead.",
+            e.body_text().trim_start_matches("Failed to deserialize query string: ")
+        ))
+    })
+}
+
+impl LogQuery {
+    /// The chosen connection's id; a value that is not a connection id is refused.
+    fn connection_id(&self) -> Result<Option<i64>, ApiError> {
+        match self.connection.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                ApiError::BadRequest(format!(
+                    "'{v}' is not a connection; pick one in the Connection list"
+                ))
+            }),
+        }
+    }
 }
 
 /// Start (inclusive) and end (exclusive) of a job date range.
@@ -67,6 +94,14 @@ pub fn date_window(
                     })
             };
             let (f, t) = (day(from, "from")?, day(to, "to")?);
+            if let (Some(f), Some(t)) = (f, t) {
+                if t < f {
+                    return Err(ApiError::invalid(
+                        "to",
+                        format!("the range ends ({t}) before it starts ({f}): make To the same day as From or later"),
+                    ));
+                }
+            }
             (
                 f.and_then(midnight),
                 t.and_then(|d| midnight(d + Duration::days(1))),
@@ -92,6 +127,9 @@ fn query_string(q: &LogQuery, page: u32) -> String {
     out.append_pair("range", &q.range)
         .append_pair("from", &q.from)
         .append_pair("to", &q.to);
+    if let Some(c) = &q.connection {
+        out.append_pair("connection", c);
+    }
     for s in &q.status {
         out.append_pair("status", s);
     }
@@ -162,16 +200,38 @@ fn status_checks<T: std::fmt::Display + PartialEq>(
 pub(crate) async fn jobs(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
-    Query(q): Query<LogQuery>,
+    q: Result<Query<LogQuery>, QueryRejection>,
 ) -> Response {
-    jobs_page(&state, &s, &q)
-        .await
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+    let q = match parsed(q) {
+        Ok(q) => q,
+        Err(e) => return layout::error_page(&e),
+    };
+    match jobs_page(&state, &s, &q, None).await {
+        Ok(markup) => markup.into_response(),
+        Err(error @ ApiError::Invalid { .. }) => {
+            match jobs_page(&state, &s, &q, Some(&error)).await {
+                Ok(markup) => (error.status(), markup).into_response(),
+                Err(e) => layout::error_page(&e),
+            }
+        }
+        Err(e) => layout::error_page(&e),
+    }
 }
 
-async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<Markup, ApiError> {
-    let (from, to) = date_window(effective_range(q), &q.from, &q.to, state.now())?;
+/// The log page; with `error` (a refused filter) it lists nothing and says why
+/// beside the filter.
+async fn jobs_page(
+    state: &AppState,
+    s: &AdminSession,
+    q: &LogQuery,
+    error: Option<&ApiError>,
+) -> Result<Markup, ApiError> {
+    let (from, to) = match error {
+        Some(_) => (None, None),
+        None => date_window(effective_range(q), &q.from, &q.to, state.now())?,
+    };
+    let connection_id = q.connection_id()?;
+    let connections = state.store.list_connections().await?;
     let page_no = q.page.unwrap_or(1).max(1);
     let (limit, offset) = window(page_no, PER_PAGE);
     let chosen: Vec<JobStatus> = statuses(&q.status)?;
@@ -181,11 +241,12 @@ async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<M
             from,
             to,
             statuses: chosen.clone(),
+            connection_id,
             limit: Some(limit),
             offset,
-            ..JobFilter::default()
         })
         .await?;
+    let rows = if error.is_some() { Vec::new() } else { rows };
     let (rows, more) = split(rows, PER_PAGE);
     let charts = insights::log_charts(state).await?;
     let any_job = !rows.is_empty()
@@ -209,8 +270,16 @@ async fn jobs_page(state: &AppState, s: &AdminSession, q: &LogQuery) -> Result<M
             }
             (charts)
             form.card method="get" action="/log" id="log-filter" {
+                @if let Some(e) = error { p.error id="filter-error" role="alert" { (e.public_message()) } }
                 div.filters {
                     (date_control(q))
+                    label for="connection" { "Connection" }
+                    select name="connection" id="connection" {
+                        option value="" { "All connections" }
+                        @for c in &connections {
+                            option value=(c.id) selected[connection_id == Some(c.id)] { (c.name) }
+                        }
+                    }
                     (status_checks("Execution Status", "status", JobStatus::ALL, &chosen, |s| layout::badge(layout::job_tone(*s), s)))
                 }
                 div.actions {
@@ -244,8 +313,12 @@ pub(crate) async fn job(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path(id): Path<JobId>,
-    Query(q): Query<LogQuery>,
+    q: Result<Query<LogQuery>, QueryRejection>,
 ) -> Response {
+    let q = match parsed(q) {
+        Ok(q) => q,
+        Err(e) => return layout::error_page(&e),
+    };
     job_page(&state, &s, id, &q)
         .await
         .map(IntoResponse::into_response)

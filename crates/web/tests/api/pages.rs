@@ -272,3 +272,41 @@ async fn t5_a_refused_save_keeps_every_row_and_shows_the_typed_error_next_to_its
     assert_eq!(status, 422);
     assert!(body.contains("one operator per filter"), "{body}");
 }
+
+#[tokio::test]
+async fn l3_the_log_filters_by_connection_refuses_an_inverted_range_and_answers_bad_parameters_with_400(
+) {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let a = app.basic_connection("alpha").await;
+    let b = app.basic_connection("beta").await;
+    app.sync(a).await;
+    app.sync(b).await;
+
+    let (status, only_b) = app.page(&s, &format!("/log?connection={b}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(only_b.matches("<tr class=\"job\"").count(), 1, "{only_b}");
+    assert!(
+        only_b.contains(">beta<") && !only_b.contains("<td>alpha</td>"),
+        "{only_b}"
+    );
+
+    let (status, inverted) = app
+        .page(&s, "/log?range=custom&from=2025-02-01&to=2025-01-01")
+        .await;
+    assert_eq!(status, 422);
+    assert!(inverted.contains("id=\"filter-error\""), "{inverted}");
+    assert!(
+        inverted.contains("ends (2025-01-01) before it starts"),
+        "{inverted}"
+    );
+
+    let (status, bad) = app.page(&s, "/log?page=abc").await;
+    assert_eq!(status, 400);
+    assert!(
+        bad.contains("href=\"/connectors\""),
+        "inside the layout: {bad}"
+    );
+    assert!(!bad.contains("Failed to deserialize"), "{bad}");
+    assert!(bad.contains("page"), "names the parameter: {bad}");
+}
