@@ -84,7 +84,8 @@ pub enum Command {
     Persons(ListOnly),
     /// Run the Gong API simulator alone.
     Sim(SimArgs),
-    /// Benchmark one full sync against the simulator (limits off) and print one JSON line.
+    /// Benchmark one full sync against the simulator (limits off) and print one JSON line
+    /// (in a fresh SQLite file, or with --db postgres://… in a fresh schema it drops).
     Bench(BenchArgs),
     /// Database tools: copy a deployment to another database.
     #[command(subcommand)]
