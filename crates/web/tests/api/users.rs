@@ -113,7 +113,10 @@ async fn user_management_lists_conflicts_first_flags_inactive_users_and_resolves
         .page(&s, &format!("/users?connection={id}&status=Conflict"))
         .await;
     let rows: Vec<&str> = only.split("<tr class=\"gong-user\"").skip(1).collect();
-    assert!(!rows.is_empty() && rows.iter().all(|r| r.contains(">Conflict<")), "{only}");
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r.contains(">Conflict<")),
+        "{only}"
+    );
 
     let (_, gong) = app.get(&format!("/connections/{id}/users")).await;
     let conflict = gong
