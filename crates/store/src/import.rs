@@ -357,3 +357,72 @@ fn parse_bool(cell: &str) -> Option<bool> {
 mod table;
 #[cfg(test)]
 mod tests;
+
+/// What an import file holds (the CLI's `import` subcommands, the web's upload forms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `name,crm_account_id,...`
+    Companies,
+    /// `email,name,company`
+    Persons,
+    /// `email,name,license_type,status,...`
+    Users,
+    /// `name,scope,active`
+    ActivityTypes,
+}
+
+/// Why a file was not imported (nothing from it was stored).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportRefusal {
+    /// Every bad row of the file (parsing) or the first the store found.
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Rows(Vec<ImportError>),
+    /// The store failed.
+    #[error(transparent)]
+    Store(crate::StoreError),
+}
+
+fn refused(error: crate::StoreError) -> ImportRefusal {
+    match error {
+        crate::StoreError::Import(e) => ImportRefusal::Rows(vec![e]),
+        other => ImportRefusal::Store(other),
+    }
+}
+
+/// Imports one file, all or nothing, then records the field types a companies or
+/// users file declares: the one path of the CLI and the web.
+pub async fn import_file(
+    store: &dyn crate::Store,
+    kind: ImportKind,
+    bytes: &[u8],
+) -> Result<crate::ImportCounts, ImportRefusal> {
+    use crate::records::FieldObject;
+    let counts = match kind {
+        ImportKind::Companies => {
+            let rows = parse_companies_all(bytes).map_err(ImportRefusal::Rows)?;
+            store.import_companies(rows).await
+        }
+        ImportKind::Persons => {
+            let rows = parse_persons_all(bytes).map_err(ImportRefusal::Rows)?;
+            store.import_persons(rows).await
+        }
+        ImportKind::Users => {
+            let rows = parse_users_all(bytes).map_err(ImportRefusal::Rows)?;
+            store.import_users(rows).await
+        }
+        ImportKind::ActivityTypes => {
+            let rows = parse_activity_types_all(bytes).map_err(ImportRefusal::Rows)?;
+            store.import_activity_types(rows).await
+        }
+    }
+    .map_err(refused)?;
+    let object = match kind {
+        ImportKind::Companies => Some(FieldObject::Company),
+        ImportKind::Users => Some(FieldObject::User),
+        ImportKind::Persons | ImportKind::ActivityTypes => None,
+    };
+    if let Some(object) = object {
+        declare_types(store, object, bytes).await.map_err(refused)?;
+    }
+    Ok(counts)
+}

@@ -1,76 +1,38 @@
 //! `import companies|persons|users|activity-types FILE.csv`: all-or-nothing per file.
 
-use std::fs::File;
-use std::path::Path;
 use std::sync::Arc;
 
-use gong_timeline_store::{import, FieldObject, ImportCounts, Store};
+use gong_timeline_store::import::{self, ImportKind, ImportRefusal};
+use gong_timeline_store::{ImportCounts, Store};
 
 use crate::args::ImportCommand;
 
-/// Imports one file.
+/// Imports one file (the web's Imports page takes the same path).
 pub async fn run(store: &Arc<dyn Store>, cmd: ImportCommand) -> anyhow::Result<()> {
-    let (what, file) = match &cmd {
-        ImportCommand::Companies { file } => ("companies", file.clone()),
-        ImportCommand::Persons { file } => ("persons", file.clone()),
-        ImportCommand::Users { file } => ("users", file.clone()),
-        ImportCommand::ActivityTypes { file } => ("activity types", file.clone()),
-    };
-    // Errors already say which row and column, and that nothing was stored; add the file.
-    let in_file = |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: {e}", file.display());
-    let cmd_kind = match &cmd {
-        ImportCommand::Companies { .. } => Kind::Companies,
-        ImportCommand::Users { .. } => Kind::Users,
-        _ => Kind::Other,
-    };
-    let counts = match cmd {
-        ImportCommand::Companies { .. } => {
-            let rows = parse(&file, import::parse_companies).map_err(|e| in_file(&e))?;
-            store.import_companies(rows).await
-        }
-        ImportCommand::Persons { .. } => {
-            let rows = parse(&file, import::parse_persons).map_err(|e| in_file(&e))?;
-            store.import_persons(rows).await
-        }
-        ImportCommand::Users { .. } => {
-            let rows = parse(&file, import::parse_users).map_err(|e| in_file(&e))?;
-            store.import_users(rows).await
-        }
-        ImportCommand::ActivityTypes { .. } => {
-            let rows = parse(&file, import::parse_activity_types).map_err(|e| in_file(&e))?;
-            store.import_activity_types(rows).await
+    let (what, kind, file) = match &cmd {
+        ImportCommand::Companies { file } => ("companies", ImportKind::Companies, file),
+        ImportCommand::Persons { file } => ("persons", ImportKind::Persons, file),
+        ImportCommand::Users { file } => ("users", ImportKind::Users, file),
+        ImportCommand::ActivityTypes { file } => {
+            ("activity types", ImportKind::ActivityTypes, file)
         }
     };
-    let ImportCounts { inserted, updated } = counts.map_err(|e| in_file(&e))?;
-    let object = match &cmd_kind {
-        Kind::Companies => Some(FieldObject::Company),
-        Kind::Users => Some(FieldObject::User),
-        Kind::Other => None,
-    };
-    if let Some(object) = object {
-        let reader = File::open(&file).map_err(|e| in_file(&e))?;
-        import::declare_types(store.as_ref(), object, reader)
-            .await
-            .map_err(|e| in_file(&e))?;
-    }
+    // Errors already say which row and column, and that nothing was stored; add the
+    // file. Every bad row is listed, one a line.
+    let bytes = std::fs::read(file)
+        .map_err(|e| anyhow::anyhow!("{}: cannot open the file ({e})", file.display()))?;
+    let ImportCounts { inserted, updated } = import::import_file(store.as_ref(), kind, &bytes)
+        .await
+        .map_err(|e| match e {
+            ImportRefusal::Rows(rows) => anyhow::anyhow!(
+                "{}",
+                rows.iter()
+                    .map(|r| format!("{}: {r}", file.display()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            ImportRefusal::Store(e) => anyhow::anyhow!("{}: {e}", file.display()),
+        })?;
     println!("Imported {what}: {inserted} added, {updated} updated.");
     Ok(())
-}
-
-/// Which files carry filterable fields (and may declare their types).
-enum Kind {
-    Companies,
-    Users,
-    Other,
-}
-
-fn parse<T, E>(
-    file: &Path,
-    parser: impl FnOnce(File) -> Result<Vec<T>, E>,
-) -> anyhow::Result<Vec<T>>
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
-    let reader = File::open(file).map_err(|e| anyhow::anyhow!("cannot open the file ({e})"))?;
-    Ok(parser(reader)?)
 }

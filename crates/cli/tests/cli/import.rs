@@ -180,3 +180,27 @@ async fn the_five_builtin_activity_types_exist_from_the_start() {
         .await;
     assert!(run.stderr.contains("Webinar"), "{run:#?}");
 }
+
+#[tokio::test]
+async fn every_bad_row_of_a_file_is_listed() {
+    // Arrange
+    let app = seeded().await;
+    let before = snapshot(&app).await;
+    let path = app.dir.path().join("users_two_bad_rows.csv");
+    std::fs::write(
+        &path,
+        "email,name,license_type,status\nok@example.com,Ok,Full,Active\nnot-an-email,Bad,Full,Active\nz@example.com,Z,Superuser,Active\n",
+    )
+    .expect("write");
+
+    // Act
+    let run = app
+        .fails(&["import", "users", path.to_str().expect("path")])
+        .await;
+
+    // Assert
+    for part in ["row 3", "not-an-email", "row 4", "Superuser"] {
+        assert!(run.stderr.contains(part), "'{part}' not named: {run:#?}");
+    }
+    assert_eq!(snapshot(&app).await, before, "nothing was stored");
+}

@@ -6,8 +6,8 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use gong_timeline_store::import::{self, ImportError, Parsed};
-use gong_timeline_store::{FieldObject, ImportCounts, Store, StoreError};
+use gong_timeline_store::import::{self, ImportError, ImportKind, ImportRefusal};
+use gong_timeline_store::{ImportCounts, Store};
 use maud::{html, Markup};
 
 use crate::auth::AdminSession;
@@ -75,53 +75,24 @@ impl Kind {
 pub enum Refusal {
     /// The file's bad rows (nothing stored).
     Rows(Vec<ImportError>),
-    /// The upload could not be used (no file, not UTF-8, a store failure).
+    /// The upload could not be used (no file, a store failure).
     Other(ApiError),
 }
 
-fn stored<T>(parsed: Parsed<T>) -> Result<Vec<T>, Refusal> {
-    parsed.map_err(Refusal::Rows)
-}
-
-fn store_error(error: StoreError) -> Refusal {
-    match error {
-        StoreError::Import(e) => Refusal::Rows(vec![e]),
-        other => Refusal::Other(other.into()),
-    }
-}
-
-/// Parses `bytes` as a `kind` file and imports it, all or nothing.
+/// Imports `bytes` as a `kind` file through the CLI's path ([`import::import_file`]).
 pub async fn import(store: &dyn Store, kind: Kind, bytes: &[u8]) -> Result<ImportCounts, Refusal> {
-    let counts = match kind {
-        Kind::Companies => {
-            let rows = stored(import::parse_companies_all(bytes))?;
-            store.import_companies(rows).await
-        }
-        Kind::Persons => {
-            let rows = stored(import::parse_persons_all(bytes))?;
-            store.import_persons(rows).await
-        }
-        Kind::Users => {
-            let rows = stored(import::parse_users_all(bytes))?;
-            store.import_users(rows).await
-        }
-        Kind::ActivityTypes => {
-            let rows = stored(import::parse_activity_types_all(bytes))?;
-            store.import_activity_types(rows).await
-        }
+    let kind = match kind {
+        Kind::Companies => ImportKind::Companies,
+        Kind::Persons => ImportKind::Persons,
+        Kind::Users => ImportKind::Users,
+        Kind::ActivityTypes => ImportKind::ActivityTypes,
     };
-    let counts = counts.map_err(store_error)?;
-    let object = match kind {
-        Kind::Companies => Some(FieldObject::Company),
-        Kind::Users => Some(FieldObject::User),
-        _ => None,
-    };
-    if let Some(object) = object {
-        import::declare_types(store, object, bytes)
-            .await
-            .map_err(store_error)?;
-    }
-    Ok(counts)
+    import::import_file(store, kind, bytes)
+        .await
+        .map_err(|refusal| match refusal {
+            ImportRefusal::Rows(rows) => Refusal::Rows(rows),
+            ImportRefusal::Store(e) => Refusal::Other(e.into()),
+        })
 }
 
 /// The outcome shown above the forms.
