@@ -160,7 +160,10 @@ pub fn count(v: f64) -> String {
 /// Seconds as `45s`, `12m`, `1.5h`.
 pub fn seconds(v: f64) -> String {
     match v {
-        v if v < 10.0 && v.fract() != 0.0 => format!("{v:.1}s"),
+        v if v < 10.0 && v.fract() != 0.0 => {
+            let text = format!("{v:.2}");
+            format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
+        }
         v if v < 60.0 => format!("{}s", v.round() as i64),
         v if v < 3600.0 => format!("{}m", (v / 60.0).round() as i64),
         v => format!("{:.1}h", v / 3600.0),
@@ -249,6 +252,7 @@ mod tests {
     fn values_read_as_people_say_them() {
         assert_eq!(seconds(42.0), "42s");
         assert_eq!(seconds(0.5), "0.5s");
+        assert_eq!(seconds(0.25), "0.25s");
         assert_eq!(seconds(0.0), "0s");
         assert_eq!(seconds(600.0), "10m");
         assert_eq!(seconds(5400.0), "1.5h");
