@@ -24,6 +24,17 @@ pub struct Cli {
     )]
     pub db: String,
 
+    /// How long a sync keeps retrying while Gong is unreachable or failing (5xx,
+    /// timeouts), in seconds, before it fails keeping its checkpoint.
+    #[arg(
+        long,
+        global = true,
+        env = "GONG_TIMELINE_GONG_RETRY_WINDOW",
+        default_value_t = 600,
+        value_name = "SECONDS"
+    )]
+    pub gong_retry_window: u64,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,

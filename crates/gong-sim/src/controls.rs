@@ -57,6 +57,14 @@ impl Controls {
         });
     }
 
+    /// Redirects API requests (307) to `base_url`, or stops with `None`.
+    pub fn redirect_to(&self, base_url: Option<&str>) {
+        self.update_faults(FaultUpdate {
+            redirect_to: Some(base_url.unwrap_or_default().to_string()),
+            ..FaultUpdate::default()
+        });
+    }
+
     /// Down for a while from now.
     pub fn down_for(&self, window: Duration) {
         self.update_faults(FaultUpdate {

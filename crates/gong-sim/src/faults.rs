@@ -1,6 +1,7 @@
 //! Fault switches, flipped at runtime from Rust ([`crate::Controls`]) or over HTTP
 //! (`POST /_sim/faults`): a rate of 5xx answers, the next N requests failing with a
-//! given status, added latency, a downtime window, malformed calls, deleted recordings.
+//! given status, added latency, a downtime window, malformed calls, deleted recordings,
+//! redirects to another host.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,6 +38,10 @@ pub struct FaultUpdate {
     /// Adds call ids whose recordings are deleted.
     #[serde(default)]
     pub deleted_recordings: Option<Vec<String>>,
+    /// API requests answer `307` to this base URL (plus the request's path), as a
+    /// hijacked or misconfigured host would; an empty string stops it.
+    #[serde(default)]
+    pub redirect_to: Option<String>,
 }
 
 /// "Fail the next `count` requests with `status`".
@@ -68,6 +73,9 @@ pub struct FaultView {
     pub malformed_call_ids: BTreeSet<String>,
     /// Deleted recordings added at runtime.
     pub deleted_recordings: BTreeSet<String>,
+    /// Where API requests are redirected, if anywhere.
+    #[serde(default)]
+    pub redirect_to: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -78,6 +86,7 @@ struct Switches {
     down_until: Option<Instant>,
     malformed: BTreeSet<String>,
     deleted: BTreeSet<String>,
+    redirect: Option<String>,
 }
 
 /// The live switches.
@@ -137,6 +146,9 @@ impl Faults {
             if let Some(ids) = u.deleted_recordings {
                 s.deleted.extend(ids);
             }
+            if let Some(to) = u.redirect_to {
+                s.redirect = (!to.is_empty()).then(|| to.trim_end_matches('/').to_string());
+            }
         });
     }
 
@@ -157,6 +169,7 @@ impl Faults {
                 .map(|t| t.duration_since(now).as_secs()),
             malformed_call_ids: s.malformed.clone(),
             deleted_recordings: s.deleted.clone(),
+            redirect_to: s.redirect.clone(),
         })
     }
 
@@ -184,6 +197,11 @@ impl Faults {
             }
             Verdict::Pass(delay)
         })
+    }
+
+    /// The base URL API requests are redirected to, if any.
+    pub fn redirect(&self) -> Option<String> {
+        self.with(|s| s.redirect.clone())
     }
 
     /// Whether the simulator is down now (media links fail too).

@@ -22,8 +22,13 @@ pub struct ClientConfig {
     /// Requests per UTC day counted client-side; `None` turns the budget off. Gong's
     /// default limit is 10,000.
     pub daily_budget: Option<u32>,
-    /// Retries after a 5xx, a timeout or a connection error (not counting the first try).
+    /// Most retries after a 5xx, a timeout or a connection error (not counting the
+    /// first try); the outage window usually ends the retries first.
     pub max_retries: u32,
+    /// How long one request keeps retrying while Gong is unreachable or failing
+    /// (5xx, timeouts, connection errors), counted from its first failure; then it
+    /// fails with a retriable error and the job keeps its checkpoint.
+    pub outage_window: Duration,
     /// Delay before the first retry; doubles each retry, with jitter.
     pub backoff_base: Duration,
     /// Cap of one retry delay.
@@ -49,9 +54,10 @@ impl Default for ClientConfig {
             base_url: DEFAULT_BASE_URL.to_owned(),
             rate_per_second: Some(3.0),
             daily_budget: Some(10_000),
-            max_retries: 5,
+            max_retries: 1_000,
+            outage_window: Duration::from_secs(10 * 60),
             backoff_base: Duration::from_millis(200),
-            backoff_max: Duration::from_secs(10),
+            backoff_max: Duration::from_secs(30),
             max_rate_limit_waits: 10,
             max_retry_after: Duration::from_secs(120),
             refresh_margin: Duration::from_secs(5 * 60),
@@ -95,6 +101,12 @@ impl ClientConfig {
         self.max_retries = max_retries;
         self.backoff_base = base;
         self.backoff_max = max;
+        self
+    }
+
+    /// Sets how long a request keeps retrying through an outage.
+    pub fn with_outage_window(mut self, window: Duration) -> Self {
+        self.outage_window = window;
         self
     }
 

@@ -74,7 +74,7 @@ pub enum GongError {
     },
 
     /// 5xx answers persisted through all retries.
-    #[error("Gong answered {status} to {endpoint} ({message}) on all {attempts} attempts; Gong may be down, try again later.")]
+    #[error("Gong answered {status} to {endpoint} ({message}) on all {attempts} attempts (requestId {request_id}); Gong may be down, try again later.")]
     Server {
         /// The endpoint path.
         endpoint: String,
@@ -84,10 +84,12 @@ pub enum GongError {
         message: String,
         /// Attempts made.
         attempts: u32,
+        /// Gong's request id of the last answer, or `-`.
+        request_id: String,
     },
 
     /// Gong could not be reached (connection refused, DNS, timeout) through all retries.
-    #[error("Could not reach Gong for {endpoint} after {attempts} attempts: {source}. Check the base URL and the network.")]
+    #[error("Could not reach Gong for {endpoint} after {attempts} attempts: {}. Check the base URL and the network.", transport_reason(.source))]
     Network {
         /// The endpoint path.
         endpoint: String,
@@ -136,9 +138,37 @@ pub enum GongError {
     #[error("The Gong authorisation request is unknown, already used or expired; start the authorisation again.")]
     InvalidOAuthState,
 
+    /// Gong's answer redirected to another host; the redirect was not followed (the
+    /// request and its credentials go only to the connection's Gong host).
+    #[error("Gong's answer to {endpoint} redirected to {target}, which is not this connection's Gong host; the redirect was not followed. Check the connection's base URL.")]
+    Redirected {
+        /// The endpoint path.
+        endpoint: String,
+        /// Where the redirect pointed.
+        target: String,
+    },
+
     /// The client configuration is unusable.
     #[error("Invalid Gong client configuration: {0}.")]
     Config(String),
+}
+
+/// What went wrong on the wire, in words: a timeout is called a timeout.
+fn transport_reason(source: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut innermost = source.to_string();
+    let mut cause = source.source();
+    while let Some(c) = cause {
+        innermost = c.to_string();
+        cause = c.source();
+    }
+    if source.is_timeout() {
+        format!("the request timed out ({innermost})")
+    } else if source.is_connect() {
+        format!("the connection failed ({innermost})")
+    } else {
+        format!("{source} ({innermost})")
+    }
 }
 
 fn decode_message(endpoint: &str, call_id: Option<&str>, path: &str, message: &str) -> String {

@@ -33,7 +33,8 @@ impl Backoff {
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        // `try_`: a hostile `Retry-After: 1e300` must not panic.
+        return Duration::try_from_secs_f64(secs).ok();
     }
     let at = DateTime::parse_from_rfc2822(value)
         .ok()?
@@ -94,5 +95,7 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
+        assert_eq!(parse_retry_after("1e300", now), None);
+        assert_eq!(parse_retry_after("NaN", now), None);
     }
 }

@@ -96,22 +96,28 @@ fn crm_objects(contexts: &[wire::CrmContext]) -> Vec<CrmObject> {
     out
 }
 
-/// A tracker without a name cannot be shown; one without a count fired zero times.
+/// A tracker without a name cannot be shown. One without a count (Gong sent `null`)
+/// counts as often as its phrases were heard; without phrases, zero times.
 fn tracker(t: &wire::Tracker) -> Option<Tracker> {
     let name = t.name.clone()?;
+    let phrases: Vec<PhraseCount> = t
+        .phrases
+        .iter()
+        .filter_map(|p| {
+            Some(PhraseCount {
+                phrase: p.phrase.clone()?,
+                count: p.count.unwrap_or(0).max(0),
+            })
+        })
+        .collect();
+    let heard = phrases
+        .iter()
+        .map(|p| p.count)
+        .fold(0i64, i64::saturating_add);
     Some(Tracker {
         name,
-        count: t.count.unwrap_or(0),
-        phrases: t
-            .phrases
-            .iter()
-            .filter_map(|p| {
-                Some(PhraseCount {
-                    phrase: p.phrase.clone()?,
-                    count: p.count.unwrap_or(0),
-                })
-            })
-            .collect(),
+        count: t.count.map_or(heard, |c| c.max(0)),
+        phrases,
     })
 }
 
@@ -152,6 +158,17 @@ mod tests {
             }
         );
         assert_eq!(m.key_points, vec!["Renewal in May".to_string()]);
+    }
+
+    #[test]
+    fn a_tracker_without_a_count_counts_its_phrases() {
+        let c = call(serde_json::json!({
+            "metaData": {"id": "1", "started": "2026-06-10T21:50:07Z"},
+            "content": {"trackers": [{"name": "Pricing", "count": null,
+                "phrases": [{"phrase": "discount", "count": 2}, {"phrase": "price", "count": 3}]}]}
+        }));
+        let trackers = meeting_from_call(&c).unwrap().trackers.unwrap();
+        assert_eq!(trackers[0].count, 5);
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub enum SyncError {
     /// The job was asked to stop (shutdown); committed pages are kept.
     #[error("the job was stopped before it finished; the next sync resumes from its checkpoint")]
     Cancelled,
+    /// A bug or a value nothing was prepared for stopped the job; it is finished
+    /// Failed and its lease released instead of hanging "In progress".
+    #[error("the job stopped on an internal error ({0}); the next sync resumes from its checkpoint — please report this")]
+    Panicked(String),
 }
 
 impl SyncError {

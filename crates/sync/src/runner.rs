@@ -2,11 +2,12 @@
 //! pipeline — provision users, then the retry list and the time window page by page —
 //! and finishes the job with its status and counts (L1).
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use futures::StreamExt;
+use futures::{FutureExt as _, StreamExt};
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_gong::{CallsFilter, ClientConfig, ContentSelector, GongClient};
 use gong_timeline_store::{
@@ -170,10 +171,13 @@ impl Engine {
         // so servers can `tokio::spawn` it.
         let span = tracing::info_span!("job", job_id, connection = %connection.name);
         async {
-            progress(Progress::Started { job_id });
             let mut counts = JobCounts::default();
-            let outcome = self
-                .run_started(
+            // A panic anywhere in the job (a hostile number from Gong, a bug) must not
+            // leave it "In progress" holding its lease: catch it here, where every
+            // trigger passes (CLI, web, scheduler, webhooks), and finish it Failed.
+            let run = async {
+                progress(Progress::Started { job_id });
+                self.run_started(
                     job_id,
                     &fence,
                     &connection,
@@ -181,7 +185,16 @@ impl Engine {
                     &mut counts,
                     progress,
                 )
-                .await;
+                .await
+            };
+            let outcome = AssertUnwindSafe(run)
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| {
+                    let what = panic_message(panic.as_ref());
+                    tracing::error!(panic = %what, "The job panicked; finishing it Failed.");
+                    Err(SyncError::Panicked(what))
+                });
             self.finish(
                 job_id,
                 fence,
@@ -390,4 +403,13 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// The text of a caught panic.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
 }

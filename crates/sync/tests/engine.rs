@@ -268,3 +268,29 @@ async fn engine_stats_count_gong_requests_and_429s_for_metrics() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_job_that_panics_is_finished_failed_and_releases_its_lease() {
+    let w = world().await;
+    let e = engine(&w.store, now());
+    // The progress callback runs inside the job: a panic there stands for any panic.
+    let panicking = |p: progress::Progress| {
+        if matches!(p, progress::Progress::Page { .. }) {
+            panic!("boom in a page");
+        }
+    };
+    let summary = e
+        .run_job(w.connection_id, Trigger::Manual, &panicking)
+        .await
+        .expect("the panic is caught and the job finished");
+    assert_eq!(summary.status, JobStatus::Failed);
+    let message = summary.message.unwrap_or_default();
+    assert!(message.contains("boom in a page"), "{message}");
+    let job = w.store.get_job(summary.id).await.unwrap().unwrap();
+    assert_eq!(job.status, JobStatus::Failed);
+    let next = e
+        .run_job(w.connection_id, Trigger::Manual, &progress::ignore)
+        .await
+        .expect("the lease was released: the next job starts");
+    assert_ne!(next.id, summary.id);
+}

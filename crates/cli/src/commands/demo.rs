@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong_sim::SimConfig;
-use gong_timeline_sync::{Engine, EngineOptions};
+use gong_timeline_sync::Engine;
 
 use super::{seeding, serve, sync};
 use crate::args::DemoArgs;
@@ -53,7 +53,7 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         sim.base_url()
     );
 
-    let engine = Engine::new(store.clone(), EngineOptions::default());
+    let engine = Engine::new(store.clone(), super::engine_options());
     let summary = sync::run_with_progress(&engine, connection.id, Trigger::Manual).await?;
     sync::print_report(&store, &summary).await?;
     println!("\nExplore it: gong-timeline --db {db_url} activities | log jobs | users gong --connection 'Gong demo'");

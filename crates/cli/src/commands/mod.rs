@@ -18,16 +18,35 @@ mod sync;
 mod users;
 
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use gong_timeline_store::{Connection, Store};
 use gong_timeline_store_postgres::{is_postgres_url, PgStore};
 use gong_timeline_store_sqlite::SqliteStore;
+use gong_timeline_sync::EngineOptions;
 
 use crate::args::{Cli, Command, ConnectionCommand};
 
+/// How long syncs retry an unreachable Gong (`--gong-retry-window`).
+static RETRY_WINDOW: OnceLock<Duration> = OnceLock::new();
+
+/// The sync engine's options, with the command line's Gong retry window.
+pub fn engine_options() -> EngineOptions {
+    let window = RETRY_WINDOW
+        .get()
+        .copied()
+        .unwrap_or(Duration::from_secs(600));
+    let defaults = EngineOptions::default();
+    EngineOptions {
+        gong: defaults.gong.clone().with_outage_window(window),
+        ..defaults
+    }
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let _ = RETRY_WINDOW.set(Duration::from_secs(cli.gong_retry_window));
     let db = cli.db;
     match cli.command {
         Command::Demo(args) => demo::run(&db, args).await,

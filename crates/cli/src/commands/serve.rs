@@ -11,7 +11,7 @@ use anyhow::Context;
 use gong_timeline_gong_sim::SimHandle;
 use gong_timeline_store::Store;
 use gong_timeline_sync::scheduler::Scheduler;
-use gong_timeline_sync::{Engine, EngineOptions};
+use gong_timeline_sync::Engine;
 use gong_timeline_web::{AppState, OAuthApp, WebConfig};
 use tokio::net::TcpListener;
 
@@ -61,7 +61,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let engine = Engine::new(store.clone(), EngineOptions::default());
+    let engine = Engine::new(store.clone(), super::engine_options());
     run_until_ctrl_c(store, engine, config, listener, metrics).await?;
     Ok(ExitCode::SUCCESS)
 }

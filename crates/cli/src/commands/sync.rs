@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
 use gong_timeline_store::{RecordFilter, Store};
-use gong_timeline_sync::{Engine, EngineOptions, JobSummary, Progress};
+use gong_timeline_sync::{Engine, JobSummary, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::connection_named;
@@ -21,7 +21,7 @@ use crate::output::print_object;
 /// Runs one job and prints its summary.
 pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let connection = connection_named(store, &args.connection).await?;
-    let engine = Engine::new(store.clone(), EngineOptions::default());
+    let engine = Engine::new(store.clone(), super::engine_options());
     let summary = run_with_progress(&engine, connection.id, Trigger::Manual).await?;
     match args.format {
         Format::Json => print_object(&summary, Format::Json)?,

@@ -370,6 +370,8 @@ impl TestApp {
             .args(args)
             .current_dir(self.dir.path())
             .env("GONG_TIMELINE_SECRET_KEY", SECRET_KEY)
+            // Outages last seconds in tests, not the default ten minutes.
+            .env("GONG_TIMELINE_GONG_RETRY_WINDOW", "3")
             .env_remove("GONG_TIMELINE_DB")
             .env_remove("GONG_ACCESS_KEY")
             .env_remove("GONG_ACCESS_KEY_SECRET")

@@ -329,3 +329,71 @@ async fn an_import_while_a_sync_runs_waits_for_the_database_and_succeeds() {
     );
     assert_eq!(job["fetched"], 600, "{job}");
 }
+
+#[tokio::test]
+async fn an_outage_longer_than_a_handful_of_retries_is_ridden_out_showing_the_retries() {
+    // Arrange: Gong down longer than the six attempts (~5 s) that used to be all.
+    let app = TestApp::with_scenario("resync.json").await;
+    app.sim().controls().down_for(Duration::from_secs(7));
+
+    // Act
+    let run = app
+        .run(&[
+            "--gong-retry-window",
+            "60",
+            "sync",
+            "--connection",
+            CONNECTION,
+            "--format",
+            "json",
+        ])
+        .await;
+
+    // Assert
+    assert!(run.success(), "{run:#?}");
+    let job: Value = serde_json::from_str(&run.stdout).expect("a JSON summary");
+    assert_eq!(job["status"], "Success", "{job}");
+    assert!(
+        run.stderr.contains("Gong unreachable, retrying in"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("giving up"), "{}", run.stderr);
+    all_three(&app.activities().await);
+}
+
+#[tokio::test]
+async fn past_the_retry_window_the_sync_fails_and_does_not_call_its_last_attempt_a_retry() {
+    // Arrange: the tests' retry window is 3 s (GONG_TIMELINE_GONG_RETRY_WINDOW).
+    let app = TestApp::with_scenario("resync.json").await;
+    app.sim().controls().set_down(true);
+
+    // Act
+    let run = app
+        .fails(&["sync", "--connection", CONNECTION, "--format", "json"])
+        .await;
+
+    // Assert
+    let job: Value = serde_json::from_str(&run.stdout).expect("a JSON summary");
+    assert_eq!(job["status"], "Failed", "{job}");
+    let message = job["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("503") && message.contains("requestId"),
+        "{message}"
+    );
+    let unreachable: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("Gong unreachable"))
+        .collect();
+    let last = unreachable.last().expect("the retries are shown");
+    assert!(last.contains("giving up"), "{last}");
+    assert_eq!(
+        unreachable
+            .iter()
+            .filter(|l| l.contains("giving up"))
+            .count(),
+        1,
+        "{unreachable:#?}"
+    );
+}

@@ -56,6 +56,17 @@ pub async fn api_gate(
         response.extensions_mut().insert(Injected);
         return response;
     }
+    if let Some(base) = state.faults.redirect() {
+        let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+        let location = format!("{base}{path}");
+        let mut response = (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
+        response.extensions_mut().insert(Injected);
+        return response;
+    }
     let principal = match authenticate(&state, req.headers()) {
         Ok(p) => p,
         Err(e) => return e.into_response(),

@@ -25,6 +25,26 @@ use crate::wire::{decode, OAuthErrorBody};
 const TOKEN_PATH: &str = "/oauth2/generate-customer-token";
 /// Gong's access tokens live one day; used when a response omits `expires_in`.
 const DEFAULT_EXPIRES_IN: i64 = 86_400;
+/// The longest lifetime believed (30 days): a larger `expires_in` (a hostile or broken
+/// token endpoint sent `i64::MAX`) is taken as the default instead, so the token is
+/// refreshed early rather than the arithmetic overflowing.
+const MAX_EXPIRES_IN: i64 = 30 * 86_400;
+
+/// The lifetime to use for a token endpoint's `expires_in`.
+fn checked_expires_in(expires_in: Option<i64>) -> i64 {
+    match expires_in {
+        None => DEFAULT_EXPIRES_IN,
+        Some(s) if (0..=MAX_EXPIRES_IN).contains(&s) => s,
+        Some(s) if s < 0 => 0,
+        Some(s) => {
+            tracing::warn!(
+                expires_in = s,
+                "Gong's token endpoint sent an implausible expires_in; using one day."
+            );
+            DEFAULT_EXPIRES_IN
+        }
+    }
+}
 
 /// The token endpoint's JSON.
 #[derive(Deserialize)]
@@ -232,6 +252,7 @@ fn token_outcome(
             status: s.as_u16(),
             message,
             attempts,
+            request_id: "-".to_owned(),
         },
         // invalid_grant and friends: the code or refresh token is used, revoked or expired.
         _ => GongError::Reauthorize { reason: message },
@@ -239,7 +260,7 @@ fn token_outcome(
 }
 
 fn to_tokens(r: TokenResponse, previous: Option<&OAuthTokens>, now: DateTime<Utc>) -> OAuthTokens {
-    let expires_in = r.expires_in.unwrap_or(DEFAULT_EXPIRES_IN).max(0);
+    let expires_in = checked_expires_in(r.expires_in);
     OAuthTokens {
         access_token: SecretString::from(r.access_token),
         refresh_token: match (r.refresh_token, previous) {
@@ -294,6 +315,16 @@ mod tests {
         assert!(default
             .as_str()
             .starts_with("https://app.gong.io/oauth2/authorize?"));
+    }
+
+    #[test]
+    fn an_absurd_expires_in_does_not_overflow() {
+        let now = Utc::now();
+        for absurd in [i64::MAX, i64::MIN, MAX_EXPIRES_IN + 1] {
+            let json = format!(r#"{{"access_token":"a","expires_in":{absurd}}}"#);
+            let t = to_tokens(response(&json), None, now);
+            assert!(t.expires_at >= now && t.expires_at <= now + chrono::Duration::days(1));
+        }
     }
 
     #[test]

@@ -49,6 +49,7 @@ impl GongClient {
             ))
         })?;
         let http = reqwest::Client::builder()
+            .redirect(same_host_redirects())
             .user_agent(config.user_agent.clone())
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
@@ -110,4 +111,22 @@ impl std::fmt::Debug for GongClient {
             .field("requests_made", &self.requests_made())
             .finish()
     }
+}
+
+/// Redirects are followed only within the host a request was sent to (at most five):
+/// the request was checked against the allowed Gong hosts, its target was not. A
+/// redirect elsewhere is not followed, and its 3xx answer becomes
+/// [`GongError::Redirected`] naming the target.
+fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if same_origin && attempt.previous().len() <= 5 {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }

@@ -47,6 +47,8 @@ struct Tries {
     retries: u32,
     rate_waits: u32,
     refreshed: bool,
+    /// When the current run of failures began (the outage window counts from here).
+    failing_since: Option<tokio::time::Instant>,
 }
 
 impl Inner {
@@ -128,8 +130,8 @@ impl Inner {
             Ok(answer) => answer,
             Err(source) => {
                 let endpoint = req.path.to_owned();
-                tracing::warn!(error = %source, "Gong request failed to complete.");
-                self.back_off(tries, |attempts| GongError::Network {
+                let source = source.without_url();
+                self.back_off(tries, &source.to_string(), |attempts| GongError::Network {
                     endpoint,
                     attempts,
                     source,
@@ -147,15 +149,30 @@ impl Inner {
         match status {
             StatusCode::TOO_MANY_REQUESTS => self.wait_out_rate_limit(&headers, tries).await?,
             s if s.is_server_error() => {
-                tracing::warn!(status = s.as_u16(), %message, "Gong server error; retrying.");
                 let endpoint = req.path.to_owned();
-                self.back_off(tries, |attempts| GongError::Server {
+                let request_id = error.request_id.unwrap_or_else(|| "-".to_owned());
+                let why = format!("{} {message} (requestId {request_id})", s.as_u16());
+                self.back_off(tries, &why, |attempts| GongError::Server {
                     endpoint,
                     status: s.as_u16(),
                     message,
                     attempts,
+                    request_id,
                 })
                 .await?;
+            }
+            s if s.is_redirection() => {
+                // The redirect policy followed same-host redirects only; this one
+                // points elsewhere and was stopped.
+                let target = headers
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("(no Location)")
+                    .to_owned();
+                return Err(GongError::Redirected {
+                    endpoint: req.path.to_owned(),
+                    target,
+                });
             }
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
                 if !tries.refreshed
@@ -173,21 +190,35 @@ impl Inner {
         Ok(None)
     }
 
-    /// Sleeps before the next retry, or returns `give_up(attempts)` when none is left.
+    /// Sleeps before the next retry, or returns `give_up(attempts)` when none is left:
+    /// retries stop at `max_retries` or when the next one would start past the outage
+    /// window (counted from the first failure).
     async fn back_off(
         &self,
         tries: &mut Tries,
+        why: &str,
         give_up: impl FnOnce(u32) -> GongError,
     ) -> Result<(), GongError> {
-        if tries.retries >= self.config.max_retries {
-            return Err(give_up(tries.retries + 1));
-        }
+        let now = tokio::time::Instant::now();
+        let since = *tries.failing_since.get_or_insert(now);
         let delay = self.backoff.delay(tries.retries, &mut rand::thread_rng());
+        let past_window = now + delay > since + self.config.outage_window;
+        if tries.retries >= self.config.max_retries || past_window {
+            let attempts = tries.retries + 1;
+            tracing::warn!(
+                attempts,
+                elapsed_s = now.duration_since(since).as_secs(),
+                reason = %why,
+                "Gong unreachable; giving up after {attempts} attempts."
+            );
+            return Err(give_up(attempts));
+        }
         tries.retries += 1;
-        tracing::debug!(
+        let secs = delay.as_secs_f64();
+        tracing::warn!(
             retry = tries.retries,
-            delay_ms = delay.as_millis() as u64,
-            "Retrying Gong request after backoff."
+            reason = %why,
+            "Gong unreachable, retrying in {secs:.1} s."
         );
         tokio::time::sleep(delay).await;
         Ok(())
@@ -206,8 +237,10 @@ impl Inner {
             .unwrap_or(DEFAULT_RETRY_AFTER);
         if wait > self.config.max_retry_after {
             // Hours of waiting means the daily quota is gone: say when, don't sleep.
-            let resets_at =
-                Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+            let resets_at = chrono::Duration::from_std(wait)
+                .ok()
+                .and_then(|wait| Utc::now().checked_add_signed(wait))
+                .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC);
             return Err(GongError::DailyQuotaExhausted { resets_at });
         }
         if tries.rate_waits >= self.config.max_rate_limit_waits {

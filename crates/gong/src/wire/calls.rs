@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::de::{null_default, open_enum, opt_datetime, opt_i64, opt_id};
+use super::de::{lenient_datetime, null_default, open_enum, opt_datetime, opt_i64, opt_id};
 
 /// One call as `/v2/calls/extensive` returns it (`CallData`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -69,8 +69,8 @@ pub struct CallMetaData {
     /// Call title.
     #[serde(default)]
     pub title: Option<String>,
-    /// Scheduled start.
-    #[serde(default, deserialize_with = "opt_datetime")]
+    /// Scheduled start; read leniently (only a fallback when `started` is missing).
+    #[serde(default, deserialize_with = "lenient_datetime")]
     pub scheduled: Option<DateTime<Utc>>,
     /// Actual start; Gong's date filters apply to this.
     #[serde(default, deserialize_with = "opt_datetime")]

@@ -66,6 +66,26 @@ pub(crate) fn opt_datetime<'de, D: Deserializer<'de>>(
     }
 }
 
+/// A date-time the sync does not rely on, read leniently: a string as in
+/// [`opt_datetime`], an epoch number (seconds, or milliseconds when that large — Gong's
+/// own OpenAPI example sends `scheduled` as a number), and anything unreadable as
+/// absent rather than failing the whole call.
+pub(crate) fn lenient_datetime<'de, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<DateTime<Utc>>, D::Error> {
+    Ok(match Option::<Value>::deserialize(de)? {
+        Some(Value::String(s)) => parse_datetime(&s).ok(),
+        Some(Value::Number(n)) => n.as_i64().and_then(|epoch| {
+            if epoch.unsigned_abs() >= 100_000_000_000 {
+                DateTime::from_timestamp_millis(epoch)
+            } else {
+                DateTime::from_timestamp(epoch, 0)
+            }
+        }),
+        _ => None,
+    })
+}
+
 /// What serde should call a JSON value in an "invalid type" message.
 fn unexpected(value: &Value) -> serde::de::Unexpected<'_> {
     use serde::de::Unexpected;

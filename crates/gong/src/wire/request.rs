@@ -1,15 +1,17 @@
 //! Request bodies of `POST /v2/calls/extensive` (reference §5.1): the filter and the
 //! content selector, and their exact JSON shape.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound as _, Utc};
 use serde::Serialize;
 
 /// Which calls to list. All parts combine with AND; `Default` means every call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallsFilter {
-    /// Calls that started at or after this instant (inclusive).
+    /// Calls that started at or after this instant (inclusive). Gong takes whole
+    /// seconds: a fraction is rounded down, so the window only widens.
     pub from: Option<DateTime<Utc>>,
-    /// Calls that started before this instant (exclusive).
+    /// Calls that started before this instant (exclusive). A fraction of a second is
+    /// rounded up, so the window only widens.
     pub to: Option<DateTime<Utc>>,
     /// Only these calls. `Some(vec![])` matches nothing (Gong would answer 400).
     pub call_ids: Option<Vec<String>>,
@@ -20,7 +22,7 @@ pub struct CallsFilter {
 }
 
 impl CallsFilter {
-    /// Calls that started in `[from, to)`.
+    /// Calls that started in `[from, to)`, widened to whole seconds.
     pub fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> Self {
         Self {
             from: Some(from),
@@ -176,12 +178,23 @@ pub(crate) struct CallsRequest {
 
 impl CallsRequest {
     pub(crate) fn new(filter: &CallsFilter, selector: &ContentSelector) -> Self {
-        let stamp = |d: &DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+        // Gong documents whole seconds (`2018-02-18T08:00:00Z`). The window stays
+        // inclusive: its start rounds down, its end rounds up.
+        let stamp = |d: DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let floor = |d: &DateTime<Utc>| d.trunc_subsecs(0);
+        let ceil = |d: &DateTime<Utc>| {
+            let down = d.trunc_subsecs(0);
+            if down == *d {
+                down
+            } else {
+                down + chrono::Duration::seconds(1)
+            }
+        };
         Self {
             cursor: None,
             filter: WireFilter {
-                from_date_time: filter.from.as_ref().map(stamp),
-                to_date_time: filter.to.as_ref().map(stamp),
+                from_date_time: filter.from.as_ref().map(floor).map(stamp),
+                to_date_time: filter.to.as_ref().map(ceil).map(stamp),
                 workspace_id: filter.workspace_id.clone(),
                 call_ids: filter.call_ids.clone(),
                 primary_user_ids: filter.primary_user_ids.clone(),
@@ -271,7 +284,7 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&body).expect("serialises"),
             json!({
-                "filter": {"fromDateTime": "2025-03-03T00:00:00Z", "toDateTime": "2025-03-04T00:00:00.500Z"},
+                "filter": {"fromDateTime": "2025-03-03T00:00:00Z", "toDateTime": "2025-03-04T00:00:01Z"},
                 "contentSelector": {
                     "context": "Extended",
                     "contextTiming": ["Now"],
@@ -279,6 +292,16 @@ mod tests {
                 }
             })
         );
+    }
+
+    #[test]
+    fn window_bounds_go_out_in_whole_seconds_and_stay_inclusive() {
+        let from = "2025-03-03T08:00:00.999999999Z".parse().expect("literal");
+        let to = "2025-03-04T08:00:00.000000001Z".parse().expect("literal");
+        let body = CallsRequest::new(&CallsFilter::window(from, to), &ContentSelector::new());
+        let value = serde_json::to_value(&body).expect("serialises");
+        assert_eq!(value["filter"]["fromDateTime"], "2025-03-03T08:00:00Z");
+        assert_eq!(value["filter"]["toDateTime"], "2025-03-04T08:00:01Z");
     }
 
     #[test]

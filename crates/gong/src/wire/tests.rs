@@ -270,3 +270,21 @@ fn error_bodies_parse_and_anything_else_is_kept_as_text() {
     assert_eq!(body.message(), "502 Bad Gateway");
     assert_eq!(ErrorBody::parse(b"").message(), "no message");
 }
+
+#[test]
+fn a_scheduled_time_as_an_epoch_number_or_garbage_does_not_fail_the_call() {
+    let body = r#"{"records":{},"calls":[
+        {"metaData":{"id":"1","started":"2025-01-01T00:00:00Z","scheduled":1518940800}},
+        {"metaData":{"id":"2","started":"2025-01-01T00:00:00Z","scheduled":1518940800000}},
+        {"metaData":{"id":"3","started":"2025-01-01T00:00:00Z","scheduled":{"odd":true}}}]}"#;
+    let (_, calls) = calls_page(EP, body.as_bytes()).expect("parses");
+    assert_eq!(
+        calls[0].meta_data.scheduled,
+        Some(utc("2018-02-18T08:00:00Z"))
+    );
+    assert_eq!(
+        calls[1].meta_data.scheduled,
+        Some(utc("2018-02-18T08:00:00Z"))
+    );
+    assert_eq!(calls[2].meta_data.scheduled, None);
+}

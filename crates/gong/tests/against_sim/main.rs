@@ -3,6 +3,7 @@
 
 mod auth;
 mod faults;
+mod hardening;
 mod helpers;
 mod limits;
 mod paging;

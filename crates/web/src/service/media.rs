@@ -9,6 +9,9 @@ use gong_timeline_store::Activity;
 
 use crate::state::AppState;
 
+/// How long loading a recording retries an unreachable Gong.
+const MEDIA_OUTAGE_WINDOW: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn client(state: &AppState, activity: &Activity) -> Result<GongClient, String> {
     let mut clients = state.inner.media_clients.lock().await;
     if let Some(client) = clients.get(&activity.connection_id) {
@@ -20,10 +23,15 @@ async fn client(state: &AppState, activity: &Activity) -> Result<GongClient, Str
         .await
         .map_err(|e| e.to_string())?
         .ok_or("the activity's connection was deleted")?;
-    let client =
-        gong_timeline_sync::connect::client_for(&state.store, &connection, &state.config.gong)
-            .await
-            .map_err(|e| e.to_string())?;
+    // A page waits for Gong seconds, not a sync's outage window.
+    let config = state
+        .config
+        .gong
+        .clone()
+        .with_outage_window(MEDIA_OUTAGE_WINDOW.min(state.config.gong.outage_window));
+    let client = gong_timeline_sync::connect::client_for(&state.store, &connection, &config)
+        .await
+        .map_err(|e| e.to_string())?;
     clients.insert(activity.connection_id, client.clone());
     Ok(client)
 }
