@@ -1,7 +1,9 @@
-//! `bench --calls N`: one full sync against the simulator on loopback with limits off,
-//! into a fresh SQLite file; then a second sync that changes nothing
-//! (`nochange_requests`), and a re-evaluation after a filter mistake on a second
-//! connection (`reevaluate_seconds`, `reevaluate_requests`); prints one JSON line.
+//! `bench --calls N [--db URL]`: one full sync against the simulator on loopback with
+//! limits off, into a fresh SQLite file — or, with `--db postgres://…`, into a fresh
+//! schema of that database, dropped at the end; then a second sync that changes
+//! nothing (`nochange_requests`), and a re-evaluation after a filter mistake on a
+//! second connection (`reevaluate_seconds`, `reevaluate_requests`); prints one JSON
+//! line naming the store.
 //! Performance targets live here, never in tests.
 
 use std::sync::Arc;
@@ -10,7 +12,9 @@ use std::time::Instant;
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong::ClientConfig;
 use gong_timeline_gong_sim::{Limits, SimConfig};
+use gong_timeline_store::crypto::SecretKey;
 use gong_timeline_store::Store;
+use gong_timeline_store_postgres::{is_postgres_url, PgOptions, PgStore};
 use gong_timeline_store_sqlite::SqliteStore;
 use gong_timeline_sync::{progress, Engine, EngineOptions};
 use serde::Serialize;
@@ -30,7 +34,8 @@ struct BenchResult {
     reevaluate_seconds: f64,
     reevaluate_requests: u64,
     reevaluated_created: u64,
-    store_bytes_per_meeting: f64,
+    /// On-disk bytes per stored meeting (SQLite's `dbstat`); null on PostgreSQL.
+    store_bytes_per_meeting: Option<f64>,
     created: u64,
     skipped: u64,
     failed: u64,
@@ -39,19 +44,61 @@ struct BenchResult {
 /// Filters that pass about half the generated companies (two regions of four).
 const HALF_FILTER: &str = "Company.region in (EMEA, NA)";
 
+/// A bench store, its kind, the PostgreSQL schema to drop, and the SQLite store
+/// (whose stored-meeting footprint `dbstat` can measure).
+type FreshStore = (
+    Arc<dyn Store>,
+    &'static str,
+    Option<String>,
+    Option<Arc<SqliteStore>>,
+);
+
+/// A fresh store for one run: a schema of the PostgreSQL database at `db` (to drop
+/// afterwards), else a SQLite file in `dir`.
+async fn fresh_store(db: &str, dir: &std::path::Path) -> anyhow::Result<FreshStore> {
+    if is_postgres_url(db) {
+        let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
+        let options = PgOptions {
+            secret_key: Some(SecretKey::generate()),
+            schema: Some(schema.clone()),
+            ..PgOptions::default()
+        };
+        let store = PgStore::open_with(db, options).await?;
+        return Ok((Arc::new(store), "postgres", Some(schema), None));
+    }
+    let file = format!("sqlite://{}", dir.join("bench.db").display());
+    let sqlite = Arc::new(SqliteStore::open(&file).await?);
+    Ok((sqlite.clone(), "sqlite", None, Some(sqlite)))
+}
+
 /// Runs the benchmark.
-pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+pub async fn run(db: &str, args: BenchArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let sqlite = Arc::new(SqliteStore::open(&db).await?);
-    let store: Arc<dyn Store> = sqlite.clone();
+    let (store, kind, schema, sqlite) = fresh_store(db, dir.path()).await?;
+    let result = measure(&store, kind, sqlite.as_deref(), &args, dir.path()).await;
+    drop(store);
+    if let Some(schema) = schema {
+        PgStore::drop_schema(db, &schema).await?;
+    }
+    println!("{}", serde_json::to_string(&result?)?);
+    Ok(())
+}
+
+async fn measure(
+    store: &Arc<dyn Store>,
+    kind: &'static str,
+    sqlite: Option<&SqliteStore>,
+    args: &BenchArgs,
+    dir: &std::path::Path,
+) -> anyhow::Result<BenchResult> {
+    let store = store.clone();
     let config = SimConfig {
         seed: args.seed,
         calls: args.calls,
         limits: Limits::off(),
         ..SimConfig::default()
     };
-    let sim = seeding::start_and_import(&store, config.clone(), dir.path()).await?;
+    let sim = seeding::start_and_import(&store, config.clone(), dir).await?;
     let connection = seeding::connect(&store, "bench", &sim, &config).await?;
     let mut settings = store.get_settings(connection.id).await?;
     settings.backfill_days = config.days + 2;
@@ -94,10 +141,13 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .await?;
     let reevaluate_seconds = started.elapsed().as_secs_f64();
     let reevaluate_requests = sim.controls().stats().api_requests;
-    let (stored, bytes) = sqlite.stored_meetings_footprint().await?;
+    let footprint = match sqlite {
+        Some(sqlite) => Some(sqlite.stored_meetings_footprint().await?),
+        None => None,
+    };
 
     let result = BenchResult {
-        store: "sqlite",
+        store: kind,
         calls: args.calls,
         seconds,
         meetings_per_second: summary.counts.fetched as f64 / seconds,
@@ -107,14 +157,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         reevaluate_seconds,
         reevaluate_requests,
         reevaluated_created: reevaluated.counts.created,
-        store_bytes_per_meeting: bytes as f64 / stored.max(1) as f64,
+        store_bytes_per_meeting: footprint
+            .map(|(stored, bytes)| bytes as f64 / stored.max(1) as f64),
         created: summary.counts.created,
         skipped: summary.counts.skipped,
         failed: summary.counts.failed,
     };
-    println!("{}", serde_json::to_string(&result)?);
     sim.shutdown().await;
-    Ok(())
+    Ok(result)
 }
 
 /// The process's peak resident set (VmHWM), 0 where /proc is not available.
