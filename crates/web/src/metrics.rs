@@ -14,13 +14,23 @@ use gong_timeline_store::JobFilter;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// `GET /healthz`.
+/// `GET /healthz`: whether the database answers, and which replica answered (its
+/// lease owner, `host:pid`, as the jobs it runs show it).
 pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
+    let replica = gong_timeline_sync::lease::this_process();
     match state.store.count_admins().await {
-        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Ok(_) => (
+            StatusCode::OK,
+            format!("ok\ndatabase: ok\nreplica: {replica}\n"),
+        )
+            .into_response(),
         Err(error) => {
             tracing::warn!(%error, "Health check failed.");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("database unavailable\ndatabase: unavailable\nreplica: {replica}\n"),
+            )
+                .into_response()
         }
     }
 }

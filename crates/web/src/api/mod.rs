@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod connections;
+pub mod imports;
 pub mod jobs;
 pub mod openapi;
 pub mod users;
@@ -83,6 +84,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             post(users::resolve),
         ),
         ("get", "/users", get(users::timeline_users)),
+        ("post", "/imports/{kind}", post(imports::import)),
         ("get", "/jobs", get(jobs::list)),
         ("get", "/jobs/{id}", get(jobs::show)),
         ("get", "/jobs/{id}/records", get(jobs::records)),

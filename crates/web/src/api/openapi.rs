@@ -96,6 +96,18 @@ fn paths() -> Value {
         "/connections/{id}/users/{gong_user_id}/resolve": { "post": op("Resolve a conflict: map to one suggested user",
             vec![id(), json!({"name": "gong_user_id", "in": "path", "required": true, "schema": {"type": "string"}})],
             Some(json!({"type": "object", "required": ["user_id"], "properties": {"user_id": {"type": "integer"}}})), "200", schema("GongUser")) },
+        "/imports/{kind}": { "post": {
+            "summary": "Import a CSV file (the body), all or nothing; 422 lists up to 50 bad rows",
+            "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"enum": ["companies", "persons", "users", "activity-types"]}}],
+            "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}},
+            "responses": {
+                "200": {"description": "Imported.", "content": {"application/json": {"schema": obj(json!({"inserted": {"type": "integer"}, "updated": {"type": "integer"}}))}}},
+                "401": {"$ref": "#/components/responses/Error"},
+                "404": {"$ref": "#/components/responses/Error"},
+                "422": {"description": "Refused: nothing stored.", "content": {"application/json": {"schema": obj(json!({"error": obj(json!({"code": {"type": "string"}, "message": {"type": "string"}, "total_rows": {"type": "integer"},
+                    "rows": {"type": "array", "items": obj(json!({"row": {"type": "integer"}, "column": {"type": "string"}, "value": {"type": "string"}, "problem": {"type": "string"}}))}}))}))}}},
+            },
+        } },
         "/users": { "get": op("Timeline users by id, searchable; keyset pages", vec![
             query("q", json!({"type": "string"}), "Name or email contains this."),
             query("license_type", json!({"type": "string"}), "One license type."),

@@ -102,7 +102,7 @@ enum Outcome {
 }
 
 /// (row, column, value, problem) of an error.
-fn cells(e: &ImportError) -> (u64, String, String, String) {
+pub(crate) fn cells(e: &ImportError) -> (u64, String, String, String) {
     match e {
         ImportError::Invalid {
             row,

@@ -167,6 +167,16 @@ async fn health_answers_without_a_login_and_metrics_with_a_token() {
         .await
         .unwrap();
     assert_eq!(health.status().as_u16(), 200);
+    let body = health.text().await.unwrap();
+    assert!(body.starts_with("ok\n"), "{body}");
+    assert!(body.contains("database: ok"), "{body}");
+    assert!(
+        body.contains(&format!(
+            "replica: {}",
+            gong_timeline_sync::lease::this_process()
+        )),
+        "the replica names itself: {body}"
+    );
     let metrics = app
         .http
         .get(format!("{}/metrics", app.base))

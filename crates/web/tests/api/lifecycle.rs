@@ -218,3 +218,50 @@ async fn the_settings_preview_counts_stored_meetings_and_refuses_a_bad_filter() 
     let (_, saved) = app.get(&format!("/connections/{id}/settings")).await;
     assert_eq!(saved["filters"], json!([]), "nothing saved");
 }
+
+#[tokio::test]
+async fn a_csv_import_through_the_api_is_all_or_nothing_and_lists_its_bad_rows() {
+    let app = spawn_app().await;
+    let before = app.store.list_users().await.unwrap().len();
+    let send = |kind: &'static str, body: &'static str| {
+        app.http
+            .post(format!("{}/api/v1/imports/{kind}", app.base))
+            .bearer_auth(&app.token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+
+    let refused = send(
+        "users",
+        "email,name,license_type,status\nok@example.com,Ok,Full,active\nnot-an-email,Bad,Full,active\nx@example.com,Bad Status,Full,sleeping\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status().as_u16(), 422);
+    let body: Value = refused.json().await.unwrap();
+    let rows = body["error"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{body}");
+    assert_eq!(
+        (rows[0]["row"].as_u64(), rows[0]["column"].as_str()),
+        (Some(3), Some("email"))
+    );
+    assert_eq!(rows[1]["value"], "sleeping", "{body}");
+    assert_eq!(
+        app.store.list_users().await.unwrap().len(),
+        before,
+        "nothing stored"
+    );
+
+    let done = send(
+        "companies",
+        "name,crm_account_id,seats:number\nNewCo,00N1,12\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    let counts: Value = done.json().await.unwrap();
+    assert_eq!(counts["inserted"], 1, "{counts}");
+    let unknown = send("widgets", "a\n").await.unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+}

@@ -1,0 +1,67 @@
+//! `POST /imports/{kind}`: a CSV file as the request body (companies, persons, users,
+//! activity-types), all or nothing — the same path as the CLI's `import` and the
+//! Imports page. A refused file is 422 listing up to 50 bad rows (row, column, value,
+//! problem); nothing from it is stored.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use gong_timeline_store::import::{self, ImportKind, ImportRefusal};
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::imports::cells;
+
+/// Bad rows listed in a refusal, at most.
+pub const MAX_ROWS: usize = 50;
+
+fn kind(name: &str) -> Result<ImportKind, ApiError> {
+    Ok(match name {
+        "companies" => ImportKind::Companies,
+        "persons" => ImportKind::Persons,
+        "users" => ImportKind::Users,
+        "activity-types" => ImportKind::ActivityTypes,
+        other => {
+            return Err(ApiError::NotFound(format!(
+                "no import of '{other}': use companies, persons, users or activity-types"
+            )))
+        }
+    })
+}
+
+/// `POST /imports/{kind}` with the CSV as the body: 200 `{inserted, updated}`.
+pub async fn import(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let kind = match kind(&name) {
+        Ok(k) => k,
+        Err(e) => return e.into_response(),
+    };
+    match import::import_file(state.store.as_ref(), kind, &body).await {
+        Ok(counts) => {
+            Json(json!({"inserted": counts.inserted, "updated": counts.updated})).into_response()
+        }
+        Err(ImportRefusal::Rows(rows)) => {
+            let listed: Vec<_> = rows
+                .iter()
+                .take(MAX_ROWS)
+                .map(|e| {
+                    let (row, column, value, problem) = cells(e);
+                    json!({"row": row, "column": column, "value": value, "problem": problem})
+                })
+                .collect();
+            let message = format!(
+                "{} bad row(s); nothing from the file was stored. Fix them and send the file again.",
+                rows.len()
+            );
+            let body = json!({"error": {"code": "invalid", "message": message, "rows": listed, "total_rows": rows.len()}});
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+        }
+        Err(ImportRefusal::Store(e)) => ApiError::from(e).into_response(),
+    }
+}
