@@ -4,6 +4,7 @@
 mod commands;
 mod companies;
 mod connection;
+mod hardening;
 mod helpers;
 mod import;
 mod lifecycle;
