@@ -195,16 +195,14 @@ async fn a_folder_or_no_path_as_the_database_is_refused_saying_so() {
         ..SqliteOptions::default()
     };
     let folder = format!("sqlite://{}", dir.path().display());
-    let err = SqliteStore::open_with(&folder, options())
-        .await
-        .err()
-        .expect("refused");
+    let Err(err) = SqliteStore::open_with(&folder, options()).await else {
+        panic!("refused");
+    };
     let text = err.to_string();
     assert!(text.contains("is a folder, not a database file"), "{text}");
-    let err = SqliteStore::open_with("sqlite://", options())
-        .await
-        .err()
-        .expect("refused");
+    let Err(err) = SqliteStore::open_with("sqlite://", options()).await else {
+        panic!("refused");
+    };
     let text = err.to_string();
     assert!(text.contains("names no database file"), "{text}");
 }
