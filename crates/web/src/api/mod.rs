@@ -82,6 +82,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/connections/{id}/users/{gong_user_id}/resolve",
             post(users::resolve),
         ),
+        ("get", "/users", get(users::timeline_users)),
         ("get", "/jobs", get(jobs::list)),
         ("get", "/jobs/{id}", get(jobs::show)),
         ("get", "/jobs/{id}/records", get(jobs::records)),

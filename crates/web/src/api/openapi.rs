@@ -96,6 +96,13 @@ fn paths() -> Value {
         "/connections/{id}/users/{gong_user_id}/resolve": { "post": op("Resolve a conflict: map to one suggested user",
             vec![id(), json!({"name": "gong_user_id", "in": "path", "required": true, "schema": {"type": "string"}})],
             Some(json!({"type": "object", "required": ["user_id"], "properties": {"user_id": {"type": "integer"}}})), "200", schema("GongUser")) },
+        "/users": { "get": op("Timeline users by id, searchable; keyset pages", vec![
+            query("q", json!({"type": "string"}), "Name or email contains this."),
+            query("license_type", json!({"type": "string"}), "One license type."),
+            query("status", json!({"enum": ["active", "inactive"]}), "One status."),
+            query("limit", json!({"type": "integer", "minimum": 1, "maximum": 500, "default": 50}), "Page size."),
+            query("cursor", json!({"type": "string"}), "The `next` of the previous page."),
+        ], None, "200", json!({"type": "object", "properties": {"items": array("TimelineUser"), "total": {"type": "integer"}, "next": {"type": ["string", "null"]}}})) },
         "/jobs": { "get": op("Jobs, newest first", [vec![
             query("from", json!({"type": "string", "format": "date-time"}), "Started at or after."),
             query("to", json!({"type": "string", "format": "date-time"}), "Started before."),
@@ -125,6 +132,7 @@ fn schemas() -> Value {
     let t = json!({"type": ["string", "null"], "format": "date-time"});
     json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),
+        "TimelineUser": json!({"type": "object", "additionalProperties": {"type": "string"}, "properties": {"id": i, "email": s, "name": s, "license_type": s, "status": s}}),
         "Connection": obj(json!({"id": i, "name": s, "auth": {"enum": ["Basic", "OAuth"]}, "base_url": s,
             "status": spelled(gong_timeline_store::ConnectionStatus::ALL.iter().map(|v| v.as_str())), "enabled": {"type": "boolean"},
             "hubspot_warning": {"type": "boolean"}, "created_at": t, "last_sync_at": t,

@@ -108,3 +108,99 @@ pub async fn resolve(
         .collect();
     Ok(Json(view(mapping, &users)))
 }
+
+/// Query of `GET /users`.
+#[derive(Debug, Deserialize)]
+pub struct TimelineUsersQuery {
+    /// Name or email contains this (any case).
+    #[serde(default)]
+    q: String,
+    /// One license type.
+    license_type: Option<String>,
+    /// `active` or `inactive`.
+    status: Option<String>,
+    /// Page size (1–500, default 50).
+    limit: Option<u32>,
+    /// The `next` of the previous page.
+    cursor: Option<String>,
+}
+
+/// A Timeline user as `users list --format json` prints it: the built-in columns and
+/// the custom fields.
+#[derive(Debug, Serialize)]
+pub struct TimelineUser {
+    id: UserId,
+    email: String,
+    name: String,
+    license_type: gong_timeline_domain::LicenseType,
+    status: String,
+    #[serde(flatten)]
+    fields: gong_timeline_store::Fields,
+}
+
+/// A page of a list: the items, how many match in all, and the cursor of the next
+/// page (`null` on the last).
+#[derive(Debug, Serialize)]
+pub struct Paged<T> {
+    /// This page.
+    pub items: Vec<T>,
+    /// Matches in all.
+    pub total: usize,
+    /// Pass as `cursor` for the next page.
+    pub next: Option<String>,
+}
+
+/// `GET /users`: Timeline users by id, searchable, by license type and status; keyset
+/// pages (the cursor is the last id seen).
+pub async fn timeline_users(
+    State(state): State<AppState>,
+    axum_extra::extract::Query(q): axum_extra::extract::Query<TimelineUsersQuery>,
+) -> ApiResult<Json<Paged<TimelineUser>>> {
+    let license = q
+        .license_type
+        .as_deref()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.parse().map_err(|e| ApiError::invalid("license_type", e)))
+        .transpose()?;
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.parse().map_err(|e| ApiError::invalid("status", e)))
+        .transpose()?;
+    let after: UserId = match q.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(c) => c
+            .parse()
+            .map_err(|_| ApiError::invalid("cursor", "pass the `next` of the previous page"))?,
+    };
+    let limit = super::Window {
+        limit: q.limit,
+        offset: 0,
+    }
+    .limit() as usize;
+    let users = state.store.list_users().await?;
+    let all = crate::ui::users::matching(&users, &q.q, license, status);
+    let total = all.len();
+    let items: Vec<TimelineUser> = all
+        .into_iter()
+        .filter(|u| u.id > after)
+        .take(limit + 1)
+        .map(|u| TimelineUser {
+            id: u.id,
+            email: u.email.clone(),
+            name: u.name.clone(),
+            license_type: u.license_type,
+            status: u.status.to_string(),
+            fields: u.fields.clone(),
+        })
+        .collect();
+    let (items, next) = if items.len() > limit {
+        let items: Vec<TimelineUser> = items.into_iter().take(limit).collect();
+        let next = items.last().map(|u| u.id.to_string());
+        (items, next)
+    } else {
+        (items, None)
+    };
+    Ok(Json(Paged { items, total, next }))
+}

@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/log/jobs/{id}", get(log::job))
         .route("/log/jobs/{id}/export", post(log::export))
         .route("/users", get(users::list))
+        .route("/users/timeline", get(users::timeline_users))
         .route(
             "/users/{connection}/resolve/{gong_user_id}",
             get(users::resolve_page).post(users::resolve),

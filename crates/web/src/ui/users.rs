@@ -1,14 +1,16 @@
 //! User management (U7): Add users from external systems → connection type
-//! GONG_IO → a connection → its Gong users with their mapping status; a Conflict
-//! opens the suggested users (the same email) → pick one → Save. Meetings that
-//! failed on the conflict are retried by the next sync (the engine's retry list).
+//! GONG_IO → a connection → its Gong users with their mapping status (Conflicts first,
+//! or one status; a mapping to an inactive user is flagged, as its meetings fail); a
+//! Conflict opens the suggested users (the same email) → pick one → Save (nothing
+//! picked: an error beside the choices). Meetings that failed on the conflict are
+//! retried by the next sync (the engine's retry list).
 
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use gong_timeline_domain::MappingStatus;
+use gong_timeline_domain::{MappingStatus, UserStatus};
 use gong_timeline_store::{ConnectionId, User, UserId, UserMapping};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -27,6 +29,18 @@ pub(crate) struct UsersQuery {
     connection: Option<ConnectionId>,
     page: Option<u32>,
     resolved: Option<String>,
+    #[serde(default)]
+    status: String,
+}
+
+/// Conflicts first: they need the admin; then failures, then the settled ones.
+fn rank(status: MappingStatus) -> u8 {
+    match status {
+        MappingStatus::Conflict => 0,
+        MappingStatus::Failed => 1,
+        MappingStatus::Created => 2,
+        MappingStatus::Mapped => 3,
+    }
 }
 
 #[derive(Deserialize)]
@@ -48,10 +62,21 @@ pub(crate) async fn list(
 
 async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result<Markup, ApiError> {
     let connections = state.store.list_connections().await?;
-    let mappings = match q.connection {
+    let wanted: Option<MappingStatus> = match q.status.trim() {
+        "" => None,
+        s => Some(s.parse().map_err(|e| ApiError::invalid("status", e))?),
+    };
+    let mut mappings = match q.connection {
         Some(id) => state.store.list_mappings(id).await?,
         None => Vec::new(),
     };
+    let total = mappings.len();
+    mappings.retain(|m| wanted.is_none_or(|w| m.status == w));
+    mappings.sort_by_key(|m| rank(m.status));
+    let resolved = q
+        .resolved
+        .as_ref()
+        .and_then(|g| mappings.iter().find(|m| &m.gong_user_id == g));
     let users: HashMap<UserId, User> = if mappings.is_empty() {
         HashMap::new()
     } else {
@@ -81,6 +106,7 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
                     a.button.primary href="/connectors" { "Create a connection" }
                 }))
             }
+            p { a href="/users/timeline" id="timeline-users-link" { "Timeline users" } " — search the Timeline's own users by name, email, license type and status." }
             form.card method="get" action="/users" id="external-users" {
                 h2 { "Add Users › Add User from External Systems" }
                 label { "Connection Type " select name="connection_type" id="connection-type" { option value=(GONG_IO) selected { (GONG_IO) } } }
@@ -89,9 +115,25 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
                         @for c in &connections { option value=(c.id) selected[q.connection == Some(c.id)] { (c.name) } }
                     }
                 }
+                label { "Status "
+                    select name="status" id="mapping-status" {
+                        option value="" { "All (Conflicts first)" }
+                        @for st in [MappingStatus::Conflict, MappingStatus::Failed, MappingStatus::Created, MappingStatus::Mapped] {
+                            option value=(st) selected[wanted == Some(st)] { (st) }
+                        }
+                    }
+                }
                 button.primary type="submit" id="load-users" { "Load users" }
             }
-            @if let Some(g) = &q.resolved { p.notice id="resolved" { "Gong user " (g) " is mapped. Meetings that failed on it are retried at the next sync." } }
+            @if let Some(g) = &q.resolved {
+                p.notice id="resolved" {
+                    "Gong user "
+                    @if let Some(m) = resolved { strong { (m.gong_name) } " <" (m.gong_email.clone().unwrap_or_default()) ">" } @else { (g) }
+                    " is mapped"
+                    @if let Some(u) = resolved.and_then(|m| m.user_id).and_then(|id| users.get(&id)) { " to " (u.name) " <" (u.email) ">" }
+                    ". Meetings that failed on it are retried at the next sync."
+                }
+            }
             @if let Some(conn) = q.connection {
                 div.table-wrap { table id="gong-users" {
                     thead { tr { th { "Gong user" } th { "Email" } th { "Status" } th { "Timeline user" } } }
@@ -105,13 +147,19 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
                                         a.conflict href={ "/users/" (conn) "/resolve/" (m.gong_user_id) } { (layout::badge(layout::mapping_tone(m.status), m.status)) " Resolve" }
                                     } @else { (layout::badge(layout::mapping_tone(m.status), m.status)) @if m.manual { " (manual)" } }
                                 }
-                                td { @if let Some(u) = m.user_id.and_then(|id| users.get(&id)) { (u.name) " <" (u.email) "> · " (u.license_type) } }
+                                td { @if let Some(u) = m.user_id.and_then(|id| users.get(&id)) {
+                                    (u.name) " <" (u.email) "> · " (u.license_type)
+                                    @if u.status == UserStatus::Inactive {
+                                        " " span.inactive-user { (layout::badge(layout::Tone::Bad, "Inactive")) " their meetings fail until the user is active again or mapped to another user" }
+                                    }
+                                } }
                             }
                         }
-                        @if mappings.is_empty() { tr { td colspan="4" { "No Gong users are mapped yet: they load at the connection's first sync." } } }
+                        @if total == 0 { tr { td colspan="4" { "No Gong users are mapped yet: they load at the connection's first sync." } } }
+                        @else if mappings.is_empty() { tr { td colspan="4" id="no-users" { "No Gong user has this status." } } }
                     }
                 } }
-                (pager(page_no, more, |p| format!("/users?connection_type={GONG_IO}&connection={conn}&page={p}")))
+                (pager(page_no, more, |p| format!("/users?connection_type={GONG_IO}&connection={conn}&status={}&page={p}", crate::auth::session::urlencode(&q.status))))
             }
         },
     ))
@@ -153,27 +201,45 @@ pub(crate) async fn resolve_page(
     Extension(s): Extension<AdminSession>,
     Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
 ) -> Response {
+    suggested_page(&state, &s, conn, &gong_user_id, None).await
+}
+
+async fn suggested_page(
+    state: &AppState,
+    s: &AdminSession,
+    conn: ConnectionId,
+    gong_user_id: &str,
+    error: Option<&ApiError>,
+) -> Response {
     let result = async {
-        let (m, suggested) = conflict(&state, conn, &gong_user_id).await?;
-        Ok::<_, ApiError>(page("Suggested Users", &s, html! {
+        let (m, suggested) = conflict(state, conn, gong_user_id).await?;
+        Ok::<_, ApiError>(page("Suggested Users", s, html! {
             p { "Gong user " strong { (m.gong_name) } " <" (m.gong_email.clone().unwrap_or_default()) "> matches several Timeline users. Pick the one to map; an existing user is recommended, as users made from Gong have the Internal Collaborator license." }
             form.card method="post" action={ "/users/" (conn) "/resolve/" (m.gong_user_id) } id="resolve-form" {
-                (csrf_input(&s))
-                @for u in &suggested {
-                    label { input type="radio" name="user_id" value=(u.id) class="suggested" checked[m.user_id == Some(u.id)]; " " (u.name) " <" (u.email) "> · " (u.license_type) " · " (u.status) }
+                (csrf_input(s))
+                fieldset aria-describedby=[error.map(|_| "user-id-error")] {
+                    legend { "Suggested users" }
+                    @for u in &suggested {
+                        label { input type="radio" name="user_id" value=(u.id) class="suggested" checked[m.user_id == Some(u.id)]; " " (u.name) " <" (u.email) "> · " (u.license_type) " · " (u.status) }
+                    }
+                    @if let Some(e) = error { span.field-error id="user-id-error" { (e.public_message()) } }
                 }
                 button type="submit" id="save-mapping" { "Save" }
             }
         }))
     }.await;
-    result
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+    match (result, error) {
+        (Ok(markup), Some(e)) => (e.status(), markup).into_response(),
+        (Ok(markup), None) => markup.into_response(),
+        (Err(e), _) => layout::error_page(&e),
+    }
 }
 
-/// `POST /users/{connection}/resolve/{gong_user_id}`.
+/// `POST /users/{connection}/resolve/{gong_user_id}`; nothing picked (or a user that
+/// cannot be picked) shows the choices again with the error beside them.
 pub(crate) async fn resolve(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
     Form(f): Form<ResolveForm>,
 ) -> Response {
@@ -183,6 +249,9 @@ pub(crate) async fn resolve(
             crate::auth::session::urlencode(&gong_user_id)
         ))
         .into_response(),
+        Err(error @ ApiError::Invalid { .. }) => {
+            suggested_page(&state, &s, conn, &gong_user_id, Some(&error)).await
+        }
         Err(error) => layout::error_page(&error),
     }
 }
@@ -210,4 +279,88 @@ pub async fn resolve_mapping(
         ),
         other => ApiError::invalid("user_id", other),
     })
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct TimelineUsersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    license: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// The Timeline users matching a search (name or email), a license type and a status.
+pub fn matching<'a>(
+    users: &'a [User],
+    q: &str,
+    license: Option<gong_timeline_domain::LicenseType>,
+    status: Option<UserStatus>,
+) -> Vec<&'a User> {
+    let q = q.trim().to_lowercase();
+    users
+        .iter()
+        .filter(|u| {
+            q.is_empty()
+                || u.name.to_lowercase().contains(&q)
+                || u.email.to_lowercase().contains(&q)
+        })
+        .filter(|u| license.is_none_or(|l| u.license_type == l))
+        .filter(|u| status.is_none_or(|s| u.status == s))
+        .collect()
+}
+
+/// `GET /users/timeline`: the Timeline's users, searchable, by license and status.
+pub(crate) async fn timeline_users(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Query(q): Query<TimelineUsersQuery>,
+) -> Response {
+    let result = async {
+        let license = match q.license.trim() {
+            "" => None,
+            l => Some(l.parse().map_err(|e| ApiError::invalid("license", e))?),
+        };
+        let status = match q.status.trim() {
+            "" => None,
+            v => Some(v.parse().map_err(|e| ApiError::invalid("status", e))?),
+        };
+        let users = state.store.list_users().await?;
+        let shown = matching(&users, &q.q, license, status);
+        Ok::<_, ApiError>(page("Timeline users", &s, html! {
+            form.card method="get" action="/users/timeline" id="timeline-users-filter" {
+                label for="user-search" { "Search (name or email)" }
+                input type="search" name="q" id="user-search" value=(q.q);
+                label for="user-license" { "License type" }
+                select name="license" id="user-license" {
+                    option value="" { "Any" }
+                    @for l in gong_timeline_domain::LicenseType::ALL { option value=(l) selected[license == Some(*l)] { (l) } }
+                }
+                label for="user-status" { "Status" }
+                select name="status" id="user-status" {
+                    option value="" { "Any" }
+                    @for st in UserStatus::ALL { option value=(st) selected[status == Some(*st)] { (st) } }
+                }
+                button.primary type="submit" id="filter-users" { "Apply" }
+            }
+            p.muted { (shown.len()) " of " (users.len()) " users" }
+            div.table-wrap { table id="timeline-users" {
+                thead { tr { th { "Id" } th { "Name" } th { "Email" } th { "License type" } th { "Status" } } }
+                tbody {
+                    @for u in &shown {
+                        tr.timeline-user data-status=(u.status) {
+                            td { (u.id) } td { (u.name) } td { (u.email) } td { (u.license_type) }
+                            td { (layout::badge(if u.status == UserStatus::Active { layout::Tone::Ok } else { layout::Tone::Neutral }, u.status)) }
+                        }
+                    }
+                    @if shown.is_empty() { tr { td colspan="5" id="no-users" { "No user matches." } } }
+                }
+            } }
+        }))
+    }
+    .await;
+    result
+        .map(IntoResponse::into_response)
+        .unwrap_or_else(|e| layout::error_page(&e))
 }

@@ -78,3 +78,98 @@ async fn resolving_a_conflict_maps_the_user_and_the_next_sync_retries_its_meetin
         .iter()
         .all(|r| r["gong_call_id"] != *retried));
 }
+
+#[tokio::test]
+async fn user_management_lists_conflicts_first_flags_inactive_users_and_resolves_with_names() {
+    let app = crate::helpers::spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    app.sync(id).await;
+
+    let (status, page) = app.page(&s, &format!("/users?connection={id}")).await;
+    assert_eq!(status, 200);
+    let statuses: Vec<&str> = page
+        .split("<tr class=\"gong-user\"")
+        .skip(1)
+        .map(|row| {
+            ["Conflict", "Failed", "Created", "Mapped"]
+                .into_iter()
+                .find(|st| row.contains(&format!(">{st}<")))
+                .unwrap_or("?")
+        })
+        .collect();
+    assert_eq!(statuses.first(), Some(&"Conflict"), "{statuses:?}");
+    let mut sorted = statuses.clone();
+    sorted.sort_by_key(|st| {
+        ["Conflict", "Failed", "Created", "Mapped"]
+            .iter()
+            .position(|x| x == st)
+    });
+    assert_eq!(
+        statuses, sorted,
+        "Conflicts first, then Failed, Created, Mapped"
+    );
+    let (_, only) = app
+        .page(&s, &format!("/users?connection={id}&status=Conflict"))
+        .await;
+    let rows: Vec<&str> = only.split("<tr class=\"gong-user\"").skip(1).collect();
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r.contains(">Conflict<")),
+        "{only}"
+    );
+
+    let (_, gong) = app.get(&format!("/connections/{id}/users")).await;
+    let conflict = gong
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["status"] == "Conflict")
+        .expect("a conflict");
+    let gong_user = conflict["gong_user_id"].as_str().unwrap();
+    let path = format!("/users/{id}/resolve/{gong_user}");
+    let (status, _, body) = app.form(&s, &path, &[]).await;
+    assert_eq!(status, 422, "nothing picked");
+    assert!(body.contains("id=\"user-id-error\""), "{body}");
+    assert!(body.contains("pick one of the suggested users"), "{body}");
+    let pick = conflict["suggested"][0]["id"].to_string();
+    let (status, location, _) = app.form(&s, &path, &[("user_id", &pick)]).await;
+    assert_eq!(status, 303);
+    let (_, done) = app.page(&s, &location).await;
+    let name = conflict["name"].as_str().unwrap();
+    let email = conflict["email"].as_str().unwrap();
+    assert!(
+        done.contains(name) && done.contains(email),
+        "named by name and email: {done}"
+    );
+
+    let inactive = app
+        .store
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.status == gong_timeline_domain::UserStatus::Inactive)
+        .expect("an inactive user");
+    let (status, found) = app
+        .page(
+            &s,
+            &format!("/users/timeline?q={}&status=inactive", inactive.email),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        found.contains(&inactive.email) && found.contains("1 of "),
+        "{found}"
+    );
+    let (status, listed) = app.get("/users?status=inactive&limit=1").await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    assert!(listed["total"].as_u64().unwrap() >= 1);
+    if listed["total"].as_u64() > Some(1) {
+        let next = listed["next"].as_str().expect("a next cursor");
+        let (_, second) = app
+            .get(&format!("/users?status=inactive&limit=1&cursor={next}"))
+            .await;
+        assert_ne!(second["items"][0]["id"], listed["items"][0]["id"]);
+    }
+}
