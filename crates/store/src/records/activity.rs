@@ -107,7 +107,8 @@ pub struct Activity {
     pub connection_id: ConnectionId,
     /// Gong's call id.
     pub gong_call_id: String,
-    /// Activity type name.
+    /// Activity type name; `type` in JSON, as the CLI's `activities --format json`.
+    #[serde(rename = "type")]
     pub activity_type: String,
     /// Subject.
     pub subject: String,

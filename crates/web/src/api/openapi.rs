@@ -148,7 +148,7 @@ fn schemas() -> Value {
         "LogRecord": obj(json!({"id": i, "job_id": i, "gong_call_id": s, "title": s, "meeting_date": t,
             "status": spelled(RecordStatus::ALL.iter().map(|v| v.as_str())), "activity_id": {"type": ["integer", "null"]}, "message": {"type": ["string", "null"]}})),
         "Company": obj(json!({"id": i, "name": s, "crm_account_id": {"type": ["string", "null"]}, "fields": {"type": "object"}})),
-        "Activity": obj(json!({"id": i, "external_id": s, "connection_id": i, "gong_call_id": s, "activity_type": s, "subject": s, "date": t,
+        "Activity": obj(json!({"id": i, "external_id": s, "connection_id": i, "gong_call_id": s, "type": s, "subject": s, "date": t,
             "duration_seconds": i, "notes": s, "author": {"type": ["object", "null"]}, "company": obj(json!({"id": i, "name": s, "crm_account_id": s})),
             "internal_attendees": {"type": "array"}, "external_attendees": {"type": "array"}, "trackers": {"type": ["array", "null"]},
             "trackers_message": {"type": ["string", "null"]}, "recording_url": {"type": ["string", "null"]}})),

@@ -59,6 +59,14 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
     let activity = created[0]["activity_id"].as_i64().unwrap();
     let (status, a) = app.get(&format!("/activities/{activity}")).await;
     assert_eq!(status, 200);
+    assert_eq!(
+        a["type"], "Meeting",
+        "the CLI's shape: `type`, not `activity_type`: {a}"
+    );
+    assert!(
+        job["created"].is_u64() && job.get("counts").is_none(),
+        "flat counts: {job}"
+    );
     let company = a["company"]["id"].as_i64().unwrap();
     let (_, of_company) = app.get(&format!("/activities?company_id={company}")).await;
     assert!(of_company
