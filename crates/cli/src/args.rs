@@ -15,7 +15,7 @@ pub const DEFAULT_DB: &str = "sqlite://gong-timeline.db";
 #[derive(Debug, Parser)]
 #[command(name = "gong-timeline", version, about, long_about = None)]
 pub struct Cli {
-    /// Database URL (SQLite file, created on first use).
+    /// Database URL: sqlite://FILE (created on first use) or postgres://user@host/db.
     #[arg(
         long,
         global = true,
@@ -95,8 +95,31 @@ pub enum Command {
     Persons(ListOnly),
     /// Run the Gong API simulator alone.
     Sim(SimArgs),
-    /// Benchmark one full sync against the simulator (limits off) and print one JSON line.
+    /// Benchmark one full sync against the simulator (limits off) and print one JSON line
+    /// (in a fresh SQLite file, or with --db postgres://… in a fresh schema it drops).
     Bench(BenchArgs),
+    /// Database tools: copy a deployment to another database.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `db` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy a whole deployment into an empty database (e.g. SQLite to PostgreSQL)
+    /// and print each table's row count on both sides.
+    Copy(DbCopyArgs),
+}
+
+/// `db copy` arguments.
+#[derive(Debug, Args)]
+pub struct DbCopyArgs {
+    /// The database to copy (sqlite://… or postgres://…); it is only read.
+    #[arg(long)]
+    pub from: String,
+    /// The empty database to fill (sqlite://… or postgres://…).
+    #[arg(long)]
+    pub to: String,
 }
 
 /// `companies list` / `persons list`.

@@ -78,6 +78,12 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// The key credentials are sealed with (`db copy` opens a PostgreSQL target
+    /// with it, so the copied credentials stay readable).
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.key
+    }
+
     /// Closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;

@@ -118,7 +118,7 @@ fn connect_options(url: &str) -> std::result::Result<SqliteConnectOptions, Strin
     }
     if url.contains("://") {
         return Err(
-            "this store speaks SQLite only: use a URL like sqlite://gong-timeline.db".to_string(),
+            "unknown database URL: use sqlite://gong-timeline.db (SQLite) or postgres://user@host/database (PostgreSQL)".to_string(),
         );
     }
     Ok(SqliteConnectOptions::new().filename(url))

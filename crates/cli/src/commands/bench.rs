@@ -1,6 +1,7 @@
-//! `bench --calls N`: one full sync against the simulator on loopback with limits off,
-//! into a fresh SQLite file; prints one JSON line. Performance targets live here,
-//! never in tests.
+//! `bench --calls N [--db URL]`: one full sync against the simulator on loopback with
+//! limits off, into a fresh SQLite file — or, with `--db postgres://…`, into a fresh
+//! schema of that database, dropped at the end; prints one JSON line naming the store.
+//! Performance targets live here, never in tests.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -8,7 +9,9 @@ use std::time::Instant;
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong::ClientConfig;
 use gong_timeline_gong_sim::{Limits, SimConfig};
+use gong_timeline_store::crypto::SecretKey;
 use gong_timeline_store::Store;
+use gong_timeline_store_postgres::{is_postgres_url, PgOptions, PgStore};
 use gong_timeline_store_sqlite::SqliteStore;
 use gong_timeline_sync::{progress, Engine, EngineOptions};
 use serde::Serialize;
@@ -18,6 +21,7 @@ use crate::args::BenchArgs;
 
 #[derive(Serialize)]
 struct BenchResult {
+    store: &'static str,
     calls: u64,
     seconds: f64,
     meetings_per_second: f64,
@@ -28,18 +32,53 @@ struct BenchResult {
     failed: u64,
 }
 
+/// A fresh store for one run: a schema of the PostgreSQL database at `db` (to drop
+/// afterwards), else a SQLite file in `dir`.
+async fn fresh_store(
+    db: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<(Arc<dyn Store>, &'static str, Option<String>)> {
+    if is_postgres_url(db) {
+        let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
+        let options = PgOptions {
+            secret_key: Some(SecretKey::generate()),
+            schema: Some(schema.clone()),
+            ..PgOptions::default()
+        };
+        let store = PgStore::open_with(db, options).await?;
+        return Ok((Arc::new(store), "postgres", Some(schema)));
+    }
+    let file = format!("sqlite://{}", dir.join("bench.db").display());
+    Ok((Arc::new(SqliteStore::open(&file).await?), "sqlite", None))
+}
+
 /// Runs the benchmark.
-pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+pub async fn run(db: &str, args: BenchArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db).await?);
+    let (store, kind, schema) = fresh_store(db, dir.path()).await?;
+    let result = measure(&store, kind, &args, dir.path()).await;
+    drop(store);
+    if let Some(schema) = schema {
+        PgStore::drop_schema(db, &schema).await?;
+    }
+    println!("{}", serde_json::to_string(&result?)?);
+    Ok(())
+}
+
+async fn measure(
+    store: &Arc<dyn Store>,
+    kind: &'static str,
+    args: &BenchArgs,
+    dir: &std::path::Path,
+) -> anyhow::Result<BenchResult> {
+    let store = store.clone();
     let config = SimConfig {
         seed: args.seed,
         calls: args.calls,
         limits: Limits::off(),
         ..SimConfig::default()
     };
-    let sim = seeding::start_and_import(&store, config.clone(), dir.path()).await?;
+    let sim = seeding::start_and_import(&store, config.clone(), dir).await?;
     let connection = seeding::connect(&store, "bench", &sim, &config).await?;
     let mut settings = store.get_settings(connection.id).await?;
     settings.backfill_days = config.days + 2;
@@ -57,6 +96,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .await?;
     let seconds = started.elapsed().as_secs_f64();
     let result = BenchResult {
+        store: kind,
         calls: args.calls,
         seconds,
         meetings_per_second: summary.counts.fetched as f64 / seconds,
@@ -66,9 +106,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         skipped: summary.counts.skipped,
         failed: summary.counts.failed,
     };
-    println!("{}", serde_json::to_string(&result)?);
     sim.shutdown().await;
-    Ok(())
+    Ok(result)
 }
 
 /// The process's peak resident set (VmHWM), 0 where /proc is not available.

@@ -5,6 +5,7 @@ mod activities;
 mod admin;
 mod bench;
 mod connection;
+mod db;
 mod demo;
 mod directory;
 mod import;
@@ -21,6 +22,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use gong_timeline_store::{Connection, Store};
+use gong_timeline_store_postgres::{is_postgres_url, PgStore};
 use gong_timeline_store_sqlite::SqliteStore;
 use gong_timeline_sync::EngineOptions;
 
@@ -68,7 +70,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Companies(cmd) => ok(directory::companies(&open_existing(&db).await?, cmd).await),
         Command::Persons(cmd) => ok(directory::persons(&open_existing(&db).await?, cmd).await),
         Command::Sim(args) => ok(sim::run(args).await),
-        Command::Bench(args) => ok(bench::run(args).await),
+        Command::Bench(args) => ok(bench::run(&db, args).await),
+        Command::Db(cmd) => ok(db::run(cmd).await),
     }
 }
 
@@ -76,12 +79,15 @@ fn ok(result: anyhow::Result<()>) -> anyhow::Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
-/// Opens the store at `db` (created and migrated on first use).
+/// Opens the store at `db` (created and migrated on first use): PostgreSQL for a
+/// `postgres://` URL (D1), else SQLite.
 pub async fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = SqliteStore::open(db)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", redact(&e.to_string(), db)))?;
-    Ok(Arc::new(store))
+    let redacted =
+        |e: gong_timeline_store::StoreError| anyhow::anyhow!("{}", redact(&e.to_string(), db));
+    if is_postgres_url(db) {
+        return Ok(Arc::new(PgStore::open(db).await.map_err(redacted)?));
+    }
+    Ok(Arc::new(SqliteStore::open(db).await.map_err(redacted)?))
 }
 
 /// The file of a SQLite database URL (`sqlite://path`, `sqlite:path`), if it is one.

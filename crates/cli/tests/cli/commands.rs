@@ -129,7 +129,9 @@ async fn every_command_has_help() {
 
 #[tokio::test]
 async fn commands_that_only_read_refuse_a_database_that_does_not_exist() {
-    let app = TestApp::new();
+    let mut app = TestApp::new();
+    // A missing SQLite file, whatever store the suite runs on.
+    app.db = format!("sqlite://{}", app.dir.path().join("t.db").display());
     for args in [
         vec!["log", "jobs"],
         vec!["activities"],

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use gong_timeline_gong_sim::{Controls, DataSet, Limits, Scenario, SimConfig, SimState};
+use gong_timeline_store_postgres::testing::TempSchema;
 use serde_json::Value;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -187,26 +188,49 @@ pub fn load_scenario(path: &Path, now: DateTime<Utc>) -> Scenario {
         .unwrap_or_else(|e| panic!("{} is not a valid scenario: {e}", path.display()))
 }
 
-/// One test's world: a temp dir with its SQLite file, and a simulator.
+/// Which store the suite runs on: `GONG_TIMELINE_TEST_STORE=postgres` runs every
+/// test on a fresh schema of the PostgreSQL database in `GONG_TIMELINE_TEST_POSTGRES`
+/// (`.ci/run` runs the suite once on each store).
+fn on_postgres() -> bool {
+    std::env::var("GONG_TIMELINE_TEST_STORE").is_ok_and(|v| v == "postgres")
+}
+
+/// A database for one test: a SQLite file in `dir`, or on PostgreSQL a fresh schema
+/// (dropped with the guard).
+fn test_db(dir: &Path, file: &str) -> (String, Option<TempSchema>) {
+    if on_postgres() {
+        let url = gong_timeline_store_postgres::testing::test_url().unwrap_or_else(|| {
+            panic!("GONG_TIMELINE_TEST_STORE=postgres needs GONG_TIMELINE_TEST_POSTGRES")
+        });
+        let schema = TempSchema::create(&url);
+        return (schema.url(), Some(schema));
+    }
+    (format!("sqlite://{}", dir.join(file).display()), None)
+}
+
+/// One test's world: a temp dir with its database, and a simulator.
 pub struct TestApp {
     /// The test's own folder (database, CSVs, exports).
     pub dir: TempDir,
-    /// `sqlite://<dir>/t.db`.
+    /// `sqlite://<dir>/t.db`, or a PostgreSQL URL of the test's own schema.
     pub db: String,
     sim: Option<Sim>,
     now: DateTime<Utc>,
+    /// Dropped with the app: the PostgreSQL schema of this test.
+    _schemas: Vec<TempSchema>,
 }
 
 impl TestApp {
     /// A fresh database and no simulator.
     pub fn new() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = format!("sqlite://{}", dir.path().join("t.db").display());
+        let (db, schema) = test_db(dir.path(), "t.db");
         TestApp {
             dir,
             db,
             sim: None,
             now: Utc::now().trunc_subsecs(0),
+            _schemas: schema.into_iter().collect(),
         }
     }
 
@@ -235,6 +259,20 @@ impl TestApp {
         app.import_sim_timeline().await;
         app.connect().await;
         app
+    }
+
+    /// A fresh database of the other store than this run's: a PostgreSQL schema when
+    /// the suite runs on SQLite, a SQLite file in the test's folder otherwise. `None`
+    /// (after one line saying so) without a test PostgreSQL.
+    pub fn other_store_db(&mut self, file: &str) -> Option<String> {
+        if on_postgres() {
+            return Some(format!("sqlite://{}", self.dir.path().join(file).display()));
+        }
+        let url = gong_timeline_store_postgres::testing::test_url()?;
+        let schema = TempSchema::create(&url);
+        let db = schema.url();
+        self._schemas.push(schema);
+        Some(db)
     }
 
     /// The simulator.

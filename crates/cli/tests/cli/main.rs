@@ -4,6 +4,7 @@
 mod commands;
 mod companies;
 mod connection;
+mod db;
 mod hardening;
 mod helpers;
 mod import;

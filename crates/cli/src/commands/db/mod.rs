@@ -1,0 +1,134 @@
+//! `db copy --from URL --to URL`: moves a whole deployment between databases (SQLite
+//! to PostgreSQL when outgrowing one machine; any direction works), as it is stored:
+//! ids, sealed credentials, jobs, log records, stored meetings. The target must be
+//! empty; the copy is one transaction on the target (all or nothing); it ends by
+//! printing each table's row count on both sides, and fails when any differs.
+
+mod tables;
+
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use gong_timeline_store::crypto::{SecretKey, KEY_ENV};
+use gong_timeline_store::Store;
+use gong_timeline_store_postgres::{is_postgres_url, PgOptions, PgStore};
+use gong_timeline_store_sqlite::SqliteStore;
+
+use crate::args::{DbCommand, DbCopyArgs};
+use tables::{Db, TableCount};
+
+/// Runs a `db` subcommand.
+pub async fn run(cmd: DbCommand) -> anyhow::Result<()> {
+    match cmd {
+        DbCommand::Copy(args) => copy(args).await,
+    }
+}
+
+async fn copy(args: DbCopyArgs) -> anyhow::Result<()> {
+    if args.from == args.to {
+        bail!("--from and --to name the same database; copy into another, empty one");
+    }
+    let (source, source_store, key) = open_source(&args.from).await?;
+    let (target, target_store) = open_target(&args.to, key).await?;
+    let names = tables::copy_order(&source.tables().await?, &target.tables().await?)?;
+    let refused = target.non_empty(&names).await?;
+    if !refused.is_empty() {
+        bail!(
+            "the target database is not empty ({}); db copy only fills an empty database, so nothing was copied",
+            refused.join(", ")
+        );
+    }
+    eprintln!("Copying {} tables…", names.len());
+    tables::copy_all(&source, &target, &names).await?;
+    check_credentials(&source_store, &target_store).await?;
+    let counts = tables::count_both(&source, &target, &names).await?;
+    print_counts(&counts);
+    let differ: Vec<&str> = counts
+        .iter()
+        .filter(|c| c.source != c.target)
+        .map(|c| c.table.as_str())
+        .collect();
+    if !differ.is_empty() {
+        bail!("row counts differ in {}", differ.join(", "));
+    }
+    println!("Copied: every table has the same number of rows on both sides.");
+    if is_postgres_url(&args.to) && !is_postgres_url(&args.from) {
+        println!(
+            "Run every replica with {KEY_ENV} set to the key the copied credentials are sealed with \
+             (the SQLite key file beside the old database, unless {KEY_ENV} was set)."
+        );
+    }
+    Ok(())
+}
+
+/// Opens the source through its store (which applies pending migrations), and its key.
+async fn open_source(url: &str) -> anyhow::Result<(Db, Arc<dyn Store>, Option<SecretKey>)> {
+    if is_postgres_url(url) {
+        let store = PgStore::open(url).await.context("opening --from")?;
+        let db = Db::Postgres(store.pool().clone());
+        return Ok((db, Arc::new(store), None));
+    }
+    let store = SqliteStore::open(url).await.context("opening --from")?;
+    let key = sqlite_key(&store);
+    let db = Db::Sqlite(store.pool().clone());
+    Ok((db, Arc::new(store), key))
+}
+
+/// The key a SQLite store uses (its key file's unless the variable is set): a
+/// PostgreSQL target needs the same key to read the copied credentials.
+fn sqlite_key(store: &SqliteStore) -> Option<SecretKey> {
+    Some(store.secret_key().clone())
+}
+
+async fn open_target(url: &str, key: Option<SecretKey>) -> anyhow::Result<(Db, Arc<dyn Store>)> {
+    if is_postgres_url(url) {
+        let options = PgOptions {
+            secret_key: key,
+            ..PgOptions::default()
+        };
+        let store = PgStore::open_with(url, options)
+            .await
+            .context("opening --to")?;
+        return Ok((Db::Postgres(store.pool().clone()), Arc::new(store)));
+    }
+    let store = SqliteStore::open(url).await.context("opening --to")?;
+    Ok((Db::Sqlite(store.pool().clone()), Arc::new(store)))
+}
+
+/// Every copied connection's credentials must open with the target's key.
+async fn check_credentials(source: &Arc<dyn Store>, target: &Arc<dyn Store>) -> anyhow::Result<()> {
+    for connection in source.list_connections().await? {
+        target
+            .connection_credentials(connection.id)
+            .await
+            .with_context(|| {
+                format!(
+                    "the copy of connection '{}' cannot be decrypted with the target's key; \
+                     set {KEY_ENV} to the source's key and copy again into an empty database",
+                    connection.name
+                )
+            })?;
+    }
+    Ok(())
+}
+
+fn print_counts(counts: &[TableCount]) {
+    let width = counts
+        .iter()
+        .map(|c| c.table.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    println!("{:<width$}  {:>10}  {:>10}", "table", "source", "target");
+    for c in counts {
+        let mark = if c.source == c.target {
+            ""
+        } else {
+            "  DIFFERS"
+        };
+        println!(
+            "{:<width$}  {:>10}  {:>10}{mark}",
+            c.table, c.source, c.target
+        );
+    }
+}

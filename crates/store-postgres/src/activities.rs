@@ -1,0 +1,303 @@
+//! Timeline activities: the page commit (one transaction per page of meetings),
+//! the fingerprint look-up that lets unchanged meetings cost no write, and reads
+//! with the company and author joined.
+
+use std::collections::HashMap;
+
+use gong_timeline_store::{
+    Activity, ActivityFilter, ActivityHash, ActivityId, ActivityUpsert, CompanySummary,
+    ConnectionId, PageCommit, Result, StoreError, UserSummary,
+};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use crate::codec::{read_enum, read_json, read_ts, to_json, ts};
+use crate::error::Ctx;
+use crate::jobs::{add_counts, check_fence, push_page};
+use crate::log_records::insert_records;
+use crate::sync_state::{add_retry, advance_checkpoint, page_checkpoint, remove_retries};
+use crate::{meetings, page_extras, PgStore};
+
+/// Rows per multi-row statement: one statement per page of 100 meetings, far below
+/// PostgreSQL's bind limit (19 binds a row).
+const UPSERT_CHUNK: usize = 200;
+
+const UPSERT_HEAD: &str = "INSERT INTO activities (external_id, connection_id, gong_call_id, activity_type, subject, date, \
+     duration_seconds, notes, author_user_id, company_id, internal_attendees, external_attendees, trackers, \
+     trackers_message, recording_url, source, content_hash, created_at, updated_at) ";
+
+const UPSERT_TAIL: &str = " ON CONFLICT(external_id) DO UPDATE SET gong_call_id = excluded.gong_call_id, \
+     activity_type = excluded.activity_type, subject = excluded.subject, date = excluded.date, \
+     duration_seconds = excluded.duration_seconds, notes = excluded.notes, author_user_id = excluded.author_user_id, \
+     company_id = excluded.company_id, internal_attendees = excluded.internal_attendees, \
+     external_attendees = excluded.external_attendees, trackers = excluded.trackers, \
+     trackers_message = excluded.trackers_message, recording_url = excluded.recording_url, \
+     source = excluded.source, content_hash = excluded.content_hash, updated_at = excluded.updated_at \
+     RETURNING external_id, id";
+
+pub(crate) async fn commit_page(store: &PgStore, page: PageCommit) -> Result<Vec<ActivityId>> {
+    const CTX: &str = "writing a page of meetings";
+    let now = ts(page.now);
+    let mut tx = store.write_tx(CTX).await?;
+    check_fence(&mut tx, page.job_id, &page.fence).await?;
+    let mut ids = Vec::with_capacity(page.upserts.len());
+    for chunk in page.upserts.chunks(UPSERT_CHUNK) {
+        ids.extend(upsert_chunk(&mut tx, page.connection_id, chunk, &now).await?);
+    }
+    insert_records(&mut tx, page.job_id, &page.records, &ids).await?;
+    for entry in &page.retry_add {
+        add_retry(&mut tx, page.connection_id, entry).await?;
+    }
+    remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
+    page_extras::remove_activities(&mut tx, page.connection_id, &page.removals).await?;
+    page_extras::mark_skips(&mut tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
+    if let Some(checkpoint) = page.checkpoint {
+        advance_checkpoint(&mut tx, page.connection_id, checkpoint).await?;
+    }
+    meetings::upsert(&mut tx, page.connection_id, &page.meetings).await?;
+    page_checkpoint(&mut tx, &page).await?;
+    add_counts(&mut tx, page.job_id, page.counts_delta).await?;
+    tx.commit().await.ctx(CTX)?;
+    Ok(ids)
+}
+
+/// Upserts a chunk in one statement; returns ids in the chunk's order (matched by
+/// external id, since RETURNING promises no order).
+async fn upsert_chunk(
+    conn: &mut PgConnection,
+    connection_id: ConnectionId,
+    chunk: &[ActivityUpsert],
+    now: &str,
+) -> Result<Vec<ActivityId>> {
+    let mut encoded = Vec::with_capacity(chunk.len());
+    for a in chunk {
+        let trackers = a.trackers.as_ref().map(to_json).transpose()?;
+        encoded.push((
+            a,
+            to_json(&a.internal_attendees)?,
+            to_json(&a.external_attendees)?,
+            trackers,
+        ));
+    }
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(UPSERT_HEAD);
+    q.push_values(encoded, |mut row, (a, internal, external, trackers)| {
+        row.push_bind(a.external_id.clone())
+            .push_bind(connection_id)
+            .push_bind(a.gong_call_id.clone())
+            .push_bind(a.activity_type.clone())
+            .push_bind(a.subject.clone())
+            .push_bind(ts(a.date))
+            .push_bind(a.duration_seconds)
+            .push_bind(a.notes.clone())
+            .push_bind(a.author_user_id)
+            .push_bind(a.company_id)
+            .push_bind(internal)
+            .push_bind(external)
+            .push_bind(trackers)
+            .push_bind(a.trackers_message.clone())
+            .push_bind(a.recording_url.clone())
+            .push_bind(a.source.clone())
+            .push_bind(a.content_hash)
+            .push_bind(now.to_string())
+            .push_bind(now.to_string());
+    });
+    q.push(UPSERT_TAIL);
+    let rows: Vec<(String, i64)> = q
+        .build_query_as()
+        .fetch_all(conn)
+        .await
+        .ctx("writing activities")?;
+    let by_external: HashMap<String, i64> = rows.into_iter().collect();
+    chunk
+        .iter()
+        .map(|a| {
+            by_external.get(&a.external_id).copied().ok_or_else(|| {
+                StoreError::Invalid(format!("activity {} was not written", a.external_id))
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn hashes(
+    store: &PgStore,
+    connection_id: ConnectionId,
+    call_ids: &[String],
+) -> Result<HashMap<String, ActivityHash>> {
+    let mut out = HashMap::with_capacity(call_ids.len());
+    // Bounded chunks keep the bind count far below PostgreSQL's limit.
+    for chunk in call_ids.chunks(500) {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+            "SELECT gong_call_id, id, content_hash FROM activities WHERE connection_id = ",
+        );
+        q.push_bind(connection_id).push(" AND gong_call_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(id);
+        }
+        q.push(")");
+        let rows: Vec<(String, i64, i64)> = q
+            .build_query_as()
+            .fetch_all(&store.pool)
+            .await
+            .ctx("reading activity fingerprints")?;
+        for (call, activity_id, content_hash) in rows {
+            out.insert(
+                call,
+                ActivityHash {
+                    activity_id,
+                    content_hash,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+const SELECT: &str = "SELECT a.id, a.external_id, a.connection_id, a.gong_call_id, a.activity_type, a.subject, a.date, \
+     a.duration_seconds, a.notes, a.author_user_id, a.company_id, a.internal_attendees, a.external_attendees, \
+     a.trackers, a.trackers_message, a.recording_url, a.source, a.content_hash, a.created_at, a.updated_at, \
+     c.name AS company_name, c.crm_account_id AS company_crm, u.email AS author_email, u.name AS author_name, \
+     u.license_type AS author_license \
+     FROM activities a JOIN companies c ON c.id = a.company_id LEFT JOIN users u ON u.id = a.author_user_id";
+
+#[derive(sqlx::FromRow)]
+struct ActivityRecord {
+    id: i64,
+    external_id: String,
+    connection_id: i64,
+    gong_call_id: String,
+    activity_type: String,
+    subject: String,
+    date: String,
+    duration_seconds: Option<i64>,
+    notes: Option<String>,
+    author_user_id: Option<i64>,
+    company_id: i64,
+    internal_attendees: String,
+    external_attendees: String,
+    trackers: Option<String>,
+    trackers_message: Option<String>,
+    recording_url: Option<String>,
+    source: String,
+    content_hash: i64,
+    created_at: String,
+    updated_at: String,
+    company_name: String,
+    company_crm: Option<String>,
+    author_email: Option<String>,
+    author_name: Option<String>,
+    author_license: Option<String>,
+}
+
+impl ActivityRecord {
+    fn into_activity(self) -> Result<Activity> {
+        let author = match (
+            self.author_user_id,
+            self.author_email,
+            self.author_name,
+            self.author_license,
+        ) {
+            (Some(id), Some(email), Some(name), Some(license)) => Some(UserSummary {
+                id,
+                email,
+                name,
+                license_type: read_enum("users.license_type", &license)?,
+            }),
+            _ => None,
+        };
+        Ok(Activity {
+            id: self.id,
+            external_id: self.external_id,
+            connection_id: self.connection_id,
+            gong_call_id: self.gong_call_id,
+            activity_type: self.activity_type,
+            subject: self.subject,
+            date: read_ts("activities.date", &self.date)?,
+            duration_seconds: self.duration_seconds,
+            notes: self.notes,
+            author,
+            company: CompanySummary {
+                id: self.company_id,
+                name: self.company_name,
+                crm_account_id: self.company_crm,
+            },
+            internal_attendees: read_json(
+                "activities.internal_attendees",
+                &self.internal_attendees,
+            )?,
+            external_attendees: read_json(
+                "activities.external_attendees",
+                &self.external_attendees,
+            )?,
+            trackers: self
+                .trackers
+                .as_deref()
+                .map(|t| read_json("activities.trackers", t))
+                .transpose()?,
+            trackers_message: self.trackers_message,
+            recording_url: self.recording_url,
+            source: self.source,
+            content_hash: self.content_hash,
+            created_at: read_ts("activities.created_at", &self.created_at)?,
+            updated_at: read_ts("activities.updated_at", &self.updated_at)?,
+        })
+    }
+}
+
+pub(crate) async fn get(store: &PgStore, id: ActivityId) -> Result<Option<Activity>> {
+    let sql = format!("{SELECT} WHERE a.id = $1");
+    let row: Option<ActivityRecord> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&store.pool)
+        .await
+        .ctx("reading an activity")?;
+    row.map(ActivityRecord::into_activity).transpose()
+}
+
+pub(crate) async fn by_external_id(store: &PgStore, external_id: &str) -> Result<Option<Activity>> {
+    let sql = format!("{SELECT} WHERE a.external_id = $1");
+    let row: Option<ActivityRecord> = sqlx::query_as(&sql)
+        .bind(external_id)
+        .fetch_optional(&store.pool)
+        .await
+        .ctx("reading an activity")?;
+    row.map(ActivityRecord::into_activity).transpose()
+}
+
+pub(crate) async fn list(store: &PgStore, filter: ActivityFilter) -> Result<Vec<Activity>> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(SELECT);
+    q.push(" WHERE 1 = 1");
+    if let Some(company) = filter.company_id {
+        q.push(" AND a.company_id = ").push_bind(company);
+    }
+    if let Some(connection) = filter.connection_id {
+        q.push(" AND a.connection_id = ").push_bind(connection);
+    }
+    q.push(" ORDER BY a.date DESC, a.id DESC");
+    push_page(&mut q, filter.limit, filter.offset);
+    let rows: Vec<ActivityRecord> = q
+        .build_query_as()
+        .fetch_all(&store.pool)
+        .await
+        .ctx("listing activities")?;
+    rows.into_iter()
+        .map(ActivityRecord::into_activity)
+        .collect()
+}
+
+pub(crate) async fn count(store: &PgStore, connection_id: Option<ConnectionId>) -> Result<u64> {
+    let n: i64 = match connection_id {
+        Some(id) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE connection_id = $1")
+                .bind(id)
+                .fetch_one(&store.pool)
+                .await
+        }
+        None => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM activities")
+                .fetch_one(&store.pool)
+                .await
+        }
+    }
+    .ctx("counting activities")?;
+    Ok(crate::codec::read_count(n))
+}

@@ -1,0 +1,294 @@
+//! Jobs and their leases (L1).
+//!
+//! At most one job per connection is running: a partial unique index on
+//! `jobs(connection_id) WHERE finished_at IS NULL` enforces it whatever replica
+//! tries, and [`try_start`] first locks the connection's row (`FOR NO KEY UPDATE`:
+//! page commits, whose foreign keys share-lock it, are not held up), so
+//! replicas offering to run one connection take turns and exactly one starts it.
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::{JobStatus, Trigger};
+use gong_timeline_store::{
+    ConnectionId, Fence, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result, StoreError,
+};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use crate::codec::{count, read_count, read_enum, read_ts, read_ts_opt, ts};
+use crate::error::{db_error, is_unique_violation, Ctx};
+use crate::PgStore;
+
+/// The message of a job found In progress with a lapsed lease.
+pub(crate) const INTERRUPTED: &str = "interrupted: the process running this job stopped before it finished; the next job resumed from the checkpoint";
+
+const JOB_COLUMNS: &str = "j.id, j.connection_id, c.name AS connection, j.trigger_kind, j.status, j.started_at, \
+     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.lease_owner, j.lease_expires_at, j.lease_generation";
+
+#[derive(sqlx::FromRow)]
+struct JobRecord {
+    id: i64,
+    connection_id: i64,
+    connection: String,
+    trigger_kind: String,
+    status: String,
+    started_at: String,
+    finished_at: Option<String>,
+    fetched: i64,
+    created: i64,
+    updated: i64,
+    skipped: i64,
+    failed: i64,
+    message: Option<String>,
+    lease_owner: Option<String>,
+    lease_expires_at: Option<String>,
+    lease_generation: i64,
+}
+
+impl JobRecord {
+    fn into_job(self) -> Result<Job> {
+        Ok(Job {
+            id: self.id,
+            connection_id: self.connection_id,
+            connection: self.connection,
+            trigger: read_enum("jobs.trigger_kind", &self.trigger_kind)?,
+            status: read_enum("jobs.status", &self.status)?,
+            started_at: read_ts("jobs.started_at", &self.started_at)?,
+            finished_at: read_ts_opt("jobs.finished_at", self.finished_at.as_deref())?,
+            counts: JobCounts {
+                fetched: read_count(self.fetched),
+                created: read_count(self.created),
+                updated: read_count(self.updated),
+                skipped: read_count(self.skipped),
+                failed: read_count(self.failed),
+            },
+            message: self.message,
+            lease_owner: self.lease_owner,
+            lease_expires_at: read_ts_opt(
+                "jobs.lease_expires_at",
+                self.lease_expires_at.as_deref(),
+            )?,
+            lease_generation: self.lease_generation,
+        })
+    }
+}
+
+pub(crate) async fn try_start(
+    store: &PgStore,
+    connection_id: ConnectionId,
+    trigger: Trigger,
+    lease: Lease,
+    now: DateTime<Utc>,
+) -> Result<Option<JobId>> {
+    const CTX: &str = "starting a job";
+    let mut tx = store.write_tx(CTX).await?;
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM connections WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(connection_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .ctx(CTX)?;
+    if exists.is_none() {
+        return Err(StoreError::not_found("connection", connection_id));
+    }
+    let running: Option<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, lease_expires_at FROM jobs WHERE connection_id = $1 AND finished_at IS NULL",
+    )
+    .bind(connection_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    if let Some((id, expires)) = running {
+        let expires = read_ts_opt("jobs.lease_expires_at", expires.as_deref())?;
+        if expires.is_some_and(|at| at > now) {
+            return Ok(None);
+        }
+        sqlx::query(
+            "UPDATE jobs SET status = $1, finished_at = $2, message = $3, lease_owner = NULL, lease_expires_at = NULL WHERE id = $4",
+        )
+        .bind(JobStatus::Failed.as_str())
+        .bind(ts(now))
+        .bind(INTERRUPTED)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx(CTX)?;
+        tracing::warn!(
+            job_id = id,
+            connection_id,
+            "Marked an interrupted job as failed."
+        );
+    }
+    // The next generation of this connection's leases: a take-over fences out the
+    // writer it replaces, whatever that writer still believes.
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO jobs (connection_id, trigger_kind, status, started_at, lease_owner, lease_expires_at, lease_generation) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1 + COALESCE((SELECT MAX(lease_generation) FROM jobs WHERE connection_id = $1), 0)) RETURNING id",
+    )
+    .bind(connection_id)
+    .bind(trigger.as_str())
+    .bind(JobStatus::InProgress.as_str())
+    .bind(ts(now))
+    .bind(&lease.owner)
+    .bind(ts(lease.expires_at))
+    .fetch_one(&mut *tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => return Ok(None),
+        Err(e) if matches!(&e, sqlx::Error::Database(db) if db.is_foreign_key_violation()) => {
+            return Err(StoreError::not_found("connection", connection_id))
+        }
+        Err(e) => return Err(db_error(CTX, e)),
+    };
+    tx.commit().await.ctx(CTX)?;
+    Ok(Some(id))
+}
+
+pub(crate) async fn heartbeat(store: &PgStore, job_id: JobId, lease: Lease) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET lease_expires_at = $1 WHERE id = $2 AND finished_at IS NULL AND lease_owner = $3",
+    )
+    .bind(ts(lease.expires_at))
+    .bind(job_id)
+    .bind(&lease.owner)
+    .execute(&store.pool)
+    .await
+    .ctx("renewing a job's lease")?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub(crate) async fn finish(store: &PgStore, job_id: JobId, finish: JobFinish) -> Result<()> {
+    const CTX: &str = "finishing a job";
+    if finish.status == JobStatus::InProgress {
+        return Err(StoreError::Invalid(format!(
+            "job {job_id} cannot finish In progress"
+        )));
+    }
+    let mut tx = store.write_tx(CTX).await?;
+    // Lock order as in `try_start` (connection, then job): a take-over racing this
+    // finish waits instead of deadlocking.
+    sqlx::query(
+        "SELECT c.id FROM jobs j JOIN connections c ON c.id = j.connection_id WHERE j.id = $1 \
+         FOR NO KEY UPDATE OF c",
+    )
+    .bind(job_id)
+    .execute(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    if let Some(fence) = &finish.fence {
+        check_fence(&mut tx, job_id, fence).await?;
+    }
+    let c = finish.counts;
+    let connection: Option<i64> = sqlx::query_scalar(
+        "UPDATE jobs SET status = $1, finished_at = $2, message = $3, fetched = $4, created = $5, updated = $6, \
+         skipped = $7, failed = $8, lease_owner = NULL, lease_expires_at = NULL WHERE id = $9 RETURNING connection_id",
+    )
+    .bind(finish.status.as_str())
+    .bind(ts(finish.finished_at))
+    .bind(&finish.message)
+    .bind(count(c.fetched))
+    .bind(count(c.created))
+    .bind(count(c.updated))
+    .bind(count(c.skipped))
+    .bind(count(c.failed))
+    .bind(job_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    let connection = connection.ok_or_else(|| StoreError::not_found("job", job_id))?;
+    sqlx::query("UPDATE connections SET last_sync_at = $1 WHERE id = $2")
+        .bind(ts(finish.finished_at))
+        .bind(connection)
+        .execute(&mut *tx)
+        .await
+        .ctx(CTX)?;
+    tx.commit().await.ctx(CTX)
+}
+
+/// Fails with [`StoreError::LeaseLost`] unless the job is still running under this
+/// fence's owner and generation. Called inside the write's own transaction; the job's
+/// row stays locked until it commits, so no take-over slips in between check and write.
+pub(crate) async fn check_fence(
+    conn: &mut PgConnection,
+    job_id: JobId,
+    fence: &Fence,
+) -> Result<()> {
+    let held: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM jobs WHERE id = $1 AND finished_at IS NULL AND lease_owner = $2 AND lease_generation = $3 \
+         FOR NO KEY UPDATE",
+    )
+    .bind(job_id)
+    .bind(&fence.owner)
+    .bind(fence.generation)
+    .fetch_optional(conn)
+    .await
+    .ctx("checking the job's lease")?;
+    match held {
+        Some(_) => Ok(()),
+        None => Err(StoreError::LeaseLost { job_id }),
+    }
+}
+
+/// Adds a page's counts to its job (inside the page's transaction).
+pub(crate) async fn add_counts(conn: &mut PgConnection, job_id: JobId, c: JobCounts) -> Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET fetched = fetched + $1, created = created + $2, updated = updated + $3, \
+         skipped = skipped + $4, failed = failed + $5 WHERE id = $6",
+    )
+    .bind(count(c.fetched))
+    .bind(count(c.created))
+    .bind(count(c.updated))
+    .bind(count(c.skipped))
+    .bind(count(c.failed))
+    .bind(job_id)
+    .execute(conn)
+    .await
+    .ctx("counting a page")?;
+    Ok(())
+}
+
+pub(crate) async fn get(store: &PgStore, id: JobId) -> Result<Option<Job>> {
+    let sql = format!("SELECT {JOB_COLUMNS} FROM jobs j JOIN connections c ON c.id = j.connection_id WHERE j.id = $1");
+    let row: Option<JobRecord> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&store.pool)
+        .await
+        .ctx("reading a job")?;
+    row.map(JobRecord::into_job).transpose()
+}
+
+pub(crate) async fn list(store: &PgStore, filter: JobFilter) -> Result<Vec<Job>> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "SELECT {JOB_COLUMNS} FROM jobs j JOIN connections c ON c.id = j.connection_id WHERE 1 = 1"
+    ));
+    if let Some(from) = filter.from {
+        q.push(" AND j.started_at >= ").push_bind(ts(from));
+    }
+    if let Some(to) = filter.to {
+        q.push(" AND j.started_at < ").push_bind(ts(to));
+    }
+    if let Some(connection) = filter.connection_id {
+        q.push(" AND j.connection_id = ").push_bind(connection);
+    }
+    if !filter.statuses.is_empty() {
+        q.push(" AND j.status IN (");
+        let mut list = q.separated(", ");
+        for status in &filter.statuses {
+            list.push_bind(status.as_str());
+        }
+        q.push(")");
+    }
+    q.push(" ORDER BY j.started_at DESC, j.id DESC");
+    push_page(&mut q, filter.limit, filter.offset);
+    let rows: Vec<JobRecord> = q
+        .build_query_as()
+        .fetch_all(&store.pool)
+        .await
+        .ctx("listing jobs")?;
+    rows.into_iter().map(JobRecord::into_job).collect()
+}
+
+/// `LIMIT n OFFSET m`; no limit is `LIMIT NULL` in PostgreSQL.
+pub(crate) fn push_page(q: &mut QueryBuilder<Postgres>, limit: Option<u32>, offset: u32) {
+    q.push(" LIMIT ").push_bind(limit.map(i64::from));
+    q.push(" OFFSET ").push_bind(i64::from(offset));
+}

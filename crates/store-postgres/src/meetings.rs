@@ -1,0 +1,110 @@
+//! Stored meetings (M1): written with their page, read back in keyset pages for a
+//! local re-evaluation (M2), pruned past the backfill window.
+
+use chrono::{DateTime, Utc};
+use gong_timeline_store::{ConnectionId, MeetingQuery, MeetingSet, Result, StoredMeeting};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use crate::codec::{read_ts, ts};
+use crate::error::Ctx;
+use crate::PgStore;
+
+/// Rows per multi-row statement (6 binds a row).
+const CHUNK: usize = 200;
+
+/// Inserts or replaces a page's fetched meetings.
+pub(crate) async fn upsert(
+    conn: &mut PgConnection,
+    connection_id: ConnectionId,
+    meetings: &[StoredMeeting],
+) -> Result<()> {
+    for chunk in meetings.chunks(CHUNK) {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+            "INSERT INTO stored_meetings (connection_id, gong_call_id, started, fingerprint, fetched_at, body) ",
+        );
+        q.push_values(chunk, |mut row, m| {
+            row.push_bind(connection_id)
+                .push_bind(m.meeting.gong_call_id.clone())
+                .push_bind(ts(m.meeting.started))
+                .push_bind(m.fingerprint)
+                .push_bind(ts(m.fetched_at))
+                .push_bind(m.body());
+        });
+        q.push(
+            " ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET started = excluded.started, \
+             fingerprint = excluded.fingerprint, fetched_at = excluded.fetched_at, body = excluded.body",
+        );
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("keeping fetched meetings")?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn list(
+    store: &PgStore,
+    connection_id: ConnectionId,
+    query: MeetingQuery,
+) -> Result<Vec<StoredMeeting>> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+        "SELECT m.fingerprint, m.fetched_at, m.body FROM stored_meetings m WHERE m.connection_id = ",
+    );
+    q.push_bind(connection_id);
+    q.push(" AND m.started >= ").push_bind(ts(query.since));
+    if let Some(until) = query.until {
+        q.push(" AND m.started < ").push_bind(ts(until));
+    }
+    if let Some(after) = &query.after {
+        q.push(" AND (m.started, m.gong_call_id) > (")
+            .push_bind(ts(after.started))
+            .push(", ")
+            .push_bind(after.gong_call_id.clone())
+            .push(")");
+    }
+    match query.which {
+        MeetingSet::All => {}
+        MeetingSet::NotOnTimeline => {
+            q.push(
+                " AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.connection_id = m.connection_id \
+                 AND a.gong_call_id = m.gong_call_id)",
+            );
+        }
+        MeetingSet::Failed => {
+            q.push(
+                " AND EXISTS (SELECT 1 FROM retry_list r WHERE r.connection_id = m.connection_id \
+                 AND r.gong_call_id = m.gong_call_id)",
+            );
+        }
+    }
+    q.push(" ORDER BY m.started, m.gong_call_id LIMIT ")
+        .push_bind(i64::from(query.limit));
+    let rows: Vec<(i64, String, Vec<u8>)> = q
+        .build_query_as()
+        .fetch_all(&store.pool)
+        .await
+        .ctx("reading stored meetings")?;
+    rows.into_iter()
+        .map(|(fingerprint, fetched_at, body)| {
+            StoredMeeting::from_stored(
+                &body,
+                fingerprint,
+                read_ts("stored_meetings.fetched_at", &fetched_at)?,
+            )
+        })
+        .collect()
+}
+
+pub(crate) async fn prune(
+    store: &PgStore,
+    connection_id: ConnectionId,
+    before: DateTime<Utc>,
+) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM stored_meetings WHERE connection_id = $1 AND started < $2")
+        .bind(connection_id)
+        .bind(ts(before))
+        .execute(&store.pool)
+        .await
+        .ctx("pruning stored meetings")?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,102 @@
+//! The parts of a page commit beyond upserts and records: activities removed because
+//! their meeting became private (S2), and the skip marks that make an unchanged skip
+//! cost no log record; plus reading the marks back.
+
+use std::collections::HashMap;
+
+use gong_timeline_store::{ActivityId, ConnectionId, Result, SkipMark};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use crate::error::Ctx;
+use crate::PgStore;
+
+/// Rows per multi-row statement.
+const CHUNK: usize = 200;
+
+/// Replaces skip marks and deletes the marks of meetings no longer skipped.
+pub(crate) async fn mark_skips(
+    conn: &mut PgConnection,
+    connection_id: ConnectionId,
+    marks: &[SkipMark],
+    unmark: &[String],
+) -> Result<()> {
+    for chunk in marks.chunks(CHUNK) {
+        let mut q: QueryBuilder<Postgres> =
+            QueryBuilder::new("INSERT INTO skip_marks (connection_id, gong_call_id, fingerprint) ");
+        q.push_values(chunk, |mut row, m| {
+            row.push_bind(connection_id)
+                .push_bind(m.gong_call_id.clone())
+                .push_bind(m.fingerprint);
+        });
+        q.push(" ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET fingerprint = excluded.fingerprint");
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("marking skipped meetings")?;
+    }
+    for chunk in unmark.chunks(CHUNK) {
+        let mut q: QueryBuilder<Postgres> =
+            QueryBuilder::new("DELETE FROM skip_marks WHERE connection_id = ");
+        q.push_bind(connection_id).push(" AND gong_call_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(id.clone());
+        }
+        q.push(")");
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("clearing skip marks")?;
+    }
+    Ok(())
+}
+
+/// The skip marks of some call ids of a connection.
+pub(crate) async fn skip_marks(
+    store: &PgStore,
+    connection_id: ConnectionId,
+    call_ids: &[String],
+) -> Result<HashMap<String, i64>> {
+    let mut out = HashMap::new();
+    for chunk in call_ids.chunks(500) {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+            "SELECT gong_call_id, fingerprint FROM skip_marks WHERE connection_id = ",
+        );
+        q.push_bind(connection_id).push(" AND gong_call_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(id);
+        }
+        q.push(")");
+        let rows: Vec<(String, i64)> = q
+            .build_query_as()
+            .fetch_all(&store.pool)
+            .await
+            .ctx("reading skip marks")?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Deletes a connection's activities by id (log records keep their rows, without an id).
+pub(crate) async fn remove_activities(
+    conn: &mut PgConnection,
+    connection_id: ConnectionId,
+    ids: &[ActivityId],
+) -> Result<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let mut q: QueryBuilder<Postgres> =
+            QueryBuilder::new("DELETE FROM activities WHERE connection_id = ");
+        q.push_bind(connection_id).push(" AND id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("removing activities of private meetings")?;
+    }
+    Ok(())
+}
