@@ -283,10 +283,12 @@ pub struct ConnectionUpdateArgs {
     /// New Gong API base URL (access-key connections; checked with Gong first).
     #[arg(long)]
     pub base_url: Option<String>,
-    /// New Gong access key (checked with Gong first).
-    #[arg(long, env = "GONG_ACCESS_KEY", requires = "access_key_secret")]
+    /// New Gong access key (checked with Gong first); give its secret with
+    /// --access-key-secret-stdin or GONG_ACCESS_KEY_SECRET.
+    #[arg(long, env = "GONG_ACCESS_KEY")]
     pub access_key: Option<String>,
-    /// New Gong access key secret.
+    /// New Gong access key secret. Prefer --access-key-secret-stdin or the
+    /// GONG_ACCESS_KEY_SECRET variable: a secret on the command line shows in `ps`.
     #[arg(
         long,
         env = "GONG_ACCESS_KEY_SECRET",
@@ -294,6 +296,9 @@ pub struct ConnectionUpdateArgs {
         requires = "access_key"
     )]
     pub access_key_secret: Option<String>,
+    /// Read the new access key secret from the first line of standard input.
+    #[arg(long, requires = "access_key", conflicts_with = "access_key_secret")]
+    pub access_key_secret_stdin: bool,
 }
 
 /// `connection delete` arguments.
@@ -319,9 +324,18 @@ pub struct ConnectionCreateArgs {
     /// Gong access key.
     #[arg(long, env = "GONG_ACCESS_KEY")]
     pub access_key: String,
-    /// Gong access key secret.
-    #[arg(long, env = "GONG_ACCESS_KEY_SECRET", hide_env_values = true)]
-    pub access_key_secret: String,
+    /// Gong access key secret. Prefer --access-key-secret-stdin or the
+    /// GONG_ACCESS_KEY_SECRET variable: a secret on the command line shows in `ps`.
+    #[arg(
+        long,
+        env = "GONG_ACCESS_KEY_SECRET",
+        hide_env_values = true,
+        required_unless_present = "access_key_secret_stdin"
+    )]
+    pub access_key_secret: Option<String>,
+    /// Read the access key secret from the first line of standard input.
+    #[arg(long, conflicts_with = "access_key_secret")]
+    pub access_key_secret_stdin: bool,
 }
 
 /// `connection authorize` arguments.

@@ -60,7 +60,9 @@ impl SqliteStore {
             .foreign_keys(true);
         let file = connect.get_filename().to_path_buf();
         if !memory {
+            check_file(&file).map_err(open_err)?;
             check_folder(&file).map_err(open_err)?;
+            create_private(&file).map_err(open_err)?;
         }
         let pool_options = SqlitePoolOptions::new()
             .max_connections(if memory {
@@ -84,7 +86,7 @@ impl SqliteStore {
             if is_locked(&e) {
                 StoreError::Locked
             } else {
-                open_err(e.to_string())
+                open_err(explain(&file, &e.to_string()))
             }
         })?;
         sqlx::migrate!("./migrations")
@@ -94,7 +96,7 @@ impl SqliteStore {
                 sqlx::migrate::MigrateError::Execute(inner) if is_locked(&inner) => {
                     StoreError::Locked
                 }
-                other => StoreError::Migration(other.to_string()),
+                other => StoreError::Migration(explain(&file, &other.to_string())),
             })?;
         let key = match options.secret_key {
             Some(key) => key,
@@ -120,6 +122,65 @@ fn connect_options(url: &str) -> std::result::Result<SqliteConnectOptions, Strin
         );
     }
     Ok(SqliteConnectOptions::new().filename(url))
+}
+
+/// A URL must name a file, not nothing (`sqlite://`) nor a folder.
+fn check_file(file: &Path) -> std::result::Result<(), String> {
+    if file.as_os_str().is_empty() {
+        return Err(
+            "the URL names no database file; write it as sqlite://gong-timeline.db or sqlite:///absolute/path.db"
+                .to_string(),
+        );
+    }
+    if file.is_dir() {
+        return Err(format!(
+            "{} is a folder, not a database file; add a file name, e.g. sqlite://{}/gong-timeline.db",
+            file.display(),
+            file.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a missing database file readable by its owner only (0600): it holds
+/// customer data and sealed credentials. SQLite gives its -wal and -shm files the
+/// same mode.
+fn create_private(file: &Path) -> std::result::Result<(), String> {
+    if file.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(format!(
+            "cannot create {}: {e}; the folder must be writable (not a read-only mount)",
+            file.display()
+        )),
+    }
+}
+
+/// SQLite's "unable to open database file" and "readonly database", said with the
+/// file and what to do.
+fn explain(file: &Path, message: &str) -> String {
+    let lower = message.to_ascii_lowercase();
+    let read_only = std::fs::metadata(file).is_ok_and(|m| m.permissions().readonly());
+    if lower.contains("readonly") || lower.contains("read-only") || read_only {
+        format!(
+            "{} is read-only ({message}); the database, its folder and its -wal/-shm files must be writable (not a read-only mount)",
+            file.display()
+        )
+    } else if lower.contains("unable to open database file") {
+        format!(
+            "cannot open {} ({message}); check that it is a file you can read and write, in a writable folder",
+            file.display()
+        )
+    } else {
+        message.to_string()
+    }
 }
 
 fn check_folder(file: &Path) -> std::result::Result<(), String> {

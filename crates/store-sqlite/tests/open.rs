@@ -163,3 +163,46 @@ async fn a_lost_key_file_is_not_silently_replaced_when_credentials_exist() {
     );
     assert!(!key_file.exists(), "no new key was made");
 }
+
+#[tokio::test]
+async fn a_new_database_file_is_readable_by_its_owner_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("private.db");
+    let options = SqliteOptions {
+        secret_key: Some(SecretKey::generate()),
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open_with(&format!("sqlite://{}", db.display()), options)
+        .await
+        .unwrap();
+    store.create_connection(basic("Prod")).await.unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for file in [db.clone(), dir.path().join("private.db-wal")] {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+        }
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_folder_or_no_path_as_the_database_is_refused_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = || SqliteOptions {
+        secret_key: Some(SecretKey::generate()),
+        ..SqliteOptions::default()
+    };
+    let folder = format!("sqlite://{}", dir.path().display());
+    let Err(err) = SqliteStore::open_with(&folder, options()).await else {
+        panic!("refused");
+    };
+    let text = err.to_string();
+    assert!(text.contains("is a folder, not a database file"), "{text}");
+    let Err(err) = SqliteStore::open_with("sqlite://", options()).await else {
+        panic!("refused");
+    };
+    let text = err.to_string();
+    assert!(text.contains("names no database file"), "{text}");
+}

@@ -96,8 +96,19 @@ pub fn write_xlsx(
     }
     sheet.set_column_width(2, 40).map_err(wrap)?;
     sheet.set_column_width(6, 60).map_err(wrap)?;
+    create_private(path).map_err(|e| wrap(rust_xlsxwriter::XlsxError::IoError(e)))?;
     workbook.save(path).map_err(wrap)?;
     Ok(count)
+}
+
+/// Creates (or truncates) `path` readable by its owner only (0600) before the
+/// workbook is written into it: the log names customers and meetings.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
 }
 
 #[cfg(test)]
@@ -142,6 +153,17 @@ mod tests {
             formulas.used_cells().all(|(_, _, f)| f.is_empty()),
             "no formula cells"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_workbook_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.xlsx");
+        write_xlsx(&path, [row("QBR")]).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]

@@ -39,11 +39,14 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ConnectionCommand) -> anyhow::Resu
 
 async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::Result<()> {
     let base_url = checked_url(&args.base_url)?;
+    let access_key_secret = secret(args.access_key_secret, args.access_key_secret_stdin)?.context(
+        "give the access key secret with --access-key-secret-stdin or GONG_ACCESS_KEY_SECRET",
+    )?;
     let new = NewAccessKey {
         name: args.name,
         base_url,
         access_key: args.access_key,
-        access_key_secret: args.access_key_secret,
+        access_key_secret,
     };
     let connection =
         connections::create_access_key(store, &ClientConfig::default(), new, Utc::now()).await?;
@@ -59,7 +62,15 @@ async fn update(store: &Arc<dyn Store>, args: ConnectionUpdateArgs) -> anyhow::R
     let change = Change {
         name: args.new_name,
         base_url: args.base_url.as_deref().map(checked_url).transpose()?,
-        access_key: args.access_key.zip(args.access_key_secret),
+        access_key: match args.access_key {
+            Some(key) => Some((
+                key,
+                secret(args.access_key_secret, args.access_key_secret_stdin)?.context(
+                    "--access-key needs its secret: --access-key-secret-stdin or GONG_ACCESS_KEY_SECRET",
+                )?,
+            )),
+            None => None,
+        },
     };
     anyhow::ensure!(
         change.name.is_some() || change.base_url.is_some() || change.access_key.is_some(),
@@ -134,9 +145,37 @@ async fn authorize_cmd(
 }
 
 /// A base URL must be http(s) and parse; a trailing slash is dropped.
+/// The secret from the flag / environment, or from standard input's first line.
+fn secret(given: Option<String>, from_stdin: bool) -> anyhow::Result<Option<String>> {
+    if !from_stdin {
+        return Ok(given);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the access key secret from standard input")?;
+    let line = line.trim_end_matches(['\r', '\n']).to_string();
+    anyhow::ensure!(!line.is_empty(), "standard input held no access key secret");
+    Ok(Some(line))
+}
+
+/// A base URL as given, refused when it is no http(s) URL or carries a user name or
+/// password (which would be stored and printed as part of the URL; credentials go in
+/// --access-key and the secret).
 pub fn checked_url(raw: &str) -> anyhow::Result<String> {
-    let url = url::Url::parse(raw.trim())
-        .with_context(|| format!("'{raw}' is not a URL; give e.g. https://us-12345.api.gong.io"))?;
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        anyhow::anyhow!("the base URL is not a URL ({e}); give e.g. https://us-12345.api.gong.io")
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        let mut shown = url.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        anyhow::bail!(
+            "the base URL carries a user name or password; give it without them ({}) and the credentials with --access-key and --access-key-secret-stdin",
+            shown.as_str().trim_end_matches('/')
+        );
+    }
     anyhow::ensure!(
         matches!(url.scheme(), "http" | "https"),
         "'{raw}' must be an http or https URL"
