@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::fingerprint::Fingerprint;
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_store::{
-    ConnectionId, MeetingKey, MeetingQuery, MeetingSet, Settings, Store, StoredMeeting,
+    ConnectionId, MeetingKey, MeetingQuery, MeetingSet, Settings, Store, StoreError, StoredMeeting,
 };
 
 use crate::context::SyncContext;
@@ -34,11 +34,11 @@ pub fn evaluate(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
 /// The context a connection's meetings are evaluated against under `valid`
 /// settings, from the store alone (the mappings as the last provisioning left them).
 pub async fn load_context(
-    store: &Arc<dyn Store>,
+    store: &dyn Store,
     connection_id: ConnectionId,
     valid: ValidSettings,
-) -> Result<SyncContext, SyncError> {
-    let (companies, persons, users, mappings) = tokio::try_join!(
+) -> Result<SyncContext, StoreError> {
+    let (companies, persons, users, mappings) = futures::try_join!(
         store.list_companies(),
         store.list_persons(),
         store.list_users(),

@@ -8,7 +8,7 @@ use gong_timeline_domain::Message;
 use gong_timeline_store::{ConnectionId, MeetingQuery, MeetingSet, Settings, Store, StoreError};
 use serde::Serialize;
 
-use crate::context::SyncContext;
+use crate::evaluate::load_context;
 use crate::settings::{validate_in, SettingsError};
 use crate::stages::{handle_meeting, Outcome};
 
@@ -58,16 +58,7 @@ pub async fn preview(
         Ok(valid) => valid,
         Err(error) => return Ok(Err(error)),
     };
-    let (companies, persons, users, mappings) = futures::try_join!(
-        store.list_companies(),
-        store.list_persons(),
-        store.list_users(),
-        store.list_mappings(connection_id),
-    )?;
-    let mut ctx = SyncContext::build(connection_id, &companies, &persons, &users);
-    ctx.set_mappings(&mappings);
-    ctx.activity_type = valid.settings.activity_type.clone();
-    ctx.filter = valid.filter;
+    let ctx = load_context(store, connection_id, valid).await?;
     let mut out = Preview {
         days: PREVIEW_DAYS,
         ..Preview::default()
