@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod error_line;
 mod output;
 
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ async fn main() -> ExitCode {
     match commands::run(cli).await {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", error_line::error_line(&error));
             ExitCode::FAILURE
         }
     }

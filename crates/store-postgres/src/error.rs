@@ -1,16 +1,24 @@
 //! Maps sqlx errors into [`StoreError`]: a lock wait that timed out, a deadlock or a
-//! serialisation failure becomes [`StoreError::Locked`], everything else a
+//! serialisation failure becomes [`StoreError::Locked`], a write refused as read-only
+//! [`StoreError::ReadOnly`], everything else a
 //! [`StoreError::Backend`] naming what the store was doing.
 
 use gong_timeline_store::StoreError;
 
 /// SQLSTATEs meaning "another transaction is in the way; try again".
 const RETRY_STATES: [&str; 4] = ["55P03", "40P01", "40001", "57014"];
+/// SQLSTATE of a write in a read-only transaction (a hot standby, or
+/// `default_transaction_read_only`).
+const READ_ONLY_STATE: &str = "25006";
 
 /// Converts an sqlx error, naming what the store was doing.
 pub(crate) fn db_error(context: &'static str, error: sqlx::Error) -> StoreError {
     if is_locked(&error) {
         return StoreError::Locked;
+    }
+    if matches!(&error, sqlx::Error::Database(db) if db.code().as_deref() == Some(READ_ONLY_STATE))
+    {
+        return StoreError::ReadOnly;
     }
     StoreError::Backend {
         context,

@@ -1,5 +1,5 @@
 //! Maps sqlx errors into [`StoreError`]: a busy or locked database becomes
-//! [`StoreError::Locked`], everything else a [`StoreError::Backend`] naming what the
+//! [`StoreError::Locked`], a read-only one [`StoreError::ReadOnly`], everything else a [`StoreError::Backend`] naming what the
 //! store was doing.
 
 use gong_timeline_store::StoreError;
@@ -7,11 +7,16 @@ use gong_timeline_store::StoreError;
 /// SQLite's primary result codes for a busy or locked database.
 const SQLITE_BUSY: i64 = 5;
 const SQLITE_LOCKED: i64 = 6;
+/// SQLite's primary result code for a write to a read-only database.
+const SQLITE_READONLY: i64 = 8;
 
 /// Converts an sqlx error, naming what the store was doing.
 pub(crate) fn db_error(context: &'static str, error: sqlx::Error) -> StoreError {
     if is_locked(&error) {
         return StoreError::Locked;
+    }
+    if primary_code(&error) == Some(SQLITE_READONLY) {
+        return StoreError::ReadOnly;
     }
     StoreError::Backend {
         context,
@@ -22,13 +27,18 @@ pub(crate) fn db_error(context: &'static str, error: sqlx::Error) -> StoreError 
 /// True for SQLITE_BUSY / SQLITE_LOCKED (any extended code) and a pool that found
 /// no free connection in time.
 pub(crate) fn is_locked(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::PoolTimedOut)
+        || primary_code(error).is_some_and(|code| matches!(code, SQLITE_BUSY | SQLITE_LOCKED))
+}
+
+/// SQLite's primary result code (the low byte of an extended code) of a database error.
+fn primary_code(error: &sqlx::Error) -> Option<i64> {
     match error {
         sqlx::Error::Database(db) => db
             .code()
             .and_then(|c| c.parse::<i64>().ok())
-            .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
-        sqlx::Error::PoolTimedOut => true,
-        _ => false,
+            .map(|code| code & 0xff),
+        _ => None,
     }
 }
 

@@ -167,10 +167,9 @@ fn create_private(file: &Path) -> std::result::Result<(), String> {
 /// file and what to do.
 fn explain(file: &Path, message: &str) -> String {
     let lower = message.to_ascii_lowercase();
-    let read_only = std::fs::metadata(file).is_ok_and(|m| m.permissions().readonly());
-    if lower.contains("readonly") || lower.contains("read-only") || read_only {
+    if lower.contains("readonly") || lower.contains("read-only") || is_read_only(file) {
         format!(
-            "{} is read-only ({message}); the database, its folder and its -wal/-shm files must be writable (not a read-only mount)",
+            "the database {} is read-only ({message}); the database, its folder and its -wal/-shm files must be writable (not a read-only mount)",
             file.display()
         )
     } else if lower.contains("unable to open database file") {
@@ -181,6 +180,17 @@ fn explain(file: &Path, message: &str) -> String {
     } else {
         message.to_string()
     }
+}
+
+/// True when the file is read-only to us: its mode, or a read-only mount (which also
+/// binds root, whom the mode does not).
+fn is_read_only(file: &Path) -> bool {
+    let mode_read_only = std::fs::metadata(file).is_ok_and(|m| m.permissions().readonly());
+    let mount_read_only = std::fs::OpenOptions::new()
+        .append(true)
+        .open(file)
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::ReadOnlyFilesystem);
+    mode_read_only || mount_read_only
 }
 
 fn check_folder(file: &Path) -> std::result::Result<(), String> {

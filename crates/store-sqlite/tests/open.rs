@@ -206,3 +206,37 @@ async fn a_folder_or_no_path_as_the_database_is_refused_saying_so() {
     let text = err.to_string();
     assert!(text.contains("names no database file"), "{text}");
 }
+
+#[tokio::test]
+async fn a_write_to_a_read_only_database_is_refused_as_read_only() {
+    // Arrange: a database, opened again read-only while its writer still has it open
+    // (so that its -wal/-shm files exist for the reader to share).
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ro.db");
+    let options = || SqliteOptions {
+        secret_key: Some(SecretKey::generate()),
+        ..SqliteOptions::default()
+    };
+    let writer = SqliteStore::open_with(&format!("sqlite://{}", db.display()), options())
+        .await
+        .unwrap();
+    writer.create_connection(basic("First")).await.unwrap();
+    let read_only_url = format!("sqlite://{}?mode=ro", db.display());
+    let reader = SqliteStore::open_with(&read_only_url, options())
+        .await
+        .unwrap();
+
+    // Act
+    let refused = reader.create_connection(basic("Second")).await;
+
+    // Assert
+    assert!(matches!(refused, Err(StoreError::ReadOnly)), "{refused:?}");
+    let names: Vec<_> = writer
+        .list_connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["First"]);
+}

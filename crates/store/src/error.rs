@@ -14,6 +14,10 @@ pub enum StoreError {
         "the database is locked by another process; retry or stop the other gong-timeline process"
     )]
     Locked,
+    /// The database refuses writes: a read-only file, folder or mount, or a
+    /// read-only PostgreSQL server or transaction. Nothing was written.
+    #[error("the database is read-only (a read-only file, folder or mount, or a read-only PostgreSQL server), so nothing was written; run this command against a database it can write: a writable file and folder, or a PostgreSQL primary")]
+    ReadOnly,
     /// The database cannot be opened or reached.
     #[error("cannot open the database {url}: {reason}")]
     Open {

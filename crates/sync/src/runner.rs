@@ -22,7 +22,7 @@ use crate::evaluate::{self, StoredPages};
 use crate::lease::LeaseKeeper;
 use crate::pipeline::PageWriter;
 use crate::progress::{Progress, ProgressFn};
-use crate::windows::{plan_window, Window, RETRY_DAYS};
+use crate::windows::{plan_window, resync_window, Window, RETRY_DAYS};
 use crate::{connect, provision_job, settings, SyncError};
 
 /// Where "now" comes from; tests pass a fixed clock.
@@ -405,15 +405,18 @@ impl Engine {
             .collect();
         self.refetch_by_id(client, &mut writer, broken, progress)
             .await?;
+        // Only a whole pass over the reconciliation span may clear C3's warning: a
+        // resumed window saw only its tail, an incremental one only the look-back.
+        let mut reconciled = request.resync_from.is_some() && first.is_some_and(|w| w.reconciles);
         if first.is_none() {
             let window = plan_window(now, &checkpoint, &window_settings);
+            reconciled = window.reconciles;
             self.fetch_window(client, lease, &mut writer, window, progress)
                 .await?;
         }
-        if writer.saw_hubspot() != connection.hubspot_warning {
-            store
-                .set_hubspot_warning(connection.id, writer.saw_hubspot())
-                .await?;
+        let warning = hubspot_warning(connection.hubspot_warning, writer.saw_hubspot(), reconciled);
+        if warning != connection.hubspot_warning {
+            store.set_hubspot_warning(connection.id, warning).await?;
         }
         Ok(())
     }
@@ -536,6 +539,12 @@ impl JobRequest {
 
 /// The window a job fetches before anything else: a re-sync's, or the rest of an
 /// interrupted window, resumed after its last committed page (M4).
+/// C3's warning after a job: on as soon as a meeting carries HubSpot context; off
+/// only when a whole reconciliation pass saw none.
+fn hubspot_warning(current: bool, saw_hubspot: bool, reconciled: bool) -> bool {
+    saw_hubspot || (current && !reconciled)
+}
+
 fn first_window(
     request: JobRequest,
     checkpoint: &Checkpoint,
@@ -543,11 +552,7 @@ fn first_window(
     now: DateTime<Utc>,
 ) -> Option<Window> {
     if let Some(from) = request.resync_from {
-        return Some(Window {
-            from: from.max(backfill_from).min(now),
-            to: now,
-            reconciles: false,
-        });
+        return Some(resync_window(now, from, backfill_from));
     }
     match &checkpoint.resume {
         Some(ResumePoint {
@@ -602,4 +607,26 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hubspot_warning;
+
+    #[test]
+    fn c3_the_warning_comes_on_with_any_hubspot_context() {
+        assert!(hubspot_warning(false, true, false));
+        assert!(hubspot_warning(true, true, true));
+    }
+
+    #[test]
+    fn c3_an_incremental_sync_without_hubspot_keeps_the_warning() {
+        assert!(hubspot_warning(true, false, false));
+        assert!(!hubspot_warning(false, false, false));
+    }
+
+    #[test]
+    fn c3_only_a_whole_reconciliation_without_hubspot_clears_it() {
+        assert!(!hubspot_warning(true, false, true));
+    }
 }

@@ -58,6 +58,22 @@ pub fn plan_window(now: DateTime<Utc>, checkpoint: &Checkpoint, settings: &Setti
     }
 }
 
+/// The window of a re-sync from `from` (M3), bounded by the backfill. It reconciles
+/// when it reaches as far back as the weekly pass would.
+pub fn resync_window(
+    now: DateTime<Utc>,
+    from: DateTime<Utc>,
+    backfill_from: DateTime<Utc>,
+) -> Window {
+    let from = from.max(backfill_from).min(now);
+    let reach = Duration::days(RECONCILE_DAYS).min(now - backfill_from);
+    Window {
+        from,
+        to: now,
+        reconciles: from <= now - reach,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +139,24 @@ mod tests {
         };
         let w = plan_window(now(), &cp, &Settings::default());
         assert_eq!(w.from, now() - Duration::days(30));
+        assert!(w.reconciles);
+    }
+
+    #[test]
+    fn a_resync_reconciles_only_when_it_reaches_back_as_far_as_the_weekly_pass() {
+        let backfill_from = now() - Duration::days(365);
+        let short = resync_window(now(), now() - Duration::days(3), backfill_from);
+        assert!(!short.reconciles);
+        let long = resync_window(now(), now() - Duration::days(40), backfill_from);
+        assert!(long.reconciles);
+        assert_eq!(long.from, now() - Duration::days(40));
+    }
+
+    #[test]
+    fn a_resync_never_reaches_past_the_backfill_and_then_covers_all_of_it() {
+        let backfill_from = now() - Duration::days(10);
+        let w = resync_window(now(), now() - Duration::days(40), backfill_from);
+        assert_eq!(w.from, backfill_from);
         assert!(w.reconciles);
     }
 }

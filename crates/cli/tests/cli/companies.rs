@@ -110,6 +110,55 @@ async fn c3_hubspot_context_is_ignored_and_the_connection_warns() {
     assert!(table.contains("HubSpot"), "{table}");
 }
 
+/// Whether the connection list shows C3's HubSpot warning.
+async fn hubspot_warning(app: &TestApp) -> Value {
+    let list = crate::helpers::array(app.json(&["connection", "list", "--format", "json"]).await);
+    find(&list, "name", CONNECTION)["hubspot_warning"].clone()
+}
+
+#[tokio::test]
+async fn c3_the_hubspot_warning_stays_until_a_whole_reconciliation_sees_no_hubspot() {
+    // Arrange: the warning is on; then Gong's calls carry no HubSpot context any more.
+    let mut app = TestApp::with_scenario("companies.json").await;
+    app.sync().await;
+    assert_eq!(hubspot_warning(&app).await, true);
+    let text = std::fs::read_to_string(crate::helpers::scenario_path("companies.json"))
+        .expect("read the scenario");
+    let mut scenario: Value = serde_json::from_str(&text).expect("the scenario is JSON");
+    for call in scenario["calls"].as_array_mut().expect("calls") {
+        if let Some(call) = call.as_object_mut() {
+            call.remove("crm");
+        }
+    }
+    let no_hubspot = app.write("no-hubspot.json", &scenario.to_string());
+    app.replace_scenario(std::path::Path::new(&no_hubspot))
+        .await;
+
+    // Act: an incremental sync sees only the look-back; a 40-day re-sync sees it all.
+    app.sync().await;
+    let after_incremental = hubspot_warning(&app).await;
+    let from = (chrono::Utc::now() - chrono::Duration::days(40)).date_naive();
+    app.ok(&[
+        "sync",
+        "--connection",
+        CONNECTION,
+        "--from",
+        &from.to_string(),
+    ])
+    .await;
+
+    // Assert
+    assert_eq!(
+        after_incremental, true,
+        "an incremental sync keeps the warning"
+    );
+    assert_eq!(
+        hubspot_warning(&app).await,
+        false,
+        "a whole reconciliation clears it"
+    );
+}
+
 const TIE_FABRIKAM_FIRST: &str = "8500000000000000001";
 const TIE_TAILSPIN_FIRST: &str = "8500000000000000002";
 

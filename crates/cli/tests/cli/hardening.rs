@@ -107,3 +107,65 @@ async fn a_folder_as_the_database_is_named_as_such() {
         "{stderr}"
     );
 }
+
+/// Runs the binary with the test's folder mounted read-only, in a private user and
+/// mount namespace; `None` when this machine offers no such namespaces.
+async fn run_on_read_only_folder(app: &TestApp, args: &[&str]) -> Option<std::process::Output> {
+    const SCRIPT: &str =
+        r#"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@""#;
+    let folder = app.dir.path().to_str().expect("UTF-8 path");
+    let wrapper = ["unshare", "-r", "-m", "sh", "-c", SCRIPT, "sh", folder];
+    let probe = tokio::process::Command::new("unshare")
+        .args(["-r", "-m", "sh", "-c", SCRIPT, "sh", folder, "true"])
+        .output()
+        .await;
+    if !probe.is_ok_and(|p| p.status.success()) {
+        let required = std::env::var_os("REQUIRE_NAMESPACES").is_some();
+        assert!(
+            !required,
+            "REQUIRE_NAMESPACES is set, but `unshare -r -m` with a read-only bind mount fails here"
+        );
+        eprintln!("SKIPPED: the read-only mount test needs `unshare -r -m` (user and mount namespaces); set REQUIRE_NAMESPACES=1 to make this a failure");
+        return None;
+    }
+    let output = app
+        .command_under(&wrapper, args)
+        .output()
+        .await
+        .expect("runs");
+    Some(output)
+}
+
+#[tokio::test]
+async fn a_sync_on_a_read_only_mount_says_so_once_and_writes_nothing() {
+    // Arrange: a synced SQLite database, then its folder read-only.
+    let app = TestApp::with_scenario("resync.json").await;
+    if !app.db.starts_with("sqlite://") {
+        eprintln!("SKIPPED: the read-only mount test is about SQLite files");
+        return;
+    }
+    app.sync().await;
+    let jobs_before = app.jobs().await;
+
+    // Act
+    let args = ["sync", "--connection", crate::helpers::CONNECTION];
+    let Some(out) = run_on_read_only_folder(&app, &args).await else {
+        return;
+    };
+
+    // Assert: one clear sentence, said once; the database as it was.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    // Opening may already fail (no -wal/-shm files to share), or else the first write.
+    assert_eq!(stderr.matches("is read-only").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        !stderr.to_lowercase().contains("readonly database"),
+        "no raw driver text: {stderr}"
+    );
+    assert_eq!(app.jobs().await, jobs_before);
+}

@@ -364,7 +364,21 @@ impl TestApp {
 
     /// The binary with `--db` and a clean environment, in the test's folder.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new(BIN);
+        self.command_under(&[], args)
+    }
+
+    /// [`TestApp::command`] run by `wrapper` (a program and its arguments, given the
+    /// binary's path and arguments last), e.g. in another mount namespace.
+    pub fn command_under(&self, wrapper: &[&str], args: &[&str]) -> tokio::process::Command {
+        let (program, before) = match wrapper.split_first() {
+            Some((program, rest)) => (*program, rest),
+            None => (BIN, &[][..]),
+        };
+        let mut cmd = tokio::process::Command::new(program);
+        cmd.args(before);
+        if !wrapper.is_empty() {
+            cmd.arg(BIN);
+        }
         cmd.arg("--db")
             .arg(&self.db)
             .args(args)
