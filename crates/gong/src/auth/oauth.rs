@@ -74,6 +74,18 @@ pub struct OAuthClient {
 }
 
 impl OAuthClient {
+    /// The HTTP client for the token endpoint: the Gong client's timeouts, and no
+    /// redirects (a token endpoint that redirects is not Gong's).
+    pub fn http_client(config: &crate::ClientConfig) -> Result<reqwest::Client, GongError> {
+        reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| GongError::Config(format!("cannot build the HTTP client: {e}")))
+    }
+
     /// An app on Gong's OAuth host.
     pub fn new(
         client_id: impl Into<String>,

@@ -66,14 +66,9 @@ pub async fn create_oauth(state: &AppState, name: &str) -> ApiResult<Connection>
     Ok(connection)
 }
 
-/// The HTTP client of the token exchange, with the Gong client's timeouts and no
-/// redirects (a token endpoint that redirects is not Gong's).
+/// The HTTP client of the token exchange (timeouts, no redirects).
 fn token_client(config: &gong_timeline_gong::ClientConfig) -> ApiResult<reqwest_client::Client> {
-    reqwest_client::Client::builder()
-        .timeout(config.timeout)
-        .connect_timeout(config.connect_timeout)
-        .redirect(reqwest_client::redirect::Policy::none())
-        .build()
+    OAuthClient::http_client(config)
         .map_err(|e| ApiError::Internal(format!("cannot build the HTTP client: {e}")))
 }
 

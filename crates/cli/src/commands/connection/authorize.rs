@@ -50,7 +50,7 @@ pub async fn run(
     let code = params
         .get("code")
         .context("Gong's redirect carried no code (was the consent refused?)")?;
-    let http = gong_timeline_gong::reqwest::Client::new();
+    let http = OAuthClient::http_client(&gong_timeline_gong::ClientConfig::default())?;
     let tokens = app.exchange_code(&http, code).await?;
     let credentials = Credentials::OAuth(OAuthCredentials {
         client_id: args.client_id.clone(),
