@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use gong_timeline_domain::{JobStatus, RecordStatus};
 use gong_timeline_store::{Job, JobFilter, LogRecord, RecordFilter, Store};
-use gong_timeline_sync::export::{write_xlsx, ExportRow};
+use gong_timeline_sync::export::export_job;
 use serde::Serialize;
 
 use crate::args::{LogCommand, LogJobsArgs};
@@ -37,8 +37,8 @@ pub async fn run(store: &Arc<dyn Store>, cmd: LogCommand) -> anyhow::Result<()> 
                 "the export is an .xlsx workbook: name the output file with .xlsx (got {})",
                 output.display()
             );
-            let rows = records(store, job, Vec::new()).await?;
-            let count = write_xlsx(&output, rows.into_iter().map(export_row))?;
+            job_exists(store, job).await?;
+            let count = export_job(store.clone(), job, Vec::new(), output.clone()).await?;
             println!(
                 "Wrote {count} records of job {job} to {}.",
                 output.display()
@@ -89,9 +89,7 @@ async fn records(
     job: i64,
     statuses: Vec<RecordStatus>,
 ) -> anyhow::Result<Vec<LogRecord>> {
-    store.get_job(job).await?.with_context(|| {
-        format!("there is no job {job}; list jobs with `gong-timeline log jobs`")
-    })?;
+    job_exists(store, job).await?;
     Ok(store
         .list_log_records(RecordFilter {
             job_id: job,
@@ -99,6 +97,13 @@ async fn records(
             ..RecordFilter::default()
         })
         .await?)
+}
+
+async fn job_exists(store: &Arc<dyn Store>, job: i64) -> anyhow::Result<()> {
+    store.get_job(job).await?.with_context(|| {
+        format!("there is no job {job}; list jobs with `gong-timeline log jobs`")
+    })?;
+    Ok(())
 }
 
 fn parse_all<T: std::str::FromStr>(raw: &[String]) -> anyhow::Result<Vec<T>>
@@ -123,18 +128,6 @@ fn parse_date(raw: &str, end_of_day: bool) -> anyhow::Result<DateTime<Utc>> {
     } else {
         start
     })
-}
-
-fn export_row(r: LogRecord) -> ExportRow {
-    ExportRow {
-        job_id: r.job_id,
-        gong_call_id: r.gong_call_id,
-        title: r.title.unwrap_or_default(),
-        meeting_date: r.meeting_date.map(|d| d.to_rfc3339()).unwrap_or_default(),
-        status: r.status.to_string(),
-        activity_id: r.activity_id.map(|id| id.to_string()).unwrap_or_default(),
-        message: r.message.unwrap_or_default(),
-    }
 }
 
 /// A job as listed: the store's [`Job`] JSON, the same object as the API's.

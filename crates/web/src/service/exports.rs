@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use gong_timeline_domain::RecordStatus;
-use gong_timeline_store::{Export, JobId, NewExport, RecordFilter};
-use gong_timeline_sync::export::{write_xlsx, ExportRow};
+use gong_timeline_store::{Export, JobId, NewExport};
+use gong_timeline_sync::export::export_job;
 
 use crate::auth::secret::random_token;
 use crate::error::{ApiError, ApiResult};
@@ -35,38 +35,16 @@ pub async fn create_filtered(
         .get_job(job_id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("job {job_id} does not exist")))?;
-    let records = state
-        .store
-        .list_log_records(RecordFilter {
-            job_id,
-            statuses,
-            ..RecordFilter::default()
-        })
-        .await?;
-    let rows: Vec<ExportRow> = records
-        .into_iter()
-        .map(|r| ExportRow {
-            job_id: r.job_id,
-            gong_call_id: r.gong_call_id,
-            title: r.title.unwrap_or_default(),
-            meeting_date: r.meeting_date.map(|d| d.to_rfc3339()).unwrap_or_default(),
-            status: r.status.to_string(),
-            activity_id: r.activity_id.map(|id| id.to_string()).unwrap_or_default(),
-            message: r.message.unwrap_or_default(),
-        })
-        .collect();
     let token = random_token();
     let dir = state.config.export_dir.clone();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ApiError::Internal(format!("cannot create {}: {e}", dir.display())))?;
     let path = dir.join(format!("job-{job_id}-{}.xlsx", &token[..12]));
-    let written = path.clone();
-    tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        write_xlsx(&written, rows).map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-    .map_err(ApiError::Internal)?;
+    if let Err(e) = export_job(state.store.clone(), job_id, statuses, path.clone()).await {
+        // A half-written workbook is no download: remove it.
+        let _ = std::fs::remove_file(&path);
+        return Err(ApiError::Internal(e.to_string()));
+    }
     let now = state.now();
     Ok(state
         .store

@@ -1,12 +1,19 @@
-//! The execution log's .xlsx export (L4): one worksheet of a job's records.
+//! The execution log's .xlsx export (L4): a job's records in one worksheet (a second
+//! one past Excel's 1,048,576 rows), written row by row in constant memory.
 //!
 //! Every cell is written as a string cell, never as a formula; cells that a
 //! spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR) also carry
 //! Excel's quote prefix, so editing the cell later does not turn it into one either.
 
+mod job;
+mod workbook;
+
 use std::path::Path;
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
+
+pub use job::{export_job, export_row, JobExportError};
+pub use workbook::XlsxStream;
 
 /// Column headers, in order.
 pub const HEADERS: [&str; 7] = [
@@ -40,11 +47,20 @@ pub struct ExportRow {
 
 /// A failure to write the workbook.
 #[derive(Debug, thiserror::Error)]
-#[error("could not write the .xlsx workbook {path}; check that its folder exists and is writable")]
+#[error("could not write the .xlsx workbook {path}; check that its folder exists and is writable, with room to spare")]
 pub struct ExportError {
     path: String,
     #[source]
     source: XlsxError,
+}
+
+impl ExportError {
+    fn new(path: &Path, source: XlsxError) -> ExportError {
+        ExportError {
+            path: path.display().to_string(),
+            source,
+        }
+    }
 }
 
 /// True when a spreadsheet could read the text as a formula (OWASP CSV injection).
@@ -52,53 +68,16 @@ pub fn looks_like_formula(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-/// Writes `rows` to a new workbook at `path`.
+/// Writes `rows` to a new workbook at `path`, in constant memory.
 pub fn write_xlsx(
     path: &Path,
     rows: impl IntoIterator<Item = ExportRow>,
 ) -> Result<usize, ExportError> {
-    let wrap = |source| ExportError {
-        path: path.display().to_string(),
-        source,
-    };
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Execution log").map_err(wrap)?;
-    let bold = Format::new().set_bold();
-    let quoted = Format::new().set_quote_prefix();
-    for (col, header) in HEADERS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *header, &bold)
-            .map_err(wrap)?;
+    let mut workbook = XlsxStream::create(path)?;
+    for row in rows {
+        workbook.push(row)?;
     }
-    let mut count = 0;
-    for (i, row) in rows.into_iter().enumerate() {
-        let line = (i + 1) as u32;
-        let cells = [
-            row.job_id.to_string(),
-            row.gong_call_id,
-            row.title,
-            row.meeting_date,
-            row.status,
-            row.activity_id,
-            row.message,
-        ];
-        for (col, text) in cells.iter().enumerate() {
-            if looks_like_formula(text) {
-                sheet
-                    .write_string_with_format(line, col as u16, text, &quoted)
-                    .map_err(wrap)?;
-            } else {
-                sheet.write_string(line, col as u16, text).map_err(wrap)?;
-            }
-        }
-        count += 1;
-    }
-    sheet.set_column_width(2, 40).map_err(wrap)?;
-    sheet.set_column_width(6, 60).map_err(wrap)?;
-    create_private(path).map_err(|e| wrap(rust_xlsxwriter::XlsxError::IoError(e)))?;
-    workbook.save(path).map_err(wrap)?;
-    Ok(count)
+    workbook.finish()
 }
 
 /// Creates (or truncates) `path` readable by its owner only (0600) before the

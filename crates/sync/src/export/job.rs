@@ -1,0 +1,99 @@
+//! Exporting a job's records from the store: the store is read page by page on the
+//! async side while a blocking thread writes the workbook, with a short queue
+//! between them, so neither the records nor the sheet are ever all in memory.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gong_timeline_domain::RecordStatus;
+use gong_timeline_store::{JobId, LogRecord, RecordFilter, Store, StoreError};
+use tokio::sync::mpsc;
+
+use super::{ExportError, ExportRow, XlsxStream};
+
+/// Records read from the store per page.
+const PAGE: u32 = 5_000;
+/// Pages waiting for the writer; the reader pauses when the writer is behind.
+const QUEUED_PAGES: usize = 4;
+
+/// Why a job's export failed. The file may be incomplete: callers delete it.
+#[derive(Debug, thiserror::Error)]
+pub enum JobExportError {
+    /// Reading the records failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing the workbook failed.
+    #[error(transparent)]
+    Write(#[from] ExportError),
+    /// The writer thread stopped unexpectedly.
+    #[error("the .xlsx writer stopped unexpectedly: {0}")]
+    Writer(String),
+}
+
+/// Writes the records of job `job_id` that have one of `statuses` (empty: all) to
+/// a new workbook at `path`; returns how many were written.
+pub async fn export_job(
+    store: Arc<dyn Store>,
+    job_id: JobId,
+    statuses: Vec<RecordStatus>,
+    path: PathBuf,
+) -> Result<usize, JobExportError> {
+    let (pages, mut queue) = mpsc::channel::<Vec<ExportRow>>(QUEUED_PAGES);
+    let writer = tokio::task::spawn_blocking(move || -> Result<usize, ExportError> {
+        let mut workbook = XlsxStream::create(&path)?;
+        while let Some(page) = queue.blocking_recv() {
+            for row in page {
+                workbook.push(row)?;
+            }
+        }
+        workbook.finish()
+    });
+    let read = read_pages(store.as_ref(), job_id, statuses, &pages).await;
+    drop(pages);
+    let written = writer
+        .await
+        .map_err(|e| JobExportError::Writer(e.to_string()))?;
+    // A write failure stops the reader too (its queue closes): report the cause.
+    let written = written?;
+    read?;
+    Ok(written)
+}
+
+/// Sends the job's records, page by page, until the last page or a closed queue.
+async fn read_pages(
+    store: &dyn Store,
+    job_id: JobId,
+    statuses: Vec<RecordStatus>,
+    pages: &mpsc::Sender<Vec<ExportRow>>,
+) -> Result<(), StoreError> {
+    let mut offset = 0u32;
+    loop {
+        let records = store
+            .list_log_records(RecordFilter {
+                job_id,
+                statuses: statuses.clone(),
+                limit: Some(PAGE),
+                offset,
+            })
+            .await?;
+        let last = records.len() < PAGE as usize;
+        offset += records.len() as u32;
+        let rows = records.into_iter().map(export_row).collect();
+        if pages.send(rows).await.is_err() || last {
+            return Ok(());
+        }
+    }
+}
+
+/// A log record as the export's text cells.
+pub fn export_row(r: LogRecord) -> ExportRow {
+    ExportRow {
+        job_id: r.job_id,
+        gong_call_id: r.gong_call_id,
+        title: r.title.unwrap_or_default(),
+        meeting_date: r.meeting_date.map(|d| d.to_rfc3339()).unwrap_or_default(),
+        status: r.status.to_string(),
+        activity_id: r.activity_id.map(|id| id.to_string()).unwrap_or_default(),
+        message: r.message.unwrap_or_default(),
+    }
+}
