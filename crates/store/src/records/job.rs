@@ -21,6 +21,18 @@ pub struct JobCounts {
     pub failed: u64,
 }
 
+impl JobCounts {
+    /// The meetings that ended with `status`.
+    pub fn of(&self, status: RecordStatus) -> u64 {
+        match status {
+            RecordStatus::Created => self.created,
+            RecordStatus::Updated => self.updated,
+            RecordStatus::Skipped => self.skipped,
+            RecordStatus::Failed => self.failed,
+        }
+    }
+}
+
 impl std::ops::AddAssign for JobCounts {
     fn add_assign(&mut self, other: JobCounts) {
         self.fetched += other.fetched;
