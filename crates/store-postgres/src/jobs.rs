@@ -9,7 +9,8 @@
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{
-    ConnectionId, Fence, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result, StoreError,
+    ConnectionId, Fence, GongUsage, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result,
+    StoreError,
 };
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -21,7 +22,7 @@ use crate::PgStore;
 pub(crate) const INTERRUPTED: &str = "interrupted: the process running this job stopped before it finished; the next job resumed from the checkpoint";
 
 const JOB_COLUMNS: &str = "j.id, j.connection_id, c.name AS connection, j.trigger_kind, j.status, j.started_at, \
-     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.lease_owner, j.lease_expires_at, j.lease_generation";
+     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.gong_requests, j.gong_rate_limited, j.lease_owner, j.lease_expires_at, j.lease_generation";
 
 #[derive(sqlx::FromRow)]
 struct JobRecord {
@@ -38,6 +39,8 @@ struct JobRecord {
     skipped: i64,
     failed: i64,
     message: Option<String>,
+    gong_requests: Option<i64>,
+    gong_rate_limited: Option<i64>,
     lease_owner: Option<String>,
     lease_expires_at: Option<String>,
     lease_generation: i64,
@@ -61,6 +64,13 @@ impl JobRecord {
                 failed: read_count(self.failed),
             },
             message: self.message,
+            gong: match (self.gong_requests, self.gong_rate_limited) {
+                (Some(requests), Some(rate_limited)) => Some(GongUsage {
+                    requests: read_count(requests),
+                    rate_limited: read_count(rate_limited),
+                }),
+                _ => None,
+            },
             lease_owner: self.lease_owner,
             lease_expires_at: read_ts_opt(
                 "jobs.lease_expires_at",
@@ -180,7 +190,8 @@ pub(crate) async fn finish(store: &PgStore, job_id: JobId, finish: JobFinish) ->
     let c = finish.counts;
     let connection: Option<i64> = sqlx::query_scalar(
         "UPDATE jobs SET status = $1, finished_at = $2, message = $3, fetched = $4, created = $5, updated = $6, \
-         skipped = $7, failed = $8, lease_owner = NULL, lease_expires_at = NULL WHERE id = $9 RETURNING connection_id",
+         skipped = $7, failed = $8, gong_requests = $9, gong_rate_limited = $10, lease_owner = NULL, lease_expires_at = NULL \
+         WHERE id = $11 RETURNING connection_id",
     )
     .bind(finish.status.as_str())
     .bind(ts(finish.finished_at))
@@ -190,6 +201,8 @@ pub(crate) async fn finish(store: &PgStore, job_id: JobId, finish: JobFinish) ->
     .bind(count(c.updated))
     .bind(count(c.skipped))
     .bind(count(c.failed))
+    .bind(finish.gong.map(|g| count(g.requests)))
+    .bind(finish.gong.map(|g| count(g.rate_limited)))
     .bind(job_id)
     .fetch_optional(&mut *tx)
     .await

@@ -255,6 +255,9 @@ impl Store for PgStore {
     async fn export_by_token(&self, token: &str) -> Result<Option<Export>> {
         exports::by_token(self, token).await
     }
+    async fn list_job_exports(&self, job_id: JobId, now: DateTime<Utc>) -> Result<Vec<Export>> {
+        exports::of_job(self, job_id, now).await
+    }
     async fn list_expired_exports(&self, now: DateTime<Utc>) -> Result<Vec<Export>> {
         exports::expired(self, now).await
     }

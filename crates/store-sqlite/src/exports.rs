@@ -2,7 +2,7 @@
 //! so that an expired link answers 410 Gone.
 
 use chrono::{DateTime, Utc};
-use gong_timeline_store::{Export, ExportId, NewExport, Result, StoreError};
+use gong_timeline_store::{Export, ExportId, JobId, NewExport, Result, StoreError};
 
 use crate::codec::{read_ts, ts};
 use crate::error::{db_error, is_unique_violation, Ctx};
@@ -60,6 +60,24 @@ pub(crate) async fn by_token(store: &SqliteStore, token: &str) -> Result<Option<
         .await
         .ctx("reading an export")?;
     row.map(into_export).transpose()
+}
+
+pub(crate) async fn of_job(
+    store: &SqliteStore,
+    job_id: JobId,
+    now: DateTime<Utc>,
+) -> Result<Vec<Export>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM exports WHERE job_id = ? AND expires_at > ? AND file_deleted = FALSE \
+         ORDER BY created_at DESC, id DESC"
+    );
+    let rows: Vec<ExportRow> = sqlx::query_as(&sql)
+        .bind(job_id)
+        .bind(ts(now))
+        .fetch_all(&store.pool)
+        .await
+        .ctx("listing a job's exports")?;
+    rows.into_iter().map(into_export).collect()
 }
 
 pub(crate) async fn expired(store: &SqliteStore, now: DateTime<Utc>) -> Result<Vec<Export>> {

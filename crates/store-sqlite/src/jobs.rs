@@ -7,7 +7,8 @@
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{
-    ConnectionId, Fence, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result, StoreError,
+    ConnectionId, Fence, GongUsage, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result,
+    StoreError,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -19,7 +20,7 @@ use crate::SqliteStore;
 pub(crate) const INTERRUPTED: &str = "interrupted: the process running this job stopped before it finished; the next job resumed from the checkpoint";
 
 const JOB_COLUMNS: &str = "j.id, j.connection_id, c.name AS connection, j.trigger_kind, j.status, j.started_at, \
-     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.lease_owner, j.lease_expires_at, j.lease_generation";
+     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.gong_requests, j.gong_rate_limited, j.lease_owner, j.lease_expires_at, j.lease_generation";
 
 #[derive(sqlx::FromRow)]
 struct JobRecord {
@@ -36,6 +37,8 @@ struct JobRecord {
     skipped: i64,
     failed: i64,
     message: Option<String>,
+    gong_requests: Option<i64>,
+    gong_rate_limited: Option<i64>,
     lease_owner: Option<String>,
     lease_expires_at: Option<String>,
     lease_generation: i64,
@@ -59,6 +62,13 @@ impl JobRecord {
                 failed: read_count(self.failed),
             },
             message: self.message,
+            gong: match (self.gong_requests, self.gong_rate_limited) {
+                (Some(requests), Some(rate_limited)) => Some(GongUsage {
+                    requests: read_count(requests),
+                    rate_limited: read_count(rate_limited),
+                }),
+                _ => None,
+            },
             lease_owner: self.lease_owner,
             lease_expires_at: read_ts_opt(
                 "jobs.lease_expires_at",
@@ -160,7 +170,8 @@ pub(crate) async fn finish(store: &SqliteStore, job_id: JobId, finish: JobFinish
     let c = finish.counts;
     let connection: Option<i64> = sqlx::query_scalar(
         "UPDATE jobs SET status = ?, finished_at = ?, message = ?, fetched = ?, created = ?, updated = ?, \
-         skipped = ?, failed = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? RETURNING connection_id",
+         skipped = ?, failed = ?, gong_requests = ?, gong_rate_limited = ?, lease_owner = NULL, lease_expires_at = NULL \
+         WHERE id = ? RETURNING connection_id",
     )
     .bind(finish.status.as_str())
     .bind(ts(finish.finished_at))
@@ -170,6 +181,8 @@ pub(crate) async fn finish(store: &SqliteStore, job_id: JobId, finish: JobFinish
     .bind(count(c.updated))
     .bind(count(c.skipped))
     .bind(count(c.failed))
+    .bind(finish.gong.map(|g| count(g.requests)))
+    .bind(finish.gong.map(|g| count(g.rate_limited)))
     .bind(job_id)
     .fetch_optional(&mut *tx)
     .await

@@ -141,8 +141,8 @@ pub trait Store: Send + Sync + 'static {
     /// Extends a running job's lease. `false` when the job is no longer this owner's
     /// or no longer In progress: the caller must stop.
     async fn heartbeat(&self, job_id: JobId, lease: Lease) -> Result<bool>;
-    /// Ends a job with its final status and counts, clears its lease and sets the
-    /// connection's `last_sync_at`. With a fence, a job that is no longer the
+    /// Ends a job with its final status, counts and Gong usage, clears its lease and
+    /// sets the connection's `last_sync_at`. With a fence, a job that is no longer the
     /// fence's (finished, taken over) is left alone: [`crate::StoreError::LeaseLost`].
     async fn finish_job(&self, job_id: JobId, finish: JobFinish) -> Result<()>;
     /// One job.
@@ -241,6 +241,8 @@ pub trait Store: Send + Sync + 'static {
     async fn create_export(&self, new: NewExport) -> Result<Export>;
     /// One export by its download token.
     async fn export_by_token(&self, token: &str) -> Result<Option<Export>>;
+    /// A job's exports still downloadable at `now` (not expired, file kept), newest first.
+    async fn list_job_exports(&self, job_id: JobId, now: DateTime<Utc>) -> Result<Vec<Export>>;
     /// Exports expired at `now` whose file is not yet deleted.
     async fn list_expired_exports(&self, now: DateTime<Utc>) -> Result<Vec<Export>>;
     /// Notes that an expired export's file was deleted (the row stays for 410 Gone).

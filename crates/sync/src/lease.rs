@@ -70,6 +70,8 @@ pub async fn release_dead_jobs(
                     counts: job.counts,
                     finished_at: now,
                     message: Some(message),
+                    // Its Gong requests died with its process.
+                    gong: job.gong,
                     // Only if the dead owner still holds it: a live take-over wins.
                     fence: Some(Fence {
                         owner: owner.to_string(),

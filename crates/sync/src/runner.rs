@@ -12,8 +12,8 @@ use futures::{FutureExt as _, StreamExt};
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_gong::{CallsFilter, ClientConfig, ContentSelector, GongClient};
 use gong_timeline_store::{
-    Checkpoint, Connection, ConnectionId, ConnectionStatus, Fence, JobCounts, JobFinish, JobId,
-    Lease, MeetingKey, MeetingSet, Pass, ResumePoint, ResumeUpdate, Store, StoreError,
+    Checkpoint, Connection, ConnectionId, ConnectionStatus, Fence, GongUsage, JobCounts, JobFinish,
+    JobId, Lease, MeetingKey, MeetingSet, Pass, ResumePoint, ResumeUpdate, Store, StoreError,
     StoredMeeting,
 };
 use tracing::Instrument;
@@ -72,6 +72,9 @@ pub struct JobSummary {
     pub counts: JobCounts,
     /// Why the job stopped early, when it did.
     pub message: Option<String>,
+    /// What the job asked of Gong (`gong_requests`, `gong_rate_limited`).
+    #[serde(flatten)]
+    pub gong: GongUsage,
 }
 
 /// Runs sync jobs against a store.
@@ -187,6 +190,8 @@ impl Engine {
         let span = tracing::info_span!("job", job_id, connection = %connection.name);
         async {
             let mut counts = JobCounts::default();
+            // The job's client, kept here so that its counts survive a panic.
+            let mut client = None;
             // A panic anywhere in the job (a hostile number from Gong, a bug) must not
             // leave it "In progress" holding its lease: catch it here, where every
             // trigger passes (CLI, web, scheduler, webhooks), and finish it Failed.
@@ -199,6 +204,7 @@ impl Engine {
                     request,
                     started_at,
                     &mut counts,
+                    &mut client,
                     progress,
                 )
                 .await
@@ -211,6 +217,14 @@ impl Engine {
                     tracing::error!(panic = %what, "The job panicked; finishing it Failed.");
                     Err(SyncError::Panicked(what))
                 });
+            // No client, no request.
+            let gong = client.as_ref().map(usage).unwrap_or_default();
+            self.stats
+                .gong_requests
+                .fetch_add(gong.requests, Ordering::Relaxed);
+            self.stats
+                .gong_rate_limited
+                .fetch_add(gong.rate_limited, Ordering::Relaxed);
             self.finish(
                 job_id,
                 fence,
@@ -218,6 +232,7 @@ impl Engine {
                 trigger,
                 started_at,
                 counts,
+                gong,
                 outcome,
             )
             .await
@@ -235,6 +250,7 @@ impl Engine {
         trigger: Trigger,
         started_at: DateTime<Utc>,
         counts: JobCounts,
+        gong: GongUsage,
         outcome: Result<(), SyncError>,
     ) -> Result<JobSummary, SyncError> {
         if let Err(error) = &outcome {
@@ -277,6 +293,7 @@ impl Engine {
             counts,
             finished_at,
             message: message.clone(),
+            gong: Some(gong),
             fence: Some(fence),
         };
         self.store
@@ -295,6 +312,7 @@ impl Engine {
             finished_at,
             counts,
             message,
+            gong,
         })
     }
 
@@ -314,24 +332,20 @@ impl Engine {
         request: JobRequest,
         now: DateTime<Utc>,
         counts: &mut JobCounts,
+        client_slot: &mut Option<GongClient>,
         progress: &ProgressFn,
     ) -> Result<(), SyncError> {
         let store = &self.store;
         let types = store.list_activity_types().await?;
         let valid = settings::validate(store.get_settings(connection.id).await?, &types)?;
         let client = connect::client_for(store, connection, &self.options.gong).await?;
+        *client_slot = Some(client.clone());
         let lease = LeaseKeeper::start(self.store.clone(), self.options.clone(), job_id);
         let outcome = self
             .sync_with(
                 &client, &lease, job_id, fence, connection, request, now, valid, counts, progress,
             )
             .await;
-        self.stats
-            .gong_requests
-            .fetch_add(client.requests_made(), Ordering::Relaxed);
-        self.stats
-            .gong_rate_limited
-            .fetch_add(client.rate_limited_answers(), Ordering::Relaxed);
         outcome
     }
 
@@ -601,6 +615,14 @@ fn reevaluation(
 }
 
 /// The text of a caught panic.
+/// What a job's client asked of Gong so far.
+fn usage(client: &GongClient) -> GongUsage {
+    GongUsage {
+        requests: client.requests_made(),
+        rate_limited: client.rate_limited_answers(),
+    }
+}
+
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()

@@ -270,6 +270,32 @@ async fn engine_stats_count_gong_requests_and_429s_for_metrics() {
 }
 
 #[tokio::test]
+async fn a_job_records_the_gong_requests_and_429s_the_simulator_served_it() {
+    // Arrange: the simulator answers the job's first request with a 429.
+    let w = world().await;
+    w.sim.controls().reset_stats();
+    w.sim.controls().fail_next(1, 429);
+
+    // Act
+    let summary = engine(&w.store, now())
+        .run_job(w.connection_id, Trigger::Manual, &progress::ignore)
+        .await
+        .unwrap();
+
+    // Assert: the job's numbers are the simulator's, in the summary and the log.
+    let served = w.sim.controls().stats();
+    assert!(served.api_requests >= 3, "{served:?}");
+    let expected = gong_timeline_store::GongUsage {
+        requests: served.api_requests,
+        rate_limited: served.rate_limited,
+    };
+    assert_eq!(served.rate_limited, 1);
+    assert_eq!(summary.gong, expected);
+    let job = w.store.get_job(summary.id).await.unwrap().unwrap();
+    assert_eq!(job.gong, Some(expected));
+}
+
+#[tokio::test]
 async fn a_job_that_panics_is_finished_failed_and_releases_its_lease() {
     let w = world().await;
     let e = engine(&w.store, now());
@@ -288,6 +314,11 @@ async fn a_job_that_panics_is_finished_failed_and_releases_its_lease() {
     assert!(message.contains("boom in a page"), "{message}");
     let job = w.store.get_job(summary.id).await.unwrap().unwrap();
     assert_eq!(job.status, JobStatus::Failed);
+    assert!(
+        job.gong.is_some_and(|g| g.requests > 0),
+        "the requests sent before the panic are kept: {:?}",
+        job.gong
+    );
     let next = e
         .run_job(w.connection_id, Trigger::Manual, &progress::ignore)
         .await

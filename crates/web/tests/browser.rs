@@ -467,6 +467,21 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     b.shot("connection").await?;
     b.client.find(Locator::Css("#freshness .stat")).await?;
     chart_with_table(b, "connection-jobs").await?;
+    chart_with_table(b, "connection-gong-requests").await?;
+    // The table sits in a closed <details>: read its text, not what is shown.
+    let headers = b
+        .client
+        .find(Locator::Css(
+            "#connection-gong-requests table.chart-table thead",
+        ))
+        .await?
+        .prop("textContent")
+        .await?
+        .unwrap_or_default();
+    assert!(
+        headers.contains("429") && headers.contains("Requests"),
+        "{headers}"
+    );
     b.audit("connection").await?;
     let (_, jobs) = app.get(&format!("/jobs?connection_id={id}")).await;
     let job = jobs[0]["id"].as_i64().ok_or("no job")?;
@@ -646,11 +661,15 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         ))?)
         .await?;
     b.click("button.download").await?;
-    b.client
+    let made = b
+        .client
         .wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::Id("download-link"))
-        .await?;
+        .await?
+        .attr("href")
+        .await?
+        .ok_or("the download link has an href")?;
     let file = downloads.path().join(format!("job-{job}.xlsx"));
     wait_until(Duration::from_secs(15), "the .xlsx download", || {
         let file = file.clone();
@@ -672,6 +691,26 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
             "the status filter is kept"
         );
     }
+    // A later visit still lists the 30-day link beside the job, with its expiry.
+    b.client.goto(&format!("{base}/log/jobs/{job}")).await?;
+    let mut listed = Vec::new();
+    for link in b.client.find_all(Locator::Css("#downloads li a")).await? {
+        listed.push(link.attr("href").await?.unwrap_or_default());
+    }
+    assert_eq!(listed, vec![made], "the new link is listed");
+    assert!(
+        b.text("#downloads li").await?.contains("works until"),
+        "with its expiry"
+    );
+    assert!(
+        b.client
+            .find_all(Locator::Id("download-link"))
+            .await?
+            .is_empty(),
+        "a later visit downloads nothing"
+    );
+    b.shot("job-downloads").await?;
+    b.audit("job-downloads").await?;
 
     // User management: resolve a conflict, sync, see the retried meeting created.
     let (_, failed) = app

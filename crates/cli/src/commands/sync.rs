@@ -128,6 +128,10 @@ pub async fn print_report(store: &Arc<dyn Store>, summary: &JobSummary) -> anyho
         "Started {} UTC, took {took:.1} s.",
         summary.started_at.format("%Y-%m-%d %H:%M:%S")
     );
+    println!(
+        "Sent Gong {} API requests; {} answered 429 Too Many Requests.",
+        summary.gong.requests, summary.gong.rate_limited
+    );
     if let Some(message) = &summary.message {
         println!("The job stopped early: {message}");
     }

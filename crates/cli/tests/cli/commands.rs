@@ -168,6 +168,10 @@ async fn sync_prints_the_per_reason_summary_with_readable_times() {
 
     assert!(out.contains("meetings fetched"), "{out}");
     assert!(out.contains(" UTC, took "), "{out}");
+    assert!(
+        out.contains(" API requests; 0 answered 429 Too Many Requests."),
+        "{out}"
+    );
     assert!(!out.contains("started_at"), "no key/value dump: {out}");
     assert!(out.contains("log records --job"), "{out}");
 }

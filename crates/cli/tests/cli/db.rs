@@ -31,6 +31,11 @@ async fn db_copy_moves_a_deployment_with_equal_counts_and_a_sync_on_the_copy_cha
     assert_eq!(first["created"], 3, "{first}");
     let activities = app.activities().await;
     let jobs = app.jobs().await;
+    assert!(
+        jobs[0]["gong_requests"].as_u64().is_some_and(|n| n > 0),
+        "the job kept its Gong requests: {:?}",
+        jobs[0]
+    );
     let Some(target) = app.other_store_db("copy.db") else {
         return;
     };
@@ -64,7 +69,11 @@ async fn db_copy_moves_a_deployment_with_equal_counts_and_a_sync_on_the_copy_cha
         activities,
         "the same activities, ids included"
     );
-    assert_eq!(app.jobs().await, jobs, "the same execution log");
+    assert_eq!(
+        app.jobs().await,
+        jobs,
+        "the same execution log, Gong requests and 429s included"
+    );
 
     // A sync on the copy reads the sealed credentials and changes nothing.
     let again = app.sync().await;

@@ -34,7 +34,9 @@ async fn l1_a_job_is_listed_with_its_trigger_times_status_and_counts() {
     let app = TestApp::with_scenario("meetings.json").await;
 
     // Act
+    app.sim().controls().reset_stats();
     let summary = app.sync().await;
+    let served = app.sim().controls().stats();
     let jobs = app.jobs().await;
 
     // Assert
@@ -54,8 +56,17 @@ async fn l1_a_job_is_listed_with_its_trigger_times_status_and_counts() {
             "updated",
             "skipped",
             "failed",
+            "gong_requests",
+            "gong_rate_limited",
         ],
     );
+    // What the job asked of Gong, as the simulator counted it.
+    assert!(served.api_requests > 0, "{served:?}");
+    assert_eq!(
+        (&job["gong_requests"], &job["gong_rate_limited"]),
+        (&json!(served.api_requests), &json!(served.rate_limited))
+    );
+    assert_eq!(summary["gong_requests"], job["gong_requests"]);
     assert_eq!(job["id"], summary["id"]);
     assert_eq!(job["connection"], "gong");
     assert_eq!(job["trigger"], "manual");

@@ -89,6 +89,7 @@ pub async fn finish_job(store: &dyn Store, job: JobId, status: JobStatus, now: i
                 counts: JobCounts::default(),
                 finished_at: at(now),
                 message: None,
+                gong: None,
                 fence: None,
             },
         )

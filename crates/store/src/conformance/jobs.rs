@@ -193,6 +193,7 @@ pub async fn finishing_a_job_sets_counts_and_last_sync(store: &dyn Store) {
         counts,
         finished_at: at(3),
         message: Some("one failed".into()),
+        gong: None,
         fence: None,
     };
     store.finish_job(job, finish).await.expect("finish");
@@ -214,6 +215,7 @@ pub async fn finishing_a_job_sets_counts_and_last_sync(store: &dyn Store) {
         counts,
         finished_at: at(4),
         message: None,
+        gong: None,
         fence: None,
     };
     assert!(store.finish_job(job, bad.clone()).await.is_err());
@@ -227,6 +229,70 @@ pub async fn finishing_a_job_sets_counts_and_last_sync(store: &dyn Store) {
         )
         .await
         .is_err());
+}
+
+/// A job keeps what it asked of Gong: unknown while it runs, the requests and 429s
+/// its finish gave, read back by one job and by the list alike; a finish that
+/// knows nothing (a dead process's job, ended by another) leaves them unknown.
+pub async fn a_finished_job_keeps_its_gong_requests_and_429s(store: &dyn Store) {
+    let conn = connection(store, "A").await;
+    let job = start_job(store, conn.id, 0).await;
+    let running = store.get_job(job).await.expect("get").expect("exists");
+    assert_eq!(running.gong, None, "unknown while the job runs");
+    let used = GongUsage {
+        requests: 1234,
+        rate_limited: 56,
+    };
+    let finish = JobFinish {
+        status: JobStatus::Success,
+        counts: JobCounts::default(),
+        finished_at: at(3),
+        message: None,
+        gong: Some(used),
+        fence: None,
+    };
+    store.finish_job(job, finish.clone()).await.expect("finish");
+    let got = store.get_job(job).await.expect("get").expect("exists");
+    assert_eq!(got.gong, Some(used));
+
+    let dead = start_job(store, conn.id, 10).await;
+    store
+        .finish_job(
+            dead,
+            JobFinish {
+                status: JobStatus::Failed,
+                gong: None,
+                finished_at: at(12),
+                ..finish.clone()
+            },
+        )
+        .await
+        .expect("finish");
+    let zero = start_job(store, conn.id, 20).await;
+    let nothing_asked = GongUsage::default();
+    store
+        .finish_job(
+            zero,
+            JobFinish {
+                gong: Some(nothing_asked),
+                finished_at: at(22),
+                ..finish
+            },
+        )
+        .await
+        .expect("finish");
+    let listed: Vec<(JobId, Option<GongUsage>)> = store
+        .list_jobs(JobFilter::default())
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|j| (j.id, j.gong))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![(zero, Some(nothing_asked)), (dead, None), (job, Some(used))],
+        "zero requests is a known zero, not unknown"
+    );
 }
 
 /// Log records list in the order written, filter by statuses, page, and count.
@@ -300,6 +366,51 @@ pub async fn log_records_page_and_filter(store: &dyn Store) {
         ),
         (3, 2, 0, 5)
     );
+}
+
+/// A job's exports that still download are listed newest first: an expired one
+/// (at `now` exactly, too), one whose file was deleted and another job's are not.
+pub async fn a_jobs_live_exports_are_listed_newest_first(store: &dyn Store) {
+    let conn = connection(store, "A").await;
+    let job = start_job(store, conn.id, 0).await;
+    finish_job(store, job, JobStatus::Success, 1).await;
+    let other = start_job(store, conn.id, 2).await;
+    let new = |job_id: JobId, token: &str, created: i64, expires: i64| NewExport {
+        job_id,
+        path: format!("/tmp/{token}.xlsx"),
+        token: token.to_string(),
+        created_at: at(created),
+        expires_at: at(expires),
+    };
+    let create = |n: NewExport| async move { store.create_export(n).await.expect("create") };
+    let first = create(new(job, "first", 0, 100)).await;
+    let second = create(new(job, "second", 5, 200)).await;
+    let expired = create(new(job, "expired", 1, 50)).await;
+    let deleted = create(new(job, "deleted", 2, 300)).await;
+    store
+        .mark_export_file_deleted(deleted.id)
+        .await
+        .expect("mark");
+    create(new(other, "other", 3, 300)).await;
+
+    let listed = store.list_job_exports(job, at(50)).await.expect("list");
+    assert_eq!(
+        listed,
+        vec![second.clone(), first],
+        "newest first; expired at now and deleted ones left out: {expired:?}"
+    );
+    let later = store.list_job_exports(job, at(150)).await.expect("list");
+    assert_eq!(later, vec![second]);
+    assert!(store
+        .list_job_exports(job, at(200))
+        .await
+        .expect("list")
+        .is_empty());
+    assert!(store
+        .list_job_exports(9999, at(0))
+        .await
+        .expect("an unknown job has none")
+        .is_empty());
 }
 
 /// Exports are found by token, listed once expired, and keep their row after the file goes.

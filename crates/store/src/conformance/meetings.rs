@@ -209,6 +209,10 @@ pub async fn a_writer_that_lost_its_lease_writes_nothing(store: &dyn Store) {
         counts: late.counts_delta,
         finished_at: at(22),
         message: None,
+        gong: Some(GongUsage {
+            requests: 9,
+            rate_limited: 1,
+        }),
         fence: Some(old_fence.clone()),
     };
     assert!(matches!(
@@ -217,9 +221,9 @@ pub async fn a_writer_that_lost_its_lease_writes_nothing(store: &dyn Store) {
     ));
     let old_job = store.get_job(old).await.expect("get").expect("exists");
     assert_eq!(
-        old_job.status,
-        JobStatus::Failed,
-        "the late finish changed nothing"
+        (old_job.status, old_job.gong),
+        (JobStatus::Failed, None),
+        "the late finish changed nothing, its Gong usage included"
     );
 
     // The same owner with a stale generation is fenced out too.
@@ -246,6 +250,7 @@ pub async fn a_writer_that_lost_its_lease_writes_nothing(store: &dyn Store) {
         .expect("the new writer finishes");
     let job = store.get_job(taken).await.expect("get").expect("exists");
     assert_eq!((job.status, job.counts.created), (JobStatus::Success, 1));
+    assert_eq!(job.gong, finish.gong, "the live writer's usage is kept");
 }
 
 /// The resume point is set, kept and cleared by page commits, beside the end of a

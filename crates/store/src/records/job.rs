@@ -21,6 +21,18 @@ pub struct JobCounts {
     pub failed: u64,
 }
 
+impl JobCounts {
+    /// The meetings that ended with `status`.
+    pub fn of(&self, status: RecordStatus) -> u64 {
+        match status {
+            RecordStatus::Created => self.created,
+            RecordStatus::Updated => self.updated,
+            RecordStatus::Skipped => self.skipped,
+            RecordStatus::Failed => self.failed,
+        }
+    }
+}
+
 impl std::ops::AddAssign for JobCounts {
     fn add_assign(&mut self, other: JobCounts) {
         self.fetched += other.fetched;
@@ -28,6 +40,57 @@ impl std::ops::AddAssign for JobCounts {
         self.updated += other.updated;
         self.skipped += other.skipped;
         self.failed += other.failed;
+    }
+}
+
+/// What a job asked of Gong: API requests sent (retries included, token refreshes
+/// not) and the 429 "Too Many Requests" answers among them. Its JSON is flat:
+/// `gong_requests`, `gong_rate_limited`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GongUsage {
+    /// API requests sent.
+    #[serde(rename = "gong_requests")]
+    pub requests: u64,
+    /// 429 answers among them.
+    #[serde(rename = "gong_rate_limited")]
+    pub rate_limited: u64,
+}
+
+/// An `Option<GongUsage>` as two flat JSON fields, `gong_requests` and
+/// `gong_rate_limited`, both `null` when unknown: use with
+/// `#[serde(flatten, with = "gong_usage_json")]` ([`Job::gong`]).
+pub mod gong_usage_json {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::GongUsage;
+
+    #[derive(Serialize, Deserialize)]
+    struct Fields {
+        #[serde(default)]
+        gong_requests: Option<u64>,
+        #[serde(default)]
+        gong_rate_limited: Option<u64>,
+    }
+
+    /// Writes the two fields.
+    pub fn serialize<S: Serializer>(usage: &Option<GongUsage>, s: S) -> Result<S::Ok, S::Error> {
+        Fields {
+            gong_requests: usage.map(|u| u.requests),
+            gong_rate_limited: usage.map(|u| u.rate_limited),
+        }
+        .serialize(s)
+    }
+
+    /// Reads the two fields; unknown unless both are there.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<GongUsage>, D::Error> {
+        let f = Fields::deserialize(d)?;
+        Ok(match (f.gong_requests, f.gong_rate_limited) {
+            (Some(requests), Some(rate_limited)) => Some(GongUsage {
+                requests,
+                rate_limited,
+            }),
+            _ => None,
+        })
     }
 }
 
@@ -64,6 +127,11 @@ pub struct Job {
     pub counts: JobCounts,
     /// A job-level message (why it failed), if any.
     pub message: Option<String>,
+    /// What the job asked of Gong, once it finished; `None` while it runs, when
+    /// its process died, and for jobs finished before these counts were kept.
+    /// JSON: `gong_requests` and `gong_rate_limited` (`null` when unknown).
+    #[serde(flatten, with = "gong_usage_json")]
+    pub gong: Option<GongUsage>,
     /// The lease holder while running.
     #[serde(skip)]
     pub lease_owner: Option<String>,
@@ -87,6 +155,9 @@ pub struct JobFinish {
     pub finished_at: DateTime<Utc>,
     /// Why it failed, if it did.
     pub message: Option<String>,
+    /// What the job asked of Gong; `None` when nobody knows (a job whose process
+    /// died, ended by another).
+    pub gong: Option<GongUsage>,
     /// The finishing writer's lease; `None` when someone else ends the job (a job
     /// whose process died). A fence that no longer matches finishes nothing.
     pub fence: Option<crate::Fence>,
@@ -196,5 +267,49 @@ impl RecordCounts {
     /// All records.
     pub fn total(&self) -> u64 {
         self.created + self.updated + self.skipped + self.failed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn job(gong: Option<GongUsage>) -> Job {
+        Job {
+            id: 7,
+            connection_id: 1,
+            connection: "acme".into(),
+            trigger: Trigger::Manual,
+            status: JobStatus::Success,
+            started_at: Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
+            finished_at: None,
+            counts: JobCounts::default(),
+            message: None,
+            gong,
+            lease_owner: None,
+            lease_expires_at: None,
+            lease_generation: 0,
+        }
+    }
+
+    #[test]
+    fn the_gong_usage_reads_as_two_flat_fields_null_when_unknown() {
+        let known = job(Some(GongUsage {
+            requests: 12,
+            rate_limited: 2,
+        }));
+        let json = serde_json::to_value(&known).unwrap();
+        assert_eq!(
+            (&json["gong_requests"], &json["gong_rate_limited"]),
+            (&serde_json::json!(12), &serde_json::json!(2))
+        );
+        assert!(json.get("gong").is_none(), "{json}");
+        assert_eq!(serde_json::from_value::<Job>(json).unwrap(), known);
+
+        let unknown = serde_json::to_value(job(None)).unwrap();
+        assert!(unknown["gong_requests"].is_null() && unknown["gong_rate_limited"].is_null());
+        assert_eq!(serde_json::from_value::<Job>(unknown).unwrap().gong, None);
     }
 }

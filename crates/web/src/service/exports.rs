@@ -58,6 +58,11 @@ pub async fn create_filtered(
         .await?)
 }
 
+/// Job `job_id`'s download links that still work, newest first.
+pub async fn live(state: &AppState, job_id: JobId) -> ApiResult<Vec<Export>> {
+    Ok(state.store.list_job_exports(job_id, state.now()).await?)
+}
+
 /// The file behind `token`, or 410 Gone (and the file deleted) once expired.
 pub async fn open(state: &AppState, token: &str) -> ApiResult<(Export, PathBuf)> {
     let export = state

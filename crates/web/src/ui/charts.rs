@@ -4,6 +4,7 @@
 //! stylesheet's classes, so both themes apply; the geometry is plain arithmetic
 //! tested below.
 
+use gong_timeline_domain::RecordStatus;
 use maud::{html, Markup};
 
 /// One series (a colour and a legend entry): its CSS class and label.
@@ -28,6 +29,9 @@ pub struct Chart {
     pub series: Vec<Series>,
     /// (label, one value per series).
     pub bars: Vec<(String, Vec<f64>)>,
+    /// The header of a last table column holding each bar's total (the height of
+    /// its stack), when the parts alone do not say it.
+    pub total: Option<&'static str>,
     /// How a value reads (axis and table).
     pub format: fn(f64) -> String,
 }
@@ -135,10 +139,18 @@ pub fn render(chart: &Chart) -> Markup {
                 div.table-wrap {
                     table.chart-table {
                         caption.muted.small { (chart.title) }
-                        thead { tr { th scope="col" { (chart.label_header) } @for s in &chart.series { th.num scope="col" { (s.label) } } } }
+                        thead { tr {
+                            th scope="col" { (chart.label_header) }
+                            @for s in &chart.series { th.num scope="col" { (s.label) } }
+                            @if let Some(total) = chart.total { th.num scope="col" { (total) } }
+                        } }
                         tbody {
-                            @for (label, values) in &chart.bars {
-                                tr { th scope="row" { (label) } @for v in values { td.num { ((chart.format)(*v)) } } }
+                            @for ((label, values), sum) in chart.bars.iter().zip(&totals) {
+                                tr {
+                                    th scope="row" { (label) }
+                                    @for v in values { td.num { ((chart.format)(*v)) } }
+                                    @if chart.total.is_some() { td.num { ((chart.format)(*sum)) } }
+                                }
                             }
                         }
                     }
@@ -170,25 +182,25 @@ pub fn seconds(v: f64) -> String {
     }
 }
 
-/// The four outcomes of meetings in a job, bottom up.
-pub const OUTCOMES: [Series; 4] = [
+/// The series of meetings with a record status: the stylesheet's class of that
+/// status, and the status as the domain spells it.
+pub fn outcome(status: RecordStatus) -> Series {
+    let class = match status {
+        RecordStatus::Created => "created",
+        RecordStatus::Updated => "updated",
+        RecordStatus::Skipped => "skipped",
+        RecordStatus::Failed => "failed",
+    };
     Series {
-        class: "created",
-        label: "Created",
-    },
-    Series {
-        class: "updated",
-        label: "Updated",
-    },
-    Series {
-        class: "skipped",
-        label: "Skipped",
-    },
-    Series {
-        class: "failed",
-        label: "Failed",
-    },
-];
+        class,
+        label: status.as_str(),
+    }
+}
+
+/// The outcomes of meetings in a job, bottom up, in [`RecordStatus::ALL`]'s order.
+pub fn outcomes() -> Vec<Series> {
+    RecordStatus::ALL.iter().copied().map(outcome).collect()
+}
 
 #[cfg(test)]
 mod tests {
@@ -236,8 +248,9 @@ mod tests {
             id: "c".into(),
             title: "Meetings per job".into(),
             label_header: "Job",
-            series: OUTCOMES.to_vec(),
+            series: outcomes(),
             bars: vec![("#1".into(), vec![3.0, 1.0, 0.0, 2.0])],
+            total: None,
             format: count,
         };
         let html = render(&chart).into_string();
@@ -246,6 +259,49 @@ mod tests {
         assert!(html.contains("<th scope=\"row\">#1</th><td class=\"num\">3</td>"));
         assert_eq!(html.matches("<rect").count(), 3, "a zero adds no rectangle");
         assert!(!html.contains("style="));
+        assert!(html.contains("<th class=\"num\" scope=\"col\">Skipped</th>"));
+        assert_eq!(
+            html.matches("<th class=\"num\"").count(),
+            4,
+            "no total column"
+        );
+    }
+
+    #[test]
+    fn a_total_column_sums_each_bar() {
+        let chart = Chart {
+            id: "g".into(),
+            title: "Requests".into(),
+            label_header: "Job",
+            series: vec![
+                Series {
+                    class: "bar",
+                    label: "Answered",
+                },
+                Series {
+                    class: "alt",
+                    label: "429",
+                },
+            ],
+            bars: vec![("#1".into(), vec![7.0, 2.0]), ("#2".into(), vec![4.0, 0.0])],
+            total: Some("Requests"),
+            format: count,
+        };
+        let html = render(&chart).into_string();
+        assert!(html.contains("<th class=\"num\" scope=\"col\">Requests</th></tr>"));
+        assert!(html.contains(
+            "<th scope=\"row\">#1</th><td class=\"num\">7</td><td class=\"num\">2</td><td class=\"num\">9</td>"
+        ));
+        assert!(html.contains("<td class=\"num\">0</td><td class=\"num\">4</td></tr>"));
+    }
+
+    #[test]
+    fn outcomes_are_the_record_statuses_as_the_domain_spells_them() {
+        let labels: Vec<&str> = outcomes().iter().map(|s| s.label).collect();
+        let spelled: Vec<&str> = RecordStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(labels, spelled);
+        let classes: Vec<&str> = outcomes().iter().map(|s| s.class).collect();
+        assert_eq!(classes, ["created", "updated", "skipped", "failed"]);
     }
 
     #[test]

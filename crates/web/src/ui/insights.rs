@@ -3,13 +3,13 @@
 //! sync) and its recent jobs. Read from the store, drawn by [`crate::ui::charts`].
 
 use chrono::{DateTime, Duration, Utc};
-use gong_timeline_domain::JobStatus;
+use gong_timeline_domain::{JobStatus, RecordStatus};
 use gong_timeline_store::{ConnectionId, Job, JobFilter};
 use maud::{html, Markup};
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::charts::{self, Chart, Series, OUTCOMES};
+use crate::ui::charts::{self, Chart, Series};
 use crate::ui::layout::{self, Tone};
 
 /// Jobs drawn at most (the most recent).
@@ -40,15 +40,15 @@ pub fn outcomes_chart(id: &str, title: &str, jobs: &[Job]) -> Chart {
         id: id.into(),
         title: title.into(),
         label_header: "Job",
-        series: OUTCOMES.to_vec(),
+        series: charts::outcomes(),
         bars: jobs
             .iter()
             .map(|j| {
-                let c = &j.counts;
-                let v = [c.created, c.updated, c.skipped, c.failed].map(|n| n as f64);
-                (format!("#{}", j.id), v.to_vec())
+                let v = RecordStatus::ALL.iter().map(|s| j.counts.of(*s) as f64);
+                (format!("#{}", j.id), v.collect())
             })
             .collect(),
+        total: None,
         format: charts::count,
     }
 }
@@ -72,6 +72,7 @@ fn durations_chart(jobs: &[Job], now: DateTime<Utc>) -> Chart {
             .iter()
             .map(|j| (format!("#{}", j.id), vec![job_seconds(j, now)]))
             .collect(),
+        total: None,
         format: charts::seconds,
     }
 }
@@ -88,6 +89,45 @@ pub async fn log_charts(state: &AppState) -> Result<Markup, ApiError> {
             div.card { (charts::render(&outcomes_chart("meetings-per-job", "Meetings per job, last 30 days", &jobs))) }
             div.card { (charts::render(&durations_chart(&jobs, now))) }
         }
+    })
+}
+
+/// The Gong requests chart's series: the answered requests, the 429s on top, so
+/// that a bar's height is all of the job's requests.
+const GONG_SERIES: [Series; 2] = [
+    Series {
+        class: "bar",
+        label: "Answered",
+    },
+    Series {
+        class: "alt",
+        label: "429 Too Many Requests",
+    },
+];
+
+/// Gong requests per job, the 429s stacked on the answered ones. Jobs whose
+/// requests are unknown (running, or finished before they were counted) are left
+/// out; `None` when that leaves none.
+pub fn gong_chart(jobs: &[Job]) -> Option<Chart> {
+    let bars: Vec<(String, Vec<f64>)> = jobs
+        .iter()
+        .filter_map(|j| {
+            let g = j.gong?;
+            let answered = g.requests.saturating_sub(g.rate_limited);
+            Some((
+                format!("#{}", j.id),
+                vec![answered as f64, g.rate_limited as f64],
+            ))
+        })
+        .collect();
+    (!bars.is_empty()).then(|| Chart {
+        id: "connection-gong-requests".into(),
+        title: "Gong requests and 429s of the recent jobs".into(),
+        label_header: "Job",
+        series: GONG_SERIES.to_vec(),
+        bars,
+        total: Some("Requests"),
+        format: charts::count,
     })
 }
 
@@ -126,6 +166,8 @@ pub async fn connection_charts(state: &AppState, id: ConnectionId) -> Result<Mar
         .into_iter()
         .next();
     let jobs = recent_jobs(state, Some(id), None, 10).await?;
+    let gong = gong_chart(&jobs);
+    let uncounted = jobs.iter().filter(|j| j.gong.is_none()).count();
     Ok(html! {
         section.grid aria-label="Sync health" {
             div.card id="freshness" {
@@ -145,13 +187,64 @@ pub async fn connection_charts(state: &AppState, id: ConnectionId) -> Result<Mar
             @if !jobs.is_empty() {
                 div.card { (charts::render(&outcomes_chart("connection-jobs", "Meetings of the recent jobs", &jobs))) }
             }
+            @if let Some(chart) = &gong {
+                div.card {
+                    (charts::render(chart))
+                    @if uncounted > 0 {
+                        p.muted.small { (uncounted) " of the recent jobs are not drawn: running, or finished before Gong requests were counted." }
+                    }
+                }
+            }
         }
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+    use gong_timeline_domain::Trigger;
+    use gong_timeline_store::{GongUsage, JobCounts};
+
     use super::*;
+
+    fn job(id: i64, gong: Option<GongUsage>) -> Job {
+        Job {
+            id,
+            connection_id: 1,
+            connection: "acme".into(),
+            trigger: Trigger::Schedule,
+            status: JobStatus::Success,
+            started_at: Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
+            finished_at: None,
+            counts: JobCounts::default(),
+            message: None,
+            gong,
+            lease_owner: None,
+            lease_expires_at: None,
+            lease_generation: id,
+        }
+    }
+
+    #[test]
+    fn the_gong_chart_stacks_429s_on_answered_requests_and_leaves_out_unknown_jobs() {
+        let used = |requests, rate_limited| {
+            Some(GongUsage {
+                requests,
+                rate_limited,
+            })
+        };
+        let jobs = [job(1, None), job(2, used(12, 3)), job(3, used(0, 0))];
+        let chart = gong_chart(&jobs).expect("two jobs counted");
+        assert_eq!(
+            chart.bars,
+            vec![
+                ("#2".to_string(), vec![9.0, 3.0]),
+                ("#3".to_string(), vec![0.0, 0.0])
+            ]
+        );
+        assert_eq!(chart.total, Some("Requests"));
+        assert!(gong_chart(&[job(4, None)]).is_none());
+    }
 
     #[test]
     fn freshness_reads_in_words_and_colours() {

@@ -350,6 +350,7 @@ async fn job_page(
         })
         .await?;
     let (records, more) = split(records, PER_PAGE);
+    let downloads = exports::live(state, id).await?;
     let export = match q.export.as_deref() {
         Some(token) => state
             .store
@@ -385,6 +386,17 @@ async fn job_page(
                 p.muted.small { "The workbook holds the records shown by the status filter"
                     @if chosen.is_empty() { " (all of them)" } @else { ": " @for (i, st) in chosen.iter().enumerate() { @if i > 0 { ", " } (st) } }
                     ". Its link works for 30 days." }
+                @if !downloads.is_empty() {
+                    h2 id="downloads-title" { "Downloads of this job" }
+                    ul.downloads id="downloads" aria-labelledby="downloads-title" {
+                        @for e in &downloads {
+                            li.download-item {
+                                a href={ "/exports/" (e.token) } download { "job-" (id) ".xlsx" }
+                                span.muted.small { " made " (time(e.created_at)) " · works until " (time(e.expires_at)) }
+                            }
+                        }
+                    }
+                }
             }
             div.table-wrap { table id="records" {
                 thead { tr { th { "Call" } th { "Title" } th { "Date" } th { "Status" } th { "Activity" } th { "Message" } } }

@@ -151,6 +151,7 @@ fn month_chart(all: &[Activity], now: DateTime<Utc>) -> Markup {
             .into_iter()
             .map(|(m, n)| (m, vec![n]))
             .collect(),
+        total: None,
         format: charts::count,
     })
 }
