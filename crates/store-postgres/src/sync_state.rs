@@ -122,23 +122,32 @@ pub(crate) async fn set_last_reconciled(
     Ok(())
 }
 
-pub(crate) async fn add_retry(
+/// Adds failed meetings to the retry list (or counts one more attempt), in one
+/// statement over arrays. A call listed twice keeps its last entry (PostgreSQL
+/// refuses to update one row twice in a statement).
+pub(crate) async fn add_retries(
     conn: &mut PgConnection,
     connection_id: ConnectionId,
-    entry: &RetryEntry,
+    entries: &[RetryEntry],
 ) -> Result<()> {
-    let at = ts(entry.failed_at);
+    let entries = RetryEntry::last_per_call(entries);
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = entries.iter().map(|e| e.gong_call_id.as_str()).collect();
+    let ats: Vec<String> = entries.iter().map(|e| ts(e.failed_at)).collect();
+    let messages: Vec<&str> = entries.iter().map(|e| e.message.as_str()).collect();
     sqlx::query(
         "INSERT INTO retry_list (connection_id, gong_call_id, first_failed_at, last_failed_at, attempts, last_message) \
-         VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET \
+         SELECT $1, id, at, at, 1, message FROM UNNEST($2::text[], $3::text[], $4::text[]) AS t(id, at, message) \
+         ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET \
          last_failed_at = excluded.last_failed_at, attempts = retry_list.attempts + 1, \
          last_message = excluded.last_message",
     )
     .bind(connection_id)
-    .bind(&entry.gong_call_id)
-    .bind(&at)
-    .bind(&at)
-    .bind(&entry.message)
+    .bind(&ids)
+    .bind(&ats)
+    .bind(&messages)
     .execute(conn)
     .await
     .ctx("adding to the retry list")?;
@@ -150,14 +159,15 @@ pub(crate) async fn remove_retries(
     connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<()> {
-    for call in call_ids {
-        sqlx::query("DELETE FROM retry_list WHERE connection_id = $1 AND gong_call_id = $2")
-            .bind(connection_id)
-            .bind(call)
-            .execute(&mut *conn)
-            .await
-            .ctx("removing from the retry list")?;
+    if call_ids.is_empty() {
+        return Ok(());
     }
+    sqlx::query("DELETE FROM retry_list WHERE connection_id = $1 AND gong_call_id = ANY($2)")
+        .bind(connection_id)
+        .bind(call_ids)
+        .execute(&mut *conn)
+        .await
+        .ctx("removing from the retry list")?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use crate::codec::{read_enum, read_json, read_ts, to_json, ts};
 use crate::error::Ctx;
 use crate::jobs::{add_counts, check_fence, push_page};
 use crate::log_records::insert_records;
-use crate::sync_state::{add_retry, advance_checkpoint, page_checkpoint, remove_retries};
+use crate::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove_retries};
 use crate::{meetings, page_extras, SqliteStore};
 
 /// Rows per multi-row statement: one statement per page of 100 meetings, far below
@@ -46,9 +46,7 @@ pub(crate) async fn commit_page(store: &SqliteStore, page: PageCommit) -> Result
         ids.extend(upsert_chunk(&mut tx, page.connection_id, chunk, &now).await?);
     }
     insert_records(&mut tx, page.job_id, &page.records, &ids).await?;
-    for entry in &page.retry_add {
-        add_retry(&mut tx, page.connection_id, entry).await?;
-    }
+    add_retries(&mut tx, page.connection_id, &page.retry_add).await?;
     remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
     page_extras::remove_activities(&mut tx, page.connection_id, &page.removals).await?;
     page_extras::mark_skips(&mut tx, page.connection_id, &page.skip_marks, &page.unmark).await?;

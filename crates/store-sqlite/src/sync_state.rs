@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_store::{
     Checkpoint, ConnectionId, PageCommit, Result, ResumeUpdate, RetryEntry, RetryItem,
 };
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::codec::{read_json, read_ts, read_ts_opt, to_json, ts};
 use crate::error::Ctx;
@@ -122,26 +122,40 @@ pub(crate) async fn set_last_reconciled(
     Ok(())
 }
 
-pub(crate) async fn add_retry(
+/// Rows per multi-row retry-list statement (5 binds a row).
+const RETRY_CHUNK: usize = 150;
+
+/// Adds failed meetings to the retry list (or counts one more attempt), in
+/// multi-row statements. A call listed twice keeps its last entry.
+pub(crate) async fn add_retries(
     conn: &mut SqliteConnection,
     connection_id: ConnectionId,
-    entry: &RetryEntry,
+    entries: &[RetryEntry],
 ) -> Result<()> {
-    let at = ts(entry.failed_at);
-    sqlx::query(
-        "INSERT INTO retry_list (connection_id, gong_call_id, first_failed_at, last_failed_at, attempts, last_message) \
-         VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET \
-         last_failed_at = excluded.last_failed_at, attempts = retry_list.attempts + 1, \
-         last_message = excluded.last_message",
-    )
-    .bind(connection_id)
-    .bind(&entry.gong_call_id)
-    .bind(&at)
-    .bind(&at)
-    .bind(&entry.message)
-    .execute(conn)
-    .await
-    .ctx("adding to the retry list")?;
+    let entries = RetryEntry::last_per_call(entries);
+    for chunk in entries.chunks(RETRY_CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO retry_list (connection_id, gong_call_id, first_failed_at, last_failed_at, attempts, last_message) ",
+        );
+        q.push_values(chunk, |mut row, entry| {
+            let at = ts(entry.failed_at);
+            row.push_bind(connection_id)
+                .push_bind(entry.gong_call_id.clone())
+                .push_bind(at.clone())
+                .push_bind(at)
+                .push("1")
+                .push_bind(entry.message.clone());
+        });
+        q.push(
+            " ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET \
+             last_failed_at = excluded.last_failed_at, attempts = retry_list.attempts + 1, \
+             last_message = excluded.last_message",
+        );
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("adding to the retry list")?;
+    }
     Ok(())
 }
 
@@ -150,10 +164,16 @@ pub(crate) async fn remove_retries(
     connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<()> {
-    for call in call_ids {
-        sqlx::query("DELETE FROM retry_list WHERE connection_id = ? AND gong_call_id = ?")
-            .bind(connection_id)
-            .bind(call)
+    for chunk in call_ids.chunks(500) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("DELETE FROM retry_list WHERE connection_id = ");
+        q.push_bind(connection_id).push(" AND gong_call_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(id.clone());
+        }
+        q.push(")");
+        q.build()
             .execute(&mut *conn)
             .await
             .ctx("removing from the retry list")?;

@@ -103,6 +103,25 @@ pub struct RetryEntry {
     pub failed_at: DateTime<Utc>,
 }
 
+impl RetryEntry {
+    /// The entries with each call once, its last entry winning, in first-seen order:
+    /// one page's retry-list rows, for a multi-row write that may touch a row once.
+    pub fn last_per_call(entries: &[RetryEntry]) -> Vec<&RetryEntry> {
+        let mut position = std::collections::HashMap::with_capacity(entries.len());
+        let mut out: Vec<&RetryEntry> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            match position.entry(entry.gong_call_id.as_str()) {
+                std::collections::hash_map::Entry::Occupied(at) => out[*at.get()] = entry,
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(out.len());
+                    out.push(entry);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A retry list entry as stored; unique per (connection, call id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetryItem {
@@ -118,4 +137,27 @@ pub struct RetryItem {
     pub attempts: u32,
     /// The latest failure's message.
     pub last_message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RetryEntry;
+
+    fn entry(call: &str, message: &str) -> RetryEntry {
+        RetryEntry {
+            gong_call_id: call.into(),
+            message: message.into(),
+            failed_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_call_listed_twice_keeps_its_last_entry_in_its_first_place() {
+        let entries = [entry("a", "first"), entry("b", "b"), entry("a", "second")];
+        let kept: Vec<_> = RetryEntry::last_per_call(&entries)
+            .into_iter()
+            .map(|e| (e.gong_call_id.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(kept, [("a", "second"), ("b", "b")]);
+    }
 }
