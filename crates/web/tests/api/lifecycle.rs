@@ -33,7 +33,11 @@ async fn patch_renames_and_rekeys_and_delete_keeps_activities_and_jobs() {
     let app = spawn_app().await;
     let id = app.basic_connection("acme").await;
     let job = app.sync(id).await;
-    let activities = app.store.count_activities(None).await.unwrap();
+    let activities = app
+        .store
+        .count_activities(&Default::default())
+        .await
+        .unwrap();
     assert!(activities > 0);
 
     let (status, refused) = app
@@ -67,7 +71,13 @@ async fn patch_renames_and_rekeys_and_delete_keeps_activities_and_jobs() {
     assert_eq!(status, 204);
     let (status, _) = app.get(&format!("/connections/{id}")).await;
     assert_eq!(status, 404);
-    assert_eq!(app.store.count_activities(None).await.unwrap(), activities);
+    assert_eq!(
+        app.store
+            .count_activities(&Default::default())
+            .await
+            .unwrap(),
+        activities
+    );
     let (status, kept) = app.get(&format!("/jobs/{}", job["id"])).await;
     assert_eq!(status, 200, "{kept}");
     assert!(
