@@ -24,8 +24,12 @@ async fn a_refused_access_key_stores_nothing_and_names_the_field() {
     let message = body["error"]["message"].as_str().unwrap();
     assert!(message.contains("Gong refused the access key"), "{message}");
     assert!(!message.contains("wrong"), "C4: {message}");
-    let (_, list) = app.get("/connections").await;
-    assert_eq!(list, json!([]), "nothing stored");
+    let list = app.page_of("/connections").await;
+    assert_eq!(
+        list,
+        json!({"items": [], "total": 0, "next": null}),
+        "nothing stored"
+    );
 }
 
 #[tokio::test]

@@ -7,12 +7,8 @@ use crate::helpers::Options;
 
 /// Job records of calls whose owner was in conflict.
 async fn conflict_failures(app: &crate::helpers::TestApp, job: i64) -> Vec<Value> {
-    let (_, records) = app
-        .get(&format!("/jobs/{job}/records?status=Failed&limit=500"))
-        .await;
-    records
-        .as_array()
-        .unwrap()
+    app.all_items(&format!("/jobs/{job}/records?status=Failed&limit=500"))
+        .await
         .iter()
         .filter(|r| {
             r["message"]
@@ -33,11 +29,8 @@ async fn resolving_a_conflict_maps_the_user_and_the_next_sync_retries_its_meetin
     .await;
     let id = app.basic_connection("acme").await;
     let job = app.sync(id).await["id"].as_i64().unwrap();
-    let (status, users) = app.get(&format!("/connections/{id}/users")).await;
-    assert_eq!(status, 200);
+    let users = app.all_items(&format!("/connections/{id}/users")).await;
     let conflict = users
-        .as_array()
-        .unwrap()
         .iter()
         .find(|u| u["status"] == "Conflict")
         .expect("a conflict")
@@ -64,11 +57,11 @@ async fn resolving_a_conflict_maps_the_user_and_the_next_sync_retries_its_meetin
     assert_eq!(resolved["user"]["id"].as_i64(), Some(pick));
 
     let job2 = app.sync(id).await["id"].as_i64().unwrap();
-    let (_, records) = app.get(&format!("/jobs/{job2}/records?limit=500")).await;
+    let records = app
+        .all_items(&format!("/jobs/{job2}/records?limit=500"))
+        .await;
     let retried = &failed[0]["gong_call_id"];
     let now = records
-        .as_array()
-        .unwrap()
         .iter()
         .find(|r| &r["gong_call_id"] == retried)
         .expect("the meeting was retried");
@@ -118,10 +111,8 @@ async fn user_management_lists_conflicts_first_flags_inactive_users_and_resolves
         "{only}"
     );
 
-    let (_, gong) = app.get(&format!("/connections/{id}/users")).await;
+    let gong = app.all_items(&format!("/connections/{id}/users")).await;
     let conflict = gong
-        .as_array()
-        .unwrap()
         .iter()
         .find(|u| u["status"] == "Conflict")
         .expect("a conflict");
@@ -161,8 +152,7 @@ async fn user_management_lists_conflicts_first_flags_inactive_users_and_resolves
         found.contains(&inactive.email) && found.contains("1 of "),
         "{found}"
     );
-    let (status, listed) = app.get("/users?status=inactive&limit=1").await;
-    assert_eq!(status, 200, "{listed}");
+    let listed = app.page_of("/users?status=inactive&limit=1").await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     assert!(listed["total"].as_u64().unwrap() >= 1);
     if listed["total"].as_u64() > Some(1) {
