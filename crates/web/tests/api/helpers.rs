@@ -253,6 +253,21 @@ impl TestApp {
         all
     }
 
+    /// `POST /imports/{kind}` with a CSV body: (status, JSON).
+    pub async fn import(&self, kind: &str, csv: &str) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}/api/v1/imports/{kind}", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "text/csv")
+            .body(csv.to_string())
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     /// POST on the API.
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         self.api(reqwest::Method::POST, path, Some(body)).await
