@@ -112,20 +112,15 @@ pub struct JobFilter {
 /// Where a keyset page of a list starts: at the top, right after a row's key, or
 /// right before it (the page before; rows still come in the list's order). A page is
 /// an index range scan whatever its depth, unlike `OFFSET`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Seek<K> {
     /// The first page.
+    #[default]
     First,
     /// The rows after this key.
     After(K),
     /// The rows before this key (the previous page).
     Before(K),
-}
-
-impl<K> Default for Seek<K> {
-    fn default() -> Self {
-        Seek::First
-    }
 }
 
 /// A job's place in the newest-first list: its start, then its id.
