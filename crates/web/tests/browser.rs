@@ -591,7 +591,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .await?
         .select_by_value("today")
         .await?;
-    let job_status = jobs[0]["status"].as_str().ok_or("status")?.to_string();
+    let job_status = jobs["items"][0]["status"].as_str().ok_or("status")?.to_string();
     b.click(&format!("#status-checks input[value='{job_status}']"))
         .await?;
     b.click("#apply-filter").await?;
