@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{
     ConnectionId, Fence, GongUsage, Job, JobCounts, JobFilter, JobFinish, JobId, Lease, Result,
-    StoreError,
+    Seek, StoreError,
 };
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -273,6 +273,62 @@ pub(crate) async fn list(store: &PgStore, filter: JobFilter) -> Result<Vec<Job>>
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "SELECT {JOB_COLUMNS} FROM jobs j JOIN connections c ON c.id = j.connection_id WHERE 1 = 1"
     ));
+    push_filter(&mut q, &filter);
+    // Newest first: (started_at, id) descending; the page before runs the other way
+    // and is turned round below.
+    let backwards = matches!(filter.seek, Seek::Before(_));
+    match filter.seek {
+        Seek::First => {}
+        Seek::After(k) => {
+            q.push(" AND (j.started_at, j.id) < (")
+                .push_bind(ts(k.started_at))
+                .push(", ")
+                .push_bind(k.id)
+                .push(")");
+        }
+        Seek::Before(k) => {
+            q.push(" AND (j.started_at, j.id) > (")
+                .push_bind(ts(k.started_at))
+                .push(", ")
+                .push_bind(k.id)
+                .push(")");
+        }
+    }
+    q.push(if backwards {
+        " ORDER BY j.started_at, j.id"
+    } else {
+        " ORDER BY j.started_at DESC, j.id DESC"
+    });
+    push_limit(&mut q, filter.limit);
+    let rows: Vec<JobRecord> = q
+        .build_query_as()
+        .fetch_all(&store.pool)
+        .await
+        .ctx("listing jobs")?;
+    let mut jobs = rows
+        .into_iter()
+        .map(JobRecord::into_job)
+        .collect::<Result<Vec<_>>>()?;
+    if backwards {
+        jobs.reverse();
+    }
+    Ok(jobs)
+}
+
+pub(crate) async fn count_jobs(store: &PgStore, filter: &JobFilter) -> Result<u64> {
+    let mut q: QueryBuilder<Postgres> =
+        QueryBuilder::new("SELECT COUNT(*) FROM jobs j WHERE 1 = 1");
+    push_filter(&mut q, filter);
+    let n: i64 = q
+        .build_query_scalar()
+        .fetch_one(&store.pool)
+        .await
+        .ctx("counting jobs")?;
+    Ok(read_count(n))
+}
+
+/// The `WHERE` conditions of a job filter (after `WHERE 1 = 1`).
+fn push_filter(q: &mut QueryBuilder<Postgres>, filter: &JobFilter) {
     if let Some(from) = filter.from {
         q.push(" AND j.started_at >= ").push_bind(ts(from));
     }
@@ -290,18 +346,9 @@ pub(crate) async fn list(store: &PgStore, filter: JobFilter) -> Result<Vec<Job>>
         }
         q.push(")");
     }
-    q.push(" ORDER BY j.started_at DESC, j.id DESC");
-    push_page(&mut q, filter.limit, filter.offset);
-    let rows: Vec<JobRecord> = q
-        .build_query_as()
-        .fetch_all(&store.pool)
-        .await
-        .ctx("listing jobs")?;
-    rows.into_iter().map(JobRecord::into_job).collect()
 }
 
-/// `LIMIT n OFFSET m`; no limit is `LIMIT NULL` in PostgreSQL.
-pub(crate) fn push_page(q: &mut QueryBuilder<Postgres>, limit: Option<u32>, offset: u32) {
+/// `LIMIT n`; no limit is `LIMIT NULL` in PostgreSQL.
+pub(crate) fn push_limit(q: &mut QueryBuilder<Postgres>, limit: Option<u32>) {
     q.push(" LIMIT ").push_bind(limit.map(i64::from));
-    q.push(" OFFSET ").push_bind(i64::from(offset));
 }

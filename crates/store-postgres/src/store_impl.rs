@@ -162,6 +162,9 @@ impl Store for PgStore {
     async fn list_jobs(&self, filter: JobFilter) -> Result<Vec<Job>> {
         jobs::list(self, filter).await
     }
+    async fn count_jobs(&self, filter: &JobFilter) -> Result<u64> {
+        jobs::count_jobs(self, filter).await
+    }
     async fn list_log_records(&self, filter: RecordFilter) -> Result<Vec<LogRecord>> {
         log_records::list_records(self, filter).await
     }
@@ -198,8 +201,8 @@ impl Store for PgStore {
     async fn list_activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>> {
         activities::list(self, filter).await
     }
-    async fn count_activities(&self, connection_id: Option<ConnectionId>) -> Result<u64> {
-        activities::count(self, connection_id).await
+    async fn count_activities(&self, filter: &ActivityFilter) -> Result<u64> {
+        activities::count(self, filter).await
     }
 
     async fn list_stored_meetings(

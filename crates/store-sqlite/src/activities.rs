@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use gong_timeline_store::{
     Activity, ActivityFilter, ActivityHash, ActivityId, ActivityUpsert, CompanySummary,
-    ConnectionId, PageCommit, Result, StoreError, UserSummary,
+    ConnectionId, PageCommit, Result, Seek, StoreError, UserSummary,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::codec::{read_enum, read_json, read_ts, to_json, ts};
 use crate::error::Ctx;
-use crate::jobs::{add_counts, check_fence, push_page};
+use crate::jobs::{add_counts, check_fence, push_limit};
 use crate::log_records::insert_records;
 use crate::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove_retries};
 use crate::{meetings, page_extras, SqliteStore};
@@ -270,38 +270,61 @@ pub(crate) async fn by_external_id(
 pub(crate) async fn list(store: &SqliteStore, filter: ActivityFilter) -> Result<Vec<Activity>> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
     q.push(" WHERE 1 = 1");
+    push_filter(&mut q, &filter);
+    // Newest first: (date, id) descending; the page before runs the other way and
+    // is turned round below.
+    let backwards = matches!(filter.seek, Seek::Before(_));
+    let (op, key) = match filter.seek {
+        Seek::First => ("", None),
+        Seek::After(k) => ("<", Some(k)),
+        Seek::Before(k) => (">", Some(k)),
+    };
+    if let Some(k) = key {
+        q.push(format!(" AND (a.date, a.id) {op} ("))
+            .push_bind(ts(k.date))
+            .push(", ")
+            .push_bind(k.id)
+            .push(")");
+    }
+    q.push(if backwards {
+        " ORDER BY a.date, a.id"
+    } else {
+        " ORDER BY a.date DESC, a.id DESC"
+    });
+    push_limit(&mut q, filter.limit);
+    let rows: Vec<ActivityRecord> = q
+        .build_query_as()
+        .fetch_all(&store.pool)
+        .await
+        .ctx("listing activities")?;
+    let mut activities = rows
+        .into_iter()
+        .map(ActivityRecord::into_activity)
+        .collect::<Result<Vec<_>>>()?;
+    if backwards {
+        activities.reverse();
+    }
+    Ok(activities)
+}
+
+/// The `WHERE` conditions of an activity filter (after `WHERE 1 = 1`).
+fn push_filter(q: &mut QueryBuilder<Sqlite>, filter: &ActivityFilter) {
     if let Some(company) = filter.company_id {
         q.push(" AND a.company_id = ").push_bind(company);
     }
     if let Some(connection) = filter.connection_id {
         q.push(" AND a.connection_id = ").push_bind(connection);
     }
-    q.push(" ORDER BY a.date DESC, a.id DESC");
-    push_page(&mut q, filter.limit, filter.offset);
-    let rows: Vec<ActivityRecord> = q
-        .build_query_as()
-        .fetch_all(&store.pool)
-        .await
-        .ctx("listing activities")?;
-    rows.into_iter()
-        .map(ActivityRecord::into_activity)
-        .collect()
 }
 
-pub(crate) async fn count(store: &SqliteStore, connection_id: Option<ConnectionId>) -> Result<u64> {
-    let n: i64 = match connection_id {
-        Some(id) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE connection_id = ?")
-                .bind(id)
-                .fetch_one(&store.pool)
-                .await
-        }
-        None => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM activities")
-                .fetch_one(&store.pool)
-                .await
-        }
-    }
-    .ctx("counting activities")?;
+pub(crate) async fn count(store: &SqliteStore, filter: &ActivityFilter) -> Result<u64> {
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT COUNT(*) FROM activities a WHERE 1 = 1");
+    push_filter(&mut q, filter);
+    let n: i64 = q
+        .build_query_scalar()
+        .fetch_one(&store.pool)
+        .await
+        .ctx("counting activities")?;
     Ok(crate::codec::read_count(n))
 }

@@ -4,13 +4,13 @@
 use gong_timeline_domain::RecordStatus;
 use gong_timeline_store::{
     ActivityId, ActivityRef, JobId, LogRecord, NewLogRecord, RecordCounts, RecordFilter, Result,
-    StoreError,
+    Seek, StoreError,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use crate::codec::{read_count, read_enum, read_ts_opt, ts_opt};
+use crate::codec::{count, read_count, read_enum, read_ts_opt, ts_opt};
 use crate::error::Ctx;
-use crate::jobs::push_page;
+use crate::jobs::push_limit;
 use crate::SqliteStore;
 
 /// Rows per multi-row log record statement (7 binds a row).
@@ -56,6 +56,25 @@ pub(crate) async fn insert_records(
             .await
             .ctx("writing log records")?;
     }
+    // The job's record counts move with its records, in the same transaction.
+    let mut added = RecordCounts::default();
+    for record in records {
+        added.add(record.status, 1);
+    }
+    if added.total() > 0 {
+        sqlx::query(
+            "UPDATE jobs SET records_created = records_created + ?, records_updated = records_updated + ?, \
+             records_skipped = records_skipped + ?, records_failed = records_failed + ? WHERE id = ?",
+        )
+        .bind(count(added.created))
+        .bind(count(added.updated))
+        .bind(count(added.skipped))
+        .bind(count(added.failed))
+        .bind(job_id)
+        .execute(&mut *conn)
+        .await
+        .ctx("counting log records")?;
+    }
     Ok(())
 }
 
@@ -80,30 +99,79 @@ type RecordRow = (
     Option<String>,
 );
 
+const RECORD_COLUMNS: &str =
+    "id, job_id, gong_call_id, title, meeting_date, status, activity_id, message";
+
+/// One keyset page: `WHERE job_id = ? [AND status = ?] AND id > ? ORDER BY id LIMIT ?`
+/// is a range scan of `log_records(job_id, status, id)` (or `(job_id, id)`). Several
+/// statuses are one such scan each, merged (`UNION ALL`), so a rare status deep in a
+/// million records costs no more than a common one.
 pub(crate) async fn list_records(
     store: &SqliteStore,
     filter: RecordFilter,
 ) -> Result<Vec<LogRecord>> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT id, job_id, gong_call_id, title, meeting_date, status, activity_id, message FROM log_records WHERE job_id = ",
-    );
-    q.push_bind(filter.job_id);
-    if !filter.statuses.is_empty() {
-        q.push(" AND status IN (");
-        let mut list = q.separated(", ");
-        for status in &filter.statuses {
-            list.push_bind(status.as_str());
+    let mut statuses = filter.statuses.clone();
+    statuses.sort_by_key(|s| s.as_str());
+    statuses.dedup();
+    let backwards = matches!(filter.seek, Seek::Before(_));
+    let order = if backwards {
+        " ORDER BY id DESC"
+    } else {
+        " ORDER BY id"
+    };
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    let branch = |q: &mut QueryBuilder<Sqlite>, statuses: &[RecordStatus]| {
+        q.push(format!(
+            "SELECT {RECORD_COLUMNS} FROM log_records WHERE job_id = "
+        ))
+        .push_bind(filter.job_id);
+        match statuses {
+            [] => {}
+            [one] => {
+                q.push(" AND status = ").push_bind(one.as_str());
+            }
+            many => {
+                q.push(" AND status IN (");
+                let mut list = q.separated(", ");
+                for status in many {
+                    list.push_bind(status.as_str());
+                }
+                q.push(")");
+            }
         }
-        q.push(")");
+        match filter.seek {
+            Seek::First => {}
+            Seek::After(id) => {
+                q.push(" AND id > ").push_bind(id);
+            }
+            Seek::Before(id) => {
+                q.push(" AND id < ").push_bind(id);
+            }
+        }
+    };
+    if statuses.len() > 1 && filter.limit.is_some() {
+        for (i, status) in statuses.iter().enumerate() {
+            if i > 0 {
+                q.push(" UNION ALL ");
+            }
+            q.push(format!("SELECT {RECORD_COLUMNS} FROM ("));
+            branch(&mut q, std::slice::from_ref(status));
+            q.push(order);
+            push_limit(&mut q, filter.limit);
+            q.push(format!(") AS s{i}"));
+        }
+    } else {
+        branch(&mut q, &statuses);
     }
-    q.push(" ORDER BY id");
-    push_page(&mut q, filter.limit, filter.offset);
+    q.push(order);
+    push_limit(&mut q, filter.limit);
     let rows: Vec<RecordRow> = q
         .build_query_as()
         .fetch_all(&store.pool)
         .await
         .ctx("listing log records")?;
-    rows.into_iter()
+    let mut records = rows
+        .into_iter()
         .map(
             |(id, job_id, gong_call_id, title, date, status, activity_id, message)| {
                 Ok(LogRecord {
@@ -118,22 +186,28 @@ pub(crate) async fn list_records(
                 })
             },
         )
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    if backwards {
+        records.reverse();
+    }
+    Ok(records)
 }
 
+/// The counts stored with the job (see [`insert_records`]).
 pub(crate) async fn count_records(store: &SqliteStore, job_id: JobId) -> Result<RecordCounts> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM log_records WHERE job_id = ? GROUP BY status")
-            .bind(job_id)
-            .fetch_all(&store.pool)
-            .await
-            .ctx("counting log records")?;
-    let mut counts = RecordCounts::default();
-    for (status, n) in rows {
-        counts.add(
-            read_enum::<RecordStatus>("log_records.status", &status)?,
-            read_count(n),
-        );
-    }
-    Ok(counts)
+    let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT records_created, records_updated, records_skipped, records_failed FROM jobs WHERE id = ?",
+    )
+    .bind(job_id)
+    .fetch_optional(&store.pool)
+    .await
+    .ctx("counting log records")?;
+    Ok(
+        row.map_or_else(RecordCounts::default, |(c, u, s, f)| RecordCounts {
+            created: read_count(c),
+            updated: read_count(u),
+            skipped: read_count(s),
+            failed: read_count(f),
+        }),
+    )
 }

@@ -147,11 +147,17 @@ pub trait Store: Send + Sync + 'static {
     async fn finish_job(&self, job_id: JobId, finish: JobFinish) -> Result<()>;
     /// One job.
     async fn get_job(&self, id: JobId) -> Result<Option<Job>>;
-    /// Jobs, newest first.
+    /// Jobs, newest first (by start, then id), a keyset page of them with
+    /// `filter.seek` and `filter.limit`.
     async fn list_jobs(&self, filter: JobFilter) -> Result<Vec<Job>>;
-    /// A job's log records in the order written.
+    /// How many jobs match `filter` (its `seek` and `limit` are ignored).
+    async fn count_jobs(&self, filter: &JobFilter) -> Result<u64>;
+    /// A job's log records in the order written (by id), a keyset page of them with
+    /// `filter.seek` and `filter.limit`: a page of any depth, of any statuses, is an
+    /// index range scan.
     async fn list_log_records(&self, filter: RecordFilter) -> Result<Vec<LogRecord>>;
-    /// How many records of a job have each status.
+    /// How many records of a job have each status: the counts stored with the job,
+    /// kept up to date as records are written (no count over the records).
     async fn count_log_records(&self, job_id: JobId) -> Result<RecordCounts>;
     /// Appends log records outside a page (e.g. a job-level failure).
     async fn add_log_records(&self, job_id: JobId, records: Vec<NewLogRecord>) -> Result<()>;
@@ -183,10 +189,11 @@ pub trait Store: Send + Sync + 'static {
     async fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>>;
     /// One activity by external id.
     async fn activity_by_external_id(&self, external_id: &str) -> Result<Option<Activity>>;
-    /// Activities, newest first.
+    /// Activities, newest first (by date, then id), a keyset page of them with
+    /// `filter.seek` and `filter.limit`.
     async fn list_activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>>;
-    /// How many activities there are (of one connection when given).
-    async fn count_activities(&self, connection_id: Option<ConnectionId>) -> Result<u64>;
+    /// How many activities match `filter` (its `seek` and `limit` are ignored).
+    async fn count_activities(&self, filter: &ActivityFilter) -> Result<u64>;
 
     // ---- stored meetings (M1, M2) ----
 

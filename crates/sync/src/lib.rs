@@ -17,6 +17,7 @@
 //! - [`lease`]: lease owners (`host:pid`), and releasing jobs whose process died (S8).
 //! - [`export`]: the execution log as a formula-safe .xlsx (L4).
 //! - [`progress`]: events for progress bars.
+//! - [`views`]: the one JSON shape per entity that the CLI and the API both print.
 
 pub mod connect;
 pub mod connections;
@@ -37,6 +38,7 @@ pub mod runner;
 pub mod scheduler;
 pub mod settings;
 pub mod stages;
+pub mod views;
 pub mod windows;
 
 pub use error::SyncError;

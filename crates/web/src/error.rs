@@ -6,6 +6,7 @@
 //! | variant | status | code |
 //! | --- | --- | --- |
 //! | `BadRequest` | 400 | `bad_request` (a query that does not parse) |
+//! | `BadParameter` | 400 | `bad_request` (one query parameter, named in `field`: a bad `limit` or `cursor`) |
 //! | `Unauthorized` | 401 | `unauthorized` |
 //! | `Forbidden` | 403 | `forbidden` |
 //! | `NotFound` | 404 | `not_found` |
@@ -27,6 +28,15 @@ pub enum ApiError {
     /// A request that does not parse (a query parameter of the wrong kind).
     #[error("{0}")]
     BadRequest(String),
+    /// One query parameter is wrong (a page size out of range, a cursor this list
+    /// did not give).
+    #[error("{message}")]
+    BadParameter {
+        /// The parameter.
+        field: String,
+        /// What was wrong and what to do.
+        message: String,
+    },
     /// No or a bad session / token.
     #[error("log in or send a valid Bearer API token")]
     Unauthorized,
@@ -67,10 +77,18 @@ impl ApiError {
         }
     }
 
+    /// An [`ApiError::BadParameter`] naming the query parameter `field`.
+    pub fn bad_parameter(field: &str, message: impl ToString) -> ApiError {
+        ApiError::BadParameter {
+            field: field.to_string(),
+            message: message.to_string(),
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::BadParameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -85,7 +103,7 @@ impl ApiError {
     /// The stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::BadRequest(_) => "bad_request",
+            ApiError::BadRequest(_) | ApiError::BadParameter { .. } => "bad_request",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
@@ -111,6 +129,7 @@ impl ApiError {
     pub fn field(&self) -> Option<&str> {
         match self {
             ApiError::Invalid { field, .. } => field.as_deref(),
+            ApiError::BadParameter { field, .. } => Some(field),
             _ => None,
         }
     }

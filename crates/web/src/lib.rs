@@ -17,6 +17,7 @@
 //!   host checks (no SSRF), .xlsx exports with expiry, live recordings.
 //! - [`ui`]: the pages, one module per resource.
 //! - [`api`]: `/api/v1`, one module per resource, and `openapi`.
+//! - [`paging`]: keyset pages of every list (`{items, total, next}`, opaque cursors).
 //! - [`metrics`]: `/healthz`, `/metrics` (behind an API token, or public on a
 //!   separate address with [`serve_metrics`]).
 //! - [`security`]: security headers on every response; URIs as logs show them.
@@ -26,6 +27,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod metrics;
+pub mod paging;
 pub mod security;
 pub mod server;
 pub mod service;

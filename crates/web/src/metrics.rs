@@ -86,7 +86,10 @@ async fn render(state: &AppState) -> Result<String, ApiError> {
         "gong_timeline_job_duration_seconds_count {}",
         finished.len()
     );
-    let activities = state.store.count_activities(None).await?;
+    let activities = state
+        .store
+        .count_activities(&gong_timeline_store::ActivityFilter::default())
+        .await?;
     let _ = writeln!(w, "# HELP gong_timeline_activities Timeline activities.\n# TYPE gong_timeline_activities gauge\ngong_timeline_activities {activities}");
     let engine = state.engine.stats();
     let sync_requests = engine.gong_requests.load(Ordering::Relaxed);

@@ -484,11 +484,11 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     );
     b.audit("connection").await?;
     let (_, jobs) = app.get(&format!("/jobs?connection_id={id}")).await;
-    let job = jobs[0]["id"].as_i64().ok_or("no job")?;
+    let job = jobs["items"][0]["id"].as_i64().ok_or("no job")?;
 
     // A company's Timeline with trackers and a recording loaded live.
     let (_, activities) = app.get("/activities?limit=200").await;
-    let with_trackers = activities
+    let with_trackers = activities["items"]
         .as_array()
         .ok_or("activities")?
         .iter()
@@ -606,7 +606,10 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .await?
         .select_by_value("today")
         .await?;
-    let job_status = jobs[0]["status"].as_str().ok_or("status")?.to_string();
+    let job_status = jobs["items"][0]["status"]
+        .as_str()
+        .ok_or("status")?
+        .to_string();
     b.click(&format!("#status-checks input[value='{job_status}']"))
         .await?;
     b.click("#apply-filter").await?;
@@ -716,7 +719,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     let (_, failed) = app
         .get(&format!("/jobs/{job}/records?status=Failed&limit=500"))
         .await;
-    let waiting: Vec<Value> = failed
+    let waiting: Vec<Value> = failed["items"]
         .as_array()
         .ok_or("records")?
         .iter()

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use gong_timeline_store::{Company, Fields, Store};
+use gong_timeline_store::Store;
+use gong_timeline_sync::views::CompanyView;
 use serde::Serialize;
 
 use crate::args::ListOnly;
@@ -11,11 +12,11 @@ use crate::output::{print_list, TableRow};
 
 /// `companies list`.
 pub async fn companies(store: &Arc<dyn Store>, ListOnly::List(f): ListOnly) -> anyhow::Result<()> {
-    let rows: Vec<CompanyRow> = store
+    let rows: Vec<CompanyView> = store
         .list_companies()
         .await?
         .into_iter()
-        .map(CompanyRow::from)
+        .map(CompanyView::from)
         .collect();
     print_list(&rows, f.format)
 }
@@ -43,27 +44,7 @@ pub async fn persons(store: &Arc<dyn Store>, ListOnly::List(f): ListOnly) -> any
     print_list(&rows, f.format)
 }
 
-#[derive(Serialize)]
-struct CompanyRow {
-    id: i64,
-    name: String,
-    crm_account_id: Option<String>,
-    #[serde(flatten)]
-    fields: Fields,
-}
-
-impl From<Company> for CompanyRow {
-    fn from(c: Company) -> Self {
-        CompanyRow {
-            id: c.id,
-            name: c.name,
-            crm_account_id: c.crm_account_id,
-            fields: c.fields,
-        }
-    }
-}
-
-impl TableRow for CompanyRow {
+impl TableRow for CompanyView {
     fn headers() -> Vec<&'static str> {
         vec!["id", "name", "crm_account_id", "fields"]
     }

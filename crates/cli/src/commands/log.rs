@@ -173,28 +173,14 @@ impl TableRow for JobRow {
     }
 }
 
+/// A log record as listed: the store's [`LogRecord`] JSON, the same object as the API's.
 #[derive(Serialize)]
-struct RecordRow {
-    job_id: i64,
-    gong_call_id: String,
-    title: Option<String>,
-    meeting_date: Option<DateTime<Utc>>,
-    status: String,
-    activity_id: Option<i64>,
-    message: Option<String>,
-}
+#[serde(transparent)]
+struct RecordRow(LogRecord);
 
 impl From<LogRecord> for RecordRow {
     fn from(r: LogRecord) -> Self {
-        RecordRow {
-            job_id: r.job_id,
-            gong_call_id: r.gong_call_id,
-            title: r.title,
-            meeting_date: r.meeting_date,
-            status: r.status.to_string(),
-            activity_id: r.activity_id,
-            message: r.message,
-        }
+        RecordRow(r)
     }
 }
 
@@ -210,15 +196,16 @@ impl TableRow for RecordRow {
         ]
     }
     fn cells(&self) -> Vec<String> {
+        let r = &self.0;
         vec![
-            self.gong_call_id.clone(),
-            self.title.clone().unwrap_or_default(),
-            self.meeting_date
+            r.gong_call_id.clone(),
+            r.title.clone().unwrap_or_default(),
+            r.meeting_date
                 .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default(),
-            self.status.clone(),
-            self.activity_id.map(|i| i.to_string()).unwrap_or_default(),
-            self.message.clone().unwrap_or_default(),
+            r.status.to_string(),
+            r.activity_id.map(|i| i.to_string()).unwrap_or_default(),
+            r.message.clone().unwrap_or_default(),
         ]
     }
 }

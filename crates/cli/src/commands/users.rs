@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use gong_timeline_domain::LicenseType;
-use gong_timeline_store::{Fields, Store, User, UserMapping};
+use gong_timeline_store::{Store, User};
 use gong_timeline_sync::mappings::{resolve_by_hand, ResolveError};
-use serde::Serialize;
+use gong_timeline_sync::views::{GongUserView, UserView};
 
 use super::connection_named;
 use crate::args::{UsersCommand, UsersResolveArgs};
@@ -17,11 +17,11 @@ use crate::output::{print_list, TableRow};
 pub async fn run(store: &Arc<dyn Store>, cmd: UsersCommand) -> anyhow::Result<()> {
     match cmd {
         UsersCommand::List(f) => {
-            let rows: Vec<UserRow> = store
+            let rows: Vec<UserView> = store
                 .list_users()
                 .await?
                 .iter()
-                .map(UserRow::from)
+                .map(UserView::from)
                 .collect();
             print_list(&rows, f.format)
         }
@@ -33,11 +33,11 @@ pub async fn run(store: &Arc<dyn Store>, cmd: UsersCommand) -> anyhow::Result<()
                 .into_iter()
                 .map(|u| (u.id, u))
                 .collect();
-            let rows: Vec<GongUserRow> = store
+            let rows: Vec<GongUserView> = store
                 .list_mappings(connection.id)
                 .await?
                 .iter()
-                .map(|m| GongUserRow::new(m, &users))
+                .map(|m| GongUserView::new(m, &users))
                 .collect();
             print_list(&rows, format)
         }
@@ -112,32 +112,7 @@ async fn pick_by_email(
     }
 }
 
-/// A Timeline user as `users list` prints it: the built-in columns and the custom fields.
-#[derive(Serialize)]
-struct UserRow {
-    id: i64,
-    email: String,
-    name: String,
-    license_type: LicenseType,
-    status: String,
-    #[serde(flatten)]
-    fields: Fields,
-}
-
-impl From<&User> for UserRow {
-    fn from(u: &User) -> Self {
-        UserRow {
-            id: u.id,
-            email: u.email.clone(),
-            name: u.name.clone(),
-            license_type: u.license_type,
-            status: u.status.to_string(),
-            fields: u.fields.clone(),
-        }
-    }
-}
-
-impl TableRow for UserRow {
+impl TableRow for UserView {
     fn headers() -> Vec<&'static str> {
         vec!["id", "email", "name", "license_type", "status"]
     }
@@ -147,64 +122,12 @@ impl TableRow for UserRow {
             self.email.clone(),
             self.name.clone(),
             self.license_type.to_string(),
-            self.status.clone(),
+            self.status.to_string(),
         ]
     }
 }
 
-/// A user as `users gong` nests it.
-#[derive(Serialize)]
-struct UserBrief {
-    id: i64,
-    email: String,
-    name: String,
-    license_type: LicenseType,
-    status: String,
-}
-
-impl From<&User> for UserBrief {
-    fn from(u: &User) -> Self {
-        UserBrief {
-            id: u.id,
-            email: u.email.clone(),
-            name: u.name.clone(),
-            license_type: u.license_type,
-            status: u.status.to_string(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct GongUserRow {
-    gong_user_id: String,
-    email: Option<String>,
-    name: String,
-    status: String,
-    manual: bool,
-    user: Option<UserBrief>,
-    suggested: Vec<UserBrief>,
-}
-
-impl GongUserRow {
-    fn new(m: &UserMapping, users: &HashMap<i64, User>) -> Self {
-        GongUserRow {
-            gong_user_id: m.gong_user_id.clone(),
-            email: m.gong_email.clone(),
-            name: m.gong_name.clone(),
-            status: m.status.to_string(),
-            manual: m.manual,
-            user: m.user_id.and_then(|id| users.get(&id)).map(UserBrief::from),
-            suggested: m
-                .suggested
-                .iter()
-                .filter_map(|id| users.get(id))
-                .map(UserBrief::from)
-                .collect(),
-        }
-    }
-}
-
-impl TableRow for GongUserRow {
+impl TableRow for GongUserView {
     fn headers() -> Vec<&'static str> {
         vec![
             "gong_user_id",
@@ -220,11 +143,15 @@ impl TableRow for GongUserRow {
             self.gong_user_id.clone(),
             self.email.clone().unwrap_or_default(),
             self.name.clone(),
-            self.status.clone(),
-            self.user
-                .as_ref()
-                .map(|u| format!("{} ({})", u.id, u.license_type))
-                .unwrap_or_default(),
+            self.status.to_string(),
+            match &self.user {
+                None => String::new(),
+                Some(u) if self.mapped_to_inactive() => format!(
+                    "{} ({}, INACTIVE: their meetings fail until the user is active again or mapped to another user)",
+                    u.id, u.license_type
+                ),
+                Some(u) => format!("{} ({})", u.id, u.license_type),
+            },
             self.suggested
                 .iter()
                 .map(|u| format!("{} ({}, {})", u.id, u.license_type, u.status))

@@ -513,11 +513,117 @@ impl TestApp {
         self.ok(&all).await;
     }
 
+    /// The test's database opened in this process, as the binary opens it.
+    pub async fn open_store(&self) -> Arc<dyn gong_timeline_store::Store> {
+        let key = gong_timeline_store::crypto::SecretKey::parse(SECRET_KEY, "the tests' key")
+            .expect("the tests' key");
+        if gong_timeline_store_postgres::is_postgres_url(&self.db) {
+            let options = gong_timeline_store_postgres::PgOptions {
+                secret_key: Some(key),
+                ..Default::default()
+            };
+            return Arc::new(
+                gong_timeline_store_postgres::PgStore::open_with(&self.db, options)
+                    .await
+                    .expect("the test database opens"),
+            );
+        }
+        let options = gong_timeline_store_sqlite::SqliteOptions {
+            secret_key: Some(key),
+            ..Default::default()
+        };
+        Arc::new(
+            gong_timeline_store_sqlite::SqliteStore::open_with(&self.db, options)
+                .await
+                .expect("the test database opens"),
+        )
+    }
+
+    /// The web app (UI and `/api/v1`) serving this test's database on 127.0.0.1:0, in
+    /// this process, with an admin and an API token: the binary and the server share
+    /// one database.
+    pub async fn serve_web(&self) -> Web {
+        let store = self.open_store().await;
+        let engine = gong_timeline_sync::Engine::new(store.clone(), Default::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let config =
+            gong_timeline_web::WebConfig::new(base.clone(), self.dir.path().join("exports"));
+        let state = gong_timeline_web::AppState::new(store.clone(), engine, config);
+        let hash = gong_timeline_web::hash_password("a test password").expect("hash");
+        let admin = store
+            .create_admin("admin", &hash, Utc::now())
+            .await
+            .expect("an admin");
+        let (_, token) = gong_timeline_web::ui::tokens::create_token(&state, admin.id, "tests")
+            .await
+            .expect("an API token");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(gong_timeline_web::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        Web {
+            base,
+            token,
+            http: reqwest::Client::new(),
+            _stop: stop,
+        }
+    }
+
     /// Writes a file into the test's folder and returns its path as a string.
     pub fn write(&self, name: &str, contents: &str) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, contents).expect("write a test file");
         path.to_str().expect("UTF-8 path").to_string()
+    }
+}
+
+/// The web app of [`TestApp::serve_web`]; stops when dropped.
+pub struct Web {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Web {
+    /// `GET /api/v1{path}` with the token: status 200 and the JSON, or a panic.
+    pub async fn get(&self, path: &str) -> Value {
+        let resp = self
+            .http
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("the API answers");
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.expect("JSON");
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    /// Every item of an API list, page by page (`next` passed back as `cursor`).
+    pub async fn all(&self, path: &str) -> Vec<Value> {
+        let join = if path.contains('?') { '&' } else { '?' };
+        let mut page = self.get(&format!("{path}{join}limit=3")).await;
+        let mut items = Vec::new();
+        loop {
+            items.extend(page["items"].as_array().cloned().expect("a page's items"));
+            let Some(next) = page["next"].as_str() else {
+                break;
+            };
+            page = self
+                .get(&format!("{path}{join}limit=3&cursor={next}"))
+                .await;
+        }
+        assert_eq!(
+            Some(items.len() as u64),
+            page["total"].as_u64(),
+            "{path}: total"
+        );
+        items
     }
 }
 

@@ -14,5 +14,6 @@ mod meeting_store;
 mod readme;
 mod resilience;
 mod settings;
+mod shapes;
 mod sync;
 mod users;

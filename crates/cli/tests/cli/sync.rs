@@ -139,9 +139,13 @@ async fn s3_an_activity_carries_every_captured_field_of_its_meeting() {
     assert!(a["external_id"]
         .as_str()
         .is_some_and(|e| e.contains(RENEWAL)));
+    let companies =
+        crate::helpers::array(app.json(&["companies", "list", "--format", "json"]).await);
+    let northwind = find(&companies, "name", "Northwind");
     assert_eq!(
         a["company"],
-        json!({"name": "Northwind", "crm_account_id": "0015g00000XyZ12AAF"})
+        json!({"id": northwind["id"], "name": "Northwind", "crm_account_id": "0015g00000XyZ12AAF"}),
+        "SPEC's company{{name, crm_account_id}}, with its id"
     );
     assert_eq!(
         a["author"],

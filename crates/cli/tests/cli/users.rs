@@ -275,3 +275,39 @@ async fn u7_resolving_a_conflict_by_hand_heals_the_failed_meeting_at_the_next_sy
         bob_one["id"]
     );
 }
+
+#[tokio::test]
+async fn a_gong_user_mapped_to_an_inactive_user_is_flagged_in_users_gong() {
+    // Arrange: Cara's only Timeline user is inactive (U4).
+    let s = synced().await;
+
+    // Act
+    let table = s
+        .app
+        .ok(&["users", "gong", "--connection", CONNECTION])
+        .await;
+
+    // Assert: her row says so and what it means; an active mapping's row does not.
+    let row = |email: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(email))
+            .unwrap_or_else(|| panic!("a row for {email} in\n{table}"))
+            .to_string()
+    };
+    let cara = row("cara.gone@acme.example");
+    assert!(
+        cara.contains("INACTIVE: their meetings fail until the user is active again"),
+        "{cara}"
+    );
+    assert!(
+        !row("ann.full@acme.example").contains("INACTIVE"),
+        "{table}"
+    );
+    let mapping = find(&s.gong_users, "gong_user_id", CARA);
+    assert_eq!(
+        (&mapping["status"], &mapping["user"]["status"]),
+        (&json!("Mapped"), &json!("inactive")),
+        "{mapping}"
+    );
+}

@@ -63,7 +63,10 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
     );
 
     assert_eq!(
-        store.count_activities(Some(conn.id)).await.expect("count"),
+        store
+            .count_activities(&of_connection(conn.id))
+            .await
+            .expect("count"),
         2
     );
     let got = store
@@ -172,7 +175,13 @@ pub async fn commit_page_is_all_or_nothing(store: &dyn Store) {
         .await
         .is_err());
 
-    assert_eq!(store.count_activities(None).await.expect("count"), 0);
+    assert_eq!(
+        store
+            .count_activities(&ActivityFilter::default())
+            .await
+            .expect("count"),
+        0
+    );
     let records = store
         .list_log_records(RecordFilter {
             job_id: job,
@@ -320,15 +329,27 @@ pub async fn activities_list_newest_first_with_company_and_author(store: &dyn St
         (author.email.as_str(), author.license_type),
         ("kim@us.io", LicenseType::InternalCollaborator)
     );
-    let paged = ActivityFilter {
+    let page = |seek| ActivityFilter {
         limit: Some(1),
-        offset: 1,
-        ..of_acme
+        seek,
+        ..of_acme.clone()
     };
-    assert_eq!(
-        store.list_activities(paged).await.expect("paged")[0].gong_call_id,
-        "a2"
-    );
+    let second = store
+        .list_activities(page(Seek::After(list[0].key())))
+        .await
+        .expect("paged");
+    assert_eq!(second[0].gong_call_id, "a2");
+    let back = store
+        .list_activities(page(Seek::Before(second[0].key())))
+        .await
+        .expect("the page before");
+    assert_eq!(back[0].gong_call_id, "a0");
+    assert!(store
+        .list_activities(page(Seek::After(list[2].key())))
+        .await
+        .expect("past the end")
+        .is_empty());
+    assert_eq!(store.count_activities(&of_acme).await.expect("count"), 3);
     let all = store
         .list_activities(ActivityFilter::default())
         .await

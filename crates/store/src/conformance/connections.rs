@@ -373,7 +373,10 @@ pub async fn deleting_a_connection_keeps_activities_and_the_log(store: &dyn Stor
         Checkpoint::default()
     );
     assert_eq!(
-        store.count_activities(Some(conn.id)).await.expect("count"),
+        store
+            .count_activities(&of_connection(conn.id))
+            .await
+            .expect("count"),
         1
     );
     let kept = store

@@ -190,3 +190,11 @@ pub async fn page(store: &dyn Store, job: JobId, conn: ConnectionId, now: i64) -
         evaluated_settings: None,
     }
 }
+
+/// The activities of one connection.
+pub fn of_connection(id: ConnectionId) -> ActivityFilter {
+    ActivityFilter {
+        connection_id: Some(id),
+        ..ActivityFilter::default()
+    }
+}

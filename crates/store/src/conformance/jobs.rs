@@ -163,18 +163,67 @@ pub async fn jobs_filter_by_date_status_and_connection(store: &dyn Store) {
     assert_eq!(store.list_jobs(running).await.expect("running").len(), 1);
     let of_a = JobFilter {
         connection_id: Some(a.id),
-        limit: Some(2),
-        offset: 1,
         ..JobFilter::default()
     };
-    let got: Vec<JobId> = store
-        .list_jobs(of_a)
+    assert_eq!(store.count_jobs(&of_a).await.expect("count"), 4);
+    assert_eq!(
+        store
+            .count_jobs(&JobFilter {
+                statuses: vec![JobStatus::Failed, JobStatus::PartialSuccess],
+                ..JobFilter::default()
+            })
+            .await
+            .expect("count"),
+        2
+    );
+    // Keyset pages of two, newest first: after the first page's last job, and back.
+    let page = |seek| JobFilter {
+        limit: Some(2),
+        seek,
+        ..of_a.clone()
+    };
+    let ids_of = |jobs: Vec<Job>| jobs.iter().map(|j| j.id).collect::<Vec<_>>();
+    let first = store.list_jobs(page(Seek::First)).await.expect("page 1");
+    assert_eq!(ids_of(first.clone()), vec![ids[3], ids[2]]);
+    let second = store
+        .list_jobs(page(Seek::After(first[1].key())))
         .await
-        .expect("paged")
-        .iter()
-        .map(|j| j.id)
-        .collect();
-    assert_eq!(got, vec![ids[2], ids[1]]);
+        .expect("page 2");
+    assert_eq!(ids_of(second.clone()), vec![ids[1], ids[0]]);
+    assert!(store
+        .list_jobs(page(Seek::After(second[1].key())))
+        .await
+        .expect("past the end")
+        .is_empty());
+    let back = store
+        .list_jobs(page(Seek::Before(second[0].key())))
+        .await
+        .expect("back");
+    assert_eq!(ids_of(back), vec![ids[3], ids[2]]);
+}
+
+/// Two jobs that started in the same microsecond still page apart (the id breaks the tie).
+pub async fn job_pages_break_ties_by_id(store: &dyn Store) {
+    let (a, b) = (connection(store, "A").await, connection(store, "B").await);
+    let first = start_job(store, a.id, 0).await;
+    let second = start_job(store, b.id, 0).await;
+    let one = |seek| JobFilter {
+        limit: Some(1),
+        seek,
+        ..JobFilter::default()
+    };
+    let top = store.list_jobs(one(Seek::First)).await.expect("top");
+    assert_eq!(top[0].id, second);
+    let next = store
+        .list_jobs(one(Seek::After(top[0].key())))
+        .await
+        .expect("next");
+    assert_eq!(next.iter().map(|j| j.id).collect::<Vec<_>>(), vec![first]);
+    let back = store
+        .list_jobs(one(Seek::Before(next[0].key())))
+        .await
+        .expect("back");
+    assert_eq!(back.iter().map(|j| j.id).collect::<Vec<_>>(), vec![second]);
 }
 
 /// Finishing sets status, final counts, message, and the connection's last sync.
@@ -342,20 +391,65 @@ pub async fn log_records_page_and_filter(store: &dyn Store) {
         store.list_log_records(failed).await.expect("failed").len(),
         2
     );
-    let paged = RecordFilter {
-        job_id: job,
-        limit: Some(2),
-        offset: 2,
-        ..RecordFilter::default()
+    let calls = |records: Vec<LogRecord>| {
+        records
+            .into_iter()
+            .map(|r| r.gong_call_id)
+            .collect::<Vec<_>>()
     };
-    let got: Vec<String> = store
-        .list_log_records(paged)
+    let paged = |seek, statuses: Vec<RecordStatus>| RecordFilter {
+        job_id: job,
+        statuses,
+        limit: Some(2),
+        seek,
+    };
+    let got = store
+        .list_log_records(paged(Seek::After(all[1].id), Vec::new()))
         .await
-        .expect("paged")
-        .into_iter()
-        .map(|r| r.gong_call_id)
-        .collect();
-    assert_eq!(got, ["c2", "c3"]);
+        .expect("paged");
+    assert_eq!(calls(got), ["c2", "c3"]);
+    let got = store
+        .list_log_records(paged(Seek::Before(all[4].id), Vec::new()))
+        .await
+        .expect("the page before");
+    assert_eq!(calls(got), ["c2", "c3"], "the page before, in write order");
+    let got = store
+        .list_log_records(paged(Seek::Before(all[1].id), Vec::new()))
+        .await
+        .expect("the first page, backwards");
+    assert_eq!(calls(got), ["c0"]);
+    let skipped = vec![RecordStatus::Skipped];
+    let got = store
+        .list_log_records(paged(Seek::After(all[0].id), skipped.clone()))
+        .await
+        .expect("one status");
+    assert_eq!(calls(got), ["c2", "c4"]);
+    let got = store
+        .list_log_records(paged(Seek::Before(all[4].id), skipped))
+        .await
+        .expect("one status, backwards");
+    assert_eq!(calls(got), ["c0", "c2"]);
+    // Several statuses (each its own index range, merged), a status given twice.
+    let both = vec![
+        RecordStatus::Skipped,
+        RecordStatus::Failed,
+        RecordStatus::Skipped,
+    ];
+    let got = store
+        .list_log_records(paged(Seek::After(all[0].id), both.clone()))
+        .await
+        .expect("two statuses");
+    assert_eq!(calls(got), ["c1", "c2"]);
+    let got = store
+        .list_log_records(paged(Seek::After(all[2].id), both.clone()))
+        .await
+        .expect("two statuses, page 2");
+    assert_eq!(calls(got), ["c3", "c4"]);
+    let got = store
+        .list_log_records(paged(Seek::Before(all[3].id), both))
+        .await
+        .expect("two statuses, backwards");
+    assert_eq!(calls(got), ["c1", "c2"]);
     let counts = store.count_log_records(job).await.expect("count");
     assert_eq!(
         (
@@ -411,6 +505,60 @@ pub async fn a_jobs_live_exports_are_listed_newest_first(store: &dyn Store) {
         .await
         .expect("an unknown job has none")
         .is_empty());
+}
+
+/// A job's record counts are stored with it: a page's records count in the page's
+/// transaction, records added on their own count too, another job keeps its own,
+/// and the job's final counts (meetings, not records) leave them alone.
+pub async fn record_counts_are_stored_with_the_job(store: &dyn Store) {
+    let conn = connection(store, "A").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mut p = page(store, job, conn.id, 1).await;
+    p.records = vec![
+        record("p1", RecordStatus::Failed, None),
+        record("p2", RecordStatus::Skipped, None),
+        record("p3", RecordStatus::Failed, None),
+    ];
+    store.commit_page(p).await.expect("commit");
+    store
+        .add_log_records(job, vec![record("x1", RecordStatus::Skipped, None)])
+        .await
+        .expect("add");
+    let counts = store.count_log_records(job).await.expect("count");
+    assert_eq!(
+        (
+            counts.failed,
+            counts.skipped,
+            counts.created,
+            counts.total()
+        ),
+        (2, 2, 0, 4)
+    );
+    assert_eq!(counts.matching(&[RecordStatus::Failed]), 2);
+    assert_eq!(counts.matching(&[]), 4);
+    let finish = JobFinish {
+        status: JobStatus::Failed,
+        counts: JobCounts {
+            fetched: 3,
+            failed: 1,
+            ..JobCounts::default()
+        },
+        finished_at: at(2),
+        message: None,
+        fence: None,
+        gong: None,
+    };
+    store.finish_job(job, finish).await.expect("finish");
+    assert_eq!(store.count_log_records(job).await.expect("count"), counts);
+    let other = start_job(store, conn.id, 10).await;
+    assert_eq!(
+        store.count_log_records(other).await.expect("count"),
+        RecordCounts::default()
+    );
+    assert_eq!(
+        store.count_log_records(9999).await.expect("no such job"),
+        RecordCounts::default()
+    );
 }
 
 /// Exports are found by token, listed once expired, and keep their row after the file goes.

@@ -183,7 +183,13 @@ pub async fn a_writer_that_lost_its_lease_writes_nothing(store: &dyn Store) {
         matches!(err, StoreError::LeaseLost { job_id } if job_id == old),
         "{err}"
     );
-    assert_eq!(store.count_activities(None).await.expect("count"), 0);
+    assert_eq!(
+        store
+            .count_activities(&ActivityFilter::default())
+            .await
+            .expect("count"),
+        0
+    );
     assert!(store
         .list_stored_meetings(conn.id, query(MeetingSet::All, None, 10))
         .await

@@ -151,8 +151,27 @@ pub struct ActivityFilter {
     pub connection_id: Option<ConnectionId>,
     /// At most this many; `None` = all.
     pub limit: Option<u32>,
-    /// Skip this many.
-    pub offset: u32,
+    /// Where the page starts, in the list's order (newest first).
+    pub seek: super::Seek<ActivityKey>,
+}
+
+/// An activity's place in the newest-first list: its date, then its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ActivityKey {
+    /// The meeting's start.
+    pub date: DateTime<Utc>,
+    /// Its id (ties of the same date).
+    pub id: ActivityId,
+}
+
+impl Activity {
+    /// Its place in the activities list.
+    pub fn key(&self) -> ActivityKey {
+        ActivityKey {
+            date: self.date,
+            id: self.id,
+        }
+    }
 }
 
 /// What the engine needs to tell an unchanged meeting from a changed one.

@@ -176,8 +176,41 @@ pub struct JobFilter {
     pub connection_id: Option<ConnectionId>,
     /// At most this many; `None` = all.
     pub limit: Option<u32>,
-    /// Skip this many.
-    pub offset: u32,
+    /// Where the page starts, in the list's order (newest first).
+    pub seek: Seek<JobKey>,
+}
+
+/// Where a keyset page of a list starts: at the top, right after a row's key, or
+/// right before it (the page before; rows still come in the list's order). A page is
+/// an index range scan whatever its depth, unlike `OFFSET`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Seek<K> {
+    /// The first page.
+    #[default]
+    First,
+    /// The rows after this key.
+    After(K),
+    /// The rows before this key (the previous page).
+    Before(K),
+}
+
+/// A job's place in the newest-first list: its start, then its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct JobKey {
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// Its id (ties of the same start).
+    pub id: JobId,
+}
+
+impl Job {
+    /// Its place in the jobs list.
+    pub fn key(&self) -> JobKey {
+        JobKey {
+            started_at: self.started_at,
+            id: self.id,
+        }
+    }
 }
 
 /// Which activity a log record points at.
@@ -236,11 +269,13 @@ pub struct RecordFilter {
     pub statuses: Vec<RecordStatus>,
     /// At most this many; `None` = all.
     pub limit: Option<u32>,
-    /// Skip this many.
-    pub offset: u32,
+    /// Where the page starts: the records after (or before) a record id.
+    pub seek: Seek<LogRecordId>,
 }
 
-/// How many records of a job have each status.
+/// How many records of a job have each status: kept with the job, counted as its
+/// records are written (one page's records and its counts in one transaction), so
+/// reading them costs no `COUNT(*)` over a million records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordCounts {
     /// Created records.
@@ -267,6 +302,28 @@ impl RecordCounts {
     /// All records.
     pub fn total(&self) -> u64 {
         self.created + self.updated + self.skipped + self.failed
+    }
+
+    /// Records of `status`.
+    pub fn of(&self, status: RecordStatus) -> u64 {
+        match status {
+            RecordStatus::Created => self.created,
+            RecordStatus::Updated => self.updated,
+            RecordStatus::Skipped => self.skipped,
+            RecordStatus::Failed => self.failed,
+        }
+    }
+
+    /// Records of any of `statuses` (each counted once); empty = all.
+    pub fn matching(&self, statuses: &[RecordStatus]) -> u64 {
+        if statuses.is_empty() {
+            return self.total();
+        }
+        RecordStatus::ALL
+            .iter()
+            .filter(|s| statuses.contains(s))
+            .map(|s| self.of(*s))
+            .sum()
     }
 }
 

@@ -1,4 +1,4 @@
-//! Exporting a job's records from the store: the store is read page by page on the
+//! Exporting a job's records from the store: the store is read in keyset pages on the
 //! async side while a blocking thread writes the workbook, with a short queue
 //! between them, so neither the records nor the sheet are ever all in memory.
 
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use gong_timeline_domain::RecordStatus;
-use gong_timeline_store::{JobId, LogRecord, RecordFilter, Store, StoreError};
+use gong_timeline_store::{JobId, LogRecord, RecordFilter, Seek, Store, StoreError};
 use tokio::sync::mpsc;
 
 use super::{ExportError, ExportRow, XlsxStream};
@@ -66,18 +66,20 @@ async fn read_pages(
     statuses: Vec<RecordStatus>,
     pages: &mpsc::Sender<Vec<ExportRow>>,
 ) -> Result<(), StoreError> {
-    let mut offset = 0u32;
+    let mut seek = Seek::First;
     loop {
         let records = store
             .list_log_records(RecordFilter {
                 job_id,
                 statuses: statuses.clone(),
                 limit: Some(PAGE),
-                offset,
+                seek,
             })
             .await?;
         let last = records.len() < PAGE as usize;
-        offset += records.len() as u32;
+        if let Some(record) = records.last() {
+            seek = Seek::After(record.id);
+        }
         let rows = records.into_iter().map(export_row).collect();
         if pages.send(rows).await.is_err() || last {
             return Ok(());

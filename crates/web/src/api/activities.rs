@@ -1,12 +1,14 @@
-//! `/activities` (newest first, by company or connection) and `/companies`.
+//! `/activities` (newest first, by company or connection) and `/companies`, in the
+//! CLI's shapes ([`ActivityView`], [`CompanyView`]).
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use gong_timeline_store::{Activity, ActivityFilter, ActivityId, Company, CompanyId, ConnectionId};
+use gong_timeline_store::{ActivityFilter, ActivityId, CompanyId, ConnectionId};
+use gong_timeline_sync::views::{ActivityView, CompanyView};
 use serde::Deserialize;
 
-use super::Window;
 use crate::error::{ApiError, ApiResult};
+use crate::paging::{Page, Paged};
 use crate::state::AppState;
 
 /// Query of `GET /activities`.
@@ -14,44 +16,49 @@ use crate::state::AppState;
 pub struct ActivitiesQuery {
     company_id: Option<CompanyId>,
     connection_id: Option<ConnectionId>,
-    limit: Option<u32>,
-    #[serde(default)]
-    offset: u32,
 }
 
-/// `GET /activities`.
+/// `GET /activities`, newest first: keyset pages (the cursor holds the last
+/// activity's date and id).
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<ActivitiesQuery>,
-) -> ApiResult<Json<Vec<Activity>>> {
-    let w = Window {
-        limit: q.limit,
-        offset: q.offset,
+    page: Page<ActivityView>,
+) -> ApiResult<Json<Paged<ActivityView>>> {
+    let filter = ActivityFilter {
+        company_id: q.company_id,
+        connection_id: q.connection_id,
+        limit: Some(page.fetch_limit()),
+        seek: page.seek(),
     };
-    Ok(Json(
-        state
-            .store
-            .list_activities(ActivityFilter {
-                company_id: q.company_id,
-                connection_id: q.connection_id,
-                limit: Some(w.limit()),
-                offset: w.offset,
-            })
-            .await?,
-    ))
+    let total = state.store.count_activities(&filter).await?;
+    let rows = state.store.list_activities(filter).await?;
+    Ok(Json(page.paged(
+        rows.into_iter().map(ActivityView::from).collect(),
+        total,
+    )))
 }
 
 /// `GET /activities/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<ActivityId>,
-) -> ApiResult<Json<Activity>> {
-    Ok(Json(state.store.get_activity(id).await?.ok_or_else(
-        || ApiError::NotFound(format!("activity {id} does not exist")),
-    )?))
+) -> ApiResult<Json<ActivityView>> {
+    let activity = state
+        .store
+        .get_activity(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("activity {id} does not exist")))?;
+    Ok(Json(ActivityView::from(activity)))
 }
 
-/// `GET /companies`.
-pub async fn companies(State(state): State<AppState>) -> ApiResult<Json<Vec<Company>>> {
-    Ok(Json(state.store.list_companies().await?))
+/// `GET /companies`, by name.
+pub async fn companies(
+    State(state): State<AppState>,
+    page: Page<CompanyView>,
+) -> ApiResult<Json<Paged<CompanyView>>> {
+    let all = state.store.list_companies().await?;
+    Ok(Json(page.paged_in_memory(
+        all.into_iter().map(CompanyView::from).collect(),
+    )))
 }

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
+use crate::paging::{Page, Paged};
 use crate::service::connections::{self as service, UpdateRequest};
 use crate::service::{oauth, runs};
 use crate::state::AppState;
@@ -59,9 +60,12 @@ async fn connection(state: &AppState, id: ConnectionId) -> ApiResult<Connection>
         .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))
 }
 
-/// `GET /connections`.
-pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Vec<Overview>>> {
-    Ok(Json(service::list(&state).await?))
+/// `GET /connections`, by name.
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page<Overview>,
+) -> ApiResult<Json<Paged<Overview>>> {
+    Ok(Json(page.paged_in_memory(service::list(&state).await?)))
 }
 
 /// `GET /connections/{id}`.

@@ -7,13 +7,13 @@ use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::Query;
 use chrono::{DateTime, Utc};
-use gong_timeline_domain::{JobStatus, RecordStatus};
+use gong_timeline_domain::RecordStatus;
 use gong_timeline_store::{ConnectionId, Job, JobFilter, JobId, LogRecord, RecordFilter};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::Window;
 use crate::error::{ApiError, ApiResult};
+use crate::paging::{Page, Paged};
 use crate::service::exports;
 use crate::state::AppState;
 
@@ -25,9 +25,6 @@ pub struct JobsQuery {
     #[serde(default)]
     status: Vec<String>,
     connection_id: Option<ConnectionId>,
-    limit: Option<u32>,
-    #[serde(default)]
-    offset: u32,
 }
 
 /// Query of `GET /jobs/{id}/records`.
@@ -35,9 +32,6 @@ pub struct JobsQuery {
 pub struct RecordsQuery {
     #[serde(default)]
     status: Vec<String>,
-    limit: Option<u32>,
-    #[serde(default)]
-    offset: u32,
 }
 
 fn parse_all<T: std::str::FromStr>(given: &[String]) -> ApiResult<Vec<T>>
@@ -50,29 +44,23 @@ where
         .collect()
 }
 
-/// `GET /jobs`, newest first.
+/// `GET /jobs`, newest first: keyset pages (the cursor holds the last job's start and id).
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<JobsQuery>,
-) -> ApiResult<Json<Vec<Job>>> {
-    let w = Window {
-        limit: q.limit,
-        offset: q.offset,
+    page: Page<Job>,
+) -> ApiResult<Json<Paged<Job>>> {
+    let filter = JobFilter {
+        from: q.from,
+        to: q.to,
+        statuses: parse_all(&q.status)?,
+        connection_id: q.connection_id,
+        limit: Some(page.fetch_limit()),
+        seek: page.seek(),
     };
-    let statuses: Vec<JobStatus> = parse_all(&q.status)?;
-    Ok(Json(
-        state
-            .store
-            .list_jobs(JobFilter {
-                from: q.from,
-                to: q.to,
-                statuses,
-                connection_id: q.connection_id,
-                limit: Some(w.limit()),
-                offset: w.offset,
-            })
-            .await?,
-    ))
+    let total = state.store.count_jobs(&filter).await?;
+    let rows = state.store.list_jobs(filter).await?;
+    Ok(Json(page.paged(rows, total)))
 }
 
 /// `GET /jobs/{id}`.
@@ -82,33 +70,31 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<JobId>) -> ApiRe
     })?))
 }
 
-/// `GET /jobs/{id}/records`, in the order written.
+/// `GET /jobs/{id}/records`, in the order written: keyset pages (the cursor holds the
+/// last record's id); the total comes from the counts stored with the job.
 pub async fn records(
     State(state): State<AppState>,
     Path(id): Path<JobId>,
     Query(q): Query<RecordsQuery>,
-) -> ApiResult<Json<Vec<LogRecord>>> {
+    page: Page<LogRecord>,
+) -> ApiResult<Json<Paged<LogRecord>>> {
     state
         .store
         .get_job(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("job {id} does not exist")))?;
-    let w = Window {
-        limit: q.limit,
-        offset: q.offset,
-    };
     let statuses: Vec<RecordStatus> = parse_all(&q.status)?;
-    Ok(Json(
-        state
-            .store
-            .list_log_records(RecordFilter {
-                job_id: id,
-                statuses,
-                limit: Some(w.limit()),
-                offset: w.offset,
-            })
-            .await?,
-    ))
+    let total = state.store.count_log_records(id).await?.matching(&statuses);
+    let rows = state
+        .store
+        .list_log_records(RecordFilter {
+            job_id: id,
+            statuses,
+            limit: Some(page.fetch_limit()),
+            seek: page.seek(),
+        })
+        .await?;
+    Ok(Json(page.paged(rows, total)))
 }
 
 /// `POST /jobs/{id}/export`: 201 with the download URL (valid 30 days).

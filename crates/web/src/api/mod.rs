@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`: one module per resource, the route table
 //! ([`routes`]) that builds the router and that the OpenAPI test checks against
 //! [`openapi::document`]. Every route but the document needs a Bearer API token
-//! (or a session, with `X-CSRF-Token` on writes).
+//! (or a session, with `X-CSRF-Token` on writes). Every list answers one page
+//! `{items, total, next}` ([`crate::paging`]); items have the CLI's JSON
+//! ([`gong_timeline_sync::views`]).
 
 pub mod activities;
 pub mod connections;
@@ -10,34 +12,15 @@ pub mod jobs;
 pub mod openapi;
 pub mod users;
 
+use crate::error::ApiError;
 use axum::http::{header, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
-use serde::Deserialize;
-
-use crate::error::ApiError;
 
 use crate::auth::require_api;
 use crate::state::AppState;
-
-/// `limit` / `offset` of list endpoints.
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct Window {
-    /// At most this many (1–500, default 50).
-    pub limit: Option<u32>,
-    /// Skip this many.
-    #[serde(default)]
-    pub offset: u32,
-}
-
-impl Window {
-    /// The limit, clamped.
-    pub fn limit(&self) -> u32 {
-        self.limit.unwrap_or(50).clamp(1, 500)
-    }
-}
 
 /// Every authenticated route: (method, path under `/api/v1`, handler).
 pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {

@@ -2,7 +2,9 @@
 //! by hand; a test checks that its operations are exactly [`super::routes`].
 
 use axum::Json;
-use gong_timeline_domain::{JobStatus, MappingStatus, RecordStatus, Trigger};
+use gong_timeline_domain::{
+    JobStatus, LicenseType, MappingStatus, RecordStatus, Trigger, UserStatus,
+};
 use serde_json::{json, Value};
 
 /// An enum schema whose values are the domain's own spellings, never copied by hand.
@@ -18,19 +20,35 @@ fn query(name: &str, schema: Value, description: &str) -> Value {
     json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description})
 }
 
+/// The paging parameters every list takes ([`crate::paging`]).
 fn window() -> Vec<Value> {
+    use crate::paging::{DEFAULT_LIMIT, MAX_LIMIT};
     vec![
         query(
             "limit",
-            json!({"type": "integer", "minimum": 1, "maximum": 500, "default": 50}),
-            "Page size.",
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+            "Page size; outside 1–500 is a 400 naming `limit`.",
         ),
         query(
-            "offset",
-            json!({"type": "integer", "minimum": 0, "default": 0}),
-            "Rows to skip.",
+            "cursor",
+            json!({"type": "string"}),
+            "The `next` of the previous page, unchanged (opaque); none for the first page. A cursor this list did not give is a 400 naming `cursor`.",
+        ),
+        query(
+            "after",
+            json!({"type": "string"}),
+            "Another name for `cursor`.",
         ),
     ]
+}
+
+/// A page of `item`s: `{items, total, next}`.
+fn page(item: &str) -> Value {
+    json!({"type": "object", "required": ["items", "total", "next"], "properties": {
+        "items": array(item),
+        "total": {"type": "integer", "description": "Matches in all, on every page."},
+        "next": {"type": ["string", "null"], "description": "The cursor of the next page; null on the last."},
+    }})
 }
 
 fn schema(name: &str) -> Value {
@@ -43,12 +61,16 @@ fn array(name: &str) -> Value {
 
 /// One operation: summary, parameters, optional JSON body schema, success status and schema.
 fn op(summary: &str, params: Vec<Value>, body: Option<Value>, status: &str, out: Value) -> Value {
+    let is_page = out["required"] == json!(["items", "total", "next"]);
     let mut responses = json!({
         status: {"description": "Success.", "content": {"application/json": {"schema": out}}},
         "401": {"$ref": "#/components/responses/Error"},
         "404": {"$ref": "#/components/responses/Error"},
         "422": {"$ref": "#/components/responses/Error"},
     });
+    if is_page {
+        responses["400"] = json!({"$ref": "#/components/responses/Error"});
+    }
     if status == "202" || summary.contains("settings") || summary.starts_with("Delete") {
         responses["409"] = json!({"$ref": "#/components/responses/Error"});
     }
@@ -71,7 +93,7 @@ fn paths() -> Value {
     };
     json!({
         "/connections": {
-            "get": op("List connections", vec![], None, "200", array("Connection")),
+            "get": op("Connections, by name", window(), None, "200", page("Connection")),
             "post": op("Create a connection (OAuth returns an authorize_url; basic = access key)", vec![], Some(schema("NewConnection")), "201",
                 json!({"type": "object", "properties": {"connection": schema("Connection"), "authorize_url": {"type": "string"}}})),
         },
@@ -92,7 +114,7 @@ fn paths() -> Value {
             "get": op("Sync status", vec![id()], None, "200", schema("SyncStatus")),
             "post": op("Start a sync in the background", vec![id()], None, "202", schema("SyncStatus")),
         },
-        "/connections/{id}/users": { "get": op("Gong users and their mappings", vec![id()], None, "200", array("GongUser")) },
+        "/connections/{id}/users": { "get": op("Gong users and their mappings, by Gong user id", [vec![id()], window()].concat(), None, "200", page("GongUser")) },
         "/connections/{id}/users/{gong_user_id}/resolve": { "post": op("Resolve a conflict: map to one suggested user",
             vec![id(), json!({"name": "gong_user_id", "in": "path", "required": true, "schema": {"type": "string"}})],
             Some(json!({"type": "object", "required": ["user_id"], "properties": {"user_id": {"type": "integer"}}})), "200", schema("GongUser")) },
@@ -108,29 +130,27 @@ fn paths() -> Value {
                     "rows": {"type": "array", "items": obj(json!({"row": {"type": "integer"}, "column": {"type": "string"}, "value": {"type": "string"}, "problem": {"type": "string"}}))}}))}))}}},
             },
         } },
-        "/users": { "get": op("Timeline users by id, searchable; keyset pages", vec![
+        "/users": { "get": op("Timeline users by id, searchable", [vec![
             query("q", json!({"type": "string"}), "Name or email contains this."),
             query("license_type", json!({"type": "string"}), "One license type."),
-            query("status", json!({"enum": ["active", "inactive"]}), "One status."),
-            query("limit", json!({"type": "integer", "minimum": 1, "maximum": 500, "default": 50}), "Page size."),
-            query("cursor", json!({"type": "string"}), "The `next` of the previous page."),
-        ], None, "200", json!({"type": "object", "properties": {"items": array("TimelineUser"), "total": {"type": "integer"}, "next": {"type": ["string", "null"]}}})) },
+            query("status", spelled(UserStatus::ALL.iter().map(|v| v.as_str())), "One status."),
+        ], window()].concat(), None, "200", page("TimelineUser")) },
         "/jobs": { "get": op("Jobs, newest first", [vec![
             query("from", json!({"type": "string", "format": "date-time"}), "Started at or after."),
             query("to", json!({"type": "string", "format": "date-time"}), "Started before."),
             statuses("Job"),
             query("connection_id", json!({"type": "integer"}), "One connection."),
-        ], window()].concat(), None, "200", array("Job")) },
+        ], window()].concat(), None, "200", page("Job")) },
         "/jobs/{id}": { "get": op("One job", vec![id()], None, "200", schema("Job")) },
-        "/jobs/{id}/records": { "get": op("A job's log records in write order", [vec![id(), statuses("Record")], window()].concat(), None, "200", array("LogRecord")) },
+        "/jobs/{id}/records": { "get": op("A job's log records in write order; the total comes from the counts stored with the job", [vec![id(), statuses("Record")], window()].concat(), None, "200", page("LogRecord")) },
         "/jobs/{id}/export": { "post": op("Export a job's records as .xlsx (link valid 30 days, then 410)", vec![id()], None, "201",
             json!({"type": "object", "properties": {"job_id": {"type": "integer"}, "url": {"type": "string"}, "created_at": {"type": "string"}, "expires_at": {"type": "string"}}})) },
         "/activities": { "get": op("Activities, newest first", [vec![
             query("company_id", json!({"type": "integer"}), "One company."),
             query("connection_id", json!({"type": "integer"}), "One connection."),
-        ], window()].concat(), None, "200", array("Activity")) },
+        ], window()].concat(), None, "200", page("Activity")) },
         "/activities/{id}": { "get": op("One activity", vec![id()], None, "200", schema("Activity")) },
-        "/companies": { "get": op("Companies", vec![], None, "200", array("Company")) },
+        "/companies": { "get": op("Companies, by name", window(), None, "200", page("Company")) },
     })
 }
 
@@ -138,36 +158,52 @@ fn obj(props: Value) -> Value {
     json!({"type": "object", "properties": props})
 }
 
+/// The schemas: each item's `properties` are exactly the keys the API (and the
+/// CLI's `--format json`) print, which the route test checks against live answers.
 fn schemas() -> Value {
     let s = json!({"type": "string"});
+    let ns = json!({"type": ["string", "null"]});
     let i = json!({"type": "integer"});
-    let t = json!({"type": ["string", "null"], "format": "date-time"});
+    let ni = json!({"type": ["integer", "null"]});
+    let b = json!({"type": "boolean"});
+    let t = json!({"type": "string", "format": "date-time"});
+    let nt = json!({"type": ["string", "null"], "format": "date-time"});
+    let license = spelled(LicenseType::ALL.iter().map(|v| v.as_str()));
+    let user_status = spelled(UserStatus::ALL.iter().map(|v| v.as_str()));
+    let brief = obj(
+        json!({"id": i, "email": s, "name": s, "license_type": license, "status": user_status}),
+    );
     json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),
-        "TimelineUser": json!({"type": "object", "additionalProperties": {"type": "string"}, "properties": {"id": i, "email": s, "name": s, "license_type": s, "status": s}}),
+        "TimelineUser": json!({"type": "object", "description": "Custom fields as further string properties.", "additionalProperties": {"type": "string"},
+            "properties": {"id": i, "email": s, "name": s, "license_type": license, "status": user_status}}),
         "Connection": obj(json!({"id": i, "name": s, "auth": {"enum": ["Basic", "OAuth"]}, "base_url": s,
-            "status": spelled(gong_timeline_store::ConnectionStatus::ALL.iter().map(|v| v.as_str())), "enabled": {"type": "boolean"},
-            "hubspot_warning": {"type": "boolean"}, "created_at": t, "last_sync_at": t,
-            "last_job": {"type": ["object", "null"], "properties": {"id": i, "status": spelled(JobStatus::ALL.iter().map(|v| v.as_str())), "message": {"type": ["string", "null"]}}}})),
+            "status": spelled(gong_timeline_store::ConnectionStatus::ALL.iter().map(|v| v.as_str())), "enabled": b,
+            "hubspot_warning": b, "created_at": t, "last_sync_at": nt,
+            "last_job": {"type": ["object", "null"], "properties": {"id": i, "status": spelled(JobStatus::ALL.iter().map(|v| v.as_str())), "message": ns}}})),
         "ConnectionChange": obj(json!({"name": s, "base_url": s, "access_key": s, "access_key_secret": s})),
         "NewConnection": json!({"type": "object", "required": ["name"], "properties": {"name": s, "kind": {"enum": ["oauth", "basic"]}, "base_url": s, "access_key": s, "access_key_secret": s}}),
-        "Settings": obj(json!({"enabled": {"type": "boolean"}, "activity_type": s, "filters": {"type": "array", "items": s},
-            "filter_logic": {"type": ["string", "null"]}, "backfill_days": i, "lookback_hours": i})),
+        "Settings": obj(json!({"enabled": b, "activity_type": s, "filters": {"type": "array", "items": s},
+            "filter_logic": ns, "backfill_days": i, "lookback_hours": i})),
         "Job": obj(json!({"id": i, "connection_id": i, "connection": s, "trigger": spelled(Trigger::ALL.iter().map(|v| v.as_str())),
-            "status": spelled(JobStatus::ALL.iter().map(|v| v.as_str())), "started_at": t, "finished_at": t,
-            "fetched": i, "created": i, "updated": i, "skipped": i, "failed": i, "message": {"type": ["string", "null"]},
+            "status": spelled(JobStatus::ALL.iter().map(|v| v.as_str())), "started_at": t, "finished_at": nt,
+            "fetched": i, "created": i, "updated": i, "skipped": i, "failed": i, "message": ns,
             "gong_requests": {"type": ["integer", "null"], "description": "Gong API requests the job sent, retries included; null while it runs and for jobs finished before they were counted."},
             "gong_rate_limited": {"type": ["integer", "null"], "description": "429 Too Many Requests answers among them; null when gong_requests is."}})),
-        "SyncStatus": obj(json!({"connection_id": i, "running": {"type": "boolean"}, "last_job": {"oneOf": [schema("Job"), {"type": "null"}]}})),
-        "LogRecord": obj(json!({"id": i, "job_id": i, "gong_call_id": s, "title": s, "meeting_date": t,
-            "status": spelled(RecordStatus::ALL.iter().map(|v| v.as_str())), "activity_id": {"type": ["integer", "null"]}, "message": {"type": ["string", "null"]}})),
-        "Company": obj(json!({"id": i, "name": s, "crm_account_id": {"type": ["string", "null"]}, "fields": {"type": "object"}})),
+        "SyncStatus": obj(json!({"connection_id": i, "running": b, "last_job": {"oneOf": [schema("Job"), {"type": "null"}]}})),
+        "LogRecord": obj(json!({"id": i, "job_id": i, "gong_call_id": s, "title": ns, "meeting_date": nt,
+            "status": spelled(RecordStatus::ALL.iter().map(|v| v.as_str())), "activity_id": ni, "message": ns})),
+        "Company": json!({"type": "object", "description": "Custom fields as further string properties.", "additionalProperties": {"type": "string"},
+            "properties": {"id": i, "name": s, "crm_account_id": ns}}),
         "Activity": obj(json!({"id": i, "external_id": s, "connection_id": i, "gong_call_id": s, "type": s, "subject": s, "date": t,
-            "duration_seconds": i, "notes": s, "author": {"type": ["object", "null"]}, "company": obj(json!({"id": i, "name": s, "crm_account_id": s})),
-            "internal_attendees": {"type": "array"}, "external_attendees": {"type": "array"}, "trackers": {"type": ["array", "null"]},
-            "trackers_message": {"type": ["string", "null"]}, "recording_url": {"type": ["string", "null"]}})),
-        "GongUser": obj(json!({"gong_user_id": s, "email": s, "name": s, "status": spelled(MappingStatus::ALL.iter().map(|v| v.as_str())),
-            "manual": {"type": "boolean"}, "user": {"type": ["object", "null"]}, "suggested": {"type": "array"}})),
+            "duration_seconds": ni, "company": obj(json!({"id": i, "name": s, "crm_account_id": ns})),
+            "author": {"type": ["object", "null"], "properties": {"id": i, "email": s, "name": s, "license_type": license}},
+            "internal_attendees": {"type": "array", "items": obj(json!({"email": ns, "name": ns}))},
+            "external_attendees": {"type": "array", "items": obj(json!({"email": ns, "name": ns, "person": ni}))},
+            "trackers": {"type": "array", "items": obj(json!({"name": s, "count": i, "phrases": {"type": "array", "items": obj(json!({"phrase": s, "count": i}))}}))},
+            "trackers_message": ns, "recording_url": ns, "notes": ns})),
+        "GongUser": obj(json!({"gong_user_id": s, "email": ns, "name": s, "status": spelled(MappingStatus::ALL.iter().map(|v| v.as_str())),
+            "manual": b, "user": {"oneOf": [brief.clone(), {"type": "null"}]}, "suggested": {"type": "array", "items": brief}})),
     })
 }
 
@@ -176,7 +212,7 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {"title": "gong-timeline API", "version": env!("CARGO_PKG_VERSION"),
-            "description": "Connections, settings, syncs, the execution log, activities and Gong user mappings. Errors are {\"error\": {\"code\", \"message\"}}."},
+            "description": "Connections, settings, syncs, the execution log, activities and Gong user mappings. Every list answers one page {\"items\", \"total\", \"next\"}: pass `next` back as `cursor` for the following page (keyset paging; `next` is null on the last). Items have the JSON the CLI's --format json prints. Errors are {\"error\": {\"code\", \"message\", \"field\"}}."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": paths(),

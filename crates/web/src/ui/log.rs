@@ -19,8 +19,8 @@ use crate::error::ApiError;
 use crate::service::exports;
 use crate::state::AppState;
 use crate::ui::insights;
-use crate::ui::layout::{self, csrf_input, page, pager, time, time_opt};
-use crate::ui::paging::{split, window, PER_PAGE};
+use crate::ui::layout::{self, csrf_input, page, time, time_opt};
+use crate::ui::paging::KeysetPage;
 
 /// The log's filters as query parameters.
 #[derive(Debug, Deserialize, Default)]
@@ -33,8 +33,15 @@ pub(crate) struct LogQuery {
     to: String,
     #[serde(default)]
     status: Vec<String>,
+    /// The page's number: a label the Previous / Next links carry.
     #[serde(default)]
     page: Option<u32>,
+    /// The cursor of the row the page starts after (Next).
+    #[serde(default)]
+    after: Option<String>,
+    /// The cursor of the row the page ends before (Previous).
+    #[serde(default)]
+    before: Option<String>,
     #[serde(default)]
     export: Option<String>,
     /// One connection's jobs (its id), or all.
@@ -122,7 +129,9 @@ where
         .collect()
 }
 
-fn query_string(q: &LogQuery, page: u32) -> String {
+/// The filters of `q` with a page's position: `after` or `before` a cursor, and
+/// the page's number.
+fn query_string(q: &LogQuery, param: &str, cursor: &str, page: u64) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());
     out.append_pair("range", &q.range)
         .append_pair("from", &q.from)
@@ -133,8 +142,16 @@ fn query_string(q: &LogQuery, page: u32) -> String {
     for s in &q.status {
         out.append_pair("status", s);
     }
-    out.append_pair("page", &page.to_string());
+    out.append_pair(param, cursor)
+        .append_pair("page", &page.to_string());
     out.finish()
+}
+
+impl LogQuery {
+    /// The keyset page the address asks for.
+    fn keyset<T: crate::paging::Keyed>(&self) -> Result<KeysetPage<T>, ApiError> {
+        KeysetPage::parse(self.after.as_deref(), self.before.as_deref(), self.page)
+    }
 }
 
 /// One click: the workbook is written with the record statuses in force and
@@ -232,22 +249,25 @@ async fn jobs_page(
     };
     let connection_id = q.connection_id()?;
     let connections = state.store.list_connections().await?;
-    let page_no = q.page.unwrap_or(1).max(1);
-    let (limit, offset) = window(page_no, PER_PAGE);
+    let keyset = q.keyset::<gong_timeline_store::Job>()?;
     let chosen: Vec<JobStatus> = statuses(&q.status)?;
-    let rows = state
-        .store
-        .list_jobs(JobFilter {
-            from,
-            to,
-            statuses: chosen.clone(),
-            connection_id,
-            limit: Some(limit),
-            offset,
-        })
-        .await?;
-    let rows = if error.is_some() { Vec::new() } else { rows };
-    let (rows, more) = split(rows, PER_PAGE);
+    let filter = JobFilter {
+        from,
+        to,
+        statuses: chosen.clone(),
+        connection_id,
+        limit: Some(keyset.fetch_limit()),
+        seek: keyset.seek,
+    };
+    let (rows, total) = match error {
+        Some(_) => (Vec::new(), 0),
+        None => (
+            state.store.list_jobs(filter.clone()).await?,
+            state.store.count_jobs(&filter).await?,
+        ),
+    };
+    let shown = keyset.cut(rows);
+    let rows = &shown.rows;
     let charts = insights::log_charts(state).await?;
     let any_job = !rows.is_empty()
         || !state
@@ -291,7 +311,7 @@ async fn jobs_page(
                 thead { tr { th { "Job" } th { "Connection" } th { "Trigger" } th { "Status" } th { "Started" } th { "Finished" }
                     th { "Fetched" } th { "Created" } th { "Updated" } th { "Skipped" } th { "Failed" } th { "Logs" } } }
                 tbody {
-                    @for j in &rows {
+                    @for j in rows {
                         tr.job data-status=(j.status) {
                             td { a href={ "/log/jobs/" (j.id) } { (j.id) } }
                             td { (j.connection) } td { (j.trigger) } td.status { (layout::badge(layout::job_tone(j.status), j.status)) }
@@ -303,7 +323,7 @@ async fn jobs_page(
                     @if rows.is_empty() { tr { td colspan="12" id="no-jobs" { "No job matches these filters." } } }
                 }
             } }
-            (pager(page_no, more, |p| format!("/log?{}", query_string(q, p))))
+            (shown.pager(total, |param, cursor, p| format!("/log?{}", query_string(q, param, cursor, p))))
         },
     ))
 }
@@ -337,19 +357,20 @@ async fn job_page(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("job {id} does not exist")))?;
     let chosen: Vec<RecordStatus> = statuses(&q.status)?;
-    let page_no = q.page.unwrap_or(1).max(1);
-    let (limit, offset) = window(page_no, PER_PAGE);
+    let keyset = q.keyset::<gong_timeline_store::LogRecord>()?;
+    // Counts stored with the job, and one keyset page: no COUNT(*), no OFFSET.
     let counts = state.store.count_log_records(id).await?;
     let records = state
         .store
         .list_log_records(RecordFilter {
             job_id: id,
             statuses: chosen.clone(),
-            limit: Some(limit),
-            offset,
+            limit: Some(keyset.fetch_limit()),
+            seek: keyset.seek,
         })
         .await?;
-    let (records, more) = split(records, PER_PAGE);
+    let shown = keyset.cut(records);
+    let records = &shown.rows;
     let downloads = exports::live(state, id).await?;
     let export = match q.export.as_deref() {
         Some(token) => state
@@ -401,7 +422,7 @@ async fn job_page(
             div.table-wrap { table id="records" {
                 thead { tr { th { "Call" } th { "Title" } th { "Date" } th { "Status" } th { "Activity" } th { "Message" } } }
                 tbody {
-                    @for r in &records {
+                    @for r in records {
                         tr.record data-status=(r.status) data-call=(r.gong_call_id) {
                             td { (r.gong_call_id) } td.title { (r.title.clone().unwrap_or_default()) } td { (time_opt(r.meeting_date)) }
                             td.status { (layout::badge(layout::record_tone(r.status), r.status)) }
@@ -414,7 +435,7 @@ async fn job_page(
                     } } }
                 }
             } }
-            (pager(page_no, more, |p| format!("/log/jobs/{id}?{}", query_string(q, p))))
+            (shown.pager(counts.matching(&chosen), |param, cursor, p| format!("/log/jobs/{id}?{}", query_string(q, param, cursor, p))))
         },
     ))
 }

@@ -10,10 +10,9 @@ use crate::helpers::spawn_app;
 async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
     let app = spawn_app().await;
     let id = app.basic_connection("acme").await;
-    let (status, list) = app.get("/connections").await;
-    assert_eq!(status, 200);
+    let list = app.items("/connections").await;
     assert_eq!(list[0]["name"], "acme");
-    let text = list.to_string();
+    let text = serde_json::Value::from(list).to_string();
     assert!(
         !text.contains("sim-secret") && !text.contains("sim-access-key"),
         "no credential in responses: {text}"
@@ -25,14 +24,24 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
     assert_eq!(job["trigger"], "manual");
     assert!(job["created"].as_u64().unwrap() > 0, "{job}");
     let job_id = job["id"].as_i64().unwrap();
-    let (_, jobs) = app
-        .get(&format!(
+    let jobs = app
+        .page_of(&format!(
             "/jobs?connection_id={id}&status=Success&status=Partial%20success"
         ))
         .await;
-    assert_eq!(jobs.as_array().unwrap().len(), 1, "{jobs}");
-    let (_, none) = app.get("/jobs?status=Failed").await;
-    assert_eq!(none.as_array().unwrap().len(), 0);
+    assert_eq!(
+        (
+            jobs["items"].as_array().unwrap().len(),
+            jobs["total"].as_u64()
+        ),
+        (1, Some(1)),
+        "{jobs}"
+    );
+    let none = app.page_of("/jobs?status=Failed").await;
+    assert_eq!(
+        (none["items"].as_array().unwrap().len(), &none["next"]),
+        (0, &json!(null))
+    );
     let (status, bad) = app.get("/jobs?status=Done").await;
     assert_eq!(
         (status, bad["error"]["field"].as_str()),
@@ -41,18 +50,37 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
     let (status, same) = app.get(&format!("/jobs/{job_id}")).await;
     assert_eq!((status, same["id"].as_i64()), (200, Some(job_id)));
 
-    let (_, page1) = app.get(&format!("/jobs/{job_id}/records?limit=5")).await;
-    let (_, page2) = app
-        .get(&format!("/jobs/{job_id}/records?limit=5&offset=5"))
+    let page1 = app
+        .page_of(&format!("/jobs/{job_id}/records?limit=5"))
         .await;
-    assert_eq!(page1.as_array().unwrap().len(), 5);
-    assert_ne!(page1[0]["gong_call_id"], page2[0]["gong_call_id"]);
-    let (_, created) = app
-        .get(&format!("/jobs/{job_id}/records?status=Created&limit=500"))
+    let next = page1["next"].as_str().expect("more than 5 records");
+    let page2 = app
+        .page_of(&format!("/jobs/{job_id}/records?limit=5&cursor={next}"))
         .await;
+    assert_eq!(page1["items"].as_array().unwrap().len(), 5);
+    assert!(
+        page2["items"][0]["id"].as_i64() > page1["items"][4]["id"].as_i64(),
+        "page 2 starts after page 1: {page1} {page2}"
+    );
+    let all = app
+        .all_items(&format!("/jobs/{job_id}/records?limit=7"))
+        .await;
+    let (created_n, updated_n, skipped_n, failed_n) = (
+        job["created"].as_u64().unwrap(),
+        job["updated"].as_u64().unwrap(),
+        job["skipped"].as_u64().unwrap(),
+        job["failed"].as_u64().unwrap(),
+    );
+    assert_eq!(
+        all.len() as u64,
+        created_n + updated_n + skipped_n + failed_n,
+        "{job}"
+    );
+    let created = app
+        .all_items(&format!("/jobs/{job_id}/records?status=Created&limit=3"))
+        .await;
+    assert_eq!(created.len() as u64, created_n);
     assert!(created
-        .as_array()
-        .unwrap()
         .iter()
         .all(|r| r["status"] == "Created" && r["activity_id"].is_i64()));
 
@@ -68,14 +96,20 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
         "flat counts: {job}"
     );
     let company = a["company"]["id"].as_i64().unwrap();
-    let (_, of_company) = app.get(&format!("/activities?company_id={company}")).await;
-    assert!(of_company
-        .as_array()
-        .unwrap()
+    let of_company = app
+        .all_items(&format!("/activities?company_id={company}&limit=2"))
+        .await;
+    assert!(!of_company.is_empty() && of_company.iter().all(|x| x["company"]["id"] == company));
+    let dates: Vec<&str> = of_company
         .iter()
-        .all(|x| x["company"]["id"] == company));
-    let (_, companies) = app.get("/companies").await;
-    assert!(companies.as_array().unwrap().len() > 10);
+        .map(|x| x["date"].as_str().unwrap())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+    let companies = app.all_items("/companies?limit=7").await;
+    assert!(companies.len() > 10);
     let (status, missing) = app.get("/activities/999999").await;
     assert_eq!(
         (status, missing["error"]["code"].as_str()),

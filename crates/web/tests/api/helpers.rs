@@ -209,6 +209,65 @@ impl TestApp {
         self.api(reqwest::Method::GET, path, None).await
     }
 
+    /// One page of an API list: insists on 200 and the `{items, total, next}` shape;
+    /// returns the page.
+    pub async fn page_of(&self, path: &str) -> Value {
+        let (status, page) = self.get(path).await;
+        assert_eq!(status, 200, "GET {path}: {page}");
+        let keys: Vec<&str> = page
+            .as_object()
+            .unwrap_or_else(|| panic!("GET {path} answers a page object: {page}"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["items", "next", "total"], "GET {path}: {page}");
+        assert!(page["items"].is_array() && page["total"].is_u64(), "{page}");
+        assert!(page["next"].is_null() || page["next"].is_string(), "{page}");
+        page
+    }
+
+    /// The items of one page of an API list.
+    pub async fn items(&self, path: &str) -> Vec<Value> {
+        self.page_of(path).await["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Every item of an API list, following `next` page by page; checks that
+    /// `total` is the same on every page and is how many items there were.
+    pub async fn all_items(&self, path: &str) -> Vec<Value> {
+        let join = if path.contains('?') { '&' } else { '?' };
+        let mut page = self.page_of(path).await;
+        let total = page["total"].as_u64().unwrap();
+        let mut all = Vec::new();
+        loop {
+            all.extend(page["items"].as_array().cloned().unwrap_or_default());
+            assert_eq!(page["total"].as_u64(), Some(total), "{path}: {page}");
+            let Some(next) = page["next"].as_str() else {
+                break;
+            };
+            page = self.page_of(&format!("{path}{join}cursor={next}")).await;
+        }
+        assert_eq!(all.len() as u64, total, "{path}: total is every item");
+        all
+    }
+
+    /// `POST /imports/{kind}` with a CSV body: (status, JSON).
+    pub async fn import(&self, kind: &str, csv: &str) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}/api/v1/imports/{kind}", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "text/csv")
+            .body(csv.to_string())
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     /// POST on the API.
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         self.api(reqwest::Method::POST, path, Some(body)).await

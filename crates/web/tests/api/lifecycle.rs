@@ -24,8 +24,12 @@ async fn a_refused_access_key_stores_nothing_and_names_the_field() {
     let message = body["error"]["message"].as_str().unwrap();
     assert!(message.contains("Gong refused the access key"), "{message}");
     assert!(!message.contains("wrong"), "C4: {message}");
-    let (_, list) = app.get("/connections").await;
-    assert_eq!(list, json!([]), "nothing stored");
+    let list = app.page_of("/connections").await;
+    assert_eq!(
+        list,
+        json!({"items": [], "total": 0, "next": null}),
+        "nothing stored"
+    );
 }
 
 #[tokio::test]
@@ -33,7 +37,11 @@ async fn patch_renames_and_rekeys_and_delete_keeps_activities_and_jobs() {
     let app = spawn_app().await;
     let id = app.basic_connection("acme").await;
     let job = app.sync(id).await;
-    let activities = app.store.count_activities(None).await.unwrap();
+    let activities = app
+        .store
+        .count_activities(&Default::default())
+        .await
+        .unwrap();
     assert!(activities > 0);
 
     let (status, refused) = app
@@ -67,7 +75,13 @@ async fn patch_renames_and_rekeys_and_delete_keeps_activities_and_jobs() {
     assert_eq!(status, 204);
     let (status, _) = app.get(&format!("/connections/{id}")).await;
     assert_eq!(status, 404);
-    assert_eq!(app.store.count_activities(None).await.unwrap(), activities);
+    assert_eq!(
+        app.store
+            .count_activities(&Default::default())
+            .await
+            .unwrap(),
+        activities
+    );
     let (status, kept) = app.get(&format!("/jobs/{}", job["id"])).await;
     assert_eq!(status, 200, "{kept}");
     assert!(

@@ -55,3 +55,129 @@ async fn every_documented_operation_answers_on_the_live_server() {
         );
     }
 }
+
+/// The item schema a documented list operation pages, if it is a list.
+fn paged_item(doc: &serde_json::Value, path: &str) -> Option<serde_json::Value> {
+    let out =
+        &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    if out["required"] != serde_json::json!(["items", "total", "next"]) {
+        return None;
+    }
+    let name = out["properties"]["items"]["items"]["$ref"]
+        .as_str()?
+        .trim_start_matches("#/components/schemas/");
+    Some(doc["components"]["schemas"][name].clone())
+}
+
+/// The keys of `value` against an object schema's `properties`: the same set, or a
+/// superset when the schema allows further properties (custom fields).
+fn assert_keys(value: &serde_json::Value, schema: &serde_json::Value, what: &str) {
+    let keys: BTreeSet<&str> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{what}: an object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let documented: BTreeSet<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    if schema.get("additionalProperties").is_some() {
+        assert!(
+            keys.is_superset(&documented),
+            "{what}: {keys:?} ⊉ {documented:?}"
+        );
+    } else {
+        assert_eq!(keys, documented, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn every_list_answers_a_documented_page_of_documented_items() {
+    let app = spawn_app().await;
+    let connection = app.basic_connection("acme").await;
+    let job = app.sync(connection).await["id"].as_i64().unwrap();
+    let doc = document();
+    let mut lists = 0;
+    for (method, path) in documented() {
+        let Some(item) = paged_item(&doc, &path).filter(|_| method == "get") else {
+            continue;
+        };
+        lists += 1;
+        let concrete = if path.starts_with("/jobs/") {
+            path.replace("{id}", &job.to_string())
+        } else {
+            path.replace("{id}", &connection.to_string())
+        };
+        let first = app.page_of(&format!("{concrete}?limit=2")).await;
+        let items = first["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{path}: the synced app lists something");
+        for i in items {
+            assert_keys(i, &item, &path);
+        }
+        if path == "/activities" {
+            let schema = &item["properties"];
+            assert_keys(&items[0]["company"], &schema["company"], "activity company");
+            assert_keys(&items[0]["author"], &schema["author"], "activity author");
+        }
+        // Page two by `cursor` and by its other name `after` is the same page, and
+        // starts where page one stopped.
+        if let Some(next) = first["next"].as_str() {
+            let by_cursor = app
+                .page_of(&format!("{concrete}?limit=2&cursor={next}"))
+                .await;
+            let by_after = app
+                .page_of(&format!("{concrete}?limit=2&after={next}"))
+                .await;
+            assert_eq!(by_cursor, by_after, "{path}");
+            assert_ne!(by_cursor["items"][0], items[0], "{path}");
+            assert_eq!(by_cursor["total"], first["total"], "{path}");
+        }
+        for (query, field) in [
+            ("limit=0", "limit"),
+            ("limit=501", "limit"),
+            ("limit=ten", "limit"),
+            ("cursor=not-a-cursor", "cursor"),
+            ("offset=5", "offset"),
+        ] {
+            let (status, body) = app.get(&format!("{concrete}?{query}")).await;
+            assert_eq!(
+                (status, body["error"]["field"].as_str()),
+                (400, Some(field)),
+                "{path}?{query}: {body}"
+            );
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.contains(field),
+                "{path}?{query}: says what is wrong: {message}"
+            );
+        }
+    }
+    assert_eq!(
+        lists, 7,
+        "connections, their users, users, jobs, records, activities, companies"
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_of_one_list_is_refused_by_another() {
+    let app = spawn_app().await;
+    let connection = app.basic_connection("acme").await;
+    let job = app.sync(connection).await["id"].as_i64().unwrap();
+    let records = app.page_of(&format!("/jobs/{job}/records?limit=1")).await;
+    let cursor = records["next"].as_str().expect("more than one record");
+    let (status, body) = app.get(&format!("/activities?cursor={cursor}")).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("cursor"))
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a cursor of the activities list"),
+        "{body}"
+    );
+}

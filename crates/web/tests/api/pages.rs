@@ -12,7 +12,7 @@ async fn every_page_renders_after_a_sync() {
     let s = app.login().await;
     let id = app.basic_connection("acme").await;
     let job = app.sync(id).await["id"].as_i64().unwrap();
-    let (_, a) = app.get("/activities?limit=1").await;
+    let a = app.items("/activities?limit=1").await;
     let company = a[0]["company"]["id"].as_i64().unwrap();
     let activity = a[0]["id"].as_i64().unwrap();
     for path in [
@@ -45,7 +45,7 @@ async fn a_deleted_recording_or_gong_down_shows_the_s5_message() {
     let s = app.login().await;
     let id = app.basic_connection("acme").await;
     app.sync(id).await;
-    let (_, a) = app.get("/activities?limit=2").await;
+    let a = app.items("/activities?limit=2").await;
     let (first, second) = (&a[0], &a[1]);
     app.sim
         .controls()
@@ -172,23 +172,134 @@ async fn settings_errors_show_next_to_their_field_and_save_starts_a_sync() {
     assert!(page.contains("Call (recommended)") && page.contains("Meeting (recommended)"));
 }
 
+/// The target of the link with this id, unescaped.
+fn link(html: &str, id: &str) -> Option<String> {
+    let at = html.find(&format!("id=\"{id}\""))?;
+    let start = html[..at].rfind("href=\"")? + "href=\"".len();
+    let end = start + html[start..].find('"')?;
+    Some(html[start..end].replace("&amp;", "&"))
+}
+
+/// The call ids of a job page's record rows, in order.
+fn calls(html: &str) -> Vec<String> {
+    html.split("<tr class=\"record\"")
+        .skip(1)
+        .map(|row| {
+            let start = row.find("data-call=\"").expect("a call id") + "data-call=\"".len();
+            row[start..].split('"').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// Follows one link (`next-page` or `prev-page`) from `path` to the end; returns
+/// each page's calls and the pages' "Page N of M" labels.
+async fn walk(
+    app: &crate::helpers::TestApp,
+    s: &crate::helpers::Session,
+    path: &str,
+    direction: &str,
+) -> (Vec<Vec<String>>, Vec<String>, String) {
+    let (mut pages, mut labels) = (Vec::new(), Vec::new());
+    let mut at = path.to_string();
+    loop {
+        let (status, html) = app.page(s, &at).await;
+        assert_eq!(status, 200, "{at}: {html}");
+        pages.push(calls(&html));
+        let label = html
+            .split("Page ")
+            .nth(1)
+            .map(|l| l.split('<').next().unwrap().to_string())
+            .unwrap_or_default();
+        labels.push(label);
+        match link(&html, direction) {
+            Some(next) => at = next,
+            None => return (pages, labels, at),
+        }
+        assert!(pages.len() < 100, "the pages end");
+    }
+}
+
 #[tokio::test]
-async fn the_log_pages_through_jobs_and_records() {
+async fn l2_a_job_page_pages_by_keyset_forwards_and_back_with_and_without_a_status_filter() {
     let app = crate::helpers::spawn_app_with(crate::helpers::Options {
-        calls: 120,
+        calls: 180,
         ..Default::default()
     })
     .await;
     let s = app.login().await;
     let id = app.basic_connection("acme").await;
     let job = app.sync(id).await["id"].as_i64().unwrap();
-    let (_, first) = app.page(&s, &format!("/log/jobs/{job}")).await;
+    let records = app
+        .all_items(&format!("/jobs/{job}/records?limit=500"))
+        .await;
+    let every: Vec<String> = records
+        .iter()
+        .map(|r| r["gong_call_id"].as_str().unwrap().to_string())
+        .collect();
     assert!(
-        first.contains("id=\"next-page\""),
-        "120 calls make more than one page of 50"
+        every.len() > 100,
+        "more than two pages of 50: {}",
+        every.len()
     );
-    let (_, second) = app.page(&s, &format!("/log/jobs/{job}?page=2")).await;
-    assert!(second.contains("rel=\"prev\""));
+
+    let start = format!("/log/jobs/{job}");
+    let (pages, labels, last) = walk(&app, &s, &start, "next-page").await;
+    let pages_n = every.len().div_ceil(50);
+    assert_eq!(pages.concat(), every, "every record once, in write order");
+    assert!(pages[..pages.len() - 1].iter().all(|p| p.len() == 50));
+    assert_eq!(labels[0], format!("1 of {pages_n}"));
+    assert_eq!(labels.last().unwrap(), &format!("{pages_n} of {pages_n}"));
+    assert!(last.contains("after="), "{last}");
+    assert!(!last.contains("offset"), "{last}");
+
+    // Previous from the last page walks back over the same pages.
+    let (back, back_labels, first) = walk(&app, &s, &last, "prev-page").await;
+    let mut forward = pages.clone();
+    forward.reverse();
+    assert_eq!(back, forward, "Previous shows the pages Next showed");
+    assert_eq!(back_labels.last().unwrap(), &format!("1 of {pages_n}"));
+    assert!(
+        first.contains("before="),
+        "Previous pages by keyset: {first}"
+    );
+
+    // A status filter pages the same way over the matching records only.
+    let created_or_skipped: Vec<String> = records
+        .iter()
+        .filter(|r| r["status"] == "Skipped" || r["status"] == "Created")
+        .map(|r| r["gong_call_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !created_or_skipped.is_empty() && created_or_skipped.len() < every.len(),
+        "the filter keeps some records, not all"
+    );
+    let filtered = format!("{start}?status=Skipped&status=Created");
+    let (pages, labels, last) = walk(&app, &s, &filtered, "next-page").await;
+    assert_eq!(pages.concat(), created_or_skipped);
+    assert!(
+        last.contains("status=Skipped") && last.contains("status=Created"),
+        "{last}"
+    );
+    let n = created_or_skipped.len().div_ceil(50);
+    assert_eq!(labels[0], format!("1 of {n}"));
+    let (back, _, _) = walk(&app, &s, &last, "prev-page").await;
+    assert_eq!(back.concat().len(), created_or_skipped.len());
+
+    // A damaged cursor is a 400 page inside the layout.
+    let (status, bad) = app.page(&s, &format!("{start}?after=bogus")).await;
+    assert_eq!(status, 400, "{bad}");
+    assert!(
+        bad.contains("href=\"/connectors\"") && bad.contains("damaged"),
+        "{bad}"
+    );
+}
+
+#[tokio::test]
+async fn the_log_filters_jobs_by_date() {
+    let app = crate::helpers::spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let job = app.sync(id).await["id"].as_i64().unwrap();
     let (_, filtered) = app
         .page(&s, "/log?range=custom&from=2000-01-01&to=2000-01-02")
         .await;

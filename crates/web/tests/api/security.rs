@@ -171,8 +171,8 @@ async fn an_oauth_callback_is_refused_in_another_session_than_the_one_that_start
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 422);
-    let (_, list) = app.get("/connections").await;
-    assert_ne!(list[0]["status"], "Authorised", "{list}");
+    let list = app.items("/connections").await;
+    assert_ne!(list[0]["status"], "Authorised", "{list:?}");
 }
 
 #[tokio::test]

@@ -7,12 +7,8 @@ use crate::helpers::Options;
 
 /// Job records of calls whose owner was in conflict.
 async fn conflict_failures(app: &crate::helpers::TestApp, job: i64) -> Vec<Value> {
-    let (_, records) = app
-        .get(&format!("/jobs/{job}/records?status=Failed&limit=500"))
-        .await;
-    records
-        .as_array()
-        .unwrap()
+    app.all_items(&format!("/jobs/{job}/records?status=Failed&limit=500"))
+        .await
         .iter()
         .filter(|r| {
             r["message"]
@@ -33,11 +29,8 @@ async fn resolving_a_conflict_maps_the_user_and_the_next_sync_retries_its_meetin
     .await;
     let id = app.basic_connection("acme").await;
     let job = app.sync(id).await["id"].as_i64().unwrap();
-    let (status, users) = app.get(&format!("/connections/{id}/users")).await;
-    assert_eq!(status, 200);
+    let users = app.all_items(&format!("/connections/{id}/users")).await;
     let conflict = users
-        .as_array()
-        .unwrap()
         .iter()
         .find(|u| u["status"] == "Conflict")
         .expect("a conflict")
@@ -64,11 +57,11 @@ async fn resolving_a_conflict_maps_the_user_and_the_next_sync_retries_its_meetin
     assert_eq!(resolved["user"]["id"].as_i64(), Some(pick));
 
     let job2 = app.sync(id).await["id"].as_i64().unwrap();
-    let (_, records) = app.get(&format!("/jobs/{job2}/records?limit=500")).await;
+    let records = app
+        .all_items(&format!("/jobs/{job2}/records?limit=500"))
+        .await;
     let retried = &failed[0]["gong_call_id"];
     let now = records
-        .as_array()
-        .unwrap()
         .iter()
         .find(|r| &r["gong_call_id"] == retried)
         .expect("the meeting was retried");
@@ -118,10 +111,8 @@ async fn user_management_lists_conflicts_first_flags_inactive_users_and_resolves
         "{only}"
     );
 
-    let (_, gong) = app.get(&format!("/connections/{id}/users")).await;
+    let gong = app.all_items(&format!("/connections/{id}/users")).await;
     let conflict = gong
-        .as_array()
-        .unwrap()
         .iter()
         .find(|u| u["status"] == "Conflict")
         .expect("a conflict");
@@ -161,8 +152,7 @@ async fn user_management_lists_conflicts_first_flags_inactive_users_and_resolves
         found.contains(&inactive.email) && found.contains("1 of "),
         "{found}"
     );
-    let (status, listed) = app.get("/users?status=inactive&limit=1").await;
-    assert_eq!(status, 200, "{listed}");
+    let listed = app.page_of("/users?status=inactive&limit=1").await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     assert!(listed["total"].as_u64().unwrap() >= 1);
     if listed["total"].as_u64() > Some(1) {
@@ -172,4 +162,61 @@ async fn user_management_lists_conflicts_first_flags_inactive_users_and_resolves
             .await;
         assert_ne!(second["items"][0]["id"], listed["items"][0]["id"]);
     }
+}
+
+/// The row of Gong user `gong_user_id` on a user-management page.
+fn row_of<'a>(page: &'a str, gong_user_id: &str) -> &'a str {
+    page.split("<tr class=\"gong-user\"")
+        .find(|row| row.contains(&format!("data-gong-user=\"{gong_user_id}\"")))
+        .unwrap_or_else(|| panic!("a row for {gong_user_id} in {page}"))
+        .split("</tr>")
+        .next()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn u4_a_gong_user_mapped_to_an_inactive_user_is_flagged_on_the_user_management_page() {
+    let app = crate::helpers::spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    app.sync(id).await;
+    let mappings = app.all_items(&format!("/connections/{id}/users")).await;
+    let mapped: Vec<&Value> = mappings
+        .iter()
+        .filter(|m| m["status"] == "Mapped" && m["user"]["status"] == "active")
+        .collect();
+    assert!(
+        mapped.len() >= 2,
+        "two Gong users mapped to active users: {mappings:?}"
+    );
+    let (flagged, other) = (mapped[0], mapped[1]);
+    let path = format!("/users?connection={id}&status=Mapped");
+    let (_, before) = app.page(&s, &path).await;
+    let gong_user = flagged["gong_user_id"].as_str().unwrap();
+    assert!(!row_of(&before, gong_user).contains("inactive-user"));
+
+    // The Timeline user becomes inactive (a users import says so).
+    let user = &flagged["user"];
+    let csv = format!(
+        "email,name,license_type,status\n{},{},{},inactive\n",
+        user["email"].as_str().unwrap(),
+        user["name"].as_str().unwrap(),
+        user["license_type"].as_str().unwrap()
+    );
+    let (status, body) = app.import("users", &csv).await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, after) = app.page(&s, &path).await;
+    assert_eq!(status, 200);
+    let row = row_of(&after, gong_user);
+    assert!(row.contains("class=\"inactive-user\""), "{row}");
+    assert!(
+        row.contains("their meetings fail until the user is active again"),
+        "{row}"
+    );
+    let other_row = row_of(&after, other["gong_user_id"].as_str().unwrap());
+    assert!(!other_row.contains("inactive-user"), "{other_row}");
+    let now = app.all_items(&format!("/connections/{id}/users")).await;
+    let listed = now.iter().find(|m| m["gong_user_id"] == gong_user).unwrap();
+    assert_eq!(listed["user"]["status"], "inactive", "{listed}");
 }
