@@ -8,7 +8,8 @@
 //! with no filter, with one rare status, and with two statuses. Each is run `calls`
 //! times (default 50); it prints the median and the p95. For comparison it also
 //! times the `LIMIT/OFFSET` query and `COUNT(*) ... GROUP BY status` the page made
-//! before. A measurement, not a test: nothing is asserted.
+//! before. A measurement, not a test: nothing is asserted. `JOB_PAGES_DB=path`
+//! keeps the database, to time `gong-timeline log export` on it.
 
 use std::time::{Duration, Instant};
 
@@ -67,10 +68,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(50)
         .max(1);
+    // JOB_PAGES_DB=path keeps the database there (its key from
+    // GONG_TIMELINE_SECRET_KEY or a key file), e.g. to time `log export` on it.
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
+    let kept = std::env::var_os("JOB_PAGES_DB").map(std::path::PathBuf::from);
+    let file = kept.clone().unwrap_or_else(|| dir.path().join("pages.db"));
+    let url = format!("sqlite://{}", file.display());
     let options = SqliteOptions {
-        secret_key: Some(SecretKey::generate()),
+        secret_key: kept.is_none().then(SecretKey::generate),
         ..SqliteOptions::default()
     };
     let store = SqliteStore::open_with(&url, options).await?;

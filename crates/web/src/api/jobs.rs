@@ -97,12 +97,15 @@ pub async fn records(
     Ok(Json(page.paged(rows, total)))
 }
 
-/// `POST /jobs/{id}/export`: 201 with the download URL (valid 30 days).
+/// `POST /jobs/{id}/export[?status=Failed&status=…]`: 201 with the download URL
+/// (valid 30 days); the statuses keep only those records, as the job page's filter.
 pub async fn export(
     State(state): State<AppState>,
     Path(id): Path<JobId>,
+    Query(q): Query<RecordsQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let e = exports::create(&state, id).await?;
+    let statuses: Vec<RecordStatus> = parse_all(&q.status)?;
+    let e = exports::create(&state, id, statuses).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({

@@ -143,7 +143,7 @@ fn paths() -> Value {
         ], window()].concat(), None, "200", page("Job")) },
         "/jobs/{id}": { "get": op("One job", vec![id()], None, "200", schema("Job")) },
         "/jobs/{id}/records": { "get": op("A job's log records in write order; the total comes from the counts stored with the job", [vec![id(), statuses("Record")], window()].concat(), None, "200", page("LogRecord")) },
-        "/jobs/{id}/export": { "post": op("Export a job's records as .xlsx (link valid 30 days, then 410)", vec![id()], None, "201",
+        "/jobs/{id}/export": { "post": op("Export a job's records (those of the given statuses, or all) as .xlsx (link valid 30 days, then 410)", vec![id(), statuses("Record")], None, "201",
             json!({"type": "object", "properties": {"job_id": {"type": "integer"}, "url": {"type": "string"}, "created_at": {"type": "string"}, "expires_at": {"type": "string"}}})) },
         "/activities": { "get": op("Activities, newest first", [vec![
             query("company_id", json!({"type": "integer"}), "One company."),

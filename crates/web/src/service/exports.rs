@@ -17,14 +17,9 @@ pub fn lifetime() -> chrono::Duration {
     chrono::Duration::days(30)
 }
 
-/// Writes job `job_id`'s records to a new workbook and records its token.
-pub async fn create(state: &AppState, job_id: JobId) -> ApiResult<Export> {
-    create_filtered(state, job_id, Vec::new()).await
-}
-
-/// [`create`] with only the records of `statuses` (empty: all), as the job page's
-/// filter shows them.
-pub async fn create_filtered(
+/// Writes the records of job `job_id` that have one of `statuses` (empty: all), as
+/// the job page's filter shows them, to a new workbook and records its token.
+pub async fn create(
     state: &AppState,
     job_id: JobId,
     statuses: Vec<RecordStatus>,

@@ -456,7 +456,7 @@ pub(crate) async fn export(
 ) -> Response {
     let outcome = async {
         let chosen: Vec<RecordStatus> = statuses(&f.status)?;
-        let e = exports::create_filtered(&state, id, chosen).await?;
+        let e = exports::create(&state, id, chosen).await?;
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         q.append_pair("export", &e.token);
         for s in &f.status {

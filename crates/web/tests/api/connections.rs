@@ -199,6 +199,45 @@ async fn an_access_key_connection_to_a_host_that_is_not_gong_is_refused() {
 }
 
 #[tokio::test]
+async fn an_api_export_keeps_only_the_records_of_the_statuses_asked_for() {
+    // Arrange: a job with Failed records among others.
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    let job = app.sync(id).await["id"].as_i64().unwrap();
+
+    // Act
+    let (status, export) = app
+        .post(&format!("/jobs/{job}/export?status=Failed"), json!(null))
+        .await;
+    let (refused, _) = app
+        .post(&format!("/jobs/{job}/export?status=Lost"), json!(null))
+        .await;
+
+    // Assert: every row of the workbook is a Failed record; an unknown status is
+    // refused as the records list refuses it.
+    assert_eq!((status, refused), (201, 422), "{export}");
+    let url = format!("{}{}", app.base, export["url"].as_str().unwrap());
+    let bytes = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let file = app.export_dir.join("failed.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let range = book.worksheet_range("Execution log").unwrap();
+    let statuses: Vec<String> = range.rows().skip(1).map(|r| r[4].to_string()).collect();
+    assert!(!statuses.is_empty());
+    assert!(statuses.iter().all(|s| s == "Failed"), "{statuses:?}");
+}
+
+#[tokio::test]
 async fn an_export_downloads_for_30_days_then_answers_410_and_its_file_is_gone() {
     let app = spawn_app().await;
     let id = app.basic_connection("acme").await;
