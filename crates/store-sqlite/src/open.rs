@@ -17,9 +17,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use crate::error::is_locked;
 use crate::SqliteStore;
 
-/// Each connection's page cache, in KiB.
-const CACHE_KIB: u32 = 16 * 1024;
-
 /// How to open a store. `Default` is what [`SqliteStore::open`] uses.
 #[derive(Debug, Clone)]
 pub struct SqliteOptions {
@@ -60,10 +57,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(options.busy_timeout)
-            .foreign_keys(true)
-            // SQLite's default 2 MB page cache made a sync re-read pages with read()
-            // copies again and again (seen in a profile of `bench`).
-            .pragma("cache_size", format!("-{CACHE_KIB}"));
+            .foreign_keys(true);
         let file = connect.get_filename().to_path_buf();
         if !memory {
             check_file(&file).map_err(open_err)?;
