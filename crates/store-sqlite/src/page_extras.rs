@@ -34,19 +34,36 @@ pub(crate) async fn mark_skips(
             .await
             .ctx("marking skipped meetings")?;
     }
-    for chunk in unmark.chunks(CHUNK) {
+    delete_calls(
+        conn,
+        "skip_marks",
+        connection_id,
+        unmark,
+        "clearing skip marks",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes the rows of `table` (keyed by connection and Gong call id) of some calls,
+/// in chunks of one `IN (…)` statement each.
+pub(crate) async fn delete_calls(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    connection_id: ConnectionId,
+    call_ids: &[String],
+    context: &'static str,
+) -> Result<()> {
+    for chunk in call_ids.chunks(500) {
         let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("DELETE FROM skip_marks WHERE connection_id = ");
+            QueryBuilder::new(format!("DELETE FROM {table} WHERE connection_id = "));
         q.push_bind(connection_id).push(" AND gong_call_id IN (");
         let mut list = q.separated(", ");
         for id in chunk {
             list.push_bind(id.clone());
         }
         q.push(")");
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("clearing skip marks")?;
+        q.build().execute(&mut *conn).await.ctx(context)?;
     }
     Ok(())
 }

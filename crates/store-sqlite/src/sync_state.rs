@@ -164,21 +164,14 @@ pub(crate) async fn remove_retries(
     connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<()> {
-    for chunk in call_ids.chunks(500) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("DELETE FROM retry_list WHERE connection_id = ");
-        q.push_bind(connection_id).push(" AND gong_call_id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id.clone());
-        }
-        q.push(")");
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("removing from the retry list")?;
-    }
-    Ok(())
+    crate::page_extras::delete_calls(
+        conn,
+        "retry_list",
+        connection_id,
+        call_ids,
+        "removing from the retry list",
+    )
+    .await
 }
 
 pub(crate) async fn remove(

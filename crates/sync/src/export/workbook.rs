@@ -98,7 +98,10 @@ impl XlsxStream {
             n => format!("{SHEET_NAME} ({n})"),
         };
         let bold = Format::new().set_bold();
-        let sheet = self.workbook.add_worksheet_with_constant_memory().map_err(wrap)?;
+        let sheet = self
+            .workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(wrap)?;
         sheet.set_name(name).map_err(wrap)?;
         sheet.set_column_width(2, 40).map_err(wrap)?;
         sheet.set_column_width(6, 60).map_err(wrap)?;
