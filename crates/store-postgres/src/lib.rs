@@ -44,6 +44,7 @@ mod jobs;
 mod log_records;
 mod mappings;
 mod meetings;
+mod oauth_states;
 mod open;
 mod page_extras;
 mod store_impl;

@@ -10,7 +10,7 @@ use gong_timeline_store::*;
 use crate::PgStore;
 use crate::{
     activities, auth, companies, connections, exports, field_types, jobs, log_records, mappings,
-    meetings, page_extras, sync_state, users,
+    meetings, oauth_states, page_extras, sync_state, users,
 };
 
 #[async_trait]
@@ -315,5 +315,15 @@ impl Store for PgStore {
     }
     async fn delete_api_token(&self, id: ApiTokenId) -> Result<()> {
         auth::delete_api_token(self, id).await
+    }
+    async fn create_oauth_state(&self, pending: PendingOAuth, now: DateTime<Utc>) -> Result<()> {
+        oauth_states::create(self, pending, now).await
+    }
+    async fn take_oauth_state(
+        &self,
+        state_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<PendingOAuth>> {
+        oauth_states::take(self, state_hash, now).await
     }
 }

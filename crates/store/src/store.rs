@@ -284,6 +284,15 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Session>>;
     /// Ends a session (log out); unknown hashes are ignored.
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Records an OAuth authorisation in progress; expired ones (at `now`) go.
+    async fn create_oauth_state(&self, pending: PendingOAuth, now: DateTime<Utc>) -> Result<()>;
+    /// Takes (deletes and returns) the authorisation of `state_hash` if it has not
+    /// expired at `now`: of two concurrent callers, one gets it.
+    async fn take_oauth_state(
+        &self,
+        state_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<PendingOAuth>>;
     /// Records an API token. A taken hash is refused.
     async fn create_api_token(&self, new: NewApiToken) -> Result<ApiToken>;
     /// An API token by its hash, expired or not (the caller checks

@@ -1,6 +1,6 @@
 //! [`AppState`]: what every handler shares — the store, the sync engine, the web
 //! configuration, the clock, and the in-process bookkeeping (background syncs,
-//! pending OAuth authorisations, cached Gong clients for recordings).
+//! cached Gong clients for recordings).
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use gong_timeline_gong::{ClientConfig, GongClient, PendingAuthorizations};
+use gong_timeline_gong::{ClientConfig, GongClient};
 use gong_timeline_store::{ConnectionId, Store};
 use gong_timeline_sync::{Clock, Engine};
 use tokio_util::task::TaskTracker;
@@ -101,9 +101,6 @@ pub(crate) struct Inner {
     pub running: Mutex<HashSet<ConnectionId>>,
     /// Background sync tasks, awaited on shutdown.
     pub tasks: TaskTracker,
-    /// OAuth `state` values issued by Authorize, each good once and only for whoever
-    /// started the flow.
-    pub pending: PendingAuthorizations<(ConnectionId, crate::service::oauth::StartedBy)>,
     /// Failed log-ins.
     pub login_throttle: LoginThrottle,
     /// One Gong client per connection for recordings, sharing its rate limiter.
@@ -129,7 +126,6 @@ impl AppState {
             inner: Arc::new(Inner {
                 running: Mutex::new(HashSet::new()),
                 tasks: TaskTracker::new(),
-                pending: PendingAuthorizations::new(Duration::from_secs(900)),
                 login_throttle,
                 media_clients: tokio::sync::Mutex::new(HashMap::new()),
                 gong_requests: Default::default(),

@@ -159,3 +159,50 @@ pub async fn api_tokens_expire_and_note_their_last_use(store: &dyn Store) {
         .await
         .expect("unknown ids are ignored");
 }
+
+/// An OAuth authorisation in progress is taken once, only before it expires, and
+/// expired ones are pruned when another starts.
+pub async fn oauth_states_are_taken_once_before_they_expire(store: &dyn Store) {
+    let conn = super::fixtures::connection(store, "A").await;
+    let pending = |hash: &str, expires: i64| PendingOAuth {
+        state_hash: hash.into(),
+        connection_id: conn.id,
+        started_by: "session:abc".into(),
+        expires_at: at(expires),
+    };
+    store
+        .create_oauth_state(pending("live", 60), at(0))
+        .await
+        .expect("create");
+    store
+        .create_oauth_state(pending("stale", 10), at(0))
+        .await
+        .expect("create");
+
+    assert_eq!(
+        store.take_oauth_state("live", at(30)).await.expect("take"),
+        Some(pending("live", 60))
+    );
+    assert_eq!(
+        store.take_oauth_state("live", at(31)).await.expect("take"),
+        None,
+        "single use"
+    );
+    assert_eq!(
+        store.take_oauth_state("stale", at(10)).await.expect("take"),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        store.take_oauth_state("nope", at(1)).await.expect("take"),
+        None
+    );
+    let unknown = PendingOAuth {
+        connection_id: 9999,
+        ..pending("orphan", 60)
+    };
+    assert!(matches!(
+        store.create_oauth_state(unknown, at(0)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}

@@ -96,6 +96,7 @@ macro_rules! conformance_tests {
             sessions_expire_and_end,
             api_tokens_are_found_by_hash_and_revoked,
             a_password_reset_ends_the_admins_sessions,
+            oauth_states_are_taken_once_before_they_expire,
             api_tokens_expire_and_note_their_last_use,
             stored_meetings_ride_with_the_page,
             a_writer_that_lost_its_lease_writes_nothing,

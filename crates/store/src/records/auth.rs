@@ -52,6 +52,21 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
+/// An OAuth authorisation in progress: the digest of the `state` sent to Gong's
+/// consent page, kept in the database so that whichever replica receives Gong's
+/// redirect can check it, once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOAuth {
+    /// SHA-256 hex of the `state` value; unique.
+    pub state_hash: String,
+    /// The connection being authorised.
+    pub connection_id: crate::ConnectionId,
+    /// Who started the flow, as the web layer wrote it (opaque here).
+    pub started_by: String,
+    /// When the state stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// A Bearer token of the JSON API, created by an admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {

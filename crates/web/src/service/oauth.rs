@@ -6,10 +6,11 @@ use gong_timeline_gong::reqwest as reqwest_client;
 use gong_timeline_gong::OAuthClient;
 use gong_timeline_store::{
     AdminId, Connection, ConnectionId, ConnectionStatus, Credentials, NewConnection,
-    OAuthCredentials,
+    OAuthCredentials, PendingOAuth,
 };
 
 use super::hosts;
+use crate::auth::secret::{digest, random_token};
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -119,6 +120,23 @@ impl StartedBy {
         }
     }
 
+    /// As kept with the pending authorisation in the store.
+    fn encode(&self) -> String {
+        match self {
+            StartedBy::Session(hash) => format!("session:{hash}"),
+            StartedBy::Admin(id) => format!("admin:{id}"),
+        }
+    }
+
+    /// Reads [`StartedBy::encode`]'s text; `None` for anything else.
+    fn decode(text: &str) -> Option<StartedBy> {
+        match text.split_once(':')? {
+            ("session", hash) if !hash.is_empty() => Some(StartedBy::Session(hash.to_string())),
+            ("admin", id) => id.parse().ok().map(StartedBy::Admin),
+            _ => None,
+        }
+    }
+
     /// Whether the callback's `requester` may complete a flow this started.
     fn admits(&self, requester: &AdminSession) -> bool {
         match self {
@@ -131,6 +149,21 @@ impl StartedBy {
     }
 }
 
+/// How long a consent page's `state` is accepted.
+const STATE_LIFETIME: chrono::Duration = chrono::Duration::minutes(15);
+
+/// Takes the pending authorisation of the `state` Gong sent back (single use, in the
+/// store, so that any replica can receive the redirect).
+pub async fn take_state(state: &AppState, st: &str) -> ApiResult<Option<PendingOAuth>> {
+    if st.is_empty() {
+        return Ok(None);
+    }
+    Ok(state
+        .store
+        .take_oauth_state(&digest(st), state.now())
+        .await?)
+}
+
 /// The consent page URL for `id`, with a fresh single-use `state` bound to whoever
 /// asked ([`StartedBy`]): a link started by someone else cannot be completed in an
 /// admin's browser (CSRF on the OAuth flow).
@@ -140,7 +173,20 @@ pub async fn authorize_url(
     requester: &AdminSession,
 ) -> ApiResult<String> {
     let (connection, oauth) = oauth_parts(state, id).await?;
-    let issued = state.inner.pending.issue((id, StartedBy::of(requester)));
+    let issued = random_token();
+    let now = state.now();
+    state
+        .store
+        .create_oauth_state(
+            PendingOAuth {
+                state_hash: digest(&issued),
+                connection_id: id,
+                started_by: StartedBy::of(requester).encode(),
+                expires_at: now + STATE_LIFETIME,
+            },
+            now,
+        )
+        .await?;
     app_for(state, &connection, &oauth)
         .authorize_url(&issued, SCOPES)
         .map(|u| u.to_string())
@@ -162,7 +208,9 @@ pub async fn callback(
             "this authorisation link is unknown, expired, already used or was started in another log-in session; click Authorize again",
         )
     };
-    let (id, started_by) = state.inner.pending.consume(st).map_err(|_| refused())?;
+    let pending = take_state(state, st).await?.ok_or_else(refused)?;
+    let id = pending.connection_id;
+    let started_by = StartedBy::decode(&pending.started_by).ok_or_else(refused)?;
     if !started_by.admits(requester) {
         tracing::warn!(
             "An OAuth callback from another session than the one that started it was refused."

@@ -25,7 +25,10 @@ pub(crate) async fn callback(
     Query(p): Query<CallbackParams>,
 ) -> Response {
     if let Some(error) = &p.error {
-        let _ = p.state.as_deref().map(|s| state.inner.pending.consume(s));
+        if let Some(st) = p.state.as_deref() {
+            // A refused consent spends its state; a store error here changes nothing.
+            let _ = oauth::take_state(&state, st).await;
+        }
         return layout::error_page(&ApiError::invalid(
             "code",
             format!(

@@ -36,7 +36,10 @@ pub struct TestApp {
     pub export_dir: std::path::PathBuf,
     /// A client that follows no redirects.
     pub http: reqwest::Client,
+    /// The web configuration the app started with (for [`TestApp::replica`]).
+    web: WebConfig,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    replicas: Vec<tokio::sync::oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
 
@@ -124,7 +127,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     }
     let clock_offset = Arc::new(AtomicI64::new(0));
     let offset = clock_offset.clone();
-    let state = AppState::new(store.clone(), engine, web).with_clock(Arc::new(move || {
+    let state = AppState::new(store.clone(), engine, web.clone()).with_clock(Arc::new(move || {
         Utc::now() + chrono::Duration::seconds(offset.load(Ordering::SeqCst))
     }));
     let hash = gong_timeline_web::hash_password(PASSWORD).unwrap();
@@ -151,14 +154,44 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         clock_offset,
         export_dir,
         http,
+        web,
         stop: Some(stop),
+        replicas: Vec::new(),
         _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// A second server on the same database, as another replica or the same one
+    /// after a restart: nothing in the first process's memory. Returns its base URL.
+    pub async fn replica(&mut self) -> String {
+        let engine = Engine::new(
+            self.store.clone(),
+            EngineOptions {
+                gong: self.web.gong.clone(),
+                ..EngineOptions::default()
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::new(self.store.clone(), engine, self.web.clone());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(gong_timeline_web::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        self.replicas.push(stop);
+        base
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        for stop in self.replicas.drain(..) {
             let _ = stop.send(());
         }
     }

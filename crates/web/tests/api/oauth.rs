@@ -82,6 +82,42 @@ async fn an_oauth_connection_is_authorised_through_the_consent_page_and_syncs() 
 }
 
 #[tokio::test]
+async fn a_consent_started_on_one_replica_is_completed_on_another_once() {
+    // Arrange: consent given through the first server; Gong's redirect reaches a
+    // second one on the same database (a load balancer, or a restart).
+    let mut app = spawn_app().await;
+    let s = app.login().await;
+    let callback = consent(&app, &s, "Gong OAuth").await;
+    let other = app.replica().await;
+    let on_other = callback.replacen(&app.base, &other, 1);
+
+    // Act
+    let done = app
+        .http
+        .get(&on_other)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    let replayed_on_first = app
+        .http
+        .get(&callback)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(done.status().as_u16(), 303);
+    assert_eq!(
+        replayed_on_first.status().as_u16(),
+        422,
+        "one use across replicas"
+    );
+    assert_eq!(app.items("/connections").await[0]["status"], "Authorised");
+}
+
+#[tokio::test]
 async fn a_forged_state_is_refused() {
     let app = spawn_app().await;
     let s = app.login().await;

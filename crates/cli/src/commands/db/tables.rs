@@ -30,6 +30,7 @@ const ORDER: &[&str] = &[
     "admins",
     "sessions",
     "api_tokens",
+    "oauth_states",
 ];
 
 /// Bookkeeping tables that are each store's own, never copied.
