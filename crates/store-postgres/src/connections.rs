@@ -2,13 +2,14 @@
 //! Token saves lock the connection's row, so replicas refreshing at once never
 //! lose each other's rotation.
 
+use chrono::{DateTime, Utc};
 use gong_timeline_store::{
     Connection, ConnectionChange, ConnectionId, ConnectionStatus, Credentials, NewConnection,
     Result, Settings, StoreError,
 };
 
 use crate::codec::{read_enum, read_json, read_ts, read_ts_opt, to_json, ts};
-use crate::error::{is_unique_violation, Ctx};
+use crate::error::{db_error, is_unique_violation, Ctx};
 use crate::PgStore;
 
 const COLUMNS: &str =
@@ -327,4 +328,29 @@ pub(crate) async fn put_settings(
         }
     })?;
     Ok(())
+}
+
+/// Claims `slot` for the connection's scheduled job: true for the first claim of
+/// that slot (or a later one), false when a replica claimed it already.
+pub(crate) async fn claim_schedule_slot(
+    store: &PgStore,
+    id: ConnectionId,
+    slot: DateTime<Utc>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO schedule_claims (connection_id, slot) VALUES ($1, $2) \
+         ON CONFLICT(connection_id) DO UPDATE SET slot = excluded.slot \
+         WHERE schedule_claims.slot < excluded.slot",
+    )
+    .bind(id)
+    .bind(ts(slot))
+    .execute(&store.pool)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            StoreError::not_found("connection", id)
+        }
+        _ => db_error("claiming a schedule slot", e),
+    })?;
+    Ok(done.rows_affected() == 1)
 }

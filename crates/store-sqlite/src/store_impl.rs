@@ -112,6 +112,9 @@ impl Store for SqliteStore {
     async fn set_hubspot_warning(&self, id: ConnectionId, warn: bool) -> Result<()> {
         connections::set_hubspot_warning(self, id, warn).await
     }
+    async fn claim_schedule_slot(&self, id: ConnectionId, slot: DateTime<Utc>) -> Result<bool> {
+        connections::claim_schedule_slot(self, id, slot).await
+    }
 
     async fn get_settings(&self, connection_id: ConnectionId) -> Result<Settings> {
         connections::get_settings(self, connection_id).await

@@ -97,6 +97,10 @@ pub trait Store: Send + Sync + 'static {
         -> Result<()>;
     /// Sets or clears the HubSpot warning (C3).
     async fn set_hubspot_warning(&self, id: ConnectionId, warn: bool) -> Result<()>;
+    /// Claims schedule `slot` (S6) for the connection's scheduled job: true for the
+    /// first claim of that slot, false when another process claimed it already (or a
+    /// later slot). Unknown ids are [`crate::StoreError::NotFound`].
+    async fn claim_schedule_slot(&self, id: ConnectionId, slot: DateTime<Utc>) -> Result<bool>;
 
     // ---- settings ----
 

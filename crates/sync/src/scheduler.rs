@@ -32,7 +32,8 @@ impl Scheduler {
     /// Runs a job for every enabled connection (not merely pending authorisation) that
     /// has not synced since the latest slot at or before `now`, [`CONCURRENT_JOBS`] at a
     /// time so one slow account does not hold the others up. A connection already
-    /// syncing is left alone.
+    /// syncing is left alone, and each connection's slot is claimed in the store first,
+    /// so that of several replicas (or a restart within the slot) one runs it.
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<Vec<JobSummary>, SyncError> {
         let slot = latest_slot_at_or_before(now);
         let store = self.engine.store();
@@ -48,6 +49,18 @@ impl Scheduler {
         }
         let summaries = futures::stream::iter(due)
             .map(|connection| async move {
+                // Every replica offers the due connections at a slot; one claims each.
+                match store.claim_schedule_slot(connection.id, slot).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::info!(connection = %connection.name, "Scheduled sync skipped: another process claimed this slot.");
+                        return None;
+                    }
+                    Err(error) => {
+                        tracing::warn!(connection = %connection.name, %error, "Scheduled sync could not claim its slot.");
+                        return None;
+                    }
+                }
                 match self.engine.run_job(connection.id, Trigger::Schedule, &ignore).await {
                     Ok(summary) => Some(summary),
                     Err(SyncError::AlreadyRunning(name)) => {

@@ -7,7 +7,7 @@ use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
 use gong_timeline_gong::ClientConfig;
 use gong_timeline_gong_sim::{Limits, Scenario, SimConfig, SimHandle};
 use gong_timeline_store::{
-    import, ConnectionStatus, Credentials, NewConnection, RecordFilter, Store,
+    import, ConnectionStatus, Credentials, JobFilter, NewConnection, RecordFilter, Store,
 };
 use gong_timeline_store_sqlite::SqliteStore;
 use gong_timeline_sync::scheduler::Scheduler;
@@ -231,6 +231,49 @@ async fn s6_run_due_syncs_an_enabled_connection_once_per_slot() {
             .unwrap()
             .is_empty(),
         "T1: toggle off"
+    );
+}
+
+#[tokio::test]
+async fn s6_a_slot_another_replica_claimed_is_not_synced_again() {
+    // Arrange: another process claimed this slot for the connection (and its job may
+    // have finished or not).
+    let w = world().await;
+    let slot = gong_timeline_domain::schedule::latest_slot_at_or_before(now());
+    assert!(w
+        .store
+        .claim_schedule_slot(w.connection_id, slot)
+        .await
+        .unwrap());
+
+    // Act
+    let ran = Scheduler::new(engine(&w.store, now()))
+        .run_due(now())
+        .await
+        .unwrap();
+
+    // Assert
+    assert!(ran.is_empty(), "{ran:?}");
+    assert!(w
+        .store
+        .list_jobs(JobFilter::default())
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn s6_two_schedulers_at_one_slot_run_one_job() {
+    let w = world().await;
+    let (first, second) = (
+        Scheduler::new(engine(&w.store, now())),
+        Scheduler::new(engine(&w.store, now())),
+    );
+    let (a, b) = tokio::join!(first.run_due(now()), second.run_due(now()));
+    assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
+    assert_eq!(
+        w.store.list_jobs(JobFilter::default()).await.unwrap().len(),
+        1
     );
 }
 

@@ -406,3 +406,26 @@ pub async fn deleting_a_connection_keeps_activities_and_the_log(store: &dyn Stor
     assert!(matches!(twice, StoreError::NotFound { .. }), "{twice:?}");
     assert!(store.get_connection(other.id).await.expect("get").is_some());
 }
+
+/// A schedule slot is claimed once per connection: a second claim of it, or of an
+/// earlier slot, is refused; the next slot can be claimed; connections claim apart.
+pub async fn a_schedule_slot_is_claimed_once_per_connection(store: &dyn Store) {
+    let a = connection(store, "A").await;
+    let b = connection(store, "B").await;
+    let claim = |id, slot| async move {
+        store
+            .claim_schedule_slot(id, at(slot))
+            .await
+            .expect("claim")
+    };
+
+    assert!(claim(a.id, 100).await, "the first claim of a slot");
+    assert!(!claim(a.id, 100).await, "the same slot again");
+    assert!(!claim(a.id, 50).await, "an earlier slot");
+    assert!(claim(b.id, 100).await, "another connection's claim");
+    assert!(claim(a.id, 200).await, "the next slot");
+    assert!(matches!(
+        store.claim_schedule_slot(9999, at(0)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}

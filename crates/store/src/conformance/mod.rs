@@ -72,6 +72,7 @@ macro_rules! conformance_tests {
             connections_keep_credentials_sealed,
             oauth_tokens_are_saved_in_place,
             connections_are_renamed_and_repointed,
+            a_schedule_slot_is_claimed_once_per_connection,
             deleting_a_connection_keeps_activities_and_the_log,
             settings_default_until_saved,
             manual_mappings_survive_automatic_mapping,

@@ -31,6 +31,7 @@ const ORDER: &[&str] = &[
     "sessions",
     "api_tokens",
     "oauth_states",
+    "schedule_claims",
 ];
 
 /// Bookkeeping tables that are each store's own, never copied.
