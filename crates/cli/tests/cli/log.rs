@@ -302,3 +302,30 @@ async fn l3_log_jobs_filters_by_connection_and_refuses_an_inverted_range() {
     assert!(inverted.stderr.contains("before --from"), "{inverted:#?}");
     assert!(unknown.stderr.contains("known connections"), "{unknown:#?}");
 }
+
+#[tokio::test]
+async fn l4_an_export_into_a_missing_folder_fails_at_once_saying_so() {
+    // Arrange
+    let app = TestApp::with_scenario("meetings.json").await;
+    let job = app.sync().await;
+    let path = app.dir.path().join("no-such-folder").join("log.xlsx");
+
+    // Act
+    let run = app
+        .fails(&[
+            "log",
+            "export",
+            "--job",
+            &job["id"].to_string(),
+            "--output",
+            path.to_str().expect("path"),
+        ])
+        .await;
+
+    // Assert
+    assert!(
+        run.stderr.contains("check that its folder exists"),
+        "{run:#?}"
+    );
+    assert!(!path.exists());
+}

@@ -16,7 +16,7 @@ const PAGE: u32 = 5_000;
 /// Pages waiting for the writer; the reader pauses when the writer is behind.
 const QUEUED_PAGES: usize = 4;
 
-/// Why a job's export failed. The file may be incomplete: callers delete it.
+/// Why a job's export failed; no file is left behind.
 #[derive(Debug, thiserror::Error)]
 pub enum JobExportError {
     /// Reading the records failed.
@@ -31,8 +31,23 @@ pub enum JobExportError {
 }
 
 /// Writes the records of job `job_id` that have one of `statuses` (empty: all) to
-/// a new workbook at `path`; returns how many were written.
+/// a new workbook at `path`; returns how many were written. On failure the file is
+/// removed.
 pub async fn export_job(
+    store: Arc<dyn Store>,
+    job_id: JobId,
+    statuses: Vec<RecordStatus>,
+    path: PathBuf,
+) -> Result<usize, JobExportError> {
+    let written = write_job(store, job_id, statuses, path.clone()).await;
+    if written.is_err() {
+        // A half-written workbook is no export: remove it (it may not exist yet).
+        let _ = std::fs::remove_file(&path);
+    }
+    written
+}
+
+async fn write_job(
     store: Arc<dyn Store>,
     job_id: JobId,
     statuses: Vec<RecordStatus>,

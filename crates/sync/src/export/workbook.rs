@@ -33,6 +33,9 @@ impl XlsxStream {
     }
 
     fn with_last_row(path: &Path, last_row: u32) -> Result<XlsxStream, ExportError> {
+        // Made now, readable by its owner only: a folder that is missing or read-only
+        // fails before a million rows are written, not after.
+        create_private(path).map_err(|e| ExportError::new(path, XlsxError::IoError(e)))?;
         let mut stream = XlsxStream {
             path: path.to_path_buf(),
             workbook: Workbook::new(),
@@ -82,9 +85,10 @@ impl XlsxStream {
     /// Saves the workbook (readable by its owner only); returns the records written.
     pub fn finish(mut self) -> Result<usize, ExportError> {
         let path = self.path.clone();
-        let wrap = |e| ExportError::new(&path, e);
-        create_private(&path).map_err(|e| wrap(XlsxError::IoError(e)))?;
-        self.workbook.save(&path).map_err(wrap)?;
+        // Saving truncates the file made by `create`, keeping its mode.
+        self.workbook
+            .save(&path)
+            .map_err(|e| ExportError::new(&path, e))?;
         Ok(self.written)
     }
 

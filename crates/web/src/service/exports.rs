@@ -35,11 +35,9 @@ pub async fn create(
     std::fs::create_dir_all(&dir)
         .map_err(|e| ApiError::Internal(format!("cannot create {}: {e}", dir.display())))?;
     let path = dir.join(format!("job-{job_id}-{}.xlsx", &token[..12]));
-    if let Err(e) = export_job(state.store.clone(), job_id, statuses, path.clone()).await {
-        // A half-written workbook is no download: remove it.
-        let _ = std::fs::remove_file(&path);
-        return Err(ApiError::Internal(e.to_string()));
-    }
+    export_job(state.store.clone(), job_id, statuses, path.clone())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let now = state.now();
     Ok(state
         .store
