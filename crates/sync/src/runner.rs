@@ -551,14 +551,14 @@ impl JobRequest {
     }
 }
 
-/// The window a job fetches before anything else: a re-sync's, or the rest of an
-/// interrupted window, resumed after its last committed page (M4).
 /// C3's warning after a job: on as soon as a meeting carries HubSpot context; off
 /// only when a whole reconciliation pass saw none.
 fn hubspot_warning(current: bool, saw_hubspot: bool, reconciled: bool) -> bool {
     saw_hubspot || (current && !reconciled)
 }
 
+/// The window a job fetches before anything else: a re-sync's, or the rest of an
+/// interrupted window, resumed after its last committed page (M4).
 fn first_window(
     request: JobRequest,
     checkpoint: &Checkpoint,
@@ -614,7 +614,6 @@ fn reevaluation(
     }
 }
 
-/// The text of a caught panic.
 /// What a job's client asked of Gong so far.
 fn usage(client: &GongClient) -> GongUsage {
     GongUsage {
@@ -623,6 +622,7 @@ fn usage(client: &GongClient) -> GongUsage {
     }
 }
 
+/// The text of a caught panic.
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()

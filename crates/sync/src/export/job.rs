@@ -53,15 +53,20 @@ async fn write_job(
     statuses: Vec<RecordStatus>,
     path: PathBuf,
 ) -> Result<usize, JobExportError> {
-    let (pages, mut queue) = mpsc::channel::<Vec<ExportRow>>(QUEUED_PAGES);
+    // `Some(page)` is a page of rows, `None` the end of a complete read: a queue that
+    // closes without it means the read failed, and the workbook is not saved.
+    let (pages, mut queue) = mpsc::channel::<Option<Vec<ExportRow>>>(QUEUED_PAGES);
     let writer = tokio::task::spawn_blocking(move || -> Result<usize, ExportError> {
         let mut workbook = XlsxStream::create(&path)?;
-        while let Some(page) = queue.blocking_recv() {
+        while let Some(item) = queue.blocking_recv() {
+            let Some(page) = item else {
+                return workbook.finish();
+            };
             for row in page {
                 workbook.push(row)?;
             }
         }
-        workbook.finish()
+        Ok(0)
     });
     let read = read_pages(store.as_ref(), job_id, statuses, &pages).await;
     drop(pages);
@@ -79,7 +84,7 @@ async fn read_pages(
     store: &dyn Store,
     job_id: JobId,
     statuses: Vec<RecordStatus>,
-    pages: &mpsc::Sender<Vec<ExportRow>>,
+    pages: &mpsc::Sender<Option<Vec<ExportRow>>>,
 ) -> Result<(), StoreError> {
     let mut seek = Seek::First;
     loop {
@@ -96,7 +101,11 @@ async fn read_pages(
             seek = Seek::After(record.id);
         }
         let rows = records.into_iter().map(export_row).collect();
-        if pages.send(rows).await.is_err() || last {
+        if pages.send(Some(rows)).await.is_err() {
+            return Ok(()); // the writer failed; it says why
+        }
+        if last {
+            let _ = pages.send(None).await;
             return Ok(());
         }
     }

@@ -68,18 +68,6 @@ pub fn looks_like_formula(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-/// Writes `rows` to a new workbook at `path`, in constant memory.
-pub fn write_xlsx(
-    path: &Path,
-    rows: impl IntoIterator<Item = ExportRow>,
-) -> Result<usize, ExportError> {
-    let mut workbook = XlsxStream::create(path)?;
-    for row in rows {
-        workbook.push(row)?;
-    }
-    workbook.finish()
-}
-
 /// Creates (or truncates) `path` readable by its owner only (0600) before the
 /// workbook is written into it: the log names customers and meetings.
 fn create_private(path: &Path) -> std::io::Result<()> {
@@ -94,6 +82,18 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use calamine::{open_workbook, Data, Reader, Xlsx};
+
+    /// Writes `rows` to a new workbook at `path`.
+    fn write_xlsx(
+        path: &Path,
+        rows: impl IntoIterator<Item = ExportRow>,
+    ) -> Result<usize, ExportError> {
+        let mut workbook = XlsxStream::create(path)?;
+        for row in rows {
+            workbook.push(row)?;
+        }
+        workbook.finish()
+    }
 
     fn row(title: &str) -> ExportRow {
         ExportRow {
