@@ -86,6 +86,7 @@ spelled_enum!(
         Save => "save",
         Reevaluate => "reevaluate",
         Resync => "resync",
+        Webhook => "webhook",
     }
 );
 

@@ -15,7 +15,7 @@ use crate::error::Ctx;
 use crate::jobs::{add_counts, check_fence, push_limit};
 use crate::log_records::insert_records;
 use crate::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove_retries};
-use crate::{meetings, page_extras, PgStore};
+use crate::{meetings, page_extras, webhooks, PgStore};
 
 /// Rows per multi-row statement: one statement per page of 100 meetings, far below
 /// PostgreSQL's bind limit (19 binds a row).
@@ -54,6 +54,9 @@ pub(crate) async fn commit_page(store: &PgStore, page: PageCommit) -> Result<Vec
     meetings::upsert(&mut tx, page.connection_id, &page.meetings).await?;
     page_checkpoint(&mut tx, &page).await?;
     add_counts(&mut tx, page.job_id, page.counts_delta).await?;
+    if let Some(done) = &page.webhook_done {
+        webhooks::mark_processed(&mut tx, page.connection_id, done).await?;
+    }
     tx.commit().await.ctx(CTX)?;
     Ok(ids)
 }

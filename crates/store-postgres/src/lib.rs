@@ -50,6 +50,7 @@ mod page_extras;
 mod store_impl;
 mod sync_state;
 mod users;
+mod webhooks;
 
 pub use open::{is_postgres_url, PgOptions};
 

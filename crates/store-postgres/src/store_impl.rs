@@ -10,7 +10,7 @@ use gong_timeline_store::*;
 use crate::PgStore;
 use crate::{
     activities, auth, companies, connections, exports, field_types, jobs, log_records, mappings,
-    meetings, oauth_states, page_extras, sync_state, users,
+    meetings, oauth_states, page_extras, sync_state, users, webhooks,
 };
 
 #[async_trait]
@@ -253,6 +253,51 @@ impl Store for PgStore {
         before: DateTime<Utc>,
     ) -> Result<u64> {
         sync_state::prune(self, connection_id, before).await
+    }
+
+    async fn put_webhook(&self, new: NewWebhook) -> Result<Webhook> {
+        webhooks::put(self, new).await
+    }
+    async fn get_webhook(&self, connection_id: ConnectionId) -> Result<Option<Webhook>> {
+        webhooks::get(self, connection_id).await
+    }
+    async fn webhook_by_key_hash(&self, key_hash: &str) -> Result<Option<Webhook>> {
+        webhooks::by_key_hash(self, key_hash).await
+    }
+    async fn record_webhook_test(
+        &self,
+        connection_id: ConnectionId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        webhooks::record_test(self, connection_id, at).await
+    }
+    async fn enqueue_webhook_call(
+        &self,
+        connection_id: ConnectionId,
+        gong_call_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Enqueued> {
+        webhooks::enqueue(self, connection_id, gong_call_id, at).await
+    }
+    async fn queued_webhook_calls(
+        &self,
+        connection_id: ConnectionId,
+        limit: u32,
+    ) -> Result<Vec<QueuedCall>> {
+        webhooks::queued(self, connection_id, limit).await
+    }
+    async fn webhook_backlogs(&self) -> Result<Vec<WebhookBacklog>> {
+        webhooks::backlogs(self).await
+    }
+    async fn webhook_delays(
+        &self,
+        connection_id: Option<ConnectionId>,
+        since: DateTime<Utc>,
+    ) -> Result<WebhookDelays> {
+        webhooks::delays(self, connection_id, since).await
+    }
+    async fn prune_webhook_queue(&self, before: DateTime<Utc>) -> Result<u64> {
+        webhooks::prune(self, before).await
     }
 
     async fn create_export(&self, new: NewExport) -> Result<Export> {

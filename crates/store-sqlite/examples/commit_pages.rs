@@ -75,6 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             resume: ResumeUpdate::Keep,
             reconciled_at: None,
             evaluated_settings: None,
+            webhook_done: None,
         };
         for i in 0..100 {
             let call = format!("{}", p * 100 + i);

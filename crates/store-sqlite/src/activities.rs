@@ -15,7 +15,7 @@ use crate::error::Ctx;
 use crate::jobs::{add_counts, check_fence, push_limit};
 use crate::log_records::insert_records;
 use crate::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove_retries};
-use crate::{meetings, page_extras, SqliteStore};
+use crate::{meetings, page_extras, webhooks, SqliteStore};
 
 /// Rows per multi-row statement: one statement per page of 100 meetings, far below
 /// SQLite's bind limit (19 binds a row).
@@ -56,6 +56,9 @@ pub(crate) async fn commit_page(store: &SqliteStore, page: PageCommit) -> Result
     meetings::upsert(&mut tx, page.connection_id, &page.meetings).await?;
     page_checkpoint(&mut tx, &page).await?;
     add_counts(&mut tx, page.job_id, page.counts_delta).await?;
+    if let Some(done) = &page.webhook_done {
+        webhooks::mark_processed(&mut tx, page.connection_id, done).await?;
+    }
     tx.commit().await.ctx(CTX)?;
     Ok(ids)
 }

@@ -60,6 +60,7 @@ mod page_extras;
 mod store_impl;
 mod sync_state;
 mod users;
+mod webhooks;
 
 pub use open::SqliteOptions;
 

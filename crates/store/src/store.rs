@@ -246,6 +246,47 @@ pub trait Store: Send + Sync + 'static {
         before: DateTime<Utc>,
     ) -> Result<u64>;
 
+    // ---- webhooks (W1, W2) ----
+
+    /// Stores a connection's webhook set-up (a new key, or a new mode), replacing
+    /// any older one; the key is sealed. A taken key is refused.
+    async fn put_webhook(&self, new: NewWebhook) -> Result<Webhook>;
+    /// A connection's webhook set-up.
+    async fn get_webhook(&self, connection_id: ConnectionId) -> Result<Option<Webhook>>;
+    /// The webhook set-up whose key has this digest (the receiver's lookup).
+    async fn webhook_by_key_hash(&self, key_hash: &str) -> Result<Option<Webhook>>;
+    /// Notes a test ping (`isTest`).
+    async fn record_webhook_test(
+        &self,
+        connection_id: ConnectionId,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Queues a pushed call id durably and notes the arrival; a call already queued
+    /// or processed is not queued again.
+    async fn enqueue_webhook_call(
+        &self,
+        connection_id: ConnectionId,
+        gong_call_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Enqueued>;
+    /// Up to `limit` of a connection's queued (unprocessed) calls, oldest first.
+    async fn queued_webhook_calls(
+        &self,
+        connection_id: ConnectionId,
+        limit: u32,
+    ) -> Result<Vec<QueuedCall>>;
+    /// Connections with queued calls, with how many and the oldest arrival.
+    async fn webhook_backlogs(&self) -> Result<Vec<WebhookBacklog>>;
+    /// Delays of a connection's calls processed at or after `since` (all
+    /// connections' when `None`).
+    async fn webhook_delays(
+        &self,
+        connection_id: Option<ConnectionId>,
+        since: DateTime<Utc>,
+    ) -> Result<WebhookDelays>;
+    /// Deletes processed queue entries processed before `before`; returns how many.
+    async fn prune_webhook_queue(&self, before: DateTime<Utc>) -> Result<u64>;
+
     // ---- exports ----
 
     /// Records a generated export. A taken token is refused.

@@ -188,6 +188,7 @@ pub async fn page(store: &dyn Store, job: JobId, conn: ConnectionId, now: i64) -
         resume: ResumeUpdate::Keep,
         reconciled_at: None,
         evaluated_settings: None,
+        webhook_done: None,
     }
 }
 

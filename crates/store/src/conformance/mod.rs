@@ -16,6 +16,7 @@ mod directory;
 pub mod fixtures;
 mod jobs;
 mod meetings;
+mod webhooks;
 
 pub use activities::*;
 pub use auth::*;
@@ -23,6 +24,7 @@ pub use connections::*;
 pub use directory::*;
 pub use jobs::*;
 pub use meetings::*;
+pub use webhooks::*;
 
 #[allow(unused_imports)]
 use crate::Store;
@@ -101,7 +103,9 @@ macro_rules! conformance_tests {
             api_tokens_expire_and_note_their_last_use,
             stored_meetings_ride_with_the_page,
             a_writer_that_lost_its_lease_writes_nothing,
-            resume_point_rides_with_the_page
+            resume_point_rides_with_the_page,
+            webhooks_are_found_by_key_and_rotated,
+            webhook_calls_are_queued_once_and_leave_with_their_page
         );
     };
     (@each $make:path, $($name:ident),+ $(,)?) => {

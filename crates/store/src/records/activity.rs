@@ -225,6 +225,8 @@ pub struct PageCommit {
     pub reconciled_at: Option<DateTime<Utc>>,
     /// Sets `evaluated_settings` (a re-evaluation ended with this page).
     pub evaluated_settings: Option<i64>,
+    /// Webhook queue entries this page handled (W2).
+    pub webhook_done: Option<crate::WebhookDone>,
     /// Write time (activities' `created_at`/`updated_at`).
     pub now: DateTime<Utc>,
 }

@@ -12,6 +12,7 @@ mod export;
 mod job;
 mod meeting;
 mod sync_state;
+mod webhook;
 
 pub use activity::*;
 pub use auth::*;
@@ -21,6 +22,7 @@ pub use export::*;
 pub use job::*;
 pub use meeting::*;
 pub use sync_state::*;
+pub use webhook::*;
 
 /// Id of a company.
 pub type CompanyId = i64;
