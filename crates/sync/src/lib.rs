@@ -18,6 +18,7 @@
 //! - [`export`]: the execution log as a formula-safe .xlsx (L4).
 //! - [`progress`]: events for progress bars.
 //! - [`views`]: the one JSON shape per entity that the CLI and the API both print.
+//! - [`webhooks`]: Gong pushes processed calls; they are queued and re-read in batches (W1–W3).
 
 pub mod connect;
 pub mod connections;
@@ -39,6 +40,7 @@ pub mod scheduler;
 pub mod settings;
 pub mod stages;
 pub mod views;
+pub mod webhooks;
 pub mod windows;
 
 pub use error::SyncError;

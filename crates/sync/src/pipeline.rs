@@ -12,7 +12,7 @@ use gong_timeline_domain::{Message, RecordStatus};
 use gong_timeline_gong::{Call, GongError};
 use gong_timeline_store::{
     ConnectionId, Fence, JobCounts, JobId, MeetingKey, NewLogRecord, PageCommit, Pass, ResumePoint,
-    ResumeUpdate, RetryEntry, Store, StoreError, StoredMeeting,
+    ResumeUpdate, RetryEntry, Store, StoreError, StoredMeeting, WebhookDone,
 };
 
 use crate::context::SyncContext;
@@ -134,6 +134,30 @@ impl<'a> PageWriter<'a> {
         self.commit(meetings, broken, extras, true).await
     }
 
+    /// Handles and commits one page of calls re-read because Gong pushed them (W2):
+    /// their queue entries leave the queue in the same transaction, whether Gong
+    /// returned them or not (a call Gong no longer has is left to the slots, W3).
+    pub async fn write_pushed(
+        &mut self,
+        calls: Vec<Result<Call, GongError>>,
+        queued: Vec<String>,
+    ) -> Result<(), SyncError> {
+        let (meetings, broken) = self.convert(calls, false);
+        let fetched_at = self.engine.now();
+        let extras = Extras {
+            stored: meetings
+                .iter()
+                .map(|m| StoredMeeting::new(m.clone(), fetched_at))
+                .collect(),
+            webhook_done: Some(WebhookDone {
+                gong_call_ids: queued,
+                at: fetched_at,
+            }),
+            ..Extras::default()
+        };
+        self.commit(meetings, broken, extras, true).await
+    }
+
     /// Evaluates stored meetings again (M2) and commits the outcomes that changed,
     /// with the re-evaluation's resume point.
     pub async fn write_stored(
@@ -230,6 +254,7 @@ impl<'a> PageWriter<'a> {
             resume: extras.resume,
             reconciled_at: extras.reconciled_at,
             evaluated_settings: extras.evaluated_settings,
+            webhook_done: extras.webhook_done,
         };
         commit_waiting_for_locks(store.as_ref(), page).await?;
         // Counts come only from committed pages (L1).
@@ -384,6 +409,7 @@ struct Extras {
     resume: ResumeUpdate,
     reconciled_at: Option<DateTime<Utc>>,
     evaluated_settings: Option<i64>,
+    webhook_done: Option<WebhookDone>,
 }
 
 /// A Failed record for a call that never became a meeting.

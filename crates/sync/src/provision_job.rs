@@ -56,6 +56,15 @@ pub async fn provision(
         created: created.len() as u64,
     });
 
+    load_context(store, connection_id).await
+}
+
+/// The job's in-memory context from the store alone, without asking Gong for its
+/// users: a webhook batch relies on U6 for owners not mapped yet.
+pub async fn load_context(
+    store: &Arc<dyn Store>,
+    connection_id: ConnectionId,
+) -> Result<SyncContext, SyncError> {
     let (companies, persons, users, mappings) = tokio::try_join!(
         store.list_companies(),
         store.list_persons(),

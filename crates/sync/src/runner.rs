@@ -25,6 +25,9 @@ use crate::progress::{Progress, ProgressFn};
 use crate::windows::{plan_window, resync_window, Window, RETRY_DAYS};
 use crate::{connect, provision_job, settings, SyncError};
 
+/// The most queued webhook calls one job takes (ten requests of 100 ids).
+pub const WEBHOOK_CALLS_PER_JOB: u32 = 1_000;
+
 /// Where "now" comes from; tests pass a fixed clock.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -367,6 +370,14 @@ impl Engine {
         progress: &ProgressFn,
     ) -> Result<(), SyncError> {
         let store = &self.store;
+        if request.trigger == Trigger::Webhook {
+            let mut ctx = provision_job::load_context(store, connection.id).await?;
+            evaluate::apply_settings(&mut ctx, valid);
+            let mut writer = PageWriter::new(self, job_id, fence.clone(), ctx, now, counts);
+            return self
+                .drain_webhook_queue(client, lease, &mut writer, progress)
+                .await;
+        }
         let mut ctx = provision_job::provision(store, client, connection.id, now, progress).await?;
         let settings_fp = evaluate::settings_fingerprint(&valid.settings);
         let backfill_from = now - Duration::days(i64::from(valid.settings.backfill_days));
@@ -497,6 +508,39 @@ impl Engine {
         }
         writer.finish_reevaluation(settings_fp).await?;
         Ok(evaluated)
+    }
+
+    /// The calls Gong pushed (W2), oldest first, re-read by id in batches of 100 (one
+    /// request each) and written like any page; each batch leaves the queue with its
+    /// page. New pushes wait for the next job.
+    async fn drain_webhook_queue(
+        &self,
+        client: &GongClient,
+        lease: &LeaseKeeper,
+        writer: &mut PageWriter<'_>,
+        progress: &ProgressFn,
+    ) -> Result<(), SyncError> {
+        let queued = self
+            .store
+            .queued_webhook_calls(writer.connection_id(), WEBHOOK_CALLS_PER_JOB)
+            .await?;
+        let ids: Vec<String> = queued.into_iter().map(|q| q.gong_call_id).collect();
+        for chunk in ids.chunks(100) {
+            let mut pages = client.calls_extensive_lenient(
+                CallsFilter::ids(chunk.iter().cloned()),
+                ContentSelector::for_timeline(),
+            );
+            let mut calls = Vec::new();
+            while let Some(page) = pages.next().await {
+                calls.extend(page?.items);
+            }
+            writer.write_pushed(calls, chunk.to_vec()).await?;
+            progress(Progress::Retried {
+                count: chunk.len() as u64,
+            });
+            lease.check()?;
+        }
+        Ok(())
     }
 
     /// Calls that never became meetings (they failed to parse or were incomplete),

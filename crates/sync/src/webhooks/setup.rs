@@ -1,0 +1,102 @@
+//! A connection's webhook set-up (#12 item 3), shared by the CLI, the web page and
+//! the API: create it, change its authentication, rotate its key, build its URL.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use gong_timeline_store::{ConnectionId, NewWebhook, Store, StoreError, Webhook, WebhookAuth};
+
+use super::signature::{key_hash, new_key, normalize_public_key, KeyError};
+
+/// How the admin wants requests authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthChoice {
+    /// The URL key alone.
+    UrlKeyOnly,
+    /// The URL key plus Gong's signed JWT; the public key as pasted.
+    SignedJwt(String),
+}
+
+/// A change to a webhook set-up; the default changes nothing (and creates a URL-key
+/// set-up when there is none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookChange {
+    /// A new authentication mode.
+    pub auth: Option<AuthChoice>,
+    /// A new URL key: the old URL stops working at once.
+    pub rotate: bool,
+}
+
+/// Why a set-up could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookSetupError {
+    /// The pasted public key.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The store.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Applies `change` to a connection's webhook set-up and returns it.
+pub async fn configure(
+    store: &Arc<dyn Store>,
+    connection_id: ConnectionId,
+    change: WebhookChange,
+    now: DateTime<Utc>,
+) -> Result<Webhook, WebhookSetupError> {
+    let existing = store.get_webhook(connection_id).await?;
+    let auth = match change.auth {
+        Some(AuthChoice::UrlKeyOnly) => WebhookAuth::UrlKey,
+        Some(AuthChoice::SignedJwt(pasted)) => WebhookAuth::SignedJwt {
+            public_key_pem: normalize_public_key(&pasted)?,
+        },
+        None => existing
+            .as_ref()
+            .map_or(WebhookAuth::UrlKey, |w| w.auth.clone()),
+    };
+    let key = match &existing {
+        Some(w) if !change.rotate => {
+            if w.auth == auth {
+                return Ok(w.clone());
+            }
+            w.key.clone()
+        }
+        _ => new_key(),
+    };
+    Ok(store
+        .put_webhook(NewWebhook {
+            connection_id,
+            key_hash: key_hash(&key),
+            key,
+            auth,
+            now,
+        })
+        .await?)
+}
+
+/// The URL to paste into Gong's automation rule.
+pub fn webhook_url(public_url: &str, key: &str) -> String {
+    format!("{}/webhooks/gong/{key}", public_url.trim_end_matches('/'))
+}
+
+/// How a mode is shown to admins.
+pub fn describe(auth: &WebhookAuth) -> &'static str {
+    match auth {
+        WebhookAuth::UrlKey => "URL key only",
+        WebhookAuth::SignedJwt { .. } => "URL key and Gong's signed JWT (RS256)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_is_the_public_url_plus_the_key() {
+        assert_eq!(
+            webhook_url("https://gt.example.com/", "abc"),
+            "https://gt.example.com/webhooks/gong/abc"
+        );
+    }
+}
