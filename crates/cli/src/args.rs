@@ -160,6 +160,15 @@ pub struct ServeArgs {
     /// your Gong app is this plus `/oauth/callback`. Default: http://BIND.
     #[arg(long, env = "GONG_TIMELINE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// How long a call Gong pushed waits for others to join its batch (one Gong
+    /// request re-reads up to 100): lower is fresher, higher spends fewer requests.
+    #[arg(
+        long,
+        env = "GONG_TIMELINE_WEBHOOK_BATCH_SECONDS",
+        default_value_t = 5.0,
+        value_parser = batch_seconds
+    )]
+    pub webhook_batch_seconds: f64,
     /// OAuth client id of your Gong app (enables "Authorize" connections).
     #[arg(long, env = "GONG_CLIENT_ID")]
     pub client_id: Option<String>,
@@ -269,6 +278,38 @@ pub enum ConnectionCommand {
     Delete(ConnectionDeleteArgs),
     /// List connections with their status and last job (never their credentials).
     List(FormatArg),
+    /// Set up Gong's webhook for a connection and print the URL to paste into Gong's
+    /// automation rule ("Send to webhook"). Without options it shows the set-up
+    /// (making a URL-key one when there is none).
+    Webhook(ConnectionWebhookArgs),
+}
+
+/// `connection webhook` arguments.
+#[derive(Debug, Args)]
+pub struct ConnectionWebhookArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub name: String,
+    /// Check Gong's signed JWT too: the public key (PEM, or the base64 Gong shows)
+    /// copied from the automation rule's "Signed JWT header" option.
+    #[arg(long, conflicts_with = "no_jwt")]
+    pub public_key_file: Option<PathBuf>,
+    /// Authenticate by the URL key alone (Gong's "URL secret" option).
+    #[arg(long)]
+    pub no_jwt: bool,
+    /// Make a new URL key: the old URL stops working at once; paste the new one.
+    #[arg(long)]
+    pub rotate: bool,
+    /// The URL Gong reaches `serve` at (as `serve --public-url`).
+    #[arg(
+        long,
+        env = "GONG_TIMELINE_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `connection update` arguments.
@@ -553,4 +594,17 @@ pub struct BenchArgs {
     /// Seed of the simulated data.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+/// `--webhook-batch-seconds`: 0 to 600 seconds.
+fn batch_seconds(raw: &str) -> Result<f64, String> {
+    let seconds: f64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{raw}' is not a number of seconds"))?;
+    if (0.0..=600.0).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!("'{raw}' is out of range: give 0 to 600 seconds"))
+    }
 }

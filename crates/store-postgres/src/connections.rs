@@ -258,6 +258,8 @@ pub(crate) async fn delete(
         "retry_list",
         "skip_marks",
         "stored_meetings",
+        "webhooks",
+        "webhook_queue",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE connection_id = $1"))
             .bind(id)

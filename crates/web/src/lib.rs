@@ -21,6 +21,7 @@
 //! - [`metrics`]: `/healthz`, `/metrics` (behind an API token, or public on a
 //!   separate address with [`serve_metrics`]).
 //! - [`security`]: security headers on every response; URIs as logs show them.
+//! - [`webhooks`]: `POST /webhooks/gong/{key}`, Gong's pushes, queued for the worker.
 //! - [`server`]: the accept loop with header-read/idle and body timeouts.
 
 pub mod api;
@@ -33,6 +34,7 @@ pub mod server;
 pub mod service;
 pub mod state;
 pub mod ui;
+pub mod webhooks;
 
 use std::future::Future;
 use std::time::Duration;
@@ -60,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(metrics::healthz))
         .merge(metrics)
         .nest("/api/v1", api::router(state.clone()))
+        .merge(webhooks::router())
         .merge(ui::router(state.clone()))
         .layer(middleware::from_fn_with_state(headers, security::headers))
         .layer(

@@ -76,9 +76,12 @@ const SECRET_PARAMS: &[&str] = &["code", "state", "token", "access_token", "csrf
 /// `uri` as a log may show it: secret query values and the token of an export link
 /// become `<redacted>`.
 pub fn redact_uri(uri: &axum::http::Uri) -> String {
-    let path = match uri.path().strip_prefix("/exports/") {
-        Some(_) => "/exports/<redacted>".to_string(),
-        None => uri.path().to_string(),
+    let path = if uri.path().starts_with("/exports/") {
+        "/exports/<redacted>".to_string()
+    } else if uri.path().starts_with("/webhooks/gong/") {
+        "/webhooks/gong/<redacted>".to_string()
+    } else {
+        uri.path().to_string()
     };
     let Some(query) = uri.query() else {
         return path;
@@ -98,6 +101,12 @@ pub fn redact_uri(uri: &axum::http::Uri) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logs_never_show_webhook_keys() {
+        let uri: axum::http::Uri = "/webhooks/gong/SECRETKEY".parse().unwrap();
+        assert_eq!(redact_uri(&uri), "/webhooks/gong/<redacted>");
+    }
 
     #[test]
     fn logs_never_show_oauth_codes_states_or_export_tokens() {

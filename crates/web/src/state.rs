@@ -112,6 +112,10 @@ pub(crate) struct Inner {
     /// Meetings of the window read so far and Gong's total, per running sync
     /// started from the web (the connection page's progress bar).
     pub progress: Mutex<HashMap<ConnectionId, (u64, Option<u64>)>>,
+    /// Wakes this process's webhook worker when a call is queued.
+    pub webhook_wake: Arc<tokio::sync::Notify>,
+    /// Webhook requests refused (401), for /metrics.
+    pub webhook_refused: std::sync::atomic::AtomicU64,
 }
 
 impl AppState {
@@ -131,8 +135,16 @@ impl AppState {
                 gong_requests: Default::default(),
                 gong_failures: Default::default(),
                 progress: Mutex::new(HashMap::new()),
+                webhook_wake: Arc::default(),
+                webhook_refused: Default::default(),
             }),
         }
+    }
+
+    /// What wakes the webhook worker when a call is queued (give it to
+    /// [`gong_timeline_sync::webhooks::WebhookWorker::new`]).
+    pub fn webhook_waker(&self) -> Arc<tokio::sync::Notify> {
+        self.inner.webhook_wake.clone()
     }
 
     /// Replaces the clock (tests).

@@ -1,4 +1,4 @@
-//! `connection create|authorize|update|delete|list`: each calls one function of
+//! `connection create|authorize|update|delete|list|webhook`: each calls one function of
 //! `gong_timeline_sync::connections`, the same the web UI and the API call.
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -18,6 +18,7 @@ use crate::args::{
 use crate::output::{print_list, TableRow};
 
 mod authorize;
+mod webhook;
 
 /// Runs a `connection` subcommand.
 pub async fn run(store: &Arc<dyn Store>, cmd: ConnectionCommand) -> anyhow::Result<()> {
@@ -26,6 +27,7 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ConnectionCommand) -> anyhow::Resu
         ConnectionCommand::Authorize(args) => authorize_cmd(store, args).await,
         ConnectionCommand::Update(args) => update(store, args).await,
         ConnectionCommand::Delete(args) => delete(store, args).await,
+        ConnectionCommand::Webhook(args) => webhook::run(store, args).await,
         ConnectionCommand::List(f) => {
             let rows: Vec<ConnectionRow> = connections::list(store.as_ref())
                 .await?

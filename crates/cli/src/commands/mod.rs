@@ -58,7 +58,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = match cmd {
                 ConnectionCommand::List(_)
                 | ConnectionCommand::Delete(_)
-                | ConnectionCommand::Update(_) => open_existing(&db).await?,
+                | ConnectionCommand::Update(_)
+                | ConnectionCommand::Webhook(_) => open_existing(&db).await?,
                 _ => open(&db).await?,
             };
             ok(connection::run(&store, cmd).await)

@@ -1,4 +1,5 @@
-//! `serve`: the web UI, the JSON API and the four-hourly scheduler in one process,
+//! `serve`: the web UI, the JSON API, the four-hourly scheduler and the webhook
+//! worker in one process,
 //! until Ctrl-C; a sync that is running then finishes before the process exits.
 //! `demo` ends here too, with the simulator as Gong.
 
@@ -11,6 +12,7 @@ use anyhow::Context;
 use gong_timeline_gong_sim::SimHandle;
 use gong_timeline_store::Store;
 use gong_timeline_sync::scheduler::Scheduler;
+use gong_timeline_sync::webhooks::{WebhookWorker, WorkerOptions};
 use gong_timeline_sync::Engine;
 use gong_timeline_web::{AppState, OAuthApp, WebConfig};
 use tokio::net::TcpListener;
@@ -62,7 +64,14 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let engine = Engine::new(store.clone(), super::engine_options());
-    run_until_ctrl_c(store, engine, config, listener, metrics).await?;
+    run_until_ctrl_c(
+        store,
+        engine,
+        config,
+        (listener, metrics),
+        args.webhook_batch_seconds,
+    )
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -98,18 +107,26 @@ pub async fn serve_demo(
         "(Gong is the simulator at {}; Ctrl-C stops both.)",
         sim.base_url()
     );
-    run_until_ctrl_c(store, engine, config, listener, None).await?;
+    run_until_ctrl_c(
+        store,
+        engine,
+        config,
+        (listener, None),
+        WorkerOptions::default().batch_delay.as_secs_f64(),
+    )
+    .await?;
     sim.shutdown().await;
     Ok(())
 }
 
-/// Web server and scheduler until Ctrl-C; both let running syncs finish.
+/// Web server, scheduler and webhook worker until Ctrl-C; each lets running syncs
+/// finish.
 async fn run_until_ctrl_c(
     store: Arc<dyn Store>,
     engine: Engine,
     config: WebConfig,
-    listener: TcpListener,
-    metrics: Option<TcpListener>,
+    (listener, metrics): (TcpListener, Option<TcpListener>),
+    batch_seconds: f64,
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -130,9 +147,24 @@ async fn run_until_ctrl_c(
             }
         });
     }
+    let worker = WebhookWorker::new(engine.clone(), state.webhook_waker(), webhook_options(batch_seconds))
+        .run(stopped(stop_rx.clone()));
     let web = gong_timeline_web::serve(listener, state, stopped(stop_rx.clone()));
     let scheduler = Scheduler::new(engine).run(stopped(stop_rx));
-    let (served, ()) = tokio::join!(web, scheduler);
+    let (served, (), ()) = tokio::join!(web, scheduler, worker);
     served.context("the web server failed")?;
     Ok(())
+}
+
+/// The webhook worker's batching (`--webhook-batch-seconds`).
+fn webhook_options(batch_seconds: f64) -> WorkerOptions {
+    let batch_delay = std::time::Duration::from_secs_f64(batch_seconds);
+    let defaults = WorkerOptions::default();
+    WorkerOptions {
+        batch_delay,
+        poll: defaults
+            .poll
+            .min(batch_delay.max(std::time::Duration::from_millis(200))),
+        ..defaults
+    }
 }

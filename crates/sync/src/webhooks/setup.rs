@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{ConnectionId, NewWebhook, Store, StoreError, Webhook, WebhookAuth};
 
+use super::freshness::{Freshness, WINDOW_HOURS};
 use super::signature::{key_hash, new_key, normalize_public_key, KeyError};
 
 /// How the admin wants requests authenticated.
@@ -73,6 +74,62 @@ pub async fn configure(
             now,
         })
         .await?)
+}
+
+/// A connection's webhook as the CLI (`--format json`), the API and the page show it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WebhookView {
+    /// The connection.
+    pub connection_id: ConnectionId,
+    /// The URL to paste into Gong (it holds the key: treat it as a secret).
+    pub url: String,
+    /// `url_key` or `signed_jwt`.
+    pub mode: &'static str,
+    /// The mode in words.
+    pub authentication: &'static str,
+    /// When the key was made.
+    pub key_created_at: DateTime<Utc>,
+    /// The last call pushed.
+    pub last_received_at: Option<DateTime<Utc>>,
+    /// The last test ping.
+    pub last_test_at: Option<DateTime<Utc>>,
+    /// Calls waiting in the queue.
+    pub queued: u64,
+    /// Webhook → Timeline delays over the last day.
+    pub freshness: Option<Freshness>,
+}
+
+/// A connection's webhook view, with its queue and freshness; `None` when it has
+/// no webhook set up.
+pub async fn view(
+    store: &Arc<dyn Store>,
+    connection_id: ConnectionId,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<WebhookView>, StoreError> {
+    let Some(webhook) = store.get_webhook(connection_id).await? else {
+        return Ok(None);
+    };
+    let since = now - chrono::Duration::hours(WINDOW_HOURS);
+    let (delays, backlogs) = tokio::try_join!(
+        store.webhook_delays(Some(connection_id), since),
+        store.webhook_backlogs(),
+    )?;
+    let queued = backlogs
+        .iter()
+        .find(|b| b.connection_id == connection_id)
+        .map_or(0, |b| b.queued);
+    Ok(Some(WebhookView {
+        connection_id,
+        url: webhook_url(public_url, &webhook.key),
+        mode: webhook.auth.mode(),
+        authentication: describe(&webhook.auth),
+        key_created_at: webhook.key_created_at,
+        last_received_at: webhook.last_received_at,
+        last_test_at: webhook.last_test_at,
+        queued,
+        freshness: Freshness::of(&delays),
+    }))
 }
 
 /// The URL to paste into Gong's automation rule.

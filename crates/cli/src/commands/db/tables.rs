@@ -32,6 +32,8 @@ const ORDER: &[&str] = &[
     "api_tokens",
     "oauth_states",
     "schedule_claims",
+    "webhooks",
+    "webhook_queue",
 ];
 
 /// Bookkeeping tables that are each store's own, never copied.
