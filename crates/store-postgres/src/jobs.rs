@@ -188,10 +188,10 @@ pub(crate) async fn finish(store: &PgStore, job_id: JobId, finish: JobFinish) ->
         check_fence(&mut tx, job_id, fence).await?;
     }
     let c = finish.counts;
-    let connection: Option<i64> = sqlx::query_scalar(
+    let finished: Option<(i64, String)> = sqlx::query_as(
         "UPDATE jobs SET status = $1, finished_at = $2, message = $3, fetched = $4, created = $5, updated = $6, \
          skipped = $7, failed = $8, gong_requests = $9, gong_rate_limited = $10, lease_owner = NULL, lease_expires_at = NULL \
-         WHERE id = $11 RETURNING connection_id",
+         WHERE id = $11 RETURNING connection_id, trigger_kind",
     )
     .bind(finish.status.as_str())
     .bind(ts(finish.finished_at))
@@ -207,7 +207,11 @@ pub(crate) async fn finish(store: &PgStore, job_id: JobId, finish: JobFinish) ->
     .fetch_optional(&mut *tx)
     .await
     .ctx(CTX)?;
-    let connection = connection.ok_or_else(|| StoreError::not_found("job", job_id))?;
+    let (connection, trigger) = finished.ok_or_else(|| StoreError::not_found("job", job_id))?;
+    // A webhook batch is no sync of the window: the slots must still run (W3).
+    if trigger == Trigger::Webhook.as_str() {
+        return tx.commit().await.ctx(CTX);
+    }
     sqlx::query("UPDATE connections SET last_sync_at = $1 WHERE id = $2")
         .bind(ts(finish.finished_at))
         .bind(connection)

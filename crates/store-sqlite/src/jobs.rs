@@ -168,10 +168,10 @@ pub(crate) async fn finish(store: &SqliteStore, job_id: JobId, finish: JobFinish
         check_fence(&mut tx, job_id, fence).await?;
     }
     let c = finish.counts;
-    let connection: Option<i64> = sqlx::query_scalar(
+    let finished: Option<(i64, String)> = sqlx::query_as(
         "UPDATE jobs SET status = ?, finished_at = ?, message = ?, fetched = ?, created = ?, updated = ?, \
          skipped = ?, failed = ?, gong_requests = ?, gong_rate_limited = ?, lease_owner = NULL, lease_expires_at = NULL \
-         WHERE id = ? RETURNING connection_id",
+         WHERE id = ? RETURNING connection_id, trigger_kind",
     )
     .bind(finish.status.as_str())
     .bind(ts(finish.finished_at))
@@ -187,7 +187,11 @@ pub(crate) async fn finish(store: &SqliteStore, job_id: JobId, finish: JobFinish
     .fetch_optional(&mut *tx)
     .await
     .ctx(CTX)?;
-    let connection = connection.ok_or_else(|| StoreError::not_found("job", job_id))?;
+    let (connection, trigger) = finished.ok_or_else(|| StoreError::not_found("job", job_id))?;
+    // A webhook batch is no sync of the window: the slots must still run (W3).
+    if trigger == Trigger::Webhook.as_str() {
+        return tx.commit().await.ctx(CTX);
+    }
     sqlx::query("UPDATE connections SET last_sync_at = ? WHERE id = ?")
         .bind(ts(finish.finished_at))
         .bind(connection)

@@ -52,7 +52,10 @@ async fn webhook(
             }
             tracing::info!(connection_id, %gong_call_id, duplicate, "Webhook call queued.");
             let status = if duplicate { "duplicate" } else { "queued" };
-            (StatusCode::OK, Json(json!({ "status": status, "call_id": gong_call_id })))
+            (
+                StatusCode::OK,
+                Json(json!({ "status": status, "call_id": gong_call_id })),
+            )
                 .into_response()
         }
         Ok(Received::Test { connection_id }) => {

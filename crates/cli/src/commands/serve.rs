@@ -147,8 +147,12 @@ async fn run_until_ctrl_c(
             }
         });
     }
-    let worker = WebhookWorker::new(engine.clone(), state.webhook_waker(), webhook_options(batch_seconds))
-        .run(stopped(stop_rx.clone()));
+    let worker = WebhookWorker::new(
+        engine.clone(),
+        state.webhook_waker(),
+        webhook_options(batch_seconds),
+    )
+    .run(stopped(stop_rx.clone()));
     let web = gong_timeline_web::serve(listener, state, stopped(stop_rx.clone()));
     let scheduler = Scheduler::new(engine).run(stopped(stop_rx));
     let (served, (), ()) = tokio::join!(web, scheduler, worker);

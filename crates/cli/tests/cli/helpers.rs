@@ -572,11 +572,82 @@ impl TestApp {
         }
     }
 
+    /// The real `serve` binary on a free local port of 127.0.0.1 (public URL that
+    /// address), with an admin made first; ready when `/healthz` answers.
+    pub async fn serve_process(&self, args: &[&str]) -> ServeProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        self.serve_process_at(&format!("http://127.0.0.1:{port}"), args)
+            .await
+    }
+
+    /// [`TestApp::serve_process`] at a given base URL (a restart on the same port).
+    pub async fn serve_process_at(&self, base: &str, args: &[&str]) -> ServeProcess {
+        let mut admin =
+            self.command(&["admin", "create", "--username", "admin", "--password-stdin"]);
+        admin
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut child = admin.spawn().expect("admin create runs");
+        {
+            use tokio::io::AsyncWriteExt as _;
+            let mut stdin = child.stdin.take().expect("stdin");
+            stdin
+                .write_all(b"a long test password\n")
+                .await
+                .expect("password");
+        }
+        // A second serve on the same database finds the admin there already.
+        let _ = child.wait().await;
+        let bind = base.trim_start_matches("http://");
+        let mut all_args = vec!["serve", "--bind", bind, "--public-url", base];
+        all_args.extend_from_slice(args);
+        let mut cmd = self.command(&all_args);
+        if std::env::var_os("TEST_LOG").is_none() {
+            cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        }
+        let child = cmd.spawn().expect("serve runs");
+        let process = ServeProcess {
+            base: base.to_string(),
+            child,
+        };
+        let health = format!("{base}/healthz");
+        wait_for(
+            "serve to answer /healthz",
+            Duration::from_secs(30),
+            || async {
+                reqwest::get(&health)
+                    .await
+                    .ok()
+                    .filter(|r| r.status().is_success())
+            },
+        )
+        .await;
+        process
+    }
+
     /// Writes a file into the test's folder and returns its path as a string.
     pub fn write(&self, name: &str, contents: &str) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, contents).expect("write a test file");
         path.to_str().expect("UTF-8 path").to_string()
+    }
+}
+
+/// A `serve` process of [`TestApp::serve_process`]; killed when dropped.
+pub struct ServeProcess {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    child: tokio::process::Child,
+}
+
+impl ServeProcess {
+    /// kill -9, and waits for the process to be gone.
+    pub async fn kill(&mut self) {
+        self.child.kill().await.expect("serve is killed");
     }
 }
 
@@ -589,6 +660,11 @@ pub struct Web {
 }
 
 impl Web {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// `GET /api/v1{path}` with the token: status 200 and the JSON, or a panic.
     pub async fn get(&self, path: &str) -> Value {
         let resp = self

@@ -17,3 +17,4 @@ mod settings;
 mod shapes;
 mod sync;
 mod users;
+mod webhooks;

@@ -105,7 +105,8 @@ macro_rules! conformance_tests {
             a_writer_that_lost_its_lease_writes_nothing,
             resume_point_rides_with_the_page,
             webhooks_are_found_by_key_and_rotated,
-            webhook_calls_are_queued_once_and_leave_with_their_page
+            webhook_calls_are_queued_once_and_leave_with_their_page,
+            a_webhook_job_does_not_count_as_the_slots_sync
         );
     };
     (@each $make:path, $($name:ident),+ $(,)?) => {

@@ -171,3 +171,31 @@ pub async fn webhook_calls_are_queued_once_and_leave_with_their_page(store: &dyn
         "b's stays queued"
     );
 }
+
+/// A finished webhook batch leaves the connection's last sync alone: it read a few
+/// pushed calls, not the window, so the next slot must still run (W3).
+pub async fn a_webhook_job_does_not_count_as_the_slots_sync(store: &dyn Store) {
+    let a = connection(store, "A").await;
+    let manual = start_job(store, a.id, 0).await;
+    super::fixtures::finish_job(store, manual, gong_timeline_domain::JobStatus::Success, 1).await;
+    let webhook = store
+        .try_start_job(
+            a.id,
+            gong_timeline_domain::Trigger::Webhook,
+            super::fixtures::lease("test", 20),
+            at(2),
+        )
+        .await
+        .expect("start")
+        .expect("started");
+    super::fixtures::finish_job(store, webhook, gong_timeline_domain::JobStatus::Success, 3).await;
+    let conn = store
+        .get_connection(a.id)
+        .await
+        .expect("get")
+        .expect("there");
+    assert_eq!(conn.last_sync_at, Some(at(1)));
+    let job = store.get_job(webhook).await.expect("get").expect("there");
+    assert_eq!(job.status, gong_timeline_domain::JobStatus::Success);
+    assert_eq!(job.trigger, gong_timeline_domain::Trigger::Webhook);
+}

@@ -73,6 +73,9 @@ mod tests {
     #[test]
     fn one_call_is_every_figure() {
         let f = of(&[1500]).expect("figures");
-        assert_eq!((f.last_seconds, f.p50_seconds, f.p95_seconds), (1.5, 1.5, 1.5));
+        assert_eq!(
+            (f.last_seconds, f.p50_seconds, f.p95_seconds),
+            (1.5, 1.5, 1.5)
+        );
     }
 }

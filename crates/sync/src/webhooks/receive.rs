@@ -121,7 +121,11 @@ fn call_id(call: Option<CallData>) -> Result<String, Rejected> {
     let id = match id {
         serde_json::Value::String(s) => s.trim().to_string(),
         serde_json::Value::Number(n) => n.to_string(),
-        other => return Err(Rejected::BadBody(format!("callData.metaData.id is {other}"))),
+        other => {
+            return Err(Rejected::BadBody(format!(
+                "callData.metaData.id is {other}"
+            )))
+        }
     };
     if id.is_empty() || id.len() > 64 {
         return Err(Rejected::BadBody(
@@ -142,9 +146,18 @@ mod tests {
 
     #[test]
     fn the_call_id_is_read_from_meta_data() {
-        assert_eq!(parse(r#"{"callData":{"metaData":{"id":"77"}}}"#).ok(), Some("77".into()));
-        assert_eq!(parse(r#"{"callData":{"metaData":{"id":78}}}"#).ok(), Some("78".into()));
-        assert!(matches!(parse(r#"{"callData":{}}"#), Err(Rejected::BadBody(_))));
+        assert_eq!(
+            parse(r#"{"callData":{"metaData":{"id":"77"}}}"#).ok(),
+            Some("77".into())
+        );
+        assert_eq!(
+            parse(r#"{"callData":{"metaData":{"id":78}}}"#).ok(),
+            Some("78".into())
+        );
+        assert!(matches!(
+            parse(r#"{"callData":{}}"#),
+            Err(Rejected::BadBody(_))
+        ));
         assert!(matches!(
             parse(r#"{"callData":{"metaData":{"id":" "}}}"#),
             Err(Rejected::BadBody(_))

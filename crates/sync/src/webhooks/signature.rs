@@ -137,10 +137,7 @@ pub fn check_jwt(
     if !same_url(&claims.webhook_url, expected_url) {
         return Err(JwtRejection::WrongUrl(claims.webhook_url));
     }
-    if !claims
-        .body_sha256
-        .eq_ignore_ascii_case(&hex_sha256(body))
-    {
+    if !claims.body_sha256.eq_ignore_ascii_case(&hex_sha256(body)) {
         return Err(JwtRejection::WrongBody);
     }
     Ok(())
@@ -171,7 +168,9 @@ mod tests {
         let (a, b) = (new_key(), new_key());
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert_eq!(key_hash("abc").len(), 64);
         assert_ne!(key_hash(&a), key_hash(&b));
     }
@@ -228,8 +227,13 @@ mod tests {
         assert_eq!(check_jwt(Some(&jwt), PUBLIC, URL, body), Ok(()));
         let bearer = format!("Bearer {jwt}");
         assert_eq!(check_jwt(Some(&bearer), PUBLIC, URL, body), Ok(()));
-        let no_exp = token(serde_json::json!({"webhook_url": URL, "body_sha256": hex_sha256(body)}));
-        assert_eq!(check_jwt(Some(&no_exp), PUBLIC, URL, body), Ok(()), "exp only when present");
+        let no_exp =
+            token(serde_json::json!({"webhook_url": URL, "body_sha256": hex_sha256(body)}));
+        assert_eq!(
+            check_jwt(Some(&no_exp), PUBLIC, URL, body),
+            Ok(()),
+            "exp only when present"
+        );
     }
 
     #[test]
@@ -237,7 +241,10 @@ mod tests {
         let body = br#"{"isTest":false,"callData":{"metaData":{"id":"1"}}}"#;
         let jwt = signed(body, URL, 300);
         let tampered = br#"{"isTest":false,"callData":{"metaData":{"id":"2"}}}"#;
-        assert_eq!(check_jwt(Some(&jwt), PUBLIC, URL, tampered), Err(JwtRejection::WrongBody));
+        assert_eq!(
+            check_jwt(Some(&jwt), PUBLIC, URL, tampered),
+            Err(JwtRejection::WrongBody)
+        );
         let other_url = "https://gt.example.com/webhooks/gong/other";
         assert!(matches!(
             check_jwt(Some(&jwt), PUBLIC, other_url, body),
@@ -248,7 +255,10 @@ mod tests {
             Err(JwtRejection::Invalid(_))
         ));
         let expired = signed(body, URL, -600);
-        assert_eq!(check_jwt(Some(&expired), PUBLIC, URL, body), Err(JwtRejection::Expired));
+        assert_eq!(
+            check_jwt(Some(&expired), PUBLIC, URL, body),
+            Err(JwtRejection::Expired)
+        );
         assert!(matches!(
             check_jwt(Some("not.a.jwt"), PUBLIC, URL, body),
             Err(JwtRejection::Invalid(_))
@@ -261,7 +271,10 @@ mod tests {
         let bare: String = PUBLIC.lines().filter(|l| !l.starts_with("-----")).collect();
         assert_eq!(normalize_public_key(&bare).expect("base64"), pem);
         let body = b"{}";
-        assert_eq!(check_jwt(Some(&signed(body, URL, 60)), &pem, URL, body), Ok(()));
+        assert_eq!(
+            check_jwt(Some(&signed(body, URL, 60)), &pem, URL, body),
+            Ok(())
+        );
     }
 
     #[test]

@@ -145,8 +145,13 @@ impl WebhookWorker {
             return None;
         }
         let age = self.engine.now() - backlog.oldest;
-        let waited = now.duration_since(seen).max(age.to_std().unwrap_or_default());
-        self.options.batch_delay.checked_sub(waited).filter(|left| !left.is_zero())
+        let waited = now
+            .duration_since(seen)
+            .max(age.to_std().unwrap_or_default());
+        self.options
+            .batch_delay
+            .checked_sub(waited)
+            .filter(|left| !left.is_zero())
     }
 
     async fn prune_now_and_then(&mut self) {
@@ -187,7 +192,10 @@ async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
             true
         }
         Err(SyncError::AlreadyRunning(_)) => {
-            tracing::debug!(connection_id, "A job of this connection is running; the batch waits.");
+            tracing::debug!(
+                connection_id,
+                "A job of this connection is running; the batch waits."
+            );
             false
         }
         Err(error) => {

@@ -29,7 +29,12 @@ pub async fn run(store: &Arc<dyn Store>, args: ConnectionWebhookArgs) -> anyhow:
     let now = Utc::now();
     webhooks::configure(store, connection.id, change, now)
         .await
-        .with_context(|| format!("the webhook of connection '{}' was not changed", connection.name))?;
+        .with_context(|| {
+            format!(
+                "the webhook of connection '{}' was not changed",
+                connection.name
+            )
+        })?;
     let view = webhooks::view(store, connection.id, &public_url, now)
         .await?
         .context("the webhook set-up was not found after saving it")?;
@@ -56,7 +61,9 @@ fn print_view(name: &str, view: &WebhookView, rotated: bool) {
     println!("Connection:      {name}");
     println!("Authentication:  {}", view.authentication);
     let when = |t: Option<chrono::DateTime<Utc>>| {
-        t.map_or("never".to_string(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        t.map_or("never".to_string(), |t| {
+            t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+        })
     };
     println!("Last webhook:    {}", when(view.last_received_at));
     println!("Last test:       {}", when(view.last_test_at));
