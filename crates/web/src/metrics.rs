@@ -102,5 +102,52 @@ async fn render(state: &AppState) -> Result<String, ApiError> {
     let _ = writeln!(w, "# HELP gong_timeline_web_gong_failures_total Recordings that failed to load.\n# TYPE gong_timeline_web_gong_failures_total counter\ngong_timeline_web_gong_failures_total {failures}");
     let running = state.inner.running.lock().map(|r| r.len()).unwrap_or(0);
     let _ = writeln!(w, "# HELP gong_timeline_web_syncs_running Syncs started from the web that are running.\n# TYPE gong_timeline_web_syncs_running gauge\ngong_timeline_web_syncs_running {running}");
+    webhook_metrics(state, w).await?;
     Ok(out)
+}
+
+/// Per connection with a webhook: the queue and the webhook → Timeline delays over the
+/// last day (#12 item 4); and the requests refused.
+async fn webhook_metrics(state: &AppState, w: &mut String) -> Result<(), ApiError> {
+    let refused = state.inner.webhook_refused.load(Ordering::Relaxed);
+    let _ = writeln!(w, "# HELP gong_timeline_webhooks_refused_total Webhook requests this process refused (401).\n# TYPE gong_timeline_webhooks_refused_total counter\ngong_timeline_webhooks_refused_total {refused}");
+    let _ = writeln!(w, "# HELP gong_timeline_webhook_queued Calls Gong pushed that wait for the worker.\n# TYPE gong_timeline_webhook_queued gauge");
+    let _ = writeln!(w, "# HELP gong_timeline_webhook_delay_seconds From a webhook's arrival to its activity on the Timeline, over the last day.\n# TYPE gong_timeline_webhook_delay_seconds gauge");
+    let now = state.now();
+    for connection in state.store.list_connections().await? {
+        let Some(view) = gong_timeline_sync::webhooks::view(
+            &state.store,
+            connection.id,
+            &state.config.public_url,
+            now,
+        )
+        .await?
+        else {
+            continue;
+        };
+        let label = escape_label(&connection.name);
+        let _ = writeln!(
+            w,
+            "gong_timeline_webhook_queued{{connection=\"{label}\"}} {}",
+            view.queued
+        );
+        if let Some(f) = view.freshness {
+            for (which, value) in [
+                ("last", f.last_seconds),
+                ("0.5", f.p50_seconds),
+                ("0.95", f.p95_seconds),
+            ] {
+                let _ = writeln!(w, "gong_timeline_webhook_delay_seconds{{connection=\"{label}\",quantile=\"{which}\"}} {value}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A Prometheus label value: backslash, quote and newline escaped.
+fn escape_label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }

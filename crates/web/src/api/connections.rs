@@ -1,6 +1,6 @@
 //! `/connections`: list, create (OAuth → an authorize URL, or an access key Gong checks
 //! first), change (PATCH), delete, authorise, settings (read; write = validate → store
-//! → sync), sync (start, status). A connection has the CLI's shape
+//! → sync), sync (start, status), the Gong webhook (view, set up, rotate). A connection has the CLI's shape
 //! (`gong_timeline_sync::connections::Overview`).
 
 use axum::extract::{Path, State};
@@ -21,6 +21,9 @@ use crate::service::{oauth, runs};
 use crate::state::AppState;
 use crate::ui::settings::{preview, save_and_sync};
 use gong_timeline_sync::preview::Preview;
+use gong_timeline_sync::webhooks::WebhookView;
+
+use crate::service::webhooks::WebhookBody;
 
 /// Body of `POST /connections`.
 #[derive(Debug, Deserialize)]
@@ -208,4 +211,31 @@ pub async fn sync_status(
 ) -> ApiResult<Json<runs::SyncStatus>> {
     connection(&state, id).await?;
     Ok(Json(runs::status(&state, id).await?))
+}
+
+/// `GET /connections/{id}/webhook`: the URL to paste into Gong, the mode, the last
+/// webhook and test, the queue and the freshness figures; 404 before it is set up.
+pub async fn webhook(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<Json<WebhookView>> {
+    crate::service::webhooks::view(&state, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "connection {id} has no webhook set up; PUT /api/v1/connections/{id}/webhook to make one"
+            ))
+        })
+}
+
+/// `PUT /connections/{id}/webhook`: set up, change the mode, or rotate the key.
+pub async fn save_webhook(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+    Json(body): Json<WebhookBody>,
+) -> ApiResult<Json<WebhookView>> {
+    Ok(Json(
+        crate::service::webhooks::save(&state, id, body).await?,
+    ))
 }

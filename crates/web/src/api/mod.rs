@@ -60,6 +60,16 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/connections/{id}/sync",
             post(connections::start_sync),
         ),
+        (
+            "get",
+            "/connections/{id}/webhook",
+            get(connections::webhook),
+        ),
+        (
+            "put",
+            "/connections/{id}/webhook",
+            put(connections::save_webhook),
+        ),
         ("get", "/connections/{id}/users", get(users::list)),
         (
             "post",

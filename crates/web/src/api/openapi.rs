@@ -114,6 +114,10 @@ fn paths() -> Value {
             "get": op("Sync status", vec![id()], None, "200", schema("SyncStatus")),
             "post": op("Start a sync in the background", vec![id()], None, "202", schema("SyncStatus")),
         },
+        "/connections/{id}/webhook": {
+            "get": op("The Gong webhook: URL to paste into Gong, mode, last webhook and test, queue, freshness (404 before it is set up)", vec![id()], None, "200", schema("Webhook")),
+            "put": op("Set up the Gong webhook, change its mode or rotate its key", vec![id()], Some(schema("WebhookChange")), "200", schema("Webhook")),
+        },
         "/connections/{id}/users": { "get": op("Gong users and their mappings, by Gong user id", [vec![id()], window()].concat(), None, "200", page("GongUser")) },
         "/connections/{id}/users/{gong_user_id}/resolve": { "post": op("Resolve a conflict: map to one suggested user",
             vec![id(), json!({"name": "gong_user_id", "in": "path", "required": true, "schema": {"type": "string"}})],
@@ -202,6 +206,11 @@ fn schemas() -> Value {
             "external_attendees": {"type": "array", "items": obj(json!({"email": ns, "name": ns, "person": ni}))},
             "trackers": {"type": "array", "items": obj(json!({"name": s, "count": i, "phrases": {"type": "array", "items": obj(json!({"phrase": s, "count": i}))}}))},
             "trackers_message": ns, "recording_url": ns, "notes": ns})),
+        "Webhook": obj(json!({"connection_id": i, "url": s, "mode": {"enum": ["url_key", "signed_jwt"]}, "authentication": s,
+            "key_created_at": t, "last_received_at": nt, "last_test_at": nt, "queued": i,
+            "freshness": {"type": ["object", "null"], "description": "Delays from a webhook's arrival to its activity on the Timeline, over the last day.",
+                "properties": {"calls": i, "last_seconds": {"type": "number"}, "p50_seconds": {"type": "number"}, "p95_seconds": {"type": "number"}}}})),
+        "WebhookChange": obj(json!({"mode": {"enum": ["url_key", "signed_jwt"]}, "public_key": {"type": "string", "description": "Gong's public key (PEM or base64), with signed_jwt."}, "rotate": b})),
         "GongUser": obj(json!({"gong_user_id": s, "email": ns, "name": s, "status": spelled(MappingStatus::ALL.iter().map(|v| v.as_str())),
             "manual": b, "user": {"oneOf": [brief.clone(), {"type": "null"}]}, "suggested": {"type": "array", "items": brief}})),
     })

@@ -8,3 +8,4 @@ pub mod hosts;
 pub mod media;
 pub mod oauth;
 pub mod runs;
+pub mod webhooks;

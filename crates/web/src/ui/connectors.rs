@@ -2,7 +2,8 @@
 //! creating one by name (OAuth → Authorize, or an access key Gong checks first), a
 //! connection's page with the C3 HubSpot warning, the confirmation after authorising
 //! (**Initiate Sync** / **Go to Timeline settings**), changing a connection (name, base
-//! URL, access key; OAuth re-authorisation) and deleting it after a confirmation page.
+//! URL, access key; OAuth re-authorisation), its Gong webhook ([`crate::ui::webhook`])
+//! and deleting it after a confirmation page.
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -44,6 +45,7 @@ pub(crate) struct Flags {
     connected: Option<String>,
     sync: Option<String>,
     updated: Option<String>,
+    webhook: Option<String>,
 }
 
 /// A status as a badge: its text, and a class naming it for the stylesheet.
@@ -315,6 +317,16 @@ pub(crate) async fn delete(
     }
 }
 
+/// The connection's page with a refused change shown (its status code too).
+pub(crate) async fn respond_with(
+    state: &AppState,
+    s: &AdminSession,
+    id: ConnectionId,
+    error: Option<&ApiError>,
+) -> Response {
+    respond(state, s, id, &Flags::default(), error).await
+}
+
 async fn respond(
     state: &AppState,
     s: &AdminSession,
@@ -341,7 +353,9 @@ async fn show_page(
     let c = connections::overview(state, id).await?;
     let status = runs::status(state, id).await?;
     let health = insights::connection_charts(state, id).await?;
+    let webhook = crate::ui::webhook::card(state, s, id, error).await?;
     let general = error.filter(|e| e.field().is_none());
+    let webhook_saved = flags.webhook.is_some() && error.is_none();
     Ok(page(
         &c.name,
         s,
@@ -418,6 +432,8 @@ async fn show_page(
                 " "
                 a href={ "/connectors/" (c.id) "/delete" } id="delete-connection" class="danger" { "Delete…" }
             }
+            @if webhook_saved { p.notice id="webhook-saved" { "Webhook saved." } }
+            (webhook)
             (update_form(s, &c, error))
         },
     ))

@@ -15,6 +15,7 @@ pub mod settings;
 pub mod timeline;
 pub mod tokens;
 pub mod users;
+pub mod webhook;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connectors/{id}/sync", post(connectors::initiate_sync))
         .route("/connectors/{id}/resync", post(connectors::resync))
         .route("/connectors/{id}/update", post(connectors::update))
+        .route("/connectors/{id}/webhook", post(webhook::save))
         .route(
             "/connectors/{id}/delete",
             get(connectors::confirm_delete).post(connectors::delete),

@@ -13,3 +13,4 @@ mod pages;
 mod security;
 mod ui;
 mod users;
+mod webhooks;

@@ -1,0 +1,128 @@
+//! The Gong webhook card of a connection's page (#12 items 3 and 4): the URL to paste
+//! into Gong's automation rule, how requests are authenticated, the last webhook and
+//! the last test ("Test received at …"), the queue, and how fresh webhooks keep the
+//! Timeline (last, p50, p95 over the last day); a form to set up, change or rotate.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use gong_timeline_store::ConnectionId;
+use gong_timeline_sync::webhooks::{Freshness, WebhookView};
+use maud::{html, Markup};
+
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::service::webhooks::{self, WebhookBody};
+use crate::state::AppState;
+use crate::ui::layout::{self, csrf_input, time_opt};
+
+/// The card; `error` is a refused change, shown beside its field.
+pub(crate) async fn card(
+    state: &AppState,
+    s: &AdminSession,
+    id: ConnectionId,
+    error: Option<&ApiError>,
+) -> Result<Markup, ApiError> {
+    let view = webhooks::view(state, id).await?;
+    let err = |field: &str| {
+        error
+            .filter(|e| e.field() == Some(field))
+            .map(|e| e.public_message())
+    };
+    Ok(html! {
+        section.card id="webhook" aria-labelledby="webhook-title" {
+            h2 id="webhook-title" { "Gong webhook" }
+            p.hint { "Gong's automation rule pushes each call once Gong has processed it, so it reaches the Timeline in about a minute; the four-hourly syncs still catch anything a webhook missed." }
+            @if let Some(v) = &view { (facts(v)) } @else {
+                p id="webhook-none" { "No webhook is set up: calls arrive with the four-hourly syncs." }
+            }
+            (form(s, id, view.as_ref(), err("mode").or(err("public_key"))))
+        }
+    })
+}
+
+fn facts(v: &WebhookView) -> Markup {
+    html! {
+        table.facts {
+            tr { th { "URL to paste into Gong" } td { code id="webhook-url" { (v.url) } } }
+            tr { th { "Authentication" } td id="webhook-mode" { (v.authentication) } }
+            tr { th { "Last webhook" } td id="webhook-last" { (time_opt(v.last_received_at)) } }
+            tr { th { "Last test" } td id="webhook-test" {
+                @match v.last_test_at { Some(t) => { "Test received at " (layout::time(t)) }, None => { "No test yet (Gong's \"Test\" button sends one)" } }
+            } }
+            tr { th { "Waiting" } td id="webhook-queued" { (v.queued) " calls queued" } }
+            tr { th { "Freshness (last day)" } td id="webhook-freshness" { (freshness(v.freshness.as_ref())) } }
+        }
+    }
+}
+
+/// "last 12.3 s · p50 8.1 s · p95 20.4 s over 57 calls".
+pub fn freshness(f: Option<&Freshness>) -> String {
+    match f {
+        Some(f) => format!(
+            "last {:.1} s · p50 {:.1} s · p95 {:.1} s over {} calls",
+            f.last_seconds, f.p50_seconds, f.p95_seconds, f.calls
+        ),
+        None => "No call has come by webhook in the last day".to_string(),
+    }
+}
+
+fn form(
+    s: &AdminSession,
+    id: ConnectionId,
+    v: Option<&WebhookView>,
+    error: Option<String>,
+) -> Markup {
+    let jwt = v.is_some_and(|v| v.mode == "signed_jwt");
+    html! {
+        form method="post" action={ "/connectors/" (id) "/webhook" } id="webhook-form" {
+            (csrf_input(s))
+            fieldset {
+                legend { "How Gong proves a request is its own" }
+                label.check { input type="radio" name="mode" value="url_key" checked[!jwt]; " The URL's secret key alone (Gong's \"URL secret\")" }
+                label.check { input type="radio" name="mode" value="signed_jwt" id="webhook-mode-jwt" checked[jwt]; " The URL's key and Gong's signed JWT header (RS256)" }
+                label for="webhook-public-key" { "Gong's public key (PEM), for the signed JWT" }
+                textarea name="public_key" id="webhook-public-key" rows="4"
+                    placeholder="-----BEGIN PUBLIC KEY-----"
+                    aria-invalid=[error.as_ref().map(|_| "true")]
+                    aria-describedby=[error.as_ref().map(|_| "webhook-error")] {}
+                @if let Some(m) = &error { span.field-error id="webhook-error" role="alert" { (m) } }
+            }
+            button.primary type="submit" id="webhook-save" { @if v.is_some() { "Save webhook" } @else { "Set up webhook" } }
+            @if v.is_some() {
+                " "
+                button type="submit" name="rotate" value="1" id="webhook-rotate" { "New URL key" }
+                p.hint { "A new key stops the old URL at once: paste the new URL into Gong." }
+            }
+        }
+    }
+}
+
+/// `POST /connectors/{id}/webhook`: set up, change the mode, or rotate the key.
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Form(mut body): Form<WebhookBody>,
+) -> Response {
+    // An empty key box under the signed-JWT mode keeps the key already saved.
+    let keeps_key = body.mode.as_deref() == Some("signed_jwt")
+        && body
+            .public_key
+            .as_deref()
+            .is_none_or(|k| k.trim().is_empty());
+    if keeps_key {
+        if let Ok(Some(v)) = webhooks::view(&state, id).await {
+            if v.mode == "signed_jwt" {
+                body.mode = None;
+            }
+        }
+    }
+    match webhooks::save(&state, id, body).await {
+        Ok(_) => Redirect::to(&format!("/connectors/{id}?webhook=saved#webhook")).into_response(),
+        Err(error @ ApiError::Invalid { .. }) => {
+            crate::ui::connectors::respond_with(&state, &s, id, Some(&error)).await
+        }
+        Err(error) => layout::error_page(&error),
+    }
+}
