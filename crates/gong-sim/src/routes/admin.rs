@@ -203,9 +203,9 @@ async fn webhooks(State(s): S) -> Response {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WebhookUpdate {
-    /// A URL, or `null`/empty to stop sending.
+    /// A URL, or an empty string to stop sending.
     #[serde(default)]
-    url: Option<Option<String>>,
+    url: Option<String>,
     #[serde(default)]
     new_calls_per_minute: Option<f64>,
 }
@@ -213,15 +213,12 @@ struct WebhookUpdate {
 async fn set_webhooks(State(s): S, body: Bytes) -> Result<Response, ApiError> {
     let update: WebhookUpdate = parse(&body)?;
     if let Some(url) = update.url {
-        if let Some(bad) = url
-            .as_deref()
-            .filter(|u| !u.is_empty() && url::Url::parse(u).is_err())
-        {
+        if !url.is_empty() && url::Url::parse(&url).is_err() {
             return Err(ApiError::bad_request(format!(
-                "Invalid webhook URL '{bad}'"
+                "Invalid webhook URL '{url}'"
             )));
         }
-        s.webhooks.set_url(url);
+        s.webhooks.set_url(Some(url));
     }
     if let Some(rate) = update.new_calls_per_minute {
         s.arrivals.set_per_minute(rate);
