@@ -583,6 +583,22 @@ pub struct SimArgs {
     /// Also write the matching Timeline CSVs (companies, persons, users) here.
     #[arg(long)]
     pub write_csv: Option<PathBuf>,
+    /// Make new calls while running, this many per minute (0: none).
+    #[arg(long, default_value_t = 0.0)]
+    pub new_calls_per_minute: f64,
+    /// Stop making new calls after this many.
+    #[arg(long)]
+    pub new_calls_max: Option<u64>,
+    /// Post each new call to this URL as Gong's webhook does (signed RS256 JWT).
+    #[arg(long)]
+    pub webhook_url: Option<String>,
+    /// Sign webhooks with this RSA private key (PEM) instead of the built-in demo
+    /// key; its public key is served at /_sim/webhook-public-key.
+    #[arg(long)]
+    pub webhook_key_file: Option<PathBuf>,
+    /// Seconds between a new call appearing and its webhook ("processing").
+    #[arg(long, default_value_t = 0)]
+    pub webhook_delay_secs: u64,
 }
 
 /// `bench` arguments.

@@ -1,4 +1,7 @@
-//! Simulator configuration: data size and seed, credentials it accepts, limits.
+//! Simulator configuration: data size and seed, credentials it accepts, limits,
+//! new calls over time and the webhooks announcing them.
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -68,6 +71,17 @@ pub struct SimConfig {
     /// Base URL announced in `api_base_url_for_customer`, call and media URLs;
     /// default `http://<bound address>`.
     pub public_base_url: Option<String>,
+    /// New calls made per minute while running (0: none; the default).
+    pub new_calls_per_minute: f64,
+    /// The most new calls the timer makes (`None`: no cap); calls added on demand
+    /// do not count against it.
+    pub new_calls_max: Option<u64>,
+    /// Where each new call's webhook is posted (`None`: no webhooks).
+    pub webhook_url: Option<String>,
+    /// An RSA private key (PEM) signing webhooks instead of the embedded demo key.
+    pub webhook_key_pem: Option<String>,
+    /// How long after a new call appears its webhook is sent ("processing").
+    pub webhook_processing_delay: Duration,
 }
 
 impl Default for SimConfig {
@@ -87,6 +101,11 @@ impl Default for SimConfig {
             token_ttl_secs: 86_400,
             media_ttl_secs: 8 * 3_600,
             public_base_url: None,
+            new_calls_per_minute: 0.0,
+            new_calls_max: None,
+            webhook_url: None,
+            webhook_key_pem: None,
+            webhook_processing_delay: Duration::ZERO,
         }
     }
 }
@@ -113,6 +132,18 @@ impl std::fmt::Debug for SimConfig {
             .field("client_id", &self.client_id)
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("public_base_url", &self.public_base_url)
+            .field("new_calls_per_minute", &self.new_calls_per_minute)
+            .field("new_calls_max", &self.new_calls_max)
+            .field("webhook_url", &self.webhook_url)
+            .field(
+                "webhook_key",
+                &if self.webhook_key_pem.is_some() {
+                    "custom"
+                } else {
+                    "demo"
+                },
+            )
+            .field("webhook_processing_delay", &self.webhook_processing_delay)
             .finish_non_exhaustive()
     }
 }

@@ -4,9 +4,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Limits;
+use crate::error::SimError;
 use crate::faults::{FailNext, FaultUpdate, FaultView};
 use crate::state::SimState;
 use crate::stats::SimStats;
+use crate::webhook::DeliveryError;
 
 /// Runtime switches of one simulator; cheap to clone.
 #[derive(Debug, Clone)]
@@ -133,5 +135,65 @@ impl Controls {
     /// Zeroes the request counters.
     pub fn reset_stats(&self) {
         self.state.stats.reset();
+    }
+
+    /// Makes `n` new calls now and returns their ids (see [`crate::SimHandle::add_new_calls`]).
+    pub fn add_new_calls(&self, n: u64) -> Result<Vec<String>, SimError> {
+        crate::arrivals::add_new_calls(&self.state, n)
+    }
+
+    /// Changes the rate of new calls (per minute; 0 stops the timer).
+    pub fn set_new_calls_per_minute(&self, rate: f64) {
+        self.state.arrivals.set_per_minute(rate);
+    }
+
+    /// The rate of new calls, per minute.
+    pub fn new_calls_per_minute(&self) -> f64 {
+        self.state.arrivals.per_minute()
+    }
+
+    /// Sends webhooks of calls made from now on to `url` (`None`: none).
+    pub fn set_webhook_url(&self, url: Option<&str>) {
+        self.state.webhooks.set_url(url.map(str::to_string));
+    }
+
+    /// Where webhooks go.
+    pub fn webhook_url(&self) -> Option<String> {
+        self.state.webhooks.url()
+    }
+
+    /// The public key that verifies webhook tokens, SPKI PEM.
+    pub fn webhook_public_key_pem(&self) -> String {
+        self.state.webhooks.key().public_pem().to_string()
+    }
+
+    /// Sends Gong's test ping now; the receiver's status on success.
+    pub async fn send_test_webhook(&self) -> Result<u16, DeliveryError> {
+        crate::webhook::send_test(&self.state).await
+    }
+
+    /// Drops this fraction (0.0-1.0) of webhooks: never sent, the calls exist.
+    pub fn set_webhook_drop_rate(&self, rate: f64) {
+        self.update_faults(FaultUpdate {
+            webhook_drop_rate: Some(rate),
+            ..FaultUpdate::default()
+        });
+    }
+
+    /// Sends this fraction (0.0-1.0) of webhooks twice.
+    pub fn set_webhook_duplicate_rate(&self, rate: f64) {
+        self.update_faults(FaultUpdate {
+            webhook_duplicate_rate: Some(rate),
+            ..FaultUpdate::default()
+        });
+    }
+
+    /// Delays each webhook by a time drawn from `min..=max` (equal: fixed).
+    pub fn set_webhook_delay(&self, min: Duration, max: Duration) {
+        self.update_faults(FaultUpdate {
+            webhook_delay_ms: Some(min.as_millis() as u64),
+            webhook_delay_max_ms: Some(max.as_millis() as u64),
+            ..FaultUpdate::default()
+        });
     }
 }

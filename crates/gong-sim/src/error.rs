@@ -20,6 +20,18 @@ pub enum SimError {
     /// A scenario is not valid.
     #[error("invalid scenario: {0}")]
     Scenario(String),
+    /// New calls are generated; a scenario has no generator.
+    #[error("new calls need generated data; a scenario cannot make them")]
+    NoGenerator,
+    /// The webhook signing key could not be used.
+    #[error("invalid webhook signing key: {0}")]
+    WebhookKey(String),
+    /// The webhook URL is not a URL.
+    #[error("invalid webhook URL '{0}'")]
+    WebhookUrl(String),
+    /// The HTTP client for webhooks could not be built.
+    #[error("cannot build the webhook HTTP client: {0}")]
+    HttpClient(String),
 }
 
 impl From<SimError> for std::io::Error {

@@ -1,7 +1,8 @@
 //! Fault switches, flipped at runtime from Rust ([`crate::Controls`]) or over HTTP
 //! (`POST /_sim/faults`): a rate of 5xx answers, the next N requests failing with a
 //! given status, added latency, a downtime window, malformed calls, deleted recordings,
-//! redirects to another host.
+//! redirects to another host; and for webhooks (see [`WebhookVerdict`]): a drop rate,
+//! a duplicate rate, a delay (fixed or a range) and a tamper rate.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,6 +43,21 @@ pub struct FaultUpdate {
     /// hijacked or misconfigured host would; an empty string stops it.
     #[serde(default)]
     pub redirect_to: Option<String>,
+    /// Fraction (0.0-1.0) of new calls whose webhook is never sent.
+    #[serde(default)]
+    pub webhook_drop_rate: Option<f64>,
+    /// Fraction (0.0-1.0) of sent webhooks that are sent twice.
+    #[serde(default)]
+    pub webhook_duplicate_rate: Option<f64>,
+    /// Delay before each webhook is sent, ms (the low end when a maximum is set).
+    #[serde(default)]
+    pub webhook_delay_ms: Option<u64>,
+    /// With a value above `webhook_delay_ms`: delays are drawn from that range.
+    #[serde(default)]
+    pub webhook_delay_max_ms: Option<u64>,
+    /// Fraction (0.0-1.0) of webhooks whose body is changed after signing.
+    #[serde(default)]
+    pub webhook_tamper_rate: Option<f64>,
 }
 
 /// "Fail the next `count` requests with `status`".
@@ -76,6 +92,74 @@ pub struct FaultView {
     /// Where API requests are redirected, if anywhere.
     #[serde(default)]
     pub redirect_to: Option<String>,
+    /// Webhook switches.
+    #[serde(default, flatten)]
+    pub webhooks: WebhookFaults,
+}
+
+/// The webhook switches as they are now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct WebhookFaults {
+    /// Fraction of webhooks never sent.
+    #[serde(default, rename = "webhook_drop_rate")]
+    pub drop_rate: f64,
+    /// Fraction of webhooks sent twice.
+    #[serde(default, rename = "webhook_duplicate_rate")]
+    pub duplicate_rate: f64,
+    /// Delay before sending, ms (low end of the range).
+    #[serde(default, rename = "webhook_delay_ms")]
+    pub delay_ms: u64,
+    /// High end of the delay range, ms (at most `delay_ms`: a fixed delay).
+    #[serde(default, rename = "webhook_delay_max_ms")]
+    pub delay_max_ms: u64,
+    /// Fraction of webhooks whose body changes after signing.
+    #[serde(default, rename = "webhook_tamper_rate")]
+    pub tamper_rate: f64,
+}
+
+/// What the fault layer decided for one call's webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookVerdict {
+    /// Never sent.
+    pub drop: bool,
+    /// Sent twice.
+    pub duplicate: bool,
+    /// Waits this long before sending.
+    pub delay: Duration,
+    /// The body is changed after signing (the signature no longer matches).
+    pub tamper: bool,
+}
+
+impl WebhookFaults {
+    fn update(&mut self, u: &FaultUpdate) {
+        let rate = |r: Option<f64>, old: f64| r.map_or(old, |r| r.clamp(0.0, 1.0));
+        self.drop_rate = rate(u.webhook_drop_rate, self.drop_rate);
+        self.duplicate_rate = rate(u.webhook_duplicate_rate, self.duplicate_rate);
+        self.tamper_rate = rate(u.webhook_tamper_rate, self.tamper_rate);
+        self.delay_ms = u.webhook_delay_ms.unwrap_or(self.delay_ms);
+        self.delay_max_ms = u.webhook_delay_max_ms.unwrap_or(self.delay_max_ms);
+    }
+
+    /// The verdict for the webhook of call `index`: a pure function of the seed,
+    /// the index and the switches, so a run is reproducible whatever the timing.
+    pub fn decide(&self, seed: u64, index: u64) -> WebhookVerdict {
+        let roll = |k: u64| {
+            let d = draw(seed, Stream::Webhook, index.wrapping_mul(4).wrapping_add(k));
+            (d % 1_000_000) as f64 / 1_000_000.0
+        };
+        let spread = self.delay_max_ms.saturating_sub(self.delay_ms);
+        let extra = if spread == 0 {
+            0
+        } else {
+            draw(seed ^ 0xDE1A, Stream::Webhook, index) % (spread + 1)
+        };
+        WebhookVerdict {
+            drop: roll(0) < self.drop_rate,
+            duplicate: roll(1) < self.duplicate_rate,
+            delay: Duration::from_millis(self.delay_ms + extra),
+            tamper: roll(2) < self.tamper_rate,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -87,6 +171,7 @@ struct Switches {
     malformed: BTreeSet<String>,
     deleted: BTreeSet<String>,
     redirect: Option<String>,
+    webhooks: WebhookFaults,
 }
 
 /// The live switches.
@@ -123,6 +208,7 @@ impl Faults {
     /// Applies a partial update.
     pub fn update(&self, u: FaultUpdate, now: Instant) {
         self.with(|s| {
+            s.webhooks.update(&u);
             if let Some(rate) = u.error_rate {
                 s.error_rate = rate.clamp(0.0, 1.0);
             }
@@ -170,7 +256,13 @@ impl Faults {
             malformed_call_ids: s.malformed.clone(),
             deleted_recordings: s.deleted.clone(),
             redirect_to: s.redirect.clone(),
+            webhooks: s.webhooks,
         })
+    }
+
+    /// The fate of call `index`'s webhook (see [`WebhookFaults::decide`]).
+    pub fn webhook_verdict(&self, index: u64) -> WebhookVerdict {
+        self.with(|s| s.webhooks.decide(self.seed, index))
     }
 
     /// Decides the fate of one API request: downtime first, then forced failures,
@@ -264,6 +356,54 @@ mod tests {
             .filter(|_| matches!(f.decide(now), Verdict::Fail(..)))
             .count();
         assert!((800..1_200).contains(&failed), "{failed}");
+    }
+
+    #[test]
+    fn webhook_faults_are_reproducible_and_about_their_rates() {
+        let f = WebhookFaults {
+            drop_rate: 0.2,
+            duplicate_rate: 0.1,
+            delay_ms: 100,
+            delay_max_ms: 300,
+            tamper_rate: 0.0,
+        };
+        let verdicts: Vec<_> = (0..5_000).map(|i| f.decide(7, i)).collect();
+        assert_eq!(
+            verdicts,
+            (0..5_000).map(|i| f.decide(7, i)).collect::<Vec<_>>()
+        );
+        let dropped = verdicts.iter().filter(|v| v.drop).count();
+        let doubled = verdicts.iter().filter(|v| v.duplicate).count();
+        assert!((850..1_150).contains(&dropped), "{dropped}");
+        assert!((400..600).contains(&doubled), "{doubled}");
+        assert!(verdicts.iter().all(|v| !v.tamper));
+        assert!(verdicts
+            .iter()
+            .all(|v| (100..=300).contains(&(v.delay.as_millis() as u64))));
+        let fixed = WebhookFaults {
+            delay_ms: 50,
+            ..WebhookFaults::default()
+        };
+        assert_eq!(fixed.decide(7, 3).delay, Duration::from_millis(50));
+    }
+
+    #[test]
+    fn webhook_switches_update_partially() {
+        let f = Faults::new(1);
+        let update = |u: FaultUpdate| f.update(u, Instant::now());
+        update(FaultUpdate {
+            webhook_drop_rate: Some(1.5),
+            ..Default::default()
+        });
+        update(FaultUpdate {
+            webhook_delay_ms: Some(20),
+            ..Default::default()
+        });
+        let view = f.view(Instant::now()).webhooks;
+        assert_eq!((view.drop_rate, view.delay_ms), (1.0, 20));
+        assert!(f.webhook_verdict(0).drop);
+        f.reset();
+        assert!(!f.webhook_verdict(0).drop);
     }
 
     #[test]

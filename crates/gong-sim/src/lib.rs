@@ -12,6 +12,9 @@
 //! - `paging`: filters compiled to index ranges, pages of 100, cursors.
 //! - `oauth`, `limits`, `faults`, `stats`: token bookkeeping, rate limits, fault
 //!   switches and request accounting; [`Controls`] is their Rust face.
+//! - `arrivals`: new calls over time; `webhook`: posting each new call to a
+//!   receiver as Gong's automation rules do, signed (RS256 JWT); `workers`: the
+//!   background tasks behind both, started by [`serve`].
 //! - `routes/`: the HTTP surface (`/v2`, `/oauth2`, `/media`, `/_sim`).
 //!
 //! # Generated data
@@ -33,6 +36,17 @@
 //!   externals, 3 % internal only, 6 % HubSpot; 3 % private, 2 % deleted recordings,
 //!   12 % without tracker hits, 15 % audio only. Owners are drawn from all users.
 //!
+//! # New calls and webhooks
+//! With `new_calls_per_minute` above 0 (or [`SimHandle::add_new_calls`], or
+//! `POST /_sim/calls/new`), calls appear while the simulator runs: generated like
+//! the initial ones, ids after every initial id, started 11-70 minutes and ended
+//! 1-10 minutes before they appear. They are served at once (by id and by time
+//! window; a window lists the initial calls first, then new calls in the order
+//! they appeared). With a webhook URL, each is then posted as
+//! `{"isTest":false,"callData":{…}}` with `Authorization: Bearer <JWT>` (RS256;
+//! claims `webhook_url`, `body_sha256`, `iat`, `exp` = `iat` + 300), signed with the
+//! embedded demo key (public by design) or `webhook_key_pem`.
+//!
 //! # Endpoints
 //! `GET /oauth2/authorize` (consent page; its form posts to `POST /oauth2/authorize`,
 //! which redirects to `redirect_uri?code=…&state=…`), `POST /oauth2/generate-customer-token`,
@@ -49,7 +63,12 @@
 //! `POST /_sim/faults/reset`, `POST /_sim/tokens/revoke`, `POST /_sim/tokens/expire`,
 //! `POST /_sim/recordings/{call_id}/delete`, `GET|POST /_sim/limits` (body: [`Limits`]),
 //! `POST /_sim/clock` (`{"advance_secs":28800}`), `GET /_sim/dataset`,
-//! `GET /_sim/calls/{index}`.
+//! `GET /_sim/calls/{index}`, `POST /_sim/calls/new` (`{"count":3}` → `{"ids":[…]}`),
+//! `GET /_sim/webhook-public-key` (SPKI PEM), `GET|POST /_sim/webhooks`
+//! (`{"url":"…","new_calls_per_minute":6}`), `POST /_sim/webhooks/test` (Gong's
+//! "Test" button). Webhook faults go to `/_sim/faults`: `webhook_drop_rate`,
+//! `webhook_duplicate_rate`, `webhook_delay_ms` (+ `webhook_delay_max_ms` for a
+//! range), `webhook_tamper_rate`.
 //!
 //! # Scenario format
 //! A scenario replaces the generator. Keys are camelCase (snake_case aliases are
@@ -92,6 +111,7 @@
 //! `separatePhrases` default to true. Every key but `id`, `started`,
 //! `primaryUserId` (calls), `id`, `email` (users) and `name` (trackers) is optional.
 
+pub mod arrivals;
 pub mod config;
 pub mod controls;
 pub mod data;
@@ -106,7 +126,9 @@ mod routes;
 pub mod state;
 pub mod stats;
 pub mod wav;
+pub mod webhook;
 pub mod wire;
+mod workers;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -124,10 +146,11 @@ pub use data::timeline::TimelineUser;
 pub use data::world::{SimCompany, SimContact};
 pub use data::{DataSet, TimelineCsvPaths};
 pub use error::SimError;
-pub use faults::{FailNext, FaultUpdate, FaultView};
+pub use faults::{FailNext, FaultUpdate, FaultView, WebhookFaults};
 pub use routes::app;
 pub use state::SimState;
 pub use stats::SimStats;
+pub use webhook::{WebhookClaims, WebhookKey};
 
 /// A simulator running on the current tokio runtime. Dropping it stops the server.
 #[derive(Debug)]
@@ -163,6 +186,18 @@ impl SimHandle {
     /// The shared state (for embedding next to other routers).
     pub fn state(&self) -> &Arc<SimState> {
         &self.state
+    }
+
+    /// Makes `n` new calls now (independent of the timer) and returns their ids;
+    /// each is announced by webhook like a timer-made one. A scenario has no
+    /// generator: it gets [`SimError::NoGenerator`].
+    pub fn add_new_calls(&self, n: u64) -> Result<Vec<String>, SimError> {
+        self.controls.add_new_calls(n)
+    }
+
+    /// The public key that verifies webhook tokens, SPKI PEM.
+    pub fn webhook_public_key_pem(&self) -> String {
+        self.controls.webhook_public_key_pem()
     }
 
     /// Stops the server and waits for it to finish.
@@ -231,6 +266,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     tracing::info!(base_url = %state.base_url, "Gong simulator listening.");
+    let _workers = workers::Workers::spawn(&state);
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await

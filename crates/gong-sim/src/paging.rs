@@ -61,28 +61,41 @@ impl Cursor {
     }
 }
 
-/// A filter compiled to index terms.
+/// A filter compiled to index terms. Without `callIds` the sequence is the initial
+/// calls `lo..hi`, then the new calls in `new`: new calls only ever join its end,
+/// so a cursor taken before one appeared still points at the same call.
 #[derive(Debug, Default)]
 pub struct Plan {
-    /// First index in the time window.
+    /// First initial index in the time window.
     pub lo: u64,
-    /// One past the last index in the time window.
+    /// One past the last initial index in the time window.
     pub hi: u64,
-    /// Explicit indices (from `callIds`), sorted, inside `lo..hi`.
+    /// New calls in the time window, in the order they appeared.
+    pub new: Vec<u64>,
+    /// Explicit indices (from `callIds`), sorted, inside the time window.
     pub ids: Option<Vec<u64>>,
     /// Owner filter (`primaryUserIds`).
     pub owners: Option<HashSet<String>>,
 }
 
 impl Plan {
+    fn range_len(&self) -> u64 {
+        self.hi.saturating_sub(self.lo)
+    }
+
     fn len(&self) -> u64 {
-        self.ids
-            .as_ref()
-            .map_or(self.hi.saturating_sub(self.lo), |v| v.len() as u64)
+        self.ids.as_ref().map_or_else(
+            || self.range_len() + self.new.len() as u64,
+            |v| v.len() as u64,
+        )
     }
 
     fn at(&self, pos: u64) -> u64 {
-        self.ids.as_ref().map_or(self.lo + pos, |v| v[pos as usize])
+        match &self.ids {
+            Some(v) => v[pos as usize],
+            None if pos < self.range_len() => self.lo + pos,
+            None => self.new[(pos - self.range_len()) as usize],
+        }
     }
 
     fn matches(&self, ds: &DataSet, index: u64) -> bool {
@@ -206,13 +219,15 @@ pub fn plan(ds: &DataSet, filter: &CallsFilter) -> Result<Plan, ApiError> {
     let from = parse_time("fromDateTime", &filter.from_date_time)?;
     let to = parse_time("toDateTime", &filter.to_date_time)?;
     let lo = from.map_or(0, |t| ds.first_at_or_after(t));
-    let mut hi = to.map_or(ds.call_count(), |t| ds.first_at_or_after(t));
+    let mut hi = to.map_or(ds.initial_count(), |t| ds.first_at_or_after(t));
+    let mut new = ds.new_calls_between(from, to);
     if filter
         .workspace_id
         .as_deref()
         .is_some_and(|w| w != ds.workspace_id())
     {
         hi = lo;
+        new.clear();
     }
     let hi = hi.max(lo);
     let ids = match &filter.call_ids {
@@ -223,7 +238,7 @@ pub fn plan(ds: &DataSet, filter: &CallsFilter) -> Result<Plan, ApiError> {
             let mut found: Vec<u64> = ids
                 .iter()
                 .filter_map(|id| ds.index_of(id))
-                .filter(|i| (lo..hi).contains(i))
+                .filter(|i| (lo..hi).contains(i) || new.binary_search(i).is_ok())
                 .collect();
             found.sort_unstable();
             found.dedup();
@@ -239,6 +254,7 @@ pub fn plan(ds: &DataSet, filter: &CallsFilter) -> Result<Plan, ApiError> {
     Ok(Plan {
         lo,
         hi,
+        new,
         ids,
         owners,
     })

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::arrivals::Arrivals;
 use crate::config::SimConfig;
 use crate::data::hash::{hash_bytes, mix};
 use crate::data::model::SimCall;
@@ -15,6 +16,7 @@ use crate::faults::Faults;
 use crate::limits::Limiter;
 use crate::oauth::TokenStore;
 use crate::stats::Recorder;
+use crate::webhook::Webhooks;
 use crate::wire::calls::Media;
 
 /// Everything the handlers share.
@@ -36,6 +38,10 @@ pub struct SimState {
     pub stats: Recorder,
     /// Key signing cursors and media URLs.
     pub key: u64,
+    /// The rate of new calls.
+    pub arrivals: Arrivals,
+    /// The webhook sender.
+    pub webhooks: Webhooks,
     clock_offset_ms: AtomicI64,
 }
 
@@ -51,6 +57,8 @@ impl SimState {
             .to_string();
         Ok(Arc::new(SimState {
             key: mix(config.seed ^ 0x005E_C2E7),
+            arrivals: Arrivals::new(&config),
+            webhooks: Webhooks::new(&config)?,
             faults: Faults::new(config.seed),
             limiter: Limiter::new(config.limits),
             stats: Recorder::new(),

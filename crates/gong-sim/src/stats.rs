@@ -1,5 +1,6 @@
 //! Request accounting: totals, per-path counts, 429s and injected faults served, and
-//! the arrival times of API requests (so a test can check a client's pace).
+//! the arrival times of API requests (so a test can check a client's pace); and the
+//! simulator's own output: new calls made and what became of their webhooks.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -27,6 +28,44 @@ pub struct SimStats {
     pub unauthorized: u64,
     /// Arrival of each API request, microseconds since the simulator started.
     pub api_request_micros: Vec<u64>,
+    /// Calls made while running (timer and on demand).
+    #[serde(default)]
+    pub new_calls: u64,
+    /// Call webhooks delivered (answered 2xx); a duplicate counts twice.
+    #[serde(default)]
+    pub webhooks_sent: u64,
+    /// Call webhooks never sent (drop switch).
+    #[serde(default)]
+    pub webhooks_dropped: u64,
+    /// Call webhooks sent a second time (duplicate switch).
+    #[serde(default)]
+    pub webhooks_duplicated: u64,
+    /// Deliveries given up after their retries, or refused by a full queue.
+    #[serde(default)]
+    pub webhooks_failed: u64,
+    /// Delivery attempts after a first one failed.
+    #[serde(default)]
+    pub webhook_retries: u64,
+    /// Test pings delivered (answered 2xx).
+    #[serde(default)]
+    pub webhook_tests_sent: u64,
+}
+
+/// One thing that happened to a webhook, for the counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookEvent {
+    /// A call webhook was delivered.
+    Sent,
+    /// A test ping was delivered.
+    TestSent,
+    /// The drop switch kept a webhook back.
+    Dropped,
+    /// The duplicate switch doubled a webhook.
+    Duplicated,
+    /// A delivery was given up.
+    Failed,
+    /// A delivery is tried again.
+    Retried,
 }
 
 impl SimStats {
@@ -92,6 +131,26 @@ impl Recorder {
             s.rate_limited += u64::from(status == 429);
             s.unauthorized += u64::from(status == 401);
             s.faults_injected += u64::from(injected);
+        });
+    }
+
+    /// Counts calls made while running.
+    pub fn new_calls(&self, n: u64) {
+        self.with(|s| s.new_calls += n);
+    }
+
+    /// Counts a webhook event.
+    pub fn webhook(&self, event: WebhookEvent) {
+        self.with(|s| {
+            let counter = match event {
+                WebhookEvent::Sent => &mut s.webhooks_sent,
+                WebhookEvent::TestSent => &mut s.webhook_tests_sent,
+                WebhookEvent::Dropped => &mut s.webhooks_dropped,
+                WebhookEvent::Duplicated => &mut s.webhooks_duplicated,
+                WebhookEvent::Failed => &mut s.webhooks_failed,
+                WebhookEvent::Retried => &mut s.webhook_retries,
+            };
+            *counter += 1;
         });
     }
 

@@ -15,7 +15,7 @@
 //! Independently: 3 % are private, 2 % have a deleted recording, 12 % have no tracker
 //! hits at all, 15 % are audio-only.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 
 use super::hash::{draw, mix, Rng, Stream};
@@ -194,6 +194,19 @@ pub fn generate(world: &World, spread: &Spread, i: u64) -> SimCall {
     }
 }
 
+/// Generates call `i` as one that finished processing at `appeared` (a call made
+/// while the simulator runs): the same draws as [`generate`], moved in time so that
+/// it ended 1-10 minutes before `appeared` (it started 11-70 minutes before).
+pub fn generate_new(world: &World, spread: &Spread, i: u64, appeared: DateTime<Utc>) -> SimCall {
+    let mut call = generate(world, spread, i);
+    let processing = Rng::new(spread.seed, Stream::Arrival, i).range(60, 600) as i64;
+    let started = appeared - Duration::seconds(i64::from(call.duration) + processing);
+    let shift = started - call.started;
+    call.scheduled = call.scheduled.map(|t| t + shift);
+    call.started = started;
+    call
+}
+
 fn call_context(kind: Kind, company: &super::world::SimCompany, rng: &mut Rng) -> Vec<SimContext> {
     let account_fields = vec![
         ("Name".to_string(), json!(company.name)),
@@ -315,5 +328,20 @@ mod tests {
             && c.parties
                 .iter()
                 .any(|p| p.affiliation == Affiliation::External)));
+    }
+
+    #[test]
+    fn a_new_call_ended_shortly_before_it_appeared() {
+        let w = World::generate(42, 40, Utc::now());
+        let s = spread(1_000);
+        let appeared = Utc::now();
+        for i in 1_000..1_050 {
+            let call = generate_new(&w, &s, i, appeared);
+            let ended = call.started + Duration::seconds(i64::from(call.duration));
+            assert!(ended < appeared && ended >= appeared - Duration::minutes(10));
+            assert!(call.started >= appeared - Duration::minutes(70));
+            assert!(call.scheduled.is_some_and(|t| t <= call.started));
+            assert_eq!(call.id, s.call_id(i));
+        }
     }
 }

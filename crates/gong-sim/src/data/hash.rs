@@ -40,6 +40,10 @@ pub enum Stream {
     Company = 6,
     /// Fault injection draws.
     Fault = 7,
+    /// When a call made while running ended, relative to when it appeared.
+    Arrival = 8,
+    /// Webhook fault draws (drop, duplicate, delay, tamper), per call.
+    Webhook = 9,
 }
 
 /// A small deterministic generator seeded from `(seed, stream, index)`.

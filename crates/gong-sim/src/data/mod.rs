@@ -1,5 +1,7 @@
 //! The data a simulator serves: generated from a seed on demand, or compiled from a
-//! scenario file. Either way calls are addressed by an index in start-time order.
+//! scenario file. Either way calls are addressed by an index: the initial calls in
+//! start-time order, then the calls made while running ("new calls", generated data
+//! only) in the order they appeared. New calls are the only thing kept in memory.
 
 pub mod calls;
 mod csv_out;
@@ -13,6 +15,7 @@ pub mod timeline;
 pub mod world;
 
 use std::collections::HashMap;
+use std::sync::{RwLock, RwLockReadGuard};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
@@ -36,6 +39,8 @@ pub struct DataSet {
     users: Vec<SimUser>,
     trackers: Vec<SimTracker>,
     source: Source,
+    /// Calls made while running; call `initial_count() + k` is `arrivals[k]`.
+    arrivals: RwLock<Vec<SimCall>>,
 }
 
 #[derive(Debug)]
@@ -80,6 +85,7 @@ impl DataSet {
                     by_id,
                     timeline: scenario.timeline.clone(),
                 },
+                arrivals: RwLock::default(),
             });
         }
         let world = World::generate(config.seed, config.users as usize, anchor);
@@ -102,15 +108,74 @@ impl DataSet {
                 world: Box::new(world),
                 spread,
             },
+            arrivals: RwLock::default(),
         })
     }
 
-    /// Number of calls.
+    /// Number of calls, new calls included.
     pub fn call_count(&self) -> u64 {
+        self.initial_count() + self.new_call_count()
+    }
+
+    /// Number of calls the simulator started with.
+    pub fn initial_count(&self) -> u64 {
         match &self.source {
             Source::Generated { spread, .. } => spread.n,
             Source::Scenario { calls, .. } => calls.len() as u64,
         }
+    }
+
+    /// Number of calls made while running.
+    pub fn new_call_count(&self) -> u64 {
+        self.arrivals().len() as u64
+    }
+
+    fn arrivals(&self) -> RwLockReadGuard<'_, Vec<SimCall>> {
+        self.arrivals.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The new call at index `i`, if `i` is one.
+    fn arrival(&self, i: u64) -> Option<SimCall> {
+        let k = i.checked_sub(self.initial_count())?;
+        self.arrivals().get(usize::try_from(k).ok()?).cloned()
+    }
+
+    /// Makes `n` new calls that finished processing at `appeared`, with the
+    /// generator's realism, and returns them with their indices. Their ids follow
+    /// every existing id. A scenario has no generator: it gets an error.
+    pub fn add_new_calls(
+        &self,
+        n: u64,
+        appeared: DateTime<Utc>,
+    ) -> Result<Vec<(u64, SimCall)>, SimError> {
+        let Source::Generated { world, spread } = &self.source else {
+            return Err(SimError::NoGenerator);
+        };
+        let mut arrivals = self.arrivals.write().unwrap_or_else(|e| e.into_inner());
+        let first = spread.n + arrivals.len() as u64;
+        let made: Vec<(u64, SimCall)> = (first..first + n)
+            .map(|i| (i, calls::generate_new(world, spread, i, appeared)))
+            .collect();
+        arrivals.extend(made.iter().map(|(_, c)| c.clone()));
+        Ok(made)
+    }
+
+    /// Indices of the new calls that started in `[from, to)` (open ends when
+    /// `None`), in the order they appeared.
+    pub fn new_calls_between(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Vec<u64> {
+        let first = self.initial_count();
+        self.arrivals()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                from.is_none_or(|t| c.started >= t) && to.is_none_or(|t| c.started < t)
+            })
+            .map(|(k, _)| first + k as u64)
+            .collect()
     }
 
     /// Gong users.
@@ -157,20 +222,23 @@ impl DataSet {
         )
     }
 
-    /// Call `i` in start-time order.
+    /// Call `i` (initial calls in start-time order, then new calls).
     pub fn call(&self, i: u64) -> Option<SimCall> {
         match &self.source {
-            Source::Generated { world, spread } => {
-                (i < spread.n).then(|| calls::generate(world, spread, i))
+            Source::Generated { world, spread } if i < spread.n => {
+                Some(calls::generate(world, spread, i))
             }
-            Source::Scenario { calls, .. } => calls.get(i as usize).cloned(),
+            Source::Scenario { calls, .. } if (i as usize) < calls.len() => {
+                calls.get(i as usize).cloned()
+            }
+            _ => self.arrival(i),
         }
     }
 
     /// The id of call `i`, without generating the call.
     pub fn call_id(&self, i: u64) -> Option<String> {
         match &self.source {
-            Source::Generated { spread, .. } => (i < spread.n).then(|| spread.call_id(i)),
+            Source::Generated { spread, .. } => (i < self.call_count()).then(|| spread.call_id(i)),
             Source::Scenario { calls, .. } => calls.get(i as usize).map(|c| c.id.clone()),
         }
     }
@@ -178,7 +246,9 @@ impl DataSet {
     /// The index of a call id.
     pub fn index_of(&self, id: &str) -> Option<u64> {
         match &self.source {
-            Source::Generated { spread, .. } => spread.index_of(id),
+            Source::Generated { spread, .. } => spread
+                .decode(id)
+                .filter(|i| *i < spread.n || *i < self.call_count()),
             Source::Scenario { by_id, .. } => by_id.get(id).copied(),
         }
     }
@@ -196,6 +266,11 @@ impl DataSet {
     }
 
     fn start_ms(&self, i: u64) -> i64 {
+        if i >= self.initial_count() {
+            return self
+                .arrival(i)
+                .map_or(i64::MAX, |c| c.started.timestamp_millis());
+        }
         match &self.source {
             Source::Generated { spread, .. } => spread.start_ms(i),
             Source::Scenario { calls, .. } => calls
@@ -204,7 +279,8 @@ impl DataSet {
         }
     }
 
-    /// The first index whose start is at or after `t` (`call_count()` when none).
+    /// The first initial call whose start is at or after `t` (`initial_count()`
+    /// when none); new calls are found with [`DataSet::new_calls_between`].
     pub fn first_at_or_after(&self, t: DateTime<Utc>) -> u64 {
         let t_ms = t.timestamp_millis();
         match &self.source {
@@ -220,8 +296,9 @@ impl DataSet {
         match &self.source {
             Source::Generated { spread, .. } => {
                 let k = calls::owner_index(self.seed, i, self.users.len());
-                (i < spread.n).then(|| self.users[k].id.as_str())
+                (i < spread.n || i < self.call_count()).then(|| self.users[k].id.as_str())
             }
+            Source::Scenario { calls, .. } if i as usize >= calls.len() => None,
             Source::Scenario { calls, .. } => {
                 calls.get(i as usize).map(|c| c.primary_user_id.as_str())
             }
@@ -336,5 +413,44 @@ mod tests {
         let (from, to) = big.window();
         assert!(last.started >= from && last.started < to);
         assert_eq!(big.first_at_or_after(to), 1_000_000);
+    }
+
+    #[test]
+    fn new_calls_follow_the_initial_ones_and_are_found_by_id_and_window() {
+        let ds = DataSet::new(&SimConfig {
+            calls: 100,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let appeared = ds.window().1 + Duration::minutes(90);
+        let made = ds.add_new_calls(3, appeared).unwrap();
+        assert_eq!((ds.call_count(), ds.initial_count()), (103, 100));
+        let initial: HashSet<_> = (0..100).map(|i| ds.call_id(i).unwrap()).collect();
+        for (i, call) in &made {
+            assert!(!initial.contains(&call.id));
+            assert_eq!(ds.index_of(&call.id), Some(*i));
+            assert_eq!(ds.call(*i).as_ref(), Some(call));
+            assert_eq!(ds.owner_id(*i), Some(call.primary_user_id.as_str()));
+        }
+        let window = ds.new_calls_between(Some(appeared - Duration::hours(2)), Some(appeared));
+        assert_eq!(window, vec![100, 101, 102]);
+        assert!(ds.new_calls_between(Some(appeared), None).is_empty());
+        assert_eq!(ds.call(103), None);
+    }
+
+    #[test]
+    fn a_scenario_cannot_make_new_calls() {
+        let scenario: crate::Scenario =
+            serde_json::from_str(r#"{"users":[{"id":"1","email":"a@b.example"}],"calls":[]}"#)
+                .unwrap();
+        let ds = DataSet::new(&SimConfig {
+            scenario: Some(scenario),
+            ..SimConfig::default()
+        })
+        .unwrap();
+        assert!(matches!(
+            ds.add_new_calls(1, Utc::now()),
+            Err(SimError::NoGenerator)
+        ));
     }
 }

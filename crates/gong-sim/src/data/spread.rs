@@ -66,11 +66,18 @@ impl Spread {
         (self.id_base() + i * ID_STRIDE + low).to_string()
     }
 
-    /// The index of a call id, if it is one of ours.
+    /// The index of a call id, if it is one of the first `n`.
     pub fn index_of(&self, id: &str) -> Option<u64> {
+        self.decode(id).filter(|i| *i < self.n)
+    }
+
+    /// The index an id was made for by [`Spread::call_id`], whatever `n` is: calls
+    /// made while running take the indices after `n`, so their ids follow the
+    /// initial ones and never collide with them.
+    pub fn decode(&self, id: &str) -> Option<u64> {
         let d = id.parse::<u64>().ok()?.checked_sub(self.id_base())?;
         let i = d / ID_STRIDE;
-        (i < self.n && d % ID_STRIDE == draw(self.seed, Stream::CallId, i) % ID_STRIDE).then_some(i)
+        (d % ID_STRIDE == draw(self.seed, Stream::CallId, i) % ID_STRIDE).then_some(i)
     }
 }
 

@@ -1,5 +1,7 @@
 //! `/_sim/...`: the fault switches and counters over HTTP, for tests that drive the
 //! real binary. Admin requests are not counted in the stats and need no credentials.
+//! Also the simulator's webhook side: new calls on demand, the public key, the URL
+//! and rate, the test ping.
 
 use std::sync::Arc;
 
@@ -17,6 +19,7 @@ use crate::controls::Controls;
 use crate::error::ApiError;
 use crate::faults::FaultUpdate;
 use crate::state::SimState;
+use crate::webhook::DeliveryError;
 
 type S = State<Arc<SimState>>;
 
@@ -34,6 +37,10 @@ pub fn router() -> Router<Arc<SimState>> {
         .route("/clock", post(clock))
         .route("/dataset", get(dataset))
         .route("/calls/{index}", get(call_at))
+        .route("/calls/new", post(new_calls))
+        .route("/webhook-public-key", get(public_key))
+        .route("/webhooks", get(webhooks).post(set_webhooks))
+        .route("/webhooks/test", post(test_webhook))
 }
 
 fn controls(state: &Arc<SimState>) -> Controls {
@@ -140,4 +147,95 @@ async fn call_at(State(s): S, Path(index): Path<u64>) -> Result<Response, ApiErr
         "trackers": call.trackers.len(),
     }))
     .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewCalls {
+    #[serde(default = "one")]
+    count: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// Calls per request at most, so one request cannot exhaust memory.
+const MAX_NEW_CALLS: u64 = 100_000;
+
+async fn new_calls(State(s): S, body: Bytes) -> Result<Response, ApiError> {
+    let req: NewCalls = if body.is_empty() {
+        NewCalls { count: 1 }
+    } else {
+        parse(&body)?
+    };
+    if req.count > MAX_NEW_CALLS {
+        return Err(ApiError::bad_request(format!(
+            "count must be at most {MAX_NEW_CALLS}"
+        )));
+    }
+    let ids = controls(&s)
+        .add_new_calls(req.count)
+        .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;
+    Ok(Json(json!({ "ids": ids })).into_response())
+}
+
+async fn public_key(State(s): S) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/x-pem-file")],
+        s.webhooks.key().public_pem().to_string(),
+    )
+        .into_response()
+}
+
+fn webhook_view(s: &SimState) -> Response {
+    Json(json!({
+        "url": s.webhooks.url(),
+        "new_calls_per_minute": s.arrivals.per_minute(),
+    }))
+    .into_response()
+}
+
+async fn webhooks(State(s): S) -> Response {
+    webhook_view(&s)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookUpdate {
+    /// A URL, or an empty string to stop sending.
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    new_calls_per_minute: Option<f64>,
+}
+
+async fn set_webhooks(State(s): S, body: Bytes) -> Result<Response, ApiError> {
+    let update: WebhookUpdate = parse(&body)?;
+    if let Some(url) = update.url {
+        if !url.is_empty() && url::Url::parse(&url).is_err() {
+            return Err(ApiError::bad_request(format!(
+                "Invalid webhook URL '{url}'"
+            )));
+        }
+        s.webhooks.set_url(Some(url));
+    }
+    if let Some(rate) = update.new_calls_per_minute {
+        s.arrivals.set_per_minute(rate);
+    }
+    Ok(webhook_view(&s))
+}
+
+async fn test_webhook(State(s): S) -> Response {
+    match controls(&s).send_test_webhook().await {
+        Ok(status) => Json(json!({ "delivered": true, "status": status })).into_response(),
+        Err(DeliveryError::NoUrl) => {
+            ApiError::new(StatusCode::CONFLICT, DeliveryError::NoUrl.to_string()).into_response()
+        }
+        Err(error) => (
+            StatusCode::BAD_GATEWAY,
+            Json(json!({ "delivered": false, "error": error.to_string() })),
+        )
+            .into_response(),
+    }
 }
