@@ -610,6 +610,16 @@ pub struct BenchArgs {
     /// Seed of the simulated data.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Measure Gong's webhooks instead: `--calls` new calls appear at `--rate` per
+    /// second and are pushed to the product (Gong's limits on).
+    #[arg(long)]
+    pub webhooks: bool,
+    /// With --webhooks: new calls per second.
+    #[arg(long, default_value_t = 10.0, requires = "webhooks")]
+    pub rate: f64,
+    /// With --webhooks: the share of webhooks Gong never sends (0 to 1).
+    #[arg(long, default_value_t = 0.0, requires = "webhooks")]
+    pub drop_rate: f64,
 }
 
 /// `--webhook-batch-seconds`: 0 to 600 seconds.

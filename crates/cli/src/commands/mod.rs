@@ -4,6 +4,7 @@
 mod activities;
 mod admin;
 mod bench;
+mod bench_webhooks;
 mod connection;
 mod db;
 mod demo;
@@ -71,6 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Companies(cmd) => ok(directory::companies(&open_existing(&db).await?, cmd).await),
         Command::Persons(cmd) => ok(directory::persons(&open_existing(&db).await?, cmd).await),
         Command::Sim(args) => ok(sim::run(args).await),
+        Command::Bench(args) if args.webhooks => ok(bench_webhooks::run(&args).await),
         Command::Bench(args) => ok(bench::run(&db, args).await),
         Command::Db(cmd) => ok(db::run(cmd).await),
     }
