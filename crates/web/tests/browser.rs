@@ -820,6 +820,7 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     b.audit("tokens").await?;
     imports(b, app).await?;
     connection_lifecycle(b, app).await?;
+    webhook_card(b, app, id).await?;
     b.visit(&format!("{base}/no-such-page"), "not-found")
         .await?;
     assert!(!b.text("#error").await?.is_empty());
@@ -939,6 +940,70 @@ async fn connection_lifecycle(b: &mut Browser, app: &TestApp) -> R {
     b.click("#confirm-delete").await?;
     wait_for(b, "#deleted").await?;
     assert!(app.store.get_connection(id).await?.is_none());
+    Ok(())
+}
+
+/// Gong's webhook set up on the page with the simulator's public key; Gong's "Test"
+/// and a new call pushed; the worker brings the call; the page shows the URL, the
+/// test and the freshness figures.
+async fn webhook_card(b: &mut Browser, app: &TestApp, id: i64) -> R {
+    use gong_timeline_sync::webhooks::{WebhookWorker, WorkerOptions};
+    let base = &app.base;
+    b.client.goto(&format!("{base}/connectors/{id}")).await?;
+    wait_for(b, "#webhook-none").await?;
+    b.click("#webhook-mode-jwt").await?;
+    fill(b, "#webhook-public-key", &app.sim.webhook_public_key_pem()).await?;
+    b.click("#webhook-save").await?;
+    wait_for(b, "#webhook-saved").await?;
+    let url = b.text("#webhook-url").await?;
+    assert!(url.starts_with(&format!("{base}/webhooks/gong/")), "{url}");
+    assert!(b.text("#webhook-mode").await?.contains("signed JWT"));
+
+    app.sim.controls().set_webhook_url(Some(&url));
+    let tested = app.sim.controls().send_test_webhook().await?;
+    assert_eq!(tested, 200, "the test ping is taken");
+    let call = app.sim.add_new_calls(1)?.remove(0);
+    wait_until(
+        Duration::from_secs(10),
+        "the pushed call to be queued",
+        || async {
+            !app.store
+                .webhook_backlogs()
+                .await
+                .unwrap_or_default()
+                .is_empty()
+        },
+    )
+    .await;
+    let engine = gong_timeline_sync::Engine::new(app.store.clone(), Default::default());
+    let options = WorkerOptions {
+        batch_delay: Duration::ZERO,
+        ..WorkerOptions::default()
+    };
+    WebhookWorker::new(engine, Default::default(), options)
+        .tick()
+        .await?;
+    app.sim.controls().set_webhook_url(None);
+    let jobs = app.items("/jobs?limit=500").await;
+    let job = jobs
+        .iter()
+        .find(|j| j["trigger"] == "webhook")
+        .ok_or("a webhook job")?;
+    let records = app.items(&format!("/jobs/{}/records", job["id"])).await;
+    assert!(
+        records.iter().any(|r| r["gong_call_id"] == call.as_str()),
+        "the pushed call {call} is logged by the webhook job {job}: {records:?}"
+    );
+
+    b.client.goto(&format!("{base}/connectors/{id}")).await?;
+    assert!(b.text("#webhook-test").await?.contains("Test received at"));
+    let freshness = b.text("#webhook-freshness").await?;
+    assert!(
+        freshness.contains("p95") && freshness.contains("over 1 calls"),
+        "{freshness}"
+    );
+    b.shot("webhook").await?;
+    b.audit("webhook").await?;
     Ok(())
 }
 

@@ -93,7 +93,11 @@ async fn measure(
     };
     let worker = WebhookWorker::new(engine.clone(), state.webhook_waker(), Default::default());
     let worker = tokio::spawn(worker.run(until_stopped(stopped.clone())));
-    let web = tokio::spawn(gong_timeline_web::serve(listener, state, until_stopped(stopped.clone())));
+    let web = tokio::spawn(gong_timeline_web::serve(
+        listener,
+        state,
+        until_stopped(stopped.clone()),
+    ));
 
     let controls = sim.controls();
     controls.set_webhook_drop_rate(args.drop_rate);

@@ -61,6 +61,13 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         sim.shutdown().await;
         return Ok(ExitCode::SUCCESS);
     }
-    serve::serve_demo(&db_url, store, engine, args.bind, sim, args.export_dir).await?;
+    serve::serve_demo(
+        store,
+        engine,
+        args.bind,
+        (sim, connection.id),
+        args.export_dir,
+    )
+    .await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use gong_timeline_gong_sim::SimHandle;
-use gong_timeline_store::Store;
+use gong_timeline_store::{ConnectionId, Store};
 use gong_timeline_sync::scheduler::Scheduler;
-use gong_timeline_sync::webhooks::{WebhookWorker, WorkerOptions};
+use gong_timeline_sync::webhooks::{self, AuthChoice, WebhookChange, WebhookWorker, WorkerOptions};
 use gong_timeline_sync::Engine;
 use gong_timeline_web::{AppState, OAuthApp, WebConfig};
 use tokio::net::TcpListener;
@@ -78,11 +78,10 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
 /// Serves the demo's database with the in-process simulator as Gong, creating an
 /// admin login and printing it.
 pub async fn serve_demo(
-    _db_url: &str,
     store: Arc<dyn Store>,
     engine: Engine,
     bind: SocketAddr,
-    sim: SimHandle,
+    (sim, connection): (SimHandle, ConnectionId),
     export_dir: PathBuf,
 ) -> anyhow::Result<()> {
     let password = gong_timeline_web::auth::secret::random_token()[..16].to_string();
@@ -102,6 +101,7 @@ pub async fn serve_demo(
     });
     config.oauth_base_url = sim.base_url();
     config.allowed_gong_hosts = vec![sim.addr().to_string()];
+    demo_webhook(&store, &sim, connection, &config.public_url).await?;
     println!("\nThe web UI is at http://{addr}/  — log in as admin / {password}");
     println!(
         "(Gong is the simulator at {}; Ctrl-C stops both.)",
@@ -116,6 +116,26 @@ pub async fn serve_demo(
     )
     .await?;
     sim.shutdown().await;
+    Ok(())
+}
+
+/// The demo's Gong pushes a new call about every 30 s to the connection's webhook
+/// (signed with the simulator's key), so the Timeline fills while one watches.
+async fn demo_webhook(
+    store: &Arc<dyn Store>,
+    sim: &SimHandle,
+    connection: ConnectionId,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    let change = WebhookChange {
+        auth: Some(AuthChoice::SignedJwt(sim.webhook_public_key_pem())),
+        rotate: false,
+    };
+    let webhook = webhooks::configure(store, connection, change, chrono::Utc::now()).await?;
+    let url = webhooks::webhook_url(public_url, &webhook.key);
+    sim.controls().set_webhook_url(Some(&url));
+    sim.controls().set_new_calls_per_minute(2.0);
+    println!("Gong (the simulator) pushes a new call about every 30 s to the connection's webhook; watch it arrive on the connection page.");
     Ok(())
 }
 
