@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::Utc;
 use gong_timeline_domain::Trigger;
-use gong_timeline_gong_sim::{SimConfig, SimHandle};
+use gong_timeline_gong_sim::{Controls, SimConfig, SimHandle};
 use gong_timeline_store::{ConnectionId, MeetingQuery, MeetingSet, Store};
 use gong_timeline_sync::webhooks::{self, AuthChoice, Freshness, WebhookChange, WebhookWorker};
 use gong_timeline_sync::{progress, Engine, EngineOptions};
@@ -32,6 +32,10 @@ struct WebhookBench {
     seconds: f64,
     webhook_p50_seconds: f64,
     webhook_p95_seconds: f64,
+    /// Gong "Test" pings sent every half second during the run, timed by the sender
+    /// (signing included): how fast the receiver answers under load.
+    receive_p50_ms: f64,
+    receive_p95_ms: f64,
     gong_requests: u64,
     requests_per_call: f64,
     webhooks_sent: u64,
@@ -106,7 +110,12 @@ async fn measure(
     let started = Instant::now();
     controls.set_webhook_url(Some(&webhooks::webhook_url(&public_url, &webhook.key)));
     controls.set_new_calls_per_minute(args.rate * 60.0);
+    let (pinging, stop_pings) = tokio::sync::watch::channel(false);
+    let pings = tokio::spawn(ping_latencies(sim.controls().clone(), stop_pings));
     wait_for_drain(store, &sim, connection.id, args.calls).await?;
+    let _ = pinging.send(true);
+    let mut receive_ms = pings.await?;
+    receive_ms.sort_by(f64::total_cmp);
     let seconds = started.elapsed().as_secs_f64();
     let stats = controls.stats();
     let gong_requests = stats.api_requests;
@@ -139,6 +148,8 @@ async fn measure(
         seconds,
         webhook_p50_seconds: freshness.map_or(0.0, |f| f.p50_seconds),
         webhook_p95_seconds: freshness.map_or(0.0, |f| f.p95_seconds),
+        receive_p50_ms: percentile(&receive_ms, 0.50),
+        receive_p95_ms: percentile(&receive_ms, 0.95),
         gong_requests,
         requests_per_call: gong_requests as f64 / args.calls.max(1) as f64,
         webhooks_sent: stats.webhooks_sent,
@@ -178,6 +189,35 @@ async fn wait_for_drain(
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// Sends Gong's "Test" ping every half second until told to stop; the round trips
+/// in milliseconds.
+async fn ping_latencies(
+    controls: Controls,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<f64> {
+    let mut millis = Vec::new();
+    while !*stop.borrow() {
+        let sent = Instant::now();
+        if matches!(controls.send_test_webhook().await, Ok(200)) {
+            millis.push(sent.elapsed().as_secs_f64() * 1000.0);
+        }
+        tokio::select! {
+            _ = stop.changed() => {}
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+        }
+    }
+    millis
+}
+
+/// The nearest-rank percentile of sorted values; 0 without any.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
 }
 
 fn new_call_ids(sim: &SimHandle) -> Vec<String> {

@@ -141,17 +141,11 @@ impl WebhookWorker {
 
     /// `None` when the backlog's batch is due now, else how long until it is.
     fn wait_left(&self, backlog: &WebhookBacklog, seen: Instant, now: Instant) -> Option<Duration> {
-        if backlog.queued >= FULL_BATCH {
-            return None;
-        }
-        let age = self.engine.now() - backlog.oldest;
-        let waited = now
-            .duration_since(seen)
-            .max(age.to_std().unwrap_or_default());
-        self.options
-            .batch_delay
-            .checked_sub(waited)
-            .filter(|left| !left.is_zero())
+        let age = (self.engine.now() - backlog.oldest)
+            .to_std()
+            .unwrap_or_default();
+        let waited = now.duration_since(seen).max(age);
+        batch_wait(backlog.queued, waited, self.options.batch_delay)
     }
 
     async fn prune_now_and_then(&mut self) {
@@ -167,6 +161,17 @@ impl WebhookWorker {
             tracing::warn!(%error, "Could not prune the webhook queue.");
         }
     }
+}
+
+/// How long a backlog of `queued` calls whose oldest has waited `waited` still waits
+/// for its batch: `None` when due now — a full request's worth, or waited enough.
+fn batch_wait(queued: u64, waited: Duration, batch_delay: Duration) -> Option<Duration> {
+    if queued >= FULL_BATCH {
+        return None;
+    }
+    batch_delay
+        .checked_sub(waited)
+        .filter(|left| !left.is_zero())
 }
 
 /// One job of a connection's queued calls; false when it could not start. A
@@ -202,5 +207,34 @@ async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
             tracing::warn!(connection_id, %error, "The webhook batch could not start.");
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DELAY: Duration = Duration::from_secs(5);
+
+    #[test]
+    fn a_full_request_of_calls_is_due_at_once() {
+        assert_eq!(batch_wait(100, Duration::ZERO, DELAY), None);
+        assert_eq!(batch_wait(250, Duration::ZERO, DELAY), None);
+    }
+
+    #[test]
+    fn fewer_calls_wait_for_the_batch_delay_from_the_oldest() {
+        assert_eq!(batch_wait(1, Duration::ZERO, DELAY), Some(DELAY));
+        assert_eq!(
+            batch_wait(99, Duration::from_secs(2), DELAY),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(batch_wait(1, DELAY, DELAY), None);
+        assert_eq!(batch_wait(1, Duration::from_secs(60), DELAY), None);
+    }
+
+    #[test]
+    fn no_batch_delay_means_every_call_is_due_at_once() {
+        assert_eq!(batch_wait(1, Duration::ZERO, Duration::ZERO), None);
     }
 }
