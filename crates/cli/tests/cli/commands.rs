@@ -94,7 +94,7 @@ async fn the_sim_command_announces_its_url_on_port_0_and_serves_a_scenario() {
 #[tokio::test]
 async fn every_command_has_help() {
     let app = TestApp::new();
-    let commands: [&[&str]; 23] = [
+    let commands: [&[&str]; 24] = [
         &[],
         &["demo"],
         &["serve"],
@@ -107,6 +107,7 @@ async fn every_command_has_help() {
         &["connection", "create"],
         &["connection", "authorize"],
         &["connection", "list"],
+        &["connection", "webhook"],
         &["settings", "set"],
         &["settings", "show"],
         &["users", "gong"],

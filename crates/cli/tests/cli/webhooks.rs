@@ -377,3 +377,101 @@ async fn w2_a_private_call_pushed_is_skipped_as_in_s2() {
     assert_eq!(skipped[0]["status"], "Skipped");
     assert!(activities_of(&app, PRIVATE).await.is_empty());
 }
+
+#[tokio::test]
+async fn connection_webhook_refuses_bad_input_with_what_to_do_and_rotates_the_key() {
+    // Arrange
+    let app = TestApp::with_scenario("meetings.json").await;
+    let public = "http://127.0.0.1:8080";
+    let first = set_up(&app, public, true).await;
+    let private = key_file("private.pem");
+    let private = private.to_str().expect("utf-8");
+
+    // Act
+    let missing_file = app
+        .fails(&[
+            "connection",
+            "webhook",
+            "--name",
+            CONNECTION,
+            "--public-key-file",
+            "nope.pem",
+        ])
+        .await;
+    let a_private_key = app
+        .fails(&[
+            "connection",
+            "webhook",
+            "--name",
+            CONNECTION,
+            "--public-key-file",
+            private,
+        ])
+        .await;
+    let bad_url = app
+        .fails(&[
+            "connection",
+            "webhook",
+            "--name",
+            CONNECTION,
+            "--public-url",
+            "ftp://x",
+        ])
+        .await;
+    let unknown = app
+        .fails(&["connection", "webhook", "--name", "nope"])
+        .await;
+    let shown = set_up(&app, public, true).await;
+    let rotated = app
+        .ok(&[
+            "connection",
+            "webhook",
+            "--name",
+            CONNECTION,
+            "--public-url",
+            public,
+            "--rotate",
+        ])
+        .await;
+
+    // Assert
+    assert!(
+        missing_file
+            .output()
+            .contains("cannot read the public key file nope.pem"),
+        "{}",
+        missing_file.output()
+    );
+    assert!(
+        a_private_key.output().contains("this is a private key"),
+        "{}",
+        a_private_key.output()
+    );
+    assert!(
+        bad_url.output().contains("--public-url 'ftp://x'"),
+        "{}",
+        bad_url.output()
+    );
+    assert!(unknown.output().contains("nope"), "{}", unknown.output());
+    assert_eq!(shown, first, "showing the set-up keeps its URL");
+    let new_url = rotated.lines().next().expect("the URL first");
+    assert!(
+        new_url.starts_with("http://127.0.0.1:8080/webhooks/gong/"),
+        "{rotated}"
+    );
+    assert_ne!(new_url, first);
+    assert!(rotated.contains("the old URL no longer works"), "{rotated}");
+    let view = app
+        .json(&[
+            "connection",
+            "webhook",
+            "--name",
+            CONNECTION,
+            "--public-url",
+            public,
+            "--format",
+            "json",
+        ])
+        .await;
+    assert_eq!(view["mode"], "url_key", "{view}");
+}
