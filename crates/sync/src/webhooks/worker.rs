@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
-use gong_timeline_domain::{JobStatus, Trigger};
+use gong_timeline_domain::Trigger;
 use gong_timeline_store::{ConnectionId, WebhookBacklog};
 use tokio::sync::Notify;
 
@@ -183,8 +183,10 @@ async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
         .run_request(connection_id, JobRequest::new(Trigger::Webhook), &noop)
         .await
     {
-        Ok(summary) if summary.status == JobStatus::Failed => {
-            tracing::warn!(job_id = summary.id, message = ?summary.message, "The webhook batch failed; its calls stay queued.");
+        // A job that stopped early (Gong down, the database) carries its reason; one
+        // whose meetings all failed their rules ran, and its calls left the queue.
+        Ok(summary) if summary.message.is_some() => {
+            tracing::warn!(job_id = summary.id, message = ?summary.message, "The webhook batch stopped early; its calls stay queued.");
             false
         }
         Ok(summary) => {
