@@ -14,7 +14,7 @@ use gong_timeline_domain::Trigger;
 use gong_timeline_store::{ConnectionId, WebhookBacklog};
 use tokio::sync::Notify;
 
-use crate::{Engine, JobRequest, SyncError};
+use crate::{Engine, JobRequest, JobSummary, SyncError};
 
 /// Calls that make a batch due at once: one `calls/extensive` request's worth.
 const FULL_BATCH: u64 = 100;
@@ -174,7 +174,14 @@ fn batch_wait(queued: u64, waited: Duration, batch_delay: Duration) -> Option<Du
         .filter(|left| !left.is_zero())
 }
 
-/// One job of a connection's queued calls; false when it could not start. A
+/// A job that stopped early (Gong down, the database) carries its reason; one whose
+/// meetings all failed their rules ran to its end, and its calls left the queue.
+fn stopped_early(summary: &JobSummary) -> bool {
+    summary.message.is_some()
+}
+
+/// One job of a connection's queued calls; false when it could not start or stopped
+/// early (its calls stay queued). A
 /// connection whose job is running (a slot, or another replica's batch) keeps its
 /// queue for the next look; so does one whose syncs are refused (C6) until fixed.
 async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
@@ -183,9 +190,7 @@ async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
         .run_request(connection_id, JobRequest::new(Trigger::Webhook), &noop)
         .await
     {
-        // A job that stopped early (Gong down, the database) carries its reason; one
-        // whose meetings all failed their rules ran, and its calls left the queue.
-        Ok(summary) if summary.message.is_some() => {
+        Ok(summary) if stopped_early(&summary) => {
             tracing::warn!(job_id = summary.id, message = ?summary.message, "The webhook batch stopped early; its calls stay queued.");
             false
         }
@@ -233,6 +238,32 @@ mod tests {
         );
         assert_eq!(batch_wait(1, DELAY, DELAY), None);
         assert_eq!(batch_wait(1, Duration::from_secs(60), DELAY), None);
+    }
+
+    fn summary(status: gong_timeline_domain::JobStatus, message: Option<&str>) -> JobSummary {
+        let now = chrono::Utc::now();
+        JobSummary {
+            id: 1,
+            connection: "c".into(),
+            trigger: Trigger::Webhook,
+            status,
+            started_at: now,
+            finished_at: now,
+            counts: Default::default(),
+            message: message.map(str::to_string),
+            gong: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_batch_whose_meetings_failed_their_rules_ran_but_one_stopped_by_gong_did_not() {
+        use gong_timeline_domain::JobStatus;
+        assert!(!stopped_early(&summary(JobStatus::Failed, None)));
+        assert!(!stopped_early(&summary(JobStatus::Success, None)));
+        assert!(stopped_early(&summary(
+            JobStatus::Failed,
+            Some("Gong is unreachable")
+        )));
     }
 
     #[test]
