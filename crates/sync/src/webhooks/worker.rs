@@ -181,9 +181,9 @@ fn stopped_early(summary: &JobSummary) -> bool {
 }
 
 /// One job of a connection's queued calls; false when it could not start or stopped
-/// early (its calls stay queued). A
-/// connection whose job is running (a slot, or another replica's batch) keeps its
-/// queue for the next look; so does one whose syncs are refused (C6) until fixed.
+/// early (its calls stay queued). A connection whose job is running (a slot, or
+/// another replica's batch) keeps its queue for the next look; so does one whose
+/// syncs are refused (C6) until fixed.
 async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
     let noop = |_| {};
     match engine
