@@ -117,6 +117,19 @@ async fn synced_before(new_calls: &[&str]) -> TestApp {
     app
 }
 
+/// The finished webhook jobs, once there is one (within 30 s).
+async fn finished_webhook_jobs(app: &TestApp) -> Vec<Value> {
+    wait_for(
+        "a finished webhook job",
+        Duration::from_secs(30),
+        || async {
+            let jobs = webhook_jobs(app).await;
+            (!jobs.is_empty()).then_some(jobs)
+        },
+    )
+    .await
+}
+
 async fn webhook_jobs(app: &TestApp) -> Vec<Value> {
     app.jobs()
         .await
@@ -138,11 +151,7 @@ async fn w1_a_signed_webhook_brings_its_call_to_the_timeline_as_a_webhook_job() 
 
     // Assert
     assert_eq!(answer["status"], "queued", "{answer}");
-    let jobs = wait_for("the webhook job", Duration::from_secs(30), || async {
-        let jobs = webhook_jobs(&app).await;
-        (!jobs.is_empty()).then_some(jobs)
-    })
-    .await;
+    let jobs = finished_webhook_jobs(&app).await;
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert_eq!(jobs[0]["created"], 1, "{}", jobs[0]);
     assert_eq!(jobs[0]["status"], "Success", "{}", jobs[0]);
@@ -301,10 +310,7 @@ async fn w2_a_call_pushed_twice_and_also_fetched_by_a_slot_is_one_activity() {
     // Act
     let (first, _) = post(&url, push_body(QBR), None).await;
     let (_, second) = post(&url, push_body(QBR), None).await;
-    wait_for("the webhook job", Duration::from_secs(30), || async {
-        (!webhook_jobs(&app).await.is_empty()).then_some(())
-    })
-    .await;
+    finished_webhook_jobs(&app).await;
     let (_, after) = post(&url, push_body(QBR), None).await;
     let slot = app.sync().await;
 
@@ -339,15 +345,7 @@ async fn w2_a_queue_left_by_a_kill_is_processed_after_the_restart() {
         .await;
 
     // Assert
-    let jobs = wait_for(
-        "the webhook job after the restart",
-        Duration::from_secs(30),
-        || async {
-            let jobs = webhook_jobs(&app).await;
-            (!jobs.is_empty()).then_some(jobs)
-        },
-    )
-    .await;
+    let jobs = finished_webhook_jobs(&app).await;
     assert_eq!(jobs[0]["created"], 2, "{}", jobs[0]);
     assert_eq!(activities_of(&app, RENEWAL).await.len(), 1);
     assert_eq!(activities_of(&app, QBR).await.len(), 1);
@@ -365,11 +363,7 @@ async fn w2_a_private_call_pushed_is_skipped_as_in_s2() {
     push(&url, PRIVATE).await;
 
     // Assert
-    let jobs = wait_for("the webhook job", Duration::from_secs(30), || async {
-        let jobs = webhook_jobs(&app).await;
-        (!jobs.is_empty()).then_some(jobs)
-    })
-    .await;
+    let jobs = finished_webhook_jobs(&app).await;
     assert_eq!(jobs[0]["skipped"], 1, "{}", jobs[0]);
     let records = app.records(&jobs[0]["id"]).await;
     let skipped = all(&records, "gong_call_id", PRIVATE);
