@@ -49,6 +49,7 @@ mod open;
 mod page_extras;
 mod store_impl;
 mod sync_state;
+mod tokens;
 mod users;
 
 pub use open::{is_postgres_url, PgOptions};

@@ -10,7 +10,7 @@ use gong_timeline_store::*;
 use crate::PgStore;
 use crate::{
     activities, auth, companies, connections, exports, field_types, jobs, log_records, mappings,
-    meetings, oauth_states, page_extras, sync_state, users,
+    meetings, oauth_states, page_extras, sync_state, tokens, users,
 };
 
 #[async_trait]
@@ -101,6 +101,13 @@ impl Store for PgStore {
         api_base_url: Option<String>,
     ) -> Result<()> {
         connections::save_oauth_tokens(self, id, tokens, api_base_url).await
+    }
+    async fn rotate_oauth_tokens(
+        &self,
+        id: ConnectionId,
+        rotate: TokenRotation<'_>,
+    ) -> Result<Option<serde_json::Value>> {
+        tokens::rotate(self, id, rotate).await
     }
     async fn set_connection_status(
         &self,

@@ -16,6 +16,7 @@ mod directory;
 pub mod fixtures;
 mod jobs;
 mod meetings;
+mod tokens;
 
 pub use activities::*;
 pub use auth::*;
@@ -23,6 +24,7 @@ pub use connections::*;
 pub use directory::*;
 pub use jobs::*;
 pub use meetings::*;
+pub use tokens::*;
 
 #[allow(unused_imports)]
 use crate::Store;
@@ -71,6 +73,9 @@ macro_rules! conformance_tests {
             created_users_get_ids_in_order,
             connections_keep_credentials_sealed,
             oauth_tokens_are_saved_in_place,
+            token_rotations_run_one_at_a_time,
+            a_kept_or_failed_rotation_saves_nothing,
+            only_oauth_connections_rotate_tokens,
             connections_are_renamed_and_repointed,
             a_schedule_slot_is_claimed_once_per_connection,
             deleting_a_connection_keeps_activities_and_the_log,
