@@ -181,6 +181,25 @@ pub struct ServeArgs {
     /// `/metrics` needs an API token.
     #[arg(long, env = "GONG_TIMELINE_METRICS_BIND")]
     pub metrics_bind: Option<SocketAddr>,
+    /// How long a job's lease lasts without a heartbeat: another replica takes a
+    /// job over this long after its process stopped; for operators and tests.
+    #[arg(
+        long,
+        hide = true,
+        env = "GONG_TIMELINE_LEASE_SECONDS",
+        default_value_t = 300
+    )]
+    pub lease_seconds: u32,
+    /// Runs this process's clock (schedule slots, leases, sync windows) this many
+    /// seconds ahead of the system's (negative: behind); for tests of the schedule.
+    #[arg(
+        long,
+        hide = true,
+        env = "GONG_TIMELINE_CLOCK_OFFSET_SECONDS",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    pub clock_offset_seconds: i64,
 }
 
 /// `admin` subcommands: accounts of the web UI and API.

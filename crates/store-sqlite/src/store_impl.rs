@@ -122,6 +122,9 @@ impl Store for SqliteStore {
     async fn claim_schedule_slot(&self, id: ConnectionId, slot: DateTime<Utc>) -> Result<bool> {
         connections::claim_schedule_slot(self, id, slot).await
     }
+    async fn schedule_claim(&self, id: ConnectionId) -> Result<Option<DateTime<Utc>>> {
+        connections::schedule_claim(self, id).await
+    }
 
     async fn get_settings(&self, connection_id: ConnectionId) -> Result<Settings> {
         connections::get_settings(self, connection_id).await

@@ -115,6 +115,8 @@ pub trait Store: Send + Sync + 'static {
     /// first claim of that slot, false when another process claimed it already (or a
     /// later slot). Unknown ids are [`crate::StoreError::NotFound`].
     async fn claim_schedule_slot(&self, id: ConnectionId, slot: DateTime<Utc>) -> Result<bool>;
+    /// The slot the connection's scheduled job was last claimed for (`None`: never).
+    async fn schedule_claim(&self, id: ConnectionId) -> Result<Option<DateTime<Utc>>>;
 
     // ---- settings ----
 

@@ -11,7 +11,7 @@ use anyhow::Context;
 use gong_timeline_gong_sim::SimHandle;
 use gong_timeline_store::Store;
 use gong_timeline_sync::scheduler::Scheduler;
-use gong_timeline_sync::Engine;
+use gong_timeline_sync::{Clock, Engine, EngineOptions};
 use gong_timeline_web::{AppState, OAuthApp, WebConfig};
 use tokio::net::TcpListener;
 
@@ -61,9 +61,28 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let engine = Engine::new(store.clone(), super::engine_options());
+    let engine = Engine::new(store.clone(), engine_options(&args));
     run_until_ctrl_c(store, engine, config, listener, metrics).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The engine's options with this replica's lease length and clock.
+fn engine_options(args: &ServeArgs) -> EngineOptions {
+    let offset = chrono::Duration::seconds(args.clock_offset_seconds);
+    let clock: Clock = if offset.is_zero() {
+        Arc::new(chrono::Utc::now)
+    } else {
+        tracing::warn!(
+            seconds = args.clock_offset_seconds,
+            "The clock is offset from the system's (tests only)."
+        );
+        Arc::new(move || chrono::Utc::now() + offset)
+    };
+    EngineOptions {
+        lease_ttl: chrono::Duration::seconds(i64::from(args.lease_seconds.max(1))),
+        clock,
+        ..super::engine_options()
+    }
 }
 
 /// Serves the demo's database with the in-process simulator as Gong, creating an
