@@ -115,40 +115,38 @@ async fn upsert_chunk(
         .collect()
 }
 
+/// Probes the composite index once per call id (a `LATERAL` look-up per array
+/// element, its `LIMIT 1` keeping it from being flattened into a join): the plan
+/// cannot drift to "all of the connection's rows, filtered", which
+/// a generic plan over stale statistics picks for `connection_id = $1 AND gong_call_id
+/// IN (…)` while a first sync grows the table, and which made every page scan it.
+const HASHES: &str = "SELECT k.id, a.id, a.content_hash, a.activity_type \
+     FROM unnest($2::text[]) AS k(id) CROSS JOIN LATERAL ( \
+     SELECT id, content_hash, activity_type FROM activities \
+     WHERE connection_id = $1 AND gong_call_id = k.id LIMIT 1) a";
+
 pub(crate) async fn hashes(
     store: &PgStore,
     connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<HashMap<String, ActivityHash>> {
-    let mut out = HashMap::with_capacity(call_ids.len());
-    // Bounded chunks keep the bind count far below PostgreSQL's limit.
-    for chunk in call_ids.chunks(500) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "SELECT gong_call_id, id, content_hash, activity_type FROM activities WHERE connection_id = ",
-        );
-        q.push_bind(connection_id).push(" AND gong_call_id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        q.push(")");
-        let rows: Vec<(String, i64, i64, String)> = q
-            .build_query_as()
-            .fetch_all(&store.pool)
-            .await
-            .ctx("reading activity fingerprints")?;
-        for (call, activity_id, content_hash, activity_type) in rows {
-            out.insert(
-                call,
-                ActivityHash {
-                    activity_id,
-                    content_hash,
-                    activity_type,
-                },
-            );
-        }
-    }
-    Ok(out)
+    let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(HASHES)
+        .bind(connection_id)
+        .bind(call_ids)
+        .fetch_all(&store.pool)
+        .await
+        .ctx("reading activity fingerprints")?;
+    Ok(rows
+        .into_iter()
+        .map(|(call, activity_id, content_hash, activity_type)| {
+            let hash = ActivityHash {
+                activity_id,
+                content_hash,
+                activity_type,
+            };
+            (call, hash)
+        })
+        .collect())
 }
 
 const SELECT: &str = "SELECT a.id, a.external_id, a.connection_id, a.gong_call_id, a.activity_type, a.subject, a.date, \

@@ -62,18 +62,22 @@ pub(crate) async fn list(
             .push_bind(after.gong_call_id.clone())
             .push(")");
     }
+    // `(…) IS TRUE` keeps each test a per-row probe of the other table's key (a
+    // SubPlan) under the ordered keyset scan, which stops at the page's LIMIT. A bare
+    // EXISTS becomes a semi-join, and over the stale statistics of a table a first
+    // sync is filling the planner joins every row and sorts them, for every page.
     match query.which {
         MeetingSet::All => {}
         MeetingSet::NotOnTimeline => {
             q.push(
-                " AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.connection_id = m.connection_id \
-                 AND a.gong_call_id = m.gong_call_id)",
+                " AND (NOT EXISTS (SELECT 1 FROM activities a WHERE a.connection_id = m.connection_id \
+                 AND a.gong_call_id = m.gong_call_id)) IS TRUE",
             );
         }
         MeetingSet::Failed => {
             q.push(
-                " AND EXISTS (SELECT 1 FROM retry_list r WHERE r.connection_id = m.connection_id \
-                 AND r.gong_call_id = m.gong_call_id)",
+                " AND (EXISTS (SELECT 1 FROM retry_list r WHERE r.connection_id = m.connection_id \
+                 AND r.gong_call_id = m.gong_call_id)) IS TRUE",
             );
         }
     }
