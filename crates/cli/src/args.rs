@@ -572,4 +572,12 @@ pub struct BenchArgs {
     /// Seed of the simulated data.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Replicas (engines with their own pools and lease owners) sharing the database:
+    /// more than one runs the replica benchmark instead, `--connections` connections
+    /// of `--calls` calls each split between them at one schedule slot.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub replicas: u64,
+    /// Connections of the replica benchmark.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub connections: u64,
 }
