@@ -190,6 +190,25 @@ pub struct ServeArgs {
     /// `/metrics` needs an API token.
     #[arg(long, env = "GONG_TIMELINE_METRICS_BIND")]
     pub metrics_bind: Option<SocketAddr>,
+    /// How long a job's lease lasts without a heartbeat: another replica takes a
+    /// job over this long after its process stopped; for operators and tests.
+    #[arg(
+        long,
+        hide = true,
+        env = "GONG_TIMELINE_LEASE_SECONDS",
+        default_value_t = 300
+    )]
+    pub lease_seconds: u32,
+    /// Runs this process's clock (schedule slots, leases, sync windows) this many
+    /// seconds ahead of the system's (negative: behind); for tests of the schedule.
+    #[arg(
+        long,
+        hide = true,
+        env = "GONG_TIMELINE_CLOCK_OFFSET_SECONDS",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    pub clock_offset_seconds: i64,
 }
 
 /// `admin` subcommands: accounts of the web UI and API.
@@ -620,6 +639,14 @@ pub struct BenchArgs {
     /// With --webhooks: the share of webhooks Gong never sends (0 to 1).
     #[arg(long, default_value_t = 0.0, requires = "webhooks")]
     pub drop_rate: f64,
+    /// Replicas (engines with their own pools and lease owners) sharing the database:
+    /// more than one runs the replica benchmark instead, `--connections` connections
+    /// of `--calls` calls each split between them at one schedule slot.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub replicas: u64,
+    /// Connections of the replica benchmark.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub connections: u64,
 }
 
 /// `--webhook-batch-seconds`: 0 to 600 seconds.

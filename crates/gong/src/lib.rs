@@ -43,7 +43,9 @@ mod paging;
 mod retry;
 pub mod wire;
 
-pub use auth::{Credentials, OAuthClient, OAuthTokens, PendingAuthorizations, TokenSink};
+pub use auth::{
+    Credentials, OAuthClient, OAuthTokens, PendingAuthorizations, RefreshStep, TokenSink,
+};
 pub use client::GongClient;
 pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_OAUTH_BASE_URL};
 pub use error::{GongError, SinkError};

@@ -17,15 +17,17 @@ use crate::log_records::insert_records;
 use crate::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove_retries};
 use crate::{meetings, page_extras, webhooks, PgStore};
 
-/// Rows per multi-row statement: one statement per page of 100 meetings, far below
-/// PostgreSQL's bind limit (19 binds a row).
-const UPSERT_CHUNK: usize = 200;
-
-const UPSERT_HEAD: &str = "INSERT INTO activities (external_id, connection_id, gong_call_id, activity_type, subject, date, \
+/// A page's activities in one statement, a column per array (`$1`..`$16`, parsed
+/// once per connection whatever the page's size); the connection (`$17`) and the
+/// time (`$18`) are scalars.
+const UPSERT: &str = "INSERT INTO activities (external_id, connection_id, gong_call_id, activity_type, subject, date, \
      duration_seconds, notes, author_user_id, company_id, internal_attendees, external_attendees, trackers, \
-     trackers_message, recording_url, source, content_hash, created_at, updated_at) ";
-
-const UPSERT_TAIL: &str = " ON CONFLICT(external_id) DO UPDATE SET gong_call_id = excluded.gong_call_id, \
+     trackers_message, recording_url, source, content_hash, created_at, updated_at) \
+     SELECT e, $17, g, ty, su, d, du, n, au, co, ia, ea, tr, tm, ru, so, h, $18, $18 \
+     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], \
+     $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], \
+     $16::bigint[]) AS t(e, g, ty, su, d, du, n, au, co, ia, ea, tr, tm, ru, so, h) \
+     ON CONFLICT(external_id) DO UPDATE SET gong_call_id = excluded.gong_call_id, \
      subject = excluded.subject, date = excluded.date, \
      duration_seconds = excluded.duration_seconds, notes = excluded.notes, author_user_id = excluded.author_user_id, \
      company_id = excluded.company_id, internal_attendees = excluded.internal_attendees, \
@@ -39,10 +41,7 @@ pub(crate) async fn commit_page(store: &PgStore, page: PageCommit) -> Result<Vec
     let now = ts(page.now);
     let mut tx = store.write_tx(CTX).await?;
     check_fence(&mut tx, page.job_id, &page.fence).await?;
-    let mut ids = Vec::with_capacity(page.upserts.len());
-    for chunk in page.upserts.chunks(UPSERT_CHUNK) {
-        ids.extend(upsert_chunk(&mut tx, page.connection_id, chunk, &now).await?);
-    }
+    let ids = upsert_all(&mut tx, page.connection_id, &page.upserts, &now).await?;
     insert_records(&mut tx, page.job_id, &page.records, &ids).await?;
     add_retries(&mut tx, page.connection_id, &page.retry_add).await?;
     remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
@@ -61,54 +60,25 @@ pub(crate) async fn commit_page(store: &PgStore, page: PageCommit) -> Result<Vec
     Ok(ids)
 }
 
-/// Upserts a chunk in one statement; returns ids in the chunk's order (matched by
-/// external id, since RETURNING promises no order).
-async fn upsert_chunk(
+/// Upserts a page's activities in one statement; returns ids in the page's order
+/// (matched by external id, since RETURNING promises no order).
+async fn upsert_all(
     conn: &mut PgConnection,
     connection_id: ConnectionId,
-    chunk: &[ActivityUpsert],
+    upserts: &[ActivityUpsert],
     now: &str,
 ) -> Result<Vec<ActivityId>> {
-    let mut encoded = Vec::with_capacity(chunk.len());
-    for a in chunk {
-        let trackers = a.trackers.as_ref().map(to_json).transpose()?;
-        encoded.push((
-            a,
-            to_json(&a.internal_attendees)?,
-            to_json(&a.external_attendees)?,
-            trackers,
-        ));
+    if upserts.is_empty() {
+        return Ok(Vec::new());
     }
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(UPSERT_HEAD);
-    q.push_values(encoded, |mut row, (a, internal, external, trackers)| {
-        row.push_bind(a.external_id.clone())
-            .push_bind(connection_id)
-            .push_bind(a.gong_call_id.clone())
-            .push_bind(a.activity_type.clone())
-            .push_bind(a.subject.clone())
-            .push_bind(ts(a.date))
-            .push_bind(a.duration_seconds)
-            .push_bind(a.notes.clone())
-            .push_bind(a.author_user_id)
-            .push_bind(a.company_id)
-            .push_bind(internal)
-            .push_bind(external)
-            .push_bind(trackers)
-            .push_bind(a.trackers_message.clone())
-            .push_bind(a.recording_url.clone())
-            .push_bind(a.source.clone())
-            .push_bind(a.content_hash)
-            .push_bind(now.to_string())
-            .push_bind(now.to_string());
-    });
-    q.push(UPSERT_TAIL);
-    let rows: Vec<(String, i64)> = q
-        .build_query_as()
+    let rows: Vec<(String, i64)> = bind_columns(sqlx::query_as(UPSERT), upserts)?
+        .bind(connection_id)
+        .bind(now)
         .fetch_all(conn)
         .await
         .ctx("writing activities")?;
     let by_external: HashMap<String, i64> = rows.into_iter().collect();
-    chunk
+    upserts
         .iter()
         .map(|a| {
             by_external.get(&a.external_id).copied().ok_or_else(|| {
@@ -118,40 +88,75 @@ async fn upsert_chunk(
         .collect()
 }
 
+type Upsert<'q> = sqlx::query::QueryAs<'q, Postgres, (String, i64), sqlx::postgres::PgArguments>;
+
+/// Binds `$1`..`$16`, a column of the page each.
+fn bind_columns<'q>(query: Upsert<'q>, upserts: &'q [ActivityUpsert]) -> Result<Upsert<'q>> {
+    let col = |f: fn(&ActivityUpsert) -> Option<String>| upserts.iter().map(f).collect::<Vec<_>>();
+    let mut internal = Vec::with_capacity(upserts.len());
+    let mut external = Vec::with_capacity(upserts.len());
+    let mut trackers = Vec::with_capacity(upserts.len());
+    for a in upserts {
+        internal.push(to_json(&a.internal_attendees)?);
+        external.push(to_json(&a.external_attendees)?);
+        trackers.push(a.trackers.as_ref().map(to_json).transpose()?);
+    }
+    Ok(query
+        .bind(col(|a| Some(a.external_id.clone())))
+        .bind(col(|a| Some(a.gong_call_id.clone())))
+        .bind(col(|a| Some(a.activity_type.clone())))
+        .bind(col(|a| Some(a.subject.clone())))
+        .bind(col(|a| Some(ts(a.date))))
+        .bind(
+            upserts
+                .iter()
+                .map(|a| a.duration_seconds)
+                .collect::<Vec<_>>(),
+        )
+        .bind(col(|a| a.notes.clone()))
+        .bind(upserts.iter().map(|a| a.author_user_id).collect::<Vec<_>>())
+        .bind(upserts.iter().map(|a| a.company_id).collect::<Vec<_>>())
+        .bind(internal)
+        .bind(external)
+        .bind(trackers)
+        .bind(col(|a| a.trackers_message.clone()))
+        .bind(col(|a| a.recording_url.clone()))
+        .bind(col(|a| Some(a.source.clone())))
+        .bind(upserts.iter().map(|a| a.content_hash).collect::<Vec<_>>()))
+}
+
+/// Probes the composite index once per call id (a `LATERAL` look-up per array
+/// element, its `LIMIT 1` keeping it from being flattened into a join): the plan
+/// cannot drift to "all of the connection's rows, filtered", which
+/// a generic plan over stale statistics picks for `connection_id = $1 AND gong_call_id
+/// IN (…)` while a first sync grows the table, and which made every page scan it.
+const HASHES: &str = "SELECT k.id, a.id, a.content_hash, a.activity_type \
+     FROM unnest($2::text[]) AS k(id) CROSS JOIN LATERAL ( \
+     SELECT id, content_hash, activity_type FROM activities \
+     WHERE connection_id = $1 AND gong_call_id = k.id LIMIT 1) a";
+
 pub(crate) async fn hashes(
     store: &PgStore,
     connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<HashMap<String, ActivityHash>> {
-    let mut out = HashMap::with_capacity(call_ids.len());
-    // Bounded chunks keep the bind count far below PostgreSQL's limit.
-    for chunk in call_ids.chunks(500) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "SELECT gong_call_id, id, content_hash, activity_type FROM activities WHERE connection_id = ",
-        );
-        q.push_bind(connection_id).push(" AND gong_call_id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        q.push(")");
-        let rows: Vec<(String, i64, i64, String)> = q
-            .build_query_as()
-            .fetch_all(&store.pool)
-            .await
-            .ctx("reading activity fingerprints")?;
-        for (call, activity_id, content_hash, activity_type) in rows {
-            out.insert(
-                call,
-                ActivityHash {
-                    activity_id,
-                    content_hash,
-                    activity_type,
-                },
-            );
-        }
-    }
-    Ok(out)
+    let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(HASHES)
+        .bind(connection_id)
+        .bind(call_ids)
+        .fetch_all(&store.pool)
+        .await
+        .ctx("reading activity fingerprints")?;
+    Ok(rows
+        .into_iter()
+        .map(|(call, activity_id, content_hash, activity_type)| {
+            let hash = ActivityHash {
+                activity_id,
+                content_hash,
+                activity_type,
+            };
+            (call, hash)
+        })
+        .collect())
 }
 
 const SELECT: &str = "SELECT a.id, a.external_id, a.connection_id, a.gong_call_id, a.activity_type, a.subject, a.date, \

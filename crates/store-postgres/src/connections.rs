@@ -356,3 +356,17 @@ pub(crate) async fn claim_schedule_slot(
     })?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The slot the connection's scheduled job was last claimed for, if any.
+pub(crate) async fn schedule_claim(
+    store: &PgStore,
+    id: ConnectionId,
+) -> Result<Option<DateTime<Utc>>> {
+    let slot: Option<String> =
+        sqlx::query_scalar("SELECT slot FROM schedule_claims WHERE connection_id = $1")
+            .bind(id)
+            .fetch_optional(&store.pool)
+            .await
+            .ctx("reading a schedule claim")?;
+    read_ts_opt("schedule_claims.slot", slot.as_deref())
+}

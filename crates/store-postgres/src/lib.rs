@@ -49,6 +49,7 @@ mod open;
 mod page_extras;
 mod store_impl;
 mod sync_state;
+mod tokens;
 mod users;
 mod webhooks;
 

@@ -13,8 +13,13 @@ use crate::error::Ctx;
 use crate::jobs::push_limit;
 use crate::PgStore;
 
-/// Rows per multi-row log record statement (7 binds a row).
-const RECORD_CHUNK: usize = 500;
+/// One statement for any number of records: a column per array, so it is parsed
+/// once per connection whatever the page's size; ids follow the order given.
+const INSERT_RECORDS: &str = "INSERT INTO log_records \
+     (job_id, gong_call_id, title, meeting_date, status, activity_id, message) \
+     SELECT $1, c, t, d, s, a, m \
+     FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) \
+     WITH ORDINALITY AS r(c, t, d, s, a, m, n) ORDER BY n";
 
 /// Inserts log records, resolving [`ActivityRef::Upsert`] against `upserted`.
 pub(crate) async fn insert_records(
@@ -38,23 +43,8 @@ pub(crate) async fn insert_records(
         };
         resolved.push((record, activity_id));
     }
-    for chunk in resolved.chunks(RECORD_CHUNK) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "INSERT INTO log_records (job_id, gong_call_id, title, meeting_date, status, activity_id, message) ",
-        );
-        q.push_values(chunk, |mut row, (record, activity_id)| {
-            row.push_bind(job_id)
-                .push_bind(record.gong_call_id.clone())
-                .push_bind(record.title.clone())
-                .push_bind(ts_opt(record.meeting_date))
-                .push_bind(record.status.as_str())
-                .push_bind(*activity_id)
-                .push_bind(record.message.clone());
-        });
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("writing log records")?;
+    if !resolved.is_empty() {
+        write_records(conn, job_id, &resolved).await?;
     }
     // The job's record counts move with its records, in the same transaction.
     let mut added = RecordCounts::default();
@@ -207,4 +197,35 @@ pub(crate) async fn count_records(store: &PgStore, job_id: JobId) -> Result<Reco
             failed: read_count(f),
         }),
     )
+}
+
+async fn write_records(
+    conn: &mut PgConnection,
+    job_id: JobId,
+    resolved: &[(&NewLogRecord, Option<ActivityId>)],
+) -> Result<()> {
+    let calls: Vec<&str> = resolved
+        .iter()
+        .map(|(r, _)| r.gong_call_id.as_str())
+        .collect();
+    let titles: Vec<Option<&str>> = resolved.iter().map(|(r, _)| r.title.as_deref()).collect();
+    let dates: Vec<Option<String>> = resolved
+        .iter()
+        .map(|(r, _)| ts_opt(r.meeting_date))
+        .collect();
+    let statuses: Vec<&str> = resolved.iter().map(|(r, _)| r.status.as_str()).collect();
+    let activities: Vec<Option<ActivityId>> = resolved.iter().map(|(_, a)| *a).collect();
+    let messages: Vec<Option<&str>> = resolved.iter().map(|(r, _)| r.message.as_deref()).collect();
+    sqlx::query(INSERT_RECORDS)
+        .bind(job_id)
+        .bind(calls)
+        .bind(titles)
+        .bind(dates)
+        .bind(statuses)
+        .bind(activities)
+        .bind(messages)
+        .execute(&mut *conn)
+        .await
+        .ctx("writing log records")?;
+    Ok(())
 }

@@ -9,8 +9,12 @@ use crate::codec::{read_ts, ts};
 use crate::error::Ctx;
 use crate::PgStore;
 
-/// Rows per multi-row statement (6 binds a row).
-const CHUNK: usize = 200;
+/// A page's meetings in one statement, a column per array.
+const UPSERT: &str = "INSERT INTO stored_meetings \
+     (connection_id, gong_call_id, started, fingerprint, fetched_at, body) \
+     SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::bigint[], $5::text[], $6::bytea[]) \
+     ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET started = excluded.started, \
+     fingerprint = excluded.fingerprint, fetched_at = excluded.fetched_at, body = excluded.body";
 
 /// Inserts or replaces a page's fetched meetings.
 pub(crate) async fn upsert(
@@ -18,27 +22,27 @@ pub(crate) async fn upsert(
     connection_id: ConnectionId,
     meetings: &[StoredMeeting],
 ) -> Result<()> {
-    for chunk in meetings.chunks(CHUNK) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "INSERT INTO stored_meetings (connection_id, gong_call_id, started, fingerprint, fetched_at, body) ",
-        );
-        q.push_values(chunk, |mut row, m| {
-            row.push_bind(connection_id)
-                .push_bind(m.meeting.gong_call_id.clone())
-                .push_bind(ts(m.meeting.started))
-                .push_bind(m.fingerprint)
-                .push_bind(ts(m.fetched_at))
-                .push_bind(m.body());
-        });
-        q.push(
-            " ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET started = excluded.started, \
-             fingerprint = excluded.fingerprint, fetched_at = excluded.fetched_at, body = excluded.body",
-        );
-        q.build()
-            .execute(&mut *conn)
-            .await
-            .ctx("keeping fetched meetings")?;
+    if meetings.is_empty() {
+        return Ok(());
     }
+    let calls: Vec<&str> = meetings
+        .iter()
+        .map(|m| m.meeting.gong_call_id.as_str())
+        .collect();
+    let started: Vec<String> = meetings.iter().map(|m| ts(m.meeting.started)).collect();
+    let fingerprints: Vec<i64> = meetings.iter().map(|m| m.fingerprint).collect();
+    let fetched: Vec<String> = meetings.iter().map(|m| ts(m.fetched_at)).collect();
+    let bodies: Vec<Vec<u8>> = meetings.iter().map(StoredMeeting::body).collect();
+    sqlx::query(UPSERT)
+        .bind(connection_id)
+        .bind(calls)
+        .bind(started)
+        .bind(fingerprints)
+        .bind(fetched)
+        .bind(bodies)
+        .execute(&mut *conn)
+        .await
+        .ctx("keeping fetched meetings")?;
     Ok(())
 }
 
@@ -62,18 +66,22 @@ pub(crate) async fn list(
             .push_bind(after.gong_call_id.clone())
             .push(")");
     }
+    // `(…) IS TRUE` keeps each test a per-row probe of the other table's key (a
+    // SubPlan) under the ordered keyset scan, which stops at the page's LIMIT. A bare
+    // EXISTS becomes a semi-join, and over the stale statistics of a table a first
+    // sync is filling the planner joins every row and sorts them, for every page.
     match query.which {
         MeetingSet::All => {}
         MeetingSet::NotOnTimeline => {
             q.push(
-                " AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.connection_id = m.connection_id \
-                 AND a.gong_call_id = m.gong_call_id)",
+                " AND (NOT EXISTS (SELECT 1 FROM activities a WHERE a.connection_id = m.connection_id \
+                 AND a.gong_call_id = m.gong_call_id)) IS TRUE",
             );
         }
         MeetingSet::Failed => {
             q.push(
-                " AND EXISTS (SELECT 1 FROM retry_list r WHERE r.connection_id = m.connection_id \
-                 AND r.gong_call_id = m.gong_call_id)",
+                " AND (EXISTS (SELECT 1 FROM retry_list r WHERE r.connection_id = m.connection_id \
+                 AND r.gong_call_id = m.gong_call_id)) IS TRUE",
             );
         }
     }

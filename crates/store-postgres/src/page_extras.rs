@@ -51,31 +51,25 @@ pub(crate) async fn mark_skips(
     Ok(())
 }
 
+/// One primary-key probe per call id (see `activities::HASHES` for why `LATERAL`;
+/// its `LIMIT 1` keeps the planner from flattening the probes into a join).
+const SKIP_MARKS: &str = "SELECT k.id, s.fingerprint FROM unnest($2::text[]) AS k(id) \
+     CROSS JOIN LATERAL (SELECT fingerprint FROM skip_marks \
+     WHERE connection_id = $1 AND gong_call_id = k.id LIMIT 1) s";
+
 /// The skip marks of some call ids of a connection.
 pub(crate) async fn skip_marks(
     store: &PgStore,
     connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<HashMap<String, i64>> {
-    let mut out = HashMap::new();
-    for chunk in call_ids.chunks(500) {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "SELECT gong_call_id, fingerprint FROM skip_marks WHERE connection_id = ",
-        );
-        q.push_bind(connection_id).push(" AND gong_call_id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        q.push(")");
-        let rows: Vec<(String, i64)> = q
-            .build_query_as()
-            .fetch_all(&store.pool)
-            .await
-            .ctx("reading skip marks")?;
-        out.extend(rows);
-    }
-    Ok(out)
+    let rows: Vec<(String, i64)> = sqlx::query_as(SKIP_MARKS)
+        .bind(connection_id)
+        .bind(call_ids)
+        .fetch_all(&store.pool)
+        .await
+        .ctx("reading skip marks")?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Deletes a connection's activities by id (log records keep their rows, without an id).

@@ -10,7 +10,7 @@ use gong_timeline_store::*;
 use crate::SqliteStore;
 use crate::{
     activities, auth, companies, connections, exports, field_types, jobs, log_records, mappings,
-    meetings, oauth_states, page_extras, sync_state, users, webhooks,
+    meetings, oauth_states, page_extras, sync_state, tokens, users, webhooks,
 };
 
 #[async_trait]
@@ -102,6 +102,13 @@ impl Store for SqliteStore {
     ) -> Result<()> {
         connections::save_oauth_tokens(self, id, tokens, api_base_url).await
     }
+    async fn rotate_oauth_tokens(
+        &self,
+        id: ConnectionId,
+        rotate: TokenRotation<'_>,
+    ) -> Result<Option<serde_json::Value>> {
+        tokens::rotate(self, id, rotate).await
+    }
     async fn set_connection_status(
         &self,
         id: ConnectionId,
@@ -114,6 +121,9 @@ impl Store for SqliteStore {
     }
     async fn claim_schedule_slot(&self, id: ConnectionId, slot: DateTime<Utc>) -> Result<bool> {
         connections::claim_schedule_slot(self, id, slot).await
+    }
+    async fn schedule_claim(&self, id: ConnectionId) -> Result<Option<DateTime<Utc>>> {
+        connections::schedule_claim(self, id).await
     }
 
     async fn get_settings(&self, connection_id: ConnectionId) -> Result<Settings> {

@@ -73,6 +73,10 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// The refresh step of [`crate::Store::rotate_oauth_tokens`] failed (Gong refused
+    /// or could not be reached); nothing was saved and the lock is free again.
+    #[error(transparent)]
+    Rotation(BoxError),
     /// Any other database failure.
     #[error("database error while {context}: {source}")]
     Backend {

@@ -7,6 +7,7 @@
 //! # Layout
 //! - [`store`]: the [`Store`] trait, object-safe, used as `Arc<dyn Store>`.
 //! - [`records`]: the records it reads and writes (ids are `i64`).
+//! - [`rotation`]: the refresh step [`Store::rotate_oauth_tokens`] runs under a lock.
 //! - [`error`]: [`StoreError`], phrased for the person who has to act on it.
 //! - [`import`]: CSV parsing of the four import files into typed rows (no I/O).
 //! - [`crypto`]: encryption at rest of connection credentials, and the key's loading.
@@ -31,10 +32,12 @@ pub mod crypto;
 pub mod error;
 pub mod import;
 pub mod records;
+pub mod rotation;
 pub mod store;
 
 pub use error::StoreError;
 pub use records::*;
+pub use rotation::{RotatedTokens, RotationFuture, TokenRotation};
 pub use store::Store;
 
 /// The result of every store operation.

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::Trigger;
 
 use crate::records::*;
+use crate::rotation::TokenRotation;
 use crate::Result;
 
 /// The Timeline store. Every method is atomic: on error nothing was written.
@@ -80,6 +81,19 @@ pub trait Store: Send + Sync + 'static {
         tokens: serde_json::Value,
         api_base_url: Option<String>,
     ) -> Result<()>;
+    /// Rotates an OAuth connection's single-use refresh token once, whatever the number
+    /// of processes trying at the same time: takes the connection's token lock (held
+    /// across processes: a row lock on PostgreSQL, a lease row on SQLite), re-reads the
+    /// stored token set, runs `rotate` on it, saves what it answers (marking the
+    /// connection Authorised) and frees the lock. Of concurrent callers each runs its
+    /// step alone, after the previous one's tokens were saved. Returns the token set in
+    /// effect afterwards. A failed step saves nothing: [`crate::StoreError::Rotation`].
+    /// Access-key connections are [`crate::StoreError::Invalid`].
+    async fn rotate_oauth_tokens(
+        &self,
+        id: ConnectionId,
+        rotate: TokenRotation<'_>,
+    ) -> Result<Option<serde_json::Value>>;
     /// Renames a connection and/or changes its base URL; a taken name is
     /// [`crate::StoreError::AlreadyExists`], an unknown id `NotFound`.
     async fn update_connection(
@@ -101,6 +115,8 @@ pub trait Store: Send + Sync + 'static {
     /// first claim of that slot, false when another process claimed it already (or a
     /// later slot). Unknown ids are [`crate::StoreError::NotFound`].
     async fn claim_schedule_slot(&self, id: ConnectionId, slot: DateTime<Utc>) -> Result<bool>;
+    /// The slot the connection's scheduled job was last claimed for (`None`: never).
+    async fn schedule_claim(&self, id: ConnectionId) -> Result<Option<DateTime<Utc>>>;
 
     // ---- settings ----
 

@@ -5,10 +5,13 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use gong_timeline_gong::{
-    ClientConfig, Credentials as GongCredentials, GongClient, OAuthClient, OAuthTokens, SinkError,
-    TokenSink,
+    ClientConfig, Credentials as GongCredentials, GongClient, GongError, OAuthClient, OAuthTokens,
+    RefreshStep, SinkError, TokenSink,
 };
-use gong_timeline_store::{Connection, Credentials, Store};
+use gong_timeline_store::error::BoxError;
+use gong_timeline_store::{
+    Connection, Credentials, RotatedTokens, Store, StoreError, TokenRotation,
+};
 
 use crate::SyncError;
 
@@ -61,8 +64,9 @@ pub async fn client_for(
 }
 
 /// Saves rotated tokens in the store (encrypted) before the client uses them, and
-/// hands back the stored set, so clients of one connection — in this process or
-/// another — never refresh with a refresh token another one already used.
+/// refreshes under the store's per-connection token lock, so clients of one
+/// connection — in this process or another — never refresh with a refresh token
+/// another one already used.
 pub fn token_sink(store: Arc<dyn Store>, connection_id: i64) -> Arc<dyn TokenSink> {
     Arc::new(StoreTokenSink {
         store,
@@ -87,6 +91,29 @@ impl TokenSink for StoreTokenSink {
         })
     }
 
+    /// The step runs under [`Store::rotate_oauth_tokens`]'s lock: of every client of
+    /// this connection, in every replica, one refreshes at a time, on the newest set.
+    fn rotate<'a>(
+        &'a self,
+        step: RefreshStep<'a>,
+    ) -> BoxFuture<'a, Result<Option<OAuthTokens>, GongError>> {
+        Box::pin(async move {
+            let rotation: TokenRotation<'a> = Box::new(move |stored| {
+                Box::pin(async move {
+                    let stored = stored.and_then(|v| serde_json::from_value(v).ok());
+                    let fresh = step(stored).await.map_err(|e| Box::new(e) as BoxError)?;
+                    fresh.map(to_rotated).transpose()
+                })
+            });
+            let in_effect = self
+                .store
+                .rotate_oauth_tokens(self.connection_id, rotation)
+                .await
+                .map_err(from_store)?;
+            Ok(in_effect.and_then(|v| serde_json::from_value(v).ok()))
+        })
+    }
+
     fn latest(&self) -> BoxFuture<'_, Option<OAuthTokens>> {
         Box::pin(async move {
             match self.store.connection_credentials(self.connection_id).await {
@@ -96,5 +123,26 @@ impl TokenSink for StoreTokenSink {
                 _ => None,
             }
         })
+    }
+}
+
+fn to_rotated(tokens: OAuthTokens) -> Result<RotatedTokens, BoxError> {
+    Ok(RotatedTokens {
+        api_base_url: tokens.api_base_url.clone(),
+        tokens: serde_json::to_value(&tokens)?,
+    })
+}
+
+/// Gong's own error when the step failed at Gong; otherwise the store could not take
+/// the lock or save, and the tokens were not used.
+fn from_store(error: StoreError) -> GongError {
+    match error {
+        StoreError::Rotation(source) => match source.downcast::<GongError>() {
+            Ok(gong) => *gong,
+            Err(source) => GongError::TokenPersist { source },
+        },
+        other => GongError::TokenPersist {
+            source: Box::new(other),
+        },
     }
 }

@@ -15,6 +15,7 @@
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
 //! - [`lease`]: lease owners (`host:pid`), and releasing jobs whose process died (S8).
+//! - [`takeover`]: running again, on this replica, the jobs another one stopped holding.
 //! - [`export`]: the execution log as a formula-safe .xlsx (L4).
 //! - [`progress`]: events for progress bars.
 //! - [`views`]: the one JSON shape per entity that the CLI and the API both print.
@@ -39,6 +40,7 @@ pub mod runner;
 pub mod scheduler;
 pub mod settings;
 pub mod stages;
+pub mod takeover;
 pub mod views;
 pub mod webhooks;
 pub mod windows;

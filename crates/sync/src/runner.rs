@@ -95,6 +95,10 @@ pub struct EngineStats {
     pub gong_requests: AtomicU64,
     /// 429 answers from Gong.
     pub gong_rate_limited: AtomicU64,
+    /// Jobs this engine ran to their end (any status).
+    pub jobs: AtomicU64,
+    /// Meetings those jobs handled (created, updated, skipped or failed).
+    pub meetings: AtomicU64,
 }
 
 impl Engine {
@@ -120,6 +124,16 @@ impl Engine {
     /// Limits, retries and timeouts of the engine's Gong clients.
     pub fn gong_config(&self) -> &ClientConfig {
         &self.options.gong
+    }
+
+    /// How long a job's lease lasts without a heartbeat.
+    pub fn lease_ttl(&self) -> Duration {
+        self.options.lease_ttl
+    }
+
+    /// Who holds the leases of this engine's jobs.
+    pub fn lease_owner(&self) -> &str {
+        &self.options.lease_owner
     }
 
     /// The current time of the engine's clock.
@@ -228,17 +242,23 @@ impl Engine {
             self.stats
                 .gong_rate_limited
                 .fetch_add(gong.rate_limited, Ordering::Relaxed);
-            self.finish(
-                job_id,
-                fence,
-                &connection,
-                trigger,
-                started_at,
-                counts,
-                gong,
-                outcome,
-            )
-            .await
+            let summary = self
+                .finish(
+                    job_id,
+                    fence,
+                    &connection,
+                    trigger,
+                    started_at,
+                    counts,
+                    gong,
+                    outcome,
+                )
+                .await?;
+            self.stats.jobs.fetch_add(1, Ordering::Relaxed);
+            let c = summary.counts;
+            let handled = c.created + c.updated + c.skipped + c.failed;
+            self.stats.meetings.fetch_add(handled, Ordering::Relaxed);
+            Ok(summary)
         }
         .instrument(span)
         .await

@@ -3,6 +3,7 @@
 //! unit tests drive; [`Scheduler::run`] only waits for the next slot and calls it.
 
 use std::future::Future;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -80,20 +81,59 @@ impl Scheduler {
         Ok(summaries)
     }
 
-    /// Runs due jobs now, then at every slot, until `shutdown` completes. A running
-    /// job finishes its current page before shutdown takes effect.
+    /// Runs due jobs now, then at every slot, until `shutdown` completes; between
+    /// slots, sweeps for jobs another replica stopped holding ([`takeover`]) every
+    /// half lease. A running job finishes its current page before shutdown takes
+    /// effect.
+    ///
+    /// [`takeover`]: crate::takeover
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
         let engine = self.engine.clone();
         let clock = move || engine.now();
-        run_at_slots(clock, shutdown, |now| {
+        let slots = run_at_slots(clock, until_stopped(stopped.clone()), |now| {
             let this = self.clone();
             async move {
                 if let Err(error) = this.run_due(now).await {
                     tracing::warn!(%error, "Scheduler pass failed; trying again at the next slot.");
                 }
             }
-        })
-        .await;
+        });
+        let sweeps = self.sweep_orphans(until_stopped(stopped));
+        let stopper = async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        };
+        tokio::join!(slots, sweeps, stopper);
+    }
+
+    /// Takes over orphaned jobs, and runs claimed slots that never got their job,
+    /// every half lease (1 s to 1 min) until `shutdown`.
+    async fn sweep_orphans(&self, shutdown: impl Future<Output = ()>) {
+        let every = (self.engine.lease_ttl() / 2)
+            .to_std()
+            .unwrap_or_default()
+            .clamp(Duration::from_secs(1), Duration::from_secs(60));
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = &mut shutdown => return,
+            }
+            match crate::takeover::take_over_orphans(&self.engine).await {
+                Ok(taken) if !taken.is_empty() => {
+                    tracing::info!(jobs = taken.len(), "Took over jobs of a stopped replica.");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "Looking for orphaned jobs failed."),
+            }
+            if let Err(error) = crate::takeover::run_unstarted_slots(&self.engine).await {
+                tracing::warn!(%error, "Looking for claimed slots without a job failed.");
+            }
+        }
     }
 }
 

@@ -95,6 +95,12 @@ async fn render(state: &AppState) -> Result<String, ApiError> {
     let sync_requests = engine.gong_requests.load(Ordering::Relaxed);
     let sync_429 = engine.gong_rate_limited.load(Ordering::Relaxed);
     let _ = writeln!(w, "# HELP gong_timeline_sync_gong_requests_total Gong API requests made by sync jobs of this process.\n# TYPE gong_timeline_sync_gong_requests_total counter\ngong_timeline_sync_gong_requests_total {sync_requests}");
+    let (jobs_run, meetings_run) = (
+        engine.jobs.load(Ordering::Relaxed),
+        engine.meetings.load(Ordering::Relaxed),
+    );
+    let _ = writeln!(w, "# HELP gong_timeline_sync_jobs_total Jobs this process ran (started, or took over from a stopped replica).\n# TYPE gong_timeline_sync_jobs_total counter\ngong_timeline_sync_jobs_total {jobs_run}");
+    let _ = writeln!(w, "# HELP gong_timeline_sync_meetings_total Meetings handled by jobs of this process.\n# TYPE gong_timeline_sync_meetings_total counter\ngong_timeline_sync_meetings_total {meetings_run}");
     let _ = writeln!(w, "# HELP gong_timeline_sync_gong_rate_limited_total 429 answers Gong gave sync jobs of this process.\n# TYPE gong_timeline_sync_gong_rate_limited_total counter\ngong_timeline_sync_gong_rate_limited_total {sync_429}");
     let requests = state.inner.gong_requests.load(Ordering::Relaxed);
     let failures = state.inner.gong_failures.load(Ordering::Relaxed);

@@ -73,6 +73,9 @@ async fn fresh_store(db: &str, dir: &std::path::Path) -> anyhow::Result<FreshSto
 
 /// Runs the benchmark.
 pub async fn run(db: &str, args: BenchArgs) -> anyhow::Result<()> {
+    if args.replicas > 1 {
+        return super::bench_replicas::run(db, &args).await;
+    }
     let dir = tempfile::tempdir()?;
     let (store, kind, schema, sqlite) = fresh_store(db, dir.path()).await?;
     let result = measure(&store, kind, sqlite.as_deref(), &args, dir.path()).await;

@@ -4,6 +4,7 @@
 mod activities;
 mod admin;
 mod bench;
+mod bench_replicas;
 mod bench_webhooks;
 mod connection;
 mod db;

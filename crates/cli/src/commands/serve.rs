@@ -13,7 +13,7 @@ use gong_timeline_gong_sim::SimHandle;
 use gong_timeline_store::{ConnectionId, Store};
 use gong_timeline_sync::scheduler::Scheduler;
 use gong_timeline_sync::webhooks::{self, AuthChoice, WebhookChange, WebhookWorker, WorkerOptions};
-use gong_timeline_sync::Engine;
+use gong_timeline_sync::{Clock, Engine, EngineOptions};
 use gong_timeline_web::{AppState, OAuthApp, WebConfig};
 use tokio::net::TcpListener;
 
@@ -63,7 +63,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let engine = Engine::new(store.clone(), super::engine_options());
+    let engine = Engine::new(store.clone(), engine_options(&args));
     run_until_ctrl_c(
         store,
         engine,
@@ -73,6 +73,25 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     )
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The engine's options with this replica's lease length and clock.
+fn engine_options(args: &ServeArgs) -> EngineOptions {
+    let offset = chrono::Duration::seconds(args.clock_offset_seconds);
+    let clock: Clock = if offset.is_zero() {
+        Arc::new(chrono::Utc::now)
+    } else {
+        tracing::warn!(
+            seconds = args.clock_offset_seconds,
+            "The clock is offset from the system's (tests only)."
+        );
+        Arc::new(move || chrono::Utc::now() + offset)
+    };
+    EngineOptions {
+        lease_ttl: chrono::Duration::seconds(i64::from(args.lease_seconds.max(1))),
+        clock,
+        ..super::engine_options()
+    }
 }
 
 /// Serves the demo's database with the in-process simulator as Gong, creating an

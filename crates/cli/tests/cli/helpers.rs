@@ -129,6 +129,11 @@ impl Sim {
         Controls::new(self.state.clone())
     }
 
+    /// The simulator's state (its OAuth token store, its clock).
+    pub fn state(&self) -> &Arc<SimState> {
+        &self.state
+    }
+
     /// The data served now.
     pub fn dataset(&self) -> &DataSet {
         &self.state.dataset
@@ -234,6 +239,21 @@ impl TestApp {
         }
     }
 
+    /// A fresh schema of the test PostgreSQL whatever store this run uses, and no
+    /// simulator: for tests only PostgreSQL can run (replicas). `None` (after one
+    /// line saying so) without a test PostgreSQL, unless `REQUIRE_POSTGRES=1`.
+    pub fn on_postgres_only() -> Option<TestApp> {
+        let url = gong_timeline_store_postgres::testing::test_url()?;
+        let schema = TempSchema::create(&url);
+        Some(TestApp {
+            dir: tempfile::tempdir().expect("temp dir"),
+            db: schema.url(),
+            sim: None,
+            now: Utc::now().trunc_subsecs(0),
+            _schemas: vec![schema],
+        })
+    }
+
     /// A simulator serving `tests/scenarios/<name>` (limits off), the scenario's
     /// companies, persons and users imported, and connection [`CONNECTION`] to it.
     pub async fn with_scenario(name: &str) -> TestApp {
@@ -322,7 +342,7 @@ impl TestApp {
     }
 
     /// Imports `companies.csv`, `persons.csv` and `users.csv` from `dir`.
-    async fn import_timeline_from(&self, dir: &Path) {
+    pub async fn import_timeline_from(&self, dir: &Path) {
         for what in ["companies", "persons", "users"] {
             let path = dir.join(format!("{what}.csv"));
             self.ok(&["import", what, path.to_str().expect("UTF-8 path")])

@@ -12,6 +12,7 @@ mod lifecycle;
 mod log;
 mod meeting_store;
 mod readme;
+mod replicas;
 mod resilience;
 mod settings;
 mod shapes;

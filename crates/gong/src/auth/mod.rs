@@ -21,7 +21,17 @@ pub use oauth::OAuthClient;
 pub use state::PendingAuthorizations;
 pub use tokens::OAuthTokens;
 
-use crate::error::SinkError;
+use crate::error::{GongError, SinkError};
+
+/// The refresh step a client hands to [`TokenSink::rotate`]: given the token set last
+/// saved (read after the sink took its lock), it either answers `Ok(None)` to adopt
+/// that set (another client rotated meanwhile) or spends a refresh token at Gong and
+/// answers the new set to save.
+pub type RefreshStep<'a> = Box<
+    dyn FnOnce(Option<OAuthTokens>) -> BoxFuture<'a, Result<Option<OAuthTokens>, GongError>>
+        + Send
+        + 'a,
+>;
 
 /// Receives every new token set before the client uses it.
 ///
@@ -40,6 +50,30 @@ pub trait TokenSink: Send + Sync {
     /// burnt refresh token would cost the connection its authorisation.
     fn latest(&self) -> BoxFuture<'_, Option<OAuthTokens>> {
         Box::pin(async { None })
+    }
+
+    /// Runs `step` as the only refresher of this connection's tokens and returns the
+    /// set in effect afterwards (`None`: nothing stored, nothing refreshed). A sink
+    /// shared by processes holds a lock they all see (the store's) from before it
+    /// reads the latest set until the step's tokens are saved, so no two clients
+    /// anywhere spend one refresh token. This default, for a sink of one process,
+    /// runs `step` on [`TokenSink::latest`] and persists what it answers.
+    fn rotate<'a>(
+        &'a self,
+        step: RefreshStep<'a>,
+    ) -> BoxFuture<'a, Result<Option<OAuthTokens>, GongError>> {
+        Box::pin(async move {
+            let latest = self.latest().await;
+            match step(latest.clone()).await? {
+                None => Ok(latest),
+                Some(fresh) => {
+                    self.persist(&fresh)
+                        .await
+                        .map_err(|source| GongError::TokenPersist { source })?;
+                    Ok(Some(fresh))
+                }
+            }
+        })
     }
 }
 

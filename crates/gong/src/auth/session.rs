@@ -1,9 +1,11 @@
 //! The live credentials of one client: a fixed Basic header, or an OAuth token set that
 //! is refreshed shortly before it expires and once after a 401.
 //!
-//! Refreshes of one connection are serialised by a tokio mutex held across the refresh
-//! and the persist: Gong's refresh tokens are single-use, so two concurrent refreshes
-//! would burn the token twice and leave the connection needing re-authorisation.
+//! Gong's refresh tokens are single-use, so two concurrent refreshes would burn the
+//! token twice and leave the connection needing re-authorisation. Refreshes of one
+//! client are serialised by a tokio mutex; refreshes of every client of a connection,
+//! in any process, by the sink's lock ([`TokenSink::rotate`]), held from reading the
+//! latest saved set until the new one is saved.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +14,7 @@ use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::oauth::TokenRetry;
-use super::{basic_header, Credentials, OAuthClient, OAuthTokens, TokenSink};
+use super::{basic_header, Credentials, OAuthClient, OAuthTokens, RefreshStep, TokenSink};
 use crate::error::GongError;
 
 /// The `Authorization` header of one request and the API host it must go to.
@@ -122,34 +124,50 @@ impl OAuthSession {
         self.refresh_locked(http, &mut tokens).await
     }
 
-    /// Refreshes, hands the new set to the sink, and only then adopts it.
+    /// Refreshes through the sink's lock ([`TokenSink::rotate`]): under it, adopts a
+    /// set another client saved that is still good, else spends the newest refresh
+    /// token; the new set is saved before it is used.
     async fn refresh_locked(
         &self,
         http: &reqwest::Client,
         tokens: &mut OAuthTokens,
     ) -> Result<(), GongError> {
-        if let Some(stored) = self.sink.latest().await {
-            let newer =
-                stored.refresh_token.expose_secret() != tokens.refresh_token.expose_secret();
-            if newer && !stored.expires_within(self.margin, Utc::now()) {
-                tracing::info!(expires_at = %stored.expires_at, "Adopted Gong tokens another client refreshed.");
-                *tokens = stored;
-                return Ok(());
-            }
-            if newer {
+        let mine = tokens.clone();
+        let step: RefreshStep<'_> =
+            Box::new(move |stored| Box::pin(self.refresh_step(http, mine, stored)));
+        if let Some(in_effect) = self.sink.rotate(step).await? {
+            *tokens = in_effect;
+        }
+        Ok(())
+    }
+
+    /// The step run under the lock: `None` adopts `stored`, `Some` is a fresh set.
+    async fn refresh_step(
+        &self,
+        http: &reqwest::Client,
+        mine: OAuthTokens,
+        stored: Option<OAuthTokens>,
+    ) -> Result<Option<OAuthTokens>, GongError> {
+        let current = match stored {
+            Some(stored)
+                if stored.refresh_token.expose_secret() != mine.refresh_token.expose_secret() =>
+            {
+                if !stored.expires_within(self.margin, Utc::now()) {
+                    tracing::info!(expires_at = %stored.expires_at, "Adopted Gong tokens another client refreshed.");
+                    return Ok(None);
+                }
                 // Theirs is newer but expiring too: refresh with *their* refresh token,
                 // the only one Gong still accepts.
-                *tokens = stored;
+                stored
             }
-        }
-        let fresh = self.client.refresh_with(http, tokens, &self.retry).await?;
-        self.sink
-            .persist(&fresh)
-            .await
-            .map_err(|source| GongError::TokenPersist { source })?;
-        tracing::info!(expires_at = %fresh.expires_at, "Gong tokens refreshed and persisted.");
-        *tokens = fresh;
-        Ok(())
+            _ => mine,
+        };
+        let fresh = self
+            .client
+            .refresh_with(http, &current, &self.retry)
+            .await?;
+        tracing::info!(expires_at = %fresh.expires_at, "Gong tokens refreshed.");
+        Ok(Some(fresh))
     }
 }
 

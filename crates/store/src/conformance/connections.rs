@@ -424,6 +424,12 @@ pub async fn a_schedule_slot_is_claimed_once_per_connection(store: &dyn Store) {
     assert!(!claim(a.id, 50).await, "an earlier slot");
     assert!(claim(b.id, 100).await, "another connection's claim");
     assert!(claim(a.id, 200).await, "the next slot");
+    assert_eq!(
+        store.schedule_claim(a.id).await.expect("read"),
+        Some(at(200))
+    );
+    let c = connection(store, "C").await;
+    assert_eq!(store.schedule_claim(c.id).await.expect("read"), None);
     assert!(matches!(
         store.claim_schedule_slot(9999, at(0)).await,
         Err(StoreError::NotFound { .. })

@@ -16,6 +16,7 @@ mod directory;
 pub mod fixtures;
 mod jobs;
 mod meetings;
+mod tokens;
 mod webhooks;
 
 pub use activities::*;
@@ -24,6 +25,7 @@ pub use connections::*;
 pub use directory::*;
 pub use jobs::*;
 pub use meetings::*;
+pub use tokens::*;
 pub use webhooks::*;
 
 #[allow(unused_imports)]
@@ -73,6 +75,9 @@ macro_rules! conformance_tests {
             created_users_get_ids_in_order,
             connections_keep_credentials_sealed,
             oauth_tokens_are_saved_in_place,
+            token_rotations_run_one_at_a_time,
+            a_kept_or_failed_rotation_saves_nothing,
+            only_oauth_connections_rotate_tokens,
             connections_are_renamed_and_repointed,
             a_schedule_slot_is_claimed_once_per_connection,
             deleting_a_connection_keeps_activities_and_the_log,

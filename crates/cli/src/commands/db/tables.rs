@@ -36,8 +36,14 @@ const ORDER: &[&str] = &[
     "webhook_queue",
 ];
 
-/// Bookkeeping tables that are each store's own, never copied.
-const OWN: &[&str] = &["_sqlx_migrations", "store_meta", "sqlite_sequence"];
+/// Bookkeeping tables that are each store's own, never copied (`token_locks`: SQLite's
+/// transient refresh leases; PostgreSQL locks the connection's row instead).
+const OWN: &[&str] = &[
+    "_sqlx_migrations",
+    "store_meta",
+    "sqlite_sequence",
+    "token_locks",
+];
 
 /// The activity types every new database starts with (migrations seed them).
 const SEEDED_TYPES: i64 = 5;
