@@ -112,12 +112,34 @@ async fn insert_user(
     .ctx("creating a user")
 }
 
+/// The user a sync already created with this email, if any: two jobs (two
+/// connections) that planned the same Internal Collaborator at once share one user
+/// instead of making a same-email conflict (U6). The write transaction orders them.
+async fn sync_created(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    email: &str,
+) -> Result<Option<UserId>> {
+    sqlx::query_scalar(
+        "SELECT id FROM users WHERE email = ? AND created_by_sync = 1 ORDER BY id LIMIT 1",
+    )
+    .bind(email)
+    .fetch_optional(&mut **tx)
+    .await
+    .ctx("looking up a user made by a sync")
+}
+
 pub(crate) async fn create_users(store: &SqliteStore, users: Vec<NewUser>) -> Result<Vec<UserId>> {
     let mut tx = store.write_tx("creating users").await?;
     let mut ids = Vec::with_capacity(users.len());
     for user in users {
         let email = user.email.trim().to_lowercase();
         let fields = to_json(&user.fields)?;
+        if user.created_by_sync {
+            if let Some(id) = sync_created(&mut tx, &email).await? {
+                ids.push(id);
+                continue;
+            }
+        }
         let id = insert_user(
             &mut tx,
             &email,

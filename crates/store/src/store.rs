@@ -51,7 +51,9 @@ pub trait Store: Send + Sync + 'static {
     async fn get_user(&self, id: UserId) -> Result<Option<User>>;
     /// Users with this email (any case), by id.
     async fn users_by_email(&self, email: &str) -> Result<Vec<User>>;
-    /// Creates users in one transaction; ids in the order given.
+    /// Creates users in one transaction; ids in the order given. A user made by the
+    /// sync (`created_by_sync`) whose email a sync-made user has already is not made
+    /// again: that user's id is returned (concurrent jobs planning one IC user).
     async fn create_users(&self, users: Vec<NewUser>) -> Result<Vec<UserId>>;
     /// All activity types, by name.
     async fn list_activity_types(&self) -> Result<Vec<ActivityType>>;

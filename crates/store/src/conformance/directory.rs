@@ -239,3 +239,59 @@ pub async fn declared_field_types_are_kept_and_replaced(store: &dyn Store) {
         ]
     );
 }
+
+/// Two jobs that plan the same Internal Collaborator at once (two connections, two
+/// replicas) get one user, not a same-email conflict; an imported user of that email
+/// is no sync-made one and does not count.
+pub async fn concurrent_ic_creations_of_one_email_make_one_user(store: &dyn Store) {
+    seed(store).await;
+    let ic = |email: &str| NewUser {
+        email: email.to_string(),
+        name: "Iris".to_string(),
+        license_type: LicenseType::InternalCollaborator,
+        status: UserStatus::Active,
+        fields: Fields::new(),
+        created_by_sync: true,
+    };
+    let (a, b) = tokio::join!(
+        store.create_users(vec![ic("iris@us.io"), ic("New2@us.io")]),
+        store.create_users(vec![ic("Iris@us.io")]),
+    );
+    let (a, b) = (a.expect("a"), b.expect("b"));
+    assert_eq!(a[0], b[0], "one user for one email");
+    assert_ne!(a[0], a[1]);
+    assert_eq!(
+        store
+            .users_by_email("iris@us.io")
+            .await
+            .expect("by email")
+            .len(),
+        1
+    );
+    let again = store
+        .create_users(vec![ic("iris@us.io")])
+        .await
+        .expect("again");
+    assert_eq!(again, vec![a[0]]);
+    assert_eq!(
+        store
+            .users_by_email("kim@us.io")
+            .await
+            .expect("by email")
+            .len(),
+        1
+    );
+    let beside_imported = store
+        .create_users(vec![ic("kim@us.io")])
+        .await
+        .expect("kim");
+    assert_eq!(
+        store
+            .users_by_email("kim@us.io")
+            .await
+            .expect("by email")
+            .len(),
+        2
+    );
+    assert!(!beside_imported.is_empty());
+}

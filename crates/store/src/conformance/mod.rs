@@ -73,6 +73,7 @@ macro_rules! conformance_tests {
             users_may_share_an_email,
             declared_field_types_are_kept_and_replaced,
             created_users_get_ids_in_order,
+            concurrent_ic_creations_of_one_email_make_one_user,
             connections_keep_credentials_sealed,
             oauth_tokens_are_saved_in_place,
             token_rotations_run_one_at_a_time,
