@@ -63,6 +63,10 @@ pub enum ApiError {
     /// Gong answered with an error or not at all.
     #[error("{0}")]
     BadGateway(String),
+    /// The server cannot do it now, through no fault of the request (a read-only
+    /// database): try again once an operator fixed it.
+    #[error("{0}")]
+    Unavailable(String),
     /// Anything else; the detail is logged.
     #[error("internal error")]
     Internal(String),
@@ -96,6 +100,7 @@ impl ApiError {
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +116,7 @@ impl ApiError {
             ApiError::Gone(_) => "gone",
             ApiError::Invalid { .. } => "invalid",
             ApiError::BadGateway(_) => "bad_gateway",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -164,6 +170,7 @@ impl From<StoreError> for ApiError {
                 field: None,
                 message,
             },
+            StoreError::ReadOnly => ApiError::Unavailable(error.to_string()),
             other => ApiError::Internal(format!("{other:#}")),
         }
     }
@@ -184,3 +191,20 @@ impl From<SyncError> for ApiError {
 
 /// A result of the web layer.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_only_database_is_503_with_its_reason_not_500() {
+        let error = ApiError::from(StoreError::ReadOnly);
+        assert_eq!(error.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(error.code(), "unavailable");
+        assert!(
+            error.public_message().contains("read-only"),
+            "{}",
+            error.public_message()
+        );
+    }
+}

@@ -79,7 +79,11 @@ async fn three_replicas_run_each_slot_once_take_over_a_killed_one_and_rotate_tok
     // Every simulator serves the same calls and users: connections whose jobs ran at
     // once on different replicas must still agree (one IC user per email, U6).
     let distinct: std::collections::BTreeSet<u64> = activities.values().copied().collect();
-    assert_eq!(distinct.len(), 1, "the same data, the same activities: {activities:?}");
+    assert_eq!(
+        distinct.len(),
+        1,
+        "the same data, the same activities: {activities:?}"
+    );
     let ran: Vec<u64> =
         futures::future::join_all(replicas.iter().map(|r| r.jobs_run(&cookie))).await;
     assert_eq!(
