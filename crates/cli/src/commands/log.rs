@@ -154,6 +154,7 @@ impl TableRow for JobRow {
             "updated",
             "skipped",
             "failed",
+            "gong_requests",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -169,6 +170,14 @@ impl TableRow for JobRow {
             j.counts.updated.to_string(),
             j.counts.skipped.to_string(),
             j.counts.failed.to_string(),
+            // Requests (and 429s among them); unknown while a job runs.
+            j.gong.map_or_else(
+                || "-".to_string(),
+                |g| match g.rate_limited {
+                    0 => g.requests.to_string(),
+                    n => format!("{} ({n} × 429)", g.requests),
+                },
+            ),
         ]
     }
 }

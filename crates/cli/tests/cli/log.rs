@@ -67,6 +67,13 @@ async fn l1_a_job_is_listed_with_its_trigger_times_status_and_counts() {
         (&json!(served.api_requests), &json!(served.rate_limited))
     );
     assert_eq!(summary["gong_requests"], job["gong_requests"]);
+    let table = app.ok(&["log", "jobs"]).await;
+    let row = table.lines().last().expect("the job's row");
+    assert!(table.contains("gong_requests"), "{table}");
+    assert!(
+        row.trim_end().ends_with(&served.api_requests.to_string()),
+        "the table shows the job's requests: {table}"
+    );
     assert_eq!(job["id"], summary["id"]);
     assert_eq!(job["connection"], "gong");
     assert_eq!(job["trigger"], "manual");
