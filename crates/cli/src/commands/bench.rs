@@ -171,7 +171,7 @@ async fn measure(
 }
 
 /// The process's peak resident set (VmHWM), 0 where /proc is not available.
-fn peak_rss_bytes() -> u64 {
+pub(super) fn peak_rss_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

@@ -23,13 +23,23 @@ use serde::Serialize;
 use super::seeding;
 use crate::args::BenchArgs;
 
+/// The `bench` JSON line (SPEC's keys; those this mode does not measure are null),
+/// with the webhook figures.
 #[derive(Serialize)]
 struct WebhookBench {
     store: &'static str,
     calls: u64,
+    seconds: f64,
+    /// New calls brought to the Timeline per second of the run (the arrival rate
+    /// bounds it).
+    meetings_per_second: f64,
+    peak_rss_bytes: u64,
+    nochange_requests: Option<u64>,
+    reevaluate_seconds: Option<f64>,
+    reevaluate_requests: Option<u64>,
+    store_bytes_per_meeting: Option<f64>,
     rate_per_second: f64,
     drop_rate: f64,
-    seconds: f64,
     webhook_p50_seconds: f64,
     webhook_p95_seconds: f64,
     /// Gong "Test" pings sent every half second during the run, timed by the sender
@@ -143,9 +153,15 @@ async fn measure(
     Ok(WebhookBench {
         store: "sqlite",
         calls: args.calls,
+        seconds,
+        meetings_per_second: args.calls as f64 / seconds.max(f64::EPSILON),
+        peak_rss_bytes: super::bench::peak_rss_bytes(),
+        nochange_requests: None,
+        reevaluate_seconds: None,
+        reevaluate_requests: None,
+        store_bytes_per_meeting: None,
         rate_per_second: args.rate,
         drop_rate: args.drop_rate,
-        seconds,
         webhook_p50_seconds: freshness.map_or(0.0, |f| f.p50_seconds),
         webhook_p95_seconds: freshness.map_or(0.0, |f| f.p95_seconds),
         receive_p50_ms: percentile(&receive_ms, 0.50),

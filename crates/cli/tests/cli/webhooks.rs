@@ -469,3 +469,53 @@ async fn connection_webhook_refuses_bad_input_with_what_to_do_and_rotates_the_ke
         .await;
     assert_eq!(view["mode"], "url_key", "{view}");
 }
+
+#[tokio::test]
+async fn bench_webhooks_prints_one_json_line_with_the_contracts_keys() {
+    // Arrange: a few calls, fast, so that the line is checked, not the figures.
+    let app = TestApp::new();
+
+    // Act
+    let out = app
+        .ok(&[
+            "bench",
+            "--webhooks",
+            "--calls",
+            "12",
+            "--rate",
+            "20",
+            "--drop-rate",
+            "0.25",
+        ])
+        .await;
+
+    // Assert
+    let line: Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    for key in [
+        "store",
+        "calls",
+        "seconds",
+        "meetings_per_second",
+        "peak_rss_bytes",
+        "gong_requests",
+        "nochange_requests",
+        "reevaluate_seconds",
+        "reevaluate_requests",
+        "store_bytes_per_meeting",
+        "webhook_p50_seconds",
+        "webhook_p95_seconds",
+    ] {
+        assert!(line.get(key).is_some(), "{key} missing from {line}");
+    }
+    assert_eq!(line["calls"], 12);
+    assert_eq!(
+        line["webhooks_sent"].as_u64().unwrap() + line["webhooks_dropped"].as_u64().unwrap(),
+        12,
+        "{line}"
+    );
+    assert_eq!(line["missing_after_reconciliation"], 0, "{line}");
+    assert!(
+        line["webhook_p95_seconds"].as_f64().unwrap() > 0.0,
+        "{line}"
+    );
+}
