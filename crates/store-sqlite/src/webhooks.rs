@@ -3,24 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
-    ConnectionId, Enqueued, NewWebhook, QueuedCall, Result, StoreError, Webhook, WebhookAuth,
+    ConnectionId, Enqueued, NewWebhook, QueuedCall, Result, StoreError, StoredWebhookRow, Webhook,
     WebhookBacklog, WebhookDelays, WebhookDone,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use crate::codec::{read_ts, read_ts_opt, ts};
+use crate::codec::{read_ts, ts};
 use crate::error::{db_error, is_unique_violation, Ctx};
 use crate::SqliteStore;
-
-type WebhookRow = (
-    i64,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-);
 
 const COLUMNS: &str = "connection_id, key_sealed, mode, public_key_pem, key_created_at, \
                        last_received_at, last_test_at";
@@ -39,7 +29,7 @@ pub(crate) async fn put(store: &SqliteStore, new: NewWebhook) -> Result<Webhook>
     .bind(new.connection_id)
     .bind(&new.key_hash)
     .bind(sealed)
-    .bind(new.auth.mode())
+    .bind(new.auth.mode().as_str())
     .bind(new.auth.public_key_pem())
     .bind(ts(new.now))
     .execute(&store.pool)
@@ -61,7 +51,7 @@ pub(crate) async fn put(store: &SqliteStore, new: NewWebhook) -> Result<Webhook>
 }
 
 pub(crate) async fn get(store: &SqliteStore, id: ConnectionId) -> Result<Option<Webhook>> {
-    let row: Option<WebhookRow> = sqlx::query_as(&format!(
+    let row: Option<StoredWebhookRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM webhooks WHERE connection_id = ?"
     ))
     .bind(id)
@@ -72,7 +62,7 @@ pub(crate) async fn get(store: &SqliteStore, id: ConnectionId) -> Result<Option<
 }
 
 pub(crate) async fn by_key_hash(store: &SqliteStore, key_hash: &str) -> Result<Option<Webhook>> {
-    let row: Option<WebhookRow> = sqlx::query_as(&format!(
+    let row: Option<StoredWebhookRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM webhooks WHERE key_hash = ?"
     ))
     .bind(key_hash)
@@ -82,20 +72,8 @@ pub(crate) async fn by_key_hash(store: &SqliteStore, key_hash: &str) -> Result<O
     row.map(|r| decode(store, r)).transpose()
 }
 
-fn decode(store: &SqliteStore, row: WebhookRow) -> Result<Webhook> {
-    let (connection_id, sealed, mode, public_key, created, received, test) = row;
-    let key = String::from_utf8(store.key.open(&sealed)?)
-        .map_err(|e| StoreError::corrupt("webhooks.key_sealed", "(sealed)", e))?;
-    let auth = WebhookAuth::from_stored(&mode, public_key)
-        .ok_or_else(|| StoreError::corrupt("webhooks.mode", &mode, "unknown mode"))?;
-    Ok(Webhook {
-        connection_id,
-        key,
-        auth,
-        key_created_at: read_ts("webhooks.key_created_at", &created)?,
-        last_received_at: read_ts_opt("webhooks.last_received_at", received.as_deref())?,
-        last_test_at: read_ts_opt("webhooks.last_test_at", test.as_deref())?,
-    })
+fn decode(store: &SqliteStore, row: StoredWebhookRow) -> Result<Webhook> {
+    Webhook::from_row(row, &store.key)
 }
 
 pub(crate) async fn record_test(

@@ -119,16 +119,17 @@ async fn webhook_metrics(state: &AppState, w: &mut String) -> Result<(), ApiErro
     let _ = writeln!(w, "# HELP gong_timeline_webhooks_refused_total Webhook requests this process refused (401).\n# TYPE gong_timeline_webhooks_refused_total counter\ngong_timeline_webhooks_refused_total {refused}");
     let _ = writeln!(w, "# HELP gong_timeline_webhook_queued Calls Gong pushed that wait for the worker.\n# TYPE gong_timeline_webhook_queued gauge");
     let _ = writeln!(w, "# HELP gong_timeline_webhook_delay_seconds From a webhook's arrival to its activity on the Timeline, over the last day.\n# TYPE gong_timeline_webhook_delay_seconds gauge");
-    let now = state.now();
-    for connection in state.store.list_connections().await? {
-        let Some(view) = gong_timeline_sync::webhooks::view(
-            &state.store,
-            connection.id,
-            &state.config.public_url,
-            now,
-        )
-        .await?
-        else {
+    let connections = state.store.list_connections().await?;
+    let ids: Vec<_> = connections.iter().map(|c| c.id).collect();
+    let views = gong_timeline_sync::webhooks::views(
+        &state.store,
+        &ids,
+        &state.config.public_url,
+        state.now(),
+    )
+    .await?;
+    for view in views {
+        let Some(connection) = connections.iter().find(|c| c.id == view.connection_id) else {
             continue;
         };
         let label = escape_label(&connection.name);

@@ -45,6 +45,21 @@ fn push_body(call: &str) -> Vec<u8> {
         .expect("json")
 }
 
+/// `connection webhook --format json` without changes: the set-up as shown.
+async fn shown(app: &TestApp, public_url: &str) -> Value {
+    app.json(&[
+        "connection",
+        "webhook",
+        "--name",
+        CONNECTION,
+        "--public-url",
+        public_url,
+        "--format",
+        "json",
+    ])
+    .await
+}
+
 /// Sets the connection's webhook up (signed JWT unless `no_jwt`) for `public_url`;
 /// returns the URL to paste into Gong.
 async fn set_up(app: &TestApp, public_url: &str, no_jwt: bool) -> String {
@@ -171,18 +186,7 @@ async fn w1_a_signed_webhook_brings_its_call_to_the_timeline_as_a_webhook_job() 
         "no users paging for a webhook batch: {:?}",
         stats.per_path
     );
-    let view = app
-        .json(&[
-            "connection",
-            "webhook",
-            "--name",
-            CONNECTION,
-            "--public-url",
-            &serve.base,
-            "--format",
-            "json",
-        ])
-        .await;
+    let view = shown(&app, &serve.base).await;
     assert_eq!(view["mode"], "signed_jwt", "{view}");
     assert!(view["last_received_at"].is_string(), "{view}");
     assert_eq!(view["freshness"]["calls"], 1, "{view}");
@@ -281,18 +285,7 @@ async fn w1_a_test_ping_is_noted_and_an_oversized_body_refused_and_nothing_synce
     assert_eq!(ping_answer["status"], "test received");
     assert_eq!(huge_status, 413);
     assert_eq!(bad_status, 400, "{bad_answer}");
-    let view = app
-        .json(&[
-            "connection",
-            "webhook",
-            "--name",
-            CONNECTION,
-            "--public-url",
-            web.base(),
-            "--format",
-            "json",
-        ])
-        .await;
+    let view = shown(&app, web.base()).await;
     assert!(view["last_test_at"].is_string(), "{view}");
     assert_eq!(view["last_received_at"], Value::Null, "{view}");
     assert_eq!(view["queued"], 0, "{view}");
@@ -415,7 +408,7 @@ async fn connection_webhook_refuses_bad_input_with_what_to_do_and_rotates_the_ke
     let unknown = app
         .fails(&["connection", "webhook", "--name", "nope"])
         .await;
-    let shown = set_up(&app, public, true).await;
+    let shown_again = set_up(&app, public, true).await;
     let rotated = app
         .ok(&[
             "connection",
@@ -447,7 +440,7 @@ async fn connection_webhook_refuses_bad_input_with_what_to_do_and_rotates_the_ke
         bad_url.output()
     );
     assert!(unknown.output().contains("nope"), "{}", unknown.output());
-    assert_eq!(shown, first, "showing the set-up keeps its URL");
+    assert_eq!(shown_again, first, "showing the set-up keeps its URL");
     let new_url = rotated.lines().next().expect("the URL first");
     assert!(
         new_url.starts_with("http://127.0.0.1:8080/webhooks/gong/"),
@@ -455,18 +448,7 @@ async fn connection_webhook_refuses_bad_input_with_what_to_do_and_rotates_the_ke
     );
     assert_ne!(new_url, first);
     assert!(rotated.contains("the old URL no longer works"), "{rotated}");
-    let view = app
-        .json(&[
-            "connection",
-            "webhook",
-            "--name",
-            CONNECTION,
-            "--public-url",
-            public,
-            "--format",
-            "json",
-        ])
-        .await;
+    let view = shown(&app, public).await;
     assert_eq!(view["mode"], "url_key", "{view}");
 }
 

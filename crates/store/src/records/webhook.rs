@@ -3,7 +3,17 @@
 
 use chrono::{DateTime, Utc};
 
-use super::ConnectionId;
+use super::{spelled, ConnectionId};
+use crate::crypto::SecretKey;
+use crate::StoreError;
+
+spelled!(
+    /// How a webhook request proves it comes from Gong, as stored and printed (W1).
+    WebhookMode, "webhook mode" {
+        UrlKey => "url_key",
+        SignedJwt => "signed_jwt",
+    }
+);
 
 /// How a webhook request proves it comes from Gong (W1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,20 +28,23 @@ pub enum WebhookAuth {
 }
 
 impl WebhookAuth {
-    /// The stored name of the mode.
-    pub fn mode(&self) -> &'static str {
+    /// The mode.
+    pub fn mode(&self) -> WebhookMode {
         match self {
-            WebhookAuth::UrlKey => "url_key",
-            WebhookAuth::SignedJwt { .. } => "signed_jwt",
+            WebhookAuth::UrlKey => WebhookMode::UrlKey,
+            WebhookAuth::SignedJwt { .. } => WebhookMode::SignedJwt,
         }
     }
 
-    /// Rebuilds the mode from its stored name and key.
-    pub fn from_stored(mode: &str, public_key_pem: Option<String>) -> Option<WebhookAuth> {
+    /// Rebuilds the authentication from its stored mode and key; `None` for a
+    /// signed-JWT mode without a key.
+    pub fn from_stored(mode: WebhookMode, public_key_pem: Option<String>) -> Option<WebhookAuth> {
         match (mode, public_key_pem) {
-            ("url_key", _) => Some(WebhookAuth::UrlKey),
-            ("signed_jwt", Some(public_key_pem)) => Some(WebhookAuth::SignedJwt { public_key_pem }),
-            _ => None,
+            (WebhookMode::UrlKey, _) => Some(WebhookAuth::UrlKey),
+            (WebhookMode::SignedJwt, Some(public_key_pem)) => {
+                Some(WebhookAuth::SignedJwt { public_key_pem })
+            }
+            (WebhookMode::SignedJwt, None) => None,
         }
     }
 
@@ -59,6 +72,51 @@ pub struct Webhook {
     pub last_received_at: Option<DateTime<Utc>>,
     /// The last test ping (`isTest: true`).
     pub last_test_at: Option<DateTime<Utc>>,
+}
+
+/// A `webhooks` row as both adapters read it (the same columns, times as RFC 3339
+/// text): connection, sealed key, mode, public key, key made, last push, last test.
+pub type StoredWebhookRow = (
+    ConnectionId,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+impl Webhook {
+    /// Decodes a stored row, opening its key with the store's secret key.
+    pub fn from_row(row: StoredWebhookRow, secret: &SecretKey) -> Result<Webhook, StoreError> {
+        let (connection_id, sealed, mode, public_key, created, received, test) = row;
+        let key = String::from_utf8(secret.open(&sealed)?)
+            .map_err(|e| StoreError::corrupt("webhooks.key_sealed", "(sealed)", e))?;
+        let parsed: WebhookMode = mode
+            .parse()
+            .map_err(|e| StoreError::corrupt("webhooks.mode", &mode, e))?;
+        let auth = WebhookAuth::from_stored(parsed, public_key).ok_or_else(|| {
+            StoreError::corrupt("webhooks.public_key_pem", "", "missing for signed_jwt")
+        })?;
+        Ok(Webhook {
+            connection_id,
+            key,
+            auth,
+            key_created_at: time("webhooks.key_created_at", &created)?,
+            last_received_at: received
+                .map(|t| time("webhooks.last_received_at", &t))
+                .transpose()?,
+            last_test_at: test
+                .map(|t| time("webhooks.last_test_at", &t))
+                .transpose()?,
+        })
+    }
+}
+
+fn time(column: &'static str, text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::corrupt(column, text, e))
 }
 
 /// A webhook set-up to store: a new key, or a new mode with the same key.

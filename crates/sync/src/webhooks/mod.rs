@@ -17,6 +17,6 @@ pub mod worker;
 pub use freshness::Freshness;
 pub use receive::{receive, Received, Rejected};
 pub use setup::{
-    configure, view, webhook_url, AuthChoice, WebhookChange, WebhookSetupError, WebhookView,
+    configure, view, views, webhook_url, AuthChoice, WebhookChange, WebhookSetupError, WebhookView,
 };
 pub use worker::{WebhookWorker, WorkerOptions};

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use gong_timeline_store::{ConnectionId, NewWebhook, Store, StoreError, Webhook, WebhookAuth};
+use gong_timeline_store::{
+    ConnectionId, NewWebhook, Store, StoreError, Webhook, WebhookAuth, WebhookBacklog, WebhookMode,
+};
 
 use super::freshness::{Freshness, WINDOW_HOURS};
 use super::signature::{key_hash, new_key, normalize_public_key, KeyError};
@@ -84,7 +86,7 @@ pub struct WebhookView {
     /// The URL to paste into Gong (it holds the key: treat it as a secret).
     pub url: String,
     /// `url_key` or `signed_jwt`.
-    pub mode: &'static str,
+    pub mode: WebhookMode,
     /// The mode in words.
     pub authentication: &'static str,
     /// When the key was made.
@@ -107,23 +109,47 @@ pub async fn view(
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<WebhookView>, StoreError> {
+    let backlogs = store.webhook_backlogs().await?;
+    view_with(store, connection_id, &backlogs, public_url, now).await
+}
+
+/// The views of every connection with a webhook (`/metrics`): the queue read once.
+pub async fn views(
+    store: &Arc<dyn Store>,
+    connections: &[ConnectionId],
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<WebhookView>, StoreError> {
+    let backlogs = store.webhook_backlogs().await?;
+    let mut views = Vec::new();
+    for id in connections {
+        views.extend(view_with(store, *id, &backlogs, public_url, now).await?);
+    }
+    Ok(views)
+}
+
+async fn view_with(
+    store: &Arc<dyn Store>,
+    connection_id: ConnectionId,
+    backlogs: &[WebhookBacklog],
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<WebhookView>, StoreError> {
     let Some(webhook) = store.get_webhook(connection_id).await? else {
         return Ok(None);
     };
     let since = now - chrono::Duration::hours(WINDOW_HOURS);
-    let (delays, backlogs) = tokio::try_join!(
-        store.webhook_delays(Some(connection_id), since),
-        store.webhook_backlogs(),
-    )?;
+    let delays = store.webhook_delays(Some(connection_id), since).await?;
     let queued = backlogs
         .iter()
         .find(|b| b.connection_id == connection_id)
         .map_or(0, |b| b.queued);
+    let mode = webhook.auth.mode();
     Ok(Some(WebhookView {
         connection_id,
         url: webhook_url(public_url, &webhook.key),
-        mode: webhook.auth.mode(),
-        authentication: describe(&webhook.auth),
+        mode,
+        authentication: describe(mode),
         key_created_at: webhook.key_created_at,
         last_received_at: webhook.last_received_at,
         last_test_at: webhook.last_test_at,
@@ -138,10 +164,10 @@ pub fn webhook_url(public_url: &str, key: &str) -> String {
 }
 
 /// How a mode is shown to admins.
-pub fn describe(auth: &WebhookAuth) -> &'static str {
-    match auth {
-        WebhookAuth::UrlKey => "URL key only",
-        WebhookAuth::SignedJwt { .. } => "URL key and Gong's signed JWT (RS256)",
+pub fn describe(mode: WebhookMode) -> &'static str {
+    match mode {
+        WebhookMode::UrlKey => "URL key only",
+        WebhookMode::SignedJwt => "URL key and Gong's signed JWT (RS256)",
     }
 }
 

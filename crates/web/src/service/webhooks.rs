@@ -1,7 +1,7 @@
 //! A connection's Gong webhook, for its page and the API (#12 item 3): the view
 //! (URL, mode, last webhook, last test, queue, freshness) and its changes.
 
-use gong_timeline_store::ConnectionId;
+use gong_timeline_store::{ConnectionId, WebhookMode};
 use gong_timeline_sync::webhooks::{
     self, AuthChoice, WebhookChange, WebhookSetupError, WebhookView,
 };
@@ -47,17 +47,19 @@ pub async fn view(state: &AppState, id: ConnectionId) -> ApiResult<Option<Webhoo
 /// Applies a change (creating a URL-key set-up when there is none) and returns the view.
 pub async fn save(state: &AppState, id: ConnectionId, body: WebhookBody) -> ApiResult<WebhookView> {
     exists(state, id).await?;
-    let auth = match body.mode.as_deref().map(str::trim) {
+    let mode = match body.mode.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some("url_key") => Some(AuthChoice::UrlKeyOnly),
-        Some("signed_jwt") => Some(AuthChoice::SignedJwt(body.public_key.unwrap_or_default())),
-        Some(other) => {
-            return Err(ApiError::invalid(
+        Some(text) => Some(text.parse::<WebhookMode>().map_err(|_| {
+            ApiError::invalid(
                 "mode",
-                format!("'{other}' is not a webhook mode; choose url_key or signed_jwt"),
-            ))
-        }
+                format!("'{text}' is not a webhook mode; choose url_key or signed_jwt"),
+            )
+        })?),
     };
+    let auth = mode.map(|mode| match mode {
+        WebhookMode::UrlKey => AuthChoice::UrlKeyOnly,
+        WebhookMode::SignedJwt => AuthChoice::SignedJwt(body.public_key.unwrap_or_default()),
+    });
     let change = WebhookChange {
         auth,
         rotate: body.rotate,

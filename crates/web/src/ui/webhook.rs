@@ -6,7 +6,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use gong_timeline_store::ConnectionId;
+use gong_timeline_store::{ConnectionId, WebhookMode};
 use gong_timeline_sync::webhooks::{Freshness, WebhookView};
 use maud::{html, Markup};
 
@@ -73,14 +73,14 @@ fn form(
     v: Option<&WebhookView>,
     error: Option<String>,
 ) -> Markup {
-    let jwt = v.is_some_and(|v| v.mode == "signed_jwt");
+    let jwt = v.is_some_and(|v| v.mode == WebhookMode::SignedJwt);
     html! {
         form method="post" action={ "/connectors/" (id) "/webhook" } id="webhook-form" {
             (csrf_input(s))
             fieldset {
                 legend { "How Gong proves a request is its own" }
-                label.check { input type="radio" name="mode" value="url_key" checked[!jwt]; " The URL's secret key alone (Gong's \"URL secret\")" }
-                label.check { input type="radio" name="mode" value="signed_jwt" id="webhook-mode-jwt" checked[jwt]; " The URL's key and Gong's signed JWT header (RS256)" }
+                label.check { input type="radio" name="mode" value=(WebhookMode::UrlKey) checked[!jwt]; " The URL's secret key alone (Gong's \"URL secret\")" }
+                label.check { input type="radio" name="mode" value=(WebhookMode::SignedJwt) id="webhook-mode-jwt" checked[jwt]; " The URL's key and Gong's signed JWT header (RS256)" }
                 label for="webhook-public-key" { "Gong's public key (PEM), for the signed JWT" }
                 textarea name="public_key" id="webhook-public-key" rows="4"
                     placeholder="-----BEGIN PUBLIC KEY-----"
@@ -106,14 +106,14 @@ pub(crate) async fn save(
     Form(mut body): Form<WebhookBody>,
 ) -> Response {
     // An empty key box under the signed-JWT mode keeps the key already saved.
-    let keeps_key = body.mode.as_deref() == Some("signed_jwt")
+    let keeps_key = body.mode.as_deref() == Some(WebhookMode::SignedJwt.as_str())
         && body
             .public_key
             .as_deref()
             .is_none_or(|k| k.trim().is_empty());
     if keeps_key {
         if let Ok(Some(v)) = webhooks::view(&state, id).await {
-            if v.mode == "signed_jwt" {
+            if v.mode == WebhookMode::SignedJwt {
                 body.mode = None;
             }
         }
