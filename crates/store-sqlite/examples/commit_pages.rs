@@ -89,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 message: None,
             });
         }
-        store.commit_page(page).await?;
+        store.commit_page(&page).await?;
     }
     let seconds = started.elapsed().as_secs_f64();
     let meetings = pages * 100;

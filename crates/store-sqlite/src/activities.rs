@@ -36,7 +36,7 @@ const UPSERT_TAIL: &str = " ON CONFLICT(external_id) DO UPDATE SET gong_call_id 
      source = excluded.source, content_hash = excluded.content_hash, updated_at = excluded.updated_at \
      RETURNING external_id, id";
 
-pub(crate) async fn commit_page(store: &SqliteStore, page: PageCommit) -> Result<Vec<ActivityId>> {
+pub(crate) async fn commit_page(store: &SqliteStore, page: &PageCommit) -> Result<Vec<ActivityId>> {
     const CTX: &str = "writing a page of meetings";
     let now = ts(page.now);
     let mut tx = store.write_tx(CTX).await?;

@@ -82,7 +82,7 @@ impl SqliteStore {
         use error::Ctx;
         let (count, bytes): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM stored_meetings), \
-             (SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN ('stored_meetings', 'stored_meetings_started'))",
+             (SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN ('stored_meetings', 'stored_meetings_call'))",
         )
         .fetch_one(&self.pool)
         .await

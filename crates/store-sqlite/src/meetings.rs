@@ -2,7 +2,9 @@
 //! local re-evaluation (M2), pruned past the backfill window.
 
 use chrono::{DateTime, Utc};
-use gong_timeline_store::{ConnectionId, MeetingQuery, MeetingSet, Result, StoredMeeting};
+use gong_timeline_store::{
+    ConnectionId, LowerBound, MeetingQuery, MeetingSet, Result, StoredMeeting,
+};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::codec::{read_ts, ts};
@@ -51,16 +53,20 @@ pub(crate) async fn list(
         "SELECT m.fingerprint, m.fetched_at, m.body FROM stored_meetings m WHERE m.connection_id = ",
     );
     q.push_bind(connection_id);
-    q.push(" AND m.started >= ").push_bind(ts(query.since));
     if let Some(until) = query.until {
         q.push(" AND m.started < ").push_bind(ts(until));
     }
-    if let Some(after) = &query.after {
-        q.push(" AND (m.started, m.gong_call_id) > (")
-            .push_bind(ts(after.started))
-            .push(", ")
-            .push_bind(after.gong_call_id.clone())
-            .push(")");
+    match query.lower_bound() {
+        LowerBound::Since(since) => {
+            q.push(" AND m.started >= ").push_bind(ts(since));
+        }
+        LowerBound::After(after) => {
+            q.push(" AND (m.started, m.gong_call_id) > (")
+                .push_bind(ts(after.started))
+                .push(", ")
+                .push_bind(after.gong_call_id.clone())
+                .push(")");
+        }
     }
     match query.which {
         MeetingSet::All => {}

@@ -57,7 +57,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(options.busy_timeout)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            .pragma("cache_size", "-16384");
         let file = connect.get_filename().to_path_buf();
         if !memory {
             check_file(&file).map_err(open_err)?;

@@ -202,7 +202,7 @@ impl Store for SqliteStore {
     ) -> Result<HashMap<String, i64>> {
         page_extras::skip_marks(self, connection_id, gong_call_ids).await
     }
-    async fn commit_page(&self, page: PageCommit) -> Result<Vec<ActivityId>> {
+    async fn commit_page(&self, page: &PageCommit) -> Result<Vec<ActivityId>> {
         activities::commit_page(self, page).await
     }
     async fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>> {

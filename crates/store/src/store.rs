@@ -206,7 +206,7 @@ pub trait Store: Send + Sync + 'static {
     /// point and the job's counts — after checking the fence in that same
     /// transaction ([`crate::StoreError::LeaseLost`], nothing written).
     /// Returns the activity id of each upsert, in order.
-    async fn commit_page(&self, page: PageCommit) -> Result<Vec<ActivityId>>;
+    async fn commit_page(&self, page: &PageCommit) -> Result<Vec<ActivityId>>;
     /// One activity.
     async fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>>;
     /// One activity by external id.

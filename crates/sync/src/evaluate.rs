@@ -24,7 +24,7 @@ use crate::stages::{handle_meeting, Outcome};
 use crate::SyncError;
 
 /// Stored meetings read per page of a re-evaluation.
-pub const STORED_PAGE: u32 = 500;
+pub const STORED_PAGE: u32 = 2000;
 
 /// The outcome of one meeting under a context and its settings (pure).
 pub fn evaluate(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
@@ -78,12 +78,17 @@ pub fn settings_fingerprint(settings: &Settings) -> i64 {
 
 /// A connection's stored meetings of a set, started in `[since, until)`, read in
 /// keyset pages (start, call id) from an optional resume key.
+/// The page after the one returned is read ahead, so reading and decoding overlap
+/// the evaluation and the commit of the current one.
 pub struct StoredPages {
     store: Arc<dyn Store>,
     connection_id: ConnectionId,
     query: MeetingQuery,
+    ahead: Option<ReadAhead>,
     done: bool,
 }
+
+type ReadAhead = tokio::task::JoinHandle<Result<Vec<StoredMeeting>, StoreError>>;
 
 impl StoredPages {
     /// Pages of `which` meetings started at or after `since`, after `after`.
@@ -104,6 +109,7 @@ impl StoredPages {
                 after,
                 limit: STORED_PAGE,
             },
+            ahead: None,
             done: false,
         }
     }
@@ -119,10 +125,10 @@ impl StoredPages {
         if self.done {
             return Ok(None);
         }
-        let page = self
-            .store
-            .list_stored_meetings(self.connection_id, self.query.clone())
-            .await?;
+        let page = match self.ahead.take() {
+            Some(ahead) => crate::joined(ahead.await)?,
+            None => self.read().await?,
+        };
         if page.len() < self.query.limit as usize {
             self.done = true;
         }
@@ -130,7 +136,20 @@ impl StoredPages {
             Some(last) => self.query.after = Some(last.key()),
             None => return Ok(None),
         }
+        if !self.done {
+            let (store, connection_id, query) =
+                (self.store.clone(), self.connection_id, self.query.clone());
+            self.ahead = Some(tokio::spawn(async move {
+                store.list_stored_meetings(connection_id, query).await
+            }));
+        }
         Ok(Some(page))
+    }
+
+    async fn read(&self) -> Result<Vec<StoredMeeting>, StoreError> {
+        self.store
+            .list_stored_meetings(self.connection_id, self.query.clone())
+            .await
     }
 }
 

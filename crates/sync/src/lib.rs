@@ -48,3 +48,13 @@ pub mod windows;
 pub use error::SyncError;
 pub use progress::{Progress, ProgressFn};
 pub use runner::{Clock, Engine, EngineOptions, EngineStats, JobRequest, JobSummary};
+
+/// The result of a task the engine spawned to overlap its work; a panic in it goes on
+/// in the caller, as if the work had run there.
+pub(crate) fn joined<T>(result: Result<T, tokio::task::JoinError>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Err(join) => panic!("a task of the engine was cancelled: {join}"),
+    }
+}

@@ -3,6 +3,11 @@
 //!
 //! The checkpoint moves only with committed pages, and only while Gong's pages come in
 //! start-time order; otherwise it moves once, at the end of the window (S7, S8).
+//!
+//! One page commit may be in flight while the next page is fetched and planned, so
+//! the database writes and the rules run side by side. Commits still happen one at a
+//! time and in order; a page that shares a call with the one in flight waits for it;
+//! counts move when a commit is settled; and [`PageWriter::settle`] ends every job.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,8 +16,8 @@ use gong_timeline_domain::meeting::{CrmSystem, Meeting};
 use gong_timeline_domain::{Message, RecordStatus};
 use gong_timeline_gong::{Call, GongError};
 use gong_timeline_store::{
-    ConnectionId, Fence, JobCounts, JobId, MeetingKey, NewLogRecord, PageCommit, Pass, ResumePoint,
-    ResumeUpdate, RetryEntry, Store, StoreError, StoredMeeting, WebhookDone,
+    ConnectionId, Fence, JobCounts, JobId, MeetingKey, MeetingSet, NewLogRecord, PageCommit, Pass,
+    ResumePoint, ResumeUpdate, RetryEntry, Store, StoreError, StoredMeeting, WebhookDone,
 };
 
 use crate::context::SyncContext;
@@ -37,6 +42,14 @@ pub struct PageWriter<'a> {
     in_order: bool,
     saw_hubspot: bool,
     window: Option<Window>,
+    in_flight: Option<InFlight>,
+}
+
+/// A page commit running in the background: the calls it writes and its counts.
+struct InFlight {
+    calls: HashSet<String>,
+    counts: JobCounts,
+    commit: tokio::task::JoinHandle<Result<(), SyncError>>,
 }
 
 impl<'a> PageWriter<'a> {
@@ -62,6 +75,7 @@ impl<'a> PageWriter<'a> {
             in_order: true,
             saw_hubspot: false,
             window: None,
+            in_flight: None,
         }
     }
 
@@ -134,6 +148,17 @@ impl<'a> PageWriter<'a> {
         self.commit(meetings, broken, extras, true).await
     }
 
+    /// Waits for the page commit in flight, if any, and counts it (L1). Every job
+    /// ends with it, whether its pages went well or not.
+    pub async fn settle(&mut self) -> Result<(), SyncError> {
+        let Some(in_flight) = self.in_flight.take() else {
+            return Ok(());
+        };
+        crate::joined(in_flight.commit.await)?;
+        *self.counts += in_flight.counts;
+        Ok(())
+    }
+
     /// Handles and commits one page of calls re-read because Gong pushed them (W2):
     /// their queue entries leave the queue in the same transaction, whether Gong
     /// returned them or not (a call Gong no longer has is left to the slots, W3).
@@ -160,13 +185,18 @@ impl<'a> PageWriter<'a> {
 
     /// Evaluates stored meetings again (M2) and commits the outcomes that changed,
     /// with the re-evaluation's resume point.
+    /// `which` is the set they were read from: meetings read as not on the Timeline
+    /// have no activity to look up (this job holds the connection's lease, so none
+    /// was written since).
     pub async fn write_stored(
         &mut self,
         meetings: Vec<Meeting>,
+        which: MeetingSet,
         resume: ResumeUpdate,
     ) -> Result<(), SyncError> {
         let extras = Extras {
             resume,
+            no_activities: which == MeetingSet::NotOnTimeline,
             ..Extras::default()
         };
         self.commit(meetings, Vec::new(), extras, false).await
@@ -206,13 +236,25 @@ impl<'a> PageWriter<'a> {
     ) -> Result<(), SyncError> {
         let store = self.engine.store().clone();
         let ids: Vec<String> = meetings.iter().map(|m| m.gong_call_id.clone()).collect();
+        let overlaps = self
+            .in_flight
+            .as_ref()
+            .is_some_and(|f| ids.iter().any(|id| f.calls.contains(id)));
+        if overlaps || ids.is_empty() {
+            // What this page reads must include what the page in flight writes; a
+            // pass's last commit (no meetings) comes after every page.
+            self.settle().await?;
+        }
         let (existing, skipped) = if ids.is_empty() {
             (HashMap::new(), HashMap::new())
         } else {
-            tokio::try_join!(
-                store.activity_hashes(self.ctx.connection_id, &ids),
-                store.skip_marks(self.ctx.connection_id, &ids),
-            )?
+            let activities = async {
+                if extras.no_activities {
+                    return Ok(HashMap::new());
+                }
+                store.activity_hashes(self.ctx.connection_id, &ids).await
+            };
+            tokio::try_join!(activities, store.skip_marks(self.ctx.connection_id, &ids),)?
         };
         let owned_by_unknown;
         let mut plan = {
@@ -256,9 +298,20 @@ impl<'a> PageWriter<'a> {
             evaluated_settings: extras.evaluated_settings,
             webhook_done: extras.webhook_done,
         };
-        commit_waiting_for_locks(store.as_ref(), page).await?;
-        // Counts come only from committed pages (L1).
-        *self.counts += counts;
+        if ids.is_empty() {
+            commit_waiting_for_locks(store.as_ref(), page).await?;
+            *self.counts += counts;
+            return Ok(());
+        }
+        self.settle().await?;
+        // Counts come only from committed pages (L1): they move when it is settled.
+        self.in_flight = Some(InFlight {
+            calls: ids.into_iter().collect(),
+            counts,
+            commit: tokio::spawn(
+                async move { commit_waiting_for_locks(store.as_ref(), page).await },
+            ),
+        });
         Ok(())
     }
 
@@ -386,7 +439,7 @@ const LOCKED_ATTEMPTS: u32 = 6;
 async fn commit_waiting_for_locks(store: &dyn Store, page: PageCommit) -> Result<(), SyncError> {
     let mut attempt = 1;
     loop {
-        match store.commit_page(page.clone()).await {
+        match store.commit_page(&page).await {
             Ok(_) => return Ok(()),
             Err(StoreError::Locked) if attempt < LOCKED_ATTEMPTS => {
                 tracing::warn!(
@@ -410,6 +463,8 @@ struct Extras {
     reconciled_at: Option<DateTime<Utc>>,
     evaluated_settings: Option<i64>,
     webhook_done: Option<WebhookDone>,
+    /// The page's meetings are known to have no activity yet.
+    no_activities: bool,
 }
 
 /// A Failed record for a call that never became a meeting.

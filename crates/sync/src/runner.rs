@@ -394,9 +394,10 @@ impl Engine {
             let mut ctx = provision_job::load_context(store, connection.id).await?;
             evaluate::apply_settings(&mut ctx, valid);
             let mut writer = PageWriter::new(self, job_id, fence.clone(), ctx, now, counts);
-            return self
+            let drained = self
                 .drain_webhook_queue(client, lease, &mut writer, progress)
                 .await;
+            return settled(drained, writer.settle().await);
         }
         let mut ctx = provision_job::provision(store, client, connection.id, now, progress).await?;
         let settings_fp = evaluate::settings_fingerprint(&valid.settings);
@@ -422,48 +423,55 @@ impl Engine {
                 .collect(),
         );
         let first = first_window(request, &checkpoint, backfill_from, now);
-        if request.trigger != Trigger::Reevaluate {
-            if let Some(window) = first {
+        let passes: Result<(), SyncError> = async {
+            if request.trigger != Trigger::Reevaluate {
+                if let Some(window) = first {
+                    self.fetch_window(client, lease, &mut writer, window, progress)
+                        .await?;
+                }
+            }
+            let (which, after) = reevaluation(request.trigger, &checkpoint, settings_fp);
+            let evaluated = self
+                .reevaluate(
+                    &mut writer,
+                    which,
+                    after,
+                    backfill_from,
+                    settings_fp,
+                    progress,
+                )
+                .await?;
+            lease.check()?;
+            if request.trigger == Trigger::Reevaluate {
+                return writer.settle().await;
+            }
+            let broken: Vec<String> = retries
+                .into_iter()
+                .map(|r| r.gong_call_id)
+                .filter(|id| !evaluated.contains(id))
+                .collect();
+            self.refetch_by_id(client, &mut writer, broken, progress)
+                .await?;
+            // Only a whole pass over the reconciliation span may clear C3's warning: a
+            // resumed window saw only its tail, an incremental one only the look-back.
+            let mut reconciled =
+                request.resync_from.is_some() && first.is_some_and(|w| w.reconciles);
+            if first.is_none() {
+                let window = plan_window(now, &checkpoint, &window_settings);
+                reconciled = window.reconciles;
                 self.fetch_window(client, lease, &mut writer, window, progress)
                     .await?;
             }
+            writer.settle().await?;
+            let warning =
+                hubspot_warning(connection.hubspot_warning, writer.saw_hubspot(), reconciled);
+            if warning != connection.hubspot_warning {
+                store.set_hubspot_warning(connection.id, warning).await?;
+            }
+            Ok(())
         }
-        let (which, after) = reevaluation(request.trigger, &checkpoint, settings_fp);
-        let evaluated = self
-            .reevaluate(
-                &mut writer,
-                which,
-                after,
-                backfill_from,
-                settings_fp,
-                progress,
-            )
-            .await?;
-        lease.check()?;
-        if request.trigger == Trigger::Reevaluate {
-            return Ok(());
-        }
-        let broken: Vec<String> = retries
-            .into_iter()
-            .map(|r| r.gong_call_id)
-            .filter(|id| !evaluated.contains(id))
-            .collect();
-        self.refetch_by_id(client, &mut writer, broken, progress)
-            .await?;
-        // Only a whole pass over the reconciliation span may clear C3's warning: a
-        // resumed window saw only its tail, an incremental one only the look-back.
-        let mut reconciled = request.resync_from.is_some() && first.is_some_and(|w| w.reconciles);
-        if first.is_none() {
-            let window = plan_window(now, &checkpoint, &window_settings);
-            reconciled = window.reconciles;
-            self.fetch_window(client, lease, &mut writer, window, progress)
-                .await?;
-        }
-        let warning = hubspot_warning(connection.hubspot_warning, writer.saw_hubspot(), reconciled);
-        if warning != connection.hubspot_warning {
-            store.set_hubspot_warning(connection.id, warning).await?;
-        }
-        Ok(())
+        .await;
+        settled(passes, writer.settle().await)
     }
 
     /// Fetches a time window page by page; each page records where to resume.
@@ -523,7 +531,7 @@ impl Engine {
                 },
                 after,
             });
-            writer.write_stored(meetings, resume).await?;
+            writer.write_stored(meetings, which, resume).await?;
             progress(Progress::Evaluated { done });
         }
         writer.finish_reevaluation(settings_fp).await?;
@@ -676,6 +684,12 @@ fn reevaluation(
     } else {
         (MeetingSet::Failed, None)
     }
+}
+
+/// A job's passes and the settling of its last page commit: the first error wins
+/// (a commit that failed after its pass failed is the lesser news).
+fn settled(passes: Result<(), SyncError>, settle: Result<(), SyncError>) -> Result<(), SyncError> {
+    passes.and(settle)
 }
 
 /// What a job's client asked of Gong so far.

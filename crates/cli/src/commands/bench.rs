@@ -6,6 +6,7 @@
 //! line naming the store.
 //! Performance targets live here, never in tests.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,7 +17,8 @@ use gong_timeline_store::crypto::SecretKey;
 use gong_timeline_store::Store;
 use gong_timeline_store_postgres::{is_postgres_url, PgOptions, PgStore};
 use gong_timeline_store_sqlite::SqliteStore;
-use gong_timeline_sync::{progress, Engine, EngineOptions};
+use gong_timeline_sync::progress::{self, Progress};
+use gong_timeline_sync::{Engine, EngineOptions};
 use serde::Serialize;
 
 use super::seeding;
@@ -33,6 +35,13 @@ struct BenchResult {
     nochange_requests: u64,
     reevaluate_seconds: f64,
     reevaluate_requests: u64,
+    /// The connection's stored meetings the re-evaluation covered, per second.
+    reevaluate_meetings_per_second: f64,
+    /// Stored meetings it read and ran through the rules (those not on the Timeline).
+    reevaluated_meetings: u64,
+    /// Created by the filtered sync before the re-evaluation; with
+    /// `reevaluated_created` it makes `created` when the mistake is fully repaired.
+    filtered_created: u64,
     reevaluated_created: u64,
     /// On-disk bytes per stored meeting (SQLite's `dbstat`); null on PostgreSQL.
     store_bytes_per_meeting: Option<f64>,
@@ -133,14 +142,22 @@ async fn measure(
     let mut filtered = settings.clone();
     filtered.filters = vec![HALF_FILTER.to_string()];
     store.put_settings(second.id, &filtered).await?;
-    engine
+    let filtered = engine
         .run_job(second.id, Trigger::Manual, &progress::ignore)
-        .await?;
+        .await?
+        .counts;
     store.put_settings(second.id, &settings).await?;
     sim.controls().reset_stats();
+    let evaluated = Arc::new(AtomicU64::new(0));
+    let evaluated_seen = evaluated.clone();
+    let count_evaluated = move |p: Progress| {
+        if let Progress::Evaluated { done } = p {
+            evaluated_seen.store(done, Ordering::Relaxed);
+        }
+    };
     let started = Instant::now();
     let reevaluated = engine
-        .run_job(second.id, Trigger::Reevaluate, &progress::ignore)
+        .run_job(second.id, Trigger::Reevaluate, &count_evaluated)
         .await?;
     let reevaluate_seconds = started.elapsed().as_secs_f64();
     let reevaluate_requests = sim.controls().stats().api_requests;
@@ -159,6 +176,9 @@ async fn measure(
         nochange_requests,
         reevaluate_seconds,
         reevaluate_requests,
+        reevaluate_meetings_per_second: filtered.fetched as f64 / reevaluate_seconds,
+        reevaluated_meetings: evaluated.load(Ordering::Relaxed),
+        filtered_created: filtered.created,
         reevaluated_created: reevaluated.counts.created,
         store_bytes_per_meeting: footprint
             .map(|(stored, bytes)| bytes as f64 / stored.max(1) as f64),

@@ -412,3 +412,30 @@ async fn m4_an_import_of_100000_rows_beside_a_running_sync_lets_both_finish() {
     assert_eq!(job["fetched"], 600, "{job}");
     assert_ne!(job["status"], "Failed", "{job}");
 }
+
+#[tokio::test]
+async fn bench_repairs_the_filter_mistake_from_the_store_with_no_calls_request() {
+    // Arrange: a small bench, so that what is checked is the outcome, not the speed.
+    let app = TestApp::new();
+
+    // Act
+    let out = app.ok(&["bench", "--calls", "1500"]).await;
+
+    // Assert: the re-evaluation asked Gong for the users page only, and the
+    // meetings the filters had skipped are all on the Timeline now.
+    let line: Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    assert_eq!(line["reevaluate_requests"], 1, "{line}");
+    let created = line["created"].as_u64().unwrap();
+    let filtered = line["filtered_created"].as_u64().unwrap();
+    let reevaluated = line["reevaluated_created"].as_u64().unwrap();
+    assert!(filtered > 0 && reevaluated > 0, "{line}");
+    assert_eq!(filtered + reevaluated, created, "{line}");
+    assert!(
+        line["reevaluated_meetings"].as_u64().unwrap() >= reevaluated,
+        "{line}"
+    );
+    assert!(
+        line["reevaluate_meetings_per_second"].as_f64().unwrap() > 0.0,
+        "{line}"
+    );
+}

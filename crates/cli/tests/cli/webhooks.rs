@@ -483,6 +483,7 @@ async fn bench_webhooks_prints_one_json_line_with_the_contracts_keys() {
         "nochange_requests",
         "reevaluate_seconds",
         "reevaluate_requests",
+        "reevaluate_meetings_per_second",
         "store_bytes_per_meeting",
         "webhook_p50_seconds",
         "webhook_p95_seconds",

@@ -30,7 +30,7 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
         skipped: 1,
         ..JobCounts::default()
     };
-    let ids = store.commit_page(first).await.expect("commit");
+    let ids = store.commit_page(&first).await.expect("commit");
     assert_eq!(ids.len(), 2);
     assert_ne!(ids[0], ids[1]);
 
@@ -58,7 +58,7 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
         ..JobCounts::default()
     };
     assert_eq!(
-        store.commit_page(second).await.expect("commit"),
+        store.commit_page(&second).await.expect("commit"),
         vec![ids[0]]
     );
 
@@ -166,12 +166,12 @@ pub async fn commit_page_is_all_or_nothing(store: &dyn Store) {
     };
     let no_company = upsert(conn.id, "c2", 987_654, 20, 2);
     assert!(store
-        .commit_page(full(no_company, ActivityRef::Upsert(1)))
+        .commit_page(&full(no_company, ActivityRef::Upsert(1)))
         .await
         .is_err());
     let dangling = upsert(conn.id, "c2", acme, 20, 2);
     assert!(store
-        .commit_page(full(dangling, ActivityRef::Upsert(5)))
+        .commit_page(&full(dangling, ActivityRef::Upsert(5)))
         .await
         .is_err());
 
@@ -214,7 +214,7 @@ pub async fn checkpoint_only_moves_forward(store: &dyn Store) {
     for (minute, expect) in [(50, 50), (20, 50), (70, 70)] {
         let mut p = page(store, job, conn.id, 1).await;
         p.checkpoint = Some(at(minute));
-        store.commit_page(p).await.expect("commit");
+        store.commit_page(&p).await.expect("commit");
         let got = store.get_checkpoint(conn.id).await.expect("checkpoint");
         assert_eq!(got.last_meeting_started, Some(at(expect)));
     }
@@ -258,11 +258,11 @@ pub async fn retry_list_bumps_lists_and_prunes(store: &dyn Store) {
     };
     let mut p = page(store, job, conn.id, 1).await;
     p.retry_add = vec![entry("old", 0), entry("c1", 10), entry("c2", 20)];
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     let mut p = page(store, job, conn.id, 2).await;
     p.retry_add = vec![entry("c1", 30)];
     p.retry_remove = vec!["c2".into(), "never-there".into()];
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     let young = store.list_retries(conn.id, at(5)).await.expect("list");
     assert_eq!(young.len(), 1);
     let c1 = &young[0];
@@ -304,7 +304,7 @@ pub async fn activities_list_newest_first_with_company_and_author(store: &dyn St
         p.upserts.push(a);
     }
     p.upserts.push(upsert(conn.id, "g0", globex, 40, 1));
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     let of_acme = ActivityFilter {
         company_id: Some(acme),
         ..ActivityFilter::default()
@@ -377,12 +377,12 @@ pub async fn commit_page_removes_activities_and_keeps_their_records(store: &dyn 
         RecordStatus::Created,
         Some(ActivityRef::Upsert(0)),
     )];
-    let ids = store.commit_page(first).await.expect("commit");
+    let ids = store.commit_page(&first).await.expect("commit");
 
     let mut second = page(store, job, conn.id, 2).await;
     second.removals = vec![ids[0]];
     second.records = vec![record("c1", RecordStatus::Skipped, None)];
-    store.commit_page(second).await.expect("commit removal");
+    store.commit_page(&second).await.expect("commit removal");
 
     assert!(store.get_activity(ids[0]).await.expect("get").is_none());
     assert!(store.get_activity(ids[1]).await.expect("get").is_some());
@@ -411,11 +411,11 @@ pub async fn skip_marks_are_replaced_and_removed_in_the_page(store: &dyn Store) 
     };
     let mut first = page(store, job, conn.id, 1).await;
     first.skip_marks = vec![mark("c1", 11), mark("c2", 22)];
-    store.commit_page(first).await.expect("commit");
+    store.commit_page(&first).await.expect("commit");
     let mut second = page(store, job, conn.id, 2).await;
     second.skip_marks = vec![mark("c1", 12)];
     second.unmark = vec!["c2".into(), "never-marked".into()];
-    store.commit_page(second).await.expect("commit");
+    store.commit_page(&second).await.expect("commit");
 
     let ids = ["c1".to_string(), "c2".to_string(), "c3".to_string()];
     let marks = store.skip_marks(conn.id, &ids).await.expect("marks");

