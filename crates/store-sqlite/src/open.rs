@@ -57,8 +57,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(options.busy_timeout)
-            .foreign_keys(true)
-            .pragma("cache_size", "-16384");
+            .foreign_keys(true);
         let file = connect.get_filename().to_path_buf();
         if !memory {
             check_file(&file).map_err(open_err)?;
