@@ -66,8 +66,22 @@ where
     F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Fetched<T>> + Send + 'static,
 {
+    paginate_from(fetch, None)
+}
+
+/// [`paginate`] from the page `cursor` names (`None`: the first page), for a caller
+/// that read the pages before it on its own.
+pub(crate) fn paginate_from<T, F, Fut>(
+    fetch: F,
+    cursor: Option<String>,
+) -> BoxStream<'static, Result<Page<T>, GongError>>
+where
+    T: Send + 'static,
+    F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Fetched<T>> + Send + 'static,
+{
     let fetch = Arc::new(fetch);
-    let first = spawn_fetch(&fetch, None);
+    let first = spawn_fetch(&fetch, cursor);
     let state = State {
         fetch,
         next: Some(first),

@@ -109,6 +109,24 @@ pub(crate) async fn list(
         .collect()
 }
 
+pub(crate) async fn count(
+    store: &PgStore,
+    connection_id: ConnectionId,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<u64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM stored_meetings WHERE connection_id = $1 AND started >= $2 AND started < $3",
+    )
+    .bind(connection_id)
+    .bind(ts(since))
+    .bind(ts(until))
+    .fetch_one(&store.pool)
+    .await
+    .ctx("counting stored meetings")?;
+    Ok(n.max(0) as u64)
+}
+
 pub(crate) async fn prune(
     store: &PgStore,
     connection_id: ConnectionId,

@@ -225,6 +225,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<StoredMeeting>> {
         meetings::list(self, connection_id, query).await
     }
+    async fn count_stored_meetings(
+        &self,
+        connection_id: ConnectionId,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<u64> {
+        meetings::count(self, connection_id, since, until).await
+    }
     async fn prune_stored_meetings(
         &self,
         connection_id: ConnectionId,

@@ -226,6 +226,14 @@ pub trait Store: Send + Sync + 'static {
         connection_id: ConnectionId,
         query: MeetingQuery,
     ) -> Result<Vec<StoredMeeting>>;
+    /// How many stored meetings of a connection started in `[since, until)`: what a
+    /// look-back compares with Gong's count of the same window.
+    async fn count_stored_meetings(
+        &self,
+        connection_id: ConnectionId,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<u64>;
     /// Deletes a connection's stored meetings that started before `before` (out of
     /// the backfill window); returns how many.
     async fn prune_stored_meetings(

@@ -185,6 +185,7 @@ impl<'a> PageWriter<'a> {
 
     /// Evaluates stored meetings again (M2) and commits the outcomes that changed,
     /// with the re-evaluation's resume point.
+    ///
     /// `which` is the set they were read from: meetings read as not on the Timeline
     /// have no activity to look up (this job holds the connection's lease, so none
     /// was written since).

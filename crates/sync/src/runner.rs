@@ -8,9 +8,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use futures::stream::BoxStream;
 use futures::{FutureExt as _, StreamExt};
 use gong_timeline_domain::{JobStatus, Trigger};
-use gong_timeline_gong::{CallsFilter, ClientConfig, ContentSelector, GongClient};
+use gong_timeline_gong::{
+    CallsFilter, ClientConfig, ContentSelector, GongClient, GongError, LenientCallsPage,
+};
 use gong_timeline_store::{
     Checkpoint, Connection, ConnectionId, ConnectionStatus, Fence, GongUsage, JobCounts, JobFinish,
     JobId, Lease, MeetingKey, MeetingSet, Pass, ResumePoint, ResumeUpdate, Store, StoreError,
@@ -23,7 +26,7 @@ use crate::lease::LeaseKeeper;
 use crate::pipeline::PageWriter;
 use crate::progress::{Progress, ProgressFn};
 use crate::windows::{plan_window, resync_window, Window, RETRY_DAYS};
-use crate::{connect, provision_job, settings, SyncError};
+use crate::{connect, provision_job, settings, windows, SyncError};
 
 /// The most queued webhook calls one job takes (ten requests of 100 ids).
 pub const WEBHOOK_CALLS_PER_JOB: u32 = 1_000;
@@ -459,8 +462,13 @@ impl Engine {
             if first.is_none() {
                 let window = plan_window(now, &checkpoint, &window_settings);
                 reconciled = window.reconciles;
-                self.fetch_window(client, lease, &mut writer, window, progress)
-                    .await?;
+                if window.reconciles {
+                    self.fetch_window(client, lease, &mut writer, window, progress)
+                        .await?;
+                } else {
+                    self.fetch_look_back(client, lease, &mut writer, window, progress)
+                        .await?;
+                }
             }
             writer.settle().await?;
             let warning =
@@ -485,15 +493,58 @@ impl Engine {
     ) -> Result<(), SyncError> {
         writer.begin_window(window);
         let filter = CallsFilter::window(window.from, window.to);
-        let mut pages = client.calls_extensive_lenient(filter, ContentSelector::for_timeline());
-        let mut done = 0u64;
-        while let Some(page) = pages.next().await {
-            let page = page?;
-            let total = page.records.total_records.map(|t| t.max(0) as u64);
-            done += page.items.len() as u64;
-            writer.write_page(page.items, true).await?;
-            progress(Progress::Page { done, total });
-            lease.check()?;
+        let pages = client.calls_extensive_lenient(filter, ContentSelector::for_timeline());
+        write_pages(pages, lease, writer, 0, progress).await?;
+        writer.finish_window(window).await
+    }
+
+    /// The incremental window (S7): its first page alone, then the rest only when
+    /// something may have turned up late ([`windows::look_back_settled`]).
+    async fn fetch_look_back(
+        &self,
+        client: &GongClient,
+        lease: &LeaseKeeper,
+        writer: &mut PageWriter<'_>,
+        window: Window,
+        progress: &ProgressFn,
+    ) -> Result<(), SyncError> {
+        writer.begin_window(window);
+        let store = &self.store;
+        let connection_id = writer.connection_id();
+        let before = store
+            .count_stored_meetings(connection_id, window.from, window.to)
+            .await?;
+        let filter = CallsFilter::window(window.from, window.to);
+        let selector = ContentSelector::for_timeline();
+        let Some(first) = client
+            .calls_extensive_lenient_first(filter.clone(), selector.clone())
+            .await?
+        else {
+            return writer.finish_window(window).await;
+        };
+        let (total, cursor) = (first.records.total_records, first.records.cursor.clone());
+        let done = first.items.len() as u64;
+        writer.write_page(first.items, true).await?;
+        progress(Progress::Page {
+            done,
+            total: total.map(|t| t.max(0) as u64),
+        });
+        lease.check()?;
+        if let Some(cursor) = cursor {
+            // The first page must be in the store before it is counted again.
+            writer.settle().await?;
+            let after = store
+                .count_stored_meetings(connection_id, window.from, window.to)
+                .await?;
+            if windows::look_back_settled(total, before, after) {
+                tracing::info!(
+                    calls = before,
+                    "Gong has no call in the look-back that is not stored; the rest of it is not read again."
+                );
+            } else {
+                let pages = client.calls_extensive_lenient_from(filter, selector, cursor);
+                write_pages(pages, lease, writer, done, progress).await?;
+            }
         }
         writer.finish_window(window).await
     }
@@ -594,6 +645,25 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Writes a window's pages as they come; `done` meetings were written before.
+async fn write_pages(
+    mut pages: BoxStream<'static, Result<LenientCallsPage, GongError>>,
+    lease: &LeaseKeeper,
+    writer: &mut PageWriter<'_>,
+    mut done: u64,
+    progress: &ProgressFn,
+) -> Result<(), SyncError> {
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        let total = page.records.total_records.map(|t| t.max(0) as u64);
+        done += page.items.len() as u64;
+        writer.write_page(page.items, true).await?;
+        progress(Progress::Page { done, total });
+        lease.check()?;
+    }
+    Ok(())
 }
 
 /// What a job asks for besides its trigger.

@@ -74,10 +74,47 @@ pub fn resync_window(
     }
 }
 
+/// Whether a look-back's first page settles it (S7, M3). The look-back is there for
+/// calls Gong finishes processing late: they turn up as calls the store does not
+/// have. When Gong counts as many calls in the window as the store keeps, and the
+/// first page brought none it did not have, nothing turned up late and the rest of
+/// the window is not read again. Any other count (a late call, a broken call, a call
+/// deleted in Gong) reads the whole window, as before; the weekly reconciliation
+/// always does.
+pub fn look_back_settled(gong_total: Option<i64>, stored_before: u64, stored_after: u64) -> bool {
+    let Some(total) = gong_total.and_then(|t| u64::try_from(t).ok()) else {
+        return false;
+    };
+    total == stored_before && stored_after == stored_before
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn m3_a_look_back_gong_counts_as_stored_is_settled_by_its_first_page() {
+        assert!(look_back_settled(Some(1700), 1700, 1700));
+    }
+
+    #[test]
+    fn m3_a_late_call_or_a_missing_count_reads_the_whole_look_back() {
+        assert!(
+            !look_back_settled(Some(1701), 1700, 1700),
+            "a late call elsewhere"
+        );
+        assert!(
+            !look_back_settled(Some(1700), 1699, 1700),
+            "a late call on page 1"
+        );
+        assert!(
+            !look_back_settled(Some(1699), 1700, 1700),
+            "a call deleted in Gong"
+        );
+        assert!(!look_back_settled(None, 1700, 1700), "Gong sent no count");
+        assert!(!look_back_settled(Some(-1), 0, 0));
+    }
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()

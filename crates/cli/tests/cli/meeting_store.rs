@@ -439,3 +439,64 @@ async fn bench_repairs_the_filter_mistake_from_the_store_with_no_calls_request()
         "{line}"
     );
 }
+
+/// 3,000 calls over 5 days: the 24-hour look-back holds about six pages.
+fn busy_look_back() -> SimConfig {
+    SimConfig {
+        calls: 3000,
+        days: 5,
+        ..sim_config()
+    }
+}
+
+#[tokio::test]
+async fn m3_a_look_back_with_nothing_new_costs_one_calls_request() {
+    // Arrange
+    let app = TestApp::with_config(busy_look_back()).await;
+    let first = app.sync().await;
+    assert_eq!(first["fetched"], 3000, "{first}");
+
+    // Act: a sync right after the first.
+    app.sim().controls().reset_stats();
+    let second = app.sync().await;
+
+    // Assert: Gong's count of the look-back matched the stored meetings after its
+    // first page, so the other pages were not read again.
+    let stats = app.sim().controls().stats();
+    assert_eq!(
+        (stats.count(USERS), stats.count(CALLS)),
+        (1, 1),
+        "{:?}",
+        stats.per_path
+    );
+    assert_eq!(second["fetched"], 100, "{second}");
+    assert_eq!(
+        (&second["created"], &second["failed"]),
+        (&0.into(), &0.into())
+    );
+}
+
+#[tokio::test]
+async fn m3_a_call_gong_finished_processing_late_makes_the_look_back_read_in_full() {
+    // Arrange: a synced account, then a call that started before that sync but only
+    // now finished processing (the simulator dates it back by its duration and a
+    // processing delay).
+    let app = TestApp::with_config(busy_look_back()).await;
+    app.sync().await;
+    let late = app.sim().controls().add_new_calls(1).expect("a new call");
+    app.sim().controls().reset_stats();
+
+    // Act
+    let second = app.sync().await;
+
+    // Assert: the counts differed, so the whole look-back was read, and the late call
+    // is on the Timeline (or logged, if its company cannot be resolved).
+    let stats = app.sim().controls().stats();
+    assert!(stats.count(CALLS) > 2, "{:?}", stats.per_path);
+    let records = app.records(&second["id"]).await;
+    let logged = find(&records, "gong_call_id", late[0].as_str());
+    assert!(
+        ["Created", "Failed", "Skipped"].contains(&logged["status"].as_str().unwrap_or("")),
+        "{logged}"
+    );
+}

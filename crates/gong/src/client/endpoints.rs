@@ -9,7 +9,9 @@ use reqwest::Method;
 use super::transport::{ApiRequest, Reply};
 use super::{GongClient, Inner};
 use crate::error::GongError;
-use crate::paging::{paginate, CallsPage, Fetched, LenientCallsPage, UsersPage};
+use crate::paging::{
+    paginate, paginate_from, CallsPage, Fetched, LenientCallsPage, Page, UsersPage,
+};
 use crate::wire::decode::{self, calls_page_lenient, users_page};
 use crate::wire::{
     Call, CallMedia, CallsFilter, CallsRequest, ContentSelector, KeywordTracker, TrackersResponse,
@@ -69,6 +71,47 @@ impl GongClient {
             let (inner, request) = (inner.clone(), request.clone());
             async move { inner.calls_page_lenient(&request, cursor).await }
         })
+    }
+
+    /// The first page of [`GongClient::calls_extensive_lenient`] alone: one request,
+    /// nothing fetched ahead, for a caller that decides after it whether to read on
+    /// (with [`GongClient::calls_extensive_lenient_from`] and the page's cursor).
+    /// `None` when Gong has no call in the filter.
+    pub async fn calls_extensive_lenient_first(
+        &self,
+        filter: CallsFilter,
+        selector: ContentSelector,
+    ) -> Result<Option<LenientCallsPage>, GongError> {
+        if filter.matches_nothing() {
+            return Ok(None);
+        }
+        let request = CallsRequest::new(&filter, &selector);
+        let fetched = self.inner.calls_page_lenient(&request, None).await?;
+        Ok(fetched.map(|(records, items)| Page {
+            items,
+            records,
+            index: 0,
+            cursor: None,
+        }))
+    }
+
+    /// The pages of [`GongClient::calls_extensive_lenient`] from the one `cursor`
+    /// names: the same request, so Gong's cursor stays valid.
+    pub fn calls_extensive_lenient_from(
+        &self,
+        filter: CallsFilter,
+        selector: ContentSelector,
+        cursor: String,
+    ) -> BoxStream<'static, Result<LenientCallsPage, GongError>> {
+        let inner = self.inner.clone();
+        let request = Arc::new(CallsRequest::new(&filter, &selector));
+        paginate_from(
+            move |cursor| {
+                let (inner, request) = (inner.clone(), request.clone());
+                async move { inner.calls_page_lenient(&request, cursor).await }
+            },
+            Some(cursor),
+        )
     }
 
     /// One call with the parts `selector` asks for; `None` when Gong does not know it.

@@ -139,6 +139,23 @@ pub async fn stored_meetings_ride_with_the_page(store: &dyn Store) {
         list(store, conn.id, query(MeetingSet::All, None, 10)).await,
         ["c2", "c3", "c4"]
     );
+
+    // A call Gong moved to another start is one meeting, at its new place.
+    let mut p = page(store, job, conn.id, 3).await;
+    p.meetings = vec![StoredMeeting::new(meeting("c3", 45), at(3))];
+    store.commit_page(&p).await.expect("commit");
+    assert_eq!(
+        list(store, conn.id, query(MeetingSet::All, None, 10)).await,
+        ["c2", "c4", "c3"]
+    );
+    let counted = |conn, from, to| store.count_stored_meetings(conn, at(from), at(to));
+    assert_eq!(
+        counted(conn.id, 20, 45).await.expect("count"),
+        2,
+        "[since, until)"
+    );
+    assert_eq!(counted(conn.id, 0, 100).await.expect("count"), 3);
+    assert_eq!(counted(other.id, 0, 100).await.expect("count"), 0);
 }
 
 /// A writer whose job was taken over (lease lapsed, another process started the
