@@ -54,7 +54,7 @@ pub(crate) async fn commit_page(store: &SqliteStore, page: &PageCommit) -> Resul
         advance_checkpoint(&mut tx, page.connection_id, checkpoint).await?;
     }
     meetings::upsert(&mut tx, page.connection_id, &page.meetings).await?;
-    page_checkpoint(&mut tx, &page).await?;
+    page_checkpoint(&mut tx, page).await?;
     add_counts(&mut tx, page.job_id, page.counts_delta).await?;
     if let Some(done) = &page.webhook_done {
         webhooks::mark_processed(&mut tx, page.connection_id, done).await?;
