@@ -397,9 +397,10 @@ impl Engine {
             let mut ctx = provision_job::load_context(store, connection.id).await?;
             evaluate::apply_settings(&mut ctx, valid);
             let mut writer = PageWriter::new(self, job_id, fence.clone(), ctx, now, counts);
-            let drained = self
-                .drain_webhook_queue(client, lease, &mut writer, progress)
-                .await;
+            let drained =
+                AssertUnwindSafe(self.drain_webhook_queue(client, lease, &mut writer, progress))
+                    .catch_unwind()
+                    .await;
             return settled(drained, writer.settle().await);
         }
         let mut ctx = provision_job::provision(store, client, connection.id, now, progress).await?;
@@ -426,7 +427,7 @@ impl Engine {
                 .collect(),
         );
         let first = first_window(request, &checkpoint, backfill_from, now);
-        let passes: Result<(), SyncError> = async {
+        let passes = AssertUnwindSafe(async {
             if request.trigger != Trigger::Reevaluate {
                 if let Some(window) = first {
                     self.fetch_window(client, lease, &mut writer, window, progress)
@@ -476,8 +477,9 @@ impl Engine {
             if warning != connection.hubspot_warning {
                 store.set_hubspot_warning(connection.id, warning).await?;
             }
-            Ok(())
-        }
+            Ok::<(), SyncError>(())
+        })
+        .catch_unwind()
         .await;
         settled(passes, writer.settle().await)
     }
@@ -511,10 +513,21 @@ impl Engine {
         writer.begin_window(window);
         let store = &self.store;
         let connection_id = writer.connection_id();
-        let before = store
-            .count_stored_meetings(connection_id, window.from, window.to)
-            .await?;
         let filter = CallsFilter::window(window.from, window.to);
+        // Counted over the bounds Gong is sent (whole seconds), after every earlier
+        // page of this job is in the store.
+        let (from, to) = filter.sent_bounds();
+        let count = || async {
+            store
+                .count_stored_meetings(
+                    connection_id,
+                    from.unwrap_or(window.from),
+                    to.unwrap_or(window.to),
+                )
+                .await
+        };
+        writer.settle().await?;
+        let before = count().await?;
         let selector = ContentSelector::for_timeline();
         let Some(first) = client
             .calls_extensive_lenient_first(filter.clone(), selector.clone())
@@ -533,14 +546,17 @@ impl Engine {
         if let Some(cursor) = cursor {
             // The first page must be in the store before it is counted again.
             writer.settle().await?;
-            let after = store
-                .count_stored_meetings(connection_id, window.from, window.to)
-                .await?;
+            let after = count().await?;
             if windows::look_back_settled(total, before, after) {
                 tracing::info!(
                     calls = before,
                     "Gong has no call in the look-back that is not stored; the rest of it is not read again."
                 );
+                // Every call of the window is accounted for: say so, not "100 of 1,700".
+                progress(Progress::Page {
+                    done: before,
+                    total: Some(before),
+                });
             } else {
                 let pages = client.calls_extensive_lenient_from(filter, selector, cursor);
                 write_pages(pages, lease, writer, done, progress).await?;
@@ -756,10 +772,37 @@ fn reevaluation(
     }
 }
 
-/// A job's passes and the settling of its last page commit: the first error wins
-/// (a commit that failed after its pass failed is the lesser news).
-fn settled(passes: Result<(), SyncError>, settle: Result<(), SyncError>) -> Result<(), SyncError> {
-    passes.and(settle)
+/// A job's passes (caught if they panicked) and the settling of its last page
+/// commit, which runs whatever happened, so that no commit outlives its job and the
+/// job's counts include it. A panic goes on once the commit is settled. Of two
+/// errors the pass's wins, unless only the commit saw the lease lost: that decides
+/// how the job ends (it writes nothing more). The other is logged.
+fn settled(
+    passes: std::thread::Result<Result<(), SyncError>>,
+    settle: Result<(), SyncError>,
+) -> Result<(), SyncError> {
+    let passes = match passes {
+        Ok(passes) => passes,
+        Err(panic) => {
+            if let Err(error) = &settle {
+                tracing::warn!(%error, "The last page commit of a job that panicked failed.");
+            }
+            std::panic::resume_unwind(panic)
+        }
+    };
+    match (passes, settle) {
+        (Ok(()), settle) => settle,
+        (Err(pass), Ok(())) => Err(pass),
+        (Err(pass), Err(commit)) => {
+            let (kept, dropped) = if commit.is_lease_lost() && !pass.is_lease_lost() {
+                (commit, pass)
+            } else {
+                (pass, commit)
+            };
+            tracing::warn!(error = %dropped, "A second error in the same job.");
+            Err(kept)
+        }
+    }
 }
 
 /// What a job's client asked of Gong so far.

@@ -357,6 +357,20 @@ async fn a_job_that_panics_is_finished_failed_and_releases_its_lease() {
     assert!(message.contains("boom in a page"), "{message}");
     let job = w.store.get_job(summary.id).await.unwrap().unwrap();
     assert_eq!(job.status, JobStatus::Failed);
+    // The page commit in flight when it panicked was settled first: what the job
+    // counts is what its committed pages wrote (L1; U6 logs a meeting twice and
+    // counts its final outcome once).
+    let written = records(&w.store, summary.id).await;
+    let meetings: std::collections::HashSet<&str> =
+        written.iter().map(|(call, _, _)| call.as_str()).collect();
+    let counted = job.counts.created + job.counts.updated + job.counts.skipped + job.counts.failed;
+    assert!(counted > 0, "{:?}", job.counts);
+    assert_eq!(
+        counted,
+        meetings.len() as u64,
+        "{:?} vs {written:?}",
+        job.counts
+    );
     assert!(
         job.gong.is_some_and(|g| g.requests > 0),
         "the requests sent before the panic are kept: {:?}",

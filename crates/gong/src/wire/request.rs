@@ -21,6 +21,19 @@ pub struct CallsFilter {
     pub workspace_id: Option<String>,
 }
 
+fn floor_second(d: &DateTime<Utc>) -> DateTime<Utc> {
+    d.trunc_subsecs(0)
+}
+
+fn ceil_second(d: &DateTime<Utc>) -> DateTime<Utc> {
+    let down = d.trunc_subsecs(0);
+    if down == *d {
+        down
+    } else {
+        down + chrono::Duration::seconds(1)
+    }
+}
+
 impl CallsFilter {
     /// Calls that started in `[from, to)`, widened to whole seconds.
     pub fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> Self {
@@ -29,6 +42,15 @@ impl CallsFilter {
             to: Some(to),
             ..Self::default()
         }
+    }
+
+    /// The window's bounds as Gong is sent them: whole seconds, the start rounded
+    /// down and the end rounded up, so the window stays inclusive.
+    pub fn sent_bounds(&self) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        (
+            self.from.as_ref().map(floor_second),
+            self.to.as_ref().map(ceil_second),
+        )
     }
 
     /// Exactly these calls.
@@ -178,23 +200,14 @@ pub(crate) struct CallsRequest {
 
 impl CallsRequest {
     pub(crate) fn new(filter: &CallsFilter, selector: &ContentSelector) -> Self {
-        // Gong documents whole seconds (`2018-02-18T08:00:00Z`). The window stays
-        // inclusive: its start rounds down, its end rounds up.
+        // Gong documents whole seconds (`2018-02-18T08:00:00Z`).
         let stamp = |d: DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Secs, true);
-        let floor = |d: &DateTime<Utc>| d.trunc_subsecs(0);
-        let ceil = |d: &DateTime<Utc>| {
-            let down = d.trunc_subsecs(0);
-            if down == *d {
-                down
-            } else {
-                down + chrono::Duration::seconds(1)
-            }
-        };
+        let (from, to) = filter.sent_bounds();
         Self {
             cursor: None,
             filter: WireFilter {
-                from_date_time: filter.from.as_ref().map(floor).map(stamp),
-                to_date_time: filter.to.as_ref().map(ceil).map(stamp),
+                from_date_time: from.map(stamp),
+                to_date_time: to.map(stamp),
                 workspace_id: filter.workspace_id.clone(),
                 call_ids: filter.call_ids.clone(),
                 primary_user_ids: filter.primary_user_ids.clone(),
