@@ -536,13 +536,8 @@ impl Engine {
             return writer.finish_window(window).await;
         };
         let (total, cursor) = (first.records.total_records, first.records.cursor.clone());
-        let done = first.items.len() as u64;
-        writer.write_page(first.items, true).await?;
-        progress(Progress::Page {
-            done,
-            total: total.map(|t| t.max(0) as u64),
-        });
-        lease.check()?;
+        let first = futures::stream::iter([Ok(first)]).boxed();
+        let done = write_pages(first, lease, writer, 0, progress).await?;
         if let Some(cursor) = cursor {
             // The first page must be in the store before it is counted again.
             writer.settle().await?;
@@ -664,13 +659,14 @@ impl Engine {
 }
 
 /// Writes a window's pages as they come; `done` meetings were written before.
+/// Returns how many have been written with them.
 async fn write_pages(
     mut pages: BoxStream<'static, Result<LenientCallsPage, GongError>>,
     lease: &LeaseKeeper,
     writer: &mut PageWriter<'_>,
     mut done: u64,
     progress: &ProgressFn,
-) -> Result<(), SyncError> {
+) -> Result<u64, SyncError> {
     while let Some(page) = pages.next().await {
         let page = page?;
         let total = page.records.total_records.map(|t| t.max(0) as u64);
@@ -679,7 +675,7 @@ async fn write_pages(
         progress(Progress::Page { done, total });
         lease.check()?;
     }
-    Ok(())
+    Ok(done)
 }
 
 /// What a job asks for besides its trigger.

@@ -191,14 +191,7 @@ pub async fn created_users_get_ids_in_order(store: &dyn Store) {
     let first = store.get_user(ids[0]).await.expect("get").expect("exists");
     assert_eq!(first.email, "new1@us.io");
     assert!(first.created_by_sync);
-    assert_eq!(
-        store
-            .users_by_email("sam@us.io")
-            .await
-            .expect("by email")
-            .len(),
-        3
-    );
+    assert_eq!(users_with_email(store, "sam@us.io").await, 3);
     assert_eq!(store.list_users().await.expect("list").len(), 5);
     assert!(store
         .create_users(Vec::new())
@@ -260,38 +253,22 @@ pub async fn concurrent_ic_creations_of_one_email_make_one_user(store: &dyn Stor
     let (a, b) = (a.expect("a"), b.expect("b"));
     assert_eq!(a[0], b[0], "one user for one email");
     assert_ne!(a[0], a[1]);
-    assert_eq!(
-        store
-            .users_by_email("iris@us.io")
-            .await
-            .expect("by email")
-            .len(),
-        1
-    );
+    assert_eq!(users_with_email(store, "iris@us.io").await, 1);
     let again = store
         .create_users(vec![ic("iris@us.io")])
         .await
         .expect("again");
     assert_eq!(again, vec![a[0]]);
-    assert_eq!(
-        store
-            .users_by_email("kim@us.io")
-            .await
-            .expect("by email")
-            .len(),
-        1
-    );
+    assert_eq!(users_with_email(store, "kim@us.io").await, 1);
     let beside_imported = store
         .create_users(vec![ic("kim@us.io")])
         .await
         .expect("kim");
-    assert_eq!(
-        store
-            .users_by_email("kim@us.io")
-            .await
-            .expect("by email")
-            .len(),
-        2
-    );
+    assert_eq!(users_with_email(store, "kim@us.io").await, 2);
     assert!(!beside_imported.is_empty());
+}
+
+/// How many users have `email` (case-insensitive, as the store compares).
+async fn users_with_email(store: &dyn Store, email: &str) -> usize {
+    store.users_by_email(email).await.expect("by email").len()
 }
