@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use gong_timeline_domain::filter::{Fields, FilterSet};
+use gong_timeline_domain::messages::GongPerson;
 use gong_timeline_domain::users::UserDecision;
 use gong_timeline_domain::{CompanyIndex, Email, UserStatus};
 use gong_timeline_store::{Company, ConnectionId, Person, User, UserId, UserMapping};
@@ -30,6 +31,9 @@ pub struct SyncContext {
     pub users_by_email: UsersByEmail,
     /// How each Gong user maps to an author.
     pub authors: HashMap<String, UserDecision>,
+    /// Each mapped Gong user's name and email as Gong has them, for messages about a
+    /// meeting whose owner is not among its parties.
+    pub gong_people: HashMap<String, GongPerson>,
     /// Activity type name for new activities (T2).
     pub activity_type: String,
     /// The connection's filters (T3).
@@ -97,6 +101,14 @@ impl SyncContext {
                 (_, None) => UserDecision::CreateIc,
             };
             self.authors.insert(m.gong_user_id.clone(), decision);
+            self.gong_people.insert(
+                m.gong_user_id.clone(),
+                GongPerson {
+                    name: m.gong_name.clone(),
+                    email: m.gong_email.clone().unwrap_or_default(),
+                    gong_user_id: m.gong_user_id.clone(),
+                },
+            );
         }
     }
 

@@ -278,6 +278,7 @@ impl<'a> PageWriter<'a> {
             self.retry_unknown_owners(&mut plan, owned_by_unknown, &existing, &skipped)
                 .await?;
         }
+        self.track_retries(&plan);
         let counts = plan.counts;
         let page = PageCommit {
             job_id: self.job_id,
@@ -346,6 +347,25 @@ impl<'a> PageWriter<'a> {
             plan.fail(&meeting, Message::AuthorNotPresent(owner), true, &inputs);
         }
         Ok(())
+    }
+
+    /// Keeps the retry list this writer compares against as the page leaves it: a
+    /// meeting a window just failed, then read again by the re-evaluation of failed
+    /// meetings in the same job, is a repeat of the same failure (L1), not a second one.
+    fn track_retries(&mut self, plan: &PagePlan) {
+        for healed in &plan.retry_remove {
+            self.retrying.remove(healed);
+        }
+        for entry in &plan.retry_add {
+            self.retrying
+                .insert(entry.gong_call_id.clone(), entry.message.clone());
+        }
+    }
+
+    /// Whether a call is still on the retry list with the failure it had at the
+    /// job's start, i.e. nothing in this job has fetched it again and changed it.
+    pub fn still_failing_with(&self, gong_call_id: &str, message: &str) -> bool {
+        self.retrying.get(gong_call_id).map(String::as_str) == Some(message)
     }
 
     /// Calls that never became meetings: Failed, and retried by id at later syncs

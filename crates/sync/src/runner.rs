@@ -449,10 +449,15 @@ impl Engine {
             if request.trigger == Trigger::Reevaluate {
                 return writer.settle().await;
             }
+            // What is still broken as it was at the start: a call a first window
+            // (resume, re-sync) healed or re-read is not read again by id.
             let broken: Vec<String> = retries
                 .into_iter()
+                .filter(|r| {
+                    !evaluated.contains(&r.gong_call_id)
+                        && writer.still_failing_with(&r.gong_call_id, &r.last_message)
+                })
                 .map(|r| r.gong_call_id)
-                .filter(|id| !evaluated.contains(id))
                 .collect();
             self.refetch_by_id(client, &mut writer, broken, progress)
                 .await?;

@@ -116,17 +116,27 @@ fn author(meeting: &Meeting, ctx: &SyncContext) -> Result<i64, Outcome> {
     }
 }
 
-/// The owner's name and email for messages, from the meeting or, failing that, from
-/// what provisioning knew.
+/// The owner's name and email for messages: from the meeting's parties, else from
+/// Gong's user list as provisioning stored it, else (inactive) from the Timeline user.
 fn owner_person_named(meeting: &Meeting, ctx: &SyncContext, decision: &UserDecision) -> GongPerson {
     let mut person = owner_person(meeting);
-    if let (UserDecision::Inactive(id), true) = (decision, person.email.is_empty()) {
+    if let Some(gong) = ctx.gong_people.get(&person.gong_user_id) {
+        fill_blank(&mut person.name, &gong.name);
+        fill_blank(&mut person.email, &gong.email);
+    }
+    if let UserDecision::Inactive(id) = decision {
         if let Some(fields) = ctx.user_fields.get(id) {
-            person.email = fields.get("email").cloned().unwrap_or_default();
-            person.name = fields.get("name").cloned().unwrap_or_default();
+            fill_blank(&mut person.email, fields.get("email").map_or("", |v| v));
+            fill_blank(&mut person.name, fields.get("name").map_or("", |v| v));
         }
     }
     person
+}
+
+fn fill_blank(field: &mut String, value: &str) {
+    if field.is_empty() {
+        *field = value.to_string();
+    }
 }
 
 fn passes_filters(ctx: &SyncContext, company_id: i64, author: i64) -> bool {
@@ -137,4 +147,90 @@ fn passes_filters(ctx: &SyncContext, company_id: i64, author: i64) -> bool {
     let company = ctx.company_fields.get(&company_id).unwrap_or(&empty);
     let user = ctx.user_fields.get(&author).unwrap_or(&empty);
     ctx.filter.matches(company, user)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use gong_timeline_domain::meeting::{Affiliation, CrmObject, CrmSystem, Party};
+    use gong_timeline_domain::MappingStatus;
+    use gong_timeline_store::{Company, UserMapping};
+
+    use super::*;
+
+    /// A meeting of Gong user `104`, who is not among its parties.
+    fn meeting_of_absent_owner() -> Meeting {
+        Meeting {
+            gong_call_id: "c1".into(),
+            title: Some("QBR".into()),
+            started: Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap(),
+            duration_seconds: Some(60),
+            url: None,
+            is_private: false,
+            owner_gong_user_id: Some("104".into()),
+            parties: vec![Party {
+                email: Some("ann@us.io".into()),
+                name: Some("Ann".into()),
+                affiliation: Affiliation::Internal,
+                gong_user_id: Some("101".into()),
+            }],
+            crm_objects: vec![CrmObject {
+                system: CrmSystem::Salesforce,
+                object_type: "Account".into(),
+                object_id: "0013600000AbCdEAAA".into(),
+            }],
+            trackers: None,
+            brief: None,
+            key_points: vec![],
+        }
+    }
+
+    fn ctx_with_mapping(status: MappingStatus) -> SyncContext {
+        let company = Company {
+            id: 1,
+            name: "Acme".into(),
+            crm_account_id: Some("0013600000AbCdEAAA".into()),
+            fields: Default::default(),
+        };
+        let mut ctx = SyncContext::build(1, &[company], &[], &[]);
+        ctx.set_mappings(&[UserMapping {
+            connection_id: 1,
+            gong_user_id: "104".into(),
+            gong_email: Some("conflict@acme.example".into()),
+            gong_name: "Con Flict".into(),
+            status,
+            user_id: None,
+            suggested: vec![5, 6],
+            manual: false,
+            updated_at: Utc::now(),
+        }]);
+        ctx
+    }
+
+    #[test]
+    fn u3_a_conflict_message_names_an_owner_absent_from_the_parties_as_gong_has_them() {
+        let ctx = ctx_with_mapping(MappingStatus::Conflict);
+
+        let outcome = handle_meeting(&meeting_of_absent_owner(), &ctx);
+
+        let Outcome::Fail { message, .. } = outcome else {
+            panic!("a conflict fails the meeting: {outcome:?}");
+        };
+        let text = message.to_string();
+        assert!(text.contains("Con Flict"), "{text}");
+        assert!(text.contains("conflict@acme.example"), "{text}");
+    }
+
+    #[test]
+    fn u6_an_unmapped_owner_message_names_them_as_gong_has_them() {
+        let ctx = ctx_with_mapping(MappingStatus::Failed);
+
+        let outcome = handle_meeting(&meeting_of_absent_owner(), &ctx);
+
+        let Outcome::Fail { message, .. } = outcome else {
+            panic!("an owner with no user fails the meeting: {outcome:?}");
+        };
+        assert!(message.to_string().contains("GongId 104"), "{message}");
+        assert!(message.to_string().contains("Con Flict"), "{message}");
+    }
 }

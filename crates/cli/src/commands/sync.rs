@@ -160,7 +160,7 @@ pub async fn print_report(store: &Arc<dyn Store>, summary: &JobSummary) -> anyho
 fn reason_key(message: &str) -> String {
     for (marker, key) in [
         ("Call organiser is inactive", "Call organiser is inactive in gong-timeline. Name: …,: Email: …, Gong userId: …"),
-        ("not present in gong-timeline. Sync re-try", "Activity Author … EmailId … GongId … not present in gong-timeline. Sync re-try will happen once the system creates a user with an IC license type. (then created and retried)"),
+        ("not present in gong-timeline. Sync re-try", "Activity Author … EmailId … GongId … not present in gong-timeline. Sync re-try will happen once the system creates a user with an IC license type."),
         ("matches several users", "Activity Author … matches several users (a conflict to resolve in User Management)"),
     ] {
         if message.contains(marker) {

@@ -12,8 +12,30 @@ use crate::helpers::{find, sim_config, TestApp};
 
 const OAUTH: &str = "oauth";
 
+/// What the admin's browser and the terminal saw of one `connection authorize`.
+struct Authorisation {
+    /// The status and text of the page the redirect tab got.
+    page: (u16, String),
+    /// The status and text a tab with another `state` got first.
+    stray: (u16, String),
+    output: std::process::Output,
+}
+
 /// Runs `connection authorize` and plays the Gong admin who clicks Allow.
 async fn authorise(app: &TestApp) {
+    let done = authorise_with(app, "allow").await;
+    assert!(
+        done.output.status.success(),
+        "authorize failed: {}",
+        String::from_utf8_lossy(&done.output.stderr)
+    );
+    assert_eq!(done.page.0, 200, "{:?}", done.page);
+    assert!(done.page.1.contains("is authorised"), "{:?}", done.page);
+}
+
+/// Runs `connection authorize`, sends it a stray redirect (another `state`), then
+/// plays the Gong admin who answers `decision` (allow, deny).
+async fn authorise_with(app: &TestApp, decision: &str) -> Authorisation {
     let config = sim_config();
     let mut child = app
         .command(&[
@@ -61,27 +83,74 @@ async fn authorise(app: &TestApp) {
     let answer = http
         .post(&consent_url)
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("decision=allow")
+        .body(format!("decision={decision}"))
         .send()
         .await
-        .expect("allow");
+        .expect("the admin's answer");
     let callback = answer
         .headers()
         .get("location")
         .and_then(|l| l.to_str().ok())
         .expect("Gong redirects to the callback")
         .to_string();
-    let reply = http.get(&callback).send().await.expect("the callback");
-    assert!(reply.status().is_success(), "{reply:?}");
+    let stray_url = callback
+        .split('?')
+        .next()
+        .expect("callback path")
+        .to_string()
+        + "?code=forged&state=not-this-one";
+    let stray = text_of(http.get(&stray_url).send().await.expect("a stray tab")).await;
+    let page = text_of(http.get(&callback).send().await.expect("the callback")).await;
     let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
         .await
         .expect("authorize finishes")
         .expect("authorize exits");
+    Authorisation {
+        page,
+        stray,
+        output,
+    }
+}
+
+async fn text_of(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("page text"))
+}
+
+#[tokio::test]
+async fn c1_a_stray_redirect_is_refused_and_the_real_one_still_authorises() {
+    // Arrange
+    let app = TestApp::with_scenario("resync.json").await;
+
+    // Act
+    let done = authorise_with(&app, "allow").await;
+
+    // Assert
+    assert_eq!(done.stray.0, 400, "{:?}", done.stray);
+    assert!(done.output.status.success(), "{:?}", done.output);
+    assert!(done.page.1.contains("is authorised"), "{:?}", done.page);
+    assert_eq!(connection(&app, OAUTH).await["status"], "Authorised");
+}
+
+#[tokio::test]
+async fn c1_a_refused_consent_tells_the_browser_and_the_terminal_and_stores_nothing() {
+    // Arrange
+    let app = TestApp::with_scenario("resync.json").await;
+
+    // Act
+    let done = authorise_with(&app, "deny").await;
+
+    // Assert
+    assert_eq!(done.page.0, 400, "{:?}", done.page);
     assert!(
-        output.status.success(),
-        "authorize failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        done.page.1.contains("was not authorised"),
+        "{:?}",
+        done.page
     );
+    assert!(!done.output.status.success(), "{:?}", done.output);
+    let stderr = String::from_utf8_lossy(&done.output.stderr);
+    assert!(stderr.contains("access_denied"), "{stderr}");
+    assert_ne!(connection(&app, OAUTH).await["status"], "Authorised");
 }
 
 async fn connection(app: &TestApp, name: &str) -> Value {

@@ -10,7 +10,7 @@ use anyhow::Context;
 use gong_timeline_gong::{OAuthClient, PendingAuthorizations};
 use gong_timeline_store::{Connection, ConnectionStatus, Credentials, OAuthCredentials, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 use crate::args::ConnectionAuthorizeArgs;
 
@@ -44,24 +44,46 @@ pub async fn run(
     let url = app.authorize_url(&state, SCOPES)?;
     println!("Open this URL as a Gong technical administrator and click Allow:\n\n  {url}\n");
     println!("Waiting for Gong's redirect on {} ...", args.listen);
-    let params = receive_redirect(&listener).await?;
-    let got_state = params.get("state").map(String::as_str).unwrap_or_default();
-    pending.consume(got_state)?;
-    let code = params
-        .get("code")
-        .context("Gong's redirect carried no code (was the consent refused?)")?;
-    let http = OAuthClient::http_client(&gong_timeline_gong::ClientConfig::default())?;
-    let tokens = app.exchange_code(&http, code).await?;
-    let credentials = Credentials::OAuth(OAuthCredentials {
-        client_id: args.client_id.clone(),
-        client_secret: args.client_secret.clone(),
-        api_base_url: tokens.api_base_url.clone(),
-        tokens: Some(serde_json::to_value(&tokens)?),
-    });
-    store.update_credentials(connection.id, credentials).await?;
-    store
-        .set_connection_status(connection.id, ConnectionStatus::Authorised)
-        .await?;
+    let (code, browser) = receive_code(&listener, &pending).await?;
+    let stored = async {
+        let http = OAuthClient::http_client(&gong_timeline_gong::ClientConfig::default())?;
+        let tokens = app.exchange_code(&http, &code).await?;
+        let credentials = Credentials::OAuth(OAuthCredentials {
+            client_id: args.client_id.clone(),
+            client_secret: args.client_secret.clone(),
+            api_base_url: tokens.api_base_url.clone(),
+            tokens: Some(serde_json::to_value(&tokens)?),
+        });
+        store.update_credentials(connection.id, credentials).await?;
+        store
+            .set_connection_status(connection.id, ConnectionStatus::Authorised)
+            .await?;
+        anyhow::Ok(())
+    }
+    .await;
+    // The browser learns how it went only once it is known.
+    match &stored {
+        Ok(()) => {
+            browser
+                .answer(
+                    "200 OK",
+                    &format!(
+                        "gong-timeline: connection '{}' is authorised; you can close this tab.",
+                        connection.name
+                    ),
+                )
+                .await
+        }
+        Err(error) => {
+            browser
+                .answer(
+                    "502 Bad Gateway",
+                    &format!("gong-timeline could not finish the authorisation: {error:#}. See the terminal."),
+                )
+                .await
+        }
+    }
+    stored?;
     println!(
         "Connection '{}' is authorised. Sync it with: gong-timeline sync --connection '{}'",
         connection.name, connection.name
@@ -69,8 +91,63 @@ pub async fn run(
     Ok(())
 }
 
-/// Accepts connections until one is the redirect, answers it, returns its query.
-async fn receive_redirect(listener: &TcpListener) -> anyhow::Result<HashMap<String, String>> {
+/// Waits for the redirect that carries this flow's `state` and a code. A request
+/// with another `state` (a stray or forged tab) is refused and the wait goes on; a
+/// redirect without a code (consent refused) ends the flow.
+async fn receive_code(
+    listener: &TcpListener,
+    pending: &PendingAuthorizations<()>,
+) -> anyhow::Result<(String, Browser)> {
+    loop {
+        let (browser, params) = receive_redirect(listener).await?;
+        let got_state = params.get("state").map(String::as_str).unwrap_or_default();
+        if let Err(error) = pending.consume(got_state) {
+            eprintln!("Ignored a redirect that is not this authorisation's: {error}");
+            browser
+                .answer(
+                    "400 Bad Request",
+                    &format!("gong-timeline: {error}. Use the URL printed in the terminal."),
+                )
+                .await;
+            continue;
+        }
+        let Some(code) = params.get("code") else {
+            let why = params
+                .get("error")
+                .map(|e| format!(" (Gong said: {e})"))
+                .unwrap_or_default();
+            browser
+                .answer(
+                    "400 Bad Request",
+                    &format!("gong-timeline was not authorised{why}. Run `connection authorize` again to retry."),
+                )
+                .await;
+            anyhow::bail!("Gong's redirect carried no code (was the consent refused?){why}");
+        };
+        return Ok((code.clone(), browser));
+    }
+}
+
+/// The browser tab waiting on the redirect's answer.
+struct Browser(TcpStream);
+
+impl Browser {
+    /// Answers with a plain-text page; a tab closed meanwhile is no error.
+    async fn answer(mut self, status: &str, body: &str) {
+        let reply = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        if let Err(error) = self.0.write_all(reply.as_bytes()).await {
+            tracing::debug!(%error, "the browser left before the answer");
+        }
+    }
+}
+
+/// Accepts connections until one is the redirect; returns its tab and its query.
+async fn receive_redirect(
+    listener: &TcpListener,
+) -> anyhow::Result<(Browser, HashMap<String, String>)> {
     loop {
         let (mut socket, _) = listener.accept().await?;
         let mut buf = vec![0u8; 8192];
@@ -90,12 +167,6 @@ async fn receive_redirect(listener: &TcpListener) -> anyhow::Result<HashMap<Stri
         let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
             .into_owned()
             .collect();
-        let body = "gong-timeline received Gong's authorisation; you can close this tab.";
-        let reply = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        socket.write_all(reply.as_bytes()).await?;
-        return Ok(params);
+        return Ok((Browser(socket), params));
     }
 }
