@@ -2,7 +2,7 @@
 //! window from the checkpoint minus the look-back (or the backfill on a first sync),
 //! widened to 30 days once a week for reconciliation. Pure functions of "now".
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use gong_timeline_store::{Checkpoint, Settings};
 
 /// How often a job re-reads the last [`RECONCILE_DAYS`] days.
@@ -74,6 +74,26 @@ pub fn resync_window(
     }
 }
 
+/// The start of a re-sync from the day an admin picked (M3), at 00:00 UTC. A day
+/// after today is refused: Gong has no meeting there yet, and a mistyped year would
+/// otherwise look like "nothing new".
+pub fn resync_start(day: NaiveDate, today: NaiveDate) -> Result<DateTime<Utc>, ResyncInFuture> {
+    if day > today {
+        return Err(ResyncInFuture { day, today });
+    }
+    Ok(day.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// A re-sync asked to start after today.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{day} is after today ({today}, UTC): pick the day to re-sync from, today or earlier")]
+pub struct ResyncInFuture {
+    /// The day asked for.
+    pub day: NaiveDate,
+    /// Today, in UTC.
+    pub today: NaiveDate,
+}
+
 /// Whether a look-back's first page settles it (S7, M3). The look-back is there for
 /// calls Gong finishes processing late: they turn up as calls the store does not
 /// have. When Gong counts as many calls in the window as the store keeps, and the
@@ -90,6 +110,26 @@ pub fn look_back_settled(gong_total: Option<i64>, stored_before: u64, stored_aft
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn m3_a_resync_starts_at_midnight_utc_of_a_day_up_to_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let start = super::resync_start(today, today).expect("today is fine");
+        assert_eq!(start.to_rfc3339(), "2026-12-02T00:00:00+00:00");
+        let earlier = NaiveDate::from_ymd_opt(2001, 1, 1).unwrap();
+        assert!(super::resync_start(earlier, today).is_ok());
+    }
+
+    #[test]
+    fn m3_a_resync_from_a_future_day_is_refused_saying_why() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let typo = NaiveDate::from_ymd_opt(2027, 12, 1).unwrap();
+        let refused = super::resync_start(typo, today).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "2027-12-01 is after today (2026-12-02, UTC): pick the day to re-sync from, today or earlier"
+        );
+    }
+
     use super::*;
     use chrono::TimeZone;
 

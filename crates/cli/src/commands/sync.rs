@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveTime;
+use anyhow::Context;
 use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
 use gong_timeline_store::{RecordFilter, Store};
-use gong_timeline_sync::{Engine, EngineOptions, JobRequest, JobSummary, Progress};
+use gong_timeline_sync::{windows, Engine, EngineOptions, JobRequest, JobSummary, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::connection_named;
@@ -28,7 +28,9 @@ pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitC
     };
     let engine = Engine::new(store.clone(), options);
     let request = match (args.from, args.reevaluate) {
-        (Some(date), _) => JobRequest::resync(date.and_time(NaiveTime::MIN).and_utc()),
+        (Some(day), _) => JobRequest::resync(
+            windows::resync_start(day, chrono::Utc::now().date_naive()).context("--from")?,
+        ),
         (None, true) => JobRequest::new(Trigger::Reevaluate),
         (None, false) => JobRequest::new(Trigger::Manual),
     };

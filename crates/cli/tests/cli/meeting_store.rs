@@ -255,6 +255,17 @@ async fn m3_sync_from_a_date_reads_gong_again_from_that_date_as_a_resync() {
         .fails(&["sync", "--connection", CONNECTION, "--from", "yesterday"])
         .await;
     assert!(refused.stderr.contains("--from"), "{refused:#?}");
+    let next_year = (chrono::Utc::now() + chrono::Duration::days(365)).date_naive();
+    let future = app
+        .fails(&[
+            "sync",
+            "--connection",
+            CONNECTION,
+            "--from",
+            &next_year.to_string(),
+        ])
+        .await;
+    assert!(future.stderr.contains("is after today"), "{future:#?}");
 }
 
 #[tokio::test]

@@ -46,8 +46,28 @@ impl<F: FieldSource + ?Sized> FieldSource for &F {
     }
 }
 
+/// A number as a filter compares it: exactly when both sides are whole numbers
+/// (19-digit ids stay distinct, which `f64` would merge), else as `f64`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Number {
+    approx: f64,
+    whole: Option<i128>,
+}
+
+impl Number {
+    fn cmp(&self, other: &Number) -> Ordering {
+        match (self.whole, other.whole) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => self
+                .approx
+                .partial_cmp(&other.approx)
+                .unwrap_or(Ordering::Equal),
+        }
+    }
+}
+
 /// The number a text denotes, when it is a finite decimal number.
-pub(super) fn as_number(text: &str) -> Option<f64> {
+pub(super) fn as_number(text: &str) -> Option<Number> {
     let text = text.trim();
     let starts_like_a_number = text
         .chars()
@@ -56,13 +76,17 @@ pub(super) fn as_number(text: &str) -> Option<f64> {
     if !starts_like_a_number {
         return None;
     }
-    text.parse::<f64>().ok().filter(|n| n.is_finite())
+    let approx = text.parse::<f64>().ok().filter(|n| n.is_finite())?;
+    Some(Number {
+        approx,
+        whole: text.parse::<i128>().ok(),
+    })
 }
 
 /// Numeric when both sides are numbers, else case-insensitive string order.
 fn compare(field: &str, value: &Value) -> Ordering {
     match (as_number(field), value.number) {
-        (Some(a), Some(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+        (Some(a), Some(b)) => a.cmp(&b),
         _ => field.to_lowercase().cmp(&value.text.to_lowercase()),
     }
 }

@@ -70,7 +70,7 @@ pub enum Object {
 #[derive(Debug, Clone)]
 pub struct Value {
     text: String,
-    number: Option<f64>,
+    number: Option<eval::Number>,
 }
 
 impl Value {

@@ -96,6 +96,20 @@ fn t3_numbers_compare_numerically() {
 }
 
 #[test]
+fn t3_long_whole_numbers_compare_exactly() {
+    // 19-digit Gong ids: as f64 all three are the same number.
+    let owner = fields(&[("gong_user_id", "2813001061817031449")]);
+    let matches = |filter: &str| set(&[filter], None).matches(&company(), &owner);
+    assert!(matches("User.gong_user_id = 2813001061817031449"));
+    assert!(!matches("User.gong_user_id = 2813001061817031448"));
+    assert!(!matches("User.gong_user_id = 2813001061817031500"));
+    assert!(matches("User.gong_user_id > 2813001061817031448"));
+    assert!(matches("User.gong_user_id in (1, 2813001061817031449)"));
+    // A whole number against a decimal still compares as a number.
+    assert!(matches("User.gong_user_id > 2.8e18"));
+}
+
+#[test]
 fn t3_missing_and_blank_fields_are_empty() {
     assert!(holds("Company.region is empty"));
     assert!(holds("Company.tier is empty"));

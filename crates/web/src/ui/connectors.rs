@@ -11,7 +11,7 @@ use axum::{Extension, Form};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{AuthKind, ConnectionId, ConnectionStatus};
 use gong_timeline_sync::connections::{LastJob, Overview};
-use gong_timeline_sync::JobRequest;
+use gong_timeline_sync::{windows, JobRequest};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -234,7 +234,10 @@ pub(crate) async fn resync(
             ),
         ));
     };
-    let from = date.and_time(chrono::NaiveTime::MIN).and_utc();
+    let from = match windows::resync_start(date, chrono::Utc::now().date_naive()) {
+        Ok(from) => from,
+        Err(refused) => return layout::error_page(&ApiError::invalid("from", refused.to_string())),
+    };
     match runs::start_request(&state, id, JobRequest::resync(from)).await {
         Ok(()) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
         Err(error) => layout::error_page(&error),

@@ -435,6 +435,18 @@ async fn m3_the_connection_page_re_syncs_from_gong_since_a_date() {
     let (status, _, body) = app.form(&s, &path, &[("from", "last week")]).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("is not a date"), "{body}");
+    let next_year = (chrono::Utc::now() + chrono::Duration::days(365)).date_naive();
+    let (status, _, body) = app
+        .form(&s, &path, &[("from", &next_year.to_string())])
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("is after today"), "{body}");
+    let (_, jobs) = app.get(&format!("/jobs?connection_id={id}")).await;
+    assert_eq!(
+        jobs["items"].as_array().map(Vec::len),
+        Some(1),
+        "nothing started: {jobs}"
+    );
 
     let since = (chrono::Utc::now() - chrono::Duration::days(3)).date_naive();
     let (status, location, _) = app.form(&s, &path, &[("from", &since.to_string())]).await;
