@@ -2,13 +2,13 @@
 //! no CSRF token: the URL key (and, when set up, Gong's signed JWT) authenticates.
 //! The call id is queued durably before the answer; the worker does the rest.
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::Body;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use gong_timeline_sync::webhooks::{receive, Received, Rejected};
+use gong_timeline_sync::webhooks::{accept, authenticate, Received, Rejected};
 use serde_json::json;
 
 use crate::AppState;
@@ -16,31 +16,35 @@ use crate::AppState;
 /// Bodies over this are refused with 413 (a call object is a few kB).
 pub const BODY_LIMIT: usize = 5 * 1024 * 1024;
 
-/// The webhook route, with its own body limit.
+/// The webhook route; it reads at most [`BODY_LIMIT`] of a body, once authenticated.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/webhooks/gong/{key}", post(webhook))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    Router::new().route("/webhooks/gong/{key}", post(webhook))
 }
 
 async fn webhook(
     State(state): State<AppState>,
     Path(key): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let received = receive(
-        &state.store,
-        &state.config.public_url,
-        &key,
-        authorization,
-        &body,
-        state.now(),
-    )
-    .await;
+    // Authenticated first, so that a stranger's body is never buffered (401 unread).
+    let authenticated =
+        match authenticate(&state.store, &state.config.public_url, &key, authorization).await {
+            Ok(authenticated) => authenticated,
+            Err(rejected) => return refuse(&state, rejected),
+        };
+    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        tracing::warn!("Webhook body over {BODY_LIMIT} bytes or cut short; nothing stored.");
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(json!({ "error": format!("the body is over {} MB or was cut short", BODY_LIMIT / (1024 * 1024)) })),
+        )
+            .into_response();
+    };
+    let received = accept(&state.store, authenticated, &body, state.now()).await;
     match received {
         Ok(Received::Queued {
             connection_id,

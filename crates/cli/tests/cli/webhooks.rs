@@ -244,6 +244,18 @@ async fn w1_bad_authentication_gets_401_and_stores_nothing() {
     for (what, target, body, jwt) in cases {
         answers.push((what, post(&target, body, jwt).await));
     }
+    // Refused before the body is read: a stranger cannot make the server buffer
+    // 6 MB (that would be a 413). The server may close before the client has sent
+    // it all, which is a refusal too.
+    for target in [&other_url, &url] {
+        let unread = reqwest::Client::new()
+            .post(target)
+            .body(vec![b' '; 6 * 1024 * 1024])
+            .send()
+            .await
+            .map(|r| r.status().as_u16());
+        assert!(matches!(unread, Ok(401) | Err(_)), "{target}: {unread:?}");
+    }
 
     // Assert
     for (what, (status, answer)) in &answers {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_store::{ConnectionId, Enqueued, Store, StoreError, WebhookAuth};
 
 use super::setup::webhook_url;
-use super::signature::{check_jwt, key_hash, JwtRejection};
+use super::signature::{check_jwt_header, key_hash, JwtRejection, SignedBody};
 
 /// A request that was taken.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +73,7 @@ struct MetaData {
     id: Option<serde_json::Value>,
 }
 
-/// Handles one request to `POST /webhooks/gong/{key}`.
+/// Handles one request to `POST /webhooks/gong/{key}` whose body is at hand.
 pub async fn receive(
     store: &Arc<dyn Store>,
     public_url: &str,
@@ -82,19 +82,55 @@ pub async fn receive(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Received, Rejected> {
+    let authenticated = authenticate(store, public_url, key, authorization).await?;
+    accept(store, authenticated, body, now).await
+}
+
+/// A request whose URL key (and JWT, when the set-up asks for one) checked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    connection_id: ConnectionId,
+    signed: Option<SignedBody>,
+}
+
+/// The checks that need no body: the URL key, then the JWT's signature, expiry and
+/// URL. The web layer runs them before it reads the body (401 without reading it).
+pub async fn authenticate(
+    store: &Arc<dyn Store>,
+    public_url: &str,
+    key: &str,
+    authorization: Option<&str>,
+) -> Result<Authenticated, Rejected> {
     let webhook = store
         .webhook_by_key_hash(&key_hash(key))
         .await?
         .ok_or(Rejected::UnknownKey)?;
-    if let WebhookAuth::SignedJwt { public_key_pem } = &webhook.auth {
-        check_jwt(
+    let signed = match &webhook.auth {
+        WebhookAuth::SignedJwt { public_key_pem } => Some(check_jwt_header(
             authorization,
             public_key_pem,
             &webhook_url(public_url, &webhook.key),
-            body,
-        )?;
+        )?),
+        WebhookAuth::UrlKey => None,
+    };
+    Ok(Authenticated {
+        connection_id: webhook.connection_id,
+        signed,
+    })
+}
+
+/// The rest, once the body is read: the JWT's body hash, then a test ping noted or
+/// the pushed call's id queued durably.
+pub async fn accept(
+    store: &Arc<dyn Store>,
+    authenticated: Authenticated,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Received, Rejected> {
+    if let Some(signed) = &authenticated.signed {
+        signed.check(body)?;
     }
-    let connection_id = webhook.connection_id;
+    let connection_id = authenticated.connection_id;
     let parsed: Body =
         serde_json::from_slice(body).map_err(|e| Rejected::BadBody(e.to_string()))?;
     if parsed.is_test {

@@ -115,6 +115,32 @@ pub fn check_jwt(
     expected_url: &str,
     body: &[u8],
 ) -> Result<(), JwtRejection> {
+    check_jwt_header(authorization, public_key_pem, expected_url)?.check(body)
+}
+
+/// What a verified JWT says of the body it signs: checked once the body is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedBody {
+    body_sha256: String,
+}
+
+impl SignedBody {
+    /// Whether `body` is the one the JWT signs.
+    pub fn check(&self, body: &[u8]) -> Result<(), JwtRejection> {
+        if !self.body_sha256.eq_ignore_ascii_case(&hex_sha256(body)) {
+            return Err(JwtRejection::WrongBody);
+        }
+        Ok(())
+    }
+}
+
+/// Everything of [`check_jwt`] but the body: signature, expiry and URL, so that a
+/// request that fails them is refused before its body is read.
+pub fn check_jwt_header(
+    authorization: Option<&str>,
+    public_key_pem: &str,
+    expected_url: &str,
+) -> Result<SignedBody, JwtRejection> {
     let header = authorization.map(str::trim).filter(|h| !h.is_empty());
     let token = header.ok_or(JwtRejection::Missing)?;
     let token = token
@@ -137,10 +163,9 @@ pub fn check_jwt(
     if !same_url(&claims.webhook_url, expected_url) {
         return Err(JwtRejection::WrongUrl(claims.webhook_url));
     }
-    if !claims.body_sha256.eq_ignore_ascii_case(&hex_sha256(body)) {
-        return Err(JwtRejection::WrongBody);
-    }
-    Ok(())
+    Ok(SignedBody {
+        body_sha256: claims.body_sha256,
+    })
 }
 
 /// Two URLs are the same webhook when scheme, host (any case), port and path
