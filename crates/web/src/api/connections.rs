@@ -44,13 +44,15 @@ pub struct NewConnectionBody {
     pub access_key_secret: Option<String>,
 }
 
-/// Body of `PUT /connections/{id}/settings`; absent fields keep their value.
+/// Body of `PUT /connections/{id}/settings`; absent fields keep their value, and
+/// `"filter_logic": null` (or `""`) clears the logic.
 #[derive(Debug, Deserialize)]
 pub struct SettingsBody {
     enabled: Option<bool>,
     activity_type: Option<String>,
     filters: Option<Vec<String>>,
-    filter_logic: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    filter_logic: Option<Option<String>>,
     backfill_days: Option<u32>,
     lookback_hours: Option<u32>,
 }
@@ -172,14 +174,23 @@ impl SettingsBody {
             activity_type: self.activity_type.unwrap_or(current.activity_type),
             filters: self.filters.unwrap_or(current.filters),
             filter_logic: match self.filter_logic {
-                Some(l) if l.trim().is_empty() => None,
-                Some(l) => Some(l),
+                Some(Some(l)) if l.trim().is_empty() => None,
+                Some(logic) => logic,
                 None => current.filter_logic,
             },
             backfill_days: self.backfill_days.unwrap_or(current.backfill_days),
             lookback_hours: self.lookback_hours.unwrap_or(current.lookback_hours),
         }
     }
+}
+
+/// A field that is present, even as `null` (`Some(None)`); absent is `None`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// `PUT /connections/{id}/settings`: validate → store → sync (trigger save).

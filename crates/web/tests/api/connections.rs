@@ -2,7 +2,7 @@
 
 use std::sync::atomic::Ordering;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::helpers::spawn_app;
 
@@ -305,4 +305,33 @@ async fn an_export_downloads_for_30_days_then_answers_410_and_its_file_is_gone()
         .await
         .unwrap();
     assert_eq!(unknown.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn settings_keep_an_absent_filter_logic_and_clear_a_null_one() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    let path = format!("/connections/{id}/settings");
+    let put = |body: Value| {
+        let (app, path) = (&app, &path);
+        async move {
+            let (status, saved) = app.api(reqwest::Method::PUT, path, Some(body)).await;
+            assert_eq!(status, 200, "{saved}");
+            app.wait_for_sync(id).await;
+            saved
+        }
+    };
+
+    let either = json!({"filters": ["Company.name is not empty", "Company.name contains a"], "filter_logic": "1 OR 2"});
+    assert_eq!(put(either).await["filter_logic"], "1 OR 2");
+    let kept = put(json!({"enabled": true})).await;
+    let cleared = put(json!({"filter_logic": null})).await;
+
+    assert_eq!(kept["filter_logic"], "1 OR 2", "absent keeps it: {kept}");
+    assert_eq!(
+        cleared["filter_logic"],
+        Value::Null,
+        "null clears it: {cleared}"
+    );
+    assert_eq!(cleared["filters"].as_array().map(Vec::len), Some(2));
 }
