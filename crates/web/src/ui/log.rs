@@ -380,6 +380,13 @@ async fn job_page(
             .filter(|e| e.job_id == id),
         None => None,
     };
+    // A link from an old bookmark or e-mail: say it expired rather than start a
+    // download that would get 410.
+    let (export, expired_link) = match export {
+        Some(e) if state.now() < e.expires_at && !e.file_deleted => (Some(e), false),
+        Some(_) => (None, true),
+        None => (None, false),
+    };
     Ok(page(
         &format!("Job {id}"),
         s,
@@ -387,6 +394,9 @@ async fn job_page(
             p { (job.connection) " · " (job.trigger) " · " strong id="job-status" { (layout::badge(layout::job_tone(job.status), job.status)) } " · started " (time(job.started_at)) " · finished " (time_opt(job.finished_at)) }
             @if let Some(m) = &job.message { p.error { (m) } }
             p { (counts.created) " created, " (counts.updated) " updated, " (counts.skipped) " skipped, " (counts.failed) " failed (" (counts.total()) " records)" }
+            @if expired_link {
+                p.error role="status" id="export-expired" { "This download link expired (links last 30 days); download the log again." }
+            }
             @if let Some(e) = &export {
                 div.notice role="status" {
                     "Your download starts now. "

@@ -155,4 +155,9 @@ async fn the_job_page_lists_its_download_links_on_later_visits_until_they_expire
     let (_, page) = app.page(&s, &path).await;
     assert!(!page.contains("id=\"downloads\""), "{page}");
     assert!(!page.contains("/exports/"), "no expired link is listed");
+    // The redirect a download left in the history: it says the link expired.
+    let (status, page) = app.page(&s, &format!("{path}?export={first}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("This download link expired"), "{page}");
+    assert!(!page.contains("data-autodownload"), "{page}");
 }
