@@ -141,13 +141,7 @@ pub async fn require_admin(
         if is_write(req.method()) {
             return layout::error_page(&ApiError::Unauthorized).into_response();
         }
-        let next_path = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
-        let target = format!("/login?next={}", urlencode(next_path));
-        return Redirect::to(&target).into_response();
+        return login_then(&req);
     };
     let mut req = req;
     if is_write(req.method()) {
@@ -167,6 +161,29 @@ pub async fn require_admin(
         token_hash: session.token_hash,
     });
     next.run(req).await
+}
+
+/// The login page, coming back to this request's page once signed in.
+fn login_then(req: &Request) -> Response {
+    let next_path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let target = format!("/login?next={}", urlencode(next_path));
+    Redirect::to(&target).into_response()
+}
+
+/// A browser following a link (a GET asking for HTML, with no token), not a client
+/// of the API: it is shown the login page rather than a JSON 401.
+fn is_browser_visit(req: &Request) -> bool {
+    let headers = req.headers();
+    req.method() == Method::GET
+        && !headers.contains_key(header::AUTHORIZATION)
+        && headers
+            .get(header::ACCEPT)
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"))
 }
 
 fn csrf_refused() -> ApiError {
@@ -190,6 +207,7 @@ pub async fn require_api(
             req.extensions_mut().insert(admin);
             next.run(req).await
         }
+        Err(ApiError::Unauthorized) if is_browser_visit(&req) => login_then(&req),
         Err(error) => error.into_response(),
     }
 }

@@ -253,6 +253,24 @@ async fn an_export_downloads_for_30_days_then_answers_410_and_its_file_is_gone()
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
+    let signed_out = |accept: &'static str| {
+        let request = app.http.get(&url).header("accept", accept);
+        async move { request.send().await.unwrap() }
+    };
+    let browser = signed_out("text/html,application/xhtml+xml").await;
+    let token = export["url"].as_str().unwrap().rsplit('/').next().unwrap();
+    let location = browser
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(browser.status().as_u16(), 303, "{location}");
+    assert!(
+        location.starts_with("/login?next=") && location.contains(token),
+        "a signed-out browser is sent to log in, then back: {location}"
+    );
+    assert_eq!(signed_out("application/json").await.status().as_u16(), 401);
     let bytes = resp.bytes().await.unwrap();
     let file = app.export_dir.join("downloaded.xlsx");
     std::fs::write(&file, &bytes).unwrap();
