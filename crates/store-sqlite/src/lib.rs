@@ -63,7 +63,7 @@ mod tokens;
 mod users;
 mod webhooks;
 
-pub use open::SqliteOptions;
+pub use open::{files_of, SqliteOptions};
 
 use gong_timeline_store::crypto::SecretKey;
 use sqlx::SqlitePool;

@@ -110,6 +110,17 @@ impl SqliteStore {
     }
 }
 
+/// The database file and its key file (`<db file>.key`) of a file URL; `None` for
+/// an in-memory database or a URL that is not SQLite's.
+pub fn files_of(url: &str) -> Option<(PathBuf, PathBuf)> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let file = connect_options(url).ok()?.get_filename().to_path_buf();
+    let key_file = key_file_of(&file);
+    Some((file, key_file))
+}
+
 fn connect_options(url: &str) -> std::result::Result<SqliteConnectOptions, String> {
     if url.starts_with("sqlite:") {
         return SqliteConnectOptions::from_str(url).map_err(|e| {

@@ -122,6 +122,24 @@ impl SecretKey {
         }
     }
 
+    /// Writes this key to a new key file (mode 0600), as [`SecretKey::load`] reads
+    /// it; an existing file is left alone and is an error.
+    pub fn write_new(&self, key_file: &Path) -> Result<(), CryptoError> {
+        let io = |source| CryptoError::KeyFile {
+            path: key_file.to_path_buf(),
+            source,
+        };
+        let mut file = create_private(key_file).map_err(io)?;
+        writeln!(file, "{}", B64.encode(self.0)).map_err(io)?;
+        file.sync_all().map_err(io)
+    }
+
+    /// Whether `other` opens what this key seals: the same key.
+    pub fn same_as(&self, other: &SecretKey) -> bool {
+        self.seal(b"key check")
+            .is_ok_and(|sealed| other.open(&sealed).is_ok())
+    }
+
     /// Encrypts `plain` into the sealed text form.
     pub fn seal(&self, plain: &[u8]) -> Result<String, CryptoError> {
         let cipher = ChaCha20Poly1305::new(&self.0);
@@ -244,6 +262,20 @@ impl From<Sealed> for Credentials {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_key_written_to_a_new_file_loads_back_and_an_existing_file_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("copy.db.key");
+        let key = SecretKey::generate();
+
+        key.write_new(&file).unwrap();
+        let loaded = SecretKey::load(None, &file).unwrap();
+
+        assert!(loaded.same_as(&key));
+        assert!(!SecretKey::generate().same_as(&key));
+        assert!(key.write_new(&file).is_err(), "never overwrites a key file");
+    }
+
     use super::*;
 
     #[test]

@@ -96,3 +96,99 @@ async fn db_copy_moves_a_deployment_with_equal_counts_and_a_sync_on_the_copy_cha
     );
     assert_eq!(app.activities().await, activities);
 }
+
+/// `gong-timeline --db <db> <args>` in the test's folder with no key in the
+/// environment: each SQLite file keeps its key in its `.key` file.
+async fn run_keyless(app: &TestApp, db: &str, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(crate::helpers::BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .current_dir(app.dir.path())
+        .env_remove("GONG_TIMELINE_SECRET_KEY")
+        .env_remove("GONG_TIMELINE_DB")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .expect("the binary runs")
+}
+
+#[tokio::test]
+async fn db_copy_between_two_sqlite_files_keeps_the_key_so_the_copy_syncs() {
+    // Arrange: a deployment whose key lives in its key file.
+    let app = TestApp::with_scenario("resync.json").await;
+    if std::env::var("GONG_TIMELINE_TEST_STORE").is_ok_and(|v| v == "postgres") {
+        return; // SQLite files only.
+    }
+    let folder = app.dir.path();
+    let source = format!("sqlite://{}", folder.join("keyed.db").display());
+    let target = format!("sqlite://{}", folder.join("copy.db").display());
+    let config = crate::helpers::sim_config();
+    let created = run_keyless(
+        &app,
+        &source,
+        &[
+            "connection",
+            "create",
+            "--name",
+            "keyed",
+            "--base-url",
+            app.sim().base_url(),
+            "--access-key",
+            &config.access_key,
+            "--access-key-secret",
+            &config.access_secret,
+        ],
+    )
+    .await;
+    assert!(created.status.success(), "{created:?}");
+
+    // Act
+    let copied = run_keyless(
+        &app,
+        &source,
+        &["db", "copy", "--from", &source, "--to", &target],
+    )
+    .await;
+
+    // Assert: the copy has the source's key beside it, and reads its credentials.
+    assert!(copied.status.success(), "{copied:?}");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("copy.db.key")).expect("the copy's key file"),
+        std::fs::read_to_string(folder.join("keyed.db.key")).expect("the source's key file")
+    );
+    // (No companies were imported: the meetings fail, but Gong was read.)
+    let synced = run_keyless(&app, &target, &["sync", "--connection", "keyed"]).await;
+    let report = String::from_utf8_lossy(&synced.stdout);
+    assert!(report.contains("3 meetings fetched"), "{synced:?}");
+
+    // A target with another key is refused before anything is copied.
+    let other = format!("sqlite://{}", folder.join("other.db").display());
+    let csv = folder.join("one.csv");
+    std::fs::write(&csv, "name,crm_account_id\nOther Co,0013600000OtherAA\n").expect("csv");
+    let made = run_keyless(
+        &app,
+        &other,
+        &["import", "companies", &csv.display().to_string()],
+    )
+    .await;
+    assert!(made.status.success(), "{made:?}");
+    let refused = run_keyless(
+        &app,
+        &source,
+        &["db", "copy", "--from", &source, "--to", &other],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        stderr.contains("another credentials key") && stderr.contains("nothing was copied"),
+        "{stderr}"
+    );
+    let listed = run_keyless(&app, &other, &["connection", "list", "--format", "json"]).await;
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout).trim(),
+        "[]",
+        "{listed:?}"
+    );
+}

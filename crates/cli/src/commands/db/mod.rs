@@ -12,7 +12,7 @@ use anyhow::{bail, Context};
 use gong_timeline_store::crypto::{SecretKey, KEY_ENV};
 use gong_timeline_store::Store;
 use gong_timeline_store_postgres::{is_postgres_url, PgOptions, PgStore};
-use gong_timeline_store_sqlite::SqliteStore;
+use gong_timeline_store_sqlite::{files_of, SqliteStore};
 
 use crate::args::{DbCommand, DbCopyArgs};
 use tables::{Db, TableCount};
@@ -91,7 +91,24 @@ async fn open_target(url: &str, key: Option<SecretKey>) -> anyhow::Result<(Db, A
             .context("opening --to")?;
         return Ok((Db::Postgres(store.pool().clone()), Arc::new(store)));
     }
+    let from_env = std::env::var(KEY_ENV).is_ok_and(|v| !v.trim().is_empty());
+    if let (Some(key), Some((file, key_file)), false) = (&key, files_of(url), from_env) {
+        // A new SQLite target keeps the source's key, so the copied credentials open.
+        if !file.exists() && !key_file.exists() {
+            key.write_new(&key_file)
+                .context("writing the source's key beside --to")?;
+        }
+    }
     let store = SqliteStore::open(url).await.context("opening --to")?;
+    if let Some(key) = &key {
+        if !key.same_as(store.secret_key()) {
+            bail!(
+                "--to uses another credentials key than --from (its key file or {KEY_ENV}), so the \
+                 copied credentials could not be read; nothing was copied. Copy into a new file, or \
+                 set {KEY_ENV} to the source's key"
+            );
+        }
+    }
     Ok((Db::Sqlite(store.pool().clone()), Arc::new(store)))
 }
 
