@@ -33,6 +33,31 @@ pub struct Meeting {
     pub key_points: Vec<String>,
 }
 
+impl Meeting {
+    /// What may be kept of the meeting: all of it, or for a private meeting only its
+    /// id, start, duration and private flag (M1: never its content, not even in the
+    /// execution log).
+    pub fn keepable(self) -> Meeting {
+        if !self.is_private {
+            return self;
+        }
+        Meeting {
+            gong_call_id: self.gong_call_id,
+            title: None,
+            started: self.started,
+            duration_seconds: self.duration_seconds,
+            url: None,
+            is_private: true,
+            owner_gong_user_id: None,
+            parties: Vec::new(),
+            crm_objects: Vec::new(),
+            trackers: None,
+            brief: None,
+            key_points: Vec::new(),
+        }
+    }
+}
+
 /// Which side of the meeting a participant is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Affiliation {

@@ -424,11 +424,15 @@ impl<'a> PageWriter<'a> {
                         .crm_objects
                         .iter()
                         .any(|o| o.system == CrmSystem::HubSpot);
-                    meetings.push(meeting);
+                    meetings.push(meeting.keepable());
                 }
                 Err(error) => broken.push(failed_record(
                     call.id(),
-                    call.meta_data.title.clone(),
+                    // A private call's title stays in Gong (M1), broken or not.
+                    call.meta_data
+                        .title
+                        .clone()
+                        .filter(|_| !call.meta_data.is_private),
                     call.meta_data.started,
                     error.to_string(),
                 )),

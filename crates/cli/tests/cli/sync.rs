@@ -98,6 +98,11 @@ async fn s2_a_private_meeting_is_skipped_and_logged_as_skipped() {
     let private = find(&records, "gong_call_id", PRIVATE);
     assert_eq!(private["status"], "Skipped");
     assert_eq!(private["activity_id"], Value::Null);
+    assert_eq!(
+        private["title"],
+        Value::Null,
+        "its title stays in Gong (M1)"
+    );
     assert!(
         private["message"]
             .as_str()

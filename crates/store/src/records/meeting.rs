@@ -25,24 +25,7 @@ impl StoredMeeting {
     /// What a fetched meeting is stored as. A private meeting is reduced to its id,
     /// start, duration and private flag here, so no adapter can keep its content (M1).
     pub fn new(meeting: Meeting, fetched_at: DateTime<Utc>) -> StoredMeeting {
-        let meeting = if meeting.is_private {
-            Meeting {
-                gong_call_id: meeting.gong_call_id,
-                title: None,
-                started: meeting.started,
-                duration_seconds: meeting.duration_seconds,
-                url: None,
-                is_private: true,
-                owner_gong_user_id: None,
-                parties: Vec::new(),
-                crm_objects: Vec::new(),
-                trackers: None,
-                brief: None,
-                key_points: Vec::new(),
-            }
-        } else {
-            meeting
-        };
+        let meeting = meeting.keepable();
         let fingerprint = Fingerprint::new().bytes(&encode(&meeting)).finish() as i64;
         StoredMeeting {
             meeting,
