@@ -148,6 +148,10 @@ fn rows<T>(
     let mut out = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
     for (row, cells) in &table.rows {
+        if let Some(error) = table.type_error(*row, cells) {
+            errors.push(error);
+            continue;
+        }
         match each(*row, cells) {
             Ok(r) => out.push(r),
             Err(e) => errors.push(e),
@@ -358,6 +362,24 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+/// Every persons row whose company is not stored, so that one upload lists them
+/// all (the store refuses the first it meets, should one vanish meanwhile).
+fn unknown_companies(rows: &[PersonRow], known: &[crate::records::Company]) -> Vec<ImportError> {
+    let names: std::collections::HashSet<String> =
+        known.iter().map(|c| c.name.to_lowercase()).collect();
+    rows.iter()
+        .filter(|r| !names.contains(&r.company.to_lowercase()))
+        .map(|r| {
+            ImportError::invalid(
+                r.row,
+                "company",
+                &r.company,
+                format!("no company is named '{}'; import it with the companies file first or correct the name", r.company),
+            )
+        })
+        .collect()
+}
+
 /// What an import file holds (the CLI's `import` subcommands, the web's upload forms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
@@ -404,6 +426,11 @@ pub async fn import_file(
         }
         ImportKind::Persons => {
             let rows = parse_persons_all(bytes).map_err(ImportRefusal::Rows)?;
+            let known = store.list_companies().await.map_err(refused)?;
+            let unknown = unknown_companies(&rows, &known);
+            if !unknown.is_empty() {
+                return Err(ImportRefusal::Rows(unknown));
+            }
             store.import_persons(rows).await
         }
         ImportKind::Users => {

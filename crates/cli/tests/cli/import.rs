@@ -204,3 +204,37 @@ async fn every_bad_row_of_a_file_is_listed() {
     }
     assert_eq!(snapshot(&app).await, before, "nothing was stored");
 }
+
+#[tokio::test]
+async fn every_person_of_an_unknown_company_and_every_mistyped_cell_is_listed() {
+    // Arrange
+    let app = seeded().await;
+    let before = snapshot(&app).await;
+    let persons = app.write(
+        "persons_two_unknown.csv",
+        "email,name,company\nx@nowhere.example,X,Nowhere Inc\ny@nowhere.example,Y,Elsewhere Ltd\n",
+    );
+    let companies = app.write(
+        "companies_two_mistyped.csv",
+        "name,arr:number\nOne Co,12\nTwo Co,lots\nThree Co,many\n",
+    );
+
+    // Act
+    let persons = app.fails(&["import", "persons", &persons]).await;
+    let companies = app.fails(&["import", "companies", &companies]).await;
+
+    // Assert
+    for part in ["row 2", "Nowhere Inc", "row 3", "Elsewhere Ltd"] {
+        assert!(
+            persons.stderr.contains(part),
+            "'{part}' not named: {persons:#?}"
+        );
+    }
+    for part in ["row 3", "'lots'", "row 4", "'many'"] {
+        assert!(
+            companies.stderr.contains(part),
+            "'{part}' not named: {companies:#?}"
+        );
+    }
+    assert_eq!(snapshot(&app).await, before, "nothing was stored");
+}

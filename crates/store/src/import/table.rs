@@ -16,6 +16,8 @@ pub(super) struct Table {
     pub(super) rows: Vec<(u64, Vec<String>)>,
     /// Types declared in the header (`arr:number`), by the column's name without them.
     pub(super) declared: Vec<(String, FieldType)>,
+    /// The same, with each column's index, to check the cells against.
+    declared_at: Vec<(usize, String, FieldType)>,
 }
 
 impl Table {
@@ -36,36 +38,37 @@ impl Table {
             }
             names.push(name);
         }
-        let columns = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (column_key(n), i))
-            .collect();
+        let columns = columns_of(&names)?;
         let mut rows = Vec::new();
         for (index, record) in csv.records().enumerate() {
             let row = index as u64 + 2;
             let record = record.map_err(|e| malformed(row, &e))?;
-            for (at, name, ty) in &declared {
-                let value = record.get(*at).unwrap_or_default();
-                if !value.is_empty() && !ty.accepts(value) {
-                    return Err(ImportError::invalid(
-                        row,
-                        name,
-                        value,
-                        format!(
-                            "'{value}' is not {} (the header declares {name}:{ty})",
-                            ty.example()
-                        ),
-                    ));
-                }
-            }
             rows.push((row, record.iter().map(str::to_string).collect()));
         }
         Ok(Table {
             columns,
             names,
             rows,
-            declared: declared.into_iter().map(|(_, n, t)| (n, t)).collect(),
+            declared: declared.iter().map(|(_, n, t)| (n.clone(), *t)).collect(),
+            declared_at: declared,
+        })
+    }
+
+    /// The first cell of a row that its column's declared type refuses (T5).
+    pub(super) fn type_error(&self, row: u64, cells: &[String]) -> Option<ImportError> {
+        self.declared_at.iter().find_map(|(at, name, ty)| {
+            let value = cells.get(*at).map(String::as_str).unwrap_or_default();
+            (!value.is_empty() && !ty.accepts(value)).then(|| {
+                ImportError::invalid(
+                    row,
+                    name,
+                    value,
+                    format!(
+                        "'{value}' is not {} (the header declares {name}:{ty})",
+                        ty.example()
+                    ),
+                )
+            })
         })
     }
 
@@ -111,6 +114,28 @@ fn split_type(raw: &str) -> Result<(String, Option<FieldType>), ImportError> {
     Ok((name.trim().to_string(), Some(ty)))
 }
 
+/// Column index by key; a column named twice would lose one of its values, so the
+/// header is refused.
+fn columns_of(names: &[String]) -> Result<HashMap<String, usize>, ImportError> {
+    let mut columns = HashMap::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(first) = columns.insert(column_key(name), i) {
+            return Err(ImportError::Malformed {
+                row: 1,
+                reason: format!(
+                    "the header names column '{name}' twice (columns {} and {}); keep one",
+                    first + 1,
+                    i + 1
+                ),
+            });
+        }
+    }
+    Ok(columns)
+}
+
 pub(super) fn column_key(name: &str) -> String {
     name.trim()
         .trim_start_matches('\u{feff}')
@@ -120,6 +145,11 @@ pub(super) fn column_key(name: &str) -> String {
 
 fn malformed(row: u64, error: &csv::Error) -> ImportError {
     let reason = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } if *len < *expected_len => format!(
+            "the row has {len} fields but the header has {expected_len} (a cell that opens a double quote and never closes it runs on to the end of the file)"
+        ),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("the row has {len} fields but the header has {expected_len}"),

@@ -186,3 +186,30 @@ fn t5_a_header_declares_a_field_type_and_its_values_must_fit() {
     let err = parse_companies(unknown.as_bytes()).unwrap_err().to_string();
     assert!(err.contains("'money' is not a field type"), "{err}");
 }
+
+#[test]
+fn t5_every_row_a_declared_type_refuses_is_listed() {
+    let bad = "name,arr:number\nAcme,12\nGlobex,lots\nInitech,many\n";
+
+    let errors = parse_companies_all(bad.as_bytes()).unwrap_err();
+
+    let rows: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert!(
+        rows[0].starts_with("row 3 (the header is row 1), column arr"),
+        "{rows:#?}"
+    );
+    assert!(rows[1].contains("'many' is not a number"), "{rows:#?}");
+}
+
+#[test]
+fn a_column_named_twice_in_the_header_is_refused_naming_both() {
+    let csv = "name,crm_account_id,Name\nF,1,G\n";
+
+    let text = err_text(parse_companies(csv.as_bytes()));
+
+    assert!(
+        text.starts_with("row 1 (the header is row 1): the header names column 'Name' twice (columns 1 and 3); keep one"),
+        "{text}"
+    );
+}
