@@ -106,6 +106,12 @@ pub(crate) async fn set_admin_password(
         .execute(&mut *tx)
         .await
         .ctx("ending the admin's sessions")?;
+    // So are the API tokens they made: one minted with the old password must not outlive it.
+    sqlx::query("DELETE FROM api_tokens WHERE admin_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("revoking the admin's API tokens")?;
     tx.commit().await.ctx("updating an admin")
 }
 

@@ -340,8 +340,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Admin>;
     /// One admin by username (case-insensitive).
     async fn admin_by_username(&self, username: &str) -> Result<Option<Admin>>;
-    /// Replaces an admin's password hash and ends every session of that admin (in
-    /// one transaction): a reset password locks out whoever knew the old one.
+    /// Replaces an admin's password hash, ends every session of that admin and
+    /// revokes their API tokens (in one transaction): a reset password locks out
+    /// whoever knew the old one.
     async fn set_admin_password(&self, id: AdminId, password_hash: &str) -> Result<()>;
     /// How many admin accounts exist.
     async fn count_admins(&self) -> Result<u64>;

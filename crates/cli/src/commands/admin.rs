@@ -32,7 +32,10 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
                     .await?
                     .with_context(|| format!("there is no admin '{username}'"))?;
                 store.set_admin_password(admin.id, &hash).await?;
-                println!("The password of admin '{}' is set.", admin.username);
+                println!(
+                    "The password of admin '{}' is set; their sessions and API tokens were ended.",
+                    admin.username
+                );
             } else {
                 let admin = store
                     .create_admin(&username, &hash, chrono::Utc::now())

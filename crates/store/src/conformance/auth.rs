@@ -100,7 +100,8 @@ pub async fn api_tokens_are_found_by_hash_and_revoked(store: &dyn Store) {
     ));
 }
 
-/// Resetting a password ends every session of that admin, and only of that admin.
+/// Resetting a password ends every session and API token of that admin, and only
+/// of that admin.
 pub async fn a_password_reset_ends_the_admins_sessions(store: &dyn Store) {
     let admin = store.create_admin("a", "h", at(0)).await.expect("create");
     let other = store.create_admin("b", "h", at(0)).await.expect("create");
@@ -117,7 +118,21 @@ pub async fn a_password_reset_ends_the_admins_sessions(store: &dyn Store) {
             .await
             .expect("create");
     }
+    for (hash, admin_id) in [("t1", admin.id), ("t2", other.id)] {
+        store
+            .create_api_token(NewApiToken {
+                name: hash.into(),
+                token_hash: hash.into(),
+                admin_id,
+                created_at: at(0),
+                expires_at: None,
+            })
+            .await
+            .expect("create");
+    }
     store.set_admin_password(admin.id, "h2").await.expect("set");
+    assert_eq!(store.api_token_by_hash("t1").await.expect("get"), None);
+    assert!(store.api_token_by_hash("t2").await.expect("get").is_some());
     for hash in ["s1", "s2"] {
         assert_eq!(store.session_by_hash(hash, at(1)).await.expect("get"), None);
     }
