@@ -18,12 +18,14 @@ pub mod users;
 pub mod webhook;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::{header, StatusCode};
 use axum::middleware;
-use axum::response::Redirect;
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::auth::{require_admin, require_api};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The pages behind the log-in (`require_admin`: session + CSRF on every form).
@@ -83,4 +85,34 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(protected)
         .merge(downloads)
         .fallback(layout::not_found)
+        .layer(middleware::map_response(page_rejections))
+}
+
+/// axum's own rejections (an id in the address that is not a number, a query or
+/// form that does not parse, a visit to a form's address) are plain text; a page
+/// shows them inside the layout, with a way back. JSON answers are left alone.
+async fn page_rejections(response: Response) -> Response {
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    let status = response.status();
+    if !plain || !status.is_client_error() {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let message = if status == StatusCode::METHOD_NOT_ALLOWED {
+        "This address answers a form's button, not a visit: go back and use the page's buttons."
+            .to_string()
+    } else if text.is_empty() {
+        format!("The request was refused ({status}).")
+    } else {
+        format!("{text}. Check the address, or go back and use the page's links and forms.")
+    };
+    let mut page = layout::error_page(&ApiError::BadRequest(message));
+    *page.status_mut() = status;
+    page
 }

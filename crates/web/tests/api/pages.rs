@@ -420,6 +420,21 @@ async fn l3_the_log_filters_by_connection_refuses_an_inverted_range_and_answers_
     );
     assert!(!bad.contains("Failed to deserialize"), "{bad}");
     assert!(bad.contains("page"), "names the parameter: {bad}");
+
+    // axum's own rejections are pages too, with their status.
+    for (path, status) in [
+        ("/connectors/abc", 400),
+        ("/log/jobs/abc", 400),
+        ("/companies?page=-1", 400),
+        ("/logout", 405),
+    ] {
+        let (got, page) = app.page(&s, path).await;
+        assert_eq!(got, status, "{path}: {page}");
+        assert!(
+            page.contains("href=\"/connectors\""),
+            "{path} inside the layout: {page}"
+        );
+    }
 }
 
 #[tokio::test]
