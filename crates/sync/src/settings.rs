@@ -264,6 +264,27 @@ pub async fn validate_in(
     Ok(check_fields(&valid.filter, &fields).map(|()| valid))
 }
 
+/// The connections whose saved settings no longer validate, each with why: an
+/// import can change a field's type (a value that is not a number makes a column
+/// text), drop a field, or make the activity type inactive. The CLI and the web
+/// warn after an import, so the admin hears of it before the next sync.
+pub async fn broken_settings(
+    store: &dyn Store,
+) -> Result<Vec<(String, SettingsError)>, StoreError> {
+    let types = store.list_activity_types().await?;
+    let fields = field_types(store).await?;
+    let mut broken = Vec::new();
+    for connection in store.list_connections().await? {
+        let settings = store.get_settings(connection.id).await?;
+        let checked =
+            validate(settings, &types).and_then(|valid| check_fields(&valid.filter, &fields));
+        if let Err(error) = checked {
+            broken.push((connection.name, error));
+        }
+    }
+    Ok(broken)
+}
+
 fn range(field: &'static str, value: u32, min: u32, max: u32) -> Result<(), SettingsError> {
     if (min..=max).contains(&value) {
         Ok(())

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use gong_timeline_store::import::{self, ImportKind, ImportRefusal};
 use gong_timeline_store::{ImportCounts, Store};
+use gong_timeline_sync::settings;
 
 use crate::args::ImportCommand;
 
@@ -34,5 +35,12 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ImportCommand) -> anyhow::Result<(
             ImportRefusal::Store(e) => anyhow::anyhow!("{}: {e}", file.display()),
         })?;
     println!("Imported {what}: {inserted} added, {updated} updated.");
+    for (connection, problem) in settings::broken_settings(store.as_ref()).await? {
+        eprintln!(
+            "warning: after this import the settings of connection '{connection}' no longer hold: {problem}. \
+             Change them with `gong-timeline settings set --connection '{connection}' …` (for a field, or \
+             import the column with a declared type such as arr:number) before its next sync."
+        );
+    }
     Ok(())
 }

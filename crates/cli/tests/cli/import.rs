@@ -238,3 +238,43 @@ async fn every_person_of_an_unknown_company_and_every_mistyped_cell_is_listed() 
     }
     assert_eq!(snapshot(&app).await, before, "nothing was stored");
 }
+
+#[tokio::test]
+async fn t5_an_import_that_turns_a_filtered_field_into_text_warns_naming_the_connection() {
+    // Arrange: a filter on a number field.
+    let app = TestApp::with_scenario("meetings.json").await;
+    let numbers = app.write(
+        "arr.csv",
+        "name,crm_account_id,arr\nArr One,0013600000ArrOneAA,120000\n",
+    );
+    app.ok(&["import", "companies", &numbers]).await;
+    app.set_settings(&["--filter", "Company.arr > 100000"])
+        .await;
+    let text = app.write(
+        "arr-text.csv",
+        "name,crm_account_id,arr\nArr Two,0013600000ArrTwoAA,n/a\n",
+    );
+
+    // Act
+    let quiet = app.run(&["import", "companies", &numbers]).await;
+    let warned = app.run(&["import", "companies", &text]).await;
+
+    // Assert: the import stands, and the admin hears what it broke.
+    assert!(
+        quiet.code == Some(0) && !quiet.stderr.contains("warning"),
+        "{quiet:#?}"
+    );
+    assert_eq!(warned.code, Some(0), "{warned:#?}");
+    for part in [
+        "warning",
+        "connection 'gong'",
+        "Company.arr",
+        "text",
+        "settings set",
+    ] {
+        assert!(
+            warned.stderr.contains(part),
+            "'{part}' not said: {warned:#?}"
+        );
+    }
+}

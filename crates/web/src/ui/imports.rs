@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use gong_timeline_store::import::{self, ImportError, ImportKind, ImportRefusal};
 use gong_timeline_store::{ImportCounts, Store};
+use gong_timeline_sync::settings::{self as sync_settings, SettingsError};
 use maud::{html, Markup};
 
 use crate::auth::AdminSession;
@@ -97,7 +98,8 @@ pub async fn import(store: &dyn Store, kind: Kind, bytes: &[u8]) -> Result<Impor
 
 /// The outcome shown above the forms.
 enum Outcome {
-    Done(Kind, String, ImportCounts),
+    /// The counts, and the connections whose settings the import broke.
+    Done(Kind, String, ImportCounts, Vec<(String, SettingsError)>),
     Refused(Option<Kind>, String, Refusal),
 }
 
@@ -121,10 +123,16 @@ pub(crate) fn cells(e: &ImportError) -> (u64, String, String, String) {
 
 fn outcome(o: &Outcome) -> Markup {
     match o {
-        Outcome::Done(kind, file, counts) => html! {
+        Outcome::Done(kind, file, counts, broken) => html! {
             div.notice id="import-done" role="status" {
                 "Imported " (kind.label().to_lowercase()) " from " strong { (file) } ": "
                 (counts.inserted) " added, " (counts.updated) " updated."
+            }
+            @for (connection, problem) in broken {
+                p.error.settings-broken role="alert" {
+                    "After this import the settings of " strong { (connection) } " no longer hold: " (problem.to_string())
+                    ". Change them on its Settings page before its next sync."
+                }
             }
         },
         Outcome::Refused(kind, file, Refusal::Other(e)) => html! {
@@ -238,7 +246,14 @@ pub(crate) async fn upload(
                 counts.updated,
                 "An import from the web."
             );
-            render(&s, Some(&Outcome::Done(kind, name, counts))).into_response()
+            // Settings this import broke are said now, not at the next sync.
+            let broken = sync_settings::broken_settings(state.store.as_ref())
+                .await
+                .unwrap_or_else(|error| {
+                    tracing::warn!(%error, "Could not check the settings after an import.");
+                    Vec::new()
+                });
+            render(&s, Some(&Outcome::Done(kind, name, counts, broken))).into_response()
         }
         Err(refusal) => {
             let status = match &refusal {
