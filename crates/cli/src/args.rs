@@ -46,7 +46,7 @@ pub enum Format {
     /// A readable table.
     #[default]
     Table,
-    /// One JSON array.
+    /// JSON: an array for listings, one object for a single record or a job summary.
     Json,
 }
 

@@ -68,7 +68,7 @@ async fn update(store: &Arc<dyn Store>, args: ConnectionUpdateArgs) -> anyhow::R
             Some(key) => Some((
                 key,
                 secret(args.access_key_secret, args.access_key_secret_stdin)?.context(
-                    "--access-key needs its secret: --access-key-secret-stdin or GONG_ACCESS_KEY_SECRET",
+                    "--access-key needs its secret: --access-key-secret, --access-key-secret-stdin or GONG_ACCESS_KEY_SECRET",
                 )?,
             )),
             None => None,

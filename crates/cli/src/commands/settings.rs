@@ -62,6 +62,12 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
     if let Some(activity_type) = args.activity_type {
         settings.activity_type = activity_type;
     }
+    // New filters drop the old logic (its numbers named the old filters); say so.
+    let replaced = args.clear_filters || !args.filters.is_empty();
+    let dropped_logic = settings
+        .filter_logic
+        .clone()
+        .filter(|_| replaced && args.filter_logic.is_none());
     if args.clear_filters {
         settings.filters.clear();
         settings.filter_logic = None;
@@ -86,6 +92,12 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
         "Saved settings of '{}'. Run `gong-timeline sync --connection '{}'` to sync with them now.",
         connection.name, connection.name
     );
+    if let Some(logic) = dropped_logic {
+        println!(
+            "The filter logic '{logic}' went with the filters it numbered: the new filters all have to match \
+             (AND). Give --filter-logic with --filter to combine them otherwise."
+        );
+    }
     Ok(())
 }
 

@@ -340,3 +340,46 @@ async fn t3_settings_preview_counts_the_stored_meetings_that_would_pass_truthful
         .await;
     assert!(bad.stderr.contains("one operator per filter"), "{bad:#?}");
 }
+
+#[tokio::test]
+async fn t3_new_filters_without_a_logic_say_that_the_old_logic_went() {
+    // Arrange
+    let app = TestApp::with_scenario("companies.json").await;
+    let set = |args: &[&str]| {
+        let mut all = vec!["settings", "set", "--connection", CONNECTION];
+        all.extend_from_slice(args);
+        all.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let either = set(&[
+        "--filter",
+        "Company.name is not empty",
+        "--filter",
+        "Company.name contains a",
+        "--filter-logic",
+        "1 OR 2",
+    ]);
+    let either: Vec<&str> = either.iter().map(String::as_str).collect();
+    app.ok(&either).await;
+
+    // Act
+    let replaced = set(&["--filter", "Company.name is not empty"]);
+    let replaced: Vec<&str> = replaced.iter().map(String::as_str).collect();
+    let said = app.ok(&replaced).await;
+
+    // Assert
+    assert!(
+        said.contains("The filter logic '1 OR 2' went with the filters"),
+        "{said}"
+    );
+    let shown = app
+        .json(&[
+            "settings",
+            "show",
+            "--connection",
+            CONNECTION,
+            "--format",
+            "json",
+        ])
+        .await;
+    assert_eq!(shown["filter_logic"], serde_json::Value::Null, "{shown}");
+}

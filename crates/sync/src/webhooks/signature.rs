@@ -5,6 +5,8 @@
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use rand::RngCore as _;
+use rsa::pkcs8::DecodePublicKey;
+use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 
 /// A new unguessable URL key: 32 random bytes, URL-safe base64.
@@ -36,10 +38,19 @@ pub enum KeyError {
     /// A private key was pasted.
     #[error("this is a private key; paste Gong's public key (it begins with -----BEGIN PUBLIC KEY-----)")]
     Private,
+    /// An RSA key too short to trust with a signature.
+    #[error("the public key has {bits} bits; a signing key needs at least {MIN_RSA_BITS} (Gong's have 2048): paste Gong's own key")]
+    TooShort {
+        /// Its modulus's length.
+        bits: usize,
+    },
     /// Not an RSA public key in PEM or base64 DER.
     #[error("the public key is not an RSA public key in PEM or base64 form ({0}); paste it as Gong shows it")]
     Invalid(String),
 }
+
+/// The shortest RSA key a webhook signature is checked with.
+pub const MIN_RSA_BITS: usize = 2048;
 
 /// Gong's public key as pasted (PEM, or the base64 of its DER), checked to be an
 /// RSA public key and normalised to PEM.
@@ -57,6 +68,12 @@ pub fn normalize_public_key(pasted: &str) -> Result<String, KeyError> {
         pem_from_base64(text)?
     };
     DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| KeyError::Invalid(e.to_string()))?;
+    let key = rsa::RsaPublicKey::from_public_key_pem(pem.trim())
+        .map_err(|e| KeyError::Invalid(e.to_string()))?;
+    let bits = key.size() * 8;
+    if bits < MIN_RSA_BITS {
+        return Err(KeyError::TooShort { bits });
+    }
     Ok(pem)
 }
 
@@ -288,6 +305,17 @@ mod tests {
             check_jwt(Some("not.a.jwt"), PUBLIC, URL, body),
             Err(JwtRejection::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn a_key_shorter_than_2048_bits_is_refused_saying_its_length() {
+        const SHORT: &str = "-----BEGIN PUBLIC KEY-----\nMIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDIJ/m6P1YRh05LSc2BEcG8Pt7d\nUlAso8U2tC6W4TvthFbHzG0/dQTycJ/bjkGeX/laU6rXLZnsvtnAMRvGIzZoAUsM\n9ZhZBxKNYEw3vgwdI9tvj7VQrgkImEyJjF2TDYPBMljdWKMKSwuIiMW/EYMKsQQw\nevITTvYbQPUPHjtXPQIDAQAB\n-----END PUBLIC KEY-----";
+
+        let refused = normalize_public_key(SHORT).unwrap_err();
+
+        assert_eq!(refused, KeyError::TooShort { bits: 1024 });
+        assert!(refused.to_string().contains("at least 2048"), "{refused}");
+        assert!(normalize_public_key(PUBLIC).is_ok(), "Gong's 2048-bit key");
     }
 
     #[test]

@@ -155,7 +155,15 @@ pub(crate) async fn create(
     Extension(s): Extension<AdminSession>,
     Form(f): Form<CreateForm>,
 ) -> Response {
-    let outcome = if f.kind == "basic" {
+    let outcome = if !matches!(f.kind.as_str(), "basic" | "oauth") {
+        Err(ApiError::invalid(
+            "kind",
+            format!(
+                "'{}' is not a kind of connection: pick OAuth or Access key",
+                f.kind
+            ),
+        ))
+    } else if f.kind == "basic" {
         connections::create_access_key(
             &state,
             &f.name,

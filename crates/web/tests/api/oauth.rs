@@ -181,3 +181,18 @@ async fn the_api_creates_an_oauth_connection_with_its_authorize_url() {
         (422, Some("name"))
     );
 }
+
+#[tokio::test]
+async fn a_connection_of_an_unknown_kind_is_refused_not_taken_for_oauth() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+
+    let (status, _, body) = app
+        .form(&s, "/connectors", &[("name", "odd"), ("kind", "zzz")])
+        .await;
+
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("is not a kind of connection"), "{body}");
+    let (_, listed) = app.get("/connections").await;
+    assert!(!listed.to_string().contains("\"odd\""), "{listed}");
+}
