@@ -146,14 +146,29 @@ fn check_name(name: &str) -> Result<String, ConnectionError> {
     Ok(name.to_string())
 }
 
-async fn name_free(store: &dyn Store, name: &str) -> Result<(), ConnectionError> {
-    match store.connection_by_name(name).await? {
+/// A name no other connection has, in any case: "ACME" and "acme" side by side
+/// would be told apart only by their case in every list and `--connection`.
+pub async fn name_free(
+    store: &dyn Store,
+    name: &str,
+    renamed: Option<ConnectionId>,
+) -> Result<(), ConnectionError> {
+    let taken = store
+        .list_connections()
+        .await?
+        .into_iter()
+        .find(|c| Some(c.id) != renamed && same_name(&c.name, name));
+    match taken {
         None => Ok(()),
         Some(taken) => Err(ConnectionError::NameTaken {
-            name: name.to_string(),
+            name: taken.name,
             pending: (taken.status == ConnectionStatus::Pending).then_some(taken.id),
         }),
     }
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// Checks an access key with one cheap Gong request (`GET /v2/workspaces`), retried
@@ -193,7 +208,7 @@ pub async fn create_access_key(
     if key.is_empty() || secret.is_empty() {
         return Err(ConnectionError::MissingKey);
     }
-    name_free(store.as_ref(), &name).await?;
+    name_free(store.as_ref(), &name, None).await?;
     check_access_key(template, &new.base_url, key, secret).await?;
     let created = store
         .create_connection(NewConnection {
@@ -237,7 +252,7 @@ pub async fn update(
     let name = match change.name.as_deref() {
         Some(n) if n.trim() != connection.name => {
             let n = check_name(n)?;
-            name_free(store.as_ref(), &n).await?;
+            name_free(store.as_ref(), &n, Some(id)).await?;
             Some(n)
         }
         _ => None,

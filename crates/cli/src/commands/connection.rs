@@ -127,6 +127,7 @@ async fn authorize_cmd(
     let connection = match store.connection_by_name(&args.name).await? {
         Some(c) => c,
         None => {
+            gong_timeline_sync::connections::name_free(store.as_ref(), &args.name, None).await?;
             store
                 .create_connection(NewConnection {
                     name: args.name.clone(),

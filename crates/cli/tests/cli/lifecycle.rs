@@ -177,3 +177,45 @@ async fn c6_a_connection_gong_cannot_be_reached_for_lists_as_unreachable() {
     let listed = connections(&app).await;
     assert_eq!(find(&listed, "name", CONNECTION)["status"], "Authorised");
 }
+
+#[tokio::test]
+async fn c5_a_name_that_differs_only_in_case_is_taken() {
+    // Arrange: the test app's connection is "gong".
+    let app = TestApp::with_scenario("resync.json").await;
+    let base_url = app.sim().base_url().to_string();
+    let config = sim_config();
+
+    // Act
+    let twin = app
+        .fails(&create_args(
+            "GONG",
+            &base_url,
+            &config.access_key,
+            &config.access_secret,
+        ))
+        .await;
+    let renamed = app
+        .ok(&[
+            "connection",
+            "update",
+            "--name",
+            CONNECTION,
+            "--new-name",
+            "Gong",
+        ])
+        .await;
+
+    // Assert: refused naming the one it clashes with; renaming itself is fine.
+    assert!(
+        twin.stderr
+            .contains("a connection named 'gong' already exists"),
+        "{twin:#?}"
+    );
+    assert!(!renamed.is_empty());
+    let names: Vec<Value> = connections(&app)
+        .await
+        .iter()
+        .map(|c| c["name"].clone())
+        .collect();
+    assert_eq!(names, [Value::from("Gong")]);
+}

@@ -40,15 +40,7 @@ pub async fn create_oauth(state: &AppState, name: &str) -> ApiResult<Connection>
             "no Gong OAuth app is configured: start serve with GONG_CLIENT_ID and GONG_CLIENT_SECRET, or use an access key",
         )
     })?;
-    if let Some(taken) = state.store.connection_by_name(&name).await? {
-        return Err(
-            gong_timeline_sync::connections::ConnectionError::NameTaken {
-                pending: (taken.status == ConnectionStatus::Pending).then_some(taken.id),
-                name,
-            }
-            .into(),
-        );
-    }
+    gong_timeline_sync::connections::name_free(state.store.as_ref(), &name, None).await?;
     let connection = state
         .store
         .create_connection(NewConnection {
