@@ -151,6 +151,17 @@ pub fn freshness_tone(d: Duration) -> Tone {
     }
 }
 
+/// The freshness badge: the last successful sync's age, unless a sync failed after
+/// it — then the Timeline is no longer being kept up to date, however recent that was.
+pub fn freshness_badge(since_good: Duration, newest_failed: bool) -> (Tone, &'static str) {
+    match freshness_tone(since_good) {
+        Tone::Ok if newest_failed => (Tone::Warn, "Newest sync failed"),
+        Tone::Ok => (Tone::Ok, "Up to date"),
+        Tone::Warn => (Tone::Warn, "Late"),
+        tone => (tone, "Stale"),
+    }
+}
+
 /// A connection's freshness and its recent jobs.
 pub async fn connection_charts(state: &AppState, id: ConnectionId) -> Result<Markup, ApiError> {
     let now = state.now();
@@ -175,7 +186,9 @@ pub async fn connection_charts(state: &AppState, id: ConnectionId) -> Result<Mar
                 @match last_good.as_ref().and_then(|j| j.finished_at) {
                     Some(at) => {
                         p.stat { (ago(now - at)) " ago" }
-                        p { (layout::badge(freshness_tone(now - at), match freshness_tone(now - at) { Tone::Ok => "Up to date", Tone::Warn => "Late", _ => "Stale" }))
+                        @let newest_failed = jobs.last().is_some_and(|j| j.status == JobStatus::Failed);
+                        @let (tone, label) = freshness_badge(now - at, newest_failed);
+                        p { (layout::badge(tone, label))
                             " last successful sync finished " (layout::time(at)) }
                     }
                     None => {
@@ -223,6 +236,18 @@ mod tests {
             lease_expires_at: None,
             lease_generation: id,
         }
+    }
+
+    #[test]
+    fn a_recent_success_is_up_to_date_unless_a_sync_failed_since() {
+        let hours = Duration::hours;
+        assert_eq!(freshness_badge(hours(2), false), (Tone::Ok, "Up to date"));
+        assert_eq!(
+            freshness_badge(hours(2), true),
+            (Tone::Warn, "Newest sync failed")
+        );
+        assert_eq!(freshness_badge(hours(30), true), (Tone::Warn, "Late"));
+        assert_eq!(freshness_badge(hours(100), false), (Tone::Bad, "Stale"));
     }
 
     #[test]
