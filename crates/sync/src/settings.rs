@@ -61,6 +61,22 @@ pub enum SettingsError {
         /// What is wrong and what would be valid.
         problem: String,
     },
+    /// More filters than anyone can read or a page can show.
+    #[error(
+        "{count} filters are too many: at most {MAX_FILTERS}; combine values with `in (…)` instead"
+    )]
+    TooManyFilters {
+        /// How many were given.
+        count: usize,
+    },
+    /// A filter longer than any real one.
+    #[error("filter {number} is {length} characters long: at most {MAX_FILTER_CHARS}")]
+    FilterTooLong {
+        /// The filter's number, from 1.
+        number: usize,
+        /// Its length in characters.
+        length: usize,
+    },
     /// Nonsensical numbers.
     #[error("{field} must be between {min} and {max}, not {value}")]
     OutOfRange {
@@ -81,7 +97,8 @@ impl SettingsError {
         match self {
             SettingsError::Filter { error, .. } => error.filter,
             SettingsError::UnknownField { number, .. }
-            | SettingsError::FilterType { number, .. } => Some(*number),
+            | SettingsError::FilterType { number, .. }
+            | SettingsError::FilterTooLong { number, .. } => Some(*number),
             _ => None,
         }
     }
@@ -94,6 +111,30 @@ pub struct ValidSettings {
     pub settings: Settings,
     /// The parsed filters.
     pub filter: FilterSet,
+}
+
+/// The most filters a connection may have.
+pub const MAX_FILTERS: usize = 50;
+/// The longest a filter (or the logic) may be, in characters.
+pub const MAX_FILTER_CHARS: usize = 2000;
+
+/// Bounds on the filters' size, checked before they are parsed.
+fn filters_sized(filters: &[String]) -> Result<(), SettingsError> {
+    if filters.len() > MAX_FILTERS {
+        return Err(SettingsError::TooManyFilters {
+            count: filters.len(),
+        });
+    }
+    for (i, filter) in filters.iter().enumerate() {
+        let length = filter.chars().count();
+        if length > MAX_FILTER_CHARS {
+            return Err(SettingsError::FilterTooLong {
+                number: i + 1,
+                length,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks `settings` against the known activity types (T2, T3, T4).
@@ -132,6 +173,7 @@ pub fn validate(
     settings.activity_type = chosen.name.clone();
     range("backfill_days", settings.backfill_days, 1, 3650)?;
     range("lookback_hours", settings.lookback_hours, 0, 24 * 30)?;
+    filters_sized(&settings.filters)?;
     let filter =
         FilterSet::parse(&settings.filters, settings.filter_logic.as_deref()).map_err(|error| {
             SettingsError::Filter {
@@ -300,6 +342,29 @@ fn range(field: &'static str, value: u32, min: u32, max: u32) -> Result<(), Sett
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn t3_more_than_50_filters_or_a_filter_over_2000_characters_is_refused() {
+        let with = |filters: Vec<String>| Settings {
+            filters,
+            ..Settings::default()
+        };
+        let many = vec!["Company.name is not empty".to_string(); MAX_FILTERS + 1];
+        let long = vec![format!("Company.name = {}", "x".repeat(MAX_FILTER_CHARS))];
+
+        let many = validate(with(many), &types()).unwrap_err();
+        let long = validate(with(long), &types()).unwrap_err();
+
+        assert_eq!(many, SettingsError::TooManyFilters { count: 51 });
+        assert!(
+            matches!(long, SettingsError::FilterTooLong { number: 1, .. }),
+            "{long}"
+        );
+        assert_eq!(long.filter_number(), Some(1));
+        let fifty = vec!["Company.name is not empty".to_string(); MAX_FILTERS];
+        assert!(validate(with(fifty), &types()).is_ok());
+    }
+
     use super::*;
 
     fn types() -> Vec<ActivityType> {
