@@ -28,9 +28,19 @@ pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitC
     };
     let engine = Engine::new(store.clone(), options);
     let request = match (args.from, args.reevaluate) {
-        (Some(day), _) => JobRequest::resync(
-            windows::resync_start(day, chrono::Utc::now().date_naive()).context("--from")?,
-        ),
+        (Some(day), _) => {
+            let now = chrono::Utc::now();
+            let from = windows::resync_start(day, now.date_naive()).context("--from")?;
+            let backfill = store.get_settings(connection.id).await?.backfill_days;
+            let earliest = now - chrono::Duration::days(i64::from(backfill));
+            if from < earliest {
+                eprintln!(
+                    "note: --from {day} is before the backfill window of {backfill} days: the re-sync starts at {}.",
+                    earliest.format("%Y-%m-%d %H:%M UTC")
+                );
+            }
+            JobRequest::resync(from)
+        }
         (None, true) => JobRequest::new(Trigger::Reevaluate),
         (None, false) => JobRequest::new(Trigger::Manual),
     };

@@ -240,6 +240,13 @@ async fn m3_sync_from_a_date_reads_gong_again_from_that_date_as_a_resync() {
     app.sim().controls().reset_stats();
     let resync = sync_with(&app, &["--from", &from.to_string()]).await;
     let too_far = sync_with(&app, &["--from", "2001-01-01"]).await;
+    let noted = app
+        .run(&["sync", "--connection", CONNECTION, "--from", "2001-01-01"])
+        .await;
+    assert!(
+        noted.stderr.contains("is before the backfill window"),
+        "{noted:#?}"
+    );
 
     // Assert: about half the 20 days, so three or four pages (plus one page boundary).
     assert_eq!(resync["trigger"], "resync", "{resync}");
