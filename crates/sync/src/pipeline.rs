@@ -38,6 +38,9 @@ pub struct PageWriter<'a> {
     retrying: HashMap<String, String>,
     /// Call ids handled by the retry pass, not to be handled twice in one job.
     retried: HashSet<String>,
+    /// Call ids fetched by a first window (resume, re-sync), when one runs before
+    /// the re-evaluation: those meetings were just evaluated, with this context.
+    fetched_first: Option<HashSet<String>>,
     newest_seen: Option<DateTime<Utc>>,
     in_order: bool,
     saw_hubspot: bool,
@@ -71,6 +74,7 @@ impl<'a> PageWriter<'a> {
             counts,
             retrying: HashMap::new(),
             retried: HashSet::new(),
+            fetched_first: None,
             newest_seen: None,
             in_order: true,
             saw_hubspot: false,
@@ -99,6 +103,20 @@ impl<'a> PageWriter<'a> {
         self.retrying = ids;
     }
 
+    /// Notes the calls the pages from here on fetch, until the re-evaluation: it
+    /// skips them (one outcome per meeting in a job, L1), and so does the re-read
+    /// by id.
+    pub fn note_fetched_first(&mut self) {
+        self.fetched_first = Some(HashSet::new());
+    }
+
+    /// Whether this job's first window fetched the call.
+    pub fn fetched_first(&self, gong_call_id: &str) -> bool {
+        self.fetched_first
+            .as_ref()
+            .is_some_and(|ids| ids.contains(gong_call_id))
+    }
+
     /// Starts a time window: its pages record where a killed job resumes (M4).
     pub fn begin_window(&mut self, window: Window) {
         self.window = Some(window);
@@ -113,6 +131,10 @@ impl<'a> PageWriter<'a> {
         window: bool,
     ) -> Result<(), SyncError> {
         let (meetings, broken) = self.convert(calls, window);
+        if let Some(ids) = &mut self.fetched_first {
+            ids.extend(meetings.iter().map(|m| m.gong_call_id.clone()));
+            ids.extend(broken.iter().map(|r| r.gong_call_id.clone()));
+        }
         let fetched_at = self.engine.now();
         let stored: Vec<StoredMeeting> = meetings
             .iter()
@@ -200,6 +222,10 @@ impl<'a> PageWriter<'a> {
             no_activities: which == MeetingSet::NotOnTimeline,
             ..Extras::default()
         };
+        let mut meetings = meetings;
+        if self.fetched_first.is_some() {
+            meetings.retain(|m| !self.fetched_first(&m.gong_call_id));
+        }
         self.commit(meetings, Vec::new(), extras, false).await
     }
 
@@ -420,11 +446,12 @@ impl<'a> PageWriter<'a> {
             }
             match meeting_from_call(&call) {
                 Ok(meeting) => {
+                    let meeting = meeting.keepable();
                     self.saw_hubspot |= meeting
                         .crm_objects
                         .iter()
                         .any(|o| o.system == CrmSystem::HubSpot);
-                    meetings.push(meeting.keepable());
+                    meetings.push(meeting);
                 }
                 Err(error) => broken.push(failed_record(
                     call.id(),

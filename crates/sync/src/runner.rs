@@ -430,6 +430,7 @@ impl Engine {
         let passes = AssertUnwindSafe(async {
             if request.trigger != Trigger::Reevaluate {
                 if let Some(window) = first {
+                    writer.note_fetched_first();
                     self.fetch_window(client, lease, &mut writer, window, progress)
                         .await?;
                 }
@@ -455,6 +456,7 @@ impl Engine {
                 .into_iter()
                 .filter(|r| {
                     !evaluated.contains(&r.gong_call_id)
+                        && !writer.fetched_first(&r.gong_call_id)
                         && writer.still_failing_with(&r.gong_call_id, &r.last_message)
                 })
                 .map(|r| r.gong_call_id)

@@ -36,13 +36,31 @@ async fn webhook(
             Ok(authenticated) => authenticated,
             Err(rejected) => return refuse(&state, rejected),
         };
-    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        tracing::warn!("Webhook body over {BODY_LIMIT} bytes or cut short; nothing stored.");
-        return (
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let too_large = || {
+        tracing::warn!("Webhook body over {BODY_LIMIT} bytes; nothing stored.");
+        let limit_mb = BODY_LIMIT / (1024 * 1024);
+        let error = format!("the body is over {limit_mb} MB");
+        (
             StatusCode::PAYLOAD_TOO_LARGE,
-            Json(json!({ "error": format!("the body is over {} MB or was cut short", BODY_LIMIT / (1024 * 1024)) })),
+            Json(json!({ "error": error })),
         )
-            .into_response();
+            .into_response()
+    };
+    if declared.is_some_and(|n| n > BODY_LIMIT) {
+        return too_large();
+    }
+    let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(body) => body,
+        // Without a length, reading stops at the limit; with one, the body was cut short.
+        Err(_) if declared.is_none() => return too_large(),
+        Err(error) => {
+            tracing::warn!(%error, "Webhook body cut short; nothing stored.");
+            let error = format!("the body was cut short: {error}");
+            return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response();
+        }
     };
     let received = accept(&state.store, authenticated, &body, state.now()).await;
     match received {

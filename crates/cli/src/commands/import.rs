@@ -35,7 +35,16 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ImportCommand) -> anyhow::Result<(
             ImportRefusal::Store(e) => anyhow::anyhow!("{}: {e}", file.display()),
         })?;
     println!("Imported {what}: {inserted} added, {updated} updated.");
-    for (connection, problem) in settings::broken_settings(store.as_ref()).await? {
+    // The import is committed: a failed check is a warning, not a failed command.
+    let broken = settings::broken_settings(store.as_ref())
+        .await
+        .unwrap_or_else(|error| {
+            eprintln!(
+                "warning: could not check the connections' settings after the import: {error}"
+            );
+            Vec::new()
+        });
+    for (connection, problem) in broken {
         eprintln!(
             "warning: after this import the settings of connection '{connection}' no longer hold: {problem}. \
              Change them with `gong-timeline settings set --connection '{connection}' …` (for a field, or \

@@ -700,6 +700,23 @@ impl Web {
         body
     }
 
+    /// One counter or gauge of `/metrics` (with the token), by its name.
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("/metrics answers")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    }
+
     /// Every item of an API list, page by page (`next` passed back as `cursor`).
     pub async fn all(&self, path: &str) -> Vec<Value> {
         let join = if path.contains('?') { '&' } else { '?' };

@@ -246,7 +246,9 @@ async fn w1_bad_authentication_gets_401_and_stores_nothing() {
     }
     // Refused before the body is read: a stranger cannot make the server buffer
     // 6 MB (that would be a 413). The server may close before the client has sent
-    // it all, which is a refusal too.
+    // it all; the refusal counter says it was a 401 either way.
+    let refused = || web.metric("gong_timeline_webhooks_refused_total");
+    let before = refused().await;
     for target in [&other_url, &url] {
         let unread = reqwest::Client::new()
             .post(target)
@@ -256,6 +258,7 @@ async fn w1_bad_authentication_gets_401_and_stores_nothing() {
             .map(|r| r.status().as_u16());
         assert!(matches!(unread, Ok(401) | Err(_)), "{target}: {unread:?}");
     }
+    assert_eq!(refused().await - before, 2.0, "both refused as 401, unread");
 
     // Assert
     for (what, (status, answer)) in &answers {

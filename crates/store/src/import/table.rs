@@ -148,7 +148,7 @@ fn malformed(row: u64, error: &csv::Error) -> ImportError {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } if *len < *expected_len => format!(
-            "the row has {len} fields but the header has {expected_len} (a cell that opens a double quote and never closes it runs on to the end of the file)"
+            "the row has {len} fields but the header has {expected_len} (if a cell opens a double quote and never closes it, the rest of the file runs into that cell)"
         ),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

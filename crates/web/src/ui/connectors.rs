@@ -242,7 +242,7 @@ pub(crate) async fn resync(
             ),
         ));
     };
-    let from = match windows::resync_start(date, chrono::Utc::now().date_naive()) {
+    let from = match windows::resync_start(date, state.now().date_naive()) {
         Ok(from) => from,
         Err(refused) => return layout::error_page(&ApiError::invalid("from", refused.to_string())),
     };

@@ -100,13 +100,16 @@ async fn page_rejections(response: Response) -> Response {
     if !plain || !status.is_client_error() {
         return response;
     }
-    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes).trim().to_string();
     let message = if status == StatusCode::METHOD_NOT_ALLOWED {
         "This address answers a form's button, not a visit: go back and use the page's buttons."
             .to_string()
+    } else if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "The file is too large to upload; split it into smaller files and upload each.".to_string()
     } else if text.is_empty() {
         format!("The request was refused ({status}).")
     } else {
@@ -114,5 +117,11 @@ async fn page_rejections(response: Response) -> Response {
     };
     let mut page = layout::error_page(&ApiError::BadRequest(message));
     *page.status_mut() = status;
+    // Keep what the rejection said besides its body (a 405's `Allow`).
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
     page
 }

@@ -102,11 +102,23 @@ async fn receive_code(
         let (browser, params) = receive_redirect(listener).await?;
         let got_state = params.get("state").map(String::as_str).unwrap_or_default();
         if let Err(error) = pending.consume(got_state) {
+            if pending.is_empty() {
+                // Our own state expired (or was used): no redirect can succeed now.
+                browser
+                    .answer(
+                        "400 Bad Request",
+                        "gong-timeline: this authorisation expired (it lasts 10 minutes). Run `connection authorize` again.",
+                    )
+                    .await;
+                anyhow::bail!(
+                    "the authorisation expired before Gong's redirect came back (it lasts 10 minutes); run `connection authorize` again"
+                );
+            }
             eprintln!("Ignored a redirect that is not this authorisation's: {error}");
             browser
                 .answer(
                     "400 Bad Request",
-                    &format!("gong-timeline: {error}. Use the URL printed in the terminal."),
+                    &format!("gong-timeline: {error} Use the URL printed in the terminal."),
                 )
                 .await;
             continue;

@@ -92,9 +92,10 @@ async fn open_target(url: &str, key: Option<SecretKey>) -> anyhow::Result<(Db, A
         return Ok((Db::Postgres(store.pool().clone()), Arc::new(store)));
     }
     let from_env = std::env::var(KEY_ENV).is_ok_and(|v| !v.trim().is_empty());
-    if let (Some(key), Some((file, key_file)), false) = (&key, files_of(url), from_env) {
-        // A new SQLite target keeps the source's key, so the copied credentials open.
-        if !file.exists() && !key_file.exists() {
+    if let (Some(key), Some((_, key_file)), false) = (&key, files_of(url), from_env) {
+        // A SQLite target without a key file takes the source's, so the copied
+        // credentials open (the target must be empty, which is checked next).
+        if !key_file.exists() {
             key.write_new(&key_file)
                 .context("writing the source's key beside --to")?;
         }
@@ -102,10 +103,13 @@ async fn open_target(url: &str, key: Option<SecretKey>) -> anyhow::Result<(Db, A
     let store = SqliteStore::open(url).await.context("opening --to")?;
     if let Some(key) = &key {
         if !key.same_as(store.secret_key()) {
+            let key_file = files_of(url)
+                .map(|(_, k)| k.display().to_string())
+                .unwrap_or_else(|| "its key".into());
             bail!(
-                "--to uses another credentials key than --from (its key file or {KEY_ENV}), so the \
-                 copied credentials could not be read; nothing was copied. Copy into a new file, or \
-                 set {KEY_ENV} to the source's key"
+                "--to uses another credentials key than --from ({key_file}, or {KEY_ENV}), so the \
+                 copied credentials could not be read; nothing was copied. If the target is empty, \
+                 delete that key file and copy again, or set {KEY_ENV} to the source's key"
             );
         }
     }
