@@ -215,6 +215,35 @@ pub async fn start_sync(
     Ok((StatusCode::ACCEPTED, Json(runs::status(&state, id).await?)))
 }
 
+/// Body of `POST /connections/{id}/resync`.
+#[derive(Debug, Deserialize)]
+pub struct ResyncBody {
+    /// The day to re-read Gong from, `YYYY-MM-DD` (UTC), today or earlier.
+    from: String,
+}
+
+/// `POST /connections/{id}/resync`: re-read Gong from a day (trigger `resync`, M3),
+/// bounded by the backfill; 202, the job runs in the background.
+pub async fn start_resync(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+    Json(body): Json<ResyncBody>,
+) -> ApiResult<impl IntoResponse> {
+    let day = chrono::NaiveDate::parse_from_str(body.from.trim(), "%Y-%m-%d").map_err(|_| {
+        ApiError::invalid(
+            "from",
+            format!(
+                "'{}' is not a date; give the day to re-sync from as YYYY-MM-DD",
+                body.from
+            ),
+        )
+    })?;
+    let from = gong_timeline_sync::windows::resync_start(day, state.now().date_naive())
+        .map_err(|refused| ApiError::invalid("from", refused.to_string()))?;
+    runs::start_request(&state, id, gong_timeline_sync::JobRequest::resync(from)).await?;
+    Ok((StatusCode::ACCEPTED, Json(runs::status(&state, id).await?)))
+}
+
 /// `GET /connections/{id}/sync`.
 pub async fn sync_status(
     State(state): State<AppState>,

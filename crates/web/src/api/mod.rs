@@ -61,6 +61,11 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             post(connections::start_sync),
         ),
         (
+            "post",
+            "/connections/{id}/resync",
+            post(connections::start_resync),
+        ),
+        (
             "get",
             "/connections/{id}/webhook",
             get(connections::webhook),

@@ -114,6 +114,11 @@ fn paths() -> Value {
             "get": op("Sync status", vec![id()], None, "200", schema("SyncStatus")),
             "post": op("Start a sync in the background", vec![id()], None, "202", schema("SyncStatus")),
         },
+        "/connections/{id}/resync": {
+            "post": op("Re-read Gong from a day (trigger resync), bounded by the backfill, in the background", vec![id()],
+                Some(json!({"type": "object", "required": ["from"], "properties": {"from": {"type": "string", "format": "date", "description": "YYYY-MM-DD (UTC), today or earlier"}}})),
+                "202", schema("SyncStatus")),
+        },
         "/connections/{id}/webhook": {
             "get": op("The Gong webhook: URL to paste into Gong, mode, last webhook and test, queue, freshness (404 before it is set up)", vec![id()], None, "200", schema("Webhook")),
             "put": op("Set up the Gong webhook, change its mode or rotate its key", vec![id()], Some(schema("WebhookChange")), "200", schema("Webhook")),

@@ -353,3 +353,33 @@ async fn settings_keep_an_absent_filter_logic_and_clear_a_null_one() {
     );
     assert_eq!(cleared["filters"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn m3_the_api_re_syncs_from_gong_since_a_day_and_refuses_a_bad_or_future_one() {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    app.sync(id).await;
+    let path = format!("/connections/{id}/resync");
+    let next_year = (chrono::Utc::now() + chrono::Duration::days(365)).date_naive();
+
+    let (bad, bad_body) = app.post(&path, json!({"from": "last week"})).await;
+    let (future, future_body) = app
+        .post(&path, json!({"from": next_year.to_string()}))
+        .await;
+    let since = (chrono::Utc::now() - chrono::Duration::days(3)).date_naive();
+    let (started, status) = app.post(&path, json!({"from": since.to_string()})).await;
+
+    assert_eq!(
+        (bad, bad_body["error"]["field"].as_str()),
+        (422, Some("from")),
+        "{bad_body}"
+    );
+    assert_eq!(future, 422, "{future_body}");
+    assert!(
+        future_body.to_string().contains("is after today"),
+        "{future_body}"
+    );
+    assert_eq!(started, 202, "{status}");
+    let job = app.wait_for_sync(id).await;
+    assert_eq!(job["trigger"], "resync", "{job}");
+}
