@@ -18,6 +18,7 @@
 pub mod activity;
 pub mod company;
 pub mod crm_id;
+pub mod dates;
 pub mod email;
 pub mod filter;
 pub mod fingerprint;

@@ -1,9 +1,10 @@
 //! `log jobs|records|export`: the execution log (L1, L2, L4).
 
+use gong_timeline_domain::dates::{parse_bound, RangeEnd};
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use gong_timeline_domain::{JobStatus, RecordStatus};
 use gong_timeline_store::{Job, JobFilter, LogRecord, RecordFilter, Store};
 use gong_timeline_sync::export::export_job;
@@ -117,17 +118,12 @@ where
 
 /// `YYYY-MM-DD` (the start of that day, or the end with `end_of_day`) or RFC 3339.
 fn parse_date(raw: &str, end_of_day: bool) -> anyhow::Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .with_context(|| format!("'{raw}' is not a date: use YYYY-MM-DD or an RFC 3339 time"))?;
-    let start = day.and_hms_opt(0, 0, 0).context("invalid date")?.and_utc();
-    Ok(if end_of_day {
-        start + Duration::days(1)
+    let end = if end_of_day {
+        RangeEnd::End
     } else {
-        start
-    })
+        RangeEnd::Start
+    };
+    Ok(parse_bound(raw, end)?)
 }
 
 /// A job as listed: the store's [`Job`] JSON, the same object as the API's.

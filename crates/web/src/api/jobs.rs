@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::Query;
-use chrono::{DateTime, Utc};
+use gong_timeline_domain::dates::{parse_bound, RangeEnd};
 use gong_timeline_domain::RecordStatus;
 use gong_timeline_store::{ConnectionId, Job, JobFilter, JobId, LogRecord, RecordFilter};
 use serde::Deserialize;
@@ -20,8 +20,9 @@ use crate::state::AppState;
 /// Query of `GET /jobs`.
 #[derive(Debug, Deserialize)]
 pub struct JobsQuery {
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
+    /// A day (`YYYY-MM-DD`, UTC) or an RFC 3339 instant, as the CLI takes them.
+    from: Option<String>,
+    to: Option<String>,
     #[serde(default)]
     status: Vec<String>,
     connection_id: Option<ConnectionId>,
@@ -50,9 +51,15 @@ pub async fn list(
     Query(q): Query<JobsQuery>,
     page: Page<Job>,
 ) -> ApiResult<Json<Paged<Job>>> {
+    let bound = |field: &str, raw: &Option<String>, end| {
+        raw.as_deref()
+            .map(|raw| parse_bound(raw, end))
+            .transpose()
+            .map_err(|e| ApiError::invalid(field, e.to_string()))
+    };
     let filter = JobFilter {
-        from: q.from,
-        to: q.to,
+        from: bound("from", &q.from, RangeEnd::Start)?,
+        to: bound("to", &q.to, RangeEnd::End)?,
         statuses: parse_all(&q.status)?,
         connection_id: q.connection_id,
         limit: Some(page.fetch_limit()),

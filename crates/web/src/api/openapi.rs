@@ -145,8 +145,8 @@ fn paths() -> Value {
             query("status", spelled(UserStatus::ALL.iter().map(|v| v.as_str())), "One status."),
         ], window()].concat(), None, "200", page("TimelineUser")) },
         "/jobs": { "get": op("Jobs, newest first", [vec![
-            query("from", json!({"type": "string", "format": "date-time"}), "Started at or after."),
-            query("to", json!({"type": "string", "format": "date-time"}), "Started before."),
+            query("from", json!({"type": "string"}), "Started at or after: an RFC 3339 time, or a day (YYYY-MM-DD, UTC) from its start."),
+            query("to", json!({"type": "string"}), "Started before: an RFC 3339 time, or a day (YYYY-MM-DD, UTC) up to its end."),
             statuses("Job"),
             query("connection_id", json!({"type": "integer"}), "One connection."),
         ], window()].concat(), None, "200", page("Job")) },

@@ -47,6 +47,19 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
         (status, bad["error"]["field"].as_str()),
         (422, Some("status"))
     );
+    // Days as the CLI takes them: today's job is within from=today&to=today.
+    let today = chrono::Utc::now().date_naive();
+    let todays = app
+        .page_of(&format!("/jobs?connection_id={id}&from={today}&to={today}"))
+        .await;
+    assert_eq!(todays["total"].as_u64(), Some(1), "{todays}");
+    let (status, bad) = app.get("/jobs?from=notadate").await;
+    assert_eq!(
+        (status, bad["error"]["field"].as_str()),
+        (422, Some("from")),
+        "{bad}"
+    );
+    assert!(bad.to_string().contains("YYYY-MM-DD"), "{bad}");
     let (status, same) = app.get(&format!("/jobs/{job_id}")).await;
     assert_eq!((status, same["id"].as_i64()), (200, Some(job_id)));
 
