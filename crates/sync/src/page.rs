@@ -94,6 +94,10 @@ impl PagePlan {
                 message: text,
                 failed_at: inputs.now,
             });
+        } else if inputs.retrying.contains_key(&meeting.gong_call_id) {
+            // No later sync can heal it: off the retry list, or its old entry would
+            // have it evaluated, and logged again, at every job.
+            self.retry_remove.push(meeting.gong_call_id.clone());
         }
         self.record(meeting, RecordStatus::Failed, None, Some(message));
     }
@@ -389,6 +393,22 @@ mod tests {
             ),
             ("c2", "Call")
         );
+    }
+
+    #[test]
+    fn l1_a_retried_meeting_that_now_fails_for_good_leaves_the_retry_list() {
+        let mut inputs = Inputs::new();
+        inputs
+            .retrying
+            .insert("c1".into(), "an earlier, healable failure".into());
+        let mut ownerless = meeting("c1");
+        ownerless.owner_gong_user_id = None;
+
+        let plan = inputs.plan(vec![ownerless]);
+
+        assert_eq!(plan.records[0].status, RecordStatus::Failed);
+        assert!(plan.retry_add.is_empty());
+        assert_eq!(plan.retry_remove, vec!["c1".to_string()]);
     }
 
     #[test]
