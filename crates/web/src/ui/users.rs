@@ -66,6 +66,15 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
         "" => None,
         s => Some(s.parse().map_err(|e| ApiError::invalid("status", e))?),
     };
+    if let Some(id) = q
+        .connection
+        .filter(|id| !connections.iter().any(|c| c.id == *id))
+    {
+        // A deleted or mistyped connection has no mappings to show, not "none yet".
+        return Err(ApiError::NotFound(format!(
+            "there is no connection {id} (it may have been deleted); pick one from the list"
+        )));
+    }
     let mut mappings = match q.connection {
         Some(id) => state.store.list_mappings(id).await?,
         None => Vec::new(),

@@ -81,6 +81,9 @@ async fn user_management_lists_conflicts_first_flags_inactive_users_and_resolves
 
     let (status, page) = app.page(&s, &format!("/users?connection={id}")).await;
     assert_eq!(status, 200);
+    let (missing, said) = app.page(&s, "/users?connection=999").await;
+    assert_eq!(missing, 404, "{said}");
+    assert!(said.contains("there is no connection 999"), "{said}");
     let statuses: Vec<&str> = page
         .split("<tr class=\"gong-user\"")
         .skip(1)
