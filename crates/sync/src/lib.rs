@@ -45,6 +45,9 @@ pub mod views;
 pub mod webhooks;
 pub mod windows;
 
+#[cfg(test)]
+mod testing;
+
 pub use error::SyncError;
 pub use progress::{Progress, ProgressFn};
 pub use runner::{Clock, Engine, EngineOptions, EngineStats, JobRequest, JobSummary};

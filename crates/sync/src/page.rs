@@ -251,19 +251,13 @@ fn upsert(draft: ActivityDraft, content_hash: i64) -> ActivityUpsert {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-    use gong_timeline_domain::meeting::{Affiliation, CrmObject, CrmSystem, Party};
+    use crate::testing::{acme, meeting};
     use gong_timeline_domain::users::UserDecision;
     use gong_timeline_domain::{LicenseType, UserStatus};
-    use gong_timeline_store::{Company, Fields, User};
+    use gong_timeline_store::{Fields, User};
 
     fn ctx() -> SyncContext {
-        let company = Company {
-            id: 1,
-            name: "Acme".into(),
-            crm_account_id: Some("0013600000AbCdEAAA".into()),
-            fields: Fields::new(),
-        };
+        let company = acme();
         let user = User {
             id: 7,
             email: "ann@us.io".into(),
@@ -278,32 +272,6 @@ mod tests {
             .insert("u1".into(), UserDecision::UseExisting(7));
         ctx.activity_type = "Meeting".into();
         ctx
-    }
-
-    fn meeting(id: &str) -> Meeting {
-        Meeting {
-            gong_call_id: id.into(),
-            title: Some("QBR".into()),
-            started: Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap(),
-            duration_seconds: Some(60),
-            url: None,
-            is_private: false,
-            owner_gong_user_id: Some("u1".into()),
-            parties: vec![Party {
-                email: Some("ann@us.io".into()),
-                name: Some("Ann".into()),
-                affiliation: Affiliation::Internal,
-                gong_user_id: Some("u1".into()),
-            }],
-            crm_objects: vec![CrmObject {
-                system: CrmSystem::Salesforce,
-                object_type: "Account".into(),
-                object_id: "0013600000AbCdEAAA".into(),
-            }],
-            trackers: None,
-            brief: None,
-            key_points: vec![],
-        }
     }
 
     struct Inputs {

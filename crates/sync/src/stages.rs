@@ -151,48 +151,22 @@ fn passes_filters(ctx: &SyncContext, company_id: i64, author: i64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
-    use gong_timeline_domain::meeting::{Affiliation, CrmObject, CrmSystem, Party};
     use gong_timeline_domain::MappingStatus;
-    use gong_timeline_store::{Company, UserMapping};
+    use gong_timeline_store::UserMapping;
 
     use super::*;
+    use crate::testing::{acme, meeting};
 
     /// A meeting of Gong user `104`, who is not among its parties.
     fn meeting_of_absent_owner() -> Meeting {
         Meeting {
-            gong_call_id: "c1".into(),
-            title: Some("QBR".into()),
-            started: Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap(),
-            duration_seconds: Some(60),
-            url: None,
-            is_private: false,
             owner_gong_user_id: Some("104".into()),
-            parties: vec![Party {
-                email: Some("ann@us.io".into()),
-                name: Some("Ann".into()),
-                affiliation: Affiliation::Internal,
-                gong_user_id: Some("101".into()),
-            }],
-            crm_objects: vec![CrmObject {
-                system: CrmSystem::Salesforce,
-                object_type: "Account".into(),
-                object_id: "0013600000AbCdEAAA".into(),
-            }],
-            trackers: None,
-            brief: None,
-            key_points: vec![],
+            ..meeting("c1")
         }
     }
 
     fn ctx_with_mapping(status: MappingStatus) -> SyncContext {
-        let company = Company {
-            id: 1,
-            name: "Acme".into(),
-            crm_account_id: Some("0013600000AbCdEAAA".into()),
-            fields: Default::default(),
-        };
-        let mut ctx = SyncContext::build(1, &[company], &[], &[]);
+        let mut ctx = SyncContext::build(1, &[acme()], &[], &[]);
         ctx.set_mappings(&[UserMapping {
             connection_id: 1,
             gong_user_id: "104".into(),
@@ -202,11 +176,10 @@ mod tests {
             user_id: None,
             suggested: vec![5, 6],
             manual: false,
-            updated_at: Utc::now(),
+            updated_at: chrono::Utc::now(),
         }]);
         ctx
     }
-
     #[test]
     fn u3_a_conflict_message_names_an_owner_absent_from_the_parties_as_gong_has_them() {
         let ctx = ctx_with_mapping(MappingStatus::Conflict);

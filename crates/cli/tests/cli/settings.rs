@@ -345,41 +345,33 @@ async fn t3_settings_preview_counts_the_stored_meetings_that_would_pass_truthful
 async fn t3_new_filters_without_a_logic_say_that_the_old_logic_went() {
     // Arrange
     let app = TestApp::with_scenario("companies.json").await;
-    let set = |args: &[&str]| {
-        let mut all = vec!["settings", "set", "--connection", CONNECTION];
-        all.extend_from_slice(args);
-        all.into_iter().map(String::from).collect::<Vec<_>>()
-    };
-    let either = set(&[
+    app.set_settings(&[
         "--filter",
         "Company.name is not empty",
         "--filter",
         "Company.name contains a",
         "--filter-logic",
         "1 OR 2",
-    ]);
-    let either: Vec<&str> = either.iter().map(String::as_str).collect();
-    app.ok(&either).await;
+    ])
+    .await;
 
     // Act
-    let replaced = set(&["--filter", "Company.name is not empty"]);
-    let replaced: Vec<&str> = replaced.iter().map(String::as_str).collect();
-    let said = app.ok(&replaced).await;
+    let said = app
+        .ok(&[
+            "settings",
+            "set",
+            "--connection",
+            CONNECTION,
+            "--filter",
+            "Company.name is not empty",
+        ])
+        .await;
 
     // Assert
     assert!(
         said.contains("The filter logic '1 OR 2' went with the filters"),
         "{said}"
     );
-    let shown = app
-        .json(&[
-            "settings",
-            "show",
-            "--connection",
-            CONNECTION,
-            "--format",
-            "json",
-        ])
-        .await;
-    assert_eq!(shown["filter_logic"], serde_json::Value::Null, "{shown}");
+    let shown = app.settings().await;
+    assert_eq!(shown["filter_logic"], Value::Null, "{shown}");
 }
