@@ -16,7 +16,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use base64::Engine as _;
-use gong_timeline_store::{ConnectionId, Job, LogRecord, LogRecordId, Seek, UserId};
+use gong_timeline_store::{ConnectionId, Job, JobId, LogRecord, LogRecordId, Seek, UserId};
 use gong_timeline_sync::connections::Overview;
 use gong_timeline_sync::views::{ActivityView, CompanyView, GongUserView, UserView};
 use serde::de::DeserializeOwned;
@@ -202,11 +202,34 @@ impl Keyed for Job {
     }
 }
 
+/// Where a page of job `job`'s records starts: a cursor another job's records gave
+/// is refused, as one of another list is.
+pub fn records_seek(
+    seek: Seek<(JobId, LogRecordId)>,
+    job: JobId,
+) -> Result<Seek<LogRecordId>, ApiError> {
+    let other = |of: JobId| {
+        ApiError::bad_parameter(
+            "cursor",
+            format!(
+                "this cursor pages job {of}'s records, not job {job}'s: start from the first page"
+            ),
+        )
+    };
+    Ok(match seek {
+        Seek::First => Seek::First,
+        Seek::After((of, id)) if of == job => Seek::After(id),
+        Seek::Before((of, id)) if of == job => Seek::Before(id),
+        Seek::After((of, _)) | Seek::Before((of, _)) => return Err(other(of)),
+    })
+}
+
+/// Keyed by job too, so a cursor of one job's records is refused on another's.
 impl Keyed for LogRecord {
-    type Key = LogRecordId;
+    type Key = (JobId, LogRecordId);
     const LIST: &'static str = "records";
-    fn key(&self) -> LogRecordId {
-        self.id
+    fn key(&self) -> Self::Key {
+        (self.job_id, self.id)
     }
 }
 

@@ -98,7 +98,7 @@ pub async fn records(
             job_id: id,
             statuses,
             limit: Some(page.fetch_limit()),
-            seek: page.seek(),
+            seek: crate::paging::records_seek(page.seek(), id)?,
         })
         .await?;
     Ok(Json(page.paged(rows, total)))

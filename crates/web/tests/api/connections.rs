@@ -75,6 +75,19 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
         page2["items"][0]["id"].as_i64() > page1["items"][4]["id"].as_i64(),
         "page 2 starts after page 1: {page1} {page2}"
     );
+    let (status, refused) = app
+        .get(&format!("/jobs/{}/records?cursor={next}", job_id + 1000))
+        .await;
+    assert_eq!(status, 404, "no such job first: {refused}");
+    let other = app.sync(id).await["id"].as_i64().unwrap();
+    let (status, refused) = app
+        .get(&format!("/jobs/{other}/records?cursor={next}"))
+        .await;
+    assert_eq!(
+        (status, refused["error"]["field"].as_str()),
+        (400, Some("cursor")),
+        "another job's cursor: {refused}"
+    );
     let all = app
         .all_items(&format!("/jobs/{job_id}/records?limit=7"))
         .await;
