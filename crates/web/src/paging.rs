@@ -282,11 +282,25 @@ mod tests {
 
     #[test]
     fn a_cursor_round_trips_and_belongs_to_its_list() {
-        let cursor = Cursor::encode::<LogRecord>(&42);
-        assert_eq!(Cursor::decode::<LogRecord>(&cursor), Some(42));
+        let cursor = Cursor::encode::<LogRecord>(&(7, 42));
+        assert_eq!(Cursor::decode::<LogRecord>(&cursor), Some((7, 42)));
         assert_eq!(Cursor::decode::<UserView>(&cursor), None, "another list's");
         assert_eq!(Cursor::decode::<LogRecord>("42"), None);
         assert_eq!(Cursor::decode::<LogRecord>("!!"), None);
+    }
+
+    #[test]
+    fn a_records_cursor_pages_only_its_own_job() {
+        assert_eq!(
+            records_seek(Seek::After((7, 42)), 7).unwrap(),
+            Seek::After(42)
+        );
+        assert_eq!(records_seek(Seek::First, 7).unwrap(), Seek::First);
+        let refused = records_seek(Seek::After((7, 42)), 8).unwrap_err();
+        assert_eq!(
+            (refused.status().as_u16(), refused.field()),
+            (400, Some("cursor"))
+        );
     }
 
     #[test]

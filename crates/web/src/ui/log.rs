@@ -366,7 +366,7 @@ async fn job_page(
             job_id: id,
             statuses: chosen.clone(),
             limit: Some(keyset.fetch_limit()),
-            seek: crate::paging::records_seek(keyset.seek.clone(), id)?,
+            seek: crate::paging::records_seek(keyset.seek, id)?,
         })
         .await?;
     let shown = keyset.cut(records);

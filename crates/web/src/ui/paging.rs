@@ -171,16 +171,16 @@ mod tests {
         assert_eq!(ids(&shown), (1, 50, 50));
         assert_eq!(shown.prev, None);
         let next = shown.next.clone().expect("a next page");
-        assert_eq!(Cursor::decode::<LogRecord>(&next), Some(50));
+        assert_eq!(Cursor::decode::<LogRecord>(&next), Some((1, 50)));
         let short = page.cut(records(1..=50));
         assert_eq!((short.prev.clone(), short.next.clone()), (None, None));
     }
 
     #[test]
     fn a_page_read_backwards_drops_its_extra_first_row_and_knows_its_place() {
-        let before = Cursor::encode::<LogRecord>(&102);
+        let before = Cursor::encode::<LogRecord>(&(1, 102));
         let page = KeysetPage::<LogRecord>::parse(None, Some(&before), Some(2)).unwrap();
-        assert_eq!(page.seek, Seek::Before(102));
+        assert_eq!(page.seek, Seek::Before((1, 102)));
         let shown = page.cut(records(51..=101));
         assert_eq!(ids(&shown), (52, 101, 50));
         assert!(shown.prev.is_some() && shown.next.is_some());
@@ -189,7 +189,7 @@ mod tests {
         assert_eq!((first.prev.clone(), first.number), (None, 1));
         assert_eq!(
             first.next.as_deref().and_then(Cursor::decode::<LogRecord>),
-            Some(50)
+            Some((1, 50))
         );
     }
 
@@ -202,7 +202,7 @@ mod tests {
                 id: 1,
             });
         assert!(KeysetPage::<LogRecord>::parse(Some(&a_job_cursor), None, None).is_err());
-        let c = Cursor::encode::<LogRecord>(&1);
+        let c = Cursor::encode::<LogRecord>(&(1, 1));
         assert!(KeysetPage::<LogRecord>::parse(Some(&c), Some(&c), None).is_err());
     }
 }
