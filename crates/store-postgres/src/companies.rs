@@ -133,13 +133,7 @@ pub(crate) async fn import_persons(store: &PgStore, rows: Vec<PersonRow>) -> Res
             }
         };
         let Some(company_id) = company_id else {
-            return Err(ImportError::invalid(
-                row.row,
-                "company",
-                &row.company,
-                format!("no company is named '{}'; import it with the companies file first or correct the name", row.company),
-            )
-            .into());
+            return Err(ImportError::unknown_company(row.row, &row.company).into());
         };
         let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM persons WHERE email = $1")
             .bind(&row.email)

@@ -74,6 +74,17 @@ impl ImportError {
         }
     }
 
+    /// A persons row whose company is not stored (the parser's pre-check and the
+    /// stores say it alike).
+    pub fn unknown_company(row: u64, company: &str) -> Self {
+        ImportError::invalid(
+            row,
+            "company",
+            company,
+            format!("no company is named '{company}'; import it with the companies file first or correct the name"),
+        )
+    }
+
     /// The row the error names (1 = the header).
     pub fn row(&self) -> u64 {
         match self {
@@ -369,14 +380,7 @@ fn unknown_companies(rows: &[PersonRow], known: &[crate::records::Company]) -> V
         known.iter().map(|c| c.name.to_lowercase()).collect();
     rows.iter()
         .filter(|r| !names.contains(&r.company.to_lowercase()))
-        .map(|r| {
-            ImportError::invalid(
-                r.row,
-                "company",
-                &r.company,
-                format!("no company is named '{}'; import it with the companies file first or correct the name", r.company),
-            )
-        })
+        .map(|r| ImportError::unknown_company(r.row, &r.company))
         .collect()
 }
 

@@ -213,7 +213,7 @@ impl<'a> PageWriter<'a> {
     /// was written since).
     pub async fn write_stored(
         &mut self,
-        meetings: Vec<Meeting>,
+        mut meetings: Vec<Meeting>,
         which: MeetingSet,
         resume: ResumeUpdate,
     ) -> Result<(), SyncError> {
@@ -222,9 +222,8 @@ impl<'a> PageWriter<'a> {
             no_activities: which == MeetingSet::NotOnTimeline,
             ..Extras::default()
         };
-        let mut meetings = meetings;
-        if self.fetched_first.is_some() {
-            meetings.retain(|m| !self.fetched_first(&m.gong_call_id));
+        if let Some(fetched) = &self.fetched_first {
+            meetings.retain(|m| !fetched.contains(&m.gong_call_id));
         }
         self.commit(meetings, Vec::new(), extras, false).await
     }
@@ -376,8 +375,8 @@ impl<'a> PageWriter<'a> {
     }
 
     /// Keeps the retry list this writer compares against as the page leaves it: a
-    /// meeting a window just failed, then read again by the re-evaluation of failed
-    /// meetings in the same job, is a repeat of the same failure (L1), not a second one.
+    /// meeting the re-evaluation just failed, then fetched again by the window after
+    /// it in the same job, is a repeat of the same failure (L1), not a second one.
     fn track_retries(&mut self, plan: &PagePlan) {
         for healed in &plan.retry_remove {
             self.retrying.remove(healed);
@@ -386,12 +385,6 @@ impl<'a> PageWriter<'a> {
             self.retrying
                 .insert(entry.gong_call_id.clone(), entry.message.clone());
         }
-    }
-
-    /// Whether a call is still on the retry list with the failure it had at the
-    /// job's start, i.e. nothing in this job has fetched it again and changed it.
-    pub fn still_failing_with(&self, gong_call_id: &str, message: &str) -> bool {
-        self.retrying.get(gong_call_id).map(String::as_str) == Some(message)
     }
 
     /// Calls that never became meetings: Failed, and retried by id at later syncs

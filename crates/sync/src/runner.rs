@@ -405,7 +405,7 @@ impl Engine {
         }
         let mut ctx = provision_job::provision(store, client, connection.id, now, progress).await?;
         let settings_fp = evaluate::settings_fingerprint(&valid.settings);
-        let backfill_from = now - Duration::days(i64::from(valid.settings.backfill_days));
+        let backfill_from = windows::backfill_start(now, valid.settings.backfill_days);
         let window_settings = valid.settings.clone();
         evaluate::apply_settings(&mut ctx, valid);
         store
@@ -448,18 +448,14 @@ impl Engine {
                 .await?;
             lease.check()?;
             if request.trigger == Trigger::Reevaluate {
-                return writer.settle().await;
+                return Ok(());
             }
-            // What is still broken as it was at the start: a call a first window
-            // (resume, re-sync) healed or re-read is not read again by id.
+            // What never became a meeting: neither evaluated from the store nor
+            // fetched again by a first window (resume, re-sync) in this job.
             let broken: Vec<String> = retries
                 .into_iter()
-                .filter(|r| {
-                    !evaluated.contains(&r.gong_call_id)
-                        && !writer.fetched_first(&r.gong_call_id)
-                        && writer.still_failing_with(&r.gong_call_id, &r.last_message)
-                })
                 .map(|r| r.gong_call_id)
+                .filter(|id| !evaluated.contains(id) && !writer.fetched_first(id))
                 .collect();
             self.refetch_by_id(client, &mut writer, broken, progress)
                 .await?;

@@ -115,7 +115,7 @@ pub struct ValidSettings {
 
 /// The most filters a connection may have.
 pub const MAX_FILTERS: usize = 50;
-/// The longest a filter (or the logic) may be, in characters.
+/// The longest a filter may be, in characters.
 pub const MAX_FILTER_CHARS: usize = 2000;
 
 /// Bounds on the filters' size, checked before they are parsed.

@@ -25,9 +25,15 @@ pub struct Window {
     pub reconciles: bool,
 }
 
+/// Where the backfill window of `backfill_days` starts for a job started at `now`:
+/// nothing older is fetched, kept or re-evaluated.
+pub fn backfill_start(now: DateTime<Utc>, backfill_days: u32) -> DateTime<Utc> {
+    now - Duration::days(i64::from(backfill_days))
+}
+
 /// The window of a job started at `now`.
 pub fn plan_window(now: DateTime<Utc>, checkpoint: &Checkpoint, settings: &Settings) -> Window {
-    let backfill_from = now - Duration::days(i64::from(settings.backfill_days));
+    let backfill_from = backfill_start(now, settings.backfill_days);
     let Some(last) = checkpoint.last_meeting_started else {
         // The first backfill counts as a reconciliation, whatever its length.
         return Window {
@@ -84,6 +90,24 @@ pub fn resync_start(day: NaiveDate, today: NaiveDate) -> Result<DateTime<Utc>, R
     Ok(day.and_time(NaiveTime::MIN).and_utc())
 }
 
+/// [`resync_start`] of a day as typed in a form or an API body (`YYYY-MM-DD`).
+pub fn resync_day(text: &str, today: NaiveDate) -> Result<DateTime<Utc>, ResyncDayError> {
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ResyncDayError::NotADate(text.to_string()))?;
+    Ok(resync_start(day, today)?)
+}
+
+/// A re-sync day that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResyncDayError {
+    /// Not `YYYY-MM-DD`.
+    #[error("'{0}' is not a date; pick the day to re-sync from (YYYY-MM-DD)")]
+    NotADate(String),
+    /// After today.
+    #[error(transparent)]
+    InFuture(#[from] ResyncInFuture),
+}
+
 /// A re-sync asked to start after today.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{day} is after today ({today}, UTC): pick the day to re-sync from, today or earlier")]
@@ -117,6 +141,22 @@ mod tests {
         assert_eq!(start.to_rfc3339(), "2026-12-02T00:00:00+00:00");
         let earlier = NaiveDate::from_ymd_opt(2001, 1, 1).unwrap();
         assert!(super::resync_start(earlier, today).is_ok());
+    }
+
+    #[test]
+    fn m3_a_typed_resync_day_must_be_a_date_up_to_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert!(super::resync_day(" 2026-11-01 ", today).is_ok());
+        assert_eq!(
+            super::resync_day("last week", today)
+                .unwrap_err()
+                .to_string(),
+            "'last week' is not a date; pick the day to re-sync from (YYYY-MM-DD)"
+        );
+        assert!(matches!(
+            super::resync_day("2027-01-01", today),
+            Err(super::ResyncDayError::InFuture(_))
+        ));
     }
 
     #[test]

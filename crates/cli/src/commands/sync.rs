@@ -32,7 +32,7 @@ pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitC
             let now = chrono::Utc::now();
             let from = windows::resync_start(day, now.date_naive()).context("--from")?;
             let backfill = store.get_settings(connection.id).await?.backfill_days;
-            let earliest = now - chrono::Duration::days(i64::from(backfill));
+            let earliest = windows::backfill_start(now, backfill);
             if from < earliest {
                 eprintln!(
                     "note: --from {day} is before the backfill window of {backfill} days: the re-sync starts at {}.",

@@ -15,7 +15,7 @@ pub mod signature;
 pub mod worker;
 
 pub use freshness::Freshness;
-pub use receive::{accept, authenticate, receive, Authenticated, Received, Rejected};
+pub use receive::{accept, authenticate, Authenticated, Received, Rejected};
 pub use setup::{
     configure, view, views, webhook_url, AuthChoice, WebhookChange, WebhookSetupError, WebhookView,
 };

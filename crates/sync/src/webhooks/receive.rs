@@ -73,19 +73,6 @@ struct MetaData {
     id: Option<serde_json::Value>,
 }
 
-/// Handles one request to `POST /webhooks/gong/{key}` whose body is at hand.
-pub async fn receive(
-    store: &Arc<dyn Store>,
-    public_url: &str,
-    key: &str,
-    authorization: Option<&str>,
-    body: &[u8],
-    now: DateTime<Utc>,
-) -> Result<Received, Rejected> {
-    let authenticated = authenticate(store, public_url, key, authorization).await?;
-    accept(store, authenticated, body, now).await
-}
-
 /// A request whose URL key (and JWT, when the set-up asks for one) checked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authenticated {

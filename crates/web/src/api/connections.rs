@@ -229,16 +229,7 @@ pub async fn start_resync(
     Path(id): Path<ConnectionId>,
     Json(body): Json<ResyncBody>,
 ) -> ApiResult<impl IntoResponse> {
-    let day = chrono::NaiveDate::parse_from_str(body.from.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::invalid(
-            "from",
-            format!(
-                "'{}' is not a date; give the day to re-sync from as YYYY-MM-DD",
-                body.from
-            ),
-        )
-    })?;
-    let from = gong_timeline_sync::windows::resync_start(day, state.now().date_naive())
+    let from = gong_timeline_sync::windows::resync_day(&body.from, state.now().date_naive())
         .map_err(|refused| ApiError::invalid("from", refused.to_string()))?;
     runs::start_request(&state, id, gong_timeline_sync::JobRequest::resync(from)).await?;
     Ok((StatusCode::ACCEPTED, Json(runs::status(&state, id).await?)))

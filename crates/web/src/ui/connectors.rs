@@ -155,16 +155,8 @@ pub(crate) async fn create(
     Extension(s): Extension<AdminSession>,
     Form(f): Form<CreateForm>,
 ) -> Response {
-    let outcome = if !matches!(f.kind.as_str(), "basic" | "oauth") {
-        Err(ApiError::invalid(
-            "kind",
-            format!(
-                "'{}' is not a kind of connection: pick OAuth or Access key",
-                f.kind
-            ),
-        ))
-    } else if f.kind == "basic" {
-        connections::create_access_key(
+    let outcome = match f.kind.parse::<AuthKind>() {
+        Ok(AuthKind::Basic) => connections::create_access_key(
             &state,
             &f.name,
             &f.base_url,
@@ -172,12 +164,18 @@ pub(crate) async fn create(
             &f.access_key_secret,
         )
         .await
-        .map(|c| format!("/connectors/{}?connected=1", c.id))
-    } else {
-        match oauth::create_oauth(&state, &f.name).await {
+        .map(|c| format!("/connectors/{}?connected=1", c.id)),
+        Ok(AuthKind::OAuth) => match oauth::create_oauth(&state, &f.name).await {
             Ok(c) => oauth::authorize_url(&state, c.id, &s).await,
             Err(e) => Err(e),
-        }
+        },
+        Err(_) => Err(ApiError::invalid(
+            "kind",
+            format!(
+                "'{}' is not a kind of connection: pick OAuth or Access key",
+                f.kind
+            ),
+        )),
     };
     match outcome {
         Ok(target) => Redirect::to(&target).into_response(),
@@ -233,16 +231,7 @@ pub(crate) async fn resync(
     Path(id): Path<ConnectionId>,
     Form(f): Form<ResyncForm>,
 ) -> Response {
-    let Ok(date) = chrono::NaiveDate::parse_from_str(f.from.trim(), "%Y-%m-%d") else {
-        return layout::error_page(&ApiError::invalid(
-            "from",
-            format!(
-                "'{}' is not a date; pick the day to re-sync from (YYYY-MM-DD)",
-                f.from
-            ),
-        ));
-    };
-    let from = match windows::resync_start(date, state.now().date_naive()) {
+    let from = match windows::resync_day(&f.from, state.now().date_naive()) {
         Ok(from) => from,
         Err(refused) => return layout::error_page(&ApiError::invalid("from", refused.to_string())),
     };
