@@ -1,7 +1,7 @@
 //! The Timeline store API: what the sync engine, the CLI and the web layer read and
 //! write, independent of the database behind it.
 //!
-//! Adapters (`gong_timeline_store_sqlite`, later a PostgreSQL one) implement [`Store`]
+//! Adapters (`gong_timeline_store_sql`, later a PostgreSQL one) implement [`Store`]
 //! and prove it with the shared [`conformance`] suite (feature `testing`).
 //!
 //! # Layout

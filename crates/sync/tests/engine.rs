@@ -9,7 +9,7 @@ use gong_timeline_gong_sim::{Limits, Scenario, SimConfig, SimHandle};
 use gong_timeline_store::{
     import, ConnectionStatus, Credentials, JobFilter, NewConnection, RecordFilter, Store,
 };
-use gong_timeline_store_sqlite::SqliteStore;
+use gong_timeline_store_sql::SqliteStore;
 use gong_timeline_sync::scheduler::Scheduler;
 use gong_timeline_sync::{progress, Engine, EngineOptions};
 

@@ -11,9 +11,9 @@ use gong_timeline_gong::{ClientConfig, GongClient, OAuthClient};
 use gong_timeline_gong_sim::{Limits, SimConfig, SimHandle};
 use gong_timeline_store::crypto::SecretKey;
 use gong_timeline_store::{ConnectionStatus, Credentials, NewConnection, OAuthCredentials, Store};
-use gong_timeline_store_postgres::testing::{test_url, TempSchema};
-use gong_timeline_store_postgres::{PgOptions, PgStore};
-use gong_timeline_store_sqlite::SqliteStore;
+use gong_timeline_store_sql::testing::{test_url, TempSchema};
+use gong_timeline_store_sql::SqliteStore;
+use gong_timeline_store_sql::{PgOptions, PgStore};
 use gong_timeline_sync::connect::client_for;
 
 /// Clients of the one connection, and requests each sends at once.

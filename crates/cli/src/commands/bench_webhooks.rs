@@ -64,8 +64,7 @@ const INITIAL_CALLS: u64 = 100;
 pub async fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store: Arc<dyn Store> =
-        Arc::new(gong_timeline_store_sqlite::SqliteStore::open(&url).await?);
+    let store: Arc<dyn Store> = Arc::new(gong_timeline_store_sql::SqliteStore::open(&url).await?);
     let result = measure(&store, args, dir.path()).await?;
     println!("{}", serde_json::to_string(&result)?);
     Ok(())

@@ -24,8 +24,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use gong_timeline_store::{Connection, Store};
-use gong_timeline_store_postgres::{is_postgres_url, PgStore};
-use gong_timeline_store_sqlite::SqliteStore;
+use gong_timeline_store_sql::SqliteStore;
+use gong_timeline_store_sql::{is_postgres_url, PgStore};
 use gong_timeline_sync::EngineOptions;
 
 use crate::args::{Cli, Command, ConnectionCommand};

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use gong_timeline_gong_sim::{Controls, DataSet, Limits, Scenario, SimConfig, SimState};
-use gong_timeline_store_postgres::testing::TempSchema;
+use gong_timeline_store_sql::testing::TempSchema;
 use serde_json::Value;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -204,7 +204,7 @@ fn on_postgres() -> bool {
 /// (dropped with the guard).
 fn test_db(dir: &Path, file: &str) -> (String, Option<TempSchema>) {
     if on_postgres() {
-        let url = gong_timeline_store_postgres::testing::test_url().unwrap_or_else(|| {
+        let url = gong_timeline_store_sql::testing::test_url().unwrap_or_else(|| {
             panic!("GONG_TIMELINE_TEST_STORE=postgres needs GONG_TIMELINE_TEST_POSTGRES")
         });
         let schema = TempSchema::create(&url);
@@ -243,7 +243,7 @@ impl TestApp {
     /// simulator: for tests only PostgreSQL can run (replicas). `None` (after one
     /// line saying so) without a test PostgreSQL, unless `REQUIRE_POSTGRES=1`.
     pub fn on_postgres_only() -> Option<TestApp> {
-        let url = gong_timeline_store_postgres::testing::test_url()?;
+        let url = gong_timeline_store_sql::testing::test_url()?;
         let schema = TempSchema::create(&url);
         Some(TestApp {
             dir: tempfile::tempdir().expect("temp dir"),
@@ -288,7 +288,7 @@ impl TestApp {
         if on_postgres() {
             return Some(format!("sqlite://{}", self.dir.path().join(file).display()));
         }
-        let url = gong_timeline_store_postgres::testing::test_url()?;
+        let url = gong_timeline_store_sql::testing::test_url()?;
         let schema = TempSchema::create(&url);
         let db = schema.url();
         self._schemas.push(schema);
@@ -537,23 +537,23 @@ impl TestApp {
     pub async fn open_store(&self) -> Arc<dyn gong_timeline_store::Store> {
         let key = gong_timeline_store::crypto::SecretKey::parse(SECRET_KEY, "the tests' key")
             .expect("the tests' key");
-        if gong_timeline_store_postgres::is_postgres_url(&self.db) {
-            let options = gong_timeline_store_postgres::PgOptions {
+        if gong_timeline_store_sql::is_postgres_url(&self.db) {
+            let options = gong_timeline_store_sql::PgOptions {
                 secret_key: Some(key),
                 ..Default::default()
             };
             return Arc::new(
-                gong_timeline_store_postgres::PgStore::open_with(&self.db, options)
+                gong_timeline_store_sql::PgStore::open_with(&self.db, options)
                     .await
                     .expect("the test database opens"),
             );
         }
-        let options = gong_timeline_store_sqlite::SqliteOptions {
+        let options = gong_timeline_store_sql::SqliteOptions {
             secret_key: Some(key),
             ..Default::default()
         };
         Arc::new(
-            gong_timeline_store_sqlite::SqliteStore::open_with(&self.db, options)
+            gong_timeline_store_sql::SqliteStore::open_with(&self.db, options)
                 .await
                 .expect("the test database opens"),
         )

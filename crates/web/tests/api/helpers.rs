@@ -12,7 +12,7 @@ use chrono::Utc;
 use gong_timeline_gong::ClientConfig;
 use gong_timeline_gong_sim::{Limits, SimConfig, SimHandle};
 use gong_timeline_store::{import, Store};
-use gong_timeline_store_sqlite::SqliteStore;
+use gong_timeline_store_sql::SqliteStore;
 use gong_timeline_sync::{Engine, EngineOptions};
 use gong_timeline_web::{AppState, OAuthApp, WebConfig};
 use serde_json::Value;

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use gong_timeline_store::crypto::{SecretKey, KEY_ENV};
 use gong_timeline_store::Store;
-use gong_timeline_store_postgres::{is_postgres_url, PgOptions, PgStore};
-use gong_timeline_store_sqlite::{files_of, SqliteStore};
+use gong_timeline_store_sql::{files_of, SqliteStore};
+use gong_timeline_store_sql::{is_postgres_url, PgOptions, PgStore};
 
 use crate::args::{DbCommand, DbCopyArgs};
 use tables::{Db, TableCount};

@@ -1,0 +1,78 @@
+//! What PostgreSQL does its own way: the types, row locks (`FOR NO KEY UPDATE`, so
+//! replicas take turns on one connection without holding up the writes whose
+//! foreign keys share-lock its row), advisory locks, SQLSTATEs, and the many-row
+//! statements (`bulk`).
+
+use gong_timeline_store::{JobId, Result};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+use super::queries::error::Ctx;
+
+pub(crate) use super::bulk;
+
+/// The database, for [`sqlx::QueryBuilder`].
+pub(crate) type Db = Postgres;
+/// One connection, inside a transaction or not.
+pub(crate) type Conn = PgConnection;
+
+/// Appended to a `SELECT` that must lock the rows it reads until the transaction ends.
+pub(crate) const LOCK_ROW: &str = " FOR NO KEY UPDATE";
+
+/// SQLSTATEs meaning "another transaction is in the way; try again".
+const RETRY_STATES: [&str; 4] = ["55P03", "40P01", "40001", "57014"];
+/// SQLSTATE of a write in a read-only transaction (a hot standby, or
+/// `default_transaction_read_only`).
+const READ_ONLY_STATE: &str = "25006";
+
+/// Starts a write transaction.
+pub(crate) async fn write_tx(
+    pool: &PgPool,
+    context: &'static str,
+) -> Result<Transaction<'static, Postgres>> {
+    pool.begin().await.ctx(context)
+}
+
+/// Locks the connection of a job, in the order `try_start` takes them (connection,
+/// then job): a take-over racing a finish waits instead of deadlocking.
+pub(crate) async fn lock_connection_of_job(conn: &mut PgConnection, job: JobId) -> Result<()> {
+    sqlx::query(
+        "SELECT c.id FROM jobs j JOIN connections c ON c.id = j.connection_id WHERE j.id = $1 \
+         FOR NO KEY UPDATE OF c",
+    )
+    .bind(job)
+    .execute(conn)
+    .await
+    .ctx("locking a job's connection")?;
+    Ok(())
+}
+
+/// A transaction-level advisory lock per email: two replicas creating the same
+/// Internal Collaborator take turns.
+pub(crate) async fn lock_email(tx: &mut Transaction<'static, Postgres>, email: &str) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('users:' || $1))")
+        .bind(email)
+        .execute(&mut **tx)
+        .await
+        .ctx("locking a user's email")?;
+    Ok(())
+}
+
+/// True for lock timeouts, deadlocks and serialisation failures. (A pool that found
+/// no connection in time is a server that is down or overloaded, not a lock: it
+/// stays a [`StoreError::Backend`](gong_timeline_store::StoreError::Backend) naming
+/// what was being done.)
+pub(crate) fn is_locked(error: &sqlx::Error) -> bool {
+    sql_state(error).is_some_and(|code| RETRY_STATES.contains(&code.as_str()))
+}
+
+/// True for a write in a read-only transaction.
+pub(crate) fn is_read_only(error: &sqlx::Error) -> bool {
+    sql_state(error).as_deref() == Some(READ_ONLY_STATE)
+}
+
+fn sql_state(error: &sqlx::Error) -> Option<String> {
+    match error {
+        sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+        _ => None,
+    }
+}

@@ -1,0 +1,259 @@
+//! Timeline activities: the page commit (one transaction per page of meetings),
+//! the fingerprint look-up that lets unchanged meetings cost no write, and reads
+//! with the company and author joined.
+
+use std::collections::HashMap;
+
+use gong_timeline_store::{
+    Activity, ActivityFilter, ActivityHash, ActivityId, ActivityUpsert, CompanySummary,
+    ConnectionId, PageCommit, Result, Seek, StoreError, UserSummary,
+};
+use sqlx::QueryBuilder;
+
+use super::dialect::{bulk, Conn, Db};
+
+use super::error::Ctx;
+use super::jobs::{add_counts, check_fence, push_limit};
+use super::log_records::insert_records;
+use super::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove_retries};
+use super::{meetings, page_extras, webhooks, Backend};
+use crate::codec::{read_enum, read_json, read_ts, ts};
+
+pub(crate) async fn commit_page(store: &Backend, page: &PageCommit) -> Result<Vec<ActivityId>> {
+    const CTX: &str = "writing a page of meetings";
+    let now = ts(page.now);
+    let mut tx = store.write_tx(CTX).await?;
+    check_fence(&mut tx, page.job_id, &page.fence).await?;
+    let ids = upsert_all(&mut tx, page.connection_id, &page.upserts, &now).await?;
+    insert_records(&mut tx, page.job_id, &page.records, &ids).await?;
+    add_retries(&mut tx, page.connection_id, &page.retry_add).await?;
+    remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
+    page_extras::remove_activities(&mut tx, page.connection_id, &page.removals).await?;
+    page_extras::mark_skips(&mut tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
+    if let Some(checkpoint) = page.checkpoint {
+        advance_checkpoint(&mut tx, page.connection_id, checkpoint).await?;
+    }
+    meetings::upsert(&mut tx, page.connection_id, &page.meetings).await?;
+    page_checkpoint(&mut tx, page).await?;
+    add_counts(&mut tx, page.job_id, page.counts_delta).await?;
+    if let Some(done) = &page.webhook_done {
+        webhooks::mark_processed(&mut tx, page.connection_id, done).await?;
+    }
+    tx.commit().await.ctx(CTX)?;
+    Ok(ids)
+}
+
+/// Upserts a page's activities; returns ids in the page's order
+/// (matched by external id, since RETURNING promises no order).
+async fn upsert_all(
+    conn: &mut Conn,
+    connection_id: ConnectionId,
+    upserts: &[ActivityUpsert],
+    now: &str,
+) -> Result<Vec<ActivityId>> {
+    if upserts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = bulk::upsert_activities(conn, connection_id, upserts, now).await?;
+    let by_external: HashMap<String, i64> = rows.into_iter().collect();
+    upserts
+        .iter()
+        .map(|a| {
+            by_external.get(&a.external_id).copied().ok_or_else(|| {
+                StoreError::Invalid(format!("activity {} was not written", a.external_id))
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn hashes(
+    store: &Backend,
+    connection_id: ConnectionId,
+    call_ids: &[String],
+) -> Result<HashMap<String, ActivityHash>> {
+    let rows = bulk::activity_hashes(&store.pool, connection_id, call_ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(call, activity_id, content_hash, activity_type)| {
+            let hash = ActivityHash {
+                activity_id,
+                content_hash,
+                activity_type,
+            };
+            (call, hash)
+        })
+        .collect())
+}
+
+const SELECT: &str = "SELECT a.id, a.external_id, a.connection_id, a.gong_call_id, a.activity_type, a.subject, a.date, \
+     a.duration_seconds, a.notes, a.author_user_id, a.company_id, a.internal_attendees, a.external_attendees, \
+     a.trackers, a.trackers_message, a.recording_url, a.source, a.content_hash, a.created_at, a.updated_at, \
+     c.name AS company_name, c.crm_account_id AS company_crm, u.email AS author_email, u.name AS author_name, \
+     u.license_type AS author_license \
+     FROM activities a JOIN companies c ON c.id = a.company_id LEFT JOIN users u ON u.id = a.author_user_id";
+
+#[derive(sqlx::FromRow)]
+struct ActivityRecord {
+    id: i64,
+    external_id: String,
+    connection_id: i64,
+    gong_call_id: String,
+    activity_type: String,
+    subject: String,
+    date: String,
+    duration_seconds: Option<i64>,
+    notes: Option<String>,
+    author_user_id: Option<i64>,
+    company_id: i64,
+    internal_attendees: String,
+    external_attendees: String,
+    trackers: Option<String>,
+    trackers_message: Option<String>,
+    recording_url: Option<String>,
+    source: String,
+    content_hash: i64,
+    created_at: String,
+    updated_at: String,
+    company_name: String,
+    company_crm: Option<String>,
+    author_email: Option<String>,
+    author_name: Option<String>,
+    author_license: Option<String>,
+}
+
+impl ActivityRecord {
+    fn into_activity(self) -> Result<Activity> {
+        let author = match (
+            self.author_user_id,
+            self.author_email,
+            self.author_name,
+            self.author_license,
+        ) {
+            (Some(id), Some(email), Some(name), Some(license)) => Some(UserSummary {
+                id,
+                email,
+                name,
+                license_type: read_enum("users.license_type", &license)?,
+            }),
+            _ => None,
+        };
+        Ok(Activity {
+            id: self.id,
+            external_id: self.external_id,
+            connection_id: self.connection_id,
+            gong_call_id: self.gong_call_id,
+            activity_type: self.activity_type,
+            subject: self.subject,
+            date: read_ts("activities.date", &self.date)?,
+            duration_seconds: self.duration_seconds,
+            notes: self.notes,
+            author,
+            company: CompanySummary {
+                id: self.company_id,
+                name: self.company_name,
+                crm_account_id: self.company_crm,
+            },
+            internal_attendees: read_json(
+                "activities.internal_attendees",
+                &self.internal_attendees,
+            )?,
+            external_attendees: read_json(
+                "activities.external_attendees",
+                &self.external_attendees,
+            )?,
+            trackers: self
+                .trackers
+                .as_deref()
+                .map(|t| read_json("activities.trackers", t))
+                .transpose()?,
+            trackers_message: self.trackers_message,
+            recording_url: self.recording_url,
+            source: self.source,
+            content_hash: self.content_hash,
+            created_at: read_ts("activities.created_at", &self.created_at)?,
+            updated_at: read_ts("activities.updated_at", &self.updated_at)?,
+        })
+    }
+}
+
+pub(crate) async fn get(store: &Backend, id: ActivityId) -> Result<Option<Activity>> {
+    let sql = format!("{SELECT} WHERE a.id = $1");
+    let row: Option<ActivityRecord> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&store.pool)
+        .await
+        .ctx("reading an activity")?;
+    row.map(ActivityRecord::into_activity).transpose()
+}
+
+pub(crate) async fn by_external_id(store: &Backend, external_id: &str) -> Result<Option<Activity>> {
+    let sql = format!("{SELECT} WHERE a.external_id = $1");
+    let row: Option<ActivityRecord> = sqlx::query_as(&sql)
+        .bind(external_id)
+        .fetch_optional(&store.pool)
+        .await
+        .ctx("reading an activity")?;
+    row.map(ActivityRecord::into_activity).transpose()
+}
+
+pub(crate) async fn list(store: &Backend, filter: ActivityFilter) -> Result<Vec<Activity>> {
+    let mut q: QueryBuilder<Db> = QueryBuilder::new(SELECT);
+    q.push(" WHERE 1 = 1");
+    push_filter(&mut q, &filter);
+    // Newest first: (date, id) descending; the page before runs the other way and
+    // is turned round below.
+    let backwards = matches!(filter.seek, Seek::Before(_));
+    let (op, key) = match filter.seek {
+        Seek::First => ("", None),
+        Seek::After(k) => ("<", Some(k)),
+        Seek::Before(k) => (">", Some(k)),
+    };
+    if let Some(k) = key {
+        q.push(format!(" AND (a.date, a.id) {op} ("))
+            .push_bind(ts(k.date))
+            .push(", ")
+            .push_bind(k.id)
+            .push(")");
+    }
+    q.push(if backwards {
+        " ORDER BY a.date, a.id"
+    } else {
+        " ORDER BY a.date DESC, a.id DESC"
+    });
+    push_limit(&mut q, filter.limit);
+    let rows: Vec<ActivityRecord> = q
+        .build_query_as()
+        .fetch_all(&store.pool)
+        .await
+        .ctx("listing activities")?;
+    let mut activities = rows
+        .into_iter()
+        .map(ActivityRecord::into_activity)
+        .collect::<Result<Vec<_>>>()?;
+    if backwards {
+        activities.reverse();
+    }
+    Ok(activities)
+}
+
+/// The `WHERE` conditions of an activity filter (after `WHERE 1 = 1`).
+fn push_filter(q: &mut QueryBuilder<Db>, filter: &ActivityFilter) {
+    if let Some(company) = filter.company_id {
+        q.push(" AND a.company_id = ").push_bind(company);
+    }
+    if let Some(connection) = filter.connection_id {
+        q.push(" AND a.connection_id = ").push_bind(connection);
+    }
+}
+
+pub(crate) async fn count(store: &Backend, filter: &ActivityFilter) -> Result<u64> {
+    let mut q: QueryBuilder<Db> =
+        QueryBuilder::new("SELECT COUNT(*) FROM activities a WHERE 1 = 1");
+    push_filter(&mut q, filter);
+    let n: i64 = q
+        .build_query_scalar()
+        .fetch_one(&store.pool)
+        .await
+        .ctx("counting activities")?;
+    Ok(crate::codec::read_count(n))
+}

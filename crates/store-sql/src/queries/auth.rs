@@ -1,0 +1,263 @@
+//! Web admin accounts, login sessions and API tokens. Passwords arrive hashed
+//! (argon2) and tokens as SHA-256 digests: nothing here can log a secret in.
+
+use chrono::{DateTime, Utc};
+use gong_timeline_store::{
+    Admin, AdminId, ApiToken, ApiTokenId, NewApiToken, Result, Session, StoreError,
+};
+
+use super::error::{db_error, is_unique_violation, Ctx};
+use super::Backend;
+use crate::codec::{read_ts, read_ts_opt, ts, ts_opt};
+
+type AdminRow = (i64, String, String, String);
+type SessionRow = (String, i64, String, String, String);
+type TokenRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+fn into_admin((id, username, password_hash, created): AdminRow) -> Result<Admin> {
+    Ok(Admin {
+        id,
+        username,
+        password_hash,
+        created_at: read_ts("admins.created_at", &created)?,
+    })
+}
+
+fn into_token(
+    (id, name, token_hash, admin_id, created, expires, used): TokenRow,
+) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id,
+        name,
+        token_hash,
+        admin_id,
+        created_at: read_ts("api_tokens.created_at", &created)?,
+        expires_at: read_ts_opt("api_tokens.expires_at", expires.as_deref())?,
+        last_used_at: read_ts_opt("api_tokens.last_used_at", used.as_deref())?,
+    })
+}
+
+pub(crate) async fn create_admin(
+    store: &Backend,
+    username: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Admin> {
+    let row: AdminRow = sqlx::query_as(
+        "INSERT INTO admins (username, password_hash, created_at) VALUES ($1, $2, $3) \
+         RETURNING id, username, password_hash, created_at",
+    )
+    .bind(username.trim())
+    .bind(password_hash)
+    .bind(ts(now))
+    .fetch_one(&store.pool)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::AlreadyExists {
+                what: "admin",
+                field: "username",
+                key: username.trim().to_string(),
+            }
+        } else {
+            db_error("creating an admin", e)
+        }
+    })?;
+    into_admin(row)
+}
+
+pub(crate) async fn admin_by_username(store: &Backend, username: &str) -> Result<Option<Admin>> {
+    let row: Option<AdminRow> = sqlx::query_as(
+        "SELECT id, username, password_hash, created_at FROM admins WHERE lower(username) = lower($1)",
+    )
+    .bind(username.trim())
+    .fetch_optional(&store.pool)
+    .await
+    .ctx("reading an admin")?;
+    row.map(into_admin).transpose()
+}
+
+pub(crate) async fn set_admin_password(
+    store: &Backend,
+    id: AdminId,
+    password_hash: &str,
+) -> Result<()> {
+    let mut tx = store.pool.begin().await.ctx("updating an admin")?;
+    let done = sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("updating an admin")?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("admin", id));
+    }
+    // Whoever knew the old password is logged out with it.
+    sqlx::query("DELETE FROM sessions WHERE admin_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("ending the admin's sessions")?;
+    // So are the API tokens they made: one minted with the old password must not outlive it.
+    sqlx::query("DELETE FROM api_tokens WHERE admin_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .ctx("revoking the admin's API tokens")?;
+    tx.commit().await.ctx("updating an admin")
+}
+
+pub(crate) async fn count_admins(store: &Backend) -> Result<u64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admins")
+        .fetch_one(&store.pool)
+        .await
+        .ctx("counting admins")?;
+    Ok(n.max(0) as u64)
+}
+
+pub(crate) async fn create_session(store: &Backend, s: Session) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, admin_id, csrf_token, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&s.token_hash)
+    .bind(s.admin_id)
+    .bind(&s.csrf_token)
+    .bind(ts(s.created_at))
+    .bind(ts(s.expires_at))
+    .execute(&store.pool)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            StoreError::not_found("admin", s.admin_id)
+        }
+        _ => db_error("creating a session", e),
+    })?;
+    // Expired sessions go with each login.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(ts(s.created_at))
+        .execute(&store.pool)
+        .await
+        .ctx("pruning sessions")?;
+    Ok(())
+}
+
+pub(crate) async fn session_by_hash(
+    store: &Backend,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>> {
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT token_hash, admin_id, csrf_token, created_at, expires_at FROM sessions \
+         WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(ts(now))
+    .fetch_optional(&store.pool)
+    .await
+    .ctx("reading a session")?;
+    row.map(|(token_hash, admin_id, csrf_token, created, expires)| {
+        Ok(Session {
+            token_hash,
+            admin_id,
+            csrf_token,
+            created_at: read_ts("sessions.created_at", &created)?,
+            expires_at: read_ts("sessions.expires_at", &expires)?,
+        })
+    })
+    .transpose()
+}
+
+pub(crate) async fn delete_session(store: &Backend, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&store.pool)
+        .await
+        .ctx("deleting a session")?;
+    Ok(())
+}
+
+const TOKEN_COLUMNS: &str = "id, name, token_hash, admin_id, created_at, expires_at, last_used_at";
+
+pub(crate) async fn create_api_token(store: &Backend, new: NewApiToken) -> Result<ApiToken> {
+    let sql = format!(
+        "INSERT INTO api_tokens (name, token_hash, admin_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING {TOKEN_COLUMNS}"
+    );
+    let row: TokenRow = sqlx::query_as(&sql)
+        .bind(&new.name)
+        .bind(&new.token_hash)
+        .bind(new.admin_id)
+        .bind(ts(new.created_at))
+        .bind(ts_opt(new.expires_at))
+        .fetch_one(&store.pool)
+        .await
+        .map_err(|e| match &e {
+            _ if is_unique_violation(&e) => StoreError::AlreadyExists {
+                what: "API token",
+                field: "token",
+                key: "(token)".to_string(),
+            },
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::not_found("admin", new.admin_id)
+            }
+            _ => db_error("creating an API token", e),
+        })?;
+    into_token(row)
+}
+
+pub(crate) async fn api_token_by_hash(
+    store: &Backend,
+    token_hash: &str,
+) -> Result<Option<ApiToken>> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
+    let row: Option<TokenRow> = sqlx::query_as(&sql)
+        .bind(token_hash)
+        .fetch_optional(&store.pool)
+        .await
+        .ctx("reading an API token")?;
+    row.map(into_token).transpose()
+}
+
+pub(crate) async fn touch_api_token(
+    store: &Backend,
+    id: ApiTokenId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(ts(now))
+        .bind(id)
+        .execute(&store.pool)
+        .await
+        .ctx("noting an API token's use")?;
+    Ok(())
+}
+
+pub(crate) async fn list_api_tokens(store: &Backend) -> Result<Vec<ApiToken>> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id DESC");
+    let rows: Vec<TokenRow> = sqlx::query_as(&sql)
+        .fetch_all(&store.pool)
+        .await
+        .ctx("listing API tokens")?;
+    rows.into_iter().map(into_token).collect()
+}
+
+pub(crate) async fn delete_api_token(store: &Backend, id: ApiTokenId) -> Result<()> {
+    let done = sqlx::query("DELETE FROM api_tokens WHERE id = $1")
+        .bind(id)
+        .execute(&store.pool)
+        .await
+        .ctx("deleting an API token")?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("API token", id));
+    }
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! The store's queries, written once for both databases: `$1..$N` placeholders
+//! (SQLite's driver binds `$N` by number), the SQL both dialects share, and row
+//! mapping. This module is compiled once per backend: `sqlite/mod.rs` and
+//! `postgres/mod.rs` each include it, and `super::dialect` and `super::Backend` are
+//! then that backend's. What truly differs (transactions, row locks, many-row
+//! statements, error codes, opening) is in the backend's own modules.
+
+pub(crate) use super::{dialect, tokens, Backend};
+
+mod activities;
+mod auth;
+mod companies;
+mod connections;
+pub(crate) mod error;
+mod exports;
+mod field_types;
+mod jobs;
+mod log_records;
+mod mappings;
+mod meetings;
+mod oauth_states;
+mod page_extras;
+pub(crate) mod sql;
+mod store_impl;
+mod sync_state;
+mod users;
+mod webhooks;
+
+impl Backend {
+    /// Starts a write transaction (the dialect's: see `dialect::write_tx`).
+    pub(crate) async fn write_tx(
+        &self,
+        context: &'static str,
+    ) -> gong_timeline_store::Result<sqlx::Transaction<'static, dialect::Db>> {
+        dialect::write_tx(&self.pool, context).await
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The key credentials are sealed with (`db copy` seals the target's with it, so
+    /// the copied credentials stay readable).
+    pub fn secret_key(&self) -> &gong_timeline_store::crypto::SecretKey {
+        &self.key
+    }
+}

@@ -1,0 +1,83 @@
+//! The parts of a page commit beyond upserts and records: activities removed because
+//! their meeting became private (S2), and the skip marks that make an unchanged skip
+//! cost no log record; plus reading the marks back.
+
+use std::collections::HashMap;
+
+use gong_timeline_store::{ActivityId, ConnectionId, Result, SkipMark};
+use sqlx::QueryBuilder;
+
+use super::dialect::{bulk, Conn, Db};
+
+use super::error::Ctx;
+use super::Backend;
+
+/// Rows per multi-row statement.
+const CHUNK: usize = 200;
+
+/// Replaces skip marks and deletes the marks of meetings no longer skipped.
+pub(crate) async fn mark_skips(
+    conn: &mut Conn,
+    connection_id: ConnectionId,
+    marks: &[SkipMark],
+    unmark: &[String],
+) -> Result<()> {
+    for chunk in marks.chunks(CHUNK) {
+        let mut q: QueryBuilder<Db> =
+            QueryBuilder::new("INSERT INTO skip_marks (connection_id, gong_call_id, fingerprint) ");
+        q.push_values(chunk, |mut row, m| {
+            row.push_bind(connection_id)
+                .push_bind(m.gong_call_id.clone())
+                .push_bind(m.fingerprint);
+        });
+        q.push(" ON CONFLICT(connection_id, gong_call_id) DO UPDATE SET fingerprint = excluded.fingerprint");
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("marking skipped meetings")?;
+    }
+    if !unmark.is_empty() {
+        bulk::delete_calls(
+            conn,
+            "skip_marks",
+            connection_id,
+            unmark,
+            "clearing skip marks",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The skip marks of some call ids of a connection.
+pub(crate) async fn skip_marks(
+    store: &Backend,
+    connection_id: ConnectionId,
+    call_ids: &[String],
+) -> Result<HashMap<String, i64>> {
+    let rows = bulk::skip_marks(&store.pool, connection_id, call_ids).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Deletes a connection's activities by id (log records keep their rows, without an id).
+pub(crate) async fn remove_activities(
+    conn: &mut Conn,
+    connection_id: ConnectionId,
+    ids: &[ActivityId],
+) -> Result<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let mut q: QueryBuilder<Db> =
+            QueryBuilder::new("DELETE FROM activities WHERE connection_id = ");
+        q.push_bind(connection_id).push(" AND id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        q.build()
+            .execute(&mut *conn)
+            .await
+            .ctx("removing activities of private meetings")?;
+    }
+    Ok(())
+}

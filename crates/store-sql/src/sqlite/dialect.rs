@@ -1,0 +1,72 @@
+//! What SQLite does its own way: the types, the write transaction (`BEGIN
+//! IMMEDIATE`: the file's one write lock, taken at once), row locks (none needed:
+//! that write lock orders every writer), error codes, and the many-row statements
+//! (`bulk`).
+
+use gong_timeline_store::{JobId, Result};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use super::queries::error::Ctx;
+
+pub(crate) use super::bulk;
+
+/// The database, for [`sqlx::QueryBuilder`].
+pub(crate) type Db = Sqlite;
+/// One connection, inside a transaction or not.
+pub(crate) type Conn = SqliteConnection;
+
+/// Appended to a `SELECT` that must lock the rows it reads: nothing, since every
+/// write transaction holds the file's write lock from its start.
+pub(crate) const LOCK_ROW: &str = "";
+
+/// SQLite's primary result codes for a busy or locked database.
+const SQLITE_BUSY: i64 = 5;
+const SQLITE_LOCKED: i64 = 6;
+/// SQLite's primary result code for a write to a read-only database.
+const SQLITE_READONLY: i64 = 8;
+
+/// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`):
+/// the busy timeout then applies, instead of a deferred transaction failing mid-way
+/// when another process writes first.
+pub(crate) async fn write_tx(
+    pool: &SqlitePool,
+    context: &'static str,
+) -> Result<Transaction<'static, Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await.ctx(context)
+}
+
+/// Nothing to do: the write transaction already excludes every other writer.
+pub(crate) async fn lock_connection_of_job(
+    _conn: &mut SqliteConnection,
+    _job: JobId,
+) -> Result<()> {
+    Ok(())
+}
+
+/// Nothing to do: the write transaction already orders two jobs creating one user.
+pub(crate) async fn lock_email(_tx: &mut Transaction<'static, Sqlite>, _email: &str) -> Result<()> {
+    Ok(())
+}
+
+/// True for SQLITE_BUSY / SQLITE_LOCKED (any extended code) and a pool that found
+/// no free connection in time.
+pub(crate) fn is_locked(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::PoolTimedOut)
+        || primary_code(error).is_some_and(|code| matches!(code, SQLITE_BUSY | SQLITE_LOCKED))
+}
+
+/// True for a write to a read-only database.
+pub(crate) fn is_read_only(error: &sqlx::Error) -> bool {
+    primary_code(error) == Some(SQLITE_READONLY)
+}
+
+/// SQLite's primary result code (the low byte of an extended code) of a database error.
+fn primary_code(error: &sqlx::Error) -> Option<i64> {
+    match error {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i64>().ok())
+            .map(|code| code & 0xff),
+        _ => None,
+    }
+}
