@@ -27,6 +27,8 @@
 //! - Migrations stay per dialect: `migrations/sqlite`, `migrations/postgres`.
 
 #![forbid(unsafe_code)]
+// `queries/` is compiled once per backend on purpose (see Layout above).
+#![allow(clippy::duplicate_mod)]
 
 mod codec;
 #[cfg(feature = "postgres")]
