@@ -31,6 +31,8 @@
 #![allow(clippy::duplicate_mod)]
 
 mod codec;
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+pub mod copy;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]

@@ -4,8 +4,6 @@
 //! empty; the copy is one transaction on the target (all or nothing); it ends by
 //! printing each table's row count on both sides, and fails when any differs.
 
-mod tables;
-
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
@@ -15,7 +13,7 @@ use gong_timeline_store_sql::{files_of, SqliteStore};
 use gong_timeline_store_sql::{is_postgres_url, PgOptions, PgStore};
 
 use crate::args::{DbCommand, DbCopyArgs};
-use tables::{Db, TableCount};
+use gong_timeline_store_sql::copy::{self as tables, Db, TableCount};
 
 /// Runs a `db` subcommand.
 pub async fn run(cmd: DbCommand) -> anyhow::Result<()> {
@@ -39,7 +37,10 @@ async fn copy(args: DbCopyArgs) -> anyhow::Result<()> {
         );
     }
     eprintln!("Copying {} tables…", names.len());
-    tables::copy_all(&source, &target, &names).await?;
+    tables::copy_all(&source, &target, &names, |table, rows| {
+        eprintln!("  {table}: {rows} rows")
+    })
+    .await?;
     check_credentials(&source_store, &target_store).await?;
     let counts = tables::count_both(&source, &target, &names).await?;
     print_counts(&counts);

@@ -1,13 +1,65 @@
-//! Table-level copying between the two stores' databases. Both schemas have the same
+//! `db copy`: table-level copying between the two backends' databases. Both schemas have the same
 //! tables and columns (the PostgreSQL store mirrors SQLite's), so rows move as they
 //! are, typed by the column's declared type; ids are kept, and PostgreSQL's id
 //! sequences are moved past the copied ids.
 
 use std::collections::BTreeSet;
 
-use anyhow::{bail, Context};
 use futures::TryStreamExt;
 use sqlx::{PgPool, Row, SqlitePool};
+
+/// Why a copy stopped. The target's transaction is rolled back: nothing was copied.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    /// The two schemas differ in their tables.
+    #[error(
+        "the two databases have different tables (only in --from: {only_source:?}; only in --to: {only_target:?}); \
+         run the same gong-timeline version on both"
+    )]
+    DifferentTables {
+        /// Tables only the source has.
+        only_source: Vec<String>,
+        /// Tables only the target has.
+        only_target: Vec<String>,
+    },
+    /// The two schemas differ in a table's columns.
+    #[error("table {0} has different columns on the two sides; run the same gong-timeline version on both")]
+    DifferentColumns(String),
+    /// A statement failed.
+    #[error("{doing}: {source}")]
+    Database {
+        /// What the copy was doing.
+        doing: String,
+        /// The database's error.
+        #[source]
+        source: sqlx::Error,
+    },
+}
+
+impl From<sqlx::Error> for CopyError {
+    fn from(source: sqlx::Error) -> Self {
+        CopyError::Database {
+            doing: "copying".into(),
+            source,
+        }
+    }
+}
+
+/// `.doing(|| "reading x")` on sqlx results.
+trait Doing<T> {
+    fn doing(self, what: impl FnOnce() -> String) -> Result<T, CopyError>;
+}
+
+impl<T> Doing<T> for Result<T, sqlx::Error> {
+    fn doing(self, what: impl FnOnce() -> String) -> Result<T, CopyError> {
+        self.map_err(|source| CopyError::Database {
+            doing: what(),
+            source,
+        })
+    }
+}
+
+type Result<T, E = CopyError> = std::result::Result<T, E>;
 
 /// Tables in an order that satisfies every foreign key. Tables a newer schema adds
 /// that are not listed here are copied after these, by name.
@@ -101,7 +153,7 @@ fn kind_of(declared: &str) -> Kind {
 
 impl Db {
     /// The tables there are, without each store's own bookkeeping.
-    pub async fn tables(&self) -> anyhow::Result<BTreeSet<String>> {
+    pub async fn tables(&self) -> Result<BTreeSet<String>> {
         let names: Vec<String> = match self {
             Db::Sqlite(pool) => {
                 sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -123,7 +175,7 @@ impl Db {
             .collect())
     }
 
-    async fn columns(&self, table: &str) -> anyhow::Result<Vec<(String, Kind)>> {
+    async fn columns(&self, table: &str) -> Result<Vec<(String, Kind)>> {
         let cols: Vec<(String, String)> = match self {
             Db::Sqlite(pool) => sqlx::query_as("SELECT name, type FROM pragma_table_info(?) ORDER BY cid")
                 .bind(table)
@@ -140,7 +192,7 @@ impl Db {
         Ok(cols.into_iter().map(|(n, t)| (n, kind_of(&t))).collect())
     }
 
-    async fn count(&self, table: &str) -> anyhow::Result<i64> {
+    async fn count(&self, table: &str) -> Result<i64> {
         let sql = format!("SELECT COUNT(*) FROM \"{table}\"");
         Ok(match self {
             Db::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await?,
@@ -149,7 +201,7 @@ impl Db {
     }
 
     /// The tables holding rows a fresh database would not have.
-    pub async fn non_empty(&self, tables: &[String]) -> anyhow::Result<Vec<String>> {
+    pub async fn non_empty(&self, tables: &[String]) -> Result<Vec<String>> {
         let mut found = Vec::new();
         for table in tables {
             let n = self.count(table).await?;
@@ -167,17 +219,14 @@ impl Db {
 }
 
 /// The tables to copy, in foreign-key order; both sides must have the same ones.
-pub fn copy_order(
-    source: &BTreeSet<String>,
-    target: &BTreeSet<String>,
-) -> anyhow::Result<Vec<String>> {
+pub fn copy_order(source: &BTreeSet<String>, target: &BTreeSet<String>) -> Result<Vec<String>> {
     if source != target {
         let only_source: Vec<&String> = source.difference(target).collect();
         let only_target: Vec<&String> = target.difference(source).collect();
-        bail!(
-            "the two databases have different tables (only in --from: {only_source:?}; only in --to: {only_target:?}); \
-             run the same gong-timeline version on both"
-        );
+        return Err(CopyError::DifferentTables {
+            only_source: only_source.into_iter().cloned().collect(),
+            only_target: only_target.into_iter().cloned().collect(),
+        });
     }
     let mut order: Vec<String> = ORDER
         .iter()
@@ -193,8 +242,14 @@ pub fn copy_order(
     Ok(order)
 }
 
-/// Copies every table in one target transaction.
-pub async fn copy_all(source: &Db, target: &Db, tables: &[String]) -> anyhow::Result<()> {
+/// Copies every table in one target transaction; `progress` hears each table's
+/// name and row count as it is copied.
+pub async fn copy_all(
+    source: &Db,
+    target: &Db,
+    tables: &[String],
+    mut progress: impl FnMut(&str, usize),
+) -> Result<()> {
     match target {
         Db::Postgres(pool) => {
             let mut tx = pool.begin().await?;
@@ -213,9 +268,9 @@ pub async fn copy_all(source: &Db, target: &Db, tables: &[String]) -> anyhow::Re
                     ))
                     .execute(&mut *tx)
                     .await
-                    .with_context(|| format!("moving the id sequence of {table}"))?;
+                    .doing(|| format!("moving the id sequence of {table}"))?;
                 }
-                eprintln!("  {table}: {} rows", rows.len());
+                progress(table, rows.len());
             }
             tx.commit().await?;
         }
@@ -230,7 +285,7 @@ pub async fn copy_all(source: &Db, target: &Db, tables: &[String]) -> anyhow::Re
                 for chunk in rows.chunks(BATCH) {
                     insert_sqlite(&mut tx, table, &columns, chunk).await?;
                 }
-                eprintln!("  {table}: {} rows", rows.len());
+                progress(table, rows.len());
             }
             tx.commit().await?;
         }
@@ -238,26 +293,18 @@ pub async fn copy_all(source: &Db, target: &Db, tables: &[String]) -> anyhow::Re
     Ok(())
 }
 
-async fn common_columns(
-    source: &Db,
-    target: &Db,
-    table: &str,
-) -> anyhow::Result<Vec<(String, Kind)>> {
+async fn common_columns(source: &Db, target: &Db, table: &str) -> Result<Vec<(String, Kind)>> {
     let s = source.columns(table).await?;
     let t = target.columns(table).await?;
     let names =
         |cols: &[(String, Kind)]| cols.iter().map(|(n, _)| n.clone()).collect::<BTreeSet<_>>();
     if names(&s) != names(&t) {
-        bail!("table {table} has different columns on the two sides; run the same gong-timeline version on both");
+        return Err(CopyError::DifferentColumns(table.to_string()));
     }
     Ok(s)
 }
 
-async fn read_all(
-    db: &Db,
-    table: &str,
-    columns: &[(String, Kind)],
-) -> anyhow::Result<Vec<Vec<Value>>> {
+async fn read_all(db: &Db, table: &str, columns: &[(String, Kind)]) -> Result<Vec<Vec<Value>>> {
     let list = columns
         .iter()
         .map(|(c, _)| format!("\"{c}\""))
@@ -269,16 +316,16 @@ async fn read_all(
         Db::Sqlite(pool) => {
             let mut out = Vec::new();
             let mut rows = sqlx::query(&sql).fetch(pool);
-            while let Some(row) = rows.try_next().await.with_context(ctx)? {
-                out.push(decode_sqlite(&row, columns).with_context(ctx)?);
+            while let Some(row) = rows.try_next().await.doing(ctx)? {
+                out.push(decode_sqlite(&row, columns).doing(ctx)?);
             }
             Ok(out)
         }
         Db::Postgres(pool) => {
             let mut out = Vec::new();
             let mut rows = sqlx::query(&sql).fetch(pool);
-            while let Some(row) = rows.try_next().await.with_context(ctx)? {
-                out.push(decode_pg(&row, columns).with_context(ctx)?);
+            while let Some(row) = rows.try_next().await.doing(ctx)? {
+                out.push(decode_pg(&row, columns).doing(ctx)?);
             }
             Ok(out)
         }
@@ -357,7 +404,7 @@ macro_rules! insert_rows {
         q.build()
             .execute($conn)
             .await
-            .with_context(|| format!("writing {}", $table))?;
+            .doing(|| format!("writing {}", $table))?;
         Ok(())
     }};
 }
@@ -367,7 +414,7 @@ async fn insert_pg(
     table: &str,
     columns: &[(String, Kind)],
     rows: &[Vec<Value>],
-) -> anyhow::Result<()> {
+) -> Result<()> {
     insert_rows!(sqlx::Postgres, conn, table, columns, rows)
 }
 
@@ -376,16 +423,12 @@ async fn insert_sqlite(
     table: &str,
     columns: &[(String, Kind)],
     rows: &[Vec<Value>],
-) -> anyhow::Result<()> {
+) -> Result<()> {
     insert_rows!(sqlx::Sqlite, conn, table, columns, rows)
 }
 
 /// Both sides' row counts of every table.
-pub async fn count_both(
-    source: &Db,
-    target: &Db,
-    tables: &[String],
-) -> anyhow::Result<Vec<TableCount>> {
+pub async fn count_both(source: &Db, target: &Db, tables: &[String]) -> Result<Vec<TableCount>> {
     let mut out = Vec::with_capacity(tables.len());
     for table in tables {
         out.push(TableCount {
