@@ -4,7 +4,7 @@
 //! statements (`bulk`).
 
 use gong_timeline_store::{JobId, Result};
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::queries::error::Ctx;
 
@@ -26,10 +26,10 @@ const READ_ONLY_STATE: &str = "25006";
 
 /// Starts a write transaction.
 pub(crate) async fn write_tx(
-    pool: &PgPool,
+    store: &super::PgStore,
     context: &'static str,
 ) -> Result<Transaction<'static, Postgres>> {
-    pool.begin().await.ctx(context)
+    store.pool.begin().await.ctx(context)
 }
 
 /// Locks the connection of a job, in the order `try_start` takes them (connection,

@@ -32,13 +32,9 @@ impl Backend {
         &self,
         context: &'static str,
     ) -> gong_timeline_store::Result<sqlx::Transaction<'static, dialect::Db>> {
-        dialect::write_tx(&self.pool, context).await
+        dialect::write_tx(self, context).await
     }
 
-    /// Closes every connection (SQLite checkpoints its WAL).
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 
     /// The key credentials are sealed with (`db copy` seals the target's with it, so
     /// the copied credentials stay readable).

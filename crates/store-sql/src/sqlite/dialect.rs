@@ -4,7 +4,7 @@
 //! (`bulk`).
 
 use gong_timeline_store::{JobId, Result};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use super::queries::error::Ctx;
 
@@ -29,10 +29,10 @@ const SQLITE_READONLY: i64 = 8;
 /// the busy timeout then applies, instead of a deferred transaction failing mid-way
 /// when another process writes first.
 pub(crate) async fn write_tx(
-    pool: &SqlitePool,
+    store: &super::SqliteStore,
     context: &'static str,
 ) -> Result<Transaction<'static, Sqlite>> {
-    pool.begin_with("BEGIN IMMEDIATE").await.ctx(context)
+    store.writer.begin_with("BEGIN IMMEDIATE").await.ctx(context)
 }
 
 /// Nothing to do: the write transaction already excludes every other writer.

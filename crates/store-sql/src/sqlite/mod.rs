@@ -57,7 +57,12 @@ use sqlx::SqlitePool;
 /// The SQLite store. Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// Reads, and writes of one statement.
     pool: SqlitePool,
+    /// The one connection write transactions run on. SQLite has one writer at a time
+    /// anyway; on one connection, its page cache survives from commit to commit,
+    /// where a commit by another connection would have emptied it.
+    writer: SqlitePool,
     key: SecretKey,
 }
 
@@ -79,6 +84,12 @@ impl SqliteStore {
     /// The connection pool, for tests and tools that need raw SQL.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Closes every connection (the last one checkpoints the WAL).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.pool.close().await;
     }
 }
 

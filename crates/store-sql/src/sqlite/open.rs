@@ -17,6 +17,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use super::dialect::is_locked;
 use super::SqliteStore;
 
+/// The page cache of the writer connection, in KiB (SQLite's negative `cache_size`):
+/// room for the index pages a page commit touches, which stay valid from one commit to
+/// the next because no other connection writes in between.
+const WRITER_CACHE: &str = "-16384";
+
 /// How to open a store. `Default` is what [`SqliteStore::open`] uses.
 #[derive(Debug, Clone)]
 pub struct SqliteOptions {
@@ -82,13 +87,18 @@ impl SqliteStore {
                 Some(Duration::from_secs(3600))
             })
             .acquire_timeout(options.busy_timeout + Duration::from_secs(5));
-        let pool = pool_options.connect_with(connect).await.map_err(|e| {
+        let connect_err = |e: sqlx::Error| {
             if is_locked(&e) {
                 StoreError::Locked
             } else {
                 open_err(explain(&file, &e.to_string()))
             }
-        })?;
+        };
+        let writer_options = connect.clone().pragma("cache_size", WRITER_CACHE);
+        let pool = pool_options
+            .connect_with(connect)
+            .await
+            .map_err(connect_err)?;
         sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
@@ -105,8 +115,22 @@ impl SqliteStore {
                 load_key(memory, &file)?
             }
         };
+        let writer = if memory {
+            // One in-memory database is one connection's.
+            pool.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(0)
+                .idle_timeout(Some(Duration::from_secs(600)))
+                .max_lifetime(None)
+                .acquire_timeout(options.busy_timeout + Duration::from_secs(5))
+                .connect_with(writer_options)
+                .await
+                .map_err(connect_err)?
+        };
         tracing::debug!(url, "Opened the SQLite store.");
-        Ok(SqliteStore { pool, key })
+        Ok(SqliteStore { pool, writer, key })
     }
 }
 

@@ -1,0 +1,140 @@
+//! A SQLite database written by gong-timeline 723fbc1 (the last version with two
+//! store crates; `fixtures/make-old-sqlite.sh` made it, with rows in every table)
+//! opens with today's store, and every table reads back through it, credentials
+//! included: upgrading loses nothing.
+
+use std::collections::HashMap;
+
+use chrono::{TimeZone, Utc};
+use gong_timeline_store::crypto::SecretKey;
+use gong_timeline_store::{
+    ActivityFilter, JobFilter, MeetingQuery, MeetingSet, RecordFilter, Store,
+};
+use gong_timeline_store_sql::{SqliteOptions, SqliteStore};
+use sqlx::Connection;
+
+const DUMP: &str = include_str!("fixtures/sqlite-723fbc1.sql");
+const COUNTS: &str = include_str!("fixtures/sqlite-723fbc1.counts");
+/// The fixture's own throw-away key (see `make-old-sqlite.sh`).
+const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+/// Rows per table in the old database, as the fixture script counted them.
+fn old_counts() -> HashMap<&'static str, u64> {
+    COUNTS
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .map(|(table, n)| (table, n.parse().expect("a count")))
+        .collect()
+}
+
+async fn old_database() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let mut conn = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
+        .await
+        .expect("create the file");
+    sqlx::raw_sql(DUMP)
+        .execute(&mut conn)
+        .await
+        .expect("load the old database");
+    conn.close().await.expect("close");
+    let options = SqliteOptions {
+        secret_key: Some(SecretKey::parse(KEY, "the fixture").expect("the fixture's key")),
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open_with(&url, options)
+        .await
+        .expect("today's store opens 723fbc1's database");
+    (store, dir)
+}
+
+#[tokio::test]
+async fn a_database_of_the_two_crate_store_opens_and_every_table_reads_back() {
+    let counts = old_counts();
+    let n = |table: &str| *counts.get(table).unwrap_or_else(|| panic!("{table} counted"));
+    for (table, rows) in &counts {
+        if !["_sqlx_migrations", "sqlite_sequence", "store_meta"].contains(table) {
+            assert!(*rows > 0, "the fixture has rows in {table}");
+        }
+    }
+    let (store, _dir) = old_database().await;
+
+    assert_eq!(store.list_companies().await.unwrap().len() as u64, n("companies"));
+    assert_eq!(store.list_persons().await.unwrap().len() as u64, n("persons"));
+    assert_eq!(store.list_users().await.unwrap().len() as u64, n("users"));
+    assert_eq!(store.list_activity_types().await.unwrap().len() as u64, n("activity_types"));
+    assert_eq!(store.list_field_types().await.unwrap().len() as u64, n("field_types"));
+
+    let connections = store.list_connections().await.unwrap();
+    assert_eq!(connections.len() as u64, n("connections"));
+    let acme = &connections[0];
+    store
+        .connection_credentials(acme.id)
+        .await
+        .expect("the sealed credentials open");
+    let settings = store.get_settings(acme.id).await.unwrap();
+    assert_eq!(settings.activity_type.as_deref(), Some("Call"));
+    assert_eq!(store.list_mappings(acme.id).await.unwrap().len() as u64, n("user_mappings"));
+    assert!(store.schedule_claim(acme.id).await.unwrap().is_some());
+    assert!(store.get_webhook(acme.id).await.unwrap().is_some());
+    let checkpoint = store.get_checkpoint(acme.id).await.unwrap();
+    assert!(checkpoint.last_meeting_started.is_some());
+
+    let jobs = store.list_jobs(JobFilter::default()).await.unwrap();
+    assert_eq!(jobs.len() as u64, n("jobs"));
+    let mut records = 0;
+    for job in &jobs {
+        let filter = RecordFilter {
+            job_id: job.id,
+            ..RecordFilter::default()
+        };
+        records += store.list_log_records(filter).await.unwrap().len() as u64;
+    }
+    assert_eq!(records, n("log_records"));
+    let activities = store.list_activities(ActivityFilter::default()).await.unwrap();
+    assert_eq!(activities.len() as u64, n("activities"));
+    assert!(activities.iter().all(|a| !a.internal_attendees.is_empty() || !a.external_attendees.is_empty()));
+
+    let ever = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
+    let meetings = store
+        .list_stored_meetings(
+            acme.id,
+            MeetingQuery {
+                since: ever,
+                until: None,
+                which: MeetingSet::All,
+                after: None,
+                limit: 10_000,
+            },
+        )
+        .await
+        .expect("stored meetings decode");
+    assert_eq!(meetings.len() as u64, n("stored_meetings"));
+    assert_eq!(store.list_retries(acme.id, ever).await.unwrap().len() as u64, n("retry_list"));
+    assert!(!store.skip_marks(acme.id, &skipped_calls(&store, acme.id).await).await.unwrap().is_empty() || n("skip_marks") == 0);
+
+    let admin = store.admin_by_username("fixture").await.unwrap().expect("the admin");
+    assert!(admin.password_hash.starts_with("$argon2"));
+    assert!(store.api_token_by_hash("fixture-token-hash").await.unwrap().is_some());
+    let now = Utc::now();
+    assert!(store.session_by_hash("fixture-session-hash", now).await.unwrap().is_some());
+    assert!(store.export_by_token("fixture-export-token").await.unwrap().is_some());
+    assert!(store.take_oauth_state("fixture-state-hash", now).await.unwrap().is_some());
+    assert_eq!(store.queued_webhook_calls(acme.id, 10).await.unwrap().len() as u64, n("webhook_queue"));
+}
+
+/// The call ids of the log's skipped records (those with a skip mark, if any).
+async fn skipped_calls(store: &SqliteStore, _connection: gong_timeline_store::ConnectionId) -> Vec<String> {
+    let jobs = store.list_jobs(JobFilter::default()).await.unwrap();
+    let mut calls = Vec::new();
+    for job in jobs {
+        let filter = RecordFilter {
+            job_id: job.id,
+            ..RecordFilter::default()
+        };
+        for record in store.list_log_records(filter).await.unwrap() {
+            calls.push(record.gong_call_id);
+        }
+    }
+    calls
+}
