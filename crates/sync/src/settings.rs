@@ -77,6 +77,18 @@ pub enum SettingsError {
         /// Its length in characters.
         length: usize,
     },
+    /// A logic expression longer than any real one.
+    #[error("the filter logic is {length} characters long: at most {MAX_LOGIC_CHARS}")]
+    LogicTooLong {
+        /// Its length in characters.
+        length: usize,
+    },
+    /// A logic expression naming more filter numbers than any real one.
+    #[error("the filter logic names {terms} filter numbers: at most {MAX_LOGIC_TERMS}")]
+    LogicTooManyTerms {
+        /// How many filter numbers it names.
+        terms: usize,
+    },
     /// Nonsensical numbers.
     #[error("{field} must be between {min} and {max}, not {value}")]
     OutOfRange {
@@ -117,6 +129,32 @@ pub struct ValidSettings {
 pub const MAX_FILTERS: usize = 50;
 /// The longest a filter may be, in characters.
 pub const MAX_FILTER_CHARS: usize = 2000;
+
+/// The longest the filter logic may be, in characters.
+pub const MAX_LOGIC_CHARS: usize = 2000;
+/// The most filter numbers the filter logic may name (each filter may appear in it
+/// several times).
+pub const MAX_LOGIC_TERMS: usize = 200;
+
+/// Bounds on the logic's size, checked before it is parsed: a saved logic that no
+/// longer fits fails its connection's job with this error, never the process.
+fn logic_sized(logic: Option<&str>) -> Result<(), SettingsError> {
+    let Some(logic) = logic else {
+        return Ok(());
+    };
+    let length = logic.chars().count();
+    if length > MAX_LOGIC_CHARS {
+        return Err(SettingsError::LogicTooLong { length });
+    }
+    let terms = logic
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|number| !number.is_empty())
+        .count();
+    if terms > MAX_LOGIC_TERMS {
+        return Err(SettingsError::LogicTooManyTerms { terms });
+    }
+    Ok(())
+}
 
 /// Bounds on the filters' size, checked before they are parsed.
 fn filters_sized(filters: &[String]) -> Result<(), SettingsError> {
@@ -174,6 +212,7 @@ pub fn validate(
     range("backfill_days", settings.backfill_days, 1, 3650)?;
     range("lookback_hours", settings.lookback_hours, 0, 24 * 30)?;
     filters_sized(&settings.filters)?;
+    logic_sized(settings.filter_logic.as_deref())?;
     let filter =
         FilterSet::parse(&settings.filters, settings.filter_logic.as_deref()).map_err(|error| {
             SettingsError::Filter {
@@ -366,6 +405,28 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn s1_a_logic_over_2000_characters_or_200_terms_is_refused_saying_the_limit() {
+        let with = |logic: String| Settings {
+            filters: vec!["Company.name is not empty".to_string()],
+            filter_logic: Some(logic),
+            ..Settings::default()
+        };
+        let huge = validate(with(vec!["1"; 100_000].join(" AND ")), &types()).unwrap_err();
+        let many = validate(with(vec!["1"; MAX_LOGIC_TERMS + 1].join("OR")), &types()).unwrap_err();
+
+        assert_eq!(
+            huge.to_string(),
+            "the filter logic is 599995 characters long: at most 2000"
+        );
+        assert_eq!(
+            many.to_string(),
+            "the filter logic names 201 filter numbers: at most 200"
+        );
+        let most = vec!["1"; MAX_LOGIC_TERMS].join(" OR ");
+        assert!(validate(with(most), &types()).is_ok());
+    }
 
     fn types() -> Vec<ActivityType> {
         let t = |id, name: &str, scope, active| ActivityType {

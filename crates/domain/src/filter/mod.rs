@@ -136,16 +136,20 @@ pub struct Filter {
 }
 
 /// An advanced-logic expression over filter numbers (1-based).
+///
+/// A chain `a AND b AND c` is one n-ary node, not a nested pair per operator: the
+/// tree is only as deep as the parentheses and `NOT`s, which the parser bounds, so
+/// evaluating, printing and dropping it never recurses in proportion to its length.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogicExpr {
     /// Filter number `n` (1-based).
     Filter(usize),
     /// `NOT e`
     Not(Box<LogicExpr>),
-    /// `a AND b`
-    And(Box<LogicExpr>, Box<LogicExpr>),
-    /// `a OR b`
-    Or(Box<LogicExpr>, Box<LogicExpr>),
+    /// `a AND b AND …` (two or more operands).
+    And(Vec<LogicExpr>),
+    /// `a OR b OR …` (two or more operands).
+    Or(Vec<LogicExpr>),
 }
 
 /// A connection's filters and how they combine.
