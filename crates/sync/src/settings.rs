@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use gong_timeline_domain::filter::{FieldType, FilterError, FilterSet, Object};
 use gong_timeline_store::{
-    ActivityScope, ActivityType, FieldObject, Fields, Settings, Store, StoreError,
+    ActivityScope, ActivityType, Company, FieldObject, FieldTypeDecl, Fields, Settings, Store,
+    StoreError, User,
 };
 
 /// Settings that cannot be saved or used, naming the field.
@@ -276,6 +277,18 @@ fn types_of(
 /// Reads the field types from the store.
 pub async fn field_types(store: &dyn Store) -> Result<FieldTypes, StoreError> {
     let declared = store.list_field_types().await?;
+    let companies = store.list_companies().await?;
+    let users = store.list_users().await?;
+    Ok(field_types_of(&companies, &users, &declared))
+}
+
+/// The field types of these companies and users under the declarations (a job
+/// has the records in memory already).
+pub fn field_types_of(
+    companies: &[Company],
+    users: &[User],
+    declared: &[FieldTypeDecl],
+) -> FieldTypes {
     let of = |object: FieldObject| -> Vec<(String, FieldType)> {
         declared
             .iter()
@@ -283,11 +296,9 @@ pub async fn field_types(store: &dyn Store) -> Result<FieldTypes, StoreError> {
             .map(|d| (d.field.clone(), d.field_type))
             .collect()
     };
-    let companies = store.list_companies().await?;
-    let users = store.list_users().await?;
     let company_fields: Vec<&Fields> = companies.iter().map(|c| &c.fields).collect();
     let user_fields: Vec<&Fields> = users.iter().map(|u| &u.fields).collect();
-    Ok(FieldTypes {
+    FieldTypes {
         company: types_of(
             &["name", "crm_account_id"],
             &company_fields,
@@ -298,7 +309,19 @@ pub async fn field_types(store: &dyn Store) -> Result<FieldTypes, StoreError> {
             &user_fields,
             &of(FieldObject::User),
         ),
-    })
+    }
+}
+
+/// Makes the filters on text fields compare as text (T5): `Company.zip = 2139` does
+/// not match a zip of `02139` once zip is text (declared `zip:text`, or holding a
+/// value that is not a number). Fields of unknown type keep comparing numbers as
+/// numbers.
+pub fn type_filters(filter: &mut FilterSet, types: &FieldTypes) {
+    for f in &mut filter.filters {
+        if types.of(f.object).get(&f.field.to_lowercase()) == Some(&FieldType::Text) {
+            f.compare_as_text();
+        }
+    }
 }
 
 /// Checks parsed filters against the field types (T3, T5): every field must exist
@@ -342,6 +365,8 @@ pub async fn validate_in(
         Err(error) => return Ok(Err(error)),
     };
     let fields = field_types(store).await?;
+    let mut valid = valid;
+    type_filters(&mut valid.filter, &fields);
     Ok(check_fields(&valid.filter, &fields).map(|()| valid))
 }
 
