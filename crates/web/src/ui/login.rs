@@ -97,7 +97,7 @@ pub(crate) async fn submit(
     let next = local(f.next.as_deref()).to_string();
     let throttle = &state.inner.login_throttle;
     if let Err(wait) = throttle.check(&f.username, client, state.now()) {
-        tracing::warn!(username = %f.username, client = ?client, retry_after_s = wait.as_secs(), "A log-in was refused: too many failed attempts.");
+        tracing::warn!(username = %crate::security::log_safe(&f.username), client = ?client, retry_after_s = wait.as_secs(), "A log-in was refused: too many failed attempts.");
         return throttled(&state, jar, &next, wait);
     }
     let admin = match state.store.admin_by_username(&f.username).await {
@@ -109,7 +109,7 @@ pub(crate) async fn submit(
     let matches = verify_password_blocking(f.password.clone(), hash).await;
     let Some(admin) = admin.filter(|_| matches) else {
         throttle.failed(&f.username, client, state.now());
-        tracing::warn!(username = %f.username, client = ?client, "A log-in failed.");
+        tracing::warn!(username = %crate::security::log_safe(&f.username), client = ?client, "A log-in failed.");
         let message = "Wrong username or password.";
         return again(&state, jar, &next, message, StatusCode::UNAUTHORIZED);
     };
