@@ -169,3 +169,47 @@ async fn a_sync_on_a_read_only_mount_says_so_once_and_writes_nothing() {
     );
     assert_eq!(app.jobs().await, jobs_before);
 }
+
+/// Runs the binary with `--db url` in a fresh folder; returns stdout + stderr.
+async fn output_with_db(url: &str, args: &[&str]) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_gong-timeline"))
+        .args(["--db", url])
+        .args(args)
+        .current_dir(folder.path())
+        .env_remove("GONG_TIMELINE_DB")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("runs");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[tokio::test]
+async fn s5_no_database_password_is_printed_by_serve_or_demo() {
+    // Act: a password in the userinfo (the serve reaches "no admin"), in a query
+    // parameter (the open fails), and a demo on a URL with one.
+    let no_admin = output_with_db("sqlite://app:hunter2@fresh.db", &["serve"]).await;
+    let query = output_with_db("sqlite://x.db?password=hunter2", &["serve"]).await;
+    let demo = output_with_db(
+        "sqlite://app:hunter2@demo.db",
+        &["demo", "--once", "--calls", "5"],
+    )
+    .await;
+
+    // Assert
+    assert!(no_admin.contains("no admin account"), "{no_admin}");
+    assert!(
+        no_admin.contains("sqlite://app:****@fresh.db"),
+        "{no_admin}"
+    );
+    assert!(query.contains("password=****"), "{query}");
+    assert!(demo.contains("Explore it"), "{demo}");
+    for shown in [&no_admin, &query, &demo] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+}
