@@ -1,11 +1,13 @@
 //! Hardening, round 3 (issue #19): one request must never take the server down.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use gong_timeline_store::Settings;
+use gong_timeline_web::WebConfig;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, wait_until};
+use crate::helpers::{cookies, hidden, spawn_app, spawn_app_with, wait_until, Options, TestApp};
 
 #[tokio::test]
 async fn s1_a_100000_term_filter_logic_gets_422_naming_the_limit_and_the_server_keeps_answering() {
@@ -64,4 +66,96 @@ async fn s1_a_stored_logic_that_no_longer_validates_fails_its_job_not_the_proces
         health.is_ok_and(|r| r.status().is_success())
     })
     .await;
+}
+
+/// The log-in form's cookie and CSRF token.
+async fn login_form(app: &TestApp) -> (String, String) {
+    let resp = app
+        .http
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = cookies(&resp);
+    let html = resp.text().await.unwrap();
+    (cookie, hidden(&html, "csrf"))
+}
+
+/// `n` log-ins with a wrong password sent at once (forms fetched first): each
+/// answer's status and body.
+async fn parallel_log_ins(
+    app: &TestApp,
+    n: usize,
+    username: impl Fn(usize) -> String,
+) -> Vec<(u16, String)> {
+    let mut forms = Vec::new();
+    for i in 0..n {
+        forms.push((username(i), login_form(app).await));
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (user, (cookie, csrf)) in forms {
+        let (http, url) = (app.http.clone(), format!("{}/login", app.base));
+        set.spawn(async move {
+            let resp = http
+                .post(url)
+                .header("cookie", cookie)
+                .form(&[
+                    ("username", user.as_str()),
+                    ("password", "wrong password"),
+                    ("csrf", csrf.as_str()),
+                    ("next", "/"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (
+                resp.status().as_u16(),
+                resp.text().await.unwrap_or_default(),
+            )
+        });
+    }
+    set.join_all().await
+}
+
+#[tokio::test]
+async fn s2_forty_parallel_wrong_log_ins_get_no_more_tries_than_serial_ones() {
+    let app = spawn_app().await;
+
+    let answers = parallel_log_ins(&app, 40, |_| "admin".to_string()).await;
+
+    // Let through: checked (401) or waiting too long for a password check (503).
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    let through = statuses.iter().filter(|s| **s == 401 || **s == 503).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(through, 6, "the serial limit: {statuses:?}");
+    assert_eq!(refused, 34, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn s2_log_ins_beyond_the_concurrent_password_checks_get_503_saying_why() {
+    let app = spawn_app_with(Options {
+        web: Some(Arc::new(|c: &mut WebConfig| {
+            c.login_throttle.concurrent_checks = 1;
+            c.login_throttle.check_wait = Duration::from_millis(1);
+        })),
+        ..Options::default()
+    })
+    .await;
+
+    let answers = parallel_log_ins(&app, 12, |i| format!("user{i}")).await;
+
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    let busy: Vec<_> = answers.iter().filter(|(s, _)| *s == 503).collect();
+    assert!(!busy.is_empty(), "{statuses:?}");
+    assert!(
+        busy[0]
+            .1
+            .contains("The server is busy checking other log-ins"),
+        "{}",
+        busy[0].1
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 503),
+        "{statuses:?}"
+    );
 }
