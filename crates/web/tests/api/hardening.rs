@@ -159,3 +159,69 @@ async fn s2_log_ins_beyond_the_concurrent_password_checks_get_503_saying_why() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn an_oauth_token_answer_over_1_mib_is_refused_naming_the_limit() {
+    // A token endpoint that answers 200 with a 10 MB body.
+    let huge = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let huge_url = format!("http://{}", huge.local_addr().unwrap());
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        while let Ok((mut stream, _)) = huge.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let size = 10 * 1024 * 1024;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let chunk = vec![b' '; 64 * 1024];
+                for _ in 0..size / chunk.len() {
+                    if stream.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let url = huge_url.clone();
+    let app = spawn_app_with(Options {
+        web: Some(Arc::new(move |web: &mut WebConfig| {
+            web.oauth_base_url = url.clone();
+        })),
+        ..Options::default()
+    })
+    .await;
+    let s = app.login().await;
+    let (_, authorize_url, _) = app
+        .form(
+            &s,
+            "/connectors",
+            &[("name", "Gong OAuth"), ("kind", "oauth")],
+        )
+        .await;
+    let state = url::Url::parse(&authorize_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+
+    let resp = app
+        .http
+        .get(format!("{}/oauth/callback?code=c&state={state}", app.base))
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+
+    let status = resp.status().as_u16();
+    let body = resp.text().await.unwrap();
+    assert_eq!(status, 502);
+    assert!(
+        body.contains("over 1 MiB"),
+        "{}",
+        &body[..body.len().min(2000)]
+    );
+}
