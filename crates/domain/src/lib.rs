@@ -25,6 +25,7 @@ pub mod fingerprint;
 pub mod license;
 pub mod meeting;
 pub mod messages;
+pub mod redact;
 pub mod schedule;
 pub mod status;
 pub mod users;

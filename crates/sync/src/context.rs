@@ -40,6 +40,9 @@ pub struct SyncContext {
     pub filter: FilterSet,
     /// The filters as the admin wrote them, for log messages.
     pub filter_text: String,
+    /// The type of every Company and User field (T5): filters on text fields
+    /// compare as text.
+    pub field_types: crate::settings::FieldTypes,
 }
 
 impl SyncContext {

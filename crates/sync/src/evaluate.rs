@@ -38,14 +38,16 @@ pub async fn load_context(
     connection_id: ConnectionId,
     valid: ValidSettings,
 ) -> Result<SyncContext, StoreError> {
-    let (companies, persons, users, mappings) = futures::try_join!(
+    let (companies, persons, users, mappings, declared) = futures::try_join!(
         store.list_companies(),
         store.list_persons(),
         store.list_users(),
         store.list_mappings(connection_id),
+        store.list_field_types(),
     )?;
     let mut ctx = SyncContext::build(connection_id, &companies, &persons, &users);
     ctx.set_mappings(&mappings);
+    ctx.field_types = crate::settings::field_types_of(&companies, &users, &declared);
     apply_settings(&mut ctx, valid);
     Ok(ctx)
 }
@@ -58,6 +60,7 @@ pub fn apply_settings(ctx: &mut SyncContext, valid: ValidSettings) {
         None => valid.settings.filters.join(" AND "),
     };
     ctx.filter = valid.filter;
+    crate::settings::type_filters(&mut ctx.filter, &ctx.field_types);
 }
 
 /// A fingerprint of the settings that decide outcomes (filters, their logic, the

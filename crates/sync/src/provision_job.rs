@@ -65,14 +65,16 @@ pub async fn load_context(
     store: &Arc<dyn Store>,
     connection_id: ConnectionId,
 ) -> Result<SyncContext, SyncError> {
-    let (companies, persons, users, mappings) = tokio::try_join!(
+    let (companies, persons, users, mappings, declared) = tokio::try_join!(
         store.list_companies(),
         store.list_persons(),
         store.list_users(),
         store.list_mappings(connection_id),
+        store.list_field_types(),
     )?;
     let mut ctx = SyncContext::build(connection_id, &companies, &persons, &users);
     ctx.set_mappings(&mappings);
+    ctx.field_types = crate::settings::field_types_of(&companies, &users, &declared);
     Ok(ctx)
 }
 

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use gong_timeline_domain::filter::{FieldType, FilterError, FilterSet, Object};
 use gong_timeline_store::{
-    ActivityScope, ActivityType, FieldObject, Fields, Settings, Store, StoreError,
+    ActivityScope, ActivityType, Company, FieldObject, FieldTypeDecl, Fields, Settings, Store,
+    StoreError, User,
 };
 
 /// Settings that cannot be saved or used, naming the field.
@@ -77,6 +78,18 @@ pub enum SettingsError {
         /// Its length in characters.
         length: usize,
     },
+    /// A logic expression longer than any real one.
+    #[error("the filter logic is {length} characters long: at most {MAX_LOGIC_CHARS}")]
+    LogicTooLong {
+        /// Its length in characters.
+        length: usize,
+    },
+    /// A logic expression naming more filter numbers than any real one.
+    #[error("the filter logic names {terms} filter numbers: at most {MAX_LOGIC_TERMS}")]
+    LogicTooManyTerms {
+        /// How many filter numbers it names.
+        terms: usize,
+    },
     /// Nonsensical numbers.
     #[error("{field} must be between {min} and {max}, not {value}")]
     OutOfRange {
@@ -117,6 +130,32 @@ pub struct ValidSettings {
 pub const MAX_FILTERS: usize = 50;
 /// The longest a filter may be, in characters.
 pub const MAX_FILTER_CHARS: usize = 2000;
+
+/// The longest the filter logic may be, in characters.
+pub const MAX_LOGIC_CHARS: usize = 2000;
+/// The most filter numbers the filter logic may name (each filter may appear in it
+/// several times).
+pub const MAX_LOGIC_TERMS: usize = 200;
+
+/// Bounds on the logic's size, checked before it is parsed: a saved logic that no
+/// longer fits fails its connection's job with this error, never the process.
+fn logic_sized(logic: Option<&str>) -> Result<(), SettingsError> {
+    let Some(logic) = logic else {
+        return Ok(());
+    };
+    let length = logic.chars().count();
+    if length > MAX_LOGIC_CHARS {
+        return Err(SettingsError::LogicTooLong { length });
+    }
+    let terms = logic
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|number| !number.is_empty())
+        .count();
+    if terms > MAX_LOGIC_TERMS {
+        return Err(SettingsError::LogicTooManyTerms { terms });
+    }
+    Ok(())
+}
 
 /// Bounds on the filters' size, checked before they are parsed.
 fn filters_sized(filters: &[String]) -> Result<(), SettingsError> {
@@ -174,6 +213,7 @@ pub fn validate(
     range("backfill_days", settings.backfill_days, 1, 3650)?;
     range("lookback_hours", settings.lookback_hours, 0, 24 * 30)?;
     filters_sized(&settings.filters)?;
+    logic_sized(settings.filter_logic.as_deref())?;
     let filter =
         FilterSet::parse(&settings.filters, settings.filter_logic.as_deref()).map_err(|error| {
             SettingsError::Filter {
@@ -237,6 +277,18 @@ fn types_of(
 /// Reads the field types from the store.
 pub async fn field_types(store: &dyn Store) -> Result<FieldTypes, StoreError> {
     let declared = store.list_field_types().await?;
+    let companies = store.list_companies().await?;
+    let users = store.list_users().await?;
+    Ok(field_types_of(&companies, &users, &declared))
+}
+
+/// The field types of these companies and users under the declarations (a job
+/// has the records in memory already).
+pub fn field_types_of(
+    companies: &[Company],
+    users: &[User],
+    declared: &[FieldTypeDecl],
+) -> FieldTypes {
     let of = |object: FieldObject| -> Vec<(String, FieldType)> {
         declared
             .iter()
@@ -244,11 +296,9 @@ pub async fn field_types(store: &dyn Store) -> Result<FieldTypes, StoreError> {
             .map(|d| (d.field.clone(), d.field_type))
             .collect()
     };
-    let companies = store.list_companies().await?;
-    let users = store.list_users().await?;
     let company_fields: Vec<&Fields> = companies.iter().map(|c| &c.fields).collect();
     let user_fields: Vec<&Fields> = users.iter().map(|u| &u.fields).collect();
-    Ok(FieldTypes {
+    FieldTypes {
         company: types_of(
             &["name", "crm_account_id"],
             &company_fields,
@@ -259,7 +309,19 @@ pub async fn field_types(store: &dyn Store) -> Result<FieldTypes, StoreError> {
             &user_fields,
             &of(FieldObject::User),
         ),
-    })
+    }
+}
+
+/// Makes the filters on text fields compare as text (T5): `Company.zip = 2139` does
+/// not match a zip of `02139` once zip is text (declared `zip:text`, or holding a
+/// value that is not a number). Fields of unknown type keep comparing numbers as
+/// numbers.
+pub fn type_filters(filter: &mut FilterSet, types: &FieldTypes) {
+    for f in &mut filter.filters {
+        if types.of(f.object).get(&f.field.to_lowercase()) == Some(&FieldType::Text) {
+            f.compare_as_text();
+        }
+    }
 }
 
 /// Checks parsed filters against the field types (T3, T5): every field must exist
@@ -303,6 +365,8 @@ pub async fn validate_in(
         Err(error) => return Ok(Err(error)),
     };
     let fields = field_types(store).await?;
+    let mut valid = valid;
+    type_filters(&mut valid.filter, &fields);
     Ok(check_fields(&valid.filter, &fields).map(|()| valid))
 }
 
@@ -366,6 +430,28 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn s1_a_logic_over_2000_characters_or_200_terms_is_refused_saying_the_limit() {
+        let with = |logic: String| Settings {
+            filters: vec!["Company.name is not empty".to_string()],
+            filter_logic: Some(logic),
+            ..Settings::default()
+        };
+        let huge = validate(with(vec!["1"; 100_000].join(" AND ")), &types()).unwrap_err();
+        let many = validate(with(vec!["1"; MAX_LOGIC_TERMS + 1].join("OR")), &types()).unwrap_err();
+
+        assert_eq!(
+            huge.to_string(),
+            "the filter logic is 599995 characters long: at most 2000"
+        );
+        assert_eq!(
+            many.to_string(),
+            "the filter logic names 201 filter numbers: at most 200"
+        );
+        let most = vec!["1"; MAX_LOGIC_TERMS].join(" OR ");
+        assert!(validate(with(most), &types()).is_ok());
+    }
 
     fn types() -> Vec<ActivityType> {
         let t = |id, name: &str, scope, active| ActivityType {

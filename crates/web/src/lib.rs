@@ -113,6 +113,7 @@ pub async fn serve(
             }
         })
     };
+    auth::secret::warm_up().await;
     let timeouts = state.config.timeouts;
     let result = server::run(listener, app(state.clone()), timeouts, shutdown).await;
     purger.abort();

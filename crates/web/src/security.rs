@@ -70,8 +70,25 @@ pub async fn headers(State(h): State<SecurityHeaders>, req: Request, next: Next)
     response
 }
 
-/// Query parameters whose values are secrets.
-const SECRET_PARAMS: &[&str] = &["code", "state", "token", "access_token", "csrf"];
+/// Query parameters whose values are secrets: OAuth codes and states, tokens, an
+/// export's token (`/log?export=`) and a log-in's way back (`/login?next=`), which
+/// may be an export link.
+const SECRET_PARAMS: &[&str] = &[
+    "code",
+    "state",
+    "token",
+    "access_token",
+    "csrf",
+    "export",
+    "next",
+];
+
+/// A user-supplied string as a log line may hold it: newlines, escape and other
+/// control characters escaped (`\n`, `\u{1b}`), so that it cannot forge log lines
+/// or drive a terminal.
+pub fn log_safe(text: &str) -> String {
+    text.escape_debug().to_string()
+}
 
 /// `uri` as a log may show it: secret query values and the token of an export link
 /// become `<redacted>`.
@@ -122,6 +139,28 @@ mod tests {
         assert_eq!(redact_uri(&uri), "/exports/<redacted>");
         let uri: axum::http::Uri = "/log?status=Failed&page=2".parse().unwrap();
         assert_eq!(redact_uri(&uri), "/log?status=Failed&page=2");
+    }
+
+    #[test]
+    fn s10_debug_request_logs_never_show_export_tokens_or_the_next_link() {
+        let uri: axum::http::Uri = "/log/jobs/3?export=SECRETTOKEN&page=2".parse().unwrap();
+        assert_eq!(redact_uri(&uri), "/log/jobs/3?export=<redacted>&page=2");
+        let uri: axum::http::Uri = "/login?next=%2Fexports%2FSECRETTOKEN".parse().unwrap();
+        assert_eq!(redact_uri(&uri), "/login?next=<redacted>");
+    }
+
+    #[test]
+    fn s7_user_supplied_strings_are_escaped_for_logs() {
+        let typed = "admin\n2026-01-01T00:00:00Z  INFO A log-in succeeded.\r\u{1b}[2J";
+
+        let shown = log_safe(typed);
+
+        assert_eq!(
+            shown,
+            r"admin\n2026-01-01T00:00:00Z  INFO A log-in succeeded.\r\u{1b}[2J"
+        );
+        assert!(!shown.chars().any(char::is_control), "{shown}");
+        assert_eq!(log_safe("plain admin"), "plain admin");
     }
 
     #[test]

@@ -103,6 +103,8 @@ pub(crate) struct Inner {
     pub tasks: TaskTracker,
     /// Failed log-ins.
     pub login_throttle: LoginThrottle,
+    /// Permits for password checks ([`ThrottlePolicy::concurrent_checks`]).
+    pub password_checks: tokio::sync::Semaphore,
     /// One Gong client per connection for recordings, sharing its rate limiter.
     pub media_clients: tokio::sync::Mutex<HashMap<ConnectionId, GongClient>>,
     /// Gong requests made by the web layer (recordings), for /metrics.
@@ -122,6 +124,8 @@ impl AppState {
     /// State over a store and engine, with the real clock.
     pub fn new(store: Arc<dyn Store>, engine: Engine, config: WebConfig) -> AppState {
         let login_throttle = LoginThrottle::new(config.login_throttle);
+        let password_checks =
+            tokio::sync::Semaphore::new(config.login_throttle.concurrent_checks.max(1));
         AppState {
             store,
             engine,
@@ -131,6 +135,7 @@ impl AppState {
                 running: Mutex::new(HashSet::new()),
                 tasks: TaskTracker::new(),
                 login_throttle,
+                password_checks,
                 media_clients: tokio::sync::Mutex::new(HashMap::new()),
                 gong_requests: Default::default(),
                 gong_failures: Default::default(),

@@ -73,7 +73,9 @@ async fn fresh_store(db: &str, dir: &std::path::Path) -> anyhow::Result<FreshSto
             schema: Some(schema.clone()),
             ..PgOptions::default()
         };
-        let store = PgStore::open_with(db, options).await?;
+        let store = PgStore::open_with(db, options)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", super::redact(&e.to_string(), db)))?;
         return Ok((Arc::new(store), "postgres", Some(schema), None));
     }
     let file = format!("sqlite://{}", dir.join("bench.db").display());

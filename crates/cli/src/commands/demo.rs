@@ -56,7 +56,10 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::new(store.clone(), super::engine_options());
     let summary = sync::run_with_progress(&engine, connection.id, Trigger::Manual).await?;
     sync::print_report(&store, &summary).await?;
-    println!("\nExplore it: gong-timeline --db {db_url} activities | log jobs | users gong --connection 'Gong demo'");
+    println!(
+        "\nExplore it: gong-timeline --db '{}' activities | log jobs | users gong --connection 'Gong demo'",
+        gong_timeline_domain::redact::redact_url(&db_url)
+    );
     if args.once {
         sim.shutdown().await;
         return Ok(ExitCode::SUCCESS);

@@ -119,15 +119,10 @@ pub async fn open_existing(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     open(db).await
 }
 
-/// `message` without the password of a database URL (C4).
-fn redact(message: &str, db: &str) -> String {
-    match url::Url::parse(db)
-        .ok()
-        .and_then(|u| u.password().map(str::to_string))
-    {
-        Some(password) if !password.is_empty() => message.replace(&password, "****"),
-        _ => message.to_string(),
-    }
+/// `message` without the secrets of a database URL (C4, S5): the one redaction of
+/// the product, [`gong_timeline_domain::redact`].
+pub fn redact(message: &str, db: &str) -> String {
+    gong_timeline_domain::redact::redact_in(message, db)
 }
 
 /// A connection by name, or an error listing the names there are.

@@ -24,7 +24,8 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = super::open(db).await?;
     if store.count_admins().await? == 0 {
         anyhow::bail!(
-            "there is no admin account to log in with; create one first:\n  echo 'a long password' | gong-timeline --db {db} admin create --username admin --password-stdin"
+            "there is no admin account to log in with; create one first:\n  echo 'a long password' | gong-timeline --db '{}' admin create --username admin --password-stdin",
+            gong_timeline_domain::redact::redact_url(db)
         );
     }
     let public_url = args

@@ -169,3 +169,91 @@ async fn a_sync_on_a_read_only_mount_says_so_once_and_writes_nothing() {
     );
     assert_eq!(app.jobs().await, jobs_before);
 }
+
+/// Runs the binary with `--db url` in a fresh folder; returns stdout + stderr.
+async fn output_with_db(url: &str, args: &[&str]) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_gong-timeline"))
+        .args(["--db", url])
+        .args(args)
+        .current_dir(folder.path())
+        .env_remove("GONG_TIMELINE_DB")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("runs");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[tokio::test]
+async fn s5_no_database_password_is_printed_by_serve_or_demo() {
+    // Act: a password in the userinfo (the serve reaches "no admin"), in a query
+    // parameter (the open fails), and a demo on a URL with one.
+    let no_admin = output_with_db("sqlite://app:hunter2@fresh.db", &["serve"]).await;
+    let query = output_with_db("sqlite://x.db?password=hunter2", &["serve"]).await;
+    let demo = output_with_db(
+        "sqlite://app:hunter2@demo.db",
+        &["demo", "--once", "--calls", "5"],
+    )
+    .await;
+
+    // Assert
+    assert!(no_admin.contains("no admin account"), "{no_admin}");
+    assert!(
+        no_admin.contains("sqlite://app:****@fresh.db"),
+        "{no_admin}"
+    );
+    assert!(query.contains("password=****"), "{query}");
+    assert!(demo.contains("Explore it"), "{demo}");
+    for shown in [&no_admin, &query, &demo] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn s3_many_slow_senders_leave_healthz_answering_under_a_low_open_file_limit() {
+    // Arrange: serve may open 128 files; 300 clients each send a log-in form's head
+    // and one byte of its body, then nothing (1 byte per ~15 s in the wild).
+    let app = TestApp::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let serve = app
+        .serve_process_under(&["prlimit", "--nofile=128:128"], &base, &[])
+        .await;
+    let head = "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nu";
+    let mut slow = Vec::new();
+    for _ in 0..300 {
+        if let Ok(mut stream) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+            let _ = stream.write_all(head.as_bytes()).await;
+            slow.push(stream);
+        }
+    }
+
+    // Act / Assert: /healthz answers within a bound while they hold on.
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let health = format!("{}/healthz", serve.base);
+    crate::helpers::wait_for(
+        "/healthz to answer beside 300 slow senders",
+        std::time::Duration::from_secs(5),
+        || async {
+            client
+                .get(&health)
+                .send()
+                .await
+                .ok()
+                .filter(|r| r.status().is_success())
+        },
+    )
+    .await;
+    drop(slow);
+}

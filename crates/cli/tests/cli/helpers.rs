@@ -605,6 +605,16 @@ impl TestApp {
 
     /// [`TestApp::serve_process`] at a given base URL (a restart on the same port).
     pub async fn serve_process_at(&self, base: &str, args: &[&str]) -> ServeProcess {
+        self.serve_process_under(&[], base, args).await
+    }
+
+    /// [`TestApp::serve_process_at`] run by `wrapper` (e.g. `prlimit --nofile=128`).
+    pub async fn serve_process_under(
+        &self,
+        wrapper: &[&str],
+        base: &str,
+        args: &[&str],
+    ) -> ServeProcess {
         let mut admin =
             self.command(&["admin", "create", "--username", "admin", "--password-stdin"]);
         admin
@@ -625,7 +635,7 @@ impl TestApp {
         let bind = base.trim_start_matches("http://");
         let mut all_args = vec!["serve", "--bind", bind, "--public-url", base];
         all_args.extend_from_slice(args);
-        let mut cmd = self.command(&all_args);
+        let mut cmd = self.command_under(wrapper, &all_args);
         if std::env::var_os("TEST_LOG").is_none() {
             cmd.stdout(Stdio::null()).stderr(Stdio::null());
         }

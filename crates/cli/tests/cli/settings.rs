@@ -375,3 +375,51 @@ async fn t3_new_filters_without_a_logic_say_that_the_old_logic_went() {
     let shown = app.settings().await;
     assert_eq!(shown["filter_logic"], Value::Null, "{shown}");
 }
+
+#[tokio::test]
+async fn t5_a_declared_text_field_compares_as_text_so_zip_2139_matches_nothing_in_the_preview() {
+    // Arrange: synced meetings, then every company re-imported with `zip:text` = 02139.
+    let app = TestApp::with_config(gong_timeline_gong_sim::SimConfig {
+        calls: 40,
+        days: 20,
+        ..crate::helpers::sim_config()
+    })
+    .await;
+    app.sync().await;
+    let companies = app.json(&["companies", "list", "--format", "json"]).await;
+    let mut csv = String::from("name,crm_account_id,zip:text\n");
+    for c in companies.as_array().expect("a list") {
+        let (name, crm) = (
+            c["name"].as_str().unwrap(),
+            c["crm_account_id"].as_str().unwrap(),
+        );
+        csv.push_str(&format!("\"{name}\",{crm},02139\n"));
+    }
+    let file = app.write("zips.csv", &csv);
+    app.ok(&["import", "companies", &file]).await;
+    let app = &app;
+    let preview = |filter: &'static str| async move {
+        app.json(&[
+            "settings",
+            "preview",
+            "--connection",
+            CONNECTION,
+            "--format",
+            "json",
+            "--filter",
+            filter,
+        ])
+        .await
+    };
+
+    // Act
+    let as_written = preview("Company.zip = 02139").await;
+    let as_number = preview("Company.zip = 2139").await;
+    let listed = preview("Company.zip in (2139)").await;
+
+    // Assert
+    let pass = |v: &Value| v["pass"].as_u64().unwrap_or_else(|| panic!("{v}"));
+    assert!(pass(&as_written) > 0, "{as_written}");
+    assert_eq!(pass(&as_number), 0, "text, not a number: {as_number}");
+    assert_eq!(pass(&listed), 0, "{listed}");
+}

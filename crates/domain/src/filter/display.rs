@@ -63,14 +63,11 @@ impl LogicExpr {
         }
     }
 
-    fn write_child(
-        &self,
-        f: &mut fmt::Formatter<'_>,
-        child: &LogicExpr,
-        right: bool,
-    ) -> fmt::Result {
+    /// A child in parentheses when it binds looser than its parent, or as tightly
+    /// (an AND inside an AND was parenthesised: the parser would flatten it).
+    fn write_child(&self, f: &mut fmt::Formatter<'_>, child: &LogicExpr) -> fmt::Result {
         let needs = child.precedence() < self.precedence()
-            || (right && child.precedence() == self.precedence());
+            || (child.precedence() == self.precedence() && child.precedence() < 3);
         if needs {
             write!(f, "({child})")
         } else {
@@ -85,17 +82,19 @@ impl fmt::Display for LogicExpr {
             LogicExpr::Filter(n) => write!(f, "{n}"),
             LogicExpr::Not(inner) => {
                 f.write_str("NOT ")?;
-                self.write_child(f, inner, false)
+                self.write_child(f, inner)
             }
-            LogicExpr::And(a, b) | LogicExpr::Or(a, b) => {
+            LogicExpr::And(operands) | LogicExpr::Or(operands) => {
                 let word = if matches!(self, LogicExpr::And(..)) {
-                    "AND"
+                    " AND "
                 } else {
-                    "OR"
+                    " OR "
                 };
-                self.write_child(f, a, false)?;
-                write!(f, " {word} ")?;
-                self.write_child(f, b, true)
+                for (i, operand) in operands.iter().enumerate() {
+                    f.write_str(if i == 0 { "" } else { word })?;
+                    self.write_child(f, operand)?;
+                }
+                Ok(())
             }
         }
     }

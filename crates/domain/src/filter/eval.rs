@@ -134,13 +134,14 @@ impl Filter {
 }
 
 impl LogicExpr {
-    /// Evaluates over the filters' results (`results[n - 1]` is filter `n`'s).
+    /// Evaluates over the filters' results (`results[n - 1]` is filter `n`'s). The
+    /// recursion is as deep as the tree, which the parser bounds (chains are n-ary).
     pub fn eval(&self, results: &[bool]) -> bool {
         match self {
             LogicExpr::Filter(n) => results.get(n.wrapping_sub(1)).copied().unwrap_or(false),
             LogicExpr::Not(inner) => !inner.eval(results),
-            LogicExpr::And(a, b) => a.eval(results) && b.eval(results),
-            LogicExpr::Or(a, b) => a.eval(results) || b.eval(results),
+            LogicExpr::And(operands) => operands.iter().all(|e| e.eval(results)),
+            LogicExpr::Or(operands) => operands.iter().any(|e| e.eval(results)),
         }
     }
 }

@@ -34,14 +34,13 @@ fn or_expr(
     used: &mut Used,
     depth: usize,
 ) -> Result<LogicExpr, Fail> {
-    let mut left = and_expr(c, count, used, depth)?;
+    let mut operands = vec![and_expr(c, count, used, depth)?];
     loop {
         c.skip_ws();
         if !c.keyword("or") {
-            return Ok(left);
+            return Ok(chain(operands, LogicExpr::Or));
         }
-        let right = and_expr(c, count, used, depth)?;
-        left = LogicExpr::Or(Box::new(left), Box::new(right));
+        operands.push(and_expr(c, count, used, depth)?);
     }
 }
 
@@ -51,14 +50,22 @@ fn and_expr(
     used: &mut Used,
     depth: usize,
 ) -> Result<LogicExpr, Fail> {
-    let mut left = factor(c, count, used, depth)?;
+    let mut operands = vec![factor(c, count, used, depth)?];
     loop {
         c.skip_ws();
         if !c.keyword("and") {
-            return Ok(left);
+            return Ok(chain(operands, LogicExpr::And));
         }
-        let right = factor(c, count, used, depth)?;
-        left = LogicExpr::And(Box::new(left), Box::new(right));
+        operands.push(factor(c, count, used, depth)?);
+    }
+}
+
+/// One operand as itself, several as one n-ary node (never a left-deep tree).
+fn chain(mut operands: Vec<LogicExpr>, node: fn(Vec<LogicExpr>) -> LogicExpr) -> LogicExpr {
+    if operands.len() == 1 {
+        operands.remove(0)
+    } else {
+        node(operands)
     }
 }
 

@@ -43,7 +43,9 @@
 //!   `status` for User). A missing field is an empty value.
 //! - When both sides parse as finite decimal numbers (`10000`, `-2.5`, `1e3`; not
 //!   `10,000`) they compare numerically; otherwise strings compare case-insensitively
-//!   (`>`/`<` compare the lower-cased strings lexicographically).
+//!   (`>`/`<` compare the lower-cased strings lexicographically). A filter on a text
+//!   field ([`Filter::compare_as_text`], T5) always compares strings: `02139` is not
+//!   `2139`.
 //! - `contains` is a case-insensitive substring test. `is empty` holds for a missing or
 //!   blank value. `>`, `<`, `>=`, `<=` are false on an empty value (a company without an
 //!   `arr` is not "below 10000"), while `!=`, `not contains` and `not in` are true on it.
@@ -84,6 +86,11 @@ impl Value {
     /// The value as written (unquoted).
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Compared as text from now on, even when it reads as a number.
+    fn as_text(&mut self) {
+        self.number = None;
     }
 }
 
@@ -136,16 +143,20 @@ pub struct Filter {
 }
 
 /// An advanced-logic expression over filter numbers (1-based).
+///
+/// A chain `a AND b AND c` is one n-ary node, not a nested pair per operator: the
+/// tree is only as deep as the parentheses and `NOT`s, which the parser bounds, so
+/// evaluating, printing and dropping it never recurses in proportion to its length.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogicExpr {
     /// Filter number `n` (1-based).
     Filter(usize),
     /// `NOT e`
     Not(Box<LogicExpr>),
-    /// `a AND b`
-    And(Box<LogicExpr>, Box<LogicExpr>),
-    /// `a OR b`
-    Or(Box<LogicExpr>, Box<LogicExpr>),
+    /// `a AND b AND …` (two or more operands).
+    And(Vec<LogicExpr>),
+    /// `a OR b OR …` (two or more operands).
+    Or(Vec<LogicExpr>),
 }
 
 /// A connection's filters and how they combine.

@@ -328,8 +328,8 @@ fn expressions(depth: usize) -> Vec<LogicExpr> {
     for a in &smaller {
         out.push(LogicExpr::Not(Box::new(a.clone())));
         for b in smaller.iter().take(6) {
-            out.push(LogicExpr::And(Box::new(a.clone()), Box::new(b.clone())));
-            out.push(LogicExpr::Or(Box::new(a.clone()), Box::new(b.clone())));
+            out.push(LogicExpr::And(vec![a.clone(), b.clone()]));
+            out.push(LogicExpr::Or(vec![a.clone(), b.clone()]));
         }
     }
     out
@@ -348,13 +348,10 @@ fn t3_logic_display_round_trips_with_minimal_parentheses() {
             assert_eq!(back, expr, "{shown}");
         }
     }
-    let e = LogicExpr::And(
-        Box::new(LogicExpr::Filter(1)),
-        Box::new(LogicExpr::And(
-            Box::new(LogicExpr::Filter(2)),
-            Box::new(LogicExpr::Filter(3)),
-        )),
-    );
+    let e = LogicExpr::And(vec![
+        LogicExpr::Filter(1),
+        LogicExpr::And(vec![LogicExpr::Filter(2), LogicExpr::Filter(3)]),
+    ]);
     assert_eq!(e.to_string(), "1 AND (2 AND 3)");
 }
 
@@ -391,4 +388,29 @@ fn a_doubled_or_mistyped_operator_is_refused_not_read_as_a_value() {
     }
     let quoted: Filter = r#"Company.code = "=A""#.parse().unwrap();
     assert_eq!(quoted.to_string(), r#"Company.code = "=A""#);
+}
+
+/// Runs `f` on a thread with a small stack (64 KiB), where recursion in proportion
+/// to the input would overflow.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .expect("no stack overflow")
+}
+
+#[test]
+fn s1_a_flat_chain_of_100000_terms_parses_evaluates_prints_and_drops_without_deep_recursion() {
+    on_small_stack(|| {
+        for word in [" AND ", " OR "] {
+            let logic = vec!["1"; 100_000].join(word);
+            let parsed = logic::parse(&logic, 1).expect("parses");
+            assert!(matches!(&parsed, LogicExpr::And(v) | LogicExpr::Or(v) if v.len() == 100_000));
+            assert!(parsed.eval(&[true]));
+            assert_eq!(parsed.to_string().len(), logic.len());
+            drop(parsed);
+        }
+    });
 }

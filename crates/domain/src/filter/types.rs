@@ -129,6 +129,24 @@ fn values(op: &Op) -> Vec<&Value> {
 }
 
 impl Filter {
+    /// Makes this filter compare its value(s) as text, never as numbers: for a text
+    /// field (T5) `02139` and `2139` are different values, and `Company.zip = 2139`
+    /// does not match a zip of `02139`.
+    pub fn compare_as_text(&mut self) {
+        match &mut self.op {
+            Op::In(vs) | Op::NotIn(vs) => vs.iter_mut().for_each(Value::as_text),
+            Op::IsEmpty | Op::IsNotEmpty => {}
+            Op::Eq(v)
+            | Op::Ne(v)
+            | Op::Contains(v)
+            | Op::NotContains(v)
+            | Op::Gt(v)
+            | Op::Lt(v)
+            | Op::Ge(v)
+            | Op::Le(v) => v.as_text(),
+        }
+    }
+
     /// Checks the operator and value(s) against the field's type; the error says what
     /// is wrong and what would be valid (the caller adds the filter's number).
     pub fn check_type(&self, ty: FieldType) -> Result<(), String> {
@@ -166,6 +184,25 @@ mod tests {
         assert_eq!(FieldType::infer(["10", "ten"]), FieldType::Text);
         assert_eq!(FieldType::infer(["", " "]), FieldType::Text);
         assert_eq!(FieldType::infer(["10,000"]), FieldType::Text);
+    }
+
+    #[test]
+    fn a_text_field_compares_as_text_so_02139_is_not_2139() {
+        let company: crate::filter::Fields = [("zip".to_string(), "02139".to_string())].into();
+        let user = crate::filter::Fields::new();
+        let mut numeric: Filter = "Company.zip = 2139".parse().unwrap();
+        let mut listed: Filter = "Company.zip in (2139, 10001)".parse().unwrap();
+        let mut exact: Filter = "Company.zip = 02139".parse().unwrap();
+        let mut unequal: Filter = "Company.zip != 2139".parse().unwrap();
+
+        for f in [&mut numeric, &mut listed, &mut exact, &mut unequal] {
+            f.compare_as_text();
+        }
+
+        assert!(!numeric.matches(&company, &user));
+        assert!(!listed.matches(&company, &user));
+        assert!(exact.matches(&company, &user));
+        assert!(unequal.matches(&company, &user));
     }
 
     #[test]

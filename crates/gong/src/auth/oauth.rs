@@ -203,7 +203,7 @@ impl OAuthClient {
             };
             if let Some(response) = response {
                 let status = response.status();
-                let body = response.bytes().await.unwrap_or_default();
+                let body = read_capped(response).await?;
                 if !(status.is_server_error() && retry_left) {
                     return token_outcome(status, &body, attempt);
                 }
@@ -217,6 +217,30 @@ impl OAuthClient {
             tokio::time::sleep(delay).await;
         }
     }
+}
+
+/// The most read of a token endpoint's answer (a real one is well under 4 KiB).
+pub const TOKEN_BODY_LIMIT: usize = 1 << 20;
+
+/// The answer's body, read up to [`TOKEN_BODY_LIMIT`]; a longer one is refused
+/// without reading the rest (a broken or hostile endpoint cannot exhaust memory).
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, GongError> {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        if body.len() + chunk.len() > TOKEN_BODY_LIMIT {
+            return Err(GongError::Decode {
+                endpoint: TOKEN_PATH.to_owned(),
+                call_id: None,
+                path: "(body)".to_owned(),
+                message: format!(
+                    "the token endpoint's answer is over {} MiB, more than any token response; it was not read further",
+                    TOKEN_BODY_LIMIT >> 20
+                ),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// How hard the token endpoint is retried (connection errors and 5xx only).

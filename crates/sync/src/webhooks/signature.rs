@@ -107,7 +107,11 @@ pub enum JwtRejection {
     /// `exp` is past.
     #[error("the JWT has expired")]
     Expired,
-    /// `webhook_url` names another URL.
+    /// `exp` is missing or not a number: such a token would never expire.
+    #[error("the JWT has no numeric exp (expiry) claim")]
+    NoExpiry,
+    /// `webhook_url` names another URL (held with its key redacted: the URL key is
+    /// a secret, and this message reaches logs and the 401's body).
     #[error("the JWT's webhook_url ({0}) is not this webhook's URL")]
     WrongUrl(String),
     /// `body_sha256` does not match the body received.
@@ -168,21 +172,45 @@ pub fn check_jwt_header(
     let key = DecodingKey::from_rsa_pem(public_key_pem.as_bytes())
         .map_err(|e| JwtRejection::Invalid(format!("the stored public key: {e}")))?;
     let mut validation = Validation::new(Algorithm::RS256);
-    validation.required_spec_claims.clear();
+    validation.set_required_spec_claims(&["exp"]);
     validation.validate_aud = false;
     validation.leeway = LEEWAY_SECONDS;
     let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
         .map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtRejection::Expired,
+            jsonwebtoken::errors::ErrorKind::MissingRequiredClaim(claim) if claim == "exp" => {
+                JwtRejection::NoExpiry
+            }
             _ => JwtRejection::Invalid(e.to_string()),
         })?
         .claims;
     if !same_url(&claims.webhook_url, expected_url) {
-        return Err(JwtRejection::WrongUrl(claims.webhook_url));
+        return Err(JwtRejection::WrongUrl(redact_webhook_url(
+            &claims.webhook_url,
+        )));
     }
     Ok(SignedBody {
         body_sha256: claims.body_sha256,
     })
+}
+
+/// A webhook URL as messages and logs may show it: scheme, host, port and path with
+/// its last segment (the URL key) as `<redacted>`; no query or fragment.
+pub fn redact_webhook_url(text: &str) -> String {
+    let Ok(mut url) = url::Url::parse(text.trim()) else {
+        return "<not a URL>".to_string();
+    };
+    let path = url.path().trim_end_matches('/');
+    let shown = match path.rsplit_once('/') {
+        Some((head, last)) if !last.is_empty() => format!("{head}/<redacted>"),
+        _ => path.to_string(),
+    };
+    url.set_path(&shown);
+    url.set_query(None);
+    url.set_fragment(None);
+    let _ = url.set_password(None);
+    let _ = url.set_username("");
+    url.as_str().replace("%3Credacted%3E", "<redacted>")
 }
 
 /// Two URLs are the same webhook when scheme, host (any case), port and path
@@ -269,13 +297,52 @@ mod tests {
         assert_eq!(check_jwt(Some(&jwt), PUBLIC, URL, body), Ok(()));
         let bearer = format!("Bearer {jwt}");
         assert_eq!(check_jwt(Some(&bearer), PUBLIC, URL, body), Ok(()));
-        let no_exp =
-            token(serde_json::json!({"webhook_url": URL, "body_sha256": hex_sha256(body)}));
-        assert_eq!(
-            check_jwt(Some(&no_exp), PUBLIC, URL, body),
-            Ok(()),
-            "exp only when present"
+    }
+
+    #[test]
+    fn a_token_without_a_numeric_exp_is_refused() {
+        let body = br#"{"isTest":false,"callData":{}}"#;
+        let claims = |exp: serde_json::Value| {
+            let mut c = serde_json::json!({"webhook_url": URL, "body_sha256": hex_sha256(body)});
+            if !exp.is_null() {
+                c["exp"] = exp;
+            }
+            token(c)
+        };
+        let in_a_minute = chrono::Utc::now().timestamp() + 60;
+
+        let missing = check_jwt(Some(&claims(serde_json::Value::Null)), PUBLIC, URL, body);
+        let text = check_jwt(
+            Some(&claims(in_a_minute.to_string().into())),
+            PUBLIC,
+            URL,
+            body,
         );
+
+        assert_eq!(missing, Err(JwtRejection::NoExpiry));
+        assert_eq!(text, Err(JwtRejection::NoExpiry));
+        assert_eq!(
+            JwtRejection::NoExpiry.to_string(),
+            "the JWT has no numeric exp (expiry) claim"
+        );
+    }
+
+    #[test]
+    fn s6_a_token_naming_another_webhook_url_is_refused_without_echoing_its_key() {
+        let body = b"{}";
+        let secret = "Zq3-secretUrlKey_9x";
+        let other = format!("https://user:pw@gt.example.com/webhooks/gong/{secret}?a=b");
+        let jwt = signed(body, &other, 300);
+
+        let refused = check_jwt(Some(&jwt), PUBLIC, URL, body).unwrap_err();
+
+        let shown = refused.to_string();
+        assert!(!shown.contains(secret) && !shown.contains("pw"), "{shown}");
+        assert_eq!(
+            shown,
+            "the JWT's webhook_url (https://gt.example.com/webhooks/gong/<redacted>) is not this webhook's URL"
+        );
+        assert_eq!(redact_webhook_url("not a url"), "<not a URL>");
     }
 
     #[test]

@@ -35,6 +35,12 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
 }
 
+/// Makes the dummy hash now (on the blocking pool), so that the first unknown
+/// username does not pay for two hashes.
+pub async fn warm_up() {
+    let _ = tokio::task::spawn_blocking(dummy_hash).await;
+}
+
 /// Verifies `password` against `hash` (or, for an unknown user, against a dummy hash
 /// — the answer is then `false`) on the blocking pool, so that argon2's CPU time never
 /// stalls the async workers that serve other requests.

@@ -1,9 +1,16 @@
-//! Log-in throttling: failed log-ins are counted per account and per client
-//! address; past a few free failures each further one locks that key out for a
-//! growing time (doubling, capped), answered with 429 and `Retry-After`. A
-//! successful log-in clears its account's and its address's counts. The counts
-//! live in memory (a restart forgets them) and are forgotten an hour after the last
-//! failure.
+//! Log-in throttling: attempts are counted per (account, client address) and per
+//! client address; past a few free attempts each further one locks that key out for
+//! a growing time (doubling, capped), answered with 429 and `Retry-After`.
+//!
+//! - An attempt is counted *before* its password is checked, in one step with the
+//!   lock-out check ([`LoginThrottle::begin`]): parallel attempts cannot all pass
+//!   the check while the first ones are still being hashed.
+//! - A successful log-in clears its (account, address) and its address's counts.
+//! - The account is locked for that address only, so a stranger guessing from
+//!   elsewhere cannot lock the admin out (S4). To unlock sooner than the lock-out
+//!   (at most 15 minutes): log in from another address, or restart `serve` — the
+//!   counts live in memory (a restart forgets them) and are forgotten an hour after
+//!   the last attempt. `admin create` resets a forgotten password.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -26,6 +33,11 @@ pub struct ThrottlePolicy {
     pub max: Duration,
     /// Counts are forgotten this long after a key's last failure.
     pub forget_after: Duration,
+    /// Password checks (argon2, ~20 MiB and ~20 ms each) run at once, at most; the
+    /// memory of many parallel log-ins stays bounded.
+    pub concurrent_checks: usize,
+    /// How long a log-in waits for a free password check before it gets 503.
+    pub check_wait: Duration,
 }
 
 impl Default for ThrottlePolicy {
@@ -36,6 +48,8 @@ impl Default for ThrottlePolicy {
             base: Duration::from_secs(2),
             max: Duration::from_secs(15 * 60),
             forget_after: Duration::from_secs(3600),
+            concurrent_checks: 4,
+            check_wait: Duration::from_secs(2),
         }
     }
 }
@@ -52,7 +66,8 @@ pub fn lockout(failures: u32, free: u32, policy: &ThrottlePolicy) -> Duration {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
-    Account(String),
+    /// An account, as tried from one address (or from an unknown one).
+    AccountAt(String, Option<IpAddr>),
     Client(IpAddr),
 }
 
@@ -71,7 +86,7 @@ pub struct LoginThrottle {
 }
 
 fn keys(username: &str, client: Option<IpAddr>) -> Vec<Key> {
-    let mut keys = vec![Key::Account(username.trim().to_lowercase())];
+    let mut keys = vec![Key::AccountAt(username.trim().to_lowercase(), client)];
     keys.extend(client.map(Key::Client));
     keys
 }
@@ -85,41 +100,37 @@ impl LoginThrottle {
         }
     }
 
-    /// `Err(wait)` while the account or the address is locked out at `now`.
-    pub fn check(
+    /// Begins a log-in attempt: `Err(wait)` while the (account, address) or the
+    /// address is locked out at `now`; otherwise the attempt is counted (as a
+    /// failure until [`LoginThrottle::succeeded`] says otherwise) in the same step.
+    pub fn begin(
         &self,
         username: &str,
         client: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<(), Duration> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let wait = keys(username, client)
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let keys = keys(username, client);
+        let wait = keys
             .iter()
             .filter_map(|k| entries.get(k))
             .map(|e| (e.blocked_until - now).to_std().unwrap_or(Duration::ZERO))
             .max()
             .unwrap_or(Duration::ZERO);
-        if wait.is_zero() {
-            Ok(())
-        } else {
+        if !wait.is_zero() {
             // Round up: "retry in 0 s" would invite an immediate, refused retry.
-            Err(Duration::from_secs(
+            return Err(Duration::from_secs(
                 wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            ))
+            ));
         }
-    }
-
-    /// Counts a failed log-in.
-    pub fn failed(&self, username: &str, client: Option<IpAddr>, now: DateTime<Utc>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let forget =
             chrono::Duration::from_std(self.policy.forget_after).unwrap_or(chrono::Duration::MAX);
         if entries.len() > 10_000 {
             entries.retain(|_, e| now - e.last < forget);
         }
-        for key in keys(username, client) {
+        for key in keys {
             let free = match key {
-                Key::Account(_) => self.policy.free_per_account,
+                Key::AccountAt(..) => self.policy.free_per_account,
                 Key::Client(_) => self.policy.free_per_client,
             };
             let entry = entries.entry(key).or_insert(Entry {
@@ -135,6 +146,7 @@ impl LoginThrottle {
             let lock = lockout(entry.failures, free, &self.policy);
             entry.blocked_until = now + chrono::Duration::from_std(lock).unwrap_or_default();
         }
+        Ok(())
     }
 
     /// A successful log-in clears its account's and its address's counts.
@@ -163,22 +175,48 @@ mod tests {
         assert_eq!(lockout(100, 5, &p), p.max);
     }
 
+    /// Attempts that all fail, as the handler sees them: true when let through.
+    fn try_failing(
+        t: &LoginThrottle,
+        user: &str,
+        client: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        t.begin(user, client, now).is_ok()
+    }
+
     #[test]
-    fn an_account_is_locked_out_from_any_address_and_a_success_clears_it() {
+    fn s2_attempts_are_counted_before_the_password_check_so_parallel_ones_cannot_all_pass() {
+        let t = LoginThrottle::new(ThrottlePolicy::default());
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+
+        // 40 attempts begun before any of them finished hashing.
+        let passed = (0..40)
+            .filter(|_| t.begin("admin", Some(a), at(0)).is_ok())
+            .count();
+
+        assert_eq!(
+            passed, 6,
+            "the serial limit: 5 free attempts and the one that locks"
+        );
+    }
+
+    #[test]
+    fn s4_an_account_is_locked_out_for_the_guessing_address_only_and_a_success_clears_it() {
         let t = LoginThrottle::new(ThrottlePolicy::default());
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         for _ in 0..6 {
-            assert!(t.check("Admin", Some(a), at(0)).is_ok());
-            t.failed("Admin", Some(a), at(0));
+            assert!(try_failing(&t, "Admin", Some(a), at(0)));
         }
         assert_eq!(
-            t.check("admin", Some(b), at(1)),
+            t.begin("admin", Some(a), at(1)),
             Err(Duration::from_secs(1))
         );
-        assert!(t.check("admin", Some(b), at(2)).is_ok());
-        t.succeeded("admin", Some(b));
-        assert!(t.check("admin", Some(a), at(2)).is_ok());
+        assert!(t.begin("admin", Some(b), at(1)).is_ok(), "another address");
+        assert!(t.begin("admin", Some(a), at(2)).is_ok());
+        t.succeeded("admin", Some(a));
+        assert!(t.begin("admin", Some(a), at(2)).is_ok());
     }
 
     #[test]
@@ -186,19 +224,19 @@ mod tests {
         let t = LoginThrottle::new(ThrottlePolicy::default());
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         for i in 0..21 {
-            t.failed(&format!("user{i}"), Some(a), at(0));
+            assert!(try_failing(&t, &format!("user{i}"), Some(a), at(0)));
         }
-        assert!(t.check("someone-else", Some(a), at(0)).is_err());
-        assert!(t.check("someone-else", None, at(0)).is_ok());
+        assert!(t.begin("someone-else", Some(a), at(0)).is_err());
+        assert!(t.begin("someone-else", None, at(0)).is_ok());
     }
 
     #[test]
     fn counts_are_forgotten_after_an_hour() {
         let t = LoginThrottle::new(ThrottlePolicy::default());
         for _ in 0..6 {
-            t.failed("admin", None, at(0));
+            try_failing(&t, "admin", None, at(0));
         }
-        t.failed("admin", None, at(3601));
-        assert!(t.check("admin", None, at(3601)).is_ok());
+        assert!(t.begin("admin", None, at(3601)).is_ok());
+        assert!(t.begin("admin", None, at(3601)).is_ok());
     }
 }

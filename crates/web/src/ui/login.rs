@@ -1,11 +1,13 @@
 //! Log in and log out. The log-in form is protected by a double-submit CSRF cookie
 //! (there is no session yet); a wrong username or password gets one message.
 //!
-//! Guessing is slowed by [`crate::auth::throttle`] (429 + `Retry-After` per account and
-//! per client address) and every failure is logged with the username and address.
+//! Guessing is slowed by [`crate::auth::throttle`] (429 + `Retry-After` per (account,
+//! address) and per client address; an attempt is counted before its password is
+//! checked) and every failure is logged with the (escaped) username and address.
 //! Password checks run on the blocking pool (argon2 takes tens of milliseconds of
-//! CPU), and an unknown username is checked against a dummy hash so that it answers
-//! as slowly as a known one. After log-in only a same-origin path is followed.
+//! CPU and ~20 MiB), a few at a time: a log-in that waits too long for its turn gets
+//! 503. An unknown username is checked against a dummy hash so that it answers as
+//! slowly as a known one. After log-in only a same-origin path is followed.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -21,6 +23,7 @@ use serde::Deserialize;
 use crate::auth::secret::{constant_time_eq, random_token, verify_password_blocking};
 use crate::auth::session::{self, cookie, login_refused};
 use crate::auth::{AdminSession, SESSION_COOKIE};
+use crate::security::log_safe;
 use crate::state::AppState;
 use crate::ui::layout;
 
@@ -96,10 +99,18 @@ pub(crate) async fn submit(
     let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
     let next = local(f.next.as_deref()).to_string();
     let throttle = &state.inner.login_throttle;
-    if let Err(wait) = throttle.check(&f.username, client, state.now()) {
-        tracing::warn!(username = %f.username, client = ?client, retry_after_s = wait.as_secs(), "A log-in was refused: too many failed attempts.");
+    // Counted before the password is checked, in one step with the lock-out check.
+    if let Err(wait) = throttle.begin(&f.username, client, state.now()) {
+        tracing::warn!(username = %log_safe(&f.username), client = ?client, retry_after_s = wait.as_secs(), "A log-in was refused: too many failed attempts.");
         return throttled(&state, jar, &next, wait);
     }
+    // A bounded number of password checks at once (argon2 takes ~20 MiB each).
+    let policy = &state.config.login_throttle;
+    let permit = tokio::time::timeout(policy.check_wait, state.inner.password_checks.acquire());
+    let Ok(Ok(_permit)) = permit.await else {
+        tracing::warn!(client = ?client, "A log-in was refused: too many log-ins at once.");
+        return busy(&state, jar, &next);
+    };
     let admin = match state.store.admin_by_username(&f.username).await {
         Ok(admin) => admin,
         Err(error) => return layout::error_page(&error.into()),
@@ -108,8 +119,7 @@ pub(crate) async fn submit(
     let hash = admin.as_ref().map(|a| a.password_hash.clone());
     let matches = verify_password_blocking(f.password.clone(), hash).await;
     let Some(admin) = admin.filter(|_| matches) else {
-        throttle.failed(&f.username, client, state.now());
-        tracing::warn!(username = %f.username, client = ?client, "A log-in failed.");
+        tracing::warn!(username = %log_safe(&f.username), client = ?client, "A log-in failed.");
         let message = "Wrong username or password.";
         return again(&state, jar, &next, message, StatusCode::UNAUTHORIZED);
     };
@@ -118,6 +128,16 @@ pub(crate) async fn submit(
         Ok(c) => (jar.remove(LOGIN_CSRF).add(c), Redirect::to(&next)).into_response(),
         Err(error) => layout::error_page(&error),
     }
+}
+
+/// 503 when every password check is taken for longer than the log-in may wait.
+fn busy(state: &AppState, jar: CookieJar, next: &str) -> Response {
+    let message = "The server is busy checking other log-ins. Try again in a few seconds.";
+    let mut response = again(state, jar, next, message, StatusCode::SERVICE_UNAVAILABLE);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    response
 }
 
 fn throttled(state: &AppState, jar: CookieJar, next: &str, wait: Duration) -> Response {

@@ -405,7 +405,9 @@ pub fn settings_error(error: gong_timeline_sync::settings::SettingsError) -> Api
             "activity_type".to_string()
         }
         (_, Some(n)) => format!("filters.{n}"),
-        (E::Filter { .. }, None) => "filter_logic".to_string(),
+        (E::Filter { .. } | E::LogicTooLong { .. } | E::LogicTooManyTerms { .. }, None) => {
+            "filter_logic".to_string()
+        }
         (E::OutOfRange { field, .. }, _) => field.to_string(),
         _ => "filters".to_string(),
     };

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod connections;
+mod hardening;
 mod insights;
 mod lifecycle;
 mod oauth;

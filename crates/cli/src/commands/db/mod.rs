@@ -65,11 +65,17 @@ async fn copy(args: DbCopyArgs) -> anyhow::Result<()> {
 /// Opens the source through its store (which applies pending migrations), and its key.
 async fn open_source(url: &str) -> anyhow::Result<(Db, Arc<dyn Store>, Option<SecretKey>)> {
     if is_postgres_url(url) {
-        let store = PgStore::open(url).await.context("opening --from")?;
+        let store = PgStore::open(url)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", super::redact(&e.to_string(), url)))
+            .context("opening --from")?;
         let db = Db::Postgres(store.pool().clone());
         return Ok((db, Arc::new(store), None));
     }
-    let store = SqliteStore::open(url).await.context("opening --from")?;
+    let store = SqliteStore::open(url)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", super::redact(&e.to_string(), url)))
+        .context("opening --from")?;
     let key = sqlite_key(&store);
     let db = Db::Sqlite(store.pool().clone());
     Ok((db, Arc::new(store), key))
@@ -89,6 +95,7 @@ async fn open_target(url: &str, key: Option<SecretKey>) -> anyhow::Result<(Db, A
         };
         let store = PgStore::open_with(url, options)
             .await
+            .map_err(|e| anyhow::anyhow!("{}", super::redact(&e.to_string(), url)))
             .context("opening --to")?;
         return Ok((Db::Postgres(store.pool().clone()), Arc::new(store)));
     }
@@ -101,7 +108,10 @@ async fn open_target(url: &str, key: Option<SecretKey>) -> anyhow::Result<(Db, A
                 .context("writing the source's key beside --to")?;
         }
     }
-    let store = SqliteStore::open(url).await.context("opening --to")?;
+    let store = SqliteStore::open(url)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", super::redact(&e.to_string(), url)))
+        .context("opening --to")?;
     if let Some(key) = &key {
         if !key.same_as(store.secret_key()) {
             let key_file = files_of(url)
