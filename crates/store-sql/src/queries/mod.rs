@@ -35,7 +35,6 @@ impl Backend {
         dialect::write_tx(self, context).await
     }
 
-
     /// The key credentials are sealed with (`db copy` seals the target's with it, so
     /// the copied credentials stay readable).
     pub fn secret_key(&self) -> &gong_timeline_store::crypto::SecretKey {

@@ -32,7 +32,11 @@ pub(crate) async fn write_tx(
     store: &super::SqliteStore,
     context: &'static str,
 ) -> Result<Transaction<'static, Sqlite>> {
-    store.writer.begin_with("BEGIN IMMEDIATE").await.ctx(context)
+    store
+        .writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .ctx(context)
 }
 
 /// Nothing to do: the write transaction already excludes every other writer.
