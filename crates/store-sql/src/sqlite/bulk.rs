@@ -16,50 +16,76 @@ const ROWS: usize = 200;
 const IDS: usize = 500;
 
 const ACTIVITY_HASHES: &str =
-    "SELECT gong_call_id, id, content_hash, activity_type FROM activities";
-const SKIP_MARKS: &str = "SELECT gong_call_id, fingerprint FROM skip_marks";
+    "SELECT json_group_array(json_array(gong_call_id, id, content_hash, activity_type)) FROM activities";
+const SKIP_MARKS: &str =
+    "SELECT json_group_array(json_array(gong_call_id, fingerprint)) FROM skip_marks";
 
 /// Upserts activities; returns `(external id, id)` of each, in no particular order.
+///
+/// Without `RETURNING`: sqlx hands each row of a result from SQLite's thread to the
+/// caller's as a message of its own (a thread wake-up each, a third of the commit's
+/// time in profiles), so the ids come back as one JSON row instead.
 pub(crate) async fn upsert_activities(
     conn: &mut SqliteConnection,
     connection_id: ConnectionId,
     upserts: &[ActivityUpsert],
     now: &str,
 ) -> Result<Vec<(String, i64)>> {
-    let mut out = Vec::with_capacity(upserts.len());
     for chunk in upserts.chunks(ROWS) {
         let encoded = sql::encode_activities(chunk)?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::ACTIVITY_INSERT);
         q.push_values(encoded, |mut row, (a, internal, external, trackers)| {
-            row.push_bind(a.external_id.clone())
+            row.push_bind(a.external_id.as_str())
                 .push_bind(connection_id)
-                .push_bind(a.gong_call_id.clone())
-                .push_bind(a.activity_type.clone())
-                .push_bind(a.subject.clone())
+                .push_bind(a.gong_call_id.as_str())
+                .push_bind(a.activity_type.as_str())
+                .push_bind(a.subject.as_str())
                 .push_bind(ts(a.date))
                 .push_bind(a.duration_seconds)
-                .push_bind(a.notes.clone())
+                .push_bind(a.notes.as_deref())
                 .push_bind(a.author_user_id)
                 .push_bind(a.company_id)
                 .push_bind(internal)
                 .push_bind(external)
                 .push_bind(trackers)
-                .push_bind(a.trackers_message.clone())
-                .push_bind(a.recording_url.clone())
-                .push_bind(a.source.clone())
+                .push_bind(a.trackers_message.as_deref())
+                .push_bind(a.recording_url.as_deref())
+                .push_bind(a.source.as_str())
                 .push_bind(a.content_hash)
-                .push_bind(now.to_string())
-                .push_bind(now.to_string());
+                .push_bind(now)
+                .push_bind(now);
         });
         q.push(sql::ACTIVITY_CONFLICT);
-        let rows: Vec<(String, i64)> = q
-            .build_query_as()
-            .fetch_all(&mut *conn)
+        q.build()
+            .execute(&mut *conn)
             .await
             .ctx("writing activities")?;
-        out.extend(rows);
+    }
+    let mut out = Vec::with_capacity(upserts.len());
+    for chunk in upserts.chunks(IDS) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT json_group_array(json_array(external_id, id)) FROM activities WHERE external_id IN (",
+        );
+        let mut list = q.separated(", ");
+        for a in chunk {
+            list.push_bind(a.external_id.as_str());
+        }
+        q.push(")");
+        out.extend(json_rows::<(String, i64)>(&mut *conn, q, "reading written activities").await?);
     }
     Ok(out)
+}
+
+/// The rows of a `SELECT json_group_array(json_array(…))`: one row crosses from
+/// SQLite's thread, whatever their number.
+async fn json_rows<'c, T: serde::de::DeserializeOwned>(
+    conn: impl sqlx::SqliteExecutor<'c>,
+    mut q: QueryBuilder<'_, Sqlite>,
+    context: &'static str,
+) -> Result<Vec<T>> {
+    let text: String = q.build_query_scalar().fetch_one(conn).await.ctx(context)?;
+    serde_json::from_str(&text)
+        .map_err(|e| gong_timeline_store::StoreError::corrupt(context, &text, e))
 }
 
 /// `(call id, activity id, content hash, activity type)` of the calls that have an activity.
@@ -72,12 +98,7 @@ pub(crate) async fn activity_hashes(
     for chunk in call_ids.chunks(IDS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(ACTIVITY_HASHES);
         push_calls(&mut q, connection_id, chunk);
-        let rows: Vec<(String, i64, i64, String)> = q
-            .build_query_as()
-            .fetch_all(pool)
-            .await
-            .ctx("reading activity fingerprints")?;
-        out.extend(rows);
+        out.extend(json_rows(pool, q, "reading activity fingerprints").await?);
     }
     Ok(out)
 }
@@ -92,12 +113,7 @@ pub(crate) async fn skip_marks(
     for chunk in call_ids.chunks(IDS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SKIP_MARKS);
         push_calls(&mut q, connection_id, chunk);
-        let rows: Vec<(String, i64)> = q
-            .build_query_as()
-            .fetch_all(pool)
-            .await
-            .ctx("reading skip marks")?;
-        out.extend(rows);
+        out.extend(json_rows(pool, q, "reading skip marks").await?);
     }
     Ok(out)
 }

@@ -20,7 +20,7 @@ use super::SqliteStore;
 /// The page cache of the writer connection, in KiB (SQLite's negative `cache_size`):
 /// room for the index pages a page commit touches, which stay valid from one commit to
 /// the next because no other connection writes in between.
-const WRITER_CACHE: &str = "-16384";
+const WRITER_CACHE: &str = "-8192";
 
 /// How to open a store. `Default` is what [`SqliteStore::open`] uses.
 #[derive(Debug, Clone)]
