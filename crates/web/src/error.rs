@@ -52,6 +52,9 @@ pub enum ApiError {
     /// The resource existed and is gone for good (an expired export).
     #[error("{0}")]
     Gone(String),
+    /// The body is over the most this route reads (an upload over the import limit).
+    #[error("{0}")]
+    TooLarge(String),
     /// Bad input; `field` names the input at fault.
     #[error("{message}")]
     Invalid {
@@ -81,6 +84,16 @@ impl ApiError {
         }
     }
 
+    /// An upload over [`UPLOAD_LIMIT`](crate::auth::session::UPLOAD_LIMIT): one
+    /// message for the Imports page and the API.
+    pub fn upload_too_large() -> ApiError {
+        ApiError::TooLarge(format!(
+            "The file is larger than {} MB, the most one import takes; nothing was stored. \
+             Split it into smaller files and import each.",
+            crate::auth::session::UPLOAD_LIMIT >> 20
+        ))
+    }
+
     /// An [`ApiError::BadParameter`] naming the query parameter `field`.
     pub fn bad_parameter(field: &str, message: impl ToString) -> ApiError {
         ApiError::BadParameter {
@@ -98,6 +111,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Gone(_) => StatusCode::GONE,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -114,6 +128,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
             ApiError::Gone(_) => "gone",
+            ApiError::TooLarge(_) => "too_large",
             ApiError::Invalid { .. } => "invalid",
             ApiError::BadGateway(_) => "bad_gateway",
             ApiError::Unavailable(_) => "unavailable",

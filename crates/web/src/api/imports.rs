@@ -4,6 +4,7 @@
 //! problem); nothing from it is stored.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -36,11 +37,18 @@ fn kind(name: &str) -> Result<ImportKind, ApiError> {
 pub async fn import(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let kind = match kind(&name) {
         Ok(k) => k,
         Err(e) => return e.into_response(),
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return ApiError::upload_too_large().into_response()
+        }
+        Err(rejection) => return rejection.into_response(),
     };
     match import::import_file(state.store.as_ref(), kind, &body).await {
         Ok(counts) => {

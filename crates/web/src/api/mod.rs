@@ -82,7 +82,13 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             post(users::resolve),
         ),
         ("get", "/users", get(users::timeline_users)),
-        ("post", "/imports/{kind}", post(imports::import)),
+        (
+            "post",
+            "/imports/{kind}",
+            post(imports::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::auth::session::UPLOAD_LIMIT,
+            )),
+        ),
         ("get", "/jobs", get(jobs::list)),
         ("get", "/jobs/{id}", get(jobs::show)),
         ("get", "/jobs/{id}/records", get(jobs::records)),

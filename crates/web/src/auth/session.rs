@@ -94,9 +94,16 @@ async fn carried_csrf(req: Request) -> Result<(Option<String>, Request), ApiErro
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let (parts, body) = req.into_parts();
     let limit = if multipart { UPLOAD_LIMIT } else { FORM_LIMIT };
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::invalid("body", "the form is too large"))?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        if multipart {
+            ApiError::upload_too_large()
+        } else {
+            ApiError::TooLarge(format!(
+                "The form is larger than {} MB, the most a form takes.",
+                FORM_LIMIT >> 20
+            ))
+        }
+    })?;
     let token = if multipart {
         multipart_csrf(&parts, bytes.clone()).await
     } else {
@@ -115,6 +122,9 @@ async fn multipart_csrf(
     use axum::extract::FromRequest;
     let mut copy = Request::new(Body::from(bytes));
     *copy.headers_mut() = parts.headers.clone();
+    // The route's body limit (`DefaultBodyLimit`, set outside this guard): without
+    // it, axum's 2 MB default refused a larger upload, which read as a missing token.
+    *copy.extensions_mut() = parts.extensions.clone();
     let mut form = axum::extract::Multipart::from_request(copy, &())
         .await
         .ok()?;

@@ -65,15 +65,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/companies/{id}", get(timeline::timeline))
         .route("/activities/{id}", get(timeline::activity))
         .route("/activities/{id}/recording", get(timeline::recording))
-        .route(
-            "/imports",
-            get(imports::page_get)
-                .post(imports::upload)
-                .layer(DefaultBodyLimit::max(crate::auth::session::UPLOAD_LIMIT)),
-        )
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/delete", post(tokens::delete))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
+    // Uploads take up to UPLOAD_LIMIT, set outside the guard so that its CSRF check
+    // reads the form under the same limit as the handler.
+    let uploads = Router::new()
+        .route("/imports", get(imports::page_get).post(imports::upload))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_admin))
+        .layer(DefaultBodyLimit::max(crate::auth::session::UPLOAD_LIMIT));
     // A download link works with a session or a Bearer token.
     let downloads = Router::new()
         .route("/exports/{token}", get(log::download))
@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
         .merge(protected)
+        .merge(uploads)
         .merge(downloads)
         .fallback(layout::not_found)
         .layer(middleware::map_response(page_rejections))
