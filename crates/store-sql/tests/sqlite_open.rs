@@ -187,6 +187,30 @@ async fn a_new_database_file_is_readable_by_its_owner_only() {
     store.close().await;
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn files_an_older_version_left_readable_by_others_are_made_private_at_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    let key_file = dir.path().join("old.db.key");
+    let url = format!("sqlite://{}", db.display());
+    SecretKey::generate().write_new(&key_file).unwrap();
+    let store = SqliteStore::open(&url).await.unwrap();
+    store.create_connection(basic("Prod")).await.unwrap();
+    store.close().await;
+    let open_to_all = std::fs::Permissions::from_mode(0o644);
+    std::fs::set_permissions(&db, open_to_all.clone()).unwrap();
+    std::fs::set_permissions(&key_file, open_to_all).unwrap();
+
+    let store = SqliteStore::open(&url).await.unwrap();
+    for file in [&db, &key_file] {
+        let mode = std::fs::metadata(file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+    }
+    assert_eq!(store.list_connections().await.unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn a_folder_or_no_path_as_the_database_is_refused_saying_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -68,6 +68,7 @@ impl SqliteStore {
             check_file(&file).map_err(open_err)?;
             check_folder(&file).map_err(open_err)?;
             create_private(&file).map_err(open_err)?;
+            tighten_modes(&file);
         }
         let pool_options = SqlitePoolOptions::new()
             .max_connections(if memory {
@@ -157,6 +158,46 @@ fn connect_options(url: &str) -> std::result::Result<SqliteConnectOptions, Strin
         );
     }
     Ok(SqliteConnectOptions::new().filename(url))
+}
+
+/// Makes the database, its -wal and -shm files and its key file readable by their
+/// owner only, when an older version (or a copy) left them readable by others; says
+/// so loudly where that is not allowed (another owner, a read-only mount).
+fn tighten_modes(file: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut names = vec![file.to_path_buf(), key_file_of(file)];
+        for suffix in ["-wal", "-shm"] {
+            let mut name = file.as_os_str().to_owned();
+            name.push(suffix);
+            names.push(PathBuf::from(name));
+        }
+        for path in names {
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 == 0 {
+                continue;
+            }
+            match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+                Ok(()) => tracing::warn!(
+                    file = %path.display(),
+                    "The file was readable by others (mode {mode:o}); it is now 0600, as the \
+                     customer data and credentials it holds require."
+                ),
+                Err(error) => tracing::warn!(
+                    file = %path.display(),
+                    %error,
+                    "The file is readable by others (mode {mode:o}) and could not be made 0600: \
+                     make it private to the service's user (chmod 600)."
+                ),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
 }
 
 /// A URL must name a file, not nothing (`sqlite://`) nor a folder.
