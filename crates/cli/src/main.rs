@@ -1,5 +1,6 @@
 //! `gong-timeline`: the command line. Parses arguments, sets up logging, and calls
 //! one function per command; everything else lives in the library crates.
+#![forbid(unsafe_code)]
 
 mod args;
 mod commands;

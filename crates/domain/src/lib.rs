@@ -13,6 +13,7 @@
 //! - [`fingerprint`]: a stable FNV-1a 64 hash over a canonical encoding.
 //! - [`filter`]: T3 filter expressions on Company and User fields, with advanced logic.
 //! - [`schedule`]: the fixed four-hourly UTC sync slots (S6).
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod activity;

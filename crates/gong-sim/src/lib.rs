@@ -110,6 +110,7 @@
 //! Tracker `type` is `KEYWORD` (default) or `SMART`; `apiResults` and
 //! `separatePhrases` default to true. Every key but `id`, `started`,
 //! `primaryUserId` (calls), `id`, `email` (users) and `name` (trackers) is optional.
+#![forbid(unsafe_code)]
 
 pub mod arrivals;
 pub mod config;

@@ -31,7 +31,7 @@
 //! - `wire/`: this client's own models of Gong's JSON, and decoding that names the
 //!   broken call and JSON path.
 //! - `error`: [`GongError`].
-
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod auth;

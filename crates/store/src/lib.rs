@@ -24,6 +24,7 @@
 //!   by name (case-insensitive).
 //! - Credentials are sealed with [`crypto::SecretKey`] by the adapter and only come
 //!   back through [`Store::connection_credentials`].
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 #[cfg(feature = "testing")]

@@ -20,6 +20,7 @@
 //! - [`progress`]: events for progress bars.
 //! - [`views`]: the one JSON shape per entity that the CLI and the API both print.
 //! - [`webhooks`]: Gong pushes processed calls; they are queued and re-read in batches (W1–W3).
+#![forbid(unsafe_code)]
 
 pub mod connect;
 pub mod connections;

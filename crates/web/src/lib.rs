@@ -23,6 +23,7 @@
 //! - [`security`]: security headers on every response; URIs as logs show them.
 //! - [`webhooks`]: `POST /webhooks/gong/{key}`, Gong's pushes, queued for the worker.
 //! - [`server`]: the accept loop with header-read/idle and body timeouts.
+#![forbid(unsafe_code)]
 
 pub mod api;
 pub mod auth;
