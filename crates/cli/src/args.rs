@@ -226,6 +226,25 @@ pub enum AdminCommand {
         #[arg(long)]
         reset: bool,
     },
+    /// Create an API token for an admin and print it (shown once).
+    Token {
+        /// The admin the token acts for.
+        #[arg(long)]
+        username: String,
+        /// A label for the token ("prometheus", "reporting").
+        #[arg(long)]
+        name: String,
+        /// What it may do: read (the API, downloads and /metrics, no changes),
+        /// metrics (/metrics only) or admin (everything).
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Days until it stops working; without it, it does not expire.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 /// `sync` arguments.

@@ -28,6 +28,7 @@ pub mod meeting;
 pub mod messages;
 pub mod redact;
 pub mod schedule;
+pub mod scope;
 pub mod status;
 pub mod users;
 
@@ -43,6 +44,7 @@ pub use email::{Email, EmailError};
 pub use filter::{FieldSource, Fields, Filter, FilterError, FilterSet, LogicExpr};
 pub use license::{LicenseType, UserStatus};
 pub use messages::Message;
+pub use scope::TokenScope;
 pub use status::{ConnectionStatus, JobStatus, MappingStatus, RecordStatus, Trigger};
 pub use users::{resolve_user, Candidate, UserDecision};
 

@@ -1,4 +1,5 @@
-//! `admin create`: the web UI's admin accounts (argon2-hashed passwords).
+//! `admin create`: the web UI's admin accounts (argon2-hashed passwords);
+//! `admin token`: an API token for one of them, of a scope (S8).
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -6,7 +7,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use gong_timeline_store::Store;
 
-use crate::args::AdminCommand;
+use gong_timeline_web::service::tokens::{self, TokenRequest};
+
+use crate::args::{AdminCommand, Format};
 
 /// Runs an `admin` subcommand.
 pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()> {
@@ -47,5 +50,62 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
             }
             Ok(())
         }
+        AdminCommand::Token {
+            username,
+            name,
+            scope,
+            expires_in_days,
+            format,
+        } => token(store, &username, &name, &scope, expires_in_days, format).await,
     }
+}
+
+async fn token(
+    store: &Arc<dyn Store>,
+    username: &str,
+    name: &str,
+    scope: &str,
+    expires_in_days: Option<u32>,
+    format: Format,
+) -> anyhow::Result<()> {
+    let admin = store.admin_by_username(username).await?.with_context(|| {
+        format!("there is no admin '{username}'; create one with `admin create`")
+    })?;
+    let now = chrono::Utc::now();
+    let days = expires_in_days.map(|d| d.to_string()).unwrap_or_default();
+    let request = TokenRequest {
+        name,
+        scope: tokens::scope_of(scope)?,
+        expires_at: tokens::expiry(now, &days)?,
+    };
+    let (token, plain) = tokens::create(store.as_ref(), admin.id, request, now).await?;
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({
+                "id": token.id, "name": token.name, "scope": token.scope,
+                "expires_at": token.expires_at, "token": plain,
+            })
+        ),
+        Format::Table => {
+            println!(
+                "Token '{}' for admin '{}', scope {} ({}), {}:",
+                token.name,
+                admin.username,
+                token.scope,
+                token.scope.describe(),
+                token
+                    .expires_at
+                    .map_or("does not expire".to_string(), |end| format!(
+                        "expires {}",
+                        end.format("%Y-%m-%d %H:%M UTC")
+                    ))
+            );
+            println!("{plain}");
+            println!(
+                "Copy it now: it is not shown again. Use it as `Authorization: Bearer <token>`."
+            );
+        }
+    }
+    Ok(())
 }

@@ -257,3 +257,70 @@ async fn s3_many_slow_senders_leave_healthz_answering_under_a_low_open_file_limi
     .await;
     drop(slow);
 }
+
+#[tokio::test]
+async fn s8_admin_token_makes_a_scoped_token_that_serve_holds_to_its_scope() {
+    let app = TestApp::with_scenario("resync.json").await;
+    let serve = app.serve_process(&[]).await;
+    let made = app
+        .json(&[
+            "admin",
+            "token",
+            "--username",
+            "admin",
+            "--name",
+            "prometheus",
+            "--scope",
+            "metrics",
+            "--format",
+            "json",
+        ])
+        .await;
+    assert_eq!(made["scope"], "metrics", "{made}");
+    let token = made["token"]
+        .as_str()
+        .expect("the token is printed")
+        .to_string();
+    let get = |path: &str| {
+        let url = format!("{}{path}", serve.base);
+        let token = token.clone();
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("serve answers")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(get("/metrics").await, 200);
+    assert_eq!(get("/api/v1/jobs").await, 403);
+
+    let refused = app
+        .fails(&[
+            "admin",
+            "token",
+            "--username",
+            "admin",
+            "--name",
+            "x",
+            "--scope",
+            "root",
+        ])
+        .await;
+    assert!(
+        refused.stderr.contains("read, metrics or admin"),
+        "{}",
+        refused.stderr
+    );
+    let unknown = app
+        .fails(&["admin", "token", "--username", "nobody", "--name", "x"])
+        .await;
+    assert!(
+        unknown.stderr.contains("there is no admin 'nobody'"),
+        "{}",
+        unknown.stderr
+    );
+}

@@ -8,7 +8,7 @@ use gong_timeline_store::{
 
 use super::error::{db_error, is_unique_violation, Ctx};
 use super::Backend;
-use crate::codec::{read_ts, read_ts_opt, ts, ts_opt};
+use crate::codec::{read_enum, read_ts, read_ts_opt, ts, ts_opt};
 
 type AdminRow = (i64, String, String, String);
 type SessionRow = (String, i64, String, String, String);
@@ -20,6 +20,7 @@ type TokenRow = (
     String,
     Option<String>,
     Option<String>,
+    String,
 );
 
 fn into_admin((id, username, password_hash, created): AdminRow) -> Result<Admin> {
@@ -32,7 +33,7 @@ fn into_admin((id, username, password_hash, created): AdminRow) -> Result<Admin>
 }
 
 fn into_token(
-    (id, name, token_hash, admin_id, created, expires, used): TokenRow,
+    (id, name, token_hash, admin_id, created, expires, used, scope): TokenRow,
 ) -> Result<ApiToken> {
     Ok(ApiToken {
         id,
@@ -42,6 +43,7 @@ fn into_token(
         created_at: read_ts("api_tokens.created_at", &created)?,
         expires_at: read_ts_opt("api_tokens.expires_at", expires.as_deref())?,
         last_used_at: read_ts_opt("api_tokens.last_used_at", used.as_deref())?,
+        scope: read_enum("api_tokens.scope", &scope)?,
     })
 }
 
@@ -185,12 +187,13 @@ pub(crate) async fn delete_session(store: &Backend, token_hash: &str) -> Result<
     Ok(())
 }
 
-const TOKEN_COLUMNS: &str = "id, name, token_hash, admin_id, created_at, expires_at, last_used_at";
+const TOKEN_COLUMNS: &str =
+    "id, name, token_hash, admin_id, created_at, expires_at, last_used_at, scope";
 
 pub(crate) async fn create_api_token(store: &Backend, new: NewApiToken) -> Result<ApiToken> {
     let sql = format!(
-        "INSERT INTO api_tokens (name, token_hash, admin_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING {TOKEN_COLUMNS}"
+        "INSERT INTO api_tokens (name, token_hash, admin_id, created_at, expires_at, scope) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TOKEN_COLUMNS}"
     );
     let row: TokenRow = sqlx::query_as(&sql)
         .bind(&new.name)
@@ -198,6 +201,7 @@ pub(crate) async fn create_api_token(store: &Backend, new: NewApiToken) -> Resul
         .bind(new.admin_id)
         .bind(ts(new.created_at))
         .bind(ts_opt(new.expires_at))
+        .bind(new.scope.as_str())
         .fetch_one(&store.pool)
         .await
         .map_err(|e| match &e {

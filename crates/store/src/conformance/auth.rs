@@ -1,5 +1,7 @@
 //! Checks of web admin accounts, sessions and API tokens.
 
+use gong_timeline_domain::TokenScope;
+
 use super::fixtures::at;
 use crate::records::*;
 use crate::{Store, StoreError};
@@ -70,22 +72,27 @@ pub async fn sessions_expire_and_end(store: &dyn Store) {
 /// API tokens are found by hash, listed newest first, and revoked by id.
 pub async fn api_tokens_are_found_by_hash_and_revoked(store: &dyn Store) {
     let admin = store.create_admin("a", "h", at(0)).await.expect("create");
-    let new = |name: &str, hash: &str| NewApiToken {
+    let new = |name: &str, hash: &str, scope| NewApiToken {
         name: name.into(),
         token_hash: hash.into(),
         admin_id: admin.id,
         created_at: at(0),
         expires_at: None,
+        scope,
     };
     let one = store
-        .create_api_token(new("ci", "h1"))
+        .create_api_token(new("ci", "h1", TokenScope::Admin))
         .await
         .expect("create");
     let two = store
-        .create_api_token(new("bi", "h2"))
+        .create_api_token(new("bi", "h2", TokenScope::Metrics))
         .await
         .expect("create");
-    assert!(store.create_api_token(new("dup", "h1")).await.is_err());
+    assert_eq!(two.scope, TokenScope::Metrics, "the scope is kept");
+    assert!(store
+        .create_api_token(new("dup", "h1", TokenScope::Read))
+        .await
+        .is_err());
     assert_eq!(
         store.api_token_by_hash("h2").await.expect("get"),
         Some(two.clone())
@@ -126,6 +133,7 @@ pub async fn a_password_reset_ends_the_admins_sessions(store: &dyn Store) {
                 admin_id,
                 created_at: at(0),
                 expires_at: None,
+                scope: TokenScope::Admin,
             })
             .await
             .expect("create");
@@ -153,6 +161,7 @@ pub async fn api_tokens_expire_and_note_their_last_use(store: &dyn Store) {
             admin_id: admin.id,
             created_at: at(0),
             expires_at: Some(at(100)),
+            scope: TokenScope::Read,
         })
         .await
         .expect("create");

@@ -5,6 +5,7 @@
 //! exist only in the browser's cookie or the API client's configuration.
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::TokenScope;
 use serde::{Deserialize, Serialize};
 
 /// Id of an admin account.
@@ -83,6 +84,8 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     /// When it stops working; `None`: never.
     pub expires_at: Option<DateTime<Utc>>,
+    /// What it may do (S8); tokens made before scopes existed are `admin`.
+    pub scope: TokenScope,
     /// When a request last used it (to spot forgotten tokens).
     pub last_used_at: Option<DateTime<Utc>>,
 }
@@ -107,4 +110,6 @@ pub struct NewApiToken {
     pub created_at: DateTime<Utc>,
     /// When it stops working; `None`: never.
     pub expires_at: Option<DateTime<Utc>>,
+    /// What it may do.
+    pub scope: TokenScope,
 }

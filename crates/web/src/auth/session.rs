@@ -211,7 +211,12 @@ pub async fn require_api(
     next: Next,
 ) -> Response {
     let (method, headers) = (req.method().clone(), req.headers().clone());
-    match api_admin(&state, &jar, &method, &headers).await {
+    // The whole path: a nested router (the API) sees its own part only.
+    let path = req
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| req.uri().path().to_string(), |o| o.path().to_string());
+    match api_admin(&state, &jar, &method, &headers, &path).await {
         Ok(admin) => {
             let mut req = req;
             req.extensions_mut().insert(admin);
@@ -227,6 +232,7 @@ async fn api_admin(
     jar: &CookieJar,
     method: &Method,
     headers: &axum::http::HeaderMap,
+    path: &str,
 ) -> Result<AdminSession, ApiError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let bearer = value
@@ -241,6 +247,14 @@ async fn api_admin(
             .await?
             .filter(|t| t.is_live(now))
             .ok_or(ApiError::Unauthorized)?;
+        if !token.scope.allows(method.as_str(), path) {
+            return Err(ApiError::Forbidden(format!(
+                "This API token's scope is '{}' ({}), so it cannot {method} {path}. Create a \
+                 token with the scope this request needs on the API tokens page.",
+                token.scope,
+                token.scope.describe()
+            )));
+        }
         // "Last used" to the minute: not one database write per API request.
         if token
             .last_used_at

@@ -5,14 +5,14 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::{DateTime, Utc};
-use gong_timeline_store::{AdminId, ApiToken, ApiTokenId, NewApiToken};
+use gong_timeline_domain::TokenScope;
+use gong_timeline_store::{AdminId, ApiToken, ApiTokenId};
 use maud::html;
 use serde::Deserialize;
 
-use crate::auth::secret::{digest, random_token};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::service::tokens::{self, TokenRequest, MAX_DAYS};
 use crate::state::AppState;
 use crate::ui::layout::{self, csrf_input, page, time, time_opt};
 
@@ -23,61 +23,24 @@ pub(crate) struct NewTokenForm {
     /// Days until it expires; empty: never.
     #[serde(default)]
     expires_in_days: String,
+    /// `read`, `metrics` or `admin`; empty: `read`, the least that is useful.
+    #[serde(default)]
+    scope: String,
 }
 
-/// The longest expiry offered (ten years).
-const MAX_DAYS: i64 = 3650;
-
-fn expiry(state: &AppState, days: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let days = days.trim();
-    if days.is_empty() {
-        return Ok(None);
-    }
-    match days.parse::<i64>() {
-        Ok(d) if (1..=MAX_DAYS).contains(&d) => Ok(Some(state.now() + chrono::Duration::days(d))),
-        _ => Err(ApiError::invalid(
-            "expires_in_days",
-            format!("enter a whole number of days from 1 to {MAX_DAYS}, or leave it empty for a token that does not expire"),
-        )),
-    }
-}
-
-/// Creates a token for `admin_id` that does not expire; returns it with its plain
-/// value (shown once).
+/// Creates an `admin` token for `admin_id` that does not expire; returns it with its
+/// plain value (shown once).
 pub async fn create_token(
     state: &AppState,
     admin_id: AdminId,
     name: &str,
 ) -> Result<(ApiToken, String), ApiError> {
-    create_expiring_token(state, admin_id, name, None).await
-}
-
-/// Creates a token for `admin_id` that stops working at `expires_at`.
-pub async fn create_expiring_token(
-    state: &AppState,
-    admin_id: AdminId,
-    name: &str,
-    expires_at: Option<DateTime<Utc>>,
-) -> Result<(ApiToken, String), ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(ApiError::invalid(
-            "name",
-            "enter a name of 1 to 100 characters",
-        ));
-    }
-    let plain = format!("gtk_{}", random_token());
-    let token = state
-        .store
-        .create_api_token(NewApiToken {
-            name: name.to_string(),
-            token_hash: digest(&plain),
-            admin_id,
-            created_at: state.now(),
-            expires_at,
-        })
-        .await?;
-    Ok((token, plain))
+    let request = TokenRequest {
+        name,
+        scope: TokenScope::Admin,
+        expires_at: None,
+    };
+    tokens::create(state.store.as_ref(), admin_id, request, state.now()).await
 }
 
 async fn render(
@@ -98,9 +61,9 @@ async fn render(
                 p { "Create one below for a script or an integration that reads the JSON API." }
             }))
         } @else { div.table-wrap { table id="tokens" {
-            thead { tr { th { "Name" } th { "Created" } th { "Expires" } th { "Last used" } th { "" } } }
+            thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "Expires" } th { "Last used" } th { "" } } }
             tbody { @for t in &tokens { tr {
-                td { (t.name) } td { (time(t.created_at)) }
+                td { (t.name) } td title=(t.scope.describe()) { (t.scope) } td { (time(t.created_at)) }
                 td { @match t.expires_at { Some(end) if end <= now => { "expired " (time(end)) }, Some(end) => (time(end)), None => "never" } }
                 td { (time_opt(t.last_used_at)) }
                 td { form.inline method="post" action={ "/tokens/" (t.id) "/delete" } { (csrf_input(s)) button.danger type="submit" aria-label={ "Revoke " (t.name) } { "Revoke" } } }
@@ -110,6 +73,13 @@ async fn render(
             (csrf_input(s))
             label { "Name " input type="text" name="name" id="token-name" required; }
             label { "Expires after (days, empty for never) " input type="number" name="expires_in_days" id="token-expiry" min="1" max=(MAX_DAYS); }
+            label { "Scope "
+                select name="scope" id="token-scope" {
+                    @for scope in [TokenScope::Read, TokenScope::Metrics, TokenScope::Admin] {
+                        option value=(scope) selected[scope == TokenScope::Read] { (scope) ": " (scope.describe()) }
+                    }
+                }
+            }
             button.primary type="submit" id="create-token" { "Create token" }
         }
         p.muted { "Use it as " code { "Authorization: Bearer <token>" } " on " a href="/api/v1/openapi.json" { "/api/v1" } "." }
@@ -132,9 +102,20 @@ pub(crate) async fn create(
     Extension(s): Extension<AdminSession>,
     Form(f): Form<NewTokenForm>,
 ) -> Response {
-    let created = match expiry(&state, &f.expires_in_days) {
-        Ok(expires_at) => create_expiring_token(&state, s.admin_id, &f.name, expires_at).await,
-        Err(e) => Err(e),
+    let now = state.now();
+    let created = match (
+        tokens::expiry(now, &f.expires_in_days),
+        tokens::scope_of(&f.scope),
+    ) {
+        (Ok(expires_at), Ok(scope)) => {
+            let request = TokenRequest {
+                name: &f.name,
+                scope,
+                expires_at,
+            };
+            tokens::create(state.store.as_ref(), s.admin_id, request, now).await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     let outcome = match created {
         Ok((token, plain)) => render(&state, &s, Some((&token.name, &plain)), None).await,

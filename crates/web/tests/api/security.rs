@@ -344,3 +344,86 @@ async fn metrics_need_a_token_and_the_bearer_scheme_is_case_insensitive() {
         assert_eq!(resp.status().as_u16(), 200, "{scheme}");
     }
 }
+
+/// The token a form on the tokens page makes with `scope`.
+async fn token_of_scope(app: &TestApp, s: &crate::helpers::Session, scope: &str) -> String {
+    let name = format!("{scope} token");
+    let (status, _, page) = app
+        .form(s, "/tokens", &[("name", name.as_str()), ("scope", scope)])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let start = page.find("id=\"new-token\">").expect("token shown") + 15;
+    let listed = &page[page.find(&format!("<td>{name}</td>")).expect("listed")..];
+    assert!(
+        listed.contains(&format!(">{scope}</td>")),
+        "the scope is shown: {listed}"
+    );
+    page[start..].split('<').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn s8_a_metrics_token_reads_metrics_only_and_a_read_token_changes_nothing() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let metrics = token_of_scope(&app, &s, "metrics").await;
+    let read = token_of_scope(&app, &s, "read").await;
+    let call = |method: reqwest::Method, path: &str, token: &str| {
+        let request = app
+            .http
+            .request(method, format!("{}{path}", app.base))
+            .bearer_auth(token)
+            .json(&serde_json::json!({}));
+        async move {
+            let resp = request.send().await.unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    use reqwest::Method;
+    assert_eq!(call(Method::GET, "/metrics", &metrics).await.0, 200);
+    let (status, body) = call(Method::GET, "/api/v1/jobs", &metrics).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body.contains("scope is 'metrics'") && body.contains("/metrics only"),
+        "{body}"
+    );
+    assert_eq!(call(Method::GET, "/api/v1/jobs", &read).await.0, 200);
+    assert_eq!(call(Method::GET, "/metrics", &read).await.0, 200);
+    let connection = app.basic_connection("scoped").await;
+    let (status, body) = call(
+        Method::POST,
+        &format!("/api/v1/connections/{connection}/sync"),
+        &read,
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("scope is 'read'"), "{body}");
+    let (status, body) = call(
+        Method::DELETE,
+        &format!("/api/v1/connections/{connection}"),
+        &read,
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        app.store
+            .get_connection(connection)
+            .await
+            .unwrap()
+            .is_some(),
+        "nothing deleted"
+    );
+    // The full-rights token of the tests still changes things.
+    let (status, body) = call(
+        Method::POST,
+        &format!("/api/v1/connections/{connection}/sync"),
+        &app.token,
+    )
+    .await;
+    assert!(status < 300, "{status} {body}");
+
+    let (status, _, page) = app
+        .form(&s, "/tokens", &[("name", "bad"), ("scope", "root")])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("read, metrics or admin"), "{page}");
+}
