@@ -30,6 +30,7 @@ pub mod redact;
 pub mod schedule;
 pub mod scope;
 pub mod status;
+pub mod throttle;
 pub mod users;
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
 use gong_timeline_domain::Trigger;
 
 use crate::records::*;
@@ -376,4 +377,19 @@ pub trait Store: Send + Sync + 'static {
     async fn list_api_tokens(&self) -> Result<Vec<ApiToken>>;
     /// Revokes an API token; unknown ids are [`crate::StoreError::NotFound`].
     async fn delete_api_token(&self, id: ApiTokenId) -> Result<()>;
+
+    // ---- log-in throttling (S2), shared by replicas ----
+
+    /// Counts a log-in attempt against each of `keys` in one atomic step, unless one
+    /// of them is locked out at `now` under `policy`: then nothing is counted and the
+    /// wait is returned (whole seconds). Counts older than `policy.forget_after` are
+    /// forgotten.
+    async fn begin_login_attempt(
+        &self,
+        keys: &[ThrottleKey],
+        policy: &ThrottlePolicy,
+        now: DateTime<Utc>,
+    ) -> Result<Option<std::time::Duration>>;
+    /// Forgets the counts of `keys` (a successful log-in).
+    async fn clear_login_attempts(&self, keys: &[ThrottleKey]) -> Result<()>;
 }

@@ -16,6 +16,7 @@ mod exports;
 mod field_types;
 mod jobs;
 mod log_records;
+mod login_attempts;
 mod mappings;
 mod meetings;
 mod oauth_states;

@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::*;
 
 use super::Backend;
 use super::{
-    activities, auth, companies, connections, exports, field_types, jobs, log_records, mappings,
-    meetings, oauth_states, page_extras, sync_state, tokens, users, webhooks,
+    activities, auth, companies, connections, exports, field_types, jobs, log_records,
+    login_attempts, mappings, meetings, oauth_states, page_extras, sync_state, tokens, users,
+    webhooks,
 };
 
 /// `fn name(&self, arg: Type, …) -> Ret => module::function;` becomes an `async fn`
@@ -116,4 +118,6 @@ delegate! {
     fn delete_api_token(&self, id: ApiTokenId) -> Result<()> => auth::delete_api_token;
     fn create_oauth_state(&self, pending: PendingOAuth, now: DateTime<Utc>) -> Result<()> => oauth_states::create;
     fn take_oauth_state(&self, state_hash: &str, now: DateTime<Utc>) -> Result<Option<PendingOAuth>> => oauth_states::take;
+    fn begin_login_attempt(&self, keys: &[ThrottleKey], policy: &ThrottlePolicy, now: DateTime<Utc>) -> Result<Option<std::time::Duration>> => login_attempts::begin;
+    fn clear_login_attempts(&self, keys: &[ThrottleKey]) -> Result<()> => login_attempts::clear;
 }

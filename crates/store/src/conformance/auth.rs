@@ -230,3 +230,54 @@ pub async fn oauth_states_are_taken_once_before_they_expire(store: &dyn Store) {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+/// Log-in attempts (S2): counted per key in the store, locked out past the free ones
+/// (nothing counted while locked), cleared by a success, forgotten after a while.
+pub async fn s2_log_in_attempts_are_counted_and_locked_out_in_the_store(store: &dyn Store) {
+    use gong_timeline_domain::throttle::{throttle_keys, ThrottlePolicy};
+    use std::time::Duration;
+    let policy = ThrottlePolicy::default();
+    let a = "10.0.0.1".parse().ok();
+    let here = throttle_keys("admin", a, &policy);
+    let elsewhere = throttle_keys("admin", "10.0.0.2".parse().ok(), &policy);
+    let second = |s: i64| at(0) + chrono::Duration::seconds(s);
+    for i in 0..6 {
+        let wait = store.begin_login_attempt(&here, &policy, second(0)).await;
+        assert_eq!(wait.expect("count"), None, "attempt {i} is free");
+    }
+    let begin = |keys, s| store.begin_login_attempt(keys, &policy, second(s));
+    assert_eq!(
+        begin(&here, 0).await.expect("count"),
+        Some(Duration::from_secs(2))
+    );
+    assert_eq!(
+        begin(&here, 1).await.expect("count"),
+        Some(Duration::from_secs(1))
+    );
+    assert_eq!(
+        begin(&elsewhere, 1).await.expect("count"),
+        None,
+        "another address"
+    );
+    // Refused attempts were not counted: after the 2 s, one more try, then 4 s.
+    assert_eq!(begin(&here, 2).await.expect("count"), None);
+    assert_eq!(
+        begin(&here, 2).await.expect("count"),
+        Some(Duration::from_secs(4))
+    );
+    store.clear_login_attempts(&here).await.expect("clear");
+    assert_eq!(
+        begin(&here, 2).await.expect("count"),
+        None,
+        "a success clears"
+    );
+    for _ in 0..6 {
+        begin(&elsewhere, 10).await.expect("count");
+    }
+    assert!(begin(&elsewhere, 10).await.expect("count").is_some());
+    assert_eq!(
+        begin(&elsewhere, 10 + 3601).await.expect("count"),
+        None,
+        "forgotten"
+    );
+}

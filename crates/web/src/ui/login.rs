@@ -100,7 +100,14 @@ pub(crate) async fn submit(
     let next = local(f.next.as_deref()).to_string();
     let throttle = &state.inner.login_throttle;
     // Counted before the password is checked, in one step with the lock-out check.
-    if let Err(wait) = throttle.begin(&f.username, client, state.now()) {
+    let counted = throttle
+        .begin(state.store.as_ref(), &f.username, client, state.now())
+        .await;
+    let counted = match counted {
+        Ok(counted) => counted,
+        Err(error) => return layout::error_page(&error.into()),
+    };
+    if let Err(wait) = counted {
         tracing::warn!(username = %log_safe(&f.username), client = ?client, retry_after_s = wait.as_secs(), "A log-in was refused: too many failed attempts.");
         return throttled(&state, jar, &next, wait);
     }
@@ -123,7 +130,13 @@ pub(crate) async fn submit(
         let message = "Wrong username or password.";
         return again(&state, jar, &next, message, StatusCode::UNAUTHORIZED);
     };
-    throttle.succeeded(&f.username, client);
+    if let Err(error) = throttle
+        .succeeded(state.store.as_ref(), &f.username, client)
+        .await
+    {
+        // The log-in stands; its old failures are forgotten within the hour anyway.
+        tracing::warn!(%error, "Could not clear the failed log-ins of a successful one.");
+    }
     match session::start(&state, admin.id).await {
         Ok(c) => (jar.remove(LOGIN_CSRF).add(c), Redirect::to(&next)).into_response(),
         Err(error) => layout::error_page(&error),

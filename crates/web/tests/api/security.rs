@@ -12,9 +12,14 @@ use crate::helpers::{cookies, hidden, spawn_app, spawn_app_with, Options, TestAp
 
 /// A fresh log-in form: (cookie, csrf).
 async fn login_form(app: &TestApp, query: &str) -> (String, String, String) {
+    login_form_at(app, &app.base, query).await
+}
+
+/// [`login_form`] of the server at `base`.
+async fn login_form_at(app: &TestApp, base: &str, query: &str) -> (String, String, String) {
     let resp = app
         .http
-        .get(format!("{}/login{query}", app.base))
+        .get(format!("{base}/login{query}"))
         .send()
         .await
         .unwrap();
@@ -25,10 +30,20 @@ async fn login_form(app: &TestApp, query: &str) -> (String, String, String) {
 
 /// Posts the log-in form: (status, Location, Retry-After).
 async fn log_in(app: &TestApp, password: &str, next: &str) -> (u16, String, Option<String>) {
-    let (cookie, csrf, _) = login_form(app, "").await;
+    log_in_at(app, &app.base, password, next).await
+}
+
+/// [`log_in`] at the server at `base`.
+async fn log_in_at(
+    app: &TestApp,
+    base: &str,
+    password: &str,
+    next: &str,
+) -> (u16, String, Option<String>) {
+    let (cookie, csrf, _) = login_form_at(app, base, "").await;
     let resp = app
         .http
-        .post(format!("{}/login", app.base))
+        .post(format!("{base}/login"))
         .header("cookie", &cookie)
         .form(&[
             ("username", "admin"),
@@ -426,4 +441,17 @@ async fn s8_a_metrics_token_reads_metrics_only_and_a_read_token_changes_nothing(
         .await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("read, metrics or admin"), "{page}");
+}
+
+#[tokio::test]
+async fn s2_replicas_share_the_failed_log_in_counts() {
+    let mut app = spawn_app().await;
+    let other = app.replica().await;
+    for _ in 0..6 {
+        let (status, _, _) = log_in(&app, "wrong password", "/").await;
+        assert_eq!(status, 401);
+    }
+    let (status, _, retry) = log_in_at(&app, &other, "wrong password", "/").await;
+    assert_eq!(status, 429, "the other replica saw the six failures");
+    assert!(retry.is_some());
 }
