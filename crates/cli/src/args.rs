@@ -226,6 +226,13 @@ pub enum AdminCommand {
         #[arg(long)]
         reset: bool,
     },
+    /// Lift an admin's log-in lock-out, from every address (after too many wrong
+    /// passwords).
+    Unlock {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+    },
     /// Create an API token for an admin and print it (shown once).
     Token {
         /// The admin the token acts for.

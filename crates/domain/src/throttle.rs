@@ -58,7 +58,7 @@ pub fn throttle_keys(
 ) -> Vec<ThrottleKey> {
     let address = client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
     let mut keys = vec![ThrottleKey {
-        key: format!("account:{}@{address}", username.trim().to_lowercase()),
+        key: format!("{}{address}", account_prefix(username)),
         free: policy.free_per_account,
     }];
     keys.extend(client.map(|ip| ThrottleKey {
@@ -66,6 +66,11 @@ pub fn throttle_keys(
         free: policy.free_per_client,
     }));
     keys
+}
+
+/// What every key of an account starts with, whatever the address.
+pub fn account_prefix(username: &str) -> String {
+    format!("account:{}@", username.trim().to_lowercase())
 }
 
 /// The lock-out after `failures` failures with `free` allowed: none up to `free`,

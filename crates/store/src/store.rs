@@ -392,4 +392,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<std::time::Duration>>;
     /// Forgets the counts of `keys` (a successful log-in).
     async fn clear_login_attempts(&self, keys: &[ThrottleKey]) -> Result<()>;
+    /// Forgets every count of an account, from any address (`admin unlock`);
+    /// returns how many addresses it was counted from.
+    async fn unlock_account(&self, username: &str) -> Result<u64>;
 }

@@ -1,5 +1,6 @@
 //! `admin create`: the web UI's admin accounts (argon2-hashed passwords);
-//! `admin token`: an API token for one of them, of a scope (S8).
+//! `admin unlock`: lifts a log-in lock-out; `admin token`: an API token for one of
+//! them, of a scope (S8).
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -48,6 +49,18 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
                     admin.username
                 );
             }
+            Ok(())
+        }
+        AdminCommand::Unlock { username } => {
+            let admin = store
+                .admin_by_username(&username)
+                .await?
+                .with_context(|| format!("there is no admin '{username}'"))?;
+            let addresses = store.unlock_account(&admin.username).await?;
+            println!(
+                "Admin '{}' may log in again: the failed log-ins from {addresses} address(es) are forgotten.",
+                admin.username
+            );
             Ok(())
         }
         AdminCommand::Token {

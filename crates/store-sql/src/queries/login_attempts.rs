@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use gong_timeline_domain::throttle::{lockout, whole_seconds, ThrottleKey, ThrottlePolicy};
+use gong_timeline_domain::throttle::{
+    account_prefix, lockout, whole_seconds, ThrottleKey, ThrottlePolicy,
+};
 use gong_timeline_store::Result;
 
 use super::dialect;
@@ -81,4 +83,14 @@ pub(crate) async fn clear(store: &Backend, keys: &[ThrottleKey]) -> Result<()> {
             .ctx("forgetting log-in attempts")?;
     }
     Ok(())
+}
+
+pub(crate) async fn unlock_account(store: &Backend, username: &str) -> Result<u64> {
+    let prefix = account_prefix(username);
+    let done = sqlx::query("DELETE FROM login_attempts WHERE substr(key, 1, length($1)) = $1")
+        .bind(&prefix)
+        .execute(&store.pool)
+        .await
+        .ctx("unlocking an account")?;
+    Ok(done.rows_affected())
 }

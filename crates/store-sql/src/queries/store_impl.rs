@@ -120,4 +120,5 @@ delegate! {
     fn take_oauth_state(&self, state_hash: &str, now: DateTime<Utc>) -> Result<Option<PendingOAuth>> => oauth_states::take;
     fn begin_login_attempt(&self, keys: &[ThrottleKey], policy: &ThrottlePolicy, now: DateTime<Utc>) -> Result<Option<std::time::Duration>> => login_attempts::begin;
     fn clear_login_attempts(&self, keys: &[ThrottleKey]) -> Result<()> => login_attempts::clear;
+    fn unlock_account(&self, username: &str) -> Result<u64> => login_attempts::unlock_account;
 }
