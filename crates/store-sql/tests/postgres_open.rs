@@ -15,6 +15,10 @@ fn options(schema: &TempSchema, key: &SecretKey) -> PgOptions {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "needs PostgreSQL: export GONG_TIMELINE_TEST_POSTGRES=$(.ci/postgres.sh start /tmp/pg) to run it"
+)]
 async fn a_replica_with_another_key_is_refused() {
     let Some(url) = test_url() else { return };
     let schema = TempSchema::create(&url);
@@ -40,6 +44,10 @@ async fn a_replica_with_another_key_is_refused() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "needs PostgreSQL: export GONG_TIMELINE_TEST_POSTGRES=$(.ci/postgres.sh start /tmp/pg) to run it"
+)]
 async fn an_unreachable_server_says_so_without_the_password() {
     let err = PgStore::open_with(
         "postgres://timeline:hunter2@127.0.0.1:1/timeline",

@@ -62,10 +62,12 @@ impl<S, G> Fresh for Option<(S, G)> {
 /// Expands to one `#[tokio::test]` per conformance check. `$make` is an async fn
 /// returning `(store, guard)` or `Option<(store, guard)>` (see [`Fresh`]): the store
 /// derefs to `dyn Store` (a `Box` or `Arc`), the guard lives until the test ends.
+/// Attributes after it go on every test (e.g. an `ignore` with the reason when the
+/// database is not configured).
 #[macro_export]
 macro_rules! conformance_tests {
-    ($make:path) => {
-        $crate::conformance_tests!(@each $make,
+    ($make:path $(, #[$attr:meta])*) => {
+        $crate::conformance_tests!(@each $make, [$(#[$attr])*],
             seeded_activity_types_exist,
             imports_insert_then_update_without_duplicates,
             a_bad_company_row_stores_nothing,
@@ -116,16 +118,20 @@ macro_rules! conformance_tests {
             a_webhook_job_does_not_count_as_the_slots_sync
         );
     };
-    (@each $make:path, $($name:ident),+ $(,)?) => {
-        $(
-            #[tokio::test]
-            async fn $name() {
-                let Some((store, _guard)) = $crate::conformance::Fresh::into_fresh($make().await)
-                else {
-                    return; // the adapter's database is not configured here (it said so)
-                };
-                $crate::conformance::$name(&*store).await;
-            }
-        )+
+    (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {
+        $crate::conformance_tests!(@one $make, $attrs, $name);
+        $crate::conformance_tests!(@each $make, $attrs $(, $rest)*);
+    };
+    (@each $make:path, $attrs:tt $(,)?) => {};
+    (@one $make:path, [$(#[$attr:meta])*], $name:ident) => {
+        #[tokio::test]
+        $(#[$attr])*
+        async fn $name() {
+            let Some((store, _guard)) = $crate::conformance::Fresh::into_fresh($make().await)
+            else {
+                return; // the adapter's database is not configured here (it said so)
+            };
+            $crate::conformance::$name(&*store).await;
+        }
     };
 }
