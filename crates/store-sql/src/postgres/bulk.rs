@@ -26,7 +26,8 @@ pub(crate) async fn upsert_activities(
              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], \
              $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], \
              $14::text[], $15::text[], $16::bigint[]) \
-             AS t(e, g, ty, su, d, du, n, au, co, ia, ea, tr, tm, ru, so, h){}",
+             AS t(e, g, ty, su, d, du, n, au, co, ia, ea, tr, tm, ru, so, h){} \
+             RETURNING external_id, id",
             sql::ACTIVITY_INSERT,
             sql::ACTIVITY_CONFLICT
         )

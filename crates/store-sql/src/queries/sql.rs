@@ -19,8 +19,7 @@ pub(crate) const ACTIVITY_CONFLICT: &str = " ON CONFLICT(external_id) DO UPDATE 
      company_id = excluded.company_id, internal_attendees = excluded.internal_attendees, \
      external_attendees = excluded.external_attendees, trackers = excluded.trackers, \
      trackers_message = excluded.trackers_message, recording_url = excluded.recording_url, \
-     source = excluded.source, content_hash = excluded.content_hash, updated_at = excluded.updated_at \
-     RETURNING external_id, id";
+     source = excluded.source, content_hash = excluded.content_hash, updated_at = excluded.updated_at";
 
 /// The columns of a log record insert.
 pub(crate) const LOG_RECORD_INSERT: &str =
