@@ -1,4 +1,4 @@
-//! Secrets out of the URLs the product prints or logs (S5): every database URL
+//! Secrets out of the URLs the product prints or logs: every database URL
 //! (`--db`, `db copy --from/--to`) goes through [`redact_url`] before it is shown,
 //! and every message that may quote one through [`redact_in`].
 //!
@@ -147,7 +147,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn s5_passwords_are_redacted_in_userinfo_query_and_with_an_unencoded_at() {
+    fn sec5_passwords_are_redacted_in_userinfo_query_and_with_an_unencoded_at() {
         let cases = [
             (
                 "postgres://app:hunter2@db.example.com:5432/gt",
@@ -178,7 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn s5_a_message_quoting_a_url_or_its_password_shows_neither_secret() {
+    fn sec5_a_message_quoting_a_url_or_its_password_shows_neither_secret() {
         let url = "postgres://app:hun@ter2@db/gt?sslpassword=k3y%21";
         let message = format!("cannot connect to {url}: password 'hun@ter2' refused; key k3y!");
 

@@ -1,4 +1,4 @@
-//! What an API token may do (S8): the token a Prometheus scrape needs must not be a
+//! What an API token may do: the token a Prometheus scrape needs must not be a
 //! full admin. The rule is a pure function of the request's method and path.
 
 use crate::spelled_enum;
@@ -40,7 +40,7 @@ mod tests {
     use super::TokenScope::{self, *};
 
     #[test]
-    fn s8_each_scope_allows_exactly_its_requests() {
+    fn sec8_each_scope_allows_exactly_its_requests() {
         let table: &[(TokenScope, &str, &str, bool)] = &[
             (Admin, "POST", "/api/v1/connections", true),
             (Admin, "GET", "/metrics", true),

@@ -1,4 +1,4 @@
-//! The rules of log-in throttling (S2, S4), as pure functions: which keys an attempt
+//! The rules of log-in throttling, as pure functions: which keys an attempt
 //! counts against, and how long a key is locked out after so many failures. The
 //! counts themselves live in the store, so that replicas share them.
 
@@ -50,7 +50,7 @@ pub struct ThrottleKey {
 }
 
 /// The keys of an attempt: the account as tried from this address (so a stranger
-/// guessing elsewhere cannot lock the admin out, S4), and the address itself.
+/// guessing elsewhere cannot lock the admin out), and the address itself.
 pub fn throttle_keys(
     username: &str,
     client: Option<IpAddr>,
@@ -103,7 +103,7 @@ mod tests {
     }
 
     #[test]
-    fn s4_an_attempt_counts_against_the_account_at_its_address_and_the_address() {
+    fn sec4_an_attempt_counts_against_the_account_at_its_address_and_the_address() {
         let p = ThrottlePolicy::default();
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let keys = throttle_keys(" Admin ", Some(a), &p);

@@ -378,7 +378,7 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes an API token; unknown ids are [`crate::StoreError::NotFound`].
     async fn delete_api_token(&self, id: ApiTokenId) -> Result<()>;
 
-    // ---- log-in throttling (S2), shared by replicas ----
+    // ---- log-in throttling, shared by replicas ----
 
     /// Counts a log-in attempt against each of `keys` in one atomic step, unless one
     /// of them is locked out at `now` under `policy`: then nothing is counted and the

@@ -432,7 +432,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn s1_a_logic_over_2000_characters_or_200_terms_is_refused_saying_the_limit() {
+    fn sec1_a_logic_over_2000_characters_or_200_terms_is_refused_saying_the_limit() {
         let with = |logic: String| Settings {
             filters: vec!["Company.name is not empty".to_string()],
             filter_logic: Some(logic),

@@ -142,7 +142,7 @@ mod tests {
     }
 
     #[test]
-    fn s10_debug_request_logs_never_show_export_tokens_or_the_next_link() {
+    fn sec10_debug_request_logs_never_show_export_tokens_or_the_next_link() {
         let uri: axum::http::Uri = "/log/jobs/3?export=SECRETTOKEN&page=2".parse().unwrap();
         assert_eq!(redact_uri(&uri), "/log/jobs/3?export=<redacted>&page=2");
         let uri: axum::http::Uri = "/login?next=%2Fexports%2FSECRETTOKEN".parse().unwrap();
@@ -150,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn s7_user_supplied_strings_are_escaped_for_logs() {
+    fn sec7_user_supplied_strings_are_escaped_for_logs() {
         let typed = "admin\n2026-01-01T00:00:00Z  INFO A log-in succeeded.\r\u{1b}[2J";
 
         let shown = log_safe(typed);

@@ -13,7 +13,7 @@ use gong_timeline_store::{ConnectionId, Store};
 use gong_timeline_sync::{Clock, Engine};
 use tokio_util::task::TaskTracker;
 
-use crate::auth::throttle::{LoginThrottle, ThrottlePolicy};
+use crate::auth::throttle::ThrottlePolicy;
 use crate::server::ServerTimeouts;
 
 /// The Gong OAuth app this server authorises connections with.
@@ -101,8 +101,6 @@ pub(crate) struct Inner {
     pub running: Mutex<HashSet<ConnectionId>>,
     /// Background sync tasks, awaited on shutdown.
     pub tasks: TaskTracker,
-    /// Failed log-ins.
-    pub login_throttle: LoginThrottle,
     /// Permits for password checks ([`ThrottlePolicy::concurrent_checks`]).
     pub password_checks: tokio::sync::Semaphore,
     /// One Gong client per connection for recordings, sharing its rate limiter.
@@ -123,7 +121,6 @@ pub(crate) struct Inner {
 impl AppState {
     /// State over a store and engine, with the real clock.
     pub fn new(store: Arc<dyn Store>, engine: Engine, config: WebConfig) -> AppState {
-        let login_throttle = LoginThrottle::new(config.login_throttle);
         let password_checks =
             tokio::sync::Semaphore::new(config.login_throttle.concurrent_checks.max(1));
         AppState {
@@ -134,7 +131,6 @@ impl AppState {
             inner: Arc::new(Inner {
                 running: Mutex::new(HashSet::new()),
                 tasks: TaskTracker::new(),
-                login_throttle,
                 password_checks,
                 media_clients: tokio::sync::Mutex::new(HashMap::new()),
                 gong_requests: Default::default(),

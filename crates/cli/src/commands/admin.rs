@@ -1,6 +1,6 @@
 //! `admin create`: the web UI's admin accounts (argon2-hashed passwords);
 //! `admin unlock`: lifts a log-in lock-out; `admin token`: an API token for one of
-//! them, of a scope (S8).
+//! them, of a scope.
 
 use std::io::BufRead;
 use std::sync::Arc;

@@ -119,7 +119,7 @@ pub async fn open_existing(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     open(db).await
 }
 
-/// `message` without the secrets of a database URL (C4, S5): the one redaction of
+/// `message` without the secrets of a database URL (C4): the one redaction of
 /// the product, [`gong_timeline_domain::redact`].
 pub fn redact(message: &str, db: &str) -> String {
     gong_timeline_domain::redact::redact_in(message, db)

@@ -190,7 +190,7 @@ async fn output_with_db(url: &str, args: &[&str]) -> String {
 }
 
 #[tokio::test]
-async fn s5_no_database_password_is_printed_by_serve_or_demo() {
+async fn sec5_no_database_password_is_printed_by_serve_or_demo() {
     // Act: a password in the userinfo (the serve reaches "no admin"), in a query
     // parameter (the open fails), and a demo on a URL with one.
     let no_admin = output_with_db("sqlite://app:hunter2@fresh.db", &["serve"]).await;
@@ -215,7 +215,7 @@ async fn s5_no_database_password_is_printed_by_serve_or_demo() {
 }
 
 #[tokio::test]
-async fn s3_many_slow_senders_leave_healthz_answering_under_a_low_open_file_limit() {
+async fn sec3_many_slow_senders_leave_healthz_answering_under_a_low_open_file_limit() {
     // Arrange: serve may open 128 files; 300 clients each send a log-in form's head
     // and one byte of its body, then nothing (1 byte per ~15 s in the wild).
     let app = TestApp::new();
@@ -259,7 +259,7 @@ async fn s3_many_slow_senders_leave_healthz_answering_under_a_low_open_file_limi
 }
 
 #[tokio::test]
-async fn s8_admin_token_makes_a_scoped_token_that_serve_holds_to_its_scope() {
+async fn sec8_admin_token_makes_a_scoped_token_that_serve_holds_to_its_scope() {
     let app = TestApp::with_scenario("resync.json").await;
     let serve = app.serve_process(&[]).await;
     let made = app

@@ -402,7 +402,7 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 }
 
 #[test]
-fn s1_a_flat_chain_of_100000_terms_parses_evaluates_prints_and_drops_without_deep_recursion() {
+fn sec1_a_flat_chain_of_100000_terms_parses_evaluates_prints_and_drops_without_deep_recursion() {
     on_small_stack(|| {
         for word in [" AND ", " OR "] {
             let logic = vec!["1"; 100_000].join(word);

@@ -1,3 +1,3 @@
--- What an API token may do (S8): read, metrics or admin. Tokens made before scopes
+-- What an API token may do: read, metrics or admin. Tokens made before scopes
 -- existed keep every right they had.
 ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin';

@@ -1,4 +1,4 @@
--- Log-in throttling (S2) in the store, so that every replica counts the same
+-- Log-in throttling in the store, so that every replica counts the same
 -- attempts: failures per key (an account at an address, or an address) and the time
 -- of the last one. The lock-out is derived from the two.
 CREATE TABLE login_attempts (

@@ -9,11 +9,9 @@
 //!
 //! [`Store::rotate_oauth_tokens`]: gong_timeline_store::Store::rotate_oauth_tokens
 
-use gong_timeline_store::{
-    ConnectionId, ConnectionStatus, Credentials, OAuthCredentials, Result, RotatedTokens,
-    StoreError, TokenRotation,
-};
+use gong_timeline_store::{ConnectionId, Result, StoreError, TokenRotation};
 
+use super::queries::connections;
 use super::queries::error::Ctx;
 use super::PgStore;
 
@@ -39,7 +37,7 @@ pub(crate) async fn rotate(
     .await
     .ctx(CTX)?;
     let sealed = sealed.ok_or_else(|| StoreError::not_found("connection", id))?;
-    let oauth = oauth_of(store, id, &sealed)?;
+    let oauth = connections::oauth_of(store, id, &sealed, "rotate")?;
     // The lock is held while the step calls Gong: nobody else can spend the token.
     let Some(new) = rotate(oauth.tokens.clone())
         .await
@@ -49,34 +47,8 @@ pub(crate) async fn rotate(
         return Ok(oauth.tokens);
     };
     let tokens = new.tokens.clone();
-    let resealed = store
-        .key
-        .seal_credentials(&Credentials::OAuth(with_tokens(oauth, new)))?;
-    sqlx::query("UPDATE connections SET credentials = $1, status = $2 WHERE id = $3")
-        .bind(resealed)
-        .bind(ConnectionStatus::Authorised.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .ctx(CTX)?;
+    let new = (new.tokens, new.api_base_url);
+    connections::write_tokens(store, &mut tx, id, oauth, new, CTX).await?;
     tx.commit().await.ctx(CTX)?;
     Ok(Some(tokens))
-}
-
-/// The OAuth credentials in `sealed`; an access-key connection has none.
-fn oauth_of(store: &PgStore, id: ConnectionId, sealed: &str) -> Result<OAuthCredentials> {
-    match store.key.open_credentials(sealed)? {
-        Credentials::OAuth(oauth) => Ok(oauth),
-        Credentials::Basic { .. } => Err(StoreError::Invalid(format!(
-            "connection {id} authenticates with an access key, not OAuth: it has no tokens to rotate"
-        ))),
-    }
-}
-
-fn with_tokens(mut oauth: OAuthCredentials, new: RotatedTokens) -> OAuthCredentials {
-    oauth.tokens = Some(new.tokens);
-    if new.api_base_url.is_some() {
-        oauth.api_base_url = new.api_base_url;
-    }
-    oauth
 }

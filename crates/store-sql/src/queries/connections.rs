@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
     Connection, ConnectionChange, ConnectionId, ConnectionStatus, Credentials, NewConnection,
-    Result, Settings, StoreError,
+    OAuthCredentials, Result, Settings, StoreError,
 };
 
+use super::dialect::{self, Conn};
 use super::error::{db_error, is_unique_violation, Ctx};
-use super::{dialect, Backend};
+use super::Backend;
 use crate::codec::{read_enum, read_json, read_ts, read_ts_opt, to_json, ts};
 
 const COLUMNS: &str =
@@ -152,11 +153,37 @@ pub(crate) async fn save_oauth_tokens(
     .await
     .ctx(CTX)?;
     let sealed = sealed.ok_or_else(|| StoreError::not_found("connection", id))?;
-    let Credentials::OAuth(mut oauth) = store.key.open_credentials(&sealed)? else {
-        return Err(StoreError::Invalid(format!(
-            "connection {id} authenticates with an access key, not OAuth: it has no tokens to save"
-        )));
-    };
+    let oauth = oauth_of(store, id, &sealed, "save")?;
+    write_tokens(store, &mut tx, id, oauth, (tokens, api_base_url), CTX).await?;
+    tx.commit().await.ctx(CTX)
+}
+
+/// The OAuth credentials in `sealed`; an access-key connection has none, so there
+/// are no tokens to `save` or `rotate` (`doing`).
+pub(crate) fn oauth_of(
+    store: &Backend,
+    id: ConnectionId,
+    sealed: &str,
+    doing: &str,
+) -> Result<OAuthCredentials> {
+    match store.key.open_credentials(sealed)? {
+        Credentials::OAuth(oauth) => Ok(oauth),
+        Credentials::Basic { .. } => Err(StoreError::Invalid(format!(
+            "connection {id} authenticates with an access key, not OAuth: it has no tokens to {doing}"
+        ))),
+    }
+}
+
+/// Seals `oauth` with new tokens (and the API base URL, when Gong gave one) into the
+/// connection and marks it Authorised, inside the caller's transaction.
+pub(crate) async fn write_tokens(
+    store: &Backend,
+    conn: &mut Conn,
+    id: ConnectionId,
+    mut oauth: OAuthCredentials,
+    (tokens, api_base_url): (serde_json::Value, Option<String>),
+    context: &'static str,
+) -> Result<()> {
     oauth.tokens = Some(tokens);
     if api_base_url.is_some() {
         oauth.api_base_url = api_base_url;
@@ -166,10 +193,10 @@ pub(crate) async fn save_oauth_tokens(
         .bind(resealed)
         .bind(ConnectionStatus::Authorised.as_str())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(conn)
         .await
-        .ctx(CTX)?;
-    tx.commit().await.ctx(CTX)
+        .ctx(context)?;
+    Ok(())
 }
 
 pub(crate) async fn set_status(

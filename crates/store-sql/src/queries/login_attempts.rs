@@ -1,4 +1,4 @@
-//! Log-in attempt counts (S2): one write transaction checks every key of an attempt
+//! Log-in attempt counts: one write transaction checks every key of an attempt
 //! for a lock-out and counts the attempt against each, so parallel attempts, on one
 //! replica or several, get no more tries than serial ones.
 

@@ -10,7 +10,7 @@ pub(crate) use super::{dialect, tokens, Backend};
 mod activities;
 mod auth;
 mod companies;
-mod connections;
+pub(crate) mod connections;
 pub(crate) mod error;
 mod exports;
 mod field_types;

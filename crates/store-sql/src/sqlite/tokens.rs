@@ -15,12 +15,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
-use gong_timeline_store::{
-    ConnectionId, ConnectionStatus, Credentials, OAuthCredentials, Result, RotatedTokens,
-    StoreError, TokenRotation,
-};
+use gong_timeline_store::{ConnectionId, Result, RotatedTokens, StoreError, TokenRotation};
 use sqlx::SqlitePool;
 
+use super::queries::connections;
 use super::queries::error::{db_error, Ctx};
 use super::SqliteStore;
 use crate::codec::ts;
@@ -48,7 +46,8 @@ async fn rotate_under(
     lease: &Lease,
     rotate: TokenRotation<'_>,
 ) -> Result<Option<serde_json::Value>> {
-    let oauth = oauth_of(store, read_sealed(&store.pool, id).await?, id)?;
+    let sealed = read_sealed(&store.pool, id).await?;
+    let oauth = connections::oauth_of(store, id, &sealed, "rotate")?;
     let Some(new) = rotate(oauth.tokens.clone())
         .await
         .map_err(StoreError::Rotation)?
@@ -75,19 +74,9 @@ async fn save(
             .await
             .ctx(CTX)?;
     let sealed = sealed.ok_or_else(|| StoreError::not_found("connection", id))?;
-    let mut oauth = oauth_of(store, sealed, id)?;
-    oauth.tokens = Some(new.tokens);
-    if new.api_base_url.is_some() {
-        oauth.api_base_url = new.api_base_url;
-    }
-    let resealed = store.key.seal_credentials(&Credentials::OAuth(oauth))?;
-    sqlx::query("UPDATE connections SET credentials = ?, status = ? WHERE id = ?")
-        .bind(resealed)
-        .bind(ConnectionStatus::Authorised.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .ctx(CTX)?;
+    let oauth = connections::oauth_of(store, id, &sealed, "rotate")?;
+    let new = (new.tokens, new.api_base_url);
+    connections::write_tokens(store, &mut tx, id, oauth, new, CTX).await?;
     sqlx::query("DELETE FROM token_locks WHERE connection_id = ? AND owner = ?")
         .bind(id)
         .bind(&lease.owner)
@@ -107,15 +96,6 @@ async fn read_sealed(pool: &SqlitePool, id: ConnectionId) -> Result<String> {
     .await
     .ctx(CTX)?;
     sealed.ok_or_else(|| StoreError::not_found("connection", id))
-}
-
-fn oauth_of(store: &SqliteStore, sealed: String, id: ConnectionId) -> Result<OAuthCredentials> {
-    match store.key.open_credentials(&sealed)? {
-        Credentials::OAuth(oauth) => Ok(oauth),
-        Credentials::Basic { .. } => Err(StoreError::Invalid(format!(
-            "connection {id} authenticates with an access key, not OAuth: it has no tokens to rotate"
-        ))),
-    }
 }
 
 /// This caller's lease on a connection's tokens. Dropped without

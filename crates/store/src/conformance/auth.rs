@@ -231,9 +231,9 @@ pub async fn oauth_states_are_taken_once_before_they_expire(store: &dyn Store) {
     ));
 }
 
-/// Log-in attempts (S2): counted per key in the store, locked out past the free ones
+/// Log-in attempts: counted per key in the store, locked out past the free ones
 /// (nothing counted while locked), cleared by a success, forgotten after a while.
-pub async fn s2_log_in_attempts_are_counted_and_locked_out_in_the_store(store: &dyn Store) {
+pub async fn sec2_log_in_attempts_are_counted_and_locked_out_in_the_store(store: &dyn Store) {
     use gong_timeline_domain::throttle::{throttle_keys, ThrottlePolicy};
     use std::time::Duration;
     let policy = ThrottlePolicy::default();

@@ -109,7 +109,7 @@ macro_rules! conformance_tests {
             a_password_reset_ends_the_admins_sessions,
             oauth_states_are_taken_once_before_they_expire,
             api_tokens_expire_and_note_their_last_use,
-            s2_log_in_attempts_are_counted_and_locked_out_in_the_store,
+            sec2_log_in_attempts_are_counted_and_locked_out_in_the_store,
             stored_meetings_ride_with_the_page,
             a_writer_that_lost_its_lease_writes_nothing,
             resume_point_rides_with_the_page,

@@ -84,7 +84,7 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     /// When it stops working; `None`: never.
     pub expires_at: Option<DateTime<Utc>>,
-    /// What it may do (S8); tokens made before scopes existed are `admin`.
+    /// What it may do; tokens made before scopes existed are `admin`.
     pub scope: TokenScope,
     /// When a request last used it (to spot forgotten tokens).
     pub last_used_at: Option<DateTime<Utc>>,

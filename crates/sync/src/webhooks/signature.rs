@@ -328,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn s6_a_token_naming_another_webhook_url_is_refused_without_echoing_its_key() {
+    fn sec6_a_token_naming_another_webhook_url_is_refused_without_echoing_its_key() {
         let body = b"{}";
         let secret = "Zq3-secretUrlKey_9x";
         let other = format!("https://user:pw@gt.example.com/webhooks/gong/{secret}?a=b");

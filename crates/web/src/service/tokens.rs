@@ -1,5 +1,5 @@
 //! API tokens, as the tokens page, the API and `gong-timeline admin token` make them:
-//! a random `gtk_…` value shown once, its SHA-256 digest stored, a scope (S8) and an
+//! a random `gtk_…` value shown once, its SHA-256 digest stored, a scope and an
 //! optional expiry.
 
 use chrono::{DateTime, Utc};
@@ -85,7 +85,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn s8_a_scope_is_chosen_by_name_and_defaults_to_read() {
+    fn sec8_a_scope_is_chosen_by_name_and_defaults_to_read() {
         assert_eq!(scope_of("").unwrap(), TokenScope::Read);
         assert_eq!(scope_of(" metrics ").unwrap(), TokenScope::Metrics);
         assert_eq!(scope_of("admin").unwrap(), TokenScope::Admin);

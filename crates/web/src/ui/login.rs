@@ -22,6 +22,7 @@ use serde::Deserialize;
 
 use crate::auth::secret::{constant_time_eq, random_token, verify_password_blocking};
 use crate::auth::session::{self, cookie, login_refused};
+use crate::auth::throttle;
 use crate::auth::{AdminSession, SESSION_COOKIE};
 use crate::security::log_safe;
 use crate::state::AppState;
@@ -98,11 +99,16 @@ pub(crate) async fn submit(
     }
     let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
     let next = local(f.next.as_deref()).to_string();
-    let throttle = &state.inner.login_throttle;
+    let policy = &state.config.login_throttle;
     // Counted before the password is checked, in one step with the lock-out check.
-    let counted = throttle
-        .begin(state.store.as_ref(), &f.username, client, state.now())
-        .await;
+    let counted = throttle::begin(
+        state.store.as_ref(),
+        policy,
+        &f.username,
+        client,
+        state.now(),
+    )
+    .await;
     let counted = match counted {
         Ok(counted) => counted,
         Err(error) => return layout::error_page(&error.into()),
@@ -112,7 +118,6 @@ pub(crate) async fn submit(
         return throttled(&state, jar, &next, wait);
     }
     // A bounded number of password checks at once (argon2 takes ~20 MiB each).
-    let policy = &state.config.login_throttle;
     let permit = tokio::time::timeout(policy.check_wait, state.inner.password_checks.acquire());
     let Ok(Ok(_permit)) = permit.await else {
         tracing::warn!(client = ?client, "A log-in was refused: too many log-ins at once.");
@@ -130,9 +135,7 @@ pub(crate) async fn submit(
         let message = "Wrong username or password.";
         return again(&state, jar, &next, message, StatusCode::UNAUTHORIZED);
     };
-    if let Err(error) = throttle
-        .succeeded(state.store.as_ref(), &f.username, client)
-        .await
+    if let Err(error) = throttle::succeeded(state.store.as_ref(), policy, &f.username, client).await
     {
         // The log-in stands; its old failures are forgotten within the hour anyway.
         tracing::warn!(%error, "Could not clear the failed log-ins of a successful one.");

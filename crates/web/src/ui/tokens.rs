@@ -75,7 +75,7 @@ async fn render(
             label { "Expires after (days, empty for never) " input type="number" name="expires_in_days" id="token-expiry" min="1" max=(MAX_DAYS); }
             label { "Scope "
                 select name="scope" id="token-scope" {
-                    @for scope in [TokenScope::Read, TokenScope::Metrics, TokenScope::Admin] {
+                    @for scope in TokenScope::ALL.iter().copied() {
                         option value=(scope) selected[scope == TokenScope::Read] { (scope) ": " (scope.describe()) }
                     }
                 }

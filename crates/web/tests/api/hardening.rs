@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use crate::helpers::{cookies, hidden, spawn_app, spawn_app_with, wait_until, Options, TestApp};
 
 #[tokio::test]
-async fn s1_a_100000_term_filter_logic_gets_422_naming_the_limit_and_the_server_keeps_answering() {
+async fn sec1_a_100000_term_filter_logic_gets_422_naming_the_limit_and_the_server_keeps_answering()
+{
     // Arrange
     let app = spawn_app().await;
     let id = app.basic_connection("acme").await;
@@ -33,7 +34,7 @@ async fn s1_a_100000_term_filter_logic_gets_422_naming_the_limit_and_the_server_
 }
 
 #[tokio::test]
-async fn s1_a_stored_logic_that_no_longer_validates_fails_its_job_not_the_process() {
+async fn sec1_a_stored_logic_that_no_longer_validates_fails_its_job_not_the_process() {
     // Arrange: an over-long logic planted in the database, past every validation.
     let app = spawn_app().await;
     let id = app.basic_connection("acme").await;
@@ -118,7 +119,7 @@ async fn parallel_log_ins(
 }
 
 #[tokio::test]
-async fn s2_forty_parallel_wrong_log_ins_get_no_more_tries_than_serial_ones() {
+async fn sec2_forty_parallel_wrong_log_ins_get_no_more_tries_than_serial_ones() {
     let app = spawn_app().await;
 
     let answers = parallel_log_ins(&app, 40, |_| "admin".to_string()).await;
@@ -132,7 +133,7 @@ async fn s2_forty_parallel_wrong_log_ins_get_no_more_tries_than_serial_ones() {
 }
 
 #[tokio::test]
-async fn s2_log_ins_beyond_the_concurrent_password_checks_get_503_saying_why() {
+async fn sec2_log_ins_beyond_the_concurrent_password_checks_get_503_saying_why() {
     let app = spawn_app_with(Options {
         web: Some(Arc::new(|c: &mut WebConfig| {
             c.login_throttle.concurrent_checks = 1;
@@ -194,19 +195,7 @@ async fn an_oauth_token_answer_over_1_mib_is_refused_naming_the_limit() {
     })
     .await;
     let s = app.login().await;
-    let (_, authorize_url, _) = app
-        .form(
-            &s,
-            "/connectors",
-            &[("name", "Gong OAuth"), ("kind", "oauth")],
-        )
-        .await;
-    let state = url::Url::parse(&authorize_url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
+    let (_, _, state) = app.start_oauth(&s).await;
 
     let resp = app
         .http

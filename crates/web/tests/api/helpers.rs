@@ -162,6 +162,25 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 }
 
 impl TestApp {
+    /// Starts an OAuth connection from the Connectors form: (status, the consent
+    /// page's URL Gong is sent to, its `state`).
+    pub async fn start_oauth(&self, s: &Session) -> (u16, String, String) {
+        let (status, authorize_url, _) = self
+            .form(
+                s,
+                "/connectors",
+                &[("name", "Gong OAuth"), ("kind", "oauth")],
+            )
+            .await;
+        let state = url::Url::parse(&authorize_url)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v.into_owned())
+            .expect("state");
+        (status, authorize_url, state)
+    }
+
     /// A second server on the same database, as another replica or the same one
     /// after a restart: nothing in the first process's memory. Returns its base URL.
     pub async fn replica(&mut self) -> String {

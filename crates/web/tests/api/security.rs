@@ -160,20 +160,8 @@ async fn an_api_token_with_an_expiry_stops_working_and_shows_its_last_use() {
 async fn an_oauth_callback_is_refused_in_another_session_than_the_one_that_started_it() {
     let app = spawn_app().await;
     let starter = app.login().await;
-    let (status, authorize_url, _) = app
-        .form(
-            &starter,
-            "/connectors",
-            &[("name", "Gong OAuth"), ("kind", "oauth")],
-        )
-        .await;
+    let (status, _, state) = app.start_oauth(&starter).await;
     assert_eq!(status, 303);
-    let state = url::Url::parse(&authorize_url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .map(|(_, v)| v.into_owned())
-        .expect("state");
     let victim = app.login().await;
     let resp = app
         .http
@@ -316,20 +304,8 @@ async fn the_oauth_token_exchange_gives_up_on_a_silent_token_endpoint() {
     })
     .await;
     let s = app.login().await;
-    let (_, authorize_url, _) = app
-        .form(
-            &s,
-            "/connectors",
-            &[("name", "Gong OAuth"), ("kind", "oauth")],
-        )
-        .await;
+    let (_, authorize_url, state) = app.start_oauth(&s).await;
     assert!(authorize_url.starts_with(&silent_url), "{authorize_url}");
-    let state = url::Url::parse(&authorize_url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
     let callback = app
         .http
         .get(format!("{}/oauth/callback?code=c&state={state}", app.base))
@@ -377,7 +353,7 @@ async fn token_of_scope(app: &TestApp, s: &crate::helpers::Session, scope: &str)
 }
 
 #[tokio::test]
-async fn s8_a_metrics_token_reads_metrics_only_and_a_read_token_changes_nothing() {
+async fn sec8_a_metrics_token_reads_metrics_only_and_a_read_token_changes_nothing() {
     let app = spawn_app().await;
     let s = app.login().await;
     let metrics = token_of_scope(&app, &s, "metrics").await;
@@ -444,7 +420,7 @@ async fn s8_a_metrics_token_reads_metrics_only_and_a_read_token_changes_nothing(
 }
 
 #[tokio::test]
-async fn s2_replicas_share_the_failed_log_in_counts() {
+async fn sec2_replicas_share_the_failed_log_in_counts() {
     let mut app = spawn_app().await;
     let other = app.replica().await;
     for _ in 0..6 {
