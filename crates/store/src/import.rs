@@ -369,6 +369,7 @@ fn parse_bool(cell: &str) -> Option<bool> {
     }
 }
 
+pub mod plan;
 mod table;
 #[cfg(test)]
 mod tests;

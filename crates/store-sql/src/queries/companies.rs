@@ -1,4 +1,5 @@
-//! Companies and company persons: imports (one transaction each) and reads.
+//! Companies and company persons: imports (one transaction each, planned in memory
+//! by [`gong_timeline_store::import::plan`], written in many-row upserts) and reads.
 //!
 //! Companies are keyed by name, case-insensitively (`name_key`); their CRM id is
 //! unique in its canonical form (`crm_key`: Salesforce 15- and 18-character forms of
@@ -7,12 +8,13 @@
 
 use std::collections::HashMap;
 
-use gong_timeline_domain::CrmAccountId;
-use gong_timeline_store::import::ImportError;
+use gong_timeline_store::import::plan::{
+    chunks_of_distinct_keys, plan_companies, plan_persons, StoredCompanyKey,
+};
 use gong_timeline_store::{
     Company, CompanyId, CompanyRow, ImportCounts, Person, PersonRow, Result,
 };
-use sqlx::Transaction;
+use sqlx::QueryBuilder;
 
 use super::dialect::Db;
 
@@ -21,6 +23,8 @@ use super::Backend;
 use crate::codec::{read_json, to_json};
 
 const COMPANY_COLUMNS: &str = "id, name, crm_account_id, fields";
+/// Rows per many-row upsert: far below either database's bind limit (5 binds a row).
+const ROWS: usize = 1000;
 
 #[derive(sqlx::FromRow)]
 struct CompanyRecord {
@@ -45,120 +49,74 @@ pub(crate) async fn import_companies(
     store: &Backend,
     rows: Vec<CompanyRow>,
 ) -> Result<ImportCounts> {
-    let mut tx = store.write_tx("importing companies").await?;
-    let mut counts = ImportCounts::default();
-    for row in rows {
-        let name_key = row.name.to_lowercase();
-        let crm_key = row
-            .crm_account_id
-            .as_deref()
-            .and_then(CrmAccountId::parse)
-            .map(|c| c.as_str().to_string());
-        if let Some(key) = &crm_key {
-            check_crm_free(&mut tx, &row, key, &name_key).await?;
-        }
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM companies WHERE name_key = $1")
-                .bind(&name_key)
-                .fetch_optional(&mut *tx)
-                .await
-                .ctx("importing companies")?;
-        sqlx::query(
-            "INSERT INTO companies (name, name_key, crm_account_id, crm_key, fields) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT(name_key) DO UPDATE SET name = excluded.name, crm_account_id = excluded.crm_account_id, \
+    const WHAT: &str = "importing companies";
+    let mut tx = store.write_tx(WHAT).await?;
+    let stored: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT name_key, name, crm_key FROM companies")
+            .fetch_all(&mut *tx)
+            .await
+            .ctx(WHAT)?;
+    let stored = stored
+        .into_iter()
+        .map(|(name_key, name, crm_key)| StoredCompanyKey {
+            name_key,
+            name,
+            crm_key,
+        });
+    let (planned, counts) = plan_companies(stored, &rows)?;
+    let fields = planned
+        .iter()
+        .map(|p| to_json(&p.row.fields))
+        .collect::<Result<Vec<_>>>()?;
+    let planned: Vec<_> = planned.into_iter().zip(fields).collect();
+    for chunk in chunks_of_distinct_keys(&planned, ROWS, |(p, _)| &p.name_key) {
+        let mut q: QueryBuilder<Db> = QueryBuilder::new(
+            "INSERT INTO companies (name, name_key, crm_account_id, crm_key, fields) ",
+        );
+        q.push_values(chunk, |mut b, (p, fields)| {
+            b.push_bind(p.row.name.as_str())
+                .push_bind(p.name_key.as_str())
+                .push_bind(p.row.crm_account_id.as_deref())
+                .push_bind(p.crm_key.as_deref())
+                .push_bind(fields.as_str());
+        });
+        q.push(
+            " ON CONFLICT(name_key) DO UPDATE SET name = excluded.name, crm_account_id = excluded.crm_account_id, \
              crm_key = excluded.crm_key, fields = excluded.fields",
-        )
-        .bind(&row.name)
-        .bind(&name_key)
-        .bind(&row.crm_account_id)
-        .bind(&crm_key)
-        .bind(to_json(&row.fields)?)
-        .execute(&mut *tx)
-        .await
-        .ctx("importing companies")?;
-        if existing.is_some() {
-            counts.updated += 1;
-        } else {
-            counts.inserted += 1;
-        }
+        );
+        q.build().execute(&mut *tx).await.ctx(WHAT)?;
     }
-    tx.commit().await.ctx("importing companies")?;
+    tx.commit().await.ctx(WHAT)?;
     Ok(counts)
 }
 
-/// Refuses a CRM id that another company (by name) holds already.
-async fn check_crm_free(
-    tx: &mut Transaction<'static, Db>,
-    row: &CompanyRow,
-    crm_key: &str,
-    name_key: &str,
-) -> Result<()> {
-    let holder: Option<String> =
-        sqlx::query_scalar("SELECT name FROM companies WHERE crm_key = $1 AND name_key <> $2")
-            .bind(crm_key)
-            .bind(name_key)
-            .fetch_optional(&mut **tx)
-            .await
-            .ctx("importing companies")?;
-    match holder {
-        None => Ok(()),
-        Some(other) => {
-            let value = row.crm_account_id.clone().unwrap_or_default();
-            Err(ImportError::invalid(
-                row.row,
-                "crm_account_id",
-                &value,
-                format!("crm_account_id '{value}' is already the CRM id of company '{other}'; a CRM account belongs to one company"),
-            )
-            .into())
-        }
-    }
-}
-
 pub(crate) async fn import_persons(store: &Backend, rows: Vec<PersonRow>) -> Result<ImportCounts> {
-    let mut tx = store.write_tx("importing persons").await?;
-    let mut counts = ImportCounts::default();
-    let mut companies: HashMap<String, Option<CompanyId>> = HashMap::new();
-    for row in rows {
-        let key = row.company.to_lowercase();
-        let company_id = match companies.get(&key) {
-            Some(found) => *found,
-            None => {
-                let found: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM companies WHERE name_key = $1")
-                        .bind(&key)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .ctx("importing persons")?;
-                companies.insert(key, found);
-                found
-            }
-        };
-        let Some(company_id) = company_id else {
-            return Err(ImportError::unknown_company(row.row, &row.company).into());
-        };
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM persons WHERE email = $1")
-            .bind(&row.email)
-            .fetch_optional(&mut *tx)
-            .await
-            .ctx("importing persons")?;
-        sqlx::query(
-            "INSERT INTO persons (email, name, company_id) VALUES ($1, $2, $3) \
-             ON CONFLICT(email) DO UPDATE SET name = excluded.name, company_id = excluded.company_id",
-        )
-        .bind(&row.email)
-        .bind(&row.name)
-        .bind(company_id)
-        .execute(&mut *tx)
+    const WHAT: &str = "importing persons";
+    let mut tx = store.write_tx(WHAT).await?;
+    let companies: Vec<(String, i64)> = sqlx::query_as("SELECT name_key, id FROM companies")
+        .fetch_all(&mut *tx)
         .await
-        .ctx("importing persons")?;
-        if existing.is_some() {
-            counts.updated += 1;
-        } else {
-            counts.inserted += 1;
-        }
+        .ctx(WHAT)?;
+    let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM persons")
+        .fetch_all(&mut *tx)
+        .await
+        .ctx(WHAT)?;
+    let companies: HashMap<String, CompanyId> = companies.into_iter().collect();
+    let (planned, counts) = plan_persons(&companies, emails, &rows)?;
+    for chunk in chunks_of_distinct_keys(&planned, ROWS, |p| &p.row.email) {
+        let mut q: QueryBuilder<Db> =
+            QueryBuilder::new("INSERT INTO persons (email, name, company_id) ");
+        q.push_values(chunk, |mut b, p| {
+            b.push_bind(p.row.email.as_str())
+                .push_bind(p.row.name.as_str())
+                .push_bind(p.company_id);
+        });
+        q.push(
+            " ON CONFLICT(email) DO UPDATE SET name = excluded.name, company_id = excluded.company_id",
+        );
+        q.build().execute(&mut *tx).await.ctx(WHAT)?;
     }
-    tx.commit().await.ctx("importing persons")?;
+    tx.commit().await.ctx(WHAT)?;
     Ok(counts)
 }
 
