@@ -13,6 +13,7 @@
 //! - [`fingerprint`]: a stable FNV-1a 64 hash over a canonical encoding.
 //! - [`filter`]: T3 filter expressions on Company and User fields, with advanced logic.
 //! - [`schedule`]: the fixed four-hourly UTC sync slots (S6).
+//! - [`erasure`]: what erasing a person by email does to meetings, attendees and text (G2).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod company;
 pub mod crm_id;
 pub mod dates;
 pub mod email;
+pub mod erasure;
 pub mod filter;
 pub mod fingerprint;
 pub mod license;

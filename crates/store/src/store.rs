@@ -395,4 +395,15 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets every count of an account, from any address (`admin unlock`);
     /// returns how many addresses it was counted from.
     async fn unlock_account(&self, username: &str) -> Result<u64>;
+
+    // ---- erasure of a person (G2) ----
+
+    /// Removes or anonymises every trace of `request.email` in one transaction
+    /// (company persons deleted; attendees, meeting parties and users anonymised;
+    /// the address cut out of titles and messages; Gong-user mappings deleted) and
+    /// keeps a receipt. A dry run changes nothing and keeps no receipt. Running it
+    /// again finds nothing more: the counts are then all zero.
+    async fn erase_email(&self, request: &ErasureRequest) -> Result<ErasureReceipt>;
+    /// Erasure receipts, newest first.
+    async fn list_erasures(&self) -> Result<Vec<ErasureReceipt>>;
 }

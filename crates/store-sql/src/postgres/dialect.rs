@@ -32,6 +32,27 @@ pub(crate) async fn write_tx(
     store.pool.begin().await.ctx(context)
 }
 
+/// Nothing to do: PostgreSQL has no such setting; [`flush_erased`] vacuums instead.
+pub(crate) async fn secure_delete(
+    _tx: &mut Transaction<'static, Postgres>,
+    _on: bool,
+) -> Result<()> {
+    Ok(())
+}
+
+/// After an erasure: vacuums the tables it changed, so the old row versions that
+/// held the address are removed (their space is reused by later writes; only
+/// `VACUUM FULL`, an operator's choice, rewrites the files at once).
+pub(crate) async fn flush_erased(store: &super::PgStore) -> Result<()> {
+    sqlx::raw_sql(
+        "VACUUM persons, activities, stored_meetings, log_records, jobs, retry_list, user_mappings, users",
+    )
+    .execute(&store.pool)
+    .await
+    .ctx("erasing a person")?;
+    Ok(())
+}
+
 /// Locks the connection of a job, in the order `try_start` takes them (connection,
 /// then job): a take-over racing a finish waits instead of deadlocking.
 pub(crate) async fn lock_connection_of_job(conn: &mut PgConnection, job: JobId) -> Result<()> {

@@ -11,6 +11,7 @@ mod activities;
 mod auth;
 mod companies;
 pub(crate) mod connections;
+mod erasure;
 pub(crate) mod error;
 mod exports;
 mod field_types;

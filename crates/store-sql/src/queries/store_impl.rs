@@ -11,7 +11,7 @@ use gong_timeline_store::*;
 
 use super::Backend;
 use super::{
-    activities, auth, companies, connections, exports, field_types, jobs, log_records,
+    activities, auth, companies, connections, erasure, exports, field_types, jobs, log_records,
     login_attempts, mappings, meetings, oauth_states, page_extras, sync_state, tokens, users,
     webhooks,
 };
@@ -121,4 +121,6 @@ delegate! {
     fn begin_login_attempt(&self, keys: &[ThrottleKey], policy: &ThrottlePolicy, now: DateTime<Utc>) -> Result<Option<std::time::Duration>> => login_attempts::begin;
     fn clear_login_attempts(&self, keys: &[ThrottleKey]) -> Result<()> => login_attempts::clear;
     fn unlock_account(&self, username: &str) -> Result<u64> => login_attempts::unlock_account;
+    fn erase_email(&self, request: &ErasureRequest) -> Result<ErasureReceipt> => erasure::erase_email;
+    fn list_erasures(&self) -> Result<Vec<ErasureReceipt>> => erasure::list_erasures;
 }

@@ -52,6 +52,34 @@ pub(crate) async fn lock_email(_tx: &mut Transaction<'static, Sqlite>, _email: &
     Ok(())
 }
 
+/// Turns SQLite's `secure_delete` on or off for this transaction's connection: while
+/// on, content that is deleted or overwritten is zeroed in the file instead of
+/// lingering in free space (an erasure must not leave the address readable).
+pub(crate) async fn secure_delete(tx: &mut Transaction<'static, Sqlite>, on: bool) -> Result<()> {
+    let pragma = if on {
+        "PRAGMA secure_delete = ON"
+    } else {
+        "PRAGMA secure_delete = OFF"
+    };
+    sqlx::query(pragma)
+        .execute(&mut **tx)
+        .await
+        .ctx("erasing a person")?;
+    Ok(())
+}
+
+/// After an erasure: copies the write-ahead log into the file and empties it, so no
+/// older page image holding the address stays in the `-wal` file. A reader that
+/// holds an old snapshot can keep the log from being emptied; the next checkpoint
+/// then does it.
+pub(crate) async fn flush_erased(store: &super::SqliteStore) -> Result<()> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&store.writer)
+        .await
+        .ctx("erasing a person")?;
+    Ok(())
+}
+
 /// True for SQLITE_BUSY / SQLITE_LOCKED (any extended code) and a pool that found
 /// no free connection in time.
 pub(crate) fn is_locked(error: &sqlx::Error) -> bool {

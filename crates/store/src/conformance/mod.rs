@@ -13,6 +13,7 @@ mod activities;
 mod auth;
 mod connections;
 mod directory;
+mod erasure;
 pub mod fixtures;
 mod jobs;
 mod meetings;
@@ -23,6 +24,7 @@ pub use activities::*;
 pub use auth::*;
 pub use connections::*;
 pub use directory::*;
+pub use erasure::*;
 pub use jobs::*;
 pub use meetings::*;
 pub use tokens::*;
@@ -115,7 +117,9 @@ macro_rules! conformance_tests {
             resume_point_rides_with_the_page,
             webhooks_are_found_by_key_and_rotated,
             webhook_calls_are_queued_once_and_leave_with_their_page,
-            a_webhook_job_does_not_count_as_the_slots_sync
+            a_webhook_job_does_not_count_as_the_slots_sync,
+            erasure_removes_every_trace_and_keeps_a_receipt,
+            erasure_anonymises_timeline_users_with_the_address
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {

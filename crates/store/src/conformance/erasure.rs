@@ -1,0 +1,163 @@
+//! Checks of the erasure of a person by email (G2).
+
+use gong_timeline_domain::erasure::ERASED_ATTENDEE;
+use gong_timeline_domain::{Email, MappingStatus, RecordStatus};
+
+use super::fixtures::*;
+use super::meetings::meeting;
+use crate::records::*;
+use crate::Store;
+
+fn request(email: &str, dry_run: bool) -> ErasureRequest {
+    ErasureRequest {
+        email: Email::parse(email).expect("an email"),
+        requested_by: "admin".into(),
+        dry_run,
+        at: at(60),
+    }
+}
+
+/// One call with Ann (ann@acme.com) everywhere she can be: a company person, an
+/// external attendee, a stored meeting's party, a log record's title, a retry
+/// message and a Gong user's mapping.
+async fn a_call_with_ann(store: &dyn Store) -> ConnectionId {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mut p = page(store, job, conn.id, 1).await;
+    p.meetings = vec![
+        StoredMeeting::new(meeting("c1", 10), at(1)),
+        StoredMeeting::new(meeting("c2", 11), at(1)),
+    ];
+    p.meetings[1].meeting.parties[0].email = Some("zoe@acme.com".into());
+    p.upserts = vec![upsert(conn.id, "c1", acme, 10, 1)];
+    let mut titled = record("c1", RecordStatus::Failed, None);
+    titled.title = Some("Follow-up with Ann@Acme.com".into());
+    p.records = vec![titled];
+    p.retry_add = vec![RetryEntry {
+        gong_call_id: "c1".into(),
+        message: "no person ann@acme.com".into(),
+        failed_at: at(1),
+    }];
+    store.commit_page(&p).await.expect("commit");
+    store
+        .upsert_mappings(
+            conn.id,
+            vec![MappingUpsert {
+                gong_user_id: "g9".into(),
+                gong_email: Some("ANN@acme.com".into()),
+                gong_name: "Ann".into(),
+                status: MappingStatus::Failed,
+                user_id: None,
+                suggested: vec![],
+            }],
+            at(2),
+        )
+        .await
+        .expect("mappings");
+    conn.id
+}
+
+/// Erasing an address anonymises attendees and parties, cuts it out of text,
+/// deletes the person and the Gong user's mapping, and keeps a receipt with its
+/// SHA-256; a dry run counts the same and changes nothing; a second erasure finds
+/// nothing; what does not name the person is left alone.
+pub async fn erasure_removes_every_trace_and_keeps_a_receipt(store: &dyn Store) {
+    let conn = a_call_with_ann(store).await;
+    let expected = ErasureCounts {
+        persons: 1,
+        activities: 1,
+        stored_meetings: 1,
+        log_records: 1,
+        jobs: 0,
+        retry_list: 1,
+        user_mappings: 1,
+        users: 0,
+    };
+
+    let dry = store
+        .erase_email(&request("ann@acme.com", true))
+        .await
+        .expect("dry run");
+    assert_eq!(dry.counts, expected, "the dry run counts what would go");
+    assert_eq!(dry.id, None);
+    assert_eq!(store.list_persons().await.unwrap().len(), 3, "nothing went");
+    assert!(store.list_erasures().await.unwrap().is_empty());
+
+    let receipt = store
+        .erase_email(&request("ann@acme.com", false))
+        .await
+        .expect("erase");
+    assert_eq!(receipt.counts, expected);
+    assert_eq!(
+        receipt.email_sha256,
+        email_sha256(&Email::parse("ann@acme.com").unwrap())
+    );
+
+    let persons = store.list_persons().await.unwrap();
+    assert!(persons.iter().all(|p| p.email != "ann@acme.com"));
+    assert_eq!(persons.len(), 2, "bob and cid stay");
+    let activity = &store.list_activities(of_connection(conn)).await.unwrap()[0];
+    assert_eq!(
+        activity.external_attendees[0].name.as_deref(),
+        Some(ERASED_ATTENDEE)
+    );
+    assert_eq!(activity.external_attendees[0].email, None);
+    assert_eq!(activity.internal_attendees[0].name.as_deref(), Some("Sam"));
+    let stored = store
+        .list_stored_meetings(
+            conn,
+            MeetingQuery {
+                since: at(0),
+                until: None,
+                which: MeetingSet::All,
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored[0].meeting.parties[0].email, None);
+    assert_eq!(
+        stored[1].meeting.parties[0].email.as_deref(),
+        Some("zoe@acme.com")
+    );
+    let job = store.list_jobs(JobFilter::default()).await.unwrap()[0].id;
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(records[0].title.as_deref(), Some("Follow-up with [erased]"));
+    let retries = store.list_retries(conn, at(0)).await.unwrap();
+    assert_eq!(retries[0].last_message, "no person [erased]");
+    assert!(store.list_mappings(conn).await.unwrap().is_empty());
+
+    let again = store
+        .erase_email(&request("ann@acme.com", false))
+        .await
+        .expect("again");
+    assert_eq!(again.counts.total(), 0, "idempotent: {:?}", again.counts);
+    let receipts = store.list_erasures().await.unwrap();
+    assert_eq!(receipts.len(), 2, "each erasure keeps a receipt");
+    assert_eq!(receipts[1].counts, expected, "newest first");
+    assert_eq!(receipts[0].requested_by, "admin");
+}
+
+/// A Timeline user with the address is kept (activities name them as author) but
+/// anonymised; every user sharing the address is.
+pub async fn erasure_anonymises_timeline_users_with_the_address(store: &dyn Store) {
+    seed(store).await;
+    let receipt = store
+        .erase_email(&request("SAM@us.io", false))
+        .await
+        .expect("erase");
+    assert_eq!(receipt.counts.users, 2);
+    let users = store.list_users().await.unwrap();
+    assert_eq!(users.len(), 3, "no user is deleted");
+    assert!(users.iter().all(|u| u.email != "sam@us.io"));
+    assert_eq!(users.iter().filter(|u| u.name == "Erased user").count(), 2);
+}

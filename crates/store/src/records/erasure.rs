@@ -1,0 +1,195 @@
+//! Erasure of one person by email (G2): the request, the receipt it leaves and the
+//! change to a stored activity's attendees. The receipt never holds the address,
+//! only its SHA-256, so that "was this address erased?" can be answered later
+//! without keeping what was erased.
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::erasure::{is_address, ERASED_ATTENDEE};
+use gong_timeline_domain::Email;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{ExternalAttendee, InternalAttendee};
+
+/// Id of an erasure receipt.
+pub type ErasureId = i64;
+
+/// Who asks to erase which address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasureRequest {
+    /// The address, canonical.
+    pub email: Email,
+    /// Who asked: an admin's username, or `cli`.
+    pub requested_by: String,
+    /// Count what would go, change nothing, keep no receipt.
+    pub dry_run: bool,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// What an erasure changed, per table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ErasureCounts {
+    /// Company persons deleted.
+    pub persons: u64,
+    /// Activities whose attendees, subject or notes named the person.
+    pub activities: u64,
+    /// Stored meetings whose parties or text named the person.
+    pub stored_meetings: u64,
+    /// Execution-log records whose title or message held the address.
+    pub log_records: u64,
+    /// Jobs whose message held the address.
+    pub jobs: u64,
+    /// Retry-list entries whose last message held the address.
+    pub retry_list: u64,
+    /// Gong-user mappings of a Gong user with the address, deleted.
+    pub user_mappings: u64,
+    /// Timeline users with the address, anonymised.
+    pub users: u64,
+}
+
+impl ErasureCounts {
+    /// Each table and its count, in the order a receipt lists them.
+    pub fn rows(&self) -> [(&'static str, u64); 8] {
+        [
+            ("persons", self.persons),
+            ("activities", self.activities),
+            ("stored_meetings", self.stored_meetings),
+            ("log_records", self.log_records),
+            ("jobs", self.jobs),
+            ("retry_list", self.retry_list),
+            ("user_mappings", self.user_mappings),
+            ("users", self.users),
+        ]
+    }
+
+    /// Rows changed in all tables.
+    pub fn total(&self) -> u64 {
+        self.rows().iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// What an erasure leaves behind: when, who asked, which address (hashed), and the
+/// counts. A dry run's receipt has no id: it was not kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErasureReceipt {
+    /// The receipt's id; `None` for a dry run.
+    pub id: Option<ErasureId>,
+    /// When the erasure ran.
+    pub at: DateTime<Utc>,
+    /// Who asked.
+    pub requested_by: String,
+    /// SHA-256 of the canonical address, lowercase hex.
+    pub email_sha256: String,
+    /// Whether nothing was changed.
+    pub dry_run: bool,
+    /// Rows changed per table (or that would be, for a dry run).
+    pub counts: ErasureCounts,
+}
+
+/// SHA-256 of the canonical address, lowercase hex: how receipts name an address.
+pub fn email_sha256(email: &Email) -> String {
+    Sha256::digest(email.as_str().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Erases the person from a stored activity's attendees: the attendee stays, as
+/// "Erased attendee", without email or person. Says whether anything changed.
+pub fn erase_from_attendees(
+    internal: &mut [InternalAttendee],
+    external: &mut [ExternalAttendee],
+    email: &Email,
+) -> bool {
+    let mut changed = false;
+    for attendee in internal {
+        if is_address(attendee.email.as_deref(), email)
+            || is_address(attendee.name.as_deref(), email)
+        {
+            attendee.email = None;
+            attendee.name = Some(ERASED_ATTENDEE.to_string());
+            changed = true;
+        }
+    }
+    for attendee in external {
+        if is_address(attendee.email.as_deref(), email)
+            || is_address(attendee.name.as_deref(), email)
+        {
+            attendee.email = None;
+            attendee.name = Some(ERASED_ATTENDEE.to_string());
+            attendee.person_id = None;
+            changed = true;
+        }
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email() -> Email {
+        Email::parse("Jane@Client.com").unwrap()
+    }
+
+    #[test]
+    fn the_hash_is_of_the_canonical_address() {
+        assert_eq!(
+            email_sha256(&email()),
+            email_sha256(&Email::parse(" jane@client.com").unwrap())
+        );
+        // printf 'jane@client.com' | sha256sum
+        assert_eq!(
+            email_sha256(&email()),
+            "4ebf1194e0634feb3f6861a2d4062c6fcc5976e10b8bfde8e54d82cf4b2adab2"
+        );
+        assert_ne!(
+            email_sha256(&email()),
+            email_sha256(&Email::parse("jane@client.co").unwrap())
+        );
+    }
+
+    #[test]
+    fn attendees_become_erased_attendees_and_lose_their_person() {
+        let mut internal = vec![InternalAttendee {
+            email: Some("jane@client.com".into()),
+            name: Some("Jane".into()),
+            user_id: Some(3),
+        }];
+        let mut external = vec![
+            ExternalAttendee {
+                email: None,
+                name: Some("JANE@client.com".into()),
+                person_id: Some(4),
+            },
+            ExternalAttendee {
+                email: Some("bob@client.com".into()),
+                name: Some("Bob".into()),
+                person_id: Some(5),
+            },
+        ];
+        assert!(erase_from_attendees(&mut internal, &mut external, &email()));
+        assert_eq!(internal[0].name.as_deref(), Some(ERASED_ATTENDEE));
+        assert_eq!(internal[0].email, None);
+        assert_eq!(external[0].person_id, None);
+        assert_eq!(external[1].person_id, Some(5));
+        assert!(!erase_from_attendees(
+            &mut internal,
+            &mut external,
+            &email()
+        ));
+    }
+
+    #[test]
+    fn a_receipt_counts_every_table() {
+        let counts = ErasureCounts {
+            persons: 1,
+            activities: 2,
+            users: 3,
+            ..Default::default()
+        };
+        assert_eq!(counts.total(), 6);
+        assert_eq!(counts.rows().len(), 8);
+    }
+}
