@@ -101,6 +101,27 @@ pub enum Command {
     /// Database tools: copy a deployment to another database.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Erase a person by email address: every local trace is removed or anonymised in
+    /// one transaction, and a receipt (counts per table, the address's SHA-256) is kept.
+    Erase(EraseArgs),
+}
+
+/// `erase` arguments (G2).
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    /// The person's email address.
+    #[arg(long)]
+    pub email: String,
+    /// Print what would be erased, change nothing and keep no receipt.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Then ask every connection's Gong account to erase the address too, and wait
+    /// until Gong reports no call left with it.
+    #[arg(long)]
+    pub also_in_gong: bool,
+    /// Output format of the receipt.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `db` subcommands.

@@ -10,6 +10,7 @@ mod connection;
 mod db;
 mod demo;
 mod directory;
+mod erase;
 mod import;
 mod log;
 mod seeding;
@@ -76,6 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) if args.webhooks => ok(bench_webhooks::run(&args).await),
         Command::Bench(args) => ok(bench::run(&db, args).await),
         Command::Db(cmd) => ok(db::run(cmd).await),
+        Command::Erase(args) => ok(erase::run(&open_existing(&db).await?, args).await),
     }
 }
 

@@ -5,6 +5,7 @@ mod commands;
 mod companies;
 mod connection;
 mod db;
+mod erasure;
 mod hardening;
 mod helpers;
 mod import;
