@@ -121,6 +121,7 @@ pub mod faults;
 pub mod limits;
 pub mod oauth;
 pub mod paging;
+pub mod privacy;
 pub mod render;
 pub mod request_id;
 mod routes;

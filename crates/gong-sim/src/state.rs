@@ -15,6 +15,7 @@ use crate::data::DataSet;
 use crate::faults::Faults;
 use crate::limits::Limiter;
 use crate::oauth::TokenStore;
+use crate::privacy::Privacy;
 use crate::stats::Recorder;
 use crate::webhook::Webhooks;
 use crate::wire::calls::Media;
@@ -42,6 +43,8 @@ pub struct SimState {
     pub arrivals: Arrivals,
     /// The webhook sender.
     pub webhooks: Webhooks,
+    /// Accepted data-privacy erase requests.
+    pub privacy: Privacy,
     clock_offset_ms: AtomicI64,
 }
 
@@ -60,6 +63,7 @@ impl SimState {
             arrivals: Arrivals::new(&config),
             webhooks: Webhooks::new(&config)?,
             faults: Faults::new(config.seed),
+            privacy: Privacy::default(),
             limiter: Limiter::new(config.limits),
             stats: Recorder::new(),
             tokens: Mutex::new(TokenStore::default()),
@@ -80,6 +84,11 @@ impl SimState {
     pub fn advance_clock(&self, by: std::time::Duration) {
         self.clock_offset_ms
             .fetch_add(by.as_millis() as i64, Ordering::Relaxed);
+    }
+
+    /// Whether a call is gone from Gong: erased with an address of one of its parties.
+    pub fn is_gone(&self, call: &SimCall) -> bool {
+        self.privacy.erased(call, self.now())
     }
 
     /// The token store.

@@ -586,3 +586,104 @@ async fn shutdown_finishes_while_a_client_keeps_its_connection_pooled() {
         .await
         .expect("shutdown does not wait for idle keep-alive connections");
 }
+
+/// Every call (id, party emails) of the whole data set, through the API.
+async fn calls_with_parties(sim: &SimHandle) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut body =
+            json!({"filter": {}, "contentSelector": {"exposedFields": {"parties": true}}});
+        if let Some(c) = &cursor {
+            body["cursor"] = json!(c);
+        }
+        let page: Value = post_calls(sim, body).await.json().await.unwrap();
+        for call in page["calls"].as_array().unwrap() {
+            let emails = call["parties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p["emailAddress"].as_str().map(str::to_lowercase))
+                .collect();
+            out.push((call["metaData"]["id"].as_str().unwrap().to_string(), emails));
+        }
+        match page["records"]["cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return out,
+        }
+    }
+}
+
+async fn privacy(
+    sim: &SimHandle,
+    method: reqwest::Method,
+    path: &str,
+    email: &str,
+) -> (StatusCode, Value) {
+    let response = Client::new()
+        .request(method, format!("{}/v2/data-privacy/{path}", sim.base_url()))
+        .query(&[("emailAddress", email)])
+        .basic_auth("sim-access-key", Some("sim-secret"))
+        .send()
+        .await
+        .expect("request");
+    (response.status(), response.json().await.expect("JSON"))
+}
+
+#[tokio::test]
+async fn an_erased_address_takes_its_calls_out_of_gong_after_a_delay_and_too_many_are_refused() {
+    // Arrange: the address in the fewest calls, and the one in the most.
+    let sim = start(SimConfig {
+        calls: 2_000,
+        users: 5,
+        limits: Limits::off(),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let calls = calls_with_parties(&sim).await;
+    let mut counts = std::collections::HashMap::<&str, usize>::new();
+    for email in calls.iter().flat_map(|(_, emails)| emails) {
+        *counts.entry(email.as_str()).or_default() += 1;
+    }
+    let (&rare, &n) = counts.iter().min_by_key(|(e, n)| (**n, **e)).unwrap();
+    let (&busy, &most) = counts.iter().max_by_key(|(e, n)| (**n, **e)).unwrap();
+    assert!(most > 50, "the busiest address is in {most} calls");
+    let post = reqwest::Method::POST;
+    let get = reqwest::Method::GET;
+
+    // Act + Assert: too many calls is Gong's 400, and nothing is erased.
+    let (status, body) = privacy(&sim, post.clone(), "erase-data-for-email-address", busy).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["errors"][0].as_str().unwrap().contains("help@gong.io"),
+        "{body}"
+    );
+    let (status, _) = privacy(&sim, post.clone(), "erase-data-for-email-address", "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, body) = privacy(
+        &sim,
+        post,
+        "erase-data-for-email-address",
+        &rare.to_uppercase(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["requestId"].is_string());
+    let (_, pending) = privacy(&sim, get.clone(), "data-for-email-address", rare).await;
+    assert_eq!(
+        pending["calls"].as_array().unwrap().len(),
+        n,
+        "not immediate: {pending}"
+    );
+
+    sim.controls().advance_clock(Duration::from_secs(2));
+    let (_, done) = privacy(&sim, get, "data-for-email-address", rare).await;
+    assert_eq!(done["calls"], json!([]), "{done}");
+    let left = calls_with_parties(&sim).await;
+    assert_eq!(left.len(), calls.len() - n);
+    assert!(left
+        .iter()
+        .all(|(_, emails)| !emails.iter().any(|e| e == rare)));
+}

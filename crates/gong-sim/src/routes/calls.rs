@@ -54,6 +54,7 @@ pub async fn extensive(
         .indices
         .iter()
         .filter_map(|i| ds.call(*i))
+        .filter(|c| !state.is_gone(c))
         .map(|call| {
             let broken = state.faults.is_malformed(&call.id);
             let data = render::call(call, &selector, &ctx);
@@ -98,6 +99,7 @@ pub async fn list(
         .indices
         .iter()
         .filter_map(|i| ds.call(*i))
+        .filter(|c| !state.is_gone(c))
         .map(|c| render::call(c, &selector, &ctx).meta_data)
         .collect();
     Ok(json_response(&json!({
@@ -114,9 +116,13 @@ pub async fn one(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     who.require("api:calls:read:basic")?;
-    let call = state.dataset.call_by_id(&id).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, format!("Call ID {id} was not found"))
-    })?;
+    let call = state
+        .dataset
+        .call_by_id(&id)
+        .filter(|c| !state.is_gone(c))
+        .ok_or_else(|| {
+            ApiError::new(StatusCode::NOT_FOUND, format!("Call ID {id} was not found"))
+        })?;
     let ctx = RenderCtx {
         base_url: &state.base_url,
         workspace_id: state.dataset.workspace_id(),

@@ -6,6 +6,7 @@ mod calls;
 mod gate;
 mod media;
 mod oauth;
+mod privacy;
 mod settings;
 mod users;
 
@@ -39,6 +40,14 @@ pub fn app(state: Arc<SimState>) -> Router {
         .route("/v2/calls/{id}", get(calls::one))
         .route("/v2/settings/trackers", get(settings::trackers))
         .route("/v2/workspaces", get(settings::workspaces))
+        .route(
+            "/v2/data-privacy/erase-data-for-email-address",
+            post(privacy::erase),
+        )
+        .route(
+            "/v2/data-privacy/data-for-email-address",
+            get(privacy::data_for_email),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

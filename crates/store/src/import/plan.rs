@@ -133,11 +133,7 @@ pub fn plan_persons<'a>(
 /// Splits `items` into runs of at most `max` in order, starting a new run where a
 /// key repeats: one many-row upsert may not touch a row twice (PostgreSQL refuses
 /// it, and the order of the two writes would be unclear).
-pub fn chunks_of_distinct_keys<T>(
-    items: &[T],
-    max: usize,
-    key: impl Fn(&T) -> &str,
-) -> Vec<&[T]> {
+pub fn chunks_of_distinct_keys<T>(items: &[T], max: usize, key: impl Fn(&T) -> &str) -> Vec<&[T]> {
     let mut runs = Vec::new();
     let mut start = 0;
     let mut seen: HashSet<&str> = HashSet::new();
