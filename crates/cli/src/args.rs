@@ -119,6 +119,10 @@ pub struct EraseArgs {
     /// until Gong reports no call left with it.
     #[arg(long)]
     pub also_in_gong: bool,
+    /// With --also-in-gong: how long to wait for Gong to report the erasure done
+    /// (Gong may take hours; 0 = do not wait).
+    #[arg(long, default_value_t = 10)]
+    pub wait_minutes: u64,
     /// Output format of the receipt.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

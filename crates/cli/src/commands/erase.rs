@@ -1,17 +1,26 @@
 //! `erase --email ADDR [--dry-run] [--also-in-gong]` (G2): erases a person here, in
-//! one transaction, and prints the receipt.
+//! one transaction, and prints the receipt; then, when asked, has every connection's
+//! Gong account erase the address too and follows it until Gong holds nothing more.
+//! Here first: Gong's own documentation asks to delete the data in other systems
+//! before erasing in Gong, so that nothing brings it back.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use gong_timeline_domain::Email;
-use gong_timeline_store::{ErasureReceipt, ErasureRequest, Store};
+use gong_timeline_gong::{GongClient, GongError};
+use gong_timeline_store::{Connection, ErasureReceipt, ErasureRequest, Store};
 
 use crate::args::{EraseArgs, Format};
 use crate::output::{print_object, write_stdout};
 
 /// Who a receipt says asked, for the command line.
 const REQUESTED_BY: &str = "cli";
+/// The first wait between two looks at what Gong still holds; it doubles up to
+/// [`MAX_POLL`].
+const FIRST_POLL: Duration = Duration::from_millis(500);
+const MAX_POLL: Duration = Duration::from_secs(30);
 
 /// Erases the address and prints the receipt.
 pub async fn run(store: &Arc<dyn Store>, args: EraseArgs) -> anyhow::Result<()> {
@@ -29,7 +38,120 @@ pub async fn run(store: &Arc<dyn Store>, args: EraseArgs) -> anyhow::Result<()> 
         Format::Json => print_object(&receipt, Format::Json)?,
         Format::Table => write_stdout(&render(&email, &receipt))?,
     }
+    if !args.also_in_gong {
+        return Ok(());
+    }
+    let wait = Duration::from_secs(args.wait_minutes * 60);
+    let mut refused = Vec::new();
+    for connection in store.list_connections().await? {
+        let client = client(store, &connection).await;
+        let outcome = match client {
+            Ok(client) if args.dry_run => show_what_gong_holds(&client, &connection, &email).await,
+            Ok(client) => erase_in_gong(&client, &connection, &email, wait).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = outcome {
+            eprintln!("{error:#}");
+            refused.push(connection.name);
+        }
+    }
+    if !refused.is_empty() {
+        anyhow::bail!(
+            "the erasure here is done, but not in the Gong account of connection(s) {}: see the message(s) above, fix what they say and run the command again (the erasure here will find nothing more)",
+            refused.join(", ")
+        );
+    }
     Ok(())
+}
+
+async fn client(store: &Arc<dyn Store>, connection: &Connection) -> anyhow::Result<GongClient> {
+    gong_timeline_sync::connect::client_for(store, connection, &super::engine_options().gong)
+        .await
+        .with_context(|| format!("connection '{}': cannot reach Gong", connection.name))
+}
+
+async fn show_what_gong_holds(
+    client: &GongClient,
+    connection: &Connection,
+    email: &Email,
+) -> anyhow::Result<()> {
+    let data = client
+        .data_for_email(email.as_str())
+        .await
+        .map_err(|e| gong_failed(connection, e))?;
+    println!(
+        "Gong (connection '{}') holds {} call(s), {} email(s) and {} meeting(s) with {email}; without --dry-run it is asked to erase them.",
+        connection.name,
+        data.calls.len(),
+        data.emails.len(),
+        data.meetings.len()
+    );
+    Ok(())
+}
+
+/// Asks Gong to erase, then looks at what it still holds until nothing or `wait`.
+async fn erase_in_gong(
+    client: &GongClient,
+    connection: &Connection,
+    email: &Email,
+    wait: Duration,
+) -> anyhow::Result<()> {
+    let request_id = client
+        .erase_data_for_email(email.as_str())
+        .await
+        .map_err(|e| gong_failed(connection, e))?;
+    println!(
+        "Gong (connection '{}') accepted the erasure (Gong's request id {}); waiting for it to finish…",
+        connection.name,
+        request_id.as_deref().unwrap_or("-")
+    );
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut pause = FIRST_POLL;
+    loop {
+        let data = client
+            .data_for_email(email.as_str())
+            .await
+            .map_err(|e| gong_failed(connection, e))?;
+        if data.is_empty() {
+            println!(
+                "Gong (connection '{}') holds nothing more with this address.",
+                connection.name
+            );
+            return Ok(());
+        }
+        if tokio::time::Instant::now() + pause > deadline {
+            println!(
+                "Gong (connection '{}') still holds {} call(s) with this address; Gong can take hours. \
+                 See what it holds later with `gong-timeline erase --email {email} --also-in-gong --dry-run`.",
+                connection.name,
+                data.calls.len()
+            );
+            return Ok(());
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(MAX_POLL);
+    }
+}
+
+/// Gong's refusal, verbatim, with what to do.
+fn gong_failed(connection: &Connection, error: GongError) -> anyhow::Error {
+    match error {
+        GongError::Api {
+            status: 400,
+            message,
+            request_id,
+            ..
+        } => anyhow::anyhow!(
+            "connection '{}': Gong refused to erase the address: \"{message}\" (requestId {request_id}). \
+             Gong's data-integrity protection stops erasures that would delete an unusual number of calls: \
+             ask Gong support (help@gong.io) to erase it, quoting the request id.",
+            connection.name
+        ),
+        other => anyhow::anyhow!(
+            "connection '{}': {other} Nothing was erased in that Gong account.",
+            connection.name
+        ),
+    }
 }
 
 /// The receipt as a person reads it: what happened, then one line per table.

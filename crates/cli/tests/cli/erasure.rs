@@ -1,9 +1,10 @@
 //! G2: `erase --email` removes every trace of a person, keeps a receipt, and is
 //! idempotent; `--dry-run` changes nothing.
 
+use gong_timeline_gong_sim::SimConfig;
 use serde_json::Value;
 
-use crate::helpers::{array, TestApp};
+use crate::helpers::{array, sim_config, TestApp};
 
 /// An external attendee of the `meetings.json` scenario, and a company person.
 const RAJ: &str = "raj@northwind.example";
@@ -122,4 +123,90 @@ async fn g2_erase_refuses_a_malformed_address_and_changes_nothing() {
     );
     assert!(run.stderr.contains("--email"), "{run:#?}");
     assert_eq!(app.activities().await, before);
+}
+
+/// The calls of the simulator that have a party with `email`.
+fn gong_calls_with(app: &TestApp, email: &str) -> usize {
+    let ds = app.sim().dataset();
+    (0..ds.call_count())
+        .filter_map(|i| ds.call(i))
+        .filter(|c| !app.sim().state().is_gone(c))
+        .filter(|c| c.parties.iter().any(|p| p.email.as_deref() == Some(email)))
+        .count()
+}
+
+#[tokio::test]
+async fn g2_also_in_gong_has_gong_erase_the_address_and_waits_until_it_is_gone() {
+    // Arrange
+    let app = TestApp::with_scenario("meetings.json").await;
+    app.sync().await;
+    assert!(gong_calls_with(&app, RAJ) > 0);
+
+    // Act: the dry run only looks; the erasure asks Gong and follows it.
+    let looked = app
+        .ok(&["erase", "--email", RAJ, "--also-in-gong", "--dry-run"])
+        .await;
+    let still_there = gong_calls_with(&app, RAJ);
+    let erased = app.ok(&["erase", "--email", RAJ, "--also-in-gong"]).await;
+
+    // Assert
+    assert!(
+        looked.contains("Gong (connection 'gong') holds "),
+        "{looked}"
+    );
+    assert!(still_there > 0, "a dry run asks Gong to erase nothing");
+    assert!(erased.contains("accepted the erasure"), "{erased}");
+    assert!(
+        erased.contains("holds nothing more with this address"),
+        "{erased}"
+    );
+    assert_eq!(
+        gong_calls_with(&app, RAJ),
+        0,
+        "Gong no longer has the calls"
+    );
+    let stats = app.sim().controls().stats();
+    assert_eq!(
+        stats.count("POST /v2/data-privacy/erase-data-for-email-address"),
+        1,
+        "one erase request"
+    );
+}
+
+#[tokio::test]
+async fn g2_a_gong_refusal_is_shown_verbatim_with_what_to_do_and_the_local_erasure_stands() {
+    // Arrange: the address of the busiest Gong user, in more calls than Gong erases at once.
+    let app = TestApp::with_config(SimConfig {
+        calls: 600,
+        users: 4,
+        ..sim_config()
+    })
+    .await;
+    let ds = app.sim().dataset();
+    let busiest = ds
+        .users()
+        .iter()
+        .map(|u| u.email.clone())
+        .max_by_key(|e| gong_calls_with(&app, e))
+        .expect("a user");
+    assert!(gong_calls_with(&app, &busiest) > 50);
+
+    // Act
+    let run = app
+        .fails(&["erase", "--email", &busiest, "--also-in-gong"])
+        .await;
+
+    // Assert
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(
+        run.stdout.contains("Erased "),
+        "the local erasure is done: {run:#?}"
+    );
+    assert!(
+        run.stderr.contains("Data integrity protection"),
+        "Gong's words: {run:#?}"
+    );
+    assert!(run.stderr.contains("help@gong.io"), "{run:#?}");
+    assert!(run.stderr.contains("the erasure here is done"), "{run:#?}");
+    assert!(gong_calls_with(&app, &busiest) > 50, "Gong erased nothing");
 }

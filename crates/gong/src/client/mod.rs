@@ -2,8 +2,10 @@
 //!
 //! - `transport`: one request end to end (limits, auth, retries, error classification).
 //! - `endpoints`: the typed endpoints built on it.
+//! - `privacy`: the data-privacy endpoints (erasure by email address).
 
 mod endpoints;
+mod privacy;
 mod transport;
 
 use std::sync::atomic::{AtomicU64, Ordering};
