@@ -13,6 +13,7 @@
 //! - [`fingerprint`]: a stable FNV-1a 64 hash over a canonical encoding.
 //! - [`filter`]: T3 filter expressions on Company and User fields, with advanced logic.
 //! - [`schedule`]: the fixed four-hourly UTC sync slots (S6).
+//! - [`retention`]: how long activities and stored meetings are kept (G3).
 //! - [`erasure`]: what erasing a person by email does to meetings, attendees and text (G2).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -29,6 +30,7 @@ pub mod license;
 pub mod meeting;
 pub mod messages;
 pub mod redact;
+pub mod retention;
 pub mod schedule;
 pub mod scope;
 pub mod status;

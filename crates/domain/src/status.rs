@@ -87,8 +87,18 @@ spelled_enum!(
         Reevaluate => "reevaluate",
         Resync => "resync",
         Webhook => "webhook",
+        Retention => "retention",
     }
 );
+
+impl Trigger {
+    /// Whether a finished job of this trigger counts as a sync of the connection's
+    /// window (and moves its "last sync"): a webhook batch reads a few pushed calls
+    /// (W3) and a retention job reads nothing from Gong (G3), so neither does.
+    pub fn syncs_the_window(self) -> bool {
+        !matches!(self, Trigger::Webhook | Trigger::Retention)
+    }
+}
 
 spelled_enum!(
     /// Whether a connection can be used, from the last contact with Gong (C6).

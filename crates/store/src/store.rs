@@ -406,4 +406,17 @@ pub trait Store: Send + Sync + 'static {
     async fn erase_email(&self, request: &ErasureRequest) -> Result<ErasureReceipt>;
     /// Erasure receipts, newest first.
     async fn list_erasures(&self) -> Result<Vec<ErasureReceipt>>;
+
+    // ---- retention (G3) ----
+
+    /// Deletes at most `limit` of a connection's activities dated before `before`
+    /// and at most `limit` of its stored meetings started before it (their log
+    /// records stay, without the activity link); returns what went. Called until it
+    /// returns zeros, so each transaction stays short.
+    async fn purge_before(
+        &self,
+        connection_id: ConnectionId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<PurgeCounts>;
 }

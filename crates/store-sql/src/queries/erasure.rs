@@ -1,4 +1,6 @@
-//! Erasure of one person by email (G2), in one write transaction: every table that
+//! Erasure of one person by email (G2), and the retention purge (G3).
+//!
+//! An erasure is one write transaction: every table that
 //! can hold the address is searched, changed through the rules of
 //! `gong_timeline_domain::erasure`, and counted; a receipt is kept unless it is a
 //! dry run (which rolls the same work back).
@@ -272,4 +274,42 @@ pub(crate) async fn list_erasures(store: &Backend) -> Result<Vec<ErasureReceipt>
             })
         })
         .collect()
+}
+
+pub(crate) async fn purge_before(
+    store: &Backend,
+    connection_id: gong_timeline_store::ConnectionId,
+    before: chrono::DateTime<chrono::Utc>,
+    limit: u32,
+) -> Result<gong_timeline_store::PurgeCounts> {
+    const PURGE: &str = "purging past the retention period";
+    let mut tx = store.write_tx(PURGE).await?;
+    let activities = sqlx::query(
+        "DELETE FROM activities WHERE id IN \
+         (SELECT id FROM activities WHERE connection_id = $1 AND date < $2 ORDER BY date LIMIT $3)",
+    )
+    .bind(connection_id)
+    .bind(ts(before))
+    .bind(i64::from(limit))
+    .execute(&mut *tx)
+    .await
+    .ctx(PURGE)?
+    .rows_affected();
+    let stored_meetings = sqlx::query(
+        "DELETE FROM stored_meetings WHERE connection_id = $1 AND gong_call_id IN \
+         (SELECT gong_call_id FROM stored_meetings WHERE connection_id = $1 AND started < $2 \
+          ORDER BY started LIMIT $3)",
+    )
+    .bind(connection_id)
+    .bind(ts(before))
+    .bind(i64::from(limit))
+    .execute(&mut *tx)
+    .await
+    .ctx(PURGE)?
+    .rows_affected();
+    tx.commit().await.ctx(PURGE)?;
+    Ok(gong_timeline_store::PurgeCounts {
+        activities,
+        stored_meetings,
+    })
 }

@@ -205,8 +205,10 @@ pub(crate) async fn finish(store: &Backend, job_id: JobId, finish: JobFinish) ->
     .await
     .ctx(CTX)?;
     let (connection, trigger) = finished.ok_or_else(|| StoreError::not_found("job", job_id))?;
-    // A webhook batch is no sync of the window: the slots must still run (W3).
-    if trigger == Trigger::Webhook.as_str() {
+    // A webhook batch or a retention job is no sync of the window: the slots must
+    // still run (W3), and "last sync" must stay true.
+    let trigger: Trigger = read_enum("jobs.trigger_kind", &trigger)?;
+    if !trigger.syncs_the_window() {
         return tx.commit().await.ctx(CTX);
     }
     sqlx::query("UPDATE connections SET last_sync_at = $1 WHERE id = $2")

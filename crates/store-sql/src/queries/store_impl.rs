@@ -123,4 +123,5 @@ delegate! {
     fn unlock_account(&self, username: &str) -> Result<u64> => login_attempts::unlock_account;
     fn erase_email(&self, request: &ErasureRequest) -> Result<ErasureReceipt> => erasure::erase_email;
     fn list_erasures(&self) -> Result<Vec<ErasureReceipt>> => erasure::list_erasures;
+    fn purge_before(&self, connection_id: ConnectionId, before: DateTime<Utc>, limit: u32) -> Result<PurgeCounts> => erasure::purge_before;
 }

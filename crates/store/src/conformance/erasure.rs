@@ -161,3 +161,72 @@ pub async fn erasure_anonymises_timeline_users_with_the_address(store: &dyn Stor
     assert!(users.iter().all(|u| u.email != "sam@us.io"));
     assert_eq!(users.iter().filter(|u| u.name == "Erased user").count(), 2);
 }
+
+/// Retention removes a connection's activities and stored meetings older than the
+/// cutoff, oldest first, at most `limit` of each per call; other connections and
+/// newer rows stay, and the log keeps its records.
+pub async fn retention_purges_what_is_older_in_bounded_batches(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let other = connection(store, "B").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mut p = page(store, job, conn.id, 1).await;
+    p.upserts = ["c1", "c2", "c3"]
+        .iter()
+        .zip([10, 20, 30])
+        .map(|(call, minute)| upsert(conn.id, call, acme, minute, 1))
+        .collect();
+    p.meetings = ["c1", "c2", "c3"]
+        .iter()
+        .zip([10, 20, 30])
+        .map(|(call, minute)| StoredMeeting::new(meeting(call, minute), at(1)))
+        .collect();
+    p.records = vec![record("c1", RecordStatus::Created, None)];
+    store.commit_page(&p).await.expect("commit");
+    let other_job = start_job(store, other.id, 2).await;
+    let mut q = page(store, other_job, other.id, 2).await;
+    q.upserts = vec![upsert(other.id, "c9", acme, 5, 1)];
+    store.commit_page(&q).await.expect("commit");
+
+    let first = store.purge_before(conn.id, at(25), 1).await.expect("purge");
+    let second = store.purge_before(conn.id, at(25), 1).await.expect("purge");
+    let third = store.purge_before(conn.id, at(25), 1).await.expect("purge");
+
+    let one = PurgeCounts {
+        activities: 1,
+        stored_meetings: 1,
+    };
+    assert_eq!((first, second), (one, one));
+    assert!(third.is_empty(), "{third:?}");
+    let left: Vec<String> = store
+        .list_activities(of_connection(conn.id))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.gong_call_id)
+        .collect();
+    assert_eq!(left, ["c3"]);
+    assert_eq!(
+        store
+            .list_activities(of_connection(other.id))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "another connection's old activity stays"
+    );
+    let stored = store
+        .count_stored_meetings(conn.id, at(0), at(100))
+        .await
+        .expect("count");
+    assert_eq!(stored, 1);
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 1, "the log keeps its record");
+}

@@ -119,7 +119,8 @@ macro_rules! conformance_tests {
             webhook_calls_are_queued_once_and_leave_with_their_page,
             a_webhook_job_does_not_count_as_the_slots_sync,
             erasure_removes_every_trace_and_keeps_a_receipt,
-            erasure_anonymises_timeline_users_with_the_address
+            erasure_anonymises_timeline_users_with_the_address,
+            retention_purges_what_is_older_in_bounded_batches
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {

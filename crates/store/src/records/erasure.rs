@@ -1,5 +1,5 @@
 //! Erasure of one person by email (G2): the request, the receipt it leaves and the
-//! change to a stored activity's attendees. The receipt never holds the address,
+//! change to a stored activity's attendees; and what a retention batch removed (G3). The receipt never holds the address,
 //! only its SHA-256, so that "was this address erased?" can be answered later
 //! without keeping what was erased.
 
@@ -85,6 +85,22 @@ pub struct ErasureReceipt {
     pub dry_run: bool,
     /// Rows changed per table (or that would be, for a dry run).
     pub counts: ErasureCounts,
+}
+
+/// What one retention batch removed (G3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PurgeCounts {
+    /// Activities deleted.
+    pub activities: u64,
+    /// Stored meetings deleted.
+    pub stored_meetings: u64,
+}
+
+impl PurgeCounts {
+    /// Whether the batch found nothing more to remove.
+    pub fn is_empty(&self) -> bool {
+        self.activities == 0 && self.stored_meetings == 0
+    }
 }
 
 /// SHA-256 of the canonical address, lowercase hex: how receipts name an address.
