@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gong_timeline_domain::retention::{Retention, DEFAULT_DAYS};
 
 /// The database used when neither `--db` nor `GONG_TIMELINE_DB` is given.
 pub const DEFAULT_DB: &str = "sqlite://gong-timeline.db";
@@ -104,6 +105,9 @@ pub enum Command {
     /// Erase a person by email address: every local trace is removed or anonymised in
     /// one transaction, and a receipt (counts per table, the address's SHA-256) is kept.
     Erase(EraseArgs),
+    /// Purge now, for every connection, the activities and stored meetings older than
+    /// the retention period (serve does it at every slot), each logged as a job.
+    Retention(RetentionArgs),
 }
 
 /// `erase` arguments (G2).
@@ -234,6 +238,31 @@ pub struct ServeArgs {
         allow_negative_numbers = true
     )]
     pub clock_offset_seconds: i64,
+    /// Activities and stored meetings that started longer ago than this many days are
+    /// purged at every slot, each connection's purge logged as a job (trigger
+    /// `retention`). The default is Gong's own retention, three years.
+    #[arg(long, env = "GONG_TIMELINE_RETENTION_DAYS", default_value_t = DEFAULT_DAYS, value_parser = retention_days)]
+    pub retention_days: u32,
+}
+
+/// A retention period in days, checked as the domain does.
+fn retention_days(text: &str) -> Result<u32, String> {
+    let days: u32 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a whole number of days"))?;
+    Retention::days(days).map_err(|e| e.to_string())?;
+    Ok(days)
+}
+
+/// `retention` arguments: purge now what is older than the period.
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// The retention period in days (as `serve --retention-days`).
+    #[arg(long, default_value_t = DEFAULT_DAYS, value_parser = retention_days)]
+    pub days: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `admin` subcommands: accounts of the web UI and API.

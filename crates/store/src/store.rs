@@ -419,4 +419,11 @@ pub trait Store: Send + Sync + 'static {
         before: DateTime<Utc>,
         limit: u32,
     ) -> Result<PurgeCounts>;
+    /// How many of a connection's activities and stored meetings are older than
+    /// `before`: what [`Store::purge_before`] would remove in all.
+    async fn count_before(
+        &self,
+        connection_id: ConnectionId,
+        before: DateTime<Utc>,
+    ) -> Result<PurgeCounts>;
 }

@@ -14,6 +14,7 @@
 //! - [`mappings`]: manual resolution of a Gong user's mapping (U7).
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
+//! - [`retention`]: the retention job, purging what is older than the period (G3).
 //! - [`lease`]: lease owners (`host:pid`), and releasing jobs whose process died (S8).
 //! - [`takeover`]: running again, on this replica, the jobs another one stopped holding.
 //! - [`export`]: the execution log as a formula-safe .xlsx (L4).
@@ -37,6 +38,7 @@ pub mod preview;
 pub mod progress;
 pub mod provision;
 pub mod provision_job;
+pub mod retention;
 pub mod runner;
 pub mod scheduler;
 pub mod settings;

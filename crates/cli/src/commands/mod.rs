@@ -13,6 +13,7 @@ mod directory;
 mod erase;
 mod import;
 mod log;
+mod retention;
 mod seeding;
 mod serve;
 mod settings;
@@ -78,6 +79,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => ok(bench::run(&db, args).await),
         Command::Db(cmd) => ok(db::run(cmd).await),
         Command::Erase(args) => ok(erase::run(&open_existing(&db).await?, args).await),
+        Command::Retention(args) => ok(retention::run(&open_existing(&db).await?, args).await),
     }
 }
 

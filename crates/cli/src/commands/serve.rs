@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use gong_timeline_domain::retention::Retention;
 use gong_timeline_gong_sim::SimHandle;
 use gong_timeline_store::{ConnectionId, Store};
 use gong_timeline_sync::scheduler::Scheduler;
@@ -65,12 +66,18 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let engine = Engine::new(store.clone(), engine_options(&args));
+    let retention = Retention::days(args.retention_days)?;
+    println!(
+        "Retention: activities and stored meetings older than {} days are purged at every slot (--retention-days).",
+        retention.as_days()
+    );
     run_until_ctrl_c(
         store,
         engine,
         config,
         (listener, metrics),
         args.webhook_batch_seconds,
+        retention,
     )
     .await?;
     Ok(ExitCode::SUCCESS)
@@ -133,6 +140,7 @@ pub async fn serve_demo(
         config,
         (listener, None),
         WorkerOptions::default().batch_delay.as_secs_f64(),
+        Retention::default(),
     )
     .await?;
     sim.shutdown().await;
@@ -167,6 +175,7 @@ async fn run_until_ctrl_c(
     config: WebConfig,
     (listener, metrics): (TcpListener, Option<TcpListener>),
     batch_seconds: f64,
+    retention: Retention,
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -193,9 +202,14 @@ async fn run_until_ctrl_c(
         webhook_options(batch_seconds),
     )
     .run(stopped(stop_rx.clone()));
+    let purges = gong_timeline_sync::retention::run_at_every_slot(
+        state.store.clone(),
+        retention,
+        stopped(stop_rx.clone()),
+    );
     let web = gong_timeline_web::serve(listener, state, stopped(stop_rx.clone()));
     let scheduler = Scheduler::new(engine).run(stopped(stop_rx));
-    let (served, (), ()) = tokio::join!(web, scheduler, worker);
+    let (served, (), (), ()) = tokio::join!(web, scheduler, worker, purges);
     served.context("the web server failed")?;
     Ok(())
 }

@@ -15,6 +15,7 @@ mod meeting_store;
 mod readme;
 mod replicas;
 mod resilience;
+mod retention;
 mod settings;
 mod shapes;
 mod sync;

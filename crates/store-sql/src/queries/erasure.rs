@@ -313,3 +313,23 @@ pub(crate) async fn purge_before(
         stored_meetings,
     })
 }
+
+pub(crate) async fn count_before(
+    store: &Backend,
+    connection_id: gong_timeline_store::ConnectionId,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<gong_timeline_store::PurgeCounts> {
+    let (activities, stored_meetings): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM activities WHERE connection_id = $1 AND date < $2), \
+                (SELECT COUNT(*) FROM stored_meetings WHERE connection_id = $1 AND started < $2)",
+    )
+    .bind(connection_id)
+    .bind(ts(before))
+    .fetch_one(&store.pool)
+    .await
+    .ctx("counting what is past the retention period")?;
+    Ok(gong_timeline_store::PurgeCounts {
+        activities: crate::codec::read_count(activities),
+        stored_meetings: crate::codec::read_count(stored_meetings),
+    })
+}

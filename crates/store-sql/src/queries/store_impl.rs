@@ -124,4 +124,5 @@ delegate! {
     fn erase_email(&self, request: &ErasureRequest) -> Result<ErasureReceipt> => erasure::erase_email;
     fn list_erasures(&self) -> Result<Vec<ErasureReceipt>> => erasure::list_erasures;
     fn purge_before(&self, connection_id: ConnectionId, before: DateTime<Utc>, limit: u32) -> Result<PurgeCounts> => erasure::purge_before;
+    fn count_before(&self, connection_id: ConnectionId, before: DateTime<Utc>) -> Result<PurgeCounts> => erasure::count_before;
 }

@@ -189,6 +189,14 @@ pub async fn retention_purges_what_is_older_in_bounded_batches(store: &dyn Store
     q.upserts = vec![upsert(other.id, "c9", acme, 5, 1)];
     store.commit_page(&q).await.expect("commit");
 
+    let due = store.count_before(conn.id, at(25)).await.expect("count");
+    assert_eq!(
+        due,
+        PurgeCounts {
+            activities: 2,
+            stored_meetings: 2
+        }
+    );
     let first = store.purge_before(conn.id, at(25), 1).await.expect("purge");
     let second = store.purge_before(conn.id, at(25), 1).await.expect("purge");
     let third = store.purge_before(conn.id, at(25), 1).await.expect("purge");
@@ -199,6 +207,11 @@ pub async fn retention_purges_what_is_older_in_bounded_batches(store: &dyn Store
     };
     assert_eq!((first, second), (one, one));
     assert!(third.is_empty(), "{third:?}");
+    assert!(store
+        .count_before(conn.id, at(25))
+        .await
+        .unwrap()
+        .is_empty());
     let left: Vec<String> = store
         .list_activities(of_connection(conn.id))
         .await
