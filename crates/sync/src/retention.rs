@@ -113,26 +113,6 @@ pub fn message(retention: Retention, cutoff: DateTime<Utc>, removed: &PurgeCount
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use chrono::TimeZone;
-
-    use super::*;
-
-    #[test]
-    fn the_message_names_the_policy_the_cutoff_and_the_counts() {
-        let cutoff = Utc.with_ymd_and_hms(2023, 12, 7, 0, 0, 0).unwrap();
-        let removed = PurgeCounts {
-            activities: 3,
-            stored_meetings: 2,
-        };
-        assert_eq!(
-            message(Retention::default(), cutoff, &removed),
-            "Retention of 1095 days: removed 3 activities and 2 stored meetings that started before 2023-12-07 00:00 UTC."
-        );
-    }
-}
-
 /// Runs the retention job of every connection now and at every slot after, until
 /// `shutdown` (`serve` does, beside the scheduler). Replicas may all do it: one job
 /// per connection runs at a time, and the others then find nothing to purge.
@@ -169,4 +149,24 @@ pub async fn run_all(
         }
     }
     Ok(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn the_message_names_the_policy_the_cutoff_and_the_counts() {
+        let cutoff = Utc.with_ymd_and_hms(2023, 12, 7, 0, 0, 0).unwrap();
+        let removed = PurgeCounts {
+            activities: 3,
+            stored_meetings: 2,
+        };
+        assert_eq!(
+            message(Retention::default(), cutoff, &removed),
+            "Retention of 1095 days: removed 3 activities and 2 stored meetings that started before 2023-12-07 00:00 UTC."
+        );
+    }
 }
