@@ -16,7 +16,7 @@ use super::error::Ctx;
 use super::jobs::{add_counts, check_fence, push_limit};
 use super::log_records::insert_records;
 use super::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove_retries};
-use super::{meetings, page_extras, webhooks, Backend};
+use super::{erasure, meetings, page_extras, webhooks, Backend};
 use crate::codec::{read_enum, read_json, read_ts, ts};
 
 pub(crate) async fn commit_page(store: &Backend, page: &PageCommit) -> Result<Vec<ActivityId>> {
@@ -24,6 +24,14 @@ pub(crate) async fn commit_page(store: &Backend, page: &PageCommit) -> Result<Ve
     let now = ts(page.now);
     let mut tx = store.write_tx(CTX).await?;
     check_fence(&mut tx, page.job_id, &page.fence).await?;
+    let cleaned;
+    let page = match erasure::keep_erased_out(&mut tx, page).await? {
+        Some(page) => {
+            cleaned = page;
+            &cleaned
+        }
+        None => page,
+    };
     let ids = upsert_all(&mut tx, page.connection_id, &page.upserts, &now).await?;
     insert_records(&mut tx, page.job_id, &page.records, &ids).await?;
     add_retries(&mut tx, page.connection_id, &page.retry_add).await?;

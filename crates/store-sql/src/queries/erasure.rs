@@ -12,8 +12,9 @@
 use gong_timeline_domain::erasure::{erase_from_meeting, scrub_text};
 use gong_timeline_domain::Email;
 use gong_timeline_store::{
-    email_sha256, erase_from_attendees, ErasureCounts, ErasureReceipt, ErasureRequest,
-    ExternalAttendee, InternalAttendee, Result, StoredMeeting,
+    email_sha256, erase_from_attendees, erase_from_page, erased_addresses_in, ErasureCounts,
+    ErasureReceipt, ErasureRequest, ExternalAttendee, InternalAttendee, PageCommit, Result,
+    StoredMeeting,
 };
 use sqlx::Transaction;
 
@@ -77,6 +78,25 @@ pub(crate) async fn erase_email(
         dry_run: request.dry_run,
         counts,
     })
+}
+
+/// The page without the people erased before (G2): a later sync must not bring
+/// them back. `None` when it names none of them (the usual case: no copy).
+pub(crate) async fn keep_erased_out(tx: &mut Tx, page: &PageCommit) -> Result<Option<PageCommit>> {
+    let erased: Vec<String> = sqlx::query_scalar("SELECT DISTINCT email_sha256 FROM erasures")
+        .fetch_all(&mut **tx)
+        .await
+        .ctx("reading erasure receipts")?;
+    if erased.is_empty() {
+        return Ok(None);
+    }
+    let emails = erased_addresses_in(page, &erased.into_iter().collect());
+    if emails.is_empty() {
+        return Ok(None);
+    }
+    let mut cleaned = page.clone();
+    erase_from_page(&mut cleaned, &emails);
+    Ok(Some(cleaned))
 }
 
 /// Runs a statement with the address as `$1`; returns the rows it touched.

@@ -243,3 +243,65 @@ pub async fn retention_purges_what_is_older_in_bounded_batches(store: &dyn Store
         .unwrap();
     assert_eq!(records.len(), 1, "the log keeps its record");
 }
+
+/// After an erasure, a page that names the person again (Gong still has the call, or
+/// changed it) is written without them: the erasure lasts.
+pub async fn an_erased_person_does_not_come_back_with_a_later_page(store: &dyn Store) {
+    let conn = a_call_with_ann(store).await;
+    let acme = company_id(store, "Acme").await;
+    let first = store.list_jobs(JobFilter::default()).await.unwrap()[0].id;
+    finish_job(store, first, gong_timeline_domain::JobStatus::Success, 3).await;
+    store
+        .erase_email(&request("ann@acme.com", false))
+        .await
+        .expect("erase");
+
+    let job = start_job(store, conn, 70).await;
+    let mut p = page(store, job, conn, 71).await;
+    p.meetings = vec![StoredMeeting::new(meeting("c3", 30), at(71))];
+    p.upserts = vec![upsert(conn, "c3", acme, 30, 1)];
+    let mut titled = record("c3", RecordStatus::Failed, None);
+    titled.message = Some("No company for ann@acme.com".into());
+    p.records = vec![titled];
+    store.commit_page(&p).await.expect("commit");
+
+    let activity = store
+        .activity_by_external_id(&format!("gong:{conn}:c3"))
+        .await
+        .unwrap()
+        .expect("written");
+    assert_eq!(
+        activity.external_attendees[0].name.as_deref(),
+        Some(ERASED_ATTENDEE)
+    );
+    let stored = store
+        .list_stored_meetings(
+            conn,
+            MeetingQuery {
+                since: at(25),
+                until: None,
+                which: MeetingSet::All,
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored[0].meeting.gong_call_id, "c3");
+    assert_eq!(stored[0].meeting.parties[0].email, None);
+    assert_eq!(
+        stored[0].fingerprint, p.meetings[0].fingerprint,
+        "the engine's fingerprint stays"
+    );
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        records[0].message.as_deref(),
+        Some("No company for [erased]")
+    );
+}

@@ -120,7 +120,8 @@ macro_rules! conformance_tests {
             a_webhook_job_does_not_count_as_the_slots_sync,
             erasure_removes_every_trace_and_keeps_a_receipt,
             erasure_anonymises_timeline_users_with_the_address,
-            retention_purges_what_is_older_in_bounded_batches
+            retention_purges_what_is_older_in_bounded_batches,
+            an_erased_person_does_not_come_back_with_a_later_page
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {

@@ -9,7 +9,11 @@ use gong_timeline_domain::Email;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{ExternalAttendee, InternalAttendee};
+use std::collections::HashSet;
+
+use gong_timeline_domain::erasure::{erase_from_meeting, scrub_text};
+
+use super::{ExternalAttendee, InternalAttendee, PageCommit};
 
 /// Id of an erasure receipt.
 pub type ErasureId = i64;
@@ -139,6 +143,62 @@ pub fn erase_from_attendees(
         }
     }
     changed
+}
+
+/// The addresses in a page (attendees, meeting parties) whose SHA-256 is among
+/// `erased`: people erased before, whom a later sync would bring back.
+pub fn erased_addresses_in(page: &PageCommit, erased: &HashSet<String>) -> Vec<Email> {
+    let attendees = page.upserts.iter().flat_map(|a| {
+        let internal = a.internal_attendees.iter().map(|i| i.email.as_deref());
+        internal.chain(a.external_attendees.iter().map(|e| e.email.as_deref()))
+    });
+    let parties = page
+        .meetings
+        .iter()
+        .flat_map(|m| m.meeting.parties.iter().map(|p| p.email.as_deref()));
+    let mut found: Vec<Email> = attendees
+        .chain(parties)
+        .flatten()
+        .filter_map(|raw| Email::parse(raw).ok())
+        .filter(|email| erased.contains(&email_sha256(email)))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Erases `emails` from a page before it is written: its activities' attendees and
+/// text, its meetings, and its log records' titles and messages. Fingerprints and
+/// content hashes stay the engine's, so the unchanged call is not rewritten later.
+pub fn erase_from_page(page: &mut PageCommit, emails: &[Email]) {
+    for email in emails {
+        for activity in &mut page.upserts {
+            erase_from_attendees(
+                &mut activity.internal_attendees,
+                &mut activity.external_attendees,
+                email,
+            );
+            if let Some(subject) = scrub_text(&activity.subject, email) {
+                activity.subject = subject;
+            }
+            if let Some(notes) = activity.notes.as_deref().and_then(|n| scrub_text(n, email)) {
+                activity.notes = Some(notes);
+            }
+        }
+        for stored in &mut page.meetings {
+            erase_from_meeting(&mut stored.meeting, email);
+        }
+        for record in &mut page.records {
+            for text in [&mut record.title, &mut record.message]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(scrubbed) = scrub_text(text, email) {
+                    *text = scrubbed;
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
