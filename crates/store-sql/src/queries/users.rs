@@ -10,11 +10,16 @@ use gong_timeline_store::{
     ActivityType, ActivityTypeRow, ImportCounts, NewUser, Result, User, UserId, UserRow,
 };
 
+use gong_timeline_store::import::plan::{plan_users, StoredUserKey};
+use sqlx::QueryBuilder;
+
 use super::dialect::{self, Db};
 use super::error::Ctx;
 use super::Backend;
 use crate::codec::{read_enum, read_json, to_json};
 
+/// Rows per many-row statement: far below either database's bind limit (6 binds a row).
+const ROWS: usize = 1000;
 const USER_COLUMNS: &str = "id, email, name, license_type, status, fields, created_by_sync";
 
 #[derive(sqlx::FromRow)]
@@ -45,48 +50,63 @@ impl UserRecord {
 pub(crate) async fn import_users(store: &Backend, rows: Vec<UserRow>) -> Result<ImportCounts> {
     const CTX: &str = "importing users";
     let mut tx = store.write_tx(CTX).await?;
-    let mut counts = ImportCounts::default();
-    for row in rows {
-        let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM users WHERE email = $1 AND name = $2 ORDER BY created_by_sync, id LIMIT 1",
-        )
-        .bind(&row.email)
-        .bind(&row.name)
-        .fetch_optional(&mut *tx)
-        .await
-        .ctx(CTX)?;
-        let fields = to_json(&row.fields)?;
-        match existing {
-            Some(id) => {
-                sqlx::query(
-                    "UPDATE users SET license_type = $1, status = $2, fields = $3, created_by_sync = FALSE WHERE id = $4",
-                )
-                .bind(row.license_type.as_str())
-                .bind(row.status.as_str())
-                .bind(fields)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .ctx(CTX)?;
-                counts.updated += 1;
-            }
-            None => {
-                insert_user(
-                    &mut tx,
-                    &row.email,
-                    &row.name,
-                    row.license_type.as_str(),
-                    row.status.as_str(),
-                    &fields,
-                    false,
-                )
-                .await?;
-                counts.inserted += 1;
-            }
-        }
+    let stored: Vec<(i64, String, String, bool)> =
+        sqlx::query_as("SELECT id, email, name, created_by_sync FROM users")
+            .fetch_all(&mut *tx)
+            .await
+            .ctx(CTX)?;
+    let plan = plan_users(
+        stored
+            .into_iter()
+            .map(|(id, email, name, created_by_sync)| StoredUserKey {
+                id,
+                email,
+                name,
+                created_by_sync,
+            }),
+        &rows,
+    );
+    for chunk in plan.updates.chunks(ROWS) {
+        let encoded = chunk
+            .iter()
+            .map(|(id, row)| Ok((*id, row, to_json(&row.fields)?)))
+            .collect::<Result<Vec<_>>>()?;
+        // `(VALUES …) AS v` names its columns column1… in both databases.
+        let mut q: QueryBuilder<Db> = QueryBuilder::new(
+            "UPDATE users SET license_type = v.column2, status = v.column3, fields = v.column4, \
+             created_by_sync = FALSE FROM (",
+        );
+        q.push_values(&encoded, |mut b, (id, row, fields)| {
+            b.push("CAST(")
+                .push_bind_unseparated(*id)
+                .push_unseparated(" AS BIGINT)")
+                .push_bind(row.license_type.as_str())
+                .push_bind(row.status.as_str())
+                .push_bind(fields.as_str());
+        });
+        q.push(") AS v WHERE users.id = v.column1");
+        q.build().execute(&mut *tx).await.ctx(CTX)?;
+    }
+    for chunk in plan.inserts.chunks(ROWS) {
+        let encoded = chunk
+            .iter()
+            .map(|row| Ok((row, to_json(&row.fields)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let mut q: QueryBuilder<Db> = QueryBuilder::new(
+            "INSERT INTO users (email, name, license_type, status, fields, created_by_sync) ",
+        );
+        q.push_values(&encoded, |mut b, (row, fields)| {
+            b.push_bind(row.email.as_str())
+                .push_bind(row.name.as_str())
+                .push_bind(row.license_type.as_str())
+                .push_bind(row.status.as_str())
+                .push_bind(fields.as_str())
+                .push_bind(false);
+        });
+        q.build().execute(&mut *tx).await.ctx(CTX)?;
     }
     tx.commit().await.ctx(CTX)?;
-    Ok(counts)
+    Ok(plan.counts)
 }
 
 async fn insert_user(

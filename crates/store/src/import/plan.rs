@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use gong_timeline_domain::CrmAccountId;
 
 use super::ImportError;
-use crate::records::{CompanyId, CompanyRow, ImportCounts, PersonRow};
+use crate::records::{CompanyId, CompanyRow, ImportCounts, PersonRow, UserId, UserRow};
 
 /// A stored company, as the companies plan needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +128,74 @@ pub fn plan_persons<'a>(
         planned.push(PlannedPerson { row, company_id });
     }
     Ok((planned, counts))
+}
+
+/// A stored user, as the users plan needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredUserKey {
+    /// The user's id.
+    pub id: UserId,
+    /// Lowercase email.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Whether a sync created it (U6).
+    pub created_by_sync: bool,
+}
+
+/// What a users import writes: updates of stored users (the last row of each wins)
+/// and new users (one per new (email, name), with its last row's values, in the order
+/// of first appearance).
+#[derive(Debug, Default, PartialEq)]
+pub struct UsersPlan<'a> {
+    /// Stored users and the row that updates each.
+    pub updates: Vec<(UserId, &'a UserRow)>,
+    /// Rows that make new users.
+    pub inserts: Vec<&'a UserRow>,
+    /// Rows that insert and rows that update, as if written one by one.
+    pub counts: ImportCounts,
+}
+
+/// Decides a users import. Users are keyed by (email, name): a row updates the stored
+/// user of its key that was imported before (else the one a sync created, which
+/// becomes imported), else it makes a new user; a later row of the file with the same
+/// key updates that user.
+pub fn plan_users<'a>(
+    stored: impl IntoIterator<Item = StoredUserKey>,
+    rows: &'a [UserRow],
+) -> UsersPlan<'a> {
+    let mut existing: HashMap<(String, String), (bool, UserId)> = HashMap::new();
+    for user in stored {
+        let rank = (user.created_by_sync, user.id);
+        existing
+            .entry((user.email, user.name))
+            .and_modify(|best| *best = (*best).min(rank))
+            .or_insert(rank);
+    }
+    let mut plan = UsersPlan::default();
+    let mut update_at: HashMap<UserId, usize> = HashMap::new();
+    let mut insert_at: HashMap<(&str, &str), usize> = HashMap::new();
+    for row in rows {
+        let key = (row.email.clone(), row.name.clone());
+        if let Some(&(_, id)) = existing.get(&key) {
+            plan.counts.updated += 1;
+            match update_at.get(&id) {
+                Some(&i) => plan.updates[i].1 = row,
+                None => {
+                    update_at.insert(id, plan.updates.len());
+                    plan.updates.push((id, row));
+                }
+            }
+        } else if let Some(&i) = insert_at.get(&(row.email.as_str(), row.name.as_str())) {
+            plan.counts.updated += 1;
+            plan.inserts[i] = row;
+        } else {
+            plan.counts.inserted += 1;
+            insert_at.insert((row.email.as_str(), row.name.as_str()), plan.inserts.len());
+            plan.inserts.push(row);
+        }
+    }
+    plan
 }
 
 /// Splits `items` into runs of at most `max` in order, starting a new run where a
@@ -261,6 +329,60 @@ mod tests {
         let err = plan_persons(&companies, [], &rows).unwrap_err();
         assert_eq!(err.row(), 3);
         assert!(err.to_string().contains("'Nope'"), "{err}");
+    }
+
+    fn user(row: u64, email: &str, name: &str, license: &str) -> UserRow {
+        UserRow {
+            row,
+            email: email.into(),
+            name: name.into(),
+            license_type: license.parse().unwrap(),
+            status: "active".parse().unwrap(),
+            fields: Default::default(),
+        }
+    }
+
+    fn stored_user(id: UserId, email: &str, name: &str, by_sync: bool) -> StoredUserKey {
+        StoredUserKey {
+            id,
+            email: email.into(),
+            name: name.into(),
+            created_by_sync: by_sync,
+        }
+    }
+
+    #[test]
+    fn a_user_row_updates_the_imported_user_of_its_key_before_one_a_sync_created() {
+        let stored = [
+            stored_user(1, "sam@us.io", "Sam", true),
+            stored_user(5, "sam@us.io", "Sam", false),
+            stored_user(3, "kim@us.io", "Kim", true),
+        ];
+        let rows = [
+            user(2, "sam@us.io", "Sam", "Full"),
+            user(3, "kim@us.io", "Kim", "Viewer"),
+        ];
+        let plan = plan_users(stored, &rows);
+        assert_eq!(
+            plan.updates.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            [5, 3]
+        );
+        assert!(plan.inserts.is_empty());
+        assert_eq!((plan.counts.inserted, plan.counts.updated), (0, 2));
+    }
+
+    #[test]
+    fn a_new_key_twice_in_the_file_is_one_new_user_with_the_last_rows_values() {
+        let rows = [
+            user(2, "sam@us.io", "Sam", "Full"),
+            user(3, "sam@us.io", "Sam Two", "Viewer"),
+            user(4, "sam@us.io", "Sam", "Viewer"),
+        ];
+        let plan = plan_users([], &rows);
+        assert_eq!(plan.inserts.len(), 2, "two names, two users (a conflict)");
+        assert_eq!(plan.inserts[0].row, 4, "the last row of the key wins");
+        assert_eq!(plan.inserts[1].row, 3);
+        assert_eq!((plan.counts.inserted, plan.counts.updated), (2, 1));
     }
 
     #[test]
