@@ -91,6 +91,13 @@ impl Controls {
         });
     }
 
+    /// Deletes calls from Gong: every call endpoint stops returning them.
+    pub fn delete_calls<I: IntoIterator<Item = S>, S: Into<String>>(&self, ids: I) {
+        let ds = &self.state.dataset;
+        let indices = ids.into_iter().filter_map(|id| ds.index_of(&id.into()));
+        self.state.privacy.delete(indices);
+    }
+
     /// Turns every fault switch off.
     pub fn reset_faults(&self) {
         self.state.faults.reset();

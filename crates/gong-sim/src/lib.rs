@@ -61,7 +61,8 @@
 //! `{"error_rate":0.1,"fail_next":{"count":2,"status":503},"latency_ms":50,
 //! "down":true,"down_for_secs":5,"malformed_call_ids":["…"],"deleted_recordings":["…"]}`),
 //! `POST /_sim/faults/reset`, `POST /_sim/tokens/revoke`, `POST /_sim/tokens/expire`,
-//! `POST /_sim/recordings/{call_id}/delete`, `GET|POST /_sim/limits` (body: [`Limits`]),
+//! `POST /_sim/recordings/{call_id}/delete`, `POST /_sim/deleted-calls`
+//! (`{"ids":["…"]}`: the calls leave Gong), `GET|POST /_sim/limits` (body: [`Limits`]),
 //! `POST /_sim/clock` (`{"advance_secs":28800}`), `GET /_sim/dataset`,
 //! `GET /_sim/calls/{index}`, `POST /_sim/calls/new` (`{"count":3}` → `{"ids":[…]}`),
 //! `GET /_sim/webhook-public-key` (SPKI PEM), `GET|POST /_sim/webhooks`

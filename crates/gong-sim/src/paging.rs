@@ -76,6 +76,8 @@ pub struct Plan {
     pub ids: Option<Vec<u64>>,
     /// Owner filter (`primaryUserIds`).
     pub owners: Option<HashSet<String>>,
+    /// Calls gone from Gong (deleted, erased), left out.
+    pub gone: Option<HashSet<u64>>,
 }
 
 impl Plan {
@@ -99,14 +101,16 @@ impl Plan {
     }
 
     fn matches(&self, ds: &DataSet, index: u64) -> bool {
-        self.owners
-            .as_ref()
-            .is_none_or(|o| ds.owner_id(index).is_some_and(|id| o.contains(id)))
+        self.gone.as_ref().is_none_or(|g| !g.contains(&index))
+            && self
+                .owners
+                .as_ref()
+                .is_none_or(|o| ds.owner_id(index).is_some_and(|id| o.contains(id)))
     }
 
     /// Number of matching calls.
     pub fn total(&self, ds: &DataSet) -> u64 {
-        if self.owners.is_none() {
+        if self.owners.is_none() && self.gone.is_none() {
             return self.len();
         }
         (0..self.len())
@@ -165,8 +169,12 @@ pub fn select(
     key: u64,
     filter: &CallsFilter,
     cursor: Option<&str>,
+    gone: Option<HashSet<u64>>,
 ) -> Result<Selection, ApiError> {
-    let plan = plan(ds, filter)?;
+    let plan = Plan {
+        gone,
+        ..plan(ds, filter)?
+    };
     let fingerprint = hash_bytes(key, &serde_json::to_vec(filter).unwrap_or_default());
     let (pos, page, total) = match cursor.filter(|c| !c.is_empty()) {
         None => (0, 0, plan.total(ds)),
@@ -257,6 +265,7 @@ pub fn plan(ds: &DataSet, filter: &CallsFilter) -> Result<Plan, ApiError> {
         new,
         ids,
         owners,
+        gone: None,
     })
 }
 

@@ -1,9 +1,13 @@
-//! Gong's data-privacy erasure, as the simulator plays it: an erase request for an
-//! address is accepted (or refused when it would delete too many calls, like Gong's
+//! Calls that leave Gong after they were served: deleted by hand in Gong (tests set
+//! them with `Controls::delete_calls`), or erased by Gong's data-privacy erasure.
+//! Gone calls are call indices, so the paging leaves them out of pages and totals.
+//!
+//! The erasure, as the simulator plays it: an erase request for an address is
+//! accepted (or refused when it would delete too many calls, like Gong's
 //! data-integrity protection), completes [`ERASE_DELAY`] later on the simulator's
-//! clock, and from then on every call with a party of that address is gone from
-//! every call endpoint.
+//! clock, and from then on every call with a party of that address is gone.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
@@ -16,43 +20,56 @@ pub const ERASE_DELAY: Duration = Duration::seconds(1);
 /// The most calls one erase request may delete; more is refused with a 400.
 pub const ERASE_CALL_LIMIT: usize = 50;
 
-/// One accepted erase request.
+/// One accepted erase request: the calls it takes, and when.
 #[derive(Debug, Clone)]
 struct Erasure {
-    /// Lowercase address.
-    email: String,
-    /// When the calls are gone.
+    calls: Vec<u64>,
     done_at: DateTime<Utc>,
 }
 
-/// The erase requests accepted so far.
+/// The calls deleted and the erase requests accepted so far.
 #[derive(Debug, Default)]
 pub struct Privacy {
     erasures: Mutex<Vec<Erasure>>,
-    /// Whether any request was accepted: call listings skip the lock until then.
+    deleted: Mutex<HashSet<u64>>,
+    /// Whether any call may have left: the paging skips the locks until then.
     any: AtomicBool,
 }
 
 impl Privacy {
-    /// Accepts an erase request for `email` at `now`.
-    pub fn accept(&self, email: &str, now: DateTime<Utc>) {
+    /// Accepts an erase request that takes the calls `indices`, done at `now` plus
+    /// [`ERASE_DELAY`].
+    pub fn accept(&self, indices: Vec<u64>, now: DateTime<Utc>) {
         let mut erasures = self.erasures.lock().unwrap_or_else(|e| e.into_inner());
         erasures.push(Erasure {
-            email: email.trim().to_lowercase(),
+            calls: indices,
             done_at: now + ERASE_DELAY,
         });
         self.any.store(true, Ordering::Relaxed);
     }
 
-    /// Whether `call` was erased by a completed request at `now`.
-    pub fn erased(&self, call: &SimCall, now: DateTime<Utc>) -> bool {
+    /// Deletes calls by index, as a Gong admin would.
+    pub fn delete(&self, indices: impl IntoIterator<Item = u64>) {
+        let mut deleted = self.deleted.lock().unwrap_or_else(|e| e.into_inner());
+        deleted.extend(indices);
+        self.any.store(true, Ordering::Relaxed);
+    }
+
+    /// The indices of the calls gone at `now`; `None` when none ever left.
+    pub fn gone(&self, now: DateTime<Utc>) -> Option<HashSet<u64>> {
         if !self.any.load(Ordering::Relaxed) {
-            return false;
+            return None;
         }
+        let mut gone = self
+            .deleted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let erasures = self.erasures.lock().unwrap_or_else(|e| e.into_inner());
-        erasures
-            .iter()
-            .any(|e| e.done_at <= now && mentions(call, &e.email))
+        for erasure in erasures.iter().filter(|e| e.done_at <= now) {
+            gone.extend(&erasure.calls);
+        }
+        Some(gone)
     }
 }
 

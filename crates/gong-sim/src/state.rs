@@ -2,6 +2,7 @@
 //! taken and released inside one synchronous step: none is held across an await,
 //! so pages are served in parallel without contention.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -43,7 +44,7 @@ pub struct SimState {
     pub arrivals: Arrivals,
     /// The webhook sender.
     pub webhooks: Webhooks,
-    /// Accepted data-privacy erase requests.
+    /// Calls deleted or erased after they were served.
     pub privacy: Privacy,
     clock_offset_ms: AtomicI64,
 }
@@ -86,9 +87,17 @@ impl SimState {
             .fetch_add(by.as_millis() as i64, Ordering::Relaxed);
     }
 
-    /// Whether a call is gone from Gong: erased with an address of one of its parties.
-    pub fn is_gone(&self, call: &SimCall) -> bool {
-        self.privacy.erased(call, self.now())
+    /// The indices of the calls gone from Gong (deleted, or erased with an address of
+    /// one of their parties); `None` when none ever left.
+    pub fn gone(&self) -> Option<HashSet<u64>> {
+        self.privacy.gone(self.now())
+    }
+
+    /// Whether the call `id` is gone from Gong.
+    pub fn is_gone(&self, id: &str) -> bool {
+        let gone = self.gone();
+        gone.zip(self.dataset.index_of(id))
+            .is_some_and(|(gone, i)| gone.contains(&i))
     }
 
     /// The token store.

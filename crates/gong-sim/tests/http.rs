@@ -687,3 +687,38 @@ async fn an_erased_address_takes_its_calls_out_of_gong_after_a_delay_and_too_man
         .iter()
         .all(|(_, emails)| !emails.iter().any(|e| e == rare)));
 }
+
+#[tokio::test]
+async fn a_deleted_call_leaves_every_call_endpoint() {
+    // Arrange
+    let sim = sim(30).await;
+    let calls = calls_with_parties(&sim).await;
+    let gone = calls[3].0.clone();
+
+    // Act
+    let response = Client::new()
+        .post(format!("{}/_sim/deleted-calls", sim.base_url()))
+        .json(&json!({"ids": [gone]}))
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let left = calls_with_parties(&sim).await;
+    assert_eq!(left.len(), 29);
+    assert!(left.iter().all(|(id, _)| *id != gone));
+    let by_id = post_calls(&sim, json!({"filter": {"callIds": [gone]}})).await;
+    assert_eq!(
+        by_id.status(),
+        StatusCode::NOT_FOUND,
+        "asked by id, it is not found"
+    );
+    let one = Client::new()
+        .get(format!("{}/v2/calls/{gone}", sim.base_url()))
+        .basic_auth("sim-access-key", Some("sim-secret"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(one.status(), StatusCode::NOT_FOUND);
+}

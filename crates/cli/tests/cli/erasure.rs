@@ -130,7 +130,7 @@ fn gong_calls_with(app: &TestApp, email: &str) -> usize {
     let ds = app.sim().dataset();
     (0..ds.call_count())
         .filter_map(|i| ds.call(i))
-        .filter(|c| !app.sim().state().is_gone(c))
+        .filter(|c| !app.sim().state().is_gone(&c.id))
         .filter(|c| c.parties.iter().any(|p| p.email.as_deref() == Some(email)))
         .count()
 }

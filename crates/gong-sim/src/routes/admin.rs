@@ -33,6 +33,7 @@ pub fn router() -> Router<Arc<SimState>> {
         .route("/tokens/revoke", post(revoke))
         .route("/tokens/expire", post(expire))
         .route("/recordings/{call_id}/delete", post(delete_recording))
+        .route("/deleted-calls", post(delete_calls))
         .route("/limits", get(limits).post(set_limits))
         .route("/clock", post(clock))
         .route("/dataset", get(dataset))
@@ -90,6 +91,17 @@ async fn expire(State(s): S) -> StatusCode {
 async fn delete_recording(State(s): S, Path(call_id): Path<String>) -> StatusCode {
     controls(&s).delete_recording(&call_id);
     StatusCode::NO_CONTENT
+}
+
+/// `{"ids": ["…", …]}`: deletes those calls from Gong.
+async fn delete_calls(State(s): S, body: Bytes) -> Result<StatusCode, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Ids {
+        ids: Vec<String>,
+    }
+    let Ids { ids } = parse(&body)?;
+    controls(&s).delete_calls(ids);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn limits(State(s): S) -> Response {

@@ -42,7 +42,13 @@ pub async fn extensive(
         who.require("api:calls:read:media-url")?;
     }
     let ds = &state.dataset;
-    let sel = select(ds, state.key, &filter, request.cursor.as_deref())?;
+    let sel = select(
+        ds,
+        state.key,
+        &filter,
+        request.cursor.as_deref(),
+        state.gone(),
+    )?;
     let media = |c: &SimCall| state.media_for(c);
     let ctx = RenderCtx {
         base_url: &state.base_url,
@@ -54,7 +60,6 @@ pub async fn extensive(
         .indices
         .iter()
         .filter_map(|i| ds.call(*i))
-        .filter(|c| !state.is_gone(c))
         .map(|call| {
             let broken = state.faults.is_malformed(&call.id);
             let data = render::call(call, &selector, &ctx);
@@ -87,7 +92,7 @@ pub async fn list(
     };
     let ds = &state.dataset;
     let cursor = query_param(&query, "cursor");
-    let sel = select(ds, state.key, &filter, cursor.as_deref())?;
+    let sel = select(ds, state.key, &filter, cursor.as_deref(), state.gone())?;
     let ctx = RenderCtx {
         base_url: &state.base_url,
         workspace_id: ds.workspace_id(),
@@ -99,7 +104,6 @@ pub async fn list(
         .indices
         .iter()
         .filter_map(|i| ds.call(*i))
-        .filter(|c| !state.is_gone(c))
         .map(|c| render::call(c, &selector, &ctx).meta_data)
         .collect();
     Ok(json_response(&json!({
@@ -119,7 +123,7 @@ pub async fn one(
     let call = state
         .dataset
         .call_by_id(&id)
-        .filter(|c| !state.is_gone(c))
+        .filter(|_| !state.is_gone(&id))
         .ok_or_else(|| {
             ApiError::new(StatusCode::NOT_FOUND, format!("Call ID {id} was not found"))
         })?;

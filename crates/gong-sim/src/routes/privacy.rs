@@ -24,12 +24,14 @@ fn email_param(query: &Option<String>) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::bad_request("The 'emailAddress' query parameter is required"))
 }
 
-/// The calls that still have a party with `email`.
-fn calls_of(state: &SimState, email: &str) -> Vec<SimCall> {
+/// The calls (index, call) that still have a party with `email`.
+fn calls_of(state: &SimState, email: &str) -> Vec<(u64, SimCall)> {
     let ds = &state.dataset;
+    let gone = state.gone().unwrap_or_default();
     (0..ds.call_count())
-        .filter_map(|i| ds.call(i))
-        .filter(|c| mentions(c, email) && !state.is_gone(c))
+        .filter(|i| !gone.contains(i))
+        .filter_map(|i| ds.call(i).map(|c| (i, c)))
+        .filter(|(_, c)| mentions(c, email))
         .collect()
 }
 
@@ -41,14 +43,18 @@ pub async fn erase(
 ) -> Result<Response, ApiError> {
     who.require("api:data-privacy:delete")?;
     let email = email_param(&query)?;
-    let calls = calls_of(&state, &email).len();
+    let indices: Vec<u64> = calls_of(&state, &email)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect();
+    let calls = indices.len();
     if calls > ERASE_CALL_LIMIT {
         return Err(ApiError::bad_request(format!(
             "Data integrity protection: erasing this address would delete {calls} calls, more than the \
              {ERASE_CALL_LIMIT} allowed in one request. Contact help@gong.io to erase it"
         )));
     }
-    state.privacy.accept(&email, state.now());
+    state.privacy.accept(indices, state.now());
     Ok(json_response(&json!({ "requestId": current_request_id() })))
 }
 
@@ -63,7 +69,7 @@ pub async fn data_for_email(
     let email = email_param(&query)?;
     let calls: Vec<_> = calls_of(&state, &email)
         .into_iter()
-        .map(|c| {
+        .map(|(_, c)| {
             json!({
                 "id": c.id,
                 "title": c.title,
