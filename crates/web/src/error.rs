@@ -1,6 +1,6 @@
 //! [`ApiError`]: the one error type of the web layer. The JSON API renders it as
 //! `{"error": {"code", "message"}}` with the status of its variant; pages render it
-//! through [`crate::ui::layout::error_page`]. Internal details are logged, never
+//! as [`crate::ui::error::PageError`], the error page. Internal details are logged, never
 //! returned.
 //!
 //! | variant | status | code |
@@ -92,6 +92,12 @@ impl ApiError {
              Split it into smaller files and import each.",
             crate::auth::session::UPLOAD_LIMIT >> 20
         ))
+    }
+
+    /// The one "no such connection" (404), whoever looked `id` up: the web's own
+    /// look-up, `sync`'s connection actions, a sync start.
+    pub fn no_connection(id: impl std::fmt::Display) -> ApiError {
+        ApiError::NotFound(format!("connection {id} does not exist"))
     }
 
     /// An [`ApiError::BadParameter`] naming the query parameter `field`.
@@ -195,7 +201,7 @@ impl From<SyncError> for ApiError {
     fn from(error: SyncError) -> ApiError {
         match error {
             SyncError::AlreadyRunning(_) => ApiError::Conflict(error.to_string()),
-            SyncError::UnknownConnection(_) => ApiError::NotFound(error.to_string()),
+            SyncError::UnknownConnection(id) => ApiError::no_connection(id),
             SyncError::NotAuthorised(_) | SyncError::Refused(_) => {
                 ApiError::Conflict(error.to_string())
             }

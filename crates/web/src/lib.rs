@@ -13,10 +13,14 @@
 //!   bookkeeping.
 //! - [`error`]: [`ApiError`], the one error type, with a status per variant.
 //! - [`auth`]: argon2 passwords, session cookies with CSRF tokens, Bearer API tokens.
-//! - [`service`]: what pages and API share — background syncs, the OAuth flow, Gong
-//!   host checks (no SSRF), .xlsx exports with expiry, live recordings.
-//! - [`ui`]: the pages, one module per resource.
-//! - [`api`]: `/api/v1`, one module per resource, and `openapi`.
+//! - [`service`]: every rule pages and API share — connections (one look-up, one
+//!   create), settings (preview, Save), user mappings and search, imports,
+//!   background syncs, the OAuth flow, Gong host checks (no SSRF), webhooks, .xlsx
+//!   exports with expiry, live recordings, API tokens. Nothing in it renders.
+//! - [`ui`]: the pages, one module per resource; [`ui::error::PageError`] renders a
+//!   failure as the error page inside the layout.
+//! - [`api`]: `/api/v1`, one module per resource, and `openapi`; it uses `service`,
+//!   never `ui`.
 //! - [`paging`]: keyset pages of every list (`{items, total, next}`, opaque cursors).
 //! - [`metrics`]: `/healthz`, `/metrics` (behind an API token, or public on a
 //!   separate address with [`serve_metrics`]).

@@ -19,7 +19,7 @@ use gong_timeline_store::{AdminId, Session};
 use super::secret::{constant_time_eq, digest, random_token};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::layout;
+use crate::ui::error::PageError;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "gt_session";
@@ -145,11 +145,11 @@ pub async fn require_admin(
 ) -> Response {
     let session = match session_of(&state, &jar).await {
         Ok(session) => session,
-        Err(error) => return layout::error_page(&error).into_response(),
+        Err(error) => return PageError(error).into_response(),
     };
     let Some(session) = session else {
         if is_write(req.method()) {
-            return layout::error_page(&ApiError::Unauthorized).into_response();
+            return PageError(ApiError::Unauthorized).into_response();
         }
         return login_then(&req);
     };
@@ -157,11 +157,11 @@ pub async fn require_admin(
     if is_write(req.method()) {
         let (carried, rebuilt) = match carried_csrf(req).await {
             Ok(pair) => pair,
-            Err(error) => return layout::error_page(&error).into_response(),
+            Err(error) => return PageError(error).into_response(),
         };
         if !carried.is_some_and(|c| constant_time_eq(&c, &session.csrf_token)) {
             tracing::warn!(path = %rebuilt.uri().path(), "A form without a valid CSRF token was refused.");
-            return layout::error_page(&csrf_refused()).into_response();
+            return PageError(csrf_refused()).into_response();
         }
         req = rebuilt;
     }
@@ -299,7 +299,7 @@ pub fn urlencode(value: &str) -> String {
 
 /// A 403 for a refused login form.
 pub fn login_refused() -> Response {
-    (StatusCode::FORBIDDEN, layout::error_page(&csrf_refused())).into_response()
+    (StatusCode::FORBIDDEN, PageError(csrf_refused())).into_response()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Connections: OAuth ones (create by name → Authorize → Gong's consent page →
-//! callback with a single-use `state` → token exchange) and access-key ones. The
-//! customer API host from the token response is checked by [`super::hosts`].
+//! The OAuth flow of a connection (C1): an OAuth connection created by name (for
+//! [`super::connections::create`]) → Authorize → Gong's consent page → callback with
+//! a single-use `state` → token exchange. The customer API host from the token
+//! response is checked by [`super::hosts`].
 
 use gong_timeline_gong::reqwest as reqwest_client;
 use gong_timeline_gong::OAuthClient;
@@ -78,11 +79,7 @@ async fn oauth_parts(
     state: &AppState,
     id: ConnectionId,
 ) -> ApiResult<(Connection, OAuthCredentials)> {
-    let connection = state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
+    let connection = super::connections::get(state, id).await?;
     match state.store.connection_credentials(id).await? {
         Credentials::OAuth(oauth) => Ok((connection, oauth)),
         Credentials::Basic { .. } => Err(ApiError::Conflict(format!(

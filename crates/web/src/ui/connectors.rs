@@ -6,7 +6,7 @@
 //! and deleting it after a confirmation page.
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{AuthKind, ConnectionId, ConnectionStatus};
@@ -17,9 +17,10 @@ use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-use crate::service::connections::{self, UpdateRequest};
-use crate::service::{oauth, runs};
+use crate::service::connections::{self, NewConnectionRequest, UpdateRequest};
+use crate::service::runs;
 use crate::state::AppState;
+use crate::ui::error::{refused, PageResult};
 use crate::ui::insights;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
 
@@ -142,50 +143,43 @@ async fn list_page(
 pub(crate) async fn list(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
-) -> Response {
-    match list_page(&state, &s, &CreateForm::default(), None).await {
-        Ok(markup) => markup.into_response(),
-        Err(error) => layout::error_page(&error),
+) -> PageResult<Markup> {
+    Ok(list_page(&state, &s, &CreateForm::default(), None).await?)
+}
+
+impl CreateForm {
+    /// The form as the one creation request; a blank kind stays blank (refused),
+    /// as the form always sends one.
+    fn request(&self) -> NewConnectionRequest {
+        NewConnectionRequest {
+            name: self.name.clone(),
+            kind: Some(self.kind.clone()),
+            base_url: Some(self.base_url.clone()),
+            access_key: Some(self.access_key.clone()),
+            access_key_secret: Some(self.access_key_secret.clone()),
+        }
     }
 }
 
-/// `POST /connectors`: an OAuth connection goes on to Gong's consent page.
+/// `POST /connectors`: an OAuth connection goes on to Gong's consent page, an
+/// access-key one to its page with the Initiate Sync dialog.
 pub(crate) async fn create(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Form(f): Form<CreateForm>,
-) -> Response {
-    let outcome = match f.kind.parse::<AuthKind>() {
-        Ok(AuthKind::Basic) => connections::create_access_key(
-            &state,
-            &f.name,
-            &f.base_url,
-            &f.access_key,
-            &f.access_key_secret,
-        )
-        .await
-        .map(|c| format!("/connectors/{}?connected=1", c.id)),
-        Ok(AuthKind::OAuth) => match oauth::create_oauth(&state, &f.name).await {
-            Ok(c) => oauth::authorize_url(&state, c.id, &s).await,
-            Err(e) => Err(e),
-        },
-        Err(_) => Err(ApiError::invalid(
-            "kind",
-            format!(
-                "'{}' is not a kind of connection: pick OAuth or Access key",
-                f.kind
-            ),
-        )),
-    };
-    match outcome {
-        Ok(target) => Redirect::to(&target).into_response(),
-        Err(error @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
-            match list_page(&state, &s, &f, Some(&error)).await {
-                Ok(markup) => (error.status(), markup).into_response(),
-                Err(e) => layout::error_page(&e),
-            }
+) -> PageResult {
+    match connections::create(&state, &f.request(), &s).await {
+        Ok(created) => {
+            let target = created
+                .authorize_url
+                .unwrap_or_else(|| format!("/connectors/{}?connected=1", created.connection.id));
+            Ok(Redirect::to(&target).into_response())
         }
-        Err(error) => layout::error_page(&error),
+        Err(error @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => Ok(refused(
+            &error,
+            list_page(&state, &s, &f, Some(&error)).await?,
+        )),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -194,11 +188,9 @@ pub(crate) async fn authorize(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
-) -> Response {
-    match oauth::authorize_url(&state, id, &s).await {
-        Ok(url) => Redirect::to(&url).into_response(),
-        Err(error) => layout::error_page(&error),
-    }
+) -> PageResult<Redirect> {
+    let url = crate::service::oauth::authorize_url(&state, id, &s).await?;
+    Ok(Redirect::to(&url))
 }
 
 /// `POST /connectors/{id}/sync`: Initiate Sync, in the background. A refusal (not
@@ -207,13 +199,13 @@ pub(crate) async fn initiate_sync(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
-) -> Response {
+) -> PageResult {
     match runs::start(&state, id, Trigger::Manual).await {
-        Ok(()) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/connectors/{id}?sync=started")).into_response()),
         Err(error @ ApiError::Conflict(_)) => {
             respond(&state, &s, id, &Flags::default(), Some(&error)).await
         }
-        Err(error) => layout::error_page(&error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -230,15 +222,11 @@ pub(crate) async fn resync(
     State(state): State<AppState>,
     Path(id): Path<ConnectionId>,
     Form(f): Form<ResyncForm>,
-) -> Response {
-    let from = match windows::resync_day(&f.from, state.now().date_naive()) {
-        Ok(from) => from,
-        Err(refused) => return layout::error_page(&ApiError::invalid("from", refused.to_string())),
-    };
-    match runs::start_request(&state, id, JobRequest::resync(from)).await {
-        Ok(()) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
-        Err(error) => layout::error_page(&error),
-    }
+) -> PageResult<Redirect> {
+    let from = windows::resync_day(&f.from, state.now().date_naive())
+        .map_err(|refused| ApiError::invalid("from", refused.to_string()))?;
+    runs::start_request(&state, id, JobRequest::resync(from)).await?;
+    Ok(Redirect::to(&format!("/connectors/{id}?sync=started")))
 }
 
 /// `GET /connectors/{id}`.
@@ -247,7 +235,7 @@ pub(crate) async fn show(
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Query(flags): Query<Flags>,
-) -> Response {
+) -> PageResult {
     respond(&state, &s, id, &flags, None).await
 }
 
@@ -257,13 +245,13 @@ pub(crate) async fn update(
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Form(f): Form<UpdateRequest>,
-) -> Response {
+) -> PageResult {
     match connections::update(&state, id, &f).await {
-        Ok(_) => Redirect::to(&format!("/connectors/{id}?updated=1")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/connectors/{id}?updated=1")).into_response()),
         Err(error @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
             respond(&state, &s, id, &Flags::default(), Some(&error)).await
         }
-        Err(error) => layout::error_page(&error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -275,12 +263,9 @@ pub(crate) async fn confirm_delete(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
-) -> Response {
-    let c = match connections::overview(&state, id).await {
-        Ok(c) => c,
-        Err(error) => return layout::error_page(&error),
-    };
-    page(
+) -> PageResult<Markup> {
+    let c = connections::overview(&state, id).await?;
+    Ok(page(
         &format!("Delete {}?", c.name),
         &s,
         html! {
@@ -292,8 +277,7 @@ pub(crate) async fn confirm_delete(
                 a href={ "/connectors/" (id) } id="cancel-delete" { "Cancel" }
             }
         },
-    )
-    .into_response()
+    ))
 }
 
 /// `POST /connectors/{id}/delete`.
@@ -301,19 +285,19 @@ pub(crate) async fn delete(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
-) -> Response {
+) -> PageResult {
     match connections::delete(&state, id).await {
         Ok(c) => {
             let body = html! {
                 p.notice id="deleted" { "The connection '" (c.name) "' was deleted. " (DELETE_EFFECT) }
                 p { a href="/connectors" { "Back to Connectors" } }
             };
-            page("Connection deleted", &s, body).into_response()
+            Ok(page("Connection deleted", &s, body).into_response())
         }
         Err(error @ ApiError::Conflict(_)) => {
             respond(&state, &s, id, &Flags::default(), Some(&error)).await
         }
-        Err(error) => layout::error_page(&error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -322,9 +306,9 @@ pub(crate) async fn respond_with(
     state: &AppState,
     s: &AdminSession,
     id: ConnectionId,
-    error: Option<&ApiError>,
-) -> Response {
-    respond(state, s, id, &Flags::default(), error).await
+    error: &ApiError,
+) -> PageResult {
+    respond(state, s, id, &Flags::default(), Some(error)).await
 }
 
 async fn respond(
@@ -333,14 +317,12 @@ async fn respond(
     id: ConnectionId,
     flags: &Flags,
     error: Option<&ApiError>,
-) -> Response {
-    match show_page(state, s, id, flags, error).await {
-        Ok(markup) => match error {
-            Some(e) => (e.status(), markup).into_response(),
-            None => markup.into_response(),
-        },
-        Err(error) => layout::error_page(&error),
-    }
+) -> PageResult {
+    let markup = show_page(state, s, id, flags, error).await?;
+    Ok(match error {
+        Some(e) => refused(e, markup),
+        None => markup.into_response(),
+    })
 }
 
 async fn show_page(

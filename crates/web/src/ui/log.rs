@@ -18,6 +18,7 @@ use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::exports;
 use crate::state::AppState;
+use crate::ui::error::{refused, PageError, PageResult};
 use crate::ui::insights;
 use crate::ui::layout::{self, csrf_input, page, time, time_opt};
 use crate::ui::paging::KeysetPage;
@@ -218,20 +219,15 @@ pub(crate) async fn jobs(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     q: Result<Query<LogQuery>, QueryRejection>,
-) -> Response {
-    let q = match parsed(q) {
-        Ok(q) => q,
-        Err(e) => return layout::error_page(&e),
-    };
+) -> PageResult {
+    let q = parsed(q)?;
     match jobs_page(&state, &s, &q, None).await {
-        Ok(markup) => markup.into_response(),
-        Err(error @ ApiError::Invalid { .. }) => {
-            match jobs_page(&state, &s, &q, Some(&error)).await {
-                Ok(markup) => (error.status(), markup).into_response(),
-                Err(e) => layout::error_page(&e),
-            }
-        }
-        Err(e) => layout::error_page(&e),
+        Ok(markup) => Ok(markup.into_response()),
+        Err(error @ ApiError::Invalid { .. }) => Ok(refused(
+            &error,
+            jobs_page(&state, &s, &q, Some(&error)).await?,
+        )),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -334,15 +330,9 @@ pub(crate) async fn job(
     Extension(s): Extension<AdminSession>,
     Path(id): Path<JobId>,
     q: Result<Query<LogQuery>, QueryRejection>,
-) -> Response {
-    let q = match parsed(q) {
-        Ok(q) => q,
-        Err(e) => return layout::error_page(&e),
-    };
-    job_page(&state, &s, id, &q)
-        .await
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+) -> PageResult<Markup> {
+    let q = parsed(q)?;
+    Ok(job_page(&state, &s, id, &q).await?)
 }
 
 async fn job_page(
@@ -463,22 +453,15 @@ pub(crate) async fn export(
     State(state): State<AppState>,
     Path(id): Path<JobId>,
     Form(f): Form<ExportForm>,
-) -> Response {
-    let outcome = async {
-        let chosen: Vec<RecordStatus> = statuses(&f.status)?;
-        let e = exports::create(&state, id, chosen).await?;
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        q.append_pair("export", &e.token);
-        for s in &f.status {
-            q.append_pair("status", s);
-        }
-        Ok::<_, ApiError>(format!("/log/jobs/{id}?{}", q.finish()))
+) -> PageResult<Redirect> {
+    let chosen: Vec<RecordStatus> = statuses(&f.status)?;
+    let e = exports::create(&state, id, chosen).await?;
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair("export", &e.token);
+    for s in &f.status {
+        q.append_pair("status", s);
     }
-    .await;
-    match outcome {
-        Ok(target) => Redirect::to(&target).into_response(),
-        Err(error) => layout::error_page(&error),
-    }
+    Ok(Redirect::to(&format!("/log/jobs/{id}?{}", q.finish())))
 }
 
 /// `GET /exports/{token}`: the file, or 410 Gone after 30 days.
@@ -493,7 +476,7 @@ pub(crate) async fn download(
         .is_some_and(|v| v.contains("text/html"));
     let fail = |error: ApiError| {
         if wants_html {
-            layout::error_page(&error)
+            PageError(error).into_response()
         } else {
             error.into_response()
         }

@@ -1,9 +1,11 @@
 //! The server-rendered admin UI: one module per page group, each a set of handlers
-//! that extract, call the store / `service` / sync, and render with maud.
+//! that extract, call the store / `service` / sync, and render with maud; a handler
+//! returns [`error::PageResult`], so a failure is the error page inside the layout.
 
 pub mod assets;
 pub mod charts;
 pub mod connectors;
+pub mod error;
 pub mod imports;
 pub mod insights;
 pub mod layout;
@@ -20,7 +22,7 @@ pub mod webhook;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
 use axum::middleware;
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -85,7 +87,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(protected)
         .merge(uploads)
         .merge(downloads)
-        .fallback(layout::not_found)
+        .fallback(error::not_found)
         .layer(middleware::map_response(page_rejections))
 }
 
@@ -116,7 +118,7 @@ async fn page_rejections(response: Response) -> Response {
     } else {
         format!("{text}. Check the address, or go back and use the page's links and forms.")
     };
-    let mut page = layout::error_page(&ApiError::BadRequest(message));
+    let mut page = error::PageError(ApiError::BadRequest(message)).into_response();
     *page.status_mut() = status;
     // Keep what the rejection said besides its body (a 405's `Allow`).
     for (name, value) in &parts.headers {

@@ -9,11 +9,10 @@
 use std::collections::BTreeSet;
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::Extension;
 use axum_extra::extract::Form;
 use gong_timeline_domain::filter::{FieldType, Filter, Object, Op};
-use gong_timeline_domain::Trigger;
 use gong_timeline_store::{ActivityScope, ConnectionId, Settings};
 use gong_timeline_sync::preview::Preview;
 use maud::{html, Markup};
@@ -21,9 +20,11 @@ use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-use crate::service::runs;
+use crate::service::connections;
+use crate::service::settings::{preview, save_and_sync};
 use crate::state::AppState;
-use crate::ui::layout::{self, csrf_input, page};
+use crate::ui::error::{refused, PageResult};
+use crate::ui::layout::{csrf_input, page};
 
 /// Operators offered, as the filter grammar spells them.
 pub const OPERATORS: &[&str] = &[
@@ -204,11 +205,7 @@ async fn render(
     error: Option<&ApiError>,
     preview: Option<&Preview>,
 ) -> Result<Markup, ApiError> {
-    let c = state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
+    let c = connections::get(state, id).await?;
     let types = state.store.list_activity_types().await?;
     let fields = field_choices(state).await?;
     let numbers = numbers(&rows);
@@ -275,79 +272,97 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
-) -> Response {
-    let result = async {
-        let settings = state.store.get_settings(id).await?;
-        let mut rows: Vec<Row> = settings.filters.iter().map(|f| decompose(f)).collect();
-        rows.push(Row::default());
-        render(&state, &s, id, &settings, rows, None, None).await
-    }
-    .await;
-    result
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+) -> PageResult<Markup> {
+    let settings = state.store.get_settings(id).await?;
+    let mut rows: Vec<Row> = settings.filters.iter().map(|f| decompose(f)).collect();
+    rows.push(Row::default());
+    Ok(render(&state, &s, id, &settings, rows, None, None).await?)
 }
 
-/// `POST /connectors/{id}/settings`: validate → store → sync (trigger Save).
+/// Which button sent the settings form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    /// Save (the default: Enter in a field).
+    Save,
+    /// + Add a filter.
+    AddRow,
+    /// × on row N (0-based).
+    Remove(usize),
+    /// Preview.
+    Preview,
+}
+
+impl Intent {
+    /// The form's `intent`; anything else (none, a bad row number) is Save.
+    fn parse(text: &str) -> Intent {
+        match text {
+            "add-row" => Intent::AddRow,
+            "preview" => Intent::Preview,
+            _ => match text.strip_prefix("remove-").map(str::parse::<usize>) {
+                Some(Ok(at)) => Intent::Remove(at),
+                _ => Intent::Save,
+            },
+        }
+    }
+}
+
+/// Removes row `at` (if there is one), keeping one row to type into.
+fn remove_row(rows: &mut Vec<Row>, at: usize) {
+    if at < rows.len() {
+        rows.remove(at);
+    }
+    if rows.is_empty() {
+        rows.push(Row::default());
+    }
+}
+
+/// `POST /connectors/{id}/settings`: validate → store → sync (trigger Save); the
+/// other buttons show the form again, rows as typed.
 pub(crate) async fn save(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Form(f): Form<SettingsForm>,
-) -> Response {
-    let current = match state.store.get_settings(id).await {
-        Ok(c) => c,
-        Err(e) => return layout::error_page(&e.into()),
-    };
-    let wanted = f.apply(current);
+) -> PageResult {
+    let wanted = f.apply(state.store.get_settings(id).await?);
     let mut rows = f.rows();
-    if f.intent == "add-row" {
-        rows.push(Row::default());
-        return rendered(&state, &s, id, &wanted, rows, None, None).await;
-    }
-    if f.intent == "preview" {
-        return match preview(&state, id, wanted.clone()).await {
-            Ok(p) => rendered(&state, &s, id, &wanted, rows, None, Some(&p)).await,
-            Err(error @ ApiError::Invalid { .. }) => {
-                rendered(&state, &s, id, &wanted, rows, Some(&error), None).await
-            }
-            Err(error) => layout::error_page(&error),
-        };
-    }
-    if let Some(Ok(at)) = f.intent.strip_prefix("remove-").map(str::parse::<usize>) {
-        if at < rows.len() {
-            rows.remove(at);
-        }
-        if rows.is_empty() {
+    let preview = match Intent::parse(&f.intent) {
+        Intent::AddRow => {
             rows.push(Row::default());
+            None
         }
-        return rendered(&state, &s, id, &wanted, rows, None, None).await;
-    }
-    match save_and_sync(&state, id, wanted.clone()).await {
-        Ok(true) => Redirect::to(&format!("/connectors/{id}?sync=started")).into_response(),
-        Ok(false) => Redirect::to(&format!("/connectors/{id}?updated=1")).into_response(),
-        Err(error @ ApiError::Invalid { .. }) => {
-            rendered(&state, &s, id, &wanted, rows, Some(&error), None).await
+        Intent::Remove(at) => {
+            remove_row(&mut rows, at);
+            None
         }
-        Err(error) => layout::error_page(&error),
-    }
+        Intent::Preview => match preview(&state, id, wanted.clone()).await {
+            Ok(p) => Some(p),
+            Err(error @ ApiError::Invalid { .. }) => {
+                return rendered(&state, &s, id, &wanted, rows, Some(&error), None).await
+            }
+            Err(error) => return Err(error.into()),
+        },
+        Intent::Save => return saved(&state, &s, id, wanted, rows).await,
+    };
+    rendered(&state, &s, id, &wanted, rows, None, preview.as_ref()).await
 }
 
-/// T3, T5: how many stored meetings of the last 30 days `settings` would let through
-/// (the same validation as Save; nothing saved).
-pub async fn preview(
+/// Save: on to the connection's page, or the form again with the refusal.
+async fn saved(
     state: &AppState,
+    s: &AdminSession,
     id: ConnectionId,
-    settings: Settings,
-) -> Result<Preview, ApiError> {
-    state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
-    gong_timeline_sync::preview::preview(state.store.as_ref(), id, settings, state.now())
-        .await?
-        .map_err(settings_error)
+    wanted: Settings,
+    rows: Vec<Row>,
+) -> PageResult {
+    match save_and_sync(state, id, wanted.clone()).await {
+        Ok(true) => Ok(Redirect::to(&format!("/connectors/{id}?sync=started")).into_response()),
+        Ok(false) => Ok(Redirect::to(&format!("/connectors/{id}?updated=1")).into_response()),
+        Err(error @ ApiError::Invalid { .. }) => {
+            rendered(state, s, id, &wanted, rows, Some(&error), None).await
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// The form again, rows as typed, with the error's status when there is one.
@@ -359,57 +374,55 @@ async fn rendered(
     rows: Vec<Row>,
     error: Option<&ApiError>,
     preview: Option<&Preview>,
-) -> Response {
-    match render(state, s, id, settings, rows, error, preview).await {
-        Ok(markup) => match error {
-            Some(e) => (e.status(), markup).into_response(),
-            None => markup.into_response(),
-        },
-        Err(e) => layout::error_page(&e),
-    }
+) -> PageResult {
+    let markup = render(state, s, id, settings, rows, error, preview).await?;
+    Ok(match error {
+        Some(e) => refused(e, markup),
+        None => markup.into_response(),
+    })
 }
 
-/// T4: validates, stores and starts a sync with the new settings — unless the "Sync
-/// Gong Meetings" toggle is off (C6): then it only saves. True when a sync started (or
-/// one was already running).
-pub async fn save_and_sync(
-    state: &AppState,
-    id: ConnectionId,
-    settings: Settings,
-) -> Result<bool, ApiError> {
-    state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
-    let valid = gong_timeline_sync::settings::validate_in(state.store.as_ref(), settings)
-        .await?
-        .map_err(settings_error)?;
-    state.store.put_settings(id, &valid.settings).await?;
-    if !valid.settings.enabled {
-        return Ok(false);
-    }
-    match runs::start(state, id, Trigger::Save).await {
-        Ok(()) => Ok(true),
-        Err(ApiError::Conflict(_)) => Ok(false),
-        Err(e) => Err(e),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A settings error, naming its field: `filters.N` for filter N (from 1),
-/// `filter_logic` for the advanced logic.
-pub fn settings_error(error: gong_timeline_sync::settings::SettingsError) -> ApiError {
-    use gong_timeline_sync::settings::SettingsError as E;
-    let field = match (&error, error.filter_number()) {
-        (E::UnknownActivityType { .. } | E::RefusedActivityType { .. }, _) => {
-            "activity_type".to_string()
-        }
-        (_, Some(n)) => format!("filters.{n}"),
-        (E::Filter { .. } | E::LogicTooLong { .. } | E::LogicTooManyTerms { .. }, None) => {
-            "filter_logic".to_string()
-        }
-        (E::OutOfRange { field, .. }, _) => field.to_string(),
-        _ => "filters".to_string(),
-    };
-    ApiError::invalid(&field, error)
+    #[test]
+    fn each_button_is_read_from_the_intent_and_anything_else_saves() {
+        assert_eq!(Intent::parse("add-row"), Intent::AddRow);
+        assert_eq!(Intent::parse("preview"), Intent::Preview);
+        assert_eq!(Intent::parse("remove-2"), Intent::Remove(2));
+        assert_eq!(Intent::parse("remove-x"), Intent::Save);
+        assert_eq!(Intent::parse(""), Intent::Save);
+        assert_eq!(Intent::parse("save"), Intent::Save);
+    }
+
+    #[test]
+    fn removing_a_row_keeps_one_to_type_into_and_ignores_a_row_not_there() {
+        let row = |f: &str| (f.to_string(), "=".to_string(), "x".to_string());
+        let mut rows = vec![row("a"), row("b")];
+        remove_row(&mut rows, 5);
+        assert_eq!(rows.len(), 2);
+        remove_row(&mut rows, 0);
+        assert_eq!(rows, [row("b")]);
+        remove_row(&mut rows, 0);
+        assert_eq!(rows, [Row::default()]);
+    }
+
+    #[test]
+    fn a_row_composes_back_to_the_filter_grammar() {
+        let row = |f: &str, op: &str, v: &str| (f.to_string(), op.to_string(), v.to_string());
+        assert_eq!(compose(&row("", "=", "x")), None);
+        assert_eq!(
+            compose(&row(" Company.name ", "is empty", "ignored")).as_deref(),
+            Some("Company.name is empty")
+        );
+        assert_eq!(
+            compose(&row("User.email", "in", "a, b")).as_deref(),
+            Some("User.email in (a, b)")
+        );
+        assert_eq!(
+            compose(&row("Company.arr", ">", "10")).as_deref(),
+            Some("Company.arr > 10")
+        );
+    }
 }

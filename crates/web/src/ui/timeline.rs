@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::service::media;
 use crate::state::AppState;
 use crate::ui::charts;
+use crate::ui::error::PageResult;
 use crate::ui::layout::{self, duration, page, pager, safe_url, time};
 use crate::ui::paging::PER_PAGE;
 
@@ -50,22 +51,26 @@ pub(crate) async fn companies(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let result = async {
-        let all_companies = state.store.list_companies().await?;
-        let total = all_companies.len();
-        let needle = q.q.trim().to_lowercase();
-        let all: Vec<_> = all_companies
-            .into_iter()
-            .filter(|c| {
-                c.name.to_lowercase().contains(&needle)
-                    || c.crm_account_id.as_deref().is_some_and(|crm| crm.to_lowercase().contains(&needle))
-            })
-            .collect();
-        let page_no = q.page.unwrap_or(1).max(1);
-        let start = ((page_no - 1) * PER_PAGE) as usize;
-        let more = all.len() > start + PER_PAGE as usize;
-        Ok::<_, ApiError>(page("Timeline", &s, html! {
+) -> PageResult<Markup> {
+    let all_companies = state.store.list_companies().await?;
+    let total = all_companies.len();
+    let needle = q.q.trim().to_lowercase();
+    let all: Vec<_> = all_companies
+        .into_iter()
+        .filter(|c| {
+            c.name.to_lowercase().contains(&needle)
+                || c.crm_account_id
+                    .as_deref()
+                    .is_some_and(|crm| crm.to_lowercase().contains(&needle))
+        })
+        .collect();
+    let page_no = q.page.unwrap_or(1).max(1);
+    let start = ((page_no - 1) * PER_PAGE) as usize;
+    let more = all.len() > start + PER_PAGE as usize;
+    Ok(page(
+        "Timeline",
+        &s,
+        html! {
             form.card role="search" method="get" action="/companies" id="company-search-form" {
                 label { "Find a company"
                     input type="search" name="q" id="company-search" value=(q.q) autocomplete="off" placeholder="Name or CRM account id";
@@ -92,11 +97,8 @@ pub(crate) async fn companies(
                     (pager(page_no, more, |p| format!("/companies?q={}&page={p}", crate::auth::session::urlencode(&q.q))))
                 }
             }
-        }))
-    }.await;
-    result
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+        },
+    ))
 }
 
 /// A `YYYY-MM-DD` filter value, or an error naming the field.
@@ -182,75 +184,75 @@ pub(crate) async fn timeline(
     Extension(s): Extension<AdminSession>,
     Path(id): Path<CompanyId>,
     Query(q): Query<TimelineQuery>,
-) -> Response {
-    let result = async {
-        let company = state
-            .store
-            .get_company(id)
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("company {id} does not exist")))?;
-        let (from, to) = (day(&q.from, "from")?, day(&q.to, "to")?);
-        // A company's activities fit in memory (hundreds); the filters and the
-        // chart read them all, the page shows ten.
-        let all = state
-            .store
-            .list_activities(ActivityFilter {
-                company_id: Some(id),
-                ..ActivityFilter::default()
-            })
-            .await?;
-        let types: Vec<String> = all
-            .iter()
-            .map(|a| a.activity_type.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let shown: Vec<&Activity> = all.iter().filter(|a| matches(a, &q.kind, from, to)).collect();
-        let page_no = q.page.unwrap_or(1).max(1);
-        let start = ((page_no - 1) * TIMELINE_PAGE) as usize;
-        let more = shown.len() > start + TIMELINE_PAGE as usize;
-        let filtered = !q.kind.is_empty() || from.is_some() || to.is_some();
-        let href = |p: u32| {
-            let mut out = url::form_urlencoded::Serializer::new(String::new());
-            out.append_pair("type", &q.kind).append_pair("from", &q.from).append_pair("to", &q.to).append_pair("page", &p.to_string());
-            format!("/companies/{id}?{}", out.finish())
-        };
-        Ok::<_, ApiError>(page(
-            &format!("Timeline — {}", company.name),
-            &s,
-            html! {
-                p.muted {
-                    a href="/companies" { "All companies" }
-                    @if let Some(crm) = &company.crm_account_id { " · CRM account " (crm) }
-                    " · " (all.len()) @if all.len() == 1 { " activity" } @else { " activities" }
+) -> PageResult<Markup> {
+    let company = state
+        .store
+        .get_company(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("company {id} does not exist")))?;
+    let (from, to) = (day(&q.from, "from")?, day(&q.to, "to")?);
+    // A company's activities fit in memory (hundreds); the filters and the
+    // chart read them all, the page shows ten.
+    let all = state
+        .store
+        .list_activities(ActivityFilter {
+            company_id: Some(id),
+            ..ActivityFilter::default()
+        })
+        .await?;
+    let types: Vec<String> = all
+        .iter()
+        .map(|a| a.activity_type.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let shown: Vec<&Activity> = all
+        .iter()
+        .filter(|a| matches(a, &q.kind, from, to))
+        .collect();
+    let page_no = q.page.unwrap_or(1).max(1);
+    let start = ((page_no - 1) * TIMELINE_PAGE) as usize;
+    let more = shown.len() > start + TIMELINE_PAGE as usize;
+    let filtered = !q.kind.is_empty() || from.is_some() || to.is_some();
+    let href = |p: u32| {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        out.append_pair("type", &q.kind)
+            .append_pair("from", &q.from)
+            .append_pair("to", &q.to)
+            .append_pair("page", &p.to_string());
+        format!("/companies/{id}?{}", out.finish())
+    };
+    Ok(page(
+        &format!("Timeline — {}", company.name),
+        &s,
+        html! {
+            p.muted {
+                a href="/companies" { "All companies" }
+                @if let Some(crm) = &company.crm_account_id { " · CRM account " (crm) }
+                " · " (all.len()) @if all.len() == 1 { " activity" } @else { " activities" }
+            }
+            @if all.is_empty() {
+                (layout::empty("no-activities", "No activity yet", html! {
+                    p { "Meetings with this company's contacts appear here after a sync. Check that a connection syncs Gong meetings, or run a sync now." }
+                    a.button.primary href="/connectors" { "Go to Connectors" }
+                }))
+            } @else {
+                section.grid aria-label="Activity overview" {
+                    div.card { (month_chart(&all, state.now())) }
+                    (filters(id, &q, &types))
                 }
-                @if all.is_empty() {
-                    (layout::empty("no-activities", "No activity yet", html! {
-                        p { "Meetings with this company's contacts appear here after a sync. Check that a connection syncs Gong meetings, or run a sync now." }
-                        a.button.primary href="/connectors" { "Go to Connectors" }
+                @if shown.is_empty() {
+                    (layout::empty("no-matching-activities", "No activity matches these filters", html! {
+                        a.button href={ "/companies/" (id) } { "Clear the filters" }
                     }))
-                } @else {
-                    section.grid aria-label="Activity overview" {
-                        div.card { (month_chart(&all, state.now())) }
-                        (filters(id, &q, &types))
-                    }
-                    @if shown.is_empty() {
-                        (layout::empty("no-matching-activities", "No activity matches these filters", html! {
-                            a.button href={ "/companies/" (id) } { "Clear the filters" }
-                        }))
-                    } @else if filtered {
-                        p.muted.small id="timeline-count" { (shown.len()) " of " (all.len()) " activities" }
-                    }
-                    div id="timeline" { @for a in shown.iter().skip(start).take(TIMELINE_PAGE as usize) { (card(a)) } }
-                    (pager(page_no, more, href))
+                } @else if filtered {
+                    p.muted.small id="timeline-count" { (shown.len()) " of " (all.len()) " activities" }
                 }
-            },
-        ))
-    }
-    .await;
-    result
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+                div id="timeline" { @for a in shown.iter().skip(start).take(TIMELINE_PAGE as usize) { (card(a)) } }
+                (pager(page_no, more, href))
+            }
+        },
+    ))
 }
 
 /// `GET /activities/{id}`: one activity.
@@ -258,26 +260,20 @@ pub(crate) async fn activity(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ActivityId>,
-) -> Response {
-    let result = async {
-        let a = state
-            .store
-            .get_activity(id)
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("activity {id} does not exist")))?;
-        Ok::<_, ApiError>(page(
-            &a.subject,
-            &s,
-            html! {
-                p { a href={ "/companies/" (a.company.id) } { "← Timeline of " (a.company.name) } }
-                (card(&a))
-            },
-        ))
-    }
-    .await;
-    result
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+) -> PageResult<Markup> {
+    let a = state
+        .store
+        .get_activity(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("activity {id} does not exist")))?;
+    Ok(page(
+        &a.subject,
+        &s,
+        html! {
+            p { a href={ "/companies/" (a.company.id) } { "← Timeline of " (a.company.name) } }
+            (card(&a))
+        },
+    ))
 }
 
 fn person(name: &str, email: Option<&str>) -> Markup {

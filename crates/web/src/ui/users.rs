@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use gong_timeline_domain::{MappingStatus, UserStatus};
 use gong_timeline_store::{ConnectionId, User, UserId, UserMapping};
@@ -17,7 +17,9 @@ use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::service::users::{conflict, matching, resolve_mapping};
 use crate::state::AppState;
+use crate::ui::error::{refused, PageResult};
 use crate::ui::layout::{self, csrf_input, page, pager};
 use crate::ui::paging::PER_PAGE;
 
@@ -53,11 +55,8 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Query(q): Query<UsersQuery>,
-) -> Response {
-    list_page(&state, &s, &q)
-        .await
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+) -> PageResult<Markup> {
+    Ok(list_page(&state, &s, &q).await?)
 }
 
 async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result<Markup, ApiError> {
@@ -174,43 +173,13 @@ async fn list_page(state: &AppState, s: &AdminSession, q: &UsersQuery) -> Result
     ))
 }
 
-async fn conflict(
-    state: &AppState,
-    conn: ConnectionId,
-    gong_user_id: &str,
-) -> Result<(UserMapping, Vec<User>), ApiError> {
-    let mapping = state
-        .store
-        .list_mappings(conn)
-        .await?
-        .into_iter()
-        .find(|m| m.gong_user_id == gong_user_id)
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "Gong user {gong_user_id} is not known to connection {conn}"
-            ))
-        })?;
-    let mut suggested = Vec::new();
-    for id in &mapping.suggested {
-        if let Some(u) = state.store.get_user(*id).await? {
-            suggested.push(u);
-        }
-    }
-    if suggested.is_empty() {
-        if let Some(email) = &mapping.gong_email {
-            suggested = state.store.users_by_email(email).await?;
-        }
-    }
-    Ok((mapping, suggested))
-}
-
 /// `GET /users/{connection}/resolve/{gong_user_id}`: the Suggested Users.
 pub(crate) async fn resolve_page(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
-) -> Response {
-    suggested_page(&state, &s, conn, &gong_user_id, None).await
+) -> PageResult<Markup> {
+    Ok(suggested_page(&state, &s, conn, &gong_user_id, None).await?)
 }
 
 async fn suggested_page(
@@ -219,10 +188,12 @@ async fn suggested_page(
     conn: ConnectionId,
     gong_user_id: &str,
     error: Option<&ApiError>,
-) -> Response {
-    let result = async {
-        let (m, suggested) = conflict(state, conn, gong_user_id).await?;
-        Ok::<_, ApiError>(page("Suggested Users", s, html! {
+) -> Result<Markup, ApiError> {
+    let (m, suggested) = conflict(state, conn, gong_user_id).await?;
+    Ok(page(
+        "Suggested Users",
+        s,
+        html! {
             p { "Gong user " strong { (m.gong_name) } " <" (m.gong_email.clone().unwrap_or_default()) "> matches several Timeline users. Pick the one to map; an existing user is recommended, as users made from Gong have the Internal Collaborator license." }
             form.card method="post" action={ "/users/" (conn) "/resolve/" (m.gong_user_id) } id="resolve-form" {
                 (csrf_input(s))
@@ -235,13 +206,8 @@ async fn suggested_page(
                 }
                 button type="submit" id="save-mapping" { "Save" }
             }
-        }))
-    }.await;
-    match (result, error) {
-        (Ok(markup), Some(e)) => (e.status(), markup).into_response(),
-        (Ok(markup), None) => markup.into_response(),
-        (Err(e), _) => layout::error_page(&e),
-    }
+        },
+    ))
 }
 
 /// `POST /users/{connection}/resolve/{gong_user_id}`; nothing picked (or a user that
@@ -251,43 +217,19 @@ pub(crate) async fn resolve(
     Extension(s): Extension<AdminSession>,
     Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
     Form(f): Form<ResolveForm>,
-) -> Response {
+) -> PageResult {
     match resolve_mapping(&state, conn, &gong_user_id, f.user_id).await {
-        Ok(_) => Redirect::to(&format!(
+        Ok(_) => Ok(Redirect::to(&format!(
             "/users?connection_type={GONG_IO}&connection={conn}&resolved={}",
             crate::auth::session::urlencode(&gong_user_id)
         ))
-        .into_response(),
-        Err(error @ ApiError::Invalid { .. }) => {
-            suggested_page(&state, &s, conn, &gong_user_id, Some(&error)).await
-        }
-        Err(error) => layout::error_page(&error),
+        .into_response()),
+        Err(error @ ApiError::Invalid { .. }) => Ok(refused(
+            &error,
+            suggested_page(&state, &s, conn, &gong_user_id, Some(&error)).await?,
+        )),
+        Err(error) => Err(error.into()),
     }
-}
-
-/// Maps a Gong user to one of its suggested users (U7).
-pub async fn resolve_mapping(
-    state: &AppState,
-    conn: ConnectionId,
-    gong_user_id: &str,
-    user_id: Option<UserId>,
-) -> Result<UserMapping, ApiError> {
-    let user_id =
-        user_id.ok_or_else(|| ApiError::invalid("user_id", "pick one of the suggested users"))?;
-    gong_timeline_sync::mappings::resolve_by_hand(
-        state.store.as_ref(),
-        conn,
-        gong_user_id,
-        user_id,
-        state.now(),
-    )
-    .await?
-    .map_err(|e| match e {
-        gong_timeline_sync::mappings::ResolveError::UnknownGongUser(_) => ApiError::NotFound(
-            format!("Gong user {gong_user_id} is not known to connection {conn}"),
-        ),
-        other => ApiError::invalid("user_id", other),
-    })
 }
 
 #[derive(Deserialize, Default)]
@@ -300,44 +242,26 @@ pub(crate) struct TimelineUsersQuery {
     status: String,
 }
 
-/// The Timeline users matching a search (name or email), a license type and a status.
-pub fn matching<'a>(
-    users: &'a [User],
-    q: &str,
-    license: Option<gong_timeline_domain::LicenseType>,
-    status: Option<UserStatus>,
-) -> Vec<&'a User> {
-    let q = q.trim().to_lowercase();
-    users
-        .iter()
-        .filter(|u| {
-            q.is_empty()
-                || u.name.to_lowercase().contains(&q)
-                || u.email.to_lowercase().contains(&q)
-        })
-        .filter(|u| license.is_none_or(|l| u.license_type == l))
-        .filter(|u| status.is_none_or(|s| u.status == s))
-        .collect()
-}
-
 /// `GET /users/timeline`: the Timeline's users, searchable, by license and status.
 pub(crate) async fn timeline_users(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Query(q): Query<TimelineUsersQuery>,
-) -> Response {
-    let result = async {
-        let license = match q.license.trim() {
-            "" => None,
-            l => Some(l.parse().map_err(|e| ApiError::invalid("license", e))?),
-        };
-        let status = match q.status.trim() {
-            "" => None,
-            v => Some(v.parse().map_err(|e| ApiError::invalid("status", e))?),
-        };
-        let users = state.store.list_users().await?;
-        let shown = matching(&users, &q.q, license, status);
-        Ok::<_, ApiError>(page("Timeline users", &s, html! {
+) -> PageResult<Markup> {
+    let license = match q.license.trim() {
+        "" => None,
+        l => Some(l.parse().map_err(|e| ApiError::invalid("license", e))?),
+    };
+    let status = match q.status.trim() {
+        "" => None,
+        v => Some(v.parse().map_err(|e| ApiError::invalid("status", e))?),
+    };
+    let users = state.store.list_users().await?;
+    let shown = matching(&users, &q.q, license, status);
+    Ok(page(
+        "Timeline users",
+        &s,
+        html! {
             form.card method="get" action="/users/timeline" id="timeline-users-filter" {
                 label for="user-search" { "Search (name or email)" }
                 input type="search" name="q" id="user-search" value=(q.q);
@@ -366,10 +290,6 @@ pub(crate) async fn timeline_users(
                     @if shown.is_empty() { tr { td colspan="5" id="no-users" { "No user matches." } } }
                 }
             } }
-        }))
-    }
-    .await;
-    result
-        .map(IntoResponse::into_response)
-        .unwrap_or_else(|e| layout::error_page(&e))
+        },
+    ))
 }

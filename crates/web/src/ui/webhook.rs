@@ -4,7 +4,7 @@
 //! Timeline (last, p50, p95 over the last day); a form to set up, change or rotate.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use gong_timeline_store::{ConnectionId, WebhookMode};
 use gong_timeline_sync::webhooks::{Freshness, WebhookView};
@@ -14,6 +14,7 @@ use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::webhooks::{self, WebhookBody};
 use crate::state::AppState;
+use crate::ui::error::PageResult;
 use crate::ui::layout::{self, csrf_input, time_opt};
 
 /// The card; `error` is a refused change, shown beside its field.
@@ -104,7 +105,7 @@ pub(crate) async fn save(
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Form(mut body): Form<WebhookBody>,
-) -> Response {
+) -> PageResult {
     // An empty key box under the signed-JWT mode keeps the key already saved.
     let keeps_key = body.mode.as_deref() == Some(WebhookMode::SignedJwt.as_str())
         && body
@@ -119,10 +120,12 @@ pub(crate) async fn save(
         }
     }
     match webhooks::save(&state, id, body).await {
-        Ok(_) => Redirect::to(&format!("/connectors/{id}?webhook=saved#webhook")).into_response(),
-        Err(error @ ApiError::Invalid { .. }) => {
-            crate::ui::connectors::respond_with(&state, &s, id, Some(&error)).await
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/connectors/{id}?webhook=saved#webhook")).into_response())
         }
-        Err(error) => layout::error_page(&error),
+        Err(error @ ApiError::Invalid { .. }) => {
+            crate::ui::connectors::respond_with(&state, &s, id, &error).await
+        }
+        Err(error) => Err(error.into()),
     }
 }
