@@ -94,10 +94,15 @@ impl ApiError {
         ))
     }
 
+    /// The one 404 of a record `what` (`job`, `activity`, …) that id `id` names none of.
+    pub fn missing(what: &str, id: impl std::fmt::Display) -> ApiError {
+        ApiError::NotFound(format!("{what} {id} does not exist"))
+    }
+
     /// The one "no such connection" (404), whoever looked `id` up: the web's own
     /// look-up, `sync`'s connection actions, a sync start.
     pub fn no_connection(id: impl std::fmt::Display) -> ApiError {
-        ApiError::NotFound(format!("connection {id} does not exist"))
+        ApiError::missing("connection", id)
     }
 
     /// An [`ApiError::BadParameter`] naming the query parameter `field`.
@@ -216,6 +221,20 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_connection_is_one_404_whoever_looked_it_up() {
+        let web = ApiError::no_connection(999);
+        let sync = ApiError::from(SyncError::UnknownConnection("999".into()));
+        for error in [web, sync] {
+            assert_eq!(error.status(), StatusCode::NOT_FOUND);
+            assert_eq!(error.public_message(), "connection 999 does not exist");
+        }
+        assert_eq!(
+            ApiError::missing("job", 7).public_message(),
+            "job 7 does not exist"
+        );
+    }
 
     #[test]
     fn a_read_only_database_is_503_with_its_reason_not_500() {

@@ -3,6 +3,7 @@
 //!
 //! - [`connections`]: the one look-up by id, create (either kind), change, delete,
 //!   the overview.
+//! - [`lookup`]: the one look-up of a job, an activity, a company by id.
 //! - [`oauth`]: the OAuth flow (consent URL with a bound `state`, callback).
 //! - [`settings`]: preview, Save (validate → store → sync), settings errors' fields.
 //! - [`runs`]: syncs started from the web, in the background; their status.
@@ -18,6 +19,7 @@ pub mod connections;
 pub mod exports;
 pub mod hosts;
 pub mod imports;
+pub mod lookup;
 pub mod media;
 pub mod oauth;
 pub mod runs;

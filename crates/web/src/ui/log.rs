@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-use crate::service::exports;
+use crate::service::{exports, lookup};
 use crate::state::AppState;
 use crate::ui::error::{refused, PageError, PageResult};
 use crate::ui::insights;
@@ -341,11 +341,7 @@ async fn job_page(
     id: JobId,
     q: &LogQuery,
 ) -> Result<Markup, ApiError> {
-    let job = state
-        .store
-        .get_job(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("job {id} does not exist")))?;
+    let job = lookup::job(state, id).await?;
     let chosen: Vec<RecordStatus> = statuses(&q.status)?;
     let keyset = q.keyset::<gong_timeline_store::LogRecord>()?;
     // Counts stored with the job, and one keyset page: no COUNT(*), no OFFSET.

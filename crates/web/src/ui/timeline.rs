@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-use crate::service::media;
+use crate::service::{lookup, media};
 use crate::state::AppState;
 use crate::ui::charts;
 use crate::ui::error::PageResult;
@@ -185,11 +185,7 @@ pub(crate) async fn timeline(
     Path(id): Path<CompanyId>,
     Query(q): Query<TimelineQuery>,
 ) -> PageResult<Markup> {
-    let company = state
-        .store
-        .get_company(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("company {id} does not exist")))?;
+    let company = lookup::company(&state, id).await?;
     let (from, to) = (day(&q.from, "from")?, day(&q.to, "to")?);
     // A company's activities fit in memory (hundreds); the filters and the
     // chart read them all, the page shows ten.
@@ -261,11 +257,7 @@ pub(crate) async fn activity(
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ActivityId>,
 ) -> PageResult<Markup> {
-    let a = state
-        .store
-        .get_activity(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("activity {id} does not exist")))?;
+    let a = lookup::activity(&state, id).await?;
     Ok(page(
         &a.subject,
         &s,
