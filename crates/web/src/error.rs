@@ -84,13 +84,13 @@ impl ApiError {
         }
     }
 
-    /// An upload over [`UPLOAD_LIMIT`](crate::auth::session::UPLOAD_LIMIT): one
+    /// An upload over [`UPLOAD_LIMIT`](crate::limits::UPLOAD_LIMIT): one
     /// message for the Imports page and the API.
     pub fn upload_too_large() -> ApiError {
         ApiError::TooLarge(format!(
             "The file is larger than {} MB, the most one import takes; nothing was stored. \
              Split it into smaller files and import each.",
-            crate::auth::session::UPLOAD_LIMIT >> 20
+            crate::limits::UPLOAD_LIMIT >> 20
         ))
     }
 

@@ -12,6 +12,7 @@
 //! - [`state`]: [`AppState`] (store, engine, [`WebConfig`], clock) and in-process
 //!   bookkeeping.
 //! - [`error`]: [`ApiError`], the one error type, with a status per variant.
+//! - [`limits`]: the most a form, an upload or an import body may carry.
 //! - [`auth`]: argon2 passwords, session cookies with CSRF tokens, Bearer API tokens.
 //! - [`service`]: every rule pages and API share — connections (one look-up, one
 //!   create), settings (preview, Save), user mappings and search, imports,
@@ -32,6 +33,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod paging;
 pub mod security;

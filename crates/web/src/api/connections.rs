@@ -19,7 +19,7 @@ use crate::paging::{Page, Paged};
 use crate::service::connections::{self as service, NewConnectionRequest, UpdateRequest};
 use crate::service::settings::{preview, save_and_sync};
 use crate::service::webhooks::WebhookBody;
-use crate::service::{oauth, runs};
+use crate::service::{lookup, oauth, runs};
 use crate::state::AppState;
 use gong_timeline_sync::preview::Preview;
 use gong_timeline_sync::webhooks::WebhookView;
@@ -102,7 +102,7 @@ pub async fn settings(
     State(state): State<AppState>,
     Path(id): Path<ConnectionId>,
 ) -> ApiResult<Json<Settings>> {
-    service::get(&state, id).await?;
+    lookup::connection(&state, id).await?;
     Ok(Json(state.store.get_settings(id).await?))
 }
 
@@ -113,7 +113,7 @@ pub async fn preview_settings(
     Path(id): Path<ConnectionId>,
     Json(body): Json<SettingsBody>,
 ) -> ApiResult<Json<Preview>> {
-    service::get(&state, id).await?;
+    lookup::connection(&state, id).await?;
     let current = state.store.get_settings(id).await?;
     let wanted = body.over(current);
     Ok(Json(preview(&state, id, wanted).await?))
@@ -152,7 +152,7 @@ pub async fn save_settings(
     Path(id): Path<ConnectionId>,
     Json(body): Json<SettingsBody>,
 ) -> ApiResult<Json<Settings>> {
-    service::get(&state, id).await?;
+    lookup::connection(&state, id).await?;
     let current = state.store.get_settings(id).await?;
     let wanted = body.over(current);
     save_and_sync(&state, id, wanted).await?;
@@ -193,7 +193,7 @@ pub async fn sync_status(
     State(state): State<AppState>,
     Path(id): Path<ConnectionId>,
 ) -> ApiResult<Json<runs::SyncStatus>> {
-    service::get(&state, id).await?;
+    lookup::connection(&state, id).await?;
     Ok(Json(runs::status(&state, id).await?))
 }
 

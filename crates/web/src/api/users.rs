@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{Page, Paged};
-use crate::service::connections;
+use crate::service::lookup;
 use crate::service::users::{matching, resolve_mapping};
 use crate::state::AppState;
 
@@ -38,7 +38,7 @@ pub async fn list(
     Path(id): Path<ConnectionId>,
     page: Page<GongUserView>,
 ) -> ApiResult<Json<Paged<GongUserView>>> {
-    connections::get(&state, id).await?;
+    lookup::connection(&state, id).await?;
     let users = users_by_id(&state).await?;
     let mappings = state.store.list_mappings(id).await?;
     Ok(Json(

@@ -1,25 +1,16 @@
-//! Connection actions for the UI and the API (C1, C5, C6): the one look-up by id (and
-//! the one "not found"), creation of either kind, then the web's edge checks (allowed
-//! Gong hosts) before the one `gong_timeline_sync::connections` function per action.
+//! Connection actions for the UI and the API (C1, C5, C6): creation of either kind,
+//! then the web's edge checks (allowed Gong hosts) before the one
+//! `gong_timeline_sync::connections` function per action; `sync`'s "no such
+//! connection" becomes the web's one 404.
 
 use gong_timeline_store::{AuthKind, Connection, ConnectionId};
 use gong_timeline_sync::connections::{self, Change, ConnectionError, NewAccessKey, Overview};
 use serde::Deserialize;
 
-use super::{hosts, oauth};
+use super::{hosts, lookup, oauth};
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-/// The connection `id`, or [`ApiError::no_connection`]: every handler and service
-/// that needs a connection to exist asks here.
-pub async fn get(state: &AppState, id: ConnectionId) -> ApiResult<Connection> {
-    state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::no_connection(id))
-}
 
 impl From<ConnectionError> for ApiError {
     fn from(error: ConnectionError) -> ApiError {
@@ -185,7 +176,7 @@ pub async fn delete(state: &AppState, id: ConnectionId) -> ApiResult<Connection>
         .expect("running set")
         .contains(&id)
     {
-        let name = get(state, id).await?.name;
+        let name = lookup::connection(state, id).await?.name;
         return Err(ConnectionError::Busy(name).into());
     }
     let deleted = connections::delete(&state.store, id, state.now()).await?;
@@ -195,7 +186,7 @@ pub async fn delete(state: &AppState, id: ConnectionId) -> ApiResult<Connection>
 
 /// One connection as shown.
 pub async fn overview(state: &AppState, id: ConnectionId) -> ApiResult<Overview> {
-    let c = get(state, id).await?;
+    let c = lookup::connection(state, id).await?;
     Ok(connections::overview(state.store.as_ref(), c).await?)
 }
 

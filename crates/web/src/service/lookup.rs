@@ -1,11 +1,22 @@
-//! The one look-up by id of the records pages and the API open by address — a job,
-//! an activity, a company — each answering the one 404 of [`ApiError::missing`]
-//! when the id names none. (A connection's is [`super::connections::get`].)
+//! The one look-up by id of the records pages and the API open by address — a
+//! connection, a job, an activity, a company — each answering the one 404 of
+//! [`ApiError::missing`] when the id names none.
 
-use gong_timeline_store::{Activity, ActivityId, Company, CompanyId, Job, JobId};
+use gong_timeline_store::{
+    Activity, ActivityId, Company, CompanyId, Connection, ConnectionId, Job, JobId,
+};
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+
+/// The connection `id`; every handler and service that needs one to exist asks here.
+pub async fn connection(state: &AppState, id: ConnectionId) -> ApiResult<Connection> {
+    state
+        .store
+        .get_connection(id)
+        .await?
+        .ok_or_else(|| ApiError::no_connection(id))
+}
 
 /// The job `id`.
 pub async fn job(state: &AppState, id: JobId) -> ApiResult<Job> {

@@ -1,9 +1,9 @@
 //! What the UI and the API both do, each in one place; handlers extract, call these
 //! and render the result (a page or JSON). Nothing here renders.
 //!
-//! - [`connections`]: the one look-up by id, create (either kind), change, delete,
-//!   the overview.
-//! - [`lookup`]: the one look-up of a job, an activity, a company by id.
+//! - [`lookup`]: the one look-up by id of a connection, a job, an activity, a
+//!   company, and so the one "does not exist".
+//! - [`connections`]: create (either kind), change, delete, the overview.
 //! - [`oauth`]: the OAuth flow (consent URL with a bound `state`, callback).
 //! - [`settings`]: preview, Save (validate → store → sync), settings errors' fields.
 //! - [`runs`]: syncs started from the web, in the background; their status.

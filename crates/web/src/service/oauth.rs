@@ -79,7 +79,7 @@ async fn oauth_parts(
     state: &AppState,
     id: ConnectionId,
 ) -> ApiResult<(Connection, OAuthCredentials)> {
-    let connection = super::connections::get(state, id).await?;
+    let connection = super::lookup::connection(state, id).await?;
     match state.store.connection_credentials(id).await? {
         Credentials::OAuth(oauth) => Ok((connection, oauth)),
         Credentials::Basic { .. } => Err(ApiError::Conflict(format!(

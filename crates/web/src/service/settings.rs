@@ -6,14 +6,14 @@ use gong_timeline_store::{ConnectionId, Settings};
 use gong_timeline_sync::preview::Preview;
 use gong_timeline_sync::settings::SettingsError;
 
-use super::{connections, runs};
+use super::{lookup, runs};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// T3, T5: how many stored meetings of the last 30 days `settings` would let through
 /// (the same validation as Save; nothing saved).
 pub async fn preview(state: &AppState, id: ConnectionId, settings: Settings) -> ApiResult<Preview> {
-    connections::get(state, id).await?;
+    lookup::connection(state, id).await?;
     gong_timeline_sync::preview::preview(state.store.as_ref(), id, settings, state.now())
         .await?
         .map_err(settings_error)
@@ -27,7 +27,7 @@ pub async fn save_and_sync(
     id: ConnectionId,
     settings: Settings,
 ) -> ApiResult<bool> {
-    connections::get(state, id).await?;
+    lookup::connection(state, id).await?;
     let valid = gong_timeline_sync::settings::validate_in(state.store.as_ref(), settings)
         .await?
         .map_err(settings_error)?;

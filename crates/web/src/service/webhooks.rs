@@ -40,13 +40,13 @@ fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 /// The connection's webhook view; `None` when none is set up.
 pub async fn view(state: &AppState, id: ConnectionId) -> ApiResult<Option<WebhookView>> {
-    super::connections::get(state, id).await?;
+    super::lookup::connection(state, id).await?;
     Ok(webhooks::view(&state.store, id, &state.config.public_url, state.now()).await?)
 }
 
 /// Applies a change (creating a URL-key set-up when there is none) and returns the view.
 pub async fn save(state: &AppState, id: ConnectionId, body: WebhookBody) -> ApiResult<WebhookView> {
-    super::connections::get(state, id).await?;
+    super::lookup::connection(state, id).await?;
     let mode = match body.mode.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(text.parse::<WebhookMode>().map_err(|_| {

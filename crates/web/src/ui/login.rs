@@ -21,12 +21,13 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::auth::secret::{constant_time_eq, random_token, verify_password_blocking};
-use crate::auth::session::{self, cookie, login_refused};
+use crate::auth::session::{self, cookie};
 use crate::auth::throttle;
 use crate::auth::{AdminSession, SESSION_COOKIE};
 use crate::security::log_safe;
 use crate::state::AppState;
 use crate::ui::error::PageResult;
+use crate::ui::guard::login_refused;
 use crate::ui::layout;
 
 const LOGIN_CSRF: &str = "gt_login_csrf";

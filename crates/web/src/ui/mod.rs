@@ -6,6 +6,7 @@ pub mod assets;
 pub mod charts;
 pub mod connectors;
 pub mod error;
+pub mod guard;
 pub mod imports;
 pub mod insights;
 pub mod layout;
@@ -17,7 +18,6 @@ pub mod settings;
 pub mod timeline;
 pub mod tokens;
 pub mod users;
-pub mod webhook;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
@@ -26,9 +26,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::auth::{require_admin, require_api};
+use crate::auth::require_api;
 use crate::error::ApiError;
 use crate::state::AppState;
+use guard::require_admin;
 
 /// The pages behind the log-in (`require_admin`: session + CSRF on every form).
 pub fn router(state: AppState) -> Router<AppState> {
@@ -44,7 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connectors/{id}/sync", post(connectors::initiate_sync))
         .route("/connectors/{id}/resync", post(connectors::resync))
         .route("/connectors/{id}/update", post(connectors::update))
-        .route("/connectors/{id}/webhook", post(webhook::save))
+        .route("/connectors/{id}/webhook", post(connectors::save_webhook))
         .route(
             "/connectors/{id}/delete",
             get(connectors::confirm_delete).post(connectors::delete),
@@ -75,7 +76,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let uploads = Router::new()
         .route("/imports", get(imports::page_get).post(imports::upload))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin))
-        .layer(DefaultBodyLimit::max(crate::auth::session::UPLOAD_LIMIT));
+        .layer(DefaultBodyLimit::max(crate::limits::UPLOAD_LIMIT));
     // A download link works with a session or a Bearer token.
     let downloads = Router::new()
         .route("/exports/{token}", get(log::download))

@@ -4,13 +4,28 @@
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{status_badge, HUBSPOT_WARNING};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::connections::{self, NewConnectionRequest};
 use crate::state::AppState;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
+use gong_timeline_store::ConnectionStatus;
 use gong_timeline_sync::connections::LastJob;
+
+/// C3's warning, verbatim.
+pub const HUBSPOT_WARNING: &str = "Gong's HubSpot CRM integration is not supported.";
+
+/// A status as a badge: its text, and a class naming it for the stylesheet.
+pub fn status_badge(status: ConnectionStatus) -> Markup {
+    let class = match status {
+        ConnectionStatus::Authorised => "status status-authorised",
+        ConnectionStatus::Pending => "status status-pending",
+        ConnectionStatus::NeedsReauthorisation => "status status-needs-reauthorisation",
+        ConnectionStatus::Unreachable => "status status-unreachable",
+        ConnectionStatus::Disabled => "status status-disabled",
+    };
+    html! { span class=(class) { (layout::badge(layout::connection_tone(status), status)) } }
+}
 
 #[derive(Deserialize, Default)]
 pub(crate) struct CreateForm {

@@ -2,53 +2,32 @@
 //! creating one by name (OAuth → Authorize, or an access key Gong checks first), a
 //! connection's page with the C3 HubSpot warning, the confirmation after authorising
 //! (**Initiate Sync** / **Go to Timeline settings**), changing a connection (name, base
-//! URL, access key; OAuth re-authorisation), its Gong webhook ([`crate::ui::webhook`])
+//! URL, access key; OAuth re-authorisation), its Gong webhook ([`webhook`])
 //! and deleting it after a confirmation page.
 
 mod list;
 mod show;
+mod webhook;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use gong_timeline_domain::Trigger;
-use gong_timeline_store::{ConnectionId, ConnectionStatus};
+use gong_timeline_store::{ConnectionId, WebhookMode};
 use gong_timeline_sync::{windows, JobRequest};
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use self::list::{list_page, CreateForm};
-use self::show::show_page;
+pub use self::list::{status_badge, HUBSPOT_WARNING};
+use self::show::{show_page, Flags};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::connections::{self, UpdateRequest};
 use crate::service::runs;
+use crate::service::webhooks::{self, WebhookBody};
 use crate::state::AppState;
 use crate::ui::error::{refused, PageResult};
-use crate::ui::layout::{self, csrf_input, page};
-
-/// C3's warning, verbatim.
-pub const HUBSPOT_WARNING: &str = "Gong's HubSpot CRM integration is not supported.";
-
-#[derive(Deserialize, Default)]
-pub(crate) struct Flags {
-    connected: Option<String>,
-    sync: Option<String>,
-    updated: Option<String>,
-    webhook: Option<String>,
-}
-
-/// A status as a badge: its text, and a class naming it for the stylesheet.
-pub fn status_badge(status: ConnectionStatus) -> Markup {
-    let class = match status {
-        ConnectionStatus::Authorised => "status status-authorised",
-        ConnectionStatus::Pending => "status status-pending",
-        ConnectionStatus::NeedsReauthorisation => "status status-needs-reauthorisation",
-        ConnectionStatus::Unreachable => "status status-unreachable",
-        ConnectionStatus::Disabled => "status status-disabled",
-    };
-    html! { span class=(class) { (layout::badge(layout::connection_tone(status), status)) } }
-}
+use crate::ui::layout::{csrf_input, page};
 
 /// `GET /connectors`.
 pub(crate) async fn list(
@@ -198,16 +177,38 @@ pub(crate) async fn delete(
     }
 }
 
-/// The connection's page with a refused change shown (its status code too).
-pub(crate) async fn respond_with(
-    state: &AppState,
-    s: &AdminSession,
-    id: ConnectionId,
-    error: &ApiError,
+/// `POST /connectors/{id}/webhook`: set up, change the mode, or rotate the key.
+pub(crate) async fn save_webhook(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Form(mut body): Form<WebhookBody>,
 ) -> PageResult {
-    respond(state, s, id, &Flags::default(), Some(error)).await
+    // An empty key box under the signed-JWT mode keeps the key already saved.
+    let keeps_key = body.mode.as_deref() == Some(WebhookMode::SignedJwt.as_str())
+        && body
+            .public_key
+            .as_deref()
+            .is_none_or(|k| k.trim().is_empty());
+    if keeps_key {
+        if let Ok(Some(v)) = webhooks::view(&state, id).await {
+            if v.mode == WebhookMode::SignedJwt {
+                body.mode = None;
+            }
+        }
+    }
+    match webhooks::save(&state, id, body).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/connectors/{id}?webhook=saved#webhook")).into_response())
+        }
+        Err(error @ ApiError::Invalid { .. }) => {
+            respond(&state, &s, id, &Flags::default(), Some(&error)).await
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
+/// The connection's page, with a refused change shown (its status code too).
 async fn respond(
     state: &AppState,
     s: &AdminSession,

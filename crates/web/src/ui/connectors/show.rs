@@ -7,7 +7,9 @@ use gong_timeline_store::{AuthKind, ConnectionId, ConnectionStatus};
 use gong_timeline_sync::connections::Overview;
 use maud::{html, Markup};
 
-use super::{status_badge, Flags, HUBSPOT_WARNING};
+use serde::Deserialize;
+
+use super::list::{status_badge, HUBSPOT_WARNING};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::connections;
@@ -15,6 +17,15 @@ use crate::service::runs::{self, SyncStatus};
 use crate::state::AppState;
 use crate::ui::insights;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
+
+/// What the page says after an action: created, sync started, saved, webhook saved.
+#[derive(Deserialize, Default)]
+pub(crate) struct Flags {
+    connected: Option<String>,
+    sync: Option<String>,
+    updated: Option<String>,
+    webhook: Option<String>,
+}
 
 pub(super) async fn show_page(
     state: &AppState,
@@ -26,7 +37,7 @@ pub(super) async fn show_page(
     let c = connections::overview(state, id).await?;
     let status = runs::status(state, id).await?;
     let health = insights::connection_charts(state, id).await?;
-    let webhook = crate::ui::webhook::card(state, s, id, error).await?;
+    let webhook = super::webhook::card(state, s, id, error).await?;
     let general = error.filter(|e| e.field().is_none());
     let webhook_saved = flags.webhook.is_some() && error.is_none();
     Ok(page(

@@ -12,7 +12,7 @@ use maud::{html, Markup};
 use super::form::{numbers, Row, OPERATORS};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-use crate::service::connections;
+use crate::service::lookup;
 use crate::state::AppState;
 use crate::ui::layout::{csrf_input, page};
 
@@ -80,7 +80,7 @@ pub(super) async fn render(
     error: Option<&ApiError>,
     preview: Option<&Preview>,
 ) -> Result<Markup, ApiError> {
-    let c = connections::get(state, id).await?;
+    let c = lookup::connection(state, id).await?;
     let types = state.store.list_activity_types().await?;
     let fields = field_choices(state).await?;
     let numbers = numbers(&rows);
