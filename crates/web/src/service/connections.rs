@@ -29,7 +29,8 @@ impl From<ConnectionError> for ApiError {
 }
 
 /// What an admin asks to create: the create form's and `POST /connections`' fields.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Its `Debug` shows no secret (C4).
+#[derive(Clone, Default, Deserialize)]
 pub struct NewConnectionRequest {
     /// Name, unique.
     pub name: String,
@@ -45,6 +46,34 @@ pub struct NewConnectionRequest {
     /// Access key secret (basic only); never returned.
     #[serde(default)]
     pub access_key_secret: Option<String>,
+}
+
+/// `Some("…")` for a secret that was given, so that a log shows that it was.
+fn hidden(secret: &Option<String>) -> Option<&'static str> {
+    secret.as_ref().map(|_| "…")
+}
+
+impl std::fmt::Debug for NewConnectionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewConnectionRequest")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("base_url", &self.base_url)
+            .field("access_key", &self.access_key)
+            .field("access_key_secret", &hidden(&self.access_key_secret))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for UpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateRequest")
+            .field("name", &self.name)
+            .field("base_url", &self.base_url)
+            .field("access_key", &self.access_key)
+            .field("access_key_secret", &hidden(&self.access_key_secret))
+            .finish()
+    }
 }
 
 /// The kind asked for: absent is OAuth, the kind most admins use; anything unknown is
@@ -113,8 +142,9 @@ async fn create_access_key(state: &AppState, new: NewAccessKey) -> ApiResult<Con
     )
 }
 
-/// What an admin asks to change; blank fields keep their value.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// What an admin asks to change; blank fields keep their value. Its `Debug` shows no
+/// secret (C4).
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct UpdateRequest {
     /// New name.
     #[serde(default)]
@@ -198,6 +228,23 @@ pub async fn list(state: &AppState) -> ApiResult<Vec<Overview>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_debug_shows_no_secret() {
+        let new = NewConnectionRequest {
+            name: "acme".into(),
+            access_key_secret: Some("s3cret".into()),
+            ..NewConnectionRequest::default()
+        };
+        let change = UpdateRequest {
+            access_key_secret: Some("s3cret".into()),
+            ..UpdateRequest::default()
+        };
+        for shown in [format!("{new:?}"), format!("{change:?}")] {
+            assert!(!shown.contains("s3cret"), "{shown}");
+            assert!(shown.contains("access_key_secret: Some(\"…\")"), "{shown}");
+        }
+    }
 
     #[test]
     fn no_kind_is_oauth_and_either_kind_is_read_in_any_case() {
