@@ -1,15 +1,11 @@
-//! User management (U7): Add users from external systems → connection type
-//! GONG_IO → a connection → its Gong users with their mapping status (Conflicts first,
-//! or one status; a mapping to an inactive user is flagged, as its meetings fail); a
-//! Conflict opens the suggested users (the same email) → pick one → Save (nothing
-//! picked: an error beside the choices). Meetings that failed on the conflict are
-//! retried by the next sync (the engine's retry list).
+//! Add Users › Add User from External Systems: connection type GONG_IO → a
+//! connection → its Gong users with their mapping status (Conflicts first, or one
+//! status; a mapping to an inactive user is flagged, as its meetings fail).
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
-use axum::{Extension, Form};
+use axum::extract::{Query, State};
+use axum::Extension;
 use gong_timeline_domain::{MappingStatus, UserStatus};
 use gong_timeline_store::{Connection, ConnectionId, User, UserId, UserMapping};
 use maud::{html, Markup};
@@ -17,10 +13,9 @@ use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-use crate::service::users::{conflict, matching, resolve_mapping};
 use crate::state::AppState;
-use crate::ui::error::{refused, PageResult};
-use crate::ui::layout::{self, csrf_input, page, pager};
+use crate::ui::error::PageResult;
+use crate::ui::layout::{self, page, pager};
 use crate::ui::paging::PER_PAGE;
 
 /// The only external system type.
@@ -43,11 +38,6 @@ fn rank(status: MappingStatus) -> u8 {
         MappingStatus::Created => 2,
         MappingStatus::Mapped => 3,
     }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ResolveForm {
-    user_id: Option<UserId>,
 }
 
 /// `GET /users`.
@@ -209,127 +199,6 @@ fn gong_users_table(
             }
         } }
     }
-}
-
-/// `GET /users/{connection}/resolve/{gong_user_id}`: the Suggested Users.
-pub(crate) async fn resolve_page(
-    State(state): State<AppState>,
-    Extension(s): Extension<AdminSession>,
-    Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
-) -> PageResult<Markup> {
-    Ok(suggested_page(&state, &s, conn, &gong_user_id, None).await?)
-}
-
-async fn suggested_page(
-    state: &AppState,
-    s: &AdminSession,
-    conn: ConnectionId,
-    gong_user_id: &str,
-    error: Option<&ApiError>,
-) -> Result<Markup, ApiError> {
-    let (m, suggested) = conflict(state, conn, gong_user_id).await?;
-    Ok(page(
-        "Suggested Users",
-        s,
-        html! {
-            p { "Gong user " strong { (m.gong_name) } " <" (m.gong_email.clone().unwrap_or_default()) "> matches several Timeline users. Pick the one to map; an existing user is recommended, as users made from Gong have the Internal Collaborator license." }
-            form.card method="post" action={ "/users/" (conn) "/resolve/" (m.gong_user_id) } id="resolve-form" {
-                (csrf_input(s))
-                fieldset aria-describedby=[error.map(|_| "user-id-error")] {
-                    legend { "Suggested users" }
-                    @for u in &suggested {
-                        label { input type="radio" name="user_id" value=(u.id) class="suggested" checked[m.user_id == Some(u.id)]; " " (u.name) " <" (u.email) "> · " (u.license_type) " · " (u.status) }
-                    }
-                    @if let Some(e) = error { span.field-error id="user-id-error" { (e.public_message()) } }
-                }
-                button type="submit" id="save-mapping" { "Save" }
-            }
-        },
-    ))
-}
-
-/// `POST /users/{connection}/resolve/{gong_user_id}`; nothing picked (or a user that
-/// cannot be picked) shows the choices again with the error beside them.
-pub(crate) async fn resolve(
-    State(state): State<AppState>,
-    Extension(s): Extension<AdminSession>,
-    Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
-    Form(f): Form<ResolveForm>,
-) -> PageResult {
-    match resolve_mapping(&state, conn, &gong_user_id, f.user_id).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/users?connection_type={GONG_IO}&connection={conn}&resolved={}",
-            crate::auth::session::urlencode(&gong_user_id)
-        ))
-        .into_response()),
-        Err(error @ ApiError::Invalid { .. }) => Ok(refused(
-            &error,
-            suggested_page(&state, &s, conn, &gong_user_id, Some(&error)).await?,
-        )),
-        Err(error) => Err(error.into()),
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct TimelineUsersQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    license: String,
-    #[serde(default)]
-    status: String,
-}
-
-/// `GET /users/timeline`: the Timeline's users, searchable, by license and status.
-pub(crate) async fn timeline_users(
-    State(state): State<AppState>,
-    Extension(s): Extension<AdminSession>,
-    Query(q): Query<TimelineUsersQuery>,
-) -> PageResult<Markup> {
-    let license = match q.license.trim() {
-        "" => None,
-        l => Some(l.parse().map_err(|e| ApiError::invalid("license", e))?),
-    };
-    let status = match q.status.trim() {
-        "" => None,
-        v => Some(v.parse().map_err(|e| ApiError::invalid("status", e))?),
-    };
-    let users = state.store.list_users().await?;
-    let shown = matching(&users, &q.q, license, status);
-    Ok(page(
-        "Timeline users",
-        &s,
-        html! {
-            form.card method="get" action="/users/timeline" id="timeline-users-filter" {
-                label for="user-search" { "Search (name or email)" }
-                input type="search" name="q" id="user-search" value=(q.q);
-                label for="user-license" { "License type" }
-                select name="license" id="user-license" {
-                    option value="" { "Any" }
-                    @for l in gong_timeline_domain::LicenseType::ALL { option value=(l) selected[license == Some(*l)] { (l) } }
-                }
-                label for="user-status" { "Status" }
-                select name="status" id="user-status" {
-                    option value="" { "Any" }
-                    @for st in UserStatus::ALL { option value=(st) selected[status == Some(*st)] { (st) } }
-                }
-                button.primary type="submit" id="filter-users" { "Apply" }
-            }
-            p.muted { (shown.len()) " of " (users.len()) " users" }
-            div.table-wrap { table id="timeline-users" {
-                thead { tr { th { "Id" } th { "Name" } th { "Email" } th { "License type" } th { "Status" } } }
-                tbody {
-                    @for u in &shown {
-                        tr.timeline-user data-status=(u.status) {
-                            td { (u.id) } td { (u.name) } td { (u.email) } td { (u.license_type) }
-                            td { (layout::badge(if u.status == UserStatus::Active { layout::Tone::Ok } else { layout::Tone::Neutral }, u.status)) }
-                        }
-                    }
-                    @if shown.is_empty() { tr { td colspan="5" id="no-users" { "No user matches." } } }
-                }
-            } }
-        },
-    ))
 }
 
 #[cfg(test)]
