@@ -1,6 +1,6 @@
 //! [`ApiError`]: the one error type of the web layer. The JSON API renders it as
 //! `{"error": {"code", "message"}}` with the status of its variant; pages render it
-//! through [`crate::ui::layout::error_page`]. Internal details are logged, never
+//! as [`crate::ui::error::PageError`], the error page. Internal details are logged, never
 //! returned.
 //!
 //! | variant | status | code |
@@ -84,14 +84,25 @@ impl ApiError {
         }
     }
 
-    /// An upload over [`UPLOAD_LIMIT`](crate::auth::session::UPLOAD_LIMIT): one
+    /// An upload over [`UPLOAD_LIMIT`](crate::limits::UPLOAD_LIMIT): one
     /// message for the Imports page and the API.
     pub fn upload_too_large() -> ApiError {
         ApiError::TooLarge(format!(
             "The file is larger than {} MB, the most one import takes; nothing was stored. \
              Split it into smaller files and import each.",
-            crate::auth::session::UPLOAD_LIMIT >> 20
+            crate::limits::UPLOAD_LIMIT >> 20
         ))
+    }
+
+    /// The one 404 of a record `what` (`job`, `activity`, …) that id `id` names none of.
+    pub fn missing(what: &str, id: impl std::fmt::Display) -> ApiError {
+        ApiError::NotFound(format!("{what} {id} does not exist"))
+    }
+
+    /// The one "no such connection" (404), whoever looked `id` up: the web's own
+    /// look-up, `sync`'s connection actions, a sync start.
+    pub fn no_connection(id: impl std::fmt::Display) -> ApiError {
+        ApiError::missing("connection", id)
     }
 
     /// An [`ApiError::BadParameter`] naming the query parameter `field`.
@@ -195,7 +206,7 @@ impl From<SyncError> for ApiError {
     fn from(error: SyncError) -> ApiError {
         match error {
             SyncError::AlreadyRunning(_) => ApiError::Conflict(error.to_string()),
-            SyncError::UnknownConnection(_) => ApiError::NotFound(error.to_string()),
+            SyncError::UnknownConnection(id) => ApiError::no_connection(id),
             SyncError::NotAuthorised(_) | SyncError::Refused(_) => {
                 ApiError::Conflict(error.to_string())
             }
@@ -210,6 +221,20 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_connection_is_one_404_whoever_looked_it_up() {
+        let web = ApiError::no_connection(999);
+        let sync = ApiError::from(SyncError::UnknownConnection("999".into()));
+        for error in [web, sync] {
+            assert_eq!(error.status(), StatusCode::NOT_FOUND);
+            assert_eq!(error.public_message(), "connection 999 does not exist");
+        }
+        assert_eq!(
+            ApiError::missing("job", 7).public_message(),
+            "job 7 does not exist"
+        );
+    }
 
     #[test]
     fn a_read_only_database_is_503_with_its_reason_not_500() {

@@ -12,11 +12,16 @@
 //! - [`state`]: [`AppState`] (store, engine, [`WebConfig`], clock) and in-process
 //!   bookkeeping.
 //! - [`error`]: [`ApiError`], the one error type, with a status per variant.
+//! - [`limits`]: the most a form, an upload or an import body may carry.
 //! - [`auth`]: argon2 passwords, session cookies with CSRF tokens, Bearer API tokens.
-//! - [`service`]: what pages and API share — background syncs, the OAuth flow, Gong
-//!   host checks (no SSRF), .xlsx exports with expiry, live recordings.
-//! - [`ui`]: the pages, one module per resource.
-//! - [`api`]: `/api/v1`, one module per resource, and `openapi`.
+//! - [`service`]: every rule pages and API share — connections (one look-up, one
+//!   create), settings (preview, Save), user mappings and search, imports,
+//!   background syncs, the OAuth flow, Gong host checks (no SSRF), webhooks, .xlsx
+//!   exports with expiry, live recordings, API tokens. Nothing in it renders.
+//! - [`ui`]: the pages, one module per resource; [`ui::error::PageError`] renders a
+//!   failure as the error page inside the layout.
+//! - [`api`]: `/api/v1`, one module per resource, and `openapi`; it uses `service`,
+//!   never `ui`.
 //! - [`paging`]: keyset pages of every list (`{items, total, next}`, opaque cursors).
 //! - [`metrics`]: `/healthz`, `/metrics` (behind an API token, or public on a
 //!   separate address with [`serve_metrics`]).
@@ -28,6 +33,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod paging;
 pub mod security;

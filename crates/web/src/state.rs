@@ -13,8 +13,8 @@ use gong_timeline_store::{ConnectionId, Store};
 use gong_timeline_sync::{Clock, Engine};
 use tokio_util::task::TaskTracker;
 
-use crate::auth::throttle::ThrottlePolicy;
 use crate::server::ServerTimeouts;
+use gong_timeline_domain::throttle::ThrottlePolicy;
 
 /// The Gong OAuth app this server authorises connections with.
 #[derive(Clone)]

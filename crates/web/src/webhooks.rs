@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use gong_timeline_sync::webhooks::{accept, authenticate, Received, Rejected};
 use serde_json::json;
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// Bodies over this are refused with 413 (a call object is a few kB).
 pub const BODY_LIMIT: usize = 5 * 1024 * 1024;

@@ -7,8 +7,9 @@ use gong_timeline_store::{ActivityFilter, ActivityId, CompanyId, ConnectionId};
 use gong_timeline_sync::views::{ActivityView, CompanyView};
 use serde::Deserialize;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::paging::{Page, Paged};
+use crate::service::lookup;
 use crate::state::AppState;
 
 /// Query of `GET /activities`.
@@ -44,11 +45,7 @@ pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<ActivityId>,
 ) -> ApiResult<Json<ActivityView>> {
-    let activity = state
-        .store
-        .get_activity(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("activity {id} does not exist")))?;
+    let activity = lookup::activity(&state, id).await?;
     Ok(Json(ActivityView::from(activity)))
 }
 

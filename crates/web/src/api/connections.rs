@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use gong_timeline_domain::Trigger;
-use gong_timeline_store::{Connection, ConnectionId, Settings};
+use gong_timeline_store::{ConnectionId, Settings};
 use gong_timeline_sync::connections::Overview;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -16,33 +16,13 @@ use serde_json::{json, Value};
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{Page, Paged};
-use crate::service::connections::{self as service, UpdateRequest};
-use crate::service::{oauth, runs};
+use crate::service::connections::{self as service, NewConnectionRequest, UpdateRequest};
+use crate::service::settings::{preview, save_and_sync};
+use crate::service::webhooks::WebhookBody;
+use crate::service::{lookup, oauth, runs};
 use crate::state::AppState;
-use crate::ui::settings::{preview, save_and_sync};
 use gong_timeline_sync::preview::Preview;
 use gong_timeline_sync::webhooks::WebhookView;
-
-use crate::service::webhooks::WebhookBody;
-
-/// Body of `POST /connections`.
-#[derive(Debug, Deserialize)]
-pub struct NewConnectionBody {
-    /// Name, unique.
-    pub name: String,
-    /// `oauth` (default) or `basic`.
-    #[serde(default)]
-    pub kind: Option<String>,
-    /// Gong API base URL (basic only).
-    #[serde(default)]
-    pub base_url: Option<String>,
-    /// Access key (basic only).
-    #[serde(default)]
-    pub access_key: Option<String>,
-    /// Access key secret (basic only); never returned.
-    #[serde(default)]
-    pub access_key_secret: Option<String>,
-}
 
 /// Body of `PUT /connections/{id}/settings`; absent fields keep their value, and
 /// `"filter_logic": null` (or `""`) clears the logic.
@@ -55,14 +35,6 @@ pub struct SettingsBody {
     filter_logic: Option<Option<String>>,
     backfill_days: Option<u32>,
     lookback_hours: Option<u32>,
-}
-
-async fn connection(state: &AppState, id: ConnectionId) -> ApiResult<Connection> {
-    state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))
 }
 
 /// `GET /connections`, by name.
@@ -104,32 +76,13 @@ pub async fn delete(
 pub async fn create(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
-    Json(body): Json<NewConnectionBody>,
+    Json(body): Json<NewConnectionRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let out = match body.kind.as_deref().unwrap_or("oauth") {
-        "basic" => {
-            let c = service::create_access_key(
-                &state,
-                &body.name,
-                body.base_url.as_deref().unwrap_or_default(),
-                body.access_key.as_deref().unwrap_or_default(),
-                body.access_key_secret.as_deref().unwrap_or_default(),
-            )
-            .await?;
-            json!({ "connection": service::overview(&state, c.id).await? })
-        }
-        "oauth" => {
-            let c = oauth::create_oauth(&state, &body.name).await?;
-            let url = oauth::authorize_url(&state, c.id, &s).await?;
-            json!({ "connection": service::overview(&state, c.id).await?, "authorize_url": url })
-        }
-        other => {
-            return Err(ApiError::invalid(
-                "kind",
-                format!("unknown kind '{other}': expected oauth or basic"),
-            ))
-        }
-    };
+    let created = service::create(&state, &body, &s).await?;
+    let mut out = json!({ "connection": service::overview(&state, created.connection.id).await? });
+    if let Some(url) = created.authorize_url {
+        out["authorize_url"] = url.into();
+    }
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -149,7 +102,7 @@ pub async fn settings(
     State(state): State<AppState>,
     Path(id): Path<ConnectionId>,
 ) -> ApiResult<Json<Settings>> {
-    connection(&state, id).await?;
+    lookup::connection(&state, id).await?;
     Ok(Json(state.store.get_settings(id).await?))
 }
 
@@ -160,7 +113,7 @@ pub async fn preview_settings(
     Path(id): Path<ConnectionId>,
     Json(body): Json<SettingsBody>,
 ) -> ApiResult<Json<Preview>> {
-    connection(&state, id).await?;
+    lookup::connection(&state, id).await?;
     let current = state.store.get_settings(id).await?;
     let wanted = body.over(current);
     Ok(Json(preview(&state, id, wanted).await?))
@@ -199,7 +152,7 @@ pub async fn save_settings(
     Path(id): Path<ConnectionId>,
     Json(body): Json<SettingsBody>,
 ) -> ApiResult<Json<Settings>> {
-    connection(&state, id).await?;
+    lookup::connection(&state, id).await?;
     let current = state.store.get_settings(id).await?;
     let wanted = body.over(current);
     save_and_sync(&state, id, wanted).await?;
@@ -240,7 +193,7 @@ pub async fn sync_status(
     State(state): State<AppState>,
     Path(id): Path<ConnectionId>,
 ) -> ApiResult<Json<runs::SyncStatus>> {
-    connection(&state, id).await?;
+    lookup::connection(&state, id).await?;
     Ok(Json(runs::status(&state, id).await?))
 }
 

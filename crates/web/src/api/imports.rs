@@ -9,27 +9,20 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gong_timeline_store::import::{self, ImportKind, ImportRefusal};
 use serde_json::json;
 
 use crate::error::ApiError;
+use crate::service::imports::{cells, import as import_file, Kind, Refusal};
 use crate::state::AppState;
-use crate::ui::imports::cells;
 
 /// Bad rows listed in a refusal, at most.
 pub const MAX_ROWS: usize = 50;
 
-fn kind(name: &str) -> Result<ImportKind, ApiError> {
-    Ok(match name {
-        "companies" => ImportKind::Companies,
-        "persons" => ImportKind::Persons,
-        "users" => ImportKind::Users,
-        "activity-types" => ImportKind::ActivityTypes,
-        other => {
-            return Err(ApiError::NotFound(format!(
-                "no import of '{other}': use companies, persons, users or activity-types"
-            )))
-        }
+fn kind(name: &str) -> Result<Kind, ApiError> {
+    Kind::parse(name).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no import of '{name}': use companies, persons, users or activity-types"
+        ))
     })
 }
 
@@ -50,11 +43,11 @@ pub async fn import(
         }
         Err(rejection) => return rejection.into_response(),
     };
-    match import::import_file(state.store.as_ref(), kind, &body).await {
+    match import_file(state.store.as_ref(), kind, &body).await {
         Ok(counts) => {
             Json(json!({"inserted": counts.inserted, "updated": counts.updated})).into_response()
         }
-        Err(ImportRefusal::Rows(rows)) => {
+        Err(Refusal::Rows(rows)) => {
             let listed: Vec<_> = rows
                 .iter()
                 .take(MAX_ROWS)
@@ -70,6 +63,6 @@ pub async fn import(
             let body = json!({"error": {"code": "invalid", "message": message, "rows": listed, "total_rows": rows.len()}});
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }
-        Err(ImportRefusal::Store(e)) => ApiError::from(e).into_response(),
+        Err(Refusal::Other(e)) => e.into_response(),
     }
 }

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{Page, Paged};
-use crate::service::exports;
+use crate::service::{exports, lookup};
 use crate::state::AppState;
 
 /// Query of `GET /jobs`.
@@ -72,9 +72,7 @@ pub async fn list(
 
 /// `GET /jobs/{id}`.
 pub async fn show(State(state): State<AppState>, Path(id): Path<JobId>) -> ApiResult<Json<Job>> {
-    Ok(Json(state.store.get_job(id).await?.ok_or_else(|| {
-        ApiError::NotFound(format!("job {id} does not exist"))
-    })?))
+    Ok(Json(lookup::job(&state, id).await?))
 }
 
 /// `GET /jobs/{id}/records`, in the order written: keyset pages (the cursor holds the
@@ -85,11 +83,7 @@ pub async fn records(
     Query(q): Query<RecordsQuery>,
     page: Page<LogRecord>,
 ) -> ApiResult<Json<Paged<LogRecord>>> {
-    state
-        .store
-        .get_job(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("job {id} does not exist")))?;
+    lookup::job(&state, id).await?;
     let statuses: Vec<RecordStatus> = parse_all(&q.status)?;
     let total = state.store.count_log_records(id).await?.matching(&statuses);
     let rows = state

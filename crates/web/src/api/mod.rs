@@ -86,7 +86,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "post",
             "/imports/{kind}",
             post(imports::import).layer(axum::extract::DefaultBodyLimit::max(
-                crate::auth::session::UPLOAD_LIMIT,
+                crate::limits::UPLOAD_LIMIT,
             )),
         ),
         ("get", "/jobs", get(jobs::list)),

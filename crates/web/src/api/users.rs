@@ -12,8 +12,9 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{Page, Paged};
+use crate::service::lookup;
+use crate::service::users::{matching, resolve_mapping};
 use crate::state::AppState;
-use crate::ui::users::resolve_mapping;
 
 /// Body of the resolve call.
 #[derive(Debug, Deserialize)]
@@ -37,11 +38,7 @@ pub async fn list(
     Path(id): Path<ConnectionId>,
     page: Page<GongUserView>,
 ) -> ApiResult<Json<Paged<GongUserView>>> {
-    state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
+    lookup::connection(&state, id).await?;
     let users = users_by_id(&state).await?;
     let mappings = state.store.list_mappings(id).await?;
     Ok(Json(
@@ -96,7 +93,7 @@ pub async fn timeline_users(
         .map(|s| s.parse().map_err(|e| ApiError::invalid("status", e)))
         .transpose()?;
     let users = state.store.list_users().await?;
-    let matching = crate::ui::users::matching(&users, &q.q, license, status);
+    let matching = matching(&users, &q.q, license, status);
     Ok(Json(page.paged_in_memory(
         matching.into_iter().map(UserView::from).collect(),
     )))

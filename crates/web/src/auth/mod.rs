@@ -3,12 +3,12 @@
 //! and Bearer API tokens. The store keeps only hashes of tokens.
 //!
 //! - [`secret`]: password hashing, random tokens, token digests.
-//! - [`session`]: the page guard (`require_admin`), log in/out, the API guard
-//!   (`require_api`).
+//! - [`session`]: sessions and their CSRF tokens (read by the pages' guard,
+//!   `ui::guard`), log in/out, the API guard (`require_api`).
 //! - [`throttle`]: failed log-ins per account and per client address.
 
 pub mod secret;
 pub mod session;
 pub mod throttle;
 
-pub use session::{require_admin, require_api, AdminSession, SESSION_COOKIE};
+pub use session::{require_api, AdminSession, SESSION_COOKIE};

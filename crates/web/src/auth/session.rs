@@ -1,15 +1,15 @@
 //! Login sessions and the guards of the UI and the API.
 //!
 //! The session cookie holds a random token; the store keeps its SHA-256 digest and
-//! the session's CSRF token. [`require_admin`] lets a page request through with a
-//! live session (else redirects to the log-in page) and refuses any state-changing
-//! request whose form field `csrf` (or `X-CSRF-Token` header) does not match.
+//! the session's CSRF token. The pages' guard (`ui::guard::require_admin`) reads a
+//! request's session and carried CSRF token here: a form's field `csrf` (or the
+//! `X-CSRF-Token` header).
 //! [`require_api`] accepts a Bearer API token, or a session plus `X-CSRF-Token` for
 //! writes.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -19,14 +19,11 @@ use gong_timeline_store::{AdminId, Session};
 use super::secret::{constant_time_eq, digest, random_token};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::layout;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "gt_session";
-/// Largest form body the CSRF check reads.
-const FORM_LIMIT: usize = 1 << 20;
-/// Largest upload (a CSV import) a multipart form may carry.
-pub const UPLOAD_LIMIT: usize = 16 << 20;
+use crate::limits::FORM_LIMIT;
+pub use crate::limits::UPLOAD_LIMIT;
 
 /// The logged-in admin of a request, put in its extensions by the guards.
 #[derive(Debug, Clone)]
@@ -66,7 +63,10 @@ pub fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'st
         .build()
 }
 
-async fn session_of(state: &AppState, jar: &CookieJar) -> Result<Option<Session>, ApiError> {
+pub(crate) async fn session_of(
+    state: &AppState,
+    jar: &CookieJar,
+) -> Result<Option<Session>, ApiError> {
     let Some(token) = jar.get(SESSION_COOKIE) else {
         return Ok(None);
     };
@@ -76,13 +76,13 @@ async fn session_of(state: &AppState, jar: &CookieJar) -> Result<Option<Session>
         .await?)
 }
 
-fn is_write(method: &Method) -> bool {
+pub(crate) fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 /// The CSRF token a request carries: the `X-CSRF-Token` header or the form field
 /// `csrf`. Returns the request rebuilt (its body was read).
-async fn carried_csrf(req: Request) -> Result<(Option<String>, Request), ApiError> {
+pub(crate) async fn carried_csrf(req: Request) -> Result<(Option<String>, Request), ApiError> {
     if let Some(value) = req.headers().get("x-csrf-token") {
         let token = value.to_str().ok().map(str::to_string);
         return Ok((token, req));
@@ -136,45 +136,8 @@ async fn multipart_csrf(
     None
 }
 
-/// Guard of the admin pages.
-pub async fn require_admin(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    req: Request,
-    next: Next,
-) -> Response {
-    let session = match session_of(&state, &jar).await {
-        Ok(session) => session,
-        Err(error) => return layout::error_page(&error).into_response(),
-    };
-    let Some(session) = session else {
-        if is_write(req.method()) {
-            return layout::error_page(&ApiError::Unauthorized).into_response();
-        }
-        return login_then(&req);
-    };
-    let mut req = req;
-    if is_write(req.method()) {
-        let (carried, rebuilt) = match carried_csrf(req).await {
-            Ok(pair) => pair,
-            Err(error) => return layout::error_page(&error).into_response(),
-        };
-        if !carried.is_some_and(|c| constant_time_eq(&c, &session.csrf_token)) {
-            tracing::warn!(path = %rebuilt.uri().path(), "A form without a valid CSRF token was refused.");
-            return layout::error_page(&csrf_refused()).into_response();
-        }
-        req = rebuilt;
-    }
-    req.extensions_mut().insert(AdminSession {
-        admin_id: session.admin_id,
-        csrf: session.csrf_token,
-        token_hash: session.token_hash,
-    });
-    next.run(req).await
-}
-
 /// The login page, coming back to this request's page once signed in.
-fn login_then(req: &Request) -> Response {
+pub(crate) fn login_then(req: &Request) -> Response {
     let next_path = req
         .uri()
         .path_and_query()
@@ -196,7 +159,7 @@ fn is_browser_visit(req: &Request) -> bool {
             .is_some_and(|a| a.contains("text/html"))
 }
 
-fn csrf_refused() -> ApiError {
+pub(crate) fn csrf_refused() -> ApiError {
     ApiError::Forbidden(
         "The request was refused: its CSRF token is missing or stale. Reload the page and try again."
             .to_string(),
@@ -295,11 +258,6 @@ pub fn bearer_token(value: &str) -> Option<&str> {
 /// Percent-encodes a query value.
 pub fn urlencode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-/// A 403 for a refused login form.
-pub fn login_refused() -> Response {
-    (StatusCode::FORBIDDEN, layout::error_page(&csrf_refused())).into_response()
 }
 
 #[cfg(test)]

@@ -1,17 +1,21 @@
-//! Connection actions for the UI and the API (C5, C6): the web's edge checks (allowed
-//! Gong hosts), then the one `gong_timeline_sync::connections` function per action.
+//! Connection actions for the UI and the API (C1, C5, C6): creation of either kind,
+//! then the web's edge checks (allowed Gong hosts) before the one
+//! `gong_timeline_sync::connections` function per action; `sync`'s "no such
+//! connection" becomes the web's one 404.
 
-use gong_timeline_store::{Connection, ConnectionId};
+use gong_timeline_store::{AuthKind, Connection, ConnectionId};
 use gong_timeline_sync::connections::{self, Change, ConnectionError, NewAccessKey, Overview};
+use serde::Deserialize;
 
-use super::hosts;
+use super::{hosts, lookup, oauth};
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 impl From<ConnectionError> for ApiError {
     fn from(error: ConnectionError) -> ApiError {
         match error {
-            ConnectionError::NotFound(_) => ApiError::NotFound(error.to_string()),
+            ConnectionError::NotFound(id) => ApiError::no_connection(id),
             ConnectionError::Busy(_) | ConnectionError::NotAccessKey(_) => {
                 ApiError::Conflict(error.to_string())
             }
@@ -24,29 +28,123 @@ impl From<ConnectionError> for ApiError {
     }
 }
 
-/// Creates an access-key connection to an allowed Gong host, once Gong accepted the key.
-pub async fn create_access_key(
+/// What an admin asks to create: the create form's and `POST /connections`' fields.
+/// Its `Debug` shows no secret (C4).
+#[derive(Clone, Default, Deserialize)]
+pub struct NewConnectionRequest {
+    /// Name, unique.
+    pub name: String,
+    /// `oauth` (absent: OAuth) or `basic`, any case.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Gong API base URL (basic only).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Access key (basic only).
+    #[serde(default)]
+    pub access_key: Option<String>,
+    /// Access key secret (basic only); never returned.
+    #[serde(default)]
+    pub access_key_secret: Option<String>,
+}
+
+/// `Some("…")` for a secret that was given, so that a log shows that it was.
+fn hidden(secret: &Option<String>) -> Option<&'static str> {
+    secret.as_ref().map(|_| "…")
+}
+
+impl std::fmt::Debug for NewConnectionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewConnectionRequest")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("base_url", &self.base_url)
+            .field("access_key", &self.access_key)
+            .field("access_key_secret", &hidden(&self.access_key_secret))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for UpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateRequest")
+            .field("name", &self.name)
+            .field("base_url", &self.base_url)
+            .field("access_key", &self.access_key)
+            .field("access_key_secret", &hidden(&self.access_key_secret))
+            .finish()
+    }
+}
+
+/// The kind asked for: absent is OAuth, the kind most admins use; anything unknown is
+/// refused rather than taken for OAuth.
+pub fn kind_of(kind: Option<&str>) -> ApiResult<AuthKind> {
+    match kind {
+        None => Ok(AuthKind::OAuth),
+        Some(text) => text.parse().map_err(|_| {
+            ApiError::invalid(
+                "kind",
+                format!("'{text}' is not a kind of connection: pick OAuth or Access key"),
+            )
+        }),
+    }
+}
+
+/// A created connection, and the consent page to send the admin to (OAuth only).
+#[derive(Debug)]
+pub struct Created {
+    /// The connection.
+    pub connection: Connection,
+    /// Gong's consent page, with a fresh `state` bound to the requester.
+    pub authorize_url: Option<String>,
+}
+
+/// Creates a connection of either kind (C1): an OAuth one Pending until authorised,
+/// or an access-key one once Gong accepted the key.
+pub async fn create(
     state: &AppState,
-    name: &str,
-    base_url: &str,
-    access_key: &str,
-    access_key_secret: &str,
-) -> ApiResult<Connection> {
-    let base_url = hosts::check(base_url, &state.config.allowed_gong_hosts, "base_url")?;
-    let new = NewAccessKey {
-        name: name.to_string(),
-        base_url,
-        access_key: access_key.to_string(),
-        access_key_secret: access_key_secret.to_string(),
-    };
+    req: &NewConnectionRequest,
+    requester: &AdminSession,
+) -> ApiResult<Created> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    match kind_of(req.kind.as_deref())? {
+        AuthKind::Basic => {
+            let new = NewAccessKey {
+                name: req.name.clone(),
+                base_url: text(&req.base_url),
+                access_key: text(&req.access_key),
+                access_key_secret: text(&req.access_key_secret),
+            };
+            let connection = create_access_key(state, new).await?;
+            Ok(Created {
+                connection,
+                authorize_url: None,
+            })
+        }
+        AuthKind::OAuth => {
+            let connection = oauth::create_oauth(state, &req.name).await?;
+            let url = oauth::authorize_url(state, connection.id, requester).await?;
+            Ok(Created {
+                connection,
+                authorize_url: Some(url),
+            })
+        }
+    }
+}
+
+/// Creates an access-key connection to an allowed Gong host, once Gong accepted the key.
+async fn create_access_key(state: &AppState, new: NewAccessKey) -> ApiResult<Connection> {
+    let base_url = hosts::check(&new.base_url, &state.config.allowed_gong_hosts, "base_url")?;
+    let new = NewAccessKey { base_url, ..new };
     Ok(
         connections::create_access_key(&state.store, state.engine.gong_config(), new, state.now())
             .await?,
     )
 }
 
-/// What an admin asks to change; blank fields keep their value.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// What an admin asks to change; blank fields keep their value. Its `Debug` shows no
+/// secret (C4).
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct UpdateRequest {
     /// New name.
     #[serde(default)]
@@ -108,7 +206,7 @@ pub async fn delete(state: &AppState, id: ConnectionId) -> ApiResult<Connection>
         .expect("running set")
         .contains(&id)
     {
-        let name = connections::get(state.store.as_ref(), id).await?.name;
+        let name = lookup::connection(state, id).await?.name;
         return Err(ConnectionError::Busy(name).into());
     }
     let deleted = connections::delete(&state.store, id, state.now()).await?;
@@ -118,11 +216,52 @@ pub async fn delete(state: &AppState, id: ConnectionId) -> ApiResult<Connection>
 
 /// One connection as shown.
 pub async fn overview(state: &AppState, id: ConnectionId) -> ApiResult<Overview> {
-    let c = connections::get(state.store.as_ref(), id).await?;
+    let c = lookup::connection(state, id).await?;
     Ok(connections::overview(state.store.as_ref(), c).await?)
 }
 
 /// Every connection as shown.
 pub async fn list(state: &AppState) -> ApiResult<Vec<Overview>> {
     Ok(connections::list(state.store.as_ref()).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_debug_shows_no_secret() {
+        let new = NewConnectionRequest {
+            name: "acme".into(),
+            access_key_secret: Some("s3cret".into()),
+            ..NewConnectionRequest::default()
+        };
+        let change = UpdateRequest {
+            access_key_secret: Some("s3cret".into()),
+            ..UpdateRequest::default()
+        };
+        for shown in [format!("{new:?}"), format!("{change:?}")] {
+            assert!(!shown.contains("s3cret"), "{shown}");
+            assert!(shown.contains("access_key_secret: Some(\"…\")"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn no_kind_is_oauth_and_either_kind_is_read_in_any_case() {
+        assert_eq!(kind_of(None).ok(), Some(AuthKind::OAuth));
+        assert_eq!(kind_of(Some("oauth")).ok(), Some(AuthKind::OAuth));
+        assert_eq!(kind_of(Some("Basic")).ok(), Some(AuthKind::Basic));
+    }
+
+    #[test]
+    fn an_unknown_or_blank_kind_is_refused_on_the_kind_field() {
+        for text in ["zzz", ""] {
+            let error = kind_of(Some(text)).expect_err(text);
+            assert_eq!(error.field(), Some("kind"));
+            assert_eq!(
+                error.public_message(),
+                format!("'{text}' is not a kind of connection: pick OAuth or Access key")
+            );
+        }
+    }
 }

@@ -25,11 +25,7 @@ pub async fn create(
     statuses: Vec<RecordStatus>,
 ) -> ApiResult<Export> {
     purge_expired(state).await;
-    state
-        .store
-        .get_job(job_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("job {job_id} does not exist")))?;
+    super::lookup::job(state, job_id).await?;
     let token = random_token();
     let dir = state.config.export_dir.clone();
     std::fs::create_dir_all(&dir)

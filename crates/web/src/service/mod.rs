@@ -1,12 +1,29 @@
-//! What the UI and the API both do, each in one place: start a sync in the
-//! background, run the OAuth flow, make and serve .xlsx exports, load a recording
-//! live from Gong, check Gong hosts, make API tokens. Handlers call these and render the result.
+//! What the UI and the API both do, each in one place; handlers extract, call these
+//! and render the result (a page or JSON). Nothing here renders.
+//!
+//! - [`lookup`]: the one look-up by id of a connection, a job, an activity, a
+//!   company, and so the one "does not exist".
+//! - [`connections`]: create (either kind), change, delete, the overview.
+//! - [`oauth`]: the OAuth flow (consent URL with a bound `state`, callback).
+//! - [`settings`]: preview, Save (validate → store → sync), settings errors' fields.
+//! - [`runs`]: syncs started from the web, in the background; their status.
+//! - [`users`]: a Gong user's suggested users, resolving a conflict, the user search.
+//! - [`imports`]: CSV imports (the CLI's path) and bad rows as cells.
+//! - [`webhooks`]: a connection's Gong webhook set-up and view.
+//! - [`exports`]: .xlsx exports with expiry.
+//! - [`media`]: recordings loaded live from Gong.
+//! - [`hosts`]: allowed Gong hosts (no SSRF).
+//! - [`tokens`]: API tokens (also `admin token`).
 
 pub mod connections;
 pub mod exports;
 pub mod hosts;
+pub mod imports;
+pub mod lookup;
 pub mod media;
 pub mod oauth;
 pub mod runs;
+pub mod settings;
 pub mod tokens;
+pub mod users;
 pub mod webhooks;

@@ -1,6 +1,7 @@
-//! Connections: OAuth ones (create by name → Authorize → Gong's consent page →
-//! callback with a single-use `state` → token exchange) and access-key ones. The
-//! customer API host from the token response is checked by [`super::hosts`].
+//! The OAuth flow of a connection (C1): an OAuth connection created by name (for
+//! [`super::connections::create`]) → Authorize → Gong's consent page → callback with
+//! a single-use `state` → token exchange. The customer API host from the token
+//! response is checked by [`super::hosts`].
 
 use gong_timeline_gong::reqwest as reqwest_client;
 use gong_timeline_gong::OAuthClient;
@@ -78,11 +79,7 @@ async fn oauth_parts(
     state: &AppState,
     id: ConnectionId,
 ) -> ApiResult<(Connection, OAuthCredentials)> {
-    let connection = state
-        .store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))?;
+    let connection = super::lookup::connection(state, id).await?;
     match state.store.connection_credentials(id).await? {
         Credentials::OAuth(oauth) => Ok((connection, oauth)),
         Credentials::Basic { .. } => Err(ApiError::Conflict(format!(
@@ -185,6 +182,26 @@ pub async fn authorize_url(
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+/// The pending authorisation of Gong's `st`, if `requester` may complete it: known,
+/// unexpired, unused (it is spent now) and started by them.
+async fn admitted(state: &AppState, st: &str, requester: &AdminSession) -> ApiResult<PendingOAuth> {
+    let refused = || {
+        ApiError::invalid(
+            "state",
+            "this authorisation link is unknown, expired, already used or was started in another log-in session; click Authorize again",
+        )
+    };
+    let pending = take_state(state, st).await?.ok_or_else(refused)?;
+    let started_by = StartedBy::decode(&pending.started_by).ok_or_else(refused)?;
+    if !started_by.admits(requester) {
+        tracing::warn!(
+            "An OAuth callback from another session than the one that started it was refused."
+        );
+        return Err(refused());
+    }
+    Ok(pending)
+}
+
 /// Handles Gong's redirect: checks `state` (once), exchanges `code`, checks the
 /// customer API host, stores the tokens (encrypted) and marks the connection
 /// Authorised.
@@ -194,21 +211,7 @@ pub async fn callback(
     st: &str,
     requester: &AdminSession,
 ) -> ApiResult<Connection> {
-    let refused = || {
-        ApiError::invalid(
-            "state",
-            "this authorisation link is unknown, expired, already used or was started in another log-in session; click Authorize again",
-        )
-    };
-    let pending = take_state(state, st).await?.ok_or_else(refused)?;
-    let id = pending.connection_id;
-    let started_by = StartedBy::decode(&pending.started_by).ok_or_else(refused)?;
-    if !started_by.admits(requester) {
-        tracing::warn!(
-            "An OAuth callback from another session than the one that started it was refused."
-        );
-        return Err(refused());
-    }
+    let id = admitted(state, st, requester).await?.connection_id;
     let code = code.filter(|c| !c.is_empty()).ok_or_else(|| {
         ApiError::invalid(
             "code",
@@ -230,22 +233,66 @@ pub async fn callback(
         None => None,
     };
     let value = serde_json::to_value(&tokens).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let credentials = OAuthCredentials {
+        tokens: Some(value),
+        api_base_url,
+        ..oauth
+    };
+    authorised(state, id, credentials).await?;
+    tracing::info!(connection = %connection.name, "Connection authorised.");
+    Ok(connection)
+}
+
+/// Stores the tokens and marks the connection Authorised; its cached media client
+/// (with the old tokens) is dropped.
+async fn authorised(state: &AppState, id: ConnectionId, oauth: OAuthCredentials) -> ApiResult<()> {
     state
         .store
-        .update_credentials(
-            id,
-            Credentials::OAuth(OAuthCredentials {
-                tokens: Some(value),
-                api_base_url,
-                ..oauth
-            }),
-        )
+        .update_credentials(id, Credentials::OAuth(oauth))
         .await?;
     state
         .store
         .set_connection_status(id, ConnectionStatus::Authorised)
         .await?;
     state.inner.media_clients.lock().await.remove(&id);
-    tracing::info!(connection = %connection.name, "Connection authorised.");
-    Ok(connection)
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(admin: i64, token_hash: &str) -> AdminSession {
+        AdminSession {
+            admin_id: AdminId::from(admin),
+            csrf: String::new(),
+            token_hash: token_hash.to_string(),
+        }
+    }
+
+    #[test]
+    fn who_started_a_flow_survives_the_store_and_nothing_else_reads_as_one() {
+        for started in [
+            StartedBy::Session("abc".into()),
+            StartedBy::Admin(AdminId::from(3)),
+        ] {
+            assert_eq!(StartedBy::decode(&started.encode()), Some(started));
+        }
+        for text in ["", "session:", "admin:x", "root:1", "abc"] {
+            assert_eq!(StartedBy::decode(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_session_flow_is_completed_only_by_that_session_a_token_flow_by_its_admin() {
+        let by_session = StartedBy::of(&session(1, "abc"));
+        assert!(by_session.admits(&session(1, "abc")));
+        assert!(!by_session.admits(&session(1, "other")));
+        assert!(!by_session.admits(&session(1, "")));
+
+        let by_token = StartedBy::of(&session(1, ""));
+        assert_eq!(by_token, StartedBy::Admin(AdminId::from(1)));
+        assert!(by_token.admits(&session(1, "any session")));
+        assert!(!by_token.admits(&session(2, "any session")));
+    }
 }

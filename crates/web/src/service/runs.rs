@@ -43,21 +43,31 @@ pub async fn start_request(
     request: JobRequest,
 ) -> ApiResult<()> {
     let connection = state.engine.can_sync(connection_id).await?;
-    if status(state, connection_id).await?.running {
-        return Err(ApiError::Conflict(format!(
+    let already_running = || {
+        ApiError::Conflict(format!(
             "a sync of '{}' is already running; wait for it to finish",
             connection.name
-        )));
+        ))
+    };
+    if status(state, connection_id).await?.running {
+        return Err(already_running());
     }
+    // The check above reads the store; this one closes the race between two clicks.
+    if !state
+        .inner
+        .running
+        .lock()
+        .expect("running set")
+        .insert(connection_id)
     {
-        let mut running = state.inner.running.lock().expect("running set");
-        if !running.insert(connection_id) {
-            return Err(ApiError::Conflict(format!(
-                "a sync of '{}' is already running; wait for it to finish",
-                connection.name
-            )));
-        }
+        return Err(already_running());
     }
+    spawn(state, connection_id, request);
+    Ok(())
+}
+
+/// Runs the job on the runtime, keeping its progress for the page until it ends.
+fn spawn(state: &AppState, connection_id: ConnectionId, request: JobRequest) {
     let engine = state.engine.clone();
     let inner = state.inner.clone();
     state.inner.tasks.spawn(async move {
@@ -88,7 +98,6 @@ pub async fn start_request(
             .expect("running set")
             .remove(&connection_id);
     });
-    Ok(())
 }
 
 /// Whether a sync of `connection_id` is running, and its newest job.

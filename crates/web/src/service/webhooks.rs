@@ -40,13 +40,13 @@ fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 /// The connection's webhook view; `None` when none is set up.
 pub async fn view(state: &AppState, id: ConnectionId) -> ApiResult<Option<WebhookView>> {
-    exists(state, id).await?;
+    super::lookup::connection(state, id).await?;
     Ok(webhooks::view(&state.store, id, &state.config.public_url, state.now()).await?)
 }
 
 /// Applies a change (creating a URL-key set-up when there is none) and returns the view.
 pub async fn save(state: &AppState, id: ConnectionId, body: WebhookBody) -> ApiResult<WebhookView> {
-    exists(state, id).await?;
+    super::lookup::connection(state, id).await?;
     let mode = match body.mode.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(text.parse::<WebhookMode>().map_err(|_| {
@@ -73,13 +73,4 @@ pub async fn save(state: &AppState, id: ConnectionId, body: WebhookBody) -> ApiR
     view(state, id).await?.ok_or_else(|| {
         ApiError::Internal("the webhook set-up was not found after saving it".into())
     })
-}
-
-async fn exists(state: &AppState, id: ConnectionId) -> ApiResult<()> {
-    state
-        .store
-        .get_connection(id)
-        .await?
-        .map(|_| ())
-        .ok_or_else(|| ApiError::NotFound(format!("connection {id} does not exist")))
 }

@@ -6,119 +6,22 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use gong_timeline_store::import::{self, ImportError, ImportKind, ImportRefusal};
-use gong_timeline_store::{ImportCounts, Store};
+use gong_timeline_store::ImportCounts;
 use gong_timeline_sync::settings::{self as sync_settings, SettingsError};
 use maud::{html, Markup};
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::service::imports::{cells, import, Kind, Refusal};
 use crate::state::AppState;
-use crate::ui::layout::{self, csrf_input, page};
-
-/// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `name,crm_account_id,...`
-    Companies,
-    /// `email,name,company`
-    Persons,
-    /// `email,name,license_type,status,...`
-    Users,
-    /// `name,scope,active`
-    ActivityTypes,
-}
-
-impl Kind {
-    /// Every kind, in the order a new install imports them.
-    pub const ALL: [Kind; 4] = [
-        Kind::Companies,
-        Kind::Persons,
-        Kind::Users,
-        Kind::ActivityTypes,
-    ];
-
-    /// The form value (the CLI's subcommand).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Companies => "companies",
-            Kind::Persons => "persons",
-            Kind::Users => "users",
-            Kind::ActivityTypes => "activity-types",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Kind::Companies => "Companies",
-            Kind::Persons => "Persons",
-            Kind::Users => "Users",
-            Kind::ActivityTypes => "Activity types",
-        }
-    }
-
-    fn header(self) -> &'static str {
-        match self {
-            Kind::Companies => "name,crm_account_id, then any custom fields",
-            Kind::Persons => "email,name,company (a company's name)",
-            Kind::Users => "email,name,license_type,status, then any custom fields",
-            Kind::ActivityTypes => "name,scope (global/company),active (true/false)",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// Why a file was refused: every bad row, or one problem with the upload itself.
-#[derive(Debug)]
-pub enum Refusal {
-    /// The file's bad rows (nothing stored).
-    Rows(Vec<ImportError>),
-    /// The upload could not be used (no file, a store failure).
-    Other(ApiError),
-}
-
-/// Imports `bytes` as a `kind` file through the CLI's path ([`import::import_file`]).
-pub async fn import(store: &dyn Store, kind: Kind, bytes: &[u8]) -> Result<ImportCounts, Refusal> {
-    let kind = match kind {
-        Kind::Companies => ImportKind::Companies,
-        Kind::Persons => ImportKind::Persons,
-        Kind::Users => ImportKind::Users,
-        Kind::ActivityTypes => ImportKind::ActivityTypes,
-    };
-    import::import_file(store, kind, bytes)
-        .await
-        .map_err(|refusal| match refusal {
-            ImportRefusal::Rows(rows) => Refusal::Rows(rows),
-            ImportRefusal::Store(e) => Refusal::Other(e.into()),
-        })
-}
+use crate::ui::error::PageResult;
+use crate::ui::layout::{csrf_input, page};
 
 /// The outcome shown above the forms.
 enum Outcome {
     /// The counts, and the connections whose settings the import broke.
     Done(Kind, String, ImportCounts, Vec<(String, SettingsError)>),
     Refused(Option<Kind>, String, Refusal),
-}
-
-/// (row, column, value, problem) of an error.
-pub(crate) fn cells(e: &ImportError) -> (u64, String, String, String) {
-    match e {
-        ImportError::Invalid {
-            row,
-            column,
-            value,
-            problem,
-        } => (*row, column.clone(), value.clone(), problem.clone()),
-        ImportError::MissingColumn { column, .. } => {
-            (1, column.to_string(), String::new(), e.to_string())
-        }
-        ImportError::Malformed { row, reason } => {
-            (*row, String::new(), String::new(), reason.clone())
-        }
-    }
 }
 
 fn outcome(o: &Outcome) -> Markup {
@@ -176,7 +79,7 @@ fn render(s: &AdminSession, result: Option<&Outcome>) -> Markup {
                         (csrf_input(s))
                         input type="hidden" name="kind" value=(kind.as_str());
                         h2 { (kind.label()) }
-                        p.muted.small { "Columns: " code { (kind.header()) } }
+                        p.muted.small { "Columns: " code { (kind.columns()) } }
                         label { "CSV file" input type="file" name="file" accept=".csv,text/csv" required; }
                         button.primary type="submit" { "Import " (kind.label().to_lowercase()) }
                     }
@@ -227,17 +130,15 @@ pub(crate) async fn upload(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     form: Multipart,
-) -> Response {
+) -> PageResult {
     let (kind, name, bytes) = match read_upload(form).await {
         Ok(upload) => upload,
         Err(e) => {
             let o = Outcome::Refused(None, "The upload".into(), Refusal::Other(e));
-            return (StatusCode::UNPROCESSABLE_ENTITY, render(&s, Some(&o))).into_response();
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&s, Some(&o))).into_response());
         }
     };
-    let Some(kind) = kind else {
-        return layout::error_page(&ApiError::invalid("kind", "the form names no import type"));
-    };
+    let kind = kind.ok_or_else(|| ApiError::invalid("kind", "the form names no import type"))?;
     match import(state.store.as_ref(), kind, &bytes).await {
         Ok(counts) => {
             tracing::info!(
@@ -253,18 +154,15 @@ pub(crate) async fn upload(
                     tracing::warn!(%error, "Could not check the settings after an import.");
                     Vec::new()
                 });
-            render(&s, Some(&Outcome::Done(kind, name, counts, broken))).into_response()
+            Ok(render(&s, Some(&Outcome::Done(kind, name, counts, broken))).into_response())
         }
         Err(refusal) => {
             let status = match &refusal {
                 Refusal::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 Refusal::Other(e) => e.status(),
             };
-            (
-                status,
-                render(&s, Some(&Outcome::Refused(Some(kind), name, refusal))),
-            )
-                .into_response()
+            let page = render(&s, Some(&Outcome::Refused(Some(kind), name, refusal)));
+            Ok((status, page).into_response())
         }
     }
 }

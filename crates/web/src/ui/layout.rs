@@ -1,14 +1,12 @@
 //! The page shell (navigation that folds on a narrow screen, the stylesheet and
-//! script as files, the log-out form), error pages inside it, status badges, and
+//! script as files, the log-out form), status badges, and
 //! small rendering helpers shared by every page. maud escapes every interpolated value,
 //! so titles and names from Gong render as text.
 
-use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, DOCTYPE};
 
 use crate::auth::AdminSession;
-use crate::error::ApiError;
 use crate::ui::assets;
 
 /// The navigation: (path, label).
@@ -57,7 +55,14 @@ fn header(session: Option<&AdminSession>) -> Markup {
     }
 }
 
-fn shell(title: &str, session: Option<&AdminSession>, nav: bool, body: Markup) -> Markup {
+/// The document around every page; `nav` shows the site header (error pages show it
+/// without a session, so without the log-out form).
+pub(crate) fn shell(
+    title: &str,
+    session: Option<&AdminSession>,
+    nav: bool,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -83,41 +88,6 @@ pub fn page(title: &str, session: &AdminSession, body: Markup) -> Markup {
 /// A page without navigation (log in).
 pub fn bare(title: &str, body: Markup) -> Markup {
     shell(title, None, false, body)
-}
-
-/// The error as an HTML page with its status, inside the layout: the navigation
-/// and a way back.
-pub fn error_page(error: &ApiError) -> Response {
-    error.log();
-    let heading = match error.status().as_u16() {
-        400 => "That address does not work",
-        404 => "Not found",
-        403 => "Not allowed",
-        409 => "Not now",
-        410 => "Expired",
-        422 => "Please check the input",
-        502 => "Gong did not answer",
-        _ => "Something went wrong",
-    };
-    let body = html! {
-        div.error-box role="alert" { p.error id="error" { (error.public_message()) } }
-        div.actions {
-            a.button.primary href="/connectors" { "Back to Connectors" }
-            a.button href="/log" { "Execution log" }
-        }
-    };
-    (
-        error.status(),
-        Html(shell(heading, None, true, body).into_string()),
-    )
-        .into_response()
-}
-
-/// `GET` of a page that does not exist.
-pub(crate) async fn not_found() -> Response {
-    error_page(&ApiError::NotFound(
-        "There is no page at this address.".to_string(),
-    ))
 }
 
 /// What a status means, for the colour of its badge.

@@ -21,11 +21,13 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::auth::secret::{constant_time_eq, random_token, verify_password_blocking};
-use crate::auth::session::{self, cookie, login_refused};
+use crate::auth::session::{self, cookie};
 use crate::auth::throttle;
 use crate::auth::{AdminSession, SESSION_COOKIE};
 use crate::security::log_safe;
 use crate::state::AppState;
+use crate::ui::error::PageResult;
+use crate::ui::guard::login_refused;
 use crate::ui::layout;
 
 const LOGIN_CSRF: &str = "gt_login_csrf";
@@ -92,10 +94,10 @@ pub(crate) async fn submit(
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     jar: CookieJar,
     Form(f): Form<LoginForm>,
-) -> Response {
+) -> PageResult {
     let expected = jar.get(LOGIN_CSRF).map(|c| c.value().to_string());
     if !expected.is_some_and(|e| !f.csrf.is_empty() && constant_time_eq(&e, &f.csrf)) {
-        return login_refused();
+        return Ok(login_refused());
     }
     let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
     let next = local(f.next.as_deref()).to_string();
@@ -108,42 +110,33 @@ pub(crate) async fn submit(
         client,
         state.now(),
     )
-    .await;
-    let counted = match counted {
-        Ok(counted) => counted,
-        Err(error) => return layout::error_page(&error.into()),
-    };
+    .await?;
     if let Err(wait) = counted {
         tracing::warn!(username = %log_safe(&f.username), client = ?client, retry_after_s = wait.as_secs(), "A log-in was refused: too many failed attempts.");
-        return throttled(&state, jar, &next, wait);
+        return Ok(throttled(&state, jar, &next, wait));
     }
     // A bounded number of password checks at once (argon2 takes ~20 MiB each).
     let permit = tokio::time::timeout(policy.check_wait, state.inner.password_checks.acquire());
     let Ok(Ok(_permit)) = permit.await else {
         tracing::warn!(client = ?client, "A log-in was refused: too many log-ins at once.");
-        return busy(&state, jar, &next);
+        return Ok(busy(&state, jar, &next));
     };
-    let admin = match state.store.admin_by_username(&f.username).await {
-        Ok(admin) => admin,
-        Err(error) => return layout::error_page(&error.into()),
-    };
+    let admin = state.store.admin_by_username(&f.username).await?;
     // Always one argon2 verification, known username or not (no timing oracle).
     let hash = admin.as_ref().map(|a| a.password_hash.clone());
     let matches = verify_password_blocking(f.password.clone(), hash).await;
     let Some(admin) = admin.filter(|_| matches) else {
         tracing::warn!(username = %log_safe(&f.username), client = ?client, "A log-in failed.");
         let message = "Wrong username or password.";
-        return again(&state, jar, &next, message, StatusCode::UNAUTHORIZED);
+        return Ok(again(&state, jar, &next, message, StatusCode::UNAUTHORIZED));
     };
     if let Err(error) = throttle::succeeded(state.store.as_ref(), policy, &f.username, client).await
     {
         // The log-in stands; its old failures are forgotten within the hour anyway.
         tracing::warn!(%error, "Could not clear the failed log-ins of a successful one.");
     }
-    match session::start(&state, admin.id).await {
-        Ok(c) => (jar.remove(LOGIN_CSRF).add(c), Redirect::to(&next)).into_response(),
-        Err(error) => layout::error_page(&error),
-    }
+    let session = session::start(&state, admin.id).await?;
+    Ok((jar.remove(LOGIN_CSRF).add(session), Redirect::to(&next)).into_response())
 }
 
 /// 503 when every password check is taken for longer than the log-in may wait.
@@ -186,11 +179,9 @@ pub(crate) async fn logout(
     State(state): State<AppState>,
     Extension(session): Extension<AdminSession>,
     jar: CookieJar,
-) -> Response {
-    if let Err(error) = state.store.delete_session(&session.token_hash).await {
-        return layout::error_page(&error.into());
-    }
-    (jar.remove(SESSION_COOKIE), Redirect::to("/login")).into_response()
+) -> PageResult {
+    state.store.delete_session(&session.token_hash).await?;
+    Ok((jar.remove(SESSION_COOKIE), Redirect::to("/login")).into_response())
 }
 
 #[cfg(test)]

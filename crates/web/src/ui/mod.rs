@@ -1,9 +1,12 @@
 //! The server-rendered admin UI: one module per page group, each a set of handlers
-//! that extract, call the store / `service` / sync, and render with maud.
+//! that extract, call the store / `service` / sync, and render with maud; a handler
+//! returns [`error::PageResult`], so a failure is the error page inside the layout.
 
 pub mod assets;
 pub mod charts;
 pub mod connectors;
+pub mod error;
+pub mod guard;
 pub mod imports;
 pub mod insights;
 pub mod layout;
@@ -15,18 +18,18 @@ pub mod settings;
 pub mod timeline;
 pub mod tokens;
 pub mod users;
-pub mod webhook;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
 use axum::middleware;
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::auth::{require_admin, require_api};
+use crate::auth::require_api;
 use crate::error::ApiError;
 use crate::state::AppState;
+use guard::require_admin;
 
 /// The pages behind the log-in (`require_admin`: session + CSRF on every form).
 pub fn router(state: AppState) -> Router<AppState> {
@@ -42,7 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connectors/{id}/sync", post(connectors::initiate_sync))
         .route("/connectors/{id}/resync", post(connectors::resync))
         .route("/connectors/{id}/update", post(connectors::update))
-        .route("/connectors/{id}/webhook", post(webhook::save))
+        .route("/connectors/{id}/webhook", post(connectors::save_webhook))
         .route(
             "/connectors/{id}/delete",
             get(connectors::confirm_delete).post(connectors::delete),
@@ -73,7 +76,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let uploads = Router::new()
         .route("/imports", get(imports::page_get).post(imports::upload))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin))
-        .layer(DefaultBodyLimit::max(crate::auth::session::UPLOAD_LIMIT));
+        .layer(DefaultBodyLimit::max(crate::limits::UPLOAD_LIMIT));
     // A download link works with a session or a Bearer token.
     let downloads = Router::new()
         .route("/exports/{token}", get(log::download))
@@ -85,7 +88,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(protected)
         .merge(uploads)
         .merge(downloads)
-        .fallback(layout::not_found)
+        .fallback(error::not_found)
         .layer(middleware::map_response(page_rejections))
 }
 
@@ -116,7 +119,7 @@ async fn page_rejections(response: Response) -> Response {
     } else {
         format!("{text}. Check the address, or go back and use the page's links and forms.")
     };
-    let mut page = layout::error_page(&ApiError::BadRequest(message));
+    let mut page = error::PageError(ApiError::BadRequest(message)).into_response();
     *page.status_mut() = status;
     // Keep what the rejection said besides its body (a 405's `Allow`).
     for (name, value) in &parts.headers {

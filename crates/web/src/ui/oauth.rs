@@ -1,7 +1,7 @@
 //! `GET /oauth/callback`: where Gong's consent page sends the admin back.
 
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Redirect;
 use axum::Extension;
 use serde::Deserialize;
 
@@ -9,7 +9,7 @@ use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::oauth;
 use crate::state::AppState;
-use crate::ui::layout;
+use crate::ui::error::PageResult;
 
 #[derive(Deserialize)]
 pub(crate) struct CallbackParams {
@@ -23,28 +23,21 @@ pub(crate) async fn callback(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Query(p): Query<CallbackParams>,
-) -> Response {
+) -> PageResult<Redirect> {
     if let Some(error) = &p.error {
         if let Some(st) = p.state.as_deref() {
             // A refused consent spends its state; a store error here changes nothing.
             let _ = oauth::take_state(&state, st).await;
         }
-        return layout::error_page(&ApiError::invalid(
+        return Err(ApiError::invalid(
             "code",
             format!(
                 "Gong did not authorise the connection ({error}); click Authorize to try again"
             ),
-        ));
+        )
+        .into());
     }
-    match oauth::callback(
-        &state,
-        p.code.as_deref(),
-        p.state.as_deref().unwrap_or_default(),
-        &s,
-    )
-    .await
-    {
-        Ok(c) => Redirect::to(&format!("/connectors/{}?connected=1", c.id)).into_response(),
-        Err(error) => layout::error_page(&error),
-    }
+    let st = p.state.as_deref().unwrap_or_default();
+    let c = oauth::callback(&state, p.code.as_deref(), st, &s).await?;
+    Ok(Redirect::to(&format!("/connectors/{}?connected=1", c.id)))
 }

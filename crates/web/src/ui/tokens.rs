@@ -14,6 +14,7 @@ use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::tokens::{self, TokenRequest, MAX_DAYS};
 use crate::state::AppState;
+use crate::ui::error::PageResult;
 use crate::ui::layout::{self, csrf_input, page, time, time_opt};
 
 #[derive(Deserialize)]
@@ -90,10 +91,8 @@ async fn render(
 pub(crate) async fn list(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
-) -> Response {
-    render(&state, &s, None, None)
-        .await
-        .unwrap_or_else(|e| layout::error_page(&e))
+) -> PageResult {
+    Ok(render(&state, &s, None, None).await?)
 }
 
 /// `POST /tokens`.
@@ -101,7 +100,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     Extension(s): Extension<AdminSession>,
     Form(f): Form<NewTokenForm>,
-) -> Response {
+) -> PageResult {
     let now = state.now();
     let created = match (
         tokens::expiry(now, &f.expires_in_days),
@@ -117,18 +116,19 @@ pub(crate) async fn create(
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    let outcome = match created {
-        Ok((token, plain)) => render(&state, &s, Some((&token.name, &plain)), None).await,
-        Err(e @ ApiError::Invalid { .. }) => render(&state, &s, None, Some(&e)).await,
-        Err(e) => Err(e),
+    let page = match created {
+        Ok((token, plain)) => render(&state, &s, Some((&token.name, &plain)), None).await?,
+        Err(e @ ApiError::Invalid { .. }) => render(&state, &s, None, Some(&e)).await?,
+        Err(e) => return Err(e.into()),
     };
-    outcome.unwrap_or_else(|e| layout::error_page(&e))
+    Ok(page)
 }
 
 /// `POST /tokens/{id}/delete`.
-pub(crate) async fn delete(State(state): State<AppState>, Path(id): Path<ApiTokenId>) -> Response {
-    match state.store.delete_api_token(id).await {
-        Ok(()) => Redirect::to("/tokens").into_response(),
-        Err(e) => layout::error_page(&e.into()),
-    }
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<ApiTokenId>,
+) -> PageResult<Redirect> {
+    state.store.delete_api_token(id).await?;
+    Ok(Redirect::to("/tokens"))
 }

@@ -1,23 +1,21 @@
 //! The Gong webhook card of a connection's page (#12 items 3 and 4): the URL to paste
 //! into Gong's automation rule, how requests are authenticated, the last webhook and
 //! the last test ("Test received at …"), the queue, and how fresh webhooks keep the
-//! Timeline (last, p50, p95 over the last day); a form to set up, change or rotate.
+//! Timeline (last, p50, p95 over the last day); a form to set up, change or rotate
+//! (posted to [`super::save_webhook`]).
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use gong_timeline_store::{ConnectionId, WebhookMode};
 use gong_timeline_sync::webhooks::{Freshness, WebhookView};
 use maud::{html, Markup};
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-use crate::service::webhooks::{self, WebhookBody};
+use crate::service::webhooks;
 use crate::state::AppState;
 use crate::ui::layout::{self, csrf_input, time_opt};
 
 /// The card; `error` is a refused change, shown beside its field.
-pub(crate) async fn card(
+pub(super) async fn card(
     state: &AppState,
     s: &AdminSession,
     id: ConnectionId,
@@ -95,34 +93,5 @@ fn form(
                 p.hint { "A new key stops the old URL at once: paste the new URL into Gong." }
             }
         }
-    }
-}
-
-/// `POST /connectors/{id}/webhook`: set up, change the mode, or rotate the key.
-pub(crate) async fn save(
-    State(state): State<AppState>,
-    Extension(s): Extension<AdminSession>,
-    Path(id): Path<ConnectionId>,
-    Form(mut body): Form<WebhookBody>,
-) -> Response {
-    // An empty key box under the signed-JWT mode keeps the key already saved.
-    let keeps_key = body.mode.as_deref() == Some(WebhookMode::SignedJwt.as_str())
-        && body
-            .public_key
-            .as_deref()
-            .is_none_or(|k| k.trim().is_empty());
-    if keeps_key {
-        if let Ok(Some(v)) = webhooks::view(&state, id).await {
-            if v.mode == WebhookMode::SignedJwt {
-                body.mode = None;
-            }
-        }
-    }
-    match webhooks::save(&state, id, body).await {
-        Ok(_) => Redirect::to(&format!("/connectors/{id}?webhook=saved#webhook")).into_response(),
-        Err(error @ ApiError::Invalid { .. }) => {
-            crate::ui::connectors::respond_with(&state, &s, id, Some(&error)).await
-        }
-        Err(error) => layout::error_page(&error),
     }
 }

@@ -1,0 +1,134 @@
+//! The Connectors list: each connection with its status (C6) and last job with its
+//! reason, and the Create Connection form (either kind, errors beside their fields).
+
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::service::connections::{self, NewConnectionRequest};
+use crate::state::AppState;
+use crate::ui::layout::{self, csrf_input, page, time_opt};
+use gong_timeline_store::ConnectionStatus;
+use gong_timeline_sync::connections::LastJob;
+
+/// C3's warning, verbatim.
+pub const HUBSPOT_WARNING: &str = "Gong's HubSpot CRM integration is not supported.";
+
+/// A status as a badge: its text, and a class naming it for the stylesheet.
+pub fn status_badge(status: ConnectionStatus) -> Markup {
+    let class = match status {
+        ConnectionStatus::Authorised => "status status-authorised",
+        ConnectionStatus::Pending => "status status-pending",
+        ConnectionStatus::NeedsReauthorisation => "status status-needs-reauthorisation",
+        ConnectionStatus::Unreachable => "status status-unreachable",
+        ConnectionStatus::Disabled => "status status-disabled",
+    };
+    html! { span class=(class) { (layout::badge(layout::connection_tone(status), status)) } }
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct CreateForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    base_url: String,
+    #[serde(default)]
+    access_key: String,
+    #[serde(default)]
+    access_key_secret: String,
+}
+
+impl CreateForm {
+    /// The form as the one creation request; a blank kind stays blank (refused),
+    /// as the form always sends one.
+    pub(super) fn request(&self) -> NewConnectionRequest {
+        NewConnectionRequest {
+            name: self.name.clone(),
+            kind: Some(self.kind.clone()),
+            base_url: Some(self.base_url.clone()),
+            access_key: Some(self.access_key.clone()),
+            access_key_secret: Some(self.access_key_secret.clone()),
+        }
+    }
+}
+
+/// The last job as a link, its status and, when it failed, why.
+fn last_job_cell(job: Option<&LastJob>) -> Markup {
+    html! {
+        @if let Some(j) = job {
+            a href={ "/log/jobs/" (j.id) } { "Job " (j.id) } " "
+            span class={ "status status-" (j.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(j.status), j.status)) }
+            @if let Some(m) = &j.message { " " span.job-message { (m) } }
+        } @else { "Never synced" }
+    }
+}
+
+fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Markup {
+    let err = |field: &str| {
+        error
+            .filter(|e| e.field() == Some(field))
+            .map(|e| e.public_message())
+    };
+    let general =
+        error.filter(|e| !matches!(e.field(), Some("name" | "base_url" | "access_key" | "kind")));
+    html! {
+        form.card method="post" action="/connectors" id="create-connection" {
+            h2 { "Create Connection" }
+            (csrf_input(s))
+            @if let Some(e) = general { div.error-box role="alert" { p.error { (e.public_message()) } } }
+            label { "Connector " select name="connector" { option value="gong" selected { "Gong" } } }
+            label { "Name " input type="text" name="name" id="connection-name" value=(f.name) required
+                aria-invalid=[err("name").map(|_| "true")] aria-describedby=[err("name").map(|_| "connection-name-error")]; }
+            @if let Some(m) = err("name") { span.field-error id="connection-name-error" { (m) } }
+            fieldset {
+                legend { "Authentication" }
+                label.check { input type="radio" name="kind" value="oauth" checked[f.kind != "basic"]; " OAuth (Authorize with Gong)" }
+                label.check { input type="radio" name="kind" value="basic" id="kind-basic" checked[f.kind == "basic"]; " Access key (scripts, tests)" }
+                @if let Some(m) = err("kind") { span.field-error { (m) } }
+                label { "API base URL " input type="url" name="base_url" id="base-url" value=(f.base_url) placeholder="https://api.gong.io"
+                    aria-invalid=[err("base_url").map(|_| "true")] aria-describedby=[err("base_url").map(|_| "base-url-error")]; }
+                @if let Some(m) = err("base_url") { span.field-error id="base-url-error" { (m) } }
+                label { "Access key " input type="text" name="access_key" id="access-key" autocomplete="off"
+                    aria-invalid=[err("access_key").map(|_| "true")] aria-describedby=[err("access_key").map(|_| "access-key-error")]; }
+                label { "Access key secret " input type="password" name="access_key_secret" id="access-key-secret" autocomplete="off"; }
+                @if let Some(m) = err("access_key") { span.field-error id="access-key-error" { (m) } }
+            }
+            button.primary type="submit" id="authorize" { "Authorize" }
+        }
+    }
+}
+
+pub(super) async fn list_page(
+    state: &AppState,
+    s: &AdminSession,
+    f: &CreateForm,
+    error: Option<&ApiError>,
+) -> Result<Markup, ApiError> {
+    let connections = connections::list(state).await?;
+    Ok(page(
+        "Connectors",
+        s,
+        html! {
+            div.table-wrap { table id="connections" {
+                thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last job" } th { "Last sync" } th { "" } } }
+                tbody {
+                    @for c in &connections {
+                        tr {
+                            td { a href={ "/connectors/" (c.id) } { (c.name) } }
+                            td { (c.auth) }
+                            td { (status_badge(c.status)) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
+                            td.last-job { (last_job_cell(c.last_job.as_ref())) }
+                            td { (time_opt(c.last_sync_at)) }
+                            td { a href={ "/connectors/" (c.id) "/settings" } { "Settings" } }
+                        }
+                    }
+                    @if connections.is_empty() { tr { td colspan="6" { "No connection yet: create one below." } } }
+                }
+            } }
+            (create_form(s, f, error))
+        },
+    ))
+}

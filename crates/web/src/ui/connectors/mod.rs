@@ -1,0 +1,224 @@
+//! Connectors: the connections with their status (C6) and last job with its reason,
+//! creating one by name (OAuth → Authorize, or an access key Gong checks first), a
+//! connection's page with the C3 HubSpot warning, the confirmation after authorising
+//! (**Initiate Sync** / **Go to Timeline settings**), changing a connection (name, base
+//! URL, access key; OAuth re-authorisation), its Gong webhook ([`webhook`])
+//! and deleting it after a confirmation page.
+
+mod list;
+mod show;
+mod webhook;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::{Extension, Form};
+use gong_timeline_domain::Trigger;
+use gong_timeline_store::{ConnectionId, WebhookMode};
+use gong_timeline_sync::{windows, JobRequest};
+use maud::{html, Markup};
+
+use self::list::{list_page, CreateForm};
+pub use self::list::{status_badge, HUBSPOT_WARNING};
+use self::show::{show_page, Flags};
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::service::connections::{self, UpdateRequest};
+use crate::service::runs;
+use crate::service::webhooks::{self, WebhookBody};
+use crate::state::AppState;
+use crate::ui::error::{refused, PageResult};
+use crate::ui::layout::{csrf_input, page};
+
+/// `GET /connectors`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+) -> PageResult<Markup> {
+    Ok(list_page(&state, &s, &CreateForm::default(), None).await?)
+}
+
+/// `POST /connectors`: an OAuth connection goes on to Gong's consent page, an
+/// access-key one to its page with the Initiate Sync dialog.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Form(f): Form<CreateForm>,
+) -> PageResult {
+    match connections::create(&state, &f.request(), &s).await {
+        Ok(created) => {
+            let target = created
+                .authorize_url
+                .unwrap_or_else(|| format!("/connectors/{}?connected=1", created.connection.id));
+            Ok(Redirect::to(&target).into_response())
+        }
+        Err(error @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => Ok(refused(
+            &error,
+            list_page(&state, &s, &f, Some(&error)).await?,
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /connectors/{id}/authorize`: (re-)authorise with Gong.
+pub(crate) async fn authorize(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+) -> PageResult<Redirect> {
+    let url = crate::service::oauth::authorize_url(&state, id, &s).await?;
+    Ok(Redirect::to(&url))
+}
+
+/// `POST /connectors/{id}/sync`: Initiate Sync, in the background. A refusal (not
+/// authorised, disabled, already running) shows on the connection's page.
+pub(crate) async fn initiate_sync(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+) -> PageResult {
+    match runs::start(&state, id, Trigger::Manual).await {
+        Ok(()) => Ok(Redirect::to(&format!("/connectors/{id}?sync=started")).into_response()),
+        Err(error @ ApiError::Conflict(_)) => {
+            respond(&state, &s, id, &Flags::default(), Some(&error)).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The "Re-sync from Gong since …" form.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct ResyncForm {
+    /// `YYYY-MM-DD` (an `<input type=date>`).
+    from: String,
+}
+
+/// `POST /connectors/{id}/resync`: re-read Gong from a date (trigger `resync`), in
+/// the background; the backfill bounds how far back.
+pub(crate) async fn resync(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+    Form(f): Form<ResyncForm>,
+) -> PageResult<Redirect> {
+    let from = windows::resync_day(&f.from, state.now().date_naive())
+        .map_err(|refused| ApiError::invalid("from", refused.to_string()))?;
+    runs::start_request(&state, id, JobRequest::resync(from)).await?;
+    Ok(Redirect::to(&format!("/connectors/{id}?sync=started")))
+}
+
+/// `GET /connectors/{id}`.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Query(flags): Query<Flags>,
+) -> PageResult {
+    respond(&state, &s, id, &flags, None).await
+}
+
+/// `POST /connectors/{id}/update`: rename, new base URL, new access key.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Form(f): Form<UpdateRequest>,
+) -> PageResult {
+    match connections::update(&state, id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/connectors/{id}?updated=1")).into_response()),
+        Err(error @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
+            respond(&state, &s, id, &Flags::default(), Some(&error)).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// What deleting removes and keeps, said on the confirmation page and after.
+pub const DELETE_EFFECT: &str = "Its credentials, settings, user mappings and sync state are removed. The Timeline's activities from this connection and the execution log are kept.";
+
+/// `GET /connectors/{id}/delete`: the confirmation.
+pub(crate) async fn confirm_delete(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+) -> PageResult<Markup> {
+    let c = connections::overview(&state, id).await?;
+    Ok(page(
+        &format!("Delete {}?", c.name),
+        &s,
+        html! {
+            form.card method="post" action={ "/connectors/" (id) "/delete" } id="delete-form" {
+                (csrf_input(&s))
+                p { "Delete the connection '" (c.name) "'? " (DELETE_EFFECT) }
+                button type="submit" id="confirm-delete" class="danger" { "Delete connection" }
+                " "
+                a href={ "/connectors/" (id) } id="cancel-delete" { "Cancel" }
+            }
+        },
+    ))
+}
+
+/// `POST /connectors/{id}/delete`.
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+) -> PageResult {
+    match connections::delete(&state, id).await {
+        Ok(c) => {
+            let body = html! {
+                p.notice id="deleted" { "The connection '" (c.name) "' was deleted. " (DELETE_EFFECT) }
+                p { a href="/connectors" { "Back to Connectors" } }
+            };
+            Ok(page("Connection deleted", &s, body).into_response())
+        }
+        Err(error @ ApiError::Conflict(_)) => {
+            respond(&state, &s, id, &Flags::default(), Some(&error)).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /connectors/{id}/webhook`: set up, change the mode, or rotate the key.
+pub(crate) async fn save_webhook(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Form(mut body): Form<WebhookBody>,
+) -> PageResult {
+    // An empty key box under the signed-JWT mode keeps the key already saved.
+    let keeps_key = body.mode.as_deref() == Some(WebhookMode::SignedJwt.as_str())
+        && body
+            .public_key
+            .as_deref()
+            .is_none_or(|k| k.trim().is_empty());
+    if keeps_key {
+        if let Ok(Some(v)) = webhooks::view(&state, id).await {
+            if v.mode == WebhookMode::SignedJwt {
+                body.mode = None;
+            }
+        }
+    }
+    match webhooks::save(&state, id, body).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/connectors/{id}?webhook=saved#webhook")).into_response())
+        }
+        Err(error @ ApiError::Invalid { .. }) => {
+            respond(&state, &s, id, &Flags::default(), Some(&error)).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The connection's page, with a refused change shown (its status code too).
+async fn respond(
+    state: &AppState,
+    s: &AdminSession,
+    id: ConnectionId,
+    flags: &Flags,
+    error: Option<&ApiError>,
+) -> PageResult {
+    let markup = show_page(state, s, id, flags, error).await?;
+    Ok(match error {
+        Some(e) => refused(e, markup),
+        None => markup.into_response(),
+    })
+}

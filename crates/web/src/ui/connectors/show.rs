@@ -1,0 +1,181 @@
+//! A connection's page: the C3 HubSpot warning, the confirmation after creating it
+//! (**Initiate Sync** / **Go to Timeline settings**), its facts and sync status, its
+//! charts, the actions (sync, re-sync, re-authorise, delete), its Gong webhook card and
+//! the form that changes it; a refused change shows beside its field.
+
+use gong_timeline_store::{AuthKind, ConnectionId, ConnectionStatus};
+use gong_timeline_sync::connections::Overview;
+use maud::{html, Markup};
+
+use serde::Deserialize;
+
+use super::list::{status_badge, HUBSPOT_WARNING};
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::service::connections;
+use crate::service::runs::{self, SyncStatus};
+use crate::state::AppState;
+use crate::ui::insights;
+use crate::ui::layout::{self, csrf_input, page, time_opt};
+
+/// What the page says after an action: created, sync started, saved, webhook saved.
+#[derive(Deserialize, Default)]
+pub(crate) struct Flags {
+    connected: Option<String>,
+    sync: Option<String>,
+    updated: Option<String>,
+    webhook: Option<String>,
+}
+
+pub(super) async fn show_page(
+    state: &AppState,
+    s: &AdminSession,
+    id: ConnectionId,
+    flags: &Flags,
+    error: Option<&ApiError>,
+) -> Result<Markup, ApiError> {
+    let c = connections::overview(state, id).await?;
+    let status = runs::status(state, id).await?;
+    let health = insights::connection_charts(state, id).await?;
+    let webhook = super::webhook::card(state, s, id, error).await?;
+    let general = error.filter(|e| e.field().is_none());
+    let webhook_saved = flags.webhook.is_some() && error.is_none();
+    Ok(page(
+        &c.name,
+        s,
+        html! {
+            @if status.running { meta http-equiv="refresh" content="2"; }
+            @if c.hubspot_warning { p.warning id="hubspot-warning" { (HUBSPOT_WARNING) } }
+            @if let Some(e) = general { p.error id="connection-error" role="alert" { (e.public_message()) } }
+            @if flags.connected.is_some() && error.is_none() { (connected_dialog(s, &c)) }
+            @if flags.updated.is_some() && error.is_none() { p.notice id="updated" { "Saved. Status: " (c.status) } }
+            @if flags.sync.is_some() && status.running { p.notice id="sync-started" { "Sync started. It runs in the background; this page follows it." } }
+            (facts(&c, &status))
+            (health)
+            (actions(s, &c, status.running))
+            @if webhook_saved { p.notice id="webhook-saved" { "Webhook saved." } }
+            (webhook)
+            (update_form(s, &c, error))
+        },
+    ))
+}
+
+/// After creating: sync now, or choose the settings first. Open without scripts (a
+/// card on the page); the script makes it modal.
+fn connected_dialog(s: &AdminSession, c: &Overview) -> Markup {
+    html! {
+        dialog id="connected" open data-modal aria-labelledby="connected-title" {
+            h2 id="connected-title" { "Connection created" }
+            p { "'" (c.name) "' is ready (" (c.status) "). Sync its meetings now, or first choose the activity type and filters in its Timeline settings." }
+            div.actions {
+                form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
+                    (csrf_input(s))
+                    button.primary type="submit" id="initiate-sync" { "Initiate Sync" }
+                }
+                a.button href={ "/connectors/" (c.id) "/settings" } id="go-to-settings" { "Go to Timeline settings" }
+                a.button href={ "/connectors/" (c.id) } data-close id="dialog-later" { "Later" }
+            }
+        }
+    }
+}
+
+/// Status, type, host, dates, and where syncing stands.
+fn facts(c: &Overview, status: &SyncStatus) -> Markup {
+    html! {
+        table.facts.card {
+            tr { th { "Status" } td id="connection-status" { (status_badge(c.status)) } }
+            tr { th { "Type" } td { (c.auth) } }
+            tr { th { "Gong host" } td { (c.base_url) } }
+            tr { th { "Created" } td { (layout::time(c.created_at)) } }
+            tr { th { "Last sync" } td { (time_opt(c.last_sync_at)) } }
+            tr { th { "Sync" } td id="sync-status" { (sync_cell(status)) } }
+        }
+    }
+}
+
+/// A running sync with its progress, else the last job with its counts and reason.
+fn sync_cell(status: &SyncStatus) -> Markup {
+    html! {
+        @if status.running {
+            (layout::badge(layout::Tone::Info, "Running"))
+            @match status.progress {
+                Some((done, Some(total))) if total > 0 => {
+                    label.small { (done) " of " (total) " meetings read"
+                        progress id="sync-progress" value=(done.min(total)) max=(total) { (done) " of " (total) } }
+                }
+                Some((done, _)) => {
+                    label.small { (done) " meetings read" progress id="sync-progress" { "running" } }
+                }
+                None => { label.small { "Starting…" progress id="sync-progress" { "running" } } }
+            }
+        }
+        @else if let Some(job) = &status.last_job {
+            a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } ": " span class={ "job-status status status-" (job.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(job.status), job.status)) }
+            " — " (job.counts.created) " created, " (job.counts.updated) " updated, " (job.counts.skipped) " skipped, " (job.counts.failed) " failed"
+            @if let Some(m) = &job.message { p.job-message id="job-message" { (m) } }
+        } @else { "Never synced" }
+    }
+}
+
+/// Initiate Sync, settings, Re-sync since a day, (re-)authorise, delete.
+fn actions(s: &AdminSession, c: &Overview, running: bool) -> Markup {
+    html! {
+        div.card {
+            form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
+                (csrf_input(s))
+                button.primary type="submit" id="sync-now" disabled[running] { "Initiate Sync" }
+            }
+            " "
+            a.button href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
+            form.inline method="post" action={ "/connectors/" (c.id) "/resync" } id="resync" {
+                (csrf_input(s))
+                label for="resync-from" { "Re-sync from Gong since " }
+                input type="date" id="resync-from" name="from" required;
+                " "
+                button type="submit" id="resync-now" disabled[running] { "Re-sync" }
+            }
+            @if c.auth == AuthKind::OAuth {
+                " "
+                form.inline method="post" action={ "/connectors/" (c.id) "/authorize" } {
+                    (csrf_input(s))
+                    button type="submit" id="reauthorize" { @if c.status == ConnectionStatus::Pending { "Authorize" } @else { "Re-authorize" } }
+                }
+            }
+            " "
+            a href={ "/connectors/" (c.id) "/delete" } id="delete-connection" class="danger" { "Delete…" }
+        }
+    }
+}
+
+fn update_form(s: &AdminSession, c: &Overview, error: Option<&ApiError>) -> Markup {
+    let err = |field: &str| {
+        error
+            .filter(|e| e.field() == Some(field))
+            .map(|e| e.public_message())
+    };
+    let basic = c.auth == AuthKind::Basic;
+    html! {
+        form.card method="post" action={ "/connectors/" (c.id) "/update" } id="update-connection" {
+            h2 { @if basic { "Change the connection or its access key" } @else { "Rename the connection" } }
+            (csrf_input(s))
+            label for="update-name" { "Name" }
+            input type="text" name="name" id="update-name" value=(c.name) required;
+            @if let Some(m) = err("name") { span.field-error id="update-name-error" { (m) } }
+            @if basic {
+                label for="update-base-url" { "API base URL" }
+                input type="url" name="base_url" id="update-base-url" value=(c.base_url);
+                @if let Some(m) = err("base_url") { span.field-error id="update-base-url-error" { (m) } }
+                fieldset {
+                    legend { "New access key (leave blank to keep the current one)" }
+                    label for="update-access-key" { "Access key" }
+                    input type="text" name="access_key" id="update-access-key" autocomplete="off";
+                    label for="update-access-key-secret" { "Access key secret" }
+                    input type="password" name="access_key_secret" id="update-access-key-secret" autocomplete="off";
+                    @if let Some(m) = err("access_key") { span.field-error id="update-access-key-error" { (m) } }
+                }
+                p.hint { "A new key or URL is checked with Gong before it is saved." }
+            }
+            button.primary type="submit" id="save-connection" { "Save" }
+        }
+    }
+}

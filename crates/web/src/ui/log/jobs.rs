@@ -1,0 +1,126 @@
+//! The Execution log page: jobs filtered by job date, status and connection, with
+//! the charts, one keyset page at a time.
+
+use gong_timeline_domain::JobStatus;
+use gong_timeline_store::{Connection, ConnectionId, Job, JobFilter};
+use maud::{html, Markup};
+
+use super::controls::{date_control, download_form, status_checks};
+use super::query::{date_window, effective_range, query_string, statuses, LogQuery};
+use crate::auth::AdminSession;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::insights;
+use crate::ui::layout::{self, page, time, time_opt};
+
+/// The log page; with `error` (a refused filter) it lists nothing and says why
+/// beside the filter.
+pub(super) async fn jobs_page(
+    state: &AppState,
+    s: &AdminSession,
+    q: &LogQuery,
+    error: Option<&ApiError>,
+) -> Result<Markup, ApiError> {
+    let (from, to) = match error {
+        Some(_) => (None, None),
+        None => date_window(effective_range(q), &q.from, &q.to, state.now())?,
+    };
+    let connection_id = q.connection_id()?;
+    let connections = state.store.list_connections().await?;
+    let keyset = q.keyset::<gong_timeline_store::Job>()?;
+    let chosen: Vec<JobStatus> = statuses(&q.status)?;
+    let filter = JobFilter {
+        from,
+        to,
+        statuses: chosen.clone(),
+        connection_id,
+        limit: Some(keyset.fetch_limit()),
+        seek: keyset.seek,
+    };
+    let (rows, total) = match error {
+        Some(_) => (Vec::new(), 0),
+        None => (
+            state.store.list_jobs(filter.clone()).await?,
+            state.store.count_jobs(&filter).await?,
+        ),
+    };
+    let shown = keyset.cut(rows);
+    let charts = insights::log_charts(state).await?;
+    let any_job = !shown.rows.is_empty()
+        || !state
+            .store
+            .list_jobs(JobFilter {
+                limit: Some(1),
+                ..JobFilter::default()
+            })
+            .await?
+            .is_empty();
+    Ok(page(
+        "Execution log",
+        s,
+        html! {
+            @if !any_job {
+                (layout::empty("no-jobs-yet", "No jobs yet", html! {
+                    p { "A job appears here when a connection syncs: on its schedule, after saving its Timeline settings, or when you start one." }
+                    a.button.primary href="/connectors" { "Initiate Sync" }
+                }))
+            }
+            (charts)
+            (filter_form(q, error, &connections, connection_id, &chosen))
+            (jobs_table(s, &shown.rows))
+            (shown.pager(total, |param, cursor, p| format!("/log?{}", query_string(q, param, cursor, p))))
+        },
+    ))
+}
+
+/// The filters: job date, connection, statuses; a refused one says why above them.
+fn filter_form(
+    q: &LogQuery,
+    error: Option<&ApiError>,
+    connections: &[Connection],
+    connection_id: Option<ConnectionId>,
+    chosen: &[JobStatus],
+) -> Markup {
+    html! {
+        form.card method="get" action="/log" id="log-filter" {
+            @if let Some(e) = error { p.error id="filter-error" role="alert" { (e.public_message()) } }
+            div.filters {
+                (date_control(q))
+                label for="connection" { "Connection" }
+                select name="connection" id="connection" {
+                    option value="" { "All connections" }
+                    @for c in connections {
+                        option value=(c.id) selected[connection_id == Some(c.id)] { (c.name) }
+                    }
+                }
+                (status_checks("Execution Status", "status", JobStatus::ALL, chosen, |s| layout::badge(layout::job_tone(*s), s)))
+            }
+            div.actions {
+                button.primary type="submit" id="apply-filter" { "Apply" }
+                a.button href="/log" { "Clear" }
+            }
+        }
+    }
+}
+
+/// One page of jobs with their counts and a download each.
+fn jobs_table(s: &AdminSession, rows: &[Job]) -> Markup {
+    html! {
+        div.table-wrap { table id="jobs" {
+            thead { tr { th { "Job" } th { "Connection" } th { "Trigger" } th { "Status" } th { "Started" } th { "Finished" }
+                th { "Fetched" } th { "Created" } th { "Updated" } th { "Skipped" } th { "Failed" } th { "Logs" } } }
+            tbody {
+                @for j in rows {
+                    tr.job data-status=(j.status) {
+                        td { a href={ "/log/jobs/" (j.id) } { (j.id) } }
+                        td { (j.connection) } td { (j.trigger) } td.status { (layout::badge(layout::job_tone(j.status), j.status)) }
+                        td { (time(j.started_at)) } td { (time_opt(j.finished_at)) }
+                        td { (j.counts.fetched) } td { (j.counts.created) } td { (j.counts.updated) } td { (j.counts.skipped) } td { (j.counts.failed) }
+                        td { (download_form(s, j.id, &[])) }
+                    }
+                }
+                @if rows.is_empty() { tr { td colspan="12" id="no-jobs" { "No job matches these filters." } } }
+            }
+        } }
+    }
+}

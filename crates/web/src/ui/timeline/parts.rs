@@ -1,0 +1,148 @@
+//! What the Timeline pages draw: an activity's card (attendees, trackers as chips,
+//! S4's message when they failed to load), the recording loaded live (S5's message
+//! when it fails), the filters form, the chart of activities per month.
+
+use chrono::{DateTime, Utc};
+use gong_timeline_gong::CallMedia;
+use gong_timeline_store::{Activity, CompanyId};
+use maud::{html, Markup};
+
+use super::rules::{per_month, TimelineQuery};
+use crate::ui::charts;
+use crate::ui::layout::{self, duration, safe_url, time};
+
+/// S4's message.
+pub const TRACKERS_FAILED: &str = "The Trackers have failed to load.";
+/// S5's message.
+pub const RECORDING_FAILED: &str = "This Video/Meeting Link has failed to load.";
+pub(super) fn month_chart(all: &[Activity], now: DateTime<Utc>) -> Markup {
+    let dates: Vec<_> = all.iter().map(|a| a.date).collect();
+    charts::render(&charts::Chart {
+        id: "activities-per-month".into(),
+        title: "Activities per month (last 12 months)".into(),
+        label_header: "Month",
+        series: vec![charts::Series {
+            class: "bar",
+            label: "Activities",
+        }],
+        bars: per_month(&dates, now)
+            .into_iter()
+            .map(|(m, n)| (m, vec![n]))
+            .collect(),
+        total: None,
+        format: charts::count,
+    })
+}
+
+/// Activity type and dates; Clear drops both.
+pub(super) fn filters(id: CompanyId, q: &TimelineQuery, types: &[String]) -> Markup {
+    html! {
+        form.card.filters method="get" action={ "/companies/" (id) } id="timeline-filter" {
+            h2 { "Filter the Timeline" }
+            label { "Activity type"
+                select name="type" id="activity-type-filter" {
+                    option value="" { "All types" }
+                    @for t in types { option value=(t) selected[t.eq_ignore_ascii_case(&q.kind)] { (t) } }
+                }
+            }
+            label { "From" input type="date" name="from" id="timeline-from" value=(q.from); }
+            label { "To" input type="date" name="to" id="timeline-to" value=(q.to); }
+            div.actions {
+                button.primary type="submit" id="apply-timeline-filter" { "Apply" }
+                a.button href={ "/companies/" (id) } { "Clear" }
+            }
+        }
+    }
+}
+
+fn person(name: &str, email: Option<&str>) -> Markup {
+    html! {
+        @if name.is_empty() { (email.unwrap_or("—")) }
+        @else { (name) @if let Some(e) = email { " " span.muted { "<" (e) ">" } } }
+    }
+}
+
+/// One activity on the Timeline: a card with type, date, duration, author,
+/// attendees, trackers as chips (count, phrases), the recording and notes.
+pub fn card(a: &Activity) -> Markup {
+    html! {
+        article.card.activity id={ "activity-" (a.id) } data-call=(a.gong_call_id) {
+            header {
+                h2.subject { a href={ "/activities/" (a.id) } { (a.subject) } }
+                (layout::badge(layout::Tone::Info, &a.activity_type))
+            }
+            p.meta {
+                span.type { (a.activity_type) } " · " time datetime=(a.date.to_rfc3339()) { (time(a.date)) }
+                " · " (duration(a.duration_seconds))
+            }
+            dl {
+                dt { "Author" }
+                dd.author { @if let Some(u) = &a.author { (person(&u.name, Some(u.email.as_str()))) } @else { "—" } }
+                dt { "Internal attendees" }
+                dd.internal {
+                    @if a.internal_attendees.is_empty() { "—" }
+                    @for (i, p) in a.internal_attendees.iter().enumerate() { @if i > 0 { ", " } (person(&p.name.clone().unwrap_or_default(), p.email.as_deref())) }
+                }
+                dt { "External attendees" }
+                dd.external {
+                    @if a.external_attendees.is_empty() { "—" }
+                    @for (i, p) in a.external_attendees.iter().enumerate() { @if i > 0 { ", " } (person(&p.name.clone().unwrap_or_default(), p.email.as_deref())) @if p.person_id.is_some() { " (contact)" } }
+                }
+                dt { "Trackers" }
+                dd.trackers {
+                    @match &a.trackers {
+                        Some(list) if !list.is_empty() => {
+                            ul.chips {
+                                @for t in list {
+                                    li.chip.tracker {
+                                        (t.name) span.count { (t.count) }
+                                        @if !t.phrases.is_empty() {
+                                            span.phrases { @for (i, p) in t.phrases.iter().enumerate() { @if i > 0 { ", " } span.phrase { "“" (p.phrase) "” ×" (p.count) } } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        Some(_) => { span.muted { "No tracker was mentioned." } }
+                        None => { span.trackers-failed.error { (a.trackers_message.clone().unwrap_or_else(|| TRACKERS_FAILED.to_string())) } }
+                    }
+                }
+            }
+            div.recording data-src={ "/activities/" (a.id) "/recording" } {
+                noscript { "The recording loads with JavaScript; " }
+                span.muted { "Loading the recording from Gong…" }
+            }
+            @if let Some(url) = a.recording_url.as_deref().and_then(safe_url) {
+                p { a.call-link href=(url) target="_blank" rel="noopener noreferrer" { "Open the call in Gong" } }
+            }
+            @if let Some(notes) = &a.notes { details { summary { "Notes" } p { (notes) } } }
+        }
+    }
+}
+
+/// The recording as loaded live from Gong: the audio player (compact, plays on a
+/// phone) with links, or the video in a new tab (an inline <video> without captions
+/// fails WCAG 1.2.2); S5's message when Gong gave neither.
+pub(super) fn recording(media: Result<CallMedia, String>) -> Markup {
+    let Ok(m) = media else {
+        return recording_failed();
+    };
+    let video = m.video_url.as_deref().and_then(safe_url);
+    let audio = m.audio_url.as_deref().and_then(safe_url);
+    html! {
+        @if let Some(a) = audio {
+            audio.media controls preload="metadata" src=(a) aria-label="Recording of the call" {}
+            p.small {
+                a.media-link href=(a) target="_blank" rel="noopener noreferrer" { "Download the audio" }
+                @if let Some(v) = video { " · " a.video-link href=(v) target="_blank" rel="noopener noreferrer" { "Watch the video" } }
+            }
+        } @else if let Some(v) = video {
+            p { a.media-link.button href=(v) target="_blank" rel="noopener noreferrer" { "Watch the video" } }
+        } @else { (recording_failed()) }
+    }
+}
+
+/// S5's message in place of the recording.
+pub(super) fn recording_failed() -> Markup {
+    html! { span.recording-failed { (RECORDING_FAILED) } }
+}
