@@ -1,7 +1,8 @@
-//! One page of meetings → what to write: activity upserts, log records, retry list
-//! changes and counts. Pure: the runner does the I/O around it.
+//! The page evaluation: one page of meetings → what to write: activity upserts, log
+//! records, retry list changes, skip marks and counts. Pure: [`super::writer`] does
+//! the store reads before it, the U6 provisioning it asks for, and the commit after.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::fingerprint::Fingerprint;
@@ -51,6 +52,31 @@ pub struct PageInputs<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// A page to evaluate.
+#[derive(Debug, Default)]
+pub struct Page {
+    /// Its meetings.
+    pub meetings: Vec<Meeting>,
+    /// Calls that never became meetings, as Failed records.
+    pub broken: Vec<NewLogRecord>,
+    /// Whether the meetings were fetched from Gong now (not read from the store):
+    /// only those count as fetched.
+    pub fetched: bool,
+}
+
+/// Evaluates a page: its meetings through the stages, its broken calls as failures.
+/// Meetings whose owner is not mapped yet wait in [`PagePlan::unknown_owners`] for
+/// [`PagePlan::owners_provisioned`] (U6).
+pub fn evaluate(page: Page, ctx: &SyncContext, inputs: &PageInputs<'_>) -> PagePlan {
+    let mut plan = PagePlan::build(page.meetings, ctx, inputs);
+    if !page.fetched {
+        // Meetings evaluated from the store were not fetched from Gong.
+        plan.counts.fetched = 0;
+    }
+    plan.add_broken(page.broken, inputs);
+    plan
+}
+
 impl PagePlan {
     /// Handles every meeting of a page.
     pub fn build(meetings: Vec<Meeting>, ctx: &SyncContext, inputs: &PageInputs<'_>) -> PagePlan {
@@ -63,7 +89,7 @@ impl PagePlan {
     }
 
     /// Handles one meeting (again, after its owner was provisioned).
-    pub fn handle(&mut self, meeting: Meeting, ctx: &SyncContext, inputs: &PageInputs<'_>) {
+    fn handle(&mut self, meeting: Meeting, ctx: &SyncContext, inputs: &PageInputs<'_>) {
         match handle_meeting(&meeting, ctx) {
             Outcome::Write(draft, note) => self.write(&meeting, *draft, note, inputs),
             Outcome::Skip(message) => self.skip(&meeting, message, inputs),
@@ -73,13 +99,7 @@ impl PagePlan {
     }
 
     /// Logs a meeting as failed, and puts it on the retry list when a later sync may heal it.
-    pub fn fail(
-        &mut self,
-        meeting: &Meeting,
-        message: Message,
-        retry: bool,
-        inputs: &PageInputs<'_>,
-    ) {
+    fn fail(&mut self, meeting: &Meeting, message: Message, retry: bool, inputs: &PageInputs<'_>) {
         self.unmark(meeting, inputs);
         let text = message.to_string();
         if inputs.retrying.get(&meeting.gong_call_id) == Some(&text) {
@@ -102,8 +122,50 @@ impl PagePlan {
         self.record(meeting, RecordStatus::Failed, None, Some(message));
     }
 
+    /// U6, once the waiting owners were provisioned (`created`: the Gong ids an IC
+    /// user was created for): logs the failure the seed describes for those, and
+    /// handles their meetings again; an owner that still cannot be mapped (no usable
+    /// email) fails for good this time.
+    pub fn owners_provisioned(
+        &mut self,
+        created: &HashSet<String>,
+        ctx: &SyncContext,
+        inputs: &PageInputs<'_>,
+    ) {
+        for (owner, meeting) in std::mem::take(&mut self.unknown_owners) {
+            if created.contains(&owner.gong_user_id) {
+                self.note_author_created(&meeting, owner);
+            }
+            self.handle(meeting, ctx, inputs);
+        }
+        for (owner, meeting) in std::mem::take(&mut self.unknown_owners) {
+            self.fail(&meeting, Message::AuthorNotPresent(owner), true, inputs);
+        }
+    }
+
+    /// Calls that never became meetings: Failed, and retried by id at later syncs
+    /// when they have one; a repeat of the same failure is neither logged nor counted.
+    fn add_broken(&mut self, broken: Vec<NewLogRecord>, inputs: &PageInputs<'_>) {
+        self.counts.fetched += broken.len() as u64;
+        for record in broken {
+            let message = record.message.clone().unwrap_or_default();
+            if inputs.retrying.get(&record.gong_call_id) == Some(&message) {
+                continue;
+            }
+            self.counts.failed += 1;
+            if !record.gong_call_id.is_empty() {
+                self.retry_add.push(RetryEntry {
+                    gong_call_id: record.gong_call_id.clone(),
+                    message,
+                    failed_at: inputs.now,
+                });
+            }
+            self.records.push(record);
+        }
+    }
+
     /// Logs the U6 failure that precedes the retry of a meeting whose owner was just provisioned.
-    pub fn note_author_created(&mut self, meeting: &Meeting, owner: GongPerson) {
+    fn note_author_created(&mut self, meeting: &Meeting, owner: GongPerson) {
         self.record(
             meeting,
             RecordStatus::Failed,
