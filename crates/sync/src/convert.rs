@@ -278,4 +278,56 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn s1_m1_c3_a_page_converts_each_call_once_and_logs_those_that_cannot_be_meetings() {
+        let ok = |id: &str| {
+            Ok(call(serde_json::json!({
+                "metaData": {"id": id, "started": "2026-06-10T21:50:07Z"},
+                "context": [{"system": "HubSpot", "objects": [{"objectType": "Company", "objectId": "9"}]}]
+            })))
+        };
+        let private_without_start = Ok(call(serde_json::json!({
+            "metaData": {"id": "p1", "title": "Secret", "isPrivate": true}
+        })));
+        let malformed = Err(GongError::Decode {
+            endpoint: "/v2/calls/extensive".into(),
+            call_id: Some("m1".into()),
+            path: "metaData.started".into(),
+            message: "invalid date".into(),
+        });
+        let calls = vec![
+            ok("a"),
+            ok("b"),
+            ok("a"),
+            private_without_start,
+            malformed,
+            ok("done"),
+        ];
+
+        let page = convert_page(calls, |id| id == "done");
+
+        let ids: Vec<_> = page
+            .meetings
+            .iter()
+            .map(|m| m.gong_call_id.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            ["a", "b"],
+            "once each, and not what the job handled already"
+        );
+        assert!(page.saw_hubspot);
+        let broken: Vec<_> = page
+            .broken
+            .iter()
+            .map(|r| (r.gong_call_id.as_str(), r.title.as_deref()))
+            .collect();
+        assert_eq!(
+            broken,
+            [("p1", None), ("m1", None)],
+            "a private title stays in Gong"
+        );
+        assert!(page.broken.iter().all(|r| r.status == RecordStatus::Failed));
+    }
 }

@@ -502,4 +502,258 @@ mod tests {
             "logged once the owner is provisioned"
         );
     }
+
+    /// What a page evaluation must produce: log record statuses in order, counts
+    /// (fetched, created, updated, skipped, failed), retry list additions and
+    /// removals, owners left for U6.
+    struct Expected {
+        records: Vec<RecordStatus>,
+        counts: (u64, u64, u64, u64, u64),
+        retry_add: Vec<&'static str>,
+        retry_remove: Vec<&'static str>,
+        unknown_owners: usize,
+    }
+
+    fn broken(id: &str, message: &str) -> NewLogRecord {
+        NewLogRecord {
+            gong_call_id: id.into(),
+            title: None,
+            meeting_date: None,
+            status: RecordStatus::Failed,
+            activity: None,
+            message: Some(message.into()),
+        }
+    }
+
+    fn stored(content_hash: i64) -> ActivityHash {
+        ActivityHash {
+            activity_id: 5,
+            content_hash,
+            activity_type: "Meeting".into(),
+        }
+    }
+
+    #[test]
+    fn s1_s2_l1_u6_a_page_evaluates_to_its_records_counts_and_retry_changes() {
+        use RecordStatus::{Created, Failed, Skipped, Updated};
+        let unchanged = Inputs::new().plan(vec![meeting("c1")]).upserts[0].content_hash;
+        let mut private = meeting("c1");
+        private.is_private = true;
+        let mut stranger = meeting("c1");
+        stranger.owner_gong_user_id = Some("u2".into());
+        let fetched = |meetings: Vec<Meeting>, broken: Vec<NewLogRecord>| Page {
+            meetings,
+            broken,
+            fetched: true,
+        };
+        type Case = (&'static str, Page, Inputs, Expected);
+        let cases: Vec<Case> = vec![
+            (
+                "a new meeting is created",
+                fetched(vec![meeting("c1")], vec![]),
+                Inputs::new(),
+                Expected {
+                    records: vec![Created],
+                    counts: (1, 1, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "an unchanged meeting is fetched and costs nothing else",
+                fetched(vec![meeting("c1")], vec![]),
+                Inputs {
+                    existing: HashMap::from([("c1".into(), stored(unchanged))]),
+                    ..Inputs::new()
+                },
+                Expected {
+                    records: vec![],
+                    counts: (1, 0, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a changed meeting updates its activity",
+                fetched(vec![meeting("c1")], vec![]),
+                Inputs {
+                    existing: HashMap::from([("c1".into(), stored(unchanged + 1))]),
+                    ..Inputs::new()
+                },
+                Expected {
+                    records: vec![Updated],
+                    counts: (1, 0, 1, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "meetings evaluated from the store are not counted as fetched",
+                Page {
+                    meetings: vec![meeting("c1")],
+                    ..Page::default()
+                },
+                Inputs::new(),
+                Expected {
+                    records: vec![Created],
+                    counts: (0, 1, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a healed meeting leaves the retry list",
+                fetched(vec![meeting("c1")], vec![]),
+                Inputs {
+                    retrying: HashMap::from([("c1".into(), "no company".into())]),
+                    ..Inputs::new()
+                },
+                Expected {
+                    records: vec![Created],
+                    counts: (1, 1, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec!["c1"],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a broken call fails, after the meetings, and goes on the retry list",
+                fetched(vec![private.clone()], vec![broken("c7", "bad")]),
+                Inputs::new(),
+                Expected {
+                    records: vec![Skipped, Failed],
+                    counts: (2, 0, 0, 1, 1),
+                    retry_add: vec!["c7"],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a broken call failing the same way again is neither logged nor counted",
+                fetched(vec![], vec![broken("c7", "bad")]),
+                Inputs {
+                    retrying: HashMap::from([("c7".into(), "bad".into())]),
+                    ..Inputs::new()
+                },
+                Expected {
+                    records: vec![],
+                    counts: (1, 0, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a broken call without an id is logged but cannot be retried",
+                fetched(vec![], vec![broken("", "no id")]),
+                Inputs::new(),
+                Expected {
+                    records: vec![Failed],
+                    counts: (1, 0, 0, 0, 1),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a meeting of an unknown owner waits for U6, logged by nobody yet",
+                fetched(vec![stranger.clone(), meeting("c2")], vec![]),
+                Inputs::new(),
+                Expected {
+                    records: vec![Created],
+                    counts: (2, 1, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 1,
+                },
+            ),
+        ];
+        for (case, page, inputs, expected) in cases {
+            let page_inputs = PageInputs {
+                existing: &inputs.existing,
+                skipped: &inputs.skipped,
+                retrying: &inputs.retrying,
+                now: Utc::now(),
+            };
+            let plan = evaluate(page, &ctx(), &page_inputs);
+            let statuses: Vec<_> = plan.records.iter().map(|r| r.status).collect();
+            let c = plan.counts;
+            let added: Vec<_> = plan
+                .retry_add
+                .iter()
+                .map(|r| r.gong_call_id.as_str())
+                .collect();
+            let removed: Vec<_> = plan.retry_remove.iter().map(String::as_str).collect();
+            assert_eq!(statuses, expected.records, "{case}: records");
+            assert_eq!(
+                (c.fetched, c.created, c.updated, c.skipped, c.failed),
+                expected.counts,
+                "{case}: counts"
+            );
+            assert_eq!(added, expected.retry_add, "{case}: retry list additions");
+            assert_eq!(
+                removed, expected.retry_remove,
+                "{case}: retry list removals"
+            );
+            assert_eq!(plan.unknown_owners.len(), expected.unknown_owners, "{case}");
+        }
+    }
+
+    #[test]
+    fn u6_a_provisioned_owner_logs_the_seed_failure_then_the_meeting_and_an_unmappable_one_fails() {
+        let mut mapped = meeting("c1");
+        mapped.owner_gong_user_id = Some("u2".into());
+        let mut unmappable = meeting("c2");
+        unmappable.owner_gong_user_id = Some("u3".into());
+        let inputs = Inputs::new();
+        let page_inputs = PageInputs {
+            existing: &inputs.existing,
+            skipped: &inputs.skipped,
+            retrying: &inputs.retrying,
+            now: Utc::now(),
+        };
+        let page = Page {
+            meetings: vec![mapped, unmappable],
+            broken: vec![],
+            fetched: true,
+        };
+        let mut plan = evaluate(page, &ctx(), &page_inputs);
+        assert_eq!(plan.unknown_owners.len(), 2);
+
+        // What provisioning did: u2 got an IC user (7), u3 had no usable email.
+        let mut provisioned = ctx();
+        provisioned
+            .authors
+            .insert("u2".into(), UserDecision::UseExisting(7));
+        plan.owners_provisioned(
+            &HashSet::from(["u2".to_string()]),
+            &provisioned,
+            &page_inputs,
+        );
+
+        let logged: Vec<_> = plan
+            .records
+            .iter()
+            .map(|r| (r.gong_call_id.as_str(), r.status))
+            .collect();
+        assert_eq!(
+            logged,
+            vec![
+                ("c1", RecordStatus::Failed),
+                ("c1", RecordStatus::Created),
+                ("c2", RecordStatus::Failed),
+            ]
+        );
+        assert!(plan.unknown_owners.is_empty());
+        assert_eq!((plan.counts.created, plan.counts.failed), (1, 1));
+        assert_eq!(
+            plan.retry_add.len(),
+            1,
+            "the unmappable owner's meeting is retried"
+        );
+    }
 }

@@ -292,7 +292,13 @@ mod tests {
     }
 
     /// What it shows, the request, the checkpoint, the retry list, the passes.
-    type Case = (&'static str, JobRequest, Checkpoint, Vec<RetryItem>, Vec<Pass>);
+    type Case = (
+        &'static str,
+        JobRequest,
+        Checkpoint,
+        Vec<RetryItem>,
+        Vec<Pass>,
+    );
 
     #[test]
     fn m4_s7_w2_plans_the_passes_each_job_runs_in_order() {

@@ -4,11 +4,13 @@
 //! retry list as it stands, the calls already handled, where its window stands.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_store::{
-    ActivityHash, MeetingSet, ResumeUpdate, RetryItem, StoredMeeting, WebhookDone,
+    ActivityHash, ConnectionId, MeetingSet, ResumeUpdate, RetryItem, Store, StoredMeeting,
+    WebhookDone,
 };
 
 use super::cursor::WindowCursor;
@@ -85,12 +87,12 @@ impl<'s, 'c> PageWriter<'s, 'c> {
     }
 
     /// The store.
-    pub fn store(&self) -> &std::sync::Arc<dyn gong_timeline_store::Store> {
+    pub fn store(&self) -> &Arc<dyn Store> {
         self.sink.store()
     }
 
     /// The connection being synced.
-    pub fn connection_id(&self) -> gong_timeline_store::ConnectionId {
+    pub fn connection_id(&self) -> ConnectionId {
         self.ctx.connection_id
     }
 
