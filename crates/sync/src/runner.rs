@@ -427,3 +427,35 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gong_down() -> SyncError {
+        SyncError::Cancelled
+    }
+
+    #[test]
+    fn s8_a_commit_that_lost_the_lease_decides_how_the_job_ends() {
+        let ended = settled(Ok(Err(gong_down())), Err(SyncError::LeaseLost(3)));
+        assert!(matches!(ended, Err(SyncError::LeaseLost(3))));
+    }
+
+    #[test]
+    fn l1_otherwise_the_pass_error_wins_and_a_clean_pass_reports_its_last_commit() {
+        let ended = settled(Ok(Err(gong_down())), Err(SyncError::Panicked("x".into())));
+        assert!(matches!(ended, Err(SyncError::Cancelled)));
+        let ended = settled(Ok(Ok(())), Err(gong_down()));
+        assert!(matches!(ended, Err(SyncError::Cancelled)));
+        assert!(settled(Ok(Ok(())), Ok(())).is_ok());
+    }
+
+    #[test]
+    fn a_panic_of_the_passes_goes_on_once_the_commit_is_settled() {
+        let panic = std::panic::catch_unwind(|| panic!("a bug")).unwrap_err();
+        let resumed =
+            std::panic::catch_unwind(AssertUnwindSafe(|| settled(Err(panic), Ok(())))).unwrap_err();
+        assert_eq!(panic_message(resumed.as_ref()), "a bug");
+    }
+}

@@ -179,3 +179,111 @@ async fn commit_waiting_for_locks(store: &dyn Store, page: PageCommit) -> Result
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+    use gong_timeline_domain::{RecordStatus, Trigger};
+    use gong_timeline_store::{ConnectionStatus, Credentials, Lease, NewConnection, NewLogRecord};
+    use gong_timeline_store_sql::SqliteStore;
+
+    use crate::job::JobRequest;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 4, 30, 0).unwrap()
+    }
+
+    /// A started job in a fresh SQLite store, held by "me".
+    async fn started() -> (Arc<dyn Store>, Job, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.unwrap());
+        let connection = store
+            .create_connection(NewConnection {
+                name: "acme".into(),
+                base_url: "http://127.0.0.1:9".into(),
+                credentials: Credentials::Basic {
+                    access_key: "k".into(),
+                    access_key_secret: "s".into(),
+                },
+                status: ConnectionStatus::Authorised,
+                created_at: now(),
+            })
+            .await
+            .unwrap();
+        let lease = Lease {
+            owner: "me".into(),
+            expires_at: now() + Duration::minutes(5),
+        };
+        let id = store
+            .try_start_job(connection.id, Trigger::Manual, lease, now())
+            .await
+            .unwrap()
+            .unwrap();
+        let generation = store.get_job(id).await.unwrap().unwrap().lease_generation;
+        let job = Job {
+            id,
+            connection,
+            request: JobRequest::new(Trigger::Manual),
+            started_at: now(),
+            fence: Fence {
+                owner: "me".into(),
+                generation,
+            },
+        };
+        (store, job, dir)
+    }
+
+    /// A page that logs one call Failed.
+    fn one_failure(id: &str) -> PagePlan {
+        let mut plan = PagePlan::default();
+        plan.records.push(NewLogRecord {
+            gong_call_id: id.into(),
+            title: None,
+            meeting_date: None,
+            status: RecordStatus::Failed,
+            activity: None,
+            message: Some("broken".into()),
+        });
+        plan.counts.fetched = 1;
+        plan.counts.failed = 1;
+        plan
+    }
+
+    #[tokio::test]
+    async fn l1_a_page_counts_once_its_commit_is_settled() {
+        let (store, job, _dir) = started().await;
+        let mut counts = JobCounts::default();
+        let mut sink = PageSink::new(store.clone(), &job, &mut counts);
+
+        sink.commit(one_failure("c1"), Extras::default(), vec!["c1".into()])
+            .await
+            .unwrap();
+        assert!(sink.in_flight_writes(&["c1".into()]));
+        assert!(!sink.in_flight_writes(&["c2".into()]));
+        sink.settle().await.unwrap();
+        assert!(!sink.in_flight_writes(&["c1".into()]));
+        assert_eq!(counts.failed, 1);
+        let stored = store.get_job(job.id).await.unwrap().unwrap();
+        assert_eq!(stored.counts.failed, 1, "committed with the page");
+    }
+
+    #[tokio::test]
+    async fn s8_a_sink_whose_fence_is_stale_writes_nothing_and_counts_nothing() {
+        let (store, mut job, _dir) = started().await;
+        job.fence.generation += 1;
+        let mut counts = JobCounts::default();
+        let mut sink = PageSink::new(store.clone(), &job, &mut counts);
+
+        sink.commit(one_failure("c1"), Extras::default(), vec!["c1".into()])
+            .await
+            .unwrap();
+        let settled = sink.settle().await;
+
+        assert!(matches!(settled, Err(e) if e.is_lease_lost()));
+        assert_eq!(counts, JobCounts::default());
+        let stored = store.get_job(job.id).await.unwrap().unwrap();
+        assert_eq!(stored.counts, JobCounts::default());
+    }
+}
