@@ -1,10 +1,15 @@
 //! Gong's wire format → the domain's [`Meeting`]: the one place the engine reads
 //! Gong's field names, so every rule downstream works on plain domain types.
 
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::{
     Affiliation, CrmObject, CrmSystem, Meeting, Party, PhraseCount, Tracker,
 };
-use gong_timeline_gong::wire;
+use gong_timeline_domain::RecordStatus;
+use gong_timeline_gong::{wire, GongError};
+use gong_timeline_store::NewLogRecord;
 
 /// Why a Gong call could not become a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,6 +26,83 @@ pub enum ConvertError {
         /// The call id.
         call_id: String,
     },
+}
+
+/// A page of Gong calls as meetings, and as Failed records the calls that cannot be.
+#[derive(Debug, Default)]
+pub struct ConvertedPage {
+    /// The meetings, as kept (M1: a private one without its content).
+    pub meetings: Vec<Meeting>,
+    /// Calls that never became meetings (malformed, incomplete).
+    pub broken: Vec<NewLogRecord>,
+    /// Whether some meeting carried HubSpot CRM context (C3).
+    pub saw_hubspot: bool,
+}
+
+/// Converts a page of calls. A call met twice (`already` handled it in this job, or
+/// twice in one page) is converted once: one activity per meeting (S1), one upsert
+/// per key in a transaction.
+pub fn convert_page(
+    calls: Vec<Result<wire::Call, GongError>>,
+    already: impl Fn(&str) -> bool,
+) -> ConvertedPage {
+    let mut page = ConvertedPage {
+        meetings: Vec::with_capacity(calls.len()),
+        ..ConvertedPage::default()
+    };
+    let mut in_page = HashSet::with_capacity(calls.len());
+    for call in calls {
+        let call = match call {
+            Ok(call) => call,
+            Err(error) => {
+                let id = error.call_id().unwrap_or_default();
+                page.broken
+                    .push(failed_record(id, None, None, error.to_string()));
+                continue;
+            }
+        };
+        if already(call.id()) || !in_page.insert(call.id().to_string()) {
+            continue;
+        }
+        match meeting_from_call(&call) {
+            Ok(meeting) => {
+                let meeting = meeting.keepable();
+                page.saw_hubspot |= meeting
+                    .crm_objects
+                    .iter()
+                    .any(|o| o.system == CrmSystem::HubSpot);
+                page.meetings.push(meeting);
+            }
+            Err(error) => page.broken.push(failed_record(
+                call.id(),
+                // A private call's title stays in Gong (M1), broken or not.
+                call.meta_data
+                    .title
+                    .clone()
+                    .filter(|_| !call.meta_data.is_private),
+                call.meta_data.started,
+                error.to_string(),
+            )),
+        }
+    }
+    page
+}
+
+/// A Failed record for a call that never became a meeting.
+fn failed_record(
+    call_id: &str,
+    title: Option<String>,
+    started: Option<DateTime<Utc>>,
+    message: String,
+) -> NewLogRecord {
+    NewLogRecord {
+        gong_call_id: call_id.to_string(),
+        title,
+        meeting_date: started,
+        status: RecordStatus::Failed,
+        activity: None,
+        message: Some(message),
+    }
 }
 
 /// Converts one call of `/v2/calls/extensive`.
@@ -195,5 +277,57 @@ mod tests {
             err.to_string().contains("Gong call 5 has no start time"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn s1_m1_c3_a_page_converts_each_call_once_and_logs_those_that_cannot_be_meetings() {
+        let ok = |id: &str| {
+            Ok(call(serde_json::json!({
+                "metaData": {"id": id, "started": "2026-06-10T21:50:07Z"},
+                "context": [{"system": "HubSpot", "objects": [{"objectType": "Company", "objectId": "9"}]}]
+            })))
+        };
+        let private_without_start = Ok(call(serde_json::json!({
+            "metaData": {"id": "p1", "title": "Secret", "isPrivate": true}
+        })));
+        let malformed = Err(GongError::Decode {
+            endpoint: "/v2/calls/extensive".into(),
+            call_id: Some("m1".into()),
+            path: "metaData.started".into(),
+            message: "invalid date".into(),
+        });
+        let calls = vec![
+            ok("a"),
+            ok("b"),
+            ok("a"),
+            private_without_start,
+            malformed,
+            ok("done"),
+        ];
+
+        let page = convert_page(calls, |id| id == "done");
+
+        let ids: Vec<_> = page
+            .meetings
+            .iter()
+            .map(|m| m.gong_call_id.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            ["a", "b"],
+            "once each, and not what the job handled already"
+        );
+        assert!(page.saw_hubspot);
+        let broken: Vec<_> = page
+            .broken
+            .iter()
+            .map(|r| (r.gong_call_id.as_str(), r.title.as_deref()))
+            .collect();
+        assert_eq!(
+            broken,
+            [("p1", None), ("m1", None)],
+            "a private title stays in Gong"
+        );
+        assert!(page.broken.iter().all(|r| r.status == RecordStatus::Failed));
     }
 }

@@ -1,35 +1,19 @@
-//! Local evaluation (M2): a stored meeting's outcome is a pure function of the
-//! meeting, the context (companies and persons, users and mappings) and the
-//! settings. Jobs, re-evaluations and a settings preview all go through here, so
-//! none of them needs Gong for what was already fetched.
+//! What local evaluation (M2) is evaluated against: a stored meeting's outcome is a
+//! pure function of the meeting ([`crate::stages::handle_meeting`]), the context
+//! (companies and persons, users and mappings) and the settings. Jobs,
+//! re-evaluations and a settings preview all load their context here, so none of
+//! them needs Gong for what was already fetched.
 //!
 //! - [`load_context`]: the in-memory context of a connection under some settings,
 //!   from the store only (no Gong request).
-//! - [`evaluate`]: one meeting → its [`Outcome`] (pure).
-//! - [`StoredPages`]: a connection's stored meetings in keyset pages.
+//! - [`apply_settings`]: validated settings into a context.
 //! - [`settings_fingerprint`]: what a job compares to know the settings changed.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Utc};
 use gong_timeline_domain::fingerprint::Fingerprint;
-use gong_timeline_domain::meeting::Meeting;
-use gong_timeline_store::{
-    ConnectionId, MeetingKey, MeetingQuery, MeetingSet, Settings, Store, StoreError, StoredMeeting,
-};
+use gong_timeline_store::{ConnectionId, Settings, Store, StoreError};
 
 use crate::context::SyncContext;
 use crate::settings::ValidSettings;
-use crate::stages::{handle_meeting, Outcome};
-use crate::SyncError;
-
-/// Stored meetings read per page of a re-evaluation.
-pub const STORED_PAGE: u32 = 2000;
-
-/// The outcome of one meeting under a context and its settings (pure).
-pub fn evaluate(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
-    handle_meeting(meeting, ctx)
-}
 
 /// The context a connection's meetings are evaluated against under `valid`
 /// settings, from the store alone (the mappings as the last provisioning left them).
@@ -77,83 +61,6 @@ pub fn settings_fingerprint(settings: &Settings) -> i64 {
     fp.opt_str(settings.filter_logic.as_deref())
         .int(i64::from(settings.backfill_days));
     fp.finish() as i64
-}
-
-/// A connection's stored meetings of a set, started in `[since, until)`, read in
-/// keyset pages (start, call id) from an optional resume key.
-/// The page after the one returned is read ahead, so reading and decoding overlap
-/// the evaluation and the commit of the current one.
-pub struct StoredPages {
-    store: Arc<dyn Store>,
-    connection_id: ConnectionId,
-    query: MeetingQuery,
-    ahead: Option<ReadAhead>,
-    done: bool,
-}
-
-type ReadAhead = tokio::task::JoinHandle<Result<Vec<StoredMeeting>, StoreError>>;
-
-impl StoredPages {
-    /// Pages of `which` meetings started at or after `since`, after `after`.
-    pub fn new(
-        store: Arc<dyn Store>,
-        connection_id: ConnectionId,
-        which: MeetingSet,
-        since: DateTime<Utc>,
-        after: Option<MeetingKey>,
-    ) -> StoredPages {
-        StoredPages {
-            store,
-            connection_id,
-            query: MeetingQuery {
-                since,
-                until: None,
-                which,
-                after,
-                limit: STORED_PAGE,
-            },
-            ahead: None,
-            done: false,
-        }
-    }
-
-    /// Only meetings started before `until`.
-    pub fn until(mut self, until: DateTime<Utc>) -> StoredPages {
-        self.query.until = Some(until);
-        self
-    }
-
-    /// The next page; `None` after the last.
-    pub async fn next(&mut self) -> Result<Option<Vec<StoredMeeting>>, SyncError> {
-        if self.done {
-            return Ok(None);
-        }
-        let page = match self.ahead.take() {
-            Some(ahead) => crate::joined(ahead.await)?,
-            None => self.read().await?,
-        };
-        if page.len() < self.query.limit as usize {
-            self.done = true;
-        }
-        match page.last() {
-            Some(last) => self.query.after = Some(last.key()),
-            None => return Ok(None),
-        }
-        if !self.done {
-            let (store, connection_id, query) =
-                (self.store.clone(), self.connection_id, self.query.clone());
-            self.ahead = Some(tokio::spawn(async move {
-                store.list_stored_meetings(connection_id, query).await
-            }));
-        }
-        Ok(Some(page))
-    }
-
-    async fn read(&self) -> Result<Vec<StoredMeeting>, StoreError> {
-        self.store
-            .list_stored_meetings(self.connection_id, self.query.clone())
-            .await
-    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use gong_timeline_store::{ConnectionId, Fence, JobFilter, JobFinish, JobId, Lease, Store};
 
-use crate::{EngineOptions, SyncError};
+use crate::clock::Clock;
+use crate::SyncError;
 
 /// The lease owner of this process: `host:pid`.
 pub fn this_process() -> String {
@@ -98,22 +99,25 @@ pub(crate) struct LeaseKeeper {
 }
 
 impl LeaseKeeper {
+    /// Heartbeats `owner`'s lease of the job every third of `ttl`, on `clock`.
     pub(crate) fn start(
         store: Arc<dyn Store>,
-        options: EngineOptions,
+        owner: String,
+        ttl: chrono::Duration,
+        clock: Clock,
         job_id: JobId,
     ) -> LeaseKeeper {
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = lost.clone();
-        let every = (options.lease_ttl / 3)
+        let every = (ttl / 3)
             .to_std()
             .unwrap_or(std::time::Duration::from_secs(60));
         let task = tokio::spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
                 let lease = Lease {
-                    owner: options.lease_owner.clone(),
-                    expires_at: (options.clock)() + options.lease_ttl,
+                    owner: owner.clone(),
+                    expires_at: clock() + ttl,
                 };
                 match store.heartbeat(job_id, lease).await {
                     Ok(true) => {}

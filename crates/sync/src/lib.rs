@@ -2,15 +2,18 @@
 //! Timeline activities and logs every one of them.
 //!
 //! # Layout
-//! - [`runner`]: [`Engine::run_job`] — lease, provisioning, retry list, time window, finish.
+//! - [`runner`]: [`Engine::run_job`] — lease, start, the job's passes, finish.
+//! - [`job`]: a started job's stages: [`job::plan`] (which passes, pure),
+//!   [`job::source`] (batches), [`job::writer`] (a batch through the stages),
+//!   [`job::page`] (page evaluation, pure), [`job::sink`] (fenced page commits).
 //! - [`provision`] (pure) and [`provision_job`] (I/O): Gong users → Timeline users (U1–U6).
 //! - [`context`]: the in-memory maps a job resolves against.
-//! - [`evaluate`]: local evaluation of stored meetings (M2): context from the store,
-//!   the pure outcome function, keyset pages of stored meetings.
+//! - [`evaluate`]: what local evaluation (M2) runs against: the context from the
+//!   store, the settings in it, the settings fingerprint.
 //! - [`windows`]: which meetings a job asks for (S7): checkpoint, look-back, reconciliation.
-//! - [`convert`]: Gong's wire format → the domain's meeting.
+//! - [`convert`]: Gong's wire format → the domain's meeting, a page at a time.
 //! - [`stages`]: private → company → author → filters → activity, per meeting.
-//! - [`page`] (pure) and [`pipeline`] (I/O): one page → one store transaction.
+//! - [`clock`]: where "now" comes from.
 //! - [`mappings`]: manual resolution of a Gong user's mapping (U7).
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
@@ -23,6 +26,7 @@
 //! - [`webhooks`]: Gong pushes processed calls; they are queued and re-read in batches (W1–W3).
 #![forbid(unsafe_code)]
 
+pub mod clock;
 pub mod connect;
 pub mod connections;
 pub mod context;
@@ -30,10 +34,9 @@ pub mod convert;
 pub mod error;
 pub mod evaluate;
 pub mod export;
+pub mod job;
 pub mod lease;
 pub mod mappings;
-pub mod page;
-pub mod pipeline;
 pub mod preview;
 pub mod progress;
 pub mod provision;

@@ -20,14 +20,15 @@ use crate::provision::{
 };
 use crate::SyncError;
 
-/// Pages Gong's users, maps each one, and loads the job's in-memory context.
+/// Pages Gong's users and maps each one (U1–U5); the job's context is loaded after
+/// it ([`crate::evaluate::load_context`]).
 pub async fn provision(
     store: &Arc<dyn Store>,
     client: &GongClient,
     connection_id: ConnectionId,
     now: DateTime<Utc>,
     progress: &ProgressFn,
-) -> Result<SyncContext, SyncError> {
+) -> Result<(), SyncError> {
     let mut gong_users = Vec::new();
     let mut pages = client.users();
     while let Some(page) = pages.next().await {
@@ -55,27 +56,7 @@ pub async fn provision(
         gong_users: plans.len() as u64,
         created: created.len() as u64,
     });
-
-    load_context(store, connection_id).await
-}
-
-/// The job's in-memory context from the store alone, without asking Gong for its
-/// users: a webhook batch relies on U6 for owners not mapped yet.
-pub async fn load_context(
-    store: &Arc<dyn Store>,
-    connection_id: ConnectionId,
-) -> Result<SyncContext, SyncError> {
-    let (companies, persons, users, mappings, declared) = tokio::try_join!(
-        store.list_companies(),
-        store.list_persons(),
-        store.list_users(),
-        store.list_mappings(connection_id),
-        store.list_field_types(),
-    )?;
-    let mut ctx = SyncContext::build(connection_id, &companies, &persons, &users);
-    ctx.set_mappings(&mappings);
-    ctx.field_types = crate::settings::field_types_of(&companies, &users, &declared);
-    Ok(ctx)
+    Ok(())
 }
 
 /// Provisions owners the job met that Gong's user list did not map (U6). Returns the

@@ -1,38 +1,31 @@
-//! The job runner: starts a job under a lease (one per connection), runs the
-//! pipeline — provision users, then the retry list and the time window page by page —
-//! and finishes the job with its status and counts (L1).
+//! The engine: starts a job under a lease (one per connection), hands it to
+//! [`crate::job`] with its Gong client, lease keeper and page sink, and finishes it
+//! with its status and counts (L1), whatever happened — a panic included.
 
-use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use futures::stream::BoxStream;
-use futures::{FutureExt as _, StreamExt};
+use futures::FutureExt as _;
 use gong_timeline_domain::{JobStatus, Trigger};
-use gong_timeline_gong::{
-    CallsFilter, ClientConfig, ContentSelector, GongClient, GongError, LenientCallsPage,
-};
+use gong_timeline_gong::{ClientConfig, GongClient};
 use gong_timeline_store::{
-    Checkpoint, Connection, ConnectionId, ConnectionStatus, Fence, GongUsage, JobCounts, JobFinish,
-    JobId, Lease, MeetingKey, MeetingSet, Pass, ResumePoint, ResumeUpdate, Store, StoreError,
-    StoredMeeting,
+    Connection, ConnectionId, ConnectionStatus, Fence, GongUsage, JobCounts, JobFinish, JobId,
+    Lease, Store, StoreError,
 };
 use tracing::Instrument;
 
-use crate::evaluate::{self, StoredPages};
+pub use crate::clock::Clock;
+use crate::job::{sink::PageSink, Job, JobRun};
+pub use crate::job::{JobRequest, WEBHOOK_CALLS_PER_JOB};
 use crate::lease::LeaseKeeper;
-use crate::pipeline::PageWriter;
 use crate::progress::{Progress, ProgressFn};
-use crate::windows::{plan_window, resync_window, Window, RETRY_DAYS};
-use crate::{connect, provision_job, settings, windows, SyncError};
+use crate::{connect, settings, SyncError};
 
-/// The most queued webhook calls one job takes (ten requests of 100 ids).
-pub const WEBHOOK_CALLS_PER_JOB: u32 = 1_000;
-
-/// Where "now" comes from; tests pass a fixed clock.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+/// How many jobs of different connections one engine runs at once: per scheduler
+/// pass, per take-over sweep.
+pub const CONCURRENT_JOBS: usize = 4;
 
 /// How the engine runs jobs.
 #[derive(Clone)]
@@ -178,36 +171,15 @@ impl Engine {
         request: JobRequest,
         progress: &ProgressFn,
     ) -> Result<JobSummary, SyncError> {
-        let trigger = request.trigger;
-        let connection = self.can_sync(connection_id).await?;
-        let started_at = self.now();
-        let mut job_id = self
-            .store
-            .try_start_job(connection.id, trigger, self.lease(started_at), started_at)
-            .await?;
-        if job_id.is_none()
-            && crate::lease::release_dead_jobs(self.store.as_ref(), connection.id, started_at)
-                .await?
-                > 0
-        {
-            job_id = self
-                .store
-                .try_start_job(connection.id, trigger, self.lease(started_at), started_at)
-                .await?;
-        }
-        let job_id = job_id.ok_or_else(|| SyncError::AlreadyRunning(connection.name.clone()))?;
-        let generation = self
-            .store
-            .get_job(job_id)
-            .await?
-            .map_or(0, |job| job.lease_generation);
-        let fence = Fence {
-            owner: self.options.lease_owner.clone(),
-            generation,
-        };
+        let job = self.start(connection_id, request).await?;
         // An instrumented future, not an entered guard: the job's future stays `Send`
         // so servers can `tokio::spawn` it.
-        let span = tracing::info_span!("job", job_id, connection = %connection.name);
+        let span = tracing::info_span!(
+            "job",
+            job_id = job.id,
+            connection = %job.connection.name,
+            trigger = %request.trigger,
+        );
         async {
             let mut counts = JobCounts::default();
             // The job's client, kept here so that its counts survive a panic.
@@ -216,18 +188,9 @@ impl Engine {
             // leave it "In progress" holding its lease: catch it here, where every
             // trigger passes (CLI, web, scheduler, webhooks), and finish it Failed.
             let run = async {
-                progress(Progress::Started { job_id });
-                self.run_started(
-                    job_id,
-                    &fence,
-                    &connection,
-                    request,
-                    started_at,
-                    &mut counts,
-                    &mut client,
-                    progress,
-                )
-                .await
+                progress(Progress::Started { job_id: job.id });
+                self.run_started(&job, &mut counts, &mut client, progress)
+                    .await
             };
             let outcome = AssertUnwindSafe(run)
                 .catch_unwind()
@@ -245,18 +208,7 @@ impl Engine {
             self.stats
                 .gong_rate_limited
                 .fetch_add(gong.rate_limited, Ordering::Relaxed);
-            let summary = self
-                .finish(
-                    job_id,
-                    fence,
-                    &connection,
-                    trigger,
-                    started_at,
-                    counts,
-                    gong,
-                    outcome,
-                )
-                .await?;
+            let summary = self.finish(&job, counts, gong, outcome).await?;
             self.stats.jobs.fetch_add(1, Ordering::Relaxed);
             let c = summary.counts;
             let handled = c.created + c.updated + c.skipped + c.failed;
@@ -267,18 +219,59 @@ impl Engine {
         .await
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Starts a job of the connection under this engine's lease (one job per
+    /// connection); a job whose process died on this host is released first.
+    async fn start(
+        &self,
+        connection_id: ConnectionId,
+        request: JobRequest,
+    ) -> Result<Job, SyncError> {
+        let trigger = request.trigger;
+        let connection = self.can_sync(connection_id).await?;
+        let started_at = self.now();
+        let mut job_id = self
+            .store
+            .try_start_job(connection.id, trigger, self.lease(started_at), started_at)
+            .await?;
+        if job_id.is_none()
+            && crate::lease::release_dead_jobs(self.store.as_ref(), connection.id, started_at)
+                .await?
+                > 0
+        {
+            job_id = self
+                .store
+                .try_start_job(connection.id, trigger, self.lease(started_at), started_at)
+                .await?;
+        }
+        let id = job_id.ok_or_else(|| SyncError::AlreadyRunning(connection.name.clone()))?;
+        let generation = self
+            .store
+            .get_job(id)
+            .await?
+            .map_or(0, |job| job.lease_generation);
+        let fence = Fence {
+            owner: self.options.lease_owner.clone(),
+            generation,
+        };
+        Ok(Job {
+            id,
+            connection,
+            request,
+            started_at,
+            fence,
+        })
+    }
+
+    /// Ends a job: its status from its counts or its error (L1), the connection's
+    /// status from what Gong answered, all fenced.
     async fn finish(
         &self,
-        job_id: JobId,
-        fence: Fence,
-        connection: &Connection,
-        trigger: Trigger,
-        started_at: DateTime<Utc>,
+        job: &Job,
         counts: JobCounts,
         gong: GongUsage,
         outcome: Result<(), SyncError>,
     ) -> Result<JobSummary, SyncError> {
+        let (job_id, connection) = (job.id, &job.connection);
         if let Err(error) = &outcome {
             if error.is_lease_lost() {
                 // Another process owns the job now: write nothing, not even its end.
@@ -320,7 +313,7 @@ impl Engine {
             finished_at,
             message: message.clone(),
             gong: Some(gong),
-            fence: Some(fence),
+            fence: Some(job.fence.clone()),
         };
         self.store
             .finish_job(job_id, finish)
@@ -332,9 +325,9 @@ impl Engine {
         Ok(JobSummary {
             id: job_id,
             connection: connection.name.clone(),
-            trigger,
+            trigger: job.request.trigger,
             status,
-            started_at,
+            started_at: job.started_at,
             finished_at,
             counts,
             message,
@@ -349,425 +342,39 @@ impl Engine {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Runs a started job's passes ([`crate::job`]) with its client, lease keeper and
+    /// page sink; the sink's last commit is settled whatever the passes did.
     async fn run_started(
         &self,
-        job_id: JobId,
-        fence: &Fence,
-        connection: &Connection,
-        request: JobRequest,
-        now: DateTime<Utc>,
+        job: &Job,
         counts: &mut JobCounts,
         client_slot: &mut Option<GongClient>,
         progress: &ProgressFn,
     ) -> Result<(), SyncError> {
         let store = &self.store;
         let types = store.list_activity_types().await?;
-        let valid = settings::validate(store.get_settings(connection.id).await?, &types)?;
-        let client = connect::client_for(store, connection, &self.options.gong).await?;
+        let valid = settings::validate(store.get_settings(job.connection.id).await?, &types)?;
+        let client = connect::client_for(store, &job.connection, &self.options.gong).await?;
         *client_slot = Some(client.clone());
-        let lease = LeaseKeeper::start(self.store.clone(), self.options.clone(), job_id);
-        let outcome = self
-            .sync_with(
-                &client, &lease, job_id, fence, connection, request, now, valid, counts, progress,
-            )
+        let lease = LeaseKeeper::start(
+            store.clone(),
+            self.options.lease_owner.clone(),
+            self.options.lease_ttl,
+            self.options.clock.clone(),
+            job.id,
+        );
+        let mut sink = PageSink::new(store.clone(), job, counts);
+        let run = JobRun {
+            job,
+            client: &client,
+            lease: &lease,
+            clock: &self.options.clock,
+            progress,
+        };
+        let passes = AssertUnwindSafe(run.run(valid, &mut sink))
+            .catch_unwind()
             .await;
-        outcome
-    }
-
-    /// The pipeline proper (M2, M3): provision users; resume an interrupted window
-    /// (or re-sync from a date); re-evaluate stored meetings locally; re-read by id
-    /// only the calls that never became meetings; then the window.
-    #[allow(clippy::too_many_arguments)]
-    async fn sync_with(
-        &self,
-        client: &GongClient,
-        lease: &LeaseKeeper,
-        job_id: JobId,
-        fence: &Fence,
-        connection: &Connection,
-        request: JobRequest,
-        now: DateTime<Utc>,
-        valid: settings::ValidSettings,
-        counts: &mut JobCounts,
-        progress: &ProgressFn,
-    ) -> Result<(), SyncError> {
-        let store = &self.store;
-        if request.trigger == Trigger::Webhook {
-            let mut ctx = provision_job::load_context(store, connection.id).await?;
-            evaluate::apply_settings(&mut ctx, valid);
-            let mut writer = PageWriter::new(self, job_id, fence.clone(), ctx, now, counts);
-            let drained =
-                AssertUnwindSafe(self.drain_webhook_queue(client, lease, &mut writer, progress))
-                    .catch_unwind()
-                    .await;
-            return settled(drained, writer.settle().await);
-        }
-        let mut ctx = provision_job::provision(store, client, connection.id, now, progress).await?;
-        let settings_fp = evaluate::settings_fingerprint(&valid.settings);
-        let backfill_from = windows::backfill_start(now, valid.settings.backfill_days);
-        let window_settings = valid.settings.clone();
-        evaluate::apply_settings(&mut ctx, valid);
-        store
-            .prune_stored_meetings(connection.id, backfill_from)
-            .await?;
-        store
-            .prune_retries(connection.id, now - Duration::days(RETRY_DAYS))
-            .await?;
-        let retries = store
-            .list_retries(connection.id, now - Duration::days(RETRY_DAYS))
-            .await?;
-        let checkpoint = store.get_checkpoint(connection.id).await?;
-
-        let mut writer = PageWriter::new(self, job_id, fence.clone(), ctx, now, counts);
-        writer.set_retrying(
-            retries
-                .iter()
-                .map(|r| (r.gong_call_id.clone(), r.last_message.clone()))
-                .collect(),
-        );
-        let first = first_window(request, &checkpoint, backfill_from, now);
-        let passes = AssertUnwindSafe(async {
-            if request.trigger != Trigger::Reevaluate {
-                if let Some(window) = first {
-                    writer.note_fetched_first();
-                    self.fetch_window(client, lease, &mut writer, window, progress)
-                        .await?;
-                }
-            }
-            let (which, after) = reevaluation(request.trigger, &checkpoint, settings_fp);
-            let evaluated = self
-                .reevaluate(
-                    &mut writer,
-                    which,
-                    after,
-                    backfill_from,
-                    settings_fp,
-                    progress,
-                )
-                .await?;
-            lease.check()?;
-            if request.trigger == Trigger::Reevaluate {
-                return Ok(());
-            }
-            // What never became a meeting: neither evaluated from the store nor
-            // fetched again by a first window (resume, re-sync) in this job.
-            let broken: Vec<String> = retries
-                .into_iter()
-                .map(|r| r.gong_call_id)
-                .filter(|id| !evaluated.contains(id) && !writer.fetched_first(id))
-                .collect();
-            self.refetch_by_id(client, &mut writer, broken, progress)
-                .await?;
-            // Only a whole pass over the reconciliation span may clear C3's warning: a
-            // resumed window saw only its tail, an incremental one only the look-back.
-            let mut reconciled =
-                request.resync_from.is_some() && first.is_some_and(|w| w.reconciles);
-            if first.is_none() {
-                let window = plan_window(now, &checkpoint, &window_settings);
-                reconciled = window.reconciles;
-                if window.reconciles {
-                    self.fetch_window(client, lease, &mut writer, window, progress)
-                        .await?;
-                } else {
-                    self.fetch_look_back(client, lease, &mut writer, window, progress)
-                        .await?;
-                }
-            }
-            writer.settle().await?;
-            let warning =
-                hubspot_warning(connection.hubspot_warning, writer.saw_hubspot(), reconciled);
-            if warning != connection.hubspot_warning {
-                store.set_hubspot_warning(connection.id, warning).await?;
-            }
-            Ok::<(), SyncError>(())
-        })
-        .catch_unwind()
-        .await;
-        settled(passes, writer.settle().await)
-    }
-
-    /// Fetches a time window page by page; each page records where to resume.
-    async fn fetch_window(
-        &self,
-        client: &GongClient,
-        lease: &LeaseKeeper,
-        writer: &mut PageWriter<'_>,
-        window: Window,
-        progress: &ProgressFn,
-    ) -> Result<(), SyncError> {
-        writer.begin_window(window);
-        let filter = CallsFilter::window(window.from, window.to);
-        let pages = client.calls_extensive_lenient(filter, ContentSelector::for_timeline());
-        write_pages(pages, lease, writer, 0, progress).await?;
-        writer.finish_window(window).await
-    }
-
-    /// The incremental window (S7): its first page alone, then the rest only when
-    /// something may have turned up late ([`windows::look_back_settled`]).
-    async fn fetch_look_back(
-        &self,
-        client: &GongClient,
-        lease: &LeaseKeeper,
-        writer: &mut PageWriter<'_>,
-        window: Window,
-        progress: &ProgressFn,
-    ) -> Result<(), SyncError> {
-        writer.begin_window(window);
-        let store = &self.store;
-        let connection_id = writer.connection_id();
-        let filter = CallsFilter::window(window.from, window.to);
-        // Counted over the bounds Gong is sent (whole seconds), after every earlier
-        // page of this job is in the store.
-        let (from, to) = filter.sent_bounds();
-        let count = || async {
-            store
-                .count_stored_meetings(
-                    connection_id,
-                    from.unwrap_or(window.from),
-                    to.unwrap_or(window.to),
-                )
-                .await
-        };
-        writer.settle().await?;
-        let before = count().await?;
-        let selector = ContentSelector::for_timeline();
-        let Some(first) = client
-            .calls_extensive_lenient_first(filter.clone(), selector.clone())
-            .await?
-        else {
-            return writer.finish_window(window).await;
-        };
-        let (total, cursor) = (first.records.total_records, first.records.cursor.clone());
-        let first = futures::stream::iter([Ok(first)]).boxed();
-        let done = write_pages(first, lease, writer, 0, progress).await?;
-        if let Some(cursor) = cursor {
-            // The first page must be in the store before it is counted again.
-            writer.settle().await?;
-            let after = count().await?;
-            if windows::look_back_settled(total, before, after) {
-                tracing::info!(
-                    calls = before,
-                    "Gong has no call in the look-back that is not stored; the rest of it is not read again."
-                );
-                // Every call of the window is accounted for: say so, not "100 of 1,700".
-                progress(Progress::Page {
-                    done: before,
-                    total: Some(before),
-                });
-            } else {
-                let pages = client.calls_extensive_lenient_from(filter, selector, cursor);
-                write_pages(pages, lease, writer, done, progress).await?;
-            }
-        }
-        writer.finish_window(window).await
-    }
-
-    /// Evaluates stored meetings again, from the store alone (M2). Returns the call
-    /// ids evaluated.
-    #[allow(clippy::too_many_arguments)]
-    async fn reevaluate(
-        &self,
-        writer: &mut PageWriter<'_>,
-        which: MeetingSet,
-        after: Option<MeetingKey>,
-        since: DateTime<Utc>,
-        settings_fp: i64,
-        progress: &ProgressFn,
-    ) -> Result<HashSet<String>, SyncError> {
-        let mut evaluated = HashSet::new();
-        let mut pages = StoredPages::new(
-            self.store.clone(),
-            writer.connection_id(),
-            which,
-            since,
-            after,
-        );
-        let mut done = 0u64;
-        while let Some(page) = pages.next().await? {
-            done += page.len() as u64;
-            let after = page.last().map(StoredMeeting::key);
-            let meetings: Vec<_> = page.into_iter().map(|m| m.meeting).collect();
-            evaluated.extend(meetings.iter().map(|m| m.gong_call_id.clone()));
-            let resume = ResumeUpdate::Set(ResumePoint {
-                pass: Pass::Reevaluate {
-                    which,
-                    settings: settings_fp,
-                },
-                after,
-            });
-            writer.write_stored(meetings, which, resume).await?;
-            progress(Progress::Evaluated { done });
-        }
-        writer.finish_reevaluation(settings_fp).await?;
-        Ok(evaluated)
-    }
-
-    /// The calls Gong pushed (W2), oldest first, re-read by id in batches of 100 (one
-    /// request each) and written like any page; each batch leaves the queue with its
-    /// page. New pushes wait for the next job.
-    async fn drain_webhook_queue(
-        &self,
-        client: &GongClient,
-        lease: &LeaseKeeper,
-        writer: &mut PageWriter<'_>,
-        progress: &ProgressFn,
-    ) -> Result<(), SyncError> {
-        let queued = self
-            .store
-            .queued_webhook_calls(writer.connection_id(), WEBHOOK_CALLS_PER_JOB)
-            .await?;
-        let ids: Vec<String> = queued.into_iter().map(|q| q.gong_call_id).collect();
-        for chunk in ids.chunks(100) {
-            let mut pages = client.calls_extensive_lenient(
-                CallsFilter::ids(chunk.iter().cloned()),
-                ContentSelector::for_timeline(),
-            );
-            let mut calls = Vec::new();
-            while let Some(page) = pages.next().await {
-                calls.extend(page?.items);
-            }
-            writer.write_pushed(calls, chunk.to_vec()).await?;
-            progress(Progress::Retried {
-                count: chunk.len() as u64,
-            });
-            lease.check()?;
-        }
-        Ok(())
-    }
-
-    /// Calls that never became meetings (they failed to parse or were incomplete),
-    /// re-read by call id: the only meetings Gong is asked for twice (M3).
-    async fn refetch_by_id(
-        &self,
-        client: &GongClient,
-        writer: &mut PageWriter<'_>,
-        ids: Vec<String>,
-        progress: &ProgressFn,
-    ) -> Result<(), SyncError> {
-        for chunk in ids.chunks(100) {
-            let mut pages = client.calls_extensive_lenient(
-                CallsFilter::ids(chunk.iter().cloned()),
-                ContentSelector::for_timeline(),
-            );
-            while let Some(page) = pages.next().await {
-                writer.write_page(page?.items, false).await?;
-            }
-            progress(Progress::Retried {
-                count: chunk.len() as u64,
-            });
-        }
-        Ok(())
-    }
-}
-
-/// Writes a window's pages as they come; `done` meetings were written before.
-/// Returns how many have been written with them.
-async fn write_pages(
-    mut pages: BoxStream<'static, Result<LenientCallsPage, GongError>>,
-    lease: &LeaseKeeper,
-    writer: &mut PageWriter<'_>,
-    mut done: u64,
-    progress: &ProgressFn,
-) -> Result<u64, SyncError> {
-    while let Some(page) = pages.next().await {
-        let page = page?;
-        let total = page.records.total_records.map(|t| t.max(0) as u64);
-        done += page.items.len() as u64;
-        writer.write_page(page.items, true).await?;
-        progress(Progress::Page { done, total });
-        lease.check()?;
-    }
-    Ok(done)
-}
-
-/// What a job asks for besides its trigger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JobRequest {
-    /// What started it.
-    pub trigger: Trigger,
-    /// Re-read Gong from this time (trigger `resync`), bounded by the backfill.
-    pub resync_from: Option<DateTime<Utc>>,
-}
-
-impl JobRequest {
-    /// A job of this trigger.
-    pub fn new(trigger: Trigger) -> JobRequest {
-        JobRequest {
-            trigger,
-            resync_from: None,
-        }
-    }
-
-    /// An explicit re-read from Gong since `from` (trigger `resync`).
-    pub fn resync(from: DateTime<Utc>) -> JobRequest {
-        JobRequest {
-            trigger: Trigger::Resync,
-            resync_from: Some(from),
-        }
-    }
-}
-
-/// C3's warning after a job: on as soon as a meeting carries HubSpot context; off
-/// only when a whole reconciliation pass saw none.
-fn hubspot_warning(current: bool, saw_hubspot: bool, reconciled: bool) -> bool {
-    saw_hubspot || (current && !reconciled)
-}
-
-/// The window a job fetches before anything else: a re-sync's, or the rest of an
-/// interrupted window, resumed after its last committed page (M4).
-fn first_window(
-    request: JobRequest,
-    checkpoint: &Checkpoint,
-    backfill_from: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Option<Window> {
-    if let Some(from) = request.resync_from {
-        return Some(resync_window(now, from, backfill_from));
-    }
-    match &checkpoint.resume {
-        Some(ResumePoint {
-            pass: Pass::Fetch {
-                from, reconciles, ..
-            },
-            after,
-        }) => Some(Window {
-            from: after
-                .as_ref()
-                .map_or(*from, |key| key.started)
-                .max(backfill_from)
-                .min(now),
-            to: now,
-            reconciles: *reconciles,
-        }),
-        _ => None,
-    }
-}
-
-/// Which stored meetings a job re-evaluates, and after which key (M2, M4): an
-/// explicit re-evaluation or changed settings take every meeting not on the
-/// Timeline; otherwise the failed ones, which an import, a new IC user or a
-/// resolved conflict may heal. An interrupted re-evaluation under the same settings
-/// resumes where it stopped.
-fn reevaluation(
-    trigger: Trigger,
-    checkpoint: &Checkpoint,
-    settings_fp: i64,
-) -> (MeetingSet, Option<MeetingKey>) {
-    if let Some(ResumePoint {
-        pass: Pass::Reevaluate { which, settings },
-        after,
-    }) = &checkpoint.resume
-    {
-        if *settings == settings_fp {
-            return (*which, after.clone());
-        }
-    }
-    let changed = checkpoint.evaluated_settings != Some(settings_fp);
-    if trigger == Trigger::Reevaluate || changed {
-        (MeetingSet::NotOnTimeline, None)
-    } else {
-        (MeetingSet::Failed, None)
+        settled(passes, sink.settle().await)
     }
 }
 
@@ -823,22 +430,32 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::hubspot_warning;
+    use super::*;
 
-    #[test]
-    fn c3_the_warning_comes_on_with_any_hubspot_context() {
-        assert!(hubspot_warning(false, true, false));
-        assert!(hubspot_warning(true, true, true));
+    fn gong_down() -> SyncError {
+        SyncError::Cancelled
     }
 
     #[test]
-    fn c3_an_incremental_sync_without_hubspot_keeps_the_warning() {
-        assert!(hubspot_warning(true, false, false));
-        assert!(!hubspot_warning(false, false, false));
+    fn s8_a_commit_that_lost_the_lease_decides_how_the_job_ends() {
+        let ended = settled(Ok(Err(gong_down())), Err(SyncError::LeaseLost(3)));
+        assert!(matches!(ended, Err(SyncError::LeaseLost(3))));
     }
 
     #[test]
-    fn c3_only_a_whole_reconciliation_without_hubspot_clears_it() {
-        assert!(!hubspot_warning(true, false, true));
+    fn l1_otherwise_the_pass_error_wins_and_a_clean_pass_reports_its_last_commit() {
+        let ended = settled(Ok(Err(gong_down())), Err(SyncError::Panicked("x".into())));
+        assert!(matches!(ended, Err(SyncError::Cancelled)));
+        let ended = settled(Ok(Ok(())), Err(gong_down()));
+        assert!(matches!(ended, Err(SyncError::Cancelled)));
+        assert!(settled(Ok(Ok(())), Ok(())).is_ok());
+    }
+
+    #[test]
+    fn a_panic_of_the_passes_goes_on_once_the_commit_is_settled() {
+        let panic = std::panic::catch_unwind(|| panic!("a bug")).unwrap_err();
+        let resumed =
+            std::panic::catch_unwind(AssertUnwindSafe(|| settled(Err(panic), Ok(())))).unwrap_err();
+        assert_eq!(panic_message(resumed.as_ref()), "a bug");
     }
 }

@@ -15,8 +15,7 @@ use crate::progress::ignore;
 use crate::runner::{Engine, JobSummary};
 use crate::SyncError;
 
-/// How many connections a scheduler pass syncs at once.
-pub const CONCURRENT_JOBS: usize = 4;
+pub use crate::runner::CONCURRENT_JOBS;
 
 /// Runs scheduled jobs.
 #[derive(Clone)]

@@ -20,8 +20,7 @@ use gong_timeline_store::{Connection, ConnectionStatus, Job, JobFilter};
 
 use crate::lease::is_dead_local_owner;
 use crate::progress::ignore;
-use crate::runner::{Engine, JobRequest, JobSummary};
-use crate::scheduler::CONCURRENT_JOBS;
+use crate::runner::{Engine, JobRequest, JobSummary, CONCURRENT_JOBS};
 use crate::SyncError;
 
 /// Most In progress jobs looked at by one sweep.

@@ -1,7 +1,8 @@
-//! One page of meetings → what to write: activity upserts, log records, retry list
-//! changes and counts. Pure: the runner does the I/O around it.
+//! The page evaluation: one page of meetings → what to write: activity upserts, log
+//! records, retry list changes, skip marks and counts. Pure: [`super::writer`] does
+//! the store reads before it, the U6 provisioning it asks for, and the commit after.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::fingerprint::Fingerprint;
@@ -51,6 +52,31 @@ pub struct PageInputs<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// A page to evaluate.
+#[derive(Debug, Default)]
+pub struct Page {
+    /// Its meetings.
+    pub meetings: Vec<Meeting>,
+    /// Calls that never became meetings, as Failed records.
+    pub broken: Vec<NewLogRecord>,
+    /// Whether the meetings were fetched from Gong now (not read from the store):
+    /// only those count as fetched.
+    pub fetched: bool,
+}
+
+/// Evaluates a page: its meetings through the stages, its broken calls as failures.
+/// Meetings whose owner is not mapped yet wait in [`PagePlan::unknown_owners`] for
+/// [`PagePlan::owners_provisioned`] (U6).
+pub fn evaluate(page: Page, ctx: &SyncContext, inputs: &PageInputs<'_>) -> PagePlan {
+    let mut plan = PagePlan::build(page.meetings, ctx, inputs);
+    if !page.fetched {
+        // Meetings evaluated from the store were not fetched from Gong.
+        plan.counts.fetched = 0;
+    }
+    plan.add_broken(page.broken, inputs);
+    plan
+}
+
 impl PagePlan {
     /// Handles every meeting of a page.
     pub fn build(meetings: Vec<Meeting>, ctx: &SyncContext, inputs: &PageInputs<'_>) -> PagePlan {
@@ -63,7 +89,7 @@ impl PagePlan {
     }
 
     /// Handles one meeting (again, after its owner was provisioned).
-    pub fn handle(&mut self, meeting: Meeting, ctx: &SyncContext, inputs: &PageInputs<'_>) {
+    fn handle(&mut self, meeting: Meeting, ctx: &SyncContext, inputs: &PageInputs<'_>) {
         match handle_meeting(&meeting, ctx) {
             Outcome::Write(draft, note) => self.write(&meeting, *draft, note, inputs),
             Outcome::Skip(message) => self.skip(&meeting, message, inputs),
@@ -73,13 +99,7 @@ impl PagePlan {
     }
 
     /// Logs a meeting as failed, and puts it on the retry list when a later sync may heal it.
-    pub fn fail(
-        &mut self,
-        meeting: &Meeting,
-        message: Message,
-        retry: bool,
-        inputs: &PageInputs<'_>,
-    ) {
+    fn fail(&mut self, meeting: &Meeting, message: Message, retry: bool, inputs: &PageInputs<'_>) {
         self.unmark(meeting, inputs);
         let text = message.to_string();
         if inputs.retrying.get(&meeting.gong_call_id) == Some(&text) {
@@ -102,8 +122,50 @@ impl PagePlan {
         self.record(meeting, RecordStatus::Failed, None, Some(message));
     }
 
+    /// U6, once the waiting owners were provisioned (`created`: the Gong ids an IC
+    /// user was created for): logs the failure the seed describes for those, and
+    /// handles their meetings again; an owner that still cannot be mapped (no usable
+    /// email) fails for good this time.
+    pub fn owners_provisioned(
+        &mut self,
+        created: &HashSet<String>,
+        ctx: &SyncContext,
+        inputs: &PageInputs<'_>,
+    ) {
+        for (owner, meeting) in std::mem::take(&mut self.unknown_owners) {
+            if created.contains(&owner.gong_user_id) {
+                self.note_author_created(&meeting, owner);
+            }
+            self.handle(meeting, ctx, inputs);
+        }
+        for (owner, meeting) in std::mem::take(&mut self.unknown_owners) {
+            self.fail(&meeting, Message::AuthorNotPresent(owner), true, inputs);
+        }
+    }
+
+    /// Calls that never became meetings: Failed, and retried by id at later syncs
+    /// when they have one; a repeat of the same failure is neither logged nor counted.
+    fn add_broken(&mut self, broken: Vec<NewLogRecord>, inputs: &PageInputs<'_>) {
+        self.counts.fetched += broken.len() as u64;
+        for record in broken {
+            let message = record.message.clone().unwrap_or_default();
+            if inputs.retrying.get(&record.gong_call_id) == Some(&message) {
+                continue;
+            }
+            self.counts.failed += 1;
+            if !record.gong_call_id.is_empty() {
+                self.retry_add.push(RetryEntry {
+                    gong_call_id: record.gong_call_id.clone(),
+                    message,
+                    failed_at: inputs.now,
+                });
+            }
+            self.records.push(record);
+        }
+    }
+
     /// Logs the U6 failure that precedes the retry of a meeting whose owner was just provisioned.
-    pub fn note_author_created(&mut self, meeting: &Meeting, owner: GongPerson) {
+    fn note_author_created(&mut self, meeting: &Meeting, owner: GongPerson) {
         self.record(
             meeting,
             RecordStatus::Failed,
@@ -438,6 +500,260 @@ mod tests {
         assert!(
             plan.records.is_empty(),
             "logged once the owner is provisioned"
+        );
+    }
+
+    /// What a page evaluation must produce: log record statuses in order, counts
+    /// (fetched, created, updated, skipped, failed), retry list additions and
+    /// removals, owners left for U6.
+    struct Expected {
+        records: Vec<RecordStatus>,
+        counts: (u64, u64, u64, u64, u64),
+        retry_add: Vec<&'static str>,
+        retry_remove: Vec<&'static str>,
+        unknown_owners: usize,
+    }
+
+    fn broken(id: &str, message: &str) -> NewLogRecord {
+        NewLogRecord {
+            gong_call_id: id.into(),
+            title: None,
+            meeting_date: None,
+            status: RecordStatus::Failed,
+            activity: None,
+            message: Some(message.into()),
+        }
+    }
+
+    fn stored(content_hash: i64) -> ActivityHash {
+        ActivityHash {
+            activity_id: 5,
+            content_hash,
+            activity_type: "Meeting".into(),
+        }
+    }
+
+    #[test]
+    fn s1_s2_l1_u6_a_page_evaluates_to_its_records_counts_and_retry_changes() {
+        use RecordStatus::{Created, Failed, Skipped, Updated};
+        let unchanged = Inputs::new().plan(vec![meeting("c1")]).upserts[0].content_hash;
+        let mut private = meeting("c1");
+        private.is_private = true;
+        let mut stranger = meeting("c1");
+        stranger.owner_gong_user_id = Some("u2".into());
+        let fetched = |meetings: Vec<Meeting>, broken: Vec<NewLogRecord>| Page {
+            meetings,
+            broken,
+            fetched: true,
+        };
+        type Case = (&'static str, Page, Inputs, Expected);
+        let cases: Vec<Case> = vec![
+            (
+                "a new meeting is created",
+                fetched(vec![meeting("c1")], vec![]),
+                Inputs::new(),
+                Expected {
+                    records: vec![Created],
+                    counts: (1, 1, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "an unchanged meeting is fetched and costs nothing else",
+                fetched(vec![meeting("c1")], vec![]),
+                Inputs {
+                    existing: HashMap::from([("c1".into(), stored(unchanged))]),
+                    ..Inputs::new()
+                },
+                Expected {
+                    records: vec![],
+                    counts: (1, 0, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a changed meeting updates its activity",
+                fetched(vec![meeting("c1")], vec![]),
+                Inputs {
+                    existing: HashMap::from([("c1".into(), stored(unchanged + 1))]),
+                    ..Inputs::new()
+                },
+                Expected {
+                    records: vec![Updated],
+                    counts: (1, 0, 1, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "meetings evaluated from the store are not counted as fetched",
+                Page {
+                    meetings: vec![meeting("c1")],
+                    ..Page::default()
+                },
+                Inputs::new(),
+                Expected {
+                    records: vec![Created],
+                    counts: (0, 1, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a healed meeting leaves the retry list",
+                fetched(vec![meeting("c1")], vec![]),
+                Inputs {
+                    retrying: HashMap::from([("c1".into(), "no company".into())]),
+                    ..Inputs::new()
+                },
+                Expected {
+                    records: vec![Created],
+                    counts: (1, 1, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec!["c1"],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a broken call fails, after the meetings, and goes on the retry list",
+                fetched(vec![private.clone()], vec![broken("c7", "bad")]),
+                Inputs::new(),
+                Expected {
+                    records: vec![Skipped, Failed],
+                    counts: (2, 0, 0, 1, 1),
+                    retry_add: vec!["c7"],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a broken call failing the same way again is neither logged nor counted",
+                fetched(vec![], vec![broken("c7", "bad")]),
+                Inputs {
+                    retrying: HashMap::from([("c7".into(), "bad".into())]),
+                    ..Inputs::new()
+                },
+                Expected {
+                    records: vec![],
+                    counts: (1, 0, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a broken call without an id is logged but cannot be retried",
+                fetched(vec![], vec![broken("", "no id")]),
+                Inputs::new(),
+                Expected {
+                    records: vec![Failed],
+                    counts: (1, 0, 0, 0, 1),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 0,
+                },
+            ),
+            (
+                "a meeting of an unknown owner waits for U6, logged by nobody yet",
+                fetched(vec![stranger.clone(), meeting("c2")], vec![]),
+                Inputs::new(),
+                Expected {
+                    records: vec![Created],
+                    counts: (2, 1, 0, 0, 0),
+                    retry_add: vec![],
+                    retry_remove: vec![],
+                    unknown_owners: 1,
+                },
+            ),
+        ];
+        for (case, page, inputs, expected) in cases {
+            let page_inputs = PageInputs {
+                existing: &inputs.existing,
+                skipped: &inputs.skipped,
+                retrying: &inputs.retrying,
+                now: Utc::now(),
+            };
+            let plan = evaluate(page, &ctx(), &page_inputs);
+            let statuses: Vec<_> = plan.records.iter().map(|r| r.status).collect();
+            let c = plan.counts;
+            let added: Vec<_> = plan
+                .retry_add
+                .iter()
+                .map(|r| r.gong_call_id.as_str())
+                .collect();
+            let removed: Vec<_> = plan.retry_remove.iter().map(String::as_str).collect();
+            assert_eq!(statuses, expected.records, "{case}: records");
+            assert_eq!(
+                (c.fetched, c.created, c.updated, c.skipped, c.failed),
+                expected.counts,
+                "{case}: counts"
+            );
+            assert_eq!(added, expected.retry_add, "{case}: retry list additions");
+            assert_eq!(
+                removed, expected.retry_remove,
+                "{case}: retry list removals"
+            );
+            assert_eq!(plan.unknown_owners.len(), expected.unknown_owners, "{case}");
+        }
+    }
+
+    #[test]
+    fn u6_a_provisioned_owner_logs_the_seed_failure_then_the_meeting_and_an_unmappable_one_fails() {
+        let mut mapped = meeting("c1");
+        mapped.owner_gong_user_id = Some("u2".into());
+        let mut unmappable = meeting("c2");
+        unmappable.owner_gong_user_id = Some("u3".into());
+        let inputs = Inputs::new();
+        let page_inputs = PageInputs {
+            existing: &inputs.existing,
+            skipped: &inputs.skipped,
+            retrying: &inputs.retrying,
+            now: Utc::now(),
+        };
+        let page = Page {
+            meetings: vec![mapped, unmappable],
+            broken: vec![],
+            fetched: true,
+        };
+        let mut plan = evaluate(page, &ctx(), &page_inputs);
+        assert_eq!(plan.unknown_owners.len(), 2);
+
+        // What provisioning did: u2 got an IC user (7), u3 had no usable email.
+        let mut provisioned = ctx();
+        provisioned
+            .authors
+            .insert("u2".into(), UserDecision::UseExisting(7));
+        plan.owners_provisioned(
+            &HashSet::from(["u2".to_string()]),
+            &provisioned,
+            &page_inputs,
+        );
+
+        let logged: Vec<_> = plan
+            .records
+            .iter()
+            .map(|r| (r.gong_call_id.as_str(), r.status))
+            .collect();
+        assert_eq!(
+            logged,
+            vec![
+                ("c1", RecordStatus::Failed),
+                ("c1", RecordStatus::Created),
+                ("c2", RecordStatus::Failed),
+            ]
+        );
+        assert!(plan.unknown_owners.is_empty());
+        assert_eq!((plan.counts.created, plan.counts.failed), (1, 1));
+        assert_eq!(
+            plan.retry_add.len(),
+            1,
+            "the unmappable owner's meeting is retried"
         );
     }
 }

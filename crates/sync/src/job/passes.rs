@@ -1,0 +1,182 @@
+//! Each pass of [`super::plan::Pass`]: a source's batches into the writer, with the
+//! progress events and lease checks between them.
+
+use gong_timeline_store::{Pass as StoredPass, ResumePoint, ResumeUpdate, StoredMeeting};
+
+use super::plan::{hubspot_warning, Reevaluation};
+use super::source::{sent_bounds, ById, StoredPages, WindowPages};
+use super::writer::PageWriter;
+use super::{JobRun, WEBHOOK_CALLS_PER_JOB};
+use crate::progress::Progress;
+use crate::windows::{look_back_settled, Window};
+use crate::SyncError;
+
+impl JobRun<'_> {
+    /// Every page of a time window; each page records where to resume.
+    pub(super) async fn window(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        window: Window,
+        first: bool,
+    ) -> Result<(), SyncError> {
+        writer.begin_window(window, first);
+        let pages = WindowPages::new(self.client, window);
+        self.write_pages(writer, pages, 0).await?;
+        writer.finish_window(window).await
+    }
+
+    /// The incremental window (S7): its first page alone, then the rest only when
+    /// something may have turned up late ([`look_back_settled`]).
+    pub(super) async fn look_back(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        window: Window,
+    ) -> Result<(), SyncError> {
+        writer.begin_window(window, false);
+        let (store, connection_id) = (writer.store().clone(), writer.connection_id());
+        // Counted over the bounds Gong is sent (whole seconds), after every earlier
+        // page of this job is in the store.
+        let (from, to) = sent_bounds(window);
+        let count = || store.count_stored_meetings(connection_id, from, to);
+        writer.settle().await?;
+        let before = count().await?;
+        let Some(first) = WindowPages::first(self.client, window).await? else {
+            return writer.finish_window(window).await;
+        };
+        let (total, cursor) = (first.total, first.cursor.clone());
+        let done = first.calls.len() as u64;
+        writer.write_window_page(first.calls).await?;
+        self.page_progress(done, total);
+        self.lease.check()?;
+        if let Some(cursor) = cursor {
+            // The first page must be in the store before it is counted again.
+            writer.settle().await?;
+            let after = count().await?;
+            if look_back_settled(total, before, after) {
+                tracing::info!(
+                    calls = before,
+                    "Gong has no call in the look-back that is not stored; the rest of it is not read again."
+                );
+                // Every call of the window is accounted for: say so, not "100 of 1,700".
+                (self.progress)(Progress::Page {
+                    done: before,
+                    total: Some(before),
+                });
+            } else {
+                let rest = WindowPages::after(self.client, window, cursor);
+                self.write_pages(writer, rest, done).await?;
+            }
+        }
+        writer.finish_window(window).await
+    }
+
+    /// Writes a window's pages as they come; `done` meetings were written before.
+    async fn write_pages(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        mut pages: WindowPages,
+        mut done: u64,
+    ) -> Result<(), SyncError> {
+        while let Some(page) = pages.next().await? {
+            done += page.calls.len() as u64;
+            writer.write_window_page(page.calls).await?;
+            self.page_progress(done, page.total);
+            self.lease.check()?;
+        }
+        Ok(())
+    }
+
+    fn page_progress(&self, done: u64, total: Option<i64>) {
+        let total = total.map(|t| t.max(0) as u64);
+        (self.progress)(Progress::Page { done, total });
+    }
+
+    /// Stored meetings evaluated again, from the store alone (M2), each page with
+    /// the resume point after it.
+    pub(super) async fn reevaluate(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        pass: Reevaluation,
+    ) -> Result<(), SyncError> {
+        let Reevaluation {
+            which,
+            after,
+            since,
+            settings,
+        } = pass;
+        let store = writer.store().clone();
+        let mut pages = StoredPages::new(store, writer.connection_id(), which, since, after);
+        let mut done = 0u64;
+        while let Some(page) = pages.next().await? {
+            done += page.len() as u64;
+            let resume = ResumeUpdate::Set(ResumePoint {
+                pass: StoredPass::Reevaluate { which, settings },
+                after: page.last().map(StoredMeeting::key),
+            });
+            writer.write_stored(page, which, resume).await?;
+            (self.progress)(Progress::Evaluated { done });
+        }
+        writer.finish_reevaluation(settings).await
+    }
+
+    /// The retry list's calls that never became meetings, re-read by id: neither
+    /// evaluated from the store nor fetched by a first window in this job.
+    pub(super) async fn retries(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        ids: Vec<String>,
+    ) -> Result<(), SyncError> {
+        let ids = ids
+            .into_iter()
+            .filter(|id| !writer.handled_before_retries(id))
+            .collect();
+        let mut batches = ById::new(self.client, ids);
+        while let Some(batch) = batches.next().await? {
+            writer.write_retried(batch.calls).await?;
+            self.retried(batch.ids.len());
+        }
+        Ok(())
+    }
+
+    /// The calls Gong pushed (W2), oldest first, re-read by id; each batch leaves
+    /// the queue with its page. New pushes wait for the next job.
+    pub(super) async fn pushed(&self, writer: &mut PageWriter<'_, '_>) -> Result<(), SyncError> {
+        let queued = writer
+            .store()
+            .queued_webhook_calls(writer.connection_id(), WEBHOOK_CALLS_PER_JOB)
+            .await?;
+        let ids = queued.into_iter().map(|q| q.gong_call_id).collect();
+        let mut batches = ById::new(self.client, ids);
+        while let Some(batch) = batches.next().await? {
+            let count = batch.ids.len();
+            writer.write_pushed(batch.calls, batch.ids).await?;
+            self.retried(count);
+            self.lease.check()?;
+        }
+        Ok(())
+    }
+
+    fn retried(&self, count: usize) {
+        (self.progress)(Progress::Retried {
+            count: count as u64,
+        });
+    }
+
+    /// C3's warning, once every page of the job is in the store.
+    pub(super) async fn hubspot_warning(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        reconciled: bool,
+    ) -> Result<(), SyncError> {
+        writer.settle().await?;
+        let connection = &self.job.connection;
+        let warning = hubspot_warning(connection.hubspot_warning, writer.saw_hubspot(), reconciled);
+        if warning != connection.hubspot_warning {
+            writer
+                .store()
+                .set_hubspot_warning(connection.id, warning)
+                .await?;
+        }
+        Ok(())
+    }
+}

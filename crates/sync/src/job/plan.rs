@@ -1,0 +1,483 @@
+//! Which passes a job runs, in order (M2–M4, S7, W2, C3): a pure function of the
+//! request, the checkpoint, the settings, the job's start and the retry list. The job
+//! loop ([`super::JobRun::run`]) runs what this returns and decides nothing itself.
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::Trigger;
+use gong_timeline_store::{
+    Checkpoint, MeetingKey, MeetingSet, Pass as StoredPass, ResumePoint, RetryItem, Settings,
+};
+
+use super::JobRequest;
+use crate::evaluate::settings_fingerprint;
+use crate::windows::{backfill_start, plan_window, resync_window, Window};
+
+/// One pass of a job over meetings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pass {
+    /// Every page of a time window from Gong. A `first` window runs before the
+    /// re-evaluation (a resumed window, a re-sync): the meetings it fetched are not
+    /// evaluated again from the store, nor re-read by id, in the same job (L1).
+    Window {
+        /// The window.
+        window: Window,
+        /// Whether it runs before the re-evaluation.
+        first: bool,
+    },
+    /// The incremental window (S7): its first page, and the rest only when something
+    /// may have turned up late ([`crate::windows::look_back_settled`]).
+    LookBack(Window),
+    /// Stored meetings evaluated again, from the store alone (M2).
+    Reevaluate(Reevaluation),
+    /// Calls on the retry list re-read by id, but for those this job already handled
+    /// (evaluated from the store or fetched by a first window): the only meetings
+    /// Gong is asked for twice (M3).
+    Retries(Vec<String>),
+    /// The calls Gong pushed (W2), re-read by id.
+    Pushed,
+    /// C3's warning set from what the job saw; `reconciled` when the job's window
+    /// covered the whole reconciliation span.
+    HubspotWarning {
+        /// Whether a whole reconciliation pass ran.
+        reconciled: bool,
+    },
+}
+
+impl Pass {
+    /// The pass's name in logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Pass::Window { first: true, .. } => "first window",
+            Pass::Window { first: false, .. } => "window",
+            Pass::LookBack(_) => "look-back",
+            Pass::Reevaluate(_) => "re-evaluation",
+            Pass::Retries(_) => "retries",
+            Pass::Pushed => "pushed calls",
+            Pass::HubspotWarning { .. } => "hubspot warning",
+        }
+    }
+}
+
+/// Which stored meetings a re-evaluation reads, from where, under which settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reevaluation {
+    /// The set read.
+    pub which: MeetingSet,
+    /// The key to resume after (an interrupted re-evaluation), if any.
+    pub after: Option<MeetingKey>,
+    /// The backfill's start: nothing older is evaluated.
+    pub since: DateTime<Utc>,
+    /// The fingerprint of the settings evaluated against.
+    pub settings: i64,
+}
+
+/// The passes of a job started at `now`.
+///
+/// A webhook batch only re-reads the pushed calls (W2). Any other job first finishes
+/// an interrupted window or re-syncs from a date, re-evaluates stored meetings (a
+/// re-evaluation stops there), re-reads by id what never became a meeting, then —
+/// when no first window ran — reads the window the checkpoint asks for (S7), and
+/// sets C3's warning.
+pub fn plan(
+    request: JobRequest,
+    checkpoint: &Checkpoint,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    retries: &[RetryItem],
+) -> Vec<Pass> {
+    if request.trigger == Trigger::Webhook {
+        return vec![Pass::Pushed];
+    }
+    let backfill_from = backfill_start(now, settings.backfill_days);
+    let fingerprint = settings_fingerprint(settings);
+    let reevaluate = Pass::Reevaluate(reevaluation(
+        request.trigger,
+        checkpoint,
+        fingerprint,
+        backfill_from,
+    ));
+    if request.trigger == Trigger::Reevaluate {
+        return vec![reevaluate];
+    }
+    let first = first_window(request, checkpoint, backfill_from, now);
+    let mut passes = Vec::with_capacity(5);
+    if let Some(window) = first {
+        passes.push(Pass::Window {
+            window,
+            first: true,
+        });
+    }
+    passes.push(reevaluate);
+    if !retries.is_empty() {
+        passes.push(Pass::Retries(
+            retries.iter().map(|r| r.gong_call_id.clone()).collect(),
+        ));
+    }
+    // Only a whole pass over the reconciliation span may clear C3's warning: a
+    // resumed window saw only its tail, an incremental one only the look-back.
+    let reconciled = match first {
+        Some(first) => request.resync_from.is_some() && first.reconciles,
+        None => {
+            let window = plan_window(now, checkpoint, settings);
+            passes.push(if window.reconciles {
+                Pass::Window {
+                    window,
+                    first: false,
+                }
+            } else {
+                Pass::LookBack(window)
+            });
+            window.reconciles
+        }
+    };
+    passes.push(Pass::HubspotWarning { reconciled });
+    passes
+}
+
+/// C3's warning after a job: on as soon as a meeting carries HubSpot context; off
+/// only when a whole reconciliation pass saw none.
+pub fn hubspot_warning(current: bool, saw_hubspot: bool, reconciled: bool) -> bool {
+    saw_hubspot || (current && !reconciled)
+}
+
+/// The window a job fetches before anything else: a re-sync's, or the rest of an
+/// interrupted window, resumed after its last committed page (M4).
+fn first_window(
+    request: JobRequest,
+    checkpoint: &Checkpoint,
+    backfill_from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Window> {
+    if let Some(from) = request.resync_from {
+        return Some(resync_window(now, from, backfill_from));
+    }
+    match &checkpoint.resume {
+        Some(ResumePoint {
+            pass: StoredPass::Fetch {
+                from, reconciles, ..
+            },
+            after,
+        }) => Some(Window {
+            from: after
+                .as_ref()
+                .map_or(*from, |key| key.started)
+                .max(backfill_from)
+                .min(now),
+            to: now,
+            reconciles: *reconciles,
+        }),
+        _ => None,
+    }
+}
+
+/// Which stored meetings a job re-evaluates, and after which key (M2, M4): an
+/// explicit re-evaluation or changed settings take every meeting not on the
+/// Timeline; otherwise the failed ones, which an import, a new IC user or a
+/// resolved conflict may heal. An interrupted re-evaluation under the same settings
+/// resumes where it stopped.
+fn reevaluation(
+    trigger: Trigger,
+    checkpoint: &Checkpoint,
+    settings: i64,
+    since: DateTime<Utc>,
+) -> Reevaluation {
+    let fresh = |which| Reevaluation {
+        which,
+        after: None,
+        since,
+        settings,
+    };
+    if let Some(ResumePoint {
+        pass: StoredPass::Reevaluate {
+            which,
+            settings: resumed,
+        },
+        after,
+    }) = &checkpoint.resume
+    {
+        if *resumed == settings {
+            return Reevaluation {
+                after: after.clone(),
+                ..fresh(*which)
+            };
+        }
+    }
+    let changed = checkpoint.evaluated_settings != Some(settings);
+    if trigger == Trigger::Reevaluate || changed {
+        fresh(MeetingSet::NotOnTimeline)
+    } else {
+        fresh(MeetingSet::Failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            backfill_days: 90,
+            ..Settings::default()
+        }
+    }
+
+    fn fp() -> i64 {
+        settings_fingerprint(&settings())
+    }
+
+    fn since() -> DateTime<Utc> {
+        now() - Duration::days(90)
+    }
+
+    fn key(hours_ago: i64) -> MeetingKey {
+        MeetingKey {
+            started: now() - Duration::hours(hours_ago),
+            gong_call_id: "c9".into(),
+        }
+    }
+
+    fn retry(id: &str) -> RetryItem {
+        RetryItem {
+            connection_id: 1,
+            gong_call_id: id.into(),
+            first_failed_at: now(),
+            last_failed_at: now(),
+            attempts: 1,
+            last_message: "failed".into(),
+        }
+    }
+
+    /// A checkpoint of a connection synced 4 hours ago, reconciled yesterday, its
+    /// stored meetings evaluated against the current settings.
+    fn synced() -> Checkpoint {
+        Checkpoint {
+            last_meeting_started: Some(now() - Duration::hours(4)),
+            last_reconciled_at: Some(now() - Duration::days(1)),
+            resume: None,
+            evaluated_settings: Some(fp()),
+        }
+    }
+
+    fn reevaluate(which: MeetingSet, after: Option<MeetingKey>) -> Pass {
+        Pass::Reevaluate(Reevaluation {
+            which,
+            after,
+            since: since(),
+            settings: fp(),
+        })
+    }
+
+    fn window(from: DateTime<Utc>, reconciles: bool, first: bool) -> Pass {
+        Pass::Window {
+            window: Window {
+                from,
+                to: now(),
+                reconciles,
+            },
+            first,
+        }
+    }
+
+    fn look_back() -> Pass {
+        Pass::LookBack(Window {
+            from: now() - Duration::hours(28),
+            to: now(),
+            reconciles: false,
+        })
+    }
+
+    /// What it shows, the request, the checkpoint, the retry list, the passes.
+    type Case = (
+        &'static str,
+        JobRequest,
+        Checkpoint,
+        Vec<RetryItem>,
+        Vec<Pass>,
+    );
+
+    #[test]
+    fn m4_s7_w2_plans_the_passes_each_job_runs_in_order() {
+        use MeetingSet::{Failed, NotOnTimeline};
+        let schedule = JobRequest::new(Trigger::Schedule);
+        let resumed_fetch = Checkpoint {
+            resume: Some(ResumePoint {
+                pass: StoredPass::Fetch {
+                    from: now() - Duration::days(30),
+                    to: now() - Duration::hours(1),
+                    reconciles: true,
+                },
+                after: Some(key(48)),
+            }),
+            ..synced()
+        };
+        let resumed_reevaluation = |settings| Checkpoint {
+            resume: Some(ResumePoint {
+                pass: StoredPass::Reevaluate {
+                    which: NotOnTimeline,
+                    settings,
+                },
+                after: Some(key(100)),
+            }),
+            ..synced()
+        };
+        let cases: Vec<Case> = vec![
+            (
+                "a webhook batch re-reads the pushed calls only",
+                JobRequest::new(Trigger::Webhook),
+                resumed_fetch.clone(),
+                vec![retry("c1")],
+                vec![Pass::Pushed],
+            ),
+            (
+                "a first sync evaluates nothing stored yet and backfills, reconciling",
+                schedule,
+                Checkpoint::default(),
+                vec![],
+                vec![
+                    reevaluate(NotOnTimeline, None),
+                    window(since(), true, false),
+                    Pass::HubspotWarning { reconciled: true },
+                ],
+            ),
+            (
+                "an incremental sync retries the failed ones and reads the look-back",
+                schedule,
+                synced(),
+                vec![],
+                vec![
+                    reevaluate(Failed, None),
+                    look_back(),
+                    Pass::HubspotWarning { reconciled: false },
+                ],
+            ),
+            (
+                "the retry list is re-read by id after the re-evaluation",
+                JobRequest::new(Trigger::Manual),
+                synced(),
+                vec![retry("c1"), retry("c2")],
+                vec![
+                    reevaluate(Failed, None),
+                    Pass::Retries(vec!["c1".into(), "c2".into()]),
+                    look_back(),
+                    Pass::HubspotWarning { reconciled: false },
+                ],
+            ),
+            (
+                "a week after the last reconciliation the window reaches 30 days back",
+                schedule,
+                Checkpoint {
+                    last_reconciled_at: Some(now() - Duration::days(8)),
+                    ..synced()
+                },
+                vec![],
+                vec![
+                    reevaluate(Failed, None),
+                    window(now() - Duration::days(30), true, false),
+                    Pass::HubspotWarning { reconciled: true },
+                ],
+            ),
+            (
+                "changed settings re-evaluate every meeting not on the Timeline",
+                schedule,
+                Checkpoint {
+                    evaluated_settings: Some(fp() + 1),
+                    ..synced()
+                },
+                vec![],
+                vec![
+                    reevaluate(NotOnTimeline, None),
+                    look_back(),
+                    Pass::HubspotWarning { reconciled: false },
+                ],
+            ),
+            (
+                "an interrupted window resumes after its last page, first, and replaces the window",
+                schedule,
+                resumed_fetch.clone(),
+                vec![],
+                vec![
+                    window(now() - Duration::hours(48), true, true),
+                    reevaluate(Failed, None),
+                    Pass::HubspotWarning { reconciled: false },
+                ],
+            ),
+            (
+                "an interrupted re-evaluation under the same settings resumes after its key",
+                schedule,
+                resumed_reevaluation(fp()),
+                vec![],
+                vec![
+                    reevaluate(NotOnTimeline, Some(key(100))),
+                    look_back(),
+                    Pass::HubspotWarning { reconciled: false },
+                ],
+            ),
+            (
+                "under other settings it starts again",
+                schedule,
+                resumed_reevaluation(fp() + 1),
+                vec![],
+                vec![
+                    reevaluate(Failed, None),
+                    look_back(),
+                    Pass::HubspotWarning { reconciled: false },
+                ],
+            ),
+            (
+                "a re-evaluation re-evaluates only, every meeting not on the Timeline",
+                JobRequest::new(Trigger::Reevaluate),
+                resumed_fetch,
+                vec![retry("c1")],
+                vec![reevaluate(NotOnTimeline, None)],
+            ),
+            (
+                "a short re-sync reads its window first and does not reconcile",
+                JobRequest::resync(now() - Duration::days(3)),
+                synced(),
+                vec![],
+                vec![
+                    window(now() - Duration::days(3), false, true),
+                    reevaluate(Failed, None),
+                    Pass::HubspotWarning { reconciled: false },
+                ],
+            ),
+            (
+                "a re-sync from before the backfill reads all of it and reconciles",
+                JobRequest::resync(now() - Duration::days(400)),
+                synced(),
+                vec![],
+                vec![
+                    window(since(), true, true),
+                    reevaluate(Failed, None),
+                    Pass::HubspotWarning { reconciled: true },
+                ],
+            ),
+        ];
+        for (case, request, checkpoint, retries, expected) in cases {
+            let passes = plan(request, &checkpoint, &settings(), now(), &retries);
+            assert_eq!(passes, expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn c3_the_warning_comes_on_with_any_hubspot_context() {
+        assert!(hubspot_warning(false, true, false));
+        assert!(hubspot_warning(true, true, true));
+    }
+
+    #[test]
+    fn c3_an_incremental_sync_without_hubspot_keeps_the_warning() {
+        assert!(hubspot_warning(true, false, false));
+        assert!(!hubspot_warning(false, false, false));
+    }
+
+    #[test]
+    fn c3_only_a_whole_reconciliation_without_hubspot_clears_it() {
+        assert!(!hubspot_warning(true, false, true));
+    }
+}

@@ -1,0 +1,342 @@
+//! One batch through the stages: convert (Gong's calls → meetings, M1) → read what
+//! the store has of them → evaluate ([`super::page`], pure) → provision late owners
+//! (U6) → commit ([`super::sink`]). Also what a job remembers between batches: the
+//! retry list as it stands, the calls already handled, where its window stands.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::meeting::Meeting;
+use gong_timeline_store::{
+    ActivityHash, ConnectionId, MeetingSet, ResumeUpdate, RetryItem, Store, StoredMeeting,
+    WebhookDone,
+};
+
+use super::cursor::WindowCursor;
+use super::page::{self, Page, PageInputs, PagePlan};
+use super::sink::{Extras, PageSink};
+use super::source::Calls;
+use crate::clock::Clock;
+use crate::context::SyncContext;
+use crate::convert::convert_page;
+use crate::windows::Window;
+use crate::{provision_job, SyncError};
+
+/// Writes a job's batches.
+pub struct PageWriter<'s, 'c> {
+    sink: &'s mut PageSink<'c>,
+    ctx: SyncContext,
+    /// The job's start.
+    now: DateTime<Utc>,
+    /// When fetched meetings were fetched.
+    clock: Clock,
+    /// The retry list as this job's pages leave it: call id → last message.
+    retrying: HashMap<String, String>,
+    handled: Handled,
+    cursor: WindowCursor,
+    saw_hubspot: bool,
+}
+
+/// The calls a job handled, so that none has two outcomes in one job (L1).
+#[derive(Default)]
+struct Handled {
+    /// Fetched by a first window (resume, re-sync), once one started: those meetings
+    /// were just evaluated, with this context.
+    first: Option<HashSet<String>>,
+    /// Read from the store by the re-evaluation.
+    evaluated: HashSet<String>,
+    /// Re-read by id from the retry list.
+    retried: HashSet<String>,
+}
+
+/// What the store has of a page's calls.
+#[derive(Default)]
+struct Stored {
+    activities: HashMap<String, ActivityHash>,
+    skip_marks: HashMap<String, i64>,
+}
+
+impl<'s, 'c> PageWriter<'s, 'c> {
+    /// A writer over the job's sink, with its context and retry list.
+    pub fn new(
+        sink: &'s mut PageSink<'c>,
+        ctx: SyncContext,
+        now: DateTime<Utc>,
+        clock: Clock,
+        retries: &[RetryItem],
+    ) -> PageWriter<'s, 'c> {
+        PageWriter {
+            sink,
+            ctx,
+            now,
+            clock,
+            retrying: retries
+                .iter()
+                .map(|r| (r.gong_call_id.clone(), r.last_message.clone()))
+                .collect(),
+            handled: Handled::default(),
+            cursor: WindowCursor::default(),
+            saw_hubspot: false,
+        }
+    }
+
+    /// True when some meeting carried HubSpot CRM context (C3).
+    pub fn saw_hubspot(&self) -> bool {
+        self.saw_hubspot
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        self.sink.store()
+    }
+
+    /// The connection being synced.
+    pub fn connection_id(&self) -> ConnectionId {
+        self.ctx.connection_id
+    }
+
+    /// Whether this job handled the call before its retry pass: evaluated it from
+    /// the store, or fetched it by a first window.
+    pub fn handled_before_retries(&self, gong_call_id: &str) -> bool {
+        self.handled.evaluated.contains(gong_call_id)
+            || self
+                .handled
+                .first
+                .as_ref()
+                .is_some_and(|ids| ids.contains(gong_call_id))
+    }
+
+    /// Starts a time window: its pages record where a killed job resumes (M4). The
+    /// calls of a `first` window are noted, until the re-evaluation: it skips them,
+    /// and so does the re-read by id.
+    pub fn begin_window(&mut self, window: Window, first: bool) {
+        if first {
+            self.handled.first = Some(HashSet::new());
+        }
+        self.cursor.begin(window);
+    }
+
+    /// A page of a time window, fetched from Gong: kept (M1), evaluated, committed;
+    /// it may move the checkpoint and the resume point.
+    pub async fn write_window_page(&mut self, calls: Calls) -> Result<(), SyncError> {
+        let retried = &self.handled.retried;
+        let page = convert_page(calls, |id| retried.contains(id));
+        self.saw_hubspot |= page.saw_hubspot;
+        if let Some(ids) = &mut self.handled.first {
+            ids.extend(page.meetings.iter().map(|m| m.gong_call_id.clone()));
+            ids.extend(page.broken.iter().map(|r| r.gong_call_id.clone()));
+        }
+        let mut extras = fetched(&page.meetings, (self.clock)());
+        if let Some((checkpoint, resume)) = self.cursor.page(&page.meetings) {
+            extras.checkpoint = Some(checkpoint);
+            extras.resume = ResumeUpdate::Set(resume);
+        }
+        let page = Page {
+            meetings: page.meetings,
+            broken: page.broken,
+            fetched: true,
+        };
+        self.commit(page, extras, true).await
+    }
+
+    /// Calls of the retry list re-read by id: kept and evaluated like a window's,
+    /// without moving the checkpoint; a window later in the job skips them.
+    pub async fn write_retried(&mut self, calls: Calls) -> Result<(), SyncError> {
+        let page = convert_page(calls, |_| false);
+        self.saw_hubspot |= page.saw_hubspot;
+        self.handled
+            .retried
+            .extend(page.meetings.iter().map(|m| m.gong_call_id.clone()));
+        let extras = fetched(&page.meetings, (self.clock)());
+        let page = Page {
+            meetings: page.meetings,
+            broken: page.broken,
+            fetched: true,
+        };
+        self.commit(page, extras, true).await
+    }
+
+    /// Calls re-read because Gong pushed them (W2): their queue entries leave the
+    /// queue in the same transaction, whether Gong returned them or not (a call Gong
+    /// no longer has is left to the slots, W3).
+    pub async fn write_pushed(
+        &mut self,
+        calls: Calls,
+        queued: Vec<String>,
+    ) -> Result<(), SyncError> {
+        let page = convert_page(calls, |_| false);
+        self.saw_hubspot |= page.saw_hubspot;
+        let at = (self.clock)();
+        let mut extras = fetched(&page.meetings, at);
+        extras.webhook_done = Some(WebhookDone {
+            gong_call_ids: queued,
+            at,
+        });
+        let page = Page {
+            meetings: page.meetings,
+            broken: page.broken,
+            fetched: true,
+        };
+        self.commit(page, extras, true).await
+    }
+
+    /// Stored meetings evaluated again (M2), committed with the re-evaluation's
+    /// resume point; those a first window fetched in this job are left out.
+    ///
+    /// `which` is the set they were read from: meetings read as not on the Timeline
+    /// have no activity to look up (this job holds the connection's lease, so none
+    /// was written since).
+    pub async fn write_stored(
+        &mut self,
+        page: Vec<StoredMeeting>,
+        which: MeetingSet,
+        resume: ResumeUpdate,
+    ) -> Result<(), SyncError> {
+        let mut meetings: Vec<Meeting> = page.into_iter().map(|m| m.meeting).collect();
+        self.handled
+            .evaluated
+            .extend(meetings.iter().map(|m| m.gong_call_id.clone()));
+        if let Some(first) = &self.handled.first {
+            meetings.retain(|m| !first.contains(&m.gong_call_id));
+        }
+        let extras = Extras {
+            resume,
+            ..Extras::default()
+        };
+        let page = Page {
+            meetings,
+            ..Page::default()
+        };
+        let look_up = which != MeetingSet::NotOnTimeline;
+        self.commit(page, extras, look_up).await
+    }
+
+    /// Ends a re-evaluation: the stored meetings now reflect `settings`.
+    pub async fn finish_reevaluation(&mut self, settings: i64) -> Result<(), SyncError> {
+        let extras = Extras {
+            resume: ResumeUpdate::Clear,
+            evaluated_settings: Some(settings),
+            ..Extras::default()
+        };
+        self.commit(Page::default(), extras, false).await
+    }
+
+    /// Moves the checkpoint to the end of a fully handled window and clears its
+    /// resume point; a reconciling window records the reconciliation too.
+    pub async fn finish_window(&mut self, window: Window) -> Result<(), SyncError> {
+        let extras = Extras {
+            checkpoint: Some(window.to),
+            resume: ResumeUpdate::Clear,
+            reconciled_at: window.reconciles.then_some(self.now),
+            ..Extras::default()
+        };
+        self.cursor.end();
+        self.commit(Page::default(), extras, false).await
+    }
+
+    /// Waits for the page commit in flight, if any.
+    pub async fn settle(&mut self) -> Result<(), SyncError> {
+        self.sink.settle().await
+    }
+
+    /// Reads what the store has of the page (its activities only when they may
+    /// exist), evaluates it, provisions late owners (U6) and commits it.
+    async fn commit(
+        &mut self,
+        page: Page,
+        extras: Extras,
+        look_up_activities: bool,
+    ) -> Result<(), SyncError> {
+        let ids: Vec<String> = page
+            .meetings
+            .iter()
+            .map(|m| m.gong_call_id.clone())
+            .collect();
+        if ids.is_empty() || self.sink.in_flight_writes(&ids) {
+            // What this page reads must include what the page in flight writes; a
+            // pass's last commit (no meetings) comes after every page.
+            self.sink.settle().await?;
+        }
+        let stored = self.read(&ids, look_up_activities).await?;
+        let inputs = PageInputs {
+            existing: &stored.activities,
+            skipped: &stored.skip_marks,
+            retrying: &self.retrying,
+            now: self.now,
+        };
+        let mut plan = page::evaluate(page, &self.ctx, &inputs);
+        if !plan.unknown_owners.is_empty() {
+            self.provision_owners(&mut plan, &stored).await?;
+        }
+        self.track_retries(&plan);
+        self.sink.commit(plan, extras, ids).await
+    }
+
+    /// What the store has of these calls: activities (when `activities`) and skip
+    /// marks, read side by side.
+    async fn read(&self, ids: &[String], activities: bool) -> Result<Stored, SyncError> {
+        if ids.is_empty() {
+            return Ok(Stored::default());
+        }
+        let store = self.sink.store();
+        let connection_id = self.ctx.connection_id;
+        let activities = async {
+            if !activities {
+                return Ok(HashMap::new());
+            }
+            store.activity_hashes(connection_id, ids).await
+        };
+        let (activities, skip_marks) =
+            tokio::try_join!(activities, store.skip_marks(connection_id, ids))?;
+        Ok(Stored {
+            activities,
+            skip_marks,
+        })
+    }
+
+    /// U6: provisions the owners the page waits for, then evaluates their meetings
+    /// again in this same job.
+    async fn provision_owners(
+        &mut self,
+        plan: &mut PagePlan,
+        stored: &Stored,
+    ) -> Result<(), SyncError> {
+        let owners: Vec<_> = plan.unknown_owners.iter().map(|(o, _)| o.clone()).collect();
+        let created =
+            provision_job::provision_owners(self.sink.store(), &mut self.ctx, &owners, self.now)
+                .await?;
+        let inputs = PageInputs {
+            existing: &stored.activities,
+            skipped: &stored.skip_marks,
+            retrying: &self.retrying,
+            now: self.now,
+        };
+        plan.owners_provisioned(&created, &self.ctx, &inputs);
+        Ok(())
+    }
+
+    /// Keeps the retry list this writer compares against as the page leaves it: a
+    /// meeting the re-evaluation just failed, then fetched again by the window after
+    /// it in the same job, is a repeat of the same failure (L1), not a second one.
+    fn track_retries(&mut self, plan: &PagePlan) {
+        for healed in &plan.retry_remove {
+            self.retrying.remove(healed);
+        }
+        for entry in &plan.retry_add {
+            self.retrying
+                .insert(entry.gong_call_id.clone(), entry.message.clone());
+        }
+    }
+}
+
+/// The meetings of a page fetched at `at`, to keep (M1).
+fn fetched(meetings: &[Meeting], at: DateTime<Utc>) -> Extras {
+    Extras {
+        stored: meetings
+            .iter()
+            .map(|m| StoredMeeting::new(m.clone(), at))
+            .collect(),
+        ..Extras::default()
+    }
+}
