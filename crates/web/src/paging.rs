@@ -252,6 +252,15 @@ impl Keyed for Overview {
     }
 }
 
+impl Keyed for gong_timeline_store::ErasureReceipt {
+    /// The id, negated: newest first.
+    type Key = i64;
+    const LIST: &'static str = "erasures";
+    fn key(&self) -> Self::Key {
+        -self.id.unwrap_or_default()
+    }
+}
+
 impl Keyed for CompanyView {
     type Key = (String, gong_timeline_store::CompanyId);
     const LIST: &'static str = "companies";

@@ -53,6 +53,9 @@ pub struct WebConfig {
     pub timeouts: ServerTimeouts,
     /// How hard failed log-ins are throttled.
     pub login_throttle: ThrottlePolicy,
+    /// How long activities and stored meetings are kept (G3; `serve --retention-days`),
+    /// shown on the Data privacy page.
+    pub retention: gong_timeline_domain::retention::Retention,
 }
 
 impl WebConfig {
@@ -68,6 +71,7 @@ impl WebConfig {
             session_ttl: chrono::Duration::hours(12),
             timeouts: ServerTimeouts::default(),
             login_throttle: ThrottlePolicy::default(),
+            retention: Default::default(),
         }
     }
 

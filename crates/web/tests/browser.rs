@@ -818,6 +818,8 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     b.audit("activity").await?;
     b.visit(&format!("{base}/tokens"), "tokens").await?;
     b.audit("tokens").await?;
+    b.visit(&format!("{base}/privacy"), "privacy").await?;
+    b.audit("privacy").await?;
     imports(b, app).await?;
     connection_lifecycle(b, app).await?;
     webhook_card(b, app, id).await?;

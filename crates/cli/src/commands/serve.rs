@@ -67,6 +67,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let engine = Engine::new(store.clone(), engine_options(&args));
     let retention = Retention::days(args.retention_days)?;
+    config.retention = retention;
     println!(
         "Retention: activities and stored meetings older than {} days are purged at every slot (--retention-days).",
         retention.as_days()

@@ -7,6 +7,7 @@
 
 pub mod activities;
 pub mod connections;
+pub mod erasures;
 pub mod imports;
 pub mod jobs;
 pub mod openapi;
@@ -96,6 +97,8 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("get", "/activities", get(activities::list)),
         ("get", "/activities/{id}", get(activities::show)),
         ("get", "/companies", get(activities::companies)),
+        ("get", "/erasures", get(erasures::list)),
+        ("post", "/erasures", post(erasures::erase)),
     ]
 }
 

@@ -160,6 +160,11 @@ fn paths() -> Value {
         ], window()].concat(), None, "200", page("Activity")) },
         "/activities/{id}": { "get": op("One activity", vec![id()], None, "200", schema("Activity")) },
         "/companies": { "get": op("Companies, by name", window(), None, "200", page("Company")) },
+        "/erasures": {
+            "get": op("Erasure receipts, newest first (the address only as its SHA-256)", window(), None, "200", page("Erasure")),
+            "post": op("Erase a person by email in one transaction and keep a receipt (201); with dry_run, count what would go and change nothing (200)", vec![],
+                Some(json!({"type": "object", "required": ["email"], "properties": {"email": {"type": "string"}, "dry_run": {"type": "boolean"}}})), "201", schema("Erasure")),
+        },
     })
 }
 
@@ -202,6 +207,8 @@ fn schemas() -> Value {
         "SyncStatus": obj(json!({"connection_id": i, "running": b, "last_job": {"oneOf": [schema("Job"), {"type": "null"}]}})),
         "LogRecord": obj(json!({"id": i, "job_id": i, "gong_call_id": s, "title": ns, "meeting_date": nt,
             "status": spelled(RecordStatus::ALL.iter().map(|v| v.as_str())), "activity_id": ni, "message": ns})),
+        "Erasure": obj(json!({"id": ni, "at": t, "requested_by": s, "email_sha256": s, "dry_run": b,
+            "counts": obj(json!({"persons": i, "activities": i, "stored_meetings": i, "log_records": i, "jobs": i, "retry_list": i, "user_mappings": i, "users": i}))})),
         "Company": json!({"type": "object", "description": "Custom fields as further string properties.", "additionalProperties": {"type": "string"},
             "properties": {"id": i, "name": s, "crm_account_id": ns}}),
         "Activity": obj(json!({"id": i, "external_id": s, "connection_id": i, "gong_call_id": s, "type": s, "subject": s, "date": t,

@@ -14,8 +14,10 @@
 //! - [`media`]: recordings loaded live from Gong.
 //! - [`hosts`]: allowed Gong hosts (no SSRF).
 //! - [`tokens`]: API tokens (also `admin token`).
+//! - [`erasures`]: erasing a person by email (G2), and the receipts.
 
 pub mod connections;
+pub mod erasures;
 pub mod exports;
 pub mod hosts;
 pub mod imports;

@@ -17,6 +17,7 @@ const NAV: &[(&str, &str)] = &[
     ("/companies", "Timeline"),
     ("/imports", "Imports"),
     ("/tokens", "API tokens"),
+    ("/privacy", "Data privacy"),
 ];
 
 fn head(title: &str) -> Markup {

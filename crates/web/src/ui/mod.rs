@@ -14,6 +14,7 @@ pub mod log;
 pub mod login;
 pub mod oauth;
 pub mod paging;
+pub mod privacy;
 pub mod settings;
 pub mod timeline;
 pub mod tokens;
@@ -70,6 +71,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/activities/{id}/recording", get(timeline::recording))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/delete", post(tokens::delete))
+        .route("/privacy", get(privacy::show))
+        .route("/privacy/erase", post(privacy::erase))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
     // Uploads take up to UPLOAD_LIMIT, set outside the guard so that its CSRF check
     // reads the form under the same limit as the handler.

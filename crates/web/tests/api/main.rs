@@ -11,6 +11,7 @@ mod lifecycle;
 mod oauth;
 mod openapi;
 mod pages;
+mod privacy;
 mod security;
 mod ui;
 mod users;

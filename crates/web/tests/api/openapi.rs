@@ -99,6 +99,10 @@ async fn every_list_answers_a_documented_page_of_documented_items() {
     let app = spawn_app().await;
     let connection = app.basic_connection("acme").await;
     let job = app.sync(connection).await["id"].as_i64().unwrap();
+    for n in 0..3 {
+        let erased = serde_json::json!({"email": format!("nobody{n}@example.com")});
+        assert_eq!(app.post("/erasures", erased).await.0, 201, "a receipt to list");
+    }
     let doc = document();
     let mut lists = 0;
     for (method, path) in documented() {
@@ -156,8 +160,8 @@ async fn every_list_answers_a_documented_page_of_documented_items() {
         }
     }
     assert_eq!(
-        lists, 7,
-        "connections, their users, users, jobs, records, activities, companies"
+        lists, 8,
+        "connections, their users, users, jobs, records, activities, companies, erasures"
     );
 }
 
