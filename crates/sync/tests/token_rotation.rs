@@ -129,6 +129,10 @@ async fn on_sqlite_concurrent_refreshes_never_spend_a_refresh_token_twice() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "needs PostgreSQL: set GONG_TIMELINE_TEST_POSTGRES=postgres://… (.ci/postgres.sh start DIR prints one), or run .ci/run"
+)]
 async fn on_postgres_concurrent_refreshes_never_spend_a_refresh_token_twice() {
     let Some(url) = test_url() else {
         return; // test_url said why

@@ -1097,6 +1097,10 @@ async fn run(shots: PathBuf) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(browser_tests),
+    ignore = "needs Chromium and chromedriver: apt-get install -y chromium chromium-driver, then REQUIRE_BROWSER=1 cargo test -p gong_timeline_web --test browser"
+)]
 async fn an_admin_connects_gong_syncs_reads_the_timeline_and_log_and_resolves_a_conflict() {
     run(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots")).await;
 }

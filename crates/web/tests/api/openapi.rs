@@ -101,7 +101,11 @@ async fn every_list_answers_a_documented_page_of_documented_items() {
     let job = app.sync(connection).await["id"].as_i64().unwrap();
     for n in 0..3 {
         let erased = serde_json::json!({"email": format!("nobody{n}@example.com")});
-        assert_eq!(app.post("/erasures", erased).await.0, 201, "a receipt to list");
+        assert_eq!(
+            app.post("/erasures", erased).await.0,
+            201,
+            "a receipt to list"
+        );
     }
     let doc = document();
     let mut lists = 0;
