@@ -645,6 +645,10 @@ pub struct LogJobsArgs {
     /// Only this connection's jobs (by name).
     #[arg(long)]
     pub connection: Option<String>,
+    /// Only jobs of these triggers (repeatable): schedule, manual, save, reevaluate,
+    /// resync, webhook, retention.
+    #[arg(long = "trigger")]
+    pub triggers: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

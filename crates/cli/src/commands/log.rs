@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use gong_timeline_domain::{JobStatus, RecordStatus};
+use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
 use gong_timeline_store::{Job, JobFilter, LogRecord, RecordFilter, Store};
 use gong_timeline_sync::export::export_job;
 use serde::Serialize;
@@ -62,6 +62,7 @@ async fn jobs(store: &Arc<dyn Store>, args: LogJobsArgs) -> anyhow::Result<()> {
             .map(|d| parse_date(d, true))
             .transpose()?,
         statuses: parse_all::<JobStatus>(&args.statuses)?,
+        triggers: parse_all::<Trigger>(&args.triggers)?,
         connection_id: match &args.connection {
             Some(name) => Some(super::connection_named(store, name).await?.id),
             None => None,

@@ -3,7 +3,9 @@
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::{json, Value};
 
-use crate::helpers::{find, TestApp};
+use gong_timeline_gong_sim::SimConfig;
+
+use crate::helpers::{array, find, sim_config, TestApp};
 
 const FORMULA_TITLE: &str = "=HYPERLINK(\"http://evil.example\",\"click\")";
 const FORMULA_CALL: &str = "7390156482217734619";
@@ -256,6 +258,45 @@ async fn log_jobs_filter_by_start_date() {
     assert_eq!(jobs_listed(&app, &["--to", &tomorrow]).await, 1);
     let run = app.fails(&["log", "jobs", "--from", "last week"]).await;
     assert!(run.stderr.contains("last week"), "{run:#?}");
+}
+
+#[tokio::test]
+async fn log_jobs_filter_by_trigger() {
+    // Arrange: a manual sync, then a retention job (its meetings are older than a day).
+    let app = TestApp::with_config(SimConfig {
+        calls: 50,
+        days: 5,
+        ..sim_config()
+    })
+    .await;
+    app.sync().await;
+    app.ok(&["retention", "--days", "1"]).await;
+
+    // Act
+    let triggers = |args: &'static [&'static str]| {
+        let app = &app;
+        async move {
+            let mut all = vec!["log", "jobs", "--format", "json"];
+            all.extend_from_slice(args);
+            array(app.json(&all).await)
+                .iter()
+                .map(|j| j["trigger"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // Assert
+    assert_eq!(triggers(&["--trigger", "retention"]).await, ["retention"]);
+    assert_eq!(triggers(&["--trigger", "manual"]).await, ["manual"]);
+    assert_eq!(
+        triggers(&["--trigger", "manual", "--trigger", "retention"])
+            .await
+            .len(),
+        2
+    );
+    assert!(triggers(&["--trigger", "webhook"]).await.is_empty());
+    let run = app.fails(&["log", "jobs", "--trigger", "hourly"]).await;
+    assert!(run.stderr.contains("hourly"), "{run:#?}");
 }
 
 #[tokio::test]

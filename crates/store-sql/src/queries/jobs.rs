@@ -345,6 +345,14 @@ fn push_filter(q: &mut QueryBuilder<Db>, filter: &JobFilter) {
         }
         q.push(")");
     }
+    if !filter.triggers.is_empty() {
+        q.push(" AND j.trigger_kind IN (");
+        let mut list = q.separated(", ");
+        for trigger in &filter.triggers {
+            list.push_bind(trigger.as_str());
+        }
+        q.push(")");
+    }
 }
 
 /// `LIMIT n`; no limit is the largest one (both databases read it as such, where

@@ -174,6 +174,8 @@ pub struct JobFilter {
     pub statuses: Vec<JobStatus>,
     /// One connection only.
     pub connection_id: Option<ConnectionId>,
+    /// Any of these triggers; empty = all.
+    pub triggers: Vec<Trigger>,
     /// At most this many; `None` = all.
     pub limit: Option<u32>,
     /// Where the page starts, in the list's order (newest first).

@@ -26,6 +26,8 @@ pub struct JobsQuery {
     #[serde(default)]
     status: Vec<String>,
     connection_id: Option<ConnectionId>,
+    #[serde(default)]
+    trigger: Vec<String>,
 }
 
 /// Query of `GET /jobs/{id}/records`.
@@ -39,9 +41,18 @@ fn parse_all<T: std::str::FromStr>(given: &[String]) -> ApiResult<Vec<T>>
 where
     T::Err: std::fmt::Display,
 {
+    parse_all_of("status", given)
+}
+
+/// Each value of the repeated query parameter `field`, parsed; a bad one is a 422
+/// naming the field.
+fn parse_all_of<T: std::str::FromStr>(field: &str, given: &[String]) -> ApiResult<Vec<T>>
+where
+    T::Err: std::fmt::Display,
+{
     given
         .iter()
-        .map(|s| s.parse::<T>().map_err(|e| ApiError::invalid("status", e)))
+        .map(|s| s.parse::<T>().map_err(|e| ApiError::invalid(field, e)))
         .collect()
 }
 
@@ -61,6 +72,7 @@ pub async fn list(
         from: bound("from", &q.from, RangeEnd::Start)?,
         to: bound("to", &q.to, RangeEnd::End)?,
         statuses: parse_all(&q.status)?,
+        triggers: parse_all_of("trigger", &q.trigger)?,
         connection_id: q.connection_id,
         limit: Some(page.fetch_limit()),
         seek: page.seek(),

@@ -149,6 +149,7 @@ fn paths() -> Value {
             query("to", json!({"type": "string"}), "Started before: an RFC 3339 time, or a day (YYYY-MM-DD, UTC) up to its end."),
             statuses("Job"),
             query("connection_id", json!({"type": "integer"}), "One connection."),
+            query("trigger", json!({"type": "array", "items": spelled(Trigger::ALL.iter().map(|v| v.as_str()))}), "Job triggers (repeat for several)."),
         ], window()].concat(), None, "200", page("Job")) },
         "/jobs/{id}": { "get": op("One job", vec![id()], None, "200", schema("Job")) },
         "/jobs/{id}/records": { "get": op("A job's log records in write order; the total comes from the counts stored with the job", [vec![id(), statuses("Record")], window()].concat(), None, "200", page("LogRecord")) },

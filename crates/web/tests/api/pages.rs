@@ -473,3 +473,36 @@ async fn m3_the_connection_page_re_syncs_from_gong_since_a_date() {
     assert_eq!(job["trigger"], "resync", "{job}");
     assert_ne!(job["status"], "Failed", "{job}");
 }
+
+#[tokio::test]
+async fn the_log_and_the_api_filter_jobs_by_trigger() {
+    // Arrange: one manual job.
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let job = app.sync(id).await["id"].as_i64().unwrap();
+
+    // Act
+    let manual = app.items("/jobs?trigger=manual").await;
+    let pushed = app.items("/jobs?trigger=webhook&trigger=retention").await;
+    let (bad_status, bad) = app.get("/jobs?trigger=hourly").await;
+    let (_, page_manual) = app.page(&s, "/log?trigger=manual").await;
+    let (_, page_webhook) = app.page(&s, "/log?trigger=webhook").await;
+    let (_, page_bad) = app.page(&s, "/log?trigger=hourly").await;
+
+    // Assert
+    assert_eq!(manual.len(), 1, "{manual:?}");
+    assert_eq!(manual[0]["id"], job);
+    assert!(pushed.is_empty(), "{pushed:?}");
+    assert_eq!(
+        (bad_status, &bad["error"]["field"]),
+        (422, &serde_json::json!("trigger"))
+    );
+    assert!(page_manual.contains(&format!("href=\"/log/jobs/{job}\"")));
+    assert!(
+        page_manual.contains(r#"<option value="manual" selected>"#),
+        "the choice is kept"
+    );
+    assert!(page_webhook.contains("No job matches these filters."));
+    assert!(page_bad.contains("hourly"), "the refused trigger is named");
+}

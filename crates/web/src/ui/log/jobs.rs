@@ -1,7 +1,7 @@
 //! The Execution log page: jobs filtered by job date, status and connection, with
 //! the charts, one keyset page at a time.
 
-use gong_timeline_domain::JobStatus;
+use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{Connection, ConnectionId, Job, JobFilter};
 use maud::{html, Markup};
 
@@ -29,10 +29,12 @@ pub(super) async fn jobs_page(
     let connections = state.store.list_connections().await?;
     let keyset = q.keyset::<gong_timeline_store::Job>()?;
     let chosen: Vec<JobStatus> = statuses(&q.status)?;
+    let trigger = q.trigger()?;
     let filter = JobFilter {
         from,
         to,
         statuses: chosen.clone(),
+        triggers: trigger.into_iter().collect(),
         connection_id,
         limit: Some(keyset.fetch_limit()),
         seek: keyset.seek,
@@ -66,7 +68,7 @@ pub(super) async fn jobs_page(
                 }))
             }
             (charts)
-            (filter_form(q, error, &connections, connection_id, &chosen))
+            (filter_form(q, error, &connections, (connection_id, trigger), &chosen))
             (jobs_table(s, &shown.rows))
             (shown.pager(total, |param, cursor, p| format!("/log?{}", query_string(q, param, cursor, p))))
         },
@@ -78,7 +80,7 @@ fn filter_form(
     q: &LogQuery,
     error: Option<&ApiError>,
     connections: &[Connection],
-    connection_id: Option<ConnectionId>,
+    (connection_id, trigger): (Option<ConnectionId>, Option<Trigger>),
     chosen: &[JobStatus],
 ) -> Markup {
     html! {
@@ -91,6 +93,13 @@ fn filter_form(
                     option value="" { "All connections" }
                     @for c in connections {
                         option value=(c.id) selected[connection_id == Some(c.id)] { (c.name) }
+                    }
+                }
+                label for="trigger" { "Trigger" }
+                select name="trigger" id="trigger" {
+                    option value="" { "All triggers" }
+                    @for t in Trigger::ALL {
+                        option value=(t) selected[trigger == Some(*t)] { (t) }
                     }
                 }
                 (status_checks("Execution Status", "status", JobStatus::ALL, chosen, |s| layout::badge(layout::job_tone(*s), s)))

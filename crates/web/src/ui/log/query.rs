@@ -4,6 +4,7 @@
 
 use axum_extra::extract::{Query, QueryRejection};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use gong_timeline_domain::Trigger;
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -34,6 +35,9 @@ pub(crate) struct LogQuery {
     /// One connection's jobs (its id), or all.
     #[serde(default)]
     pub(super) connection: Option<String>,
+    /// One trigger's jobs (`webhook`, `retention`, …), or all.
+    #[serde(default)]
+    pub(super) trigger: Option<String>,
 }
 
 /// The query, or a 400 page inside the layout saying which parameter is wrong.
@@ -47,6 +51,15 @@ pub(super) fn parsed(q: Result<Query<LogQuery>, QueryRejection>) -> Result<LogQu
 }
 
 impl LogQuery {
+    /// The trigger chosen, if any; an unknown one is a 422 naming `trigger`.
+    pub(super) fn trigger(&self) -> Result<Option<Trigger>, ApiError> {
+        self.trigger
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().map_err(|e| ApiError::invalid("trigger", e)))
+            .transpose()
+    }
+
     /// The chosen connection's id; a value that is not a connection id is refused.
     pub(super) fn connection_id(&self) -> Result<Option<i64>, ApiError> {
         match self.connection.as_deref().map(str::trim) {
@@ -125,6 +138,9 @@ pub(super) fn query_string(q: &LogQuery, param: &str, cursor: &str, page: u64) -
         .append_pair("to", &q.to);
     if let Some(c) = &q.connection {
         out.append_pair("connection", c);
+    }
+    if let Some(t) = &q.trigger {
+        out.append_pair("trigger", t);
     }
     for s in &q.status {
         out.append_pair("status", s);
