@@ -38,6 +38,8 @@ pub enum Message {
     SkippedPrivate,
     /// S2: a synced meeting became private in Gong; its activity left the Timeline.
     PrivateRemoved,
+    /// G1: Gong no longer has the call; its activity left the Timeline.
+    DeletedInGong,
     /// R2: several companies had as many matched attendees; the lowest id won.
     ContactsTie {
         /// The company chosen.
@@ -78,6 +80,7 @@ impl std::fmt::Display for Message {
                 p.name, p.email, p.gong_user_id
             ),
             Message::SkippedPrivate => f.write_str("Private meeting: not synced."),
+            Message::DeletedInGong => f.write_str("Deleted in Gong"),
             Message::PrivateRemoved => f.write_str(
                 "Private meeting: not synced; its earlier activity was removed from the Timeline.",
             ),

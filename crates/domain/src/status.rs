@@ -65,6 +65,7 @@ spelled_enum!(
         Updated => "Updated",
         Skipped => "Skipped",
         Failed => "Failed",
+        Removed => "Removed",
     }
 );
 

@@ -63,6 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             removals: Vec::new(),
             skip_marks: Vec::new(),
             unmark: Vec::new(),
+            forget: Vec::new(),
             checkpoint: Some(now),
             counts_delta: JobCounts {
                 fetched: 100,

@@ -65,6 +65,7 @@ async fn render(state: &AppState) -> Result<String, ApiError> {
         (RecordStatus::Updated.as_str(), sum(|c| c.updated)),
         (RecordStatus::Skipped.as_str(), sum(|c| c.skipped)),
         (RecordStatus::Failed.as_str(), sum(|c| c.failed)),
+        (RecordStatus::Removed.as_str(), sum(|c| c.removed)),
     ] {
         let _ = writeln!(w, "gong_timeline_meetings_total{{status=\"{label}\"}} {n}");
     }

@@ -10,6 +10,7 @@ mod hardening;
 mod helpers;
 mod import;
 mod lifecycle;
+mod lifecycle_gong;
 mod log;
 mod meeting_store;
 mod readme;

@@ -38,6 +38,7 @@ pub(crate) async fn commit_page(store: &Backend, page: &PageCommit) -> Result<Ve
     remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
     page_extras::remove_activities(&mut tx, page.connection_id, &page.removals).await?;
     page_extras::mark_skips(&mut tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
+    page_extras::forget_calls(&mut tx, page.connection_id, &page.forget).await?;
     if let Some(checkpoint) = page.checkpoint {
         advance_checkpoint(&mut tx, page.connection_id, checkpoint).await?;
     }

@@ -24,7 +24,7 @@ use crate::codec::{count, read_count, read_enum, read_ts, read_ts_opt, ts};
 pub(crate) const INTERRUPTED: &str = "interrupted: the process running this job stopped before it finished; the next job resumed from the checkpoint";
 
 const JOB_COLUMNS: &str = "j.id, j.connection_id, c.name AS connection, j.trigger_kind, j.status, j.started_at, \
-     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.message, j.gong_requests, j.gong_rate_limited, j.lease_owner, j.lease_expires_at, j.lease_generation";
+     j.finished_at, j.fetched, j.created, j.updated, j.skipped, j.failed, j.removed, j.message, j.gong_requests, j.gong_rate_limited, j.lease_owner, j.lease_expires_at, j.lease_generation";
 
 #[derive(sqlx::FromRow)]
 struct JobRecord {
@@ -40,6 +40,7 @@ struct JobRecord {
     updated: i64,
     skipped: i64,
     failed: i64,
+    removed: i64,
     message: Option<String>,
     gong_requests: Option<i64>,
     gong_rate_limited: Option<i64>,
@@ -64,6 +65,7 @@ impl JobRecord {
                 updated: read_count(self.updated),
                 skipped: read_count(self.skipped),
                 failed: read_count(self.failed),
+                removed: read_count(self.removed),
             },
             message: self.message,
             gong: match (self.gong_requests, self.gong_rate_limited) {
@@ -187,8 +189,8 @@ pub(crate) async fn finish(store: &Backend, job_id: JobId, finish: JobFinish) ->
     let c = finish.counts;
     let finished: Option<(i64, String)> = sqlx::query_as(
         "UPDATE jobs SET status = $1, finished_at = $2, message = $3, fetched = $4, created = $5, updated = $6, \
-         skipped = $7, failed = $8, gong_requests = $9, gong_rate_limited = $10, lease_owner = NULL, lease_expires_at = NULL \
-         WHERE id = $11 RETURNING connection_id, trigger_kind",
+         skipped = $7, failed = $8, gong_requests = $9, gong_rate_limited = $10, lease_owner = NULL, lease_expires_at = NULL, \
+         removed = $12 WHERE id = $11 RETURNING connection_id, trigger_kind",
     )
     .bind(finish.status.as_str())
     .bind(ts(finish.finished_at))
@@ -201,6 +203,7 @@ pub(crate) async fn finish(store: &Backend, job_id: JobId, finish: JobFinish) ->
     .bind(finish.gong.map(|g| count(g.requests)))
     .bind(finish.gong.map(|g| count(g.rate_limited)))
     .bind(job_id)
+    .bind(count(c.removed))
     .fetch_optional(&mut *tx)
     .await
     .ctx(CTX)?;
@@ -245,7 +248,7 @@ pub(crate) async fn check_fence(conn: &mut Conn, job_id: JobId, fence: &Fence) -
 pub(crate) async fn add_counts(conn: &mut Conn, job_id: JobId, c: JobCounts) -> Result<()> {
     sqlx::query(
         "UPDATE jobs SET fetched = fetched + $1, created = created + $2, updated = updated + $3, \
-         skipped = skipped + $4, failed = failed + $5 WHERE id = $6",
+         skipped = skipped + $4, failed = failed + $5, removed = removed + $7 WHERE id = $6",
     )
     .bind(count(c.fetched))
     .bind(count(c.created))
@@ -253,6 +256,7 @@ pub(crate) async fn add_counts(conn: &mut Conn, job_id: JobId, c: JobCounts) -> 
     .bind(count(c.skipped))
     .bind(count(c.failed))
     .bind(job_id)
+    .bind(count(c.removed))
     .execute(conn)
     .await
     .ctx("counting a page")?;

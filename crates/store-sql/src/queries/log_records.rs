@@ -48,13 +48,15 @@ pub(crate) async fn insert_records(
     if added.total() > 0 {
         sqlx::query(
             "UPDATE jobs SET records_created = records_created + $1, records_updated = records_updated + $2, \
-             records_skipped = records_skipped + $3, records_failed = records_failed + $4 WHERE id = $5",
+             records_skipped = records_skipped + $3, records_failed = records_failed + $4, \
+             records_removed = records_removed + $6 WHERE id = $5",
         )
         .bind(count(added.created))
         .bind(count(added.updated))
         .bind(count(added.skipped))
         .bind(count(added.failed))
         .bind(job_id)
+        .bind(count(added.removed))
         .execute(&mut *conn)
         .await
         .ctx("counting log records")?;
@@ -176,19 +178,20 @@ pub(crate) async fn list_records(store: &Backend, filter: RecordFilter) -> Resul
 
 /// The counts stored with the job (see [`insert_records`]).
 pub(crate) async fn count_records(store: &Backend, job_id: JobId) -> Result<RecordCounts> {
-    let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT records_created, records_updated, records_skipped, records_failed FROM jobs WHERE id = $1",
+    let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT records_created, records_updated, records_skipped, records_failed, records_removed FROM jobs WHERE id = $1",
     )
     .bind(job_id)
     .fetch_optional(&store.pool)
     .await
     .ctx("counting log records")?;
     Ok(
-        row.map_or_else(RecordCounts::default, |(c, u, s, f)| RecordCounts {
+        row.map_or_else(RecordCounts::default, |(c, u, s, f, r)| RecordCounts {
             created: read_count(c),
             updated: read_count(u),
             skipped: read_count(s),
             failed: read_count(f),
+            removed: read_count(r),
         }),
     )
 }

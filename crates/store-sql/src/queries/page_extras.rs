@@ -81,3 +81,26 @@ pub(crate) async fn remove_activities(
     }
     Ok(())
 }
+
+/// Forgets calls deleted in Gong (G1): their stored meetings, skip marks and retry
+/// entries.
+pub(crate) async fn forget_calls(
+    conn: &mut Conn,
+    connection_id: ConnectionId,
+    calls: &[String],
+) -> Result<()> {
+    if calls.is_empty() {
+        return Ok(());
+    }
+    for table in ["stored_meetings", "skip_marks", "retry_list"] {
+        bulk::delete_calls(
+            conn,
+            table,
+            connection_id,
+            calls,
+            "forgetting calls deleted in Gong",
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -131,7 +131,8 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
             created: 2,
             updated: 1,
             skipped: 1,
-            failed: 0
+            failed: 0,
+            removed: 0,
         }
     );
 }

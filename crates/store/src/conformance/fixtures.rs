@@ -180,6 +180,7 @@ pub async fn page(store: &dyn Store, job: JobId, conn: ConnectionId, now: i64) -
         removals: Vec::new(),
         skip_marks: Vec::new(),
         unmark: Vec::new(),
+        forget: Vec::new(),
         checkpoint: None,
         counts_delta: JobCounts::default(),
         now: at(now),

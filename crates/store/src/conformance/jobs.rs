@@ -236,6 +236,7 @@ pub async fn finishing_a_job_sets_counts_and_last_sync(store: &dyn Store) {
         updated: 2,
         skipped: 2,
         failed: 1,
+        removed: 3,
     };
     let finish = JobFinish {
         status: JobStatus::PartialSuccess,

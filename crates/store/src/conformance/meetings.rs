@@ -343,3 +343,39 @@ pub async fn resume_point_rides_with_the_page(store: &dyn Store) {
         }
     );
 }
+
+/// A page forgets calls deleted in Gong (G1): their stored meetings, skip marks and
+/// retry entries go with the page, other calls' stay.
+pub async fn a_page_forgets_calls_deleted_in_gong(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mut p = page(store, job, conn.id, 1).await;
+    p.meetings = vec![
+        StoredMeeting::new(meeting("c1", 10), at(1)),
+        StoredMeeting::new(meeting("c2", 20), at(1)),
+    ];
+    p.skip_marks = vec![SkipMark {
+        gong_call_id: "c1".into(),
+        fingerprint: 7,
+    }];
+    p.retry_add = vec![RetryEntry {
+        gong_call_id: "c1".into(),
+        message: "Account and Contact data not found for Company Resolution.".into(),
+        failed_at: at(1),
+    }];
+    store.commit_page(&p).await.expect("commit");
+
+    let mut forget = page(store, job, conn.id, 2).await;
+    forget.forget = vec!["c1".into()];
+    store.commit_page(&forget).await.expect("commit");
+
+    let left = list(store, conn.id, query(MeetingSet::All, None, 10)).await;
+    assert_eq!(left, ["c2"]);
+    assert!(store
+        .skip_marks(conn.id, &["c1".to_string()])
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store.list_retries(conn.id, at(0)).await.unwrap().is_empty());
+}

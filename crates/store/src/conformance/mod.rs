@@ -121,7 +121,8 @@ macro_rules! conformance_tests {
             erasure_removes_every_trace_and_keeps_a_receipt,
             erasure_anonymises_timeline_users_with_the_address,
             retention_purges_what_is_older_in_bounded_batches,
-            an_erased_person_does_not_come_back_with_a_later_page
+            an_erased_person_does_not_come_back_with_a_later_page,
+            a_page_forgets_calls_deleted_in_gong
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {

@@ -210,6 +210,9 @@ pub struct PageCommit {
     pub skip_marks: Vec<SkipMark>,
     /// Meetings no longer skipped (written or failed now): their marks go.
     pub unmark: Vec<String>,
+    /// Calls deleted in Gong (G1): their stored meetings, skip marks and retry
+    /// entries go (their activities go through `removals`).
+    pub forget: Vec<String>,
     /// New `last_meeting_started`; the store keeps the later of it and the stored one.
     pub checkpoint: Option<DateTime<Utc>>,
     /// Added to the job's counts.

@@ -19,6 +19,9 @@ pub struct JobCounts {
     pub skipped: u64,
     /// Meetings that failed.
     pub failed: u64,
+    /// Activities removed: their calls were deleted in Gong (G1).
+    #[serde(default)]
+    pub removed: u64,
 }
 
 impl JobCounts {
@@ -29,6 +32,7 @@ impl JobCounts {
             RecordStatus::Updated => self.updated,
             RecordStatus::Skipped => self.skipped,
             RecordStatus::Failed => self.failed,
+            RecordStatus::Removed => self.removed,
         }
     }
 }
@@ -40,6 +44,7 @@ impl std::ops::AddAssign for JobCounts {
         self.updated += other.updated;
         self.skipped += other.skipped;
         self.failed += other.failed;
+        self.removed += other.removed;
     }
 }
 
@@ -288,6 +293,8 @@ pub struct RecordCounts {
     pub skipped: u64,
     /// Failed records.
     pub failed: u64,
+    /// Removed records (G1).
+    pub removed: u64,
 }
 
 impl RecordCounts {
@@ -298,12 +305,13 @@ impl RecordCounts {
             RecordStatus::Updated => self.updated += n,
             RecordStatus::Skipped => self.skipped += n,
             RecordStatus::Failed => self.failed += n,
+            RecordStatus::Removed => self.removed += n,
         }
     }
 
     /// All records.
     pub fn total(&self) -> u64 {
-        self.created + self.updated + self.skipped + self.failed
+        self.created + self.updated + self.skipped + self.failed + self.removed
     }
 
     /// Records of `status`.
@@ -313,6 +321,7 @@ impl RecordCounts {
             RecordStatus::Updated => self.updated,
             RecordStatus::Skipped => self.skipped,
             RecordStatus::Failed => self.failed,
+            RecordStatus::Removed => self.removed,
         }
     }
 

@@ -11,7 +11,7 @@ use gong_timeline_domain::messages::GongPerson;
 use gong_timeline_domain::{content_hash, ActivityDraft, Message, RecordStatus};
 use gong_timeline_store::{
     ActivityHash, ActivityId, ActivityRef, ActivityUpsert, ExternalAttendee, InternalAttendee,
-    JobCounts, NewLogRecord, RetryEntry, SkipMark,
+    JobCounts, NewLogRecord, RetryEntry, SkipMark, StoredMeeting,
 };
 
 use crate::context::SyncContext;
@@ -310,6 +310,31 @@ fn upsert(draft: ActivityDraft, content_hash: i64) -> ActivityUpsert {
     }
 }
 
+/// The plan of calls deleted in Gong (G1): a Removed "Deleted in Gong" record each,
+/// and the removal of each one's activity (`existing`: the store's, by call id).
+pub fn deleted_in_gong(
+    gone: Vec<StoredMeeting>,
+    existing: &HashMap<String, ActivityHash>,
+) -> PagePlan {
+    let mut plan = PagePlan::default();
+    for stored in gone {
+        let meeting = stored.meeting;
+        if let Some(activity) = existing.get(&meeting.gong_call_id) {
+            plan.removals.push(activity.activity_id);
+        }
+        plan.records.push(NewLogRecord {
+            gong_call_id: meeting.gong_call_id,
+            title: meeting.title,
+            meeting_date: Some(meeting.started),
+            status: RecordStatus::Removed,
+            activity: None,
+            message: Some(Message::DeletedInGong.to_string()),
+        });
+        plan.counts.removed += 1;
+    }
+    plan
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +384,49 @@ mod tests {
             };
             PagePlan::build(meetings, &ctx(), &inputs)
         }
+    }
+
+    #[test]
+    fn g1_deleted_calls_remove_their_activity_and_log_removed_without_a_private_title() {
+        let mut private = meeting("c2");
+        private.is_private = true;
+        let gone = vec![
+            StoredMeeting::new(meeting("c1"), Utc::now()),
+            StoredMeeting::new(private, Utc::now()),
+        ];
+        let existing = HashMap::from([(
+            "c1".to_string(),
+            ActivityHash {
+                activity_id: 9,
+                content_hash: 1,
+                activity_type: "Meeting".into(),
+            },
+        )]);
+
+        let plan = deleted_in_gong(gone, &existing);
+
+        assert_eq!(plan.removals, vec![9], "only c1 had an activity");
+        assert_eq!(plan.counts.removed, 2);
+        assert!(plan.upserts.is_empty() && plan.retry_add.is_empty());
+        let records: Vec<_> = plan
+            .records
+            .iter()
+            .map(|r| {
+                (
+                    r.gong_call_id.as_str(),
+                    r.status,
+                    r.message.as_deref(),
+                    r.title.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            records,
+            [
+                ("c1", RecordStatus::Removed, Some("Deleted in Gong"), true),
+                ("c2", RecordStatus::Removed, Some("Deleted in Gong"), false),
+            ]
+        );
     }
 
     #[test]

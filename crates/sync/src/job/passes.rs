@@ -1,10 +1,16 @@
 //! Each pass of [`super::plan::Pass`]: a source's batches into the writer, with the
 //! progress events and lease checks between them.
 
-use gong_timeline_store::{Pass as StoredPass, ResumePoint, ResumeUpdate, StoredMeeting};
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use gong_timeline_store::{
+    ConnectionId, MeetingQuery, MeetingSet, Pass as StoredPass, ResumePoint, ResumeUpdate, Store,
+    StoredMeeting,
+};
 
 use super::plan::{hubspot_warning, Reevaluation};
-use super::source::{sent_bounds, ById, StoredPages, WindowPages};
+use super::source::{sent_bounds, ById, Calls, StoredPages, WindowPages, STORED_PAGE};
 use super::writer::PageWriter;
 use super::{JobRun, WEBHOOK_CALLS_PER_JOB};
 use crate::progress::Progress;
@@ -22,6 +28,7 @@ impl JobRun<'_> {
         writer.begin_window(window, first);
         let pages = WindowPages::new(self.client, window);
         self.write_pages(writer, pages, 0).await?;
+        self.deleted_in_gong(writer, window).await?;
         writer.finish_window(window).await
     }
 
@@ -41,6 +48,8 @@ impl JobRun<'_> {
         writer.settle().await?;
         let before = count().await?;
         let Some(first) = WindowPages::first(self.client, window).await? else {
+            // Gong has no call in the window: any stored there may be deleted.
+            self.deleted_in_gong(writer, window).await?;
             return writer.finish_window(window).await;
         };
         let (total, cursor) = (first.total, first.cursor.clone());
@@ -65,9 +74,67 @@ impl JobRun<'_> {
             } else {
                 let rest = WindowPages::after(self.client, window, cursor);
                 self.write_pages(writer, rest, done).await?;
+                self.deleted_in_gong(writer, window).await?;
             }
+        } else {
+            self.deleted_in_gong(writer, window).await?;
         }
         writer.finish_window(window).await
+    }
+
+    /// G1, after a window was read whole: its stored meetings Gong did not return are
+    /// asked for by id (100 a request); those Gong still does not return were deleted
+    /// in Gong. A call Gong returns by id (its start moved) is written as fetched. Any
+    /// failed request stops the job before anything is removed.
+    async fn deleted_in_gong(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        window: Window,
+    ) -> Result<(), SyncError> {
+        writer.settle().await?;
+        let (from, to) = sent_bounds(window);
+        let (store, connection_id) = (writer.store().clone(), writer.connection_id());
+        // Every meeting Gong returned is stored in the window: more stored meetings
+        // than that is the only sign of a deleted call, and costs one count to see.
+        let stored = store.count_stored_meetings(connection_id, from, to).await?;
+        if stored <= writer.seen_in_window().meetings.len() as u64 {
+            return Ok(());
+        }
+        let stored = stored_between(store.as_ref(), connection_id, from, to).await?;
+        let seen = writer.seen_in_window();
+        let suspects: Vec<StoredMeeting> = stored
+            .into_iter()
+            .filter(|m| !seen.contains(&m.meeting.gong_call_id))
+            .collect();
+        if suspects.is_empty() {
+            return Ok(());
+        }
+        let ids = suspects
+            .iter()
+            .map(|m| m.meeting.gong_call_id.clone())
+            .collect();
+        let mut still = HashSet::new();
+        let mut batches = ById::new(self.client, ids);
+        while let Some(batch) = batches.next().await? {
+            match returned_ids(&batch.calls) {
+                Some(returned) => still.extend(returned),
+                // A call Gong sent that names no id: keep the whole batch.
+                None => still.extend(batch.ids),
+            }
+            writer.write_retried(batch.calls).await?;
+            self.lease.check()?;
+        }
+        let gone: Vec<StoredMeeting> = suspects
+            .into_iter()
+            .filter(|m| !still.contains(&m.meeting.gong_call_id))
+            .collect();
+        if !gone.is_empty() {
+            tracing::info!(
+                calls = gone.len(),
+                "Calls deleted in Gong leave the Timeline."
+            );
+        }
+        writer.write_deleted(gone).await
     }
 
     /// Writes a window's pages as they come; `done` meetings were written before.
@@ -179,4 +246,46 @@ impl JobRun<'_> {
         }
         Ok(())
     }
+}
+
+/// The stored meetings of a connection that started in `[from, to)`.
+async fn stored_between(
+    store: &dyn Store,
+    connection_id: ConnectionId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<StoredMeeting>, SyncError> {
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_stored_meetings(
+                connection_id,
+                MeetingQuery {
+                    since: from,
+                    until: Some(to),
+                    which: MeetingSet::All,
+                    after: after.clone(),
+                    limit: STORED_PAGE,
+                },
+            )
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(all);
+        };
+        after = Some(last.key());
+        all.extend(page);
+    }
+}
+
+/// The ids of the calls in a by-id answer; `None` when one of them (a call that did
+/// not parse) names none.
+fn returned_ids(calls: &Calls) -> Option<HashSet<String>> {
+    calls
+        .iter()
+        .map(|call| match call {
+            Ok(call) => call.meta_data.id.clone(),
+            Err(error) => error.call_id().map(str::to_string),
+        })
+        .collect()
 }

@@ -55,6 +55,8 @@ pub struct Extras {
     pub evaluated_settings: Option<i64>,
     /// Webhook queue entries the page handled.
     pub webhook_done: Option<WebhookDone>,
+    /// Calls deleted in Gong, forgotten (G1).
+    pub forget: Vec<String>,
 }
 
 impl<'c> PageSink<'c> {
@@ -142,6 +144,7 @@ impl<'c> PageSink<'c> {
             removals: plan.removals,
             skip_marks: plan.skip_marks,
             unmark: plan.unmark,
+            forget: extras.forget,
             checkpoint: extras.checkpoint,
             counts_delta: plan.counts,
             now: self.now,

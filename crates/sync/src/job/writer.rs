@@ -36,6 +36,25 @@ pub struct PageWriter<'s, 'c> {
     handled: Handled,
     cursor: WindowCursor,
     saw_hubspot: bool,
+    /// The calls Gong returned in the window being read, as meetings and as calls
+    /// that did not parse (G1 compares them with the window's stored meetings).
+    seen: Seen,
+}
+
+/// What a window read returned.
+#[derive(Default)]
+pub struct Seen {
+    /// Calls that became meetings (each one is stored, M1).
+    pub meetings: HashSet<String>,
+    /// Calls that did not parse.
+    pub broken: HashSet<String>,
+}
+
+impl Seen {
+    /// Whether Gong returned the call.
+    pub fn contains(&self, gong_call_id: &str) -> bool {
+        self.meetings.contains(gong_call_id) || self.broken.contains(gong_call_id)
+    }
 }
 
 /// The calls a job handled, so that none has two outcomes in one job (L1).
@@ -78,6 +97,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
             handled: Handled::default(),
             cursor: WindowCursor::default(),
             saw_hubspot: false,
+            seen: Seen::default(),
         }
     }
 
@@ -114,6 +134,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         if first {
             self.handled.first = Some(HashSet::new());
         }
+        self.seen = Seen::default();
         self.cursor.begin(window);
     }
 
@@ -123,6 +144,12 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         let retried = &self.handled.retried;
         let page = convert_page(calls, |id| retried.contains(id));
         self.saw_hubspot |= page.saw_hubspot;
+        self.seen
+            .meetings
+            .extend(page.meetings.iter().map(|m| m.gong_call_id.clone()));
+        self.seen
+            .broken
+            .extend(page.broken.iter().map(|r| r.gong_call_id.clone()));
         if let Some(ids) = &mut self.handled.first {
             ids.extend(page.meetings.iter().map(|m| m.gong_call_id.clone()));
             ids.extend(page.broken.iter().map(|r| r.gong_call_id.clone()));
@@ -233,6 +260,35 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         };
         self.cursor.end();
         self.commit(Page::default(), extras, false).await
+    }
+
+    /// The calls Gong returned in the window read last.
+    pub fn seen_in_window(&self) -> &Seen {
+        &self.seen
+    }
+
+    /// Calls deleted in Gong (G1): each one's activity leaves the Timeline, its
+    /// stored meeting, skip mark and retry entry go, and a Removed record says
+    /// "Deleted in Gong" (no title for a private meeting: none was kept, M1).
+    pub async fn write_deleted(&mut self, gone: Vec<StoredMeeting>) -> Result<(), SyncError> {
+        if gone.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = gone
+            .iter()
+            .map(|m| m.meeting.gong_call_id.clone())
+            .collect();
+        self.sink.settle().await?;
+        let activities = self.read(&ids, true).await?.activities;
+        let plan = page::deleted_in_gong(gone, &activities);
+        for id in &ids {
+            self.retrying.remove(id);
+        }
+        let extras = Extras {
+            forget: ids.clone(),
+            ..Extras::default()
+        };
+        self.sink.commit(plan, extras, ids).await
     }
 
     /// Waits for the page commit in flight, if any.

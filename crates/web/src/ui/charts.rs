@@ -190,6 +190,7 @@ pub fn outcome(status: RecordStatus) -> Series {
         RecordStatus::Updated => "updated",
         RecordStatus::Skipped => "skipped",
         RecordStatus::Failed => "failed",
+        RecordStatus::Removed => "removed",
     };
     Series {
         class,
@@ -249,7 +250,7 @@ mod tests {
             title: "Meetings per job".into(),
             label_header: "Job",
             series: outcomes(),
-            bars: vec![("#1".into(), vec![3.0, 1.0, 0.0, 2.0])],
+            bars: vec![("#1".into(), vec![3.0, 1.0, 0.0, 2.0, 0.0])],
             total: None,
             format: count,
         };
@@ -262,8 +263,8 @@ mod tests {
         assert!(html.contains("<th class=\"num\" scope=\"col\">Skipped</th>"));
         assert_eq!(
             html.matches("<th class=\"num\"").count(),
-            4,
-            "no total column"
+            5,
+            "one column per outcome, no total column"
         );
     }
 
@@ -301,7 +302,10 @@ mod tests {
         let spelled: Vec<&str> = RecordStatus::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(labels, spelled);
         let classes: Vec<&str> = outcomes().iter().map(|s| s.class).collect();
-        assert_eq!(classes, ["created", "updated", "skipped", "failed"]);
+        assert_eq!(
+            classes,
+            ["created", "updated", "skipped", "failed", "removed"]
+        );
     }
 
     #[test]

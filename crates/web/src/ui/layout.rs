@@ -142,6 +142,7 @@ pub fn record_tone(s: gong_timeline_domain::RecordStatus) -> Tone {
         S::Updated => Tone::Info,
         S::Skipped => Tone::Neutral,
         S::Failed => Tone::Bad,
+        S::Removed => Tone::Neutral,
     }
 }
 
