@@ -118,7 +118,7 @@ async fn g1_the_look_back_removes_a_recent_call_deleted_in_gong() {
     // Assert
     assert_eq!(
         removed(&app.records(&job["id"]).await),
-        [newest.clone()],
+        std::slice::from_ref(&newest),
         "{job}"
     );
     assert!(!call_ids(&app.activities().await).contains(&newest));
