@@ -142,8 +142,17 @@ impl<'s, 'c> PageWriter<'s, 'c> {
     /// it may move the checkpoint and the resume point.
     pub async fn write_window_page(&mut self, calls: Calls) -> Result<(), SyncError> {
         let retried = &self.handled.retried;
+        // Calls this job re-read by id before are left out of the page, but Gong
+        // returned them and they are stored: they count as seen (G1).
+        let stored_before: Vec<String> = calls
+            .iter()
+            .filter_map(|c| c.as_ref().ok().map(|c| c.id()))
+            .filter(|id| retried.contains(*id))
+            .map(str::to_string)
+            .collect();
         let page = convert_page(calls, |id| retried.contains(id));
         self.saw_hubspot |= page.saw_hubspot;
+        self.seen.meetings.extend(stored_before);
         self.seen
             .meetings
             .extend(page.meetings.iter().map(|m| m.gong_call_id.clone()));
