@@ -98,6 +98,13 @@ impl Controls {
         self.state.privacy.delete(indices);
     }
 
+    /// Makes calls private in Gong (after they were synced, as an owner may).
+    pub fn make_private<I: IntoIterator<Item = S>, S: Into<String>>(&self, ids: I) {
+        self.state
+            .privacy
+            .make_private(ids.into_iter().map(Into::into));
+    }
+
     /// Turns every fault switch off.
     pub fn reset_faults(&self) {
         self.state.faults.reset();

@@ -32,6 +32,8 @@ struct Erasure {
 pub struct Privacy {
     erasures: Mutex<Vec<Erasure>>,
     deleted: Mutex<HashSet<u64>>,
+    /// Calls made private after they were served (by id).
+    made_private: Mutex<HashSet<String>>,
     /// Whether any call may have left: the paging skips the locks until then.
     any: AtomicBool,
 }
@@ -53,6 +55,21 @@ impl Privacy {
         let mut deleted = self.deleted.lock().unwrap_or_else(|e| e.into_inner());
         deleted.extend(indices);
         self.any.store(true, Ordering::Relaxed);
+    }
+
+    /// Makes calls private, as their owner could in Gong at any time.
+    pub fn make_private(&self, ids: impl IntoIterator<Item = String>) {
+        let mut private = self.made_private.lock().unwrap_or_else(|e| e.into_inner());
+        private.extend(ids);
+    }
+
+    /// `call` as Gong has it now: private if it was made private since.
+    pub fn as_now(&self, mut call: SimCall) -> SimCall {
+        let private = self.made_private.lock().unwrap_or_else(|e| e.into_inner());
+        if private.contains(&call.id) {
+            call.is_private = true;
+        }
+        call
     }
 
     /// The indices of the calls gone at `now`; `None` when none ever left.

@@ -253,6 +253,8 @@ pub trait Store: Send + Sync + 'static {
         connection_id: ConnectionId,
         at: DateTime<Utc>,
     ) -> Result<()>;
+    /// Records where the monthly deep check (G1) stands.
+    async fn set_deep_check(&self, connection_id: ConnectionId, state: &DeepCheck) -> Result<()>;
     /// Retry entries of a connection first failed at or after `since` (the engine
     /// passes now − 30 days), oldest first.
     async fn list_retries(

@@ -148,3 +148,81 @@ async fn g1_nothing_is_removed_when_gong_fails() {
     );
     assert_eq!(app.activities().await.len(), before.len());
 }
+
+#[tokio::test]
+async fn g1_the_monthly_deep_check_catches_an_old_call_deleted_or_made_private_in_gong() {
+    // Arrange: 80 days of calls; a month since the last deep check; two calls older
+    // than the weekly reconciliation's 30 days, one deleted and one made private.
+    let app = TestApp::with_config(SimConfig {
+        calls: 300,
+        days: 80,
+        ..sim_config()
+    })
+    .await;
+    app.sync().await;
+    let activities = app.activities().await;
+    let old: Vec<String> = activities
+        .iter()
+        .filter(|a| {
+            let date: chrono::DateTime<chrono::Utc> = a["date"].as_str().unwrap().parse().unwrap();
+            date < chrono::Utc::now() - chrono::Duration::days(40)
+        })
+        .map(|a| a["gong_call_id"].as_str().unwrap().to_string())
+        .collect();
+    let (deleted, private) = (old[0].clone(), old[1].clone());
+    app.sim().controls().delete_calls([deleted.clone()]);
+    app.sim().controls().make_private([private.clone()]);
+    let store = app.open_store().await;
+    let connection = store.connection_by_name(CONNECTION).await.unwrap().unwrap();
+    let month_ago = gong_timeline_store::DeepCheck {
+        checked_at: Some(chrono::Utc::now() - chrono::Duration::days(31)),
+        after: None,
+    };
+    store
+        .set_deep_check(connection.id, &month_ago)
+        .await
+        .unwrap();
+
+    // Act
+    let job = app.sync().await;
+
+    // Assert
+    let records = app.records(&job["id"]).await;
+    assert_eq!(removed(&records), std::slice::from_ref(&deleted), "{job}");
+    let private_record = records
+        .iter()
+        .find(|r| r["gong_call_id"] == private.as_str())
+        .expect("a record of the call made private");
+    assert_eq!(private_record["status"], "Skipped", "{private_record}");
+    let left = call_ids(&app.activities().await);
+    assert!(!left.contains(&deleted) && !left.contains(&private));
+    assert_eq!(left.len(), activities.len() - 2);
+    let state = store
+        .get_checkpoint(connection.id)
+        .await
+        .unwrap()
+        .deep_check;
+    assert_eq!(state.after, None, "the check finished");
+    assert!(
+        state.checked_at > month_ago.checked_at,
+        "the month starts again"
+    );
+
+    // The next job is not due for another month: nothing is asked again.
+    let before = app
+        .sim()
+        .controls()
+        .stats()
+        .count("POST /v2/calls/extensive");
+    app.sync().await;
+    let after = app
+        .sim()
+        .controls()
+        .stats()
+        .count("POST /v2/calls/extensive");
+    assert!(
+        after - before <= 2,
+        "only the look-back: {}",
+        after - before
+    );
+}

@@ -60,6 +60,7 @@ pub async fn extensive(
         .indices
         .iter()
         .filter_map(|i| ds.call(*i))
+        .map(|c| state.privacy.as_now(c))
         .map(|call| {
             let broken = state.faults.is_malformed(&call.id);
             let data = render::call(call, &selector, &ctx);
@@ -104,6 +105,7 @@ pub async fn list(
         .indices
         .iter()
         .filter_map(|i| ds.call(*i))
+        .map(|c| state.privacy.as_now(c))
         .map(|c| render::call(c, &selector, &ctx).meta_data)
         .collect();
     Ok(json_response(&json!({
@@ -124,6 +126,7 @@ pub async fn one(
         .dataset
         .call_by_id(&id)
         .filter(|_| !state.is_gone(&id))
+        .map(|c| state.privacy.as_now(c))
         .ok_or_else(|| {
             ApiError::new(StatusCode::NOT_FOUND, format!("Call ID {id} was not found"))
         })?;

@@ -6,7 +6,7 @@
 use super::dialect::{bulk, Conn};
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
-    Checkpoint, ConnectionId, PageCommit, Result, ResumeUpdate, RetryEntry, RetryItem,
+    Checkpoint, ConnectionId, DeepCheck, PageCommit, Result, ResumeUpdate, RetryEntry, RetryItem,
 };
 
 use super::error::Ctx;
@@ -83,15 +83,23 @@ pub(crate) async fn get_checkpoint(
     store: &Backend,
     connection_id: ConnectionId,
 ) -> Result<Checkpoint> {
-    type Row = (Option<String>, Option<String>, Option<String>, Option<i64>);
+    type Row = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT last_meeting_started, last_reconciled_at, resume, evaluated_settings FROM checkpoints WHERE connection_id = $1",
+        "SELECT last_meeting_started, last_reconciled_at, resume, evaluated_settings, deep_checked_at, \
+         deep_check_after FROM checkpoints WHERE connection_id = $1",
     )
     .bind(connection_id)
     .fetch_optional(&store.pool)
     .await
     .ctx("reading the checkpoint")?;
-    let Some((started, reconciled, resume, evaluated_settings)) = row else {
+    let Some((started, reconciled, resume, evaluated_settings, deep_at, deep_after)) = row else {
         return Ok(Checkpoint::default());
     };
     Ok(Checkpoint {
@@ -102,7 +110,33 @@ pub(crate) async fn get_checkpoint(
             .map(|text| read_json("checkpoints.resume", text))
             .transpose()?,
         evaluated_settings,
+        deep_check: DeepCheck {
+            checked_at: read_ts_opt("checkpoints.deep_checked_at", deep_at.as_deref())?,
+            after: deep_after
+                .as_deref()
+                .map(|text| read_json("checkpoints.deep_check_after", text))
+                .transpose()?,
+        },
     })
+}
+
+pub(crate) async fn set_deep_check(
+    store: &Backend,
+    connection_id: ConnectionId,
+    state: &DeepCheck,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO checkpoints (connection_id, deep_checked_at, deep_check_after) VALUES ($1, $2, $3) \
+         ON CONFLICT(connection_id) DO UPDATE SET deep_checked_at = excluded.deep_checked_at, \
+         deep_check_after = excluded.deep_check_after",
+    )
+    .bind(connection_id)
+    .bind(state.checked_at.map(ts))
+    .bind(state.after.as_ref().map(to_json).transpose()?)
+    .execute(&store.pool)
+    .await
+    .ctx("recording the deep check")?;
+    Ok(())
 }
 
 pub(crate) async fn set_last_reconciled(

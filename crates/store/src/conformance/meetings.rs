@@ -340,7 +340,24 @@ pub async fn resume_point_rides_with_the_page(store: &dyn Store) {
             last_reconciled_at: Some(at(4)),
             resume: None,
             evaluated_settings: Some(-7),
+            deep_check: DeepCheck::default(),
         }
+    );
+    // The deep check's place is kept beside, and the page left it alone.
+    let state = DeepCheck {
+        checked_at: Some(at(5)),
+        after: Some(MeetingKey {
+            started: at(-60),
+            gong_call_id: "c9".into(),
+        }),
+    };
+    store
+        .set_deep_check(conn.id, &state)
+        .await
+        .expect("deep check");
+    assert_eq!(
+        store.get_checkpoint(conn.id).await.unwrap().deep_check,
+        state
     );
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::MappingStatus;
 use serde::{Deserialize, Serialize};
 
-use super::{ConnectionId, UserId};
+use super::{ConnectionId, MeetingKey, UserId};
 
 /// A connection's integration settings (T1–T4). [`Default`] is what a connection
 /// has before anyone saves settings.
@@ -90,6 +90,19 @@ pub struct Checkpoint {
     /// Fingerprint of the settings the stored meetings were last evaluated against:
     /// a job that finds other settings re-evaluates them (M2).
     pub evaluated_settings: Option<i64>,
+    /// The monthly deep check (G1): when it last went through the whole backfill
+    /// window, and where an unfinished one stops.
+    #[serde(default)]
+    pub deep_check: DeepCheck,
+}
+
+/// Where the monthly deep check of a connection stands (G1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeepCheck {
+    /// When the last one finished (or, for a new connection, when its clock started).
+    pub checked_at: Option<DateTime<Utc>>,
+    /// The last stored meeting an unfinished one asked Gong about.
+    pub after: Option<MeetingKey>,
 }
 
 /// A failed meeting to retry by call id at the following syncs.

@@ -133,6 +133,7 @@ impl JobRun<'_> {
             Pass::Reevaluate(reevaluation) => self.reevaluate(writer, reevaluation).await,
             Pass::Retries(ids) => self.retries(writer, ids).await,
             Pass::Pushed => self.pushed(writer).await,
+            Pass::DeepCheck(plan) => self.deep_check(writer, plan).await,
             Pass::HubspotWarning { reconciled } => self.hubspot_warning(writer, reconciled).await,
         }
     }

@@ -5,11 +5,11 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
-    ConnectionId, MeetingQuery, MeetingSet, Pass as StoredPass, ResumePoint, ResumeUpdate, Store,
-    StoredMeeting,
+    ConnectionId, DeepCheck, MeetingQuery, MeetingSet, Pass as StoredPass, ResumePoint,
+    ResumeUpdate, Store, StoredMeeting,
 };
 
-use super::plan::{hubspot_warning, Reevaluation};
+use super::plan::{hubspot_warning, DeepCheckPlan, Reevaluation, DEEP_CHECK_CALLS_PER_JOB};
 use super::source::{sent_bounds, ById, Calls, StoredPages, WindowPages, STORED_PAGE};
 use super::writer::PageWriter;
 use super::{JobRun, WEBHOOK_CALLS_PER_JOB};
@@ -106,35 +106,7 @@ impl JobRun<'_> {
             .into_iter()
             .filter(|m| !seen.contains(&m.meeting.gong_call_id))
             .collect();
-        if suspects.is_empty() {
-            return Ok(());
-        }
-        let ids = suspects
-            .iter()
-            .map(|m| m.meeting.gong_call_id.clone())
-            .collect();
-        let mut still = HashSet::new();
-        let mut batches = ById::new(self.client, ids);
-        while let Some(batch) = batches.next().await? {
-            match returned_ids(&batch.calls) {
-                Some(returned) => still.extend(returned),
-                // A call Gong sent that names no id: keep the whole batch.
-                None => still.extend(batch.ids),
-            }
-            writer.write_retried(batch.calls).await?;
-            self.lease.check()?;
-        }
-        let gone: Vec<StoredMeeting> = suspects
-            .into_iter()
-            .filter(|m| !still.contains(&m.meeting.gong_call_id))
-            .collect();
-        if !gone.is_empty() {
-            tracing::info!(
-                calls = gone.len(),
-                "Calls deleted in Gong leave the Timeline."
-            );
-        }
-        writer.write_deleted(gone).await
+        self.ask_again(writer, suspects).await
     }
 
     /// Writes a window's pages as they come; `done` meetings were written before.
@@ -221,6 +193,88 @@ impl JobRun<'_> {
             self.lease.check()?;
         }
         Ok(())
+    }
+
+    /// G1's monthly deep check: the next slice (at most [`DEEP_CHECK_CALLS_PER_JOB`])
+    /// of the window's stored meetings asked for by id; what Gong returns is written
+    /// as fetched (a call made private since leaves the Timeline, S2), what it does
+    /// not return was deleted there. The place reached is kept for the next job.
+    pub(super) async fn deep_check(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        plan: DeepCheckPlan,
+    ) -> Result<(), SyncError> {
+        let (store, connection_id) = (writer.store().clone(), writer.connection_id());
+        let now = self.job.started_at;
+        let DeepCheckPlan {
+            since,
+            until,
+            after,
+            last,
+        } = plan;
+        writer.settle().await?;
+        let query = MeetingQuery {
+            since,
+            until: Some(until),
+            which: MeetingSet::All,
+            after,
+            limit: DEEP_CHECK_CALLS_PER_JOB,
+        };
+        let slice = store.list_stored_meetings(connection_id, query).await?;
+        let finished = slice.len() < DEEP_CHECK_CALLS_PER_JOB as usize;
+        let reached = slice.last().map(StoredMeeting::key);
+        self.ask_again(writer, slice).await?;
+        writer.settle().await?;
+        let state = if finished {
+            DeepCheck {
+                checked_at: Some(now),
+                after: None,
+            }
+        } else {
+            DeepCheck {
+                checked_at: Some(last),
+                after: reached,
+            }
+        };
+        Ok(store.set_deep_check(connection_id, &state).await?)
+    }
+
+    /// Asks Gong for stored meetings by id: what it returns is written as fetched,
+    /// what it does not return was deleted in Gong.
+    async fn ask_again(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+        suspects: Vec<StoredMeeting>,
+    ) -> Result<(), SyncError> {
+        if suspects.is_empty() {
+            return Ok(());
+        }
+        let ids = suspects
+            .iter()
+            .map(|m| m.meeting.gong_call_id.clone())
+            .collect();
+        let mut still = HashSet::new();
+        let mut batches = ById::new(self.client, ids);
+        while let Some(batch) = batches.next().await? {
+            match returned_ids(&batch.calls) {
+                Some(returned) => still.extend(returned),
+                // A call Gong sent that names no id: keep the whole batch.
+                None => still.extend(batch.ids),
+            }
+            writer.write_retried(batch.calls).await?;
+            self.lease.check()?;
+        }
+        let gone: Vec<StoredMeeting> = suspects
+            .into_iter()
+            .filter(|m| !still.contains(&m.meeting.gong_call_id))
+            .collect();
+        if !gone.is_empty() {
+            tracing::info!(
+                calls = gone.len(),
+                "Calls deleted in Gong leave the Timeline."
+            );
+        }
+        writer.write_deleted(gone).await
     }
 
     fn retried(&self, count: usize) {

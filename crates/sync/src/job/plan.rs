@@ -10,7 +10,7 @@ use gong_timeline_store::{
 
 use super::JobRequest;
 use crate::evaluate::settings_fingerprint;
-use crate::windows::{backfill_start, plan_window, resync_window, Window};
+use crate::windows::{backfill_start, plan_window, resync_window, Window, RECONCILE_DAYS};
 
 /// One pass of a job over meetings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,9 @@ pub enum Pass {
     Retries(Vec<String>),
     /// The calls Gong pushed (W2), re-read by id.
     Pushed,
+    /// G1's monthly deep check of the backfill window beyond the reconciliation span:
+    /// its stored meetings asked for by id, a bounded slice per job.
+    DeepCheck(DeepCheckPlan),
     /// C3's warning set from what the job saw; `reconciled` when the job's window
     /// covered the whole reconciliation span.
     HubspotWarning {
@@ -53,9 +56,54 @@ impl Pass {
             Pass::Reevaluate(_) => "re-evaluation",
             Pass::Retries(_) => "retries",
             Pass::Pushed => "pushed calls",
+            Pass::DeepCheck(_) => "deep check",
             Pass::HubspotWarning { .. } => "hubspot warning",
         }
     }
+}
+
+/// How often the deep check goes through the whole backfill window (G1).
+pub const DEEP_CHECK_EVERY_DAYS: i64 = 30;
+/// The most stored meetings one job asks Gong about in the deep check: 20 requests
+/// of 100 ids, so six scheduled jobs a day spend at most 120 of Gong's 10,000.
+pub const DEEP_CHECK_CALLS_PER_JOB: u32 = 2_000;
+
+/// The next slice of the deep check: which stored meetings to ask Gong about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeepCheckPlan {
+    /// The backfill's start.
+    pub since: DateTime<Utc>,
+    /// The reconciliation span's start: newer calls are the weekly pass's.
+    pub until: DateTime<Utc>,
+    /// Where an unfinished check stopped.
+    pub after: Option<MeetingKey>,
+    /// When the last one finished (kept until this one does).
+    pub last: DateTime<Utc>,
+}
+
+/// The deep check a scheduled or manual job does, if any: a month after the last
+/// one — or, before the first, after the first reconciliation (the first backfill
+/// read everything) — or to go on with an unfinished one, over the backfill window
+/// older than the reconciliation span.
+pub fn deep_check(
+    request: JobRequest,
+    checkpoint: &Checkpoint,
+    backfill_from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DeepCheckPlan> {
+    if !matches!(request.trigger, Trigger::Schedule | Trigger::Manual) {
+        return None;
+    }
+    let state = &checkpoint.deep_check;
+    let last = state.checked_at.or(checkpoint.last_reconciled_at)?;
+    let until = now - chrono::Duration::days(RECONCILE_DAYS);
+    let due = state.after.is_some() || now - last >= chrono::Duration::days(DEEP_CHECK_EVERY_DAYS);
+    (due && backfill_from < until).then(|| DeepCheckPlan {
+        since: backfill_from,
+        until,
+        after: state.after.clone(),
+        last,
+    })
 }
 
 /// Which stored meetings a re-evaluation reads, from where, under which settings.
@@ -130,6 +178,9 @@ pub fn plan(
             window.reconciles
         }
     };
+    if let Some(deep) = deep_check(request, checkpoint, backfill_from, now) {
+        passes.push(Pass::DeepCheck(deep));
+    }
     passes.push(Pass::HubspotWarning { reconciled });
     passes
 }
@@ -214,6 +265,7 @@ fn reevaluation(
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
+    use gong_timeline_store::DeepCheck;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
@@ -260,6 +312,10 @@ mod tests {
             last_reconciled_at: Some(now() - Duration::days(1)),
             resume: None,
             evaluated_settings: Some(fp()),
+            deep_check: DeepCheck {
+                checked_at: Some(now() - Duration::days(2)),
+                after: None,
+            },
         }
     }
 
@@ -479,5 +535,106 @@ mod tests {
     #[test]
     fn c3_only_a_whole_reconciliation_without_hubspot_clears_it() {
         assert!(!hubspot_warning(true, false, true));
+    }
+
+    #[test]
+    fn g1_the_deep_check_runs_monthly_goes_on_where_it_stopped_and_starts_its_clock() {
+        let schedule = JobRequest::new(Trigger::Schedule);
+        let from = now() - Duration::days(90);
+        let until = now() - Duration::days(30);
+        let key = MeetingKey {
+            started: now() - Duration::days(60),
+            gong_call_id: "c9".into(),
+        };
+        let state = |days_ago: Option<i64>, after: Option<MeetingKey>| Checkpoint {
+            deep_check: DeepCheck {
+                checked_at: days_ago.map(|d| now() - Duration::days(d)),
+                after,
+            },
+            ..synced()
+        };
+        let run = |after, last_days: i64| {
+            Some(DeepCheckPlan {
+                since: from,
+                until,
+                after,
+                last: now() - Duration::days(last_days),
+            })
+        };
+        let cases = [
+            (
+                "never checked, reconciled yesterday: not due",
+                schedule,
+                state(None, None),
+                from,
+                None,
+            ),
+            (
+                "never checked, first reconciled 35 days ago: due",
+                schedule,
+                Checkpoint {
+                    last_reconciled_at: Some(now() - Duration::days(35)),
+                    ..state(None, None)
+                },
+                from,
+                run(None, 35),
+            ),
+            (
+                "checked 10 days ago: not due",
+                schedule,
+                state(Some(10), None),
+                from,
+                None,
+            ),
+            (
+                "checked 31 days ago: due",
+                schedule,
+                state(Some(31), None),
+                from,
+                run(None, 31),
+            ),
+            (
+                "unfinished: goes on",
+                schedule,
+                state(Some(40), Some(key.clone())),
+                from,
+                run(Some(key.clone()), 40),
+            ),
+            (
+                "a manual job too",
+                JobRequest::new(Trigger::Manual),
+                state(Some(31), None),
+                from,
+                run(None, 31),
+            ),
+            (
+                "not a webhook batch",
+                JobRequest::new(Trigger::Webhook),
+                state(Some(31), None),
+                from,
+                None,
+            ),
+            (
+                "not a re-evaluation",
+                JobRequest::new(Trigger::Reevaluate),
+                state(Some(31), None),
+                from,
+                None,
+            ),
+            (
+                "a 30-day backfill has nothing older",
+                schedule,
+                state(Some(31), None),
+                until,
+                None,
+            ),
+        ];
+        for (case, request, checkpoint, backfill_from, expected) in cases {
+            assert_eq!(
+                deep_check(request, &checkpoint, backfill_from, now()),
+                expected,
+                "{case}"
+            );
+        }
     }
 }
