@@ -848,6 +848,27 @@ async fn wait_for(b: &Browser, css: &str) -> R<fantoccini::elements::Element> {
         .await?)
 }
 
+/// Clicks Initiate Sync until the connection has a job (at most three clicks, 10 s
+/// each): a click that lands while the page is still settling after a redirect can
+/// be lost, and the journey is about what the page shows next, not about that.
+async fn click_until_a_job_starts(b: &Browser, app: &TestApp, id: i64) -> R {
+    let filter = gong_timeline_store::JobFilter {
+        connection_id: Some(id),
+        ..Default::default()
+    };
+    for _ in 0..3 {
+        b.click("#initiate-sync").await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while tokio::time::Instant::now() < deadline {
+            if app.store.count_jobs(&filter).await? > 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    Err("three clicks on Initiate Sync started no job".into())
+}
+
 /// C5, C6, T5: a wrong key refused at create, the key re-entered after Gong refused it,
 /// a typed filter error beside its row, and a delete after its confirmation.
 async fn connection_lifecycle(b: &mut Browser, app: &TestApp) -> R {
@@ -882,7 +903,7 @@ async fn connection_lifecycle(b: &mut Browser, app: &TestApp) -> R {
 
     // Gong refuses the key at the next sync; the page says so and why.
     app.sim.controls().fail_next(1, 401);
-    b.click("#initiate-sync").await?;
+    click_until_a_job_starts(b, app, id).await?;
     b.until_found(
         &format!("{base}/connectors/{id}"),
         "#connection-status .status-needs-reauthorisation",
