@@ -17,6 +17,7 @@
 //! - [`mappings`]: manual resolution of a Gong user's mapping (U7).
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
+//! - [`erasure`]: an erasure request, and erasing in Gong too, followed until done (G2).
 //! - [`retention`]: the retention job, purging what is older than the period (G3).
 //! - [`lease`]: lease owners (`host:pid`), and releasing jobs whose process died (S8).
 //! - [`takeover`]: running again, on this replica, the jobs another one stopped holding.
@@ -31,6 +32,7 @@ pub mod connect;
 pub mod connections;
 pub mod context;
 pub mod convert;
+pub mod erasure;
 pub mod error;
 pub mod evaluate;
 pub mod export;

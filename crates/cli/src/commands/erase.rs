@@ -1,8 +1,7 @@
 //! `erase --email ADDR [--dry-run] [--also-in-gong]` (G2): erases a person here, in
 //! one transaction, and prints the receipt; then, when asked, has every connection's
-//! Gong account erase the address too and follows it until Gong holds nothing more.
-//! Here first: Gong's own documentation asks to delete the data in other systems
-//! before erasing in Gong, so that nothing brings it back.
+//! Gong account erase the address too ([`gong_timeline_sync::erasure`]) and prints
+//! how each ended.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,30 +9,26 @@ use std::time::Duration;
 use anyhow::Context;
 use gong_timeline_domain::Email;
 use gong_timeline_gong::{GongClient, GongError};
-use gong_timeline_store::{Connection, ErasureReceipt, ErasureRequest, Store};
+use gong_timeline_store::{Connection, ErasureReceipt, Store};
+use gong_timeline_sync::erasure::{self, GongErasure};
 
 use crate::args::{EraseArgs, Format};
 use crate::output::{print_object, write_stdout};
 
 /// Who a receipt says asked, for the command line.
 const REQUESTED_BY: &str = "cli";
-/// The first wait between two looks at what Gong still holds; it doubles up to
-/// [`MAX_POLL`].
-const FIRST_POLL: Duration = Duration::from_millis(500);
-const MAX_POLL: Duration = Duration::from_secs(30);
 
 /// Erases the address and prints the receipt.
 pub async fn run(store: &Arc<dyn Store>, args: EraseArgs) -> anyhow::Result<()> {
-    let email = Email::parse(&args.email)
-        .with_context(|| "--email: give the person's address, e.g. --email jane@example.com")?;
-    let receipt = store
-        .erase_email(&ErasureRequest {
-            email: email.clone(),
-            requested_by: REQUESTED_BY.to_string(),
-            dry_run: args.dry_run,
-            at: chrono::Utc::now(),
-        })
-        .await?;
+    let request = erasure::request(
+        &args.email,
+        REQUESTED_BY.to_string(),
+        args.dry_run,
+        chrono::Utc::now(),
+    )
+    .with_context(|| "--email: give the person's address, e.g. --email jane@example.com")?;
+    let email = request.email.clone();
+    let receipt = store.erase_email(&request).await?;
     match args.format {
         Format::Json => print_object(&receipt, Format::Json)?,
         Format::Table => write_stdout(&render(&email, &receipt))?,
@@ -89,48 +84,33 @@ async fn show_what_gong_holds(
     Ok(())
 }
 
-/// Asks Gong to erase, then looks at what it still holds until nothing or `wait`.
+/// Has Gong erase the address and says how it ended.
 async fn erase_in_gong(
     client: &GongClient,
     connection: &Connection,
     email: &Email,
     wait: Duration,
 ) -> anyhow::Result<()> {
-    let request_id = client
-        .erase_data_for_email(email.as_str())
+    let name = &connection.name;
+    let accepted = |request_id: Option<&str>| {
+        println!(
+            "Gong (connection '{name}') accepted the erasure (Gong's request id {}); waiting for it to finish…",
+            request_id.unwrap_or("-")
+        );
+    };
+    let ended = erasure::erase_in_gong(client, email, wait, accepted)
         .await
         .map_err(|e| gong_failed(connection, e))?;
-    println!(
-        "Gong (connection '{}') accepted the erasure (Gong's request id {}); waiting for it to finish…",
-        connection.name,
-        request_id.as_deref().unwrap_or("-")
-    );
-    let deadline = tokio::time::Instant::now() + wait;
-    let mut pause = FIRST_POLL;
-    loop {
-        let data = client
-            .data_for_email(email.as_str())
-            .await
-            .map_err(|e| gong_failed(connection, e))?;
-        if data.is_empty() {
-            println!(
-                "Gong (connection '{}') holds nothing more with this address.",
-                connection.name
-            );
-            return Ok(());
+    match ended {
+        GongErasure::Done => {
+            println!("Gong (connection '{name}') holds nothing more with this address.");
         }
-        if tokio::time::Instant::now() + pause > deadline {
-            println!(
-                "Gong (connection '{}') still holds {} call(s) with this address; Gong can take hours. \
-                 See what it holds later with `gong-timeline erase --email {email} --also-in-gong --dry-run`.",
-                connection.name,
-                data.calls.len()
-            );
-            return Ok(());
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(MAX_POLL);
+        GongErasure::Pending { calls } => println!(
+            "Gong (connection '{name}') still holds {calls} call(s) with this address; Gong can take hours. \
+             See what it holds later with `gong-timeline erase --email {email} --also-in-gong --dry-run`."
+        ),
     }
+    Ok(())
 }
 
 /// Gong's refusal, verbatim, with what to do.

@@ -4,7 +4,7 @@ use gong_timeline_domain::erasure::ERASED_ATTENDEE;
 use gong_timeline_domain::{Email, MappingStatus, RecordStatus};
 
 use super::fixtures::*;
-use super::meetings::meeting;
+use super::meetings::{meeting, query};
 use crate::records::*;
 use crate::Store;
 
@@ -106,16 +106,7 @@ pub async fn erasure_removes_every_trace_and_keeps_a_receipt(store: &dyn Store) 
     assert_eq!(activity.external_attendees[0].email, None);
     assert_eq!(activity.internal_attendees[0].name.as_deref(), Some("Sam"));
     let stored = store
-        .list_stored_meetings(
-            conn,
-            MeetingQuery {
-                since: at(0),
-                until: None,
-                which: MeetingSet::All,
-                after: None,
-                limit: 10,
-            },
-        )
+        .list_stored_meetings(conn, query(MeetingSet::All, None, 10))
         .await
         .unwrap();
     assert_eq!(stored[0].meeting.parties[0].email, None);

@@ -40,7 +40,7 @@ async fn list(store: &dyn Store, conn: ConnectionId, query: MeetingQuery) -> Vec
         .collect()
 }
 
-fn query(which: MeetingSet, after: Option<MeetingKey>, limit: u32) -> MeetingQuery {
+pub(super) fn query(which: MeetingSet, after: Option<MeetingKey>, limit: u32) -> MeetingQuery {
     MeetingQuery {
         since: at(0),
         until: None,

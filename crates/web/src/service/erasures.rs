@@ -3,8 +3,7 @@
 //! take hours, so it stays with the command line.
 
 use chrono::{DateTime, Utc};
-use gong_timeline_domain::Email;
-use gong_timeline_store::{AdminId, ErasureReceipt, ErasureRequest, Store};
+use gong_timeline_store::{AdminId, ErasureReceipt, Store};
 
 use crate::error::ApiError;
 
@@ -22,18 +21,13 @@ pub async fn erase(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<ErasureReceipt, ApiError> {
-    let email = Email::parse(email).map_err(|e| {
-        ApiError::invalid(
-            "email",
-            format!("{e}; give the person's address, e.g. jane@example.com"),
-        )
-    })?;
-    let request = ErasureRequest {
-        email,
-        requested_by,
-        dry_run,
-        at: now,
-    };
+    let request =
+        gong_timeline_sync::erasure::request(email, requested_by, dry_run, now).map_err(|e| {
+            ApiError::invalid(
+                "email",
+                format!("{e}; give the person's address, e.g. jane@example.com"),
+            )
+        })?;
     Ok(store.erase_email(&request).await?)
 }
 
