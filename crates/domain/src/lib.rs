@@ -15,6 +15,7 @@
 //! - [`schedule`]: the fixed four-hourly UTC sync slots (S6).
 //! - [`retention`]: how long activities and stored meetings are kept (G3).
 //! - [`erasure`]: what erasing a person by email does to meetings, attendees and text (G2).
+//! - [`quota`]: Gong's daily quota: purposes, lanes, the rolling budget, estimates (Q1–Q4).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -29,6 +30,7 @@ pub mod fingerprint;
 pub mod license;
 pub mod meeting;
 pub mod messages;
+pub mod quota;
 pub mod redact;
 pub mod retention;
 pub mod schedule;

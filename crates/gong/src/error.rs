@@ -64,6 +64,14 @@ pub enum GongError {
         resets_at: DateTime<Utc>,
     },
 
+    /// This deployment's own budget of Gong requests (Q1, Q2) admits no more of this
+    /// kind for now: the work pauses and goes on at `resumes_at`.
+    #[error("Paused: Gong quota for today is spent; resumes at {} UTC", .resumes_at.format("%H:%M"))]
+    Paused {
+        /// When the paused work goes on (a scheduled slot).
+        resumes_at: DateTime<Utc>,
+    },
+
     /// Gong kept answering 429 beyond the configured number of waits.
     #[error("Gong kept answering 429 Too Many Requests after {attempts} waits; try again later or lower the request rate.")]
     RateLimited {
@@ -211,6 +219,15 @@ impl GongError {
     pub fn resets_at(&self) -> Option<DateTime<Utc>> {
         match self {
             Self::DailyQuotaExhausted { resets_at } => Some(*resets_at),
+            _ => None,
+        }
+    }
+
+    /// When the error is this deployment's own budget pausing the work (Q2): when it
+    /// goes on.
+    pub fn paused_until(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Paused { resumes_at } => Some(*resumes_at),
             _ => None,
         }
     }

@@ -30,6 +30,7 @@
 //! - `limiter`, `retry`: rate limiter, daily budget, backoff, `Retry-After`.
 //! - `wire/`: this client's own models of Gong's JSON, and decoding that names the
 //!   broken call and JSON path.
+//! - `gate`: [`RequestGate`], a quota kept outside the client that admits requests.
 //! - `error`: [`GongError`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -38,6 +39,7 @@ mod auth;
 mod client;
 mod config;
 mod error;
+mod gate;
 mod limiter;
 mod paging;
 mod retry;
@@ -49,6 +51,7 @@ pub use auth::{
 pub use client::GongClient;
 pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_OAUTH_BASE_URL};
 pub use error::{GongError, SinkError};
+pub use gate::{GateClosed, RequestGate};
 pub use limiter::{DailyBudget, RateLimiter};
 pub use paging::{CallsPage, LenientCallsPage, Page, UsersPage};
 pub use retry::Backoff;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::quota::{QuotaSettings, RequestCount};
 use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
 use gong_timeline_domain::Trigger;
 
@@ -428,4 +429,28 @@ pub trait Store: Send + Sync + 'static {
         connection_id: ConnectionId,
         before: DateTime<Utc>,
     ) -> Result<PurgeCounts>;
+
+    // ---- Gong's quota (Q1–Q4) ----
+
+    /// A connection's budget of Gong requests; the default (half of Gong's 10,000 a
+    /// day, 3 a second) when none was set.
+    async fn get_quota(&self, connection_id: ConnectionId) -> Result<QuotaSettings>;
+    /// Sets a connection's budget.
+    async fn set_quota(&self, connection_id: ConnectionId, quota: &QuotaSettings) -> Result<()>;
+    /// Adds requests to a connection's counts: counts of one bucket, purpose and
+    /// endpoint add up, whichever replica sent them.
+    async fn add_gong_requests(
+        &self,
+        connection_id: ConnectionId,
+        counts: &[RequestCount],
+    ) -> Result<()>;
+    /// A connection's counts of buckets starting at or after `since`, oldest first.
+    async fn gong_requests_since(
+        &self,
+        connection_id: ConnectionId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<RequestCount>>;
+    /// Deletes every connection's counts of buckets before `before`; returns how many
+    /// rows went.
+    async fn prune_gong_requests(&self, before: DateTime<Utc>) -> Result<u64>;
 }

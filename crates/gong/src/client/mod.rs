@@ -18,6 +18,7 @@ use crate::auth::session::Auth;
 use crate::auth::{Credentials, OAuthTokens};
 use crate::config::ClientConfig;
 use crate::error::GongError;
+use crate::gate::RequestGate;
 use crate::limiter::{DailyBudget, RateLimiter};
 use crate::retry::Backoff;
 
@@ -29,15 +30,20 @@ pub struct GongClient {
     inner: Arc<Inner>,
 }
 
+/// One account's client. Everything but the gate is shared by the clones
+/// [`GongClient::gated`] makes, so limits, tokens and counts stay per account.
+#[derive(Clone)]
 pub(crate) struct Inner {
     http: reqwest::Client,
     config: ClientConfig,
-    auth: Auth,
-    limiter: Option<RateLimiter>,
-    budget: Option<DailyBudget>,
+    auth: Arc<Auth>,
+    limiter: Option<Arc<RateLimiter>>,
+    budget: Option<Arc<DailyBudget>>,
     backoff: Backoff,
-    requests: AtomicU64,
-    rate_limited: AtomicU64,
+    requests: Arc<AtomicU64>,
+    rate_limited: Arc<AtomicU64>,
+    /// Admits each request after the client's own daily budget (Q1, Q2).
+    gate: Option<Arc<dyn RequestGate>>,
 }
 
 impl GongClient {
@@ -67,16 +73,30 @@ impl GongClient {
         };
         Ok(Self {
             inner: Arc::new(Inner {
-                auth: Auth::new(credentials, config.refresh_margin, token_retry),
-                limiter: config.rate_per_second.map(RateLimiter::new),
-                budget: config.daily_budget.map(DailyBudget::new),
+                auth: Arc::new(Auth::new(credentials, config.refresh_margin, token_retry)),
+                limiter: config
+                    .rate_per_second
+                    .map(|r| Arc::new(RateLimiter::new(r))),
+                budget: config.daily_budget.map(|b| Arc::new(DailyBudget::new(b))),
                 backoff,
-                requests: AtomicU64::new(0),
-                rate_limited: AtomicU64::new(0),
+                requests: Arc::default(),
+                rate_limited: Arc::default(),
+                gate: None,
                 http,
                 config,
             }),
         })
+    }
+
+    /// A clone of this client whose requests `gate` admits first: the same account,
+    /// limits, tokens and counters, another gate (e.g. one per purpose).
+    pub fn gated(&self, gate: Arc<dyn RequestGate>) -> GongClient {
+        GongClient {
+            inner: Arc::new(Inner {
+                gate: Some(gate),
+                ..Inner::clone(&self.inner)
+            }),
+        }
     }
 
     /// The configuration in force.

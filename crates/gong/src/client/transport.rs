@@ -1,4 +1,4 @@
-//! One API request end to end: daily budget and rate limiter, credentials, sending,
+//! One API request end to end: daily budget, gate and rate limiter, credentials, sending,
 //! retrying (5xx, timeouts, connection errors with backoff; 429 after `Retry-After`;
 //! one token refresh after a 401) and turning every other answer into a [`GongError`].
 
@@ -58,7 +58,7 @@ impl Inner {
         async {
             let mut tries = Tries::default();
             loop {
-                self.admit().await?;
+                self.admit(req.path).await?;
                 let auth = self.auth.authorization(&self.http).await?;
                 let url = self.url(req, &auth)?;
                 let sent = self.send(req, url, &auth).await;
@@ -72,12 +72,19 @@ impl Inner {
     }
 
     /// Daily budget first (a used-up budget must not wait for a rate slot), then the
-    /// rate limiter.
-    async fn admit(&self) -> Result<(), GongError> {
+    /// gate (this deployment's shared budget), then the rate limiter.
+    async fn admit(&self, endpoint: &'static str) -> Result<(), GongError> {
         if let Some(budget) = &self.budget {
             budget
                 .take(Utc::now())
                 .map_err(|resets_at| GongError::DailyQuotaExhausted { resets_at })?;
+        }
+        if let Some(gate) = &self.gate {
+            gate.admit(endpoint)
+                .await
+                .map_err(|closed| GongError::Paused {
+                    resumes_at: closed.resumes_at,
+                })?;
         }
         if let Some(limiter) = &self.limiter {
             limiter.acquire().await;

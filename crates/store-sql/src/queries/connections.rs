@@ -289,6 +289,7 @@ pub(crate) async fn delete(
         "stored_meetings",
         "webhooks",
         "webhook_queue",
+        "quota_settings",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE connection_id = $1"))
             .bind(id)

@@ -22,6 +22,7 @@ mod mappings;
 mod meetings;
 mod oauth_states;
 mod page_extras;
+mod quota;
 pub(crate) mod sql;
 mod store_impl;
 mod sync_state;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::quota::{QuotaSettings, RequestCount};
 use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::*;
@@ -12,8 +13,8 @@ use gong_timeline_store::*;
 use super::Backend;
 use super::{
     activities, auth, companies, connections, erasure, exports, field_types, jobs, log_records,
-    login_attempts, mappings, meetings, oauth_states, page_extras, sync_state, tokens, users,
-    webhooks,
+    login_attempts, mappings, meetings, oauth_states, page_extras, quota, sync_state, tokens,
+    users, webhooks,
 };
 
 /// `fn name(&self, arg: Type, …) -> Ret => module::function;` becomes an `async fn`
@@ -126,4 +127,9 @@ delegate! {
     fn list_erasures(&self) -> Result<Vec<ErasureReceipt>> => erasure::list_erasures;
     fn purge_before(&self, connection_id: ConnectionId, before: DateTime<Utc>, limit: u32) -> Result<PurgeCounts> => erasure::purge_before;
     fn count_before(&self, connection_id: ConnectionId, before: DateTime<Utc>) -> Result<PurgeCounts> => erasure::count_before;
+    fn get_quota(&self, connection_id: ConnectionId) -> Result<QuotaSettings> => quota::get;
+    fn set_quota(&self, connection_id: ConnectionId, quota: &QuotaSettings) -> Result<()> => quota::set;
+    fn add_gong_requests(&self, connection_id: ConnectionId, counts: &[RequestCount]) -> Result<()> => quota::add_requests;
+    fn gong_requests_since(&self, connection_id: ConnectionId, since: DateTime<Utc>) -> Result<Vec<RequestCount>> => quota::requests_since;
+    fn prune_gong_requests(&self, before: DateTime<Utc>) -> Result<u64> => quota::prune;
 }

@@ -17,6 +17,7 @@ mod erasure;
 pub mod fixtures;
 mod jobs;
 mod meetings;
+mod quota;
 mod tokens;
 mod webhooks;
 
@@ -27,6 +28,7 @@ pub use directory::*;
 pub use erasure::*;
 pub use jobs::*;
 pub use meetings::*;
+pub use quota::*;
 pub use tokens::*;
 pub use webhooks::*;
 
@@ -122,7 +124,9 @@ macro_rules! conformance_tests {
             erasure_anonymises_timeline_users_with_the_address,
             retention_purges_what_is_older_in_bounded_batches,
             an_erased_person_does_not_come_back_with_a_later_page,
-            a_page_forgets_calls_deleted_in_gong
+            a_page_forgets_calls_deleted_in_gong,
+            quota_settings_default_and_are_kept_per_connection,
+            gong_request_counts_add_up_and_are_pruned
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {
