@@ -16,7 +16,8 @@ use gong_timeline_store::{
 use crate::SyncError;
 
 /// Builds the client of `connection`. `template` carries limits, retries and timeouts;
-/// its base URL is replaced by the connection's.
+/// its base URL is replaced by the connection's, and its rate (when it has one) by the
+/// connection's own (Q1).
 ///
 /// For an OAuth connection the connection's base URL is Gong's OAuth host (where
 /// tokens are refreshed) and the API host is `api_base_url_for_customer`.
@@ -26,6 +27,11 @@ pub async fn client_for(
     template: &ClientConfig,
 ) -> Result<GongClient, SyncError> {
     let credentials = store.connection_credentials(connection.id).await?;
+    let quota = store.get_quota(connection.id).await?;
+    let template = &ClientConfig {
+        rate_per_second: template.rate_per_second.map(|_| quota.per_second),
+        ..template.clone()
+    };
     let (config, credentials) = match credentials {
         Credentials::Basic {
             access_key,

@@ -46,6 +46,14 @@ impl SyncError {
         matches!(self, SyncError::Gong(e) if e.is_retriable())
     }
 
+    /// When this deployment's Gong quota paused the job (Q2): when it goes on.
+    pub fn paused_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            SyncError::Gong(e) => e.paused_until(),
+            _ => None,
+        }
+    }
+
     /// True when the connection must be re-authorised before syncs can work again.
     pub fn needs_reauthorization(&self) -> bool {
         matches!(self, SyncError::Gong(e) if e.needs_reauthorization())

@@ -18,6 +18,8 @@
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
 //! - [`erasure`]: an erasure request, and erasing in Gong too, followed until done (G2).
+//! - [`quota`]: the quota governor: a ledger per connection that counts and admits
+//!   Gong requests by purpose and lane, in the store (Q1, Q2, Q4).
 //! - [`retention`]: the retention job, purging what is older than the period (G3).
 //! - [`lease`]: lease owners (`host:pid`), and releasing jobs whose process died (S8).
 //! - [`takeover`]: running again, on this replica, the jobs another one stopped holding.
@@ -43,6 +45,7 @@ pub mod preview;
 pub mod progress;
 pub mod provision;
 pub mod provision_job;
+pub mod quota;
 pub mod retention;
 pub mod runner;
 pub mod scheduler;

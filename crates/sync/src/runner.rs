@@ -21,6 +21,7 @@ use crate::job::{sink::PageSink, Job, JobRun};
 pub use crate::job::{JobRequest, WEBHOOK_CALLS_PER_JOB};
 use crate::lease::LeaseKeeper;
 use crate::progress::{Progress, ProgressFn};
+use crate::quota::Ledger;
 use crate::{connect, settings, SyncError};
 
 /// How many jobs of different connections one engine runs at once: per scheduler
@@ -287,6 +288,12 @@ impl Engine {
                 ),
                 None,
             ),
+            // Q2: a spent budget pauses the job; its pages are kept and the next
+            // slot goes on where it stopped.
+            Err(error) if error.paused_until().is_some() => {
+                tracing::info!(%error, "Job paused by the Gong quota.");
+                (JobStatus::PartialSuccess, Some(error.to_string()))
+            }
             Err(error) => {
                 tracing::warn!(%error, "Job failed.");
                 (JobStatus::Failed, Some(error.to_string()))
@@ -356,6 +363,8 @@ impl Engine {
         let valid = settings::validate(store.get_settings(job.connection.id).await?, &types)?;
         let client = connect::client_for(store, &job.connection, &self.options.gong).await?;
         *client_slot = Some(client.clone());
+        let ledger =
+            Ledger::open(store.clone(), job.connection.id, self.options.clock.clone()).await?;
         let lease = LeaseKeeper::start(
             store.clone(),
             self.options.lease_owner.clone(),
@@ -367,6 +376,7 @@ impl Engine {
         let run = JobRun {
             job,
             client: &client,
+            ledger: &ledger,
             lease: &lease,
             clock: &self.options.clock,
             progress,
@@ -374,6 +384,9 @@ impl Engine {
         let passes = AssertUnwindSafe(run.run(valid, &mut sink))
             .catch_unwind()
             .await;
+        if let Err(error) = ledger.flush().await {
+            tracing::warn!(%error, "The job's last Gong request counts could not be written.");
+        }
         settled(passes, sink.settle().await)
     }
 }

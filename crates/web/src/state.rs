@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use gong_timeline_gong::{ClientConfig, GongClient};
 use gong_timeline_store::{ConnectionId, Store};
+use gong_timeline_sync::quota::Ledger;
 use gong_timeline_sync::{Clock, Engine};
 use tokio_util::task::TaskTracker;
 
@@ -108,7 +109,7 @@ pub(crate) struct Inner {
     /// Permits for password checks ([`ThrottlePolicy::concurrent_checks`]).
     pub password_checks: tokio::sync::Semaphore,
     /// One Gong client per connection for recordings, sharing its rate limiter.
-    pub media_clients: tokio::sync::Mutex<HashMap<ConnectionId, GongClient>>,
+    pub media_clients: tokio::sync::Mutex<HashMap<ConnectionId, (GongClient, Arc<Ledger>)>>,
     /// Gong requests made by the web layer (recordings), for /metrics.
     pub gong_requests: std::sync::atomic::AtomicU64,
     /// Recordings that failed to load, for /metrics.

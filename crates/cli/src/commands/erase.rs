@@ -7,10 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Email;
 use gong_timeline_gong::{GongClient, GongError};
 use gong_timeline_store::{Connection, ErasureReceipt, Store};
 use gong_timeline_sync::erasure::{self, GongErasure};
+use gong_timeline_sync::quota::{counted_client, Ledger};
 
 use crate::args::{EraseArgs, Format};
 use crate::output::{print_object, write_stdout};
@@ -40,11 +42,19 @@ pub async fn run(store: &Arc<dyn Store>, args: EraseArgs) -> anyhow::Result<()> 
     let mut refused = Vec::new();
     for connection in store.list_connections().await? {
         let client = client(store, &connection).await;
-        let outcome = match client {
-            Ok(client) if args.dry_run => show_what_gong_holds(&client, &connection, &email).await,
-            Ok(client) => erase_in_gong(&client, &connection, &email, wait).await,
-            Err(error) => Err(error),
+        let outcome = match &client {
+            Ok((client, _)) if args.dry_run => {
+                show_what_gong_holds(client, &connection, &email).await
+            }
+            Ok((client, _)) => erase_in_gong(client, &connection, &email, wait).await,
+            Err(error) => Err(anyhow::anyhow!("{error:#}")),
         };
+        if let Ok((_, ledger)) = &client {
+            // Q4: the erase requests count in the connection's usage.
+            if let Err(error) = ledger.flush().await {
+                eprintln!("warning: connection '{}': the Gong request counts could not be written: {error}", connection.name);
+            }
+        }
         if let Err(error) = outcome {
             eprintln!("{error:#}");
             refused.push(connection.name);
@@ -59,8 +69,12 @@ pub async fn run(store: &Arc<dyn Store>, args: EraseArgs) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn client(store: &Arc<dyn Store>, connection: &Connection) -> anyhow::Result<GongClient> {
-    gong_timeline_sync::connect::client_for(store, connection, &super::engine_options().gong)
+async fn client(
+    store: &Arc<dyn Store>,
+    connection: &Connection,
+) -> anyhow::Result<(GongClient, Arc<Ledger>)> {
+    let template = super::engine_options().gong;
+    counted_client(store, connection, &template, Purpose::Erase)
         .await
         .with_context(|| format!("connection '{}': cannot reach Gong", connection.name))
 }

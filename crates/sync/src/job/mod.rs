@@ -13,7 +13,10 @@ pub mod sink;
 pub mod source;
 pub mod writer;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
+use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong::GongClient;
 use gong_timeline_store::{Checkpoint, Connection, Fence, JobId, RetryItem};
@@ -24,6 +27,7 @@ use crate::context::SyncContext;
 use crate::evaluate::load_context;
 use crate::lease::LeaseKeeper;
 use crate::progress::ProgressFn;
+use crate::quota::Ledger;
 use crate::settings::ValidSettings;
 use crate::windows::{backfill_start, RETRY_DAYS};
 use crate::{provision_job, SyncError};
@@ -82,6 +86,8 @@ pub(crate) struct JobRun<'a> {
     pub job: &'a Job,
     /// The job's Gong client.
     pub client: &'a GongClient,
+    /// The connection's quota ledger: every request is counted and admitted by it.
+    pub ledger: &'a Arc<Ledger>,
     /// The job's lease, checked between batches.
     pub lease: &'a LeaseKeeper,
     /// When meetings are fetched.
@@ -125,10 +131,18 @@ impl JobRun<'_> {
         Ok(())
     }
 
+    /// The job's client, its requests counted and admitted as `purpose`'s (Q2).
+    fn gong(&self, purpose: Purpose) -> GongClient {
+        self.ledger.client(self.client, purpose)
+    }
+
     /// Runs one pass.
     async fn pass(&self, pass: Pass, writer: &mut PageWriter<'_, '_>) -> Result<(), SyncError> {
         match pass {
-            Pass::Window { window, first } => self.window(writer, window, first).await,
+            Pass::Window { window, first } => {
+                let purpose = plan::window_purpose(self.job.request, window, self.job.started_at);
+                self.window(writer, window, first, purpose).await
+            }
             Pass::LookBack(window) => self.look_back(writer, window).await,
             Pass::Reevaluate(reevaluation) => self.reevaluate(writer, reevaluation).await,
             Pass::Retries(ids) => self.retries(writer, ids).await,
@@ -152,7 +166,8 @@ impl JobRun<'_> {
                 retries: Vec::new(),
             });
         }
-        provision_job::provision(store, self.client, connection_id, now, self.progress).await?;
+        let users = self.gong(Purpose::Users);
+        provision_job::provision(store, &users, connection_id, now, self.progress).await?;
         let backfill_from = backfill_start(now, valid.settings.backfill_days);
         let ctx = load_context(store.as_ref(), connection_id, valid).await?;
         store

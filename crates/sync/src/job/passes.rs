@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::quota::Purpose;
 use gong_timeline_store::{
     ConnectionId, DeepCheck, MeetingQuery, MeetingSet, Pass as StoredPass, ResumePoint,
     ResumeUpdate, Store, StoredMeeting,
@@ -24,9 +25,10 @@ impl JobRun<'_> {
         writer: &mut PageWriter<'_, '_>,
         window: Window,
         first: bool,
+        purpose: Purpose,
     ) -> Result<(), SyncError> {
         writer.begin_window(window, first);
-        let pages = WindowPages::new(self.client, window);
+        let pages = WindowPages::new(&self.gong(purpose), window);
         self.write_pages(writer, pages, 0).await?;
         self.deleted_in_gong(writer, window).await?;
         writer.finish_window(window).await
@@ -40,6 +42,7 @@ impl JobRun<'_> {
         window: Window,
     ) -> Result<(), SyncError> {
         writer.begin_window(window, false);
+        let client = self.gong(Purpose::LookBack);
         let (store, connection_id) = (writer.store().clone(), writer.connection_id());
         // Counted over the bounds Gong is sent (whole seconds), after every earlier
         // page of this job is in the store.
@@ -47,7 +50,7 @@ impl JobRun<'_> {
         let count = || store.count_stored_meetings(connection_id, from, to);
         writer.settle().await?;
         let before = count().await?;
-        let Some(first) = WindowPages::first(self.client, window).await? else {
+        let Some(first) = WindowPages::first(&client, window).await? else {
             // Gong has no call in the window: any stored there may be deleted.
             self.deleted_in_gong(writer, window).await?;
             return writer.finish_window(window).await;
@@ -72,7 +75,7 @@ impl JobRun<'_> {
                     total: Some(before),
                 });
             } else {
-                let rest = WindowPages::after(self.client, window, cursor);
+                let rest = WindowPages::after(&client, window, cursor);
                 self.write_pages(writer, rest, done).await?;
                 self.deleted_in_gong(writer, window).await?;
             }
@@ -169,7 +172,8 @@ impl JobRun<'_> {
             .into_iter()
             .filter(|id| !writer.handled_before_retries(id))
             .collect();
-        let mut batches = ById::new(self.client, ids);
+        let client = self.gong(Purpose::Retry);
+        let mut batches = ById::new(&client, ids);
         while let Some(batch) = batches.next().await? {
             writer.write_retried(batch.calls).await?;
             self.retried(batch.ids.len());
@@ -185,7 +189,8 @@ impl JobRun<'_> {
             .queued_webhook_calls(writer.connection_id(), WEBHOOK_CALLS_PER_JOB)
             .await?;
         let ids = queued.into_iter().map(|q| q.gong_call_id).collect();
-        let mut batches = ById::new(self.client, ids);
+        let client = self.gong(Purpose::Webhook);
+        let mut batches = ById::new(&client, ids);
         while let Some(batch) = batches.next().await? {
             let count = batch.ids.len();
             writer.write_pushed(batch.calls, batch.ids).await?;
@@ -254,7 +259,8 @@ impl JobRun<'_> {
             .map(|m| m.meeting.gong_call_id.clone())
             .collect();
         let mut still = HashSet::new();
-        let mut batches = ById::new(self.client, ids);
+        let client = self.gong(Purpose::DeletionCheck);
+        let mut batches = ById::new(&client, ids);
         while let Some(batch) = batches.next().await? {
             match returned_ids(&batch.calls) {
                 Some(returned) => still.extend(returned),

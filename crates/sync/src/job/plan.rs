@@ -3,6 +3,7 @@
 //! loop ([`super::JobRun::run`]) runs what this returns and decides nothing itself.
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{
     Checkpoint, MeetingKey, MeetingSet, Pass as StoredPass, ResumePoint, RetryItem, Settings,
@@ -185,6 +186,25 @@ pub fn plan(
     passes
 }
 
+/// What a window's requests are spent as (Q2): a re-sync's are the admin's
+/// re-sync; a window reaching back past the reconciliation span is backfill (the
+/// first sync, or its resumed rest); a reconciling one is the weekly reconciliation;
+/// any other is an incremental window resumed.
+pub fn window_purpose(request: JobRequest, window: Window, now: DateTime<Utc>) -> Purpose {
+    // A day's slack: the weekly pass reaches back 30 days from the checkpoint minus
+    // the look-back, a little before `now - 30 days`.
+    let reconciliation_reach = chrono::Duration::days(RECONCILE_DAYS + 1);
+    if request.resync_from.is_some() {
+        Purpose::Resync
+    } else if window.from < now - reconciliation_reach {
+        Purpose::Backfill
+    } else if window.reconciles {
+        Purpose::Reconciliation
+    } else {
+        Purpose::Window
+    }
+}
+
 /// C3's warning after a job: on as soon as a meeting carries HubSpot context; off
 /// only when a whole reconciliation pass saw none.
 pub fn hubspot_warning(current: bool, saw_hubspot: bool, reconciled: bool) -> bool {
@@ -355,6 +375,32 @@ mod tests {
         Vec<RetryItem>,
         Vec<Pass>,
     );
+
+    #[test]
+    fn q2_a_window_is_spent_as_resync_backfill_reconciliation_or_window() {
+        let window = |days_back: i64, reconciles: bool| Window {
+            from: now() - Duration::days(days_back),
+            to: now(),
+            reconciles,
+        };
+        let manual = JobRequest::new(Trigger::Manual);
+        let resync = JobRequest::resync(now() - Duration::days(10));
+        let cases = [
+            (resync, window(10, false), Purpose::Resync),
+            (resync, window(90, true), Purpose::Resync),
+            (manual, window(90, true), Purpose::Backfill),
+            (manual, window(45, false), Purpose::Backfill),
+            (manual, window(30, true), Purpose::Reconciliation),
+            (manual, window(2, false), Purpose::Window),
+        ];
+        for (request, w, expected) in cases {
+            assert_eq!(
+                window_purpose(request, w, now()),
+                expected,
+                "{request:?} {w:?}"
+            );
+        }
+    }
 
     #[test]
     fn m4_s7_w2_plans_the_passes_each_job_runs_in_order() {

@@ -3,16 +3,22 @@
 //! that its rate limiter spans requests.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
+use gong_timeline_domain::quota::Purpose;
 use gong_timeline_gong::{CallMedia, GongClient};
 use gong_timeline_store::Activity;
+use gong_timeline_sync::quota::{counted_client, Ledger};
 
 use crate::state::AppState;
 
 /// How long loading a recording retries an unreachable Gong.
 const MEDIA_OUTAGE_WINDOW: std::time::Duration = std::time::Duration::from_secs(5);
 
-async fn client(state: &AppState, activity: &Activity) -> Result<GongClient, String> {
+/// A connection's media client and the quota ledger that counts its requests (Q4).
+type Counted = (GongClient, Arc<Ledger>);
+
+async fn client(state: &AppState, activity: &Activity) -> Result<Counted, String> {
     let mut clients = state.inner.media_clients.lock().await;
     if let Some(client) = clients.get(&activity.connection_id) {
         return Ok(client.clone());
@@ -29,7 +35,7 @@ async fn client(state: &AppState, activity: &Activity) -> Result<GongClient, Str
         .gong
         .clone()
         .with_outage_window(MEDIA_OUTAGE_WINDOW.min(state.config.gong.outage_window));
-    let client = gong_timeline_sync::connect::client_for(&state.store, &connection, &config)
+    let client = counted_client(&state.store, &connection, &config, Purpose::Media)
         .await
         .map_err(|e| e.to_string())?;
     clients.insert(activity.connection_id, client.clone());
@@ -39,13 +45,16 @@ async fn client(state: &AppState, activity: &Activity) -> Result<GongClient, Str
 /// The recording's fresh media URLs; `Err` when Gong is down, the recording was
 /// deleted, or the connection cannot be used (the page shows S5's message).
 pub async fn recording(state: &AppState, activity: &Activity) -> Result<CallMedia, String> {
-    let client = client(state, activity).await?;
+    let (client, ledger) = client(state, activity).await?;
     state.inner.gong_requests.fetch_add(1, Ordering::Relaxed);
     let outcome = match client.call_media(&activity.gong_call_id).await {
         Ok(Some(media)) => Ok(media),
         Ok(None) => Err("Gong has no recording of this call (deleted?)".to_string()),
         Err(error) => Err(error.to_string()),
     };
+    if let Err(error) = ledger.flush().await {
+        tracing::warn!(%error, "The media request's count could not be written.");
+    }
     if let Err(reason) = &outcome {
         state.inner.gong_failures.fetch_add(1, Ordering::Relaxed);
         tracing::warn!(activity_id = activity.id, %reason, "A recording failed to load.");
