@@ -17,10 +17,12 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use gong_timeline_domain::quota::{
-    self, bucket_of, may_spend, window_start, Purpose, QuotaSettings, RequestCount,
+    self, bucket_of, may_spend, window_start, DailyUsage, Estimate, Lane, Purpose, QuotaSettings,
+    RequestCount,
 };
 use gong_timeline_gong::{ClientConfig, GateClosed, GongClient, RequestGate};
 use gong_timeline_store::{Connection, ConnectionId, Store, StoreError};
+use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::SyncError;
@@ -169,6 +171,122 @@ pub async fn counted_client(
     Ok((ledger.client(&client, purpose), ledger))
 }
 
+/// A connection's usage as the CLI, the API and the UI show it (Q4).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsageReport {
+    /// The connection's name.
+    pub connection: String,
+    /// Its budget: requests in any 24 hours.
+    pub daily_budget: u32,
+    /// Its rate: requests per second at most.
+    pub requests_per_second: f64,
+    /// The budget as a share of Gong's 10,000 a day, in percent.
+    pub share_percent: f64,
+    /// Requests in the last 24 hours.
+    pub used_24h: u64,
+    /// What is left of the budget now.
+    pub left: u64,
+    /// Each lane: its ceiling, and whether it is paused now and until when.
+    pub lanes: Vec<LaneState>,
+    /// Requests per UTC day, purpose and endpoint, newest day first (the columns of
+    /// Gong's own API usage report: day, endpoint, requests).
+    pub days: Vec<DailyUsage>,
+}
+
+/// One lane of a [`UsageReport`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LaneState {
+    /// The lane.
+    pub lane: Lane,
+    /// What its requests are for.
+    pub purposes: Vec<Purpose>,
+    /// The usage under which it may spend.
+    pub ceiling: u64,
+    /// When it goes on, if it is paused now.
+    pub paused_until: Option<DateTime<Utc>>,
+}
+
+/// The usage of `connection` over the last `days` UTC days (today included) at `now`.
+pub async fn usage(
+    store: &dyn Store,
+    connection: &Connection,
+    days: u32,
+    now: DateTime<Utc>,
+) -> Result<UsageReport, StoreError> {
+    let budget = store.get_quota(connection.id).await?;
+    let first_day = (now - chrono::Duration::days(i64::from(days.max(1)) - 1))
+        .date_naive()
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let since = first_day.min(window_start(now));
+    let counts = store.gong_requests_since(connection.id, since).await?;
+    let used = quota::used(&counts, now);
+    let lanes = [Lane::First, Lane::Incremental, Lane::Checks, Lane::History]
+        .into_iter()
+        .map(|lane| LaneState {
+            lane,
+            purposes: Purpose::ALL
+                .into_iter()
+                .filter(|p| p.lane() == lane)
+                .collect(),
+            ceiling: lane.ceiling(budget.daily_budget),
+            paused_until: (!may_spend(lane, used, &budget))
+                .then(|| quota::resumes_at(quota::frees_at(&counts, 0, lane, &budget, now))),
+        })
+        .collect();
+    let in_days: Vec<RequestCount> = counts
+        .into_iter()
+        .filter(|c| c.bucket >= first_day)
+        .collect();
+    Ok(UsageReport {
+        connection: connection.name.clone(),
+        daily_budget: budget.daily_budget,
+        requests_per_second: budget.per_second,
+        share_percent: budget.share_percent(),
+        used_24h: used,
+        left: u64::from(budget.daily_budget).saturating_sub(used),
+        lanes,
+        days: quota::daily(&in_days),
+    })
+}
+
+/// What re-reading Gong from `from` (bounded by the backfill, as the re-sync is)
+/// would cost (Q3), from Gong's own count of the window's calls: one request (counted as set-up, so a spent history lane still
+/// lets an admin see the estimate).
+pub async fn estimate_resync(
+    store: &Arc<dyn Store>,
+    connection: &Connection,
+    template: &ClientConfig,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Estimate, SyncError> {
+    let settings = store.get_settings(connection.id).await?;
+    let backfill_from = crate::windows::backfill_start(now, settings.backfill_days);
+    // The window the re-sync itself would read: never past the backfill.
+    let window = crate::windows::resync_window(now, from, backfill_from);
+    let (client, ledger) = counted_client(store, connection, template, Purpose::Setup).await?;
+    let first = crate::job::source::WindowPages::first(&client, window).await;
+    ledger.flush().await?;
+    let calls = first?
+        .map(|page| {
+            page.total
+                .and_then(|t| u64::try_from(t).ok())
+                .unwrap_or(page.calls.len() as u64)
+        })
+        .unwrap_or(0);
+    let counts = store
+        .gong_requests_since(connection.id, window_start(now))
+        .await?;
+    let budget = store.get_quota(connection.id).await?;
+    Ok(quota::estimate(
+        calls,
+        Purpose::Resync.lane(),
+        quota::used(&counts, now),
+        &budget,
+        now,
+    ))
+}
+
 struct PurposeGate {
     ledger: Arc<Ledger>,
     purpose: Purpose,
@@ -183,7 +301,6 @@ impl RequestGate for PurposeGate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gong_timeline_domain::quota::Lane;
     use gong_timeline_store_sql::SqliteStore;
 
     async fn ledger(daily: u32) -> (Arc<Ledger>, Arc<dyn Store>, tempfile::TempDir) {
