@@ -108,6 +108,23 @@ pub enum Command {
     /// Purge now, for every connection, the activities and stored meetings older than
     /// the retention period (serve does it at every slot), each logged as a job.
     Retention(RetentionArgs),
+    /// Gong requests of a connection per day and purpose, its budget and what is left
+    /// (Q4), in the columns of Gong's own API usage report.
+    Usage(UsageArgs),
+}
+
+/// `usage` arguments (Q4).
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub connection: String,
+    /// UTC days to list, today included.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=400))]
+    pub days: u32,
+    /// Output format (`json`: one object with the budget, the lanes and the days).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `erase` arguments (G2).
@@ -322,6 +339,10 @@ pub struct SyncArgs {
     /// companies (trigger `reevaluate`): no calls are read from Gong.
     #[arg(long)]
     pub reevaluate: bool,
+    /// With --from: print what the re-sync would cost (calls, requests, days at the
+    /// budget, finish time) and stop; spends one Gong request (Q3).
+    #[arg(long, requires = "from")]
+    pub dry_run: bool,
     /// How long this job's lease lasts without a heartbeat (another process may take
     /// the job over after it); for operators and tests.
     #[arg(
@@ -562,6 +583,13 @@ pub struct SettingsSetArgs {
     /// Hours each incremental sync re-reads before its checkpoint.
     #[arg(long)]
     pub lookback_hours: Option<u32>,
+    /// Gong requests this deployment may send for the connection in any 24 hours
+    /// (Q1; default 5000, half of Gong's 10,000 a day).
+    #[arg(long)]
+    pub daily_budget: Option<u64>,
+    /// Gong requests per second at most (Q1; default 3, Gong's limit).
+    #[arg(long)]
+    pub requests_per_second: Option<f64>,
 }
 
 /// `users` subcommands.

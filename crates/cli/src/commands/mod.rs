@@ -19,6 +19,7 @@ mod serve;
 mod settings;
 mod sim;
 mod sync;
+mod usage;
 mod users;
 
 use std::process::ExitCode;
@@ -80,6 +81,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Db(cmd) => ok(db::run(cmd).await),
         Command::Erase(args) => ok(erase::run(&open_existing(&db).await?, args).await),
         Command::Retention(args) => ok(retention::run(&open_existing(&db).await?, args).await),
+        Command::Usage(args) => ok(usage::run(&open_existing(&db).await?, args).await),
     }
 }
 

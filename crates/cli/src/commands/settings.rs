@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use gong_timeline_domain::quota::QuotaSettings;
 use gong_timeline_store::{Settings, Store};
 use gong_timeline_sync::settings::validate_in;
 use serde::Serialize;
@@ -18,10 +19,9 @@ pub async fn run(store: &Arc<dyn Store>, cmd: SettingsCommand) -> anyhow::Result
         SettingsCommand::Preview(args) => preview(store, args).await,
         SettingsCommand::Show { connection, format } => {
             let connection = connection_named(store, &connection).await?;
-            print_object(
-                &SettingsView::from(store.get_settings(connection.id).await?),
-                format,
-            )
+            let settings = store.get_settings(connection.id).await?;
+            let quota = store.get_quota(connection.id).await?;
+            print_object(&SettingsView::new(settings, quota), format)
         }
     }
 }
@@ -55,6 +55,7 @@ async fn preview(store: &Arc<dyn Store>, args: SettingsPreviewArgs) -> anyhow::R
 
 async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()> {
     let connection = connection_named(store, &args.connection).await?;
+    let quota = quota_from(store, connection.id, &args).await?;
     let mut settings = store.get_settings(connection.id).await?;
     if let Some(enabled) = args.enabled {
         settings.enabled = enabled;
@@ -88,6 +89,9 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
         .await?
         .map_err(|e| anyhow::anyhow!("settings of '{}' not saved: {e}", connection.name))?;
     store.put_settings(connection.id, &valid.settings).await?;
+    if let Some(quota) = quota {
+        store.set_quota(connection.id, &quota).await?;
+    }
     println!(
         "Saved settings of '{}'. Run `gong-timeline sync --connection '{}'` to sync with them now.",
         connection.name, connection.name
@@ -101,6 +105,25 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
     Ok(())
 }
 
+/// The budget `--daily-budget` and `--requests-per-second` ask for (Q1), checked
+/// before anything is saved; `None` when neither is given.
+async fn quota_from(
+    store: &Arc<dyn Store>,
+    connection_id: i64,
+    args: &SettingsSetArgs,
+) -> anyhow::Result<Option<QuotaSettings>> {
+    if args.daily_budget.is_none() && args.requests_per_second.is_none() {
+        return Ok(None);
+    }
+    let current = store.get_quota(connection_id).await?;
+    let quota = QuotaSettings::new(
+        args.daily_budget.unwrap_or(u64::from(current.daily_budget)),
+        args.requests_per_second.unwrap_or(current.per_second),
+    )
+    .map_err(|e| anyhow::anyhow!("settings not saved: {e}"))?;
+    Ok(Some(quota))
+}
+
 /// Settings as SPEC's `settings show` prints them.
 #[derive(Serialize)]
 struct SettingsView {
@@ -110,11 +133,17 @@ struct SettingsView {
     filter_logic: Option<String>,
     backfill_days: u32,
     lookback_hours: u32,
+    /// Q1: Gong requests in any 24 hours.
+    daily_budget: u32,
+    /// Q1: Gong requests per second at most.
+    requests_per_second: f64,
 }
 
-impl From<Settings> for SettingsView {
-    fn from(s: Settings) -> Self {
+impl SettingsView {
+    fn new(s: Settings, quota: QuotaSettings) -> Self {
         SettingsView {
+            daily_budget: quota.daily_budget,
+            requests_per_second: quota.per_second,
             enabled: s.enabled,
             activity_type: s.activity_type,
             filters: s.filters,

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 use anyhow::Context;
 use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
-use gong_timeline_store::{RecordFilter, Store};
+use gong_timeline_store::{Connection, RecordFilter, Store};
+use gong_timeline_sync::quota::estimate_resync;
 use gong_timeline_sync::{windows, Engine, EngineOptions, JobRequest, JobSummary, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -39,6 +40,9 @@ pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitC
                     earliest.format("%Y-%m-%d %H:%M UTC")
                 );
             }
+            if args.dry_run {
+                return print_estimate(store, &connection, from, now, args.format).await;
+            }
             JobRequest::resync(from)
         }
         (None, true) => JobRequest::new(Trigger::Reevaluate),
@@ -54,6 +58,38 @@ pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitC
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Q3: what the re-sync from `from` would cost, from Gong's count (one request).
+async fn print_estimate(
+    store: &Arc<dyn Store>,
+    connection: &Connection,
+    from: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let template = super::engine_options().gong;
+    let estimate = estimate_resync(store, connection, &template, from, now)
+        .await
+        .with_context(|| {
+            format!(
+                "connection '{}': cannot estimate the re-sync",
+                connection.name
+            )
+        })?;
+    match format {
+        Format::Json => print_object(&estimate, Format::Json)?,
+        Format::Table => println!(
+            "A re-sync of '{}' from {} would read {} calls in {} Gong requests: {:.1} days of the budget's share for backfills and re-syncs; it would finish at {} at the earliest. Nothing was synced (--dry-run).",
+            connection.name,
+            from.format("%Y-%m-%d"),
+            estimate.calls,
+            estimate.requests,
+            estimate.days,
+            estimate.finishes_at.format("%Y-%m-%d %H:%M UTC"),
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs a job, showing a progress bar on a terminal and plain lines otherwise.
