@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::quota::{bucket_of, Purpose, RequestCount};
 use gong_timeline_domain::{ConnectionStatus, JobStatus};
 use gong_timeline_gong::{ClientConfig, Credentials as GongCredentials, GongClient, GongError};
 use gong_timeline_store::{
@@ -172,13 +173,15 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// Checks an access key with one cheap Gong request (`GET /v2/workspaces`), retried
-/// once at most: a refusal is Gong's reason, an unreachable host says so.
+/// once at most: a refusal is Gong's reason, an unreachable host says so. Returns the
+/// requests Gong was sent (attempts included), whatever the outcome, to be counted
+/// as set-up in the connection's usage (Q4).
 pub async fn check_access_key(
     template: &ClientConfig,
     base_url: &str,
     access_key: &str,
     access_key_secret: &str,
-) -> Result<(), ConnectionError> {
+) -> (u64, Result<(), ConnectionError>) {
     let config = ClientConfig {
         base_url: base_url.to_string(),
         max_retries: template.max_retries.min(1),
@@ -187,12 +190,36 @@ pub async fn check_access_key(
         ..template.clone()
     };
     let credentials = GongCredentials::basic(access_key.to_string(), access_key_secret.to_string());
-    let client = GongClient::new(config, credentials).map_err(ConnectionError::Refused)?;
-    match client.workspaces().await {
+    let client = match GongClient::new(config, credentials) {
+        Ok(client) => client,
+        Err(e) => return (0, Err(ConnectionError::Refused(e))),
+    };
+    let checked = match client.workspaces().await {
         Ok(_) => Ok(()),
         Err(e) if e.is_retriable() => Err(ConnectionError::Unreachable(e)),
         Err(e) => Err(ConnectionError::Refused(e)),
+    };
+    (client.requests_made(), checked)
+}
+
+/// Counts a credentials check's requests in the connection's usage (Q4): the check
+/// ran before the ledger could, for a connection not yet stored.
+async fn count_check(
+    store: &dyn Store,
+    id: ConnectionId,
+    requests: u64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if requests == 0 {
+        return Ok(());
     }
+    let count = RequestCount {
+        bucket: bucket_of(now),
+        purpose: Purpose::Setup,
+        endpoint: gong_timeline_gong::wire::WORKSPACES_PATH.to_owned(),
+        requests,
+    };
+    store.add_gong_requests(id, &[count]).await
 }
 
 /// C5: creates an access-key connection once Gong accepted the credentials; a refusal
@@ -209,7 +236,8 @@ pub async fn create_access_key(
         return Err(ConnectionError::MissingKey);
     }
     name_free(store.as_ref(), &name, None).await?;
-    check_access_key(template, &new.base_url, key, secret).await?;
+    let (requests, checked) = check_access_key(template, &new.base_url, key, secret).await;
+    checked?;
     let created = store
         .create_connection(NewConnection {
             name: name.clone(),
@@ -227,7 +255,11 @@ pub async fn create_access_key(
             name,
             pending: None,
         }),
-        other => Ok(other?),
+        Err(other) => Err(other.into()),
+        Ok(created) => {
+            count_check(store.as_ref(), created.id, requests, now).await?;
+            Ok(created)
+        }
     }
 }
 
@@ -278,7 +310,9 @@ pub async fn update(
             },
         };
         let base_url = change.base_url.as_deref().unwrap_or(&connection.base_url);
-        check_access_key(template, base_url, &key, &secret).await?;
+        let (requests, checked) = check_access_key(template, base_url, &key, &secret).await;
+        count_check(store.as_ref(), id, requests, Utc::now()).await?;
+        checked?;
         if change.access_key.is_some() {
             let credentials = Credentials::Basic {
                 access_key: key,

@@ -21,7 +21,7 @@ use crate::wire::{
 const CALLS_EXTENSIVE: &str = "/v2/calls/extensive";
 const USERS: &str = "/v2/users";
 const TRACKERS: &str = "/v2/settings/trackers";
-const WORKSPACES: &str = "/v2/workspaces";
+const WORKSPACES: &str = crate::wire::WORKSPACES_PATH;
 
 impl GongClient {
     /// Calls matching `filter`, with the parts `selector` asks for, as a stream of pages

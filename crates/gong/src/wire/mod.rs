@@ -29,3 +29,6 @@ pub use users::{SpokenLanguage, User, UserSettings};
 
 #[cfg(test)]
 mod tests;
+
+/// The path of Gong's list of workspaces: the cheap request that checks credentials.
+pub const WORKSPACES_PATH: &str = "/v2/workspaces";
