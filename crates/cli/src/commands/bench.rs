@@ -18,6 +18,7 @@ use gong_timeline_store::Store;
 use gong_timeline_store_sql::SqliteStore;
 use gong_timeline_store_sql::{is_postgres_url, PgOptions, PgStore};
 use gong_timeline_sync::progress::{self, Progress};
+use gong_timeline_sync::quota::estimate_resync;
 use gong_timeline_sync::{Engine, EngineOptions};
 use serde::Serialize;
 
@@ -32,6 +33,9 @@ struct BenchResult {
     meetings_per_second: f64,
     peak_rss_bytes: u64,
     gong_requests: u64,
+    /// Q3's estimate of the full sync's requests, made before it from Gong's count
+    /// of the window's calls (one request, not in `gong_requests`).
+    estimated_requests: u64,
     nochange_requests: u64,
     reevaluate_seconds: f64,
     reevaluate_requests: u64,
@@ -118,12 +122,16 @@ async fn measure(
     let mut settings = store.get_settings(connection.id).await?;
     settings.backfill_days = config.days + 2;
     store.put_settings(connection.id, &settings).await?;
-    sim.controls().reset_stats();
-
     let options = EngineOptions {
         gong: ClientConfig::default().without_limits(),
         ..EngineOptions::default()
     };
+    let now = chrono::Utc::now();
+    let backfill_from = gong_timeline_sync::windows::backfill_start(now, settings.backfill_days);
+    let estimate =
+        estimate_resync(&store, &connection, &options.gong, backfill_from, now).await?;
+    sim.controls().reset_stats();
+
     let engine = Engine::new(store.clone(), options);
     let started = Instant::now();
     let summary = engine
@@ -179,6 +187,7 @@ async fn measure(
         meetings_per_second: summary.counts.fetched as f64 / seconds,
         peak_rss_bytes: peak_rss_bytes(),
         gong_requests,
+        estimated_requests: estimate.requests,
         nochange_requests,
         reevaluate_seconds,
         reevaluate_requests,
