@@ -1,6 +1,7 @@
 //! `/healthz` (the database answers) and `/metrics` in Prometheus' text format:
 //! jobs by status, meetings by outcome, activities, job durations, the web layer's
-//! Gong requests and failures, background syncs running.
+//! Gong requests and failures, background syncs running; per connection, its Gong
+//! requests of the last 24 hours by purpose, its daily budget and what is left (Q4).
 
 use std::fmt::Write;
 use std::sync::atomic::Ordering;
@@ -110,6 +111,7 @@ async fn render(state: &AppState) -> Result<String, ApiError> {
     let running = state.inner.running.lock().map(|r| r.len()).unwrap_or(0);
     let _ = writeln!(w, "# HELP gong_timeline_web_syncs_running Syncs started from the web that are running.\n# TYPE gong_timeline_web_syncs_running gauge\ngong_timeline_web_syncs_running {running}");
     webhook_metrics(state, w).await?;
+    quota_metrics(state, w).await?;
     Ok(out)
 }
 
@@ -149,6 +151,50 @@ async fn webhook_metrics(state: &AppState, w: &mut String) -> Result<(), ApiErro
             }
         }
     }
+    Ok(())
+}
+
+/// Q4, per connection: its Gong requests of the last 24 hours by purpose (every
+/// purpose, 0 included, so a series does not vanish), its daily budget and what is
+/// left of it.
+async fn quota_metrics(state: &AppState, w: &mut String) -> Result<(), ApiError> {
+    use gong_timeline_domain::quota::{self, Purpose};
+    let now = state.now();
+    // Each family's samples together, as the text format wants them.
+    let (mut requests, mut daily, mut left) = (String::new(), String::new(), String::new());
+    for connection in state.store.list_connections().await? {
+        let label = escape_label(&connection.name);
+        let budget = state.store.get_quota(connection.id).await?;
+        let counts = state
+            .store
+            .gong_requests_since(connection.id, quota::window_start(now))
+            .await?;
+        for purpose in Purpose::ALL {
+            let of: Vec<_> = counts
+                .iter()
+                .filter(|c| c.purpose == purpose)
+                .cloned()
+                .collect();
+            let _ = writeln!(
+                requests,
+                "gong_timeline_gong_requests_24h{{connection=\"{label}\",purpose=\"{purpose}\"}} {}",
+                quota::used(&of, now)
+            );
+        }
+        let budget = u64::from(budget.daily_budget);
+        let _ = writeln!(
+            daily,
+            "gong_timeline_gong_budget_daily{{connection=\"{label}\"}} {budget}"
+        );
+        let _ = writeln!(
+            left,
+            "gong_timeline_gong_budget_left{{connection=\"{label}\"}} {}",
+            budget.saturating_sub(quota::used(&counts, now))
+        );
+    }
+    let _ = write!(w, "# HELP gong_timeline_gong_requests_24h Gong API requests of the connection in the last 24 hours, by purpose.\n# TYPE gong_timeline_gong_requests_24h gauge\n{requests}");
+    let _ = write!(w, "# HELP gong_timeline_gong_budget_daily The connection's budget of Gong API requests in any 24 hours.\n# TYPE gong_timeline_gong_budget_daily gauge\n{daily}");
+    let _ = write!(w, "# HELP gong_timeline_gong_budget_left What is left of the connection's Gong budget now.\n# TYPE gong_timeline_gong_budget_left gauge\n{left}");
     Ok(())
 }
 

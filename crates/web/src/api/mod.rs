@@ -11,6 +11,7 @@ pub mod erasures;
 pub mod imports;
 pub mod jobs;
 pub mod openapi;
+pub mod quota;
 pub mod users;
 
 use crate::error::ApiError;
@@ -66,6 +67,14 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/connections/{id}/resync",
             post(connections::start_resync),
         ),
+        (
+            "get",
+            "/connections/{id}/resync-estimate",
+            get(quota::resync_estimate),
+        ),
+        ("get", "/connections/{id}/usage", get(quota::usage)),
+        ("get", "/connections/{id}/quota", get(quota::quota)),
+        ("put", "/connections/{id}/quota", put(quota::save_quota)),
         (
             "get",
             "/connections/{id}/webhook",

@@ -83,6 +83,35 @@ fn op(summary: &str, params: Vec<Value>, body: Option<Value>, status: &str, out:
 }
 
 fn paths() -> Value {
+    let mut all = resource_paths();
+    if let (Some(all), Value::Object(quota)) = (all.as_object_mut(), quota_paths()) {
+        all.extend(quota);
+    }
+    all
+}
+
+/// Gong's quota of a connection (Q1, Q3, Q4).
+fn quota_paths() -> Value {
+    let id = || id_param("id");
+    json!({
+        "/connections/{id}/usage": {
+            "get": op("Gong API usage (Q4): the budget, requests in the last 24 hours and what is left, each lane's ceiling and pause, and requests per UTC day, purpose and endpoint (the columns of Gong's own API usage report), newest day first", vec![id(),
+                query("days", json!({"type": "integer", "minimum": 1, "maximum": crate::service::quota::MAX_DAYS, "default": crate::service::quota::DEFAULT_DAYS}), "UTC days, today included; outside 1–400 is a 400 naming `days`.")],
+                None, "200", schema("Usage")),
+        },
+        "/connections/{id}/quota": {
+            "get": op("The connection's share of Gong's quota (Q1): requests in any 24 hours and per second (the defaults, 5000 and 3, until set)", vec![id()], None, "200", schema("Quota")),
+            "put": op("Change the daily budget and the per-second rate (a missing field keeps its value); a refused value is a 422 naming its field, and nothing is stored", vec![id()], Some(schema("Quota")), "200", schema("Quota")),
+        },
+        "/connections/{id}/resync-estimate": {
+            "get": op("What a re-sync from a day would cost before it starts (Q3): Gong's count of calls in the window (one Gong request), requests, days at the current budget, finish time", vec![id(),
+                query("from", json!({"type": "string", "format": "date"}), "The day to re-sync from, YYYY-MM-DD (UTC), today or earlier, as POST /connections/{id}/resync takes it; missing is a 400, a bad day a 422, both naming `from`.")],
+                None, "200", schema("Estimate")),
+        },
+    })
+}
+
+fn resource_paths() -> Value {
     let id = || id_param("id");
     let statuses = |what: &str| {
         query(
@@ -230,6 +259,45 @@ fn schemas() -> Value {
     })
 }
 
+/// The schemas of Gong's quota (Q1, Q3, Q4).
+fn quota_schemas() -> Value {
+    use gong_timeline_domain::quota::{Purpose, MAX_DAILY_BUDGET, MAX_PER_SECOND};
+    let s = json!({"type": "string"});
+    let i = json!({"type": "integer"});
+    let purpose = spelled(Purpose::ALL.iter().map(|p| p.as_str()));
+    let lane = obj(
+        json!({"lane": spelled(["first", "incremental", "checks", "history"].into_iter()),
+        "purposes": {"type": "array", "items": purpose},
+        "ceiling": {"type": "integer", "description": "The lane spends while the last 24 hours' requests are under this."},
+        "paused_until": {"type": ["string", "null"], "format": "date-time", "description": "When a paused lane goes on; null when it is spending."}}),
+    );
+    let day = obj(
+        json!({"day": {"type": "string", "format": "date"}, "purpose": purpose, "endpoint": s, "requests": i}),
+    );
+    json!({
+        "Quota": obj(json!({"daily_budget": {"type": "integer", "minimum": 1, "maximum": MAX_DAILY_BUDGET, "description": "Requests in any 24 hours (a share of Gong's 10,000 a day for the whole company)."},
+            "requests_per_second": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_PER_SECOND, "description": "Requests per second at most."}})),
+        "Estimate": obj(json!({"calls": {"type": "integer", "description": "Calls Gong counts in the window (records.totalRecords)."},
+            "requests": {"type": "integer", "description": "Gong requests to read them: a page per 100 calls, plus one."},
+            "days": {"type": "number", "description": "Days of the history lane's share of the budget they take."},
+            "finishes_at": {"type": "string", "format": "date-time", "description": "When the re-sync would finish at the current budget and rate."}})),
+        "Usage": obj(json!({"connection": s, "daily_budget": i, "requests_per_second": {"type": "number"},
+            "share_percent": {"type": "number", "description": "The budget as a share of Gong's 10,000 a day."},
+            "used_24h": {"type": "integer", "description": "Requests in the last 24 hours."}, "left": {"type": "integer", "description": "What is left of the budget now."},
+            "lanes": {"type": "array", "items": lane},
+            "days": {"type": "array", "items": day}})),
+    })
+}
+
+/// Every schema.
+fn all_schemas() -> Value {
+    let mut all = schemas();
+    if let (Some(all), Value::Object(quota)) = (all.as_object_mut(), quota_schemas()) {
+        all.extend(quota);
+    }
+    all
+}
+
 /// The document.
 pub fn document() -> Value {
     json!({
@@ -242,7 +310,7 @@ pub fn document() -> Value {
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API token made on the API tokens page."}},
             "responses": {"Error": {"description": "An error.", "content": {"application/json": {"schema": schema("Error")}}}},
-            "schemas": schemas(),
+            "schemas": all_schemas(),
         },
     })
 }

@@ -15,6 +15,8 @@
 //! - [`hosts`]: allowed Gong hosts (no SSRF).
 //! - [`tokens`]: API tokens (also `admin token`).
 //! - [`erasures`]: erasing a person by email (G2), and the receipts.
+//! - [`quota`]: Gong's quota: a connection's usage, its budget and rate, the
+//!   re-sync estimate (Q1, Q3, Q4).
 
 pub mod connections;
 pub mod erasures;
@@ -24,6 +26,7 @@ pub mod imports;
 pub mod lookup;
 pub mod media;
 pub mod oauth;
+pub mod quota;
 pub mod runs;
 pub mod settings;
 pub mod tokens;

@@ -45,6 +45,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/connectors/{id}/authorize", post(connectors::authorize))
         .route("/connectors/{id}/sync", post(connectors::initiate_sync))
         .route("/connectors/{id}/resync", post(connectors::resync))
+        .route(
+            "/connectors/{id}/resync/estimate",
+            post(connectors::resync_estimate),
+        )
+        .route("/connectors/{id}/usage", get(connectors::usage))
+        .route("/connectors/{id}/quota", post(connectors::save_quota))
         .route("/connectors/{id}/update", post(connectors::update))
         .route("/connectors/{id}/webhook", post(connectors::save_webhook))
         .route(

@@ -12,6 +12,7 @@ mod oauth;
 mod openapi;
 mod pages;
 mod privacy;
+mod quota;
 mod security;
 mod ui;
 mod users;

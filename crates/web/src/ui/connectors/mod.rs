@@ -2,11 +2,13 @@
 //! creating one by name (OAuth → Authorize, or an access key Gong checks first), a
 //! connection's page with the C3 HubSpot warning, the confirmation after authorising
 //! (**Initiate Sync** / **Go to Timeline settings**), changing a connection (name, base
-//! URL, access key; OAuth re-authorisation), its Gong webhook ([`webhook`])
-//! and deleting it after a confirmation page.
+//! URL, access key; OAuth re-authorisation), its Gong webhook ([`webhook`]), its
+//! Gong API usage and budget ([`usage`]), the estimate a re-sync shows before it
+//! starts, and deleting it after a confirmation page.
 
 mod list;
 mod show;
+pub mod usage;
 mod webhook;
 
 use axum::extract::{Path, Query, State};
@@ -20,11 +22,12 @@ use maud::{html, Markup};
 use self::list::{list_page, CreateForm};
 pub use self::list::{status_badge, HUBSPOT_WARNING};
 use self::show::{show_page, Flags};
+use self::usage::{estimate_page, usage_page, QuotaForm};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::connections::{self, UpdateRequest};
-use crate::service::runs;
 use crate::service::webhooks::{self, WebhookBody};
+use crate::service::{lookup, quota, runs};
 use crate::state::AppState;
 use crate::ui::error::{refused, PageResult};
 use crate::ui::layout::{csrf_input, page};
@@ -103,6 +106,66 @@ pub(crate) async fn resync(
         .map_err(|refused| ApiError::invalid("from", refused.to_string()))?;
     runs::start_request(&state, id, JobRequest::resync(from)).await?;
     Ok(Redirect::to(&format!("/connectors/{id}?sync=started")))
+}
+
+/// `POST /connectors/{id}/resync/estimate`: what re-syncing from the day would cost
+/// (Q3: one Gong request, nothing started), with the button that starts it.
+pub(crate) async fn resync_estimate(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Form(f): Form<ResyncForm>,
+) -> PageResult<Markup> {
+    let connection = lookup::connection(&state, id).await?;
+    let estimate = quota::estimate(&state, id, &f.from).await?;
+    let budget = state.store.get_quota(id).await?;
+    let from = f.from.trim();
+    Ok(page(
+        &format!("Re-sync {} from {from}?", connection.name),
+        &s,
+        estimate_page(
+            &s,
+            id,
+            &connection.name,
+            from,
+            &estimate,
+            budget.daily_budget,
+        ),
+    ))
+}
+
+/// Query of the usage page: `saved` after the budget form.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct UsageFlags {
+    saved: Option<String>,
+}
+
+/// `GET /connectors/{id}/usage`: the connection's Gong API usage and budget (Q4).
+pub(crate) async fn usage(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Query(flags): Query<UsageFlags>,
+) -> PageResult<Markup> {
+    Ok(usage_page(&state, &s, id, flags.saved.is_some(), None, None).await?)
+}
+
+/// `POST /connectors/{id}/quota`: the budget form (Q1); a refused value shows beside
+/// its box with what was typed, and nothing is stored.
+pub(crate) async fn save_quota(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Form(f): Form<QuotaForm>,
+) -> PageResult {
+    match quota::save(&state, id, &f.change()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/connectors/{id}/usage?saved=1")).into_response()),
+        Err(error @ ApiError::Invalid { .. }) => Ok(refused(
+            &error,
+            usage_page(&state, &s, id, false, Some(&f), Some(&error)).await?,
+        )),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// `GET /connectors/{id}`.

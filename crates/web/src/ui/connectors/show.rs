@@ -16,6 +16,9 @@ use crate::service::connections;
 use crate::service::runs::{self, SyncStatus};
 use crate::state::AppState;
 use crate::ui::insights;
+use gong_timeline_sync::quota::UsageReport;
+
+use super::usage::thousands;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
 
 /// What the page says after an action: created, sync started, saved, webhook saved.
@@ -38,6 +41,7 @@ pub(super) async fn show_page(
     let status = runs::status(state, id).await?;
     let health = insights::connection_charts(state, id).await?;
     let webhook = super::webhook::card(state, s, id, error).await?;
+    let usage = crate::service::quota::usage(state, id, 1).await?;
     let general = error.filter(|e| e.field().is_none());
     let webhook_saved = flags.webhook.is_some() && error.is_none();
     Ok(page(
@@ -50,7 +54,7 @@ pub(super) async fn show_page(
             @if flags.connected.is_some() && error.is_none() { (connected_dialog(s, &c)) }
             @if flags.updated.is_some() && error.is_none() { p.notice id="updated" { "Saved. Status: " (c.status) } }
             @if flags.sync.is_some() && status.running { p.notice id="sync-started" { "Sync started. It runs in the background; this page follows it." } }
-            (facts(&c, &status))
+            (facts(&c, &status, &usage))
             (health)
             (actions(s, &c, status.running))
             @if webhook_saved { p.notice id="webhook-saved" { "Webhook saved." } }
@@ -79,8 +83,9 @@ fn connected_dialog(s: &AdminSession, c: &Overview) -> Markup {
     }
 }
 
-/// Status, type, host, dates, and where syncing stands.
-fn facts(c: &Overview, status: &SyncStatus) -> Markup {
+/// Status, type, host, dates, where syncing stands, and the Gong requests of the
+/// last 24 hours.
+fn facts(c: &Overview, status: &SyncStatus, usage: &UsageReport) -> Markup {
     html! {
         table.facts.card {
             tr { th { "Status" } td id="connection-status" { (status_badge(c.status)) } }
@@ -89,6 +94,10 @@ fn facts(c: &Overview, status: &SyncStatus) -> Markup {
             tr { th { "Created" } td { (layout::time(c.created_at)) } }
             tr { th { "Last sync" } td { (time_opt(c.last_sync_at)) } }
             tr { th { "Sync" } td id="sync-status" { (sync_cell(status)) } }
+            tr { th { "Gong API (24 h)" } td id="gong-usage-summary" {
+                (thousands(usage.used_24h)) " of " (thousands(u64::from(usage.daily_budget))) " requests used, "
+                (thousands(usage.left)) " left · " a href={ "/connectors/" (c.id) "/usage" } { "Usage and budget" }
+            } }
         }
     }
 }
@@ -117,7 +126,8 @@ fn sync_cell(status: &SyncStatus) -> Markup {
     }
 }
 
-/// Initiate Sync, settings, Re-sync since a day, (re-)authorise, delete.
+/// Initiate Sync, settings, Re-sync since a day (its estimate first, Q3), the Gong
+/// API usage page, (re-)authorise, delete.
 fn actions(s: &AdminSession, c: &Overview, running: bool) -> Markup {
     html! {
         div.card {
@@ -132,8 +142,12 @@ fn actions(s: &AdminSession, c: &Overview, running: bool) -> Markup {
                 label for="resync-from" { "Re-sync from Gong since " }
                 input type="date" id="resync-from" name="from" required;
                 " "
+                button type="submit" id="resync-estimate" formaction={ "/connectors/" (c.id) "/resync/estimate" } { "Estimate" }
+                " "
                 button type="submit" id="resync-now" disabled[running] { "Re-sync" }
             }
+            " "
+            a.button href={ "/connectors/" (c.id) "/usage" } id="gong-usage" { "Gong API usage" }
             @if c.auth == AuthKind::OAuth {
                 " "
                 form.inline method="post" action={ "/connectors/" (c.id) "/authorize" } {
