@@ -108,9 +108,28 @@ pub enum Command {
     /// Purge now, for every connection, the activities and stored meetings older than
     /// the retention period (serve does it at every slot), each logged as a job.
     Retention(RetentionArgs),
+    /// Stored meetings: which are not on the Timeline, and why.
+    #[command(subcommand)]
+    Meetings(MeetingsCommand),
     /// Gong requests of a connection per day and purpose, its budget and what is left
     /// (Q4), in the columns of Gong's own API usage report.
     Usage(UsageArgs),
+}
+
+/// `meetings` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MeetingsCommand {
+    /// Stored meetings of the backfill window not on the Timeline, grouped by reason,
+    /// with counts, the newest examples and the fix for each (evaluated locally under
+    /// the current settings: no Gong request).
+    Pending {
+        /// Connection name.
+        #[arg(long)]
+        connection: String,
+        /// Output format (`json`: an array of groups).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 /// `usage` arguments (Q4).

@@ -167,6 +167,19 @@ pub enum Lane {
 }
 
 impl Lane {
+    /// Every lane, the first to spend first.
+    pub const ALL: [Lane; 4] = [Lane::First, Lane::Incremental, Lane::Checks, Lane::History];
+
+    /// The name stored and shown (`first`, `incremental`, `checks`, `history`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lane::First => "first",
+            Lane::Incremental => "incremental",
+            Lane::Checks => "checks",
+            Lane::History => "history",
+        }
+    }
+
     /// The share of the budget, in percent, the last 24 hours' usage must stay under
     /// for this lane to spend.
     pub fn ceiling_percent(self) -> u32 {
@@ -403,7 +416,7 @@ pub fn daily(counts: &[RequestCount]) -> Vec<DailyUsage> {
             requests,
         })
         .collect();
-    rows.sort_by(|a, b| b.day.cmp(&a.day));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.day));
     rows
 }
 

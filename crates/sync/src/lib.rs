@@ -18,6 +18,7 @@
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
 //! - [`erasure`]: an erasure request, and erasing in Gong too, followed until done (G2).
+//! - [`pending`]: stored meetings not on the Timeline, grouped by why, with the fix.
 //! - [`quota`]: the quota governor: a ledger per connection that counts and admits
 //!   Gong requests by purpose and lane, in the store (Q1, Q2, Q4).
 //! - [`retention`]: the retention job, purging what is older than the period (G3).
@@ -41,6 +42,7 @@ pub mod export;
 pub mod job;
 pub mod lease;
 pub mod mappings;
+pub mod pending;
 pub mod preview;
 pub mod progress;
 pub mod provision;

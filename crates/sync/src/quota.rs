@@ -221,7 +221,7 @@ pub async fn usage(
     let since = first_day.min(window_start(now));
     let counts = store.gong_requests_since(connection.id, since).await?;
     let used = quota::used(&counts, now);
-    let lanes = [Lane::First, Lane::Incremental, Lane::Checks, Lane::History]
+    let lanes = Lane::ALL
         .into_iter()
         .map(|lane| LaneState {
             lane,

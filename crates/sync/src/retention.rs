@@ -151,7 +151,10 @@ pub async fn run_all(
     // Q4's request counts are kept as long as what they were spent on.
     let pruned = store.prune_gong_requests(retention.cutoff(now)).await?;
     if pruned > 0 {
-        tracing::info!(rows = pruned, "Gong request counts older than the retention period pruned.");
+        tracing::info!(
+            rows = pruned,
+            "Gong request counts older than the retention period pruned."
+        );
     }
     Ok(runs)
 }

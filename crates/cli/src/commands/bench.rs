@@ -128,8 +128,7 @@ async fn measure(
     };
     let now = chrono::Utc::now();
     let backfill_from = gong_timeline_sync::windows::backfill_start(now, settings.backfill_days);
-    let estimate =
-        estimate_resync(&store, &connection, &options.gong, backfill_from, now).await?;
+    let estimate = estimate_resync(&store, &connection, &options.gong, backfill_from, now).await?;
     sim.controls().reset_stats();
 
     let engine = Engine::new(store.clone(), options);

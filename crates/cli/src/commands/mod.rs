@@ -13,6 +13,7 @@ mod directory;
 mod erase;
 mod import;
 mod log;
+mod meetings;
 mod retention;
 mod seeding;
 mod serve;
@@ -81,6 +82,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Db(cmd) => ok(db::run(cmd).await),
         Command::Erase(args) => ok(erase::run(&open_existing(&db).await?, args).await),
         Command::Retention(args) => ok(retention::run(&open_existing(&db).await?, args).await),
+        Command::Meetings(cmd) => ok(meetings::run(&open_existing(&db).await?, cmd).await),
         Command::Usage(args) => ok(usage::run(&open_existing(&db).await?, args).await),
     }
 }
