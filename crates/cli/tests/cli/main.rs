@@ -13,6 +13,7 @@ mod lifecycle;
 mod lifecycle_gong;
 mod log;
 mod meeting_store;
+mod pending;
 mod quota;
 mod readme;
 mod replicas;
