@@ -707,6 +707,10 @@ pub struct ActivitiesArgs {
     /// Only this company's activities (by name).
     #[arg(long)]
     pub company: Option<String>,
+    /// Only activities whose subject, brief and key points, attendees (names,
+    /// emails) or trackers contain this text, ignoring case.
+    #[arg(long)]
+    pub search: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

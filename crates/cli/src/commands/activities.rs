@@ -25,6 +25,7 @@ pub async fn run(store: &Arc<dyn Store>, args: ActivitiesArgs) -> anyhow::Result
     let activities = store
         .list_activities(ActivityFilter {
             company_id,
+            search: args.search.clone(),
             ..ActivityFilter::default()
         })
         .await?;

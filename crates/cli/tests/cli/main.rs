@@ -19,6 +19,7 @@ mod readme;
 mod replicas;
 mod resilience;
 mod retention;
+mod search;
 mod settings;
 mod shapes;
 mod sync;

@@ -18,6 +18,17 @@ pub(crate) type Conn = PgConnection;
 /// Appended to a `SELECT` that must lock the rows it reads until the transaction ends.
 pub(crate) const LOCK_ROW: &str = " FOR NO KEY UPDATE";
 
+/// `(before, after)` a bound LIKE pattern: true when an element of the JSON array in
+/// `column` has a `field` whose lowercased text matches (`\` escapes).
+pub(crate) fn json_field_like(column: &str, field: &str) -> (String, &'static str) {
+    (
+        format!(
+            "EXISTS (SELECT 1 FROM json_array_elements({column}::json) j WHERE lower(j.value->>'{field}') LIKE "
+        ),
+        " ESCAPE '\\')",
+    )
+}
+
 /// SQLSTATEs meaning "another transaction is in the way; try again".
 const RETRY_STATES: [&str; 4] = ["55P03", "40P01", "40001", "57014"];
 /// SQLSTATE of a write in a read-only transaction (a hot standby, or

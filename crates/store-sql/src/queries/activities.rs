@@ -10,7 +10,7 @@ use gong_timeline_store::{
 };
 use sqlx::QueryBuilder;
 
-use super::dialect::{bulk, Conn, Db};
+use super::dialect::{self, bulk, Conn, Db};
 
 use super::error::Ctx;
 use super::jobs::{add_counts, check_fence, push_limit};
@@ -253,6 +253,49 @@ fn push_filter(q: &mut QueryBuilder<Db>, filter: &ActivityFilter) {
     if let Some(connection) = filter.connection_id {
         q.push(" AND a.connection_id = ").push_bind(connection);
     }
+    if let Some(text) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        q.push(" AND (");
+        for (i, (before, after)) in searched().into_iter().enumerate() {
+            if i > 0 {
+                q.push(" OR ");
+            }
+            q.push(before).push_bind(pattern.clone()).push(after);
+        }
+        q.push(")");
+    }
+}
+
+/// What a search reads: the subject and the notes (brief, key points) as text, and
+/// the values — never the keys — of the attendees' and trackers' JSON.
+fn searched() -> Vec<(String, &'static str)> {
+    let like = |column: &str| (format!("lower({column}) LIKE "), " ESCAPE '\\'");
+    vec![
+        like("a.subject"),
+        like("a.notes"),
+        dialect::json_field_like("a.internal_attendees", "name"),
+        dialect::json_field_like("a.internal_attendees", "email"),
+        dialect::json_field_like("a.external_attendees", "name"),
+        dialect::json_field_like("a.external_attendees", "email"),
+        dialect::json_field_like("a.trackers", "name"),
+    ]
+}
+
+/// `text` with LIKE's wildcards and the escape character escaped.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub(crate) async fn count(store: &Backend, filter: &ActivityFilter) -> Result<u64> {

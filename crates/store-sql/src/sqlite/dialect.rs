@@ -19,6 +19,17 @@ pub(crate) type Conn = SqliteConnection;
 /// write transaction holds the file's write lock from its start.
 pub(crate) const LOCK_ROW: &str = "";
 
+/// `(before, after)` a bound LIKE pattern: true when an element of the JSON array in
+/// `column` has a `field` whose lowercased text matches (`\` escapes).
+pub(crate) fn json_field_like(column: &str, field: &str) -> (String, &'static str) {
+    (
+        format!(
+            "EXISTS (SELECT 1 FROM json_each({column}) j WHERE lower(json_extract(j.value, '$.{field}')) LIKE "
+        ),
+        " ESCAPE '\\')",
+    )
+}
+
 /// SQLite's primary result codes for a busy or locked database.
 const SQLITE_BUSY: i64 = 5;
 const SQLITE_LOCKED: i64 = 6;

@@ -423,3 +423,46 @@ pub async fn skip_marks_are_replaced_and_removed_in_the_page(store: &dyn Store) 
     assert_eq!(marks.len(), 1);
     assert_eq!(marks.get("c1"), Some(&12));
 }
+
+/// #20 item 11: a search finds activities by subject, notes, attendees and trackers,
+/// ignoring case; LIKE's wildcards in the text are literal; the count agrees.
+pub async fn activities_are_searched_by_subject_notes_attendees_and_trackers(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mut p = page(store, job, conn.id, 1).await;
+    let mut renewal = upsert(conn.id, "s1", acme, 10, 1);
+    renewal.subject = "Renewal QBR".into();
+    let mut briefed = upsert(conn.id, "s2", acme, 20, 1);
+    briefed.notes = Some("Discussed 50% discount".into());
+    let mut attended = upsert(conn.id, "s3", acme, 30, 1);
+    attended.external_attendees[0].email = Some("zoe@Northwind.example".into());
+    let mut tracked = upsert(conn.id, "s4", acme, 40, 1);
+    tracked.trackers = Some(vec![Tracker {
+        name: "Competitors".into(),
+        count: 2,
+        phrases: Vec::new(),
+    }]);
+    p.upserts = vec![renewal, briefed, attended, tracked];
+    store.commit_page(&p).await.expect("commit");
+    let search = |text: &str| ActivityFilter {
+        search: Some(text.to_string()),
+        ..ActivityFilter::default()
+    };
+    for (text, expected) in [
+        ("renewal qbr", vec!["s1"]),
+        ("50% disc", vec!["s2"]),
+        ("NORTHWIND", vec!["s3"]),
+        ("competitor", vec!["s4"]),
+        ("%", vec!["s2"]),
+        ("_", Vec::new()),
+        ("call s", vec!["s4", "s3", "s2"]),
+    ] {
+        let found = store.list_activities(search(text)).await.expect("search");
+        let ids: Vec<&str> = found.iter().map(|a| a.gong_call_id.as_str()).collect();
+        assert_eq!(ids, expected, "search '{text}'");
+        let count = store.count_activities(&search(text)).await.expect("count");
+        assert_eq!(count, expected.len() as u64, "count '{text}'");
+    }
+}

@@ -126,7 +126,8 @@ macro_rules! conformance_tests {
             an_erased_person_does_not_come_back_with_a_later_page,
             a_page_forgets_calls_deleted_in_gong,
             quota_settings_default_and_are_kept_per_connection,
-            gong_request_counts_add_up_and_are_pruned
+            gong_request_counts_add_up_and_are_pruned,
+            activities_are_searched_by_subject_notes_attendees_and_trackers
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {

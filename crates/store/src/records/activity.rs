@@ -149,6 +149,9 @@ pub struct ActivityFilter {
     pub company_id: Option<CompanyId>,
     /// One connection only.
     pub connection_id: Option<ConnectionId>,
+    /// Only activities whose subject, notes (brief, key points), attendees (names,
+    /// emails) or trackers contain this text, ignoring case.
+    pub search: Option<String>,
     /// At most this many; `None` = all.
     pub limit: Option<u32>,
     /// Where the page starts, in the list's order (newest first).

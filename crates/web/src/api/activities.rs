@@ -17,6 +17,8 @@ use crate::state::AppState;
 pub struct ActivitiesQuery {
     company_id: Option<CompanyId>,
     connection_id: Option<ConnectionId>,
+    /// Only activities whose subject, notes, attendees or trackers contain this text.
+    search: Option<String>,
 }
 
 /// `GET /activities`, newest first: keyset pages (the cursor holds the last
@@ -29,6 +31,7 @@ pub async fn list(
     let filter = ActivityFilter {
         company_id: q.company_id,
         connection_id: q.connection_id,
+        search: q.search.clone(),
         limit: Some(page.fetch_limit()),
         seek: page.seek(),
     };
