@@ -117,9 +117,9 @@ pub fn export_row(r: LogRecord) -> ExportRow {
         job_id: r.job_id,
         gong_call_id: r.gong_call_id,
         title: r.title.unwrap_or_default(),
-        meeting_date: r.meeting_date.map(|d| d.to_rfc3339()).unwrap_or_default(),
+        meeting_date: r.meeting_date,
         status: r.status.to_string(),
-        activity_id: r.activity_id.map(|id| id.to_string()).unwrap_or_default(),
+        activity_id: r.activity_id,
         message: r.message.unwrap_or_default(),
     }
 }

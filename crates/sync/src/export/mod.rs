@@ -1,8 +1,10 @@
 //! The execution log's .xlsx export (L4): a job's records in one worksheet (a second
 //! one past Excel's 1,048,576 rows), written row by row in constant memory.
 //!
-//! Every cell is written as a string cell, never as a formula; cells that a
-//! spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR) also carry
+//! Cells are typed: the job and activity ids are numbers, the meeting date a date
+//! (UTC, as the header says); the header row is frozen, with an autofilter, and the
+//! columns are sized. Text is written as string cells, never as formulas; text that a
+//! spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR) also carries
 //! Excel's quote prefix, so editing the cell later does not turn it into one either.
 
 mod job;
@@ -26,21 +28,21 @@ pub const HEADERS: [&str; 7] = [
     "Message",
 ];
 
-/// One row of the export: a log record, already rendered as text.
+/// One row of the export: a log record, its text rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportRow {
     /// Job id.
     pub job_id: i64,
-    /// Gong call id.
+    /// Gong call id (text: 19 digits do not fit a spreadsheet's number).
     pub gong_call_id: String,
     /// Meeting title.
     pub title: String,
-    /// Meeting date, RFC 3339 UTC or empty.
-    pub meeting_date: String,
+    /// Meeting date, when known.
+    pub meeting_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Record status, SPEC spelling.
     pub status: String,
-    /// Activity id, empty when none was made.
-    pub activity_id: String,
+    /// Activity id, when one was made.
+    pub activity_id: Option<i64>,
     /// Message.
     pub message: String,
 }
@@ -100,9 +102,9 @@ mod tests {
             job_id: 7,
             gong_call_id: "7782342274025937895".into(),
             title: title.into(),
-            meeting_date: "2026-11-20T10:00:00Z".into(),
+            meeting_date: Some("2026-11-20T10:00:00Z".parse().unwrap()),
             status: "Created".into(),
-            activity_id: String::new(),
+            activity_id: Some(42),
             message: "-1 reasons".into(),
         }
     }
@@ -132,6 +134,33 @@ mod tests {
             formulas.used_cells().all(|(_, _, f)| f.is_empty()),
             "no formula cells"
         );
+    }
+
+    #[test]
+    fn l4_ids_are_numbers_and_the_meeting_date_a_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.xlsx");
+        let mut no_activity = row("Skipped call");
+        (no_activity.activity_id, no_activity.meeting_date) = (None, None);
+        write_xlsx(&path, [row("QBR"), no_activity]).unwrap();
+
+        let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+        let range = book.worksheet_range("Execution log").unwrap();
+        assert_eq!(range.get((1, 0)), Some(&Data::Float(7.0)));
+        assert_eq!(
+            range.get((1, 1)),
+            Some(&Data::String("7782342274025937895".into()))
+        );
+        let Some(Data::DateTime(date)) = range.get((1, 3)) else {
+            panic!("a date cell: {:?}", range.get((1, 3)));
+        };
+        // Excel's serial date: days since 1899-12-30, the time as a fraction.
+        let epoch: chrono::NaiveDateTime = "1899-12-30T00:00:00".parse().unwrap();
+        let expected: chrono::NaiveDateTime = "2026-11-20T10:00:00".parse().unwrap();
+        let days = (expected - epoch).num_seconds() as f64 / 86_400.0;
+        assert!((date.as_f64() - days).abs() < 1e-6, "{}", date.as_f64());
+        assert_eq!(range.get((1, 5)), Some(&Data::Float(42.0)));
+        assert!(matches!(range.get((2, 5)), None | Some(Data::Empty)));
     }
 
     #[cfg(unix)]

@@ -10,6 +10,8 @@ use super::{create_private, looks_like_formula, ExportError, ExportRow, HEADERS}
 
 /// Excel's last row index (1,048,576 rows); the header takes row 0.
 const LAST_ROW: u32 = 1_048_575;
+/// Column widths, in characters, in [`HEADERS`]' order.
+const WIDTHS: [f64; 7] = [8.0, 22.0, 40.0, 18.0, 16.0, 11.0, 60.0];
 /// The first worksheet's name; later ones add " (2)", " (3)", ...
 const SHEET_NAME: &str = "Execution log";
 
@@ -18,6 +20,7 @@ pub struct XlsxStream {
     path: PathBuf,
     workbook: Workbook,
     quoted: Format,
+    date: Format,
     sheets: u16,
     /// The last row a worksheet takes before the next one starts.
     last_row: u32,
@@ -40,6 +43,7 @@ impl XlsxStream {
             path: path.to_path_buf(),
             workbook: Workbook::new(),
             quoted: Format::new().set_quote_prefix(),
+            date: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
             sheets: 0,
             last_row,
             next_row: 0,
@@ -49,41 +53,68 @@ impl XlsxStream {
         Ok(stream)
     }
 
-    /// Appends one record; every cell is a string cell, formula-like text quoted.
+    /// Appends one record: ids as numbers, the date as a date, text as string cells
+    /// (formula-like text quoted).
     pub fn push(&mut self, row: ExportRow) -> Result<(), ExportError> {
         if self.next_row > self.last_row {
             self.add_sheet()?;
         }
         let line = self.next_row;
-        let cells = [
-            row.job_id.to_string(),
-            row.gong_call_id,
-            row.title,
-            row.meeting_date,
-            row.status,
-            row.activity_id,
-            row.message,
-        ];
         let path = &self.path;
+        let wrap = |e| ExportError::new(path, e);
         let sheet = self
             .workbook
             .worksheet_from_index(usize::from(self.sheets - 1))
-            .map_err(|e| ExportError::new(path, e))?;
-        for (col, text) in cells.iter().enumerate() {
+            .map_err(wrap)?;
+        sheet
+            .write_number(line, 0, row.job_id as f64)
+            .map_err(wrap)?;
+        for (col, text) in [
+            (1, &row.gong_call_id),
+            (2, &row.title),
+            (4, &row.status),
+            (6, &row.message),
+        ] {
             let written = if looks_like_formula(text) {
-                sheet.write_string_with_format(line, col as u16, text, &self.quoted)
+                sheet.write_string_with_format(line, col, text, &self.quoted)
             } else {
-                sheet.write_string(line, col as u16, text)
+                sheet.write_string(line, col, text)
             };
-            written.map_err(|e| ExportError::new(path, e))?;
+            written.map_err(wrap)?;
+        }
+        if let Some(date) = row.meeting_date {
+            sheet
+                .write_datetime_with_format(line, 3, &date.naive_utc(), &self.date)
+                .map_err(wrap)?;
+        }
+        if let Some(id) = row.activity_id {
+            sheet.write_number(line, 5, id as f64).map_err(wrap)?;
         }
         self.next_row += 1;
         self.written += 1;
         Ok(())
     }
 
+    /// Ends the current worksheet: an autofilter over its header and rows.
+    fn close_sheet(&mut self) -> Result<(), ExportError> {
+        if self.sheets == 0 {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let last = self.next_row.saturating_sub(1);
+        let sheet = self
+            .workbook
+            .worksheet_from_index(usize::from(self.sheets - 1))
+            .map_err(|e| ExportError::new(&path, e))?;
+        sheet
+            .autofilter(0, 0, last, (HEADERS.len() - 1) as u16)
+            .map_err(|e| ExportError::new(&path, e))?;
+        Ok(())
+    }
+
     /// Saves the workbook (readable by its owner only); returns the records written.
     pub fn finish(mut self) -> Result<usize, ExportError> {
+        self.close_sheet()?;
         let path = self.path.clone();
         // Saving truncates the file made by `create`, keeping its mode.
         self.workbook
@@ -92,8 +123,10 @@ impl XlsxStream {
         Ok(self.written)
     }
 
-    /// A new constant-memory worksheet with the bold header row and column widths.
+    /// A new constant-memory worksheet with the bold header row, frozen, and column
+    /// widths; the previous one is closed.
     fn add_sheet(&mut self) -> Result<(), ExportError> {
+        self.close_sheet()?;
         let path = self.path.clone();
         let wrap = |e| ExportError::new(&path, e);
         self.sheets += 1;
@@ -107,8 +140,10 @@ impl XlsxStream {
             .add_worksheet_with_constant_memory()
             .map_err(wrap)?;
         sheet.set_name(name).map_err(wrap)?;
-        sheet.set_column_width(2, 40).map_err(wrap)?;
-        sheet.set_column_width(6, 60).map_err(wrap)?;
+        for (col, width) in WIDTHS.into_iter().enumerate() {
+            sheet.set_column_width(col as u16, width).map_err(wrap)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(wrap)?;
         for (col, header) in HEADERS.iter().enumerate() {
             sheet
                 .write_string_with_format(0, col as u16, *header, &bold)
@@ -130,9 +165,9 @@ mod tests {
             job_id: 1,
             gong_call_id: format!("call-{n}"),
             title: format!("Meeting {n}"),
-            meeting_date: String::new(),
+            meeting_date: None,
             status: "Created".into(),
-            activity_id: String::new(),
+            activity_id: None,
             message: String::new(),
         }
     }
