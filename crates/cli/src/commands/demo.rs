@@ -55,10 +55,10 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
 
     let engine = Engine::new(store.clone(), super::engine_options());
     let summary = sync::run_with_progress(&engine, connection.id, Trigger::Manual).await?;
-    sync::print_report(&store, &summary).await?;
+    sync::print_report(&store, &db_url, &summary).await?;
     println!(
-        "\nExplore it: gong-timeline --db '{}' activities | log jobs | users gong --connection 'Gong demo'",
-        gong_timeline_domain::redact::redact_url(&db_url)
+        "\nExplore it: gong-timeline{} activities | log jobs | users gong --connection 'Gong demo'",
+        sync::db_flag(&db_url)
     );
     if args.once {
         sim.shutdown().await;

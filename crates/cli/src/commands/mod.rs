@@ -58,7 +58,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&db, args).await,
         Command::Serve(args) => serve::run(&db, args).await,
         Command::Admin(cmd) => ok(admin::run(&open(&db).await?, cmd).await),
-        Command::Sync(args) => sync::run(&open_existing(&db).await?, args).await,
+        Command::Sync(args) => sync::run(&open_existing(&db).await?, &db, args).await,
         Command::Import(cmd) => ok(import::run(&open(&db).await?, cmd).await),
         Command::Connection(cmd) => {
             let store = match cmd {

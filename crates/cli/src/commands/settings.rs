@@ -96,6 +96,17 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
         "Saved settings of '{}'. Run `gong-timeline sync --connection '{}'` to sync with them now.",
         connection.name, connection.name
     );
+    for (n, filter) in valid.filter.filters.iter().enumerate() {
+        for value in filter.single_quoted_values() {
+            let bare = &value[1..value.len() - 1];
+            let fixed = valid.settings.filters[n].replace(value, bare);
+            println!(
+                "Note: filter {} compares with {value}, single quotes included, which likely matches nothing. \
+                 Did you mean `{fixed}`? (Quote a value with double quotes when it needs quoting.)",
+                n + 1,
+            );
+        }
+    }
     if let Some(logic) = dropped_logic {
         println!(
             "The filter logic '{logic}' went with the filters it numbered: the new filters all have to match \

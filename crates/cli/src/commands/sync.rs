@@ -21,7 +21,7 @@ use crate::args::{Format, SyncArgs};
 use crate::output::print_object;
 
 /// Runs one job and prints its summary.
-pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(store: &Arc<dyn Store>, db: &str, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let connection = connection_named(store, &args.connection).await?;
     let options = EngineOptions {
         lease_ttl: chrono::Duration::seconds(i64::from(args.lease_seconds.max(1))),
@@ -51,7 +51,7 @@ pub async fn run(store: &Arc<dyn Store>, args: SyncArgs) -> anyhow::Result<ExitC
     let summary = run_request_with_progress(&engine, connection.id, request).await?;
     match args.format {
         Format::Json => print_object(&summary, Format::Json)?,
-        Format::Table => print_report(store, &summary).await?,
+        Format::Table => print_report(store, db, &summary).await?,
     }
     Ok(if summary.status == JobStatus::Failed {
         ExitCode::FAILURE
@@ -165,7 +165,11 @@ fn report(bar: Option<&ProgressBar>, event: Progress) {
 
 /// The job's counts and times, then each failure and skip reason with how many
 /// meetings had it (`sync` and `demo` alike).
-pub async fn print_report(store: &Arc<dyn Store>, summary: &JobSummary) -> anyhow::Result<()> {
+pub async fn print_report(
+    store: &Arc<dyn Store>,
+    db: &str,
+    summary: &JobSummary,
+) -> anyhow::Result<()> {
     let c = &summary.counts;
     let took = (summary.finished_at - summary.started_at).num_milliseconds() as f64 / 1000.0;
     println!(
@@ -200,8 +204,22 @@ pub async fn print_report(store: &Arc<dyn Store>, summary: &JobSummary) -> anyho
     for ((status, reason), count) in reasons {
         println!("  {status:8} {count:5}  {reason}");
     }
-    println!("Details: gong-timeline log records --job {}", summary.id);
+    println!(
+        "Details: gong-timeline{} log records --job {}",
+        db_flag(db),
+        summary.id
+    );
     Ok(())
+}
+
+/// ` --db '<url>'` for a hint to work as printed, unless it is the default database;
+/// a password in the URL is never printed.
+pub fn db_flag(db: &str) -> String {
+    if db == crate::args::DEFAULT_DB {
+        String::new()
+    } else {
+        format!(" --db '{}'", gong_timeline_domain::redact::redact_url(db))
+    }
 }
 
 /// Groups per-person messages (U4, U6) by their fixed part.

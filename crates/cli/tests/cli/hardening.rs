@@ -209,6 +209,13 @@ async fn sec5_no_database_password_is_printed_by_serve_or_demo() {
     );
     assert!(query.contains("password=****"), "{query}");
     assert!(demo.contains("Explore it"), "{demo}");
+    // #20 item 12: the hints work as printed: they name the demo's database.
+    assert!(
+        demo.contains(
+            "Details: gong-timeline --db 'sqlite://app:****@demo.db' log records --job 1"
+        ),
+        "{demo}"
+    );
     for shown in [&no_admin, &query, &demo] {
         assert!(!shown.contains("hunter2"), "{shown}");
     }

@@ -423,3 +423,33 @@ async fn t5_a_declared_text_field_compares_as_text_so_zip_2139_matches_nothing_i
     assert_eq!(pass(&as_number), 0, "text, not a number: {as_number}");
     assert_eq!(pass(&listed), 0, "{listed}");
 }
+
+#[tokio::test]
+async fn a_single_quoted_filter_value_is_saved_with_a_hint_at_the_quotes() {
+    let app = TestApp::with_scenario("resync.json").await;
+    let out = app
+        .ok(&[
+            "settings",
+            "set",
+            "--connection",
+            CONNECTION,
+            "--filter",
+            "Company.industry = 'Retail'",
+        ])
+        .await;
+    assert!(
+        out.contains("Did you mean `Company.industry = Retail`?"),
+        "{out}"
+    );
+    let plain = app
+        .ok(&[
+            "settings",
+            "set",
+            "--connection",
+            CONNECTION,
+            "--filter",
+            "Company.industry = Retail",
+        ])
+        .await;
+    assert!(!plain.contains("Note:"), "{plain}");
+}

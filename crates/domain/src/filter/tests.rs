@@ -414,3 +414,31 @@ fn sec1_a_flat_chain_of_100000_terms_parses_evaluates_prints_and_drops_without_d
         }
     });
 }
+
+#[test]
+fn single_quoted_values_are_pointed_out_double_quoted_ones_are_not() {
+    let set = FilterSet::parse(
+        &[
+            "Company.industry = 'Retail'",
+            "Company.tier in (Gold, 'Silver')",
+            "Company.name = \"Acme\"",
+            "Company.note contains it's",
+        ],
+        None,
+    )
+    .expect("valid filters");
+    let quoted: Vec<Vec<&str>> = set
+        .filters
+        .iter()
+        .map(|f| f.single_quoted_values())
+        .collect();
+    assert_eq!(
+        quoted,
+        [
+            vec!["'Retail'"],
+            vec!["'Silver'"],
+            Vec::<&str>::new(),
+            Vec::new()
+        ]
+    );
+}
