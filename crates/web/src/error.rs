@@ -147,13 +147,14 @@ impl ApiError {
         }
     }
 
-    /// The message shown to the user (internal details withheld).
+    /// The message shown to the user (internal details withheld), in the web's
+    /// words ([`web_wording`]).
     pub fn public_message(&self) -> String {
         match self {
             ApiError::Internal(_) => {
                 "Something went wrong on the server; the details are in its log.".to_string()
             }
-            other => other.to_string(),
+            other => web_wording(&other.to_string()),
         }
     }
 
@@ -215,6 +216,79 @@ impl From<SyncError> for ApiError {
     }
 }
 
+/// A message of the engine in the web's words (#20 item 13): the advice it gives the
+/// CLI's user (`gong-timeline connection list`, "web: …; CLI: …") becomes what to do
+/// on the pages; anything else is unchanged.
+pub fn web_wording(message: &str) -> String {
+    let mut text = message.to_string();
+    // "(web: Connectors > acme > Authorize; CLI: `gong-timeline …`)" → "(Connectors > acme > Authorize)"
+    while let Some(start) = text.find("(web: ") {
+        let Some(cli) = text[start..].find("; CLI: ").map(|i| start + i) else {
+            break;
+        };
+        let Some(end) = text[cli..].find("`)").map(|i| cli + i + 2) else {
+            break;
+        };
+        let web = text[start + "(web: ".len()..cli].to_string();
+        text.replace_range(start..end, &format!("({web})"));
+    }
+    let hints = [
+        (
+            "; list them with `gong-timeline connection list`",
+            "; the Connectors page lists them",
+        ),
+        (
+            " (see `gong-timeline log jobs`)",
+            " (see the Execution log)",
+        ),
+        (
+            " in the web UI or with `gong-timeline connection authorize`",
+            " on its page (Authorize)",
+        ),
+    ];
+    for (cli, web) in hints {
+        text = text.replace(cli, web);
+    }
+    text
+}
+
+/// axum's refusal of an id in the address that does not parse ("Invalid URL: Cannot
+/// parse `abc` to a `i64`") in words (#20 item 13): "Job id must be a number, not
+/// 'abc'", the kind of id read from the segment before it. `None` for any other text.
+pub fn path_id_message(path: &str, text: &str) -> Option<String> {
+    let rest = text.split("Cannot parse ").nth(1)?;
+    let value = rest
+        .split("with value `")
+        .nth(1)
+        .unwrap_or(rest.trim_start_matches('`'))
+        .split('`')
+        .next()
+        .filter(|v| !v.is_empty())?;
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let kind = segments
+        .iter()
+        .position(|s| *s == value || percent_decoded(s) == value)
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| match segments[i] {
+            "connectors" | "connections" | "users" => "Connection id",
+            "jobs" => "Job id",
+            "activities" => "Activity id",
+            "companies" => "Company id",
+            "tokens" => "API token id",
+            _ => "The id in the address",
+        })
+        .unwrap_or("The id in the address");
+    Some(format!("{kind} must be a number, not '{value}'"))
+}
+
+/// `%20` and the like decoded (axum decodes a path segment before parsing it).
+fn percent_decoded(segment: &str) -> String {
+    url::form_urlencoded::parse(format!("x={segment}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
 /// A result of the web layer.
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -234,6 +308,43 @@ mod tests {
             ApiError::missing("job", 7).public_message(),
             "job 7 does not exist"
         );
+    }
+
+    #[test]
+    fn engine_messages_lose_their_cli_advice_on_the_web() {
+        let refusal = gong_timeline_store::ConnectionStatus::Disabled
+            .sync_refusal("acme")
+            .unwrap();
+        let shown = web_wording(&refusal);
+        assert!(!shown.contains("gong-timeline"), "{shown}");
+        assert!(shown.ends_with("(Timeline settings)"), "{shown}");
+        for error in [
+            SyncError::AlreadyRunning("acme".into()),
+            SyncError::NotAuthorised("acme".into()),
+        ] {
+            let shown = ApiError::from(error).public_message();
+            assert!(!shown.contains('`'), "{shown}");
+        }
+        assert_eq!(web_wording("no advice here"), "no advice here");
+    }
+
+    #[test]
+    fn an_id_that_is_not_a_number_is_named_in_words() {
+        let axum = "Invalid URL: Cannot parse `abc` to a `i64`";
+        assert_eq!(
+            path_id_message("/log/jobs/abc", axum).as_deref(),
+            Some("Job id must be a number, not 'abc'")
+        );
+        assert_eq!(
+            path_id_message("/api/v1/connections/abc/sync", axum).as_deref(),
+            Some("Connection id must be a number, not 'abc'")
+        );
+        let keyed = "Invalid URL: Cannot parse `id` with value `x1` to a `i64`";
+        assert_eq!(
+            path_id_message("/activities/x1", keyed).as_deref(),
+            Some("Activity id must be a number, not 'x1'")
+        );
+        assert_eq!(path_id_message("/log/jobs/1", "Missing field"), None);
     }
 
     #[test]

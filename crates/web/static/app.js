@@ -114,7 +114,59 @@
     link.click();
   }
 
+  // Whether a form field of the page differs from what the server rendered.
+  function edited() {
+    return Array.prototype.some.call(document.forms, function (form) {
+      return Array.prototype.some.call(form.elements, function (el) {
+        if (el.type === 'checkbox' || el.type === 'radio') return el.checked !== el.defaultChecked;
+        if (el.tagName === 'SELECT') {
+          return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+        }
+        if (el.type === 'hidden' || el.type === 'submit' || el.type === 'button') return false;
+        return 'defaultValue' in el && el.value !== el.defaultValue;
+      });
+    });
+  }
+
+  // A running job: its status region is polled every 2 s and updated in place
+  // (never a page reload that would erase typing). When the job ends the page is
+  // reloaded only if nothing was typed into it; otherwise a link offers the reload.
+  function followJob() {
+    var region = document.querySelector('[data-follow]');
+    if (!region) return;
+    var url = region.getAttribute('data-follow');
+    var done = region.getAttribute('data-done') || location.pathname;
+    var busy = false;
+    var timer = setInterval(function () {
+      if (busy) return;
+      busy = true;
+      fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (state) {
+          busy = false;
+          if (!state) return;
+          region.innerHTML = state.html;
+          if (state.running) return;
+          clearInterval(timer);
+          region.removeAttribute('data-follow');
+          document.querySelectorAll('[data-while-job]').forEach(function (b) { b.disabled = false; });
+          if (!edited()) { location.assign(done); return; }
+          var p = document.createElement('p');
+          p.className = 'small';
+          var a = document.createElement('a');
+          a.href = done;
+          a.id = 'job-finished-reload';
+          a.textContent = 'Job finished — reload the page';
+          p.appendChild(a);
+          p.appendChild(document.createTextNode(' (what you typed is kept until you do).'));
+          region.appendChild(p);
+        })
+        .catch(function () { busy = false; });
+    }, 2000);
+  }
+
   ready(function () {
+    followJob();
     autoDownload();
     nav();
     currentSection();

@@ -818,11 +818,16 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     b.audit("activity").await?;
     b.visit(&format!("{base}/tokens"), "tokens").await?;
     b.audit("tokens").await?;
+    b.visit(&format!("{base}/connectors/{id}/pending"), "pending")
+        .await?;
+    assert!(b.text("#pending-count").await?.parse::<u64>().is_ok());
+    b.audit("pending").await?;
     b.visit(&format!("{base}/privacy"), "privacy").await?;
     b.audit("privacy").await?;
     imports(b, app).await?;
     connection_lifecycle(b, app).await?;
     webhook_card(b, app, id).await?;
+    typing_survives_a_running_job(b, app, id).await?;
     b.visit(&format!("{base}/no-such-page"), "not-found")
         .await?;
     assert!(!b.text("#error").await?.is_empty());
@@ -837,6 +842,29 @@ async fn fill(b: &Browser, css: &str, text: &str) -> R {
     let field = b.client.find(Locator::Css(css)).await?;
     field.clear().await?;
     field.send_keys(text).await?;
+    Ok(())
+}
+
+/// #20 item 2: while a job runs the connection page polls its status in place; what
+/// is typed into its forms stays, and once the job ends a link offers the reload.
+async fn typing_survives_a_running_job(b: &Browser, app: &TestApp, id: i64) -> R {
+    let base = &app.base;
+    // Each Gong request takes 3 s, so the job is still running while the page is used.
+    app.sim.controls().set_latency(Duration::from_secs(3));
+    b.client.goto(&format!("{base}/connectors/{id}")).await?;
+    b.click("#sync-now").await?;
+    wait_for(b, "#sync-status[data-follow][aria-live='polite']").await?;
+    fill(b, "#update-name", "typed while a job runs").await?;
+    app.sim.controls().set_latency(Duration::ZERO);
+    wait_for(b, "#job-finished-reload").await?;
+    let typed = b
+        .client
+        .find(Locator::Css("#update-name"))
+        .await?
+        .prop("value")
+        .await?;
+    assert_eq!(typed.as_deref(), Some("typed while a job runs"));
+    assert!(b.text("#sync-status").await?.contains("Job "));
     Ok(())
 }
 

@@ -21,6 +21,7 @@ use crate::service::settings::{preview, save_and_sync};
 use crate::service::webhooks::WebhookBody;
 use crate::service::{lookup, oauth, runs};
 use crate::state::AppState;
+use gong_timeline_sync::pending::Group;
 use gong_timeline_sync::preview::Preview;
 use gong_timeline_sync::webhooks::WebhookView;
 
@@ -222,4 +223,27 @@ pub async fn save_webhook(
     Ok(Json(
         crate::service::webhooks::save(&state, id, body).await?,
     ))
+}
+
+/// `GET /connections/{id}/pending`: the stored meetings of the backfill window not
+/// on the Timeline, by reason (the largest group first), each with its count, the
+/// fix and the newest examples — the CLI's `meetings pending --format json`.
+/// Evaluated locally: no Gong request.
+pub async fn pending(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<Json<Vec<Group>>> {
+    Ok(Json(
+        crate::service::pending::pending(&state, id).await?.groups,
+    ))
+}
+
+/// `POST /connections/{id}/reevaluate`: re-evaluate the stored meetings under the
+/// current settings (trigger `reevaluate`, no Gong request), in the background.
+pub async fn reevaluate(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> ApiResult<impl IntoResponse> {
+    crate::service::pending::reevaluate(&state, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(runs::status(&state, id).await?)))
 }

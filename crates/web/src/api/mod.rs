@@ -15,8 +15,9 @@ pub mod quota;
 pub mod users;
 
 use crate::error::ApiError;
+use axum::extract::Request;
 use axum::http::{header, StatusCode};
-use axum::middleware;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
@@ -66,6 +67,16 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "post",
             "/connections/{id}/resync",
             post(connections::start_resync),
+        ),
+        (
+            "get",
+            "/connections/{id}/pending",
+            get(connections::pending),
+        ),
+        (
+            "post",
+            "/connections/{id}/reevaluate",
+            post(connections::reevaluate),
         ),
         (
             "get",
@@ -120,12 +131,14 @@ pub fn router(state: AppState) -> Router<AppState> {
     api.route_layer(middleware::from_fn_with_state(state, require_api))
         .route("/openapi.json", get(openapi::serve))
         .fallback(|| async { ApiError::NotFound("no such API route".into()) })
-        .layer(middleware::map_response(json_rejections))
+        .layer(middleware::from_fn(json_rejections))
 }
 
 /// axum's own rejections (a body or query that does not parse) are plain text;
 /// the API answers them in its error shape.
-async fn json_rejections(response: Response) -> Response {
+async fn json_rejections(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -137,7 +150,8 @@ async fn json_rejections(response: Response) -> Response {
     let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
         .await
         .unwrap_or_default();
-    let message = String::from_utf8_lossy(&bytes).trim().to_string();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let message = crate::error::path_id_message(&path, &text).unwrap_or(text);
     let code = match status {
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::NOT_FOUND => "not_found",

@@ -84,8 +84,12 @@ fn op(summary: &str, params: Vec<Value>, body: Option<Value>, status: &str, out:
 
 fn paths() -> Value {
     let mut all = resource_paths();
-    if let (Some(all), Value::Object(quota)) = (all.as_object_mut(), quota_paths()) {
-        all.extend(quota);
+    if let Some(all) = all.as_object_mut() {
+        for more in [quota_paths(), pending_paths()] {
+            if let Value::Object(more) = more {
+                all.extend(more);
+            }
+        }
     }
     all
 }
@@ -107,6 +111,19 @@ fn quota_paths() -> Value {
             "get": op("What a re-sync from a day would cost before it starts (Q3): Gong's count of calls in the window (one Gong request), requests, days at the current budget, finish time", vec![id(),
                 query("from", json!({"type": "string", "format": "date"}), "The day to re-sync from, YYYY-MM-DD (UTC), today or earlier, as POST /connections/{id}/resync takes it; missing is a 400, a bad day a 422, both naming `from`.")],
                 None, "200", schema("Estimate")),
+        },
+    })
+}
+
+/// A connection's stored meetings not on the Timeline, and their re-evaluation (#20 item 4).
+fn pending_paths() -> Value {
+    let id = || id_param("id");
+    json!({
+        "/connections/{id}/pending": {
+            "get": op("Stored meetings of the backfill window not on the Timeline, grouped by reason (the largest group first), each with its count, the fix and the newest examples; evaluated locally under the current settings, no Gong request (the CLI's meetings pending --format json)", vec![id()], None, "200", array("PendingGroup")),
+        },
+        "/connections/{id}/reevaluate": {
+            "post": op("Re-evaluate the stored meetings under the current settings, companies and users (trigger reevaluate, no Gong request), in the background", vec![id()], None, "202", schema("SyncStatus")),
         },
     })
 }
@@ -196,6 +213,23 @@ fn resource_paths() -> Value {
                 Some(json!({"type": "object", "required": ["email"], "properties": {"email": {"type": "string"}, "dry_run": {"type": "boolean"}}})), "201", schema("Erasure")),
         },
     })
+}
+
+/// The reasons of "Not on the Timeline" as the API spells them (serde's own).
+fn pending_reasons() -> Value {
+    use gong_timeline_sync::pending::Reason::*;
+    let all = [
+        UnknownCompany,
+        NoCompanyInformation,
+        OwnerInConflict,
+        InactiveOrganiser,
+        AuthorNotPresent,
+        OtherFailure,
+        FilteredOut,
+        Private,
+        PassesNow,
+    ];
+    json!({"enum": all.iter().map(|r| serde_json::to_value(r).unwrap_or_default()).collect::<Vec<_>>()})
 }
 
 fn obj(props: Value) -> Value {
@@ -289,11 +323,28 @@ fn quota_schemas() -> Value {
     })
 }
 
+/// The schema of "Not on the Timeline" (#20 item 4).
+fn pending_schemas() -> Value {
+    let s = json!({"type": "string"});
+    let ns = json!({"type": ["string", "null"]});
+    let i = json!({"type": "integer"});
+    let t = json!({"type": "string", "format": "date-time"});
+    json!({
+        "PendingGroup": obj(json!({"reason": pending_reasons(),
+            "label": s, "count": i, "fix": s,
+            "examples": {"type": "array", "description": "The newest few.", "items": obj(json!({"gong_call_id": s, "title": ns, "started": t, "message": ns}))}})),
+    })
+}
+
 /// Every schema.
 fn all_schemas() -> Value {
     let mut all = schemas();
-    if let (Some(all), Value::Object(quota)) = (all.as_object_mut(), quota_schemas()) {
-        all.extend(quota);
+    if let Some(all) = all.as_object_mut() {
+        for more in [quota_schemas(), pending_schemas()] {
+            if let Value::Object(more) = more {
+                all.extend(more);
+            }
+        }
     }
     all
 }

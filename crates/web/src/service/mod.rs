@@ -15,6 +15,8 @@
 //! - [`hosts`]: allowed Gong hosts (no SSRF).
 //! - [`tokens`]: API tokens (also `admin token`).
 //! - [`erasures`]: erasing a person by email (G2), and the receipts.
+//! - [`pending`]: a connection's stored meetings not on the Timeline, by reason,
+//!   and their re-evaluation (#20 item 4).
 //! - [`quota`]: Gong's quota: a connection's usage, its budget and rate, the
 //!   re-sync estimate (Q1, Q3, Q4).
 
@@ -26,6 +28,7 @@ pub mod imports;
 pub mod lookup;
 pub mod media;
 pub mod oauth;
+pub mod pending;
 pub mod quota;
 pub mod runs;
 pub mod settings;

@@ -135,3 +135,60 @@ pub async fn status(state: &AppState, connection_id: ConnectionId) -> ApiResult<
         progress,
     })
 }
+
+/// The triggers of the jobs a connection's headline status is (#20 item 3): the
+/// schedule's and an admin's, not a webhook batch of a few pushed calls nor a
+/// retention job, which would bury it.
+pub const HEADLINE_TRIGGERS: [Trigger; 5] = [
+    Trigger::Schedule,
+    Trigger::Manual,
+    Trigger::Save,
+    Trigger::Reevaluate,
+    Trigger::Resync,
+];
+
+/// A connection's headline status: its newest scheduled or admin-started job, and
+/// the webhook batches that ran after it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Headline {
+    /// The newest job of [`HEADLINE_TRIGGERS`], if any.
+    pub job: Option<Job>,
+    /// Webhook batches started after it (all of them when there is none).
+    pub webhook_batches: u64,
+    /// Meetings those batches failed.
+    pub webhook_failed: u64,
+}
+
+/// [`Headline`] of `connection_id`.
+pub async fn headline(state: &AppState, connection_id: ConnectionId) -> ApiResult<Headline> {
+    let job = state
+        .store
+        .list_jobs(JobFilter {
+            connection_id: Some(connection_id),
+            triggers: HEADLINE_TRIGGERS.to_vec(),
+            limit: Some(1),
+            ..JobFilter::default()
+        })
+        .await?
+        .into_iter()
+        .next();
+    let batches = state
+        .store
+        .list_jobs(JobFilter {
+            connection_id: Some(connection_id),
+            triggers: vec![Trigger::Webhook],
+            from: job.as_ref().map(|j| j.started_at),
+            ..JobFilter::default()
+        })
+        .await?;
+    let after = |b: &&Job| {
+        job.as_ref()
+            .is_none_or(|j| (b.started_at, b.id) > (j.started_at, j.id))
+    };
+    let since: Vec<&Job> = batches.iter().filter(after).collect();
+    Ok(Headline {
+        webhook_batches: since.len() as u64,
+        webhook_failed: since.iter().map(|b| b.counts.failed).sum(),
+        job,
+    })
+}

@@ -62,7 +62,7 @@ pub fn job_seconds(job: &Job, now: DateTime<Utc>) -> f64 {
 fn durations_chart(jobs: &[Job], now: DateTime<Utc>) -> Chart {
     Chart {
         id: "job-durations".into(),
-        title: "Job durations".into(),
+        title: format!("Job durations, {}", log_scope(jobs.len())),
         label_header: "Job",
         series: vec![Series {
             class: "alt",
@@ -77,7 +77,17 @@ fn durations_chart(jobs: &[Job], now: DateTime<Utc>) -> Chart {
     }
 }
 
-/// The execution log's charts: the last 30 days.
+/// What the execution log's charts cover, truly (#20 item 3): the last 30 days, or
+/// the last [`MAX_JOBS`] jobs of them when there were more.
+pub fn log_scope(drawn: usize) -> String {
+    if drawn >= MAX_JOBS as usize {
+        format!("last {MAX_JOBS} jobs")
+    } else {
+        "last 30 days".to_string()
+    }
+}
+
+/// The execution log's charts: the last 30 days, at most [`MAX_JOBS`] jobs.
 pub async fn log_charts(state: &AppState) -> Result<Markup, ApiError> {
     let now = state.now();
     let jobs = recent_jobs(state, None, Some(now - Duration::days(30)), MAX_JOBS).await?;
@@ -86,7 +96,7 @@ pub async fn log_charts(state: &AppState) -> Result<Markup, ApiError> {
     }
     Ok(html! {
         section.grid aria-label="Charts" {
-            div.card { (charts::render(&outcomes_chart("meetings-per-job", "Meetings per job, last 30 days", &jobs))) }
+            div.card { (charts::render(&outcomes_chart("meetings-per-job", &format!("Meetings per job, {}", log_scope(jobs.len())), &jobs))) }
             div.card { (charts::render(&durations_chart(&jobs, now))) }
         }
     })
@@ -198,7 +208,7 @@ pub async fn connection_charts(state: &AppState, id: ConnectionId) -> Result<Mar
                 }
             }
             @if !jobs.is_empty() {
-                div.card { (charts::render(&outcomes_chart("connection-jobs", "Meetings of the recent jobs", &jobs))) }
+                div.card { (charts::render(&outcomes_chart("connection-jobs", &match jobs.len() { 1 => "Meetings of the last job".to_string(), n => format!("Meetings of the last {n} jobs") }, &jobs))) }
             }
             @if let Some(chart) = &gong {
                 div.card {
@@ -269,6 +279,13 @@ mod tests {
         );
         assert_eq!(chart.total, Some("Requests"));
         assert!(gong_chart(&[job(4, None)]).is_none());
+    }
+
+    #[test]
+    fn a_chart_of_the_log_says_jobs_when_it_was_cut_at_the_most_jobs() {
+        assert_eq!(log_scope(3), "last 30 days");
+        assert_eq!(log_scope(29), "last 30 days");
+        assert_eq!(log_scope(30), "last 30 jobs");
     }
 
     #[test]

@@ -21,8 +21,9 @@ pub mod tokens;
 pub mod users;
 
 use axum::extract::DefaultBodyLimit;
+use axum::extract::Request;
 use axum::http::{header, StatusCode};
-use axum::middleware;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -50,9 +51,19 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(connectors::resync_estimate),
         )
         .route("/connectors/{id}/usage", get(connectors::usage))
+        .route("/connectors/{id}/pending", get(connectors::pending))
+        .route(
+            "/connectors/{id}/sync-status",
+            get(connectors::sync_fragment),
+        )
+        .route("/connectors/{id}/reevaluate", post(connectors::reevaluate))
         .route("/connectors/{id}/quota", post(connectors::save_quota))
         .route("/connectors/{id}/update", post(connectors::update))
         .route("/connectors/{id}/webhook", post(connectors::save_webhook))
+        .route(
+            "/connectors/{id}/webhook/rotate",
+            get(connectors::confirm_rotate),
+        )
         .route(
             "/connectors/{id}/delete",
             get(connectors::confirm_delete).post(connectors::delete),
@@ -76,7 +87,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/activities/{id}", get(timeline::activity))
         .route("/activities/{id}/recording", get(timeline::recording))
         .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}/delete", post(tokens::delete))
+        .route(
+            "/tokens/{id}/delete",
+            get(tokens::confirm_delete).post(tokens::delete),
+        )
         .route("/privacy", get(privacy::show))
         .route("/privacy/erase", post(privacy::erase))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
@@ -98,13 +112,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(uploads)
         .merge(downloads)
         .fallback(error::not_found)
-        .layer(middleware::map_response(page_rejections))
+        .layer(middleware::from_fn(page_rejections))
 }
 
 /// axum's own rejections (an id in the address that is not a number, a query or
 /// form that does not parse, a visit to a form's address) are plain text; a page
 /// shows them inside the layout, with a way back. JSON answers are left alone.
-async fn page_rejections(response: Response) -> Response {
+async fn page_rejections(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
     let plain = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -123,6 +139,8 @@ async fn page_rejections(response: Response) -> Response {
             .to_string()
     } else if status == StatusCode::PAYLOAD_TOO_LARGE {
         "The file is too large to upload; split it into smaller files and upload each.".to_string()
+    } else if let Some(id) = crate::error::path_id_message(&path, &text) {
+        format!("{id}. Check the address, or go back and use the page's links.")
     } else if text.is_empty() {
         format!("The request was refused ({status}).")
     } else {

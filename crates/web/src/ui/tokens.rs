@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use gong_timeline_domain::TokenScope;
 use gong_timeline_store::{AdminId, ApiToken, ApiTokenId};
-use maud::html;
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
@@ -67,7 +67,7 @@ async fn render(
                 td { (t.name) } td title=(t.scope.describe()) { (t.scope) } td { (time(t.created_at)) }
                 td { @match t.expires_at { Some(end) if end <= now => { "expired " (time(end)) }, Some(end) => (time(end)), None => "never" } }
                 td { (time_opt(t.last_used_at)) }
-                td { form.inline method="post" action={ "/tokens/" (t.id) "/delete" } { (csrf_input(s)) button.danger type="submit" aria-label={ "Revoke " (t.name) } { "Revoke" } } }
+                td { a.button.danger href={ "/tokens/" (t.id) "/delete" } aria-label={ "Revoke " (t.name) "…" } { "Revoke…" } }
             } } }
         } } }
         form.card method="post" action="/tokens" {
@@ -124,7 +124,37 @@ pub(crate) async fn create(
     Ok(page)
 }
 
-/// `POST /tokens/{id}/delete`.
+/// `GET /tokens/{id}/delete`: the confirmation before revoking (#20 item 12): a
+/// script or integration using the token is refused from then on.
+pub(crate) async fn confirm_delete(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ApiTokenId>,
+) -> PageResult<Markup> {
+    let token = state
+        .store
+        .list_api_tokens()
+        .await?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| ApiError::missing("API token", id))?;
+    Ok(page(
+        &format!("Revoke the token '{}'?", token.name),
+        &s,
+        html! {
+            form.card method="post" action={ "/tokens/" (id) "/delete" } id="revoke-form" {
+                (csrf_input(&s))
+                p { "Revoke the API token '" (token.name) "' (" (token.scope) ", last used " (time_opt(token.last_used_at)) ")? Every script or integration that sends it is refused from then on; this cannot be undone." }
+                div.actions {
+                    button.danger type="submit" id="confirm-revoke" { "Revoke token" }
+                    a href="/tokens" id="cancel-revoke" { "Cancel" }
+                }
+            }
+        },
+    ))
+}
+
+/// `POST /tokens/{id}/delete` (the confirmation's button).
 pub(crate) async fn delete(
     State(state): State<AppState>,
     Path(id): Path<ApiTokenId>,

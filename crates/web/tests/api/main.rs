@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod connections;
+mod day_two;
 mod hardening;
 mod insights;
 mod lifecycle;

@@ -170,9 +170,21 @@ async fn a_running_sync_shows_a_progress_bar_that_moves() {
         let (_, body) = app.page(&s, &format!("/connectors/{id}")).await;
         if let Some(bar) = body.split("<progress id=\"sync-progress\"").nth(1) {
             assert!(
-                body.contains("http-equiv=\"refresh\""),
-                "the page follows the job"
+                !body.contains("http-equiv=\"refresh\""),
+                "no reload that would erase typing"
             );
+            assert!(
+                body.contains(&format!("data-follow=\"/connectors/{id}/sync-status\"")),
+                "the script follows the job: {body}"
+            );
+            let (_, fragment) = app.page(&s, &format!("/connectors/{id}/sync-status")).await;
+            let fragment: serde_json::Value = serde_json::from_str(&fragment).unwrap();
+            if fragment["running"] == true {
+                assert!(
+                    fragment["html"].as_str().unwrap().contains("Running"),
+                    "{fragment}"
+                );
+            }
             let attr = |name: &str| {
                 bar.split(&format!("{name}=\""))
                     .nth(1)
@@ -199,7 +211,19 @@ async fn a_running_sync_shows_a_progress_bar_that_moves() {
         "it only moves forward: {seen:?}"
     );
     app.sim.controls().set_latency(std::time::Duration::ZERO);
-    app.wait_for_sync(id).await;
+    let job = app.wait_for_sync(id).await;
+    let (_, fragment) = app.page(&s, &format!("/connectors/{id}/sync-status")).await;
+    let fragment: serde_json::Value = serde_json::from_str(&fragment).unwrap();
+    assert_eq!(fragment["running"], false, "{fragment}");
+    assert!(
+        fragment["html"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("href=\"/log/jobs/{}\"", job["id"])),
+        "the finished job: {fragment}"
+    );
+    let (_, body) = app.page(&s, &format!("/connectors/{id}")).await;
+    assert!(!body.contains("data-follow"), "nothing to follow: {body}");
 }
 
 /// A CSV of `rows` companies, each row 256 bytes.

@@ -5,12 +5,12 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
-use crate::error::ApiError;
+use crate::error::{web_wording, ApiError};
 use crate::service::connections::{self, NewConnectionRequest};
+use crate::service::runs::{self, Headline};
 use crate::state::AppState;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
-use gong_timeline_store::ConnectionStatus;
-use gong_timeline_sync::connections::LastJob;
+use gong_timeline_store::{ConnectionId, ConnectionStatus};
 
 /// C3's warning, verbatim.
 pub const HUBSPOT_WARNING: &str = "Gong's HubSpot CRM integration is not supported.";
@@ -55,15 +55,47 @@ impl CreateForm {
     }
 }
 
-/// The last job as a link, its status and, when it failed, why.
-fn last_job_cell(job: Option<&LastJob>) -> Markup {
+/// The connection's headline job (#20 item 3) as a link, its status and, when it
+/// failed, why (with its counts when `counts`); then the webhook batches since it,
+/// which do not bury it.
+pub fn headline_cell(connection: ConnectionId, h: &Headline, counts: bool) -> Markup {
     html! {
-        @if let Some(j) = job {
-            a href={ "/log/jobs/" (j.id) } { "Job " (j.id) } " "
-            span class={ "status status-" (j.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(j.status), j.status)) }
-            @if let Some(m) = &j.message { " " span.job-message { (m) } }
-        } @else { "Never synced" }
+        @if let Some(j) = &h.job {
+            a href={ "/log/jobs/" (j.id) } { "Job " (j.id) } " (" (j.trigger) "): "
+            span class={ "job-status status status-" (j.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(j.status), j.status)) }
+            @if counts {
+                " — " (j.counts.created) " created, " (j.counts.updated) " updated, " (j.counts.skipped) " skipped, " (j.counts.failed) " failed"
+            }
+            @if let Some(m) = &j.message {
+                @if counts { p.job-message id="job-message" { (web_wording(m)) } } @else { " " span.job-message { (web_wording(m)) } }
+            }
+        } @else if h.webhook_batches == 0 { "Never synced" } @else { "No scheduled or manual sync yet" }
+        @if h.webhook_batches > 0 {
+            br;
+            a.small.webhook-since href={ "/log?connection=" (connection) "&trigger=webhook" } {
+                (webhook_since(h))
+            }
+        }
     }
+}
+
+/// "3 webhook batches since, 1 meeting failed".
+pub fn webhook_since(h: &Headline) -> String {
+    let batches = if h.webhook_batches == 1 {
+        "batch"
+    } else {
+        "batches"
+    };
+    let meetings = if h.webhook_failed == 1 {
+        "meeting"
+    } else {
+        "meetings"
+    };
+    let since = if h.job.is_some() { " since" } else { "" };
+    format!(
+        "{} webhook {batches}{since}, {} {meetings} failed",
+        h.webhook_batches, h.webhook_failed
+    )
 }
 
 fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Markup {
@@ -107,20 +139,24 @@ pub(super) async fn list_page(
     f: &CreateForm,
     error: Option<&ApiError>,
 ) -> Result<Markup, ApiError> {
-    let connections = connections::list(state).await?;
+    let mut connections = Vec::new();
+    for c in connections::list(state).await? {
+        let headline = runs::headline(state, c.id).await?;
+        connections.push((c, headline));
+    }
     Ok(page(
         "Connectors",
         s,
         html! {
             div.table-wrap { table id="connections" {
-                thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last job" } th { "Last sync" } th { "" } } }
+                thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last sync job" } th { "Last sync" } th { "" } } }
                 tbody {
-                    @for c in &connections {
+                    @for (c, headline) in &connections {
                         tr {
                             td { a href={ "/connectors/" (c.id) } { (c.name) } }
                             td { (c.auth) }
                             td { (status_badge(c.status)) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
-                            td.last-job { (last_job_cell(c.last_job.as_ref())) }
+                            td.last-job { (headline_cell(c.id, headline, false)) }
                             td { (time_opt(c.last_sync_at)) }
                             td { a href={ "/connectors/" (c.id) "/settings" } { "Settings" } }
                         }

@@ -7,6 +7,7 @@
 //! starts, and deleting it after a confirmation page.
 
 mod list;
+pub mod pending;
 mod show;
 pub mod usage;
 mod webhook;
@@ -27,7 +28,7 @@ use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::connections::{self, UpdateRequest};
 use crate::service::webhooks::{self, WebhookBody};
-use crate::service::{lookup, quota, runs};
+use crate::service::{self as service, lookup, quota, runs};
 use crate::state::AppState;
 use crate::ui::error::{refused, PageResult};
 use crate::ui::layout::{csrf_input, page};
@@ -168,6 +169,82 @@ pub(crate) async fn save_quota(
     }
 }
 
+/// Query of the "Not on the Timeline" page: `reevaluate` after Re-evaluate now.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct PendingFlags {
+    reevaluate: Option<String>,
+}
+
+/// `GET /connectors/{id}/pending`: the stored meetings not on the Timeline, by
+/// reason (#20 item 4), evaluated locally.
+pub(crate) async fn pending(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+    Query(flags): Query<PendingFlags>,
+) -> PageResult<Markup> {
+    Ok(pending_page(&state, &s, id, flags.reevaluate.is_some(), None).await?)
+}
+
+async fn pending_page(
+    state: &AppState,
+    s: &AdminSession,
+    id: ConnectionId,
+    started: bool,
+    error: Option<&ApiError>,
+) -> Result<Markup, ApiError> {
+    let report = service::pending::pending(state, id).await?;
+    let status = runs::status(state, id).await?;
+    Ok(page(
+        &format!("Not on the Timeline: {}", report.connection),
+        s,
+        pending::body(s, id, &report, &status, started, error),
+    ))
+}
+
+/// `POST /connectors/{id}/reevaluate`: Re-evaluate now (trigger `reevaluate`, no Gong
+/// request), in the background; a refusal (a job running) shows on the page.
+pub(crate) async fn reevaluate(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+) -> PageResult {
+    match service::pending::reevaluate(&state, id).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/connectors/{id}/pending?reevaluate=started")).into_response(),
+        ),
+        Err(error @ ApiError::Conflict(_)) => Ok(refused(
+            &error,
+            pending_page(&state, &s, id, false, Some(&error)).await?,
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// What the connection page's script polls while a job runs (#20 item 2).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct SyncFragment {
+    /// True while a job of the connection runs.
+    running: bool,
+    /// The sync region's new content.
+    html: String,
+}
+
+/// `GET /connectors/{id}/sync-status`: the sync region's content and whether a job
+/// still runs, as JSON; the connection page updates the region in place with it.
+pub(crate) async fn sync_fragment(
+    State(state): State<AppState>,
+    Path(id): Path<ConnectionId>,
+) -> PageResult<axum::Json<SyncFragment>> {
+    lookup::connection(&state, id).await?;
+    let status = runs::status(&state, id).await?;
+    let headline = runs::headline(&state, id).await?;
+    Ok(axum::Json(SyncFragment {
+        running: status.running,
+        html: show::sync_cell(id, &status, &headline).into_string(),
+    }))
+}
+
 /// `GET /connectors/{id}`.
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -269,6 +346,26 @@ pub(crate) async fn save_webhook(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// `GET /connectors/{id}/webhook/rotate`: the confirmation before a new URL key.
+pub(crate) async fn confirm_rotate(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ConnectionId>,
+) -> PageResult<Markup> {
+    let connection = lookup::connection(&state, id).await?;
+    let view = webhooks::view(&state, id).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "'{}' has no webhook set up yet: set one up on its page first",
+            connection.name
+        ))
+    })?;
+    Ok(page(
+        "Make a new webhook URL key?",
+        &s,
+        webhook::confirm_rotate(&s, id, &connection.name, &view),
+    ))
 }
 
 /// The connection's page, with a refused change shown (its status code too).

@@ -9,11 +9,12 @@ use maud::{html, Markup};
 
 use serde::Deserialize;
 
-use super::list::{status_badge, HUBSPOT_WARNING};
+use super::list::{headline_cell, status_badge, HUBSPOT_WARNING};
+use super::pending;
 use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::connections;
-use crate::service::runs::{self, SyncStatus};
+use crate::service::runs::{self, Headline, SyncStatus};
 use crate::state::AppState;
 use crate::ui::insights;
 use gong_timeline_sync::quota::UsageReport;
@@ -39,6 +40,8 @@ pub(super) async fn show_page(
 ) -> Result<Markup, ApiError> {
     let c = connections::overview(state, id).await?;
     let status = runs::status(state, id).await?;
+    let headline = runs::headline(state, id).await?;
+    let pending = crate::service::pending::count(state, id).await?;
     let health = insights::connection_charts(state, id).await?;
     let webhook = super::webhook::card(state, s, id, error).await?;
     let usage = crate::service::quota::usage(state, id, 1).await?;
@@ -48,13 +51,12 @@ pub(super) async fn show_page(
         &c.name,
         s,
         html! {
-            @if status.running { meta http-equiv="refresh" content="2"; }
             @if c.hubspot_warning { p.warning id="hubspot-warning" { (HUBSPOT_WARNING) } }
             @if let Some(e) = general { p.error id="connection-error" role="alert" { (e.public_message()) } }
             @if flags.connected.is_some() && error.is_none() { (connected_dialog(s, &c)) }
             @if flags.updated.is_some() && error.is_none() { p.notice id="updated" { "Saved. Status: " (c.status) } }
             @if flags.sync.is_some() && status.running { p.notice id="sync-started" { "Sync started. It runs in the background; this page follows it." } }
-            (facts(&c, &status, &usage))
+            (facts(&c, &status, &headline, &usage, pending))
             (health)
             (actions(s, &c, status.running))
             @if webhook_saved { p.notice id="webhook-saved" { "Webhook saved." } }
@@ -83,9 +85,16 @@ fn connected_dialog(s: &AdminSession, c: &Overview) -> Markup {
     }
 }
 
-/// Status, type, host, dates, where syncing stands, and the Gong requests of the
+/// Status, type, host, dates, where syncing stands (followed while a job runs, see
+/// [`sync_region`]), the meetings not on the Timeline, and the Gong requests of the
 /// last 24 hours.
-fn facts(c: &Overview, status: &SyncStatus, usage: &UsageReport) -> Markup {
+fn facts(
+    c: &Overview,
+    status: &SyncStatus,
+    headline: &Headline,
+    usage: &UsageReport,
+    pending: Option<u64>,
+) -> Markup {
     html! {
         table.facts.card {
             tr { th { "Status" } td id="connection-status" { (status_badge(c.status)) } }
@@ -93,7 +102,15 @@ fn facts(c: &Overview, status: &SyncStatus, usage: &UsageReport) -> Markup {
             tr { th { "Gong host" } td { (c.base_url) } }
             tr { th { "Created" } td { (layout::time(c.created_at)) } }
             tr { th { "Last sync" } td { (time_opt(c.last_sync_at)) } }
-            tr { th { "Sync" } td id="sync-status" { (sync_cell(status)) } }
+            tr { th { "Sync" } td { (sync_region(c.id, status, headline)) } }
+            tr { th { "Not on the Timeline" } td id="pending-summary" {
+                a href={ "/connectors/" (c.id) "/pending" } id="pending-link" {
+                    @match pending {
+                        Some(n) => (pending::count_text(n)),
+                        None => "Meetings not on the Timeline, by reason",
+                    }
+                }
+            } }
             tr { th { "Gong API (24 h)" } td id="gong-usage-summary" {
                 (thousands(usage.used_24h)) " of " (thousands(u64::from(usage.daily_budget))) " requests used, "
                 (thousands(usage.left)) " left · " a href={ "/connectors/" (c.id) "/usage" } { "Usage and budget" }
@@ -102,11 +119,26 @@ fn facts(c: &Overview, status: &SyncStatus, usage: &UsageReport) -> Markup {
     }
 }
 
-/// A running sync with its progress, else the last job with its counts and reason.
-fn sync_cell(status: &SyncStatus) -> Markup {
+/// Where syncing stands, as a polite live region. While a job runs it names the
+/// address the script polls ([`sync_fragment`]) every 2 s to update it in place: no
+/// page reload, so nothing typed into the page's forms is lost (#20 item 2).
+pub(super) fn sync_region(id: ConnectionId, status: &SyncStatus, headline: &Headline) -> Markup {
+    html! {
+        div id="sync-status" aria-live="polite"
+            data-follow=[status.running.then(|| format!("/connectors/{id}/sync-status"))]
+            data-done=[status.running.then(|| format!("/connectors/{id}"))] {
+            (sync_cell(id, status, headline))
+        }
+    }
+}
+
+/// The region's content: a running job with its progress, else the headline job
+/// with its counts and reason, and the webhook batches since.
+pub(super) fn sync_cell(id: ConnectionId, status: &SyncStatus, headline: &Headline) -> Markup {
     html! {
         @if status.running {
             (layout::badge(layout::Tone::Info, "Running"))
+            @if let Some(job) = &status.last_job { " " a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } " (" (job.trigger) ")" }
             @match status.progress {
                 Some((done, Some(total))) if total > 0 => {
                     label.small { (done) " of " (total) " meetings read"
@@ -117,12 +149,9 @@ fn sync_cell(status: &SyncStatus) -> Markup {
                 }
                 None => { label.small { "Starting…" progress id="sync-progress" { "running" } } }
             }
+            noscript { p.small { a href={ "/connectors/" (id) } { "Reload the page" } " to follow the job." } }
         }
-        @else if let Some(job) = &status.last_job {
-            a href={ "/log/jobs/" (job.id) } { "Job " (job.id) } ": " span class={ "job-status status status-" (job.status.as_str().to_ascii_lowercase().replace(' ', "-")) } { (layout::badge(layout::job_tone(job.status), job.status)) }
-            " — " (job.counts.created) " created, " (job.counts.updated) " updated, " (job.counts.skipped) " skipped, " (job.counts.failed) " failed"
-            @if let Some(m) = &job.message { p.job-message id="job-message" { (m) } }
-        } @else { "Never synced" }
+        @else { (headline_cell(id, headline, true)) }
     }
 }
 
@@ -133,7 +162,7 @@ fn actions(s: &AdminSession, c: &Overview, running: bool) -> Markup {
         div.card {
             form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
                 (csrf_input(s))
-                button.primary type="submit" id="sync-now" disabled[running] { "Initiate Sync" }
+                button.primary type="submit" id="sync-now" disabled[running] data-while-job { "Initiate Sync" }
             }
             " "
             a.button href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
@@ -144,7 +173,7 @@ fn actions(s: &AdminSession, c: &Overview, running: bool) -> Markup {
                 " "
                 button type="submit" id="resync-estimate" formaction={ "/connectors/" (c.id) "/resync/estimate" } { "Estimate" }
                 " "
-                button type="submit" id="resync-now" disabled[running] { "Re-sync" }
+                button type="submit" id="resync-now" disabled[running] data-while-job { "Re-sync" }
             }
             " "
             a.button href={ "/connectors/" (c.id) "/usage" } id="gong-usage" { "Gong API usage" }

@@ -89,8 +89,31 @@ fn form(
             button.primary type="submit" id="webhook-save" { @if v.is_some() { "Save webhook" } @else { "Set up webhook" } }
             @if v.is_some() {
                 " "
-                button type="submit" name="rotate" value="1" id="webhook-rotate" { "New URL key" }
+                a.button href={ "/connectors/" (id) "/webhook/rotate" } id="webhook-rotate" { "New URL key…" }
                 p.hint { "A new key stops the old URL at once: paste the new URL into Gong." }
+            }
+        }
+    }
+}
+
+/// The confirmation before a new URL key (#20 item 12): the URL pasted into Gong
+/// stops working at once.
+pub(super) fn confirm_rotate(
+    s: &AdminSession,
+    id: ConnectionId,
+    name: &str,
+    v: &WebhookView,
+) -> Markup {
+    html! {
+        form.card method="post" action={ "/connectors/" (id) "/webhook" } id="rotate-form" {
+            (csrf_input(s))
+            input type="hidden" name="rotate" value="1";
+            p { "Make a new URL key for the webhook of '" (name) "'? The URL Gong calls now stops working at once:" }
+            p { code { (v.url) } }
+            p { "Until the new URL is pasted into Gong's automation rule, its webhooks are refused; the four-hourly syncs still bring the calls." }
+            div.actions {
+                button.danger type="submit" id="confirm-rotate" { "Make a new URL key" }
+                a href={ "/connectors/" (id) "#webhook" } id="cancel-rotate" { "Cancel" }
             }
         }
     }
