@@ -146,6 +146,7 @@ mod tests {
             trackers: None,
             brief: Some("Jane asked.".into()),
             key_points: vec!["Mail jane.doe_1@client.com the quote".into()],
+            details: Default::default(),
         };
         assert!(erase_from_meeting(&mut meeting, &email()));
         assert_eq!(meeting.parties.len(), 3);

@@ -31,9 +31,35 @@ pub struct Meeting {
     pub brief: Option<String>,
     /// Gong's key points, when Gong sends them.
     pub key_points: Vec<String>,
+    /// What Gong says of the call itself (T6's `Meeting.*` filter fields). Stored
+    /// after the fields above, so meetings stored before it existed still read.
+    #[serde(skip)]
+    pub details: MeetingDetails,
+}
+
+/// A call's own metadata that filters may read (T6).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingDetails {
+    /// `metaData.scope`: `Internal`, `External` or `Unknown`.
+    pub scope: Option<String>,
+    /// `metaData.direction`: `Inbound`, `Outbound`, `Conference`, `Unknown`.
+    pub direction: Option<String>,
+    /// `metaData.system`: the system that recorded the call, e.g. `Zoom`.
+    pub system: Option<String>,
+    /// `metaData.workspaceId`.
+    pub workspace_id: Option<String>,
 }
 
 impl Meeting {
+    /// The owner's email address, from the party who is the call's owner.
+    pub fn owner_email(&self) -> Option<&str> {
+        let owner = self.owner_gong_user_id.as_deref()?;
+        self.parties
+            .iter()
+            .find(|p| p.gong_user_id.as_deref() == Some(owner))
+            .and_then(|p| p.email.as_deref())
+    }
+
     /// What may be kept of the meeting: all of it, or for a private meeting only its
     /// id, start, duration and private flag (M1: never its content, not even in the
     /// execution log).
@@ -54,6 +80,7 @@ impl Meeting {
             trackers: None,
             brief: None,
             key_points: Vec::new(),
+            details: MeetingDetails::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ pub fn meeting() -> Meeting {
         trackers: None,
         brief: None,
         key_points: Vec::new(),
+        details: Default::default(),
     }
 }
 

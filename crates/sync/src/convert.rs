@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::{
-    Affiliation, CrmObject, CrmSystem, Meeting, Party, PhraseCount, Tracker,
+    Affiliation, CrmObject, CrmSystem, Meeting, MeetingDetails, Party, PhraseCount, Tracker,
 };
 use gong_timeline_domain::RecordStatus;
 use gong_timeline_gong::{wire, GongError};
@@ -138,6 +138,12 @@ pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
         key_points: content
             .map(|c| c.key_points.iter().filter_map(|k| k.text.clone()).collect())
             .unwrap_or_default(),
+        details: MeetingDetails {
+            scope: meta.scope.as_ref().map(|s| s.as_str().to_owned()),
+            direction: meta.direction.as_ref().map(|d| d.as_str().to_owned()),
+            system: meta.system.clone(),
+            workspace_id: meta.workspace_id.clone(),
+        },
     })
 }
 

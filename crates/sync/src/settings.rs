@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use gong_timeline_domain::filter::{FieldType, FilterError, FilterSet, Object};
+use gong_timeline_domain::filter::{FieldType, FilterError, FilterSet, Object, MEETING_FIELDS};
 use gong_timeline_store::{
     ActivityScope, ActivityType, Company, FieldObject, FieldTypeDecl, Fields, Settings, Store,
     StoreError, User,
@@ -232,6 +232,8 @@ pub struct FieldTypes {
     pub company: BTreeMap<String, FieldType>,
     /// User fields; empty before any user was imported.
     pub user: BTreeMap<String, FieldType>,
+    /// The call's own fields (T6): always the same.
+    pub meeting: BTreeMap<String, FieldType>,
 }
 
 impl FieldTypes {
@@ -240,6 +242,7 @@ impl FieldTypes {
         match object {
             Object::Company => &self.company,
             Object::User => &self.user,
+            Object::Meeting => &self.meeting,
         }
     }
 }
@@ -309,7 +312,16 @@ pub fn field_types_of(
             &user_fields,
             &of(FieldObject::User),
         ),
+        meeting: meeting_field_types(),
     }
+}
+
+/// The types of [`MEETING_FIELDS`] (T6), by name.
+pub fn meeting_field_types() -> BTreeMap<String, FieldType> {
+    MEETING_FIELDS
+        .iter()
+        .map(|(name, ty)| (name.to_string(), *ty))
+        .collect()
 }
 
 /// Makes the filters on text fields compare as text (T5): `Company.zip = 2139` does
@@ -532,6 +544,7 @@ mod tests {
                 &[("ZIP".to_string(), FieldType::Text)],
             ),
             user: BTreeMap::new(),
+            meeting: meeting_field_types(),
         };
         assert_eq!(types.company["arr"], FieldType::Number);
         assert_eq!(
@@ -566,6 +579,32 @@ mod tests {
         let err = check("Company.nope = 1").unwrap_err();
         assert!(
             matches!(err, SettingsError::UnknownField { number: 2, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn t6_meeting_fields_are_known_and_typed_before_anything_is_imported() {
+        let types = FieldTypes {
+            meeting: meeting_field_types(),
+            ..FieldTypes::default()
+        };
+        let check = |f: &str| check_fields(&FilterSet::parse(&[f], None).unwrap(), &types);
+        assert!(check("Meeting.title not contains interview").is_ok());
+        assert!(check("Meeting.scope = External").is_ok());
+        assert!(check("Meeting.duration_seconds >= 300").is_ok());
+        assert!(check("Meeting.owner_email contains @acme.com").is_ok());
+        let err = check("Meeting.duration_seconds contains 3")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("number field"), "{err}");
+        let err = check("Meeting.duration_seconds > long")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("'long' is not a number"), "{err}");
+        let err = check("Meeting.topic = x").unwrap_err();
+        assert!(
+            matches!(&err, SettingsError::UnknownField { known, .. } if known.contains("owner_email")),
             "{err}"
         );
     }

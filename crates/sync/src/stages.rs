@@ -2,7 +2,7 @@
 //! resolve company (R1–R3) → map author (U3–U6) → filter (T3) → build activity (S3).
 //! Each stage is a plain function of the meeting and the job's [`SyncContext`].
 
-use gong_timeline_domain::filter::Fields;
+use gong_timeline_domain::filter::{meeting_fields, Fields};
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::messages::GongPerson;
 use gong_timeline_domain::users::UserDecision;
@@ -50,7 +50,7 @@ pub fn handle_meeting(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
         Ok(id) => id,
         Err(outcome) => return outcome,
     };
-    if !passes_filters(ctx, company_id, author) {
+    if !passes_filters(ctx, meeting, company_id, author) {
         return Outcome::Skip(Message::SkippedByFilter {
             filter: ctx.filter_text.clone(),
         });
@@ -139,18 +139,26 @@ fn fill_blank(field: &mut String, value: &str) {
     }
 }
 
-fn passes_filters(ctx: &SyncContext, company_id: i64, author: i64) -> bool {
+fn passes_filters(ctx: &SyncContext, meeting: &Meeting, company_id: i64, author: i64) -> bool {
     if ctx.filter.is_empty() {
         return true;
     }
     let empty = Fields::new();
     let company = ctx.company_fields.get(&company_id).unwrap_or(&empty);
     let user = ctx.user_fields.get(&author).unwrap_or(&empty);
-    ctx.filter.matches(company, user)
+    // The call's own fields only when a filter reads them (T6): no map per meeting
+    // otherwise.
+    let own = if ctx.filter.reads_meeting() {
+        meeting_fields(meeting)
+    } else {
+        Fields::new()
+    };
+    ctx.filter.matches_meeting(company, user, &own)
 }
 
 #[cfg(test)]
 mod tests {
+    use gong_timeline_domain::FilterSet;
     use gong_timeline_domain::MappingStatus;
     use gong_timeline_store::UserMapping;
 
@@ -205,5 +213,27 @@ mod tests {
         };
         assert!(message.to_string().contains("GongId 104"), "{message}");
         assert!(message.to_string().contains("Con Flict"), "{message}");
+    }
+
+    #[test]
+    fn t6_a_meeting_filter_reads_the_call_and_combines_with_company_filters() {
+        let mut ctx = SyncContext::build(1, &[acme()], &[], &[]);
+        let mut m = meeting("c1");
+        m.title = Some("Candidate interview".into());
+        m.details.scope = Some("External".into());
+        let pass = |ctx: &SyncContext, m: &Meeting| passes_filters(ctx, m, acme().id, 0);
+        ctx.filter = FilterSet::parse(&["Meeting.title not contains interview"], None).unwrap();
+        assert!(!pass(&ctx, &m), "an interview is excluded by its title");
+        m.title = Some("QBR".into());
+        assert!(pass(&ctx, &m));
+        ctx.filter = FilterSet::parse(
+            &["Meeting.scope = Internal", "Company.name = Acme"],
+            Some("1 OR 2"),
+        )
+        .unwrap();
+        assert!(
+            pass(&ctx, &m),
+            "logic combines a meeting and a company filter"
+        );
     }
 }

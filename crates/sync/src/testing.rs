@@ -38,5 +38,6 @@ pub fn meeting(id: &str) -> Meeting {
         trackers: None,
         brief: None,
         key_points: vec![],
+        details: Default::default(),
     }
 }

@@ -12,6 +12,7 @@ mod import;
 mod lifecycle;
 mod lifecycle_gong;
 mod log;
+mod meeting_filters;
 mod meeting_store;
 mod pending;
 mod quota;

@@ -12,6 +12,7 @@ impl fmt::Display for Object {
         f.write_str(match self {
             Object::Company => "Company",
             Object::User => "User",
+            Object::Meeting => "Meeting",
         })
     }
 }

@@ -104,16 +104,38 @@ fn ordered(field: &str, value: &Value, accept: fn(Ordering) -> bool) -> bool {
     !field.is_empty() && accept(compare(field, value))
 }
 
+/// A source with no field: a `Meeting.` filter where no meeting is given.
+struct NoFields;
+
+impl FieldSource for NoFields {
+    fn field(&self, _: &str) -> Option<&str> {
+        None
+    }
+}
+
 impl Filter {
-    /// Whether this filter holds for a company and an author.
+    /// Whether this filter holds for a company and an author (a `Meeting.` filter
+    /// sees no meeting field: use [`Filter::matches_meeting`]).
     pub fn matches<C, U>(&self, company: &C, user: &U) -> bool
     where
         C: FieldSource + ?Sized,
         U: FieldSource + ?Sized,
     {
+        self.matches_meeting(company, user, &NoFields)
+    }
+
+    /// Whether this filter holds for a company, an author and the call's own fields
+    /// ([`super::meeting_fields`]).
+    pub fn matches_meeting<C, U, M>(&self, company: &C, user: &U, meeting: &M) -> bool
+    where
+        C: FieldSource + ?Sized,
+        U: FieldSource + ?Sized,
+        M: FieldSource + ?Sized,
+    {
         let raw = match self.object {
             Object::Company => company.field(&self.field),
             Object::User => user.field(&self.field),
+            Object::Meeting => meeting.field(&self.field),
         };
         let field = raw.unwrap_or("").trim();
         match &self.op {
@@ -153,17 +175,29 @@ impl FilterSet {
         C: FieldSource + ?Sized,
         U: FieldSource + ?Sized,
     {
+        self.matches_meeting(company, user, &NoFields)
+    }
+
+    /// Whether a meeting with this company, author and own fields passes.
+    pub fn matches_meeting<C, U, M>(&self, company: &C, user: &U, meeting: &M) -> bool
+    where
+        C: FieldSource + ?Sized,
+        U: FieldSource + ?Sized,
+        M: FieldSource + ?Sized,
+    {
+        let holds = |f: &Filter| f.matches_meeting(company, user, meeting);
         match &self.logic {
-            None => self.filters.iter().all(|f| f.matches(company, user)),
+            None => self.filters.iter().all(holds),
             Some(logic) => {
-                let results: Vec<bool> = self
-                    .filters
-                    .iter()
-                    .map(|f| f.matches(company, user))
-                    .collect();
+                let results: Vec<bool> = self.filters.iter().map(holds).collect();
                 logic.eval(&results)
             }
         }
+    }
+
+    /// Whether any filter reads the call's own fields (T6).
+    pub fn reads_meeting(&self) -> bool {
+        self.filters.iter().any(|f| f.object == Object::Meeting)
     }
 
     /// The numbers (1-based) of the filters that do not hold, for a skip message.

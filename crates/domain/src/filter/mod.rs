@@ -1,4 +1,5 @@
-//! Meeting filters on the Company and the author's User fields (T3).
+//! Meeting filters on the Company and the author's User fields (T3), and on the
+//! call's own fields (`Meeting.title`, `Meeting.scope`, … T6).
 //!
 //! A connection's settings hold a list of filters (one string each, numbered from 1) and
 //! an optional advanced-logic expression over their numbers. [`FilterSet::parse`] turns
@@ -9,7 +10,8 @@
 //! # Grammar of one filter
 //! ```text
 //! filter  := object "." field op
-//! object  := "Company" | "User"                 (any case; User is the meeting's author)
+//! object  := "Company" | "User" | "Meeting"     (any case; User is the meeting's author,
+//!                                                Meeting the call: MEETING_FIELDS)
 //! field   := identifier | quoted                 identifier: letters, digits, '_' and '-'
 //! op      := ("=" | "==" | "!=" | ">" | "<" | ">=" | "<=") value
 //!          | ["not"] "contains" value
@@ -66,6 +68,39 @@ pub enum Object {
     Company,
     /// The meeting's author (the owner's mapped user).
     User,
+    /// The call itself (T6): [`MEETING_FIELDS`].
+    Meeting,
+}
+
+/// The fields a `Meeting.` filter reads (T6), with their types.
+pub const MEETING_FIELDS: [(&str, FieldType); 7] = [
+    ("title", FieldType::Text),
+    ("scope", FieldType::Text),
+    ("duration_seconds", FieldType::Number),
+    ("direction", FieldType::Text),
+    ("system", FieldType::Text),
+    ("workspace_id", FieldType::Text),
+    ("owner_email", FieldType::Text),
+];
+
+/// A meeting's [`MEETING_FIELDS`] as a filter reads them (absent ones left out).
+pub fn meeting_fields(meeting: &crate::meeting::Meeting) -> Fields {
+    let d = &meeting.details;
+    [
+        ("title", meeting.title.clone()),
+        ("scope", d.scope.clone()),
+        (
+            "duration_seconds",
+            meeting.duration_seconds.map(|s| s.to_string()),
+        ),
+        ("direction", d.direction.clone()),
+        ("system", d.system.clone()),
+        ("workspace_id", d.workspace_id.clone()),
+        ("owner_email", meeting.owner_email().map(str::to_owned)),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+    .collect()
 }
 
 /// A filter's comparison value, as written, with its number when it is one.

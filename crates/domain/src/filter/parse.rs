@@ -105,16 +105,17 @@ pub(super) fn filter(src: &str) -> Result<Filter, Fail> {
     let object = match word.to_ascii_lowercase().as_str() {
         "company" => Object::Company,
         "user" => Object::User,
+        "meeting" => Object::Meeting,
         "" => {
             return c.fail(format!(
-                "expected Company or User, found {}",
+                "expected Company, User or Meeting, found {}",
                 c.peek_token()
             ))
         }
         _ => {
             return Err((
                 object_at,
-                format!("expected Company or User, found '{word}'"),
+                format!("expected Company, User or Meeting, found '{word}'"),
             ))
         }
     };

@@ -173,9 +173,12 @@ fn t3_parse_errors_name_the_filter_and_column() {
     for (filter, expected) in [
         (
             "Account.name = x",
-            "column 1: expected Company or User, found 'Account'",
+            "column 1: expected Company, User or Meeting, found 'Account'",
         ),
-        ("= x", "column 1: expected Company or User, found '='"),
+        (
+            "= x",
+            "column 1: expected Company, User or Meeting, found '='",
+        ),
         (
             "Company name = x",
             "column 8: expected '.' and a field name",

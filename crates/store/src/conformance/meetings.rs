@@ -27,6 +27,7 @@ pub fn meeting(call: &str, minute: i64) -> Meeting {
         trackers: None,
         brief: Some("Brief.".into()),
         key_points: vec!["Renewal".into()],
+        details: Default::default(),
     }
 }
 

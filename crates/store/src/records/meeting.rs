@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::fingerprint::Fingerprint;
-use gong_timeline_domain::meeting::Meeting;
+use gong_timeline_domain::meeting::{Meeting, MeetingDetails};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
@@ -53,11 +53,17 @@ impl StoredMeeting {
         fingerprint: i64,
         fetched_at: DateTime<Utc>,
     ) -> Result<StoredMeeting, StoreError> {
-        let meeting: Meeting = postcard::from_bytes(body).map_err(|e| StoreError::Corrupt {
+        let corrupt = |e: postcard::Error| StoreError::Corrupt {
             column: "stored_meetings.body",
             value: format!("{} bytes", body.len()),
             reason: e.to_string(),
-        })?;
+        };
+        let (mut meeting, rest): (Meeting, &[u8]) =
+            postcard::take_from_bytes(body).map_err(corrupt)?;
+        // A body stored before the details existed ends with the meeting.
+        if !rest.is_empty() {
+            meeting.details = postcard::from_bytes(rest).map_err(corrupt)?;
+        }
         Ok(StoredMeeting {
             meeting,
             fingerprint,
@@ -66,9 +72,15 @@ impl StoredMeeting {
     }
 }
 
+/// The meeting, then its details (T6): appended, so older bodies, which end with the
+/// meeting, still read.
 fn encode(meeting: &Meeting) -> Vec<u8> {
     // Serializing plain owned data into a Vec cannot fail.
-    postcard::to_allocvec(meeting).unwrap_or_default()
+    let mut body = postcard::to_allocvec(meeting).unwrap_or_default();
+    if meeting.details != MeetingDetails::default() {
+        body.extend(postcard::to_allocvec(&meeting.details).unwrap_or_default());
+    }
+    body
 }
 
 /// A position in a connection's stored meetings, ordered by start then call id:
@@ -205,6 +217,43 @@ mod tests {
             started: Utc.with_ymd_and_hms(2026, 10, day, 0, 0, 0).unwrap(),
             gong_call_id: "7".into(),
         }
+    }
+
+    fn a_meeting() -> Meeting {
+        Meeting {
+            gong_call_id: "7".into(),
+            title: Some("QBR".into()),
+            started: Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap(),
+            duration_seconds: Some(1800),
+            url: None,
+            is_private: false,
+            owner_gong_user_id: None,
+            parties: Vec::new(),
+            crm_objects: Vec::new(),
+            trackers: None,
+            brief: None,
+            key_points: Vec::new(),
+            details: MeetingDetails::default(),
+        }
+    }
+
+    #[test]
+    fn t6_details_ride_after_the_meeting_and_older_bodies_still_read() {
+        let old = a_meeting();
+        let body = postcard::to_allocvec(&old).unwrap();
+        let read = StoredMeeting::from_stored(&body, 1, Utc::now()).unwrap();
+        assert_eq!(read.meeting, old, "a body from before the details");
+
+        let mut new = a_meeting();
+        new.details.scope = Some("External".into());
+        new.details.workspace_id = Some("5".into());
+        let stored = StoredMeeting::new(new.clone(), Utc::now());
+        let read = StoredMeeting::from_stored(&stored.body(), 1, Utc::now()).unwrap();
+        assert_eq!(read.meeting, new);
+        assert_ne!(
+            stored.fingerprint,
+            StoredMeeting::new(old, Utc::now()).fingerprint
+        );
     }
 
     #[test]

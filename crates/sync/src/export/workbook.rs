@@ -84,7 +84,7 @@ impl XlsxStream {
         }
         if let Some(date) = row.meeting_date {
             sheet
-                .write_datetime_with_format(line, 3, &date.naive_utc(), &self.date)
+                .write_datetime_with_format(line, 3, date.naive_utc(), &self.date)
                 .map_err(wrap)?;
         }
         if let Some(id) = row.activity_id {
