@@ -1,6 +1,6 @@
 //! API tokens: an admin creates a Bearer token for the JSON API (shown once; the
 //! store keeps its SHA-256 digest), optionally expiring after some days, sees when
-//! each was last used, and revokes it.
+//! each was last used, and revokes it after a confirmation page.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -4,7 +4,9 @@
 //! (**Initiate Sync** / **Go to Timeline settings**), changing a connection (name, base
 //! URL, access key; OAuth re-authorisation), its Gong webhook ([`webhook`]), its
 //! Gong API usage and budget ([`usage`]), the estimate a re-sync shows before it
-//! starts, and deleting it after a confirmation page.
+//! starts, its meetings not on the Timeline with Re-evaluate now ([`pending`]), the
+//! status a running job is followed by (polled, no reload), confirmations before a
+//! new webhook URL key and before deleting it.
 
 mod list;
 pub mod pending;

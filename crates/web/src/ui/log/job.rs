@@ -66,7 +66,7 @@ pub(super) async fn job_page(
         s,
         html! {
             p { (job.connection) " · " (job.trigger) " · " strong id="job-status" { (layout::badge(layout::job_tone(job.status), job.status)) } " · started " (time(job.started_at)) " · finished " (time_opt(job.finished_at)) }
-            @if let Some(m) = &job.message { p.error { (m) } }
+            @if let Some(m) = &job.message { p.error { (crate::error::web_wording(m)) } }
             p { (counts.created) " created, " (counts.updated) " updated, " (counts.skipped) " skipped, " (counts.failed) " failed (" (counts.total()) " records)" }
             @if let Some(f) = &fresh { (fresh_notice(id, f)) }
             form.card method="get" action={ "/log/jobs/" (id) } id="record-filter" {
