@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
 use crate::fingerprint::Fingerprint;
-use crate::meeting::{Affiliation, Meeting, Party, Tracker};
+use crate::meeting::{Affiliation, CallOutcome, Meeting, OutlineSection, Party, Tracker};
 use crate::messages::Message;
 
 /// The `source` of every activity this integration writes.
@@ -89,11 +89,50 @@ pub struct ActivityDraft {
     pub recording_url: Option<String>,
     /// Always [`SOURCE_GONG`].
     pub source: String,
+    /// What the call said beyond the brief (#23): next steps, action items, outcome,
+    /// outline.
+    pub content: ActivityContent,
 }
 
 /// The activity's unique external id for a Gong call of a connection (S1).
 pub fn external_id(connection_id: i64, call_id: &str) -> String {
     format!("gong:{connection_id}:{call_id}")
+}
+
+/// What the call said beyond the brief and key points, as the activity card shows
+/// it: Gong's next steps, action items, outcome and outline (#23).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityContent {
+    /// The items of Gong's "Next steps" highlight.
+    #[serde(default)]
+    pub next_steps: Vec<String>,
+    /// Action items said in the call.
+    #[serde(default)]
+    pub action_items: Vec<String>,
+    /// The call's outcome, with its category (the sentiment set up in Gong).
+    #[serde(default)]
+    pub outcome: Option<CallOutcome>,
+    /// The call's outline.
+    #[serde(default)]
+    pub outline: Vec<OutlineSection>,
+}
+
+impl ActivityContent {
+    /// The content of a meeting.
+    pub fn of(meeting: &Meeting) -> ActivityContent {
+        let d = &meeting.details;
+        ActivityContent {
+            next_steps: d.next_steps(),
+            action_items: d.action_items.clone(),
+            outcome: d.outcome.clone(),
+            outline: d.outline.clone(),
+        }
+    }
+
+    /// True when Gong sent none of it.
+    pub fn is_empty(&self) -> bool {
+        self == &ActivityContent::default()
+    }
 }
 
 /// Builds the activity of a meeting whose company and author are resolved.
@@ -133,6 +172,7 @@ pub fn build_activity(
         trackers_message,
         recording_url: meeting.url.clone(),
         source: SOURCE_GONG.to_string(),
+        content: ActivityContent::of(meeting),
     }
 }
 
@@ -283,6 +323,28 @@ pub fn content_hash(draft: &ActivityDraft) -> u64 {
     fp.opt_str(message.as_deref())
         .opt_str(draft.recording_url.as_deref())
         .str(&draft.source);
+    // Only when there is some: activities written before content existed keep their
+    // hash, so they are not rewritten for nothing.
+    if !draft.content.is_empty() {
+        let c = &draft.content;
+        fp.count(c.next_steps.len());
+        c.next_steps.iter().for_each(|t| {
+            fp.str(t);
+        });
+        fp.count(c.action_items.len());
+        c.action_items.iter().for_each(|t| {
+            fp.str(t);
+        });
+        fp.opt_str(c.outcome.as_ref().map(|o| o.name.as_str()))
+            .opt_str(c.outcome.as_ref().and_then(|o| o.category.as_deref()))
+            .count(c.outline.len());
+        for section in &c.outline {
+            fp.str(&section.section).count(section.items.len());
+            section.items.iter().for_each(|t| {
+                fp.str(t);
+            });
+        }
+    }
     fp.finish()
 }
 
@@ -310,6 +372,26 @@ mod tests {
                 count,
             }],
         }
+    }
+
+    #[test]
+    fn content_goes_on_the_activity_and_into_its_hash() {
+        let plain = meeting();
+        let bare = draft(&plain);
+        assert!(bare.content.is_empty());
+        let mut rich = meeting();
+        rich.details.highlights = vec![crate::meeting::Highlight {
+            title: "next steps".into(),
+            items: vec!["Send the proposal".into()],
+        }];
+        rich.details.outcome = Some(CallOutcome {
+            name: "Demo scheduled".into(),
+            category: Some("Positive".into()),
+        });
+        let full = draft(&rich);
+        assert_eq!(full.content.next_steps, ["Send the proposal"]);
+        assert_eq!(full.content.outcome.as_ref().unwrap().name, "Demo scheduled");
+        assert_ne!(content_hash(&full), content_hash(&bare));
     }
 
     #[test]

@@ -79,6 +79,20 @@ pub fn erase_from_meeting(meeting: &mut Meeting, email: &Email) -> bool {
     for point in &mut meeting.key_points {
         changed |= scrub_in_place(point, email);
     }
+    let d = &mut meeting.details;
+    let texts = d
+        .highlights
+        .iter_mut()
+        .flat_map(|h| std::iter::once(&mut h.title).chain(h.items.iter_mut()))
+        .chain(d.action_items.iter_mut())
+        .chain(
+            d.outline
+                .iter_mut()
+                .flat_map(|s| std::iter::once(&mut s.section).chain(s.items.iter_mut())),
+        );
+    for text in texts {
+        changed |= scrub_in_place(text, email);
+    }
     changed
 }
 
@@ -100,6 +114,19 @@ mod tests {
             scrub_text(text, &email()).as_deref(),
             Some("Call with [erased] ([erased])")
         );
+    }
+
+    #[test]
+    fn the_calls_content_is_scrubbed_too() {
+        let mut m = crate::testing::meeting();
+        m.details.highlights = vec![crate::meeting::Highlight {
+            title: "Next steps".into(),
+            items: vec!["Send the deck to jane.doe_1@client.com".into()],
+        }];
+        m.details.action_items = vec!["Email Jane.Doe_1@client.com".into()];
+        assert!(erase_from_meeting(&mut m, &email()));
+        assert_eq!(m.details.next_steps(), ["Send the deck to [erased]"]);
+        assert_eq!(m.details.action_items, ["Email [erased]"]);
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub mod users;
 mod testing;
 
 pub use activity::{
-    build_activity, content_hash, external_id, ActivityDraft, Attendee, ExternalAttendee,
+    build_activity, ActivityContent, content_hash, external_id, ActivityDraft, Attendee, ExternalAttendee,
 };
 pub use company::{resolve_company, CompanyIndex, CompanyResolution, ResolvedVia};
 pub use crm_id::CrmAccountId;

@@ -48,6 +48,55 @@ pub struct MeetingDetails {
     pub system: Option<String>,
     /// `metaData.workspaceId`.
     pub workspace_id: Option<String>,
+    /// Gong's highlights (titled lists; "Next steps" among them).
+    pub highlights: Vec<Highlight>,
+    /// Action items said in the call (`pointsOfInterest.actionItems[].snippet`).
+    pub action_items: Vec<String>,
+    /// The call's outcome.
+    pub outcome: Option<CallOutcome>,
+    /// The call's outline.
+    pub outline: Vec<OutlineSection>,
+}
+
+/// A titled list of Gong's highlights.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlight {
+    /// E.g. "Next steps".
+    pub title: String,
+    /// Its items' texts.
+    pub items: Vec<String>,
+}
+
+/// A call's outcome, as the customer's Gong names and categorises it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallOutcome {
+    /// E.g. "Demo scheduled".
+    pub name: String,
+    /// E.g. "Positive": its sentiment as the admin set it up in Gong.
+    pub category: Option<String>,
+}
+
+/// A section of the call's outline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutlineSection {
+    /// The section's name.
+    pub section: String,
+    /// What was said in it.
+    pub items: Vec<String>,
+}
+
+/// The highlight title Gong gives next steps.
+pub const NEXT_STEPS: &str = "Next steps";
+
+impl MeetingDetails {
+    /// The items of the "Next steps" highlight (any case).
+    pub fn next_steps(&self) -> Vec<String> {
+        self.highlights
+            .iter()
+            .filter(|h| h.title.trim().eq_ignore_ascii_case(NEXT_STEPS))
+            .flat_map(|h| h.items.iter().cloned())
+            .collect()
+    }
 }
 
 impl Meeting {

@@ -137,6 +137,7 @@ fn activity(
         trackers_message: None,
         recording_url: Some(format!("https://app.gong.io/call?id={call}")),
         source: "Gong".into(),
+        content: Default::default(),
         content_hash: 42,
     }
 }

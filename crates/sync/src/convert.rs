@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::{
-    Affiliation, CrmObject, CrmSystem, Meeting, MeetingDetails, Party, PhraseCount, Tracker,
+    Affiliation, CallOutcome, CrmObject, CrmSystem, Highlight, Meeting, MeetingDetails,
+    OutlineSection, Party, PhraseCount, Tracker,
 };
 use gong_timeline_domain::RecordStatus;
 use gong_timeline_gong::{wire, GongError};
@@ -143,8 +144,62 @@ pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
             direction: meta.direction.as_ref().map(|d| d.as_str().to_owned()),
             system: meta.system.clone(),
             workspace_id: meta.workspace_id.clone(),
+            highlights: content.map(highlights).unwrap_or_default(),
+            action_items: content.map(action_items).unwrap_or_default(),
+            outcome: content.and_then(|c| c.call_outcome.as_ref()).and_then(outcome),
+            outline: content.map(outline).unwrap_or_default(),
         },
     })
+}
+
+/// Texts that are not blank.
+fn texts<'a>(items: impl IntoIterator<Item = &'a Option<String>>) -> Vec<String> {
+    items
+        .into_iter()
+        .filter_map(|t| t.as_deref().map(str::trim))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn highlights(content: &wire::CallContent) -> Vec<Highlight> {
+    content
+        .highlights
+        .iter()
+        .map(|h| Highlight {
+            title: h.title.clone().unwrap_or_default(),
+            items: texts(h.items.iter().map(|i| &i.text)),
+        })
+        .filter(|h| !h.items.is_empty())
+        .collect()
+}
+
+fn action_items(content: &wire::CallContent) -> Vec<String> {
+    content
+        .points_of_interest
+        .as_ref()
+        .map(|p| texts(p.action_items.iter().map(|a| &a.snippet)))
+        .unwrap_or_default()
+}
+
+fn outcome(o: &wire::CallOutcome) -> Option<CallOutcome> {
+    let name = o.name.as_deref().map(str::trim).filter(|n| !n.is_empty())?;
+    Some(CallOutcome {
+        name: name.to_owned(),
+        category: o.category.clone().filter(|c| !c.trim().is_empty()),
+    })
+}
+
+fn outline(content: &wire::CallContent) -> Vec<OutlineSection> {
+    content
+        .outline
+        .iter()
+        .map(|s| OutlineSection {
+            section: s.section.clone().unwrap_or_default(),
+            items: texts(s.items.iter().map(|i| &i.text)),
+        })
+        .filter(|s| !s.section.is_empty() || !s.items.is_empty())
+        .collect()
 }
 
 fn party(p: &wire::Party) -> Party {
@@ -246,6 +301,40 @@ mod tests {
             }
         );
         assert_eq!(m.key_points, vec!["Renewal in May".to_string()]);
+    }
+
+    #[test]
+    fn t6_and_23_the_calls_own_fields_and_content_are_kept() {
+        let c = call(serde_json::json!({
+            "metaData": {"id": "1", "started": "2026-06-10T21:50:07Z", "scope": "External",
+                         "direction": "Conference", "system": "Zoom", "workspaceId": "55"},
+            "content": {
+                "highlights": [
+                    {"title": "Next steps", "items": [{"text": "Send the proposal", "startTimes": [12.5]}, {"text": " "}]},
+                    {"title": "Pain points", "items": [{"text": "Manual exports"}]},
+                    {"title": "Empty", "items": []}
+                ],
+                "pointsOfInterest": {"actionItems": [
+                    {"snippetStartTime": 30, "snippetEndTime": 40, "speakerID": "6432", "snippet": "Book the review"}
+                ]},
+                "callOutcome": {"id": "3", "category": "Positive", "name": "Demo scheduled"},
+                "outline": [{"section": "Pricing", "startTime": 0, "duration": 60,
+                             "items": [{"text": "Three-year discount", "startTime": 5}]}]
+            }
+        }));
+        let m = meeting_from_call(&c).unwrap();
+        let d = &m.details;
+        assert_eq!(
+            (d.scope.as_deref(), d.direction.as_deref(), d.system.as_deref(), d.workspace_id.as_deref()),
+            (Some("External"), Some("Conference"), Some("Zoom"), Some("55"))
+        );
+        assert_eq!(d.next_steps(), ["Send the proposal"]);
+        assert_eq!(d.highlights.len(), 2, "an empty highlight is dropped");
+        assert_eq!(d.action_items, ["Book the review"]);
+        let outcome = d.outcome.as_ref().unwrap();
+        assert_eq!((outcome.name.as_str(), outcome.category.as_deref()), ("Demo scheduled", Some("Positive")));
+        assert_eq!(d.outline[0].section, "Pricing");
+        assert_eq!(d.outline[0].items, ["Three-year discount"]);
     }
 
     #[test]

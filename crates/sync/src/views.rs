@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use gong_timeline_domain::meeting::Tracker;
+use gong_timeline_domain::meeting::{CallOutcome, OutlineSection, Tracker};
 use gong_timeline_domain::{LicenseType, MappingStatus, UserStatus};
 use gong_timeline_store::{
     Activity, ActivityId, Company, CompanyId, ConnectionId, Fields, PersonId, User, UserId,
@@ -54,6 +54,14 @@ pub struct ActivityView {
     pub recording_url: Option<String>,
     /// Gong's brief and key points.
     pub notes: Option<String>,
+    /// The items of Gong's "Next steps" highlight (#23).
+    pub next_steps: Vec<String>,
+    /// Action items said in the call.
+    pub action_items: Vec<String>,
+    /// The call's outcome (`name`, `category`), when Gong has one.
+    pub outcome: Option<CallOutcome>,
+    /// The call's outline: sections with their items.
+    pub outline: Vec<OutlineSection>,
 }
 
 /// The company of an activity.
@@ -143,6 +151,10 @@ impl From<Activity> for ActivityView {
             trackers_message: a.trackers_message,
             recording_url: a.recording_url,
             notes: a.notes,
+            next_steps: a.content.next_steps,
+            action_items: a.content.action_items,
+            outcome: a.content.outcome,
+            outline: a.content.outline,
         }
     }
 }

@@ -234,18 +234,112 @@ pub struct CallContent {
     /// Key points.
     #[serde(default, deserialize_with = "null_default")]
     pub key_points: Vec<KeyPoint>,
-    /// Highlights, kept raw.
+    /// Highlights (next steps among them), each a title and items.
     #[serde(default, deserialize_with = "null_default")]
-    pub highlights: Vec<Value>,
-    /// Outline, kept raw.
+    pub highlights: Vec<Highlight>,
+    /// The call's outline: sections and their items.
     #[serde(default, deserialize_with = "null_default")]
-    pub outline: Vec<Value>,
-    /// Call outcome, kept raw.
+    pub outline: Vec<OutlineSection>,
+    /// The call's outcome.
     #[serde(default)]
-    pub call_outcome: Option<Value>,
-    /// Points of interest, kept raw.
+    pub call_outcome: Option<CallOutcome>,
+    /// Points of interest: action items.
     #[serde(default)]
-    pub points_of_interest: Option<Value>,
+    pub points_of_interest: Option<PointsOfInterest>,
+}
+
+/// `content.highlights[]`: a titled list, e.g. "Next steps".
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct Highlight {
+    /// Its title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Its items.
+    #[serde(default, deserialize_with = "null_default")]
+    pub items: Vec<HighlightItem>,
+}
+
+/// One item of a highlight.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct HighlightItem {
+    /// The text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Where in the call it was said, in seconds.
+    #[serde(default, deserialize_with = "null_default")]
+    pub start_times: Vec<f64>,
+}
+
+/// `content.outline[]`: a section of the call.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OutlineSection {
+    /// Its name.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Its start, in seconds.
+    #[serde(default)]
+    pub start_time: Option<f64>,
+    /// Its length, in seconds.
+    #[serde(default)]
+    pub duration: Option<f64>,
+    /// What was said in it.
+    #[serde(default, deserialize_with = "null_default")]
+    pub items: Vec<OutlineItem>,
+}
+
+/// One item of an outline section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OutlineItem {
+    /// The text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// When, in seconds.
+    #[serde(default)]
+    pub start_time: Option<f64>,
+}
+
+/// `content.callOutcome`, and an entry of `GET /v2/call-outcomes`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+pub struct CallOutcome {
+    /// Its id.
+    #[serde(default, deserialize_with = "opt_id")]
+    pub id: Option<String>,
+    /// Its category (e.g. the sentiment the admin gave it).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Its name, e.g. "Demo scheduled".
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `content.pointsOfInterest`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PointsOfInterest {
+    /// Action items said in the call.
+    #[serde(default, deserialize_with = "null_default")]
+    pub action_items: Vec<ActionItem>,
+}
+
+/// One action item.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionItem {
+    /// Start of the snippet, in seconds.
+    #[serde(default)]
+    pub snippet_start_time: Option<f64>,
+    /// End of the snippet, in seconds.
+    #[serde(default)]
+    pub snippet_end_time: Option<f64>,
+    /// Who said it (Gong spells it `speakerID`).
+    #[serde(default, rename = "speakerID", deserialize_with = "opt_id")]
+    pub speaker_id: Option<String>,
+    /// What was said.
+    #[serde(default)]
+    pub snippet: Option<String>,
 }
 
 open_enum! {

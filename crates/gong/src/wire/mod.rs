@@ -14,8 +14,9 @@ mod settings;
 mod users;
 
 pub use calls::{
-    Affiliation, Call, CallContent, CallMedia, CallMetaData, CallScope, CrmContext, CrmField,
-    CrmObject, CrmSystem, Direction, KeyPoint, MediaKind, NamedDuration, Occurrence, Party,
+    ActionItem, Affiliation, Call, CallContent, CallMedia, CallMetaData, CallOutcome, CallScope,
+    CrmContext, CrmField, CrmObject, CrmSystem, Direction, Highlight, HighlightItem, KeyPoint,
+    MediaKind, NamedDuration, Occurrence, OutlineItem, OutlineSection, Party, PointsOfInterest,
     Tracker, TrackerPhrase, TrackerType,
 };
 pub use de::parse_datetime;

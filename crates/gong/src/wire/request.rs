@@ -137,6 +137,10 @@ impl ContentSelector {
             .trackers(true)
             .brief(true)
             .key_points(true)
+            .highlights(true)
+            .outline(true)
+            .call_outcome(true)
+            .points_of_interest(true)
     }
 
     /// Sets the CRM context level.
@@ -301,7 +305,10 @@ mod tests {
                 "contentSelector": {
                     "context": "Extended",
                     "contextTiming": ["Now"],
-                    "exposedFields": {"parties": true, "content": {"trackers": true, "brief": true, "keyPoints": true}}
+                    "exposedFields": {"parties": true, "content": {
+                        "trackers": true, "pointsOfInterest": true, "brief": true, "outline": true,
+                        "highlights": true, "callOutcome": true, "keyPoints": true
+                    }}
                 }
             })
         );

@@ -19,14 +19,15 @@ pub(crate) async fn upsert_activities(
     upserts: &[ActivityUpsert],
     now: &str,
 ) -> Result<Vec<(String, i64)>> {
-    // `$1`..`$16` a column of the page each; the connection (`$17`) and the time (`$18`).
+    // `$1`..`$16` and `$19` a column of the page each; the connection (`$17`) and
+    // the time (`$18`).
     static UPSERT: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "{}SELECT e, $17, g, ty, su, d, du, n, au, co, ia, ea, tr, tm, ru, so, h, $18, $18 \
+            "{}SELECT e, $17, g, ty, su, d, du, n, au, co, ia, ea, tr, tm, ru, so, h, $18, $18, ct \
              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], \
              $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], \
-             $14::text[], $15::text[], $16::bigint[]) \
-             AS t(e, g, ty, su, d, du, n, au, co, ia, ea, tr, tm, ru, so, h){} \
+             $14::text[], $15::text[], $16::bigint[], $19::text[]) \
+             AS t(e, g, ty, su, d, du, n, au, co, ia, ea, tr, tm, ru, so, h, ct){} \
              RETURNING external_id, id",
             sql::ACTIVITY_INSERT,
             sql::ACTIVITY_CONFLICT
@@ -55,6 +56,7 @@ pub(crate) async fn upsert_activities(
         .bind(int(|a| Some(a.content_hash)))
         .bind(connection_id)
         .bind(now)
+        .bind(encoded.iter().map(|e| e.4.as_deref()).collect::<Vec<_>>())
         .fetch_all(conn)
         .await
         .ctx("writing activities")

@@ -97,8 +97,8 @@ pub(crate) async fn hashes(
 const SELECT: &str = "SELECT a.id, a.external_id, a.connection_id, a.gong_call_id, a.activity_type, a.subject, a.date, \
      a.duration_seconds, a.notes, a.author_user_id, a.company_id, a.internal_attendees, a.external_attendees, \
      a.trackers, a.trackers_message, a.recording_url, a.source, a.content_hash, a.created_at, a.updated_at, \
-     c.name AS company_name, c.crm_account_id AS company_crm, u.email AS author_email, u.name AS author_name, \
-     u.license_type AS author_license \
+     a.content, c.name AS company_name, c.crm_account_id AS company_crm, u.email AS author_email, \
+     u.name AS author_name, u.license_type AS author_license \
      FROM activities a JOIN companies c ON c.id = a.company_id LEFT JOIN users u ON u.id = a.author_user_id";
 
 #[derive(sqlx::FromRow)]
@@ -118,6 +118,7 @@ struct ActivityRecord {
     external_attendees: String,
     trackers: Option<String>,
     trackers_message: Option<String>,
+    content: Option<String>,
     recording_url: Option<String>,
     source: String,
     content_hash: i64,
@@ -178,6 +179,12 @@ impl ActivityRecord {
             trackers_message: self.trackers_message,
             recording_url: self.recording_url,
             source: self.source,
+            content: self
+                .content
+                .as_deref()
+                .map(|c| read_json("activities.content", c))
+                .transpose()?
+                .unwrap_or_default(),
             content_hash: self.content_hash,
             created_at: read_ts("activities.created_at", &self.created_at)?,
             updated_at: read_ts("activities.updated_at", &self.updated_at)?,

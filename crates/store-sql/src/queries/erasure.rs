@@ -114,18 +114,18 @@ fn pattern(email: &Email) -> String {
 }
 
 async fn activities(tx: &mut Tx, email: &Email) -> Result<u64> {
-    type Row = (i64, String, String, String, Option<String>);
+    type Row = (i64, String, String, String, Option<String>, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, internal_attendees, external_attendees, subject, notes FROM activities \
+        "SELECT id, internal_attendees, external_attendees, subject, notes, content FROM activities \
          WHERE lower(internal_attendees) LIKE $1 OR lower(external_attendees) LIKE $1 \
-         OR lower(subject) LIKE $1 OR lower(notes) LIKE $1",
+         OR lower(subject) LIKE $1 OR lower(notes) LIKE $1 OR lower(content) LIKE $1",
     )
     .bind(pattern(email))
     .fetch_all(&mut **tx)
     .await
     .ctx(WHAT)?;
     let mut changed = 0;
-    for (id, internal, external, subject, notes) in rows {
+    for (id, internal, external, subject, notes, content) in rows {
         let mut internal: Vec<InternalAttendee> =
             read_json("activities.internal_attendees", &internal)?;
         let mut external: Vec<ExternalAttendee> =
@@ -133,17 +133,20 @@ async fn activities(tx: &mut Tx, email: &Email) -> Result<u64> {
         let attendees = erase_from_attendees(&mut internal, &mut external, email);
         let new_subject = scrub_text(&subject, email);
         let new_notes = notes.as_deref().and_then(|n| scrub_text(n, email));
-        if !attendees && new_subject.is_none() && new_notes.is_none() {
+        // Content is JSON text; an address holds no character JSON escapes.
+        let new_content = content.as_deref().and_then(|c| scrub_text(c, email));
+        if !attendees && new_subject.is_none() && new_notes.is_none() && new_content.is_none() {
             continue;
         }
         sqlx::query(
             "UPDATE activities SET internal_attendees = $1, external_attendees = $2, \
-             subject = $3, notes = $4 WHERE id = $5",
+             subject = $3, notes = $4, content = $5 WHERE id = $6",
         )
         .bind(to_json(&internal)?)
         .bind(to_json(&external)?)
         .bind(new_subject.unwrap_or(subject))
         .bind(new_notes.or(notes))
+        .bind(new_content.or(content))
         .bind(id)
         .execute(&mut **tx)
         .await

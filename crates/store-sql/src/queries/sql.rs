@@ -9,7 +9,8 @@ use crate::codec::to_json;
 /// The columns of an activity upsert, before its rows.
 pub(crate) const ACTIVITY_INSERT: &str = "INSERT INTO activities (external_id, connection_id, gong_call_id, \
      activity_type, subject, date, duration_seconds, notes, author_user_id, company_id, internal_attendees, \
-     external_attendees, trackers, trackers_message, recording_url, source, content_hash, created_at, updated_at) ";
+     external_attendees, trackers, trackers_message, recording_url, source, content_hash, created_at, updated_at, \
+     content) ";
 
 /// After an activity upsert's rows. An update keeps `activity_type`: a new type
 /// applies to activities created from then on (M2).
@@ -19,7 +20,8 @@ pub(crate) const ACTIVITY_CONFLICT: &str = " ON CONFLICT(external_id) DO UPDATE 
      company_id = excluded.company_id, internal_attendees = excluded.internal_attendees, \
      external_attendees = excluded.external_attendees, trackers = excluded.trackers, \
      trackers_message = excluded.trackers_message, recording_url = excluded.recording_url, \
-     source = excluded.source, content_hash = excluded.content_hash, updated_at = excluded.updated_at";
+     source = excluded.source, content_hash = excluded.content_hash, updated_at = excluded.updated_at, \
+     content = excluded.content";
 
 /// The columns of a log record insert.
 pub(crate) const LOG_RECORD_INSERT: &str =
@@ -46,8 +48,15 @@ pub(crate) const RETRY_CONFLICT: &str = " ON CONFLICT(connection_id, gong_call_i
 /// A log record with the id of its activity, resolved within the page.
 pub(crate) type ResolvedRecord<'a> = (&'a NewLogRecord, Option<ActivityId>);
 
-/// An activity with its JSON columns encoded: internal and external attendees, trackers.
-pub(crate) type EncodedActivity<'a> = (&'a ActivityUpsert, String, String, Option<String>);
+/// An activity with its JSON columns encoded: internal and external attendees,
+/// trackers, content (NULL when empty).
+pub(crate) type EncodedActivity<'a> = (
+    &'a ActivityUpsert,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 /// Encodes the JSON columns of some activities.
 pub(crate) fn encode_activities(upserts: &[ActivityUpsert]) -> Result<Vec<EncodedActivity<'_>>> {
@@ -59,6 +68,9 @@ pub(crate) fn encode_activities(upserts: &[ActivityUpsert]) -> Result<Vec<Encode
                 to_json(&a.internal_attendees)?,
                 to_json(&a.external_attendees)?,
                 a.trackers.as_ref().map(to_json).transpose()?,
+                (!a.content.is_empty())
+                    .then(|| to_json(&a.content))
+                    .transpose()?,
             ))
         })
         .collect()

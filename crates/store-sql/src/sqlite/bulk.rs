@@ -10,7 +10,7 @@ use super::queries::sql;
 use crate::codec::ts;
 
 /// Rows per multi-row statement: one statement per page of 100 meetings, far below
-/// SQLite's bind limit (19 binds a row).
+/// SQLite's bind limit (20 binds a row).
 const ROWS: usize = 200;
 /// Ids per `IN (…)` list.
 const IDS: usize = 500;
@@ -34,7 +34,7 @@ pub(crate) async fn upsert_activities(
     for chunk in upserts.chunks(ROWS) {
         let encoded = sql::encode_activities(chunk)?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::ACTIVITY_INSERT);
-        q.push_values(encoded, |mut row, (a, internal, external, trackers)| {
+        q.push_values(encoded, |mut row, (a, internal, external, trackers, content)| {
             row.push_bind(a.external_id.as_str())
                 .push_bind(connection_id)
                 .push_bind(a.gong_call_id.as_str())
@@ -53,7 +53,8 @@ pub(crate) async fn upsert_activities(
                 .push_bind(a.source.as_str())
                 .push_bind(a.content_hash)
                 .push_bind(now)
-                .push_bind(now);
+                .push_bind(now)
+                .push_bind(content);
         });
         q.push(sql::ACTIVITY_CONFLICT);
         q.build()

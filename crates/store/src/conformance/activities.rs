@@ -466,3 +466,38 @@ pub async fn activities_are_searched_by_subject_notes_attendees_and_trackers(sto
         assert_eq!(count, expected.len() as u64, "count '{text}'");
     }
 }
+
+/// #23: an activity's content (next steps, action items, outcome, outline) is kept
+/// and read back; one without content reads as empty.
+pub async fn activity_content_is_kept_and_read_back(store: &dyn Store) {
+    use gong_timeline_domain::meeting::{CallOutcome, OutlineSection};
+    use gong_timeline_domain::ActivityContent;
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let mut p = page(store, job, conn.id, 1).await;
+    let content = ActivityContent {
+        next_steps: vec!["Send the proposal".into()],
+        action_items: vec!["Book the security review".into()],
+        outcome: Some(CallOutcome {
+            name: "Demo scheduled".into(),
+            category: Some("Positive".into()),
+        }),
+        outline: vec![OutlineSection {
+            section: "Pricing".into(),
+            items: vec!["Discount for three years".into()],
+        }],
+    };
+    let mut with = upsert(conn.id, "k1", acme, 10, 1);
+    with.content = content.clone();
+    p.upserts = vec![with, upsert(conn.id, "k2", acme, 20, 1)];
+    store.commit_page(&p).await.expect("commit");
+    let all = store
+        .list_activities(of_connection(conn.id))
+        .await
+        .expect("list");
+    let by_call = |id: &str| all.iter().find(|a| a.gong_call_id == id).expect("activity");
+    assert_eq!(by_call("k1").content, content);
+    assert!(by_call("k2").content.is_empty());
+}

@@ -139,6 +139,7 @@ pub fn upsert(
         trackers_message: Some("The Trackers have failed to load.".into()),
         recording_url: Some(format!("https://gong.example/call?id={call}")),
         source: "Gong".to_string(),
+        content: Default::default(),
         content_hash: hash,
     }
 }

@@ -127,7 +127,8 @@ macro_rules! conformance_tests {
             a_page_forgets_calls_deleted_in_gong,
             quota_settings_default_and_are_kept_per_connection,
             gong_request_counts_add_up_and_are_pruned,
-            activities_are_searched_by_subject_notes_attendees_and_trackers
+            activities_are_searched_by_subject_notes_attendees_and_trackers,
+            activity_content_is_kept_and_read_back
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Tracker;
-use gong_timeline_domain::LicenseType;
+use gong_timeline_domain::{ActivityContent, LicenseType};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -67,6 +67,8 @@ pub struct ActivityUpsert {
     pub recording_url: Option<String>,
     /// Where it came from ("Gong").
     pub source: String,
+    /// Next steps, action items, outcome, outline (#23).
+    pub content: ActivityContent,
     /// The engine's fingerprint of the content (a `u64` cast to `i64`): an unchanged
     /// meeting costs no write.
     pub content_hash: i64,
@@ -134,6 +136,8 @@ pub struct Activity {
     pub recording_url: Option<String>,
     /// Source ("Gong").
     pub source: String,
+    /// Next steps, action items, outcome, outline (#23).
+    pub content: ActivityContent,
     /// Content fingerprint.
     pub content_hash: i64,
     /// First written.

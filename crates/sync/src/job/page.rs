@@ -306,6 +306,7 @@ fn upsert(draft: ActivityDraft, content_hash: i64) -> ActivityUpsert {
         trackers_message: draft.trackers_message.map(|m| m.to_string()),
         recording_url: draft.recording_url,
         source: draft.source,
+        content: draft.content,
         content_hash,
     }
 }
