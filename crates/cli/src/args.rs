@@ -108,12 +108,26 @@ pub enum Command {
     /// Purge now, for every connection, the activities and stored meetings older than
     /// the retention period (serve does it at every slot), each logged as a job.
     Retention(RetentionArgs),
+    /// The audit log: every admin change, newest first, with who, when, from where and
+    /// the value before and after (secrets never) (A4).
+    Audit(AuditArgs),
     /// Stored meetings: which are not on the Timeline, and why.
     #[command(subcommand)]
     Meetings(MeetingsCommand),
     /// Gong requests of a connection per day and purpose, its budget and what is left
     /// (Q4), in the columns of Gong's own API usage report.
     Usage(UsageArgs),
+}
+
+/// `audit` arguments (A4).
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The newest this many entries.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+    /// Output format (`json`: one array of entries).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `meetings` subcommands.

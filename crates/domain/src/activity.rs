@@ -390,7 +390,10 @@ mod tests {
         });
         let full = draft(&rich);
         assert_eq!(full.content.next_steps, ["Send the proposal"]);
-        assert_eq!(full.content.outcome.as_ref().unwrap().name, "Demo scheduled");
+        assert_eq!(
+            full.content.outcome.as_ref().unwrap().name,
+            "Demo scheduled"
+        );
         assert_ne!(content_hash(&full), content_hash(&bare));
     }
 

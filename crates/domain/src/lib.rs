@@ -15,11 +15,13 @@
 //! - [`schedule`]: the fixed four-hourly UTC sync slots (S6).
 //! - [`retention`]: how long activities and stored meetings are kept (G3).
 //! - [`erasure`]: what erasing a person by email does to meetings, attendees and text (G2).
+//! - [`audit`]: what the audit log records and how secrets are kept out of it (A4).
 //! - [`quota`]: Gong's daily quota: purposes, lanes, the rolling budget, estimates (Q1–Q4).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod activity;
+pub mod audit;
 pub mod company;
 pub mod crm_id;
 pub mod dates;
@@ -43,7 +45,8 @@ pub mod users;
 mod testing;
 
 pub use activity::{
-    build_activity, ActivityContent, content_hash, external_id, ActivityDraft, Attendee, ExternalAttendee,
+    build_activity, content_hash, external_id, ActivityContent, ActivityDraft, Attendee,
+    ExternalAttendee,
 };
 pub use company::{resolve_company, CompanyIndex, CompanyResolution, ResolvedVia};
 pub use crm_id::CrmAccountId;

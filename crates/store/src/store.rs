@@ -453,4 +453,17 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes every connection's counts of buckets before `before`; returns how many
     /// rows went.
     async fn prune_gong_requests(&self, before: DateTime<Utc>) -> Result<u64>;
+
+    // ---- the audit log (A4) ----
+
+    /// Records an admin's change; returns its id.
+    async fn add_audit_entry(&self, entry: &NewAuditEntry) -> Result<AuditId>;
+    /// Entries newest first: at most `limit`, older than `before_id` when given.
+    async fn list_audit_entries(
+        &self,
+        limit: u32,
+        before_id: Option<AuditId>,
+    ) -> Result<Vec<AuditEntry>>;
+    /// Deletes entries older than `before` (the retention period); returns how many.
+    async fn prune_audit_entries(&self, before: DateTime<Utc>) -> Result<u64>;
 }

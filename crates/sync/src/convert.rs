@@ -146,7 +146,9 @@ pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
             workspace_id: meta.workspace_id.clone(),
             highlights: content.map(highlights).unwrap_or_default(),
             action_items: content.map(action_items).unwrap_or_default(),
-            outcome: content.and_then(|c| c.call_outcome.as_ref()).and_then(outcome),
+            outcome: content
+                .and_then(|c| c.call_outcome.as_ref())
+                .and_then(outcome),
             outline: content.map(outline).unwrap_or_default(),
         },
     })
@@ -325,14 +327,27 @@ mod tests {
         let m = meeting_from_call(&c).unwrap();
         let d = &m.details;
         assert_eq!(
-            (d.scope.as_deref(), d.direction.as_deref(), d.system.as_deref(), d.workspace_id.as_deref()),
-            (Some("External"), Some("Conference"), Some("Zoom"), Some("55"))
+            (
+                d.scope.as_deref(),
+                d.direction.as_deref(),
+                d.system.as_deref(),
+                d.workspace_id.as_deref()
+            ),
+            (
+                Some("External"),
+                Some("Conference"),
+                Some("Zoom"),
+                Some("55")
+            )
         );
         assert_eq!(d.next_steps(), ["Send the proposal"]);
         assert_eq!(d.highlights.len(), 2, "an empty highlight is dropped");
         assert_eq!(d.action_items, ["Book the review"]);
         let outcome = d.outcome.as_ref().unwrap();
-        assert_eq!((outcome.name.as_str(), outcome.category.as_deref()), ("Demo scheduled", Some("Positive")));
+        assert_eq!(
+            (outcome.name.as_str(), outcome.category.as_deref()),
+            ("Demo scheduled", Some("Positive"))
+        );
         assert_eq!(d.outline[0].section, "Pricing");
         assert_eq!(d.outline[0].items, ["Three-year discount"]);
     }

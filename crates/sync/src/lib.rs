@@ -13,6 +13,7 @@
 //! - [`windows`]: which meetings a job asks for (S7): checkpoint, look-back, reconciliation.
 //! - [`convert`]: Gong's wire format → the domain's meeting, a page at a time.
 //! - [`stages`]: private → company → author → filters → activity, per meeting.
+//! - [`audit`]: recording an admin's change in the audit log, secrets removed (A4).
 //! - [`clock`]: where "now" comes from.
 //! - [`mappings`]: manual resolution of a Gong user's mapping (U7).
 //! - [`settings`]: validation of a connection's settings (T2–T4).
@@ -30,6 +31,7 @@
 //! - [`webhooks`]: Gong pushes processed calls; they are queued and re-read in batches (W1–W3).
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod clock;
 pub mod connect;
 pub mod connections;

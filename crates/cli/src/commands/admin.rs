@@ -2,6 +2,8 @@
 //! `admin unlock`: lifts a log-in lock-out; `admin token`: an API token for one of
 //! them, of a scope.
 
+use gong_timeline_domain::audit::AuditAction;
+use gong_timeline_sync::audit::Change as Audited;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -36,6 +38,11 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
                     .await?
                     .with_context(|| format!("there is no admin '{username}'"))?;
                 store.set_admin_password(admin.id, &hash).await?;
+                super::audited(
+                    store,
+                    Audited::new(AuditAction::PasswordReset, admin_target(&admin.username)),
+                )
+                .await;
                 println!(
                     "The password of admin '{}' is set; their sessions and API tokens were ended.",
                     admin.username
@@ -44,6 +51,11 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
                 let admin = store
                     .create_admin(&username, &hash, chrono::Utc::now())
                     .await?;
+                super::audited(
+                    store,
+                    Audited::new(AuditAction::AdminCreated, admin_target(&admin.username)),
+                )
+                .await;
                 println!(
                     "Admin '{}' created. Log in at the web UI of `gong-timeline serve`.",
                     admin.username
@@ -57,6 +69,11 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
                 .await?
                 .with_context(|| format!("there is no admin '{username}'"))?;
             let addresses = store.unlock_account(&admin.username).await?;
+            super::audited(
+                store,
+                Audited::new(AuditAction::AdminUnlocked, admin_target(&admin.username)),
+            )
+            .await;
             println!(
                 "Admin '{}' may log in again: the failed log-ins from {addresses} address(es) are forgotten.",
                 admin.username
@@ -71,6 +88,11 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
             format,
         } => token(store, &username, &name, &scope, expires_in_days, format).await,
     }
+}
+
+/// How an audit entry names an admin.
+fn admin_target(username: &str) -> String {
+    format!("admin '{username}'")
 }
 
 async fn token(
@@ -92,6 +114,16 @@ async fn token(
         expires_at: tokens::expiry(now, &days)?,
     };
     let (token, plain) = tokens::create(store.as_ref(), admin.id, request, now).await?;
+    let after = serde_json::json!({"name": name, "scope": scope, "expires_at": token.expires_at});
+    super::audited(
+        store,
+        Audited::new(
+            AuditAction::TokenCreated,
+            format!("API token '{name}' of admin '{}'", admin.username),
+        )
+        .after(&after),
+    )
+    .await;
     match format {
         Format::Json => println!(
             "{}",

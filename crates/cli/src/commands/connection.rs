@@ -1,6 +1,9 @@
 //! `connection create|authorize|update|delete|list|webhook`: each calls one function of
 //! `gong_timeline_sync::connections`, the same the web UI and the API call.
 
+use gong_timeline_domain::audit::AuditAction;
+use gong_timeline_sync::audit::Change as Audited;
+use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
@@ -52,6 +55,13 @@ async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::R
     };
     let connection =
         connections::create_access_key(store, &ClientConfig::default(), new, Utc::now()).await?;
+    let shown =
+        json!({"name": connection.name, "base_url": connection.base_url, "auth": "Access key"});
+    super::audited(
+        store,
+        Audited::new(AuditAction::ConnectionCreated, target(&connection.name)).after(&shown),
+    )
+    .await;
     println!(
         "Created connection '{}' (id {}); Gong accepted its access key. Sync it with: gong-timeline sync --connection '{}'",
         connection.name, connection.id, connection.name
@@ -79,8 +89,19 @@ async fn update(store: &Arc<dyn Store>, args: ConnectionUpdateArgs) -> anyhow::R
         "nothing to change: give --new-name, --base-url, or --access-key with --access-key-secret"
     );
     let checked = change.base_url.is_some() || change.access_key.is_some();
+    let key_changed = change.access_key.is_some();
     let updated =
         connections::update(store, &ClientConfig::default(), connection.id, change).await?;
+    let before = json!({"name": connection.name, "base_url": connection.base_url});
+    let after =
+        json!({"name": updated.name, "base_url": updated.base_url, "key_replaced": key_changed});
+    super::audited(
+        store,
+        Audited::new(AuditAction::ConnectionUpdated, target(&updated.name))
+            .before(&before)
+            .after(&after),
+    )
+    .await;
     println!(
         "Updated connection '{}'.{}",
         updated.name,
@@ -115,6 +136,12 @@ async fn delete(store: &Arc<dyn Store>, args: ConnectionDeleteArgs) -> anyhow::R
         );
     }
     connections::delete(store, connection.id, Utc::now()).await?;
+    let before = json!({"name": connection.name, "base_url": connection.base_url});
+    super::audited(
+        store,
+        Audited::new(AuditAction::ConnectionDeleted, target(&connection.name)).before(&before),
+    )
+    .await;
     println!("Deleted connection '{}': {what}.", connection.name);
     Ok(())
 }
@@ -144,7 +171,18 @@ async fn authorize_cmd(
                 .await?
         }
     };
-    authorize::run(store, &connection, &oauth_url, &args).await
+    authorize::run(store, &connection, &oauth_url, &args).await?;
+    super::audited(
+        store,
+        Audited::new(AuditAction::ConnectionAuthorised, target(&connection.name)),
+    )
+    .await;
+    Ok(())
+}
+
+/// How an audit entry names a connection.
+pub fn target(name: &str) -> String {
+    format!("connection '{name}'")
 }
 
 /// A base URL must be http(s) and parse; a trailing slash is dropped.

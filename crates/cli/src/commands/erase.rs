@@ -31,6 +31,16 @@ pub async fn run(store: &Arc<dyn Store>, args: EraseArgs) -> anyhow::Result<()> 
     .with_context(|| "--email: give the person's address, e.g. --email jane@example.com")?;
     let email = request.email.clone();
     let receipt = store.erase_email(&request).await?;
+    if let Some(id) = receipt.id {
+        // The address never: its SHA-256 and the counts, as the receipt keeps them.
+        let after = serde_json::json!({"receipt": id, "email_sha256": receipt.email_sha256, "counts": receipt.counts});
+        let change = gong_timeline_sync::audit::Change::new(
+            gong_timeline_domain::audit::AuditAction::PersonErased,
+            format!("erasure receipt {id}"),
+        )
+        .after(&after);
+        super::audited(store, change).await;
+    }
     match args.format {
         Format::Json => print_object(&receipt, Format::Json)?,
         Format::Table => write_stdout(&render(&email, &receipt))?,

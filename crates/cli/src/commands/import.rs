@@ -35,6 +35,16 @@ pub async fn run(store: &Arc<dyn Store>, cmd: ImportCommand) -> anyhow::Result<(
             ImportRefusal::Store(e) => anyhow::anyhow!("{}: {e}", file.display()),
         })?;
     println!("Imported {what}: {inserted} added, {updated} updated.");
+    let after = serde_json::json!({"kind": what, "file": file.display().to_string(), "added": inserted, "updated": updated});
+    super::audited(
+        store,
+        gong_timeline_sync::audit::Change::new(
+            gong_timeline_domain::audit::AuditAction::Imported,
+            what,
+        )
+        .after(&after),
+    )
+    .await;
     // The import is committed: a failed check is a warning, not a failed command.
     let broken = settings::broken_settings(store.as_ref())
         .await

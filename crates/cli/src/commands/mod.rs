@@ -3,6 +3,7 @@
 
 mod activities;
 mod admin;
+mod audit_log;
 mod bench;
 mod bench_replicas;
 mod bench_webhooks;
@@ -30,12 +31,24 @@ use std::time::Duration;
 use gong_timeline_store::{Connection, Store};
 use gong_timeline_store_sql::SqliteStore;
 use gong_timeline_store_sql::{is_postgres_url, PgStore};
+use gong_timeline_sync::audit::{self, Actor};
 use gong_timeline_sync::EngineOptions;
 
 use crate::args::{Cli, Command, ConnectionCommand};
 
 /// How long syncs retry an unreachable Gong (`--gong-retry-window`).
 static RETRY_WINDOW: OnceLock<Duration> = OnceLock::new();
+
+/// Records an admin change made from the CLI in the audit log (A4). The change is
+/// made already: a failure to record it is said, not fatal.
+pub async fn audited(store: &Arc<dyn Store>, change: audit::Change) {
+    let recorded = audit::record(store.as_ref(), &Actor::cli(), change, chrono::Utc::now()).await;
+    if let Err(error) = recorded {
+        eprintln!(
+            "warning: the change was made but could not be recorded in the audit log: {error}"
+        );
+    }
+}
 
 /// The sync engine's options, with the command line's Gong retry window.
 pub fn engine_options() -> EngineOptions {
@@ -82,6 +95,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Db(cmd) => ok(db::run(cmd).await),
         Command::Erase(args) => ok(erase::run(&open_existing(&db).await?, args).await),
         Command::Retention(args) => ok(retention::run(&open_existing(&db).await?, args).await),
+        Command::Audit(args) => ok(audit_log::run(&open_existing(&db).await?, args).await),
         Command::Meetings(cmd) => ok(meetings::run(&open_existing(&db).await?, cmd).await),
         Command::Usage(args) => ok(usage::run(&open_existing(&db).await?, args).await),
     }

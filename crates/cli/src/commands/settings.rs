@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
+use gong_timeline_domain::audit::AuditAction;
 use gong_timeline_domain::quota::QuotaSettings;
 use gong_timeline_store::{Settings, Store};
+use gong_timeline_sync::audit::Change as Audited;
 use gong_timeline_sync::settings::validate_in;
 use serde::Serialize;
 
@@ -57,6 +59,7 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
     let connection = connection_named(store, &args.connection).await?;
     let quota = quota_from(store, connection.id, &args).await?;
     let mut settings = store.get_settings(connection.id).await?;
+    let before = SettingsView::new(settings.clone(), store.get_quota(connection.id).await?);
     if let Some(enabled) = args.enabled {
         settings.enabled = enabled;
     }
@@ -92,6 +95,19 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
     if let Some(quota) = quota {
         store.set_quota(connection.id, &quota).await?;
     }
+    let after = SettingsView::new(
+        valid.settings.clone(),
+        store.get_quota(connection.id).await?,
+    );
+    let action = if quota.is_some() && before.same_settings(&after) {
+        AuditAction::QuotaChanged
+    } else {
+        AuditAction::SettingsChanged
+    };
+    let change = Audited::new(action, super::connection::target(&connection.name))
+        .before(&before)
+        .after(&after);
+    super::audited(store, change).await;
     println!(
         "Saved settings of '{}'. Run `gong-timeline sync --connection '{}'` to sync with them now.",
         connection.name, connection.name
@@ -136,7 +152,7 @@ async fn quota_from(
 }
 
 /// Settings as SPEC's `settings show` prints them.
-#[derive(Serialize)]
+#[derive(Clone, Serialize, PartialEq)]
 struct SettingsView {
     enabled: bool,
     activity_type: String,
@@ -151,6 +167,15 @@ struct SettingsView {
 }
 
 impl SettingsView {
+    /// Whether the settings (not the quota) are the same.
+    fn same_settings(&self, other: &SettingsView) -> bool {
+        SettingsView {
+            daily_budget: other.daily_budget,
+            requests_per_second: other.requests_per_second,
+            ..self.clone()
+        } == *other
+    }
+
     fn new(s: Settings, quota: QuotaSettings) -> Self {
         SettingsView {
             daily_budget: quota.daily_budget,

@@ -43,6 +43,12 @@ pub async fn run(store: &Arc<dyn Store>, db: &str, args: SyncArgs) -> anyhow::Re
             if args.dry_run {
                 return print_estimate(store, &connection, from, now, args.format).await;
             }
+            let change = gong_timeline_sync::audit::Change::new(
+                gong_timeline_domain::audit::AuditAction::Resynced,
+                super::connection::target(&connection.name),
+            )
+            .after(&serde_json::json!({"from": from}));
+            super::audited(store, change).await;
             JobRequest::resync(from)
         }
         (None, true) => JobRequest::new(Trigger::Reevaluate),

@@ -70,6 +70,15 @@ async fn resolve(store: &Arc<dyn Store>, args: UsersResolveArgs) -> anyhow::Resu
         "Gong user {} is now mapped to user {user}; meetings that failed on it are retried at the next sync.",
         mapping.gong_user_id
     );
+    let change = gong_timeline_sync::audit::Change::new(
+        gong_timeline_domain::audit::AuditAction::MappingResolved,
+        format!(
+            "Gong user {} of connection '{}'",
+            mapping.gong_user_id, connection.name
+        ),
+    )
+    .after(&serde_json::json!({"user_id": user, "status": mapping.status}));
+    super::audited(store, change).await;
     Ok(())
 }
 

@@ -8,6 +8,7 @@
 pub(crate) use super::{dialect, tokens, Backend};
 
 mod activities;
+mod audit;
 mod auth;
 mod companies;
 pub(crate) mod connections;

@@ -12,9 +12,9 @@ use gong_timeline_store::*;
 
 use super::Backend;
 use super::{
-    activities, auth, companies, connections, erasure, exports, field_types, jobs, log_records,
-    login_attempts, mappings, meetings, oauth_states, page_extras, quota, sync_state, tokens,
-    users, webhooks,
+    activities, audit, auth, companies, connections, erasure, exports, field_types, jobs,
+    log_records, login_attempts, mappings, meetings, oauth_states, page_extras, quota, sync_state,
+    tokens, users, webhooks,
 };
 
 /// `fn name(&self, arg: Type, …) -> Ret => module::function;` becomes an `async fn`
@@ -132,4 +132,7 @@ delegate! {
     fn add_gong_requests(&self, connection_id: ConnectionId, counts: &[RequestCount]) -> Result<()> => quota::add_requests;
     fn gong_requests_since(&self, connection_id: ConnectionId, since: DateTime<Utc>) -> Result<Vec<RequestCount>> => quota::requests_since;
     fn prune_gong_requests(&self, before: DateTime<Utc>) -> Result<u64> => quota::prune;
+    fn add_audit_entry(&self, entry: &NewAuditEntry) -> Result<AuditId> => audit::add;
+    fn list_audit_entries(&self, limit: u32, before_id: Option<AuditId>) -> Result<Vec<AuditEntry>> => audit::list;
+    fn prune_audit_entries(&self, before: DateTime<Utc>) -> Result<u64> => audit::prune;
 }

@@ -34,28 +34,31 @@ pub(crate) async fn upsert_activities(
     for chunk in upserts.chunks(ROWS) {
         let encoded = sql::encode_activities(chunk)?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::ACTIVITY_INSERT);
-        q.push_values(encoded, |mut row, (a, internal, external, trackers, content)| {
-            row.push_bind(a.external_id.as_str())
-                .push_bind(connection_id)
-                .push_bind(a.gong_call_id.as_str())
-                .push_bind(a.activity_type.as_str())
-                .push_bind(a.subject.as_str())
-                .push_bind(ts(a.date))
-                .push_bind(a.duration_seconds)
-                .push_bind(a.notes.as_deref())
-                .push_bind(a.author_user_id)
-                .push_bind(a.company_id)
-                .push_bind(internal)
-                .push_bind(external)
-                .push_bind(trackers)
-                .push_bind(a.trackers_message.as_deref())
-                .push_bind(a.recording_url.as_deref())
-                .push_bind(a.source.as_str())
-                .push_bind(a.content_hash)
-                .push_bind(now)
-                .push_bind(now)
-                .push_bind(content);
-        });
+        q.push_values(
+            encoded,
+            |mut row, (a, internal, external, trackers, content)| {
+                row.push_bind(a.external_id.as_str())
+                    .push_bind(connection_id)
+                    .push_bind(a.gong_call_id.as_str())
+                    .push_bind(a.activity_type.as_str())
+                    .push_bind(a.subject.as_str())
+                    .push_bind(ts(a.date))
+                    .push_bind(a.duration_seconds)
+                    .push_bind(a.notes.as_deref())
+                    .push_bind(a.author_user_id)
+                    .push_bind(a.company_id)
+                    .push_bind(internal)
+                    .push_bind(external)
+                    .push_bind(trackers)
+                    .push_bind(a.trackers_message.as_deref())
+                    .push_bind(a.recording_url.as_deref())
+                    .push_bind(a.source.as_str())
+                    .push_bind(a.content_hash)
+                    .push_bind(now)
+                    .push_bind(now)
+                    .push_bind(content);
+            },
+        );
         q.push(sql::ACTIVITY_CONFLICT);
         q.build()
             .execute(&mut *conn)

@@ -10,6 +10,7 @@
 //! ```
 
 mod activities;
+mod audit;
 mod auth;
 mod connections;
 mod directory;
@@ -22,6 +23,7 @@ mod tokens;
 mod webhooks;
 
 pub use activities::*;
+pub use audit::*;
 pub use auth::*;
 pub use connections::*;
 pub use directory::*;
@@ -128,7 +130,8 @@ macro_rules! conformance_tests {
             quota_settings_default_and_are_kept_per_connection,
             gong_request_counts_add_up_and_are_pruned,
             activities_are_searched_by_subject_notes_attendees_and_trackers,
-            activity_content_is_kept_and_read_back
+            activity_content_is_kept_and_read_back,
+            audit_entries_are_listed_newest_first_and_pruned
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {

@@ -5,6 +5,7 @@
 //! `FromStr`, so no status travels as a free string.
 
 mod activity;
+mod audit;
 mod auth;
 mod connection;
 mod directory;
@@ -16,6 +17,7 @@ mod sync_state;
 mod webhook;
 
 pub use activity::*;
+pub use audit::*;
 pub use auth::*;
 pub use connection::*;
 pub use directory::*;

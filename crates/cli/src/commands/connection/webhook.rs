@@ -38,6 +38,17 @@ pub async fn run(store: &Arc<dyn Store>, args: ConnectionWebhookArgs) -> anyhow:
     let view = webhooks::view(store, connection.id, &public_url, now)
         .await?
         .context("the webhook set-up was not found after saving it")?;
+    let after =
+        serde_json::json!({"authentication": view.authentication, "key_rotated": args.rotate});
+    crate::commands::audited(
+        store,
+        gong_timeline_sync::audit::Change::new(
+            gong_timeline_domain::audit::AuditAction::WebhookSetUp,
+            super::target(&connection.name),
+        )
+        .after(&after),
+    )
+    .await;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&view)?),
         Format::Table => print_view(&connection.name, &view, args.rotate),
