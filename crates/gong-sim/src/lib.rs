@@ -35,6 +35,14 @@
 //! - Calls: 70 % Salesforce Account context, 14 % contacts only, 7 % unknown
 //!   externals, 3 % internal only, 6 % HubSpot; 3 % private, 2 % deleted recordings,
 //!   12 % without tracker hits, 15 % audio only. Owners are drawn from all users.
+//! - Content beyond brief and key points (see `data/content.rs`), drawn per call id
+//!   only when asked for: `structure`, `outline` (2-3 sections), `highlights` (85 %
+//!   have a "Next steps" section of 1-3 items), `callOutcome` (one of five fixed
+//!   outcomes, the list of `GET /v2/call-outcomes`), `pointsOfInterest.actionItems`
+//!   (0-3, `speakerID`), `interaction.{interactionStats, video, questions}`,
+//!   `collaboration.publicComments`, and a transcript of 3-8 monologues that says
+//!   every phrase the call's keyword trackers hit. A private call's content,
+//!   interaction and collaboration sections are withheld, and it has no transcript.
 //!
 //! # New calls and webhooks
 //! With `new_calls_per_minute` above 0 (or [`SimHandle::add_new_calls`], or
@@ -51,7 +59,11 @@
 //! `GET /oauth2/authorize` (consent page; its form posts to `POST /oauth2/authorize`,
 //! which redirects to `redirect_uri?code=…&state=…`), `POST /oauth2/generate-customer-token`,
 //! `GET /v2/users[?cursor=]`, `GET /v2/users/{id}`, `POST /v2/calls/extensive`,
-//! `GET /v2/calls/{id}`, `GET /v2/settings/trackers`, `GET /v2/workspaces`,
+//! `GET /v2/calls/{id}`, `POST /v2/calls/transcript` (scope
+//! `api:calls:read:transcript`; paged and filtered like the extensive endpoint,
+//! private calls left out), `GET /v2/call-outcomes` (scope `api:call-outcomes:read`;
+//! `callOutcomes[] {id, category, name}` and the same in the `outcomes[]` shape public
+//! clients read), `GET /v2/settings/trackers`, `GET /v2/workspaces`,
 //! `GET /media/{call_id}/{audio.wav|video.wav}?Expires=…&Signature=…` (a
 //! generated WAV chime: playable; "video" is the same audio, the simulator has no
 //! video encoder), `GET /call?id=…`.
@@ -74,7 +86,8 @@
 //! # Scenario format
 //! A scenario replaces the generator. Keys are camelCase (snake_case aliases are
 //! accepted for `isPrivate`, `primaryUserId`, `recordingDeleted`, `userId`,
-//! `keyPoints`, `apiResults`, `separatePhrases`). Unknown keys are refused.
+//! `keyPoints`, `apiResults`, `separatePhrases`, `callOutcome`, `actionItems`).
+//! Unknown keys are refused.
 //! ```json
 //! {
 //!   "users": [
@@ -98,7 +111,12 @@
 //!               "objects": [{"type": "Account", "id": "0015g00000XyZ12AAB", "name": "Northwind"}]}],
 //!      "trackers": [{"name": "Competitors", "count": 2,
 //!                    "phrases": [{"phrase": "Contoso", "count": 2}]}],
-//!      "recordingDeleted": false, "brief": "Renewal discussed.", "keyPoints": ["Price"]}
+//!      "recordingDeleted": false, "brief": "Renewal discussed.", "keyPoints": ["Price"],
+//!      "highlights": [{"title": "Next steps", "items": ["Send the proposal"]}],
+//!      "outline": [{"section": "Pricing", "items": ["A discount was asked for"]}],
+//!      "callOutcome": "Demo scheduled", "actionItems": ["I'll send the proposal"],
+//!      "transcript": [{"speaker": "Raj Patel", "topic": "Pricing",
+//!                      "sentences": ["What about Contoso?"]}]}
 //!   ],
 //!   "timeline": {
 //!     "companies": [{"name": "Northwind", "crm_account_id": "0015g00000XyZ12AAB", "industry": "Software"}],
@@ -109,7 +127,10 @@
 //! }
 //! ```
 //! Tracker `type` is `KEYWORD` (default) or `SMART`; `apiResults` and
-//! `separatePhrases` default to true. Every key but `id`, `started`,
+//! `separatePhrases` default to true. A scenario call sends only the highlights,
+//! outline, outcome (a name or id of the fixed outcomes), action items (said by its
+//! first party) and transcript (speakers named by party name or email) it spells
+//! out. Every key but `id`, `started`,
 //! `primaryUserId` (calls), `id`, `email` (users) and `name` (trackers) is optional.
 #![forbid(unsafe_code)]
 

@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 /// `scope` get all of them.
 pub const ALL_SCOPES: &str =
     "api:calls:read:basic api:calls:read:extensive api:calls:read:media-url \
+api:calls:read:transcript api:call-outcomes:read \
 api:users:read api:settings:trackers:read api:workspaces:read \
 api:data-privacy:read api:data-privacy:delete";
 

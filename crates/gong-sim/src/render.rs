@@ -3,12 +3,15 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use crate::data::content;
 use crate::data::model::{Affiliation, SimCall, SimContext, SimTracker, SimUser};
 use crate::wire::calls::*;
 use crate::wire::users::{SpokenLanguage, UserMetadata, UserSettings};
 
 /// What a render needs besides the call.
 pub struct RenderCtx<'a> {
+    /// The data set's seed (AI content and statistics are drawn from it).
+    pub seed: u64,
     /// The simulator's base URL.
     pub base_url: &'a str,
     /// Workspace id.
@@ -78,7 +81,10 @@ pub fn call(c: SimCall, sel: &ContentSelector, ctx: &RenderCtx<'_>) -> CallData 
         .iter()
         .any(|p| p.affiliation == Affiliation::External);
     let content = &fields.content;
-    let any_content = content.topics || content.trackers || content.brief || content.key_points;
+    let interaction = &fields.interaction;
+    // Gong may withhold a private call's content; the simulator always does.
+    let open = !c.is_private;
+    let seed = ctx.seed;
     CallData {
         context: with_context.then(|| contexts(&c.context, sel.context)),
         parties: fields.parties.then(|| {
@@ -97,7 +103,8 @@ pub fn call(c: SimCall, sel: &ContentSelector, ctx: &RenderCtx<'_>) -> CallData 
                 })
                 .collect()
         }),
-        content: any_content.then(|| Content {
+        content: (open && content.any()).then(|| Content {
+            structure: content.structure.then(|| content::structure(seed, &c)),
             topics: content.topics.then(|| {
                 c.topics
                     .iter()
@@ -117,19 +124,50 @@ pub fn call(c: SimCall, sel: &ContentSelector, ctx: &RenderCtx<'_>) -> CallData 
                     .map(|t| KeyPoint { text: t.clone() })
                     .collect()
             }),
+            points_of_interest: if content.points_of_interest {
+                content::points_of_interest(seed, &c)
+            } else {
+                None
+            },
+            outline: if content.outline {
+                content::outline(seed, &c)
+            } else {
+                None
+            },
+            highlights: if content.highlights {
+                content::highlights(seed, &c)
+            } else {
+                None
+            },
+            call_outcome: if content.call_outcome {
+                content::call_outcome(seed, &c)
+            } else {
+                None
+            },
         }),
-        interaction: fields.interaction.speakers.then(|| Interaction {
-            speakers: c
-                .parties
-                .iter()
-                .filter_map(|p| {
-                    Some(Speaker {
-                        id: p.speaker_id.clone()?,
-                        user_id: p.user_id.clone(),
-                        talk_time: f64::from(c.duration) / c.parties.len().max(1) as f64,
+        interaction: (open && interaction.any()).then(|| Interaction {
+            speakers: interaction.speakers.then(|| {
+                c.parties
+                    .iter()
+                    .filter_map(|p| {
+                        Some(Speaker {
+                            id: p.speaker_id.clone()?,
+                            user_id: p.user_id.clone(),
+                            talk_time: f64::from(c.duration) / c.parties.len().max(1) as f64,
+                        })
                     })
-                })
-                .collect(),
+                    .collect()
+            }),
+            interaction_stats: interaction
+                .person_interaction_stats
+                .then(|| content::interaction_stats(seed, &c)),
+            video: interaction.video.then(|| content::video(seed, &c)),
+            questions: interaction.questions.then(|| content::questions(seed, &c)),
+        }),
+        collaboration: (open && fields.collaboration.public_comments).then(|| Collaboration {
+            public_comments: content::public_comments(seed, &c, |t| {
+                timestamp(t, c.utc_offset_secs)
+            }),
         }),
         media,
         meta_data: MetaData {

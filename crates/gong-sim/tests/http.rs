@@ -136,6 +136,12 @@ async fn the_content_selector_decides_what_is_sent() {
     assert!(calls
         .iter()
         .all(|c| c["parties"].is_array() && c["context"].is_array()));
+    // A private call's content is withheld.
+    let (private, public): (Vec<&Value>, Vec<&Value>) = calls
+        .iter()
+        .partition(|c| c["metaData"]["isPrivate"] == true);
+    assert!(private.iter().all(|c| c.get("content").is_none()));
+    let calls = public;
     assert!(calls.iter().all(|c| c["content"]["trackers"].is_array()));
     assert!(calls
         .iter()

@@ -244,7 +244,8 @@ async fn a_new_calls_webhook_is_signed_over_its_url_and_raw_body() {
         &sim,
         json!({"filter": {"callIds": [id]}, "contentSelector": {
             "context": "Extended",
-            "exposedFields": {"parties": true, "content": {"trackers": true, "brief": true, "keyPoints": true}}
+            "exposedFields": {"parties": true, "content": {"trackers": true, "brief": true, "keyPoints": true,
+                              "highlights": true, "outline": true, "callOutcome": true, "pointsOfInterest": true}}
         }}),
     )
     .await;

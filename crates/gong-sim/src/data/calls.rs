@@ -191,6 +191,7 @@ pub fn generate(world: &World, spread: &Spread, i: u64) -> SimCall {
             "Customer confirmed the current rollout scope.".into(),
             "Follow-up meeting to be scheduled.".into(),
         ],
+        authored: None,
     }
 }
 

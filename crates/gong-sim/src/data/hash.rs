@@ -44,6 +44,8 @@ pub enum Stream {
     Arrival = 8,
     /// Webhook fault draws (drop, duplicate, delay, tamper), per call.
     Webhook = 9,
+    /// AI content, interaction statistics and transcripts, per call id.
+    Content = 10,
 }
 
 /// A small deterministic generator seeded from `(seed, stream, index)`.

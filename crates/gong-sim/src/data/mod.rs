@@ -4,6 +4,7 @@
 //! only) in the order they appeared. New calls are the only thing kept in memory.
 
 pub mod calls;
+pub mod content;
 mod csv_out;
 pub mod hash;
 pub mod model;

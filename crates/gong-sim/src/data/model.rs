@@ -197,4 +197,24 @@ pub struct SimCall {
     pub brief: Option<String>,
     /// Gong's key points.
     pub key_points: Vec<String>,
+    /// AI content spelled out by a scenario; `None` for generated calls, whose
+    /// outline, highlights, outcome, action items and transcript are generated
+    /// from the seed and the call id when a request asks for them.
+    pub authored: Option<Box<SimAuthored>>,
+}
+
+/// A scenario call's AI content and transcript: only what the file spells out is
+/// sent (empty lists and `None` leave the section out).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SimAuthored {
+    /// Highlights `(title, items)`, e.g. `("Next steps", [...])`.
+    pub highlights: Vec<(String, Vec<String>)>,
+    /// Outline `(section, items)`.
+    pub outline: Vec<(String, Vec<String>)>,
+    /// Index into [`crate::data::content::OUTCOMES`].
+    pub call_outcome: Option<usize>,
+    /// Action items `(speaker id, snippet)`.
+    pub action_items: Vec<(Option<String>, String)>,
+    /// Monologues `(speaker id, topic, sentences)`.
+    pub transcript: Vec<(String, Option<String>, Vec<String>)>,
 }

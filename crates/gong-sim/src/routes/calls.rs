@@ -1,4 +1,5 @@
-//! `POST /v2/calls/extensive`, `GET /v2/calls` and `GET /v2/calls/{id}`.
+//! `POST /v2/calls/extensive`, `GET /v2/calls`, `GET /v2/calls/{id}`,
+//! `POST /v2/calls/transcript` and `GET /v2/call-outcomes`.
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use axum::Extension;
 use serde_json::json;
 
 use super::{json_response, query_param, Principal};
+use crate::data::content;
 use crate::data::model::SimCall;
 use crate::error::ApiError;
 use crate::paging::select;
@@ -18,6 +20,9 @@ use crate::request_id::current_request_id;
 use crate::state::SimState;
 use crate::wire::calls::{
     CallEntry, CallsFilter, ContentSelector, ExtensiveRequest, ExtensiveResponse,
+};
+use crate::wire::transcript::{
+    CallOutcomesResponse, CallTranscript, TranscriptRequest, TranscriptResponse,
 };
 
 fn no_media(_: &SimCall) -> Option<crate::wire::calls::Media> {
@@ -51,6 +56,7 @@ pub async fn extensive(
     )?;
     let media = |c: &SimCall| state.media_for(c);
     let ctx = RenderCtx {
+        seed: state.dataset.seed(),
         base_url: &state.base_url,
         workspace_id: ds.workspace_id(),
         trackers: ds.trackers(),
@@ -95,6 +101,7 @@ pub async fn list(
     let cursor = query_param(&query, "cursor");
     let sel = select(ds, state.key, &filter, cursor.as_deref(), state.gone())?;
     let ctx = RenderCtx {
+        seed: state.dataset.seed(),
         base_url: &state.base_url,
         workspace_id: ds.workspace_id(),
         trackers: ds.trackers(),
@@ -131,6 +138,7 @@ pub async fn one(
             ApiError::new(StatusCode::NOT_FOUND, format!("Call ID {id} was not found"))
         })?;
     let ctx = RenderCtx {
+        seed: state.dataset.seed(),
         base_url: &state.base_url,
         workspace_id: state.dataset.workspace_id(),
         trackers: state.dataset.trackers(),
@@ -141,4 +149,54 @@ pub async fn one(
         "requestId": current_request_id(),
         "call": data.meta_data,
     })))
+}
+
+/// `POST /v2/calls/transcript`: one page (100 calls) of transcripts, paged and
+/// filtered like `/v2/calls/extensive`; private calls have none and are left out.
+pub async fn transcript(
+    State(state): State<Arc<SimState>>,
+    Extension(who): Extension<Principal>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    who.require("api:calls:read:transcript")?;
+    let request: TranscriptRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    let filter = request
+        .filter
+        .ok_or_else(|| ApiError::bad_request("The 'filter' field is required"))?;
+    let ds = &state.dataset;
+    let sel = select(
+        ds,
+        state.key,
+        &filter,
+        request.cursor.as_deref(),
+        state.gone(),
+    )?;
+    let seed = ds.seed();
+    let call_transcripts: Vec<CallTranscript> = sel
+        .indices
+        .iter()
+        .filter_map(|i| ds.call(*i))
+        .map(|c| state.privacy.as_now(c))
+        .filter(|c| !c.is_private)
+        .map(|c| CallTranscript {
+            transcript: content::transcript(seed, &c),
+            call_id: c.id,
+        })
+        .collect();
+    Ok(json_response(&TranscriptResponse {
+        request_id: current_request_id(),
+        records: sel.records(call_transcripts.len()),
+        call_transcripts,
+    }))
+}
+
+/// `GET /v2/call-outcomes`: the company's call outcomes.
+pub async fn outcomes(Extension(who): Extension<Principal>) -> Result<Response, ApiError> {
+    who.require("api:call-outcomes:read")?;
+    Ok(json_response(&CallOutcomesResponse {
+        request_id: current_request_id(),
+        call_outcomes: content::OUTCOMES.to_vec(),
+        outcomes: content::dialer_outcomes(),
+    }))
 }

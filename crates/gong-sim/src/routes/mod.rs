@@ -37,6 +37,8 @@ pub fn app(state: Arc<SimState>) -> Router {
         .route("/v2/users/{id}", get(users::one))
         .route("/v2/calls", get(calls::list))
         .route("/v2/calls/extensive", post(calls::extensive))
+        .route("/v2/calls/transcript", post(calls::transcript))
+        .route("/v2/call-outcomes", get(calls::outcomes))
         .route("/v2/calls/{id}", get(calls::one))
         .route("/v2/settings/trackers", get(settings::trackers))
         .route("/v2/workspaces", get(settings::workspaces))

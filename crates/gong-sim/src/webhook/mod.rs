@@ -119,7 +119,8 @@ impl Webhooks {
 }
 
 /// What the webhook's `callData` carries: the product's selector (Extended CRM
-/// context, parties, trackers, brief, key points) plus media, as Gong's payload has.
+/// context, parties, trackers, brief, key points, highlights, outline, call outcome,
+/// action items) plus media, as Gong's payload has.
 pub fn call_data_selector() -> ContentSelector {
     ContentSelector {
         context: ContextLevel::Extended,
@@ -131,6 +132,10 @@ pub fn call_data_selector() -> ContentSelector {
                 trackers: true,
                 brief: true,
                 key_points: true,
+                points_of_interest: true,
+                outline: true,
+                highlights: true,
+                call_outcome: true,
                 ..ContentFlags::default()
             },
             ..ExposedFields::default()
@@ -142,6 +147,7 @@ pub fn call_data_selector() -> ContentSelector {
 pub fn call_body(state: &SimState, call: SimCall) -> Vec<u8> {
     let media = |c: &SimCall| state.media_for(c);
     let ctx = RenderCtx {
+        seed: state.dataset.seed(),
         base_url: &state.base_url,
         workspace_id: state.dataset.workspace_id(),
         trackers: state.dataset.trackers(),

@@ -84,12 +84,18 @@ pub struct ExposedFields {
     /// Interaction flags.
     #[serde(default)]
     pub interaction: InteractionFlags,
+    /// Collaboration flags.
+    #[serde(default)]
+    pub collaboration: CollaborationFlags,
 }
 
 /// `exposedFields.content`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentFlags {
+    /// Structure (the call's agenda).
+    #[serde(default)]
+    pub structure: bool,
     /// Topics.
     #[serde(default)]
     pub topics: bool,
@@ -105,6 +111,33 @@ pub struct ContentFlags {
     /// Key points.
     #[serde(default)]
     pub key_points: bool,
+    /// Points of interest (action items).
+    #[serde(default)]
+    pub points_of_interest: bool,
+    /// Outline.
+    #[serde(default)]
+    pub outline: bool,
+    /// Highlights (next steps among them).
+    #[serde(default)]
+    pub highlights: bool,
+    /// Call outcome.
+    #[serde(default)]
+    pub call_outcome: bool,
+}
+
+impl ContentFlags {
+    /// Whether any content flag is set (then `content` is sent).
+    pub fn any(&self) -> bool {
+        self.structure
+            || self.topics
+            || self.trackers
+            || self.brief
+            || self.key_points
+            || self.points_of_interest
+            || self.outline
+            || self.highlights
+            || self.call_outcome
+    }
 }
 
 /// `exposedFields.interaction`.
@@ -114,6 +147,31 @@ pub struct InteractionFlags {
     /// Speakers.
     #[serde(default)]
     pub speakers: bool,
+    /// Video statistics.
+    #[serde(default)]
+    pub video: bool,
+    /// `interactionStats` (Gong's flag is `personInteractionStats`).
+    #[serde(default, alias = "interactionStats")]
+    pub person_interaction_stats: bool,
+    /// Question counts.
+    #[serde(default)]
+    pub questions: bool,
+}
+
+impl InteractionFlags {
+    /// Whether any interaction flag is set (then `interaction` is sent).
+    pub fn any(&self) -> bool {
+        self.speakers || self.video || self.person_interaction_stats || self.questions
+    }
+}
+
+/// `exposedFields.collaboration`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollaborationFlags {
+    /// Public comments.
+    #[serde(default)]
+    pub public_comments: bool,
 }
 
 /// The response.
@@ -156,6 +214,9 @@ pub struct CallData {
     /// With any interaction flag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interaction: Option<Interaction>,
+    /// With `collaboration.publicComments`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collaboration: Option<Collaboration>,
     /// With `exposedFields.media`, when the recording exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
@@ -239,6 +300,8 @@ pub struct Party {
 #[serde(rename_all = "camelCase")]
 pub struct Content {
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub structure: Option<Vec<Topic>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<Topic>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trackers: Option<Vec<Tracker>>,
@@ -246,6 +309,73 @@ pub struct Content {
     pub brief: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_points: Option<Vec<KeyPoint>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points_of_interest: Option<PointsOfInterest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline: Option<Vec<OutlineSection>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<Highlight>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_outcome: Option<CallOutcome>,
+}
+
+/// `content.pointsOfInterest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PointsOfInterest {
+    pub action_items: Vec<ActionItem>,
+}
+
+/// An action item; note Gong's spelling `speakerID`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionItem {
+    pub snippet_start_time: f64,
+    pub snippet_end_time: f64,
+    #[serde(rename = "speakerID")]
+    pub speaker_id: Option<String>,
+    pub snippet: String,
+}
+
+/// An outline section.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutlineSection {
+    pub section: String,
+    pub start_time: f64,
+    pub duration: f64,
+    pub items: Vec<OutlineItem>,
+}
+
+/// An outline item.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutlineItem {
+    pub text: String,
+    pub start_time: f64,
+}
+
+/// A highlights section ("Next steps", ...).
+#[derive(Debug, Serialize)]
+pub struct Highlight {
+    pub title: String,
+    pub items: Vec<HighlightItem>,
+}
+
+/// A highlights item.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HighlightItem {
+    pub text: String,
+    pub start_times: Vec<f64>,
+}
+
+/// A call outcome (also the items of `GET /v2/call-outcomes`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CallOutcome {
+    pub id: &'static str,
+    pub category: &'static str,
+    pub name: &'static str,
 }
 
 /// A topic.
@@ -292,10 +422,61 @@ pub struct Occurrence {
     pub speaker_id: Option<String>,
 }
 
-/// `interaction`.
+/// `interaction`: only the keys whose flag is set.
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Interaction {
-    pub speakers: Vec<Speaker>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speakers: Option<Vec<Speaker>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction_stats: Option<Vec<Stat>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<Vec<VideoStat>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub questions: Option<Questions>,
+}
+
+/// A named measurement (`interactionStats[]` `{name, value}`).
+#[derive(Debug, Serialize)]
+pub struct Stat {
+    pub name: &'static str,
+    pub value: f64,
+}
+
+/// `interaction.video[]`: seconds per video kind.
+#[derive(Debug, Serialize)]
+pub struct VideoStat {
+    pub name: &'static str,
+    pub duration: f64,
+}
+
+/// `interaction.questions`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Questions {
+    pub company_count: u32,
+    pub non_company_count: u32,
+}
+
+/// `collaboration`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Collaboration {
+    pub public_comments: Vec<Comment>,
+}
+
+/// A public comment.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comment {
+    pub id: String,
+    pub audio_start_time: f64,
+    pub audio_end_time: f64,
+    pub commenter_user_id: String,
+    pub comment: String,
+    pub posted: String,
+    pub in_reply_to: Option<String>,
+    pub during_call: bool,
 }
 
 /// A speaker.

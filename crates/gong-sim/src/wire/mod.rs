@@ -4,6 +4,7 @@
 pub mod calls;
 pub mod oauth;
 pub mod settings;
+pub mod transcript;
 pub mod users;
 
 use serde::Serialize;

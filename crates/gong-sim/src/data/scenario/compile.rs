@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::Scenario;
 use super::ScenarioCall;
+use crate::data::content::{outcome_index, OUTCOMES};
 use crate::data::hash::{hash_bytes, Stream};
 use crate::data::model::*;
 use crate::data::world::gong_id;
@@ -148,12 +149,70 @@ fn to_call(c: &ScenarioCall, trackers: &[SimTracker]) -> Result<SimCall, SimErro
         system: "Zoom".into(),
         video: true,
         recording_deleted: c.recording_deleted,
-        parties,
         context,
         trackers: hits,
         topics: Vec::new(),
         brief: c.brief.clone(),
         key_points: c.key_points.clone(),
+        authored: Some(Box::new(authored(c, &parties)?)),
+        parties,
+    })
+}
+
+/// The AI content and transcript a scenario call spells out.
+fn authored(c: &ScenarioCall, parties: &[SimParty]) -> Result<SimAuthored, SimError> {
+    let bad = |what: String| SimError::Scenario(format!("call {}: {what}", c.id));
+    let sections = |list: &[super::ScenarioSection]| {
+        list.iter()
+            .map(|s| (s.title.clone(), s.items.clone()))
+            .collect()
+    };
+    let call_outcome = c
+        .call_outcome
+        .as_deref()
+        .map(|o| {
+            outcome_index(o).ok_or_else(|| {
+                let known: Vec<_> = OUTCOMES.iter().map(|o| o.name).collect();
+                bad(format!(
+                    "unknown callOutcome '{o}' (one of: {})",
+                    known.join(", ")
+                ))
+            })
+        })
+        .transpose()?;
+    let first_speaker = parties.iter().find_map(|p| p.speaker_id.clone());
+    let transcript = c
+        .transcript
+        .iter()
+        .map(|m| {
+            let speaker = parties
+                .iter()
+                .find(|p| {
+                    p.name.as_deref() == Some(m.speaker.as_str())
+                        || p.email
+                            .as_deref()
+                            .is_some_and(|e| e.eq_ignore_ascii_case(&m.speaker))
+                })
+                .and_then(|p| p.speaker_id.clone())
+                .ok_or_else(|| {
+                    bad(format!(
+                        "transcript speaker '{}' is not a party (name or email)",
+                        m.speaker
+                    ))
+                })?;
+            Ok((speaker, m.topic.clone(), m.sentences.clone()))
+        })
+        .collect::<Result<Vec<_>, SimError>>()?;
+    Ok(SimAuthored {
+        highlights: sections(&c.highlights),
+        outline: sections(&c.outline),
+        call_outcome,
+        action_items: c
+            .action_items
+            .iter()
+            .map(|t| (first_speaker.clone(), t.clone()))
+            .collect(),
+        transcript,
     })
 }
 

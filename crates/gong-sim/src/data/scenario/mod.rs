@@ -113,6 +113,48 @@ pub struct ScenarioCall {
     /// Gong's key points.
     #[serde(default, alias = "key_points")]
     pub key_points: Vec<String>,
+    /// Highlights, e.g. `[{"title": "Next steps", "items": ["Send the proposal"]}]`.
+    #[serde(default)]
+    pub highlights: Vec<ScenarioSection>,
+    /// Outline, e.g. `[{"section": "Pricing", "items": ["Discount asked"]}]`.
+    #[serde(default)]
+    pub outline: Vec<ScenarioSection>,
+    /// Call outcome: the name or id of one of the fixed outcomes
+    /// (`GET /v2/call-outcomes`), e.g. `"Demo scheduled"`.
+    #[serde(default, alias = "call_outcome")]
+    pub call_outcome: Option<String>,
+    /// Action items (`pointsOfInterest.actionItems`), said by the first speaker.
+    #[serde(default, alias = "action_items")]
+    pub action_items: Vec<String>,
+    /// Transcript (`POST /v2/calls/transcript`); without it the call's transcript
+    /// is empty.
+    #[serde(default)]
+    pub transcript: Vec<ScenarioMonologue>,
+}
+
+/// A highlights or outline section of a scenario call: `title` or `section` names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScenarioSection {
+    /// The title (highlights) or section name (outline).
+    #[serde(alias = "section")]
+    pub title: String,
+    /// Item texts.
+    #[serde(default)]
+    pub items: Vec<String>,
+}
+
+/// One monologue of a scenario transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScenarioMonologue {
+    /// The party who speaks: its name or email.
+    pub speaker: String,
+    /// Topic.
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// Sentences, timed evenly over the call.
+    pub sentences: Vec<String>,
 }
 
 /// A participant of a scenario call.
