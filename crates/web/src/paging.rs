@@ -244,6 +244,18 @@ impl Keyed for ActivityView {
     }
 }
 
+/// The admin pages' activities search pages as the API's list does.
+impl Keyed for gong_timeline_store::Activity {
+    type Key = gong_timeline_store::ActivityKey;
+    const LIST: &'static str = "activities";
+    fn key(&self) -> Self::Key {
+        gong_timeline_store::ActivityKey {
+            date: self.date,
+            id: self.id,
+        }
+    }
+}
+
 impl Keyed for Overview {
     type Key = (String, ConnectionId);
     const LIST: &'static str = "connections";

@@ -57,6 +57,10 @@ pub struct WebConfig {
     /// How long activities and stored meetings are kept (G3; `serve --retention-days`),
     /// shown on the Data privacy page.
     pub retention: gong_timeline_domain::retention::Retention,
+    /// Stored meetings of the backfill window at most for the connection page to
+    /// count those not on the Timeline on every view (above, it links without a
+    /// number); [`crate::service::pending::COUNT_BOUND`] unless a test lowers it.
+    pub pending_count_bound: u64,
 }
 
 impl WebConfig {
@@ -73,6 +77,7 @@ impl WebConfig {
             timeouts: ServerTimeouts::default(),
             login_throttle: ThrottlePolicy::default(),
             retention: Default::default(),
+            pending_count_bound: crate::service::pending::COUNT_BOUND,
         }
     }
 

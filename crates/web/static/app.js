@@ -28,20 +28,32 @@
       var href = a.getAttribute('href');
       var here = path === href || path.indexOf(href + '/') === 0 ||
         (href === '/connectors' && path.indexOf('/connectors') === 0) ||
-        (href === '/companies' && path.indexOf('/activities/') === 0);
+        (href === '/companies' && (path === '/activities' || path.indexOf('/activities/') === 0));
       if (here) a.setAttribute('aria-current', 'page');
     });
   }
 
-  // Recordings are loaded live from Gong (their links expire).
+  // "Load recording": one Gong request for that activity when asked, never on a
+  // page view (the link alone opens the recording's page). The fragment replaces
+  // the button inside the card's polite live region.
   function recordings() {
-    document.querySelectorAll('.recording[data-src]').forEach(function (el) {
-      fetch(el.dataset.src, { credentials: 'same-origin' })
+    document.addEventListener('click', function (e) {
+      var link = e.target.closest && e.target.closest('a.load-recording');
+      if (!link || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      var box = link.closest('.recording');
+      if (!box) return;
+      e.preventDefault();
+      box.setAttribute('aria-busy', 'true');
+      box.textContent = 'Loading the recording from Gong…';
+      fetch(link.getAttribute('href'), { credentials: 'same-origin', headers: { 'X-Fragment': '1' } })
         .then(function (r) { return r.text(); })
-        .then(function (html) { el.innerHTML = html; el.dataset.loaded = '1'; })
-        .catch(function () {
-          el.textContent = 'This Video/Meeting Link has failed to load.';
-          el.dataset.loaded = '1';
+        .then(function (html) { box.innerHTML = html; })
+        .catch(function () { box.textContent = 'This Video/Meeting Link has failed to load.'; })
+        .then(function () {
+          box.removeAttribute('aria-busy');
+          box.dataset.loaded = '1';
+          var first = box.querySelector('audio, a');
+          if (first) first.focus();
         });
     });
   }

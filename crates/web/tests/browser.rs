@@ -486,7 +486,8 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     let (_, jobs) = app.get(&format!("/jobs?connection_id={id}")).await;
     let job = jobs["items"][0]["id"].as_i64().ok_or("no job")?;
 
-    // A company's Timeline with trackers and a recording loaded live.
+    // A company's Timeline with trackers, what the call said (#23), and a recording
+    // loaded live only when asked for.
     let (_, activities) = app.get("/activities?limit=200").await;
     let with_trackers = activities["items"]
         .as_array()
@@ -496,23 +497,28 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
             a["trackers"].as_array().is_some_and(|t| {
                 t.iter()
                     .any(|t| !t["phrases"].as_array().unwrap().is_empty())
-            })
+            }) && a["next_steps"].as_array().is_some_and(|n| !n.is_empty())
         })
-        .ok_or("an activity with tracker phrases")?;
+        .ok_or("an activity with tracker phrases and next steps")?;
     let company = with_trackers["company"]["id"].as_i64().ok_or("company")?;
+    app.sim.controls().reset_stats();
     b.client
         .goto(&format!("{base}/companies/{company}"))
         .await?;
-    b.client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css(
-            ".recording[data-loaded] .media-link, .recording[data-loaded] .recording-failed",
-        ))
-        .await?;
+    let card = format!("#activity-{}", with_trackers["id"]);
+    assert_eq!(
+        b.text(&format!("{card} .next-steps h3")).await?,
+        "Next steps"
+    );
     b.shot("timeline").await?;
     chart_with_table(b, "activities-per-month").await?;
     b.audit("timeline").await?;
+    let served = app.sim.controls().stats();
+    assert_eq!(
+        served.api_requests, 0,
+        "a Timeline view asks Gong nothing: {:?}",
+        served.per_path
+    );
     // Filter by activity type: every card shown has it.
     let kind = b
         .client
@@ -535,15 +541,15 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
     for t in b.client.find_all(Locator::Css(".activity .type")).await? {
         assert_eq!(t.text().await?, kind);
     }
-    let card = format!("#activity-{}", with_trackers["id"]);
     assert!(!b.text(&format!("{card} .phrase")).await?.is_empty());
-    let media = b
-        .client
-        .find(Locator::Css(".recording .media-link"))
+    // Load recording: the player replaces the button in the card, one Gong request.
+    b.click(&format!("{card} .load-recording")).await?;
+    let media = wait_for(b, &format!("{card} .recording[data-loaded] .media-link"))
         .await?
         .attr("href")
         .await?
         .ok_or("media href")?;
+    assert_eq!(app.sim.controls().stats().api_requests, 1);
     assert_eq!(
         app.http.get(&media).send().await?.status().as_u16(),
         200,
@@ -557,6 +563,22 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .await?
         .ok_or("call link")?;
     assert!(call_link.starts_with(&app.sim.base_url()), "{call_link}");
+    // Every company's activities searched (#20 item 11).
+    let subject = with_trackers["subject"].as_str().ok_or("subject")?;
+    let word = subject
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .ok_or("a word")?;
+    b.visit(
+        &format!(
+            "{base}/activities?q={}",
+            url::form_urlencoded::byte_serialize(word.as_bytes()).collect::<String>()
+        ),
+        "activity-search",
+    )
+    .await?;
+    assert!(b.text("#activity-search-count").await?.contains(word));
+    b.audit("activity-search").await?;
 
     // Settings: + adds a filter row.
     b.visit(&format!("{base}/connectors/{id}/settings"), "settings")

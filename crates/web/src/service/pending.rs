@@ -6,6 +6,7 @@
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::ConnectionId;
 use gong_timeline_sync::pending::{self, Pending};
+use gong_timeline_sync::windows::backfill_start;
 
 use super::{lookup, runs};
 use crate::error::ApiResult;
@@ -17,11 +18,34 @@ pub async fn pending(state: &AppState, id: ConnectionId) -> ApiResult<Pending> {
     Ok(pending::pending(state.store.as_ref(), &connection, state.now()).await?)
 }
 
+/// Stored meetings of the backfill window at most for the connection page to
+/// count those not on the Timeline on every view (the evaluation reads them all);
+/// above, it links without a number. [`crate::WebConfig::pending_count_bound`].
+pub const COUNT_BOUND: u64 = 20_000;
+
 /// How many stored meetings are not on the Timeline; `None` when they cannot be
-/// evaluated now (settings that no longer hold): a page shows the link without a count.
+/// evaluated now (settings that no longer hold) or the backfill window stores more
+/// than [`crate::WebConfig::pending_count_bound`] meetings (a count would read them all on every view): a
+/// page shows the link without a number.
 pub async fn count(state: &AppState, id: ConnectionId) -> ApiResult<Option<u64>> {
     let connection = lookup::connection(state, id).await?;
-    match pending::pending(state.store.as_ref(), &connection, state.now()).await {
+    let now = state.now();
+    let settings = state.store.get_settings(id).await?;
+    let since = backfill_start(now, settings.backfill_days);
+    // Meetings dated ahead of now (a clock's skew) count too, as the evaluation reads them.
+    let stored = state
+        .store
+        .count_stored_meetings(id, since, now + chrono::Duration::days(366))
+        .await?;
+    if stored > state.config.pending_count_bound {
+        tracing::debug!(
+            connection_id = id,
+            stored,
+            "Too many stored meetings to count those not on the Timeline on a page view."
+        );
+        return Ok(None);
+    }
+    match pending::pending(state.store.as_ref(), &connection, now).await {
         Ok(p) => Ok(Some(p.not_on_timeline)),
         Err(error) => {
             tracing::info!(connection_id = id, %error, "Meetings not on the Timeline not counted.");

@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/companies", get(timeline::companies))
         .route("/companies/{id}", get(timeline::timeline))
+        .route("/activities", get(timeline::search))
         .route("/activities/{id}", get(timeline::activity))
         .route("/activities/{id}/recording", get(timeline::recording))
         .route("/tokens", get(tokens::list).post(tokens::create))

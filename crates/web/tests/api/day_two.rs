@@ -9,7 +9,7 @@ use gong_timeline_store::{JobCounts, JobFinish, Lease};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with, Options};
 
 fn keys(v: &Value) -> BTreeSet<&str> {
     v.as_object()
@@ -91,6 +91,38 @@ async fn item4_meetings_not_on_the_timeline_by_reason_in_the_api_and_on_a_page_a
 
     let (status, _) = app.get("/connections/999999/pending").await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn item4_above_the_bound_the_connection_page_links_without_counting() {
+    let app = spawn_app_with(Options {
+        web: Some(std::sync::Arc::new(|web| web.pending_count_bound = 1)),
+        ..Options::default()
+    })
+    .await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let (status, body) = app
+        .api(
+            reqwest::Method::PUT,
+            &format!("/connections/{id}/settings"),
+            Some(json!({"filters": ["Company.name = \"no such company\""]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    app.wait_for_sync(id).await;
+
+    let (_, show) = app.page(&s, &format!("/connectors/{id}")).await;
+    let link = show
+        .split("id=\"pending-link\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</a>").next())
+        .unwrap_or_else(|| panic!("the link: {show}"));
+    assert_eq!(link, "See meetings not on the Timeline");
+    // The pending page itself still counts them all.
+    let (status, page) = app.page(&s, &format!("/connectors/{id}/pending")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("id=\"pending-filtered-out\""), "{page}");
 }
 
 #[tokio::test]

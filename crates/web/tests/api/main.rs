@@ -15,6 +15,7 @@ mod pages;
 mod privacy;
 mod quota;
 mod security;
+mod timeline;
 mod ui;
 mod users;
 mod webhooks;

@@ -506,3 +506,84 @@ async fn the_log_and_the_api_filter_jobs_by_trigger() {
     assert!(page_webhook.contains("No job matches these filters."));
     assert!(page_bad.contains("hourly"), "the refused trigger is named");
 }
+
+#[tokio::test]
+async fn t6_meeting_fields_are_listed_with_help_and_saved_or_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let path = format!("/connectors/{id}/settings");
+    let (_, page) = app.page(&s, &path).await;
+    for (field, ty) in gong_timeline_domain::filter::MEETING_FIELDS {
+        assert!(
+            page.contains(&format!(
+                "<option value=\"Meeting.{field}\">Meeting.{field} ({ty})"
+            )),
+            "Meeting.{field} offered with its type: {page}"
+        );
+    }
+    assert!(
+        page.contains("id=\"meeting-filter-help\"")
+            && page.contains("Meeting.title not contains interview"),
+        "{page}"
+    );
+
+    let (status, _, body) = app
+        .form(
+            &s,
+            &path,
+            &[
+                ("activity_type", "Meeting"),
+                ("field", "Meeting.duration_seconds"),
+                ("op", ">"),
+                ("value", "long"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let error = body
+        .split("id=\"filter-1-error\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</span>").next())
+        .unwrap_or_else(|| panic!("the error beside row 1: {body}"));
+    assert!(error.contains("Meeting.duration_seconds"), "{error}");
+    let (status, refused) = app
+        .api(
+            reqwest::Method::PUT,
+            &format!("/connections/{id}/settings"),
+            Some(serde_json::json!({"filters": ["Meeting.duration_seconds > long"]})),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["error"]["field"].as_str()),
+        (422, Some("filters.1")),
+        "{refused}"
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Meeting.duration_seconds"),
+        "{refused}"
+    );
+
+    let (status, location, body) = app
+        .form(
+            &s,
+            &path,
+            &[
+                ("activity_type", "Meeting"),
+                ("field", "Meeting.title"),
+                ("op", "not contains"),
+                ("value", "interview"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(location, format!("/connectors/{id}?updated=1"));
+    let (_, settings) = app.get(&format!("/connections/{id}/settings")).await;
+    assert_eq!(
+        settings["filters"],
+        serde_json::json!(["Meeting.title not contains interview"])
+    );
+}

@@ -107,7 +107,7 @@ fn facts(
                 a href={ "/connectors/" (c.id) "/pending" } id="pending-link" {
                     @match pending {
                         Some(n) => (pending::count_text(n)),
-                        None => "Meetings not on the Timeline, by reason",
+                        None => "See meetings not on the Timeline",
                     }
                 }
             } }

@@ -1,7 +1,7 @@
-//! Integration settings of a connection (T1–T5): the Sync Gong Meetings toggle, the
+//! Integration settings of a connection (T1–T6): the Sync Gong Meetings toggle, the
 //! activity type (active global types; Call and Meeting recommended), filters on
-//! Company and User fields (numbered rows, as the advanced logic refers to them; each
-//! field shows its type; + adds a row, × removes one — plain form posts that keep
+//! Company, User and Meeting fields (numbered rows, as the advanced logic refers to
+//! them; each field shows its type; + adds a row, × removes one — plain form posts that keep
 //! what was typed), the advanced logic. Save validates, stores and starts a sync
 //! (only saves with the toggle off); a refused Save keeps every row as typed and
 //! shows each error next to its row or field.

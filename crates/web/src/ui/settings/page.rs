@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use gong_timeline_domain::filter::{FieldType, Object};
+use gong_timeline_domain::filter::{FieldType, Object, MEETING_FIELDS};
 use gong_timeline_store::{ActivityScope, ConnectionId, Settings};
 use gong_timeline_sync::preview::Preview;
 use maud::{html, Markup};
@@ -16,9 +16,10 @@ use crate::service::lookup;
 use crate::state::AppState;
 use crate::ui::layout::{csrf_input, page};
 
-/// Every filterable field (`Company.arr`) with its type (T5).
+/// Every filterable field (`Company.arr`, `Meeting.title`) with its type (T5, T6).
 async fn field_choices(state: &AppState) -> Result<Vec<(String, Option<FieldType>)>, ApiError> {
     let types = gong_timeline_sync::settings::field_types(state.store.as_ref()).await?;
+    let meeting: Vec<&str> = MEETING_FIELDS.iter().map(|(name, _)| *name).collect();
     let mut out = Vec::new();
     for (object, builtin) in [
         (Object::Company, &["name", "crm_account_id"][..]),
@@ -26,6 +27,7 @@ async fn field_choices(state: &AppState) -> Result<Vec<(String, Option<FieldType
             Object::User,
             &["email", "name", "license_type", "status"][..],
         ),
+        (Object::Meeting, &meeting[..]),
     ] {
         let known = types.of(object);
         let mut names: BTreeSet<String> = builtin.iter().map(|f| f.to_string()).collect();
@@ -119,8 +121,9 @@ pub(super) async fn render(
                 span.recommended { "Call and Meeting are recommended: they carry internal and external attendees." }
                 @if let Some(m) = err("activity_type") { span.field-error id="activity-type-error" { (m) } }
                 fieldset id="filters" {
-                    legend { "Filters (Company and User fields)" }
+                    legend { "Filters (Company, User and Meeting fields)" }
                     p.hint { "Each field shows its type (text, number, date, boolean); operators and values must fit it. Rows are numbered for the advanced logic." }
+                    p.hint id="meeting-filter-help" { "Company is the meeting's company, User its author, Meeting the call itself (" (MEETING_FIELDS.map(|(name, _)| name).join(", ")) "): e.g. " code { "Meeting.title not contains interview" } " keeps interviews off the Timeline." }
                     @for (i, row) in rows.iter().enumerate() { (filter_row(&fields, i, numbers[i], row, row_error(numbers[i]))) }
                     button type="submit" name="intent" value="add-row" id="add-filter" title="Add a filter" formnovalidate { "+ Add a filter" }
                     @if let Some(m) = err("filters") { pre.field-error id="filters-error" { (m) } }

@@ -1,13 +1,15 @@
 //! What the Timeline pages draw: an activity's card (attendees, trackers as chips,
-//! S4's message when they failed to load), the recording loaded live (S5's message
-//! when it fails), the filters form, the chart of activities per month.
+//! S4's message when they failed to load; next steps, action items, outcome and the
+//! folded outline, #23), the recording loaded live on demand (S5's message when it
+//! fails), the filters and search form, the chart of activities per month.
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::ActivityContent;
 use gong_timeline_gong::CallMedia;
 use gong_timeline_store::{Activity, CompanyId};
 use maud::{html, Markup};
 
-use super::rules::{per_month, TimelineQuery};
+use super::rules::{outcome_tone, per_month, TimelineQuery};
 use crate::ui::charts;
 use crate::ui::layout::{self, duration, safe_url, time};
 
@@ -34,11 +36,16 @@ pub(super) fn month_chart(all: &[Activity], now: DateTime<Utc>) -> Markup {
     })
 }
 
-/// Activity type and dates; Clear drops both.
+/// Search, activity type and dates; Clear drops them all.
 pub(super) fn filters(id: CompanyId, q: &TimelineQuery, types: &[String]) -> Markup {
     html! {
-        form.card.filters method="get" action={ "/companies/" (id) } id="timeline-filter" {
-            h2 { "Filter the Timeline" }
+        form.card.filters role="search" method="get" action={ "/companies/" (id) } id="timeline-filter" {
+            h2 { "Search and filter the Timeline" }
+            label { "Search"
+                input type="search" name="q" id="timeline-search" value=(q.q) autocomplete="off"
+                    aria-describedby="timeline-search-hint";
+            }
+            span.muted.small.search-hint id="timeline-search-hint" { "Subject, notes, attendee names or emails, tracker names." }
             label { "Activity type"
                 select name="type" id="activity-type-filter" {
                     option value="" { "All types" }
@@ -108,14 +115,60 @@ pub fn card(a: &Activity) -> Markup {
                     }
                 }
             }
-            div.recording data-src={ "/activities/" (a.id) "/recording" } {
-                noscript { "The recording loads with JavaScript; " }
-                span.muted { "Loading the recording from Gong…" }
+            (content(&a.content))
+            div.recording id={ "recording-" (a.id) } aria-live="polite" {
+                a.button.load-recording href={ "/activities/" (a.id) "/recording" } { "Load recording" }
+                " " span.muted.small { "(asks Gong for a fresh link)" }
             }
             @if let Some(url) = a.recording_url.as_deref().and_then(safe_url) {
                 p { a.call-link href=(url) target="_blank" rel="noopener noreferrer" { "Open the call in Gong" } }
             }
             @if let Some(notes) = &a.notes { details { summary { "Notes" } p { (notes) } } }
+        }
+    }
+}
+
+/// What Gong said of the call (#23): next steps, action items, the outcome with its
+/// category as a badge (the word shows; colour only adds to it), and the outline
+/// folded. Each section only when it has something.
+fn content(c: &ActivityContent) -> Markup {
+    if c.is_empty() {
+        return html! {};
+    }
+    html! {
+        div.content {
+            @if !c.next_steps.is_empty() {
+                section.next-steps {
+                    h3 { "Next steps" }
+                    ul { @for s in &c.next_steps { li { (s) } } }
+                }
+            }
+            @if !c.action_items.is_empty() {
+                section.action-items {
+                    h3 { "Action items" }
+                    ul { @for s in &c.action_items { li { (s) } } }
+                }
+            }
+            @if let Some(o) = &c.outcome {
+                section.outcome {
+                    h3 { "Outcome" }
+                    p {
+                        span.outcome-name { (o.name) }
+                        @if let Some(category) = o.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                            " " (layout::badge(outcome_tone(category), category))
+                        }
+                    }
+                }
+            }
+            @if !c.outline.is_empty() {
+                details.outline {
+                    summary { "Outline" }
+                    @for section in &c.outline {
+                        p.outline-section { strong { (section.section) } }
+                        @if !section.items.is_empty() { ul { @for item in &section.items { li { (item) } } } }
+                    }
+                }
+            }
         }
     }
 }

@@ -6,10 +6,15 @@ use gong_timeline_store::Activity;
 use serde::Deserialize;
 
 use crate::error::ApiError;
+use crate::ui::layout::Tone;
 
-/// The Timeline's filters: activity type and a date range (`YYYY-MM-DD`, inclusive).
+/// The Timeline's filters: a search, activity type and a date range (`YYYY-MM-DD`,
+/// inclusive).
 #[derive(Debug, Deserialize, Default)]
 pub(crate) struct TimelineQuery {
+    /// Text in the subject, notes, attendees or trackers (the store's search).
+    #[serde(default)]
+    pub(super) q: String,
     #[serde(default, rename = "type")]
     pub(super) kind: String,
     #[serde(default)]
@@ -39,6 +44,17 @@ pub fn in_range(date: NaiveDate, from: Option<NaiveDate>, to: Option<NaiveDate>)
 pub fn matches(a: &Activity, kind: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
     (kind.is_empty() || a.activity_type.eq_ignore_ascii_case(kind))
         && in_range(a.date.date_naive(), from, to)
+}
+
+/// The badge tone of a call outcome's category (the sentiment set up in Gong):
+/// Positive, Negative, Neutral in any case; any other category is informative.
+pub(super) fn outcome_tone(category: &str) -> Tone {
+    match category.trim().to_ascii_lowercase().as_str() {
+        "positive" => Tone::Ok,
+        "negative" => Tone::Bad,
+        "neutral" => Tone::Neutral,
+        _ => Tone::Info,
+    }
 }
 
 /// Activities per month for the 12 months up to `now`'s, oldest first.
@@ -80,6 +96,14 @@ mod tests {
             ("Nov 2026".to_string(), 2.0),
             "Nov 2025 is too old"
         );
+    }
+
+    #[test]
+    fn an_outcome_category_is_a_tone_by_its_sentiment() {
+        assert_eq!(outcome_tone("Positive"), Tone::Ok);
+        assert_eq!(outcome_tone(" negative "), Tone::Bad);
+        assert_eq!(outcome_tone("NEUTRAL"), Tone::Neutral);
+        assert_eq!(outcome_tone("Follow-up"), Tone::Info);
     }
 
     #[test]
