@@ -5,6 +5,7 @@ mod audit;
 mod commands;
 mod companies;
 mod connection;
+mod content;
 mod db;
 mod erasure;
 mod hardening;
