@@ -344,6 +344,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Admin>;
     /// One admin by username (case-insensitive).
     async fn admin_by_username(&self, username: &str) -> Result<Option<Admin>>;
+    /// One admin by id.
+    async fn admin_by_id(&self, id: AdminId) -> Result<Option<Admin>>;
     /// Replaces an admin's password hash, ends every session of that admin and
     /// revokes their API tokens (in one transaction): a reset password locks out
     /// whoever knew the old one.

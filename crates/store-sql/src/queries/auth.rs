@@ -87,6 +87,16 @@ pub(crate) async fn admin_by_username(store: &Backend, username: &str) -> Result
     row.map(into_admin).transpose()
 }
 
+pub(crate) async fn admin_by_id(store: &Backend, id: AdminId) -> Result<Option<Admin>> {
+    let row: Option<AdminRow> =
+        sqlx::query_as("SELECT id, username, password_hash, created_at FROM admins WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&store.pool)
+            .await
+            .ctx("reading an admin")?;
+    row.map(into_admin).transpose()
+}
+
 pub(crate) async fn set_admin_password(
     store: &Backend,
     id: AdminId,

@@ -23,6 +23,14 @@ pub async fn admins_are_unique_by_username(store: &dyn Store) {
         .expect("get")
         .expect("found");
     assert_eq!(found, admin);
+    assert_eq!(
+        store.admin_by_id(admin.id).await.expect("by id"),
+        Some(admin.clone())
+    );
+    assert_eq!(
+        store.admin_by_id(admin.id + 1000).await.expect("by id"),
+        None
+    );
     assert!(
         !format!("{found:?}").contains("argon2"),
         "Debug redacts the hash"

@@ -57,19 +57,21 @@ pub async fn show(
 /// `PATCH /connections/{id}`: rename, new base URL, new access key (checked with Gong).
 pub async fn update(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Json(body): Json<UpdateRequest>,
 ) -> ApiResult<Json<Overview>> {
-    service::update(&state, id, &body).await?;
+    service::update(&state, id, &body, &s).await?;
     Ok(Json(service::overview(&state, id).await?))
 }
 
 /// `DELETE /connections/{id}`: 204; activities and the execution log are kept.
 pub async fn delete(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> ApiResult<StatusCode> {
-    service::delete(&state, id).await?;
+    service::delete(&state, id, &s).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -150,13 +152,14 @@ where
 /// `PUT /connections/{id}/settings`: validate → store → sync (trigger save).
 pub async fn save_settings(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Json(body): Json<SettingsBody>,
 ) -> ApiResult<Json<Settings>> {
     lookup::connection(&state, id).await?;
     let current = state.store.get_settings(id).await?;
     let wanted = body.over(current);
-    save_and_sync(&state, id, wanted).await?;
+    save_and_sync(&state, id, wanted, &s).await?;
     Ok(Json(state.store.get_settings(id).await?))
 }
 
@@ -180,12 +183,13 @@ pub struct ResyncBody {
 /// bounded by the backfill; 202, the job runs in the background.
 pub async fn start_resync(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Json(body): Json<ResyncBody>,
 ) -> ApiResult<impl IntoResponse> {
     let from = gong_timeline_sync::windows::resync_day(&body.from, state.now().date_naive())
         .map_err(|refused| ApiError::invalid("from", refused.to_string()))?;
-    runs::start_request(&state, id, gong_timeline_sync::JobRequest::resync(from)).await?;
+    runs::resync(&state, id, from, &s).await?;
     Ok((StatusCode::ACCEPTED, Json(runs::status(&state, id).await?)))
 }
 
@@ -217,11 +221,12 @@ pub async fn webhook(
 /// `PUT /connections/{id}/webhook`: set up, change the mode, or rotate the key.
 pub async fn save_webhook(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Json(body): Json<WebhookBody>,
 ) -> ApiResult<Json<WebhookView>> {
     Ok(Json(
-        crate::service::webhooks::save(&state, id, body).await?,
+        crate::service::webhooks::save(&state, id, body, &s).await?,
     ))
 }
 

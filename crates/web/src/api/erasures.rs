@@ -26,15 +26,7 @@ pub async fn erase(
     Extension(s): Extension<AdminSession>,
     Json(body): Json<EraseBody>,
 ) -> ApiResult<(StatusCode, Json<ErasureReceipt>)> {
-    let by = erasures::requested_by(s.admin_id);
-    let receipt = erasures::erase(
-        state.store.as_ref(),
-        &body.email,
-        by,
-        body.dry_run,
-        state.now(),
-    )
-    .await?;
+    let receipt = erasures::erase(&state, &s, &body.email, body.dry_run).await?;
     let status = if receipt.dry_run {
         StatusCode::OK
     } else {

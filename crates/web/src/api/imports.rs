@@ -8,9 +8,10 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::json;
 
+use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::imports::{cells, import as import_file, Kind, Refusal};
 use crate::state::AppState;
@@ -29,6 +30,7 @@ fn kind(name: &str) -> Result<Kind, ApiError> {
 /// `POST /imports/{kind}` with the CSV as the body: 200 `{inserted, updated}`.
 pub async fn import(
     State(state): State<AppState>,
+    Extension(by): Extension<AdminSession>,
     Path(name): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -43,7 +45,7 @@ pub async fn import(
         }
         Err(rejection) => return rejection.into_response(),
     };
-    match import_file(state.store.as_ref(), kind, &body).await {
+    match import_file(&state, &by, kind, &body).await {
         Ok(counts) => {
             Json(json!({"inserted": counts.inserted, "updated": counts.updated})).into_response()
         }

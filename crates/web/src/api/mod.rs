@@ -6,6 +6,7 @@
 //! ([`gong_timeline_sync::views`]).
 
 pub mod activities;
+pub mod audit;
 pub mod connections;
 pub mod erasures;
 pub mod imports;
@@ -119,6 +120,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("get", "/companies", get(activities::companies)),
         ("get", "/erasures", get(erasures::list)),
         ("post", "/erasures", post(erasures::erase)),
+        ("get", "/audit", get(audit::list)),
     ]
 }
 

@@ -85,7 +85,7 @@ fn op(summary: &str, params: Vec<Value>, body: Option<Value>, status: &str, out:
 fn paths() -> Value {
     let mut all = resource_paths();
     if let Some(all) = all.as_object_mut() {
-        for more in [quota_paths(), pending_paths()] {
+        for more in [quota_paths(), pending_paths(), audit_paths()] {
             if let Value::Object(more) = more {
                 all.extend(more);
             }
@@ -113,6 +113,30 @@ fn quota_paths() -> Value {
                 None, "200", schema("Estimate")),
         },
     })
+}
+
+/// The audit log (A4): keyset pages by entry id, newest first.
+fn audit_paths() -> Value {
+    use crate::service::audit::{DEFAULT_LIMIT, MAX_LIMIT};
+    let params = vec![
+        query(
+            "limit",
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+            "Entries on the page; outside 1–500 is a 400 naming `limit`.",
+        ),
+        query(
+            "before",
+            json!({"type": "integer", "minimum": 1}),
+            "Only entries older than this id: the `next` of the previous page; none for the newest. Not an id is a 400 naming `before`.",
+        ),
+    ];
+    let out = json!({"type": "object", "required": ["items", "next"], "properties": {
+        "items": array("AuditEntry"),
+        "next": {"type": ["integer", "null"], "description": "Pass as `before` for the next (older) page; null on the last."},
+    }});
+    let mut get = op("The audit log (A4): every admin change from the UI, the API or the CLI, newest first — who, when, from where, what, its target, and the value before and after with every secret removed", params, None, "200", out);
+    get["responses"]["400"] = json!({"$ref": "#/components/responses/Error"});
+    json!({ "/audit": { "get": get } })
 }
 
 /// A connection's stored meetings not on the Timeline, and their re-evaluation (#20 item 4).
@@ -293,6 +317,13 @@ fn schemas() -> Value {
             "freshness": {"type": ["object", "null"], "description": "Delays from a webhook's arrival to its activity on the Timeline, over the last day.",
                 "properties": {"calls": i, "last_seconds": {"type": "number"}, "p50_seconds": {"type": "number"}, "p95_seconds": {"type": "number"}}}})),
         "WebhookChange": obj(json!({"mode": {"enum": ["url_key", "signed_jwt"]}, "public_key": {"type": "string", "description": "Gong's public key (PEM or base64), with signed_jwt."}, "rotate": b})),
+        "AuditEntry": obj(json!({"id": i, "at": t,
+            "actor": {"type": "string", "description": "An admin's username, or cli:<os user>."},
+            "channel": spelled(gong_timeline_domain::audit::AuditChannel::ALL.iter().map(|v| v.as_str())),
+            "action": spelled(gong_timeline_domain::audit::AuditAction::ALL.iter().map(|v| v.as_str())),
+            "target": {"type": "string", "description": "What changed, e.g. connection 'acme'."},
+            "before": {"description": "The value before (secrets shown as [hidden]); null when there was none."},
+            "after": {"description": "The value after (secrets shown as [hidden]); null when there is none."}})),
         "GongUser": obj(json!({"gong_user_id": s, "email": ns, "name": s, "status": spelled(MappingStatus::ALL.iter().map(|v| v.as_str())),
             "manual": b, "user": {"oneOf": [brief.clone(), {"type": "null"}]}, "suggested": {"type": "array", "items": brief}})),
     })

@@ -5,7 +5,7 @@
 //! cost, from one Gong request).
 
 use axum::extract::{Path, Query, State};
-use axum::Json;
+use axum::{Extension, Json};
 use gong_timeline_domain::quota::Estimate;
 use gong_timeline_store::ConnectionId;
 use gong_timeline_sync::quota::UsageReport;
@@ -43,10 +43,11 @@ pub async fn quota(
 /// `PUT /connections/{id}/quota`: validate → store; a refused value stores nothing.
 pub async fn save_quota(
     State(state): State<AppState>,
+    Extension(s): Extension<crate::auth::AdminSession>,
     Path(id): Path<ConnectionId>,
     Json(change): Json<QuotaChange>,
 ) -> ApiResult<Json<QuotaView>> {
-    Ok(Json(service::save(&state, id, &change).await?))
+    Ok(Json(service::save(&state, id, &change, &s).await?))
 }
 
 /// Query of `GET /connections/{id}/resync-estimate`.

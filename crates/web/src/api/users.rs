@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::Json;
+use axum::{Extension, Json};
 use gong_timeline_store::{ConnectionId, User, UserId};
 use gong_timeline_sync::views::{GongUserView, UserView};
 use serde::Deserialize;
@@ -54,10 +54,11 @@ pub async fn list(
 /// `POST /connections/{id}/users/{gong_user_id}/resolve`: maps to one suggested user.
 pub async fn resolve(
     State(state): State<AppState>,
+    Extension(s): Extension<crate::auth::AdminSession>,
     Path((id, gong_user_id)): Path<(ConnectionId, String)>,
     Json(body): Json<ResolveBody>,
 ) -> ApiResult<Json<GongUserView>> {
-    let mapping = resolve_mapping(&state, id, &gong_user_id, body.user_id).await?;
+    let mapping = resolve_mapping(&state, id, &gong_user_id, body.user_id, &s).await?;
     let users = users_by_id(&state).await?;
     Ok(Json(GongUserView::new(&mapping, &users)))
 }

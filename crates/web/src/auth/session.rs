@@ -14,7 +14,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
+use gong_timeline_domain::audit::AuditChannel;
 use gong_timeline_store::{AdminId, Session};
+use gong_timeline_sync::audit::Actor;
 
 use super::secret::{constant_time_eq, digest, random_token};
 use crate::error::ApiError;
@@ -30,10 +32,47 @@ pub use crate::limits::UPLOAD_LIMIT;
 pub struct AdminSession {
     /// The admin.
     pub admin_id: AdminId,
+    /// The admin's username (the audit log's "who").
+    pub username: String,
+    /// Where the request came from: a page (`ui`) or the API (`api`).
+    pub channel: AuditChannel,
     /// The CSRF token to put in this session's forms (empty for API tokens).
     pub csrf: String,
     /// The session's digest (empty for API tokens).
     pub token_hash: String,
+}
+
+impl AdminSession {
+    /// Who makes a change through this request, for the audit log (A4).
+    pub fn actor(&self) -> Actor {
+        Actor {
+            name: self.username.clone(),
+            channel: self.channel,
+        }
+    }
+}
+
+/// The signed-in admin of `admin_id` for a request from `channel`; an account that is
+/// gone is signed out (401).
+pub(crate) async fn signed_in(
+    state: &AppState,
+    admin_id: AdminId,
+    channel: AuditChannel,
+    csrf: String,
+    token_hash: String,
+) -> Result<AdminSession, ApiError> {
+    let admin = state
+        .store
+        .admin_by_id(admin_id)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(AdminSession {
+        admin_id,
+        username: admin.username,
+        channel,
+        csrf,
+        token_hash,
+    })
 }
 
 /// Starts a session for `admin_id`; returns the cookie to set.
@@ -225,11 +264,14 @@ async fn api_admin(
         {
             state.store.touch_api_token(token.id, now).await?;
         }
-        return Ok(AdminSession {
-            admin_id: token.admin_id,
-            csrf: String::new(),
-            token_hash: String::new(),
-        });
+        return signed_in(
+            state,
+            token.admin_id,
+            AuditChannel::Api,
+            String::new(),
+            String::new(),
+        )
+        .await;
     }
     let session = session_of(state, jar)
         .await?
@@ -240,11 +282,14 @@ async fn api_admin(
             return Err(csrf_refused());
         }
     }
-    Ok(AdminSession {
-        admin_id: session.admin_id,
-        csrf: session.csrf_token,
-        token_hash: session.token_hash,
-    })
+    signed_in(
+        state,
+        session.admin_id,
+        AuditChannel::Api,
+        session.csrf_token,
+        session.token_hash,
+    )
+    .await
 }
 
 /// The token of an `Authorization: Bearer <token>` value; the scheme is matched in any

@@ -7,7 +7,11 @@ use gong_timeline_store::{AuthKind, Connection, ConnectionId};
 use gong_timeline_sync::connections::{self, Change, ConnectionError, NewAccessKey, Overview};
 use serde::Deserialize;
 
-use super::{hosts, lookup, oauth};
+use gong_timeline_domain::audit::AuditAction;
+use gong_timeline_sync::audit::Change as Audited;
+use serde_json::json;
+
+use super::{audit, hosts, lookup, oauth};
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -106,6 +110,19 @@ pub async fn create(
     req: &NewConnectionRequest,
     requester: &AdminSession,
 ) -> ApiResult<Created> {
+    let created = create_either(state, req, requester).await?;
+    let c = &created.connection;
+    let shown = json!({"name": c.name, "base_url": c.base_url, "auth": c.auth_kind.to_string()});
+    let change = Audited::new(AuditAction::ConnectionCreated, audit::connection(&c.name));
+    audit::record(state, requester, change.after(&shown)).await;
+    Ok(created)
+}
+
+async fn create_either(
+    state: &AppState,
+    req: &NewConnectionRequest,
+    requester: &AdminSession,
+) -> ApiResult<Created> {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     match kind_of(req.kind.as_deref())? {
         AuthKind::Basic => {
@@ -173,6 +190,7 @@ pub async fn update(
     state: &AppState,
     id: ConnectionId,
     req: &UpdateRequest,
+    by: &AdminSession,
 ) -> ApiResult<Connection> {
     let base_url = match filled(&req.base_url) {
         Some(url) => Some(hosts::check(
@@ -187,18 +205,33 @@ pub async fn update(
         (Some(k), Some(s)) => Some((k, s)),
         _ => return Err(ConnectionError::MissingKey.into()),
     };
+    let key_replaced = access_key.is_some();
     let change = Change {
         name: filled(&req.name),
         base_url,
         access_key,
     };
+    let before = lookup::connection(state, id).await?;
     let updated = connections::update(&state.store, state.engine.gong_config(), id, change).await?;
     state.inner.media_clients.lock().await.remove(&id);
+    let change = Audited::new(
+        AuditAction::ConnectionUpdated,
+        audit::connection(&updated.name),
+    )
+    .before(&json!({"name": before.name, "base_url": before.base_url}))
+    .after(
+        &json!({"name": updated.name, "base_url": updated.base_url, "key_replaced": key_replaced}),
+    );
+    audit::record(state, by, change).await;
     Ok(updated)
 }
 
 /// Deletes a connection; its activities and the execution log stay.
-pub async fn delete(state: &AppState, id: ConnectionId) -> ApiResult<Connection> {
+pub async fn delete(
+    state: &AppState,
+    id: ConnectionId,
+    by: &AdminSession,
+) -> ApiResult<Connection> {
     if state
         .inner
         .running
@@ -211,6 +244,12 @@ pub async fn delete(state: &AppState, id: ConnectionId) -> ApiResult<Connection>
     }
     let deleted = connections::delete(&state.store, id, state.now()).await?;
     state.inner.media_clients.lock().await.remove(&id);
+    let change = Audited::new(
+        AuditAction::ConnectionDeleted,
+        audit::connection(&deleted.name),
+    )
+    .before(&json!({"name": deleted.name, "base_url": deleted.base_url}));
+    audit::record(state, by, change).await;
     Ok(deleted)
 }
 

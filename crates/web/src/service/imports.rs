@@ -2,10 +2,14 @@
 //! (the CLI's path, [`import::import_file`]: all or nothing per file) and a bad row
 //! as the cells both list (row, column, value, problem).
 
+use gong_timeline_domain::audit::AuditAction;
 use gong_timeline_store::import::{self, ImportError, ImportKind, ImportRefusal};
-use gong_timeline_store::{ImportCounts, Store};
+use gong_timeline_store::ImportCounts;
+use gong_timeline_sync::audit::Change;
 
+use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,14 +87,24 @@ pub enum Refusal {
     Other(ApiError),
 }
 
-/// Imports `bytes` as a `kind` file through the CLI's path ([`import::import_file`]).
-pub async fn import(store: &dyn Store, kind: Kind, bytes: &[u8]) -> Result<ImportCounts, Refusal> {
-    import::import_file(store, kind.store_kind(), bytes)
+/// Imports `bytes` as a `kind` file through the CLI's path ([`import::import_file`]);
+/// an import is recorded in the audit log (its kind and counts).
+pub async fn import(
+    state: &AppState,
+    by: &AdminSession,
+    kind: Kind,
+    bytes: &[u8],
+) -> Result<ImportCounts, Refusal> {
+    let counts = import::import_file(state.store.as_ref(), kind.store_kind(), bytes)
         .await
         .map_err(|refusal| match refusal {
             ImportRefusal::Rows(rows) => Refusal::Rows(rows),
             ImportRefusal::Store(e) => Refusal::Other(e.into()),
-        })
+        })?;
+    let after = serde_json::json!({"kind": kind.as_str(), "added": counts.inserted, "updated": counts.updated});
+    let change = Change::new(AuditAction::Imported, kind.as_str()).after(&after);
+    super::audit::record(state, by, change).await;
+    Ok(counts)
 }
 
 /// One bad row's cells as listed: (row, column, value, problem). A missing column is

@@ -1,6 +1,7 @@
 //! What the UI and the API both do, each in one place; handlers extract, call these
 //! and render the result (a page or JSON). Nothing here renders.
 //!
+//! - [`audit`]: recording each admin change (A4) and reading the log.
 //! - [`lookup`]: the one look-up by id of a connection, a job, an activity, a
 //!   company, and so the one "does not exist".
 //! - [`connections`]: create (either kind), change, delete, the overview.
@@ -20,6 +21,7 @@
 //! - [`quota`]: Gong's quota: a connection's usage, its budget and rate, the
 //!   re-sync estimate (Q1, Q3, Q4).
 
+pub mod audit;
 pub mod connections;
 pub mod erasures;
 pub mod exports;

@@ -240,6 +240,11 @@ pub async fn callback(
     };
     authorised(state, id, credentials).await?;
     tracing::info!(connection = %connection.name, "Connection authorised.");
+    let change = gong_timeline_sync::audit::Change::new(
+        gong_timeline_domain::audit::AuditAction::ConnectionAuthorised,
+        super::audit::connection(&connection.name),
+    );
+    super::audit::record(state, requester, change).await;
     Ok(connection)
 }
 
@@ -265,6 +270,8 @@ mod tests {
     fn session(admin: i64, token_hash: &str) -> AdminSession {
         AdminSession {
             admin_id: AdminId::from(admin),
+            username: format!("admin{admin}"),
+            channel: gong_timeline_domain::audit::AuditChannel::Ui,
             csrf: String::new(),
             token_hash: token_hash.to_string(),
         }

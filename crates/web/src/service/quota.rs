@@ -12,7 +12,11 @@ use gong_timeline_sync::SyncError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::lookup;
+use gong_timeline_domain::audit::AuditAction;
+use gong_timeline_sync::audit::Change;
+
+use super::{audit, lookup};
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -90,12 +94,21 @@ pub async fn save(
     state: &AppState,
     id: ConnectionId,
     change: &QuotaChange,
+    by: &AdminSession,
 ) -> ApiResult<QuotaView> {
-    lookup::connection(state, id).await?;
+    let connection = lookup::connection(state, id).await?;
     let current = state.store.get_quota(id).await?;
     let wanted = over(change, current)?;
     state.store.set_quota(id, &wanted).await?;
-    Ok(state.store.get_quota(id).await?.into())
+    let saved: QuotaView = state.store.get_quota(id).await?.into();
+    let entry = Change::new(
+        AuditAction::QuotaChanged,
+        audit::connection(&connection.name),
+    )
+    .before(&QuotaView::from(current))
+    .after(&saved);
+    audit::record(state, by, entry).await;
+    Ok(saved)
 }
 
 /// `change` over `current`, validated by [`QuotaSettings::new`].

@@ -7,6 +7,11 @@ use gong_timeline_sync::progress::Progress;
 use gong_timeline_sync::JobRequest;
 use serde::Serialize;
 
+use chrono::{DateTime, Utc};
+use gong_timeline_domain::audit::AuditAction;
+use gong_timeline_sync::audit::Change;
+
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -63,6 +68,21 @@ pub async fn start_request(
         return Err(already_running());
     }
     spawn(state, connection_id, request);
+    Ok(())
+}
+
+/// "Re-sync from Gong since `from`" (trigger `resync`, bounded by the backfill), in
+/// the background; recorded in the audit log once started.
+pub async fn resync(
+    state: &AppState,
+    connection_id: ConnectionId,
+    from: DateTime<Utc>,
+    by: &AdminSession,
+) -> ApiResult<()> {
+    start_request(state, connection_id, JobRequest::resync(from)).await?;
+    let name = super::lookup::connection(state, connection_id).await?.name;
+    let change = Change::new(AuditAction::Resynced, super::audit::connection(&name));
+    super::audit::record(state, by, change.after(&serde_json::json!({"from": from}))).await;
     Ok(())
 }
 

@@ -6,7 +6,11 @@ use gong_timeline_store::{ConnectionId, Settings};
 use gong_timeline_sync::preview::Preview;
 use gong_timeline_sync::settings::SettingsError;
 
-use super::{lookup, runs};
+use gong_timeline_domain::audit::AuditAction;
+use gong_timeline_sync::audit::Change;
+
+use super::{audit, lookup, runs};
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -26,12 +30,21 @@ pub async fn save_and_sync(
     state: &AppState,
     id: ConnectionId,
     settings: Settings,
+    by: &AdminSession,
 ) -> ApiResult<bool> {
-    lookup::connection(state, id).await?;
+    let connection = lookup::connection(state, id).await?;
     let valid = gong_timeline_sync::settings::validate_in(state.store.as_ref(), settings)
         .await?
         .map_err(settings_error)?;
+    let before = state.store.get_settings(id).await?;
     state.store.put_settings(id, &valid.settings).await?;
+    let change = Change::new(
+        AuditAction::SettingsChanged,
+        audit::connection(&connection.name),
+    )
+    .before(&before)
+    .after(&valid.settings);
+    audit::record(state, by, change).await;
     if !valid.settings.enabled {
         return Ok(false);
     }

@@ -3,11 +3,15 @@
 //! optional expiry.
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::audit::AuditAction;
 use gong_timeline_domain::TokenScope;
-use gong_timeline_store::{AdminId, ApiToken, NewApiToken, Store};
+use gong_timeline_store::{AdminId, ApiToken, ApiTokenId, NewApiToken, Store};
+use gong_timeline_sync::audit::Change;
 
 use crate::auth::secret::{digest, random_token};
+use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The longest expiry offered (ten years).
 pub const MAX_DAYS: i64 = 3650;
@@ -49,6 +53,46 @@ pub async fn create(
         })
         .await?;
     Ok((token, plain))
+}
+
+/// [`create`] for the signed-in admin `by`, recorded in the audit log (its name,
+/// scope and expiry; never its value).
+pub async fn create_by(
+    state: &AppState,
+    by: &AdminSession,
+    request: TokenRequest<'_>,
+) -> Result<(ApiToken, String), ApiError> {
+    let (token, plain) = create(state.store.as_ref(), by.admin_id, request, state.now()).await?;
+    let after = serde_json::json!({"name": token.name, "scope": token.scope, "expires_at": token.expires_at});
+    let change = Change::new(
+        AuditAction::TokenCreated,
+        super::audit::token(&token.name, &by.username),
+    );
+    super::audit::record(state, by, change.after(&after)).await;
+    Ok((token, plain))
+}
+
+/// Revokes token `id`, recorded in the audit log; an unknown id is a 404.
+pub async fn revoke(state: &AppState, by: &AdminSession, id: ApiTokenId) -> Result<(), ApiError> {
+    let token = state
+        .store
+        .list_api_tokens()
+        .await?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| ApiError::missing("API token", id))?;
+    state.store.delete_api_token(id).await?;
+    let owner = match state.store.admin_by_id(token.admin_id).await? {
+        Some(admin) => admin.username,
+        None => format!("#{}", token.admin_id),
+    };
+    let before = serde_json::json!({"name": token.name, "scope": token.scope, "expires_at": token.expires_at});
+    let change = Change::new(
+        AuditAction::TokenRevoked,
+        super::audit::token(&token.name, &owner),
+    );
+    super::audit::record(state, by, change.before(&before)).await;
+    Ok(())
 }
 
 /// The scope a form or a request chose; empty is `read`, the least that is useful.

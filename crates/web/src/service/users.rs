@@ -5,6 +5,10 @@ use gong_timeline_domain::{LicenseType, UserStatus};
 use gong_timeline_store::{ConnectionId, User, UserId, UserMapping};
 use gong_timeline_sync::mappings::{self, ResolveError};
 
+use gong_timeline_domain::audit::AuditAction;
+use gong_timeline_sync::audit::Change;
+
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -49,10 +53,12 @@ pub async fn resolve_mapping(
     conn: ConnectionId,
     gong_user_id: &str,
     user_id: Option<UserId>,
+    by: &AdminSession,
 ) -> ApiResult<UserMapping> {
     let user_id =
         user_id.ok_or_else(|| ApiError::invalid("user_id", "pick one of the suggested users"))?;
-    mappings::resolve_by_hand(
+    let connection = super::lookup::connection(state, conn).await?;
+    let mapping = mappings::resolve_by_hand(
         state.store.as_ref(),
         conn,
         gong_user_id,
@@ -63,7 +69,12 @@ pub async fn resolve_mapping(
     .map_err(|e| match e {
         ResolveError::UnknownGongUser(_) => unknown_gong_user(conn, gong_user_id),
         other => ApiError::invalid("user_id", other),
-    })
+    })?;
+    let target = super::audit::gong_user(&mapping.gong_user_id, &connection.name);
+    let after = serde_json::json!({"user_id": user_id, "status": mapping.status});
+    let change = Change::new(AuditAction::MappingResolved, target).after(&after);
+    super::audit::record(state, by, change).await;
+    Ok(mapping)
 }
 
 /// The Timeline users matching a search (name or email contains it, any case), a

@@ -7,6 +7,10 @@ use gong_timeline_sync::webhooks::{
 };
 use serde::Deserialize;
 
+use gong_timeline_domain::audit::AuditAction;
+use gong_timeline_sync::audit::Change;
+
+use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -45,8 +49,14 @@ pub async fn view(state: &AppState, id: ConnectionId) -> ApiResult<Option<Webhoo
 }
 
 /// Applies a change (creating a URL-key set-up when there is none) and returns the view.
-pub async fn save(state: &AppState, id: ConnectionId, body: WebhookBody) -> ApiResult<WebhookView> {
-    super::lookup::connection(state, id).await?;
+pub async fn save(
+    state: &AppState,
+    id: ConnectionId,
+    body: WebhookBody,
+    by: &AdminSession,
+) -> ApiResult<WebhookView> {
+    let connection = super::lookup::connection(state, id).await?;
+    let rotated = body.rotate;
     let mode = match body.mode.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(text.parse::<WebhookMode>().map_err(|_| {
@@ -70,7 +80,14 @@ pub async fn save(state: &AppState, id: ConnectionId, body: WebhookBody) -> ApiR
             WebhookSetupError::Key(key) => ApiError::invalid("public_key", key),
             WebhookSetupError::Store(store) => store.into(),
         })?;
-    view(state, id).await?.ok_or_else(|| {
+    let view = view(state, id).await?.ok_or_else(|| {
         ApiError::Internal("the webhook set-up was not found after saving it".into())
-    })
+    })?;
+    let after = serde_json::json!({"authentication": view.authentication, "key_rotated": rotated});
+    let change = Change::new(
+        AuditAction::WebhookSetUp,
+        super::audit::connection(&connection.name),
+    );
+    super::audit::record(state, by, change.after(&after)).await;
+    Ok(view)
 }

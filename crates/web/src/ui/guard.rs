@@ -10,11 +10,13 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 
 use crate::auth::secret::constant_time_eq;
-use crate::auth::session::{carried_csrf, csrf_refused, is_write, login_then, session_of};
-use crate::auth::AdminSession;
+use crate::auth::session::{
+    carried_csrf, csrf_refused, is_write, login_then, session_of, signed_in,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::error::PageError;
+use gong_timeline_domain::audit::AuditChannel;
 
 /// Guard of the admin pages: a live session (else the log-in page, or 401 for a
 /// write), and on a write its CSRF token (else 403); refusals are error pages.
@@ -46,12 +48,22 @@ pub async fn require_admin(
         }
         req = rebuilt;
     }
-    req.extensions_mut().insert(AdminSession {
-        admin_id: session.admin_id,
-        csrf: session.csrf_token,
-        token_hash: session.token_hash,
-    });
-    next.run(req).await
+    let admin = signed_in(
+        &state,
+        session.admin_id,
+        AuditChannel::Ui,
+        session.csrf_token,
+        session.token_hash,
+    )
+    .await;
+    match admin {
+        Ok(admin) => {
+            req.extensions_mut().insert(admin);
+            next.run(req).await
+        }
+        Err(ApiError::Unauthorized) => login_then(&req),
+        Err(error) => PageError(error).into_response(),
+    }
 }
 
 /// A 403 for a refused login form.

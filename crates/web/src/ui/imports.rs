@@ -139,7 +139,7 @@ pub(crate) async fn upload(
         }
     };
     let kind = kind.ok_or_else(|| ApiError::invalid("kind", "the form names no import type"))?;
-    match import(state.store.as_ref(), kind, &bytes).await {
+    match import(&state, &s, kind, &bytes).await {
         Ok(counts) => {
             tracing::info!(
                 kind = kind.as_str(),

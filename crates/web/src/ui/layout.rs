@@ -18,6 +18,7 @@ const NAV: &[(&str, &str)] = &[
     ("/imports", "Imports"),
     ("/tokens", "API tokens"),
     ("/privacy", "Data privacy"),
+    ("/audit", "Audit log"),
 ];
 
 fn head(title: &str) -> Markup {

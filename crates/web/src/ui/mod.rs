@@ -3,6 +3,7 @@
 //! returns [`error::PageResult`], so a failure is the error page inside the layout.
 
 pub mod assets;
+pub mod audit;
 pub mod charts;
 pub mod connectors;
 pub mod error;
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(tokens::confirm_delete).post(tokens::delete),
         )
         .route("/privacy", get(privacy::show))
+        .route("/audit", get(audit::show))
         .route("/privacy/erase", post(privacy::erase))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
     // Uploads take up to UPLOAD_LIMIT, set outside the guard so that its CSRF check

@@ -107,9 +107,8 @@ pub(crate) async fn erase(
     Extension(s): Extension<AdminSession>,
     Form(f): Form<EraseForm>,
 ) -> PageResult {
-    let by = erasures::requested_by(s.admin_id);
     let dry_run = f.dry_run.is_some();
-    let erased = erasures::erase(state.store.as_ref(), &f.email, by, dry_run, state.now()).await;
+    let erased = erasures::erase(&state, &s, &f.email, dry_run).await;
     let page = match erased {
         Ok(receipt) => render(&state, &s, Some((f.email.trim(), &receipt)), None).await?,
         Err(e @ ApiError::Invalid { .. }) => render(&state, &s, None, Some(&e)).await?,

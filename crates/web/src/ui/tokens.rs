@@ -112,7 +112,7 @@ pub(crate) async fn create(
                 scope,
                 expires_at,
             };
-            tokens::create(state.store.as_ref(), s.admin_id, request, now).await
+            tokens::create_by(&state, &s, request).await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
@@ -157,8 +157,9 @@ pub(crate) async fn confirm_delete(
 /// `POST /tokens/{id}/delete` (the confirmation's button).
 pub(crate) async fn delete(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ApiTokenId>,
 ) -> PageResult<Redirect> {
-    state.store.delete_api_token(id).await?;
+    tokens::revoke(&state, &s, id).await?;
     Ok(Redirect::to("/tokens"))
 }

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{ConnectionId, WebhookMode};
-use gong_timeline_sync::{windows, JobRequest};
+use gong_timeline_sync::windows;
 use maud::{html, Markup};
 
 use self::list::{list_page, CreateForm};
@@ -102,12 +102,13 @@ pub(crate) struct ResyncForm {
 /// the background; the backfill bounds how far back.
 pub(crate) async fn resync(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
     Form(f): Form<ResyncForm>,
 ) -> PageResult<Redirect> {
     let from = windows::resync_day(&f.from, state.now().date_naive())
         .map_err(|refused| ApiError::invalid("from", refused.to_string()))?;
-    runs::start_request(&state, id, JobRequest::resync(from)).await?;
+    runs::resync(&state, id, from, &s).await?;
     Ok(Redirect::to(&format!("/connectors/{id}?sync=started")))
 }
 
@@ -161,7 +162,7 @@ pub(crate) async fn save_quota(
     Path(id): Path<ConnectionId>,
     Form(f): Form<QuotaForm>,
 ) -> PageResult {
-    match quota::save(&state, id, &f.change()).await {
+    match quota::save(&state, id, &f.change(), &s).await {
         Ok(_) => Ok(Redirect::to(&format!("/connectors/{id}/usage?saved=1")).into_response()),
         Err(error @ ApiError::Invalid { .. }) => Ok(refused(
             &error,
@@ -264,7 +265,7 @@ pub(crate) async fn update(
     Path(id): Path<ConnectionId>,
     Form(f): Form<UpdateRequest>,
 ) -> PageResult {
-    match connections::update(&state, id, &f).await {
+    match connections::update(&state, id, &f, &s).await {
         Ok(_) => Ok(Redirect::to(&format!("/connectors/{id}?updated=1")).into_response()),
         Err(error @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
             respond(&state, &s, id, &Flags::default(), Some(&error)).await
@@ -304,7 +305,7 @@ pub(crate) async fn delete(
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> PageResult {
-    match connections::delete(&state, id).await {
+    match connections::delete(&state, id, &s).await {
         Ok(c) => {
             let body = html! {
                 p.notice id="deleted" { "The connection '" (c.name) "' was deleted. " (DELETE_EFFECT) }
@@ -339,7 +340,7 @@ pub(crate) async fn save_webhook(
             }
         }
     }
-    match webhooks::save(&state, id, body).await {
+    match webhooks::save(&state, id, body, &s).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/connectors/{id}?webhook=saved#webhook")).into_response())
         }

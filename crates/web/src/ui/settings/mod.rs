@@ -78,7 +78,7 @@ async fn saved(
     wanted: Settings,
     rows: Vec<Row>,
 ) -> PageResult {
-    match save_and_sync(state, id, wanted.clone()).await {
+    match save_and_sync(state, id, wanted.clone(), s).await {
         Ok(true) => Ok(Redirect::to(&format!("/connectors/{id}?sync=started")).into_response()),
         Ok(false) => Ok(Redirect::to(&format!("/connectors/{id}?updated=1")).into_response()),
         Err(error @ ApiError::Invalid { .. }) => {

@@ -67,7 +67,7 @@ pub(crate) async fn resolve(
     Path((conn, gong_user_id)): Path<(ConnectionId, String)>,
     Form(f): Form<ResolveForm>,
 ) -> PageResult {
-    match resolve_mapping(&state, conn, &gong_user_id, f.user_id).await {
+    match resolve_mapping(&state, conn, &gong_user_id, f.user_id, &s).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/users?connection_type={GONG_IO}&connection={conn}&resolved={}",
             crate::auth::session::urlencode(&gong_user_id)
