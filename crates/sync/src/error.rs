@@ -46,10 +46,14 @@ impl SyncError {
         matches!(self, SyncError::Gong(e) if e.is_retriable())
     }
 
-    /// When this deployment's Gong quota paused the job (Q2): when it goes on.
+    /// When a spent quota paused the job (Q2): this deployment's budget, or Gong's
+    /// own daily quota (spent by every integration of the company together) — then
+    /// the job goes on at the first slot after Gong resets it.
     pub fn paused_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         match self {
-            SyncError::Gong(e) => e.paused_until(),
+            SyncError::Gong(e) => e
+                .paused_until()
+                .or_else(|| e.resets_at().map(gong_timeline_domain::quota::resumes_at)),
             _ => None,
         }
     }

@@ -290,9 +290,10 @@ impl Engine {
             ),
             // Q2: a spent budget pauses the job; its pages are kept and the next
             // slot goes on where it stopped.
-            Err(error) if error.paused_until().is_some() => {
+            Err(error) if let Some(resumes_at) = error.paused_until() => {
                 tracing::info!(%error, "Job paused by the Gong quota.");
-                (JobStatus::PartialSuccess, Some(error.to_string()))
+                let paused = gong_timeline_gong::GongError::Paused { resumes_at };
+                (JobStatus::PartialSuccess, Some(paused.to_string()))
             }
             Err(error) => {
                 tracing::warn!(%error, "Job failed.");
