@@ -51,6 +51,34 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in the order groups of equal size are listed.
+    pub const ALL: [Reason; 9] = [
+        Reason::UnknownCompany,
+        Reason::NoCompanyInformation,
+        Reason::OwnerInConflict,
+        Reason::InactiveOrganiser,
+        Reason::AuthorNotPresent,
+        Reason::OtherFailure,
+        Reason::FilteredOut,
+        Reason::Private,
+        Reason::PassesNow,
+    ];
+
+    /// The name the JSON uses (`unknown_company`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::UnknownCompany => "unknown_company",
+            Reason::NoCompanyInformation => "no_company_information",
+            Reason::OwnerInConflict => "owner_in_conflict",
+            Reason::InactiveOrganiser => "inactive_organiser",
+            Reason::AuthorNotPresent => "author_not_present",
+            Reason::OtherFailure => "other_failure",
+            Reason::FilteredOut => "filtered_out",
+            Reason::Private => "private",
+            Reason::PassesNow => "passes_now",
+        }
+    }
+
     /// How a person reads it.
     pub fn label(self) -> &'static str {
         match self {
@@ -290,6 +318,18 @@ mod tests {
             Some("Account and Contact data not found for Company Resolution.")
         );
         assert!(unknown.fix.starts_with("Import the companies"));
+    }
+
+    #[test]
+    fn every_reason_is_listed_once_and_named_as_its_json() {
+        for reason in Reason::ALL {
+            let json = serde_json::to_value(reason).unwrap();
+            assert_eq!(json, reason.as_str());
+        }
+        let mut sorted = Reason::ALL.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), Reason::ALL.len());
     }
 
     #[test]
