@@ -5,13 +5,13 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone, Utc};
 use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
 use gong_timeline_gong::ClientConfig;
-use gong_timeline_gong_sim::{Limits, Scenario, SimConfig, SimHandle};
-use gong_timeline_store::{
-    import, ConnectionStatus, Credentials, JobFilter, NewConnection, RecordFilter, Store,
-};
-use gong_timeline_store_sql::SqliteStore;
+use gong_timeline_gong_sim::{Limits, Scenario, SimConfig};
+use gong_timeline_store::{JobFilter, RecordFilter, Store};
 use gong_timeline_sync::scheduler::Scheduler;
 use gong_timeline_sync::{progress, Engine, EngineOptions};
+use support::World;
+
+mod support;
 
 const SCENARIO: &str = r#"{
   "users": [
@@ -42,58 +42,14 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 4, 30, 0).unwrap()
 }
 
-struct World {
-    store: Arc<dyn Store>,
-    sim: SimHandle,
-    connection_id: i64,
-    _dir: tempfile::TempDir,
-}
-
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.unwrap());
     let config = SimConfig {
         scenario: Some(Scenario::from_json(SCENARIO).unwrap()),
         limits: Limits::off(),
         now: Some(now()),
         ..SimConfig::default()
     };
-    let sim = gong_timeline_gong_sim::start(config.clone()).await.unwrap();
-    let csv = sim.dataset().write_timeline_csvs(dir.path()).unwrap();
-    store
-        .import_companies(
-            import::parse_companies(std::fs::File::open(csv.companies).unwrap()).unwrap(),
-        )
-        .await
-        .unwrap();
-    store
-        .import_persons(import::parse_persons(std::fs::File::open(csv.persons).unwrap()).unwrap())
-        .await
-        .unwrap();
-    store
-        .import_users(import::parse_users(std::fs::File::open(csv.users).unwrap()).unwrap())
-        .await
-        .unwrap();
-    let connection = store
-        .create_connection(NewConnection {
-            name: "acme".into(),
-            base_url: sim.base_url(),
-            credentials: Credentials::Basic {
-                access_key: config.access_key.clone(),
-                access_key_secret: config.access_secret.clone(),
-            },
-            status: ConnectionStatus::Authorised,
-            created_at: now(),
-        })
-        .await
-        .unwrap();
-    World {
-        store,
-        sim,
-        connection_id: connection.id,
-        _dir: dir,
-    }
+    support::world(config, now()).await
 }
 
 fn engine(store: &Arc<dyn Store>, at: DateTime<Utc>) -> Engine {

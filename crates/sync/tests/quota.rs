@@ -11,13 +11,12 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use gong_timeline_domain::quota::{self, Lane, Purpose, QuotaSettings};
 use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
 use gong_timeline_gong::ClientConfig;
-use gong_timeline_gong_sim::{Limits, SimConfig, SimHandle};
-use gong_timeline_store::{
-    import, ConnectionStatus, Credentials, JobId, MeetingQuery, MeetingSet, NewConnection,
-    RecordFilter, Store,
-};
-use gong_timeline_store_sql::SqliteStore;
+use gong_timeline_gong_sim::{Limits, SimConfig};
+use gong_timeline_store::{JobId, MeetingQuery, MeetingSet, RecordFilter, Store};
 use gong_timeline_sync::{progress, Engine, EngineOptions, JobSummary};
+use support::World;
+
+mod support;
 
 const CALLS: u64 = 3_000;
 /// History (backfill) may spend 70 % of it: 28 requests, short of the 31 the backfill needs.
@@ -27,17 +26,7 @@ fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 4, 30, 0).unwrap()
 }
 
-struct World {
-    store: Arc<dyn Store>,
-    sim: SimHandle,
-    connection_id: i64,
-    _dir: tempfile::TempDir,
-}
-
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("q.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.unwrap());
     let config = SimConfig {
         calls: CALLS,
         days: 60,
@@ -50,42 +39,10 @@ async fn world() -> World {
         },
         ..SimConfig::default()
     };
-    let sim = gong_timeline_gong_sim::start(config.clone()).await.unwrap();
-    let csv = sim.dataset().write_timeline_csvs(dir.path()).unwrap();
-    let open = |path| std::fs::File::open(path).unwrap();
-    store
-        .import_companies(import::parse_companies(open(csv.companies)).unwrap())
-        .await
-        .unwrap();
-    store
-        .import_persons(import::parse_persons(open(csv.persons)).unwrap())
-        .await
-        .unwrap();
-    store
-        .import_users(import::parse_users(open(csv.users)).unwrap())
-        .await
-        .unwrap();
-    let connection = store
-        .create_connection(NewConnection {
-            name: "acme".into(),
-            base_url: sim.base_url(),
-            credentials: Credentials::Basic {
-                access_key: config.access_key.clone(),
-                access_key_secret: config.access_secret.clone(),
-            },
-            status: ConnectionStatus::Authorised,
-            created_at: start(),
-        })
-        .await
-        .unwrap();
+    let w = support::world(config, start()).await;
     let budget = QuotaSettings::new(u64::from(DAILY_BUDGET), 100.0).unwrap();
-    store.set_quota(connection.id, &budget).await.unwrap();
-    World {
-        store,
-        sim,
-        connection_id: connection.id,
-        _dir: dir,
-    }
+    w.store.set_quota(w.connection_id, &budget).await.unwrap();
+    w
 }
 
 fn engine(store: &Arc<dyn Store>, at: DateTime<Utc>) -> Engine {

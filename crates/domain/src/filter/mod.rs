@@ -133,19 +133,7 @@ impl Filter {
     /// Values written in single quotes (`'Retail'`): the grammar quotes with `"`, so
     /// the single quotes are part of the value and likely match nothing.
     pub fn single_quoted_values(&self) -> Vec<&str> {
-        let values: Vec<&Value> = match &self.op {
-            Op::Eq(v)
-            | Op::Ne(v)
-            | Op::Contains(v)
-            | Op::NotContains(v)
-            | Op::Gt(v)
-            | Op::Lt(v)
-            | Op::Ge(v)
-            | Op::Le(v) => vec![v],
-            Op::In(vs) | Op::NotIn(vs) => vs.iter().collect(),
-            Op::IsEmpty | Op::IsNotEmpty => Vec::new(),
-        };
-        values
+        types::values(&self.op)
             .into_iter()
             .map(Value::text)
             .filter(|t| t.len() >= 2 && t.starts_with('\'') && t.ends_with('\''))

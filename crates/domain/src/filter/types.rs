@@ -113,7 +113,8 @@ pub fn op_word(op: &Op) -> &'static str {
     }
 }
 
-fn values(op: &Op) -> Vec<&Value> {
+/// The value(s) an operator compares with.
+pub(super) fn values(op: &Op) -> Vec<&Value> {
     match op {
         Op::In(vs) | Op::NotIn(vs) => vs.iter().collect(),
         Op::IsEmpty | Op::IsNotEmpty => Vec::new(),

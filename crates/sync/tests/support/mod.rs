@@ -1,0 +1,63 @@
+//! The world the engine's integration tests start from: a real SQLite file, the
+//! simulator on a random port with its Timeline side imported, and one access-key
+//! connection to it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use gong_timeline_gong_sim::{SimConfig, SimHandle};
+use gong_timeline_store::{import, ConnectionStatus, Credentials, NewConnection, Store};
+use gong_timeline_store_sql::SqliteStore;
+
+/// A store, a simulator and a connection between them.
+pub struct World {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The simulator.
+    pub sim: SimHandle,
+    /// The connection `acme` to it.
+    pub connection_id: i64,
+    /// The folder of the database and the CSVs.
+    pub _dir: tempfile::TempDir,
+}
+
+/// A world serving `config`, its connection created at `created_at`.
+pub async fn world(config: SimConfig, created_at: DateTime<Utc>) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.unwrap());
+    let sim = gong_timeline_gong_sim::start(config.clone()).await.unwrap();
+    let csv = sim.dataset().write_timeline_csvs(dir.path()).unwrap();
+    let open = |path| std::fs::File::open(path).unwrap();
+    store
+        .import_companies(import::parse_companies(open(csv.companies)).unwrap())
+        .await
+        .unwrap();
+    store
+        .import_persons(import::parse_persons(open(csv.persons)).unwrap())
+        .await
+        .unwrap();
+    store
+        .import_users(import::parse_users(open(csv.users)).unwrap())
+        .await
+        .unwrap();
+    let connection = store
+        .create_connection(NewConnection {
+            name: "acme".into(),
+            base_url: sim.base_url(),
+            credentials: Credentials::Basic {
+                access_key: config.access_key.clone(),
+                access_key_secret: config.access_secret.clone(),
+            },
+            status: ConnectionStatus::Authorised,
+            created_at,
+        })
+        .await
+        .unwrap();
+    World {
+        store,
+        sim,
+        connection_id: connection.id,
+        _dir: dir,
+    }
+}
