@@ -342,6 +342,19 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Admin>;
+    /// Creates an account of `role` (A1; [`Store::create_admin`] is `Role::Admin`).
+    /// A taken username (any case) is [`crate::StoreError::AlreadyExists`].
+    async fn create_account(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<Admin>;
+    /// Changes an account's role; unknown ids are [`crate::StoreError::NotFound`].
+    async fn set_admin_role(&self, id: AdminId, role: Role) -> Result<()>;
+    /// Every account, by username.
+    async fn list_admins(&self) -> Result<Vec<Admin>>;
     /// One admin by username (case-insensitive).
     async fn admin_by_username(&self, username: &str) -> Result<Option<Admin>>;
     /// One admin by id.

@@ -3,14 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
-    Admin, AdminId, ApiToken, ApiTokenId, NewApiToken, Result, Session, StoreError,
+    Admin, AdminId, ApiToken, ApiTokenId, NewApiToken, Result, Role, Session, StoreError,
 };
 
 use super::error::{db_error, is_unique_violation, Ctx};
 use super::Backend;
 use crate::codec::{read_enum, read_ts, read_ts_opt, ts, ts_opt};
 
-type AdminRow = (i64, String, String, String);
+type AdminRow = (i64, String, String, String, String);
+
+/// The columns of an [`AdminRow`].
+const ADMIN_COLUMNS: &str = "id, username, password_hash, created_at, role";
 type SessionRow = (String, i64, String, String, String);
 type TokenRow = (
     i64,
@@ -23,12 +26,13 @@ type TokenRow = (
     String,
 );
 
-fn into_admin((id, username, password_hash, created): AdminRow) -> Result<Admin> {
+fn into_admin((id, username, password_hash, created, role): AdminRow) -> Result<Admin> {
     Ok(Admin {
         id,
         username,
         password_hash,
         created_at: read_ts("admins.created_at", &created)?,
+        role: read_enum("admins.role", &role)?,
     })
 }
 
@@ -53,13 +57,24 @@ pub(crate) async fn create_admin(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Admin> {
-    let row: AdminRow = sqlx::query_as(
-        "INSERT INTO admins (username, password_hash, created_at) VALUES ($1, $2, $3) \
-         RETURNING id, username, password_hash, created_at",
-    )
+    create_account(store, username, password_hash, Role::Admin, now).await
+}
+
+pub(crate) async fn create_account(
+    store: &Backend,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<Admin> {
+    let row: AdminRow = sqlx::query_as(&format!(
+        "INSERT INTO admins (username, password_hash, created_at, role) VALUES ($1, $2, $3, $4) \
+         RETURNING {ADMIN_COLUMNS}"
+    ))
     .bind(username.trim())
     .bind(password_hash)
     .bind(ts(now))
+    .bind(role.as_str())
     .fetch_one(&store.pool)
     .await
     .map_err(|e| {
@@ -77,9 +92,9 @@ pub(crate) async fn create_admin(
 }
 
 pub(crate) async fn admin_by_username(store: &Backend, username: &str) -> Result<Option<Admin>> {
-    let row: Option<AdminRow> = sqlx::query_as(
-        "SELECT id, username, password_hash, created_at FROM admins WHERE lower(username) = lower($1)",
-    )
+    let row: Option<AdminRow> = sqlx::query_as(&format!(
+        "SELECT {ADMIN_COLUMNS} FROM admins WHERE lower(username) = lower($1)"
+    ))
     .bind(username.trim())
     .fetch_optional(&store.pool)
     .await
@@ -89,12 +104,35 @@ pub(crate) async fn admin_by_username(store: &Backend, username: &str) -> Result
 
 pub(crate) async fn admin_by_id(store: &Backend, id: AdminId) -> Result<Option<Admin>> {
     let row: Option<AdminRow> =
-        sqlx::query_as("SELECT id, username, password_hash, created_at FROM admins WHERE id = $1")
+        sqlx::query_as(&format!("SELECT {ADMIN_COLUMNS} FROM admins WHERE id = $1"))
             .bind(id)
             .fetch_optional(&store.pool)
             .await
             .ctx("reading an admin")?;
     row.map(into_admin).transpose()
+}
+
+pub(crate) async fn list_admins(store: &Backend) -> Result<Vec<Admin>> {
+    let rows: Vec<AdminRow> = sqlx::query_as(&format!(
+        "SELECT {ADMIN_COLUMNS} FROM admins ORDER BY lower(username), id"
+    ))
+    .fetch_all(&store.pool)
+    .await
+    .ctx("listing accounts")?;
+    rows.into_iter().map(into_admin).collect()
+}
+
+pub(crate) async fn set_admin_role(store: &Backend, id: AdminId, role: Role) -> Result<()> {
+    let done = sqlx::query("UPDATE admins SET role = $1 WHERE id = $2")
+        .bind(role.as_str())
+        .bind(id)
+        .execute(&store.pool)
+        .await
+        .ctx("changing an account's role")?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("admin", id));
+    }
+    Ok(())
 }
 
 pub(crate) async fn set_admin_password(

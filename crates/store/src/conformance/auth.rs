@@ -47,6 +47,43 @@ pub async fn admins_are_unique_by_username(store: &dyn Store) {
     assert_eq!(store.count_admins().await.expect("count"), 1);
 }
 
+/// A1: an account has a role (an admin unless made with another), which can change.
+pub async fn accounts_have_a_role(store: &dyn Store) {
+    let admin = store.create_admin("root", "h", at(0)).await.expect("admin");
+    assert_eq!(admin.role, Role::Admin);
+    let member = store
+        .create_account("Ann@Example.com", "h", Role::Member, at(1))
+        .await
+        .expect("member");
+    assert_eq!(member.role, Role::Member);
+    assert!(matches!(
+        store
+            .create_account("ann@example.com", "h", Role::Viewer, at(2))
+            .await,
+        Err(StoreError::AlreadyExists { .. })
+    ));
+    store
+        .set_admin_role(member.id, Role::Viewer)
+        .await
+        .expect("set role");
+    let found = store
+        .admin_by_id(member.id)
+        .await
+        .expect("get")
+        .expect("found");
+    assert_eq!(found.role, Role::Viewer);
+    assert!(matches!(
+        store.set_admin_role(member.id + 1000, Role::Admin).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let all = store.list_admins().await.expect("list");
+    let names: Vec<(&str, Role)> = all.iter().map(|a| (a.username.as_str(), a.role)).collect();
+    assert_eq!(
+        names,
+        [("Ann@Example.com", Role::Viewer), ("root", Role::Admin)]
+    );
+}
+
 /// Sessions are found by hash until they expire, and end on delete.
 pub async fn sessions_expire_and_end(store: &dyn Store) {
     let admin = store.create_admin("a", "h", at(0)).await.expect("create");

@@ -110,6 +110,7 @@ macro_rules! conformance_tests {
             exports_outlive_their_files,
             a_jobs_live_exports_are_listed_newest_first,
             admins_are_unique_by_username,
+            accounts_have_a_role,
             sessions_expire_and_end,
             api_tokens_are_found_by_hash_and_revoked,
             a_password_reset_ends_the_admins_sessions,

@@ -8,12 +8,24 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::TokenScope;
 use serde::{Deserialize, Serialize};
 
+gong_timeline_domain::spelled_enum!(
+    /// What an account may do (A1): `admin` every right; `member` reads the
+    /// Timeline, companies, activities and recordings; `viewer` reads the Timeline
+    /// without recordings.
+    Role, "role" {
+        Admin => "admin",
+        Member => "member",
+        Viewer => "viewer",
+    }
+);
+
 /// Id of an admin account.
 pub type AdminId = i64;
 /// Id of an API token.
 pub type ApiTokenId = i64;
 
-/// An admin account of the web UI and API.
+/// An account of the web UI and API (an admin, or a Timeline reader with a
+/// narrower [`Role`]).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Admin {
     /// Store id.
@@ -25,6 +37,8 @@ pub struct Admin {
     pub password_hash: String,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// What it may do.
+    pub role: Role,
 }
 
 impl std::fmt::Debug for Admin {
@@ -34,6 +48,7 @@ impl std::fmt::Debug for Admin {
             .field("username", &self.username)
             .field("password_hash", &"<redacted>")
             .field("created_at", &self.created_at)
+            .field("role", &self.role)
             .finish()
     }
 }

@@ -2,14 +2,15 @@
 //! CLI's shapes ([`ActivityView`], [`CompanyView`]).
 
 use axum::extract::{Path, Query, State};
-use axum::Json;
+use axum::{Extension, Json};
 use gong_timeline_store::{ActivityFilter, ActivityId, CompanyId, ConnectionId};
 use gong_timeline_sync::views::{ActivityView, CompanyView};
 use serde::Deserialize;
 
+use crate::auth::AdminSession;
 use crate::error::ApiResult;
 use crate::paging::{Page, Paged};
-use crate::service::lookup;
+use crate::service::{lookup, roles};
 use crate::state::AppState;
 
 /// Query of `GET /activities`.
@@ -25,6 +26,7 @@ pub struct ActivitiesQuery {
 /// activity's date and id).
 pub async fn list(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Query(q): Query<ActivitiesQuery>,
     page: Page<ActivityView>,
 ) -> ApiResult<Json<Paged<ActivityView>>> {
@@ -38,7 +40,7 @@ pub async fn list(
     let total = state.store.count_activities(&filter).await?;
     let rows = state.store.list_activities(filter).await?;
     Ok(Json(page.paged(
-        rows.into_iter().map(ActivityView::from).collect(),
+        rows.into_iter().map(|a| view(&s, a)).collect(),
         total,
     )))
 }
@@ -46,10 +48,20 @@ pub async fn list(
 /// `GET /activities/{id}`.
 pub async fn show(
     State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
     Path(id): Path<ActivityId>,
 ) -> ApiResult<Json<ActivityView>> {
     let activity = lookup::activity(&state, id).await?;
-    Ok(Json(ActivityView::from(activity)))
+    Ok(Json(view(&s, activity)))
+}
+
+/// An activity as `s` may read it: a viewer's (A1) has no link to the recording.
+fn view(s: &AdminSession, activity: gong_timeline_store::Activity) -> ActivityView {
+    let mut view = ActivityView::from(activity);
+    if !roles::allows(s.role, roles::Need::Recordings) {
+        view.recording_url = None;
+    }
+    view
 }
 
 /// `GET /companies`, by name.

@@ -15,11 +15,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use gong_timeline_domain::audit::AuditChannel;
-use gong_timeline_store::{AdminId, Session};
+use gong_timeline_store::{AdminId, Role, Session};
 use gong_timeline_sync::audit::Actor;
 
 use super::secret::{constant_time_eq, digest, random_token};
 use crate::error::ApiError;
+use crate::service::roles;
 use crate::state::AppState;
 
 /// The session cookie's name.
@@ -36,6 +37,8 @@ pub struct AdminSession {
     pub username: String,
     /// Where the request came from: a page (`ui`) or the API (`api`).
     pub channel: AuditChannel,
+    /// What the account may do (A1), as the store has it now.
+    pub role: Role,
     /// The CSRF token to put in this session's forms (empty for API tokens).
     pub csrf: String,
     /// The session's digest (empty for API tokens).
@@ -70,6 +73,7 @@ pub(crate) async fn signed_in(
         admin_id,
         username: admin.username,
         channel,
+        role: admin.role,
         csrf,
         token_hash,
     })
@@ -218,7 +222,18 @@ pub async fn require_api(
         .extensions()
         .get::<axum::extract::OriginalUri>()
         .map_or_else(|| req.uri().path().to_string(), |o| o.path().to_string());
-    match api_admin(&state, &jar, &method, &headers, &path).await {
+    let route = api_route(&req, &path);
+    let admin = api_admin(&state, &jar, &method, &headers, &path)
+        .await
+        .and_then(|admin| {
+            let need = roles::need(&method, &route);
+            if roles::allows(admin.role, need) {
+                Ok(admin)
+            } else {
+                Err(roles::refused(admin.role, need))
+            }
+        });
+    match admin {
         Ok(admin) => {
             let mut req = req;
             req.extensions_mut().insert(admin);
@@ -226,6 +241,21 @@ pub async fn require_api(
         }
         Err(ApiError::Unauthorized) if is_browser_visit(&req) => login_then(&req),
         Err(error) => error.into_response(),
+    }
+}
+
+/// The route template of an API-guarded request (`/api/v1/companies`,
+/// `/metrics`, `/exports/{token}`), for [`roles::need`]; the path when none matched.
+fn api_route(req: &Request, path: &str) -> String {
+    let Some(matched) = req.extensions().get::<axum::extract::MatchedPath>() else {
+        return path.to_string();
+    };
+    let matched = matched.as_str();
+    // A nested router's template may lack its prefix.
+    if path.starts_with("/api/v1/") && !matched.starts_with("/api/v1") {
+        format!("/api/v1{matched}")
+    } else {
+        matched.to_string()
     }
 }
 

@@ -18,6 +18,8 @@
 //! - [`erasures`]: erasing a person by email (G2), and the receipts.
 //! - [`pending`]: a connection's stored meetings not on the Timeline, by reason,
 //!   and their re-evaluation (#20 item 4).
+//! - [`roles`]: what each role (A1) may reach, the default role of a license type,
+//!   granting sign-in to a Timeline user, token scopes no wider than the role (A3).
 //! - [`quota`]: Gong's quota: a connection's usage, its budget and rate, the
 //!   re-sync estimate (Q1, Q3, Q4).
 
@@ -32,6 +34,7 @@ pub mod media;
 pub mod oauth;
 pub mod pending;
 pub mod quota;
+pub mod roles;
 pub mod runs;
 pub mod settings;
 pub mod tokens;

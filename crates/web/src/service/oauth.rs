@@ -272,6 +272,7 @@ mod tests {
             admin_id: AdminId::from(admin),
             username: format!("admin{admin}"),
             channel: gong_timeline_domain::audit::AuditChannel::Ui,
+            role: gong_timeline_store::Role::Admin,
             csrf: String::new(),
             token_hash: token_hash.to_string(),
         }

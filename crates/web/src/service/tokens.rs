@@ -27,7 +27,8 @@ pub struct TokenRequest<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Creates a token for `admin_id`; returns it with its plain value (shown once).
+/// Creates a token for `admin_id`; returns it with its plain value (shown once). Its
+/// scope is no wider than the owner's role (A3): a member's or viewer's is `read`.
 pub async fn create(
     store: &dyn Store,
     admin_id: AdminId,
@@ -41,6 +42,11 @@ pub async fn create(
             "enter a name of 1 to 100 characters",
         ));
     }
+    let owner = store
+        .admin_by_id(admin_id)
+        .await?
+        .ok_or_else(|| ApiError::missing("account", admin_id))?;
+    super::roles::check_scope(owner.role, request.scope)?;
     let plain = format!("gtk_{}", random_token());
     let token = store
         .create_api_token(NewApiToken {

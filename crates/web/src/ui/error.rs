@@ -34,11 +34,16 @@ impl IntoResponse for PageError {
 
 /// The error page: its heading, the public message, and the way back.
 fn page(error: &ApiError) -> Markup {
+    let forbidden = error.status().as_u16() == 403;
     let body = html! {
         div.error-box role="alert" { p.error id="error" { (error.public_message()) } }
         div.actions {
-            a.button.primary href="/connectors" { "Back to Connectors" }
-            a.button href="/log" { "Execution log" }
+            @if forbidden {
+                a.button.primary href="/companies" { "Back to the Timeline" }
+            } @else {
+                a.button.primary href="/connectors" { "Back to Connectors" }
+                a.button href="/log" { "Execution log" }
+            }
         }
     };
     layout::shell(heading(error), None, true, body)

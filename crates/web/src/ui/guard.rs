@@ -14,6 +14,7 @@ use crate::auth::session::{
     carried_csrf, csrf_refused, is_write, login_then, session_of, signed_in,
 };
 use crate::error::ApiError;
+use crate::service::roles;
 use crate::state::AppState;
 use crate::ui::error::PageError;
 use gong_timeline_domain::audit::AuditChannel;
@@ -56,8 +57,16 @@ pub async fn require_admin(
         session.token_hash,
     )
     .await;
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| req.uri().path().to_string(), |m| m.as_str().to_string());
     match admin {
         Ok(admin) => {
+            let need = roles::need(req.method(), &route);
+            if !roles::allows(admin.role, need) {
+                return PageError(roles::refused(admin.role, need)).into_response();
+            }
             req.extensions_mut().insert(admin);
             next.run(req).await
         }

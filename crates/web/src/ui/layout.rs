@@ -34,16 +34,22 @@ fn head(title: &str) -> Markup {
     }
 }
 
+/// Whether the navigation offers `href` to `session`'s role (every link without one).
+fn may_open(session: Option<&AdminSession>, href: &str) -> bool {
+    use crate::service::roles;
+    session.is_none_or(|s| roles::allows(s.role, roles::need(&axum::http::Method::GET, href)))
+}
+
 /// The site header; the log-out form only with a session.
 fn header(session: Option<&AdminSession>) -> Markup {
     html! {
         header.site-header {
             div.bar {
-                a.brand href="/connectors" { "gong-timeline" }
+                a.brand href="/" { "gong-timeline" }
                 button.nav-toggle type="button" aria-expanded="false" aria-controls="nav-links" { "Menu" }
                 nav aria-label="Main" {
                     ul.nav-links id="nav-links" {
-                        @for (href, label) in NAV { li { a href=(href) { (label) } } }
+                        @for (href, label) in NAV.iter().filter(|(href, _)| may_open(session, href)) { li { a href=(href) { (label) } } }
                     }
                 }
                 @if let Some(session) = session {

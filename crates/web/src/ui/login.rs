@@ -136,6 +136,12 @@ pub(crate) async fn submit(
         tracing::warn!(%error, "Could not clear the failed log-ins of a successful one.");
     }
     let session = session::start(&state, admin.id).await?;
+    // A reader (A1) lands on the Timeline rather than the admins' first page.
+    let next = if admin.role != gong_timeline_store::Role::Admin && next == "/connectors" {
+        "/companies".to_string()
+    } else {
+        next
+    };
     Ok((jar.remove(LOGIN_CSRF).add(session), Redirect::to(&next)).into_response())
 }
 

@@ -37,7 +37,7 @@ use guard::require_admin;
 /// The pages behind the log-in (`require_admin`: session + CSRF on every form).
 pub fn router(state: AppState) -> Router<AppState> {
     let protected = Router::new()
-        .route("/", get(|| async { Redirect::to("/connectors") }))
+        .route("/", get(home))
         .route("/logout", post(login::logout))
         .route(
             "/connectors",
@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/log/jobs/{id}/export", post(log::export))
         .route("/users", get(users::list))
         .route("/users/timeline", get(users::timeline_users))
+        .route("/users/timeline/{id}/access", post(users::grant))
         .route(
             "/users/{connection}/resolve/{gong_user_id}",
             get(users::resolve_page).post(users::resolve),
@@ -116,6 +117,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(downloads)
         .fallback(error::not_found)
         .layer(middleware::from_fn(page_rejections))
+}
+
+/// `GET /`: an admin's first page is Connectors; a reader's (A1) the Timeline.
+async fn home(axum::Extension(s): axum::Extension<crate::auth::AdminSession>) -> Redirect {
+    if s.role == gong_timeline_store::Role::Admin {
+        Redirect::to("/connectors")
+    } else {
+        Redirect::to("/companies")
+    }
 }
 
 /// axum's own rejections (an id in the address that is not a number, a query or

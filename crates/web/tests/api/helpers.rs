@@ -361,6 +361,12 @@ impl TestApp {
 
     /// Logs in through the form; returns the `Cookie` header value and the CSRF token of pages.
     pub async fn login(&self) -> Session {
+        self.login_as("admin", PASSWORD).await
+    }
+
+    /// Logs in as `username` (any role: the CSRF token is read off the Timeline,
+    /// which every role may open).
+    pub async fn login_as(&self, username: &str, password: &str) -> Session {
         let resp = self
             .http
             .get(format!("{}/login", self.base))
@@ -375,8 +381,8 @@ impl TestApp {
             .post(format!("{}/login", self.base))
             .header("cookie", &login_cookie)
             .form(&[
-                ("username", "admin"),
-                ("password", PASSWORD),
+                ("username", username),
+                ("password", password),
                 ("csrf", csrf.as_str()),
             ])
             .send()
@@ -390,7 +396,7 @@ impl TestApp {
             .to_string();
         let page = self
             .http
-            .get(format!("{}/connectors", self.base))
+            .get(format!("{}/companies", self.base))
             .header("cookie", &cookie)
             .send()
             .await

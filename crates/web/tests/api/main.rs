@@ -15,6 +15,7 @@ mod openapi;
 mod pages;
 mod privacy;
 mod quota;
+mod roles;
 mod security;
 mod timeline;
 mod ui;

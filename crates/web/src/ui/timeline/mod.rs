@@ -22,7 +22,7 @@ use self::rules::{day, TimelineQuery};
 pub use self::rules::{in_range, matches, per_month};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
-use crate::service::{lookup, media};
+use crate::service::{lookup, media, roles};
 use crate::state::AppState;
 use crate::ui::error::{PageError, PageResult};
 use crate::ui::layout::{self, page, pager};
@@ -287,11 +287,16 @@ pub(crate) async fn timeline(
                 } @else if filtered && search.is_empty() {
                     p.muted.small id="timeline-count" { (shown.len()) " of " (all.len()) " activities" }
                 }
-                div id="timeline" { @for a in shown.iter().skip(start).take(TIMELINE_PAGE as usize) { (card(a)) } }
+                div id="timeline" { @for a in shown.iter().skip(start).take(TIMELINE_PAGE as usize) { (card(a, recordings(&s))) } }
                 (pager(page_no, more, href))
             }
         },
     ))
+}
+
+/// Whether `s`'s role sees recordings (A1: not a viewer).
+fn recordings(s: &AdminSession) -> bool {
+    roles::allows(s.role, roles::Need::Recordings)
 }
 
 /// `GET /activities/{id}`: one activity.
@@ -306,7 +311,7 @@ pub(crate) async fn activity(
         &s,
         html! {
             p { a href={ "/companies/" (a.company.id) } { "← Timeline of " (a.company.name) } }
-            (card(&a))
+            (card(&a, recordings(&s)))
         },
     ))
 }

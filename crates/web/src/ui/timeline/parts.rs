@@ -70,8 +70,10 @@ fn person(name: &str, email: Option<&str>) -> Markup {
 }
 
 /// One activity on the Timeline: a card with type, date, duration, author,
-/// attendees, trackers as chips (count, phrases), the recording and notes.
-pub fn card(a: &Activity) -> Markup {
+/// attendees, trackers as chips (count, phrases), the recording (only with
+/// `recordings`: a viewer's card has neither the recording nor the link to the call
+/// in Gong, A1) and notes.
+pub fn card(a: &Activity, recordings: bool) -> Markup {
     html! {
         article.card.activity id={ "activity-" (a.id) } data-call=(a.gong_call_id) {
             header {
@@ -116,12 +118,14 @@ pub fn card(a: &Activity) -> Markup {
                 }
             }
             (content(&a.content))
-            div.recording id={ "recording-" (a.id) } aria-live="polite" {
-                a.button.load-recording href={ "/activities/" (a.id) "/recording" } { "Load recording" }
-                " " span.muted.small { "(asks Gong for a fresh link)" }
-            }
-            @if let Some(url) = a.recording_url.as_deref().and_then(safe_url) {
-                p { a.call-link href=(url) target="_blank" rel="noopener noreferrer" { "Open the call in Gong" } }
+            @if recordings {
+                div.recording id={ "recording-" (a.id) } aria-live="polite" {
+                    a.button.load-recording href={ "/activities/" (a.id) "/recording" } { "Load recording" }
+                    " " span.muted.small { "(asks Gong for a fresh link)" }
+                }
+                @if let Some(url) = a.recording_url.as_deref().and_then(safe_url) {
+                    p { a.call-link href=(url) target="_blank" rel="noopener noreferrer" { "Open the call in Gong" } }
+                }
             }
             @if let Some(notes) = &a.notes { details { summary { "Notes" } p { (notes) } } }
         }

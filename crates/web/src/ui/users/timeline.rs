@@ -1,18 +1,24 @@
 //! Timeline users: the Timeline's own users, searchable by name or email, by license
-//! type and status.
+//! type and status; each one's sign-in (A1): the role of their account, or the form
+//! that grants one (the license type's default role offered first) and shows its
+//! initial password once.
 
-use axum::extract::{Query, State};
-use axum::Extension;
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::{Extension, Form};
 use gong_timeline_domain::UserStatus;
+use gong_timeline_store::{Role, User, UserId};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::ApiError;
+use crate::service::roles;
 use crate::service::users::matching;
 use crate::state::AppState;
 use crate::ui::error::PageResult;
-use crate::ui::layout::{self, page};
+use crate::ui::layout::{self, csrf_input, page};
 
 #[derive(Deserialize, Default)]
 pub(crate) struct TimelineUsersQuery {
@@ -40,6 +46,13 @@ pub(crate) async fn timeline_users(
     };
     let users = state.store.list_users().await?;
     let shown = matching(&users, &q.q, license, status);
+    let accounts: HashMap<String, Role> = state
+        .store
+        .list_admins()
+        .await?
+        .into_iter()
+        .map(|a| (a.username.to_lowercase(), a.role))
+        .collect();
     Ok(page(
         "Timeline users",
         &s,
@@ -61,17 +74,68 @@ pub(crate) async fn timeline_users(
             }
             p.muted { (shown.len()) " of " (users.len()) " users" }
             div.table-wrap { table id="timeline-users" {
-                thead { tr { th { "Id" } th { "Name" } th { "Email" } th { "License type" } th { "Status" } } }
+                thead { tr { th { "Id" } th { "Name" } th { "Email" } th { "License type" } th { "Status" } th { "Sign-in" } } }
                 tbody {
                     @for u in &shown {
                         tr.timeline-user data-status=(u.status) {
                             td { (u.id) } td { (u.name) } td { (u.email) } td { (u.license_type) }
                             td { (layout::badge(if u.status == UserStatus::Active { layout::Tone::Ok } else { layout::Tone::Neutral }, u.status)) }
+                            td { (sign_in(&s, u, accounts.get(&u.email.to_lowercase()).copied())) }
                         }
                     }
-                    @if shown.is_empty() { tr { td colspan="5" id="no-users" { "No user matches." } } }
+                     @if shown.is_empty() { tr { td colspan="6" id="no-users" { "No user matches." } } }
                 }
             } }
+        },
+    ))
+}
+
+/// A user's sign-in cell: the role of their account, or the form granting one.
+fn sign_in(s: &AdminSession, u: &User, account: Option<Role>) -> Markup {
+    if let Some(role) = account {
+        return html! { span.account data-role=(role) { (layout::badge(layout::Tone::Info, role)) } };
+    }
+    let default = roles::default_role(u.license_type);
+    html! {
+        form.grant method="post" action={ "/users/timeline/" (u.id) "/access" } {
+            (csrf_input(s))
+            select name="role" aria-label={ "Role for " (u.email) } {
+                @if default.is_none() { option value="" selected { "Choose a role…" } }
+                @for role in Role::ALL { option value=(role) selected[default == Some(*role)] { (role) } }
+            }
+            " "
+            button type="submit" aria-label={ "Grant sign-in to " (u.email) } { "Grant sign-in" }
+        }
+    }
+}
+
+/// The grant form's fields.
+#[derive(Deserialize)]
+pub(crate) struct GrantForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /users/timeline/{id}/access`: an account for the user (their email, the
+/// role chosen) and its initial password, shown once.
+pub(crate) async fn grant(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<UserId>,
+    Form(f): Form<GrantForm>,
+) -> PageResult<Markup> {
+    let role = roles::role_of(&f.role)?;
+    let granted = roles::grant(&state, &s, id, role).await?;
+    Ok(page(
+        "Sign-in granted",
+        &s,
+        html! {
+            div.notice id="granted" role="status" {
+                p { strong { (granted.account.username) } " may sign in as " strong { (granted.account.role) } "." }
+                p { "Initial password — copy it now and hand it over safely, it is not shown again:" }
+                code id="initial-password" { (granted.password) }
+            }
+            p { a href="/users/timeline" { "Back to Timeline users" } }
         },
     ))
 }
