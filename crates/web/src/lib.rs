@@ -54,7 +54,7 @@ use tokio::net::TcpListener;
 pub use auth::secret::hash_password;
 pub use error::ApiError;
 pub use server::ServerTimeouts;
-pub use state::{AppState, OAuthApp, WebConfig};
+pub use state::{AppState, OAuthApp, OidcConfig, RoleSource, WebConfig};
 
 /// The whole application: pages, API, health, metrics (with an API token) and assets.
 pub fn app(state: AppState) -> Router {

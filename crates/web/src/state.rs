@@ -32,9 +32,55 @@ impl std::fmt::Debug for OAuthApp {
     }
 }
 
+/// Where a single sign-on account's role comes from (A2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleSource {
+    /// A claim of the ID token (a string or a list of strings) naming `admin`,
+    /// `member` or `viewer`; the widest named wins, none named gives no sign-in.
+    Claim(String),
+    /// The license type of the Timeline user with the email (A1's defaults: Full and
+    /// Viewer+Analytics member, Viewer viewer, others none).
+    LicenseType,
+}
+
+/// Sign-in with an OpenID Connect provider (A2), beside local passwords.
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// The issuer URL (`https://accounts.google.com`,
+    /// `https://login.microsoftonline.com/<tenant>/v2.0`, ...); its
+    /// `/.well-known/openid-configuration` is read.
+    pub issuer: String,
+    /// The client id registered with the provider (the ID token's audience).
+    pub client_id: String,
+    /// The client secret; never rendered or logged.
+    pub client_secret: String,
+    /// Email domains that may sign in (`example.com`); an email of any other domain
+    /// is refused. Empty refuses everyone.
+    pub allowed_domains: Vec<String>,
+    /// Where a new account's role comes from.
+    pub roles: RoleSource,
+    /// The provider's name on the log-in page ("Sign in with <name>").
+    pub display_name: String,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("allowed_domains", &self.allowed_domains)
+            .field("roles", &self.roles)
+            .field("display_name", &self.display_name)
+            .finish()
+    }
+}
+
 /// Web configuration.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
+    /// Single sign-on with OpenID Connect (A2); `None`: local passwords only.
+    pub oidc: Option<OidcConfig>,
     /// The OAuth app; `None` disables OAuth connections (access keys still work).
     pub oauth: Option<OAuthApp>,
     /// Gong's OAuth host (`https://app.gong.io`, or a simulator's URL).
@@ -67,6 +113,7 @@ impl WebConfig {
     /// A configuration for `public_url` with Gong's real hosts and no OAuth app.
     pub fn new(public_url: impl Into<String>, export_dir: impl Into<PathBuf>) -> WebConfig {
         WebConfig {
+            oidc: None,
             oauth: None,
             oauth_base_url: gong_timeline_gong::DEFAULT_OAUTH_BASE_URL.to_string(),
             allowed_gong_hosts: Vec::new(),
@@ -84,6 +131,11 @@ impl WebConfig {
     /// The OAuth redirect URI registered with the Gong app.
     pub fn redirect_uri(&self) -> String {
         format!("{}/oauth/callback", self.public_url)
+    }
+
+    /// The redirect URI registered with the OpenID Connect provider.
+    pub fn oidc_redirect_uri(&self) -> String {
+        format!("{}/auth/oidc/callback", self.public_url)
     }
 
     /// Whether cookies must be `Secure`.
@@ -126,6 +178,9 @@ pub(crate) struct Inner {
     pub webhook_wake: Arc<tokio::sync::Notify>,
     /// Webhook requests refused (401), for /metrics.
     pub webhook_refused: std::sync::atomic::AtomicU64,
+    /// Single sign-ons under way, by `state` (A2): kept in this process only, so
+    /// several replicas behind one address need sticky sessions for the callback.
+    pub oidc_flows: Mutex<HashMap<String, crate::auth::oidc::Flow>>,
 }
 
 impl AppState {
@@ -148,6 +203,7 @@ impl AppState {
                 progress: Mutex::new(HashMap::new()),
                 webhook_wake: Arc::default(),
                 webhook_refused: Default::default(),
+                oidc_flows: Mutex::new(HashMap::new()),
             }),
         }
     }

@@ -18,6 +18,8 @@
 
 #[path = "api/helpers.rs"]
 mod helpers;
+#[path = "api/oidc_provider.rs"]
+mod oidc_provider;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -26,6 +28,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use helpers::{spawn_app_with, wait_until, Options, TestApp, PASSWORD};
+use oidc_provider::{Fault, Next, Provider};
 use serde_json::{json, Value};
 
 type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -391,7 +394,7 @@ async fn audit_self_check(b: &mut Browser) -> R {
 }
 
 /// The admin's journey; screenshots every page it visits into `shots`.
-async fn journey(app: &TestApp, b: &mut Browser) -> R {
+async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider) -> R {
     audit_self_check(b).await?;
     let base = &app.base;
     // Log in.
@@ -857,6 +860,68 @@ async fn journey(app: &TestApp, b: &mut Browser) -> R {
         .find(Locator::Css("nav a[href='/connectors']"))
         .await?;
     b.audit("not-found").await?;
+    single_sign_on(b, app, idp).await?;
+    Ok(())
+}
+
+/// A2: a member signs in with the OpenID Connect provider and lands on the
+/// Timeline; a token for another audience, with another nonce or expired, and an
+/// email of a domain not allowed, are each refused with a page that says why.
+async fn single_sign_on(b: &mut Browser, app: &TestApp, idp: &Provider) -> R {
+    let base = &app.base;
+    let member = |fault| {
+        let mut claims = serde_json::Map::new();
+        claims.insert("role".into(), json!("member"));
+        Next {
+            email: "csm@example.org".into(),
+            claims,
+            fault,
+        }
+    };
+    b.client.delete_all_cookies().await?;
+    idp.sign_in_next(member(Fault::None));
+    b.visit(&format!("{base}/login"), "login-sso").await?;
+    b.click("#sso").await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("company-search"))
+        .await?;
+    assert!(b
+        .client
+        .current_url()
+        .await?
+        .path()
+        .starts_with("/companies"));
+    let refusals = [
+        (member(Fault::WrongAudience), "audience"),
+        (member(Fault::WrongNonce), "nonce"),
+        (member(Fault::Expired), "expired"),
+        (
+            Next {
+                email: "someone@elsewhere.example".into(),
+                ..member(Fault::None)
+            },
+            "domain is not one this Timeline allows",
+        ),
+    ];
+    for (next, why) in refusals {
+        b.client.delete_all_cookies().await?;
+        idp.sign_in_next(next);
+        b.client.goto(&format!("{base}/login")).await?;
+        b.click("#sso").await?;
+        let text = b.text("#sso-error").await?;
+        assert!(text.contains(why), "{why}: {text}");
+        b.client.goto(&format!("{base}/companies")).await?;
+        assert!(
+            b.client.current_url().await?.path().starts_with("/login"),
+            "{why}: no session"
+        );
+    }
+    b.client.goto(&format!("{base}/login")).await?;
+    b.click("#sso").await?;
+    b.text("#sso-error").await?;
+    b.audit("sso-refused").await?;
     Ok(())
 }
 
@@ -1131,15 +1196,25 @@ async fn run(shots: PathBuf) {
     let Some((chrome, driver)) = browser_binaries() else {
         return;
     };
+    let idp = Provider::start().await;
+    let oidc = gong_timeline_web::OidcConfig {
+        issuer: idp.issuer.clone(),
+        client_id: idp.client_id.clone(),
+        client_secret: idp.client_secret.clone(),
+        allowed_domains: vec!["example.org".into()],
+        roles: gong_timeline_web::RoleSource::Claim("role".into()),
+        display_name: "Test IdP".into(),
+    };
     let app = spawn_app_with(Options {
         calls: 300,
+        web: Some(std::sync::Arc::new(move |w| w.oidc = Some(oidc.clone()))),
         ..Options::default()
     })
     .await;
     let mut browser = start_browser(&chrome, &driver, shots.clone())
         .await
         .expect("chromedriver and Chromium start");
-    let mut outcome = journey(&app, &mut browser).await;
+    let mut outcome = journey(&app, &mut browser, &idp).await;
     if outcome.is_ok() && !browser.problems.is_empty() {
         outcome = Err(format!(
             "{} accessibility or layout problems:\n{}",

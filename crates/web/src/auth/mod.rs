@@ -5,8 +5,10 @@
 //! - [`secret`]: password hashing, random tokens, token digests.
 //! - [`session`]: sessions and their CSRF tokens (read by the pages' guard,
 //!   `ui::guard`), log in/out, the API guard (`require_api`).
+//! - [`oidc`]: sign-in with an OpenID Connect provider (A2).
 //! - [`throttle`]: failed log-ins per account and per client address.
 
+pub mod oidc;
 pub mod secret;
 pub mod session;
 pub mod throttle;

@@ -63,8 +63,17 @@ pub(crate) fn local(next: Option<&str>) -> &str {
     }
 }
 
-fn form(csrf: &str, next: &str, error: Option<&str>) -> Html<String> {
+fn form(state: &AppState, csrf: &str, next: &str, error: Option<&str>) -> Html<String> {
+    let sso = state.config.oidc.as_ref().map(|o| {
+        let href = url::form_urlencoded::Serializer::new(String::from("/auth/oidc/start?"))
+            .append_pair("next", next)
+            .finish();
+        (o.display_name.clone(), href)
+    });
     let body = html! {
+        @if let Some((name, href)) = &sso {
+            p.card { a.button.primary.wide href=(href) id="sso" { "Sign in with " (name) } }
+        }
         @if let Some(error) = error { div.error-box role="alert" { p.error id="login-error" { (error) } } }
         form.card method="post" action="/login" id="login-form" {
             input type="hidden" name="csrf" value=(csrf);
@@ -85,7 +94,7 @@ pub(crate) async fn page(
 ) -> Response {
     let token = random_token();
     let jar = jar.add(cookie(&state, LOGIN_CSRF, token.clone()));
-    (jar, form(&token, local(q.next.as_deref()), None)).into_response()
+    (jar, form(&state, &token, local(q.next.as_deref()), None)).into_response()
 }
 
 /// `POST /login`.
@@ -177,7 +186,7 @@ fn again(
 ) -> Response {
     let token = random_token();
     let jar = jar.add(cookie(state, LOGIN_CSRF, token.clone()));
-    (status, jar, form(&token, next, Some(message))).into_response()
+    (status, jar, form(state, &token, next, Some(message))).into_response()
 }
 
 /// `POST /logout`.

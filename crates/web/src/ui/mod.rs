@@ -17,6 +17,7 @@ pub mod oauth;
 pub mod paging;
 pub mod privacy;
 pub mod settings;
+mod sso;
 pub mod timeline;
 pub mod tokens;
 pub mod users;
@@ -110,6 +111,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(state, require_api));
     Router::new()
         .route("/login", get(login::page).post(login::submit))
+        .route("/auth/oidc/start", get(sso::start))
+        .route("/auth/oidc/callback", get(sso::callback))
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
         .merge(protected)

@@ -11,6 +11,8 @@ mod hardening;
 mod insights;
 mod lifecycle;
 mod oauth;
+mod oidc;
+mod oidc_provider;
 mod openapi;
 mod pages;
 mod privacy;
