@@ -32,7 +32,11 @@ async fn activities_carry_next_steps_action_items_outcome_and_outline_at_no_extr
         .iter()
         .filter(|a| !a["next_steps"].as_array().unwrap().is_empty())
         .count();
-    assert!(with_steps * 2 > all.len(), "most calls have next steps: {with_steps} of {}", all.len());
+    assert!(
+        with_steps * 2 > all.len(),
+        "most calls have next steps: {with_steps} of {}",
+        all.len()
+    );
     assert!(all
         .iter()
         .any(|a| !a["action_items"].as_array().unwrap().is_empty()));
