@@ -257,6 +257,35 @@ pub struct ServeArgs {
     /// Gong OAuth base URL (consent page and token endpoint).
     #[arg(long, env = "GONG_OAUTH_URL", default_value = "https://app.gong.io")]
     pub oauth_url: String,
+    /// Single sign-on (A2): the OpenID Connect issuer URL, e.g.
+    /// https://accounts.google.com; with the client id and secret.
+    #[arg(long, env = "GONG_TIMELINE_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// Single sign-on: the client id registered with the provider.
+    #[arg(long, env = "GONG_TIMELINE_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// Single sign-on: the client secret.
+    #[arg(long, env = "GONG_TIMELINE_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// Single sign-on: an email domain that may sign in (repeat for several; none
+    /// refuses everyone).
+    #[arg(
+        long = "oidc-allowed-domain",
+        env = "GONG_TIMELINE_OIDC_ALLOWED_DOMAINS",
+        value_delimiter = ','
+    )]
+    pub oidc_allowed_domains: Vec<String>,
+    /// Single sign-on: the ID token claim naming the role (admin, member, viewer);
+    /// without it, a new account's role follows the Timeline user's license type.
+    #[arg(long, env = "GONG_TIMELINE_OIDC_ROLE_CLAIM")]
+    pub oidc_role_claim: Option<String>,
+    /// Single sign-on: the provider's name on the log-in page.
+    #[arg(
+        long,
+        env = "GONG_TIMELINE_OIDC_NAME",
+        default_value = "single sign-on"
+    )]
+    pub oidc_name: String,
     /// A host (`host` or `host:port`) accepted as a Gong API host besides
     /// https://*.gong.io, e.g. a simulator's `127.0.0.1:9090`. Repeatable.
     #[arg(long = "allow-gong-host")]

@@ -15,7 +15,7 @@ use gong_timeline_store::{ConnectionId, Store};
 use gong_timeline_sync::scheduler::Scheduler;
 use gong_timeline_sync::webhooks::{self, AuthChoice, WebhookChange, WebhookWorker, WorkerOptions};
 use gong_timeline_sync::{Clock, Engine, EngineOptions};
-use gong_timeline_web::{AppState, OAuthApp, WebConfig};
+use gong_timeline_web::{AppState, OAuthApp, OidcConfig, RoleSource, WebConfig};
 use tokio::net::TcpListener;
 
 use crate::args::ServeArgs;
@@ -44,6 +44,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         (None, None) => None,
         _ => anyhow::bail!("give both GONG_CLIENT_ID and GONG_CLIENT_SECRET, or neither"),
     };
+    config.oidc = oidc_config(&args)?;
     if config.oauth.is_none() {
         println!("No Gong OAuth app configured (GONG_CLIENT_ID / GONG_CLIENT_SECRET): only access-key connections can be made.");
     }
@@ -82,6 +83,31 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     )
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Single sign-on (A2) from the issuer, client id and secret (all three or none).
+fn oidc_config(args: &ServeArgs) -> anyhow::Result<Option<OidcConfig>> {
+    let (issuer, id, secret) = match (&args.oidc_issuer, &args.oidc_client_id, &args.oidc_client_secret) {
+        (Some(issuer), Some(id), Some(secret)) => (issuer, id, secret),
+        (None, None, None) => return Ok(None),
+        _ => anyhow::bail!(
+            "single sign-on needs all of GONG_TIMELINE_OIDC_ISSUER, GONG_TIMELINE_OIDC_CLIENT_ID and GONG_TIMELINE_OIDC_CLIENT_SECRET, or none"
+        ),
+    };
+    if args.oidc_allowed_domains.is_empty() {
+        println!("Single sign-on has no allowed email domain (--oidc-allowed-domain): it refuses everyone.");
+    }
+    Ok(Some(OidcConfig {
+        issuer: issuer.trim_end_matches('/').to_string(),
+        client_id: id.clone(),
+        client_secret: secret.clone(),
+        allowed_domains: args.oidc_allowed_domains.clone(),
+        roles: match &args.oidc_role_claim {
+            Some(claim) => RoleSource::Claim(claim.clone()),
+            None => RoleSource::LicenseType,
+        },
+        display_name: args.oidc_name.clone(),
+    }))
 }
 
 /// The engine's options with this replica's lease length and clock.
