@@ -151,11 +151,31 @@ fn first<T>(parsed: Parsed<T>) -> Result<Vec<T>, ImportError> {
     parsed.map_err(|mut errors| errors.swap_remove(0))
 }
 
-/// Runs `each` on every record row, collecting the rows or all the errors.
-fn rows<T>(
+/// The errors of one row, all of them: a row with a bad license type and a bad status
+/// says both.
+#[derive(Default)]
+struct RowErrors(Vec<ImportError>);
+
+impl RowErrors {
+    /// The value, or `None` with its error kept.
+    fn check<T>(&mut self, checked: Result<T, ImportError>) -> Option<T> {
+        checked.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// `value` when no check of the row failed, else every error.
+    fn or_errors<T>(self, value: Option<T>) -> Result<T, Vec<ImportError>> {
+        match value {
+            Some(v) if self.0.is_empty() => Ok(v),
+            _ => Err(self.0),
+        }
+    }
+}
+
+/// Runs `each` on every record row: the good rows, and every error of the others.
+fn rows_and_errors<T>(
     table: &Table,
-    mut each: impl FnMut(u64, &[String]) -> Result<T, ImportError>,
-) -> Parsed<T> {
+    mut each: impl FnMut(u64, &[String]) -> Result<T, Vec<ImportError>>,
+) -> (Vec<T>, Vec<ImportError>) {
     let mut out = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
     for (row, cells) in &table.rows {
@@ -165,13 +185,20 @@ fn rows<T>(
         }
         match each(*row, cells) {
             Ok(r) => out.push(r),
-            Err(e) => errors.push(e),
+            Err(e) => errors.extend(e),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+    (out, errors)
+}
+
+/// Runs `each` on every record row, collecting the rows or all the errors.
+fn rows<T>(
+    table: &Table,
+    each: impl FnMut(u64, &[String]) -> Result<T, Vec<ImportError>>,
+) -> Parsed<T> {
+    match rows_and_errors(table, each) {
+        (out, errors) if errors.is_empty() => Ok(out),
+        (_, errors) => Err(errors),
     }
 }
 
@@ -213,7 +240,7 @@ pub fn parse_companies_all(reader: impl Read) -> Parsed<CompanyRow> {
     let crm_at = table.columns.get("crm_account_id").copied();
     let (mut names, mut crms) = (HashMap::new(), HashMap::new());
     rows(&table, |row, cells| {
-        let name = required(row, "name", cells, name_at)?;
+        let name = required(row, "name", cells, name_at).map_err(|e| vec![e])?;
         once(
             &mut names,
             name.to_lowercase(),
@@ -221,13 +248,15 @@ pub fn parse_companies_all(reader: impl Read) -> Parsed<CompanyRow> {
             "name",
             name,
             "company",
-        )?;
+        )
+        .map_err(|e| vec![e])?;
         let crm_account_id = crm_at.map(|i| cells[i].clone()).filter(|c| !c.is_empty());
         if let Some(crm) = &crm_account_id {
             // Salesforce's 15- and 18-character forms of one id are one id (R1).
             let key =
                 CrmAccountId::parse(crm).map_or_else(|| crm.clone(), |c| c.as_str().to_string());
-            once(&mut crms, key, row, "crm_account_id", crm, "crm_account_id")?;
+            once(&mut crms, key, row, "crm_account_id", crm, "crm_account_id")
+                .map_err(|e| vec![e])?;
         }
         Ok(CompanyRow {
             row,
@@ -245,29 +274,45 @@ pub fn parse_persons(reader: impl Read) -> Result<Vec<PersonRow>, ImportError> {
 
 /// [`parse_persons`], listing every bad row.
 pub fn parse_persons_all(reader: impl Read) -> Parsed<PersonRow> {
+    match parse_persons_partial(reader)? {
+        (rows, errors) if errors.is_empty() => Ok(rows),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// The good rows of a persons file and every error of the others (a file whose header
+/// is wrong has only errors): the store then also checks the good rows' companies, so
+/// one upload lists bad emails and unknown companies together.
+pub fn parse_persons_partial(
+    reader: impl Read,
+) -> Result<(Vec<PersonRow>, Vec<ImportError>), Vec<ImportError>> {
     const HEADER: &str = "email,name,company";
     let table = Table::read(reader).map_err(|e| vec![e])?;
     let header = |c| table.require(c, HEADER).map_err(|e| vec![e]);
     let (email_at, name_at, company_at) = (header("email")?, header("name")?, header("company")?);
     let mut emails = HashMap::new();
-    rows(&table, |row, cells| {
-        let email = normalise_email(row, "email", &cells[email_at])?;
-        once(
-            &mut emails,
-            email.clone(),
-            row,
-            "email",
-            &email,
-            "person email",
-        )?;
-        let company = required(row, "company", cells, company_at)?;
-        Ok(PersonRow {
+    Ok(rows_and_errors(&table, |row, cells| {
+        let mut errors = RowErrors::default();
+        let email = errors.check(normalise_email(row, "email", &cells[email_at]));
+        if let Some(email) = &email {
+            errors.check(once(
+                &mut emails,
+                email.clone(),
+                row,
+                "email",
+                email,
+                "person email",
+            ));
+        }
+        let company = errors.check(required(row, "company", cells, company_at));
+        let person = email.zip(company).map(|(email, company)| PersonRow {
             row,
             email,
             name: cells[name_at].clone(),
             company: company.to_string(),
-        })
-    })
+        });
+        errors.or_errors(person)
+    }))
 }
 
 /// Parses a users file (`email,name,license_type,status,...extra fields`).
@@ -284,34 +329,45 @@ pub fn parse_users_all(reader: impl Read) -> Parsed<UserRow> {
     let (license_at, status_at) = (header("license_type")?, header("status")?);
     let mut keys = HashMap::new();
     rows(&table, |row, cells| {
-        let email = normalise_email(row, "email", &cells[email_at])?;
+        let mut errors = RowErrors::default();
+        let email = errors.check(normalise_email(row, "email", &cells[email_at]));
         let name = cells[name_at].clone();
-        let key = format!("{email}\u{0}{name}");
-        once(
-            &mut keys,
-            key,
-            row,
-            "email",
-            &email,
-            "user (same email and name)",
-        )?;
+        if let Some(email) = &email {
+            let key = format!("{email}\u{0}{name}");
+            errors.check(once(
+                &mut keys,
+                key,
+                row,
+                "email",
+                email,
+                "user (same email and name)",
+            ));
+        }
         let license = &cells[license_at];
-        let license_type = license
-            .parse::<LicenseTypeLenient>()
-            .map_err(|e| ImportError::invalid(row, "license_type", license, e.to_string()))?
-            .0;
+        let license_type = errors.check(
+            license
+                .parse::<LicenseTypeLenient>()
+                .map(|l| l.0)
+                .map_err(|e| ImportError::invalid(row, "license_type", license, e.to_string())),
+        );
         let status_cell = &cells[status_at];
-        let status = status_cell
-            .parse::<UserStatus>()
-            .map_err(|e| ImportError::invalid(row, "status", status_cell, e.to_string()))?;
-        Ok(UserRow {
-            row,
-            email,
-            name,
-            license_type,
-            status,
-            fields: table.extras(&["email", "name", "license_type", "status"], cells),
-        })
+        let status = errors.check(
+            status_cell
+                .parse::<UserStatus>()
+                .map_err(|e| ImportError::invalid(row, "status", status_cell, e.to_string())),
+        );
+        let user = match (email, license_type, status) {
+            (Some(email), Some(license_type), Some(status)) => Some(UserRow {
+                row,
+                email,
+                name,
+                license_type,
+                status,
+                fields: table.extras(&["email", "name", "license_type", "status"], cells),
+            }),
+            _ => None,
+        };
+        errors.or_errors(user)
     })
 }
 
@@ -328,20 +384,25 @@ pub fn parse_activity_types_all(reader: impl Read) -> Parsed<ActivityTypeRow> {
     let (name_at, scope_at, active_at) = (header("name")?, header("scope")?, header("active")?);
     let mut names = HashMap::new();
     rows(&table, |row, cells| {
-        let name = required(row, "name", cells, name_at)?;
-        once(
-            &mut names,
-            name.to_lowercase(),
-            row,
-            "name",
-            name,
-            "activity type",
-        )?;
+        let mut errors = RowErrors::default();
+        let name = errors.check(required(row, "name", cells, name_at));
+        if let Some(name) = name {
+            errors.check(once(
+                &mut names,
+                name.to_lowercase(),
+                row,
+                "name",
+                name,
+                "activity type",
+            ));
+        }
         let scope_cell = &cells[scope_at];
-        let scope = scope_cell
-            .parse::<ActivityScope>()
-            .map_err(|e| ImportError::invalid(row, "scope", scope_cell, e.to_string()))?;
-        let active = parse_bool(&cells[active_at]).ok_or_else(|| {
+        let scope = errors.check(
+            scope_cell
+                .parse::<ActivityScope>()
+                .map_err(|e| ImportError::invalid(row, "scope", scope_cell, e.to_string())),
+        );
+        let active = errors.check(parse_bool(&cells[active_at]).ok_or_else(|| {
             ImportError::invalid(
                 row,
                 "active",
@@ -351,13 +412,17 @@ pub fn parse_activity_types_all(reader: impl Read) -> Parsed<ActivityTypeRow> {
                     cells[active_at]
                 ),
             )
-        })?;
-        Ok(ActivityTypeRow {
-            row,
-            name: name.to_string(),
-            scope,
-            active,
-        })
+        }));
+        let kind = match (name, scope, active) {
+            (Some(name), Some(scope), Some(active)) => Some(ActivityTypeRow {
+                row,
+                name: name.to_string(),
+                scope,
+                active,
+            }),
+            _ => None,
+        };
+        errors.or_errors(kind)
     })
 }
 
@@ -430,11 +495,12 @@ pub async fn import_file(
             store.import_companies(rows).await
         }
         ImportKind::Persons => {
-            let rows = parse_persons_all(bytes).map_err(ImportRefusal::Rows)?;
+            let (rows, mut errors) = parse_persons_partial(bytes).map_err(ImportRefusal::Rows)?;
             let known = store.list_companies().await.map_err(refused)?;
-            let unknown = unknown_companies(&rows, &known);
-            if !unknown.is_empty() {
-                return Err(ImportRefusal::Rows(unknown));
+            errors.extend(unknown_companies(&rows, &known));
+            if !errors.is_empty() {
+                errors.sort_by_key(ImportError::row);
+                return Err(ImportRefusal::Rows(errors));
             }
             store.import_persons(rows).await
         }

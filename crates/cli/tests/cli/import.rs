@@ -278,3 +278,32 @@ async fn t5_an_import_that_turns_a_filtered_field_into_text_warns_naming_the_con
         );
     }
 }
+
+#[tokio::test]
+async fn item_6_a_persons_file_lists_bad_emails_and_unknown_companies_in_one_pass() {
+    // Arrange
+    let app = seeded().await;
+    let before = snapshot(&app).await;
+    let file = app.dir.path().join("mixed-persons.csv");
+    std::fs::write(
+        &file,
+        "email,name,company\nnot-an-email,Ann,Nowhere Inc\nbo@x.example,Bo,No Such Company\n",
+    )
+    .expect("write the file");
+
+    // Act
+    let run = app
+        .fails(&["import", "persons", file.to_str().expect("path")])
+        .await;
+
+    // Assert: the bad email (row 2) and the unknown company (row 3), together.
+    assert!(
+        run.stderr.contains("row 2") && run.stderr.contains("not-an-email"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains("row 3") && run.stderr.contains("No Such Company"),
+        "{run:#?}"
+    );
+    assert_eq!(snapshot(&app).await, before, "nothing stored");
+}

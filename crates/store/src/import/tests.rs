@@ -213,3 +213,31 @@ fn a_column_named_twice_in_the_header_is_refused_naming_both() {
         "{text}"
     );
 }
+
+#[test]
+fn item_6_a_row_with_several_bad_fields_lists_each_of_them() {
+    let csv = "email,name,license_type,status\nnot-an-email,A,Platinum,Sleeping\n";
+    let errors = parse_users_all(csv.as_bytes()).unwrap_err();
+    let columns: Vec<String> = errors
+        .iter()
+        .map(|e| match e {
+            ImportError::Invalid { row: 2, column, .. } => column.clone(),
+            other => panic!("{other}"),
+        })
+        .collect();
+    assert_eq!(columns, ["email", "license_type", "status"]);
+}
+
+#[test]
+fn item_6_a_persons_file_keeps_its_good_rows_beside_the_errors_of_the_others() {
+    let csv = "email,name,company\nbad-email,A,Acme\nb@x.io,B,Globex\nc@x.io,C,\n";
+    let (good, errors) = parse_persons_partial(csv.as_bytes()).unwrap();
+    assert_eq!(
+        good.len(),
+        1,
+        "the store checks the good row's company next"
+    );
+    assert_eq!(good[0].company, "Globex");
+    let rows: Vec<u64> = errors.iter().map(ImportError::row).collect();
+    assert_eq!(rows, [2, 4]);
+}
