@@ -23,7 +23,7 @@ use gong_timeline_domain::filter::FieldType;
 use gong_timeline_domain::license::LicenseTypeLenient;
 use gong_timeline_domain::{CrmAccountId, Email, UserStatus};
 
-use crate::records::{ActivityScope, ActivityTypeRow, CompanyRow, PersonRow, UserRow};
+use crate::records::{ActivityScope, ActivityTypeRow, CompanyRow, Fields, PersonRow, UserRow};
 use table::Table;
 
 const FIX: &str = "Fix the row and import the file again; nothing from this file was stored.";
@@ -434,6 +434,7 @@ fn parse_bool(cell: &str) -> Option<bool> {
     }
 }
 
+mod established;
 pub mod plan;
 mod table;
 #[cfg(test)]
@@ -481,6 +482,42 @@ fn refused(error: crate::StoreError) -> ImportRefusal {
     }
 }
 
+/// The rows of a companies or users file whose values contradict their fields'
+/// established types ([`established`]).
+async fn typed_rows<T>(
+    store: &dyn crate::Store,
+    object: crate::records::FieldObject,
+    stored: &[&Fields],
+    bytes: &[u8],
+    rows: &[T],
+    fields_of: impl Fn(&T) -> (u64, &Fields),
+) -> Result<Vec<ImportError>, ImportRefusal> {
+    let declared: Vec<(String, FieldType)> = store
+        .list_field_types()
+        .await
+        .map_err(refused)?
+        .into_iter()
+        .filter(|d| d.object == object)
+        .map(|d| (d.field, d.field_type))
+        .collect();
+    let file_declares = declared_types(bytes).map_err(|e| ImportRefusal::Rows(vec![e]))?;
+    let types = established::established_types(stored, &declared);
+    Ok(established::contradictions(
+        rows.iter().map(fields_of),
+        &types,
+        &file_declares,
+    ))
+}
+
+/// Refuses the file when there is any error.
+fn refuse_any(errors: Vec<ImportError>) -> Result<(), ImportRefusal> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ImportRefusal::Rows(errors))
+    }
+}
+
 /// Imports one file, all or nothing, then records the field types a companies or
 /// users file declares: the one path of the CLI and the web.
 pub async fn import_file(
@@ -492,6 +529,12 @@ pub async fn import_file(
     let counts = match kind {
         ImportKind::Companies => {
             let rows = parse_companies_all(bytes).map_err(ImportRefusal::Rows)?;
+            let stored = store.list_companies().await.map_err(refused)?;
+            let stored: Vec<&Fields> = stored.iter().map(|c| &c.fields).collect();
+            let found = typed_rows(store, FieldObject::Company, &stored, bytes, &rows, |r| {
+                (r.row, &r.fields)
+            });
+            refuse_any(found.await?)?;
             store.import_companies(rows).await
         }
         ImportKind::Persons => {
@@ -506,6 +549,12 @@ pub async fn import_file(
         }
         ImportKind::Users => {
             let rows = parse_users_all(bytes).map_err(ImportRefusal::Rows)?;
+            let stored = store.list_users().await.map_err(refused)?;
+            let stored: Vec<&Fields> = stored.iter().map(|u| &u.fields).collect();
+            let found = typed_rows(store, FieldObject::User, &stored, bytes, &rows, |r| {
+                (r.row, &r.fields)
+            });
+            refuse_any(found.await?)?;
             store.import_users(rows).await
         }
         ImportKind::ActivityTypes => {

@@ -250,9 +250,11 @@ async fn t5_an_import_that_turns_a_filtered_field_into_text_warns_naming_the_con
     app.ok(&["import", "companies", &numbers]).await;
     app.set_settings(&["--filter", "Company.arr > 100000"])
         .await;
+    // Turning arr into text takes a declaration (#20 item 6: a stray `n/a` alone is
+    // refused as a row error).
     let text = app.write(
         "arr-text.csv",
-        "name,crm_account_id,arr\nArr Two,0013600000ArrTwoAA,n/a\n",
+        "name,crm_account_id,arr:text\nArr Two,0013600000ArrTwoAA,n/a\n",
     );
 
     // Act
@@ -306,4 +308,38 @@ async fn item_6_a_persons_file_lists_bad_emails_and_unknown_companies_in_one_pas
         "{run:#?}"
     );
     assert_eq!(snapshot(&app).await, before, "nothing stored");
+}
+
+#[tokio::test]
+async fn item_6_a_value_against_a_fields_established_type_is_refused_unless_the_file_declares_it() {
+    // Arrange: the stored companies' arr holds numbers.
+    let app = seeded().await;
+    let before = snapshot(&app).await;
+    let file = app.dir.path().join("arr-na.csv");
+    std::fs::write(
+        &file,
+        "name,crm_account_id,arr\nNorthwind,0015g00000XyZ12AAF,n/a\n",
+    )
+    .expect("write the file");
+
+    // Act
+    let run = app
+        .fails(&["import", "companies", file.to_str().expect("path")])
+        .await;
+
+    // Assert: refused naming the row, the column and the value; nothing changed.
+    for part in ["row 2", "arr", "'n/a' is not a number", "arr:text"] {
+        assert!(run.stderr.contains(part), "'{part}': {run:#?}");
+    }
+    assert_eq!(snapshot(&app).await, before, "nothing stored");
+
+    // A file that declares the column text changes its type on purpose.
+    let declared = app.dir.path().join("arr-text.csv");
+    std::fs::write(
+        &declared,
+        "name,crm_account_id,arr:text\nNorthwind,0015g00000XyZ12AAF,n/a\n",
+    )
+    .expect("write the file");
+    app.ok(&["import", "companies", declared.to_str().expect("path")])
+        .await;
 }
