@@ -25,6 +25,7 @@ crate::spelled_enum!(
         AdminCreated => "admin created",
         PasswordReset => "password reset",
         AdminUnlocked => "admin unlocked",
+        RoleChanged => "account role changed",
         WebhookSetUp => "webhook set up",
         PersonErased => "person erased",
         Resynced => "re-sync started",
