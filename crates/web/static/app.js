@@ -72,6 +72,28 @@
     });
   }
 
+  // Create Connection: the access-key fields matter only for an access key; OAuth
+  // hides them (without this script they show under "Access key only").
+  function connectionKind() {
+    var fields = document.getElementById('access-key-fields');
+    var form = document.getElementById('create-connection');
+    if (!fields || !form) return;
+    var button = document.getElementById('authorize');
+    function sync() {
+      var basic = form.querySelector('input[name="kind"]:checked');
+      var isBasic = !!basic && basic.value === 'basic';
+      fields.hidden = !isBasic;
+      if (button) {
+        var label = button.getAttribute(isBasic ? 'data-label-basic' : 'data-label-oauth');
+        if (label) button.textContent = label;
+      }
+    }
+    form.querySelectorAll('input[name="kind"]').forEach(function (r) {
+      r.addEventListener('change', sync);
+    });
+    sync();
+  }
+
   // Job Date: the custom dates matter only for "Custom range".
   function dateRange() {
     var range = document.getElementById('range');
@@ -185,6 +207,7 @@
     recordings();
     dialogs();
     dateRange();
+    connectionKind();
     companySearch();
   });
 })();

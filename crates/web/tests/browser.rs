@@ -991,7 +991,14 @@ async fn connection_lifecycle(b: &mut Browser, app: &TestApp) -> R {
     let before = app.store.list_connections().await?.len();
     b.client.goto(&format!("{base}/connectors")).await?;
     fill(b, "#connection-name", "Gong key").await?;
+    // #20 item 9: OAuth (picked first) hides the access-key fields; Access key shows them.
+    let key_fields = b.client.find(Locator::Id("access-key-fields")).await?;
+    assert!(
+        !key_fields.is_displayed().await?,
+        "OAuth hides the key fields"
+    );
     b.click("#kind-basic").await?;
+    assert!(key_fields.is_displayed().await?, "Access key shows them");
     fill(b, "#base-url", &app.sim.base_url()).await?;
     fill(b, "#access-key", "sim-access-key").await?;
     fill(b, "#access-key-secret", "not-the-secret").await?;

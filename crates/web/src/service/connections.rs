@@ -38,10 +38,10 @@ impl From<ConnectionError> for ApiError {
 pub struct NewConnectionRequest {
     /// Name, unique.
     pub name: String,
-    /// `oauth` (absent: OAuth) or `basic`, any case.
+    /// `oauth` (absent: OAuth) or `basic` (also `access_key`), any case.
     #[serde(default)]
     pub kind: Option<String>,
-    /// Gong API base URL (basic only).
+    /// Gong API base URL (basic only); blank is [`DEFAULT_BASE_URL`].
     #[serde(default)]
     pub base_url: Option<String>,
     /// Access key (basic only).
@@ -85,12 +85,31 @@ impl std::fmt::Debug for UpdateRequest {
 pub fn kind_of(kind: Option<&str>) -> ApiResult<AuthKind> {
     match kind {
         None => Ok(AuthKind::OAuth),
+        Some(text)
+            if ["access key", "access_key", "access-key"]
+                .iter()
+                .any(|k| text.trim().eq_ignore_ascii_case(k)) =>
+        {
+            Ok(AuthKind::Basic)
+        }
         Some(text) => text.parse().map_err(|_| {
             ApiError::invalid(
                 "kind",
                 format!("'{text}' is not a kind of connection: pick OAuth or Access key"),
             )
         }),
+    }
+}
+
+/// Gong's public API, the base URL an access-key connection gets when none is given;
+/// an account on its own host pastes `https://us-NNNNN.api.gong.io` from Gong's API page.
+pub const DEFAULT_BASE_URL: &str = "https://api.gong.io";
+
+/// The base URL asked for, or [`DEFAULT_BASE_URL`] when blank.
+pub fn base_url_or_default(url: Option<&str>) -> String {
+    match url.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => url.to_string(),
+        None => DEFAULT_BASE_URL.to_string(),
     }
 }
 
@@ -128,7 +147,7 @@ async fn create_either(
         AuthKind::Basic => {
             let new = NewAccessKey {
                 name: req.name.clone(),
-                base_url: text(&req.base_url),
+                base_url: base_url_or_default(req.base_url.as_deref()),
                 access_key: text(&req.access_key),
                 access_key_secret: text(&req.access_key_secret),
             };
@@ -290,6 +309,9 @@ mod tests {
         assert_eq!(kind_of(None).ok(), Some(AuthKind::OAuth));
         assert_eq!(kind_of(Some("oauth")).ok(), Some(AuthKind::OAuth));
         assert_eq!(kind_of(Some("Basic")).ok(), Some(AuthKind::Basic));
+        assert_eq!(kind_of(Some("access_key")).ok(), Some(AuthKind::Basic));
+        assert_eq!(base_url_or_default(Some("  ")), DEFAULT_BASE_URL);
+        assert_eq!(base_url_or_default(None), DEFAULT_BASE_URL);
     }
 
     #[test]

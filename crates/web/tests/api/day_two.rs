@@ -270,3 +270,97 @@ async fn item13_an_id_that_is_not_a_number_is_said_in_words_on_pages_and_in_the_
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn item9_the_connector_form_defaults_the_base_url_says_url_errors_in_words_and_names_access_keys(
+) {
+    let app = spawn_app().await;
+    let s = app.login().await;
+
+    // The form: Gong's public API filled in, the key fields under "Access key only".
+    let (status, page) = app.page(&s, "/connectors").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("id=\"base-url\" value=\"https://api.gong.io\""),
+        "{page}"
+    );
+    assert!(page.contains("https://us-12345.api.gong.io"), "{page}");
+    let fieldset = page
+        .find("id=\"access-key-fields\"")
+        .expect("the access-key fieldset");
+    let rest = &page[fieldset..];
+    assert!(rest.contains("<legend>Access key only</legend>"), "{rest}");
+    for field in [
+        "id=\"base-url\"",
+        "id=\"access-key\"",
+        "id=\"access-key-secret\"",
+    ] {
+        let at = rest.find(field).expect(field);
+        assert!(
+            at < rest.find("</fieldset>").unwrap(),
+            "{field} in the fieldset"
+        );
+    }
+    let js = app
+        .http
+        .get(format!("{}/static/app.js", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        js.contains("access-key-fields"),
+        "app.js hides them for OAuth"
+    );
+
+    // A URL the url crate cannot read, in words.
+    let (status, _, body) = app
+        .form(
+            &s,
+            "/connectors",
+            &[
+                ("name", "k"),
+                ("kind", "basic"),
+                ("base_url", "us-12345.api.gong.io"),
+                ("access_key", "sim-access-key"),
+                ("access_key_secret", "sim-secret"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("Enter a full URL starting with https://"),
+        "{body}"
+    );
+    assert!(!body.contains("relative URL"), "{body}");
+    let (status, refused) = app
+        .post(
+            "/connections",
+            json!({"name": "k", "kind": "access_key", "base_url": "api.gong.io",
+                "access_key": "a", "access_key_secret": "b"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["field"], "base_url", "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Enter a full URL starting with https://"),
+        "{refused}"
+    );
+
+    // "Access key", never "Basic", on the list and the connection's page.
+    let id = app.basic_connection("acme").await;
+    let (_, list) = app.page(&s, "/connectors").await;
+    assert!(list.contains("<td>Access key</td>"), "{list}");
+    assert!(!list.contains(">Basic<"), "{list}");
+    let (_, shown) = app.page(&s, &format!("/connectors/{id}")).await;
+    assert!(
+        shown.contains("id=\"connection-kind\">Access key<"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Basic"), "{shown}");
+}

@@ -6,11 +6,11 @@ use serde::Deserialize;
 
 use crate::auth::AdminSession;
 use crate::error::{web_wording, ApiError};
-use crate::service::connections::{self, NewConnectionRequest};
+use crate::service::connections::{self, NewConnectionRequest, DEFAULT_BASE_URL};
 use crate::service::runs::{self, Headline};
 use crate::state::AppState;
 use crate::ui::layout::{self, csrf_input, page, time_opt};
-use gong_timeline_store::{ConnectionId, ConnectionStatus};
+use gong_timeline_store::{AuthKind, ConnectionId, ConnectionStatus};
 
 /// C3's warning, verbatim.
 pub const HUBSPOT_WARNING: &str = "Gong's HubSpot CRM integration is not supported.";
@@ -25,6 +25,14 @@ pub fn status_badge(status: ConnectionStatus) -> Markup {
         ConnectionStatus::Disabled => "status status-disabled",
     };
     html! { span class=(class) { (layout::badge(layout::connection_tone(status), status)) } }
+}
+
+/// A kind of connection as the UI names it: "Access key", never "Basic".
+pub fn kind_label(kind: AuthKind) -> &'static str {
+    match kind {
+        AuthKind::Basic => "Access key",
+        AuthKind::OAuth => "OAuth",
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -104,6 +112,12 @@ fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Ma
             .filter(|e| e.field() == Some(field))
             .map(|e| e.public_message())
     };
+    let basic = f.kind == "basic";
+    let base_url = if f.base_url.trim().is_empty() {
+        DEFAULT_BASE_URL
+    } else {
+        f.base_url.as_str()
+    };
     let general =
         error.filter(|e| !matches!(e.field(), Some("name" | "base_url" | "access_key" | "kind")));
     html! {
@@ -117,18 +131,28 @@ fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Ma
             @if let Some(m) = err("name") { span.field-error id="connection-name-error" { (m) } }
             fieldset {
                 legend { "Authentication" }
-                label.check { input type="radio" name="kind" value="oauth" checked[f.kind != "basic"]; " OAuth (Authorize with Gong)" }
-                label.check { input type="radio" name="kind" value="basic" id="kind-basic" checked[f.kind == "basic"]; " Access key (scripts, tests)" }
+                label.check { input type="radio" name="kind" value="oauth" id="kind-oauth" checked[!basic]; " OAuth (Authorize with Gong)" }
+                label.check { input type="radio" name="kind" value="basic" id="kind-basic" checked[basic]; " " (kind_label(AuthKind::Basic)) " (scripts, tests)" }
                 @if let Some(m) = err("kind") { span.field-error { (m) } }
-                label { "API base URL " input type="url" name="base_url" id="base-url" value=(f.base_url) placeholder="https://api.gong.io"
-                    aria-invalid=[err("base_url").map(|_| "true")] aria-describedby=[err("base_url").map(|_| "base-url-error")]; }
+            }
+            // Without scripts every field shows, the key ones under their own legend;
+            // app.js hides them while OAuth is picked.
+            fieldset id="access-key-fields" data-kind="basic" {
+                legend { "Access key only" }
+                p.hint id="base-url-hint" {
+                    "Leave Gong's public API, " code { (DEFAULT_BASE_URL) } ", unless your Gong account has its own: then paste the URL shown on Gong's API page, such as "
+                    code { "https://us-12345.api.gong.io" } "."
+                }
+                label { "API base URL " input type="url" name="base_url" id="base-url" value=(base_url) placeholder=(DEFAULT_BASE_URL)
+                    aria-invalid=[err("base_url").map(|_| "true")]
+                    aria-describedby=(if err("base_url").is_some() { "base-url-error base-url-hint" } else { "base-url-hint" }); }
                 @if let Some(m) = err("base_url") { span.field-error id="base-url-error" { (m) } }
                 label { "Access key " input type="text" name="access_key" id="access-key" autocomplete="off"
                     aria-invalid=[err("access_key").map(|_| "true")] aria-describedby=[err("access_key").map(|_| "access-key-error")]; }
                 label { "Access key secret " input type="password" name="access_key_secret" id="access-key-secret" autocomplete="off"; }
                 @if let Some(m) = err("access_key") { span.field-error id="access-key-error" { (m) } }
             }
-            button.primary type="submit" id="authorize" { "Authorize" }
+            button.primary type="submit" id="authorize" data-label-oauth="Authorize" data-label-basic="Check the key and create" { "Authorize" }
         }
     }
 }
@@ -154,7 +178,7 @@ pub(super) async fn list_page(
                     @for (c, headline) in &connections {
                         tr {
                             td { a href={ "/connectors/" (c.id) } { (c.name) } }
-                            td { (c.auth) }
+                            td { (kind_label(c.auth)) }
                             td { (status_badge(c.status)) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
                             td.last-job { (headline_cell(c.id, headline, false)) }
                             td { (time_opt(c.last_sync_at)) }

@@ -98,7 +98,7 @@ fn facts(
     html! {
         table.facts.card {
             tr { th { "Status" } td id="connection-status" { (status_badge(c.status)) } }
-            tr { th { "Type" } td { (c.auth) } }
+            tr { th { "Type" } td id="connection-kind" { (super::list::kind_label(c.auth)) } }
             tr { th { "Gong host" } td { (c.base_url) } }
             tr { th { "Created" } td { (layout::time(c.created_at)) } }
             tr { th { "Last sync" } td { (time_opt(c.last_sync_at)) } }
