@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Utc;
+use gong_timeline_domain::quota;
 use gong_timeline_gong_sim::{SimConfig, SimHandle};
 use gong_timeline_store::{
     import, Connection, ConnectionStatus, Credentials, NewConnection, Store,
@@ -45,7 +46,7 @@ pub async fn connect(
     sim: &SimHandle,
     config: &SimConfig,
 ) -> anyhow::Result<Connection> {
-    Ok(store
+    let connection = store
         .create_connection(NewConnection {
             name: name.to_string(),
             base_url: sim.base_url(),
@@ -56,5 +57,16 @@ pub async fn connect(
             status: ConnectionStatus::Authorised,
             created_at: Utc::now(),
         })
-        .await?)
+        .await?;
+    // The simulator is the only integration of its "company": the budget is its whole
+    // daily cap (or the most one may set when its limits are off), so a large demo or
+    // bench is not paused by a share meant for a real Gong account (Q1).
+    let daily = if config.limits.enabled {
+        u64::from(config.limits.per_day)
+    } else {
+        u64::from(quota::MAX_DAILY_BUDGET)
+    };
+    let budget = quota::QuotaSettings::new(daily, quota::DEFAULT_PER_SECOND)?;
+    store.set_quota(connection.id, &budget).await?;
+    Ok(connection)
 }
