@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_gong::{CallMedia, GongClient};
-use gong_timeline_store::Activity;
+use gong_timeline_store::{Activity, ConnectionStatus};
 use gong_timeline_sync::quota::{counted_client, Ledger};
 
 use crate::state::AppState;
@@ -42,22 +42,72 @@ async fn client(state: &AppState, activity: &Activity) -> Result<Counted, String
     Ok(client)
 }
 
+/// Why a recording did not load: the reason logged, and whether it is because Gong
+/// no longer accepts the connection's authorisation (#20 item 7), which the page says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordingFailure {
+    /// For the log.
+    pub reason: String,
+    /// The connection needs re-authorisation (or new access-key credentials).
+    pub needs_reauthorisation: bool,
+}
+
+impl From<String> for RecordingFailure {
+    fn from(reason: String) -> RecordingFailure {
+        RecordingFailure {
+            reason,
+            needs_reauthorisation: false,
+        }
+    }
+}
+
+impl From<&str> for RecordingFailure {
+    fn from(reason: &str) -> RecordingFailure {
+        reason.to_string().into()
+    }
+}
+
 /// The recording's fresh media URLs; `Err` when Gong is down, the recording was
-/// deleted, or the connection cannot be used (the page shows S5's message).
-pub async fn recording(state: &AppState, activity: &Activity) -> Result<CallMedia, String> {
-    let (client, ledger) = client(state, activity).await?;
+/// deleted, or the connection cannot be used (the page shows S5's message, and says
+/// when the connection needs re-authorisation).
+pub async fn recording(
+    state: &AppState,
+    activity: &Activity,
+) -> Result<CallMedia, RecordingFailure> {
+    let (client, ledger) = match client(state, activity).await {
+        Ok(client) => client,
+        Err(reason) => return Err(with_status(state, activity, reason).await),
+    };
     state.inner.gong_requests.fetch_add(1, Ordering::Relaxed);
     let outcome = match client.call_media(&activity.gong_call_id).await {
         Ok(Some(media)) => Ok(media),
-        Ok(None) => Err("Gong has no recording of this call (deleted?)".to_string()),
-        Err(error) => Err(error.to_string()),
+        Ok(None) => Err("Gong has no recording of this call (deleted?)".into()),
+        Err(error) if error.needs_reauthorization() => Err(RecordingFailure {
+            reason: error.to_string(),
+            needs_reauthorisation: true,
+        }),
+        Err(error) => Err(with_status(state, activity, error.to_string()).await),
     };
     if let Err(error) = ledger.flush().await {
         tracing::warn!(%error, "The media request's count could not be written.");
     }
-    if let Err(reason) = &outcome {
+    if let Err(failure) = &outcome {
         state.inner.gong_failures.fetch_add(1, Ordering::Relaxed);
+        let reason = &failure.reason;
         tracing::warn!(activity_id = activity.id, %reason, "A recording failed to load.");
     }
     outcome
+}
+
+/// A failure, marked as needing re-authorisation when the connection's stored
+/// status says so (its token could not even be refreshed, say).
+async fn with_status(state: &AppState, activity: &Activity, reason: String) -> RecordingFailure {
+    let needs = matches!(
+        state.store.get_connection(activity.connection_id).await,
+        Ok(Some(c)) if c.status == ConnectionStatus::NeedsReauthorisation
+    );
+    RecordingFailure {
+        reason,
+        needs_reauthorisation: needs,
+    }
 }

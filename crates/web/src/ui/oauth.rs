@@ -3,6 +3,7 @@
 use axum::extract::{Query, State};
 use axum::response::Redirect;
 use axum::Extension;
+use gong_timeline_store::ConnectionStatus;
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
@@ -39,5 +40,11 @@ pub(crate) async fn callback(
     }
     let st = p.state.as_deref().unwrap_or_default();
     let c = oauth::callback(&state, p.code.as_deref(), st, &s).await?;
-    Ok(Redirect::to(&format!("/connectors/{}?connected=1", c.id)))
+    // A first authorisation offers Initiate Sync; a later one says it was re-authorised.
+    let flag = if c.status == ConnectionStatus::Pending {
+        "connected"
+    } else {
+        "reauthorised"
+    };
+    Ok(Redirect::to(&format!("/connectors/{}?{flag}=1", c.id)))
 }

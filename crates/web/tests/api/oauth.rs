@@ -10,13 +10,19 @@ async fn consent(app: &TestApp, s: &Session, name: &str) -> String {
         .form(s, "/connectors", &[("name", name), ("kind", "oauth")])
         .await;
     assert_eq!(status, 303);
+    allow(app, &authorize_url).await
+}
+
+/// Clicks Allow on the simulator's consent page at `authorize_url`; returns the
+/// callback URL Gong redirects to.
+async fn allow(app: &TestApp, authorize_url: &str) -> String {
     assert!(
         authorize_url.starts_with(&app.sim.base_url()),
         "{authorize_url}"
     );
     let page = app
         .http
-        .get(&authorize_url)
+        .get(authorize_url)
         .send()
         .await
         .unwrap()
@@ -195,4 +201,91 @@ async fn a_connection_of_an_unknown_kind_is_refused_not_taken_for_oauth() {
     assert!(body.contains("is not a kind of connection"), "{body}");
     let (_, listed) = app.get("/connections").await;
     assert!(!listed.to_string().contains("\"odd\""), "{listed}");
+}
+
+#[tokio::test]
+async fn item7_a_connection_gong_no_longer_accepts_says_so_offers_re_authorise_and_says_re_authorised(
+) {
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let callback = consent(&app, &s, "Gong OAuth").await;
+    let resp = app
+        .http
+        .get(&callback)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let id = app.items("/connections").await[0]["id"].as_i64().unwrap();
+    let job = app.sync(id).await;
+    assert!(job["created"].as_u64().unwrap() > 0, "{job}");
+    let activity = app.items("/activities").await[0]["id"].as_i64().unwrap();
+
+    // Gong revokes the app's tokens: the next sync stops on it.
+    app.sim.controls().revoke_all_tokens();
+    let (status, body) = app
+        .post(&format!("/connections/{id}/sync"), serde_json::Value::Null)
+        .await;
+    assert_eq!(status, 202, "{body}");
+    app.wait_for_sync(id).await;
+    assert_eq!(
+        app.get(&format!("/connections/{id}")).await.1["status"],
+        "Needs re-authorisation"
+    );
+
+    // The page: where to act, and Re-authorise as the primary button.
+    let (_, page) = app.page(&s, &format!("/connectors/{id}")).await;
+    assert!(
+        page.contains("Gong no longer accepts this connection&#39;s authorisation: click Re-authorise and approve the app in Gong")
+            || page.contains("Gong no longer accepts this connection's authorisation: click Re-authorise and approve the app in Gong"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<button class=\"primary\" type=\"submit\" id=\"reauthorize\">Re-authorise</button>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<button type=\"submit\" id=\"sync-now\""),
+        "Initiate Sync is not the primary button: {page}"
+    );
+
+    // A recording that fails for that reason says so, after S5's message.
+    let (status, recording) = app
+        .page(&s, &format!("/activities/{activity}/recording"))
+        .await;
+    assert_eq!(status, 200, "{recording}");
+    assert!(
+        recording.contains(
+            "This Video/Meeting Link has failed to load. — the connection needs re-authorisation"
+        ),
+        "{recording}"
+    );
+
+    // Re-authorise: Gong's consent page again, then "Re-authorised".
+    let (status, authorize_url, _) = app
+        .form(&s, &format!("/connectors/{id}/authorize"), &[])
+        .await;
+    assert_eq!(status, 303);
+    let callback = allow(&app, &authorize_url).await;
+    let resp = app
+        .http
+        .get(&callback)
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let back = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.ends_with("?reauthorised=1"), "{back}");
+    let (_, page) = app.page(&s, &back).await;
+    assert!(page.contains("id=\"reauthorised\""), "{page}");
+    assert!(page.contains("Re-authorised"), "{page}");
+    assert!(!page.contains("id=\"reauthorise-needed\""), "{page}");
+    assert!(
+        page.contains("<button class=\"primary\" type=\"submit\" id=\"sync-now\""),
+        "{page}"
+    );
 }

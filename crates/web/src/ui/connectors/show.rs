@@ -29,7 +29,13 @@ pub(crate) struct Flags {
     sync: Option<String>,
     updated: Option<String>,
     webhook: Option<String>,
+    reauthorised: Option<String>,
 }
+
+/// What a connection that needs re-authorisation says (#20 item 7).
+pub const REAUTHORISE_OAUTH: &str = "Gong no longer accepts this connection's authorisation: click Re-authorise and approve the app in Gong.";
+/// The same for an access-key connection: its key was revoked or changed.
+pub const REAUTHORISE_KEY: &str = "Gong no longer accepts this connection's access key: enter a new access key and secret below (Gong's API page lists them) and Save.";
 
 pub(super) async fn show_page(
     state: &AppState,
@@ -53,6 +59,14 @@ pub(super) async fn show_page(
         html! {
             @if c.hubspot_warning { p.warning id="hubspot-warning" { (HUBSPOT_WARNING) } }
             @if let Some(e) = general { p.error id="connection-error" role="alert" { (e.public_message()) } }
+            @if c.status == ConnectionStatus::NeedsReauthorisation {
+                p.warning id="reauthorise-needed" role="alert" {
+                    @if c.auth == AuthKind::OAuth { (REAUTHORISE_OAUTH) } @else { (REAUTHORISE_KEY) }
+                }
+            }
+            @if flags.reauthorised.is_some() && error.is_none() && c.status != ConnectionStatus::NeedsReauthorisation {
+                p.notice id="reauthorised" role="status" { "Re-authorised: Gong accepts '" (c.name) "' again (" (c.status) "). Its next sync picks up where it stopped." }
+            }
             @if flags.connected.is_some() && error.is_none() { (connected_dialog(s, &c)) }
             @if flags.updated.is_some() && error.is_none() { p.notice id="updated" { "Saved. Status: " (c.status) } }
             @if flags.sync.is_some() && status.running { p.notice id="sync-started" { "Sync started. It runs in the background; this page follows it." } }
@@ -158,11 +172,23 @@ pub(super) fn sync_cell(id: ConnectionId, status: &SyncStatus, headline: &Headli
 /// Initiate Sync, settings, Re-sync since a day (its estimate first, Q3), the Gong
 /// API usage page, (re-)authorise, delete.
 fn actions(s: &AdminSession, c: &Overview, running: bool) -> Markup {
+    // Needing re-authorisation, Re-authorise (OAuth) or the new key below is the way
+    // on: Initiate Sync is no longer the primary button.
+    let needs = c.status == ConnectionStatus::NeedsReauthorisation;
+    let reauthorise = needs && c.auth == AuthKind::OAuth;
     html! {
         div.card {
+            @if reauthorise {
+                form.inline method="post" action={ "/connectors/" (c.id) "/authorize" } {
+                    (csrf_input(s))
+                    button.primary type="submit" id="reauthorize" { "Re-authorise" }
+                }
+                " "
+            }
             form.inline method="post" action={ "/connectors/" (c.id) "/sync" } {
                 (csrf_input(s))
-                button.primary type="submit" id="sync-now" disabled[running] data-while-job { "Initiate Sync" }
+                @if needs { button type="submit" id="sync-now" disabled[running] data-while-job { "Initiate Sync" } }
+                @else { button.primary type="submit" id="sync-now" disabled[running] data-while-job { "Initiate Sync" } }
             }
             " "
             a.button href={ "/connectors/" (c.id) "/settings" } { "Timeline settings" }
@@ -177,11 +203,11 @@ fn actions(s: &AdminSession, c: &Overview, running: bool) -> Markup {
             }
             " "
             a.button href={ "/connectors/" (c.id) "/usage" } id="gong-usage" { "Gong API usage" }
-            @if c.auth == AuthKind::OAuth {
+            @if c.auth == AuthKind::OAuth && !reauthorise {
                 " "
                 form.inline method="post" action={ "/connectors/" (c.id) "/authorize" } {
                     (csrf_input(s))
-                    button type="submit" id="reauthorize" { @if c.status == ConnectionStatus::Pending { "Authorize" } @else { "Re-authorize" } }
+                    button type="submit" id="reauthorize" { @if c.status == ConnectionStatus::Pending { "Authorize" } @else { "Re-authorise" } }
                 }
             }
             " "

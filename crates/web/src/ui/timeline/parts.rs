@@ -10,6 +10,7 @@ use gong_timeline_store::{Activity, CompanyId};
 use maud::{html, Markup};
 
 use super::rules::{outcome_tone, per_month, TimelineQuery};
+use crate::service::media::RecordingFailure;
 use crate::ui::charts;
 use crate::ui::layout::{self, duration, safe_url, time};
 
@@ -17,6 +18,8 @@ use crate::ui::layout::{self, duration, safe_url, time};
 pub const TRACKERS_FAILED: &str = "The Trackers have failed to load.";
 /// S5's message.
 pub const RECORDING_FAILED: &str = "This Video/Meeting Link has failed to load.";
+/// Added to S5's message when Gong no longer accepts the connection (#20 item 7).
+pub const NEEDS_REAUTHORISATION: &str = "— the connection needs re-authorisation";
 pub(super) fn month_chart(all: &[Activity], now: DateTime<Utc>) -> Markup {
     let dates: Vec<_> = all.iter().map(|a| a.date).collect();
     charts::render(&charts::Chart {
@@ -180,9 +183,13 @@ fn content(c: &ActivityContent) -> Markup {
 /// The recording as loaded live from Gong: the audio player (compact, plays on a
 /// phone) with links, or the video in a new tab (an inline <video> without captions
 /// fails WCAG 1.2.2); S5's message when Gong gave neither.
-pub(super) fn recording(media: Result<CallMedia, String>) -> Markup {
-    let Ok(m) = media else {
-        return recording_failed();
+pub(super) fn recording(media: Result<CallMedia, RecordingFailure>) -> Markup {
+    let m = match media {
+        Ok(m) => m,
+        Err(f) if f.needs_reauthorisation => {
+            return html! { span.recording-failed { (RECORDING_FAILED) " " (NEEDS_REAUTHORISATION) } }
+        }
+        Err(_) => return recording_failed(),
     };
     let video = m.video_url.as_deref().and_then(safe_url);
     let audio = m.audio_url.as_deref().and_then(safe_url);
