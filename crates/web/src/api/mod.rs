@@ -104,6 +104,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             post(users::resolve),
         ),
         ("get", "/users", get(users::timeline_users)),
+        ("put", "/accounts/{id}", put(users::change_account)),
         (
             "post",
             "/imports/{kind}",

@@ -154,6 +154,10 @@ fn pending_paths() -> Value {
 
 fn resource_paths() -> Value {
     let id = || id_param("id");
+    let mut account_put = op("Change a sign-in account's role (A1), recorded in the audit log; the last admin cannot be demoted (409)", vec![id()],
+        Some(obj(json!({"role": {"enum": ["admin", "member", "viewer"]}}))), "200",
+        obj(json!({"id": {"type": "integer"}, "username": {"type": "string"}, "role": {"enum": ["admin", "member", "viewer"]}, "created_at": {"type": "string", "format": "date-time"}})));
+    account_put["responses"]["409"] = json!({"$ref": "#/components/responses/Error"});
     let statuses = |what: &str| {
         query(
             "status",
@@ -214,6 +218,7 @@ fn resource_paths() -> Value {
             query("license_type", json!({"type": "string"}), "One license type."),
             query("status", spelled(UserStatus::ALL.iter().map(|v| v.as_str())), "One status."),
         ], window()].concat(), None, "200", page("TimelineUser")) },
+        "/accounts/{id}": { "put": account_put },
         "/jobs": { "get": op("Jobs, newest first", [vec![
             query("from", json!({"type": "string"}), "Started at or after: an RFC 3339 time, or a day (YYYY-MM-DD, UTC) from its start."),
             query("to", json!({"type": "string"}), "Started before: an RFC 3339 time, or a day (YYYY-MM-DD, UTC) up to its end."),

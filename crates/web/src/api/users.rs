@@ -99,3 +99,26 @@ pub async fn timeline_users(
         matching.into_iter().map(UserView::from).collect(),
     )))
 }
+
+/// Body of `PUT /accounts/{id}`.
+#[derive(Debug, Deserialize)]
+pub struct AccountChange {
+    /// `admin`, `member` or `viewer`.
+    #[serde(default)]
+    role: String,
+}
+
+/// `PUT /accounts/{id}`: changes an account's role (A1); demoting the last admin is
+/// a 409.
+pub async fn change_account(
+    State(state): State<AppState>,
+    Extension(s): Extension<crate::auth::AdminSession>,
+    Path(id): Path<gong_timeline_store::AdminId>,
+    Json(body): Json<AccountChange>,
+) -> ApiResult<Json<gong_timeline_store::Admin>> {
+    let role = crate::service::roles::role_of(&body.role)?
+        .ok_or_else(|| ApiError::invalid("role", "choose a role: admin, member or viewer"))?;
+    Ok(Json(
+        crate::service::roles::change_role(&state, &s, id, role).await?,
+    ))
+}

@@ -15,7 +15,7 @@
 use axum::http::Method;
 use gong_timeline_domain::audit::AuditAction;
 use gong_timeline_domain::{LicenseType, TokenScope};
-use gong_timeline_store::{Admin, Role, UserId};
+use gong_timeline_store::{Admin, AdminId, Role, UserId};
 use gong_timeline_sync::audit::Change;
 
 use crate::auth::AdminSession;
@@ -167,6 +167,50 @@ pub async fn grant(
     );
     super::audit::record(state, by, change.after(&after)).await;
     Ok(Granted { account, password })
+}
+
+/// Changes account `id`'s role (A1), recorded in the audit log (`RoleChanged`, the
+/// role before and after). The last admin cannot be demoted: an account must be made
+/// admin first. The account's sessions and tokens reach what the new role reaches
+/// from their next request (the guards read the role on every request).
+pub async fn change_role(
+    state: &AppState,
+    by: &AdminSession,
+    id: AdminId,
+    role: Role,
+) -> ApiResult<Admin> {
+    let account = state
+        .store
+        .admin_by_id(id)
+        .await?
+        .ok_or_else(|| ApiError::missing("account", id))?;
+    if account.role == role {
+        return Ok(account);
+    }
+    if account.role == Role::Admin {
+        let admins = state
+            .store
+            .list_admins()
+            .await?
+            .iter()
+            .filter(|a| a.role == Role::Admin)
+            .count();
+        if admins <= 1 {
+            return Err(ApiError::Conflict(format!(
+                "'{}' is the last admin and stays admin: make another account admin first",
+                account.username
+            )));
+        }
+    }
+    state.store.set_admin_role(id, role).await?;
+    let change = Change::new(
+        AuditAction::RoleChanged,
+        format!("account '{}'", account.username),
+    )
+    .before(&serde_json::json!({"role": account.role}))
+    .after(&serde_json::json!({"role": role}));
+    super::audit::record(state, by, change).await;
+    Ok(Admin { role, ..account })
 }
 
 #[cfg(test)]

@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users", get(users::list))
         .route("/users/timeline", get(users::timeline_users))
         .route("/users/timeline/{id}/access", post(users::grant))
+        .route("/users/accounts/{id}/role", post(users::change_role))
         .route(
             "/users/{connection}/resolve/{gong_user_id}",
             get(users::resolve_page).post(users::resolve),

@@ -59,6 +59,7 @@ const PAGES: &[(&str, &str, Need)] = &[
     ("GET", "/users", Admin),
     ("GET", "/users/timeline", Admin),
     ("POST", "/users/timeline/{none}/access", Admin),
+    ("POST", "/users/accounts/{none}/role", Admin),
     ("GET", "/users/{id}/resolve/1", Admin),
     ("POST", "/users/{none}/resolve/1", Admin),
     ("GET", "/tokens", Admin),
@@ -106,6 +107,7 @@ const API: &[(&str, &str, Need)] = &[
         Admin,
     ),
     ("get", "/users", Admin),
+    ("put", "/accounts/{id}", Admin),
     ("post", "/imports/{kind}", Admin),
     ("get", "/jobs", Admin),
     ("get", "/jobs/{id}", Admin),
@@ -433,4 +435,112 @@ async fn a3_a_token_carries_at_most_its_owners_role() {
         .await
         .unwrap();
     assert_eq!(jobs(token).await.unwrap().status(), 403);
+}
+
+#[tokio::test]
+async fn a1_an_admin_changes_an_accounts_role_audited_but_never_demotes_the_last_admin() {
+    let app = spawn_app().await;
+    let admin = app.login().await;
+    let reader = account(&app, "reader@example.com", Role::Member).await;
+    let id = app
+        .store
+        .admin_by_username("reader@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let admin_id = app
+        .store
+        .admin_by_username("admin")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (status, _) = request(&app, Some(&reader), "GET", "/connectors", false).await;
+    assert_ne!(status, 200, "a member does not reach the connectors");
+
+    // The only admin stays admin (the API).
+    let (status, body) = app
+        .api(
+            reqwest::Method::PUT,
+            &format!("/accounts/{admin_id}"),
+            Some(serde_json::json!({"role": "member"})),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("'admin' is the last admin"),
+        "{body}"
+    );
+
+    // User management lists every account with the form that changes its role.
+    let (_, page) = app.page(&admin, "/users/timeline").await;
+    assert!(page.contains("id=\"account-roles\""), "{page}");
+    assert!(
+        page.contains(&format!("action=\"/users/accounts/{id}/role\"")),
+        "{page}"
+    );
+
+    // The page: member → admin; the account reaches admin pages at once.
+    let (status, location, body) = app
+        .form(
+            &admin,
+            &format!("/users/accounts/{id}/role"),
+            &[("role", "admin")],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    let (_, page) = app.page(&admin, &location).await;
+    assert!(page.contains("id=\"role-changed\""), "{page}");
+    assert!(
+        page.contains("reader@example.com now signs in as admin"),
+        "{page}"
+    );
+    let (status, _) = request(&app, Some(&reader), "GET", "/connectors", false).await;
+    assert_eq!(status, 200, "the promoted account reaches admin pages");
+
+    // The API: two admins, so "admin" may be made a viewer.
+    let (status, body) = app
+        .api(
+            reqwest::Method::PUT,
+            &format!("/accounts/{admin_id}"),
+            Some(serde_json::json!({"role": "viewer"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["role"], "viewer", "{body}");
+    assert!(body.get("password_hash").is_none(), "{body}");
+
+    // Now reader@example.com is the last admin: its own demotion is refused.
+    let (status, _, body) = app
+        .form(
+            &reader,
+            &format!("/users/accounts/{id}/role"),
+            &[("role", "member")],
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("is the last admin"), "{body}");
+    assert_eq!(
+        app.store.admin_by_id(id).await.unwrap().unwrap().role,
+        Role::Admin
+    );
+
+    // The audit log: who changed which account, the role before and after.
+    let entries = app.store.list_audit_entries(100, None).await.unwrap();
+    let changes: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == gong_timeline_domain::audit::AuditAction::RoleChanged)
+        .collect();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    let promoted = changes
+        .iter()
+        .find(|e| e.target == "account 'reader@example.com'")
+        .expect("the promotion");
+    assert_eq!(promoted.actor, "admin");
+    assert_eq!(promoted.before.as_ref().unwrap()["role"], "member");
+    assert_eq!(promoted.after.as_ref().unwrap()["role"], "admin");
 }

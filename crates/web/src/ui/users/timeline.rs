@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
+use axum::response::Redirect;
 use axum::{Extension, Form};
 use gong_timeline_domain::UserStatus;
-use gong_timeline_store::{Role, User, UserId};
+use gong_timeline_store::{Admin, AdminId, Role, User, UserId};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -28,6 +29,9 @@ pub(crate) struct TimelineUsersQuery {
     license: String,
     #[serde(default)]
     status: String,
+    /// The account whose role was just changed.
+    #[serde(default)]
+    changed: String,
 }
 
 /// `GET /users/timeline`: the Timeline's users, searchable, by license and status.
@@ -46,11 +50,9 @@ pub(crate) async fn timeline_users(
     };
     let users = state.store.list_users().await?;
     let shown = matching(&users, &q.q, license, status);
-    let accounts: HashMap<String, Role> = state
-        .store
-        .list_admins()
-        .await?
-        .into_iter()
+    let all_accounts = state.store.list_admins().await?;
+    let accounts: HashMap<String, Role> = all_accounts
+        .iter()
         .map(|a| (a.username.to_lowercase(), a.role))
         .collect();
     Ok(page(
@@ -72,6 +74,10 @@ pub(crate) async fn timeline_users(
                 }
                 button.primary type="submit" id="filter-users" { "Apply" }
             }
+            @if !q.changed.is_empty() {
+                p.notice id="role-changed" role="status" { "Role changed: " (q.changed) " now signs in as " (accounts.get(&q.changed.to_lowercase()).map(|r| r.to_string()).unwrap_or_default()) "." }
+            }
+            (accounts_table(&s, &all_accounts))
             p.muted { (shown.len()) " of " (users.len()) " users" }
             div.table-wrap { table id="timeline-users" {
                 thead { tr { th { "Id" } th { "Name" } th { "Email" } th { "License type" } th { "Status" } th { "Sign-in" } } }
@@ -88,6 +94,37 @@ pub(crate) async fn timeline_users(
             } }
         },
     ))
+}
+
+/// Every sign-in account with its role and the form that changes it (A1). The last
+/// admin cannot be demoted (the server refuses it).
+fn accounts_table(s: &AdminSession, accounts: &[Admin]) -> Markup {
+    html! {
+        section.card id="accounts" aria-labelledby="accounts-title" {
+            h2 id="accounts-title" { "Sign-in accounts" }
+            div.table-wrap { table id="account-roles" {
+                thead { tr { th { "Account" } th { "Role" } th { "Change role" } } }
+                tbody {
+                    @for a in accounts {
+                        tr.account-row data-account=(a.username) {
+                            td { (a.username) }
+                            td { (layout::badge(layout::Tone::Info, a.role)) }
+                            td {
+                                form.inline method="post" action={ "/users/accounts/" (a.id) "/role" } {
+                                    (csrf_input(s))
+                                    select name="role" aria-label={ "New role for " (a.username) } {
+                                        @for role in Role::ALL { option value=(role) selected[a.role == *role] { (role) } }
+                                    }
+                                    " "
+                                    button type="submit" aria-label={ "Change the role of " (a.username) } { "Change role" }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+        }
+    }
 }
 
 /// A user's sign-in cell: the role of their account, or the form granting one.
@@ -138,4 +175,21 @@ pub(crate) async fn grant(
             p { a href="/users/timeline" { "Back to Timeline users" } }
         },
     ))
+}
+
+/// `POST /users/accounts/{id}/role`: changes an account's role (A1); the last admin
+/// stays admin (a 409 saying so).
+pub(crate) async fn change_role(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<AdminId>,
+    Form(f): Form<GrantForm>,
+) -> PageResult<Redirect> {
+    let role = roles::role_of(&f.role)?
+        .ok_or_else(|| ApiError::invalid("role", "choose a role: admin, member or viewer"))?;
+    let account = roles::change_role(&state, &s, id, role).await?;
+    let name: String = url::form_urlencoded::byte_serialize(account.username.as_bytes()).collect();
+    Ok(Redirect::to(&format!(
+        "/users/timeline?changed={name}#accounts"
+    )))
 }
