@@ -242,6 +242,19 @@ impl QuotaSettings {
         })
     }
 
+    /// These settings with a partial change (a field not given keeps its value),
+    /// checked as [`QuotaSettings::new`] checks: the one rule of the CLI and the web.
+    pub fn with(
+        self,
+        daily_budget: Option<u64>,
+        per_second: Option<f64>,
+    ) -> Result<QuotaSettings, QuotaError> {
+        QuotaSettings::new(
+            daily_budget.unwrap_or(u64::from(self.daily_budget)),
+            per_second.unwrap_or(self.per_second),
+        )
+    }
+
     /// The budget as a share of Gong's default quota, in percent.
     pub fn share_percent(&self) -> f64 {
         f64::from(self.daily_budget) * 100.0 / f64::from(GONG_DAILY_QUOTA)
@@ -294,10 +307,9 @@ pub fn may_spend(lane: Lane, used: u64, budget: &QuotaSettings) -> bool {
 
 /// When `lane` may spend again: the first instant at which enough of today's requests
 /// have left the rolling window to bring usage under the lane's ceiling, given the
-/// counts at `now` (`pending` more not yet in them, counted as sent now).
+/// counts at `now`.
 pub fn frees_at(
     counts: &[RequestCount],
-    pending: u64,
     lane: Lane,
     budget: &QuotaSettings,
     now: DateTime<Utc>,
@@ -307,7 +319,6 @@ pub fn frees_at(
     for c in counts.iter().filter(|c| in_window(c.bucket, now)) {
         *by_bucket.entry(c.bucket).or_default() += c.requests;
     }
-    *by_bucket.entry(bucket_of(now)).or_default() += pending;
     let mut left: u64 = by_bucket.values().sum();
     let expiry =
         |bucket: DateTime<Utc>| bucket + Duration::hours(24) + Duration::minutes(BUCKET_MINUTES);
@@ -495,16 +506,18 @@ mod tests {
         let b = budget(100);
         // 75 used; history's ceiling is 70: the 01:00 bucket leaving frees it.
         assert_eq!(
-            frees_at(&counts, 0, Lane::History, &b, now),
+            frees_at(&counts, Lane::History, &b, now),
             at(1, 10) + Duration::hours(24)
         );
-        // Five more pending and a ceiling of 70: still the first bucket (80 - 50 < 70).
+        // Five more just sent and a ceiling of 70: still the first bucket (80 - 50 < 70).
+        let mut more = counts.to_vec();
+        more.push(count(bucket_of(now), Purpose::Backfill, 5));
         assert_eq!(
-            frees_at(&counts, 5, Lane::History, &b, now),
+            frees_at(&more, Lane::History, &b, now),
             at(1, 10) + Duration::hours(24)
         );
         // Not paused at all: now.
-        assert_eq!(frees_at(&counts, 0, Lane::First, &b, now), now);
+        assert_eq!(frees_at(&counts, Lane::First, &b, now), now);
         // The job goes on at the next four-hourly slot.
         assert_eq!(
             resumes_at(at(1, 10) + Duration::hours(24)),
@@ -551,5 +564,13 @@ mod tests {
             Err(QuotaError::PerSecond(_))
         ));
         assert_eq!(QuotaSettings::default().share_percent(), 50.0);
+        let changed = QuotaSettings::default()
+            .with(None, Some(1.5))
+            .expect("valid");
+        assert_eq!((changed.daily_budget, changed.per_second), (5_000, 1.5));
+        assert_eq!(
+            QuotaSettings::default().with(Some(0), None),
+            Err(QuotaError::DailyBudget(0))
+        );
     }
 }

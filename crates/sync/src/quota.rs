@@ -132,7 +132,7 @@ impl Ledger {
                 .or_default() += 1;
             return Ok(());
         }
-        let frees = quota::frees_at(&counts, 0, lane, &budget, now);
+        let frees = quota::frees_at(&counts, lane, &budget, now);
         let resumes_at = quota::resumes_at(frees);
         tracing::info!(%purpose, %resumes_at, "Gong quota for this lane is spent; pausing.");
         Err(GateClosed { resumes_at })
@@ -231,7 +231,7 @@ pub async fn usage(
                 .collect(),
             ceiling: lane.ceiling(budget.daily_budget),
             paused_until: (!may_spend(lane, used, &budget))
-                .then(|| quota::resumes_at(quota::frees_at(&counts, 0, lane, &budget, now))),
+                .then(|| quota::resumes_at(quota::frees_at(&counts, lane, &budget, now))),
         })
         .collect();
     let in_days: Vec<RequestCount> = counts

@@ -143,11 +143,9 @@ async fn quota_from(
         return Ok(None);
     }
     let current = store.get_quota(connection_id).await?;
-    let quota = QuotaSettings::new(
-        args.daily_budget.unwrap_or(u64::from(current.daily_budget)),
-        args.requests_per_second.unwrap_or(current.per_second),
-    )
-    .map_err(|e| anyhow::anyhow!("settings not saved: {e}"))?;
+    let quota = current
+        .with(args.daily_budget, args.requests_per_second)
+        .map_err(|e| anyhow::anyhow!("settings not saved: {e}"))?;
     Ok(Some(quota))
 }
 

@@ -29,6 +29,17 @@ fn no_media(_: &SimCall) -> Option<crate::wire::calls::Media> {
     None
 }
 
+/// A POST body of the calls endpoints, or Gong's 400.
+fn request_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))
+}
+
+/// Gong rejects a body without the `filter` key; `{"filter":{}}` means everything.
+fn required_filter<F>(filter: Option<F>) -> Result<F, ApiError> {
+    filter.ok_or_else(|| ApiError::bad_request("The 'filter' field is required"))
+}
+
 /// One page of calls with the content the selector asks for.
 pub async fn extensive(
     State(state): State<Arc<SimState>>,
@@ -36,12 +47,8 @@ pub async fn extensive(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     who.require("api:calls:read:extensive")?;
-    let request: ExtensiveRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
-    // Gong rejects a body without the `filter` key; `{"filter":{}}` means everything.
-    let filter = request
-        .filter
-        .ok_or_else(|| ApiError::bad_request("The 'filter' field is required"))?;
+    let request: ExtensiveRequest = request_body(&body)?;
+    let filter = required_filter(request.filter)?;
     let selector = request.content_selector.unwrap_or_default();
     if selector.exposed_fields.media {
         who.require("api:calls:read:media-url")?;
@@ -159,11 +166,8 @@ pub async fn transcript(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     who.require("api:calls:read:transcript")?;
-    let request: TranscriptRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
-    let filter = request
-        .filter
-        .ok_or_else(|| ApiError::bad_request("The 'filter' field is required"))?;
+    let request: TranscriptRequest = request_body(&body)?;
+    let filter = required_filter(request.filter)?;
     let ds = &state.dataset;
     let sel = select(
         ds,

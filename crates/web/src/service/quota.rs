@@ -100,7 +100,7 @@ pub async fn save(
     let current = state.store.get_quota(id).await?;
     let wanted = over(change, current)?;
     state.store.set_quota(id, &wanted).await?;
-    let saved: QuotaView = state.store.get_quota(id).await?.into();
+    let saved = QuotaView::from(wanted);
     let entry = Change::new(
         AuditAction::QuotaChanged,
         audit::connection(&connection.name),
@@ -111,11 +111,11 @@ pub async fn save(
     Ok(saved)
 }
 
-/// `change` over `current`, validated by [`QuotaSettings::new`].
+/// `change` over `current`, validated by [`QuotaSettings::with`].
 pub fn over(change: &QuotaChange, current: QuotaSettings) -> ApiResult<QuotaSettings> {
     let budget = match &change.daily_budget {
-        None | Some(Value::Null) => u64::from(current.daily_budget),
-        Some(v) => whole(v).ok_or_else(|| {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(whole(v).ok_or_else(|| {
             ApiError::invalid(
                 "daily_budget",
                 format!(
@@ -123,11 +123,11 @@ pub fn over(change: &QuotaChange, current: QuotaSettings) -> ApiResult<QuotaSett
                     shown(v)
                 ),
             )
-        })?,
+        })?),
     };
     let rate = match &change.requests_per_second {
-        None | Some(Value::Null) => current.per_second,
-        Some(v) => number(v).ok_or_else(|| {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(number(v).ok_or_else(|| {
             ApiError::invalid(
                 "requests_per_second",
                 format!(
@@ -135,9 +135,9 @@ pub fn over(change: &QuotaChange, current: QuotaSettings) -> ApiResult<QuotaSett
                     shown(v)
                 ),
             )
-        })?,
+        })?),
     };
-    QuotaSettings::new(budget, rate).map_err(quota_error)
+    current.with(budget, rate).map_err(quota_error)
 }
 
 /// A refused budget or rate as an [`ApiError::Invalid`] naming its field.
