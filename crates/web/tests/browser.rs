@@ -108,6 +108,53 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 /// The widths every page is checked at: a desktop and a phone.
 const WIDTHS: [u32; 2] = [1280, 390];
 
+/// The page's table and chart problems (#20 items 5 and 8), one line each. Tables:
+/// a visible `.table-wrap` must not scroll sideways, no cell may reach past the
+/// window, a cell with a `data-label` must carry its column's header. Charts: axis
+/// text at 11 px or more as rendered (its CSS size times the drawing's scale: the
+/// rendered box over the SVG's own box), no two x labels overlapping, every bar
+/// part at least 2 px high.
+const LAYOUT_CHECKS: &str = r#"
+const out = [];
+const shown = e => e.getClientRects().length > 0;
+for (const wrap of document.querySelectorAll('.table-wrap')) {
+  if (!shown(wrap)) continue;
+  if (wrap.scrollWidth > wrap.clientWidth + 1)
+    out.push(`table ${wrap.getAttribute('aria-label')} scrolls sideways (${wrap.scrollWidth}px in ${wrap.clientWidth}px)`);
+  const table = wrap.querySelector('table');
+  const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+  for (const tr of table.querySelectorAll('tbody tr')) {
+    [...tr.cells].forEach((cell, i) => {
+      const r = cell.getBoundingClientRect();
+      if (r.width > 0 && r.right > window.innerWidth + 1)
+        out.push(`a cell of ${table.id || wrap.getAttribute('aria-label')} reaches past the window (${Math.round(r.right)}px)`);
+      const label = cell.getAttribute('data-label');
+      if (label !== null && label !== heads[i])
+        out.push(`cell ${i} of ${table.id} is labelled '${label}', its column '${heads[i]}'`);
+    });
+  }
+}
+for (const svg of document.querySelectorAll('.chart svg')) {
+  const labels = [];
+  for (const t of svg.querySelectorAll('text')) {
+    if (!shown(t)) continue;
+    const box = t.getBBox(), rect = t.getBoundingClientRect();
+    const size = parseFloat(getComputedStyle(t).fontSize) * (box.height ? rect.height / box.height : 1);
+    if (size < 11) out.push(`chart text '${t.textContent}' renders at ${size.toFixed(1)}px`);
+    if (t.classList.contains('x-label')) labels.push(rect);
+  }
+  labels.sort((a, b) => a.left - b.left);
+  for (let i = 1; i < labels.length; i++)
+    if (labels[i].left < labels[i - 1].right)
+      out.push(`x labels overlap in ${svg.closest('figure').id}`);
+  for (const bar of svg.querySelectorAll('rect')) {
+    const h = bar.getBoundingClientRect().height;
+    if (h < 2) out.push(`a bar part of ${svg.closest('figure').id} is ${h.toFixed(1)}px high: ${bar.textContent}`);
+  }
+}
+return out;
+"#;
+
 /// chromedriver on a free port, killed on drop, and a WebDriver session.
 struct Browser {
     client: Client,
@@ -119,6 +166,10 @@ struct Browser {
     readme_shots: Option<PathBuf>,
     problems: Vec<String>,
     audited: usize,
+    /// axe-core's violations per width: (serious or critical, moderate or minor).
+    axe_counts: std::collections::BTreeMap<u32, (usize, usize)>,
+    /// The most table rows an audited page showed, per page name.
+    rows_seen: Vec<(String, u64)>,
 }
 
 impl Drop for Browser {
@@ -188,6 +239,8 @@ async fn start_browser(chrome: &Path, driver: &Path, shots: PathBuf) -> R<Browse
         readme_shots,
         problems: Vec::new(),
         audited: 0,
+        axe_counts: Default::default(),
+        rows_seen: Vec::new(),
     })
 }
 
@@ -225,7 +278,7 @@ impl Browser {
         Ok(())
     }
 
-    /// The page's serious and critical axe-core violations, one line each.
+    /// The page's axe-core violations, one line each starting with the impact.
     async fn axe_violations(&self) -> R<Vec<String>> {
         let Some(axe) = &self.axe else {
             return Ok(Vec::new());
@@ -244,7 +297,6 @@ impl Browser {
             .execute_async(
                 r#"const done = arguments[arguments.length - 1];
                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations
-                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
                     .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' +
                         v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
                   .catch(e => done(['axe failed: ' + e]));"#,
@@ -259,6 +311,15 @@ impl Browser {
     /// and reported together at the end of the journey.
     async fn audit(&mut self, name: &str) -> R {
         let url = self.client.current_url().await?;
+        let rows = self
+            .client
+            .execute(
+                "return Math.max(0, ...[...document.querySelectorAll('.table-wrap table:not(.chart-table)')].map(t => t.tBodies[0] ? t.tBodies[0].rows.length : 0));",
+                vec![],
+            )
+            .await?;
+        self.rows_seen
+            .push((name.to_string(), rows.as_u64().unwrap_or(0)));
         for dark in [false, true] {
             self.set_theme(dark).await?;
             for width in WIDTHS {
@@ -286,9 +347,8 @@ impl Browser {
                         "{at}: the page scrolls sideways ({scroll}px > {inner}px)"
                     ));
                 }
-                for v in self.axe_violations().await? {
-                    self.problems.push(format!("{at}: {v}"));
-                }
+                self.axe_check(&at, width).await?;
+                self.layout_checks(&at).await?;
                 if let Some(dir) = &self.readme_shots {
                     // Light at both widths; dark at the desktop width.
                     let file = match (dark, width) {
@@ -306,6 +366,35 @@ impl Browser {
         self.set_theme(false).await?;
         self.set_width(1280).await?;
         self.audited += 1;
+        Ok(())
+    }
+
+    /// axe-core on the page: serious and critical violations are problems, and so
+    /// is a table header with no text (#20 item 5); every violation is counted.
+    async fn axe_check(&mut self, at: &str, width: u32) -> R {
+        for v in self.axe_violations().await? {
+            let severe = v.starts_with("serious ") || v.starts_with("critical ");
+            let counts = self.axe_counts.entry(width).or_default();
+            if severe {
+                counts.0 += 1;
+            } else {
+                counts.1 += 1;
+            }
+            if severe || v.contains("empty-table-header") {
+                self.problems.push(format!("{at}: {v}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// #20 items 5 and 8 on the page shown: tables (cards on a phone) do not
+    /// scroll sideways and label each cell with its column; chart text renders at
+    /// 11 px or more, x labels do not overlap, every bar part is visible.
+    async fn layout_checks(&mut self, at: &str) -> R {
+        let found = self.client.execute(LAYOUT_CHECKS, vec![]).await?;
+        let found: Vec<String> = serde_json::from_value(found)?;
+        self.problems
+            .extend(found.into_iter().map(|p| format!("{at}: {p}")));
         Ok(())
     }
 
@@ -381,6 +470,8 @@ async fn audit_self_check(b: &mut Browser) -> R {
     b.readme_shots = shots;
     let found = std::mem::take(&mut b.problems);
     b.audited -= 1;
+    b.axe_counts.clear();
+    b.rows_seen.clear();
     if b.axe.is_some() {
         assert!(found.iter().any(|p| p.contains("image-alt")), "{found:?}");
     }
@@ -672,6 +763,7 @@ async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider) -> R {
     // A job's records and its .xlsx.
     b.visit(&format!("{base}/log/jobs/{job}"), "job").await?;
     b.audit("job").await?;
+    records_are_cards_on_a_phone(b).await?;
     // One click downloads the workbook of the records the filter shows.
     let downloads = tempfile::tempdir()?;
     b.cdp(
@@ -852,6 +944,7 @@ async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider) -> R {
     imports(b, app).await?;
     connection_lifecycle(b, app).await?;
     webhook_card(b, app, id).await?;
+    webhook_batches_grouped(b, app, id).await?;
     typing_survives_a_running_job(b, app, id).await?;
     b.visit(&format!("{base}/no-such-page"), "not-found")
         .await?;
@@ -922,6 +1015,83 @@ async fn single_sign_on(b: &mut Browser, app: &TestApp, idp: &Provider) -> R {
     b.click("#sso").await?;
     b.text("#sso-error").await?;
     b.audit("sso-refused").await?;
+    Ok(())
+}
+
+/// #20 item 5: on a phone a job's records are cards: Status and Message are inside
+/// the window, each labelled with its column; no sideways scroll.
+async fn records_are_cards_on_a_phone(b: &Browser) -> R {
+    b.set_width(390).await?;
+    let seen = b
+        .client
+        .execute(
+            r#"const row = document.querySelector('#records tr.record');
+            return ['td.status', 'td.message'].map(css => {
+              const cell = row.querySelector(css), r = cell.getBoundingClientRect();
+              return [r.left >= 0 && r.right <= window.innerWidth && r.width > 0,
+                      getComputedStyle(cell, '::before').content];
+            });"#,
+            vec![],
+        )
+        .await?;
+    b.set_width(1280).await?;
+    assert_eq!(
+        seen,
+        json!([[true, "\"Status\""], [true, "\"Message\""]]),
+        "Status and Message inside a 390 px window, labelled"
+    );
+    Ok(())
+}
+
+/// #20 item 3: webhook batches of one hour are one row of the log that opens to
+/// each batch; the row says how many, their meetings and the failed ones.
+async fn webhook_batches_grouped(b: &mut Browser, app: &TestApp, id: i64) -> R {
+    use gong_timeline_domain::{JobStatus, Trigger};
+    use gong_timeline_store::{JobCounts, JobFinish, Lease};
+    for failed in [0, 1, 0, 1, 0] {
+        let now = chrono::Utc::now();
+        let lease = Lease {
+            owner: "browser".into(),
+            expires_at: now + chrono::Duration::minutes(5),
+        };
+        let job = app
+            .store
+            .try_start_job(id, Trigger::Webhook, lease, now)
+            .await?
+            .ok_or("a webhook batch starts")?;
+        let finish = JobFinish {
+            status: if failed == 1 {
+                JobStatus::Failed
+            } else {
+                JobStatus::Success
+            },
+            counts: JobCounts {
+                fetched: 1,
+                created: 1 - failed,
+                failed,
+                ..JobCounts::default()
+            },
+            finished_at: chrono::Utc::now(),
+            message: None,
+            gong: None,
+            fence: None,
+        };
+        app.store.finish_job(job, finish).await?;
+    }
+    b.visit(&format!("{}/log", app.base), "execution-log-webhooks")
+        .await?;
+    let summary = b.text("details.webhook-batches summary").await?;
+    assert!(
+        summary.contains("webhook batches,") && summary.contains("2 failed"),
+        "{summary}"
+    );
+    b.click("details.webhook-batches summary").await?;
+    let listed = b
+        .client
+        .find_all(Locator::Css("details.webhook-batches[open] li.job a"))
+        .await?;
+    assert!(listed.len() >= 5, "each batch listed: {}", listed.len());
+    b.audit("execution-log-webhooks").await?;
     Ok(())
 }
 
@@ -1147,6 +1317,25 @@ async fn webhook_card(b: &mut Browser, app: &TestApp, id: i64) -> R {
         freshness.contains("p95") && freshness.contains("over 1 calls"),
         "{freshness}"
     );
+    // #20 item 8: the 1-meeting webhook batch is visible beside the 300-meeting sync.
+    let heights = b
+        .client
+        .execute(
+            r#"const bars = [...document.querySelectorAll('#connection-jobs rect')];
+            const high = label => Math.max(0, ...bars.filter(r => r.textContent.startsWith(label + ' '))
+                .map(r => r.getBoundingClientRect().height));
+            return [high(arguments[0]), high(arguments[1])];"#,
+            vec![json!(format!("#{}", job["id"])), json!(format!("#{}", jobs.iter().filter(|j| j["trigger"] != "webhook" && j["connection_id"] == id).map(|j| j["id"].as_i64().unwrap_or(0)).min().unwrap_or(0)))],
+        )
+        .await?;
+    let (batch, sync) = (
+        heights[0].as_f64().unwrap_or(0.0),
+        heights[1].as_f64().unwrap_or(0.0),
+    );
+    assert!(
+        batch >= 2.0 && sync > 20.0 * batch.min(3.0),
+        "webhook batch {batch}px beside the first sync {sync}px"
+    );
     b.shot("webhook").await?;
     b.audit("webhook").await?;
     Ok(())
@@ -1235,6 +1424,18 @@ async fn run(shots: PathBuf) {
             "browser journey: {} pages audited (both themes, {WIDTHS:?} px)",
             browser.audited
         );
+        for (width, (severe, minor)) in &browser.axe_counts {
+            eprintln!(
+                "axe-core at {width}px: {severe} serious or critical, {minor} moderate or minor"
+            );
+        }
+        let rows: Vec<String> = browser
+            .rows_seen
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(page, n)| format!("{page} {n}"))
+            .collect();
+        eprintln!("table rows of the audited pages: {}", rows.join(", "));
     }
     if outcome.is_err() {
         let _ = browser.shot("failure").await;

@@ -78,11 +78,11 @@ pub(crate) async fn show(
                     p { "Creating a connection, saving settings, an import, a token: each change is listed here with who made it." }
                 }))
             } @else {
-                (layout::table_wrap(html! { table id="audit" {
+                (layout::table_wrap("Audit log entries", html! { table id="audit" {
                     thead { tr { th { "When" } th { "Who" } th { "From" } th { "What" } th { "Target" } th { "Before → After" } } }
                     tbody { @for e in &shown.items { tr {
-                        td { (time(e.at)) } td { (e.actor) } td { (e.channel) } td { (e.action) }
-                        td { (e.target) } td { (change(e)) }
+                        td data-label="When" { (time(e.at)) } td data-label="Who" { (e.actor) } td data-label="From" { (e.channel) } td data-label="What" { (e.action) }
+                        td data-label="Target" { (e.target) } td data-label="Before → After" { (change(e)) }
                     } } }
                 } }))
             }

@@ -50,14 +50,14 @@ fn outcome(o: &Outcome) -> Markup {
                     ": " (errors.len()) @if errors.len() == 1 { " bad row" } @else { " bad rows" }
                     ". Nothing from this file was stored; fix the rows and upload it again." }
             }
-            div.table-wrap {
+            div.table-wrap role="region" tabindex="0" aria-label="The rows to fix" {
                 table.import-errors id="import-errors" {
                     caption.muted.small { "The rows to fix (the header is row 1)" }
                     thead { tr { th scope="col" { "Row" } th scope="col" { "Column" } th scope="col" { "Value" } th scope="col" { "Problem" } } }
                     tbody {
                         @for e in errors {
                             @let (row, column, value, problem) = cells(e);
-                            tr.bad-row data-row=(row) { td.num { (row) } td { (column) } td { code { (value) } } td { (problem) } }
+                            tr.bad-row data-row=(row) { td.num data-label="Row" { (row) } td data-label="Column" { (column) } td data-label="Value" { code { (value) } } td data-label="Problem" { (problem) } }
                         }
                     }
                 }

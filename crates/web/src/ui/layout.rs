@@ -176,9 +176,16 @@ pub fn connection_tone(s: gong_timeline_store::ConnectionStatus) -> Tone {
     }
 }
 
-/// A table that scrolls inside its card with a sticky header.
-pub fn table_wrap(table: Markup) -> Markup {
-    html! { div.table-wrap { (table) } }
+/// A table that scrolls inside its card with a sticky header: a named region a
+/// keyboard can focus (and so scroll); at 600 px and below its rows are cards,
+/// each cell labelled by its `data-label` (the stylesheet).
+pub fn table_wrap(label: &str, table: Markup) -> Markup {
+    html! { div.table-wrap role="region" tabindex="0" aria-label=(label) { (table) } }
+}
+
+/// The header of a column of actions: read by screen readers, not shown.
+pub fn hidden_header(text: &str) -> Markup {
+    html! { th { span.visually-hidden { (text) } } }
 }
 
 /// An empty state: what is missing and what to do next.

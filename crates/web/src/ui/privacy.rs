@@ -26,10 +26,10 @@ pub(crate) struct EraseForm {
 
 fn counts(receipt: &ErasureReceipt) -> Markup {
     html! {
-        table.counts {
+        (layout::table_wrap("Rows per table", html! { table.counts {
             thead { tr { th { "Table" } th.num { "Rows" } } }
-            tbody { @for (table, n) in receipt.counts.rows() { tr { td { (table) } td.num { (n) } } } }
-        }
+            tbody { @for (table, n) in receipt.counts.rows() { tr { td data-label="Table" { (table) } td.num data-label="Rows" { (n) } } } }
+        } }))
     }
 }
 
@@ -81,12 +81,12 @@ async fn render(
         h2 { "Receipts" }
         @if receipts.is_empty() {
             (layout::empty("no-erasures", "No erasures yet", html! { p { "Each erasure keeps a receipt here: when, who asked, the rows changed." } }))
-        } @else { div.table-wrap { table id="erasures" {
+        } @else { div.table-wrap role="region" tabindex="0" aria-label="Erasure receipts" { table id="erasures" {
             thead { tr { th { "When" } th { "Requested by" } th { "Address (SHA-256)" } th.num { "Rows changed" } } }
             tbody { @for r in &receipts { tr {
-                td { (time(r.at)) } td { (r.requested_by) }
-                td { code title=(r.email_sha256) { (r.email_sha256.get(..16).unwrap_or(&r.email_sha256)) "…" } }
-                td.num { (r.counts.total()) }
+                td data-label="When" { (time(r.at)) } td data-label="Requested by" { (r.requested_by) }
+                td data-label="Address (SHA-256)" { code title=(r.email_sha256) { (r.email_sha256.get(..16).unwrap_or(&r.email_sha256)) "…" } }
+                td.num data-label="Rows changed" { (r.counts.total()) }
             } } }
         } } }
     }).into_response())

@@ -61,12 +61,12 @@ async fn render(
             (layout::empty("no-tokens", "No API tokens yet", html! {
                 p { "Create one below for a script or an integration that reads the JSON API." }
             }))
-        } @else { div.table-wrap { table id="tokens" {
-            thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "Expires" } th { "Last used" } th { "" } } }
+        } @else { div.table-wrap role="region" tabindex="0" aria-label="API tokens" { table id="tokens" {
+            thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "Expires" } th { "Last used" } (layout::hidden_header("Revoke")) } }
             tbody { @for t in &tokens { tr {
-                td { (t.name) } td title=(t.scope.describe()) { (t.scope) } td { (time(t.created_at)) }
-                td { @match t.expires_at { Some(end) if end <= now => { "expired " (time(end)) }, Some(end) => (time(end)), None => "never" } }
-                td { (time_opt(t.last_used_at)) }
+                td data-label="Name" { (t.name) } td data-label="Scope" title=(t.scope.describe()) { (t.scope) } td data-label="Created" { (time(t.created_at)) }
+                td data-label="Expires" { @match t.expires_at { Some(end) if end <= now => { "expired " (time(end)) }, Some(end) => (time(end)), None => "never" } }
+                td data-label="Last used" { (time_opt(t.last_used_at)) }
                 td { a.button.danger href={ "/tokens/" (t.id) "/delete" } aria-label={ "Revoke " (t.name) "…" } { "Revoke…" } }
             } } }
         } } }

@@ -587,3 +587,143 @@ async fn t6_meeting_fields_are_listed_with_help_and_saved_or_refused_naming_the_
         serde_json::json!(["Meeting.title not contains interview"])
     );
 }
+
+/// A finished webhook batch of `id` with one meeting, failed or created.
+async fn webhook_batch(app: &crate::helpers::TestApp, id: i64, failed: bool) -> i64 {
+    use gong_timeline_domain::JobStatus;
+    use gong_timeline_store::{JobCounts, JobFinish};
+    let now = Utc::now();
+    let lease = Lease {
+        owner: "t".into(),
+        expires_at: now + chrono::Duration::minutes(5),
+    };
+    let job = app
+        .store
+        .try_start_job(id, Trigger::Webhook, lease, now)
+        .await
+        .unwrap()
+        .expect("a webhook batch");
+    let counts = JobCounts {
+        fetched: 1,
+        created: u64::from(!failed),
+        failed: u64::from(failed),
+        ..JobCounts::default()
+    };
+    let finish = JobFinish {
+        status: if failed {
+            JobStatus::Failed
+        } else {
+            JobStatus::Success
+        },
+        counts,
+        finished_at: Utc::now(),
+        message: None,
+        gong: None,
+        fence: None,
+    };
+    app.store.finish_job(job, finish).await.unwrap();
+    job
+}
+
+#[tokio::test]
+async fn item3_webhook_batches_of_an_hour_are_one_row_of_the_log_that_opens_to_each_batch() {
+    // Arrange: a manual job, then four webhook batches (one failed) in a row.
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let manual = app.sync(id).await["id"].as_i64().unwrap();
+    let mut batches = Vec::new();
+    for failed in [false, true, false, false] {
+        batches.push(webhook_batch(&app, id, failed).await);
+    }
+    // The four may straddle an hour: then they are two rows, counted together.
+    let hours: std::collections::BTreeSet<_> = app
+        .items("/jobs?trigger=webhook")
+        .await
+        .iter()
+        .map(|j| j["started_at"].as_str().unwrap()[..13].to_string())
+        .collect();
+
+    // Act
+    let (_, log) = app.page(&s, "/log").await;
+
+    // Assert
+    let groups = log.matches("<details class=\"webhook-batches\">").count();
+    assert_eq!(groups, hours.len(), "one row per hour: {log}");
+    if groups == 1 {
+        assert!(
+            log.contains("4 webhook batches, 4 meetings, 1 failed"),
+            "{log}"
+        );
+    }
+    assert_eq!(log.matches("<li class=\"job\"").count(), 4, "each batch listed");
+    for job in &batches {
+        assert!(log.contains(&format!("href=\"/log/jobs/{job}\"")), "{log}");
+    }
+    assert!(
+        log.contains(&format!(
+            "<td data-label=\"Job\"><a href=\"/log/jobs/{manual}\">{manual}</a></td><td data-label=\"Connection\">acme</td><td data-label=\"Trigger\">manual</td>"
+        )),
+        "the manual job keeps its own row, its cells labelled: {log}"
+    );
+}
+
+#[tokio::test]
+async fn item6_settings_that_no_longer_hold_stay_flagged_on_the_settings_and_connection_pages_until_fixed(
+) {
+    // Arrange: a filter on the numeric arr, saved.
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let settings = format!("/connections/{id}/settings");
+    let put = |filters: serde_json::Value| {
+        app.api(
+            reqwest::Method::PUT,
+            &settings,
+            Some(serde_json::json!({ "filters": filters })),
+        )
+    };
+    let (status, body) = put(serde_json::json!(["Company.arr > 5"])).await;
+    assert_eq!(status, 200, "{body}");
+    let pages = [format!("/connectors/{id}/settings"), format!("/connectors/{id}")];
+    for path in &pages {
+        let (_, page) = app.page(&s, path).await;
+        assert!(!page.contains("settings-no-longer-hold"), "{path}: {page}");
+    }
+
+    // Act: an import declares arr text; the filter no longer holds.
+    let (status, body) = app
+        .import(
+            "companies",
+            "name,crm_account_id,arr:text\nArr Text,0013600000ArrTxtAA,n/a\n",
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Assert: both pages say so (twice: it stays), the settings page beside filter 1.
+    for _ in 0..2 {
+        for path in &pages {
+            let (status, page) = app.page(&s, path).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(
+                page.contains("id=\"settings-no-longer-hold\"") && page.contains("filter 1"),
+                "{path}: {page}"
+            );
+        }
+    }
+    let (_, settings_page) = app.page(&s, &pages[0]).await;
+    assert!(settings_page.contains("id=\"filter-1-error\""), "{settings_page}");
+    let (_, connection_page) = app.page(&s, &pages[1]).await;
+    assert!(
+        connection_page.contains(&format!("href=\"/connectors/{id}/settings\" id=\"fix-settings\"")),
+        "{connection_page}"
+    );
+
+    // Fixed: the warning goes.
+    let (status, body) = put(serde_json::json!(["Company.arr = n/a"])).await;
+    assert_eq!(status, 200, "{body}");
+    for path in &pages {
+        let (_, page) = app.page(&s, path).await;
+        assert!(!page.contains("settings-no-longer-hold"), "{path}: {page}");
+    }
+}

@@ -172,17 +172,17 @@ pub(super) async fn list_page(
         "Connectors",
         s,
         html! {
-            div.table-wrap { table id="connections" {
-                thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last sync job" } th { "Last sync" } th { "" } } }
+            div.table-wrap role="region" tabindex="0" aria-label="Connections" { table id="connections" {
+                thead { tr { th { "Name" } th { "Type" } th { "Status" } th { "Last sync job" } th { "Last sync" } (layout::hidden_header("Settings")) } }
                 tbody {
                     @for (c, headline) in &connections {
                         tr {
-                            td { a href={ "/connectors/" (c.id) } { (c.name) } }
-                            td { (kind_label(c.auth)) }
-                            td { (status_badge(c.status)) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
-                            td.last-job { (headline_cell(c.id, headline, false)) }
-                            td { (time_opt(c.last_sync_at)) }
-                            td { a href={ "/connectors/" (c.id) "/settings" } { "Settings" } }
+                            td data-label="Name" { a href={ "/connectors/" (c.id) } { (c.name) } }
+                            td data-label="Type" { (kind_label(c.auth)) }
+                            td data-label="Status" { (status_badge(c.status)) @if c.hubspot_warning { br; span.error { (HUBSPOT_WARNING) } } }
+                            td.last-job data-label="Last sync job" { (headline_cell(c.id, headline, false)) }
+                            td data-label="Last sync" { (time_opt(c.last_sync_at)) }
+                            td { a href={ "/connectors/" (c.id) "/settings" } aria-label={ "Settings of " (c.name) } { "Settings" } }
                         }
                     }
                     @if connections.is_empty() { tr { td colspan="6" { "No connection yet: create one below." } } }

@@ -1,7 +1,8 @@
 //! A connection's page: the C3 HubSpot warning, the confirmation after creating it
 //! (**Initiate Sync** / **Go to Timeline settings**), its facts and sync status, its
 //! charts, the actions (sync, re-sync, re-authorise, delete), its Gong webhook card and
-//! the form that changes it; a refused change shows beside its field.
+//! the form that changes it; a refused change shows beside its field; saved
+//! Timeline settings that no longer hold are flagged until fixed.
 
 use gong_timeline_store::{AuthKind, ConnectionId, ConnectionStatus};
 use gong_timeline_sync::connections::Overview;
@@ -51,6 +52,7 @@ pub(super) async fn show_page(
     let health = insights::connection_charts(state, id).await?;
     let webhook = super::webhook::card(state, s, id, error).await?;
     let usage = crate::service::quota::usage(state, id, 1).await?;
+    let stale = crate::ui::settings::no_longer_hold(state, id).await?;
     let general = error.filter(|e| e.field().is_none());
     let webhook_saved = flags.webhook.is_some() && error.is_none();
     Ok(page(
@@ -59,6 +61,7 @@ pub(super) async fn show_page(
         html! {
             @if c.hubspot_warning { p.warning id="hubspot-warning" { (HUBSPOT_WARNING) } }
             @if let Some(e) = general { p.error id="connection-error" role="alert" { (e.public_message()) } }
+            @if let Some(e) = &stale { (crate::ui::settings::on_connection_page(id, e)) }
             @if c.status == ConnectionStatus::NeedsReauthorisation {
                 p.warning id="reauthorise-needed" role="alert" {
                     @if c.auth == AuthKind::OAuth { (REAUTHORISE_OAUTH) } @else { (REAUTHORISE_KEY) }

@@ -91,6 +91,7 @@ pub fn purpose_class(p: Purpose) -> &'static str {
         Purpose::Webhook => "q-webhook",
         Purpose::Media => "q-media",
         Purpose::DeletionCheck => "q-deletion-check",
+        Purpose::Transcripts => "q-transcripts",
         Purpose::Erase => "q-erase",
         Purpose::Backfill => "q-backfill",
         Purpose::Resync => "q-resync",
@@ -212,7 +213,7 @@ fn lanes(lanes: &[LaneState], now: DateTime<Utc>) -> Markup {
         div.card id="quota-lanes" {
             h2 { "Lanes" }
             p.muted.small { "When the budget runs low, the lower lanes pause first; a paused job ends Partial success and resumes where it stopped." }
-            div.table-wrap {
+            div.table-wrap role="region" tabindex="0" aria-label="Lanes" {
                 table {
                     thead { tr {
                         th scope="col" { "Lane" }
@@ -225,9 +226,9 @@ fn lanes(lanes: &[LaneState], now: DateTime<Utc>) -> Markup {
                             @let (tone, state) = lane_state(lane.paused_until, now);
                             tr {
                                 th scope="row" { (lane_name(lane.lane)) }
-                                td { (lane.purposes.iter().map(|p| p.label()).collect::<Vec<_>>().join(", ")) }
-                                td.num { (thousands(lane.ceiling)) }
-                                td class="lane-state" { (layout::badge(tone, state)) }
+                                td data-label="Purposes" { (lane.purposes.iter().map(|p| p.label()).collect::<Vec<_>>().join(", ")) }
+                                td.num data-label="Spends up to" { (thousands(lane.ceiling)) }
+                                td class="lane-state" data-label="State" { (layout::badge(tone, state)) }
                             }
                         }
                     }
@@ -245,7 +246,7 @@ fn table(report: &UsageReport) -> Markup {
             @if report.days.is_empty() {
                 p { "No Gong requests counted yet." }
             } @else {
-                div.table-wrap {
+                div.table-wrap role="region" tabindex="0" aria-label="Requests per day, purpose and endpoint" {
                     table {
                         thead { tr {
                             th scope="col" { "Date (UTC)" }
@@ -256,10 +257,10 @@ fn table(report: &UsageReport) -> Markup {
                         tbody {
                             @for d in &report.days {
                                 tr {
-                                    td { (d.day.format("%Y-%m-%d")) }
-                                    td { (d.purpose.label()) }
-                                    td { code { (d.endpoint) } }
-                                    td.num { (d.requests) }
+                                    td data-label="Date (UTC)" { (d.day.format("%Y-%m-%d")) }
+                                    td data-label="Purpose" { (d.purpose.label()) }
+                                    td data-label="Endpoint" { code { (d.endpoint) } }
+                                    td.num data-label="Requests" { (d.requests) }
                                 }
                             }
                         }

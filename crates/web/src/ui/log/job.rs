@@ -133,22 +133,24 @@ fn downloads_card(
 /// One page of the job's records.
 fn records_table(id: JobId, records: &[LogRecord], chosen: &[RecordStatus]) -> Markup {
     html! {
-        div.table-wrap { table id="records" {
+        (layout::table_wrap("Records of this job", html! { table id="records" {
             thead { tr { th { "Call" } th { "Title" } th { "Date" } th { "Status" } th { "Activity" } th { "Message" } } }
             tbody {
                 @for r in records {
                     tr.record data-status=(r.status) data-call=(r.gong_call_id) {
-                        td { (r.gong_call_id) } td.title { (r.title.clone().unwrap_or_default()) } td { (time_opt(r.meeting_date)) }
-                        td.status { (layout::badge(layout::record_tone(r.status), r.status)) }
-                        td { @if let Some(a) = r.activity_id { a href={ "/activities/" (a) } { (a) } } @else { span.muted { "none" } } }
-                        td.message { (r.message.clone().unwrap_or_default()) }
+                        td data-label="Call" { (r.gong_call_id) }
+                        td.title data-label="Title" { (r.title.clone().unwrap_or_default()) }
+                        td data-label="Date" { (time_opt(r.meeting_date)) }
+                        td.status data-label="Status" { (layout::badge(layout::record_tone(r.status), r.status)) }
+                        td data-label="Activity" { @if let Some(a) = r.activity_id { a href={ "/activities/" (a) } { (a) } } @else { span.muted { "none" } } }
+                        td.message data-label="Message" { (r.message.clone().unwrap_or_default()) }
                     }
                 }
                 @if records.is_empty() { tr { td colspan="6" id="no-records" {
                     @if chosen.is_empty() { "This job read no meeting." } @else { "No record of this job has these statuses. " a href={ "/log/jobs/" (id) } { "Show all" } }
                 } } }
             }
-        } }
+        } }))
     }
 }
 

@@ -1,10 +1,12 @@
-//! The Execution log page: jobs filtered by job date, status and connection, with
-//! the charts, one keyset page at a time.
+//! The Execution log page: jobs filtered by job date, status, connection and
+//! trigger, with the charts, one keyset page at a time; runs of webhook batches
+//! folded into one row each.
 
 use gong_timeline_domain::{JobStatus, Trigger};
 use gong_timeline_store::{Connection, ConnectionId, Job, JobFilter};
 use maud::{html, Markup};
 
+use super::batches::{self, Batches, Row};
 use super::controls::{date_control, download_form, status_checks};
 use super::query::{date_window, effective_range, query_string, statuses, LogQuery};
 use crate::auth::AdminSession;
@@ -112,24 +114,97 @@ fn filter_form(
     }
 }
 
-/// One page of jobs with their counts and a download each.
+/// The job table's columns (a row's cells carry them as `data-label`, which names
+/// the cells of a row shown as a card on a phone).
+const COLUMNS: [&str; 12] = [
+    "Job",
+    "Connection",
+    "Trigger",
+    "Status",
+    "Started",
+    "Finished",
+    "Fetched",
+    "Created",
+    "Updated",
+    "Skipped",
+    "Failed",
+    "Logs",
+];
+
+/// One page of jobs with their counts and a download each; runs of webhook
+/// batches folded into one row each ([`batches`]).
 fn jobs_table(s: &AdminSession, rows: &[Job]) -> Markup {
+    layout::table_wrap(
+        "Jobs",
+        html! {
+            table id="jobs" {
+                thead { tr { @for c in COLUMNS { th scope="col" { (c) } } } }
+                tbody {
+                    @for row in batches::rows(rows) {
+                        @match row {
+                            Row::Job(j) => (job_row(s, j)),
+                            Row::Batches(b) => (batches_row(&b)),
+                        }
+                    }
+                    @if rows.is_empty() { tr { td colspan="12" id="no-jobs" { "No job matches these filters." } } }
+                }
+            }
+        },
+    )
+}
+
+fn job_row(s: &AdminSession, j: &Job) -> Markup {
+    let [job, connection, trigger, status, started, finished, fetched, created, updated, skipped, failed, logs] =
+        COLUMNS;
     html! {
-        div.table-wrap { table id="jobs" {
-            thead { tr { th { "Job" } th { "Connection" } th { "Trigger" } th { "Status" } th { "Started" } th { "Finished" }
-                th { "Fetched" } th { "Created" } th { "Updated" } th { "Skipped" } th { "Failed" } th { "Logs" } } }
-            tbody {
-                @for j in rows {
-                    tr.job data-status=(j.status) {
-                        td { a href={ "/log/jobs/" (j.id) } { (j.id) } }
-                        td { (j.connection) } td { (j.trigger) } td.status { (layout::badge(layout::job_tone(j.status), j.status)) }
-                        td { (time(j.started_at)) } td { (time_opt(j.finished_at)) }
-                        td { (j.counts.fetched) } td { (j.counts.created) } td { (j.counts.updated) } td { (j.counts.skipped) } td { (j.counts.failed) }
-                        td { (download_form(s, j.id, &[])) }
+        tr.job data-status=(j.status) {
+            td data-label=(job) { a href={ "/log/jobs/" (j.id) } { (j.id) } }
+            td data-label=(connection) { (j.connection) }
+            td data-label=(trigger) { (j.trigger) }
+            td.status data-label=(status) { (layout::badge(layout::job_tone(j.status), j.status)) }
+            td data-label=(started) { (time(j.started_at)) }
+            td data-label=(finished) { (time_opt(j.finished_at)) }
+            td data-label=(fetched) { (j.counts.fetched) }
+            td data-label=(created) { (j.counts.created) }
+            td data-label=(updated) { (j.counts.updated) }
+            td data-label=(skipped) { (j.counts.skipped) }
+            td data-label=(failed) { (j.counts.failed) }
+            td data-label=(logs) { (download_form(s, j.id, &[])) }
+        }
+    }
+}
+
+/// A run of webhook batches: one row saying what they add up to, that opens to
+/// each batch with its status and counts.
+fn batches_row(b: &Batches) -> Markup {
+    let failed_jobs = b
+        .jobs
+        .iter()
+        .filter(|j| j.status == JobStatus::Failed)
+        .count();
+    html! {
+        tr.webhook-batches data-jobs=(b.jobs.len()) {
+            td colspan="12" {
+                details.webhook-batches {
+                    summary {
+                        span.batch-summary { (b.summary()) }
+                        " · " (b.jobs[0].connection) " · " (b.hour_text())
+                        @if failed_jobs > 0 { " " (layout::badge(layout::Tone::Bad, format!("{failed_jobs} Failed"))) }
+                    }
+                    ul.batch-list {
+                        @for j in &b.jobs {
+                            li.job data-status=(j.status) {
+                                a href={ "/log/jobs/" (j.id) } { "Job " (j.id) } " "
+                                (layout::badge(layout::job_tone(j.status), j.status))
+                                " " span.muted.small { "started " (time(j.started_at)) " · "
+                                    (j.counts.fetched) " read, " (j.counts.created) " created, "
+                                    (j.counts.updated) " updated, " (j.counts.skipped) " skipped, "
+                                    (j.counts.failed) " failed" }
+                            }
+                        }
                     }
                 }
-                @if rows.is_empty() { tr { td colspan="12" id="no-jobs" { "No job matches these filters." } } }
             }
-        } }
+        }
     }
 }

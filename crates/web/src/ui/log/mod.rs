@@ -2,6 +2,7 @@
 //! 30 days, a custom range) and execution status (several at once), with counts;
 //! a job's records page by page; the .xlsx download per job.
 
+mod batches;
 mod controls;
 mod job;
 mod jobs;

@@ -4,10 +4,12 @@
 //! them; each field shows its type; + adds a row, × removes one — plain form posts that keep
 //! what was typed), the advanced logic. Save validates, stores and starts a sync
 //! (only saves with the toggle off); a refused Save keeps every row as typed and
-//! shows each error next to its row or field.
+//! shows each error next to its row or field. Saved settings that no longer hold
+//! (an import changed a field they name) are flagged until fixed ([`stale`]).
 
 mod form;
 mod page;
+mod stale;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
@@ -21,6 +23,7 @@ pub(crate) use self::form::SettingsForm;
 pub use self::form::{compose, OPERATORS};
 use self::form::{decompose, remove_row, Intent, Row};
 use self::page::render;
+pub(crate) use self::stale::{no_longer_hold, on_connection_page};
 use crate::auth::AdminSession;
 use crate::error::ApiError;
 use crate::service::settings::{preview, save_and_sync};

@@ -83,6 +83,10 @@ pub(super) async fn render(
     preview: Option<&Preview>,
 ) -> Result<Markup, ApiError> {
     let c = lookup::connection(state, id).await?;
+    // The saved settings checked against the data as it is now: flagged until fixed;
+    // the row at fault is marked too unless the form is showing its own error.
+    let stale = super::stale::no_longer_hold(state, id).await?;
+    let error = error.or(stale.as_ref().filter(|_| preview.is_none()));
     let types = state.store.list_activity_types().await?;
     let fields = field_choices(state).await?;
     let numbers = numbers(&rows);
@@ -101,6 +105,7 @@ pub(super) async fn render(
         &format!("Timeline settings — {}", c.name),
         s,
         html! {
+            @if let Some(e) = &stale { (super::stale::on_settings_page(e)) }
             @if let Some(e) = error.filter(|e| e.field().is_none()) { div.error-box role="alert" { p.error { (e.public_message()) } } }
             form.card method="post" action={ "/connectors/" (id) "/settings" } id="settings-form" {
                 (csrf_input(s))

@@ -174,19 +174,19 @@ fn gong_users_table(
     none_listed: bool,
 ) -> Markup {
     html! {
-        div.table-wrap { table id="gong-users" {
+        div.table-wrap role="region" tabindex="0" aria-label="Gong users" { table id="gong-users" {
             thead { tr { th { "Gong user" } th { "Email" } th { "Status" } th { "Timeline user" } } }
             tbody {
                 @for m in mappings {
                     tr.gong-user data-gong-user=(m.gong_user_id) {
-                        td { (m.gong_name) br; span.muted { (m.gong_user_id) } }
-                        td { (m.gong_email.clone().unwrap_or_default()) }
-                        td.status {
+                        td data-label="Gong user" { (m.gong_name) br; span.muted { (m.gong_user_id) } }
+                        td data-label="Email" { (m.gong_email.clone().unwrap_or_default()) }
+                        td.status data-label="Status" {
                             @if m.status == MappingStatus::Conflict {
                                 a.conflict href={ "/users/" (conn) "/resolve/" (m.gong_user_id) } { (layout::badge(layout::mapping_tone(m.status), m.status)) " Resolve" }
                             } @else { (layout::badge(layout::mapping_tone(m.status), m.status)) @if m.manual { " (manual)" } }
                         }
-                        td { @if let Some(u) = m.user_id.and_then(|id| users.get(&id)) {
+                        td data-label="Timeline user" { @if let Some(u) = m.user_id.and_then(|id| users.get(&id)) {
                             (u.name) " <" (u.email) "> · " (u.license_type)
                             @if u.status == UserStatus::Inactive {
                                 " " span.inactive-user { (layout::badge(layout::Tone::Bad, "Inactive")) " their meetings fail until the user is active again or mapped to another user" }
