@@ -79,14 +79,14 @@ pub(crate) async fn timeline_users(
             }
             (accounts_table(&s, &all_accounts))
             p.muted { (shown.len()) " of " (users.len()) " users" }
-            div.table-wrap { table id="timeline-users" {
+            div.table-wrap role="region" tabindex="0" aria-label="Timeline users" { table id="timeline-users" {
                 thead { tr { th { "Id" } th { "Name" } th { "Email" } th { "License type" } th { "Status" } th { "Sign-in" } } }
                 tbody {
                     @for u in &shown {
                         tr.timeline-user data-status=(u.status) {
-                            td { (u.id) } td { (u.name) } td { (u.email) } td { (u.license_type) }
-                            td { (layout::badge(if u.status == UserStatus::Active { layout::Tone::Ok } else { layout::Tone::Neutral }, u.status)) }
-                            td { (sign_in(&s, u, accounts.get(&u.email.to_lowercase()).copied())) }
+                            td data-label="Id" { (u.id) } td data-label="Name" { (u.name) } td data-label="Email" { (u.email) } td data-label="License type" { (u.license_type) }
+                            td data-label="Status" { (layout::badge(if u.status == UserStatus::Active { layout::Tone::Ok } else { layout::Tone::Neutral }, u.status)) }
+                            td data-label="Sign-in" { (sign_in(&s, u, accounts.get(&u.email.to_lowercase()).copied())) }
                         }
                     }
                      @if shown.is_empty() { tr { td colspan="6" id="no-users" { "No user matches." } } }
