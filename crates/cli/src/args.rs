@@ -645,6 +645,11 @@ pub struct SettingsSetArgs {
     /// Hours each incremental sync re-reads before its checkpoint.
     #[arg(long)]
     pub lookback_hours: Option<u32>,
+    /// Fetch, keep and search the calls' transcripts (S9; off by default). Each
+    /// sync then asks Gong once per 100 calls on the Timeline without one, the
+    /// history included; needs the scope `api:calls:read:transcript`.
+    #[arg(long)]
+    pub transcripts: Option<bool>,
     /// Gong requests this deployment may send for the connection in any 24 hours
     /// (Q1; default 5000, half of Gong's 10,000 a day).
     #[arg(long)]

@@ -174,6 +174,7 @@ mod tests {
             brief: Some("Jane asked.".into()),
             key_points: vec!["Mail jane.doe_1@client.com the quote".into()],
             details: Default::default(),
+            speakers: Vec::new(),
         };
         assert!(erase_from_meeting(&mut meeting, &email()));
         assert_eq!(meeting.parties.len(), 3);

@@ -17,6 +17,7 @@
 //! - [`erasure`]: what erasing a person by email does to meetings, attendees and text (G2).
 //! - [`audit`]: what the audit log records and how secrets are kept out of it (A4).
 //! - [`quota`]: Gong's daily quota: purposes, lanes, the rolling budget, estimates (Q1–Q4).
+//! - [`transcript`]: a call's transcript with its speakers named, and the text searched (S9).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -39,6 +40,7 @@ pub mod schedule;
 pub mod scope;
 pub mod status;
 pub mod throttle;
+pub mod transcript;
 pub mod users;
 
 #[cfg(test)]

@@ -35,6 +35,19 @@ pub struct Meeting {
     /// after the fields above, so meetings stored before it existed still read.
     #[serde(skip)]
     pub details: MeetingDetails,
+    /// Which party each of Gong's speaker ids is, to name a transcript's speakers
+    /// (S9). Stored after the details, so older meetings still read.
+    #[serde(skip)]
+    pub speakers: Vec<SpeakerLink>,
+}
+
+/// A transcript's speaker id joined to the party who spoke (`parties[].speakerId`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeakerLink {
+    /// Gong's speaker id.
+    pub speaker_id: String,
+    /// Index into [`Meeting::parties`].
+    pub party: u32,
 }
 
 /// A call's own metadata that filters may read (T6).
@@ -130,7 +143,14 @@ impl Meeting {
             brief: None,
             key_points: Vec::new(),
             details: MeetingDetails::default(),
+            speakers: Vec::new(),
         }
+    }
+
+    /// The party behind a transcript's speaker id, if the meeting names one.
+    pub fn speaker(&self, speaker_id: &str) -> Option<&Party> {
+        let link = self.speakers.iter().find(|s| s.speaker_id == speaker_id)?;
+        self.parties.get(usize::try_from(link.party).ok()?)
     }
 }
 

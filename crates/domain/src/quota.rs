@@ -54,6 +54,9 @@ pub enum Purpose {
     DeletionCheck,
     /// Gong's data-privacy erase and its follow-up (G2).
     Erase,
+    /// Transcripts of calls on the Timeline, 100 calls a request (S9): below the
+    /// incremental window, since a call is on the Timeline without one.
+    Transcripts,
     /// The first sync's history, beyond the reconciliation span (S7).
     Backfill,
     /// An admin's re-sync from a date (M3).
@@ -64,7 +67,7 @@ pub enum Purpose {
 
 impl Purpose {
     /// Every purpose, in the order reports list them.
-    pub const ALL: [Purpose; 12] = [
+    pub const ALL: [Purpose; 13] = [
         Purpose::Users,
         Purpose::Webhook,
         Purpose::Media,
@@ -75,6 +78,7 @@ impl Purpose {
         Purpose::Retry,
         Purpose::Reconciliation,
         Purpose::DeletionCheck,
+        Purpose::Transcripts,
         Purpose::Backfill,
         Purpose::Resync,
     ];
@@ -88,7 +92,7 @@ impl Purpose {
             | Purpose::Erase
             | Purpose::Setup => Lane::First,
             Purpose::LookBack | Purpose::Window | Purpose::Retry => Lane::Incremental,
-            Purpose::Reconciliation | Purpose::DeletionCheck => Lane::Checks,
+            Purpose::Reconciliation | Purpose::DeletionCheck | Purpose::Transcripts => Lane::Checks,
             Purpose::Backfill | Purpose::Resync => Lane::History,
         }
     }
@@ -104,6 +108,7 @@ impl Purpose {
             Purpose::Webhook => "webhook",
             Purpose::Media => "media",
             Purpose::DeletionCheck => "deletion_check",
+            Purpose::Transcripts => "transcripts",
             Purpose::Erase => "erase",
             Purpose::Backfill => "backfill",
             Purpose::Resync => "resync",
@@ -122,6 +127,7 @@ impl Purpose {
             Purpose::Webhook => "Webhook",
             Purpose::Media => "Media",
             Purpose::DeletionCheck => "Deletion check",
+            Purpose::Transcripts => "Transcripts",
             Purpose::Erase => "Erase",
             Purpose::Backfill => "Backfill",
             Purpose::Resync => "Re-sync",

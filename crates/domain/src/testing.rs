@@ -20,6 +20,7 @@ pub fn meeting() -> Meeting {
         brief: None,
         key_points: Vec::new(),
         details: Default::default(),
+        speakers: Vec::new(),
     }
 }
 

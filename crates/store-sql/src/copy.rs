@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use futures::TryStreamExt;
+use gong_timeline_store::StoredTranscript;
 use sqlx::{PgPool, Row, SqlitePool};
 
 /// Why a copy stopped. The target's transaction is rolled back: nothing was copied.
@@ -25,6 +26,9 @@ pub enum CopyError {
     /// The two schemas differ in a table's columns.
     #[error("table {0} has different columns on the two sides; run the same gong-timeline version on both")]
     DifferentColumns(String),
+    /// A stored value of the source cannot be read (a transcript's body).
+    #[error("{0}; the source database has a damaged row, nothing was copied")]
+    Corrupt(String),
     /// A statement failed.
     #[error("{doing}: {source}")]
     Database {
@@ -96,6 +100,12 @@ const OWN: &[&str] = &[
     "sqlite_sequence",
     "token_locks",
 ];
+
+/// Each store's own search index of transcripts (S9): SQLite's FTS5 table (and its
+/// shadow tables) and PostgreSQL's `words` column. Not copied: rebuilt in the target
+/// from the copied transcripts ([`transcript_words`]).
+const TRANSCRIPT_INDEX_TABLES: &str = "transcripts_fts";
+const TRANSCRIPT_INDEX_COLUMN: (&str, &str) = ("transcripts", "words");
 
 /// The activity types every new database starts with (migrations seed them).
 const SEEDED_TYPES: i64 = 5;
@@ -172,6 +182,7 @@ impl Db {
         Ok(names
             .into_iter()
             .filter(|n| !OWN.contains(&n.as_str()))
+            .filter(|n| !n.starts_with(TRANSCRIPT_INDEX_TABLES))
             .collect())
     }
 
@@ -189,7 +200,11 @@ impl Db {
             .fetch_all(pool)
             .await?,
         };
-        Ok(cols.into_iter().map(|(n, t)| (n, kind_of(&t))).collect())
+        Ok(cols
+            .into_iter()
+            .filter(|(n, _)| (table, n.as_str()) != TRANSCRIPT_INDEX_COLUMN)
+            .map(|(n, t)| (n, kind_of(&t)))
+            .collect())
     }
 
     async fn count(&self, table: &str) -> Result<i64> {
@@ -262,6 +277,14 @@ pub async fn copy_all(
                 for chunk in rows.chunks(BATCH) {
                     insert_pg(&mut tx, table, &columns, chunk).await?;
                 }
+                for (id, text) in transcript_words(table, &columns, &rows)? {
+                    sqlx::query("UPDATE transcripts SET words = to_tsvector('simple', $2) WHERE activity_id = $1")
+                        .bind(id)
+                        .bind(text)
+                        .execute(&mut *tx)
+                        .await
+                        .doing(|| format!("indexing the transcript of activity {id}"))?;
+                }
                 if columns.iter().any(|(c, _)| c == "id") {
                     sqlx::query(&format!(
                         "SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{table}\""
@@ -285,12 +308,49 @@ pub async fn copy_all(
                 for chunk in rows.chunks(BATCH) {
                     insert_sqlite(&mut tx, table, &columns, chunk).await?;
                 }
+                for (id, text) in transcript_words(table, &columns, &rows)? {
+                    sqlx::query("INSERT INTO transcripts_fts (rowid, text) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(text)
+                        .execute(&mut *tx)
+                        .await
+                        .doing(|| format!("indexing the transcript of activity {id}"))?;
+                }
                 progress(table, rows.len());
             }
             tx.commit().await?;
         }
     }
     Ok(())
+}
+
+/// The words of the copied transcripts, by activity id, read from their compressed
+/// bodies: what the target's own search index is built from. Empty for any other
+/// table.
+fn transcript_words(
+    table: &str,
+    columns: &[(String, Kind)],
+    rows: &[Vec<Value>],
+) -> Result<Vec<(i64, String)>> {
+    let at = |name: &str| columns.iter().position(|(c, _)| c == name);
+    let (Some(id), Some(body)) = (at("activity_id"), at("body")) else {
+        return Ok(Vec::new());
+    };
+    if table != TRANSCRIPT_INDEX_COLUMN.0 {
+        return Ok(Vec::new());
+    }
+    let mut words = Vec::new();
+    for row in rows {
+        let (Value::Int(activity_id), Value::Bytes(bytes)) = (&row[id], &row[body]) else {
+            continue;
+        };
+        let stored = StoredTranscript::from_stored(*activity_id, bytes, chrono::Utc::now())
+            .map_err(|e| CopyError::Corrupt(e.to_string()))?;
+        if !stored.transcript.is_empty() {
+            words.push((*activity_id, stored.transcript.text()));
+        }
+    }
+    Ok(words)
 }
 
 async fn common_columns(source: &Db, target: &Db, table: &str) -> Result<Vec<(String, Kind)>> {

@@ -219,6 +219,26 @@ pub trait Store: Send + Sync + 'static {
     /// How many activities match `filter` (its `seek` and `limit` are ignored).
     async fn count_activities(&self, filter: &ActivityFilter) -> Result<u64>;
 
+    // ---- transcripts (S9) ----
+
+    /// Up to `limit` activities of a connection without a stored transcript, newest
+    /// first, each with its stored meeting (whose parties name the speakers).
+    async fn transcripts_wanted(
+        &self,
+        connection_id: ConnectionId,
+        limit: u32,
+    ) -> Result<Vec<TranscriptWanted>>;
+    /// Stores transcripts (replacing any) and indexes their text for search, in one
+    /// transaction. A transcript whose activity is gone meanwhile is dropped.
+    async fn put_transcripts(&self, transcripts: &[StoredTranscript]) -> Result<()>;
+    /// An activity's transcript, if one was fetched.
+    async fn get_transcript(&self, activity_id: ActivityId) -> Result<Option<StoredTranscript>>;
+    /// What the transcripts of one connection's activities (or of all) take.
+    async fn transcript_stats(
+        &self,
+        connection_id: Option<ConnectionId>,
+    ) -> Result<TranscriptStats>;
+
     // ---- stored meetings (M1, M2) ----
 
     /// A page of a connection's stored meetings in (start, call id) order: those

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::{
     Affiliation, CallOutcome, CrmObject, CrmSystem, Highlight, Meeting, MeetingDetails,
-    OutlineSection, Party, PhraseCount, Tracker,
+    OutlineSection, Party, PhraseCount, SpeakerLink, Tracker,
 };
 use gong_timeline_domain::RecordStatus;
 use gong_timeline_gong::{wire, GongError};
@@ -151,7 +151,23 @@ pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
                 .and_then(outcome),
             outline: content.map(outline).unwrap_or_default(),
         },
+        speakers: speakers(&call.parties),
     })
+}
+
+/// Each party that spoke, by its speaker id (to name a transcript's speakers).
+fn speakers(parties: &[wire::Party]) -> Vec<SpeakerLink> {
+    parties
+        .iter()
+        .zip(0u32..)
+        .filter_map(|(p, party)| {
+            let speaker_id = p.speaker_id.as_deref()?.trim();
+            (!speaker_id.is_empty()).then(|| SpeakerLink {
+                speaker_id: speaker_id.to_owned(),
+                party,
+            })
+        })
+        .collect()
 }
 
 /// Texts that are not blank.

@@ -25,6 +25,7 @@
 //! - [`retention`]: the retention job, purging what is older than the period (G3).
 //! - [`lease`]: lease owners (`host:pid`), and releasing jobs whose process died (S8).
 //! - [`takeover`]: running again, on this replica, the jobs another one stopped holding.
+//! - [`transcripts`]: Gong's transcripts of a batch of calls, speakers named, to store (S9).
 //! - [`export`]: the execution log as a formula-safe .xlsx (L4).
 //! - [`progress`]: events for progress bars.
 //! - [`views`]: the one JSON shape per entity that the CLI and the API both print.
@@ -56,6 +57,7 @@ pub mod scheduler;
 pub mod settings;
 pub mod stages;
 pub mod takeover;
+pub mod transcripts;
 pub mod views;
 pub mod webhooks;
 pub mod windows;

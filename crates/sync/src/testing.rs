@@ -39,5 +39,6 @@ pub fn meeting(id: &str) -> Meeting {
         brief: None,
         key_points: vec![],
         details: Default::default(),
+        speakers: Vec::new(),
     }
 }

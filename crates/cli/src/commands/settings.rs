@@ -88,6 +88,9 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
     if let Some(hours) = args.lookback_hours {
         settings.lookback_hours = hours;
     }
+    if let Some(transcripts) = args.transcripts {
+        settings.transcripts = transcripts;
+    }
     let valid = validate_in(store.as_ref(), settings)
         .await?
         .map_err(|e| anyhow::anyhow!("settings of '{}' not saved: {e}", connection.name))?;
@@ -158,6 +161,8 @@ struct SettingsView {
     filter_logic: Option<String>,
     backfill_days: u32,
     lookback_hours: u32,
+    /// S9: transcripts fetched, kept and searched.
+    transcripts: bool,
     /// Q1: Gong requests in any 24 hours.
     daily_budget: u32,
     /// Q1: Gong requests per second at most.
@@ -184,6 +189,7 @@ impl SettingsView {
             filter_logic: s.filter_logic,
             backfill_days: s.backfill_days,
             lookback_hours: s.lookback_hours,
+            transcripts: s.transcripts,
         }
     }
 }

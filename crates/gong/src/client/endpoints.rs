@@ -1,5 +1,5 @@
-//! The typed endpoints: calls (paged, and one call's media), users (paged), trackers and
-//! workspaces.
+//! The typed endpoints: calls (paged, one call's media, transcripts by call id), users
+//! (paged), trackers and workspaces.
 
 use std::sync::Arc;
 
@@ -13,12 +13,14 @@ use crate::paging::{
     paginate, paginate_from, CallsPage, Fetched, LenientCallsPage, Page, UsersPage,
 };
 use crate::wire::decode::{self, calls_page_lenient, users_page};
+use crate::wire::transcripts::{CallTranscript, TranscriptsPage};
 use crate::wire::{
     Call, CallMedia, CallsFilter, CallsRequest, ContentSelector, KeywordTracker, TrackersResponse,
-    User, Workspace, WorkspacesResponse,
+    TranscriptsRequest, User, Workspace, WorkspacesResponse,
 };
 
 const CALLS_EXTENSIVE: &str = "/v2/calls/extensive";
+const TRANSCRIPTS: &str = "/v2/calls/transcript";
 const USERS: &str = "/v2/users";
 const TRACKERS: &str = "/v2/settings/trackers";
 const WORKSPACES: &str = crate::wire::WORKSPACES_PATH;
@@ -137,6 +139,28 @@ impl GongClient {
             .filter(|m| m.audio_url.is_some() || m.video_url.is_some()))
     }
 
+    /// The transcripts of `call_ids` (at most 100 a request, Gong's page size; every
+    /// page read). A call Gong has no transcript for is missing from the answer; none
+    /// at all is an empty list, not an error. Needs scope `api:calls:read:transcript`.
+    pub async fn transcripts(&self, call_ids: &[String]) -> Result<Vec<CallTranscript>, GongError> {
+        if call_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut request = TranscriptsRequest::new(&CallsFilter::ids(call_ids.iter().cloned()));
+        let mut transcripts = Vec::new();
+        loop {
+            let Some(page) = self.inner.transcripts_page(&request).await? else {
+                break;
+            };
+            transcripts.extend(page.call_transcripts);
+            match page.records.cursor {
+                Some(cursor) => request.cursor = Some(cursor),
+                None => break,
+            }
+        }
+        Ok(transcripts)
+    }
+
     /// All Gong users as a stream of pages (cursor in the query string).
     pub fn users(&self) -> BoxStream<'static, Result<UsersPage, GongError>> {
         let inner = self.inner.clone();
@@ -208,6 +232,26 @@ impl Inner {
                 tracing::debug!(calls = page.1.len(), total = ?page.0.total_records, "Gong calls page received.");
                 Ok(Some(page))
             }
+        }
+    }
+
+    /// One page of transcripts; `None` when Gong has none for the filter.
+    async fn transcripts_page(
+        &self,
+        request: &TranscriptsRequest,
+    ) -> Result<Option<TranscriptsPage>, GongError> {
+        let bytes = serde_json::to_vec(request).map_err(|e| {
+            GongError::Config(format!("cannot encode the transcripts request: {e}"))
+        })?;
+        let req = ApiRequest {
+            method: Method::POST,
+            path: TRANSCRIPTS,
+            query: Vec::new(),
+            body: Some(bytes),
+        };
+        match self.execute(&req).await? {
+            Reply::NoCalls => Ok(None),
+            Reply::Body(bytes) => decode::parse(TRANSCRIPTS, &bytes).map(Some),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod privacy;
 mod records;
 mod request;
 mod settings;
+pub mod transcripts;
 mod users;
 
 pub use calls::{
@@ -22,8 +23,8 @@ pub use calls::{
 pub use de::parse_datetime;
 pub(crate) use records::OAuthErrorBody;
 pub use records::{ErrorBody, Records};
-pub(crate) use request::CallsRequest;
 pub use request::{CallsFilter, ContentSelector, ContextLevel};
+pub(crate) use request::{CallsRequest, TranscriptsRequest};
 pub use settings::{KeywordTracker, LanguageKeywords, Workspace};
 pub(crate) use settings::{TrackersResponse, WorkspacesResponse};
 pub use users::{SpokenLanguage, User, UserSettings};

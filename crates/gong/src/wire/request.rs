@@ -221,6 +221,26 @@ impl CallsRequest {
     }
 }
 
+/// The JSON body of `POST /v2/calls/transcript` (reference §6): the calls filter
+/// alone, and the cursor.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TranscriptsRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    pub filter: WireFilter,
+}
+
+impl TranscriptsRequest {
+    pub(crate) fn new(filter: &CallsFilter) -> Self {
+        let CallsRequest { filter, .. } = CallsRequest::new(filter, &ContentSelector::new());
+        Self {
+            cursor: None,
+            filter,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WireFilter {

@@ -7,6 +7,7 @@ use gong_timeline_store::{JobId, Result};
 use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::queries::error::Ctx;
+use super::queries::transcripts::TranscriptRow;
 
 pub(crate) use super::bulk;
 
@@ -107,4 +108,43 @@ fn sql_state(error: &sqlx::Error) -> Option<String> {
         sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
         _ => None,
     }
+}
+
+/// The length in bytes of a BYTEA `column`.
+pub(crate) fn bytes_length(column: &str) -> String {
+    format!("octet_length({column})")
+}
+
+/// `(before, after)` a bound [`transcript_query`]: true when the activity `a`'s
+/// transcript has every word, in any order (the `simple` configuration: no stemming,
+/// no stop words, as FTS5 reads them on SQLite).
+pub(crate) const TRANSCRIPT_MATCH: (&str, &str) = (
+    "a.id IN (SELECT activity_id FROM transcripts WHERE words @@ plainto_tsquery('simple', ",
+    "))",
+);
+
+/// What a search for `text` asks: the text itself (`plainto_tsquery` parses it).
+pub(crate) fn transcript_query(text: &str) -> String {
+    text.to_owned()
+}
+
+/// Stores a transcript (if its activity still exists) with its words as a
+/// `tsvector`.
+pub(crate) async fn put_transcript(conn: &mut Conn, row: &TranscriptRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO transcripts (activity_id, body, fetched_at, sentences, words) \
+         SELECT $1, $2, $3, $4, to_tsvector('simple', $5) \
+         WHERE EXISTS (SELECT 1 FROM activities WHERE id = $1) \
+         ON CONFLICT (activity_id) DO UPDATE SET body = excluded.body, \
+         fetched_at = excluded.fetched_at, sentences = excluded.sentences, words = excluded.words",
+    )
+    .bind(row.activity_id)
+    .bind(&row.body)
+    .bind(&row.fetched_at)
+    .bind(row.sentences)
+    .bind(&row.text)
+    .execute(&mut *conn)
+    .await
+    .ctx("saving a transcript")?;
+    Ok(())
 }

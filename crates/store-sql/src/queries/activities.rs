@@ -274,12 +274,18 @@ fn push_filter(q: &mut QueryBuilder<Db>, filter: &ActivityFilter) {
             }
             q.push(before).push_bind(pattern.clone()).push(after);
         }
+        let (before, after) = dialect::TRANSCRIPT_MATCH;
+        q.push(" OR ")
+            .push(before)
+            .push_bind(dialect::transcript_query(text))
+            .push(after);
         q.push(")");
     }
 }
 
 /// What a search reads: the subject and the notes (brief, key points) as text, and
-/// the values — never the keys — of the attendees' and trackers' JSON.
+/// the values — never the keys — of the attendees' and trackers' JSON. The
+/// transcript's words are matched through the dialect's full-text index besides.
 fn searched() -> Vec<(String, &'static str)> {
     let like = |column: &str| (format!("lower({column}) LIKE "), " ESCAPE '\\'");
     vec![

@@ -308,18 +308,20 @@ fn found(rows: u64, id: ConnectionId) -> Result<()> {
     }
 }
 
-type SettingsRecord = (bool, String, String, Option<String>, i64, i64);
+type SettingsRecord = (bool, String, String, Option<String>, i64, i64, bool);
 
 pub(crate) async fn get_settings(store: &Backend, id: ConnectionId) -> Result<Settings> {
     let row: Option<SettingsRecord> = sqlx::query_as(
-        "SELECT enabled, activity_type, filters, filter_logic, backfill_days, lookback_hours \
-         FROM settings WHERE connection_id = $1",
+        "SELECT enabled, activity_type, filters, filter_logic, backfill_days, lookback_hours, \
+         transcripts FROM settings WHERE connection_id = $1",
     )
     .bind(id)
     .fetch_optional(&store.pool)
     .await
     .ctx("reading settings")?;
-    let Some((enabled, activity_type, filters, filter_logic, backfill, lookback)) = row else {
+    let Some((enabled, activity_type, filters, filter_logic, backfill, lookback, transcripts)) =
+        row
+    else {
         return Ok(Settings::default());
     };
     Ok(Settings {
@@ -329,6 +331,7 @@ pub(crate) async fn get_settings(store: &Backend, id: ConnectionId) -> Result<Se
         filter_logic,
         backfill_days: u32::try_from(backfill).unwrap_or(0),
         lookback_hours: u32::try_from(lookback).unwrap_or(0),
+        transcripts,
     })
 }
 
@@ -338,10 +341,11 @@ pub(crate) async fn put_settings(
     settings: &Settings,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO settings (connection_id, enabled, activity_type, filters, filter_logic, backfill_days, lookback_hours) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(connection_id) DO UPDATE SET enabled = excluded.enabled, \
+        "INSERT INTO settings (connection_id, enabled, activity_type, filters, filter_logic, backfill_days, lookback_hours, \
+         transcripts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT(connection_id) DO UPDATE SET enabled = excluded.enabled, \
          activity_type = excluded.activity_type, filters = excluded.filters, filter_logic = excluded.filter_logic, \
-         backfill_days = excluded.backfill_days, lookback_hours = excluded.lookback_hours",
+         backfill_days = excluded.backfill_days, lookback_hours = excluded.lookback_hours, \
+         transcripts = excluded.transcripts",
     )
     .bind(id)
     .bind(settings.enabled)
@@ -350,6 +354,7 @@ pub(crate) async fn put_settings(
     .bind(&settings.filter_logic)
     .bind(i64::from(settings.backfill_days))
     .bind(i64::from(settings.lookback_hours))
+    .bind(settings.transcripts)
     .execute(&store.pool)
     .await
     .map_err(|e| {

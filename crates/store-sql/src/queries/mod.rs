@@ -27,6 +27,7 @@ mod quota;
 pub(crate) mod sql;
 mod store_impl;
 mod sync_state;
+pub(crate) mod transcripts;
 mod users;
 mod webhooks;
 

@@ -14,7 +14,7 @@ use super::Backend;
 use super::{
     activities, audit, auth, companies, connections, erasure, exports, field_types, jobs,
     log_records, login_attempts, mappings, meetings, oauth_states, page_extras, quota, sync_state,
-    tokens, users, webhooks,
+    tokens, transcripts, users, webhooks,
 };
 
 /// `fn name(&self, arg: Type, …) -> Ret => module::function;` becomes an `async fn`
@@ -82,6 +82,10 @@ delegate! {
     fn activity_by_external_id(&self, external_id: &str) -> Result<Option<Activity>> => activities::by_external_id;
     fn list_activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>> => activities::list;
     fn count_activities(&self, filter: &ActivityFilter) -> Result<u64> => activities::count;
+    fn transcripts_wanted(&self, connection_id: ConnectionId, limit: u32) -> Result<Vec<TranscriptWanted>> => transcripts::wanted;
+    fn put_transcripts(&self, transcripts: &[StoredTranscript]) -> Result<()> => transcripts::put;
+    fn get_transcript(&self, activity_id: ActivityId) -> Result<Option<StoredTranscript>> => transcripts::get;
+    fn transcript_stats(&self, connection_id: Option<ConnectionId>) -> Result<TranscriptStats> => transcripts::stats;
     fn list_stored_meetings(&self, connection_id: ConnectionId, query: MeetingQuery) -> Result<Vec<StoredMeeting>> => meetings::list;
     fn count_stored_meetings(&self, connection_id: ConnectionId, since: DateTime<Utc>, until: DateTime<Utc>) -> Result<u64> => meetings::count;
     fn prune_stored_meetings(&self, connection_id: ConnectionId, before: DateTime<Utc>) -> Result<u64> => meetings::prune;

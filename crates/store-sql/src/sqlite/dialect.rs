@@ -7,6 +7,7 @@ use gong_timeline_store::{JobId, Result};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use super::queries::error::Ctx;
+use super::queries::transcripts::TranscriptRow;
 
 pub(crate) use super::bulk;
 
@@ -112,4 +113,59 @@ fn primary_code(error: &sqlx::Error) -> Option<i64> {
             .map(|code| code & 0xff),
         _ => None,
     }
+}
+
+/// The length in bytes of a BLOB `column`.
+pub(crate) fn bytes_length(column: &str) -> String {
+    format!("length({column})")
+}
+
+/// `(before, after)` a bound [`transcript_query`]: true when the activity `a`'s
+/// transcript has every word, in any order (the FTS5 index's rowid is the
+/// activity's id).
+pub(crate) const TRANSCRIPT_MATCH: (&str, &str) = (
+    "a.id IN (SELECT rowid FROM transcripts_fts WHERE transcripts_fts MATCH ",
+    ")",
+);
+
+/// What a search for `text` asks FTS5: every word of it, in any order (each quoted,
+/// so no word is read as FTS5's syntax).
+pub(crate) fn transcript_query(text: &str) -> String {
+    let quoted: Vec<String> = text
+        .split_whitespace()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect();
+    quoted.join(" ")
+}
+
+/// Stores a transcript (if its activity still exists) and indexes its words.
+pub(crate) async fn put_transcript(conn: &mut Conn, row: &TranscriptRow) -> Result<()> {
+    const CTX: &str = "saving a transcript";
+    let stored = sqlx::query(
+        "INSERT INTO transcripts (activity_id, body, fetched_at, sentences) \
+         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM activities WHERE id = $1) \
+         ON CONFLICT(activity_id) DO UPDATE SET body = excluded.body, \
+         fetched_at = excluded.fetched_at, sentences = excluded.sentences",
+    )
+    .bind(row.activity_id)
+    .bind(&row.body)
+    .bind(&row.fetched_at)
+    .bind(row.sentences)
+    .execute(&mut *conn)
+    .await
+    .ctx(CTX)?;
+    sqlx::query("DELETE FROM transcripts_fts WHERE rowid = $1")
+        .bind(row.activity_id)
+        .execute(&mut *conn)
+        .await
+        .ctx(CTX)?;
+    if stored.rows_affected() > 0 && !row.text.is_empty() {
+        sqlx::query("INSERT INTO transcripts_fts (rowid, text) VALUES ($1, $2)")
+            .bind(row.activity_id)
+            .bind(&row.text)
+            .execute(&mut *conn)
+            .await
+            .ctx(CTX)?;
+    }
+    Ok(())
 }

@@ -154,6 +154,7 @@ pub async fn settings_default_until_saved(store: &dyn Store) {
         filter_logic: Some("1 OR 2".into()),
         backfill_days: 7,
         lookback_hours: 48,
+        transcripts: true,
     };
     store.put_settings(conn.id, &saved).await.expect("put");
     assert_eq!(store.get_settings(conn.id).await.expect("get"), saved);

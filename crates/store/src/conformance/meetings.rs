@@ -28,6 +28,7 @@ pub fn meeting(call: &str, minute: i64) -> Meeting {
         brief: Some("Brief.".into()),
         key_points: vec!["Renewal".into()],
         details: Default::default(),
+        speakers: Vec::new(),
     }
 }
 

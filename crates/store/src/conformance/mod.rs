@@ -20,6 +20,7 @@ mod jobs;
 mod meetings;
 mod quota;
 mod tokens;
+mod transcripts;
 mod webhooks;
 
 pub use activities::*;
@@ -32,6 +33,7 @@ pub use jobs::*;
 pub use meetings::*;
 pub use quota::*;
 pub use tokens::*;
+pub use transcripts::*;
 pub use webhooks::*;
 
 #[allow(unused_imports)]
@@ -132,6 +134,7 @@ macro_rules! conformance_tests {
             gong_request_counts_add_up_and_are_pruned,
             activities_are_searched_by_subject_notes_attendees_and_trackers,
             activity_content_is_kept_and_read_back,
+            transcripts_are_kept_searched_and_go_with_their_activity,
             audit_entries_are_listed_newest_first_and_pruned
         );
     };

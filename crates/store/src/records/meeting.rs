@@ -60,9 +60,14 @@ impl StoredMeeting {
         };
         let (mut meeting, rest): (Meeting, &[u8]) =
             postcard::take_from_bytes(body).map_err(corrupt)?;
-        // A body stored before the details existed ends with the meeting.
+        // A body stored before the details existed ends with the meeting, and one
+        // stored before the speakers existed ends with the details.
         if !rest.is_empty() {
-            meeting.details = postcard::from_bytes(rest).map_err(corrupt)?;
+            let (details, speakers) = postcard::take_from_bytes(rest).map_err(corrupt)?;
+            meeting.details = details;
+            if !speakers.is_empty() {
+                meeting.speakers = postcard::from_bytes(speakers).map_err(corrupt)?;
+            }
         }
         Ok(StoredMeeting {
             meeting,
@@ -72,13 +77,16 @@ impl StoredMeeting {
     }
 }
 
-/// The meeting, then its details (T6): appended, so older bodies, which end with the
-/// meeting, still read.
+/// The meeting, then its details (T6), then its speakers (S9): appended, so older
+/// bodies, which end with the meeting or the details, still read.
 fn encode(meeting: &Meeting) -> Vec<u8> {
     // Serializing plain owned data into a Vec cannot fail.
     let mut body = postcard::to_allocvec(meeting).unwrap_or_default();
-    if meeting.details != MeetingDetails::default() {
+    if meeting.details != MeetingDetails::default() || !meeting.speakers.is_empty() {
         body.extend(postcard::to_allocvec(&meeting.details).unwrap_or_default());
+    }
+    if !meeting.speakers.is_empty() {
+        body.extend(postcard::to_allocvec(&meeting.speakers).unwrap_or_default());
     }
     body
 }
@@ -234,7 +242,34 @@ mod tests {
             brief: None,
             key_points: Vec::new(),
             details: MeetingDetails::default(),
+            speakers: Vec::new(),
         }
+    }
+
+    #[test]
+    fn s9_speakers_ride_after_the_details_and_bodies_without_them_still_read() {
+        let mut with_details = a_meeting();
+        with_details.details.scope = Some("External".into());
+        let body = StoredMeeting::new(with_details.clone(), Utc::now()).body();
+        let read = StoredMeeting::from_stored(&body, 1, Utc::now()).unwrap();
+        assert_eq!(
+            read.meeting, with_details,
+            "a body from before the speakers"
+        );
+
+        // Speakers without details still write the (default) details before them.
+        let mut spoke = a_meeting();
+        spoke.speakers = vec![gong_timeline_domain::meeting::SpeakerLink {
+            speaker_id: "6432".into(),
+            party: 0,
+        }];
+        let read = StoredMeeting::from_stored(
+            &StoredMeeting::new(spoke.clone(), Utc::now()).body(),
+            1,
+            Utc::now(),
+        )
+        .unwrap();
+        assert_eq!(read.meeting, spoke);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod export;
 mod job;
 mod meeting;
 mod sync_state;
+mod transcript;
 mod webhook;
 
 pub use activity::*;
@@ -26,6 +27,7 @@ pub use export::*;
 pub use job::*;
 pub use meeting::*;
 pub use sync_state::*;
+pub use transcript::*;
 pub use webhook::*;
 
 /// Id of a company.

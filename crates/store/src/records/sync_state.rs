@@ -22,6 +22,9 @@ pub struct Settings {
     pub backfill_days: u32,
     /// Look-back window in hours subtracted from the checkpoint (S7).
     pub lookback_hours: u32,
+    /// Fetch, keep and search the transcripts of the calls on the Timeline (S9;
+    /// opt-in, off by default).
+    pub transcripts: bool,
 }
 
 impl Default for Settings {
@@ -33,6 +36,7 @@ impl Default for Settings {
             filter_logic: None,
             backfill_days: 90,
             lookback_hours: 24,
+            transcripts: false,
         }
     }
 }

@@ -149,6 +149,7 @@ impl JobRun<'_> {
             Pass::Pushed => self.pushed(writer).await,
             Pass::DeepCheck(plan) => self.deep_check(writer, plan).await,
             Pass::HubspotWarning { reconciled } => self.hubspot_warning(writer, reconciled).await,
+            Pass::Transcripts => self.transcripts(writer).await,
         }
     }
 

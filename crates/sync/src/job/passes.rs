@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::quota::Purpose;
+use gong_timeline_domain::transcript::CALLS_PER_REQUEST;
 use gong_timeline_store::{
     ConnectionId, DeepCheck, MeetingQuery, MeetingSet, Pass as StoredPass, ResumePoint,
     ResumeUpdate, Store, StoredMeeting,
@@ -15,6 +16,7 @@ use super::source::{sent_bounds, ById, Calls, StoredPages, WindowPages, STORED_P
 use super::writer::PageWriter;
 use super::{JobRun, WEBHOOK_CALLS_PER_JOB};
 use crate::progress::Progress;
+use crate::transcripts;
 use crate::windows::{look_back_settled, Window};
 use crate::SyncError;
 
@@ -287,6 +289,41 @@ impl JobRun<'_> {
         (self.progress)(Progress::Retried {
             count: count as u64,
         });
+    }
+
+    /// S9: the transcripts of the connection's activities that have none, newest
+    /// first, 100 calls a request, once every page of the job is in the store. Each
+    /// asked-for call gets a stored transcript (an empty one when Gong has none), so
+    /// the loop ends; the quota's lane stops it first when the history is long.
+    pub(super) async fn transcripts(
+        &self,
+        writer: &mut PageWriter<'_, '_>,
+    ) -> Result<(), SyncError> {
+        writer.settle().await?;
+        let (store, connection_id) = (writer.store().clone(), writer.connection_id());
+        let client = self.gong(Purpose::Transcripts);
+        let batch = CALLS_PER_REQUEST as u32;
+        let mut fetched = 0usize;
+        loop {
+            let wanted = store.transcripts_wanted(connection_id, batch).await?;
+            if wanted.is_empty() {
+                break;
+            }
+            let last_batch = wanted.len() < CALLS_PER_REQUEST;
+            let ids: Vec<String> = wanted.iter().map(|w| w.gong_call_id.clone()).collect();
+            let answers = client.transcripts(&ids).await?;
+            let stored = transcripts::to_store(wanted, answers, (self.clock)());
+            fetched += stored.iter().filter(|t| !t.transcript.is_empty()).count();
+            store.put_transcripts(&stored).await?;
+            self.lease.check()?;
+            if last_batch {
+                break;
+            }
+        }
+        if fetched > 0 {
+            tracing::info!(transcripts = fetched, "Transcripts fetched.");
+        }
+        Ok(())
     }
 
     /// C3's warning, once every page of the job is in the store.

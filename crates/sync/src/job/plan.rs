@@ -45,6 +45,9 @@ pub enum Pass {
         /// Whether a whole reconciliation pass ran.
         reconciled: bool,
     },
+    /// The transcripts of the connection's activities that have none yet, 100 calls
+    /// a request (S9), when the connection's settings ask for them.
+    Transcripts,
 }
 
 impl Pass {
@@ -59,6 +62,7 @@ impl Pass {
             Pass::Pushed => "pushed calls",
             Pass::DeepCheck(_) => "deep check",
             Pass::HubspotWarning { .. } => "hubspot warning",
+            Pass::Transcripts => "transcripts",
         }
     }
 }
@@ -126,7 +130,8 @@ pub struct Reevaluation {
 /// an interrupted window or re-syncs from a date, re-evaluates stored meetings (a
 /// re-evaluation stops there), re-reads by id what never became a meeting, then —
 /// when no first window ran — reads the window the checkpoint asks for (S7), and
-/// sets C3's warning.
+/// sets C3's warning. With transcripts on (S9), a job that may ask Gong ends by
+/// fetching the transcripts its activities lack; a re-evaluation asks Gong nothing.
 pub fn plan(
     request: JobRequest,
     checkpoint: &Checkpoint,
@@ -134,8 +139,12 @@ pub fn plan(
     now: DateTime<Utc>,
     retries: &[RetryItem],
 ) -> Vec<Pass> {
+    let transcripts = settings.transcripts.then_some(Pass::Transcripts);
     if request.trigger == Trigger::Webhook {
-        return vec![Pass::Pushed];
+        return [Some(Pass::Pushed), transcripts]
+            .into_iter()
+            .flatten()
+            .collect();
     }
     let backfill_from = backfill_start(now, settings.backfill_days);
     let fingerprint = settings_fingerprint(settings);
@@ -183,6 +192,7 @@ pub fn plan(
         passes.push(Pass::DeepCheck(deep));
     }
     passes.push(Pass::HubspotWarning { reconciled });
+    passes.extend(transcripts);
     passes
 }
 
@@ -563,6 +573,30 @@ mod tests {
         for (case, request, checkpoint, retries, expected) in cases {
             let passes = plan(request, &checkpoint, &settings(), now(), &retries);
             assert_eq!(passes, expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn s9_with_transcripts_on_a_job_that_asks_gong_ends_with_the_transcripts() {
+        let on = Settings {
+            transcripts: true,
+            ..settings()
+        };
+        let cases = [
+            (Trigger::Schedule, Some(Pass::Transcripts)),
+            (Trigger::Manual, Some(Pass::Transcripts)),
+            (Trigger::Webhook, Some(Pass::Transcripts)),
+            (Trigger::Reevaluate, None),
+        ];
+        for (trigger, last) in cases {
+            let passes = plan(JobRequest::new(trigger), &synced(), &on, now(), &[]);
+            let fetches = passes.contains(&Pass::Transcripts);
+            assert_eq!(fetches, last.is_some(), "{trigger:?}");
+            if last.is_some() {
+                assert_eq!(passes.last(), last.as_ref(), "{trigger:?}: last");
+            }
+            let off = plan(JobRequest::new(trigger), &synced(), &settings(), now(), &[]);
+            assert!(!off.contains(&Pass::Transcripts), "{trigger:?}: off");
         }
     }
 

@@ -36,6 +36,8 @@ pub struct SettingsBody {
     filter_logic: Option<Option<String>>,
     backfill_days: Option<u32>,
     lookback_hours: Option<u32>,
+    /// S9: fetch and keep the calls' transcripts.
+    transcripts: Option<bool>,
 }
 
 /// `GET /connections`, by name.
@@ -136,6 +138,7 @@ impl SettingsBody {
             },
             backfill_days: self.backfill_days.unwrap_or(current.backfill_days),
             lookback_hours: self.lookback_hours.unwrap_or(current.lookback_hours),
+            transcripts: self.transcripts.unwrap_or(current.transcripts),
         }
     }
 }

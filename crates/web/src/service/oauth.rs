@@ -22,6 +22,9 @@ pub const SCOPES: &[&str] = &[
     "api:calls:read:basic",
     "api:users:read",
     "api:calls:read:media-url",
+    // Transcripts are opt-in per connection (S9); asked for up front, so turning
+    // them on later needs no second approval in Gong.
+    "api:calls:read:transcript",
 ];
 
 fn check_name(name: &str) -> ApiResult<String> {
