@@ -36,9 +36,11 @@ pub(crate) async fn erase_email(
     let email = &request.email;
     let mut tx = store.write_tx(WHAT).await?;
     dialect::secure_delete(&mut tx, true).await?;
+    let (activities, transcripts) = activities(&mut tx, email).await?;
     let counts = ErasureCounts {
         persons: execute_with_email(&mut tx, "DELETE FROM persons WHERE email = $1", email).await?,
-        activities: activities(&mut tx, email).await?,
+        activities,
+        transcripts,
         stored_meetings: stored_meetings(&mut tx, email).await?,
         log_records: scrub_columns(&mut tx, "log_records", &["title", "message"], email).await?,
         jobs: scrub_columns(&mut tx, "jobs", &["message"], email).await?,
@@ -113,7 +115,9 @@ fn pattern(email: &Email) -> String {
     format!("%{}%", email.as_str())
 }
 
-async fn activities(tx: &mut Tx, email: &Email) -> Result<u64> {
+/// The activities that name the person, anonymised, and the transcripts of those
+/// they attended, deleted; `(activities, transcripts)`.
+async fn activities(tx: &mut Tx, email: &Email) -> Result<(u64, u64)> {
     type Row = (i64, String, String, String, Option<String>, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, internal_attendees, external_attendees, subject, notes, content FROM activities \
@@ -124,7 +128,7 @@ async fn activities(tx: &mut Tx, email: &Email) -> Result<u64> {
     .fetch_all(&mut **tx)
     .await
     .ctx(WHAT)?;
-    let mut changed = 0;
+    let (mut changed, mut transcripts) = (0, 0);
     for (id, internal, external, subject, notes, content) in rows {
         let mut internal: Vec<InternalAttendee> =
             read_json("activities.internal_attendees", &internal)?;
@@ -152,8 +156,16 @@ async fn activities(tx: &mut Tx, email: &Email) -> Result<u64> {
         .await
         .ctx(WHAT)?;
         changed += 1;
+        if attendees {
+            transcripts += sqlx::query("DELETE FROM transcripts WHERE activity_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await
+                .ctx(WHAT)?
+                .rows_affected();
+        }
     }
-    Ok(changed)
+    Ok((changed, transcripts))
 }
 
 /// Every stored meeting, in batches by (connection, call id); a changed one is

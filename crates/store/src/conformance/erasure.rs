@@ -74,7 +74,32 @@ pub async fn erasure_removes_every_trace_and_keeps_a_receipt(store: &dyn Store) 
         retry_list: 1,
         user_mappings: 1,
         users: 0,
+        transcripts: 1,
     };
+    let activity = store.list_activities(of_connection(conn)).await.unwrap()[0].id;
+    let said = gong_timeline_domain::transcript::Transcript {
+        monologues: vec![gong_timeline_domain::transcript::Monologue {
+            speaker: gong_timeline_domain::transcript::Speaker {
+                name: Some("Ann".into()),
+                affiliation: gong_timeline_domain::meeting::Affiliation::External,
+            },
+            topic: None,
+            sentences: vec![gong_timeline_domain::transcript::Sentence {
+                start_ms: 0,
+                end_ms: 900,
+                text: "Ann speaking.".into(),
+            }],
+        }],
+    };
+    let transcript = StoredTranscript {
+        activity_id: activity,
+        transcript: said,
+        fetched_at: at(2),
+    };
+    store
+        .put_transcripts(&[transcript])
+        .await
+        .expect("transcript");
 
     let dry = store
         .erase_email(&request("ann@acme.com", true))
@@ -98,6 +123,8 @@ pub async fn erasure_removes_every_trace_and_keeps_a_receipt(store: &dyn Store) 
     let persons = store.list_persons().await.unwrap();
     assert!(persons.iter().all(|p| p.email != "ann@acme.com"));
     assert_eq!(persons.len(), 2, "bob and cid stay");
+    let gone = store.get_transcript(activity).await.unwrap();
+    assert_eq!(gone, None, "the transcript of a call she attended goes");
     let activity = &store.list_activities(of_connection(conn)).await.unwrap()[0];
     assert_eq!(
         activity.external_attendees[0].name.as_deref(),

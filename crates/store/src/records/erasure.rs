@@ -50,11 +50,15 @@ pub struct ErasureCounts {
     pub user_mappings: u64,
     /// Timeline users with the address, anonymised.
     pub users: u64,
+    /// Transcripts of the activities the person attended, deleted: what they said
+    /// and their name as a speaker (S9). Receipts from before transcripts read 0.
+    #[serde(default)]
+    pub transcripts: u64,
 }
 
 impl ErasureCounts {
     /// Each table and its count, in the order a receipt lists them.
-    pub fn rows(&self) -> [(&'static str, u64); 8] {
+    pub fn rows(&self) -> [(&'static str, u64); 9] {
         [
             ("persons", self.persons),
             ("activities", self.activities),
@@ -64,6 +68,7 @@ impl ErasureCounts {
             ("retry_list", self.retry_list),
             ("user_mappings", self.user_mappings),
             ("users", self.users),
+            ("transcripts", self.transcripts),
         ]
     }
 
@@ -266,6 +271,6 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(counts.total(), 6);
-        assert_eq!(counts.rows().len(), 8);
+        assert_eq!(counts.rows().len(), 9);
     }
 }

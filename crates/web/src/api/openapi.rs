@@ -303,7 +303,7 @@ fn schemas() -> Value {
         "LogRecord": obj(json!({"id": i, "job_id": i, "gong_call_id": s, "title": ns, "meeting_date": nt,
             "status": spelled(RecordStatus::ALL.iter().map(|v| v.as_str())), "activity_id": ni, "message": ns})),
         "Erasure": obj(json!({"id": ni, "at": t, "requested_by": s, "email_sha256": s, "dry_run": b,
-            "counts": obj(json!({"persons": i, "activities": i, "stored_meetings": i, "log_records": i, "jobs": i, "retry_list": i, "user_mappings": i, "users": i}))})),
+            "counts": obj(json!({"persons": i, "activities": i, "stored_meetings": i, "log_records": i, "jobs": i, "retry_list": i, "user_mappings": i, "users": i, "transcripts": i}))})),
         "Company": json!({"type": "object", "description": "Custom fields as further string properties.", "additionalProperties": {"type": "string"},
             "properties": {"id": i, "name": s, "crm_account_id": ns}}),
         "Activity": obj(json!({"id": i, "external_id": s, "connection_id": i, "gong_call_id": s, "type": s, "subject": s, "date": t,

@@ -1,0 +1,150 @@
+//! S9 against a real SQLite file and the simulator on a random port: with
+//! transcripts on, a sync ends with every activity's transcript, one request per
+//! 100 calls, speakers named from the call's parties and the words searchable; the
+//! next sync asks for none again; with transcripts off none is asked for.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use gong_timeline_domain::meeting::Affiliation;
+use gong_timeline_domain::quota::Purpose;
+use gong_timeline_domain::{JobStatus, Trigger};
+use gong_timeline_gong::ClientConfig;
+use gong_timeline_gong_sim::{Limits, SimConfig};
+use gong_timeline_store::ActivityFilter;
+use gong_timeline_sync::{progress, Engine, EngineOptions};
+use support::World;
+
+mod support;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 4, 30, 0).unwrap()
+}
+
+async fn world(transcripts: bool) -> World {
+    let config = SimConfig {
+        calls: 260,
+        days: 30,
+        now: Some(start()),
+        // No 429 to retry: each request counted is one the test expects.
+        limits: Limits {
+            enabled: false,
+            ..Limits::default()
+        },
+        ..SimConfig::default()
+    };
+    let w = support::world(config, start()).await;
+    let mut settings = w.store.get_settings(w.connection_id).await.unwrap();
+    settings.transcripts = transcripts;
+    w.store
+        .put_settings(w.connection_id, &settings)
+        .await
+        .unwrap();
+    w
+}
+
+impl World {
+    async fn sync(&self, at: DateTime<Utc>) {
+        let options = EngineOptions {
+            gong: ClientConfig::default().without_limits(),
+            clock: Arc::new(move || at),
+            ..EngineOptions::default()
+        };
+        let summary = Engine::new(self.store.clone(), options)
+            .run_job(self.connection_id, Trigger::Manual, &progress::ignore)
+            .await
+            .unwrap();
+        // The simulator's world has meetings that fail on purpose (unknown companies):
+        // a first sync is a partial success.
+        assert_ne!(summary.status, JobStatus::Failed, "{summary:?}");
+    }
+
+    async fn transcript_requests(&self) -> u64 {
+        let counts = self
+            .store
+            .gong_requests_since(self.connection_id, start() - Duration::days(2))
+            .await
+            .unwrap();
+        counts
+            .iter()
+            .filter(|c| c.purpose == Purpose::Transcripts)
+            .inspect(|c| assert_eq!(c.endpoint, "/v2/calls/transcript"))
+            .map(|c| c.requests)
+            .sum()
+    }
+
+    async fn activity_ids(&self, search: Option<&str>) -> Vec<i64> {
+        let filter = ActivityFilter {
+            connection_id: Some(self.connection_id),
+            search: search.map(str::to_owned),
+            limit: Some(10_000),
+            ..ActivityFilter::default()
+        };
+        let found = self.store.list_activities(filter).await.unwrap();
+        found.into_iter().map(|a| a.id).collect()
+    }
+}
+
+#[tokio::test]
+async fn s9_a_sync_fetches_every_transcript_100_calls_a_request_named_and_searchable() {
+    let w = world(true).await;
+    w.sync(start()).await;
+    let activities = w.activity_ids(None).await;
+    assert!(activities.len() > 150, "{} activities", activities.len());
+
+    let stats = w
+        .store
+        .transcript_stats(Some(w.connection_id))
+        .await
+        .unwrap();
+    assert_eq!(stats.transcripts, activities.len() as u64, "one each");
+    assert!(stats.empty < stats.transcripts / 2, "{stats:?}");
+    let expected = activities.len().div_ceil(100) as u64;
+    assert_eq!(
+        w.transcript_requests().await,
+        expected,
+        "100 calls a request"
+    );
+    let served = w.sim.controls().stats().per_path;
+    assert_eq!(
+        served.get("POST /v2/calls/transcript"),
+        Some(&expected),
+        "as served"
+    );
+
+    // Speakers are named and sided; the words are found by search.
+    let mut named = 0;
+    let mut searched = 0;
+    for id in activities.iter().take(20) {
+        let stored = w.store.get_transcript(*id).await.unwrap().expect("stored");
+        let Some(first) = stored.transcript.monologues.first() else {
+            continue;
+        };
+        if first.speaker.name.is_some() && first.speaker.affiliation != Affiliation::Unknown {
+            named += 1;
+        }
+        let words = &first.sentences[0].text;
+        if w.activity_ids(Some(words)).await.contains(id) {
+            searched += 1;
+        }
+    }
+    assert!(named >= 15, "{named} of 20 first speakers named");
+    assert!(
+        searched >= 15,
+        "{searched} of 20 found by their first sentence"
+    );
+
+    // The next sync asks for no transcript it has.
+    w.sync(start() + Duration::hours(4)).await;
+    assert_eq!(w.transcript_requests().await, expected, "none asked again");
+}
+
+#[tokio::test]
+async fn s9_with_transcripts_off_none_is_asked_for() {
+    let w = world(false).await;
+    w.sync(start()).await;
+    assert!(!w.activity_ids(None).await.is_empty());
+    assert_eq!(w.transcript_requests().await, 0);
+    let stats = w.store.transcript_stats(None).await.unwrap();
+    assert_eq!(stats.transcripts, 0);
+}
