@@ -116,7 +116,7 @@ fn accounts_table(s: &AdminSession, accounts: &[Admin]) -> Markup {
                                         @for role in Role::ALL { option value=(role) selected[a.role == *role] { (role) } }
                                     }
                                     " "
-                                    button type="submit" aria-label={ "Change the role of " (a.username) } { "Change role" }
+                                    button type="submit" aria-label={ "Change role of " (a.username) } { "Change role" }
                                 }
                             }
                         }
