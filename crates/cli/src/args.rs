@@ -756,9 +756,14 @@ pub struct ActivitiesArgs {
     #[arg(long)]
     pub company: Option<String>,
     /// Only activities whose subject, brief and key points, attendees (names,
-    /// emails) or trackers contain this text, ignoring case.
+    /// emails) or trackers contain this text, ignoring case, or whose transcript has
+    /// every word of it (S9).
     #[arg(long)]
     pub search: Option<String>,
+    /// Print the transcript of this activity (by id) instead: each sentence with its
+    /// time, speaker and side.
+    #[arg(long, conflicts_with_all = ["company", "search"])]
+    pub transcript: Option<i64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

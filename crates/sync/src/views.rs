@@ -290,3 +290,68 @@ impl GongUserView {
             .is_some_and(|u| u.status == UserStatus::Inactive)
     }
 }
+
+/// An activity's transcript as the CLI and the API print it (S9): each monologue's
+/// speaker by name and side, its sentences with their times.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptView {
+    /// The activity.
+    pub activity_id: i64,
+    /// When it was fetched from Gong.
+    pub fetched_at: DateTime<Utc>,
+    /// In the order they were said; empty when Gong had no transcript.
+    pub monologues: Vec<MonologueView>,
+}
+
+/// One speaker's turn.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonologueView {
+    /// The speaker's name ("Unknown speaker" when the call names none).
+    pub speaker: String,
+    /// `Internal`, `External` or `Unknown`.
+    pub affiliation: gong_timeline_domain::meeting::Affiliation,
+    /// Gong's topic.
+    pub topic: Option<String>,
+    /// What was said.
+    pub sentences: Vec<SentenceView>,
+}
+
+/// One sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentenceView {
+    /// Milliseconds from the start of the call.
+    pub start_ms: u64,
+    /// The same as a clock (`m:ss`).
+    pub at: String,
+    /// What was said.
+    pub text: String,
+}
+
+impl From<gong_timeline_store::StoredTranscript> for TranscriptView {
+    fn from(t: gong_timeline_store::StoredTranscript) -> Self {
+        let monologues = t
+            .transcript
+            .monologues
+            .into_iter()
+            .map(|m| MonologueView {
+                speaker: m.speaker.display_name().to_owned(),
+                affiliation: m.speaker.affiliation,
+                topic: m.topic,
+                sentences: m
+                    .sentences
+                    .into_iter()
+                    .map(|s| SentenceView {
+                        start_ms: s.start_ms,
+                        at: gong_timeline_domain::transcript::timestamp(s.start_ms),
+                        text: s.text,
+                    })
+                    .collect(),
+            })
+            .collect();
+        TranscriptView {
+            activity_id: t.activity_id,
+            fetched_at: t.fetched_at,
+            monologues,
+        }
+    }
+}

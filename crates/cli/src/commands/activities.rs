@@ -1,17 +1,21 @@
-//! `activities [--company NAME]`: Timeline activities in SPEC's JSON shape
-//! ([`ActivityView`], the API's too).
+//! `activities [--company NAME] [--search TEXT]`: Timeline activities in SPEC's JSON
+//! shape ([`ActivityView`], the API's too); `activities --transcript ID`: one
+//! activity's transcript ([`TranscriptView`], S9).
 
 use std::sync::Arc;
 
 use anyhow::Context;
 use gong_timeline_store::{ActivityFilter, Store};
-use gong_timeline_sync::views::ActivityView;
+use gong_timeline_sync::views::{ActivityView, TranscriptView};
 
-use crate::args::ActivitiesArgs;
-use crate::output::{print_list, TableRow};
+use crate::args::{ActivitiesArgs, Format};
+use crate::output::{print_list, print_object, TableRow};
 
-/// Lists activities, newest first.
+/// Lists activities, newest first (or prints one's transcript).
 pub async fn run(store: &Arc<dyn Store>, args: ActivitiesArgs) -> anyhow::Result<()> {
+    if let Some(id) = args.transcript {
+        return transcript(store, id, args.format).await;
+    }
     let company_id = match &args.company {
         Some(name) => Some(
             store
@@ -31,6 +35,66 @@ pub async fn run(store: &Arc<dyn Store>, args: ActivitiesArgs) -> anyhow::Result
         .await?;
     let rows: Vec<ActivityView> = activities.into_iter().map(ActivityView::from).collect();
     print_list(&rows, args.format)
+}
+
+/// Prints activity `id`'s transcript (S9): JSON as the API gives it, or a table of
+/// sentences.
+async fn transcript(store: &Arc<dyn Store>, id: i64, format: Format) -> anyhow::Result<()> {
+    store.get_activity(id).await?.with_context(|| {
+        format!("there is no activity {id}; list them with `gong-timeline activities`")
+    })?;
+    let stored = store.get_transcript(id).await?.with_context(|| {
+        format!(
+            "activity {id} has no transcript yet: turn transcripts on with \
+             `gong-timeline settings set --connection NAME --transcripts true`, and the next sync fetches it"
+        )
+    })?;
+    let view = TranscriptView::from(stored);
+    if format == Format::Json {
+        return print_object(&view, format);
+    }
+    if view.monologues.is_empty() {
+        println!(
+            "Gong has no transcript of activity {id} (nobody spoke, or it was not transcribed)."
+        );
+        return Ok(());
+    }
+    let rows: Vec<SentenceRow> = view
+        .monologues
+        .iter()
+        .flat_map(|m| {
+            m.sentences.iter().map(move |s| SentenceRow {
+                at: s.at.clone(),
+                speaker: m.speaker.clone(),
+                side: format!("{:?}", m.affiliation),
+                text: s.text.clone(),
+            })
+        })
+        .collect();
+    print_list(&rows, format)
+}
+
+/// One sentence of a transcript, as a table row.
+#[derive(serde::Serialize)]
+struct SentenceRow {
+    at: String,
+    speaker: String,
+    side: String,
+    text: String,
+}
+
+impl TableRow for SentenceRow {
+    fn headers() -> Vec<&'static str> {
+        vec!["at", "speaker", "side", "text"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.at.clone(),
+            self.speaker.clone(),
+            self.side.clone(),
+            self.text.clone(),
+        ]
+    }
 }
 
 impl TableRow for ActivityView {

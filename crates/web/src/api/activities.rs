@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
 use gong_timeline_store::{ActivityFilter, ActivityId, CompanyId, ConnectionId};
-use gong_timeline_sync::views::{ActivityView, CompanyView};
+use gong_timeline_sync::views::{ActivityView, CompanyView, TranscriptView};
 use serde::Deserialize;
 
 use crate::auth::AdminSession;
@@ -53,6 +53,21 @@ pub async fn show(
 ) -> ApiResult<Json<ActivityView>> {
     let activity = lookup::activity(&state, id).await?;
     Ok(Json(view(&s, activity)))
+}
+
+/// `GET /activities/{id}/transcript` (S9; not for a viewer, A1): 404 when the
+/// activity has none (transcripts off, or not fetched yet).
+pub async fn transcript(
+    State(state): State<AppState>,
+    Path(id): Path<ActivityId>,
+) -> ApiResult<Json<TranscriptView>> {
+    lookup::activity(&state, id).await?;
+    let transcript = state.store.get_transcript(id).await?.ok_or_else(|| {
+        crate::error::ApiError::NotFound(format!(
+            "activity {id} has no transcript: turn transcripts on in its connection's settings, and the next sync fetches it"
+        ))
+    })?;
+    Ok(Json(transcript.into()))
 }
 
 /// An activity as `s` may read it: a viewer's (A1) has no link to the recording.

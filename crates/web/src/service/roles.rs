@@ -27,7 +27,7 @@ use crate::state::AppState;
 pub enum Need {
     /// Any signed-in account: the Timeline, companies, activities.
     Reader,
-    /// Recordings (and what they carry): `member` and `admin`.
+    /// Recordings and transcripts (what the call carries): `member` and `admin`.
     Recordings,
     /// Everything else: `admin`.
     Admin,
@@ -52,7 +52,13 @@ pub fn need(method: &Method, route: &str) -> Need {
         "/companies" | "/companies/{id}" | "/activities" | "/activities/{id}" if reads => {
             Need::Reader
         }
-        "/activities/{id}/recording" if reads => Need::Recordings,
+        "/activities/{id}/recording"
+        | "/activities/{id}/transcript"
+        | "/api/v1/activities/{id}/transcript"
+            if reads =>
+        {
+            Need::Recordings
+        }
         "/api/v1/companies" | "/api/v1/activities" | "/api/v1/activities/{id}" if reads => {
             Need::Reader
         }
@@ -64,7 +70,7 @@ pub fn need(method: &Method, route: &str) -> Need {
 pub fn refused(role: Role, need: Need) -> ApiError {
     let what = match need {
         Need::Reader => "this page",
-        Need::Recordings => "recordings",
+        Need::Recordings => "recordings and transcripts",
         Need::Admin => "this page (admins only)",
     };
     ApiError::Forbidden(format!(

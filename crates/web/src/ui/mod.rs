@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/activities", get(timeline::search))
         .route("/activities/{id}", get(timeline::activity))
         .route("/activities/{id}/recording", get(timeline::recording))
+        .route("/activities/{id}/transcript", get(timeline::transcript))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route(
             "/tokens/{id}/delete",

@@ -33,6 +33,7 @@ const PAGES: &[(&str, &str, Need)] = &[
     ("GET", "/activities", Reader),
     ("GET", "/activities/{activity}", Reader),
     ("GET", "/activities/{activity}/recording", Recordings),
+    ("GET", "/activities/{activity}/transcript", Recordings),
     ("GET", "/connectors", Admin),
     ("POST", "/connectors", Admin),
     ("GET", "/connectors/{id}", Admin),
@@ -79,6 +80,7 @@ const PAGES: &[(&str, &str, Need)] = &[
 const API: &[(&str, &str, Need)] = &[
     ("get", "/activities", Reader),
     ("get", "/activities/{id}", Reader),
+    ("get", "/activities/{id}/transcript", Recordings),
     ("get", "/companies", Reader),
     ("get", "/connections", Admin),
     ("post", "/connections", Admin),

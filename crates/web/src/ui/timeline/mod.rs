@@ -316,6 +316,26 @@ pub(crate) async fn activity(
     ))
 }
 
+/// `GET /activities/{id}/transcript` (S9; not for a viewer, A1): who said what and
+/// when, from the store (no Gong request).
+pub(crate) async fn transcript(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<ActivityId>,
+) -> PageResult<Markup> {
+    let a = lookup::activity(&state, id).await?;
+    let stored = state.store.get_transcript(id).await.map_err(ApiError::from)?;
+    Ok(page(
+        &format!("Transcript — {}", a.subject),
+        &s,
+        html! {
+            p { a href={ "/activities/" (a.id) } { "← " (a.subject) } " · "
+                a href={ "/companies/" (a.company.id) } { "Timeline of " (a.company.name) } }
+            (parts::transcript(stored.as_ref()))
+        },
+    ))
+}
+
 /// `GET /activities/{id}/recording`, the card's "Load recording": the one Gong
 /// request for the activity's media, made now (its links expire). The page with
 /// the player, or S5's message; the fragment alone when app.js asks for it

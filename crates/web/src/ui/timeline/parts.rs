@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::ActivityContent;
 use gong_timeline_gong::CallMedia;
-use gong_timeline_store::{Activity, CompanyId};
+use gong_timeline_domain::meeting::Affiliation;
+use gong_timeline_domain::transcript::timestamp;
+use gong_timeline_store::{Activity, CompanyId, StoredTranscript};
 use maud::{html, Markup};
 
 use super::rules::{outcome_tone, per_month, TimelineQuery};
@@ -129,9 +131,58 @@ pub fn card(a: &Activity, recordings: bool) -> Markup {
                 @if let Some(url) = a.recording_url.as_deref().and_then(safe_url) {
                     p { a.call-link href=(url) target="_blank" rel="noopener noreferrer" { "Open the call in Gong" } }
                 }
+                p { a.transcript-link href={ "/activities/" (a.id) "/transcript" } { "Read the transcript" } }
             }
             @if let Some(notes) = &a.notes { details { summary { "Notes" } p { (notes) } } }
         }
+    }
+}
+
+/// An activity's transcript (S9): each turn with its speaker's name, side and
+/// time, or why there is none.
+pub fn transcript(stored: Option<&StoredTranscript>) -> Markup {
+    let Some(stored) = stored else {
+        return html! {
+            p.empty { "No transcript yet. Turn transcripts on in the connection's settings; the next sync fetches them (one Gong request per 100 calls)." }
+        };
+    };
+    if stored.transcript.is_empty() {
+        return html! { p.empty { "Gong has no transcript of this call (nobody spoke, or it was not transcribed)." } };
+    }
+    html! {
+        section.transcript.card aria-label="Transcript" {
+            h2 { "Transcript" }
+            p.muted.small { "Fetched from Gong " (time(stored.fetched_at)) "." }
+            ol.monologues {
+                @for m in &stored.transcript.monologues {
+                    li.monologue {
+                        p.speaker {
+                            strong { (m.speaker.display_name()) } " "
+                            (layout::badge(affiliation_tone(m.speaker.affiliation), affiliation_label(m.speaker.affiliation)))
+                            @if let Some(topic) = &m.topic { " " span.muted.small { "· " (topic) } }
+                        }
+                        @for s in &m.sentences {
+                            p.sentence { time.muted.small { (timestamp(s.start_ms)) } " " (s.text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn affiliation_label(a: Affiliation) -> &'static str {
+    match a {
+        Affiliation::Internal => "Internal",
+        Affiliation::External => "External",
+        Affiliation::Unknown => "Unknown side",
+    }
+}
+
+fn affiliation_tone(a: Affiliation) -> layout::Tone {
+    match a {
+        Affiliation::External => layout::Tone::Info,
+        _ => layout::Tone::Neutral,
     }
 }
 
