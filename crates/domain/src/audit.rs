@@ -26,6 +26,7 @@ crate::spelled_enum!(
         PasswordReset => "password reset",
         AdminUnlocked => "admin unlocked",
         RoleChanged => "account role changed",
+        SignInRemoved => "sign-in removed",
         WebhookSetUp => "webhook set up",
         PersonErased => "person erased",
         Resynced => "re-sync started",

@@ -57,6 +57,13 @@ pub enum StoreError {
         /// The job.
         job_id: i64,
     },
+    /// The change would leave no admin who can sign in (A1): the last one is neither
+    /// demoted nor loses sign-in. Nothing was written.
+    #[error("'{username}' is the last admin and stays admin: make another account admin first")]
+    LastAdmin {
+        /// The account that stays admin.
+        username: String,
+    },
     /// The caller passed something the store cannot keep.
     #[error("{0}")]
     Invalid(String),

@@ -355,7 +355,8 @@ pub trait Store: Send + Sync + 'static {
     // ---- web admin accounts, sessions, API tokens ----
 
     /// Creates an admin account. A taken username (any case) is
-    /// [`crate::StoreError::AlreadyExists`].
+    /// [`crate::StoreError::AlreadyExists`] (one whose sign-in was removed is given
+    /// it again, as [`Store::create_account`] does).
     async fn create_admin(
         &self,
         username: &str,
@@ -363,7 +364,9 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Admin>;
     /// Creates an account of `role` (A1; [`Store::create_admin`] is `Role::Admin`).
-    /// A taken username (any case) is [`crate::StoreError::AlreadyExists`].
+    /// A taken username (any case) is [`crate::StoreError::AlreadyExists`], unless
+    /// that account's sign-in was removed: then it may sign in again, with this
+    /// password hash and role.
     async fn create_account(
         &self,
         username: &str,
@@ -372,18 +375,30 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Admin>;
     /// Changes an account's role; unknown ids are [`crate::StoreError::NotFound`].
+    /// Demoting the last admin who can sign in is [`crate::StoreError::LastAdmin`]:
+    /// the check and the change are one write transaction, so two admins demoting
+    /// each other at once leave one admin.
     async fn set_admin_role(&self, id: AdminId, role: Role) -> Result<()>;
-    /// Every account, by username.
+    /// Removes account `id`'s sign-in (A1) at `now`, in one write transaction: no
+    /// password or single sign-on signs it in any more, and its sessions and API
+    /// tokens are deleted. The row stays, so single sign-on does not make the account
+    /// again; [`Store::create_account`] gives sign-in back. The last admin who can
+    /// sign in keeps it ([`crate::StoreError::LastAdmin`], checked in the same
+    /// transaction); an unknown id or one already removed is
+    /// [`crate::StoreError::NotFound`]. Returns the account as it was.
+    async fn remove_sign_in(&self, id: AdminId, now: DateTime<Utc>) -> Result<Admin>;
+    /// Every account that may sign in, by username.
     async fn list_admins(&self) -> Result<Vec<Admin>>;
-    /// One admin by username (case-insensitive).
+    /// One admin by username (case-insensitive), its sign-in removed or not
+    /// ([`Admin::can_sign_in`]).
     async fn admin_by_username(&self, username: &str) -> Result<Option<Admin>>;
-    /// One admin by id.
+    /// One admin by id, its sign-in removed or not ([`Admin::can_sign_in`]).
     async fn admin_by_id(&self, id: AdminId) -> Result<Option<Admin>>;
     /// Replaces an admin's password hash, ends every session of that admin and
     /// revokes their API tokens (in one transaction): a reset password locks out
     /// whoever knew the old one.
     async fn set_admin_password(&self, id: AdminId, password_hash: &str) -> Result<()>;
-    /// How many admin accounts exist.
+    /// How many accounts may sign in.
     async fn count_admins(&self) -> Result<u64>;
     /// Records a login session.
     async fn create_session(&self, session: Session) -> Result<()>;

@@ -1,5 +1,10 @@
 //! Web admin accounts, login sessions and API tokens. Passwords arrive hashed
 //! (argon2) and tokens as SHA-256 digests: nothing here can log a secret in.
+//!
+//! The last admin who can sign in stays one (A1): a demotion or a removed sign-in
+//! runs in a write transaction that first locks the admins' rows (PostgreSQL; SQLite's
+//! write lock orders every writer anyway), then changes the row only while another
+//! admin remains, so two admins demoting each other at once leave one.
 
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
@@ -7,13 +12,25 @@ use gong_timeline_store::{
 };
 
 use super::error::{db_error, is_unique_violation, Ctx};
-use super::Backend;
+use super::{dialect, Backend};
 use crate::codec::{read_enum, read_ts, read_ts_opt, ts, ts_opt};
 
-type AdminRow = (i64, String, String, String, String);
+type AdminRow = (i64, String, String, String, String, Option<String>);
 
 /// The columns of an [`AdminRow`].
-const ADMIN_COLUMNS: &str = "id, username, password_hash, created_at, role";
+const ADMIN_COLUMNS: &str = "id, username, password_hash, created_at, role, sign_in_removed_at";
+
+/// A row of `admins` that is an admin who can sign in.
+const SIGNING_ADMIN: &str = "role = 'admin' AND sign_in_removed_at IS NULL";
+
+/// True of a row whose change keeps an admin who can sign in: it is no such admin,
+/// or another one is.
+const NOT_LAST_ADMIN: &str = "(role <> 'admin' OR sign_in_removed_at IS NOT NULL OR \
+     (SELECT COUNT(*) FROM admins other WHERE other.role = 'admin' AND other.sign_in_removed_at IS NULL) > 1)";
+
+/// What a removed account has for a password hash: no PHC string, so no password
+/// matches it even where the removal is not checked.
+const REMOVED_PASSWORD: &str = "!removed";
 type SessionRow = (String, i64, String, String, String);
 type TokenRow = (
     i64,
@@ -26,13 +43,14 @@ type TokenRow = (
     String,
 );
 
-fn into_admin((id, username, password_hash, created, role): AdminRow) -> Result<Admin> {
+fn into_admin((id, username, password_hash, created, role, removed): AdminRow) -> Result<Admin> {
     Ok(Admin {
         id,
         username,
         password_hash,
         created_at: read_ts("admins.created_at", &created)?,
         role: read_enum("admins.role", &role)?,
+        sign_in_removed_at: read_ts_opt("admins.sign_in_removed_at", removed.as_deref())?,
     })
 }
 
@@ -67,6 +85,9 @@ pub(crate) async fn create_account(
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<Admin> {
+    if let Some(account) = restore_account(store, username, password_hash, role).await? {
+        return Ok(account);
+    }
     let row: AdminRow = sqlx::query_as(&format!(
         "INSERT INTO admins (username, password_hash, created_at, role) VALUES ($1, $2, $3, $4) \
          RETURNING {ADMIN_COLUMNS}"
@@ -89,6 +110,27 @@ pub(crate) async fn create_account(
         }
     })?;
     into_admin(row)
+}
+
+/// Gives sign-in back to the account of `username` if it was removed.
+async fn restore_account(
+    store: &Backend,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+) -> Result<Option<Admin>> {
+    let row: Option<AdminRow> = sqlx::query_as(&format!(
+        "UPDATE admins SET password_hash = $1, role = $2, sign_in_removed_at = NULL \
+         WHERE lower(username) = lower($3) AND sign_in_removed_at IS NOT NULL \
+         RETURNING {ADMIN_COLUMNS}"
+    ))
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(username.trim())
+    .fetch_optional(&store.pool)
+    .await
+    .ctx("giving an account sign-in again")?;
+    row.map(into_admin).transpose()
 }
 
 pub(crate) async fn admin_by_username(store: &Backend, username: &str) -> Result<Option<Admin>> {
@@ -114,7 +156,8 @@ pub(crate) async fn admin_by_id(store: &Backend, id: AdminId) -> Result<Option<A
 
 pub(crate) async fn list_admins(store: &Backend) -> Result<Vec<Admin>> {
     let rows: Vec<AdminRow> = sqlx::query_as(&format!(
-        "SELECT {ADMIN_COLUMNS} FROM admins ORDER BY lower(username), id"
+        "SELECT {ADMIN_COLUMNS} FROM admins WHERE sign_in_removed_at IS NULL \
+         ORDER BY lower(username), id"
     ))
     .fetch_all(&store.pool)
     .await
@@ -122,17 +165,96 @@ pub(crate) async fn list_admins(store: &Backend) -> Result<Vec<Admin>> {
     rows.into_iter().map(into_admin).collect()
 }
 
-pub(crate) async fn set_admin_role(store: &Backend, id: AdminId, role: Role) -> Result<()> {
-    let done = sqlx::query("UPDATE admins SET role = $1 WHERE id = $2")
-        .bind(role.as_str())
-        .bind(id)
-        .execute(&store.pool)
-        .await
-        .ctx("changing an account's role")?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::not_found("admin", id));
-    }
+/// Locks the rows of the admins who can sign in until the transaction ends, in id
+/// order: a second demotion or removal waits, then counts what the first left.
+async fn lock_admins(conn: &mut dialect::Conn, context: &'static str) -> Result<()> {
+    sqlx::query(&format!(
+        "SELECT id FROM admins WHERE {SIGNING_ADMIN} ORDER BY id{}",
+        dialect::LOCK_ROW
+    ))
+    .execute(conn)
+    .await
+    .ctx(context)?;
     Ok(())
+}
+
+/// Why account `id` was not changed: it does not exist (or, `removed_too`, its
+/// sign-in is removed already), or it is the last admin.
+async fn unchanged(
+    conn: &mut dialect::Conn,
+    id: AdminId,
+    removed_too: bool,
+    context: &'static str,
+) -> StoreError {
+    let found: std::result::Result<Option<(String, Option<String>)>, _> =
+        sqlx::query_as("SELECT username, sign_in_removed_at FROM admins WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await;
+    match found {
+        Err(e) => db_error(context, e),
+        Ok(Some((_, Some(_)))) if removed_too => StoreError::not_found("sign-in account", id),
+        Ok(Some((username, _))) => StoreError::LastAdmin { username },
+        Ok(None) => StoreError::not_found("admin", id),
+    }
+}
+
+pub(crate) async fn set_admin_role(store: &Backend, id: AdminId, role: Role) -> Result<()> {
+    const CTX: &str = "changing an account's role";
+    let mut tx = store.write_tx(CTX).await?;
+    lock_admins(&mut tx, CTX).await?;
+    let done = sqlx::query(&format!(
+        "UPDATE admins SET role = $1 WHERE id = $2 AND ($1 = 'admin' OR {NOT_LAST_ADMIN})"
+    ))
+    .bind(role.as_str())
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    if done.rows_affected() == 0 {
+        return Err(unchanged(&mut tx, id, false, CTX).await);
+    }
+    tx.commit().await.ctx(CTX)
+}
+
+pub(crate) async fn remove_sign_in(
+    store: &Backend,
+    id: AdminId,
+    now: DateTime<Utc>,
+) -> Result<Admin> {
+    const CTX: &str = "removing an account's sign-in";
+    let mut tx = store.write_tx(CTX).await?;
+    lock_admins(&mut tx, CTX).await?;
+    let before: Option<AdminRow> = sqlx::query_as(&format!(
+        "SELECT {ADMIN_COLUMNS} FROM admins WHERE id = $1 AND sign_in_removed_at IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    let done = sqlx::query(&format!(
+        "UPDATE admins SET sign_in_removed_at = $1, password_hash = $2 \
+         WHERE id = $3 AND sign_in_removed_at IS NULL AND {NOT_LAST_ADMIN}"
+    ))
+    .bind(ts(now))
+    .bind(REMOVED_PASSWORD)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .ctx(CTX)?;
+    let Some(before) = before.filter(|_| done.rows_affected() == 1) else {
+        return Err(unchanged(&mut tx, id, true, CTX).await);
+    };
+    // Signed-in browsers and API clients of the account stop at their next request.
+    for table in ["sessions", "api_tokens"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE admin_id = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .ctx(CTX)?;
+    }
+    tx.commit().await.ctx(CTX)?;
+    into_admin(before)
 }
 
 pub(crate) async fn set_admin_password(
@@ -166,10 +288,11 @@ pub(crate) async fn set_admin_password(
 }
 
 pub(crate) async fn count_admins(store: &Backend) -> Result<u64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admins")
-        .fetch_one(&store.pool)
-        .await
-        .ctx("counting admins")?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM admins WHERE sign_in_removed_at IS NULL")
+            .fetch_one(&store.pool)
+            .await
+            .ctx("counting admins")?;
     Ok(n.max(0) as u64)
 }
 

@@ -114,6 +114,7 @@ delegate! {
     fn admin_by_username(&self, username: &str) -> Result<Option<Admin>> => auth::admin_by_username;
     fn create_account(&self, username: &str, password_hash: &str, role: Role, now: DateTime<Utc>) -> Result<Admin> => auth::create_account;
     fn set_admin_role(&self, id: AdminId, role: Role) -> Result<()> => auth::set_admin_role;
+    fn remove_sign_in(&self, id: AdminId, now: DateTime<Utc>) -> Result<Admin> => auth::remove_sign_in;
     fn list_admins(&self) -> Result<Vec<Admin>> => auth::list_admins;
     fn admin_by_id(&self, id: AdminId) -> Result<Option<Admin>> => auth::admin_by_id;
     fn set_admin_password(&self, id: AdminId, password_hash: &str) -> Result<()> => auth::set_admin_password;

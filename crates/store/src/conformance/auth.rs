@@ -84,6 +84,143 @@ pub async fn accounts_have_a_role(store: &dyn Store) {
     );
 }
 
+/// A1: removing an account's sign-in ends its sessions and API tokens (only its
+/// own), hides it from the accounts that may sign in, keeps the row (its username),
+/// and granting sign-in again restores it. The last admin keeps sign-in and role.
+pub async fn a_removed_sign_in_ends_sessions_and_tokens_and_can_be_given_back(store: &dyn Store) {
+    let root = store.create_admin("root", "h", at(0)).await.expect("admin");
+    let ann = store
+        .create_account("Ann@Example.com", "h", Role::Member, at(0))
+        .await
+        .expect("member");
+    for (hash, admin_id) in [("s-ann", ann.id), ("s-root", root.id)] {
+        let session = Session {
+            token_hash: hash.into(),
+            admin_id,
+            csrf_token: "csrf".into(),
+            created_at: at(0),
+            expires_at: at(3600),
+        };
+        store.create_session(session).await.expect("session");
+        store
+            .create_api_token(NewApiToken {
+                name: hash.into(),
+                token_hash: format!("t{hash}"),
+                admin_id,
+                created_at: at(0),
+                expires_at: None,
+                scope: TokenScope::Read,
+            })
+            .await
+            .expect("token");
+    }
+    let removed = store.remove_sign_in(ann.id, at(5)).await.expect("remove");
+    assert_eq!(removed, ann, "the account as it was");
+    assert_eq!(
+        store.session_by_hash("s-ann", at(1)).await.expect("get"),
+        None
+    );
+    assert_eq!(store.api_token_by_hash("ts-ann").await.expect("get"), None);
+    assert!(store
+        .session_by_hash("s-root", at(1))
+        .await
+        .expect("get")
+        .is_some());
+    assert!(store
+        .api_token_by_hash("ts-root")
+        .await
+        .expect("get")
+        .is_some());
+    let found = store
+        .admin_by_username("ann@example.com")
+        .await
+        .expect("get")
+        .expect("the row stays");
+    assert_eq!(found.sign_in_removed_at, Some(at(5)));
+    assert!(!found.can_sign_in());
+    assert_ne!(found.password_hash, "h", "no password matches any more");
+    assert_eq!(store.list_admins().await.expect("list"), vec![root.clone()]);
+    assert_eq!(store.count_admins().await.expect("count"), 1);
+    for id in [ann.id, ann.id + 1000] {
+        assert!(
+            matches!(
+                store.remove_sign_in(id, at(6)).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "removed already, or unknown"
+        );
+    }
+    assert!(matches!(
+        store.remove_sign_in(root.id, at(6)).await,
+        Err(StoreError::LastAdmin { username }) if username == "root"
+    ));
+    assert!(matches!(
+        store.set_admin_role(root.id, Role::Viewer).await,
+        Err(StoreError::LastAdmin { .. })
+    ));
+    assert_eq!(
+        store.admin_by_id(root.id).await.expect("get"),
+        Some(root.clone())
+    );
+    // Granting sign-in again gives the same account a new password and role.
+    let back = store
+        .create_account("ann@example.com", "h2", Role::Viewer, at(7))
+        .await
+        .expect("given back");
+    assert_eq!(back.id, ann.id);
+    assert_eq!(
+        (back.role, back.password_hash.as_str()),
+        (Role::Viewer, "h2")
+    );
+    assert!(back.can_sign_in());
+    assert_eq!(store.count_admins().await.expect("count"), 2);
+    assert!(matches!(
+        store
+            .create_account("ann@example.com", "h3", Role::Viewer, at(8))
+            .await,
+        Err(StoreError::AlreadyExists { .. })
+    ));
+}
+
+/// A1: however many admins demote each other or remove each other's sign-in at the
+/// same time, one admin who can sign in remains (the check and the change are one
+/// write transaction).
+pub async fn the_last_admin_stays_under_concurrent_demotions(store: &dyn Store) {
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let admin = store
+            .create_admin(&format!("admin{i}"), "h", at(0))
+            .await
+            .expect("admin");
+        ids.push(admin.id);
+    }
+    let demote = |id| async move { store.set_admin_role(id, Role::Member).await };
+    let remove = |id| async move { store.remove_sign_in(id, at(1)).await.map(|_| ()) };
+    let (a, b, c, d, e, f) = tokio::join!(
+        demote(ids[0]),
+        remove(ids[1]),
+        demote(ids[2]),
+        remove(ids[3]),
+        demote(ids[4]),
+        remove(ids[5]),
+    );
+    let results = [a, b, c, d, e, f];
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::LastAdmin { .. })))
+        .count();
+    let done = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!((done, refused), (5, 1), "{results:?}");
+    let admins: Vec<Admin> = store
+        .list_admins()
+        .await
+        .expect("list")
+        .into_iter()
+        .filter(|a| a.role == Role::Admin)
+        .collect();
+    assert_eq!(admins.len(), 1, "one admin remains: {admins:?}");
+}
+
 /// Sessions are found by hash until they expire, and end on delete.
 pub async fn sessions_expire_and_end(store: &dyn Store) {
     let admin = store.create_admin("a", "h", at(0)).await.expect("create");

@@ -113,6 +113,8 @@ macro_rules! conformance_tests {
             a_jobs_live_exports_are_listed_newest_first,
             admins_are_unique_by_username,
             accounts_have_a_role,
+            a_removed_sign_in_ends_sessions_and_tokens_and_can_be_given_back,
+            the_last_admin_stays_under_concurrent_demotions,
             sessions_expire_and_end,
             api_tokens_are_found_by_hash_and_revoked,
             a_password_reset_ends_the_admins_sessions,

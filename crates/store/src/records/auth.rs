@@ -39,6 +39,18 @@ pub struct Admin {
     pub created_at: DateTime<Utc>,
     /// What it may do.
     pub role: Role,
+    /// When an admin removed its sign-in ([`crate::Store::remove_sign_in`]); `None`
+    /// while it may sign in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_removed_at: Option<DateTime<Utc>>,
+}
+
+impl Admin {
+    /// Whether the account may sign in (with a password, single sign-on, a session
+    /// or an API token): its sign-in was not removed.
+    pub fn can_sign_in(&self) -> bool {
+        self.sign_in_removed_at.is_none()
+    }
 }
 
 impl std::fmt::Debug for Admin {
@@ -49,6 +61,7 @@ impl std::fmt::Debug for Admin {
             .field("password_hash", &"<redacted>")
             .field("created_at", &self.created_at)
             .field("role", &self.role)
+            .field("sign_in_removed_at", &self.sign_in_removed_at)
             .finish()
     }
 }
