@@ -355,7 +355,10 @@ async fn item9_the_connector_form_defaults_the_base_url_says_url_errors_in_words
     // "Access key", never "Basic", on the list and the connection's page.
     let id = app.basic_connection("acme").await;
     let (_, list) = app.page(&s, "/connectors").await;
-    assert!(list.contains("<td>Access key</td>"), "{list}");
+    assert!(
+        list.contains("<td data-label=\"Type\">Access key</td>"),
+        "{list}"
+    );
     assert!(!list.contains(">Basic<"), "{list}");
     let (_, shown) = app.page(&s, &format!("/connectors/{id}")).await;
     assert!(

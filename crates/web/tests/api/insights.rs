@@ -73,7 +73,7 @@ async fn a_job_keeps_the_gong_requests_and_429s_the_simulator_served_and_the_con
     assert!(figure.contains("<figcaption id=\"connection-gong-requests-title\">Gong requests and 429s of the recent jobs</figcaption>"));
     assert!(figure.contains("role=\"img\""));
     let row = format!(
-        "<tr><th scope=\"row\">#{job_id}</th><td class=\"num\">{}</td><td class=\"num\">1</td><td class=\"num\">{requests}</td></tr>",
+        "<tr><th scope=\"row\">#{job_id}</th><td class=\"num\" data-label=\"Answered\">{}</td><td class=\"num\" data-label=\"429 Too Many Requests\">1</td><td class=\"num\" data-label=\"Requests\">{requests}</td></tr>",
         requests - 1
     );
     assert!(figure.contains(&row), "{row} in {figure}");

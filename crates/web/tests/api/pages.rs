@@ -656,7 +656,11 @@ async fn item3_webhook_batches_of_an_hour_are_one_row_of_the_log_that_opens_to_e
             "{log}"
         );
     }
-    assert_eq!(log.matches("<li class=\"job\"").count(), 4, "each batch listed");
+    assert_eq!(
+        log.matches("<li class=\"job\"").count(),
+        4,
+        "each batch listed"
+    );
     for job in &batches {
         assert!(log.contains(&format!("href=\"/log/jobs/{job}\"")), "{log}");
     }
@@ -685,7 +689,10 @@ async fn item6_settings_that_no_longer_hold_stay_flagged_on_the_settings_and_con
     };
     let (status, body) = put(serde_json::json!(["Company.arr > 5"])).await;
     assert_eq!(status, 200, "{body}");
-    let pages = [format!("/connectors/{id}/settings"), format!("/connectors/{id}")];
+    let pages = [
+        format!("/connectors/{id}/settings"),
+        format!("/connectors/{id}"),
+    ];
     for path in &pages {
         let (_, page) = app.page(&s, path).await;
         assert!(!page.contains("settings-no-longer-hold"), "{path}: {page}");
@@ -712,10 +719,15 @@ async fn item6_settings_that_no_longer_hold_stay_flagged_on_the_settings_and_con
         }
     }
     let (_, settings_page) = app.page(&s, &pages[0]).await;
-    assert!(settings_page.contains("id=\"filter-1-error\""), "{settings_page}");
+    assert!(
+        settings_page.contains("id=\"filter-1-error\""),
+        "{settings_page}"
+    );
     let (_, connection_page) = app.page(&s, &pages[1]).await;
     assert!(
-        connection_page.contains(&format!("href=\"/connectors/{id}/settings\" id=\"fix-settings\"")),
+        connection_page.contains(&format!(
+            "href=\"/connectors/{id}/settings\" id=\"fix-settings\""
+        )),
         "{connection_page}"
     );
 

@@ -354,7 +354,7 @@ async fn q4_the_usage_page_shows_the_budget_lanes_chart_and_gongs_columns() {
         );
     }
     let row = format!(
-        "<td>{}</td><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td>",
+        "<td data-label=\"Date (UTC)\">{}</td><td data-label=\"Purpose\">{}</td><td data-label=\"Endpoint\"><code>{}</code></td><td class=\"num\" data-label=\"Requests\">{}</td>",
         first["day"].as_str().unwrap(),
         purpose_label(first["purpose"].as_str().unwrap()),
         first["endpoint"].as_str().unwrap(),

@@ -143,7 +143,9 @@ async fn an_api_token_with_an_expiry_stops_working_and_shows_its_last_use() {
     };
     assert_eq!(call(token.clone()).await, 200);
     let (_, list) = app.page(&s, "/tokens").await;
-    let row = &list[list.find("<td>short</td>").expect("listed")..];
+    let row = &list[list
+        .find("<td data-label=\"Name\">short</td>")
+        .expect("listed")..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(!row.contains('—'), "the token's last use is shown: {row}");
     assert!(row.contains(" UTC"), "{row}");
@@ -344,7 +346,9 @@ async fn token_of_scope(app: &TestApp, s: &crate::helpers::Session, scope: &str)
         .await;
     assert_eq!(status, 200, "{page}");
     let start = page.find("id=\"new-token\">").expect("token shown") + 15;
-    let listed = &page[page.find(&format!("<td>{name}</td>")).expect("listed")..];
+    let listed = &page[page
+        .find(&format!("<td data-label=\"Name\">{name}</td>"))
+        .expect("listed")..];
     assert!(
         listed.contains(&format!(">{scope}</td>")),
         "the scope is shown: {listed}"
