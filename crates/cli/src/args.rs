@@ -366,6 +366,14 @@ pub enum AdminCommand {
         #[arg(long)]
         username: String,
     },
+    /// Remove an account's sign-in (A1): no password or single sign-on signs it in
+    /// any more, and its sessions and API tokens end at once. The last admin keeps
+    /// it; `admin create` gives it back.
+    Remove {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+    },
     /// Create an API token for an admin and print it (shown once).
     Token {
         /// The admin the token acts for.

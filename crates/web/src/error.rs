@@ -198,6 +198,7 @@ impl From<StoreError> for ApiError {
                 message,
             },
             StoreError::ReadOnly => ApiError::Unavailable(error.to_string()),
+            StoreError::LastAdmin { .. } => ApiError::Conflict(error.to_string()),
             other => ApiError::Internal(format!("{other:#}")),
         }
     }

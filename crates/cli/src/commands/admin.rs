@@ -1,6 +1,6 @@
 //! `admin create`: the web UI's admin accounts (argon2-hashed passwords);
-//! `admin unlock`: lifts a log-in lock-out; `admin token`: an API token for one of
-//! them, of a scope.
+//! `admin unlock`: lifts a log-in lock-out; `admin remove`: takes an account's
+//! sign-in away; `admin token`: an API token for one of them, of a scope.
 
 use gong_timeline_domain::audit::AuditAction;
 use gong_timeline_sync::audit::Change as Audited;
@@ -37,6 +37,9 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
                     .admin_by_username(&username)
                     .await?
                     .with_context(|| format!("there is no admin '{username}'"))?;
+                if !admin.can_sign_in() {
+                    anyhow::bail!("the sign-in of '{username}' was removed; `admin create` without --reset gives it back");
+                }
                 store.set_admin_password(admin.id, &hash).await?;
                 super::audited(
                     store,
@@ -80,6 +83,7 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
             );
             Ok(())
         }
+        AdminCommand::Remove { username } => remove(store, &username).await,
         AdminCommand::Token {
             username,
             name,
@@ -88,6 +92,32 @@ pub async fn run(store: &Arc<dyn Store>, cmd: AdminCommand) -> anyhow::Result<()
             format,
         } => token(store, &username, &name, &scope, expires_in_days, format).await,
     }
+}
+
+/// `admin remove`: removes the sign-in of `username`, recorded in the audit log.
+async fn remove(store: &Arc<dyn Store>, username: &str) -> anyhow::Result<()> {
+    let admin = store
+        .admin_by_username(username)
+        .await?
+        .filter(|a| a.can_sign_in())
+        .with_context(|| format!("there is no account '{username}' that may sign in"))?;
+    let removed = store.remove_sign_in(admin.id, chrono::Utc::now()).await?;
+    let before = serde_json::json!({"role": removed.role, "sign_in": true});
+    super::audited(
+        store,
+        Audited::new(
+            AuditAction::SignInRemoved,
+            format!("account '{}'", removed.username),
+        )
+        .before(&before)
+        .after(&serde_json::json!({"sign_in": false})),
+    )
+    .await;
+    println!(
+        "The sign-in of '{}' is removed: its sessions and API tokens have ended. `admin create` gives it back.",
+        removed.username
+    );
+    Ok(())
 }
 
 /// How an audit entry names an admin.

@@ -331,3 +331,75 @@ async fn sec8_admin_token_makes_a_scoped_token_that_serve_holds_to_its_scope() {
         unknown.stderr
     );
 }
+
+#[tokio::test]
+async fn a1_admin_remove_takes_an_accounts_sign_in_away_but_keeps_the_last_admin() {
+    let app = TestApp::new();
+    let store = app.open_store().await;
+    let now = chrono::Utc::now();
+    let root = store.create_admin("root", "h", now).await.unwrap();
+    let ann = store
+        .create_account(
+            "ann@example.com",
+            "h",
+            gong_timeline_store::Role::Member,
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .create_api_token(gong_timeline_store::NewApiToken {
+            name: "script".into(),
+            token_hash: "digest".into(),
+            admin_id: ann.id,
+            created_at: now,
+            expires_at: None,
+            scope: gong_timeline_domain::TokenScope::Read,
+        })
+        .await
+        .unwrap();
+
+    let out = app
+        .ok(&["admin", "remove", "--username", "ANN@example.com"])
+        .await;
+    assert!(
+        out.contains("The sign-in of 'ann@example.com' is removed"),
+        "{out}"
+    );
+    let removed = store.admin_by_id(ann.id).await.unwrap().unwrap();
+    assert!(!removed.can_sign_in());
+    assert_eq!(store.api_token_by_hash("digest").await.unwrap(), None);
+    let entries = store.list_audit_entries(10, None).await.unwrap();
+    let entry = entries
+        .iter()
+        .find(|e| e.action == gong_timeline_domain::audit::AuditAction::SignInRemoved)
+        .expect("audited");
+    assert_eq!(
+        entry.channel,
+        gong_timeline_domain::audit::AuditChannel::Cli
+    );
+    assert_eq!(entry.target, "account 'ann@example.com'");
+
+    let again = app
+        .fails(&["admin", "remove", "--username", "ann@example.com"])
+        .await;
+    assert!(
+        again
+            .stderr
+            .contains("there is no account 'ann@example.com' that may sign in"),
+        "{}",
+        again.stderr
+    );
+    let last = app.fails(&["admin", "remove", "--username", "root"]).await;
+    assert!(
+        last.stderr.contains("'root' is the last admin"),
+        "{}",
+        last.stderr
+    );
+    assert!(store
+        .admin_by_id(root.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .can_sign_in());
+}

@@ -105,6 +105,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ),
         ("get", "/users", get(users::timeline_users)),
         ("put", "/accounts/{id}", put(users::change_account)),
+        ("delete", "/accounts/{id}", delete(users::remove_sign_in)),
         (
             "post",
             "/imports/{kind}",

@@ -158,6 +158,8 @@ fn resource_paths() -> Value {
         Some(obj(json!({"role": {"enum": ["admin", "member", "viewer"]}}))), "200",
         obj(json!({"id": {"type": "integer"}, "username": {"type": "string"}, "role": {"enum": ["admin", "member", "viewer"]}, "created_at": {"type": "string", "format": "date-time"}})));
     account_put["responses"]["409"] = json!({"$ref": "#/components/responses/Error"});
+    let mut account_delete = op("Remove a sign-in account's sign-in (A1): no password or single sign-on signs it in any more, its sessions and API tokens stop at once; recorded in the audit log. Granting sign-in again (User management) gives it back. An admin's own sign-in and the last admin's are kept (409)", vec![id()], None, "204", json!({}));
+    account_delete["responses"]["409"] = json!({"$ref": "#/components/responses/Error"});
     let statuses = |what: &str| {
         query(
             "status",
@@ -218,7 +220,7 @@ fn resource_paths() -> Value {
             query("license_type", json!({"type": "string"}), "One license type."),
             query("status", spelled(UserStatus::ALL.iter().map(|v| v.as_str())), "One status."),
         ], window()].concat(), None, "200", page("TimelineUser")) },
-        "/accounts/{id}": { "put": account_put },
+        "/accounts/{id}": { "put": account_put, "delete": account_delete },
         "/jobs": { "get": op("Jobs, newest first", [vec![
             query("from", json!({"type": "string"}), "Started at or after: an RFC 3339 time, or a day (YYYY-MM-DD, UTC) from its start."),
             query("to", json!({"type": "string"}), "Started before: an RFC 3339 time, or a day (YYYY-MM-DD, UTC) up to its end."),
@@ -279,7 +281,7 @@ fn schemas() -> Value {
     let license = spelled(LicenseType::ALL.iter().map(|v| v.as_str()));
     let user_status = spelled(UserStatus::ALL.iter().map(|v| v.as_str()));
     let brief = obj(
-        json!({"id": i, "email": s, "name": s, "license_type": license, "status": user_status}),
+        let mut all = json!({"id": i, "email": s, "name": s, "license_type": license, "status": user_status}),
     );
     json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),

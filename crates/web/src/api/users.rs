@@ -108,6 +108,17 @@ pub struct AccountChange {
     role: String,
 }
 
+/// `DELETE /accounts/{id}`: removes an account's sign-in (A1): its sessions and API
+/// tokens stop at once (204). Removing one's own or the last admin's is a 409.
+pub async fn remove_sign_in(
+    State(state): State<AppState>,
+    Extension(s): Extension<crate::auth::AdminSession>,
+    Path(id): Path<gong_timeline_store::AdminId>,
+) -> ApiResult<axum::http::StatusCode> {
+    crate::service::roles::remove_sign_in(&state, &s, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 /// `PUT /accounts/{id}`: changes an account's role (A1); demoting the last admin is
 /// a 409.
 pub async fn change_account(

@@ -56,7 +56,7 @@ impl AdminSession {
 }
 
 /// The signed-in admin of `admin_id` for a request from `channel`; an account that is
-/// gone is signed out (401).
+/// gone, or whose sign-in was removed, is signed out (401).
 pub(crate) async fn signed_in(
     state: &AppState,
     admin_id: AdminId,
@@ -68,6 +68,7 @@ pub(crate) async fn signed_in(
         .store
         .admin_by_id(admin_id)
         .await?
+        .filter(|a| a.can_sign_in())
         .ok_or(ApiError::Unauthorized)?;
     Ok(AdminSession {
         admin_id,

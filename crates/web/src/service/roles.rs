@@ -15,7 +15,7 @@
 use axum::http::Method;
 use gong_timeline_domain::audit::AuditAction;
 use gong_timeline_domain::{LicenseType, TokenScope};
-use gong_timeline_store::{Admin, AdminId, Role, UserId};
+use gong_timeline_store::{Admin, AdminId, Role, StoreError, UserId};
 use gong_timeline_sync::audit::Change;
 
 use crate::auth::AdminSession;
@@ -176,9 +176,11 @@ pub async fn grant(
 }
 
 /// Changes account `id`'s role (A1), recorded in the audit log (`RoleChanged`, the
-/// role before and after). The last admin cannot be demoted: an account must be made
-/// admin first. The account's sessions and tokens reach what the new role reaches
-/// from their next request (the guards read the role on every request).
+/// role before and after). The last admin cannot be demoted (409): an account must be
+/// made admin first; the store checks it in the change's own transaction, so two
+/// admins demoting each other at once leave one. The account's sessions and tokens
+/// reach what the new role reaches from their next request (the guards read the
+/// role on every request).
 pub async fn change_role(
     state: &AppState,
     by: &AdminSession,
@@ -189,24 +191,10 @@ pub async fn change_role(
         .store
         .admin_by_id(id)
         .await?
+        .filter(|a| a.can_sign_in())
         .ok_or_else(|| ApiError::missing("account", id))?;
     if account.role == role {
         return Ok(account);
-    }
-    if account.role == Role::Admin {
-        let admins = state
-            .store
-            .list_admins()
-            .await?
-            .iter()
-            .filter(|a| a.role == Role::Admin)
-            .count();
-        if admins <= 1 {
-            return Err(ApiError::Conflict(format!(
-                "'{}' is the last admin and stays admin: make another account admin first",
-                account.username
-            )));
-        }
     }
     state.store.set_admin_role(id, role).await?;
     let change = Change::new(
@@ -217,6 +205,31 @@ pub async fn change_role(
     .after(&serde_json::json!({"role": role}));
     super::audit::record(state, by, change).await;
     Ok(Admin { role, ..account })
+}
+
+/// Removes account `id`'s sign-in (A1): no password or single sign-on signs it in
+/// any more and its sessions and API tokens stop working at once. Recorded in the
+/// audit log (`SignInRemoved`, the role it had). An admin cannot remove their own
+/// sign-in, nor the last admin's (409; the store checks the latter in the removal's
+/// own transaction). Granting sign-in again from Timeline users gives it back.
+pub async fn remove_sign_in(state: &AppState, by: &AdminSession, id: AdminId) -> ApiResult<Admin> {
+    if id == by.admin_id {
+        return Err(ApiError::Conflict(
+            "You cannot remove your own sign-in: another admin can remove it.".into(),
+        ));
+    }
+    let account = match state.store.remove_sign_in(id, state.now()).await {
+        Err(StoreError::NotFound { .. }) => return Err(ApiError::missing("account", id)),
+        other => other?,
+    };
+    let change = Change::new(
+        AuditAction::SignInRemoved,
+        format!("account '{}'", account.username),
+    )
+    .before(&serde_json::json!({"role": account.role, "sign_in": true}))
+    .after(&serde_json::json!({"sign_in": false}));
+    super::audit::record(state, by, change).await;
+    Ok(account)
 }
 
 #[cfg(test)]

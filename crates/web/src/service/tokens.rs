@@ -45,6 +45,7 @@ pub async fn create(
     let owner = store
         .admin_by_id(admin_id)
         .await?
+        .filter(|a| a.can_sign_in())
         .ok_or_else(|| ApiError::missing("account", admin_id))?;
     super::roles::check_scope(owner.role, request.scope)?;
     let plain = format!("gtk_{}", random_token());

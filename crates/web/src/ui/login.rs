@@ -134,7 +134,8 @@ pub(crate) async fn submit(
     // Always one argon2 verification, known username or not (no timing oracle).
     let hash = admin.as_ref().map(|a| a.password_hash.clone());
     let matches = verify_password_blocking(f.password.clone(), hash).await;
-    let Some(admin) = admin.filter(|_| matches) else {
+    // A removed sign-in fails like a wrong password: nothing tells the account exists.
+    let Some(admin) = admin.filter(|a| matches && a.can_sign_in()) else {
         tracing::warn!(username = %log_safe(&f.username), client = ?client, "A log-in failed.");
         let message = "Wrong username or password.";
         return Ok(again(&state, jar, &next, message, StatusCode::UNAUTHORIZED));

@@ -83,6 +83,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/timeline/{id}/access", post(users::grant))
         .route("/users/accounts/{id}/role", post(users::change_role))
         .route(
+            "/users/accounts/{id}/remove",
+            get(users::confirm_remove).post(users::remove_sign_in),
+        )
+        .route(
             "/users/{connection}/resolve/{gong_user_id}",
             get(users::resolve_page).post(users::resolve),
         )

@@ -12,4 +12,6 @@ mod timeline;
 pub(crate) use self::gong::list;
 pub use self::gong::GONG_IO;
 pub(crate) use self::resolve::{resolve, resolve_page};
-pub(crate) use self::timeline::{change_role, grant, timeline_users};
+pub(crate) use self::timeline::{
+    change_role, confirm_remove, grant, remove_sign_in, timeline_users,
+};

@@ -1,7 +1,8 @@
 //! Timeline users: the Timeline's own users, searchable by name or email, by license
 //! type and status; each one's sign-in (A1): the role of their account, or the form
 //! that grants one (the license type's default role offered first) and shows its
-//! initial password once.
+//! initial password once. The sign-in accounts, each with its role's form and, after
+//! a confirmation page, the removal of its sign-in.
 
 use std::collections::HashMap;
 
@@ -32,6 +33,9 @@ pub(crate) struct TimelineUsersQuery {
     /// The account whose role was just changed.
     #[serde(default)]
     changed: String,
+    /// The account whose sign-in was just removed.
+    #[serde(default)]
+    removed: String,
 }
 
 /// `GET /users/timeline`: the Timeline's users, searchable, by license and status.
@@ -77,6 +81,9 @@ pub(crate) async fn timeline_users(
             @if !q.changed.is_empty() {
                 p.notice id="role-changed" role="status" { "Role changed: " (q.changed) " now signs in as " (accounts.get(&q.changed.to_lowercase()).map(|r| r.to_string()).unwrap_or_default()) "." }
             }
+            @if !q.removed.is_empty() {
+                p.notice id="sign-in-removed" role="status" { "Sign-in removed: " (q.removed) " can no longer sign in, and their sessions and API tokens have ended." }
+            }
             (accounts_table(&s, &all_accounts))
             p.muted { (shown.len()) " of " (users.len()) " users" }
             div.table-wrap role="region" tabindex="0" aria-label="Timeline users" { table id="timeline-users" {
@@ -96,14 +103,15 @@ pub(crate) async fn timeline_users(
     ))
 }
 
-/// Every sign-in account with its role and the form that changes it (A1). The last
-/// admin cannot be demoted (the server refuses it).
+/// Every sign-in account with its role, the form that changes it and the link that
+/// removes its sign-in (A1; not for one's own account). The last admin is neither
+/// demoted nor removed (the server refuses it).
 fn accounts_table(s: &AdminSession, accounts: &[Admin]) -> Markup {
     html! {
         section.card id="accounts" aria-labelledby="accounts-title" {
             h2 id="accounts-title" { "Sign-in accounts" }
             div.table-wrap { table id="account-roles" {
-                thead { tr { th { "Account" } th { "Role" } th { "Change role" } } }
+                thead { tr { th { "Account" } th { "Role" } th { "Change role" } th { "Sign-in" } } }
                 tbody {
                     @for a in accounts {
                         tr.account-row data-account=(a.username) {
@@ -117,6 +125,13 @@ fn accounts_table(s: &AdminSession, accounts: &[Admin]) -> Markup {
                                     }
                                     " "
                                     button type="submit" aria-label={ "Change role of " (a.username) } { "Change role" }
+                                }
+                            }
+                            td {
+                                @if a.id == s.admin_id {
+                                    span.muted { "Your account" }
+                                } @else {
+                                    a.button.danger href={ "/users/accounts/" (a.id) "/remove" } aria-label={ "Remove sign-in of " (a.username) } { "Remove sign-in" }
                                 }
                             }
                         }
@@ -191,5 +206,48 @@ pub(crate) async fn change_role(
     let name: String = url::form_urlencoded::byte_serialize(account.username.as_bytes()).collect();
     Ok(Redirect::to(&format!(
         "/users/timeline?changed={name}#accounts"
+    )))
+}
+
+/// `GET /users/accounts/{id}/remove`: the confirmation before removing an account's
+/// sign-in (A1).
+pub(crate) async fn confirm_remove(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<AdminId>,
+) -> PageResult<Markup> {
+    let account = state
+        .store
+        .admin_by_id(id)
+        .await?
+        .filter(|a| a.can_sign_in())
+        .ok_or_else(|| ApiError::missing("account", id))?;
+    Ok(page(
+        &format!("Remove the sign-in of '{}'?", account.username),
+        &s,
+        html! {
+            form.card method="post" action={ "/users/accounts/" (id) "/remove" } id="remove-sign-in-form" {
+                (csrf_input(&s))
+                p { "Remove the sign-in of '" (account.username) "' (" (account.role) ")? They can no longer sign in, with a password or single sign-on; their open sessions and their API tokens stop working at once. Their Timeline user stays; granting sign-in again from Timeline users gives them a new password." }
+                div.actions {
+                    button.danger type="submit" id="confirm-remove-sign-in" { "Remove sign-in" }
+                    a href="/users/timeline#accounts" id="cancel-remove-sign-in" { "Cancel" }
+                }
+            }
+        },
+    ))
+}
+
+/// `POST /users/accounts/{id}/remove` (the confirmation's button): removes the
+/// sign-in; one's own and the last admin's are kept (a 409 saying so).
+pub(crate) async fn remove_sign_in(
+    State(state): State<AppState>,
+    Extension(s): Extension<AdminSession>,
+    Path(id): Path<AdminId>,
+) -> PageResult<Redirect> {
+    let account = roles::remove_sign_in(&state, &s, id).await?;
+    let name: String = url::form_urlencoded::byte_serialize(account.username.as_bytes()).collect();
+    Ok(Redirect::to(&format!(
+        "/users/timeline?removed={name}#accounts"
     )))
 }
