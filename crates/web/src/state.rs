@@ -181,6 +181,9 @@ pub(crate) struct Inner {
     /// Single sign-ons under way, by `state` (A2): kept in this process only, so
     /// several replicas behind one address need sticky sessions for the callback.
     pub oidc_flows: Mutex<HashMap<String, crate::auth::oidc::Flow>>,
+    /// The sign-in provider's discovery document and signing keys (A2), read once
+    /// per [`crate::auth::oidc::PROVIDER_TTL`].
+    pub oidc_provider: Mutex<crate::auth::oidc::ProviderCache>,
 }
 
 impl AppState {
@@ -204,6 +207,7 @@ impl AppState {
                 webhook_wake: Arc::default(),
                 webhook_refused: Default::default(),
                 oidc_flows: Mutex::new(HashMap::new()),
+                oidc_provider: Mutex::default(),
             }),
         }
     }

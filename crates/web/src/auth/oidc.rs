@@ -7,14 +7,23 @@
 //! too, so a callback started in another browser is refused. [`finish`] checks the
 //! `state`, exchanges the code with the verifier (client secret by HTTP Basic),
 //! and verifies the ID token: RS256 signature by a key of the provider's JWKS,
-//! `iss`, `aud`, `exp`, `nonce`. The email then names the account: an existing one
-//! signs in with its role; otherwise an email of an allowed domain gets an account
+//! `iss`, `aud`, `exp`, `nonce`, and `azp` (OpenID Connect Core 3.1.3.7: a token
+//! for several audiences must name this client as its authorized party). The email
+//! then names the account: an existing one signs in with its role (unless an admin
+//! removed its sign-in); otherwise an email of an allowed domain gets an account
 //! with the mapped role ([`crate::state::RoleSource`]). Nothing secret is logged or
 //! kept: the code, tokens and verifier are dropped after the exchange.
+//!
+//! The discovery document and the signing keys are read once per [`PROVIDER_TTL`]
+//! and shared by every sign-in of the process ([`ProviderCache`]); a token signed by
+//! a key the cached set does not know has the keys read again once (the provider
+//! rotated its keys).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use chrono::{DateTime, Utc};
 use gong_timeline_domain::audit::{AuditAction, AuditChannel};
 use gong_timeline_domain::UserStatus;
 use gong_timeline_gong::reqwest as http;
@@ -32,6 +41,9 @@ use crate::state::{AppState, OidcConfig, RoleSource};
 
 /// How long a sign-in may take at the provider.
 pub const FLOW_TTL: Duration = Duration::from_secs(600);
+/// How long the provider's discovery document and signing keys are used before they
+/// are read again.
+pub const PROVIDER_TTL: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 /// Sign-ins under way at most (anonymous visitors start them).
 const MAX_FLOWS: usize = 10_000;
 /// What a new single sign-on account has for a password hash: no PHC string, so no
@@ -75,6 +87,30 @@ fn invalid(m: impl Into<String>) -> Refusal {
     Refusal::Invalid(m.into())
 }
 
+/// What the process knows of the provider, each part with when it was read.
+#[derive(Default)]
+pub struct ProviderCache {
+    discovery: Option<Fetched<Discovery>>,
+    keys: Option<Fetched<JwkSet>>,
+}
+
+/// A document read from the provider.
+struct Fetched<T> {
+    value: Arc<T>,
+    /// The URL it was read from.
+    url: String,
+    at: DateTime<Utc>,
+}
+
+impl<T> Fetched<T> {
+    /// The document, while it is younger than [`PROVIDER_TTL`] and from `url`.
+    fn fresh(&self, url: &str, now: DateTime<Utc>) -> Option<Arc<T>> {
+        let age = now - self.at;
+        (self.url == url && age >= chrono::TimeDelta::zero() && age < PROVIDER_TTL)
+            .then(|| self.value.clone())
+    }
+}
+
 #[derive(Deserialize)]
 struct Discovery {
     issuer: String,
@@ -88,8 +124,28 @@ struct TokenResponse {
     id_token: Option<String>,
 }
 
+/// The `aud` claim: several audiences, or one (the signature check has matched it
+/// against the client id already).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Audience {
+    Several(Vec<String>),
+    One(serde::de::IgnoredAny),
+}
+
+impl Audience {
+    fn count(&self) -> usize {
+        match self {
+            Audience::Several(all) => all.len(),
+            Audience::One(_) => 1,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct IdClaims {
+    aud: Audience,
+    azp: Option<String>,
     nonce: Option<String>,
     email: Option<String>,
     email_verified: Option<serde_json::Value>,
@@ -122,15 +178,94 @@ async fn fetch_json<T: serde::de::DeserializeOwned>(
     response.json().await.map_err(unreachable)
 }
 
-async fn discover(http: &http::Client, config: &OidcConfig) -> Result<Discovery, Refusal> {
+fn cache(state: &AppState) -> std::sync::MutexGuard<'_, ProviderCache> {
+    state
+        .inner
+        .oidc_provider
+        .lock()
+        .expect("oidc provider cache")
+}
+
+/// The provider's discovery document: the cached one while fresh, else read now.
+async fn discover(
+    state: &AppState,
+    http: &http::Client,
+    config: &OidcConfig,
+) -> Result<Arc<Discovery>, Refusal> {
     let url = format!("{}/.well-known/openid-configuration", issuer_of(config));
+    let now = state.now();
+    let cached = cache(state)
+        .discovery
+        .as_ref()
+        .and_then(|d| d.fresh(&url, now));
+    if let Some(found) = cached {
+        return Ok(found);
+    }
     let found: Discovery = fetch_json(http, &url, "configuration").await?;
     if found.issuer.trim_end_matches('/') != issuer_of(config) {
         return Err(Refusal::Provider(
             "The sign-in provider names another issuer than the one configured.".into(),
         ));
     }
+    let found = Arc::new(found);
+    cache(state).discovery = Some(Fetched {
+        value: found.clone(),
+        url,
+        at: now,
+    });
     Ok(found)
+}
+
+/// The provider's signing keys: the cached set while fresh (unless `reread`), else
+/// read now.
+async fn signing_keys(
+    state: &AppState,
+    http: &http::Client,
+    found: &Discovery,
+    reread: bool,
+) -> Result<Arc<JwkSet>, Refusal> {
+    let now = state.now();
+    let cached = cache(state)
+        .keys
+        .as_ref()
+        .filter(|_| !reread)
+        .and_then(|k| k.fresh(&found.jwks_uri, now));
+    if let Some(keys) = cached {
+        return Ok(keys);
+    }
+    let keys: Arc<JwkSet> = Arc::new(fetch_json(http, &found.jwks_uri, "signing keys").await?);
+    cache(state).keys = Some(Fetched {
+        value: keys.clone(),
+        url: found.jwks_uri.clone(),
+        at: now,
+    });
+    Ok(keys)
+}
+
+/// The key of `keys` that signed a token with header `kid` (none named: the set's
+/// only key).
+fn key_for<'a>(keys: &'a JwkSet, kid: Option<&str>) -> Option<&'a jsonwebtoken::jwk::Jwk> {
+    match kid {
+        Some(kid) => keys.find(kid),
+        None if keys.keys.len() == 1 => keys.keys.first(),
+        None => None,
+    }
+}
+
+/// The signing keys that know `token`'s key: the cached set, or, when it does not
+/// know the key, the set read again once (the provider rotated its keys).
+async fn keys_for(
+    state: &AppState,
+    http: &http::Client,
+    found: &Discovery,
+    token: &str,
+) -> Result<Arc<JwkSet>, Refusal> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| refused_token("it is no JWT"))?;
+    let keys = signing_keys(state, http, found, false).await?;
+    if key_for(&keys, header.kid.as_deref()).is_some() {
+        return Ok(keys);
+    }
+    signing_keys(state, http, found, true).await
 }
 
 /// `base64url(SHA-256(verifier))`, the PKCE S256 challenge.
@@ -146,7 +281,7 @@ pub async fn start(
     next: &str,
 ) -> Result<(String, String), Refusal> {
     let http = client(state)?;
-    let found = discover(&http, config).await?;
+    let found = discover(state, &http, config).await?;
     let flow = Flow {
         nonce: random_token(),
         verifier: random_token(),
@@ -215,7 +350,7 @@ pub async fn finish(
         .filter(|c| !c.is_empty())
         .ok_or_else(|| invalid("The sign-in provider sent no authorization code."))?;
     let http = client(state)?;
-    let found = discover(&http, config).await?;
+    let found = discover(state, &http, config).await?;
     let redirect_uri = state.config.oidc_redirect_uri();
     let response = http
         .post(&found.token_endpoint)
@@ -244,7 +379,7 @@ pub async fn finish(
     let id_token = tokens
         .id_token
         .ok_or_else(|| invalid("The sign-in provider sent no ID token."))?;
-    let jwks: JwkSet = fetch_json(&http, &found.jwks_uri, "signing keys").await?;
+    let jwks = keys_for(state, &http, &found, &id_token).await?;
     let claims = verify(&id_token, &jwks, issuer_of(config), &config.client_id)?;
     if !claims
         .nonce
@@ -275,12 +410,8 @@ fn verify(token: &str, jwks: &JwkSet, issuer: &str, audience: &str) -> Result<Id
     if header.alg != Algorithm::RS256 {
         return Err(refused_token("it is not signed with RS256"));
     }
-    let jwk = match &header.kid {
-        Some(kid) => jwks.find(kid),
-        None if jwks.keys.len() == 1 => jwks.keys.first(),
-        None => None,
-    }
-    .ok_or_else(|| refused_token("no key of the provider signed it"))?;
+    let jwk = key_for(jwks, header.kid.as_deref())
+        .ok_or_else(|| refused_token("no key of the provider signed it"))?;
     let key =
         DecodingKey::from_jwk(jwk).map_err(|_| refused_token("the provider's key is unusable"))?;
     let mut validation = Validation::new(Algorithm::RS256);
@@ -289,7 +420,7 @@ fn verify(token: &str, jwks: &JwkSet, issuer: &str, audience: &str) -> Result<Id
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.leeway = 30;
     match jsonwebtoken::decode::<IdClaims>(token, &key, &validation) {
-        Ok(data) => Ok(data.claims),
+        Ok(data) => authorized_party(data.claims, audience),
         Err(e) => Err(refused_token(match e.kind() {
             ErrorKind::InvalidSignature => "its signature does not match the provider's key",
             ErrorKind::ExpiredSignature => "it has expired",
@@ -300,6 +431,33 @@ fn verify(token: &str, jwks: &JwkSet, issuer: &str, audience: &str) -> Result<Id
             _ => "it could not be verified",
         })),
     }
+}
+
+/// The claims once the authorized party is this client (OpenID Connect Core
+/// 3.1.3.7): a token for several audiences must carry `azp`, and an `azp` must be
+/// `client_id`.
+fn authorized_party(claims: IdClaims, client_id: &str) -> Result<IdClaims, Refusal> {
+    match claims.azp.as_deref() {
+        Some(azp) if azp != client_id => Err(refused_token(
+            "it was issued to another application (authorized party)",
+        )),
+        None if claims.aud.count() > 1 => Err(refused_token(
+            "it names several audiences but no authorized party",
+        )),
+        _ => Ok(claims),
+    }
+}
+
+/// An existing account signs in unless an admin removed its sign-in (A1).
+fn signs_in(account: Admin) -> Result<Admin, Refusal> {
+    if account.can_sign_in() {
+        return Ok(account);
+    }
+    tracing::warn!(account = %crate::security::log_safe(&account.username), "A single sign-on of an account whose sign-in was removed was refused.");
+    Err(Refusal::NotAllowed(format!(
+        "The sign-in of {} to this Timeline was removed. Ask an admin to grant it again.",
+        account.username
+    )))
 }
 
 /// Whether `email`'s domain is one of `allowed` (case-insensitive).
@@ -361,7 +519,7 @@ async fn account_for(
     let lower = email.to_lowercase();
     for name in [email, lower.as_str()] {
         if let Some(account) = state.store.admin_by_username(name).await.map_err(store)? {
-            return Ok(account);
+            return signs_in(account);
         }
     }
     let role = match &config.roles {

@@ -1,6 +1,8 @@
 //! A2: sign-in with OpenID Connect against the test provider
 //! ([`crate::oidc_provider`]): the whole Authorization Code + PKCE flow through the
-//! app, and each kind of bad ID token refused with a clear page and no session.
+//! app, each kind of bad ID token refused with a clear page and no session (`azp`
+//! included), the provider's documents read once per hour and its keys again when
+//! they rotate, and an account whose sign-in was removed refused.
 
 use std::sync::Arc;
 
@@ -251,6 +253,18 @@ async fn a2_bad_tokens_and_other_domains_are_refused_without_a_session() {
         ("ann@example.org", Fault::Expired, 400, "it has expired"),
         (
             "ann@example.org",
+            Fault::SeveralAudiences,
+            400,
+            "it names several audiences but no authorized party",
+        ),
+        (
+            "ann@example.org",
+            Fault::WrongAzp,
+            400,
+            "issued to another application (authorized party)",
+        ),
+        (
+            "ann@example.org",
             Fault::BadSignature,
             400,
             "signature does not match",
@@ -322,4 +336,107 @@ async fn a2_without_a_provider_the_log_in_offers_passwords_only() {
         .await
         .unwrap();
     assert_eq!(start.status().as_u16(), 403);
+}
+
+/// Signs `email` in with the `role` claim and `fault`: the outcome.
+async fn sign_in_as(app: &TestApp, provider: &Provider, email: &str, fault: Fault) -> Outcome {
+    let mut claims = serde_json::Map::new();
+    claims.insert("role".into(), serde_json::json!("member"));
+    provider.sign_in_next(Next {
+        email: email.into(),
+        claims,
+        fault,
+    });
+    sign_in(app).await
+}
+
+#[tokio::test]
+async fn a2_a_token_for_several_audiences_signs_in_when_it_names_this_client_as_azp() {
+    let provider = Provider::start().await;
+    let app = app_with(
+        &provider,
+        &["example.org"],
+        RoleSource::Claim("role".into()),
+    )
+    .await;
+    let out = sign_in_as(
+        &app,
+        &provider,
+        "ann@example.org",
+        Fault::SeveralAudiencesWithAzp,
+    )
+    .await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    assert!(out.session.is_some());
+}
+
+#[tokio::test]
+async fn a2_the_providers_documents_are_read_once_an_hour_and_its_keys_again_when_they_rotate() {
+    let provider = Provider::start().await;
+    let app = app_with(
+        &provider,
+        &["example.org"],
+        RoleSource::Claim("role".into()),
+    )
+    .await;
+    for _ in 0..3 {
+        let out = sign_in_as(&app, &provider, "ann@example.org", Fault::None).await;
+        assert_eq!(out.status, 303, "{}", out.body);
+    }
+    assert_eq!(provider.requests(), (1, 1), "(discovery, JWKS) read once");
+    // A new signing key: the keys are read again once, and the sign-in succeeds.
+    provider.rotate_keys();
+    let out = sign_in_as(&app, &provider, "ann@example.org", Fault::None).await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    assert_eq!(provider.requests(), (1, 2));
+    let out = sign_in_as(&app, &provider, "ann@example.org", Fault::None).await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    assert_eq!(provider.requests(), (1, 2), "the new keys are cached");
+    // After an hour both are read again.
+    app.clock_offset
+        .store(3601, std::sync::atomic::Ordering::SeqCst);
+    let out = sign_in_as(&app, &provider, "ann@example.org", Fault::None).await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    assert_eq!(provider.requests(), (2, 3));
+}
+
+#[tokio::test]
+async fn a2_an_account_whose_sign_in_was_removed_is_refused() {
+    let provider = Provider::start().await;
+    let app = app_with(
+        &provider,
+        &["example.org"],
+        RoleSource::Claim("role".into()),
+    )
+    .await;
+    let out = sign_in_as(&app, &provider, "ann@example.org", Fault::None).await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    let session = out.session.expect("a session");
+    let ann = app
+        .store
+        .admin_by_username("ann@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, body) = app
+        .api(
+            reqwest::Method::DELETE,
+            &format!("/accounts/{}", ann.id),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let page = app
+        .http
+        .get(format!("{}/companies", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(page.status().as_u16(), 200, "the session has ended");
+    // The provider still vouches for ann, and the role claim still names one: refused.
+    let out = sign_in_as(&app, &provider, "ann@example.org", Fault::None).await;
+    assert_eq!(out.status, 403, "{}", out.body);
+    assert!(out.body.contains("was removed"), "{}", out.body);
+    assert!(out.session.is_none());
 }

@@ -2,7 +2,8 @@
 //! `/authorize` (signs the next person in at once: no consent page), `/token`
 //! (checks the client, the code, the redirect URI and the PKCE S256 verifier) and
 //! `/jwks`. ID tokens are RS256 with a fixed test key; [`Fault`] makes the next
-//! one wrong in one way.
+//! one wrong in one way. It counts the discovery and JWKS requests it answers, and
+//! [`Provider::rotate_keys`] replaces its signing key (a new `kid`).
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -25,6 +26,9 @@ const GOOD_KEY: &str = include_str!("oidc_keys/good.pem");
 const ROGUE_KEY: &str = include_str!("oidc_keys/rogue.pem");
 /// The public key id.
 const KID: &str = "test-key";
+/// The key id after [`Provider::rotate_keys`]: the rogue key, published from then on.
+const ROTATED_KID: &str = "rotated-key";
+const ROTATED_N: &str = "ot2f2DwCiUdg7rdBfvTlEfH-MRgyOuKwQYVCOhSMmX88ZnuCRZ74qYms3stx9Z1G6nfR7-x8UToHybpIWE6PsklfhC_OFbpPJ3LiN9qNjr14YcPcp7C-VoHiR5wusJjq70xj0PR8t9_NZK_XrgyFnqUp5PZGm3xVku_SIadzZMwoZSn3LnQkHMEbopMo8ffuQoPU-ta6cx__0ZiNO0MVOY2tsgryR8bPUOinKpkjc6EMSaJ5ztCDTFakIsjlilLTS9jhqOyMKAgn3SkLeyNRMIUkGTGVk11rBfhjDBP69RzUyx7Wc9OxqsJ07uMv020cqAyfD6hybqFw7z-pS_1XIQ";
 const GOOD_N: &str = "zx9rZcljEEzKmcVcBNJBIJz_0YJNNaJUiQPrL-OVDLN5lK7GJu6TAK1rY5QkwA405Cl-3HQadrysjZGtLW7_qCRHMqBU5DLi4WVrOlyL7AsTL2G-LjXqptMql2BGYQfEZQ7H56C-ASb9wYeisL4pxVna71t_4ZjDHC-fcpPmqTETsAPN1W61jvBRtcTnlGQSMHx__nrT4Zg5sB_vNyzZRiWzoSygJ4RG4DGFrPWPLEI7vcHTVqy5di1NEy-O0lGQnUoLu7DWh48tc9LGjfpie-_1i94bvUQQ1o4lRfKPNc9d3NmgaV8WfJ0J6flrLgzSwB6_-YECsgzSGFl8RhhSsw";
 
 /// What is wrong with the next ID token.
@@ -41,6 +45,12 @@ pub enum Fault {
     Expired,
     /// Signed with a key the provider does not publish.
     BadSignature,
+    /// For this client and another one, with no `azp`.
+    SeveralAudiences,
+    /// For this client and another one, `azp` this client (valid).
+    SeveralAudiencesWithAzp,
+    /// `azp` another client.
+    WrongAzp,
 }
 
 /// Who signs in next, and how.
@@ -66,6 +76,12 @@ struct Shared {
     next: Next,
     codes: HashMap<String, Grant>,
     counter: u64,
+    /// Discovery documents served.
+    discoveries: u64,
+    /// JWKS served.
+    key_sets: u64,
+    /// Signing with the rotated key.
+    rotated: bool,
 }
 
 #[derive(Clone)]
@@ -118,9 +134,21 @@ impl Provider {
     pub fn sign_in_next(&self, next: Next) {
         self.shared.lock().unwrap().next = next;
     }
+
+    /// How many discovery documents and JWKS it has served.
+    pub fn requests(&self) -> (u64, u64) {
+        let shared = self.shared.lock().unwrap();
+        (shared.discoveries, shared.key_sets)
+    }
+
+    /// Signs with a new key from now on and publishes only that one.
+    pub fn rotate_keys(&self) {
+        self.shared.lock().unwrap().rotated = true;
+    }
 }
 
 async fn discovery(State(ctx): State<Ctx>) -> Json<Value> {
+    ctx.shared.lock().unwrap().discoveries += 1;
     let i = &ctx.issuer;
     Json(json!({
         "issuer": i,
@@ -134,9 +162,16 @@ async fn discovery(State(ctx): State<Ctx>) -> Json<Value> {
     }))
 }
 
-async fn jwks() -> Json<Value> {
+async fn jwks(State(ctx): State<Ctx>) -> Json<Value> {
+    let mut shared = ctx.shared.lock().unwrap();
+    shared.key_sets += 1;
+    let (kid, n) = if shared.rotated {
+        (ROTATED_KID, ROTATED_N)
+    } else {
+        (KID, GOOD_N)
+    };
     Json(json!({"keys": [{
-        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": KID, "n": GOOD_N, "e": "AQAB",
+        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid, "n": n, "e": "AQAB",
     }]}))
 }
 
@@ -211,7 +246,11 @@ async fn token(State(ctx): State<Ctx>, headers: HeaderMap, Form(f): Form<TokenFo
         )
             .into_response();
     }
-    let Some(grant) = ctx.shared.lock().unwrap().codes.remove(&f.code) else {
+    let (grant, rotated) = {
+        let mut shared = ctx.shared.lock().unwrap();
+        (shared.codes.remove(&f.code), shared.rotated)
+    };
+    let Some(grant) = grant else {
         return refuse("unknown or spent code");
     };
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -238,7 +277,11 @@ async fn token(State(ctx): State<Ctx>, headers: HeaderMap, Form(f): Form<TokenFo
     for (k, v) in next.claims {
         object.insert(k, v);
     }
-    let mut key = GOOD_KEY;
+    let (mut key, kid) = if rotated {
+        (ROGUE_KEY, ROTATED_KID)
+    } else {
+        (GOOD_KEY, KID)
+    };
     match next.fault {
         Fault::None => {}
         Fault::WrongAudience => {
@@ -252,9 +295,19 @@ async fn token(State(ctx): State<Ctx>, headers: HeaderMap, Form(f): Form<TokenFo
             object.insert("exp".into(), json!(now - 3600));
         }
         Fault::BadSignature => key = ROGUE_KEY,
+        Fault::SeveralAudiences => {
+            object.insert("aud".into(), json!([ctx.client_id, "another-app"]));
+        }
+        Fault::SeveralAudiencesWithAzp => {
+            object.insert("aud".into(), json!([ctx.client_id, "another-app"]));
+            object.insert("azp".into(), json!(ctx.client_id));
+        }
+        Fault::WrongAzp => {
+            object.insert("azp".into(), json!("another-app"));
+        }
     }
     let mut header = Header::new(Algorithm::RS256);
-    header.kid = Some(KID.into());
+    header.kid = Some(kid.into());
     let id_token = jsonwebtoken::encode(
         &header,
         &claims,
