@@ -281,7 +281,7 @@ fn schemas() -> Value {
     let license = spelled(LicenseType::ALL.iter().map(|v| v.as_str()));
     let user_status = spelled(UserStatus::ALL.iter().map(|v| v.as_str()));
     let brief = obj(
-        let mut all = json!({"id": i, "email": s, "name": s, "license_type": license, "status": user_status}),
+        json!({"id": i, "email": s, "name": s, "license_type": license, "status": user_status}),
     );
     json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),
