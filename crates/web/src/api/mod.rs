@@ -119,7 +119,11 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("post", "/jobs/{id}/export", post(jobs::export)),
         ("get", "/activities", get(activities::list)),
         ("get", "/activities/{id}", get(activities::show)),
-        ("get", "/activities/{id}/transcript", get(activities::transcript)),
+        (
+            "get",
+            "/activities/{id}/transcript",
+            get(activities::transcript),
+        ),
         ("get", "/companies", get(activities::companies)),
         ("get", "/erasures", get(erasures::list)),
         ("post", "/erasures", post(erasures::erase)),

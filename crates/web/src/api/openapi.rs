@@ -235,9 +235,10 @@ fn resource_paths() -> Value {
         "/activities": { "get": op("Activities, newest first", [vec![
             query("company_id", json!({"type": "integer"}), "One company."),
             query("connection_id", json!({"type": "integer"}), "One connection."),
-            query("search", json!({"type": "string"}), "Only activities whose subject, notes, attendee names or emails, or tracker names contain this text (any case)."),
+            query("search", json!({"type": "string"}), "Only activities whose subject, notes, attendee names or emails, or tracker names contain this text (any case), or whose transcript has every word of it."),
         ], window()].concat(), None, "200", page("Activity")) },
         "/activities/{id}": { "get": op("One activity", vec![id()], None, "200", schema("Activity")) },
+        "/activities/{id}/transcript": { "get": op("An activity's transcript (S9; admins and members): each speaker's turns with their times; 404 when it has none yet", vec![id()], None, "200", schema("Transcript")) },
         "/companies": { "get": op("Companies, by name", window(), None, "200", page("Company")) },
         "/erasures": {
             "get": op("Erasure receipts, newest first (the address only as its SHA-256)", window(), None, "200", page("Erasure")),
@@ -268,6 +269,17 @@ fn obj(props: Value) -> Value {
     json!({"type": "object", "properties": props})
 }
 
+/// The schema of an activity's transcript (S9), built apart: `json!` nests only so
+/// deep in one call.
+fn transcript_schema() -> Value {
+    let (i, s) = (json!({"type": "integer"}), json!({"type": "string"}));
+    let sentence = obj(json!({"start_ms": i, "at": s, "text": s}));
+    let monologue = obj(json!({"speaker": s, "affiliation": {"enum": ["Internal", "External", "Unknown"]},
+        "topic": {"type": ["string", "null"]}, "sentences": {"type": "array", "items": sentence}}));
+    obj(json!({"activity_id": i, "fetched_at": {"type": "string", "format": "date-time"},
+        "monologues": {"type": "array", "items": monologue}}))
+}
+
 /// The schemas: each item's `properties` are exactly the keys the API (and the
 /// CLI's `--format json`) print, which the route test checks against live answers.
 fn schemas() -> Value {
@@ -283,7 +295,7 @@ fn schemas() -> Value {
     let brief = obj(
         json!({"id": i, "email": s, "name": s, "license_type": license, "status": user_status}),
     );
-    json!({
+    let mut all = json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),
         "TimelineUser": json!({"type": "object", "description": "Custom fields as further string properties.", "additionalProperties": {"type": "string"},
             "properties": {"id": i, "email": s, "name": s, "license_type": license, "status": user_status}}),
@@ -333,7 +345,11 @@ fn schemas() -> Value {
             "after": {"description": "The value after (secrets shown as [hidden]); null when there is none."}})),
         "GongUser": obj(json!({"gong_user_id": s, "email": ns, "name": s, "status": spelled(MappingStatus::ALL.iter().map(|v| v.as_str())),
             "manual": b, "user": {"oneOf": [brief.clone(), {"type": "null"}]}, "suggested": {"type": "array", "items": brief}})),
-    })
+    });
+    // Added apart: one `json!` call nests only so deep.
+    all["Transcript"] = transcript_schema();
+    all["Settings"]["properties"]["transcripts"] = b;
+    all
 }
 
 /// The schemas of Gong's quota (Q1, Q3, Q4).

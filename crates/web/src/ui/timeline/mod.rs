@@ -324,7 +324,11 @@ pub(crate) async fn transcript(
     Path(id): Path<ActivityId>,
 ) -> PageResult<Markup> {
     let a = lookup::activity(&state, id).await?;
-    let stored = state.store.get_transcript(id).await.map_err(ApiError::from)?;
+    let stored = state
+        .store
+        .get_transcript(id)
+        .await
+        .map_err(ApiError::from)?;
     Ok(page(
         &format!("Transcript — {}", a.subject),
         &s,

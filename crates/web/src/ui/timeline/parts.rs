@@ -4,10 +4,10 @@
 //! fails), the filters and search form, the chart of activities per month.
 
 use chrono::{DateTime, Utc};
-use gong_timeline_domain::ActivityContent;
-use gong_timeline_gong::CallMedia;
 use gong_timeline_domain::meeting::Affiliation;
 use gong_timeline_domain::transcript::timestamp;
+use gong_timeline_domain::ActivityContent;
+use gong_timeline_gong::CallMedia;
 use gong_timeline_store::{Activity, CompanyId, StoredTranscript};
 use maud::{html, Markup};
 
