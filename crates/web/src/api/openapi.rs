@@ -274,10 +274,14 @@ fn obj(props: Value) -> Value {
 fn transcript_schema() -> Value {
     let (i, s) = (json!({"type": "integer"}), json!({"type": "string"}));
     let sentence = obj(json!({"start_ms": i, "at": s, "text": s}));
-    let monologue = obj(json!({"speaker": s, "affiliation": {"enum": ["Internal", "External", "Unknown"]},
-        "topic": {"type": ["string", "null"]}, "sentences": {"type": "array", "items": sentence}}));
-    obj(json!({"activity_id": i, "fetched_at": {"type": "string", "format": "date-time"},
-        "monologues": {"type": "array", "items": monologue}}))
+    let monologue = obj(
+        json!({"speaker": s, "affiliation": {"enum": ["Internal", "External", "Unknown"]},
+        "topic": {"type": ["string", "null"]}, "sentences": {"type": "array", "items": sentence}}),
+    );
+    obj(
+        json!({"activity_id": i, "fetched_at": {"type": "string", "format": "date-time"},
+        "monologues": {"type": "array", "items": monologue}}),
+    )
 }
 
 /// The schemas: each item's `properties` are exactly the keys the API (and the
