@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::transcript::CALLS_PER_REQUEST;
+use gong_timeline_domain::Trigger;
 use gong_timeline_store::{
     ConnectionId, DeepCheck, MeetingQuery, MeetingSet, Pass as StoredPass, ResumePoint,
     ResumeUpdate, Store, StoredMeeting,
@@ -294,7 +295,8 @@ impl JobRun<'_> {
     /// S9: the transcripts of the connection's activities that have none, newest
     /// first, 100 calls a request, once every page of the job is in the store. Each
     /// asked-for call gets a stored transcript (an empty one when Gong has none), so
-    /// the loop ends; the quota's lane stops it first when the history is long.
+    /// the loop ends; the quota's lane stops it first when the history is long. A
+    /// webhook batch makes one request at most.
     pub(super) async fn transcripts(
         &self,
         writer: &mut PageWriter<'_, '_>,
@@ -303,8 +305,15 @@ impl JobRun<'_> {
         let (store, connection_id) = (writer.store().clone(), writer.connection_id());
         let client = self.gong(Purpose::Transcripts);
         let batch = CALLS_PER_REQUEST as u32;
+        // A webhook batch stays quick (W2): it fetches the newest 100 only, its own
+        // calls among them; the history waits for the slot's job.
+        let mut requests_left = match self.job.request.trigger {
+            Trigger::Webhook => 1,
+            _ => usize::MAX,
+        };
         let mut fetched = 0usize;
-        loop {
+        while requests_left > 0 {
+            requests_left -= 1;
             let wanted = store.transcripts_wanted(connection_id, batch).await?;
             if wanted.is_empty() {
                 break;
