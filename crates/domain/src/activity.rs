@@ -30,8 +30,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
 use crate::fingerprint::Fingerprint;
-use crate::meeting::{Affiliation, CallOutcome, Meeting, OutlineSection, Party, Tracker};
+use crate::meeting::{Affiliation, Meeting, OutlineSection, Party, Tracker};
 use crate::messages::Message;
+use crate::outcome::{ActivityOutcome, CallOutcomes};
 
 /// The `source` of every activity this integration writes.
 pub const SOURCE_GONG: &str = "Gong";
@@ -109,9 +110,10 @@ pub struct ActivityContent {
     /// Action items said in the call.
     #[serde(default)]
     pub action_items: Vec<String>,
-    /// The call's outcome, with its category (the sentiment set up in Gong).
+    /// The call's outcome, with its category and, from the company's list of
+    /// outcomes, its sentiment (S9).
     #[serde(default)]
-    pub outcome: Option<CallOutcome>,
+    pub outcome: Option<ActivityOutcome>,
     /// The call's outline.
     #[serde(default)]
     pub outline: Vec<OutlineSection>,
@@ -124,9 +126,15 @@ impl ActivityContent {
         ActivityContent {
             next_steps: d.next_steps(),
             action_items: d.action_items.clone(),
-            outcome: d.outcome.clone(),
+            outcome: d.outcome.as_ref().map(ActivityOutcome::of),
             outline: d.outline.clone(),
         }
+    }
+
+    /// The outcome's sentiment joined from the company's list (S9): none without one.
+    pub fn with_sentiments(mut self, list: Option<&CallOutcomes>) -> ActivityContent {
+        self.outcome = self.outcome.map(|o| o.with_sentiment(list));
+        self
     }
 
     /// True when Gong sent none of it.
@@ -336,8 +344,12 @@ pub fn content_hash(draft: &ActivityDraft) -> u64 {
             fp.str(t);
         });
         fp.opt_str(c.outcome.as_ref().map(|o| o.name.as_str()))
-            .opt_str(c.outcome.as_ref().and_then(|o| o.category.as_deref()))
-            .count(c.outline.len());
+            .opt_str(c.outcome.as_ref().and_then(|o| o.category.as_deref()));
+        // Only when known, like the content: an outcome without one keeps its hash.
+        if let Some(sentiment) = c.outcome.as_ref().and_then(|o| o.sentiment) {
+            fp.str(sentiment.as_str());
+        }
+        fp.count(c.outline.len());
         for section in &c.outline {
             fp.str(&section.section).count(section.items.len());
             section.items.iter().for_each(|t| {
@@ -384,7 +396,7 @@ mod tests {
             title: "next steps".into(),
             items: vec!["Send the proposal".into()],
         }];
-        rich.details.outcome = Some(CallOutcome {
+        rich.details.outcome = Some(crate::meeting::CallOutcome {
             name: "Demo scheduled".into(),
             category: Some("Positive".into()),
         });
@@ -395,6 +407,35 @@ mod tests {
             "Demo scheduled"
         );
         assert_ne!(content_hash(&full), content_hash(&bare));
+    }
+
+    #[test]
+    fn s9_the_outcome_sentiment_goes_into_the_hash_only_when_known() {
+        use crate::outcome::{CallOutcomes, KnownOutcome, Sentiment};
+        let mut rich = meeting();
+        rich.details.outcome = Some(crate::meeting::CallOutcome {
+            name: "Closed lost".into(),
+            category: None,
+        });
+        let without = draft(&rich);
+        let list = CallOutcomes {
+            fetched_at: Utc::now(),
+            outcomes: vec![KnownOutcome {
+                id: None,
+                name: "closed lost".into(),
+                sentiment: Some(Sentiment::Negative),
+            }],
+        };
+        let mut with = without.clone();
+        with.content = with.content.with_sentiments(Some(&list));
+        assert_eq!(
+            with.content.outcome.as_ref().unwrap().sentiment,
+            Some(Sentiment::Negative)
+        );
+        assert_ne!(content_hash(&with), content_hash(&without));
+        let mut unlisted = without.clone();
+        unlisted.content = unlisted.content.with_sentiments(None);
+        assert_eq!(content_hash(&unlisted), content_hash(&without));
     }
 
     #[test]

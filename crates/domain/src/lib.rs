@@ -17,6 +17,7 @@
 //! - [`erasure`]: what erasing a person by email does to meetings, attendees and text (G2).
 //! - [`audit`]: what the audit log records and how secrets are kept out of it (A4).
 //! - [`quota`]: Gong's daily quota: purposes, lanes, the rolling budget, estimates (Q1–Q4).
+//! - [`outcome`]: a call outcome's sentiment from the company's list, cached a day (S9).
 //! - [`transcript`]: a call's transcript with its speakers named, and the text searched (S9).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -33,6 +34,7 @@ pub mod fingerprint;
 pub mod license;
 pub mod meeting;
 pub mod messages;
+pub mod outcome;
 pub mod quota;
 pub mod redact;
 pub mod retention;

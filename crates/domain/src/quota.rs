@@ -63,16 +63,20 @@ pub enum Purpose {
     Resync,
     /// Checking credentials and the workspace when a connection is set up (C5).
     Setup,
+    /// The company's settings in Gong, read at most once a day per connection: the
+    /// call outcomes and their sentiment (S9).
+    Settings,
 }
 
 impl Purpose {
     /// Every purpose, in the order reports list them.
-    pub const ALL: [Purpose; 13] = [
+    pub const ALL: [Purpose; 14] = [
         Purpose::Users,
         Purpose::Webhook,
         Purpose::Media,
         Purpose::Erase,
         Purpose::Setup,
+        Purpose::Settings,
         Purpose::LookBack,
         Purpose::Window,
         Purpose::Retry,
@@ -90,7 +94,8 @@ impl Purpose {
             | Purpose::Webhook
             | Purpose::Media
             | Purpose::Erase
-            | Purpose::Setup => Lane::First,
+            | Purpose::Setup
+            | Purpose::Settings => Lane::First,
             Purpose::LookBack | Purpose::Window | Purpose::Retry => Lane::Incremental,
             Purpose::Reconciliation | Purpose::DeletionCheck | Purpose::Transcripts => Lane::Checks,
             Purpose::Backfill | Purpose::Resync => Lane::History,
@@ -113,6 +118,7 @@ impl Purpose {
             Purpose::Backfill => "backfill",
             Purpose::Resync => "resync",
             Purpose::Setup => "setup",
+            Purpose::Settings => "settings",
         }
     }
 
@@ -132,6 +138,7 @@ impl Purpose {
             Purpose::Backfill => "Backfill",
             Purpose::Resync => "Re-sync",
             Purpose::Setup => "Set-up",
+            Purpose::Settings => "Gong settings",
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::outcome::CallOutcomes;
 use gong_timeline_domain::quota::{QuotaSettings, RequestCount};
 use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
 use gong_timeline_domain::Trigger;
@@ -479,6 +480,18 @@ pub trait Store: Send + Sync + 'static {
         connection_id: ConnectionId,
         before: DateTime<Utc>,
     ) -> Result<PurgeCounts>;
+
+    // ---- the company's call outcomes (S9) ----
+
+    /// A connection's cached list of Gong's call outcomes with their sentiment;
+    /// `None` when it was never read.
+    async fn get_call_outcomes(&self, connection_id: ConnectionId) -> Result<Option<CallOutcomes>>;
+    /// Replaces a connection's cached list (and when it was read).
+    async fn put_call_outcomes(
+        &self,
+        connection_id: ConnectionId,
+        outcomes: &CallOutcomes,
+    ) -> Result<()>;
 
     // ---- Gong's quota (Q1–Q4) ----
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use gong_timeline_domain::filter::{Fields, FilterSet};
 use gong_timeline_domain::messages::GongPerson;
+use gong_timeline_domain::outcome::CallOutcomes;
 use gong_timeline_domain::users::UserDecision;
 use gong_timeline_domain::{CompanyIndex, Email, UserStatus};
 use gong_timeline_store::{Company, ConnectionId, Person, User, UserId, UserMapping};
@@ -43,6 +44,8 @@ pub struct SyncContext {
     /// The type of every Company and User field (T5): filters on text fields
     /// compare as text.
     pub field_types: crate::settings::FieldTypes,
+    /// The company's call outcomes with their sentiment, as last cached (S9).
+    pub outcomes: Option<CallOutcomes>,
 }
 
 impl SyncContext {

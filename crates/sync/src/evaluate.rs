@@ -16,21 +16,24 @@ use crate::context::SyncContext;
 use crate::settings::ValidSettings;
 
 /// The context a connection's meetings are evaluated against under `valid`
-/// settings, from the store alone (the mappings as the last provisioning left them).
+/// settings, from the store alone (the mappings as the last provisioning left them,
+/// the call outcomes as last cached).
 pub async fn load_context(
     store: &dyn Store,
     connection_id: ConnectionId,
     valid: ValidSettings,
 ) -> Result<SyncContext, StoreError> {
-    let (companies, persons, users, mappings, declared) = futures::try_join!(
+    let (companies, persons, users, mappings, declared, outcomes) = futures::try_join!(
         store.list_companies(),
         store.list_persons(),
         store.list_users(),
         store.list_mappings(connection_id),
         store.list_field_types(),
+        store.get_call_outcomes(connection_id),
     )?;
     let mut ctx = SyncContext::build(connection_id, &companies, &persons, &users);
     ctx.set_mappings(&mappings);
+    ctx.outcomes = outcomes;
     ctx.field_types = crate::settings::field_types_of(&companies, &users, &declared);
     apply_settings(&mut ctx, valid);
     Ok(ctx)

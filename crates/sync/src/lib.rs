@@ -15,6 +15,7 @@
 //! - [`stages`]: private → company → author → filters → activity, per meeting.
 //! - [`audit`]: recording an admin's change in the audit log, secrets removed (A4).
 //! - [`clock`]: where "now" comes from.
+//! - [`outcomes`]: the company's call outcomes and their sentiment, read once a day (S9).
 //! - [`mappings`]: manual resolution of a Gong user's mapping (U7).
 //! - [`settings`]: validation of a connection's settings (T2–T4).
 //! - [`scheduler`]: the fixed four-hourly UTC slots (S6).
@@ -45,6 +46,7 @@ pub mod export;
 pub mod job;
 pub mod lease;
 pub mod mappings;
+pub mod outcomes;
 pub mod pending;
 pub mod preview;
 pub mod progress;

@@ -1,5 +1,6 @@
 //! The transform stages a meeting passes through, in order: skip private (S2) →
-//! resolve company (R1–R3) → map author (U3–U6) → filter (T3) → build activity (S3).
+//! resolve company (R1–R3) → map author (U3–U6) → filter (T3) → build activity (S3),
+//! its outcome's sentiment joined from the cached list (S9).
 //! Each stage is a plain function of the meeting and the job's [`SyncContext`].
 
 use gong_timeline_domain::filter::{meeting_fields, Fields};
@@ -55,7 +56,7 @@ pub fn handle_meeting(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
             filter: ctx.filter_text.clone(),
         });
     }
-    let draft = build_activity(
+    let mut draft = build_activity(
         meeting,
         ctx.connection_id,
         &ctx.activity_type,
@@ -63,6 +64,7 @@ pub fn handle_meeting(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
         company_id,
         |email| ctx.persons.get(email).copied(),
     );
+    draft.content = draft.content.with_sentiments(ctx.outcomes.as_ref());
     Outcome::Write(Box::new(draft), note)
 }
 

@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use gong_timeline_domain::meeting::{CallOutcome, OutlineSection, Tracker};
+use gong_timeline_domain::meeting::{OutlineSection, Tracker};
+use gong_timeline_domain::outcome::ActivityOutcome;
 use gong_timeline_domain::{LicenseType, MappingStatus, UserStatus};
 use gong_timeline_store::{
     Activity, ActivityId, Company, CompanyId, ConnectionId, Fields, PersonId, User, UserId,
@@ -58,8 +59,10 @@ pub struct ActivityView {
     pub next_steps: Vec<String>,
     /// Action items said in the call.
     pub action_items: Vec<String>,
-    /// The call's outcome (`name`, `category`), when Gong has one.
-    pub outcome: Option<CallOutcome>,
+    /// The call's outcome (`name`, `category`), when Gong has one, and its
+    /// `sentiment` (`Positive`, `Neutral`, `Negative` or null) from the company's
+    /// list of outcomes (S9).
+    pub outcome: Option<ActivityOutcome>,
     /// The call's outline: sections with their items.
     pub outline: Vec<OutlineSection>,
 }

@@ -549,6 +549,10 @@ async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider) -> R {
         .next()
         .unwrap_or_default()
         .parse()?;
+    // Transcripts on (S9), as the settings' checkbox saves them: the sync fetches them.
+    let mut settings = app.store.get_settings(id).await?;
+    settings.transcripts = true;
+    app.store.put_settings(id, &settings).await?;
 
     // Initiate Sync; the page follows the background job.
     b.click("#initiate-sync").await?;
@@ -657,6 +661,7 @@ async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider) -> R {
         .await?
         .ok_or("call link")?;
     assert!(call_link.starts_with(&app.sim.base_url()), "{call_link}");
+    transcript_page(b, app, job).await?;
     // Every company's activities searched (#20 item 11).
     let subject = with_trackers["subject"].as_str().ok_or("subject")?;
     let word = subject
@@ -1142,6 +1147,69 @@ async fn wait_for(b: &Browser, css: &str) -> R<fantoccini::elements::Element> {
         .at_most(Duration::from_secs(15))
         .for_element(Locator::Css(css))
         .await?)
+}
+
+/// The card's "Read the transcript" opens who said what and when (S9): each turn
+/// with its speaker's name, side badge and time, as the API has them; audited at
+/// both widths. `job` is the sync that fetched the transcripts.
+async fn transcript_page(b: &mut Browser, app: &TestApp, job: i64) -> R {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while app.get(&format!("/jobs/{job}")).await.1["status"] == "In progress" {
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("job {job} did not finish").into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_, activities) = app.get("/activities?limit=200").await;
+    let mut found = None;
+    for a in activities["items"].as_array().ok_or("activities")? {
+        let aid = a["id"].as_i64().ok_or("id")?;
+        let (status, t) = app.get(&format!("/activities/{aid}/transcript")).await;
+        if status == 200 && t["monologues"].as_array().is_some_and(|m| !m.is_empty()) {
+            found = Some((aid, t));
+            break;
+        }
+    }
+    let (aid, transcript) = found.ok_or("an activity with a transcript")?;
+    b.visit(&format!("{}/activities/{aid}", app.base), "activity")
+        .await?;
+    b.click(&format!("#activity-{aid} .transcript-link"))
+        .await?;
+    wait_for(b, ".transcript .monologue").await?;
+    b.shot("transcript").await?;
+    let first = &transcript["monologues"][0];
+    assert_eq!(
+        b.text(".monologue:first-child .speaker strong").await?,
+        first["speaker"].as_str().ok_or("speaker")?
+    );
+    let side = b.text(".monologue:first-child .speaker .badge").await?;
+    let expected = match first["affiliation"].as_str() {
+        Some("Internal") => "Internal",
+        Some("External") => "External",
+        _ => "Unknown side",
+    };
+    assert_eq!(side, expected, "the side as a badge's word");
+    assert_eq!(
+        b.text(".monologue:first-child .sentence time").await?,
+        first["sentences"][0]["at"].as_str().ok_or("at")?
+    );
+    let sides: Vec<String> = {
+        let mut words = Vec::new();
+        for badge in b
+            .client
+            .find_all(Locator::Css(".monologue .speaker .badge"))
+            .await?
+        {
+            words.push(badge.text().await?);
+        }
+        words
+    };
+    assert_eq!(
+        sides.len(),
+        transcript["monologues"].as_array().map_or(0, Vec::len),
+        "one side badge per turn"
+    );
+    b.audit("transcript").await
 }
 
 /// Clicks Initiate Sync until the connection has a job (at most three clicks, 10 s

@@ -1,7 +1,8 @@
 //! #23: what the call said — next steps, action items, outcome, outline — reaches the
-//! activity from the same Gong request; private calls keep none of it.
+//! activity from the same Gong request; private calls keep none of it. The outcome
+//! carries its sentiment from `GET /v2/call-outcomes`, read once a day (S9).
 
-use crate::helpers::{sim_config, TestApp};
+use crate::helpers::{sim_config, TestApp, CONNECTION};
 
 const OUTCOMES: [&str; 5] = [
     "Demo scheduled",
@@ -49,5 +50,49 @@ async fn activities_carry_next_steps_action_items_outcome_and_outline_at_no_extr
         assert!(outcome["category"].is_string(), "{outcome}");
         let outline = a["outline"].as_array().unwrap();
         assert!(outline.iter().all(|s| s["section"].is_string()), "{a}");
+    }
+}
+
+#[tokio::test]
+async fn s9_outcomes_carry_their_sentiment_from_one_call_outcomes_request_a_day() {
+    // Arrange
+    let app = TestApp::with_config(sim_config()).await;
+
+    // Act: two syncs within the day.
+    let first = app.sync().await;
+    let after_first = app.sim().controls().stats().count("GET /v2/call-outcomes");
+    let second = app.sync().await;
+    let activities = app.json(&["activities", "--format", "json"]).await;
+    let usage = app
+        .json(&["usage", "--connection", CONNECTION, "--format", "json"])
+        .await;
+
+    // Assert: one request, at the first sync's start, counted as Gong settings.
+    assert_eq!(after_first, 1, "{first}");
+    assert_eq!(
+        app.sim().controls().stats().count("GET /v2/call-outcomes"),
+        1,
+        "the second sync reads the cached list: {second}"
+    );
+    let counted: Vec<&serde_json::Value> = usage["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["endpoint"] == "/v2/call-outcomes")
+        .collect();
+    assert_eq!(counted.len(), 1, "{usage}");
+    assert_eq!(counted[0]["purpose"], "settings", "{usage}");
+    assert_eq!(counted[0]["requests"], 1, "{usage}");
+    // The simulator's outcomes have their sentiment as their category.
+    let all = activities.as_array().unwrap();
+    assert!(!all.is_empty());
+    for a in all {
+        let outcome = &a["outcome"];
+        assert_eq!(outcome["sentiment"], outcome["category"], "{a}");
+        assert!(
+            ["Positive", "Neutral", "Negative"]
+                .contains(&outcome["sentiment"].as_str().unwrap_or("")),
+            "{outcome}"
+        );
     }
 }

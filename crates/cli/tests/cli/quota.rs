@@ -27,7 +27,8 @@ async fn q4_usage_after_a_sync_is_what_the_simulator_served_per_endpoint() {
     assert_eq!(report["left"], 5000 - stats.api_requests, "{report}");
     let rows = report["days"].as_array().expect("days");
     for row in rows {
-        let get = ["/v2/users", "/v2/workspaces"].contains(&row["endpoint"].as_str().unwrap());
+        let get = ["/v2/users", "/v2/workspaces", "/v2/call-outcomes"]
+            .contains(&row["endpoint"].as_str().unwrap());
         let method = if get { "GET" } else { "POST" };
         let path = format!("{method} {}", row["endpoint"].as_str().unwrap());
         let served = stats.per_path.get(&path).copied().unwrap_or(0);

@@ -1,5 +1,5 @@
 //! The typed endpoints: calls (paged, one call's media, transcripts by call id), users
-//! (paged), trackers and workspaces.
+//! (paged), trackers, workspaces and the company's call outcomes.
 
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use crate::paging::{
     paginate, paginate_from, CallsPage, Fetched, LenientCallsPage, Page, UsersPage,
 };
 use crate::wire::decode::{self, calls_page_lenient, users_page};
+use crate::wire::outcomes::{CallOutcomesResponse, ListedOutcome};
 use crate::wire::transcripts::{CallTranscript, TranscriptsPage};
 use crate::wire::{
     Call, CallMedia, CallsFilter, CallsRequest, ContentSelector, KeywordTracker, TrackersResponse,
@@ -23,6 +24,7 @@ const CALLS_EXTENSIVE: &str = "/v2/calls/extensive";
 const TRANSCRIPTS: &str = "/v2/calls/transcript";
 const USERS: &str = "/v2/users";
 const TRACKERS: &str = "/v2/settings/trackers";
+const CALL_OUTCOMES: &str = "/v2/call-outcomes";
 const WORKSPACES: &str = crate::wire::WORKSPACES_PATH;
 
 impl GongClient {
@@ -187,6 +189,14 @@ impl GongClient {
         let body = self.inner.get(TRACKERS, query).await?;
         let parsed: TrackersResponse = decode::parse(TRACKERS, &body)?;
         Ok(parsed.keyword_trackers)
+    }
+
+    /// The company's call outcomes with their sentiment (one request, not paged).
+    /// Needs scope `api:call-outcomes:read`.
+    pub async fn call_outcomes(&self) -> Result<Vec<ListedOutcome>, GongError> {
+        let body = self.inner.get(CALL_OUTCOMES, Vec::new()).await?;
+        let parsed: CallOutcomesResponse = decode::parse(CALL_OUTCOMES, &body)?;
+        Ok(parsed.outcomes())
     }
 
     /// The company's workspaces. Also a cheap check that credentials work.

@@ -7,6 +7,7 @@
 mod calls;
 pub(crate) mod de;
 pub(crate) mod decode;
+pub mod outcomes;
 pub mod privacy;
 mod records;
 mod request;

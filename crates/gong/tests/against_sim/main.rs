@@ -6,5 +6,6 @@ mod faults;
 mod hardening;
 mod helpers;
 mod limits;
+mod outcomes;
 mod paging;
 mod throughput;

@@ -290,6 +290,7 @@ pub(crate) async fn delete(
         "webhooks",
         "webhook_queue",
         "quota_settings",
+        "call_outcomes",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE connection_id = $1"))
             .bind(id)

@@ -10,6 +10,7 @@ pub(crate) use super::{dialect, tokens, Backend};
 mod activities;
 mod audit;
 mod auth;
+mod call_outcomes;
 mod companies;
 pub(crate) mod connections;
 mod erasure;

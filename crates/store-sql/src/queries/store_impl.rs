@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::outcome::CallOutcomes;
 use gong_timeline_domain::quota::{QuotaSettings, RequestCount};
 use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
 use gong_timeline_domain::Trigger;
@@ -12,9 +13,9 @@ use gong_timeline_store::*;
 
 use super::Backend;
 use super::{
-    activities, audit, auth, companies, connections, erasure, exports, field_types, jobs,
-    log_records, login_attempts, mappings, meetings, oauth_states, page_extras, quota, sync_state,
-    tokens, transcripts, users, webhooks,
+    activities, audit, auth, call_outcomes, companies, connections, erasure, exports, field_types,
+    jobs, log_records, login_attempts, mappings, meetings, oauth_states, page_extras, quota,
+    sync_state, tokens, transcripts, users, webhooks,
 };
 
 /// `fn name(&self, arg: Type, …) -> Ret => module::function;` becomes an `async fn`
@@ -136,6 +137,8 @@ delegate! {
     fn list_erasures(&self) -> Result<Vec<ErasureReceipt>> => erasure::list_erasures;
     fn purge_before(&self, connection_id: ConnectionId, before: DateTime<Utc>, limit: u32) -> Result<PurgeCounts> => erasure::purge_before;
     fn count_before(&self, connection_id: ConnectionId, before: DateTime<Utc>) -> Result<PurgeCounts> => erasure::count_before;
+    fn get_call_outcomes(&self, connection_id: ConnectionId) -> Result<Option<CallOutcomes>> => call_outcomes::get;
+    fn put_call_outcomes(&self, connection_id: ConnectionId, outcomes: &CallOutcomes) -> Result<()> => call_outcomes::put;
     fn get_quota(&self, connection_id: ConnectionId) -> Result<QuotaSettings> => quota::get;
     fn set_quota(&self, connection_id: ConnectionId, quota: &QuotaSettings) -> Result<()> => quota::set;
     fn add_gong_requests(&self, connection_id: ConnectionId, counts: &[RequestCount]) -> Result<()> => quota::add_requests;

@@ -467,10 +467,11 @@ pub async fn activities_are_searched_by_subject_notes_attendees_and_trackers(sto
     }
 }
 
-/// #23: an activity's content (next steps, action items, outcome, outline) is kept
-/// and read back; one without content reads as empty.
+/// #23: an activity's content (next steps, action items, outcome with its sentiment,
+/// outline) is kept and read back; one without content reads as empty.
 pub async fn activity_content_is_kept_and_read_back(store: &dyn Store) {
-    use gong_timeline_domain::meeting::{CallOutcome, OutlineSection};
+    use gong_timeline_domain::meeting::OutlineSection;
+    use gong_timeline_domain::outcome::{ActivityOutcome, Sentiment};
     use gong_timeline_domain::ActivityContent;
     seed(store).await;
     let conn = connection(store, "A").await;
@@ -480,9 +481,10 @@ pub async fn activity_content_is_kept_and_read_back(store: &dyn Store) {
     let content = ActivityContent {
         next_steps: vec!["Send the proposal".into()],
         action_items: vec!["Book the security review".into()],
-        outcome: Some(CallOutcome {
+        outcome: Some(ActivityOutcome {
             name: "Demo scheduled".into(),
             category: Some("Positive".into()),
+            sentiment: Some(Sentiment::Positive),
         }),
         outline: vec![OutlineSection {
             section: "Pricing".into(),

@@ -18,6 +18,7 @@ mod erasure;
 pub mod fixtures;
 mod jobs;
 mod meetings;
+mod outcomes;
 mod quota;
 mod tokens;
 mod transcripts;
@@ -31,6 +32,7 @@ pub use directory::*;
 pub use erasure::*;
 pub use jobs::*;
 pub use meetings::*;
+pub use outcomes::*;
 pub use quota::*;
 pub use tokens::*;
 pub use transcripts::*;
@@ -134,6 +136,7 @@ macro_rules! conformance_tests {
             a_page_forgets_calls_deleted_in_gong,
             quota_settings_default_and_are_kept_per_connection,
             gong_request_counts_add_up_and_are_pruned,
+            call_outcomes_are_cached_per_connection_and_replaced,
             activities_are_searched_by_subject_notes_attendees_and_trackers,
             activity_content_is_kept_and_read_back,
             transcripts_are_kept_searched_and_go_with_their_activity,

@@ -16,6 +16,7 @@ pub mod writer;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use gong_timeline_domain::outcome::reads_outcomes;
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong::GongClient;
@@ -153,13 +154,18 @@ impl JobRun<'_> {
         }
     }
 
-    /// The job's context, retry list and checkpoint, after Gong's users are mapped
+    /// The job's context, retry list and checkpoint, after the company's call outcomes
+    /// are read when due (S9) and Gong's users are mapped
     /// (U1–U5) and what fell out of the backfill and of the retry span is pruned. A
     /// webhook batch does neither and starts from no retry list (W2): its late owners
     /// are provisioned as its meetings meet them (U6).
     async fn prepare(&self, sink: &PageSink<'_>, valid: ValidSettings) -> Result<Start, SyncError> {
         let store = sink.store();
         let (connection_id, now) = (self.job.connection.id, self.job.started_at);
+        if reads_outcomes(self.job.request.trigger) {
+            let client = self.gong(Purpose::Settings);
+            crate::outcomes::refresh(store.as_ref(), &client, connection_id, now).await?;
+        }
         if self.job.request.trigger == Trigger::Webhook {
             return Ok(Start {
                 ctx: load_context(store.as_ref(), connection_id, valid).await?,

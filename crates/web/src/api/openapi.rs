@@ -299,6 +299,9 @@ fn schemas() -> Value {
     let brief = obj(
         json!({"id": i, "email": s, "name": s, "license_type": license, "status": user_status}),
     );
+    // An outcome's sentiment (S9); set aside, as the schemas' json! is at its nesting limit.
+    let sentiment = json!({"type": ["string", "null"], "enum": ["Positive", "Neutral", "Negative", null],
+        "description": "The outcome's sentiment from Gong's list of call outcomes (GET /v2/call-outcomes, read once a day); null until known."});
     let mut all = json!({
         "Error": obj(json!({"error": obj(json!({"code": s, "message": s, "field": s}))})),
         "TimelineUser": json!({"type": "object", "description": "Custom fields as further string properties.", "additionalProperties": {"type": "string"},
@@ -333,7 +336,7 @@ fn schemas() -> Value {
             "trackers_message": ns, "recording_url": ns, "notes": ns,
             "next_steps": {"type": "array", "items": s, "description": "The items of Gong's \"Next steps\" highlight; empty when none."},
             "action_items": {"type": "array", "items": s, "description": "Action items said in the call; empty when none."},
-            "outcome": {"type": ["object", "null"], "description": "The call's outcome, when Gong has one.", "properties": {"name": s, "category": {"type": ["string", "null"], "description": "Its sentiment as set up in Gong (e.g. Positive, Negative, Neutral)."}}},
+            "outcome": {"type": ["object", "null"], "description": "The call's outcome, when Gong has one.", "properties": {"name": s, "category": {"type": ["string", "null"], "description": "Gong's category of the outcome, as the call carried it."}, "sentiment": sentiment}},
             "outline": {"type": "array", "description": "The call's outline; empty when none.", "items": obj(json!({"section": s, "items": {"type": "array", "items": s}}))}})),
         "Webhook": obj(json!({"connection_id": i, "url": s, "mode": {"enum": ["url_key", "signed_jwt"]}, "authentication": s,
             "key_created_at": t, "last_received_at": nt, "last_test_at": nt, "queued": i,

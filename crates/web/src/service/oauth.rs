@@ -25,6 +25,9 @@ pub const SCOPES: &[&str] = &[
     // Transcripts are opt-in per connection (S9); asked for up front, so turning
     // them on later needs no second approval in Gong.
     "api:calls:read:transcript",
+    // The call outcomes' sentiment (S9), read once a day; without it outcomes show
+    // none, and the sync goes on.
+    "api:call-outcomes:read",
 ];
 
 fn check_name(name: &str) -> ApiResult<String> {

@@ -193,3 +193,69 @@ async fn a4_the_log_reads_in_keyset_pages_newest_first() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn s9_the_settings_form_turns_transcripts_on_and_off_and_each_change_is_recorded() {
+    // Arrange
+    let app = spawn_app().await;
+    let s = app.login().await;
+    let id = app.basic_connection("acme").await;
+    let path = format!("/connectors/{id}/settings");
+    let (_, form) = app.page(&s, &path).await;
+    assert!(
+        form.contains("name=\"transcripts\"") && form.contains("Fetch transcripts"),
+        "{form}"
+    );
+    assert!(
+        form.contains("id=\"transcripts-hint\"")
+            && form.contains("One Gong request per 100 calls")
+            && form.contains("api:calls:read:transcript")
+            && form.contains("Re-authorise"),
+        "{form}"
+    );
+    let save = |transcripts: bool| {
+        let mut fields = vec![("activity_type", "Meeting")];
+        if transcripts {
+            fields.push(("transcripts", "on"));
+        }
+        fields
+    };
+
+    // Act: on (the toggle off, so no sync starts), then off.
+    let (status, location, body) = app.form(&s, &path, &save(true)).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/connectors/{id}?updated=1").as_str()),
+        "{body}"
+    );
+    let (_, on) = app.get(&format!("/connections/{id}/settings")).await;
+    let (_, form) = app.page(&s, &path).await;
+    let (status, _, body) = app.form(&s, &path, &save(false)).await;
+    assert_eq!(status, 303, "{body}");
+    let (_, off) = app.get(&format!("/connections/{id}/settings")).await;
+
+    // Assert
+    assert_eq!(on["transcripts"], true, "{on}");
+    assert!(
+        form.contains("id=\"transcripts\" value=\"on\" checked"),
+        "the saved setting shows checked: {form}"
+    );
+    assert_eq!(off["transcripts"], false, "{off}");
+    let all = entries(&app).await;
+    let changes: Vec<&Value> = all
+        .iter()
+        .filter(|e| e["action"] == "settings changed" && e["target"] == "connection 'acme'")
+        .collect();
+    assert!(
+        changes.iter().any(|e| e["channel"] == "ui"
+            && e["before"]["transcripts"] == false
+            && e["after"]["transcripts"] == true),
+        "{changes:#?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|e| e["before"]["transcripts"] == true && e["after"]["transcripts"] == false),
+        "{changes:#?}"
+    );
+}

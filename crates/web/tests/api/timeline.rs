@@ -64,6 +64,20 @@ async fn a_card_shows_the_next_steps_action_items_outcome_and_a_folded_outline()
             "the category as a badge's word: {outcome}"
         );
     }
+    // S9: the sentiment from Gong's list of outcomes, in the API and as a badge's word.
+    let sentiment = full["outcome"]["sentiment"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a sentiment: {full}"));
+    assert!(
+        ["Positive", "Neutral", "Negative"].contains(&sentiment),
+        "{full}"
+    );
+    let badge = between(outcome, "<span class=\"sentiment\">", "</span></span>")
+        .unwrap_or_else(|| panic!("a sentiment badge: {outcome}"));
+    assert!(
+        badge.contains("Sentiment: ") && badge.ends_with(&format!(">{sentiment}")),
+        "{badge}"
+    );
     // The outline is folded: a closed <details> whose summary says Outline.
     assert!(
         page.contains("<details class=\"outline\"><summary>Outline</summary>"),

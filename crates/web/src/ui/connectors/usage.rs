@@ -96,6 +96,7 @@ pub fn purpose_class(p: Purpose) -> &'static str {
         Purpose::Backfill => "q-backfill",
         Purpose::Resync => "q-resync",
         Purpose::Setup => "q-setup",
+        Purpose::Settings => "q-settings",
     }
 }
 

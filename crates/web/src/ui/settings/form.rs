@@ -29,6 +29,9 @@ pub(crate) struct SettingsForm {
     enabled: Option<String>,
     #[serde(default)]
     activity_type: String,
+    /// The "Fetch transcripts" checkbox (S9).
+    #[serde(default)]
+    transcripts: Option<String>,
     #[serde(default)]
     field: Vec<String>,
     #[serde(default)]
@@ -100,6 +103,7 @@ impl SettingsForm {
     pub(super) fn apply(&self, current: Settings) -> Settings {
         Settings {
             enabled: self.enabled.is_some(),
+            transcripts: self.transcripts.is_some(),
             activity_type: self.activity_type.trim().to_string(),
             filters: self.rows().iter().filter_map(compose).collect(),
             filter_logic: Some(self.filter_logic.trim().to_string()).filter(|l| !l.is_empty()),

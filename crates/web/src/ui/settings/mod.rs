@@ -1,5 +1,5 @@
 //! Integration settings of a connection (T1–T6): the Sync Gong Meetings toggle, the
-//! activity type (active global types; Call and Meeting recommended), filters on
+//! Fetch transcripts checkbox (S9), the activity type (active global types; Call and Meeting recommended), filters on
 //! Company, User and Meeting fields (numbered rows, as the advanced logic refers to
 //! them; each field shows its type; + adds a row, × removes one — plain form posts that keep
 //! what was typed), the advanced logic. Save validates, stores and starts a sync

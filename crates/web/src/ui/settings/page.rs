@@ -125,6 +125,8 @@ pub(super) async fn render(
                 }
                 span.recommended { "Call and Meeting are recommended: they carry internal and external attendees." }
                 @if let Some(m) = err("activity_type") { span.field-error id="activity-type-error" { (m) } }
+                label.check { input type="checkbox" name="transcripts" id="transcripts" value="on" checked[settings.transcripts] aria-describedby="transcripts-hint"; " Fetch transcripts" }
+                p.hint id="transcripts-hint" { "One Gong request per 100 calls; needs the " code { "api:calls:read:transcript" } " scope (an OAuth connection authorised before must Re-authorise)." }
                 fieldset id="filters" {
                     legend { "Filters (Company, User and Meeting fields)" }
                     p.hint { "Each field shows its type (text, number, date, boolean); operators and values must fit it. Rows are numbered for the advanced logic." }

@@ -5,13 +5,14 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Affiliation;
+use gong_timeline_domain::outcome::ActivityOutcome;
 use gong_timeline_domain::transcript::timestamp;
 use gong_timeline_domain::ActivityContent;
 use gong_timeline_gong::CallMedia;
 use gong_timeline_store::{Activity, CompanyId, StoredTranscript};
 use maud::{html, Markup};
 
-use super::rules::{outcome_tone, per_month, TimelineQuery};
+use super::rules::{outcome_tone, per_month, sentiment_tone, TimelineQuery};
 use crate::service::media::RecordingFailure;
 use crate::ui::charts;
 use crate::ui::layout::{self, duration, safe_url, time};
@@ -186,8 +187,23 @@ fn affiliation_tone(a: Affiliation) -> layout::Tone {
     }
 }
 
+/// The outcome's category as the card shows it: not when empty, nor when it is the
+/// sentiment's own word (the sentiment's badge says it).
+fn shown_category(o: &ActivityOutcome) -> Option<&str> {
+    let category = o
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())?;
+    let said = o
+        .sentiment
+        .is_some_and(|s| s.as_str().eq_ignore_ascii_case(category));
+    (!said).then_some(category)
+}
+
 /// What Gong said of the call (#23): next steps, action items, the outcome with its
-/// category as a badge (the word shows; colour only adds to it), and the outline
+/// category and its sentiment (S9) as badges (the word shows; colour only adds to
+/// it), and the outline
 /// folded. Each section only when it has something.
 fn content(c: &ActivityContent) -> Markup {
     if c.is_empty() {
@@ -212,8 +228,14 @@ fn content(c: &ActivityContent) -> Markup {
                     h3 { "Outcome" }
                     p {
                         span.outcome-name { (o.name) }
-                        @if let Some(category) = o.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                        @if let Some(category) = shown_category(o) {
                             " " (layout::badge(outcome_tone(category), category))
+                        }
+                        @if let Some(sentiment) = o.sentiment {
+                            " " span.sentiment {
+                                span.visually-hidden { "Sentiment: " }
+                                (layout::badge(sentiment_tone(sentiment), sentiment))
+                            }
                         }
                     }
                 }

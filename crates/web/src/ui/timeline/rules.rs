@@ -2,6 +2,7 @@
 //! what they let through; activities per month for the chart. Pure, unit-tested.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gong_timeline_domain::outcome::Sentiment;
 use gong_timeline_store::Activity;
 use serde::Deserialize;
 
@@ -54,6 +55,15 @@ pub(super) fn outcome_tone(category: &str) -> Tone {
         "negative" => Tone::Bad,
         "neutral" => Tone::Neutral,
         _ => Tone::Info,
+    }
+}
+
+/// The badge tone of an outcome's sentiment (S9).
+pub(super) fn sentiment_tone(sentiment: Sentiment) -> Tone {
+    match sentiment {
+        Sentiment::Positive => Tone::Ok,
+        Sentiment::Neutral => Tone::Neutral,
+        Sentiment::Negative => Tone::Bad,
     }
 }
 
