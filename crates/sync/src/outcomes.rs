@@ -2,11 +2,11 @@
 //! of a job when the cached list is a day old, at most one request a day per
 //! connection, counted as [`Purpose::Settings`](gong_timeline_domain::quota::Purpose).
 //!
-//! The sentiment only adds to an activity's outcome, so a failed read never fails the
-//! job: Gong's trouble (down, rate limited, our budget paused) leaves the cache as it
-//! was and the next job tries again; any other refusal (a connection authorised
-//! without `api:call-outcomes:read`, an answer that does not parse) is logged and
-//! waits a day like a read, keeping the list it had.
+//! The sentiment only adds to an activity's outcome, so a refusal of this endpoint
+//! alone (a connection authorised without `api:call-outcomes:read`, another 4xx, an
+//! answer that does not parse) is logged and waits a day like a read, keeping the list
+//! it had: the job goes on. What would stop the job's next request anyway (refused
+//! credentials, Gong down, the quota spent) stops it here, as it would there.
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::outcome::{CallOutcomes, KnownOutcome, Sentiment};
@@ -30,14 +30,11 @@ pub async fn refresh(
     }
     let outcomes = match client.call_outcomes().await {
         Ok(listed) => listed.into_iter().map(known).collect(),
-        Err(e) if try_again_next_job(&e) => {
-            tracing::warn!(error = %e, "Gong's call outcomes could not be read; the next job tries again.");
-            return Ok(true);
-        }
-        Err(e) => {
+        Err(e) if refused_here(&e) => {
             tracing::warn!(error = %e, "Gong refused the call outcomes; outcomes show no sentiment until it is read again tomorrow.");
             cached.map(|c| c.outcomes).unwrap_or_default()
         }
+        Err(e) => return Err(e.into()),
     };
     let list = CallOutcomes {
         fetched_at: now,
@@ -47,9 +44,12 @@ pub async fn refresh(
     Ok(true)
 }
 
-/// Gong's trouble or our own budget: nothing the next job cannot get past.
-fn try_again_next_job(e: &GongError) -> bool {
-    e.is_retriable() || e.paused_until().is_some() || e.resets_at().is_some()
+/// A refusal of this endpoint alone: the rest of the job's requests may still work.
+fn refused_here(e: &GongError) -> bool {
+    matches!(
+        e,
+        GongError::MissingScope { .. } | GongError::Api { .. } | GongError::Decode { .. }
+    )
 }
 
 /// An outcome of Gong's list as the domain keeps it.

@@ -193,7 +193,8 @@ async fn s8_a_sync_killed_mid_job_and_run_again_ends_with_every_meeting_exactly_
 
 #[tokio::test]
 async fn s7_a_job_that_fails_mid_way_resumes_from_its_checkpoint_without_duplicates_or_gaps() {
-    // Arrange: 300 calls; the day's quota runs out after the users page and one page.
+    // Arrange: 300 calls; the day's quota runs out after the call outcomes (S9), the
+    // users page and one page.
     let app = TestApp::with_config(SimConfig {
         calls: 300,
         ..kill_config()
@@ -202,7 +203,7 @@ async fn s7_a_job_that_fails_mid_way_resumes_from_its_checkpoint_without_duplica
     app.sim().controls().set_limits(Limits {
         enabled: true,
         per_second: 100,
-        per_day: 2,
+        per_day: 3,
     });
     // Gong's own quota spent mid-way pauses the job (Q2): Partial success, not Failed.
     let failed = app
