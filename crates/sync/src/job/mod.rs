@@ -155,10 +155,10 @@ impl JobRun<'_> {
     }
 
     /// The job's context, retry list and checkpoint, after the company's call outcomes
-    /// are read when due (S9) and Gong's users are mapped
+    /// are read when a day old (S9; not in a re-evaluation), Gong's users are mapped
     /// (U1–U5) and what fell out of the backfill and of the retry span is pruned. A
-    /// webhook batch does neither and starts from no retry list (W2): its late owners
-    /// are provisioned as its meetings meet them (U6).
+    /// webhook batch does none of it and starts from no retry list (W2): its late
+    /// owners are provisioned as its meetings meet them (U6).
     async fn prepare(&self, sink: &PageSink<'_>, valid: ValidSettings) -> Result<Start, SyncError> {
         let store = sink.store();
         let (connection_id, now) = (self.job.connection.id, self.job.started_at);

@@ -1,7 +1,8 @@
 //! What the Timeline pages draw: an activity's card (attendees, trackers as chips,
-//! S4's message when they failed to load; next steps, action items, outcome and the
-//! folded outline, #23), the recording loaded live on demand (S5's message when it
-//! fails), the filters and search form, the chart of activities per month.
+//! S4's message when they failed to load; next steps, action items, outcome with its
+//! sentiment and the folded outline, #23), the recording loaded live on demand (S5's
+//! message when it fails), the filters and search form, the chart of activities per
+//! month.
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Affiliation;
@@ -203,8 +204,7 @@ fn shown_category(o: &ActivityOutcome) -> Option<&str> {
 
 /// What Gong said of the call (#23): next steps, action items, the outcome with its
 /// category and its sentiment (S9) as badges (the word shows; colour only adds to
-/// it), and the outline
-/// folded. Each section only when it has something.
+/// it), and the outline folded. Each section only when it has something.
 fn content(c: &ActivityContent) -> Markup {
     if c.is_empty() {
         return html! {};
