@@ -1151,7 +1151,8 @@ async fn wait_for(b: &Browser, css: &str) -> R<fantoccini::elements::Element> {
 
 /// The card's "Read the transcript" opens who said what and when (S9): each turn
 /// with its speaker's name, side badge and time, as the API has them; audited at
-/// both widths. `job` is the sync that fetched the transcripts.
+/// both widths. On the way, the card's outcome shows its sentiment. `job` is the
+/// sync that fetched the transcripts.
 async fn transcript_page(b: &mut Browser, app: &TestApp, job: i64) -> R {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while app.get(&format!("/jobs/{job}")).await.1["status"] == "In progress" {
@@ -1173,6 +1174,15 @@ async fn transcript_page(b: &mut Browser, app: &TestApp, job: i64) -> R {
     let (aid, transcript) = found.ok_or("an activity with a transcript")?;
     b.visit(&format!("{}/activities/{aid}", app.base), "activity")
         .await?;
+    // The outcome's sentiment (S9) is a badge's word on the card.
+    let (_, activity) = app.get(&format!("/activities/{aid}")).await;
+    if let Some(sentiment) = activity["outcome"]["sentiment"].as_str() {
+        assert_eq!(
+            b.text(&format!("#activity-{aid} .outcome .sentiment .badge"))
+                .await?,
+            sentiment
+        );
+    }
     b.click(&format!("#activity-{aid} .transcript-link"))
         .await?;
     wait_for(b, ".transcript .monologue").await?;
