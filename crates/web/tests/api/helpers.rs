@@ -216,20 +216,14 @@ impl Drop for TestApp {
     }
 }
 
-/// Waits for `check` to hold, polling every 50 ms, at most `bound`.
-pub async fn wait_until<F, Fut>(bound: Duration, what: &str, mut check: F)
+/// Waits for `check` to hold, at most `bound` ([`gong_timeline_testing::wait_until`],
+/// with the bound first as these tests read).
+pub async fn wait_until<F, Fut>(bound: Duration, what: &str, check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let deadline = tokio::time::Instant::now() + bound;
-    while !check().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    gong_timeline_testing::wait_until(what, bound, check).await
 }
 
 impl TestApp {
