@@ -254,7 +254,15 @@ pub async fn oauth_account(
     let client = crate::connect::client_for(store, connection, template)
         .await
         .map_err(|e| ConnectionError::Sync(Box::new(e)))?;
-    let account = workspaces_account(&client, api_base_url).await;
+    let account = match workspaces_account(&client, api_base_url).await {
+        // Tokens granted before the workspaces scope was asked for: the customer
+        // host alone tells the account.
+        Err(ConnectionError::Refused(e)) => {
+            tracing::warn!(connection = %connection.name, "Gong refused the workspaces request ({e}); the account is told by its API host alone.");
+            Ok(GongAccount::new(Vec::<String>::new(), api_base_url))
+        }
+        other => other,
+    };
     count_check(
         store.as_ref(),
         connection.id,

@@ -25,6 +25,8 @@ pub const SCOPES: &[&str] = &[
     // Transcripts are opt-in per connection (S9); asked for up front, so turning
     // them on later needs no second approval in Gong.
     "api:calls:read:transcript",
+    // The workspace ids tell which Gong account a connection reaches (S10).
+    "api:workspaces:read",
 ];
 
 fn check_name(name: &str) -> ApiResult<String> {
