@@ -337,7 +337,8 @@ async fn l3_log_jobs_filters_by_connection_and_refuses_an_inverted_range() {
     ])
     .await;
     app.sync().await;
-    app.ok(&["sync", "--connection", "second"]).await;
+    // Its meetings fail (the other account's companies are not imported): a job all the same.
+    app.run(&["sync", "--connection", "second"]).await;
 
     // Act
     let second = crate::helpers::array(
