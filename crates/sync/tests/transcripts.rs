@@ -188,7 +188,11 @@ async fn s9_a_webhook_batch_fetches_one_request_of_transcripts_and_leaves_the_hi
         "the slot's job fetches the rest"
     );
     let rest = (activities - 100).div_ceil(100);
-    assert_eq!(w.transcript_requests().await, 1 + rest, "the rest, 100 a request");
+    assert_eq!(
+        w.transcript_requests().await,
+        1 + rest,
+        "the rest, 100 a request"
+    );
 }
 
 #[tokio::test]
