@@ -567,6 +567,11 @@ pub struct ConnectionCreateArgs {
     /// Read the access key secret from the first line of standard input.
     #[arg(long, conflicts_with = "access_key_secret")]
     pub access_key_secret_stdin: bool,
+    /// Replace the connection that already syncs the same Gong account (same
+    /// workspace): it is deleted and this one keeps its activities (S10). Without it,
+    /// a second connection to one Gong account is refused.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// `connection authorize` arguments.

@@ -13,7 +13,9 @@ use clap::Parser;
 
 /// mimalloc instead of the system allocator: a page of meetings is thousands of small
 /// strings made and dropped, and glibc's malloc/free (with its consolidation) was the
-/// largest single cost of the engine's thread in profiles.
+/// largest single cost of the engine's thread in profiles. Built without transparent
+/// huge pages (feature `no_thp`): with them, memory came and stayed in 2 MB pieces
+/// (peak RSS at 100,000 calls 150 MB with them, 111 MB without; README).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -5,7 +5,11 @@
 //! the result so that a meeting re-read unchanged costs no write.
 //!
 //! # Rules, as interpreted here
-//! - **External id (S1)**: `gong:{connection_id}:{call_id}`, made only by [`external_id`].
+//! - **External id (S1, S10)**: `gong:{call_id}`, made only by [`external_id`]: one
+//!   Gong call is one activity per Timeline, whichever connection wrote it. The
+//!   activity belongs to the connection that last wrote it ([`ActivityDraft::connection_id`]),
+//!   so a connection that replaces a deleted one to the same Gong account takes its
+//!   activities over instead of doubling them.
 //! - **Subject**: the trimmed title; an untitled meeting is
 //!   `Gong meeting {YYYY-MM-DD HH:MM} UTC` (its start, so untitled meetings of one day
 //!   stay distinguishable).
@@ -60,8 +64,10 @@ pub struct ExternalAttendee {
 /// A Timeline activity built from one Gong meeting, ready to upsert by external id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityDraft {
-    /// Unique per (connection, Gong call): see [`external_id`].
+    /// Unique per Gong call: see [`external_id`].
     pub external_id: String,
+    /// The connection writing it: the activity belongs to it from then on (S10).
+    pub connection_id: i64,
     /// Gong's call id.
     pub gong_call_id: String,
     /// The activity type's name (Meeting by default).
@@ -95,9 +101,19 @@ pub struct ActivityDraft {
     pub content: ActivityContent,
 }
 
-/// The activity's unique external id for a Gong call of a connection (S1).
-pub fn external_id(connection_id: i64, call_id: &str) -> String {
-    format!("gong:{connection_id}:{call_id}")
+/// The activity's unique external id for a Gong call (S1, S10): the call alone, so
+/// that no two connections (a deleted one and its successor to the same Gong
+/// account) ever hold two activities of one meeting.
+pub fn external_id(call_id: &str) -> String {
+    format!("gong:{call_id}")
+}
+
+/// What the content hash fingerprints as the activity's identity: the call and the
+/// connection writing it, so that a connection taking an activity over is a change
+/// (written, and the activity's `connection_id` follows), while the fingerprints
+/// stored before S10 (which hashed `gong:{connection}:{call}`) stay valid.
+fn owner_key(draft: &ActivityDraft) -> String {
+    format!("gong:{}:{}", draft.connection_id, draft.gong_call_id)
 }
 
 /// What the call said beyond the brief and key points, as the activity card shows
@@ -155,7 +171,8 @@ pub fn build_activity(
     let trackers = meeting.trackers.clone().unwrap_or_default();
     let trackers_message = trackers.is_empty().then_some(Message::TrackersFailedToLoad);
     ActivityDraft {
-        external_id: external_id(connection_id, &meeting.gong_call_id),
+        external_id: external_id(&meeting.gong_call_id),
+        connection_id,
         gong_call_id: meeting.gong_call_id.clone(),
         activity_type: activity_type.to_string(),
         subject: subject(meeting),
@@ -300,7 +317,7 @@ fn party_identity(party: &Party) -> (Option<Email>, String) {
 /// A stable fingerprint of everything an activity shows, to skip unchanged re-reads.
 pub fn content_hash(draft: &ActivityDraft) -> u64 {
     let mut fp = Fingerprint::new();
-    fp.str(&draft.external_id)
+    fp.str(&owner_key(draft))
         .str(&draft.gong_call_id)
         .str(&draft.activity_type)
         .str(&draft.subject)
@@ -439,14 +456,15 @@ mod tests {
     }
 
     #[test]
-    fn s1_external_id_is_derived_from_connection_and_call() {
-        assert_eq!(external_id(3, "778234"), "gong:3:778234");
+    fn s10_external_id_is_the_call_alone_and_the_hash_sees_the_connection() {
+        assert_eq!(external_id("778234"), "gong:778234");
         let d = draft(&meeting());
-        assert_eq!(d.external_id, "gong:3:7782342274025937895");
-        assert_ne!(
-            d.external_id,
-            build_activity(&meeting(), 4, "Meeting", 11, 7, lookup).external_id
-        );
+        assert_eq!(d.external_id, "gong:7782342274025937895");
+        let other = build_activity(&meeting(), 4, "Meeting", 11, 7, lookup);
+        assert_eq!(d.external_id, other.external_id);
+        assert_eq!(other.connection_id, 4);
+        // Taking an activity over is a change: it is written, with its new owner.
+        assert_ne!(content_hash(&d), content_hash(&other));
     }
 
     #[test]

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod activity;
 pub mod audit;
 pub mod company;
@@ -48,6 +49,7 @@ pub mod users;
 #[cfg(test)]
 mod testing;
 
+pub use account::{GongAccount, SharedBy};
 pub use activity::{
     build_activity, content_hash, external_id, ActivityContent, ActivityDraft, Attendee,
     ExternalAttendee,

@@ -147,6 +147,27 @@ impl Meeting {
         }
     }
 
+    /// A public meeting that says nothing but its id and start: what a rule reads
+    /// when the call's content is not at hand.
+    pub fn bare(gong_call_id: &str, started: DateTime<Utc>) -> Meeting {
+        Meeting {
+            gong_call_id: gong_call_id.to_owned(),
+            title: None,
+            started,
+            duration_seconds: None,
+            url: None,
+            is_private: false,
+            owner_gong_user_id: None,
+            parties: Vec::new(),
+            crm_objects: Vec::new(),
+            trackers: None,
+            brief: None,
+            key_points: Vec::new(),
+            details: MeetingDetails::default(),
+            speakers: Vec::new(),
+        }
+    }
+
     /// The party behind a transcript's speaker id, if the meeting names one.
     pub fn speaker(&self, speaker_id: &str) -> Option<&Party> {
         let link = self.speakers.iter().find(|s| s.speaker_id == speaker_id)?;

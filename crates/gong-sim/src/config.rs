@@ -82,6 +82,11 @@ pub struct SimConfig {
     pub webhook_key_pem: Option<String>,
     /// How long after a new call appears its webhook is sent ("processing").
     pub webhook_processing_delay: Duration,
+    /// Which Gong account the simulator plays (0, the default, is the seed's own):
+    /// another account has its own workspace id and call ids, over the same users
+    /// and companies, so two simulators differing only here are two Gong accounts
+    /// whose meetings one Timeline holds side by side (S10).
+    pub account: u64,
 }
 
 impl Default for SimConfig {
@@ -106,6 +111,7 @@ impl Default for SimConfig {
             webhook_url: None,
             webhook_key_pem: None,
             webhook_processing_delay: Duration::ZERO,
+            account: 0,
         }
     }
 }

@@ -84,19 +84,12 @@ async fn sim_for(url: Option<&str>) -> SimHandle {
 }
 
 /// Polls `check` until it holds, failing after 10 s.
-async fn wait_for<F, Fut>(what: &str, mut check: F)
+async fn wait_for<F, Fut>(what: &str, check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !check().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    gong_timeline_testing::wait_until(what, Duration::from_secs(10), check).await
 }
 
 async fn wait_for_stats(sim: &SimHandle, what: &str, check: impl Fn(&SimStats) -> bool) {

@@ -80,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         for i in 0..100 {
             let call = format!("{}", p * 100 + i);
-            page.upserts.push(activity(conn.id, &call, company, now));
+            page.upserts.push(activity(&call, company, now));
             page.records.push(NewLogRecord {
                 gong_call_id: call.clone(),
                 title: Some(format!("Meeting {call}")),
@@ -101,14 +101,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn activity(
-    conn: ConnectionId,
-    call: &str,
-    company: CompanyId,
-    now: chrono::DateTime<Utc>,
-) -> ActivityUpsert {
+fn activity(call: &str, company: CompanyId, now: chrono::DateTime<Utc>) -> ActivityUpsert {
     ActivityUpsert {
-        external_id: format!("gong:{conn}:{call}"),
+        external_id: gong_timeline_domain::external_id(call),
         gong_call_id: call.to_string(),
         activity_type: "Meeting".into(),
         subject: format!("Meeting {call}"),

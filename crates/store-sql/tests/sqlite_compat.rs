@@ -28,6 +28,11 @@ fn old_counts() -> HashMap<&'static str, u64> {
 }
 
 async fn old_database() -> (SqliteStore, tempfile::TempDir) {
+    old_database_with("").await
+}
+
+/// The old database with `extra` SQL run on it before today's store opens it.
+async fn old_database_with(extra: &str) -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("old.db").display());
     let mut conn = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
@@ -37,6 +42,10 @@ async fn old_database() -> (SqliteStore, tempfile::TempDir) {
         .execute(&mut conn)
         .await
         .expect("load the old database");
+    sqlx::raw_sql(extra)
+        .execute(&mut conn)
+        .await
+        .expect("add to the old database");
     conn.close().await.expect("close");
     let options = SqliteOptions {
         secret_key: Some(SecretKey::parse(KEY, "the fixture").expect("the fixture's key")),
@@ -175,6 +184,112 @@ async fn a_database_of_the_two_crate_store_opens_and_every_table_reads_back() {
         store.queued_webhook_calls(acme.id, 10).await.unwrap().len() as u64,
         n("webhook_queue")
     );
+}
+
+/// Duplicates made under the old key (`gong:<connection>:<call>`): connection 2 (deleted)
+/// and connection 1 both wrote calls A and B. A's newer activity is connection 2's, B's
+/// is connection 1's. Log records point at each of the four.
+const DUPLICATES: &str = "
+INSERT INTO connections (id, name, base_url, auth_kind, credentials, status, created_at, deleted_at)
+  VALUES (2, 'acme again (deleted #2)', 'http://127.0.0.1:60435', 'Basic', '', 'Authorised',
+          '2026-12-07T00:00:00Z', '2026-12-08T00:00:00Z');
+INSERT INTO activities (id, external_id, connection_id, gong_call_id, activity_type, subject, date,
+  company_id, internal_attendees, external_attendees, source, content_hash, created_at, updated_at)
+  SELECT 101, 'gong:2:' || gong_call_id, 2, gong_call_id, activity_type, 'A, written again', date,
+         company_id, internal_attendees, external_attendees, source, 5, '2026-12-07T00:00:00Z',
+         '2026-12-07T00:00:00Z' FROM activities WHERE id = 1;
+INSERT INTO activities (id, external_id, connection_id, gong_call_id, activity_type, subject, date,
+  company_id, internal_attendees, external_attendees, source, content_hash, created_at, updated_at)
+  SELECT 102, 'gong:2:' || gong_call_id, 2, gong_call_id, activity_type, 'B, older', date,
+         company_id, internal_attendees, external_attendees, source, 6, '2026-12-01T00:00:00Z',
+         '2026-12-01T00:00:00Z' FROM activities WHERE id = 2;
+INSERT INTO log_records (job_id, gong_call_id, title, meeting_date, status, activity_id, message)
+  SELECT 1, gong_call_id, subject, date, 'Created', id, NULL FROM activities WHERE id IN (101, 102);
+";
+
+/// S10: an old database holding two activities of one call (two connections to one
+/// Gong account) comes out of the migration with one, the most recently updated, the
+/// other's log records pointing at it, each merge logged, every id `gong:<call>`.
+#[tokio::test]
+async fn s10_duplicates_of_a_call_merge_into_one_activity_and_nothing_logged_is_lost() {
+    let (store, _dir) = old_database_with(DUPLICATES).await;
+    let counts = old_counts();
+    let activities = store
+        .list_activities(ActivityFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        activities.len() as u64,
+        counts["activities"],
+        "the two extra rows merged"
+    );
+    let ids: std::collections::HashSet<i64> = activities.iter().map(|a| a.id).collect();
+    assert!(
+        ids.contains(&101) && !ids.contains(&1),
+        "A: the newer (101) is kept"
+    );
+    assert!(
+        ids.contains(&2) && !ids.contains(&102),
+        "B: the newer (2) is kept"
+    );
+    for a in &activities {
+        assert_eq!(a.external_id, format!("gong:{}", a.gong_call_id));
+    }
+    let a = activities.iter().find(|a| a.id == 101).unwrap();
+    assert_eq!(a.subject, "A, written again");
+    assert_eq!(
+        store
+            .activity_by_external_id(&a.external_id)
+            .await
+            .unwrap()
+            .map(|x| x.id),
+        Some(101)
+    );
+
+    let mut conn = sqlx::SqliteConnection::connect(&format!(
+        "sqlite://{}",
+        _dir.path().join("old.db").display()
+    ))
+    .await
+    .unwrap();
+    let pointing: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT activity_id, COUNT(*) FROM log_records WHERE activity_id IN (1, 2, 101, 102) \
+         GROUP BY activity_id ORDER BY activity_id",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let records = |id: i64| {
+        pointing
+            .iter()
+            .find(|(a, _)| *a == id)
+            .map_or(0, |(_, n)| *n)
+    };
+    assert_eq!(
+        (records(1), records(102)),
+        (0, 0),
+        "no record points at a merged activity"
+    );
+    assert!(records(101) >= 2 && records(2) >= 2, "{pointing:?}");
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log_records")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        total as u64,
+        counts["log_records"] + 2,
+        "no log record is lost"
+    );
+    let merges: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT merged_id, kept_id, connection_id, external_id FROM activity_merges ORDER BY merged_id",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(merges.len(), 2);
+    assert_eq!((merges[0].0, merges[0].1, merges[0].2), (1, 101, 1));
+    assert!(merges[0].3.starts_with("gong:1:"));
+    assert_eq!((merges[1].0, merges[1].1, merges[1].2), (102, 2, 2));
 }
 
 /// The call ids of every log record.

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::outcome::CallOutcomes;
 use gong_timeline_domain::quota::{QuotaSettings, RequestCount};
 use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
-use gong_timeline_domain::Trigger;
+use gong_timeline_domain::{GongAccount, Trigger};
 
 use crate::records::*;
 use crate::rotation::TokenRotation;
@@ -111,6 +111,18 @@ pub trait Store: Send + Sync + 'static {
     /// activities and its jobs and log records stay. From then on no lookup finds it,
     /// and its name is free; the jobs list it as `<name> (deleted #<id>)`.
     async fn delete_connection(&self, id: ConnectionId, now: DateTime<Utc>) -> Result<()>;
+    /// S10: `new` takes `old`'s place, in one transaction: `old` is deleted as by
+    /// [`Store::delete_connection`] and its activities become `new`'s.
+    async fn replace_connection(
+        &self,
+        old: ConnectionId,
+        new: ConnectionId,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Records the Gong account a connection reaches (S10), replacing what was known.
+    async fn set_gong_account(&self, id: ConnectionId, account: &GongAccount) -> Result<()>;
+    /// The Gong accounts of the connections (not deleted) whose account is known.
+    async fn gong_accounts(&self) -> Result<Vec<(Connection, GongAccount)>>;
     /// Sets a connection's status.
     async fn set_connection_status(&self, id: ConnectionId, status: ConnectionStatus)
         -> Result<()>;
@@ -189,11 +201,11 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- activities ----
 
-    /// The stored id and fingerprint of the activities for these call ids of a
-    /// connection (one page's worth), keyed by call id.
+    /// The stored id and fingerprint of the activities of these call ids (one page's
+    /// worth), keyed by call id, whichever connection wrote them: one Gong call is one
+    /// activity (S10), and a connection replacing a deleted one finds its activities.
     async fn activity_hashes(
         &self,
-        connection_id: ConnectionId,
         gong_call_ids: &[String],
     ) -> Result<HashMap<String, ActivityHash>>;
     /// The skip marks of these call ids of a connection (one page's worth), by call id.
@@ -204,7 +216,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<HashMap<String, i64>>;
     /// Writes one page in ONE transaction: upserts by external id (an update keeps
     /// the activity's type: a new type applies to activities created from then on,
-    /// M2), log records,
+    /// M2; the activity belongs to the page's connection from then on, S10), log records,
     /// retry list changes, stored meetings, the checkpoint (forward only), the resume
     /// point and the job's counts — after checking the fence in that same
     /// transaction ([`crate::StoreError::LeaseLost`], nothing written).

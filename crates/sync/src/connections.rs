@@ -5,13 +5,18 @@
 //!
 //! Base URLs arrive already checked by the caller's edge (the CLI accepts any http(s)
 //! URL, the web only allowed Gong hosts).
+//!
+//! S10: the credentials check learns the Gong account (workspace ids, and the OAuth
+//! customer host); a new connection to an account another live connection syncs is
+//! refused ([`ConnectionError::SameAccount`]) unless it is asked to replace it, when
+//! it takes the old one's place and activities ([`claim_account`]).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::quota::{bucket_of, Purpose, RequestCount};
-use gong_timeline_domain::{ConnectionStatus, JobStatus};
+use gong_timeline_domain::{ConnectionStatus, GongAccount, JobStatus, SharedBy};
 use gong_timeline_gong::{ClientConfig, Credentials as GongCredentials, GongClient, GongError};
 use gong_timeline_store::{
     AuthKind, Connection, ConnectionChange, ConnectionId, Credentials, JobFilter, JobId,
@@ -52,6 +57,26 @@ pub enum ConnectionError {
     /// A job of the connection is running.
     #[error("a sync of '{0}' is running; wait for it to finish, then try again")]
     Busy(String),
+    /// S10: another live connection syncs the same Gong account.
+    #[error("Connection '{existing}' already syncs this Gong account ({shared}). Update the credentials of '{existing}' instead, or replace it with this connection, keeping its activities (the Replace option). Nothing was saved.")]
+    SameAccount {
+        /// The existing connection's name.
+        existing: String,
+        /// What they share.
+        shared: SharedBy,
+    },
+    /// S10: a credentials change would point a connection at an account another
+    /// live connection syncs.
+    #[error("Connection '{existing}' already syncs that Gong account ({shared}); one Gong account is synced by one connection. Nothing was saved.")]
+    AccountTaken {
+        /// The other connection's name.
+        existing: String,
+        /// What they share.
+        shared: SharedBy,
+    },
+    /// Gong answered, but the answer could not be used (the setup failed).
+    #[error(transparent)]
+    Sync(Box<crate::SyncError>),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -90,6 +115,9 @@ pub struct NewAccessKey {
     pub access_key: String,
     /// Access key secret.
     pub access_key_secret: String,
+    /// S10: replace the connection that syncs the same Gong account, keeping its
+    /// activities (else such a connection refuses the new one).
+    pub replace: bool,
 }
 
 /// A change to a connection; `None` keeps the value.
@@ -175,13 +203,14 @@ fn same_name(a: &str, b: &str) -> bool {
 /// Checks an access key with one cheap Gong request (`GET /v2/workspaces`), retried
 /// once at most: a refusal is Gong's reason, an unreachable host says so. Returns the
 /// requests Gong was sent (attempts included), whatever the outcome, to be counted
-/// as set-up in the connection's usage (Q4).
+/// as set-up in the connection's usage (Q4), and the Gong account the key reaches
+/// (its workspace ids, S10).
 pub async fn check_access_key(
     template: &ClientConfig,
     base_url: &str,
     access_key: &str,
     access_key_secret: &str,
-) -> (u64, Result<(), ConnectionError>) {
+) -> (u64, Result<GongAccount, ConnectionError>) {
     let config = ClientConfig {
         base_url: base_url.to_string(),
         max_retries: template.max_retries.min(1),
@@ -194,12 +223,110 @@ pub async fn check_access_key(
         Ok(client) => client,
         Err(e) => return (0, Err(ConnectionError::Refused(e))),
     };
-    let checked = match client.workspaces().await {
-        Ok(_) => Ok(()),
+    let checked = workspaces_account(&client, None).await;
+    (client.requests_made(), checked)
+}
+
+/// The Gong account `client` reaches: its workspace ids (one `GET /v2/workspaces`)
+/// and the OAuth customer host, if one.
+pub async fn workspaces_account(
+    client: &GongClient,
+    api_base_url: Option<&str>,
+) -> Result<GongAccount, ConnectionError> {
+    match client.workspaces().await {
+        Ok(workspaces) => Ok(GongAccount::new(
+            workspaces.into_iter().filter_map(|w| w.id),
+            api_base_url,
+        )),
         Err(e) if e.is_retriable() => Err(ConnectionError::Unreachable(e)),
         Err(e) => Err(ConnectionError::Refused(e)),
+    }
+}
+
+/// S10: the Gong account an authorised OAuth connection reaches (one request with
+/// its new tokens), its customer host included.
+pub async fn oauth_account(
+    store: &Arc<dyn Store>,
+    template: &ClientConfig,
+    connection: &Connection,
+    api_base_url: Option<&str>,
+) -> Result<GongAccount, ConnectionError> {
+    let client = crate::connect::client_for(store, connection, template)
+        .await
+        .map_err(|e| ConnectionError::Sync(Box::new(e)))?;
+    let account = match workspaces_account(&client, api_base_url).await {
+        // Tokens granted before the workspaces scope was asked for: the customer
+        // host alone tells the account.
+        Err(ConnectionError::Refused(e)) => {
+            tracing::warn!(connection = %connection.name, "Gong refused the workspaces request ({e}); the account is told by its API host alone.");
+            Ok(GongAccount::new(Vec::<String>::new(), api_base_url))
+        }
+        other => other,
     };
-    (client.requests_made(), checked)
+    count_check(
+        store.as_ref(),
+        connection.id,
+        client.requests_made(),
+        Utc::now(),
+    )
+    .await?;
+    account
+}
+
+/// S10: the live connections other than `me` that sync `account`: an error naming
+/// the first when `replace` is off, else the connections to replace (none busy).
+pub async fn claim_account(
+    store: &dyn Store,
+    account: &GongAccount,
+    me: Option<ConnectionId>,
+    replace: bool,
+) -> Result<Vec<Connection>, ConnectionError> {
+    let mut others = Vec::new();
+    for (connection, known) in store.gong_accounts().await? {
+        if Some(connection.id) == me {
+            continue;
+        }
+        if let Some(shared) = account.shared_with(&known) {
+            if !replace {
+                return Err(ConnectionError::SameAccount {
+                    existing: connection.name,
+                    shared,
+                });
+            }
+            others.push(connection);
+        }
+    }
+    for old in &others {
+        if running(store, old.id).await? {
+            return Err(ConnectionError::Busy(old.name.clone()));
+        }
+    }
+    Ok(others)
+}
+
+/// S10: records `id`'s account and has it take the place of `replaced` (deleted,
+/// their activities handed over).
+pub async fn settle_account(
+    store: &dyn Store,
+    id: ConnectionId,
+    account: &GongAccount,
+    replaced: &[Connection],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for old in replaced {
+        store.replace_connection(old.id, id, now).await?;
+        tracing::info!(
+            replaced = %old.name,
+            "Connection replaced by one to the same Gong account; its activities were kept."
+        );
+    }
+    store.set_gong_account(id, account).await
+}
+
+async fn running(store: &dyn Store, id: ConnectionId) -> Result<bool, StoreError> {
+    Ok(last_job(store, id)
+        .await?
+        .is_some_and(|j| j.status == JobStatus::InProgress))
 }
 
 /// Counts a credentials check's requests in the connection's usage (Q4): the check
@@ -237,7 +364,8 @@ pub async fn create_access_key(
     }
     name_free(store.as_ref(), &name, None).await?;
     let (requests, checked) = check_access_key(template, &new.base_url, key, secret).await;
-    checked?;
+    let account = checked?;
+    let replaced = claim_account(store.as_ref(), &account, None, new.replace).await?;
     let created = store
         .create_connection(NewConnection {
             name: name.clone(),
@@ -258,6 +386,7 @@ pub async fn create_access_key(
         Err(other) => Err(other.into()),
         Ok(created) => {
             count_check(store.as_ref(), created.id, requests, now).await?;
+            settle_account(store.as_ref(), created.id, &account, &replaced, now).await?;
             Ok(created)
         }
     }
@@ -312,7 +441,14 @@ pub async fn update(
         let base_url = change.base_url.as_deref().unwrap_or(&connection.base_url);
         let (requests, checked) = check_access_key(template, base_url, &key, &secret).await;
         count_check(store.as_ref(), id, requests, Utc::now()).await?;
-        checked?;
+        let account = checked?;
+        match claim_account(store.as_ref(), &account, Some(id), false).await {
+            Err(ConnectionError::SameAccount { existing, shared }) => {
+                return Err(ConnectionError::AccountTaken { existing, shared })
+            }
+            other => other?,
+        };
+        store.set_gong_account(id, &account).await?;
         if change.access_key.is_some() {
             let credentials = Credentials::Basic {
                 access_key: key,
@@ -351,10 +487,7 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> Result<Connection, ConnectionError> {
     let connection = get(store.as_ref(), id).await?;
-    if last_job(store.as_ref(), id)
-        .await?
-        .is_some_and(|j| j.status == JobStatus::InProgress)
-    {
+    if running(store.as_ref(), id).await? {
         return Err(ConnectionError::Busy(connection.name));
     }
     store.delete_connection(id, now).await?;

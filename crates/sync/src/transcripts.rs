@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::transcript::{RawMonologue, Sentence, Transcript};
 use gong_timeline_gong::wire::transcripts::{CallTranscript, Monologue};
 use gong_timeline_store::{StoredTranscript, TranscriptWanted};
@@ -32,7 +33,8 @@ pub fn to_store(
                 .collect();
             let transcript = match &w.meeting {
                 Some(meeting) => Transcript::resolve(meeting, raw),
-                None => Transcript::resolve(&unnamed(&w.gong_call_id), raw),
+                // No parties: every word stays, no speaker is named.
+                None => Transcript::resolve(&Meeting::bare(&w.gong_call_id, fetched_at), raw),
             };
             StoredTranscript {
                 activity_id: w.activity_id,
@@ -65,26 +67,6 @@ fn millis(ms: Option<f64>) -> u64 {
         .map_or(0, |m| m.round() as u64)
 }
 
-/// A public meeting with no parties: its transcript keeps every word, no names.
-fn unnamed(call_id: &str) -> gong_timeline_domain::meeting::Meeting {
-    gong_timeline_domain::meeting::Meeting {
-        gong_call_id: call_id.to_owned(),
-        title: None,
-        started: DateTime::<Utc>::UNIX_EPOCH,
-        duration_seconds: None,
-        url: None,
-        is_private: false,
-        owner_gong_user_id: None,
-        parties: Vec::new(),
-        crm_objects: Vec::new(),
-        trackers: None,
-        brief: None,
-        key_points: Vec::new(),
-        details: Default::default(),
-        speakers: Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,7 +74,7 @@ mod tests {
     use gong_timeline_gong::wire::transcripts::Sentence as WireSentence;
 
     fn wanted(activity_id: i64, call: &str, named: bool) -> TranscriptWanted {
-        let mut meeting = unnamed(call);
+        let mut meeting = Meeting::bare(call, Utc::now());
         if named {
             meeting.parties = vec![Party {
                 email: Some("raj@acme.example".into()),

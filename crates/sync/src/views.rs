@@ -24,7 +24,7 @@ use serde::Serialize;
 pub struct ActivityView {
     /// Store id.
     pub id: ActivityId,
-    /// Unique external id (connection + Gong call id).
+    /// Unique external id (`gong:<call id>`, S10).
     pub external_id: String,
     /// The connection that wrote it.
     pub connection_id: ConnectionId,

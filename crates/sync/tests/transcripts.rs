@@ -45,13 +45,17 @@ async fn world(transcripts: bool) -> World {
 
 impl World {
     async fn sync(&self, at: DateTime<Utc>) {
+        self.run(at, Trigger::Manual).await;
+    }
+
+    async fn run(&self, at: DateTime<Utc>, trigger: Trigger) {
         let options = EngineOptions {
             gong: ClientConfig::default().without_limits(),
             clock: Arc::new(move || at),
             ..EngineOptions::default()
         };
         let summary = Engine::new(self.store.clone(), options)
-            .run_job(self.connection_id, Trigger::Manual, &progress::ignore)
+            .run_job(self.connection_id, trigger, &progress::ignore)
             .await
             .unwrap();
         // The simulator's world has meetings that fail on purpose (unknown companies):
@@ -137,6 +141,58 @@ async fn s9_a_sync_fetches_every_transcript_100_calls_a_request_named_and_search
     // The next sync asks for no transcript it has.
     w.sync(start() + Duration::hours(4)).await;
     assert_eq!(w.transcript_requests().await, expected, "none asked again");
+}
+
+#[tokio::test]
+async fn s9_a_webhook_batch_fetches_one_request_of_transcripts_and_leaves_the_history_to_the_slot()
+{
+    // A history synced before transcripts were turned on.
+    let w = world(false).await;
+    w.sync(start()).await;
+    let activities = w.activity_ids(None).await.len() as u64;
+    assert!(activities > 200, "{activities}");
+    let mut settings = w.store.get_settings(w.connection_id).await.unwrap();
+    settings.transcripts = true;
+    w.store
+        .put_settings(w.connection_id, &settings)
+        .await
+        .unwrap();
+
+    let pushed = w.sim.dataset().call_id(0).unwrap();
+    w.store
+        .enqueue_webhook_call(w.connection_id, &pushed, start())
+        .await
+        .unwrap();
+    w.run(start() + Duration::minutes(5), Trigger::Webhook)
+        .await;
+    assert_eq!(
+        w.transcript_requests().await,
+        1,
+        "a webhook batch: one request"
+    );
+    let stats = w
+        .store
+        .transcript_stats(Some(w.connection_id))
+        .await
+        .unwrap();
+    assert_eq!(stats.transcripts, 100, "the newest 100");
+
+    w.run(start() + Duration::hours(4), Trigger::Schedule).await;
+    let stats = w
+        .store
+        .transcript_stats(Some(w.connection_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        stats.transcripts, activities,
+        "the slot's job fetches the rest"
+    );
+    let rest = (activities - 100).div_ceil(100);
+    assert_eq!(
+        w.transcript_requests().await,
+        1 + rest,
+        "the rest, 100 a request"
+    );
 }
 
 #[tokio::test]

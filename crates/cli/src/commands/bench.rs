@@ -148,7 +148,14 @@ async fn measure(
 
     // The filter mistake: a connection synced with filters that skip about half the
     // meetings, then cleared; the re-evaluation runs from the stored meetings.
-    let second = seeding::connect(&store, "bench-reevaluate", &sim, &config).await?;
+    // Its own Gong account (S10: a second connection to the first one's would share
+    // its activities), of the same users and companies.
+    let other_config = SimConfig {
+        account: 1,
+        ..config.clone()
+    };
+    let other = seeding::start(other_config.clone()).await?;
+    let second = seeding::connect(&store, "bench-reevaluate", &other, &other_config).await?;
     let mut filtered = settings.clone();
     filtered.filters = vec![HALF_FILTER.to_string()];
     store.put_settings(second.id, &filtered).await?;
@@ -160,7 +167,7 @@ async fn measure(
     let stored = store
         .count_stored_meetings(second.id, chrono::DateTime::UNIX_EPOCH, chrono::Utc::now())
         .await?;
-    sim.controls().reset_stats();
+    other.controls().reset_stats();
     let evaluated = Arc::new(AtomicU64::new(0));
     let evaluated_seen = evaluated.clone();
     let count_evaluated = move |p: Progress| {
@@ -173,7 +180,8 @@ async fn measure(
         .run_job(second.id, Trigger::Reevaluate, &count_evaluated)
         .await?;
     let reevaluate_seconds = started.elapsed().as_secs_f64();
-    let reevaluate_requests = sim.controls().stats().api_requests;
+    let reevaluate_requests = other.controls().stats().api_requests;
+    other.shutdown().await;
     let footprint = match sqlite {
         Some(sqlite) => Some(sqlite.stored_meetings_footprint().await?),
         None => None,

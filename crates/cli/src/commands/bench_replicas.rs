@@ -109,9 +109,19 @@ async fn measure(
         limits: Limits::off(),
         ..SimConfig::default()
     };
-    let sim = seeding::start_and_import(&first, config.clone(), dir).await?;
+    let mut sims = vec![seeding::start_and_import(&first, config.clone(), dir).await?];
     for i in 0..args.connections {
-        let connection = seeding::connect(&first, &format!("bench-{i:03}"), &sim, &config).await?;
+        // One Gong account per connection (S10: connections to one account share
+        // its activities), of the same users and companies.
+        let config = SimConfig {
+            account: i,
+            ..config.clone()
+        };
+        if i > 0 {
+            sims.push(seeding::start(config.clone()).await?);
+        }
+        let sim = sims.last().expect("started");
+        let connection = seeding::connect(&first, &format!("bench-{i:03}"), sim, &config).await?;
         let mut settings = first.get_settings(connection.id).await?;
         settings.backfill_days = config.days + 2;
         first.put_settings(connection.id, &settings).await?;
@@ -139,7 +149,9 @@ async fn measure(
         jobs_per_replica.push(summaries.len());
         meetings_per_replica.push(summaries.iter().map(|s| s.counts.fetched).sum());
     }
-    sim.shutdown().await;
+    for sim in sims {
+        sim.shutdown().await;
+    }
     let total: u64 = meetings_per_replica.iter().sum();
     Ok(ReplicaBench {
         store: target.kind(),

@@ -52,9 +52,16 @@ async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::R
         base_url,
         access_key: args.access_key,
         access_key_secret,
+        replace: args.replace,
     };
-    let connection =
-        connections::create_access_key(store, &ClientConfig::default(), new, Utc::now()).await?;
+    let created =
+        connections::create_access_key(store, &ClientConfig::default(), new, Utc::now()).await;
+    let connection = match created {
+        Err(e @ connections::ConnectionError::SameAccount { .. }) => {
+            anyhow::bail!("{e} On the command line, the Replace option is --replace.")
+        }
+        other => other?,
+    };
     let shown =
         json!({"name": connection.name, "base_url": connection.base_url, "auth": "Access key"});
     super::audited(

@@ -12,15 +12,21 @@ use gong_timeline_store::{
     import, Connection, ConnectionStatus, Credentials, NewConnection, Store,
 };
 
+/// Starts a simulator (for another [`SimConfig::account`] of an imported one: its
+/// users and companies are those already imported).
+pub async fn start(config: SimConfig) -> anyhow::Result<SimHandle> {
+    gong_timeline_gong_sim::start(config)
+        .await
+        .context("starting the Gong simulator")
+}
+
 /// Starts the simulator and imports the Timeline side of its data from `csv_dir`.
 pub async fn start_and_import(
     store: &Arc<dyn Store>,
     config: SimConfig,
     csv_dir: &Path,
 ) -> anyhow::Result<SimHandle> {
-    let sim = gong_timeline_gong_sim::start(config)
-        .await
-        .context("starting the Gong simulator")?;
+    let sim = start(config).await?;
     let paths = sim
         .dataset()
         .write_timeline_csvs(csv_dir)

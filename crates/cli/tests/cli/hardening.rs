@@ -55,6 +55,8 @@ async fn the_access_key_secret_can_come_from_standard_input() {
             "--access-key",
             &config.access_key,
             "--access-key-secret-stdin",
+            // The test app's connection syncs this simulator's account already (S10).
+            "--replace",
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -13,7 +13,6 @@
 //!
 //! Set `TEST_LOG=1` to run the binary with `RUST_LOG=info` and print its stderr.
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
@@ -781,21 +780,5 @@ where
     items.iter().filter(|i| i[key] == value).collect()
 }
 
-/// Polls `check` until it returns `Some`, for at most `limit`.
-pub async fn wait_for<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "gave up waiting for {what} after {limit:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
+/// Polls `check` until it returns `Some`, for at most its bound.
+pub use gong_timeline_testing::wait_for;

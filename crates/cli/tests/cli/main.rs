@@ -1,6 +1,7 @@
 //! Integration tests of the `gong-timeline` binary against the Gong simulator: one
 //! test binary, one module per area, shared set-up in [`helpers`].
 
+mod accounts;
 mod audit;
 mod commands;
 mod companies;

@@ -281,6 +281,8 @@ async fn sync_exits_non_zero_with_a_message_when_the_job_fails() {
         &config.access_key,
         "--access-key-secret",
         &config.access_secret,
+        // The test app's connection syncs this simulator's account already (S10).
+        "--replace",
     ])
     .await;
     app.sim().controls().fail_next(1, 401);

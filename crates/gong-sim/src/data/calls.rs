@@ -306,6 +306,7 @@ mod tests {
     fn spread(n: u64) -> Spread {
         Spread {
             seed: 42,
+            account: 0,
             n,
             start_ms: 1_700_000_000_000,
             window_ms: 60 * 86_400_000,

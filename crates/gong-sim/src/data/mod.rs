@@ -62,7 +62,11 @@ impl DataSet {
     /// generator when both are given).
     pub fn new(config: &SimConfig) -> Result<DataSet, SimError> {
         let anchor = config.anchor();
-        let workspace_id = world::gong_id(config.seed, hash::Stream::Company, 99_999);
+        let workspace_id = world::gong_id(
+            spread::account_seed(config.seed, config.account),
+            hash::Stream::Company,
+            99_999,
+        );
         if let Some(scenario) = &config.scenario {
             let scenario::Compiled {
                 users,
@@ -93,6 +97,7 @@ impl DataSet {
         let window_ms = i64::from(config.days.max(1)) * 86_400_000;
         let spread = Spread {
             seed: config.seed,
+            account: config.account,
             n: config.calls,
             start_ms: anchor.timestamp_millis() - window_ms,
             window_ms,

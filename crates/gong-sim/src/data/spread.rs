@@ -19,6 +19,8 @@ const ID_STRIDE: u64 = 1_000_003;
 pub struct Spread {
     /// Seed.
     pub seed: u64,
+    /// The Gong account played ([`crate::SimConfig::account`]): salts the call ids.
+    pub account: u64,
     /// Number of calls.
     pub n: u64,
     /// Window start, ms since the epoch.
@@ -57,12 +59,16 @@ impl Spread {
     }
 
     fn id_base(&self) -> u64 {
-        7_000_000_000_000_000_000 + mix(self.seed) % 100_000_000_000_000_000
+        7_000_000_000_000_000_000 + mix(self.id_seed()) % 100_000_000_000_000_000
+    }
+
+    fn id_seed(&self) -> u64 {
+        account_seed(self.seed, self.account)
     }
 
     /// The Gong id of call `i` (19 digits).
     pub fn call_id(&self, i: u64) -> String {
-        let low = draw(self.seed, Stream::CallId, i) % ID_STRIDE;
+        let low = draw(self.id_seed(), Stream::CallId, i) % ID_STRIDE;
         (self.id_base() + i * ID_STRIDE + low).to_string()
     }
 
@@ -77,7 +83,17 @@ impl Spread {
     pub fn decode(&self, id: &str) -> Option<u64> {
         let d = id.parse::<u64>().ok()?.checked_sub(self.id_base())?;
         let i = d / ID_STRIDE;
-        (d % ID_STRIDE == draw(self.seed, Stream::CallId, i) % ID_STRIDE).then_some(i)
+        (d % ID_STRIDE == draw(self.id_seed(), Stream::CallId, i) % ID_STRIDE).then_some(i)
+    }
+}
+
+/// The seed of what tells Gong accounts apart (workspace and call ids): the seed
+/// itself for account 0, so that the default simulator is unchanged.
+pub fn account_seed(seed: u64, account: u64) -> u64 {
+    if account == 0 {
+        seed
+    } else {
+        seed ^ mix(account)
     }
 }
 
@@ -94,6 +110,7 @@ mod tests {
     fn spread(n: u64) -> Spread {
         Spread {
             seed: 42,
+            account: 0,
             n,
             start_ms: 1_700_000_000_000,
             window_ms: 60 * 86_400_000,

@@ -62,24 +62,23 @@ pub(crate) async fn upsert_activities(
         .ctx("writing activities")
 }
 
-/// Probes the composite index once per call id (a `LATERAL` look-up per array
+/// Probes the call-id index once per call id (a `LATERAL` look-up per array
 /// element, its `LIMIT 1` keeping it from being flattened into a join): the plan
-/// cannot drift to "all of the connection's rows, filtered", which
-/// a generic plan over stale statistics picks for `connection_id = $1 AND gong_call_id
-/// IN (…)` while a first sync grows the table, and which made every page scan it.
+/// cannot drift to "all rows, filtered", which a generic plan over stale statistics
+/// picks for `gong_call_id IN (…)` while a first sync grows the table, and which
+/// made every page scan it.
 const HASHES: &str = "SELECT k.id, a.id, a.content_hash, a.activity_type \
-     FROM unnest($2::text[]) AS k(id) CROSS JOIN LATERAL ( \
+     FROM unnest($1::text[]) AS k(id) CROSS JOIN LATERAL ( \
      SELECT id, content_hash, activity_type FROM activities \
-     WHERE connection_id = $1 AND gong_call_id = k.id LIMIT 1) a";
+     WHERE gong_call_id = k.id LIMIT 1) a";
 
-/// `(call id, activity id, content hash, activity type)` of the calls that have an activity.
+/// `(call id, activity id, content hash, activity type)` of the calls that have an
+/// activity, whichever connection wrote it (S10).
 pub(crate) async fn activity_hashes(
     pool: &PgPool,
-    connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<Vec<(String, i64, i64, String)>> {
     sqlx::query_as(HASHES)
-        .bind(connection_id)
         .bind(call_ids)
         .fetch_all(pool)
         .await

@@ -36,7 +36,7 @@ pub(crate) async fn commit_page(store: &Backend, page: &PageCommit) -> Result<Ve
     insert_records(&mut tx, page.job_id, &page.records, &ids).await?;
     add_retries(&mut tx, page.connection_id, &page.retry_add).await?;
     remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
-    page_extras::remove_activities(&mut tx, page.connection_id, &page.removals).await?;
+    page_extras::remove_activities(&mut tx, &page.removals).await?;
     page_extras::mark_skips(&mut tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
     page_extras::forget_calls(&mut tx, page.connection_id, &page.forget).await?;
     if let Some(checkpoint) = page.checkpoint {
@@ -77,10 +77,9 @@ async fn upsert_all(
 
 pub(crate) async fn hashes(
     store: &Backend,
-    connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<HashMap<String, ActivityHash>> {
-    let rows = bulk::activity_hashes(&store.pool, connection_id, call_ids).await?;
+    let rows = bulk::activity_hashes(&store.pool, call_ids).await?;
     Ok(rows
         .into_iter()
         .map(|(call, activity_id, content_hash, activity_type)| {

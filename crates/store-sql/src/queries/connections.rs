@@ -3,6 +3,7 @@
 //! lose each other's rotation.
 
 use chrono::{DateTime, Utc};
+use gong_timeline_domain::GongAccount;
 use gong_timeline_store::{
     Connection, ConnectionChange, ConnectionId, ConnectionStatus, Credentials, NewConnection,
     OAuthCredentials, Result, Settings, StoreError,
@@ -270,13 +271,46 @@ pub(crate) async fn delete(
 ) -> Result<()> {
     const CTX: &str = "deleting a connection";
     let mut tx = store.write_tx(CTX).await?;
+    delete_in(&mut tx, id, now).await?;
+    tx.commit().await.ctx(CTX)
+}
+
+/// S10: deletes `old` as [`delete`] does and hands its activities to `new`, in one
+/// transaction.
+pub(crate) async fn replace(
+    store: &Backend,
+    old: ConnectionId,
+    new: ConnectionId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    const CTX: &str = "replacing a connection";
+    let mut tx = store.write_tx(CTX).await?;
+    let alive: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM connections WHERE id = $1 AND deleted_at IS NULL")
+            .bind(new)
+            .fetch_optional(&mut *tx)
+            .await
+            .ctx(CTX)?;
+    found(u64::from(alive.is_some()), new)?;
+    delete_in(&mut tx, old, now).await?;
+    sqlx::query("UPDATE activities SET connection_id = $1 WHERE connection_id = $2")
+        .bind(new)
+        .bind(old)
+        .execute(&mut *tx)
+        .await
+        .ctx(CTX)?;
+    tx.commit().await.ctx(CTX)
+}
+
+async fn delete_in(conn: &mut Conn, id: ConnectionId, now: DateTime<Utc>) -> Result<()> {
+    const CTX: &str = "deleting a connection";
     let done = sqlx::query(
         "UPDATE connections SET name = name || ' (deleted #' || id || ')', credentials = '', \
          deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
     )
     .bind(ts(now))
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .ctx(CTX)?;
     found(done.rows_affected(), id)?;
@@ -294,11 +328,64 @@ pub(crate) async fn delete(
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE connection_id = $1"))
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await
             .ctx(CTX)?;
     }
-    tx.commit().await.ctx(CTX)
+    Ok(())
+}
+
+/// Records the Gong account a connection reaches (S10).
+pub(crate) async fn set_account(
+    store: &Backend,
+    id: ConnectionId,
+    account: &GongAccount,
+) -> Result<()> {
+    let workspaces: Vec<&String> = account.workspace_ids.iter().collect();
+    let done = sqlx::query(
+        "UPDATE connections SET gong_workspaces = $1, gong_api_host = $2 \
+         WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(to_json(&workspaces)?)
+    .bind(account.api_host.as_deref())
+    .bind(id)
+    .execute(&store.pool)
+    .await
+    .ctx("recording a connection's Gong account")?;
+    found(done.rows_affected(), id)
+}
+
+/// The known Gong accounts of the connections that are not deleted.
+pub(crate) async fn accounts(store: &Backend) -> Result<Vec<(Connection, GongAccount)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        connection: ConnectionRecord,
+        gong_workspaces: Option<String>,
+        gong_api_host: Option<String>,
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, gong_workspaces, gong_api_host FROM connections \
+         WHERE deleted_at IS NULL AND (gong_workspaces IS NOT NULL OR gong_api_host IS NOT NULL) \
+         ORDER BY id"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .fetch_all(&store.pool)
+        .await
+        .ctx("reading the connections' Gong accounts")?;
+    rows.into_iter()
+        .map(|r| {
+            let workspaces: Vec<String> = match r.gong_workspaces.as_deref() {
+                Some(text) => read_json("connections.gong_workspaces", text)?,
+                None => Vec::new(),
+            };
+            let account = GongAccount {
+                workspace_ids: workspaces.into_iter().collect(),
+                api_host: r.gong_api_host,
+            };
+            Ok((r.connection.into_connection()?, account))
+        })
+        .collect()
 }
 
 fn found(rows: u64, id: ConnectionId) -> Result<()> {

@@ -59,16 +59,12 @@ pub(crate) async fn skip_marks(
     Ok(rows.into_iter().collect())
 }
 
-/// Deletes a connection's activities by id (log records keep their rows, without an id).
-pub(crate) async fn remove_activities(
-    conn: &mut Conn,
-    connection_id: ConnectionId,
-    ids: &[ActivityId],
-) -> Result<()> {
+/// Deletes activities by id (log records keep their rows, without an id). The ids
+/// are those [`super::activities::hashes`] found by call id: the activity of a call
+/// may have been written by a connection this one replaced (S10).
+pub(crate) async fn remove_activities(conn: &mut Conn, ids: &[ActivityId]) -> Result<()> {
     for chunk in ids.chunks(CHUNK) {
-        let mut q: QueryBuilder<Db> =
-            QueryBuilder::new("DELETE FROM activities WHERE connection_id = ");
-        q.push_bind(connection_id).push(" AND id IN (");
+        let mut q: QueryBuilder<Db> = QueryBuilder::new("DELETE FROM activities WHERE id IN (");
         let mut list = q.separated(", ");
         for id in chunk {
             list.push_bind(*id);

@@ -13,8 +13,10 @@ pub(crate) const ACTIVITY_INSERT: &str = "INSERT INTO activities (external_id, c
      content) ";
 
 /// After an activity upsert's rows. An update keeps `activity_type`: a new type
-/// applies to activities created from then on (M2).
+/// applies to activities created from then on (M2); the activity belongs to the
+/// connection that wrote it last (S10: a connection replacing another takes over).
 pub(crate) const ACTIVITY_CONFLICT: &str = " ON CONFLICT(external_id) DO UPDATE SET gong_call_id = excluded.gong_call_id, \
+     connection_id = excluded.connection_id, \
      subject = excluded.subject, date = excluded.date, \
      duration_seconds = excluded.duration_seconds, notes = excluded.notes, author_user_id = excluded.author_user_id, \
      company_id = excluded.company_id, internal_attendees = excluded.internal_attendees, \

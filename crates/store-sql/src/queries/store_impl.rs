@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::outcome::CallOutcomes;
 use gong_timeline_domain::quota::{QuotaSettings, RequestCount};
 use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
-use gong_timeline_domain::Trigger;
+use gong_timeline_domain::{GongAccount, Trigger};
 use gong_timeline_store::*;
 
 use super::Backend;
@@ -54,6 +54,9 @@ delegate! {
     fn list_connections(&self) -> Result<Vec<Connection>> => connections::list;
     fn update_connection(&self, id: ConnectionId, change: ConnectionChange) -> Result<Connection> => connections::update;
     fn delete_connection(&self, id: ConnectionId, now: DateTime<Utc>) -> Result<()> => connections::delete;
+    fn replace_connection(&self, old: ConnectionId, new: ConnectionId, now: DateTime<Utc>) -> Result<()> => connections::replace;
+    fn set_gong_account(&self, id: ConnectionId, account: &GongAccount) -> Result<()> => connections::set_account;
+    fn gong_accounts(&self) -> Result<Vec<(Connection, GongAccount)>> => connections::accounts;
     fn connection_credentials(&self, id: ConnectionId) -> Result<Credentials> => connections::credentials;
     fn update_credentials(&self, id: ConnectionId, credentials: Credentials) -> Result<()> => connections::update_credentials;
     fn save_oauth_tokens(&self, id: ConnectionId, tokens: serde_json::Value, api_base_url: Option<String>) -> Result<()> => connections::save_oauth_tokens;
@@ -76,7 +79,7 @@ delegate! {
     fn list_log_records(&self, filter: RecordFilter) -> Result<Vec<LogRecord>> => log_records::list_records;
     fn count_log_records(&self, job_id: JobId) -> Result<RecordCounts> => log_records::count_records;
     fn add_log_records(&self, job_id: JobId, records: Vec<NewLogRecord>) -> Result<()> => log_records::add_records;
-    fn activity_hashes(&self, connection_id: ConnectionId, gong_call_ids: &[String]) -> Result<HashMap<String, ActivityHash>> => activities::hashes;
+    fn activity_hashes(&self, gong_call_ids: &[String]) -> Result<HashMap<String, ActivityHash>> => activities::hashes;
     fn skip_marks(&self, connection_id: ConnectionId, gong_call_ids: &[String]) -> Result<HashMap<String, i64>> => page_extras::skip_marks;
     fn commit_page(&self, page: &PageCommit) -> Result<Vec<ActivityId>> => activities::commit_page;
     fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>> => activities::get;

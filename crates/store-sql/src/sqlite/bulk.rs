@@ -92,16 +92,21 @@ async fn json_rows<'c, T: serde::de::DeserializeOwned>(
         .map_err(|e| gong_timeline_store::StoreError::corrupt(context, &text, e))
 }
 
-/// `(call id, activity id, content hash, activity type)` of the calls that have an activity.
+/// `(call id, activity id, content hash, activity type)` of the calls that have an
+/// activity, whichever connection wrote it (S10).
 pub(crate) async fn activity_hashes(
     pool: &SqlitePool,
-    connection_id: ConnectionId,
     call_ids: &[String],
 ) -> Result<Vec<(String, i64, i64, String)>> {
     let mut out = Vec::with_capacity(call_ids.len());
     for chunk in call_ids.chunks(IDS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(ACTIVITY_HASHES);
-        push_calls(&mut q, connection_id, chunk);
+        q.push(" WHERE gong_call_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(id.clone());
+        }
+        q.push(")");
         out.extend(json_rows(pool, q, "reading activity fingerprints").await?);
     }
     Ok(out)

@@ -107,16 +107,17 @@ pub async fn company_id(store: &dyn Store, name: &str) -> CompanyId {
         .id
 }
 
-/// An activity for call `call` of connection `conn`, at `at(minutes)`.
+/// An activity for call `call` written by connection `_conn` (the page's: the
+/// activity's connection comes from the page), at `at(minutes)`.
 pub fn upsert(
-    conn: ConnectionId,
+    _conn: ConnectionId,
     call: &str,
     company: CompanyId,
     minutes: i64,
     hash: i64,
 ) -> ActivityUpsert {
     ActivityUpsert {
-        external_id: format!("gong:{conn}:{call}"),
+        external_id: gong_timeline_domain::external_id(call),
         gong_call_id: call.to_string(),
         activity_type: "Meeting".to_string(),
         subject: format!("Call {call}"),

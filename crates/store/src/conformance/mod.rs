@@ -9,6 +9,7 @@
 //! gong_timeline_store::conformance_tests!(fresh);
 //! ```
 
+mod accounts;
 mod activities;
 mod audit;
 mod auth;
@@ -24,6 +25,7 @@ mod tokens;
 mod transcripts;
 mod webhooks;
 
+pub use accounts::*;
 pub use activities::*;
 pub use audit::*;
 pub use auth::*;
@@ -140,7 +142,9 @@ macro_rules! conformance_tests {
             activities_are_searched_by_subject_notes_attendees_and_trackers,
             activity_content_is_kept_and_read_back,
             transcripts_are_kept_searched_and_go_with_their_activity,
-            audit_entries_are_listed_newest_first_and_pruned
+            audit_entries_are_listed_newest_first_and_pruned,
+            one_call_is_one_activity_whichever_connection_writes_it,
+            a_replacing_connection_takes_the_activities_and_accounts_are_kept
         );
     };
     (@each $make:path, $attrs:tt, $name:ident $(, $rest:ident)* $(,)?) => {

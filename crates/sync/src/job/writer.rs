@@ -350,7 +350,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
             if !activities {
                 return Ok(HashMap::new());
             }
-            store.activity_hashes(connection_id, ids).await
+            store.activity_hashes(ids).await
         };
         let (activities, skip_marks) =
             tokio::try_join!(activities, store.skip_marks(connection_id, ids))?;

@@ -98,7 +98,7 @@ pub async fn authorize(
     Path(id): Path<ConnectionId>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(
-        json!({ "authorize_url": oauth::authorize_url(&state, id, &s).await? }),
+        json!({ "authorize_url": oauth::authorize_url(&state, id, &s, false).await? }),
     ))
 }
 

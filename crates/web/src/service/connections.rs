@@ -20,9 +20,10 @@ impl From<ConnectionError> for ApiError {
     fn from(error: ConnectionError) -> ApiError {
         match error {
             ConnectionError::NotFound(id) => ApiError::no_connection(id),
-            ConnectionError::Busy(_) | ConnectionError::NotAccessKey(_) => {
-                ApiError::Conflict(error.to_string())
-            }
+            ConnectionError::Busy(_)
+            | ConnectionError::NotAccessKey(_)
+            | ConnectionError::SameAccount { .. }
+            | ConnectionError::AccountTaken { .. } => ApiError::Conflict(error.to_string()),
             ConnectionError::Store(e) => e.into(),
             other => ApiError::Invalid {
                 field: other.field().map(str::to_string),
@@ -50,6 +51,10 @@ pub struct NewConnectionRequest {
     /// Access key secret (basic only); never returned.
     #[serde(default)]
     pub access_key_secret: Option<String>,
+    /// S10: replace the connection that already syncs the same Gong account, keeping
+    /// its activities (else such a connection refuses this one).
+    #[serde(default)]
+    pub replace: bool,
 }
 
 /// `Some("…")` for a secret that was given, so that a log shows that it was.
@@ -65,6 +70,7 @@ impl std::fmt::Debug for NewConnectionRequest {
             .field("base_url", &self.base_url)
             .field("access_key", &self.access_key)
             .field("access_key_secret", &hidden(&self.access_key_secret))
+            .field("replace", &self.replace)
             .finish()
     }
 }
@@ -150,6 +156,7 @@ async fn create_either(
                 base_url: base_url_or_default(req.base_url.as_deref()),
                 access_key: text(&req.access_key),
                 access_key_secret: text(&req.access_key_secret),
+                replace: req.replace,
             };
             let connection = create_access_key(state, new).await?;
             Ok(Created {
@@ -159,7 +166,7 @@ async fn create_either(
         }
         AuthKind::OAuth => {
             let connection = oauth::create_oauth(state, &req.name).await?;
-            let url = oauth::authorize_url(state, connection.id, requester).await?;
+            let url = oauth::authorize_url(state, connection.id, requester, req.replace).await?;
             Ok(Created {
                 connection,
                 authorize_url: Some(url),

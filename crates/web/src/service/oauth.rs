@@ -28,6 +28,8 @@ pub const SCOPES: &[&str] = &[
     // The call outcomes' sentiment (S9), read once a day; without it outcomes show
     // none, and the sync goes on.
     "api:call-outcomes:read",
+    // The workspace ids tell which Gong account a connection reaches (S10).
+    "api:workspaces:read",
 ];
 
 fn check_name(name: &str) -> ApiResult<String> {
@@ -144,6 +146,10 @@ impl StartedBy {
     }
 }
 
+/// Appended to [`StartedBy::encode`]'s text when the flow asked to replace the
+/// connection that syncs the same Gong account (S10).
+const REPLACE_MARK: &str = "|replace";
+
 /// How long a consent page's `state` is accepted.
 const STATE_LIFETIME: chrono::Duration = chrono::Duration::minutes(15);
 
@@ -162,10 +168,14 @@ pub async fn take_state(state: &AppState, st: &str) -> ApiResult<Option<PendingO
 /// The consent page URL for `id`, with a fresh single-use `state` bound to whoever
 /// asked ([`StartedBy`]): a link started by someone else cannot be completed in an
 /// admin's browser (CSRF on the OAuth flow).
+///
+/// With `replace`, the authorisation takes the place of a connection that syncs the
+/// same Gong account, keeping its activities, instead of being refused (S10).
 pub async fn authorize_url(
     state: &AppState,
     id: ConnectionId,
     requester: &AdminSession,
+    replace: bool,
 ) -> ApiResult<String> {
     let (connection, oauth) = oauth_parts(state, id).await?;
     let issued = random_token();
@@ -176,7 +186,11 @@ pub async fn authorize_url(
             PendingOAuth {
                 state_hash: digest(&issued),
                 connection_id: id,
-                started_by: StartedBy::of(requester).encode(),
+                started_by: format!(
+                    "{}{}",
+                    StartedBy::of(requester).encode(),
+                    if replace { REPLACE_MARK } else { "" }
+                ),
                 expires_at: now + STATE_LIFETIME,
             },
             now,
@@ -189,8 +203,13 @@ pub async fn authorize_url(
 }
 
 /// The pending authorisation of Gong's `st`, if `requester` may complete it: known,
-/// unexpired, unused (it is spent now) and started by them.
-async fn admitted(state: &AppState, st: &str, requester: &AdminSession) -> ApiResult<PendingOAuth> {
+/// unexpired, unused (it is spent now) and started by them; and whether it asked to
+/// replace (S10).
+async fn admitted(
+    state: &AppState,
+    st: &str,
+    requester: &AdminSession,
+) -> ApiResult<(PendingOAuth, bool)> {
     let refused = || {
         ApiError::invalid(
             "state",
@@ -198,14 +217,18 @@ async fn admitted(state: &AppState, st: &str, requester: &AdminSession) -> ApiRe
         )
     };
     let pending = take_state(state, st).await?.ok_or_else(refused)?;
-    let started_by = StartedBy::decode(&pending.started_by).ok_or_else(refused)?;
+    let (by, replace) = match pending.started_by.strip_suffix(REPLACE_MARK) {
+        Some(by) => (by, true),
+        None => (pending.started_by.as_str(), false),
+    };
+    let started_by = StartedBy::decode(by).ok_or_else(refused)?;
     if !started_by.admits(requester) {
         tracing::warn!(
             "An OAuth callback from another session than the one that started it was refused."
         );
         return Err(refused());
     }
-    Ok(pending)
+    Ok((pending, replace))
 }
 
 /// Handles Gong's redirect: checks `state` (once), exchanges `code`, checks the
@@ -217,7 +240,8 @@ pub async fn callback(
     st: &str,
     requester: &AdminSession,
 ) -> ApiResult<Connection> {
-    let id = admitted(state, st, requester).await?.connection_id;
+    let (pending, replace) = admitted(state, st, requester).await?;
+    let id = pending.connection_id;
     let code = code.filter(|c| !c.is_empty()).ok_or_else(|| {
         ApiError::invalid(
             "code",
@@ -239,12 +263,26 @@ pub async fn callback(
         None => None,
     };
     let value = serde_json::to_value(&tokens).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let before = oauth.clone();
     let credentials = OAuthCredentials {
         tokens: Some(value),
-        api_base_url,
+        api_base_url: api_base_url.clone(),
         ..oauth
     };
     authorised(state, id, credentials).await?;
+    if let Err(refused) = settle_account(state, &connection, api_base_url.as_deref(), replace).await
+    {
+        state
+            .store
+            .update_credentials(id, Credentials::OAuth(before))
+            .await?;
+        state
+            .store
+            .set_connection_status(id, connection.status)
+            .await?;
+        state.inner.media_clients.lock().await.remove(&id);
+        return Err(refused);
+    }
     tracing::info!(connection = %connection.name, "Connection authorised.");
     let change = gong_timeline_sync::audit::Change::new(
         gong_timeline_domain::audit::AuditAction::ConnectionAuthorised,
@@ -252,6 +290,25 @@ pub async fn callback(
     );
     super::audit::record(state, requester, change).await;
     Ok(connection)
+}
+
+/// S10: the Gong account the new tokens reach; refused when another live connection
+/// syncs it, unless `replace`, when this one takes its place and activities.
+async fn settle_account(
+    state: &AppState,
+    connection: &Connection,
+    api_base_url: Option<&str>,
+    replace: bool,
+) -> ApiResult<()> {
+    use gong_timeline_sync::connections;
+    let template = state.engine.gong_config();
+    let account =
+        connections::oauth_account(&state.store, template, connection, api_base_url).await?;
+    let store = state.store.as_ref();
+    let replaced =
+        connections::claim_account(store, &account, Some(connection.id), replace).await?;
+    connections::settle_account(store, connection.id, &account, &replaced, state.now()).await?;
+    Ok(())
 }
 
 /// Stores the tokens and marks the connection Authorised; its cached media client

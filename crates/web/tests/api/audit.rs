@@ -147,8 +147,9 @@ async fn a4_tokens_settings_and_deletion_from_the_web_are_recorded_without_the_t
 #[tokio::test]
 async fn a4_the_log_reads_in_keyset_pages_newest_first() {
     let app = spawn_app().await;
+    // One simulator is one Gong account: each replaces the one before (S10).
     for name in ["one", "two", "three"] {
-        app.basic_connection(name).await;
+        app.replacing_connection(name).await;
     }
     let (status, first) = app.get("/audit?limit=2").await;
     assert_eq!(status, 200, "{first}");

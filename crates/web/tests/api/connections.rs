@@ -6,8 +6,16 @@ use serde_json::{json, Value};
 
 use crate::helpers::spawn_app;
 
+/// An app with connection `acme` to the simulator, synced once: its id and the job.
+async fn synced() -> (crate::helpers::TestApp, i64, Value) {
+    let app = spawn_app().await;
+    let id = app.basic_connection("acme").await;
+    let job = app.sync(id).await;
+    (app, id, job)
+}
+
 #[tokio::test]
-async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
+async fn a_connection_is_listed_and_read_without_its_credentials() {
     let app = spawn_app().await;
     let id = app.basic_connection("acme").await;
     let list = app.items("/connections").await;
@@ -19,10 +27,17 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
     );
     let (status, one) = app.get(&format!("/connections/{id}")).await;
     assert_eq!((status, one["status"].as_str()), (200, Some("Authorised")));
+}
 
-    let job = app.sync(id).await;
+#[tokio::test]
+async fn a_manual_sync_is_a_job_found_by_connection_status_and_day() {
+    let (app, id, job) = synced().await;
     assert_eq!(job["trigger"], "manual");
     assert!(job["created"].as_u64().unwrap() > 0, "{job}");
+    assert!(
+        job["created"].is_u64() && job.get("counts").is_none(),
+        "flat counts: {job}"
+    );
     let job_id = job["id"].as_i64().unwrap();
     let jobs = app
         .page_of(&format!(
@@ -42,17 +57,24 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
         (none["items"].as_array().unwrap().len(), &none["next"]),
         (0, &json!(null))
     );
-    let (status, bad) = app.get("/jobs?status=Done").await;
-    assert_eq!(
-        (status, bad["error"]["field"].as_str()),
-        (422, Some("status"))
-    );
     // Days as the CLI takes them: today's job is within from=today&to=today.
     let today = chrono::Utc::now().date_naive();
     let todays = app
         .page_of(&format!("/jobs?connection_id={id}&from={today}&to={today}"))
         .await;
     assert_eq!(todays["total"].as_u64(), Some(1), "{todays}");
+    let (status, same) = app.get(&format!("/jobs/{job_id}")).await;
+    assert_eq!((status, same["id"].as_i64()), (200, Some(job_id)));
+}
+
+#[tokio::test]
+async fn a_job_filter_that_does_not_parse_is_422_naming_the_parameter() {
+    let app = spawn_app().await;
+    let (status, bad) = app.get("/jobs?status=Done").await;
+    assert_eq!(
+        (status, bad["error"]["field"].as_str()),
+        (422, Some("status"))
+    );
     let (status, bad) = app.get("/jobs?from=notadate").await;
     assert_eq!(
         (status, bad["error"]["field"].as_str()),
@@ -60,9 +82,12 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
         "{bad}"
     );
     assert!(bad.to_string().contains("YYYY-MM-DD"), "{bad}");
-    let (status, same) = app.get(&format!("/jobs/{job_id}")).await;
-    assert_eq!((status, same["id"].as_i64()), (200, Some(job_id)));
+}
 
+#[tokio::test]
+async fn a_jobs_records_page_by_cursor_and_a_cursor_belongs_to_its_job() {
+    let (app, id, job) = synced().await;
+    let job_id = job["id"].as_i64().unwrap();
     let page1 = app
         .page_of(&format!("/jobs/{job_id}/records?limit=5"))
         .await;
@@ -88,38 +113,43 @@ async fn an_access_key_connection_syncs_in_the_background_and_logs_its_job() {
         (400, Some("cursor")),
         "another job's cursor: {refused}"
     );
+}
+
+#[tokio::test]
+async fn a_jobs_records_add_up_to_its_counts_and_created_ones_name_their_activity() {
+    let (app, _, job) = synced().await;
+    let job_id = job["id"].as_i64().unwrap();
     let all = app
         .all_items(&format!("/jobs/{job_id}/records?limit=7"))
         .await;
-    let (created_n, updated_n, skipped_n, failed_n) = (
-        job["created"].as_u64().unwrap(),
-        job["updated"].as_u64().unwrap(),
-        job["skipped"].as_u64().unwrap(),
-        job["failed"].as_u64().unwrap(),
-    );
+    let count = |key: &str| job[key].as_u64().unwrap();
     assert_eq!(
         all.len() as u64,
-        created_n + updated_n + skipped_n + failed_n,
+        count("created") + count("updated") + count("skipped") + count("failed"),
         "{job}"
     );
     let created = app
         .all_items(&format!("/jobs/{job_id}/records?status=Created&limit=3"))
         .await;
-    assert_eq!(created.len() as u64, created_n);
+    assert_eq!(created.len() as u64, count("created"));
     assert!(created
         .iter()
         .all(|r| r["status"] == "Created" && r["activity_id"].is_i64()));
+}
 
+#[tokio::test]
+async fn activities_read_in_the_clis_shape_newest_first_by_company() {
+    let (app, _, job) = synced().await;
+    let job_id = job["id"].as_i64().unwrap();
+    let created = app
+        .all_items(&format!("/jobs/{job_id}/records?status=Created&limit=50"))
+        .await;
     let activity = created[0]["activity_id"].as_i64().unwrap();
     let (status, a) = app.get(&format!("/activities/{activity}")).await;
     assert_eq!(status, 200);
     assert_eq!(
         a["type"], "Meeting",
         "the CLI's shape: `type`, not `activity_type`: {a}"
-    );
-    assert!(
-        job["created"].is_u64() && job.get("counts").is_none(),
-        "flat counts: {job}"
     );
     let company = a["company"]["id"].as_i64().unwrap();
     let of_company = app

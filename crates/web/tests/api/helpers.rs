@@ -216,20 +216,14 @@ impl Drop for TestApp {
     }
 }
 
-/// Waits for `check` to hold, polling every 50 ms, at most `bound`.
-pub async fn wait_until<F, Fut>(bound: Duration, what: &str, mut check: F)
+/// Waits for `check` to hold, at most `bound` ([`gong_timeline_testing::wait_until`],
+/// with the bound first as these tests read).
+pub async fn wait_until<F, Fut>(bound: Duration, what: &str, check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let deadline = tokio::time::Instant::now() + bound;
-    while !check().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    gong_timeline_testing::wait_until(what, bound, check).await
 }
 
 impl TestApp {
@@ -327,12 +321,23 @@ impl TestApp {
 
     /// An access-key connection to the simulator; returns its id.
     pub async fn basic_connection(&self, name: &str) -> i64 {
+        self.basic_connection_with(name, false).await
+    }
+
+    /// An access-key connection to the simulator that replaces the one syncing its
+    /// Gong account already (S10), keeping its activities.
+    pub async fn replacing_connection(&self, name: &str) -> i64 {
+        self.basic_connection_with(name, true).await
+    }
+
+    async fn basic_connection_with(&self, name: &str, replace: bool) -> i64 {
         let (status, body) = self
             .post(
                 "/connections",
                 serde_json::json!({
             "name": name, "kind": "basic", "base_url": self.sim.base_url(),
-            "access_key": "sim-access-key", "access_key_secret": "sim-secret"}),
+            "access_key": "sim-access-key", "access_key_secret": "sim-secret",
+            "replace": replace}),
             )
             .await;
         assert_eq!(status, 201, "{body}");

@@ -389,9 +389,10 @@ async fn l3_the_log_filters_by_connection_refuses_an_inverted_range_and_answers_
 ) {
     let app = spawn_app().await;
     let s = app.login().await;
+    // One simulator is one Gong account: beta replaces alpha (S10), whose job stays.
     let a = app.basic_connection("alpha").await;
-    let b = app.basic_connection("beta").await;
     app.sync(a).await;
+    let b = app.replacing_connection("beta").await;
     app.sync(b).await;
 
     let (status, only_b) = app.page(&s, &format!("/log?connection={b}")).await;

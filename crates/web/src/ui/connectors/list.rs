@@ -47,6 +47,9 @@ pub(crate) struct CreateForm {
     access_key: String,
     #[serde(default)]
     access_key_secret: String,
+    /// The Replace checkbox (S10): present when ticked.
+    #[serde(default)]
+    replace: Option<String>,
 }
 
 impl CreateForm {
@@ -59,6 +62,7 @@ impl CreateForm {
             base_url: Some(self.base_url.clone()),
             access_key: Some(self.access_key.clone()),
             access_key_secret: Some(self.access_key_secret.clone()),
+            replace: self.replace.is_some(),
         }
     }
 }
@@ -151,6 +155,10 @@ fn create_form(s: &AdminSession, f: &CreateForm, error: Option<&ApiError>) -> Ma
                     aria-invalid=[err("access_key").map(|_| "true")] aria-describedby=[err("access_key").map(|_| "access-key-error")]; }
                 label { "Access key secret " input type="password" name="access_key_secret" id="access-key-secret" autocomplete="off"; }
                 @if let Some(m) = err("access_key") { span.field-error id="access-key-error" { (m) } }
+            }
+            label.check {
+                input type="checkbox" name="replace" value="1" id="replace" checked[f.replace.is_some()];
+                " Replace the connection that already syncs this Gong account, keeping its activities"
             }
             button.primary type="submit" id="authorize" data-label-oauth="Authorize" data-label-basic="Check the key and create" { "Authorize" }
         }

@@ -71,7 +71,7 @@ pub(crate) async fn authorize(
     Extension(s): Extension<AdminSession>,
     Path(id): Path<ConnectionId>,
 ) -> PageResult<Redirect> {
-    let url = crate::service::oauth::authorize_url(&state, id, &s).await?;
+    let url = crate::service::oauth::authorize_url(&state, id, &s, false).await?;
     Ok(Redirect::to(&url))
 }
 
