@@ -67,7 +67,10 @@ async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::R
         let after = json!({"replaced_by": connection.name, "activities": "kept"});
         let change = Audited::new(AuditAction::ConnectionDeleted, target(old)).after(&after);
         super::audited(store, change).await;
-        println!("Replaced connection '{old}': its activities now belong to '{}'.", connection.name);
+        println!(
+            "Replaced connection '{old}': its activities now belong to '{}'.",
+            connection.name
+        );
     }
     let shown =
         json!({"name": connection.name, "base_url": connection.base_url, "auth": "Access key"});
