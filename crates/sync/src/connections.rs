@@ -349,6 +349,16 @@ async fn count_check(
     store.add_gong_requests(id, &[count]).await
 }
 
+/// A connection just made, and the connections it replaced (S10): their names as
+/// they were, for the audit log.
+#[derive(Debug, Clone)]
+pub struct CreatedConnection {
+    /// The new connection.
+    pub connection: Connection,
+    /// The connections to the same Gong account it took the place of.
+    pub replaced: Vec<String>,
+}
+
 /// C5: creates an access-key connection once Gong accepted the credentials; a refusal
 /// stores nothing.
 pub async fn create_access_key(
@@ -356,7 +366,7 @@ pub async fn create_access_key(
     template: &ClientConfig,
     new: NewAccessKey,
     now: DateTime<Utc>,
-) -> Result<Connection, ConnectionError> {
+) -> Result<CreatedConnection, ConnectionError> {
     let name = check_name(&new.name)?;
     let (key, secret) = (new.access_key.trim(), new.access_key_secret.trim());
     if key.is_empty() || secret.is_empty() {
@@ -387,7 +397,10 @@ pub async fn create_access_key(
         Ok(created) => {
             count_check(store.as_ref(), created.id, requests, now).await?;
             settle_account(store.as_ref(), created.id, &account, &replaced, now).await?;
-            Ok(created)
+            Ok(CreatedConnection {
+                connection: created,
+                replaced: replaced.into_iter().map(|c| c.name).collect(),
+            })
         }
     }
 }

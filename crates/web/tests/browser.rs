@@ -27,6 +27,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use gong_timeline_gong_sim::SimHandle;
 use helpers::{spawn_app_with, wait_until, Options, TestApp, PASSWORD};
 use oidc_provider::{Fault, Next, Provider};
 use serde_json::{json, Value};
@@ -485,7 +486,7 @@ async fn audit_self_check(b: &mut Browser) -> R {
 }
 
 /// The admin's journey; screenshots every page it visits into `shots`.
-async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider) -> R {
+async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider, other: &SimHandle) -> R {
     audit_self_check(b).await?;
     let base = &app.base;
     // Log in.
@@ -956,7 +957,7 @@ async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider) -> R {
     b.visit(&format!("{base}/privacy"), "privacy").await?;
     b.audit("privacy").await?;
     imports(b, app).await?;
-    connection_lifecycle(b, app).await?;
+    connection_lifecycle(b, app, other).await?;
     webhook_card(b, app, id).await?;
     webhook_batches_grouped(b, app, id).await?;
     typing_survives_a_running_job(b, app, id).await?;
@@ -1245,7 +1246,10 @@ async fn click_until_a_job_starts(b: &Browser, app: &TestApp, id: i64) -> R {
 
 /// C5, C6, T5: a wrong key refused at create, the key re-entered after Gong refused it,
 /// a typed filter error beside its row, and a delete after its confirmation.
-async fn connection_lifecycle(b: &mut Browser, app: &TestApp) -> R {
+///
+/// `other` is another Gong account: a second connection to the account "Gong OAuth"
+/// already syncs would be refused (S10).
+async fn connection_lifecycle(b: &mut Browser, app: &TestApp, other: &SimHandle) -> R {
     let base = &app.base;
     let before = app.store.list_connections().await?.len();
     b.client.goto(&format!("{base}/connectors")).await?;
@@ -1258,7 +1262,7 @@ async fn connection_lifecycle(b: &mut Browser, app: &TestApp) -> R {
     );
     b.click("#kind-basic").await?;
     assert!(key_fields.is_displayed().await?, "Access key shows them");
-    fill(b, "#base-url", &app.sim.base_url()).await?;
+    fill(b, "#base-url", &other.base_url()).await?;
     fill(b, "#access-key", "sim-access-key").await?;
     fill(b, "#access-key-secret", "not-the-secret").await?;
     b.click("#authorize").await?;
@@ -1283,7 +1287,7 @@ async fn connection_lifecycle(b: &mut Browser, app: &TestApp) -> R {
         .id;
 
     // Gong refuses the key at the next sync; the page says so and why.
-    app.sim.controls().fail_next(1, 401);
+    other.controls().fail_next(1, 401);
     click_until_a_job_starts(b, app, id).await?;
     b.until_found(
         &format!("{base}/connectors/{id}"),
@@ -1490,16 +1494,28 @@ async fn run(shots: PathBuf) {
         roles: gong_timeline_web::RoleSource::Claim("role".into()),
         display_name: "Test IdP".into(),
     };
+    // S10: a second Gong account, for the connection the lifecycle makes beside the
+    // first one.
+    let other = gong_timeline_gong_sim::start(gong_timeline_gong_sim::SimConfig {
+        account: 1,
+        ..gong_timeline_gong_sim::SimConfig::default()
+    })
+    .await
+    .expect("a second simulator");
+    let other_host = other.addr().to_string();
     let app = spawn_app_with(Options {
         calls: 300,
-        web: Some(std::sync::Arc::new(move |w| w.oidc = Some(oidc.clone()))),
+        web: Some(std::sync::Arc::new(move |w| {
+            w.oidc = Some(oidc.clone());
+            w.allowed_gong_hosts.push(other_host.clone());
+        })),
         ..Options::default()
     })
     .await;
     let mut browser = start_browser(&chrome, &driver, shots.clone())
         .await
         .expect("chromedriver and Chromium start");
-    let mut outcome = journey(&app, &mut browser, &idp).await;
+    let mut outcome = journey(&app, &mut browser, &idp, &other).await;
     if outcome.is_ok() && !browser.problems.is_empty() {
         outcome = Err(format!(
             "{} accessibility or layout problems:\n{}",

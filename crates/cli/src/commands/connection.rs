@@ -56,12 +56,22 @@ async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::R
     };
     let created =
         connections::create_access_key(store, &ClientConfig::default(), new, Utc::now()).await;
-    let connection = match created {
+    let created = match created {
         Err(e @ connections::ConnectionError::SameAccount { .. }) => {
             anyhow::bail!("{e} On the command line, the Replace option is --replace.")
         }
         other => other?,
     };
+    let connection = created.connection;
+    for old in &created.replaced {
+        let after = json!({"replaced_by": connection.name, "activities": "kept"});
+        let change = Audited::new(AuditAction::ConnectionDeleted, target(old)).after(&after);
+        super::audited(store, change).await;
+        println!(
+            "Replaced connection '{old}': its activities now belong to '{}'.",
+            connection.name
+        );
+    }
     let shown =
         json!({"name": connection.name, "base_url": connection.base_url, "auth": "Access key"});
     super::audited(

@@ -131,6 +131,14 @@ async fn s10_a_second_connection_to_one_account_is_refused_or_replaces_it_keepin
     // Assert: the first is gone, its activities are the new one's, before and
     // after a sync, and nothing doubled.
     assert!(out.contains("oauth-later"), "{out}");
+    assert!(out.contains("Replaced connection"), "{out}");
+    let audit = array(app.json(&["audit", "--format", "json"]).await);
+    let deleted = audit
+        .iter()
+        .find(|e| e["action"] == "connection deleted")
+        .expect("the replaced connection is audited as deleted");
+    assert_eq!(deleted["after"]["replaced_by"], "oauth-later", "{deleted}");
+    assert_eq!(deleted["after"]["activities"], "kept", "{deleted}");
     let names = array(app.json(&["connection", "list", "--format", "json"]).await);
     assert_eq!(names.len(), 1, "{names:?}");
     let new = connection_id(&app, "oauth-later").await;

@@ -125,6 +125,9 @@ async fn start_sims() -> Vec<Sim> {
     for i in 0..CONNECTIONS {
         let mut config = SimConfig {
             calls: CALLS,
+            // S10: each its own Gong account (its own call ids), so each connection
+            // keeps its own activities.
+            account: i as u64,
             ..sim_config()
         };
         if i < OAUTH {

@@ -356,6 +356,8 @@ fn schemas() -> Value {
     // Added apart: one `json!` call nests only so deep.
     all["Transcript"] = transcript_schema();
     all["Settings"]["properties"]["transcripts"] = b;
+    all["NewConnection"]["properties"]["replace"] = json!({"type": "boolean",
+        "description": "S10: take the place of the connection that already syncs this Gong account, keeping its activities (else 409)."});
     all
 }
 

@@ -158,7 +158,7 @@ async fn create_either(
                 access_key_secret: text(&req.access_key_secret),
                 replace: req.replace,
             };
-            let connection = create_access_key(state, new).await?;
+            let connection = create_access_key(state, new, requester).await?;
             Ok(Created {
                 connection,
                 authorize_url: None,
@@ -175,14 +175,41 @@ async fn create_either(
     }
 }
 
-/// Creates an access-key connection to an allowed Gong host, once Gong accepted the key.
-async fn create_access_key(state: &AppState, new: NewAccessKey) -> ApiResult<Connection> {
+/// Creates an access-key connection to an allowed Gong host, once Gong accepted the
+/// key; a connection it replaced (S10) is audited as deleted by `requester`.
+async fn create_access_key(
+    state: &AppState,
+    new: NewAccessKey,
+    requester: &AdminSession,
+) -> ApiResult<Connection> {
     let base_url = hosts::check(&new.base_url, &state.config.allowed_gong_hosts, "base_url")?;
     let new = NewAccessKey { base_url, ..new };
-    Ok(
+    let created =
         connections::create_access_key(&state.store, state.engine.gong_config(), new, state.now())
-            .await?,
+            .await?;
+    audit_replaced(
+        state,
+        requester,
+        &created.replaced,
+        &created.connection.name,
     )
+    .await;
+    Ok(created.connection)
+}
+
+/// A4 for S10: each connection `replaced` by `by_name` is recorded as deleted, saying
+/// it was replaced and its activities kept.
+pub async fn audit_replaced(
+    state: &AppState,
+    requester: &AdminSession,
+    replaced: &[String],
+    by_name: &str,
+) {
+    for old in replaced {
+        let after = json!({"replaced_by": by_name, "activities": "kept"});
+        let change = Audited::new(AuditAction::ConnectionDeleted, audit::connection(old));
+        audit::record(state, requester, change.after(&after)).await;
+    }
 }
 
 /// What an admin asks to change; blank fields keep their value. Its `Debug` shows no

@@ -270,8 +270,15 @@ pub async fn callback(
         ..oauth
     };
     authorised(state, id, credentials).await?;
-    if let Err(refused) = settle_account(state, &connection, api_base_url.as_deref(), replace).await
-    {
+    let settled = settle_account(
+        state,
+        &connection,
+        api_base_url.as_deref(),
+        replace,
+        requester,
+    )
+    .await;
+    if let Err(refused) = settled {
         state
             .store
             .update_credentials(id, Credentials::OAuth(before))
@@ -299,6 +306,7 @@ async fn settle_account(
     connection: &Connection,
     api_base_url: Option<&str>,
     replace: bool,
+    requester: &AdminSession,
 ) -> ApiResult<()> {
     use gong_timeline_sync::connections;
     let template = state.engine.gong_config();
@@ -308,6 +316,8 @@ async fn settle_account(
     let replaced =
         connections::claim_account(store, &account, Some(connection.id), replace).await?;
     connections::settle_account(store, connection.id, &account, &replaced, state.now()).await?;
+    let names: Vec<String> = replaced.into_iter().map(|c| c.name).collect();
+    super::connections::audit_replaced(state, requester, &names, &connection.name).await;
     Ok(())
 }
 

@@ -168,11 +168,26 @@ async fn a4_the_log_reads_in_keyset_pages_newest_first() {
             .map(|e| e["target"].as_str().unwrap().to_string())
             .collect()
     };
+    // Newest first: each replacement is the old connection deleted, then the new
+    // one created.
     assert_eq!(targets(&first), ["connection 'three'", "connection 'two'"]);
+    let actions: Vec<&str> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["connection created", "connection deleted"]);
+    assert_eq!(first["items"][1]["after"]["replaced_by"], "three");
     let next = first["next"].as_i64().expect("a next page");
     let (_, second) = app.get(&format!("/audit?limit=2&before={next}")).await;
-    assert_eq!(targets(&second), ["connection 'one'"]);
-    assert!(second["next"].is_null(), "{second}");
+    assert_eq!(targets(&second), ["connection 'two'", "connection 'one'"]);
+    let after_second = second["next"].as_i64().expect("a third page");
+    let (_, third) = app
+        .get(&format!("/audit?limit=2&before={after_second}"))
+        .await;
+    assert_eq!(targets(&third), ["connection 'one'"]);
+    assert!(third["next"].is_null(), "{third}");
     for (query, field) in [
         ("limit=0", "limit"),
         ("limit=x", "limit"),
