@@ -830,6 +830,10 @@ pub struct BenchArgs {
     /// Seed of the simulated data.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Ask Gong for no AI content (highlights, outline, outcome, action items): what
+    /// the content costs is the difference with a run without this flag (#23).
+    #[arg(long)]
+    pub without_content: bool,
     /// Measure Gong's webhooks instead: `--calls` new calls appear at `--rate` per
     /// second and are pushed to the product (Gong's limits on).
     #[arg(long)]

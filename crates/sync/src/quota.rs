@@ -265,7 +265,12 @@ pub async fn estimate_resync(
     // The window the re-sync itself would read: never past the backfill.
     let window = crate::windows::resync_window(now, from, backfill_from);
     let (client, ledger) = counted_client(store, connection, template, Purpose::Setup).await?;
-    let first = crate::job::source::WindowPages::first(&client, window).await;
+    let first = crate::job::source::WindowPages::first(
+        &client,
+        window,
+        &gong_timeline_gong::ContentSelector::for_timeline(),
+    )
+    .await;
     ledger.flush().await?;
     let calls = first?
         .map(|page| {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use futures::FutureExt as _;
 use gong_timeline_domain::{JobStatus, Trigger};
-use gong_timeline_gong::{ClientConfig, GongClient};
+use gong_timeline_gong::{ClientConfig, ContentSelector, GongClient};
 use gong_timeline_store::{
     Connection, ConnectionId, ConnectionStatus, Fence, GongUsage, JobCounts, JobFinish, JobId,
     Lease, Store, StoreError,
@@ -39,6 +39,10 @@ pub struct EngineOptions {
     pub lease_ttl: Duration,
     /// The clock.
     pub clock: Clock,
+    /// Ask Gong for each call's AI content (highlights, outline, outcome, action
+    /// items: S9). Always on in the product; `bench --without-content` turns it off to
+    /// measure what the content costs.
+    pub content: bool,
 }
 
 impl Default for EngineOptions {
@@ -48,6 +52,7 @@ impl Default for EngineOptions {
             lease_owner: crate::lease::this_process(),
             lease_ttl: Duration::minutes(5),
             clock: Arc::new(Utc::now),
+            content: true,
         }
     }
 }
@@ -376,6 +381,11 @@ impl Engine {
         let mut sink = PageSink::new(store.clone(), job, counts);
         let run = JobRun {
             job,
+            selector: if self.options.content {
+                ContentSelector::for_timeline()
+            } else {
+                ContentSelector::without_content()
+            },
             client: &client,
             ledger: &ledger,
             lease: &lease,

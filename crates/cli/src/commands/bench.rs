@@ -29,6 +29,8 @@ use crate::args::BenchArgs;
 struct BenchResult {
     store: &'static str,
     calls: u64,
+    /// Whether Gong was asked for the calls' AI content (not with `--without-content`).
+    content: bool,
     seconds: f64,
     meetings_per_second: f64,
     peak_rss_bytes: u64,
@@ -124,6 +126,7 @@ async fn measure(
     store.put_settings(connection.id, &settings).await?;
     let options = EngineOptions {
         gong: ClientConfig::default().without_limits(),
+        content: !args.without_content,
         ..EngineOptions::default()
     };
     let now = chrono::Utc::now();
@@ -190,6 +193,7 @@ async fn measure(
     let result = BenchResult {
         store: kind,
         calls: args.calls,
+        content: !args.without_content,
         seconds,
         meetings_per_second: summary.counts.fetched as f64 / seconds,
         peak_rss_bytes: peak_rss_bytes(),

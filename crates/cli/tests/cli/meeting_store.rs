@@ -495,6 +495,32 @@ async fn bench_repairs_the_filter_mistake_from_the_store_with_no_calls_request()
     );
 }
 
+#[tokio::test]
+async fn s9_content_costs_no_gong_request_bench_without_content_says_what_it_costs() {
+    // Arrange
+    let app = TestApp::new();
+
+    // Act
+    let with: Value = serde_json::from_str(app.ok(&["bench", "--calls", "800"]).await.trim())
+        .expect("one JSON line");
+    let without = app
+        .ok(&["bench", "--calls", "800", "--without-content"])
+        .await;
+    let without: Value = serde_json::from_str(without.trim()).expect("one JSON line");
+
+    // Assert: the same requests (content comes in the same request); less stored.
+    assert_eq!(
+        (&with["content"], &without["content"]),
+        (&Value::Bool(true), &Value::Bool(false))
+    );
+    assert_eq!(
+        with["gong_requests"], without["gong_requests"],
+        "{with} {without}"
+    );
+    let bytes = |v: &Value| v["store_bytes_per_meeting"].as_f64().unwrap();
+    assert!(bytes(&with) > bytes(&without), "{with} {without}");
+}
+
 /// 3,000 calls over 5 days: the 24-hour look-back holds about six pages.
 fn busy_look_back() -> SimConfig {
     SimConfig {

@@ -143,6 +143,17 @@ impl ContentSelector {
             .points_of_interest(true)
     }
 
+    /// [`ContentSelector::for_timeline`] without the AI content (highlights, outline,
+    /// outcome, points of interest): what the Timeline asked for before S9, kept to
+    /// measure what the content costs.
+    pub fn without_content() -> Self {
+        Self::for_timeline()
+            .highlights(false)
+            .outline(false)
+            .call_outcome(false)
+            .points_of_interest(false)
+    }
+
     /// Sets the CRM context level.
     pub fn context(mut self, level: ContextLevel) -> Self {
         self.context = level;

@@ -19,7 +19,7 @@ use chrono::{DateTime, Duration, Utc};
 use gong_timeline_domain::outcome::reads_outcomes;
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
-use gong_timeline_gong::GongClient;
+use gong_timeline_gong::{ContentSelector, GongClient};
 use gong_timeline_store::{Checkpoint, Connection, Fence, JobId, RetryItem};
 use tracing::Instrument;
 
@@ -85,6 +85,8 @@ pub struct Job {
 pub(crate) struct JobRun<'a> {
     /// The job.
     pub job: &'a Job,
+    /// What of each call Gong is asked for.
+    pub selector: ContentSelector,
     /// The job's Gong client.
     pub client: &'a GongClient,
     /// The connection's quota ledger: every request is counted and admitted by it.

@@ -31,7 +31,7 @@ impl JobRun<'_> {
         purpose: Purpose,
     ) -> Result<(), SyncError> {
         writer.begin_window(window, first);
-        let pages = WindowPages::new(&self.gong(purpose), window);
+        let pages = WindowPages::new(&self.gong(purpose), window, &self.selector);
         self.write_pages(writer, pages, 0).await?;
         self.deleted_in_gong(writer, window).await?;
         writer.finish_window(window).await
@@ -53,7 +53,7 @@ impl JobRun<'_> {
         let count = || store.count_stored_meetings(connection_id, from, to);
         writer.settle().await?;
         let before = count().await?;
-        let Some(first) = WindowPages::first(&client, window).await? else {
+        let Some(first) = WindowPages::first(&client, window, &self.selector).await? else {
             // Gong has no call in the window: any stored there may be deleted.
             self.deleted_in_gong(writer, window).await?;
             return writer.finish_window(window).await;
@@ -78,7 +78,7 @@ impl JobRun<'_> {
                     total: Some(before),
                 });
             } else {
-                let rest = WindowPages::after(&client, window, cursor);
+                let rest = WindowPages::after(&client, window, &self.selector, cursor);
                 self.write_pages(writer, rest, done).await?;
                 self.deleted_in_gong(writer, window).await?;
             }
@@ -176,7 +176,7 @@ impl JobRun<'_> {
             .filter(|id| !writer.handled_before_retries(id))
             .collect();
         let client = self.gong(Purpose::Retry);
-        let mut batches = ById::new(&client, ids);
+        let mut batches = ById::new(&client, ids, &self.selector);
         while let Some(batch) = batches.next().await? {
             writer.write_retried(batch.calls).await?;
             self.retried(batch.ids.len());
@@ -193,7 +193,7 @@ impl JobRun<'_> {
             .await?;
         let ids = queued.into_iter().map(|q| q.gong_call_id).collect();
         let client = self.gong(Purpose::Webhook);
-        let mut batches = ById::new(&client, ids);
+        let mut batches = ById::new(&client, ids, &self.selector);
         while let Some(batch) = batches.next().await? {
             let count = batch.ids.len();
             writer.write_pushed(batch.calls, batch.ids).await?;
@@ -263,7 +263,7 @@ impl JobRun<'_> {
             .collect();
         let mut still = HashSet::new();
         let client = self.gong(Purpose::DeletionCheck);
-        let mut batches = ById::new(&client, ids);
+        let mut batches = ById::new(&client, ids, &self.selector);
         while let Some(batch) = batches.next().await? {
             match returned_ids(&batch.calls) {
                 Some(returned) => still.extend(returned),

@@ -38,18 +38,19 @@ pub struct WindowPages {
 
 impl WindowPages {
     /// Every page of `window`.
-    pub fn new(client: &GongClient, window: Window) -> WindowPages {
-        let pages = client.calls_extensive_lenient(filter(window), ContentSelector::for_timeline());
+    pub fn new(client: &GongClient, window: Window, selector: &ContentSelector) -> WindowPages {
+        let pages = client.calls_extensive_lenient(filter(window), selector.clone());
         WindowPages { pages }
     }
 
     /// The pages of `window` after the one that gave `cursor`.
-    pub fn after(client: &GongClient, window: Window, cursor: String) -> WindowPages {
-        let pages = client.calls_extensive_lenient_from(
-            filter(window),
-            ContentSelector::for_timeline(),
-            cursor,
-        );
+    pub fn after(
+        client: &GongClient,
+        window: Window,
+        selector: &ContentSelector,
+        cursor: String,
+    ) -> WindowPages {
+        let pages = client.calls_extensive_lenient_from(filter(window), selector.clone(), cursor);
         WindowPages { pages }
     }
 
@@ -57,9 +58,10 @@ impl WindowPages {
     pub async fn first(
         client: &GongClient,
         window: Window,
+        selector: &ContentSelector,
     ) -> Result<Option<WindowPage>, SyncError> {
         let first = client
-            .calls_extensive_lenient_first(filter(window), ContentSelector::for_timeline())
+            .calls_extensive_lenient_first(filter(window), selector.clone())
             .await?;
         Ok(first.map(WindowPage::from))
     }
@@ -99,6 +101,7 @@ pub const IDS_PER_REQUEST: usize = 100;
 /// the ids it asked for (Gong may return fewer).
 pub struct ById<'c> {
     client: &'c GongClient,
+    selector: ContentSelector,
     chunks: std::vec::IntoIter<Vec<String>>,
 }
 
@@ -112,10 +115,11 @@ pub struct IdBatch {
 
 impl<'c> ById<'c> {
     /// The calls of `ids`, in that order.
-    pub fn new(client: &'c GongClient, ids: Vec<String>) -> ById<'c> {
+    pub fn new(client: &'c GongClient, ids: Vec<String>, selector: &ContentSelector) -> ById<'c> {
         let chunks: Vec<Vec<String>> = ids.chunks(IDS_PER_REQUEST).map(<[_]>::to_vec).collect();
         ById {
             client,
+            selector: selector.clone(),
             chunks: chunks.into_iter(),
         }
     }
@@ -127,7 +131,7 @@ impl<'c> ById<'c> {
         };
         let mut pages = self.client.calls_extensive_lenient(
             CallsFilter::ids(ids.iter().cloned()),
-            ContentSelector::for_timeline(),
+            self.selector.clone(),
         );
         let mut calls = Vec::new();
         while let Some(page) = pages.next().await {
