@@ -3,15 +3,11 @@
 //! activity's outcome carries its sentiment; syncs within the day and a
 //! re-evaluation ask for none; a day later one request refreshes the list.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use gong_timeline_domain::quota::Purpose;
-use gong_timeline_domain::{JobStatus, Trigger};
-use gong_timeline_gong::ClientConfig;
+use gong_timeline_domain::Trigger;
 use gong_timeline_gong_sim::{Limits, SimConfig};
 use gong_timeline_store::ActivityFilter;
-use gong_timeline_sync::{progress, Engine, EngineOptions};
 use support::World;
 
 mod support;
@@ -36,16 +32,7 @@ async fn world() -> World {
 
 impl World {
     async fn job(&self, at: DateTime<Utc>, trigger: Trigger) {
-        let options = EngineOptions {
-            gong: ClientConfig::default().without_limits(),
-            clock: Arc::new(move || at),
-            ..EngineOptions::default()
-        };
-        let summary = Engine::new(self.store.clone(), options)
-            .run_job(self.connection_id, trigger, &progress::ignore)
-            .await
-            .unwrap();
-        assert_ne!(summary.status, JobStatus::Failed, "{summary:?}");
+        self.run_job_at(at, trigger).await;
     }
 
     /// Call-outcomes requests: as the simulator served them, and as the ledger

@@ -3,16 +3,12 @@
 //! 100 calls, speakers named from the call's parties and the words searchable; the
 //! next sync asks for none again; with transcripts off none is asked for.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use gong_timeline_domain::meeting::Affiliation;
 use gong_timeline_domain::quota::Purpose;
-use gong_timeline_domain::{JobStatus, Trigger};
-use gong_timeline_gong::ClientConfig;
+use gong_timeline_domain::Trigger;
 use gong_timeline_gong_sim::{Limits, SimConfig};
 use gong_timeline_store::ActivityFilter;
-use gong_timeline_sync::{progress, Engine, EngineOptions};
 use support::World;
 
 mod support;
@@ -49,18 +45,7 @@ impl World {
     }
 
     async fn run(&self, at: DateTime<Utc>, trigger: Trigger) {
-        let options = EngineOptions {
-            gong: ClientConfig::default().without_limits(),
-            clock: Arc::new(move || at),
-            ..EngineOptions::default()
-        };
-        let summary = Engine::new(self.store.clone(), options)
-            .run_job(self.connection_id, trigger, &progress::ignore)
-            .await
-            .unwrap();
-        // The simulator's world has meetings that fail on purpose (unknown companies):
-        // a first sync is a partial success.
-        assert_ne!(summary.status, JobStatus::Failed, "{summary:?}");
+        self.run_job_at(at, trigger).await;
     }
 
     async fn transcript_requests(&self) -> u64 {

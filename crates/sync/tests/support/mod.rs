@@ -61,3 +61,30 @@ pub async fn world(config: SimConfig, created_at: DateTime<Utc>) -> World {
         _dir: dir,
     }
 }
+
+impl World {
+    /// Runs one job of `trigger` at `at` (no client-side limits) and checks it did not
+    /// fail: the simulator's world has meetings that fail on purpose (unknown
+    /// companies), so a first sync is a partial success.
+    #[allow(dead_code)] // not every test binary that includes this module runs jobs this way
+    pub async fn run_job_at(&self, at: DateTime<Utc>, trigger: gong_timeline_domain::Trigger) {
+        let options = gong_timeline_sync::EngineOptions {
+            gong: gong_timeline_gong::ClientConfig::default().without_limits(),
+            clock: Arc::new(move || at),
+            ..gong_timeline_sync::EngineOptions::default()
+        };
+        let summary = gong_timeline_sync::Engine::new(self.store.clone(), options)
+            .run_job(
+                self.connection_id,
+                trigger,
+                &gong_timeline_sync::progress::ignore,
+            )
+            .await
+            .unwrap();
+        assert_ne!(
+            summary.status,
+            gong_timeline_domain::JobStatus::Failed,
+            "{summary:?}"
+        );
+    }
+}
