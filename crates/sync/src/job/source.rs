@@ -129,10 +129,9 @@ impl<'c> ById<'c> {
         let Some(ids) = self.chunks.next() else {
             return Ok(None);
         };
-        let mut pages = self.client.calls_extensive_lenient(
-            CallsFilter::ids(ids.iter().cloned()),
-            self.selector.clone(),
-        );
+        let mut pages = self
+            .client
+            .calls_extensive_lenient(CallsFilter::ids(ids.iter().cloned()), self.selector.clone());
         let mut calls = Vec::new();
         while let Some(page) = pages.next().await {
             calls.extend(page?.items);
