@@ -1,7 +1,7 @@
 //! `db copy`: a deployment moved to the other store (SQLite → PostgreSQL when the suite
 //! runs on SQLite, PostgreSQL → SQLite when it runs on PostgreSQL).
 
-use crate::helpers::TestApp;
+use crate::helpers::{sim_config, TestApp};
 
 /// `(table, source, target)` from the counts `db copy` prints.
 fn counts(stdout: &str) -> Vec<(String, i64, i64)> {
@@ -95,6 +95,52 @@ async fn db_copy_moves_a_deployment_with_equal_counts_and_a_sync_on_the_copy_cha
         refused.output()
     );
     assert_eq!(app.activities().await, activities);
+}
+
+#[tokio::test]
+async fn s9_db_copy_carries_transcripts_and_rebuilds_their_search_index() {
+    // Arrange: transcripts fetched and searchable on the source.
+    let mut app = TestApp::with_config(sim_config()).await;
+    app.set_settings(&["--transcripts", "true"]).await;
+    app.sync().await;
+    let id = app.activities().await[0]["id"].to_string();
+    let args = [
+        "activities",
+        "--transcript",
+        id.as_str(),
+        "--format",
+        "json",
+    ];
+    let transcript = app.json(&args).await;
+    let sentence = transcript["monologues"][0]["sentences"][0]["text"]
+        .as_str()
+        .expect("a sentence")
+        .to_string();
+    let Some(target) = app.other_store_db("transcripts.db") else {
+        return;
+    };
+    let source = app.db.clone();
+
+    // Act
+    app.ok(&["db", "copy", "--from", &source, "--to", &target])
+        .await;
+
+    // Assert: the same transcript, found by its words on the other database.
+    app.db = target;
+    assert_eq!(app.json(&args).await, transcript);
+    let found = app
+        .json(&["activities", "--search", &sentence, "--format", "json"])
+        .await;
+    let ids: Vec<String> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].to_string())
+        .collect();
+    assert!(
+        ids.contains(&id),
+        "'{sentence}' finds activity {id} on the copy"
+    );
 }
 
 /// `gong-timeline --db <db> <args>` in the test's folder with no key in the
