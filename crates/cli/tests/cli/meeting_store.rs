@@ -517,8 +517,11 @@ async fn s9_content_costs_no_gong_request_bench_without_content_says_what_it_cos
         with["gong_requests"], without["gong_requests"],
         "{with} {without}"
     );
-    let bytes = |v: &Value| v["store_bytes_per_meeting"].as_f64().unwrap();
-    assert!(bytes(&with) > bytes(&without), "{with} {without}");
+    // The stored bytes are measured on SQLite only (the bench's footprint of the file).
+    let bytes = |v: &Value| v["store_bytes_per_meeting"].as_f64();
+    if let (Some(with_bytes), Some(without_bytes)) = (bytes(&with), bytes(&without)) {
+        assert!(with_bytes > without_bytes, "{with} {without}");
+    }
 }
 
 /// 3,000 calls over 5 days: the 24-hour look-back holds about six pages.
