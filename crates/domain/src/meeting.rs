@@ -186,6 +186,17 @@ pub enum Affiliation {
     Unknown,
 }
 
+impl Affiliation {
+    /// The side as spelled in JSON and tables: `Internal`, `External`, `Unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Affiliation::Internal => "Internal",
+            Affiliation::External => "External",
+            Affiliation::Unknown => "Unknown",
+        }
+    }
+}
+
 /// One participant of a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {

@@ -509,6 +509,13 @@ mod tests {
     }
 
     #[test]
+    fn s9_transcripts_spend_below_the_incremental_window_and_outcomes_in_the_first_lane() {
+        assert_eq!(Purpose::Transcripts.lane(), Lane::Checks);
+        assert!(Lane::Checks.ceiling_percent() < Lane::Incremental.ceiling_percent());
+        assert_eq!(Purpose::Settings.lane(), Lane::First);
+    }
+
+    #[test]
     fn q2_a_paused_lane_frees_when_enough_old_requests_leave_the_window() {
         let now = at(15, 0);
         let counts = [

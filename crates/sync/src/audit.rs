@@ -81,6 +81,18 @@ impl Change {
         self.after = serde_json::to_value(value).ok();
         self
     }
+
+    /// S10: connection `old` replaced by `by`, which took its activities: recorded as
+    /// the old one deleted.
+    pub fn connection_replaced(old: &str, by: &str) -> Change {
+        let after = serde_json::json!({"replaced_by": by, "activities": "kept"});
+        Change::new(AuditAction::ConnectionDeleted, connection_target(old)).after(&after)
+    }
+}
+
+/// How the audit log names a connection: `connection 'NAME'`.
+pub fn connection_target(name: &str) -> String {
+    format!("connection '{name}'")
 }
 
 /// Records `change` by `actor` at `at`.

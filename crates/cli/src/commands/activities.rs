@@ -66,7 +66,7 @@ async fn transcript(store: &Arc<dyn Store>, id: i64, format: Format) -> anyhow::
             m.sentences.iter().map(move |s| SentenceRow {
                 at: s.at.clone(),
                 speaker: m.speaker.clone(),
-                side: format!("{:?}", m.affiliation),
+                side: m.affiliation.as_str().to_owned(),
                 text: s.text.clone(),
             })
         })

@@ -64,9 +64,7 @@ async fn create(store: &Arc<dyn Store>, args: ConnectionCreateArgs) -> anyhow::R
     };
     let connection = created.connection;
     for old in &created.replaced {
-        let after = json!({"replaced_by": connection.name, "activities": "kept"});
-        let change = Audited::new(AuditAction::ConnectionDeleted, target(old)).after(&after);
-        super::audited(store, change).await;
+        super::audited(store, Audited::connection_replaced(old, &connection.name)).await;
         println!(
             "Replaced connection '{old}': its activities now belong to '{}'.",
             connection.name
@@ -199,7 +197,7 @@ async fn authorize_cmd(
 
 /// How an audit entry names a connection.
 pub fn target(name: &str) -> String {
-    format!("connection '{name}'")
+    gong_timeline_sync::audit::connection_target(name)
 }
 
 /// A base URL must be http(s) and parse; a trailing slash is dropped.

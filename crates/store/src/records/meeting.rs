@@ -229,20 +229,9 @@ mod tests {
 
     fn a_meeting() -> Meeting {
         Meeting {
-            gong_call_id: "7".into(),
             title: Some("QBR".into()),
-            started: Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap(),
             duration_seconds: Some(1800),
-            url: None,
-            is_private: false,
-            owner_gong_user_id: None,
-            parties: Vec::new(),
-            crm_objects: Vec::new(),
-            trackers: None,
-            brief: None,
-            key_points: Vec::new(),
-            details: MeetingDetails::default(),
-            speakers: Vec::new(),
+            ..Meeting::bare("7", Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap())
         }
     }
 

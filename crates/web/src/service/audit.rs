@@ -32,7 +32,7 @@ pub async fn record(state: &AppState, by: &AdminSession, change: Change) {
 
 /// How an entry names a connection.
 pub fn connection(name: &str) -> String {
-    format!("connection '{name}'")
+    gong_timeline_sync::audit::connection_target(name)
 }
 
 /// How an entry names an API token.

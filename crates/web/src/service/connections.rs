@@ -206,9 +206,7 @@ pub async fn audit_replaced(
     by_name: &str,
 ) {
     for old in replaced {
-        let after = json!({"replaced_by": by_name, "activities": "kept"});
-        let change = Audited::new(AuditAction::ConnectionDeleted, audit::connection(old));
-        audit::record(state, requester, change.after(&after)).await;
+        audit::record(state, requester, Audited::connection_replaced(old, by_name)).await;
     }
 }
 

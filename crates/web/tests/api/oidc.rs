@@ -13,6 +13,11 @@ use gong_timeline_web::{OidcConfig, RoleSource};
 use crate::helpers::{cookies, spawn_app_with, Options, TestApp};
 use crate::oidc_provider::{Fault, Next, Provider};
 
+/// The app most tests use: `example.org` allowed, the role from the `role` claim.
+async fn members_of_example_org(provider: &Provider) -> TestApp {
+    app_with(provider, &["example.org"], RoleSource::Claim("role".into())).await
+}
+
 async fn app_with(provider: &Provider, domains: &[&str], roles: RoleSource) -> TestApp {
     let config = OidcConfig {
         issuer: provider.issuer.clone(),
@@ -230,12 +235,7 @@ async fn a2_the_role_can_come_from_a_claim() {
 #[tokio::test]
 async fn a2_bad_tokens_and_other_domains_are_refused_without_a_session() {
     let provider = Provider::start().await;
-    let app = app_with(
-        &provider,
-        &["example.org"],
-        RoleSource::Claim("role".into()),
-    )
-    .await;
+    let app = members_of_example_org(&provider).await;
     let admins_before = app.store.list_admins().await.unwrap().len();
     let cases = [
         (
@@ -296,12 +296,7 @@ async fn a2_bad_tokens_and_other_domains_are_refused_without_a_session() {
 #[tokio::test]
 async fn a2_a_callback_without_the_browsers_state_cookie_is_refused() {
     let provider = Provider::start().await;
-    let app = app_with(
-        &provider,
-        &["example.org"],
-        RoleSource::Claim("role".into()),
-    )
-    .await;
+    let app = members_of_example_org(&provider).await;
     let start = app
         .http
         .get(format!("{}/auth/oidc/start", app.base))
@@ -353,12 +348,7 @@ async fn sign_in_as(app: &TestApp, provider: &Provider, email: &str, fault: Faul
 #[tokio::test]
 async fn a2_a_token_for_several_audiences_signs_in_when_it_names_this_client_as_azp() {
     let provider = Provider::start().await;
-    let app = app_with(
-        &provider,
-        &["example.org"],
-        RoleSource::Claim("role".into()),
-    )
-    .await;
+    let app = members_of_example_org(&provider).await;
     let out = sign_in_as(
         &app,
         &provider,
@@ -373,12 +363,7 @@ async fn a2_a_token_for_several_audiences_signs_in_when_it_names_this_client_as_
 #[tokio::test]
 async fn a2_the_providers_documents_are_read_once_an_hour_and_its_keys_again_when_they_rotate() {
     let provider = Provider::start().await;
-    let app = app_with(
-        &provider,
-        &["example.org"],
-        RoleSource::Claim("role".into()),
-    )
-    .await;
+    let app = members_of_example_org(&provider).await;
     for _ in 0..3 {
         let out = sign_in_as(&app, &provider, "ann@example.org", Fault::None).await;
         assert_eq!(out.status, 303, "{}", out.body);
@@ -403,12 +388,7 @@ async fn a2_the_providers_documents_are_read_once_an_hour_and_its_keys_again_whe
 #[tokio::test]
 async fn a2_an_account_whose_sign_in_was_removed_is_refused() {
     let provider = Provider::start().await;
-    let app = app_with(
-        &provider,
-        &["example.org"],
-        RoleSource::Claim("role".into()),
-    )
-    .await;
+    let app = members_of_example_org(&provider).await;
     let out = sign_in_as(&app, &provider, "ann@example.org", Fault::None).await;
     assert_eq!(out.status, 303, "{}", out.body);
     let session = out.session.expect("a session");

@@ -175,9 +175,8 @@ pub fn transcript(stored: Option<&StoredTranscript>) -> Markup {
 
 fn affiliation_label(a: Affiliation) -> &'static str {
     match a {
-        Affiliation::Internal => "Internal",
-        Affiliation::External => "External",
         Affiliation::Unknown => "Unknown side",
+        known => known.as_str(),
     }
 }
 
