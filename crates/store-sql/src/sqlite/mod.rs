@@ -67,13 +67,15 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// How many meetings are stored (M1) and the bytes their table and index take
-    /// on disk (SQLite's `dbstat`: pages actually used, headers and all), for `bench`.
+    /// How many meetings are stored (M1) and the bytes their table
+    /// and its indexes take on disk (SQLite's `dbstat`: whole pages, headers and free
+    /// space included), for `bench`.
     pub async fn stored_meetings_footprint(&self) -> gong_timeline_store::Result<(u64, u64)> {
         use queries::error::Ctx;
         let (count, bytes): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM stored_meetings), \
-             (SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN ('stored_meetings', 'stored_meetings_call'))",
+             (SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN \
+               (SELECT name FROM sqlite_schema WHERE tbl_name = 'stored_meetings'))",
         )
         .fetch_one(&self.pool)
         .await
