@@ -4,11 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::audit::{AuditAction, AuditChannel};
+use super::AuditId;
 use serde::Serialize;
 use serde_json::Value;
 
-/// Id of an audit entry.
-pub type AuditId = i64;
 
 /// An entry to record.
 #[derive(Debug, Clone, PartialEq)]

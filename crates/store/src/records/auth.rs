@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::TokenScope;
+use super::{AdminId, ApiTokenId};
 use serde::{Deserialize, Serialize};
 
 gong_timeline_domain::spelled_enum!(
@@ -19,10 +20,6 @@ gong_timeline_domain::spelled_enum!(
     }
 );
 
-/// Id of an admin account.
-pub type AdminId = i64;
-/// Id of an API token.
-pub type ApiTokenId = i64;
 
 /// An account of the web UI and API (an admin, or a Timeline reader with a
 /// narrower [`Role`]).

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::erasure::{is_address, ERASED_ATTENDEE};
 use gong_timeline_domain::Email;
+use super::ErasureId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -15,8 +16,6 @@ use gong_timeline_domain::erasure::{erase_from_meeting, scrub_text};
 
 use super::{ExternalAttendee, InternalAttendee, PageCommit};
 
-/// Id of an erasure receipt.
-pub type ErasureId = i64;
 
 /// Who asks to erase which address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,6 +207,7 @@ pub fn erase_from_page(page: &mut PageCommit, emails: &[Email]) {
 
 #[cfg(test)]
 mod tests {
+    use gong_timeline_domain::{PersonId, UserId};
     use super::*;
 
     fn email() -> Email {
@@ -236,25 +236,25 @@ mod tests {
         let mut internal = vec![InternalAttendee {
             email: Some("jane@client.com".into()),
             name: Some("Jane".into()),
-            user_id: Some(3),
+            user_id: Some(UserId::new(3)),
         }];
         let mut external = vec![
             ExternalAttendee {
                 email: None,
                 name: Some("JANE@client.com".into()),
-                person_id: Some(4),
+                person_id: Some(PersonId::new(4)),
             },
             ExternalAttendee {
                 email: Some("bob@client.com".into()),
                 name: Some("Bob".into()),
-                person_id: Some(5),
+                person_id: Some(PersonId::new(5)),
             },
         ];
         assert!(erase_from_attendees(&mut internal, &mut external, &email()));
         assert_eq!(internal[0].name.as_deref(), Some(ERASED_ATTENDEE));
         assert_eq!(internal[0].email, None);
         assert_eq!(external[0].person_id, None);
-        assert_eq!(external[1].person_id, Some(5));
+        assert_eq!(external[1].person_id, Some(PersonId::new(5)));
         assert!(!erase_from_attendees(
             &mut internal,
             &mut external,
