@@ -390,7 +390,14 @@ mod tests {
     }
 
     fn draft(m: &Meeting) -> ActivityDraft {
-        build_activity(m, ConnectionId::new(3), "Meeting", UserId::new(11), CompanyId::new(7), lookup)
+        build_activity(
+            m,
+            ConnectionId::new(3),
+            "Meeting",
+            UserId::new(11),
+            CompanyId::new(7),
+            lookup,
+        )
     }
 
     fn tracker(name: &str, count: i64) -> Tracker {

@@ -429,7 +429,10 @@ mod tests {
         let mut index = CompanyIndex::new();
         index.add_company(CompanyId::new(9), "Late", Some("001A0000006Vm9rIAC"));
         index.add_company(CompanyId::new(4), "Early", Some("001A0000006Vm9r"));
-        assert_eq!(index.company_by_crm_id("001A0000006Vm9r"), Some(CompanyId::new(4)));
+        assert_eq!(
+            index.company_by_crm_id("001A0000006Vm9r"),
+            Some(CompanyId::new(4))
+        );
         assert_eq!(index.company_name(CompanyId::new(9)), Some("Late"));
         assert_eq!(index.len(), 2);
     }

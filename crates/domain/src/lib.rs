@@ -59,11 +59,11 @@ pub use activity::{
 pub use company::{resolve_company, CompanyIndex, CompanyResolution, ResolvedVia};
 pub use crm_id::CrmAccountId;
 pub use email::{Email, EmailError};
+pub use filter::{FieldSource, Fields, Filter, FilterError, FilterSet, LogicExpr};
 pub use ids::{
     ActivityId, ActivityTypeId, AdminId, ApiTokenId, AuditId, CompanyId, ConnectionId, ErasureId,
     ExportId, GongCallId, JobId, LogRecordId, PersonId, UserId,
 };
-pub use filter::{FieldSource, Fields, Filter, FilterError, FilterSet, LogicExpr};
 pub use license::{LicenseType, UserStatus};
 pub use messages::Message;
 pub use scope::TokenScope;

@@ -219,7 +219,10 @@ mod tests {
     #[test]
     fn u3_a_remaining_tie_stays_in_conflict() {
         let decision = decide(&[(9, Full, Active), (4, Full, Active), (5, Viewer, Active)]);
-        assert_eq!(decision, UserDecision::Conflict(vec![UserId::new(4), UserId::new(9)]));
+        assert_eq!(
+            decision,
+            UserDecision::Conflict(vec![UserId::new(4), UserId::new(9)])
+        );
         assert_eq!(decision.mapping_status(), MappingStatus::Conflict);
         assert_eq!(decision.mapped_user(), None);
         assert_eq!(
@@ -354,7 +357,10 @@ mod tests {
                 // Stable: with the created IC user added, the next run maps to it.
                 let mut next = set.to_vec();
                 next.push(user(100, InternalCollaborator, Active));
-                assert_eq!(resolve_user(&next), UserDecision::UseExisting(UserId::new(100)));
+                assert_eq!(
+                    resolve_user(&next),
+                    UserDecision::UseExisting(UserId::new(100))
+                );
             }
         }
     }

@@ -344,8 +344,9 @@ fn transcript_words(
         let (Value::Int(activity_id), Value::Bytes(bytes)) = (&row[id], &row[body]) else {
             continue;
         };
-        let stored = StoredTranscript::from_stored(ActivityId::new(*activity_id), bytes, chrono::Utc::now())
-            .map_err(|e| CopyError::Corrupt(e.to_string()))?;
+        let stored =
+            StoredTranscript::from_stored(ActivityId::new(*activity_id), bytes, chrono::Utc::now())
+                .map_err(|e| CopyError::Corrupt(e.to_string()))?;
         if !stored.transcript.is_empty() {
             words.push((*activity_id, stored.transcript.text()));
         }

@@ -1,8 +1,8 @@
 //! [`StoreError`]: every way a store operation fails, phrased for the person who
 //! has to act on it. Adapters map their driver's errors into it.
 
-use gong_timeline_domain::JobId;
 use crate::import::ImportError;
+use gong_timeline_domain::JobId;
 
 /// A boxed driver error kept as the cause.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

@@ -171,9 +171,9 @@ pub fn mapping_upsert(plan: &PlannedMapping, created: Option<UserId>) -> Mapping
 
 #[cfg(test)]
 mod tests {
-    use gong_timeline_store::ConnectionId;
     use super::*;
     use chrono::Utc;
+    use gong_timeline_store::ConnectionId;
 
     fn user(id: i64, email: &str, license: LicenseType, status: UserStatus) -> User {
         User {
@@ -212,7 +212,10 @@ mod tests {
             mapping_upsert(&plan, Some(UserId::new(9))).status,
             MappingStatus::Created
         );
-        assert_eq!(mapping_upsert(&plan, Some(UserId::new(9))).user_id, Some(UserId::new(9)));
+        assert_eq!(
+            mapping_upsert(&plan, Some(UserId::new(9))).user_id,
+            Some(UserId::new(9))
+        );
     }
 
     #[test]
@@ -227,7 +230,10 @@ mod tests {
         let ann = plan_one(&gong("ann@x.com"), &index, None, active);
         assert_eq!(
             (ann.decision.clone(), ann.status),
-            (UserDecision::UseExisting(UserId::new(2)), MappingStatus::Mapped)
+            (
+                UserDecision::UseExisting(UserId::new(2)),
+                MappingStatus::Mapped
+            )
         );
         assert_eq!(ann.suggested, vec![UserId::new(1), UserId::new(2)]);
         let bob = plan_one(&gong("bob@x.com"), &index, None, active);
@@ -289,7 +295,10 @@ mod tests {
         );
         assert_eq!(
             (plan.decision.clone(), plan.status),
-            (UserDecision::UseExisting(UserId::new(9)), MappingStatus::Created)
+            (
+                UserDecision::UseExisting(UserId::new(9)),
+                MappingStatus::Created
+            )
         );
     }
 

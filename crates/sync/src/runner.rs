@@ -462,7 +462,10 @@ mod tests {
 
     #[test]
     fn s8_a_commit_that_lost_the_lease_decides_how_the_job_ends() {
-        let ended = settled(Ok(Err(gong_down())), Err(SyncError::LeaseLost(JobId::new(3))));
+        let ended = settled(
+            Ok(Err(gong_down())),
+            Err(SyncError::LeaseLost(JobId::new(3))),
+        );
         assert!(matches!(ended, Err(SyncError::LeaseLost(id)) if id == JobId::new(3)));
     }
 

@@ -474,10 +474,25 @@ mod tests {
             active,
         };
         vec![
-            t(ActivityTypeId::new(1), "Meeting", ActivityScope::Global, true),
+            t(
+                ActivityTypeId::new(1),
+                "Meeting",
+                ActivityScope::Global,
+                true,
+            ),
             t(ActivityTypeId::new(2), "Call", ActivityScope::Global, true),
-            t(ActivityTypeId::new(3), "Onsite", ActivityScope::Company, true),
-            t(ActivityTypeId::new(4), "Legacy", ActivityScope::Global, false),
+            t(
+                ActivityTypeId::new(3),
+                "Onsite",
+                ActivityScope::Company,
+                true,
+            ),
+            t(
+                ActivityTypeId::new(4),
+                "Legacy",
+                ActivityScope::Global,
+                false,
+            ),
         ]
     }
 

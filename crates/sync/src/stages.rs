@@ -3,7 +3,6 @@
 //! its outcome's sentiment joined from the cached list (S9).
 //! Each stage is a plain function of the meeting and the job's [`SyncContext`].
 
-use gong_timeline_domain::{CompanyId, UserId};
 use gong_timeline_domain::filter::{meeting_fields, Fields};
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::messages::GongPerson;
@@ -11,6 +10,7 @@ use gong_timeline_domain::users::UserDecision;
 use gong_timeline_domain::{
     build_activity, resolve_company, ActivityDraft, CompanyResolution, Message, ResolvedVia,
 };
+use gong_timeline_domain::{CompanyId, UserId};
 
 use crate::context::SyncContext;
 
@@ -142,7 +142,12 @@ fn fill_blank(field: &mut String, value: &str) {
     }
 }
 
-fn passes_filters(ctx: &SyncContext, meeting: &Meeting, company_id: CompanyId, author: UserId) -> bool {
+fn passes_filters(
+    ctx: &SyncContext,
+    meeting: &Meeting,
+    company_id: CompanyId,
+    author: UserId,
+) -> bool {
     if ctx.filter.is_empty() {
         return true;
     }
@@ -161,9 +166,9 @@ fn passes_filters(ctx: &SyncContext, meeting: &Meeting, company_id: CompanyId, a
 
 #[cfg(test)]
 mod tests {
-    use gong_timeline_store::ConnectionId;
     use gong_timeline_domain::FilterSet;
     use gong_timeline_domain::MappingStatus;
+    use gong_timeline_store::ConnectionId;
     use gong_timeline_store::UserMapping;
 
     use super::*;
@@ -225,7 +230,8 @@ mod tests {
         let mut m = meeting("c1");
         m.title = Some("Candidate interview".into());
         m.details.scope = Some("External".into());
-        let pass = |ctx: &SyncContext, m: &Meeting| passes_filters(ctx, m, acme().id, UserId::new(0));
+        let pass =
+            |ctx: &SyncContext, m: &Meeting| passes_filters(ctx, m, acme().id, UserId::new(0));
         ctx.filter = FilterSet::parse(&["Meeting.title not contains interview"], None).unwrap();
         assert!(!pass(&ctx, &m), "an interview is excluded by its title");
         m.title = Some("QBR".into());

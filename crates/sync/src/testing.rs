@@ -1,8 +1,8 @@
 //! Fixtures of the engine's unit tests.
 
-use gong_timeline_store::CompanyId;
 use chrono::{TimeZone, Utc};
 use gong_timeline_domain::meeting::{Affiliation, CrmObject, CrmSystem, Meeting, Party};
+use gong_timeline_store::CompanyId;
 use gong_timeline_store::{Company, Fields};
 
 /// Acme, company 1, with the Salesforce account the fixture meetings carry.

@@ -34,7 +34,9 @@ pub fn to_store(
             let transcript = match &w.meeting {
                 Some(meeting) => Transcript::resolve(meeting, raw),
                 // No parties: every word stays, no speaker is named.
-                None => Transcript::resolve(&Meeting::bare(w.gong_call_id.clone(), fetched_at), raw),
+                None => {
+                    Transcript::resolve(&Meeting::bare(w.gong_call_id.clone(), fetched_at), raw)
+                }
             };
             StoredTranscript {
                 activity_id: w.activity_id,
@@ -69,10 +71,10 @@ fn millis(ms: Option<f64>) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use gong_timeline_store::ActivityId;
     use super::*;
     use gong_timeline_domain::meeting::{Affiliation, Party, SpeakerLink};
     use gong_timeline_gong::wire::transcripts::Sentence as WireSentence;
+    use gong_timeline_store::ActivityId;
 
     fn wanted(activity_id: i64, call: &str, named: bool) -> TranscriptWanted {
         let mut meeting = Meeting::bare(call, Utc::now());

@@ -3,13 +3,13 @@
 //! 100 calls, speakers named from the call's parties and the words searchable; the
 //! next sync asks for none again; with transcripts off none is asked for.
 
-use gong_timeline_store::ActivityId;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use gong_timeline_domain::meeting::Affiliation;
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong_sim::{Limits, SimConfig};
 use gong_timeline_store::ActivityFilter;
+use gong_timeline_store::ActivityId;
 use support::World;
 
 mod support;

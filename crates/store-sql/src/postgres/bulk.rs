@@ -5,7 +5,10 @@
 
 use std::sync::LazyLock;
 
-use gong_timeline_store::{ActivityId, ActivityUpsert, ConnectionId, GongCallId, UserId, JobId, Result, RetryEntry, StoredMeeting};
+use gong_timeline_store::{
+    ActivityId, ActivityUpsert, ConnectionId, GongCallId, JobId, Result, RetryEntry, StoredMeeting,
+    UserId,
+};
 use sqlx::{PgConnection, PgPool};
 
 use super::queries::error::Ctx;

@@ -3,9 +3,9 @@
 //! The checkpoint only moves forward: a page re-read by the look-back window or a
 //! reconciliation pass never takes it back.
 
-use gong_timeline_store::GongCallId;
 use super::dialect::{bulk, Conn};
 use chrono::{DateTime, Utc};
+use gong_timeline_store::GongCallId;
 use gong_timeline_store::{
     Checkpoint, ConnectionId, DeepCheck, PageCommit, Result, ResumeUpdate, RetryEntry, RetryItem,
 };

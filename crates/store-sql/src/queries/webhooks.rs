@@ -1,8 +1,8 @@
 //! Gong webhooks: each connection's set-up (the URL key sealed with the store's key)
 //! and the queue of pushed call ids (W1, W2).
 
-use gong_timeline_store::GongCallId;
 use chrono::{DateTime, Utc};
+use gong_timeline_store::GongCallId;
 use gong_timeline_store::{
     ConnectionId, Enqueued, NewWebhook, QueuedCall, Result, StoreError, StoredWebhookRow, Webhook,
     WebhookBacklog, WebhookDelays, WebhookDone,

@@ -2,7 +2,9 @@
 //! [`QueryBuilder`], in chunks that stay far below SQLite's bind limit. The SQL
 //! around them (columns, conflict clauses) is written once in `queries`.
 
-use gong_timeline_store::{ActivityId, ActivityUpsert, ConnectionId, GongCallId, JobId, Result, RetryEntry, StoredMeeting};
+use gong_timeline_store::{
+    ActivityId, ActivityUpsert, ConnectionId, GongCallId, JobId, Result, RetryEntry, StoredMeeting,
+};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::queries::error::Ctx;
@@ -75,7 +77,9 @@ pub(crate) async fn upsert_activities(
             list.push_bind(a.external_id.as_str());
         }
         q.push(")");
-        out.extend(json_rows::<(String, ActivityId)>(&mut *conn, q, "reading written activities").await?);
+        out.extend(
+            json_rows::<(String, ActivityId)>(&mut *conn, q, "reading written activities").await?,
+        );
     }
     Ok(out)
 }

@@ -28,7 +28,10 @@ pub async fn admins_are_unique_by_username(store: &dyn Store) {
         Some(admin.clone())
     );
     assert_eq!(
-        store.admin_by_id(AdminId::new(admin.id.get() + 1000)).await.expect("by id"),
+        store
+            .admin_by_id(AdminId::new(admin.id.get() + 1000))
+            .await
+            .expect("by id"),
         None
     );
     assert!(
@@ -73,7 +76,9 @@ pub async fn accounts_have_a_role(store: &dyn Store) {
         .expect("found");
     assert_eq!(found.role, Role::Viewer);
     assert!(matches!(
-        store.set_admin_role(AdminId::new(member.id.get() + 1000), Role::Admin).await,
+        store
+            .set_admin_role(AdminId::new(member.id.get() + 1000), Role::Admin)
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     let all = store.list_admins().await.expect("list");

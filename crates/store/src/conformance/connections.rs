@@ -77,7 +77,11 @@ pub async fn connections_keep_credentials_sealed(store: &dyn Store) {
         matches!(missing, StoreError::NotFound { .. }),
         "{missing:?}"
     );
-    assert!(store.get_connection(ConnectionId::new(9999)).await.expect("get").is_none());
+    assert!(store
+        .get_connection(ConnectionId::new(9999))
+        .await
+        .expect("get")
+        .is_none());
 }
 
 /// OAuth tokens are saved into the sealed credentials and the connection is Authorised.
@@ -432,7 +436,9 @@ pub async fn a_schedule_slot_is_claimed_once_per_connection(store: &dyn Store) {
     let c = connection(store, "C").await;
     assert_eq!(store.schedule_claim(c.id).await.expect("read"), None);
     assert!(matches!(
-        store.claim_schedule_slot(ConnectionId::new(9999), at(0)).await,
+        store
+            .claim_schedule_slot(ConnectionId::new(9999), at(0))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 }

@@ -557,7 +557,10 @@ pub async fn record_counts_are_stored_with_the_job(store: &dyn Store) {
         RecordCounts::default()
     );
     assert_eq!(
-        store.count_log_records(JobId::new(9999)).await.expect("no such job"),
+        store
+            .count_log_records(JobId::new(9999))
+            .await
+            .expect("no such job"),
         RecordCounts::default()
     );
 }

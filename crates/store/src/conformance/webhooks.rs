@@ -63,7 +63,12 @@ pub async fn webhooks_are_found_by_key_and_rotated(store: &dyn Store) {
         "{taken:?}"
     );
     let orphan = store
-        .put_webhook(new_webhook(ConnectionId::new(9999), "k3", WebhookAuth::UrlKey, 9))
+        .put_webhook(new_webhook(
+            ConnectionId::new(9999),
+            "k3",
+            WebhookAuth::UrlKey,
+            9,
+        ))
         .await;
     assert!(
         matches!(orphan, Err(StoreError::NotFound { .. })),

@@ -2,12 +2,11 @@
 //! before and after (secrets already removed by the caller, see
 //! `gong_timeline_domain::audit::without_secrets`).
 
+use super::AuditId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::audit::{AuditAction, AuditChannel};
-use super::AuditId;
 use serde::Serialize;
 use serde_json::Value;
-
 
 /// An entry to record.
 #[derive(Debug, Clone, PartialEq)]

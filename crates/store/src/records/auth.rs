@@ -4,9 +4,9 @@
 //! layer) and a SHA-256 hex digest of each session and API token. The plain tokens
 //! exist only in the browser's cookie or the API client's configuration.
 
+use super::{AdminId, ApiTokenId};
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::TokenScope;
-use super::{AdminId, ApiTokenId};
 use serde::{Deserialize, Serialize};
 
 gong_timeline_domain::spelled_enum!(
@@ -19,7 +19,6 @@ gong_timeline_domain::spelled_enum!(
         Viewer => "viewer",
     }
 );
-
 
 /// An account of the web UI and API (an admin, or a Timeline reader with a
 /// narrower [`Role`]).

@@ -3,10 +3,10 @@
 //! only its SHA-256, so that "was this address erased?" can be answered later
 //! without keeping what was erased.
 
+use super::ErasureId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::erasure::{is_address, ERASED_ATTENDEE};
 use gong_timeline_domain::Email;
-use super::ErasureId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -15,7 +15,6 @@ use std::collections::HashSet;
 use gong_timeline_domain::erasure::{erase_from_meeting, scrub_text};
 
 use super::{ExternalAttendee, InternalAttendee, PageCommit};
-
 
 /// Who asks to erase which address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,8 +206,8 @@ pub fn erase_from_page(page: &mut PageCommit, emails: &[Email]) {
 
 #[cfg(test)]
 mod tests {
-    use gong_timeline_domain::{PersonId, UserId};
     use super::*;
+    use gong_timeline_domain::{PersonId, UserId};
 
     fn email() -> Email {
         Email::parse("Jane@Client.com").unwrap()

@@ -131,7 +131,8 @@ mod tests {
 
     #[test]
     fn a_corrupt_body_is_an_error_naming_the_activity() {
-        let err = StoredTranscript::from_stored(ActivityId::new(7), b"not deflate", Utc::now()).unwrap_err();
+        let err = StoredTranscript::from_stored(ActivityId::new(7), b"not deflate", Utc::now())
+            .unwrap_err();
         assert!(err.to_string().contains("activity 7"), "{err}");
     }
 }

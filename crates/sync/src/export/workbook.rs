@@ -156,8 +156,8 @@ impl XlsxStream {
 
 #[cfg(test)]
 mod tests {
-    use gong_timeline_store::JobId;
     use calamine::{open_workbook, Data, Reader, Xlsx};
+    use gong_timeline_store::JobId;
 
     use super::*;
 

@@ -339,11 +339,11 @@ pub fn deleted_in_gong(
 
 #[cfg(test)]
 mod tests {
-    use gong_timeline_store::{ConnectionId, UserId};
     use super::*;
     use crate::testing::{acme, meeting};
     use gong_timeline_domain::users::UserDecision;
     use gong_timeline_domain::{LicenseType, UserStatus};
+    use gong_timeline_store::{ConnectionId, UserId};
     use gong_timeline_store::{Fields, User};
 
     fn ctx() -> SyncContext {
@@ -408,7 +408,11 @@ mod tests {
 
         let plan = deleted_in_gong(gone, &existing);
 
-        assert_eq!(plan.removals, vec![ActivityId::new(9)], "only c1 had an activity");
+        assert_eq!(
+            plan.removals,
+            vec![ActivityId::new(9)],
+            "only c1 had an activity"
+        );
         assert_eq!(plan.counts.removed, 2);
         assert!(plan.upserts.is_empty() && plan.retry_add.is_empty());
         let records: Vec<_> = plan

@@ -2,10 +2,10 @@
 //! request, the checkpoint, the settings, the job's start and the retry list. The job
 //! loop ([`super::JobRun::run`]) runs what this returns and decides nothing itself.
 
-use gong_timeline_store::GongCallId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
+use gong_timeline_store::GongCallId;
 use gong_timeline_store::{
     Checkpoint, MeetingKey, MeetingSet, Pass as StoredPass, ResumePoint, RetryItem, Settings,
 };
@@ -294,9 +294,9 @@ fn reevaluation(
 
 #[cfg(test)]
 mod tests {
-    use gong_timeline_store::ConnectionId;
     use super::*;
     use chrono::{Duration, TimeZone};
+    use gong_timeline_store::ConnectionId;
     use gong_timeline_store::DeepCheck;
 
     fn now() -> DateTime<Utc> {

@@ -116,7 +116,11 @@ pub struct IdBatch {
 
 impl<'c> ById<'c> {
     /// The calls of `ids`, in that order.
-    pub fn new(client: &'c GongClient, ids: Vec<GongCallId>, selector: &ContentSelector) -> ById<'c> {
+    pub fn new(
+        client: &'c GongClient,
+        ids: Vec<GongCallId>,
+        selector: &ContentSelector,
+    ) -> ById<'c> {
         let chunks: Vec<Vec<GongCallId>> = ids.chunks(IDS_PER_REQUEST).map(<[_]>::to_vec).collect();
         ById {
             client,

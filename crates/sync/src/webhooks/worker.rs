@@ -219,8 +219,8 @@ async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use gong_timeline_store::JobId;
     use super::*;
+    use gong_timeline_store::JobId;
 
     const DELAY: Duration = Duration::from_secs(5);
 
