@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gong_timeline_domain::retention::{Retention, DEFAULT_DAYS};
+use gong_timeline_domain::{ActivityId, JobId, UserId};
 
 /// The database used when neither `--db` nor `GONG_TIMELINE_DB` is given.
 pub const DEFAULT_DB: &str = "sqlite://gong-timeline.db";
@@ -701,7 +702,7 @@ pub struct UsersResolveArgs {
     pub gong_user: String,
     /// Timeline user id to map to.
     #[arg(long, conflicts_with = "user", required_unless_present = "user")]
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// Timeline user email to map to (must match exactly one user, with --license-type).
     #[arg(long)]
     pub user: Option<String>,
@@ -719,7 +720,7 @@ pub enum LogCommand {
     Records {
         /// Job id.
         #[arg(long)]
-        job: i64,
+        job: JobId,
         /// Only records with these statuses (repeatable).
         #[arg(long = "status")]
         statuses: Vec<String>,
@@ -731,7 +732,7 @@ pub enum LogCommand {
     Export {
         /// Job id.
         #[arg(long)]
-        job: i64,
+        job: JobId,
         /// Output file.
         #[arg(long)]
         output: PathBuf,
@@ -776,7 +777,7 @@ pub struct ActivitiesArgs {
     /// Print the transcript of this activity (by id) instead: each sentence with its
     /// time, speaker and side.
     #[arg(long, conflicts_with_all = ["company", "search"])]
-    pub transcript: Option<i64>,
+    pub transcript: Option<ActivityId>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

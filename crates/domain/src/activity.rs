@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
 use crate::fingerprint::Fingerprint;
+use crate::ids::{CompanyId, ConnectionId, GongCallId, PersonId, UserId};
 use crate::meeting::{Affiliation, Meeting, OutlineSection, Party, Tracker};
 use crate::messages::Message;
 use crate::outcome::{ActivityOutcome, CallOutcomes};
@@ -58,7 +59,7 @@ pub struct ExternalAttendee {
     /// Display name (the email when Gong gave no name).
     pub name: String,
     /// The company person with this email, if any.
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
 }
 
 /// A Timeline activity built from one Gong meeting, ready to upsert by external id.
@@ -67,9 +68,9 @@ pub struct ActivityDraft {
     /// Unique per Gong call: see [`external_id`].
     pub external_id: String,
     /// The connection writing it: the activity belongs to it from then on (S10).
-    pub connection_id: i64,
+    pub connection_id: ConnectionId,
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// The activity type's name (Meeting by default).
     pub activity_type: String,
     /// Title, or a generated subject for untitled meetings.
@@ -81,9 +82,9 @@ pub struct ActivityDraft {
     /// Brief and key points as plain text.
     pub notes: Option<String>,
     /// The mapped user of the call's owner.
-    pub author_user_id: i64,
+    pub author_user_id: UserId,
     /// The resolved company.
-    pub company_id: i64,
+    pub company_id: CompanyId,
     /// Internal parties.
     pub internal_attendees: Vec<Attendee>,
     /// External parties.
@@ -104,7 +105,7 @@ pub struct ActivityDraft {
 /// The activity's unique external id for a Gong call (S1, S10): the call alone, so
 /// that no two connections (a deleted one and its successor to the same Gong
 /// account) ever hold two activities of one meeting.
-pub fn external_id(call_id: &str) -> String {
+pub fn external_id(call_id: &GongCallId) -> String {
     format!("gong:{call_id}")
 }
 
@@ -162,11 +163,11 @@ impl ActivityContent {
 /// Builds the activity of a meeting whose company and author are resolved.
 pub fn build_activity(
     meeting: &Meeting,
-    connection_id: i64,
+    connection_id: ConnectionId,
     activity_type: &str,
-    author_user_id: i64,
-    company_id: i64,
-    person_lookup: impl Fn(&Email) -> Option<i64>,
+    author_user_id: UserId,
+    company_id: CompanyId,
+    person_lookup: impl Fn(&Email) -> Option<PersonId>,
 ) -> ActivityDraft {
     let trackers = meeting.trackers.clone().unwrap_or_default();
     let trackers_message = trackers.is_empty().then_some(Message::TrackersFailedToLoad);
@@ -318,15 +319,15 @@ fn party_identity(party: &Party) -> (Option<Email>, String) {
 pub fn content_hash(draft: &ActivityDraft) -> u64 {
     let mut fp = Fingerprint::new();
     fp.str(&owner_key(draft))
-        .str(&draft.gong_call_id)
+        .str(draft.gong_call_id.as_str())
         .str(&draft.activity_type)
         .str(&draft.subject)
         .int(draft.date.timestamp())
         .int(draft.date.timestamp_subsec_nanos().into())
         .opt_int(draft.duration_seconds)
         .opt_str(draft.notes.as_deref())
-        .int(draft.author_user_id)
-        .int(draft.company_id)
+        .int(draft.author_user_id.get())
+        .int(draft.company_id.get())
         .count(draft.internal_attendees.len());
     for a in &draft.internal_attendees {
         fp.opt_str(a.email.as_ref().map(Email::as_str)).str(&a.name);
@@ -335,7 +336,7 @@ pub fn content_hash(draft: &ActivityDraft) -> u64 {
     for a in &draft.external_attendees {
         fp.opt_str(a.email.as_ref().map(Email::as_str))
             .str(&a.name)
-            .opt_int(a.person_id);
+            .opt_int(a.person_id.map(PersonId::get));
     }
     fp.count(draft.trackers.len());
     for t in &draft.trackers {
@@ -384,12 +385,19 @@ mod tests {
     use crate::testing::{external, meeting, party};
     use Affiliation::{External, Internal, Unknown};
 
-    fn lookup(email: &Email) -> Option<i64> {
-        (email.as_str() == "wile@acme.com").then_some(42)
+    fn lookup(email: &Email) -> Option<PersonId> {
+        (email.as_str() == "wile@acme.com").then_some(PersonId::new(42))
     }
 
     fn draft(m: &Meeting) -> ActivityDraft {
-        build_activity(m, 3, "Meeting", 11, 7, lookup)
+        build_activity(
+            m,
+            ConnectionId::new(3),
+            "Meeting",
+            UserId::new(11),
+            CompanyId::new(7),
+            lookup,
+        )
     }
 
     fn tracker(name: &str, count: i64) -> Tracker {
@@ -457,12 +465,19 @@ mod tests {
 
     #[test]
     fn s10_external_id_is_the_call_alone_and_the_hash_sees_the_connection() {
-        assert_eq!(external_id("778234"), "gong:778234");
+        assert_eq!(external_id(&GongCallId::new("778234")), "gong:778234");
         let d = draft(&meeting());
         assert_eq!(d.external_id, "gong:7782342274025937895");
-        let other = build_activity(&meeting(), 4, "Meeting", 11, 7, lookup);
+        let other = build_activity(
+            &meeting(),
+            ConnectionId::new(4),
+            "Meeting",
+            UserId::new(11),
+            CompanyId::new(7),
+            lookup,
+        );
         assert_eq!(d.external_id, other.external_id);
-        assert_eq!(other.connection_id, 4);
+        assert_eq!(other.connection_id, ConnectionId::new(4));
         // Taking an activity over is a change: it is written, with its new owner.
         assert_ne!(content_hash(&d), content_hash(&other));
     }
@@ -476,7 +491,10 @@ mod tests {
         assert_eq!(d.date, m.started);
         assert_eq!(d.duration_seconds, Some(1800));
         assert_eq!(d.recording_url, m.url);
-        assert_eq!((d.author_user_id, d.company_id), (11, 7));
+        assert_eq!(
+            (d.author_user_id, d.company_id),
+            (UserId::new(11), CompanyId::new(7))
+        );
         assert_eq!(
             (d.activity_type.as_str(), d.source.as_str()),
             ("Meeting", "Gong")
@@ -525,7 +543,7 @@ mod tests {
                 ExternalAttendee {
                     email: Some(Email::parse("wile@acme.com").unwrap()),
                     name: "Wile E.".into(),
-                    person_id: Some(42),
+                    person_id: Some(PersonId::new(42)),
                 },
                 ExternalAttendee {
                     email: Some(Email::parse("stranger@nowhere.com").unwrap()),
@@ -609,7 +627,7 @@ mod tests {
         d.external_attendees[0].person_id = None;
         changed.push(d);
         let mut d = base.clone();
-        d.company_id += 1;
+        d.company_id = CompanyId::new(d.company_id.get() + 1);
         changed.push(d);
         for d in changed {
             assert_ne!(content_hash(&base), content_hash(&d), "{d:?}");

@@ -30,15 +30,16 @@ use std::collections::HashMap;
 
 use crate::crm_id::CrmAccountId;
 use crate::email::Email;
+use crate::ids::CompanyId;
 use crate::meeting::{Affiliation, CrmSystem, Meeting};
 use crate::messages::Message;
 
 /// Companies by canonical CRM account id and company persons by email, in memory.
 #[derive(Debug, Clone, Default)]
 pub struct CompanyIndex {
-    by_crm_id: HashMap<CrmAccountId, i64>,
-    names: HashMap<i64, String>,
-    persons: HashMap<Email, Vec<i64>>,
+    by_crm_id: HashMap<CrmAccountId, CompanyId>,
+    names: HashMap<CompanyId, String>,
+    persons: HashMap<Email, Vec<CompanyId>>,
 }
 
 impl CompanyIndex {
@@ -49,8 +50,8 @@ impl CompanyIndex {
 
     /// An index of `(company id, name, crm_account_id)` and `(person email, company id)`.
     pub fn build(
-        companies: impl IntoIterator<Item = (i64, String, Option<String>)>,
-        persons: impl IntoIterator<Item = (Email, i64)>,
+        companies: impl IntoIterator<Item = (CompanyId, String, Option<String>)>,
+        persons: impl IntoIterator<Item = (Email, CompanyId)>,
     ) -> CompanyIndex {
         let mut index = CompanyIndex::new();
         for (id, name, crm) in companies {
@@ -63,7 +64,7 @@ impl CompanyIndex {
     }
 
     /// Adds a company; a blank `crm_account_id` is none.
-    pub fn add_company(&mut self, id: i64, name: &str, crm_account_id: Option<&str>) {
+    pub fn add_company(&mut self, id: CompanyId, name: &str, crm_account_id: Option<&str>) {
         self.names.insert(id, name.to_string());
         if let Some(crm) = crm_account_id.and_then(CrmAccountId::parse) {
             let owner = self.by_crm_id.entry(crm).or_insert(id);
@@ -72,7 +73,7 @@ impl CompanyIndex {
     }
 
     /// Adds a company person.
-    pub fn add_person(&mut self, email: Email, company_id: i64) {
+    pub fn add_person(&mut self, email: Email, company_id: CompanyId) {
         let companies = self.persons.entry(email).or_default();
         if let Err(at) = companies.binary_search(&company_id) {
             companies.insert(at, company_id);
@@ -80,17 +81,17 @@ impl CompanyIndex {
     }
 
     /// The company whose `crm_account_id` is this id, in either Salesforce form.
-    pub fn company_by_crm_id(&self, raw: &str) -> Option<i64> {
+    pub fn company_by_crm_id(&self, raw: &str) -> Option<CompanyId> {
         CrmAccountId::parse(raw).and_then(|id| self.by_crm_id.get(&id).copied())
     }
 
     /// The companies (ascending ids) that have a person with this email.
-    pub fn companies_of_person(&self, email: &Email) -> &[i64] {
+    pub fn companies_of_person(&self, email: &Email) -> &[CompanyId] {
         self.persons.get(email).map_or(&[], Vec::as_slice)
     }
 
     /// A company's name, for messages.
-    pub fn company_name(&self, id: i64) -> Option<&str> {
+    pub fn company_name(&self, id: CompanyId) -> Option<&str> {
         self.names.get(&id).map(String::as_str)
     }
 
@@ -119,7 +120,7 @@ pub enum ResolvedVia {
         matched: usize,
         /// When several companies tied: all of them, ascending (the winner is first).
         /// Empty when there was no tie.
-        tie_broken_between: Vec<i64>,
+        tie_broken_between: Vec<CompanyId>,
     },
 }
 
@@ -129,7 +130,7 @@ pub enum CompanyResolution {
     /// The meeting belongs to this company.
     Resolved {
         /// The company's id.
-        company_id: i64,
+        company_id: CompanyId,
         /// Which rule found it.
         via: ResolvedVia,
     },
@@ -139,7 +140,7 @@ pub enum CompanyResolution {
 
 impl CompanyResolution {
     /// The resolved company's id, if any.
-    pub fn company_id(&self) -> Option<i64> {
+    pub fn company_id(&self) -> Option<CompanyId> {
         match self {
             CompanyResolution::Resolved { company_id, .. } => Some(*company_id),
             CompanyResolution::Unresolved(_) => None,
@@ -201,14 +202,14 @@ fn by_contacts(meeting: &Meeting, index: &CompanyIndex) -> Option<CompanyResolut
     let mut emails: Vec<Email> = external_emails(meeting).collect();
     emails.sort();
     emails.dedup();
-    let mut scores: HashMap<i64, usize> = HashMap::new();
+    let mut scores: HashMap<CompanyId, usize> = HashMap::new();
     for email in &emails {
         for &company_id in index.companies_of_person(email) {
             *scores.entry(company_id).or_default() += 1;
         }
     }
     let best = *scores.values().max()?;
-    let mut tied: Vec<i64> = scores
+    let mut tied: Vec<CompanyId> = scores
         .into_iter()
         .filter(|&(_, score)| score == best)
         .map(|(id, _)| id)
@@ -231,9 +232,9 @@ mod tests {
     use crate::meeting::CrmSystem::{HubSpot, Other, Salesforce};
     use crate::testing::{crm, external, meeting, party};
 
-    const ACME: i64 = 1;
-    const GLOBEX: i64 = 2;
-    const INITECH: i64 = 3;
+    const ACME: CompanyId = CompanyId::new(1);
+    const GLOBEX: CompanyId = CompanyId::new(2);
+    const INITECH: CompanyId = CompanyId::new(3);
 
     fn email(raw: &str) -> Email {
         Email::parse(raw).unwrap()
@@ -257,7 +258,7 @@ mod tests {
         )
     }
 
-    fn resolved_id(m: &Meeting) -> Option<i64> {
+    fn resolved_id(m: &Meeting) -> Option<CompanyId> {
         resolve_company(m, &index()).company_id()
     }
 
@@ -426,10 +427,13 @@ mod tests {
     #[test]
     fn duplicate_crm_ids_belong_to_the_lowest_company_id() {
         let mut index = CompanyIndex::new();
-        index.add_company(9, "Late", Some("001A0000006Vm9rIAC"));
-        index.add_company(4, "Early", Some("001A0000006Vm9r"));
-        assert_eq!(index.company_by_crm_id("001A0000006Vm9r"), Some(4));
-        assert_eq!(index.company_name(9), Some("Late"));
+        index.add_company(CompanyId::new(9), "Late", Some("001A0000006Vm9rIAC"));
+        index.add_company(CompanyId::new(4), "Early", Some("001A0000006Vm9r"));
+        assert_eq!(
+            index.company_by_crm_id("001A0000006Vm9r"),
+            Some(CompanyId::new(4))
+        );
+        assert_eq!(index.company_name(CompanyId::new(9)), Some("Late"));
         assert_eq!(index.len(), 2);
     }
 }

@@ -1,6 +1,7 @@
 //! The domain of gong-timeline: plain types and pure rules, no I/O.
 //!
 //! # Layout
+//! - [`ids`]: typed ids of the store's records and of Gong's calls.
 //! - [`status`]: job, record and mapping statuses and triggers, spelled as SPEC.md spells them.
 //! - [`license`]: license types and user status, with the tiers of rule U3.
 //! - [`messages`]: the SPEC's verbatim messages.
@@ -32,6 +33,7 @@ pub mod email;
 pub mod erasure;
 pub mod filter;
 pub mod fingerprint;
+pub mod ids;
 pub mod license;
 pub mod meeting;
 pub mod messages;
@@ -58,6 +60,10 @@ pub use company::{resolve_company, CompanyIndex, CompanyResolution, ResolvedVia}
 pub use crm_id::CrmAccountId;
 pub use email::{Email, EmailError};
 pub use filter::{FieldSource, Fields, Filter, FilterError, FilterSet, LogicExpr};
+pub use ids::{
+    ActivityId, ActivityTypeId, AdminId, ApiTokenId, AuditId, CompanyId, ConnectionId, ErasureId,
+    ExportId, GongCallId, JobId, LogRecordId, PersonId, UserId,
+};
 pub use license::{LicenseType, UserStatus};
 pub use messages::Message;
 pub use scope::TokenScope;

@@ -4,11 +4,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::GongCallId;
+
 /// One Gong call, in the shape the rules need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meeting {
     /// Gong's call id (a string of digits).
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// Call title; Gong may send none.
     pub title: Option<String>,
     /// Actual start time, UTC.
@@ -149,9 +151,9 @@ impl Meeting {
 
     /// A public meeting that says nothing but its id and start: what a rule reads
     /// when the call's content is not at hand.
-    pub fn bare(gong_call_id: &str, started: DateTime<Utc>) -> Meeting {
+    pub fn bare(gong_call_id: impl Into<GongCallId>, started: DateTime<Utc>) -> Meeting {
         Meeting {
-            gong_call_id: gong_call_id.to_owned(),
+            gong_call_id: gong_call_id.into(),
             title: None,
             started,
             duration_seconds: None,

@@ -34,6 +34,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
+use crate::ids::UserId;
 use crate::license::{LicenseType, UserStatus};
 use crate::messages::{GongPerson, Message};
 use crate::status::MappingStatus;
@@ -42,7 +43,7 @@ use crate::status::MappingStatus;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     /// Timeline user id.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// The user's email.
     pub email: Email,
     /// The user's name.
@@ -68,13 +69,13 @@ impl Candidate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UserDecision {
     /// Map to this existing user (status Mapped).
-    UseExisting(i64),
+    UseExisting(UserId),
     /// Create an active Internal Collaborator user and map to it (U2, U5).
     CreateIc,
     /// The owner exists only as inactive user(s); this is the best-ranked one (U4).
-    Inactive(i64),
+    Inactive(UserId),
     /// A tie among these users remains (U3): the mapping stays in Conflict.
-    Conflict(Vec<i64>),
+    Conflict(Vec<UserId>),
 }
 
 /// Decides how a Gong user maps, from the Timeline users with its email (see module docs).
@@ -86,7 +87,7 @@ pub fn resolve_user(candidates: &[Candidate]) -> UserDecision {
     if !eligible {
         return UserDecision::CreateIc;
     }
-    let mut top: Vec<i64> = candidates
+    let mut top: Vec<UserId> = candidates
         .iter()
         .filter(|c| c.rank() == best)
         .map(|c| c.user_id)
@@ -113,7 +114,7 @@ impl UserDecision {
     }
 
     /// The Timeline user the Gong user is mapped to, when one is.
-    pub fn mapped_user(&self) -> Option<i64> {
+    pub fn mapped_user(&self) -> Option<UserId> {
         match self {
             UserDecision::UseExisting(id) | UserDecision::Inactive(id) => Some(*id),
             UserDecision::CreateIc | UserDecision::Conflict(_) => None,
@@ -124,7 +125,7 @@ impl UserDecision {
     /// it fails with: U4 for an inactive owner, U6 when the IC user is still to be
     /// created (the engine creates it and retries in the same job), and the conflict
     /// message while a U3 tie remains.
-    pub fn meeting_author(&self, owner: GongPerson) -> Result<i64, Message> {
+    pub fn meeting_author(&self, owner: GongPerson) -> Result<UserId, Message> {
         match self {
             UserDecision::UseExisting(id) => Ok(*id),
             UserDecision::Inactive(_) => Err(Message::OrganiserInactive(owner)),
@@ -142,7 +143,7 @@ mod tests {
 
     fn user(user_id: i64, license: LicenseType, status: UserStatus) -> Candidate {
         Candidate {
-            user_id,
+            user_id: UserId::new(user_id),
             email: Email::parse("abc@xyz.com").unwrap(),
             name: format!("user {user_id}"),
             license,
@@ -166,10 +167,10 @@ mod tests {
     #[test]
     fn u1_a_single_active_user_is_mapped() {
         let decision = decide(&[(7, Viewer, Active)]);
-        assert_eq!(decision, UserDecision::UseExisting(7));
+        assert_eq!(decision, UserDecision::UseExisting(UserId::new(7)));
         assert_eq!(decision.mapping_status(), MappingStatus::Mapped);
-        assert_eq!(decision.mapped_user(), Some(7));
-        assert_eq!(decision.meeting_author(owner()), Ok(7));
+        assert_eq!(decision.mapped_user(), Some(UserId::new(7)));
+        assert_eq!(decision.meeting_author(owner()), Ok(UserId::new(7)));
     }
 
     #[test]
@@ -183,11 +184,11 @@ mod tests {
     fn u3_active_beats_inactive() {
         assert_eq!(
             decide(&[(1, Full, Inactive), (2, InternalCollaborator, Active)]),
-            UserDecision::UseExisting(2)
+            UserDecision::UseExisting(UserId::new(2))
         );
         assert_eq!(
             decide(&[(1, Viewer, Active), (2, Full, Inactive)]),
-            UserDecision::UseExisting(1)
+            UserDecision::UseExisting(UserId::new(1))
         );
     }
 
@@ -195,7 +196,7 @@ mod tests {
     fn u3_paid_beats_unpaid() {
         assert_eq!(
             decide(&[(1, InternalCollaborator, Active), (2, Viewer, Active)]),
-            UserDecision::UseExisting(2)
+            UserDecision::UseExisting(UserId::new(2))
         );
     }
 
@@ -207,18 +208,21 @@ mod tests {
                 (2, Full, Active),
                 (3, ViewerAnalytics, Active)
             ]),
-            UserDecision::UseExisting(2)
+            UserDecision::UseExisting(UserId::new(2))
         );
         assert_eq!(
             decide(&[(1, Viewer, Active), (3, ViewerAnalytics, Active)]),
-            UserDecision::UseExisting(3)
+            UserDecision::UseExisting(UserId::new(3))
         );
     }
 
     #[test]
     fn u3_a_remaining_tie_stays_in_conflict() {
         let decision = decide(&[(9, Full, Active), (4, Full, Active), (5, Viewer, Active)]);
-        assert_eq!(decision, UserDecision::Conflict(vec![4, 9]));
+        assert_eq!(
+            decision,
+            UserDecision::Conflict(vec![UserId::new(4), UserId::new(9)])
+        );
         assert_eq!(decision.mapping_status(), MappingStatus::Conflict);
         assert_eq!(decision.mapped_user(), None);
         assert_eq!(
@@ -231,14 +235,14 @@ mod tests {
     fn u3_an_active_ic_beats_an_active_external_user() {
         assert_eq!(
             decide(&[(1, External, Active), (2, InternalCollaborator, Active)]),
-            UserDecision::UseExisting(2)
+            UserDecision::UseExisting(UserId::new(2))
         );
     }
 
     #[test]
     fn u4_an_owner_only_inactive_fails_the_meeting() {
         let decision = decide(&[(3, Viewer, Inactive), (2, Full, Inactive)]);
-        assert_eq!(decision, UserDecision::Inactive(2));
+        assert_eq!(decision, UserDecision::Inactive(UserId::new(2)));
         assert_eq!(decision.mapping_status(), MappingStatus::Mapped);
         assert_eq!(
             decision.meeting_author(owner()),
@@ -250,7 +254,7 @@ mod tests {
                 (6, Full, Inactive),
                 (1, Guest, Inactive)
             ]),
-            UserDecision::Inactive(6)
+            UserDecision::Inactive(UserId::new(6))
         );
     }
 
@@ -327,7 +331,7 @@ mod tests {
     }
 
     fn check_decision(set: &[Candidate], decision: &UserDecision) {
-        let by_id = |id: i64| set.iter().find(|c| c.user_id == id).unwrap();
+        let by_id = |id: UserId| set.iter().find(|c| c.user_id == id).unwrap();
         let any_active_eligible = set.iter().any(eligible_active);
         match decision {
             UserDecision::UseExisting(id) => {
@@ -353,7 +357,10 @@ mod tests {
                 // Stable: with the created IC user added, the next run maps to it.
                 let mut next = set.to_vec();
                 next.push(user(100, InternalCollaborator, Active));
-                assert_eq!(resolve_user(&next), UserDecision::UseExisting(100));
+                assert_eq!(
+                    resolve_user(&next),
+                    UserDecision::UseExisting(UserId::new(100))
+                );
             }
         }
     }

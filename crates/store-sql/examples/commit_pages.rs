@@ -82,7 +82,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let call = format!("{}", p * 100 + i);
             page.upserts.push(activity(&call, company, now));
             page.records.push(NewLogRecord {
-                gong_call_id: call.clone(),
+                gong_call_id: call.clone().into(),
                 title: Some(format!("Meeting {call}")),
                 meeting_date: Some(now),
                 status: RecordStatus::Created,
@@ -103,8 +103,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn activity(call: &str, company: CompanyId, now: chrono::DateTime<Utc>) -> ActivityUpsert {
     ActivityUpsert {
-        external_id: gong_timeline_domain::external_id(call),
-        gong_call_id: call.to_string(),
+        external_id: gong_timeline_domain::external_id(&call.into()),
+        gong_call_id: call.into(),
         activity_type: "Meeting".into(),
         subject: format!("Meeting {call}"),
         date: now,

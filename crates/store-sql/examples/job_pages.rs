@@ -11,6 +11,7 @@
 //! before. A measurement, not a test: nothing is asserted. `JOB_PAGES_DB=path`
 //! keeps the database, to time `gong-timeline log export` on it.
 
+use gong_timeline_store::LogRecordId;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -105,7 +106,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for start in (0..records).step_by(CHUNK) {
         let chunk: Vec<NewLogRecord> = (start..(start + CHUNK).min(records))
             .map(|i| NewLogRecord {
-                gong_call_id: format!("{}", 7_000_000_000_000_000_000u64 + i as u64),
+                gong_call_id: format!("{}", 7_000_000_000_000_000_000u64 + i as u64).into(),
                 title: Some(format!("Customer call {i}")),
                 meeting_date: Some(date),
                 status: status_of(i),
@@ -132,6 +133,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .fetch_one(store.pool())
         .await?;
     let at = |fraction: f64| first_id + ((records as f64 * fraction) as i64);
+    let at = |fraction: f64| LogRecordId::new(at(fraction));
     let failed = vec![RecordStatus::Failed];
     let two = vec![RecordStatus::Skipped, RecordStatus::Failed];
     let cases: Vec<(&str, RecordFilter)> = vec![
@@ -146,7 +148,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             "last page",
             RecordFilter {
-                seek: Seek::After(at(1.0) - 51),
+                seek: Seek::After(LogRecordId::new(at(1.0).get() - 51)),
                 ..all.clone()
             },
         ),
@@ -176,7 +178,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "Failed, last page",
             RecordFilter {
                 statuses: failed.clone(),
-                seek: Seek::After(at(1.0) - 30_000),
+                seek: Seek::After(LogRecordId::new(at(1.0).get() - 30_000)),
                 ..all.clone()
             },
         ),

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use futures::TryStreamExt;
-use gong_timeline_store::StoredTranscript;
+use gong_timeline_store::{ActivityId, StoredTranscript};
 use sqlx::{PgPool, Row, SqlitePool};
 
 /// Why a copy stopped. The target's transaction is rolled back: nothing was copied.
@@ -344,8 +344,9 @@ fn transcript_words(
         let (Value::Int(activity_id), Value::Bytes(bytes)) = (&row[id], &row[body]) else {
             continue;
         };
-        let stored = StoredTranscript::from_stored(*activity_id, bytes, chrono::Utc::now())
-            .map_err(|e| CopyError::Corrupt(e.to_string()))?;
+        let stored =
+            StoredTranscript::from_stored(ActivityId::new(*activity_id), bytes, chrono::Utc::now())
+                .map_err(|e| CopyError::Corrupt(e.to_string()))?;
         if !stored.transcript.is_empty() {
             words.push((*activity_id, stored.transcript.text()));
         }

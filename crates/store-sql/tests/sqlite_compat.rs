@@ -3,6 +3,7 @@
 //! opens with today's store, and every table reads back through it, credentials
 //! included: upgrading loses nothing.
 
+use gong_timeline_store::GongCallId;
 use std::collections::HashMap;
 
 use chrono::{TimeZone, Utc};
@@ -223,7 +224,7 @@ async fn s10_duplicates_of_a_call_merge_into_one_activity_and_nothing_logged_is_
         counts["activities"],
         "the two extra rows merged"
     );
-    let ids: std::collections::HashSet<i64> = activities.iter().map(|a| a.id).collect();
+    let ids: std::collections::HashSet<i64> = activities.iter().map(|a| a.id.get()).collect();
     assert!(
         ids.contains(&101) && !ids.contains(&1),
         "A: the newer (101) is kept"
@@ -235,14 +236,14 @@ async fn s10_duplicates_of_a_call_merge_into_one_activity_and_nothing_logged_is_
     for a in &activities {
         assert_eq!(a.external_id, format!("gong:{}", a.gong_call_id));
     }
-    let a = activities.iter().find(|a| a.id == 101).unwrap();
+    let a = activities.iter().find(|a| a.id.get() == 101).unwrap();
     assert_eq!(a.subject, "A, written again");
     assert_eq!(
         store
             .activity_by_external_id(&a.external_id)
             .await
             .unwrap()
-            .map(|x| x.id),
+            .map(|x| x.id.get()),
         Some(101)
     );
 
@@ -293,7 +294,7 @@ async fn s10_duplicates_of_a_call_merge_into_one_activity_and_nothing_logged_is_
 }
 
 /// The call ids of every log record.
-async fn logged_calls(store: &SqliteStore) -> Vec<String> {
+async fn logged_calls(store: &SqliteStore) -> Vec<GongCallId> {
     let jobs = store.list_jobs(JobFilter::default()).await.unwrap();
     let mut calls = Vec::new();
     for job in jobs {

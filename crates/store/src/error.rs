@@ -2,6 +2,7 @@
 //! has to act on it. Adapters map their driver's errors into it.
 
 use crate::import::ImportError;
+use gong_timeline_domain::JobId;
 
 /// A boxed driver error kept as the cause.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -55,7 +56,7 @@ pub enum StoreError {
     #[error("job {job_id} is no longer this process's to write: its lease was lost (the job finished, or another process took it over after this one stalled); nothing more was written — the job that took over carries on")]
     LeaseLost {
         /// The job.
-        job_id: i64,
+        job_id: JobId,
     },
     /// The change would leave no admin who can sign in (A1): the last one is neither
     /// demoted nor loses sign-in. Nothing was written.

@@ -206,14 +206,14 @@ pub trait Store: Send + Sync + 'static {
     /// activity (S10), and a connection replacing a deleted one finds its activities.
     async fn activity_hashes(
         &self,
-        gong_call_ids: &[String],
-    ) -> Result<HashMap<String, ActivityHash>>;
+        gong_call_ids: &[GongCallId],
+    ) -> Result<HashMap<GongCallId, ActivityHash>>;
     /// The skip marks of these call ids of a connection (one page's worth), by call id.
     async fn skip_marks(
         &self,
         connection_id: ConnectionId,
-        gong_call_ids: &[String],
-    ) -> Result<HashMap<String, i64>>;
+        gong_call_ids: &[GongCallId],
+    ) -> Result<HashMap<GongCallId, i64>>;
     /// Writes one page in ONE transaction: upserts by external id (an update keeps
     /// the activity's type: a new type applies to activities created from then on,
     /// M2; the activity belongs to the page's connection from then on, S10), log records,
@@ -300,7 +300,7 @@ pub trait Store: Send + Sync + 'static {
     async fn remove_retries(
         &self,
         connection_id: ConnectionId,
-        gong_call_ids: &[String],
+        gong_call_ids: &[GongCallId],
     ) -> Result<()>;
     /// Deletes retry entries first failed before `before`; returns how many.
     async fn prune_retries(
@@ -329,7 +329,7 @@ pub trait Store: Send + Sync + 'static {
     async fn enqueue_webhook_call(
         &self,
         connection_id: ConnectionId,
-        gong_call_id: &str,
+        gong_call_id: &GongCallId,
         at: DateTime<Utc>,
     ) -> Result<Enqueued>;
     /// Up to `limit` of a connection's queued (unprocessed) calls, oldest first.

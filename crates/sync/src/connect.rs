@@ -1,6 +1,7 @@
 //! A Gong client for a stored connection: credentials decrypted from the store, the
 //! right API host, and rotated OAuth tokens persisted back before they are used.
 
+use gong_timeline_store::ConnectionId;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
@@ -73,7 +74,7 @@ pub async fn client_for(
 /// refreshes under the store's per-connection token lock, so clients of one
 /// connection — in this process or another — never refresh with a refresh token
 /// another one already used.
-pub fn token_sink(store: Arc<dyn Store>, connection_id: i64) -> Arc<dyn TokenSink> {
+pub fn token_sink(store: Arc<dyn Store>, connection_id: ConnectionId) -> Arc<dyn TokenSink> {
     Arc::new(StoreTokenSink {
         store,
         connection_id,
@@ -82,7 +83,7 @@ pub fn token_sink(store: Arc<dyn Store>, connection_id: i64) -> Arc<dyn TokenSin
 
 struct StoreTokenSink {
     store: Arc<dyn Store>,
-    connection_id: i64,
+    connection_id: ConnectionId,
 }
 
 impl TokenSink for StoreTokenSink {

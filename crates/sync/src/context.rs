@@ -9,7 +9,9 @@ use gong_timeline_domain::messages::GongPerson;
 use gong_timeline_domain::outcome::CallOutcomes;
 use gong_timeline_domain::users::UserDecision;
 use gong_timeline_domain::{CompanyIndex, Email, UserStatus};
-use gong_timeline_store::{Company, ConnectionId, Person, User, UserId, UserMapping};
+use gong_timeline_store::{
+    Company, CompanyId, ConnectionId, Person, PersonId, User, UserId, UserMapping,
+};
 
 use crate::provision::UsersByEmail;
 
@@ -21,9 +23,9 @@ pub struct SyncContext {
     /// Companies by CRM id, persons by email (R1, R2).
     pub companies: CompanyIndex,
     /// Company persons' ids by email (external attendees, S3).
-    pub persons: HashMap<Email, i64>,
+    pub persons: HashMap<Email, PersonId>,
     /// Filterable fields of each company, built-ins included (T3).
-    pub company_fields: HashMap<i64, Fields>,
+    pub company_fields: HashMap<CompanyId, Fields>,
     /// Filterable fields of each user, built-ins included (T3).
     pub user_fields: HashMap<UserId, Fields>,
     /// Each user's status (U4).

@@ -1,6 +1,7 @@
 //! Gong's wire format → the domain's [`Meeting`]: the one place the engine reads
 //! Gong's field names, so every rule downstream works on plain domain types.
 
+use gong_timeline_store::GongCallId;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -25,7 +26,7 @@ pub enum ConvertError {
     #[error("Gong call {call_id} has no start time; it cannot be placed on the Timeline.")]
     MissingStart {
         /// The call id.
-        call_id: String,
+        call_id: GongCallId,
     },
 }
 
@@ -97,7 +98,7 @@ fn failed_record(
     message: String,
 ) -> NewLogRecord {
     NewLogRecord {
-        gong_call_id: call_id.to_string(),
+        gong_call_id: call_id.into(),
         title,
         meeting_date: started,
         status: RecordStatus::Failed,
@@ -121,11 +122,11 @@ pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
         .started
         .or(meta.scheduled)
         .ok_or_else(|| ConvertError::MissingStart {
-            call_id: gong_call_id.clone(),
+            call_id: gong_call_id.as_str().into(),
         })?;
     let content = call.content.as_ref();
     Ok(Meeting {
-        gong_call_id,
+        gong_call_id: gong_call_id.into(),
         title: meta.title.clone(),
         started,
         duration_seconds: meta.duration,

@@ -1,7 +1,7 @@
 //! [`SyncError`]: why a job could not start or had to stop, phrased for the admin.
 
 use gong_timeline_gong::GongError;
-use gong_timeline_store::StoreError;
+use gong_timeline_store::{JobId, StoreError};
 
 /// Why a sync job could not run or stopped early.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +29,7 @@ pub enum SyncError {
     Store(#[from] StoreError),
     /// Another process took over this job's lease.
     #[error("job {0} lost its lease to another process and stopped; its committed pages are kept")]
-    LeaseLost(i64),
+    LeaseLost(JobId),
     /// The job was asked to stop (shutdown); committed pages are kept.
     #[error("the job was stopped before it finished; the next sync resumes from its checkpoint")]
     Cancelled,

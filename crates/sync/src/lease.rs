@@ -126,7 +126,9 @@ impl LeaseKeeper {
                         return;
                     }
                     // A busy database now is no reason to give the job up; try next beat.
-                    Err(error) => tracing::warn!(job_id, %error, "Lease heartbeat failed."),
+                    Err(error) => {
+                        tracing::warn!(job_id = job_id.get(), %error, "Lease heartbeat failed.")
+                    }
                 }
             }
         });

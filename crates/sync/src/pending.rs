@@ -7,6 +7,7 @@
 //! current settings, companies, users and mappings (M2): no Gong request, nothing
 //! written. [`group`] is the pure part.
 
+use gong_timeline_store::GongCallId;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -131,7 +132,7 @@ impl Reason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Example {
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// The call's title.
     pub title: Option<String>,
     /// Its start.

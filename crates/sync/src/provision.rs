@@ -173,10 +173,11 @@ pub fn mapping_upsert(plan: &PlannedMapping, created: Option<UserId>) -> Mapping
 mod tests {
     use super::*;
     use chrono::Utc;
+    use gong_timeline_store::ConnectionId;
 
     fn user(id: i64, email: &str, license: LicenseType, status: UserStatus) -> User {
         User {
-            id,
+            id: UserId::new(id),
             email: email.into(),
             name: format!("U{id}"),
             license_type: license,
@@ -208,10 +209,13 @@ mod tests {
             (LicenseType::InternalCollaborator, UserStatus::Active)
         );
         assert_eq!(
-            mapping_upsert(&plan, Some(9)).status,
+            mapping_upsert(&plan, Some(UserId::new(9))).status,
             MappingStatus::Created
         );
-        assert_eq!(mapping_upsert(&plan, Some(9)).user_id, Some(9));
+        assert_eq!(
+            mapping_upsert(&plan, Some(UserId::new(9))).user_id,
+            Some(UserId::new(9))
+        );
     }
 
     #[test]
@@ -226,9 +230,12 @@ mod tests {
         let ann = plan_one(&gong("ann@x.com"), &index, None, active);
         assert_eq!(
             (ann.decision.clone(), ann.status),
-            (UserDecision::UseExisting(2), MappingStatus::Mapped)
+            (
+                UserDecision::UseExisting(UserId::new(2)),
+                MappingStatus::Mapped
+            )
         );
-        assert_eq!(ann.suggested, vec![1, 2]);
+        assert_eq!(ann.suggested, vec![UserId::new(1), UserId::new(2)]);
         let bob = plan_one(&gong("bob@x.com"), &index, None, active);
         assert_eq!(bob.status, MappingStatus::Conflict);
         assert_eq!(mapping_upsert(&bob, None).user_id, None);
@@ -241,13 +248,13 @@ mod tests {
             user(4, "bob@x.com", LicenseType::Full, UserStatus::Active),
         ];
         let manual = UserMapping {
-            connection_id: 1,
+            connection_id: ConnectionId::new(1),
             gong_user_id: "77".into(),
             gong_email: Some("bob@x.com".into()),
             gong_name: "Bob".into(),
             status: MappingStatus::Mapped,
-            user_id: Some(4),
-            suggested: vec![3, 4],
+            user_id: Some(UserId::new(4)),
+            suggested: vec![UserId::new(3), UserId::new(4)],
             manual: true,
             updated_at: Utc::now(),
         };
@@ -257,7 +264,7 @@ mod tests {
             Some(&manual),
             active,
         );
-        assert_eq!(plan.decision, UserDecision::UseExisting(4));
+        assert_eq!(plan.decision, UserDecision::UseExisting(UserId::new(4)));
         assert!(plan.manual);
     }
 
@@ -270,12 +277,12 @@ mod tests {
             UserStatus::Active,
         )];
         let before = UserMapping {
-            connection_id: 1,
+            connection_id: ConnectionId::new(1),
             gong_user_id: "77".into(),
             gong_email: Some("ann@x.com".into()),
             gong_name: "Ann".into(),
             status: MappingStatus::Created,
-            user_id: Some(9),
+            user_id: Some(UserId::new(9)),
             suggested: vec![],
             manual: false,
             updated_at: Utc::now(),
@@ -288,7 +295,10 @@ mod tests {
         );
         assert_eq!(
             (plan.decision.clone(), plan.status),
-            (UserDecision::UseExisting(9), MappingStatus::Created)
+            (
+                UserDecision::UseExisting(UserId::new(9)),
+                MappingStatus::Created
+            )
         );
     }
 

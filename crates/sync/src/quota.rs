@@ -354,7 +354,7 @@ mod tests {
         );
         ledger.flush().await.expect("flush");
         let stored = store
-            .gong_requests_since(1, window_start(ledger.clock_now()))
+            .gong_requests_since(ConnectionId::new(1), window_start(ledger.clock_now()))
             .await
             .expect("read");
         let by: Vec<(Purpose, u64)> = stored.iter().map(|c| (c.purpose, c.requests)).collect();
@@ -371,7 +371,7 @@ mod tests {
                 .expect("room");
         }
         first.flush().await.expect("flush");
-        let second = Ledger::open(store, 1, first.clock.clone())
+        let second = Ledger::open(store, ConnectionId::new(1), first.clock.clone())
             .await
             .expect("ledger");
         assert!(second

@@ -144,7 +144,7 @@ pub async fn run_all(
     let mut runs = Vec::new();
     for connection in store.list_connections().await? {
         if let Some(run) = run(store, &connection, retention, owner, now).await? {
-            tracing::info!(connection = %connection.name, job = run.job_id, "{}", message(retention, run.cutoff, &run.removed));
+            tracing::info!(connection = %connection.name, job = run.job_id.get(), "{}", message(retention, run.cutoff, &run.removed));
             runs.push((connection, run));
         }
     }

@@ -182,7 +182,7 @@ impl Engine {
         // so servers can `tokio::spawn` it.
         let span = tracing::info_span!(
             "job",
-            job_id = job.id,
+            job_id = job.id.get(),
             connection = %job.connection.name,
             trigger = %request.trigger,
         );
@@ -462,8 +462,11 @@ mod tests {
 
     #[test]
     fn s8_a_commit_that_lost_the_lease_decides_how_the_job_ends() {
-        let ended = settled(Ok(Err(gong_down())), Err(SyncError::LeaseLost(3)));
-        assert!(matches!(ended, Err(SyncError::LeaseLost(3))));
+        let ended = settled(
+            Ok(Err(gong_down())),
+            Err(SyncError::LeaseLost(JobId::new(3))),
+        );
+        assert!(matches!(ended, Err(SyncError::LeaseLost(id)) if id == JobId::new(3)));
     }
 
     #[test]

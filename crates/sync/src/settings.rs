@@ -418,6 +418,7 @@ fn range(field: &'static str, value: u32, min: u32, max: u32) -> Result<(), Sett
 
 #[cfg(test)]
 mod tests {
+    use gong_timeline_store::ActivityTypeId;
 
     #[test]
     fn t3_more_than_50_filters_or_a_filter_over_2000_characters_is_refused() {
@@ -473,10 +474,25 @@ mod tests {
             active,
         };
         vec![
-            t(1, "Meeting", ActivityScope::Global, true),
-            t(2, "Call", ActivityScope::Global, true),
-            t(3, "Onsite", ActivityScope::Company, true),
-            t(4, "Legacy", ActivityScope::Global, false),
+            t(
+                ActivityTypeId::new(1),
+                "Meeting",
+                ActivityScope::Global,
+                true,
+            ),
+            t(ActivityTypeId::new(2), "Call", ActivityScope::Global, true),
+            t(
+                ActivityTypeId::new(3),
+                "Onsite",
+                ActivityScope::Company,
+                true,
+            ),
+            t(
+                ActivityTypeId::new(4),
+                "Legacy",
+                ActivityScope::Global,
+                false,
+            ),
         ]
     }
 

@@ -10,6 +10,7 @@ use gong_timeline_domain::users::UserDecision;
 use gong_timeline_domain::{
     build_activity, resolve_company, ActivityDraft, CompanyResolution, Message, ResolvedVia,
 };
+use gong_timeline_domain::{CompanyId, UserId};
 
 use crate::context::SyncContext;
 
@@ -69,7 +70,7 @@ pub fn handle_meeting(meeting: &Meeting, ctx: &SyncContext) -> Outcome {
 }
 
 /// R2: a tie between companies is logged, naming them.
-fn tie_note(ctx: &SyncContext, chosen: i64, via: &ResolvedVia) -> Option<Message> {
+fn tie_note(ctx: &SyncContext, chosen: CompanyId, via: &ResolvedVia) -> Option<Message> {
     let ResolvedVia::Contacts {
         tie_broken_between, ..
     } = via
@@ -79,7 +80,7 @@ fn tie_note(ctx: &SyncContext, chosen: i64, via: &ResolvedVia) -> Option<Message
     if tie_broken_between.len() < 2 {
         return None;
     }
-    let name = |id: &i64| ctx.companies.company_name(*id).unwrap_or("?").to_string();
+    let name = |id: &CompanyId| ctx.companies.company_name(*id).unwrap_or("?").to_string();
     Some(Message::ContactsTie {
         chosen: name(&chosen),
         tied: tie_broken_between.iter().map(name).collect(),
@@ -100,7 +101,7 @@ pub fn owner_person(meeting: &Meeting) -> GongPerson {
     }
 }
 
-fn author(meeting: &Meeting, ctx: &SyncContext) -> Result<i64, Outcome> {
+fn author(meeting: &Meeting, ctx: &SyncContext) -> Result<UserId, Outcome> {
     let Some(owner_id) = meeting.owner_gong_user_id.as_deref() else {
         return Err(Outcome::Fail {
             message: Message::Other("Gong sent no owner (primaryUserId) for this meeting, so it has no author; fix the call in Gong.".into()),
@@ -141,7 +142,12 @@ fn fill_blank(field: &mut String, value: &str) {
     }
 }
 
-fn passes_filters(ctx: &SyncContext, meeting: &Meeting, company_id: i64, author: i64) -> bool {
+fn passes_filters(
+    ctx: &SyncContext,
+    meeting: &Meeting,
+    company_id: CompanyId,
+    author: UserId,
+) -> bool {
     if ctx.filter.is_empty() {
         return true;
     }
@@ -162,6 +168,7 @@ fn passes_filters(ctx: &SyncContext, meeting: &Meeting, company_id: i64, author:
 mod tests {
     use gong_timeline_domain::FilterSet;
     use gong_timeline_domain::MappingStatus;
+    use gong_timeline_store::ConnectionId;
     use gong_timeline_store::UserMapping;
 
     use super::*;
@@ -176,15 +183,15 @@ mod tests {
     }
 
     fn ctx_with_mapping(status: MappingStatus) -> SyncContext {
-        let mut ctx = SyncContext::build(1, &[acme()], &[], &[]);
+        let mut ctx = SyncContext::build(ConnectionId::new(1), &[acme()], &[], &[]);
         ctx.set_mappings(&[UserMapping {
-            connection_id: 1,
+            connection_id: ConnectionId::new(1),
             gong_user_id: "104".into(),
             gong_email: Some("conflict@acme.example".into()),
             gong_name: "Con Flict".into(),
             status,
             user_id: None,
-            suggested: vec![5, 6],
+            suggested: vec![UserId::new(5), UserId::new(6)],
             manual: false,
             updated_at: chrono::Utc::now(),
         }]);
@@ -219,11 +226,12 @@ mod tests {
 
     #[test]
     fn t6_a_meeting_filter_reads_the_call_and_combines_with_company_filters() {
-        let mut ctx = SyncContext::build(1, &[acme()], &[], &[]);
+        let mut ctx = SyncContext::build(ConnectionId::new(1), &[acme()], &[], &[]);
         let mut m = meeting("c1");
         m.title = Some("Candidate interview".into());
         m.details.scope = Some("External".into());
-        let pass = |ctx: &SyncContext, m: &Meeting| passes_filters(ctx, m, acme().id, 0);
+        let pass =
+            |ctx: &SyncContext, m: &Meeting| passes_filters(ctx, m, acme().id, UserId::new(0));
         ctx.filter = FilterSet::parse(&["Meeting.title not contains interview"], None).unwrap();
         assert!(!pass(&ctx, &m), "an interview is excluded by its title");
         m.title = Some("QBR".into());

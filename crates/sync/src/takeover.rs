@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use gong_timeline_domain::schedule::latest_slot_at_or_before;
 use gong_timeline_domain::{JobStatus, Trigger};
-use gong_timeline_store::{Connection, ConnectionStatus, Job, JobFilter};
+use gong_timeline_store::{Connection, ConnectionId, ConnectionStatus, Job, JobFilter};
 
 use crate::lease::is_dead_local_owner;
 use crate::progress::ignore;
@@ -65,7 +65,7 @@ pub async fn take_over_orphans(engine: &Engine) -> Result<Vec<JobSummary>, SyncE
 
 async fn take_over(engine: &Engine, orphan: Job) -> Option<JobSummary> {
     let owner = orphan.lease_owner.as_deref().unwrap_or("nobody");
-    tracing::info!(job_id = orphan.id, connection = %orphan.connection, owner, "Taking over a job whose process stopped.");
+    tracing::info!(job_id = orphan.id.get(), connection = %orphan.connection, owner, "Taking over a job whose process stopped.");
     let request = JobRequest::new(orphan.trigger);
     match engine
         .run_request(orphan.connection_id, request, &ignore)
@@ -74,7 +74,7 @@ async fn take_over(engine: &Engine, orphan: Job) -> Option<JobSummary> {
         Ok(summary) => Some(summary),
         Err(SyncError::AlreadyRunning(_)) => None, // another replica took it first
         Err(error) => {
-            tracing::warn!(job_id = orphan.id, %error, "Could not take over the job.");
+            tracing::warn!(job_id = orphan.id.get(), %error, "Could not take over the job.");
             None
         }
     }
@@ -89,7 +89,7 @@ pub async fn run_unstarted_slots(engine: &Engine) -> Result<Vec<JobSummary>, Syn
         return Ok(Vec::new()); // a claimant may still be starting its job
     }
     let store = engine.store();
-    let started: HashSet<i64> = store
+    let started: HashSet<ConnectionId> = store
         .list_jobs(JobFilter {
             from: Some(slot),
             limit: Some(u32::MAX),

@@ -2,12 +2,13 @@
 
 use chrono::{TimeZone, Utc};
 use gong_timeline_domain::meeting::{Affiliation, CrmObject, CrmSystem, Meeting, Party};
+use gong_timeline_store::CompanyId;
 use gong_timeline_store::{Company, Fields};
 
 /// Acme, company 1, with the Salesforce account the fixture meetings carry.
 pub fn acme() -> Company {
     Company {
-        id: 1,
+        id: CompanyId::new(1),
         name: "Acme".into(),
         crm_account_id: Some("0013600000AbCdEAAA".into()),
         fields: Fields::new(),

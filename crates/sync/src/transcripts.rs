@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::transcript::{RawMonologue, Sentence, Transcript};
 use gong_timeline_gong::wire::transcripts::{CallTranscript, Monologue};
-use gong_timeline_store::{StoredTranscript, TranscriptWanted};
+use gong_timeline_store::{GongCallId, StoredTranscript, TranscriptWanted};
 
 /// One stored transcript per wanted activity: Gong's, speakers named, or an empty
 /// one when Gong sent none for the call (so it is not asked for again). A call whose
@@ -18,9 +18,9 @@ pub fn to_store(
     answers: Vec<CallTranscript>,
     fetched_at: DateTime<Utc>,
 ) -> Vec<StoredTranscript> {
-    let mut by_call: HashMap<String, Vec<Monologue>> = answers
+    let mut by_call: HashMap<GongCallId, Vec<Monologue>> = answers
         .into_iter()
-        .filter_map(|t| Some((t.call_id?.trim().to_owned(), t.transcript)))
+        .filter_map(|t| Some((GongCallId::new(t.call_id?.trim()), t.transcript)))
         .collect();
     wanted
         .into_iter()
@@ -34,7 +34,9 @@ pub fn to_store(
             let transcript = match &w.meeting {
                 Some(meeting) => Transcript::resolve(meeting, raw),
                 // No parties: every word stays, no speaker is named.
-                None => Transcript::resolve(&Meeting::bare(&w.gong_call_id, fetched_at), raw),
+                None => {
+                    Transcript::resolve(&Meeting::bare(w.gong_call_id.clone(), fetched_at), raw)
+                }
             };
             StoredTranscript {
                 activity_id: w.activity_id,
@@ -72,6 +74,7 @@ mod tests {
     use super::*;
     use gong_timeline_domain::meeting::{Affiliation, Party, SpeakerLink};
     use gong_timeline_gong::wire::transcripts::Sentence as WireSentence;
+    use gong_timeline_store::ActivityId;
 
     fn wanted(activity_id: i64, call: &str, named: bool) -> TranscriptWanted {
         let mut meeting = Meeting::bare(call, Utc::now());
@@ -88,7 +91,7 @@ mod tests {
             }];
         }
         TranscriptWanted {
-            activity_id,
+            activity_id: ActivityId::new(activity_id),
             gong_call_id: call.into(),
             meeting: Some(meeting),
         }

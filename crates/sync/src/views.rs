@@ -7,6 +7,7 @@
 //! [`Job`]: gong_timeline_store::Job
 //! [`LogRecord`]: gong_timeline_store::LogRecord
 
+use gong_timeline_store::GongCallId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -29,7 +30,7 @@ pub struct ActivityView {
     /// The connection that wrote it.
     pub connection_id: ConnectionId,
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// The activity type's name.
     #[serde(rename = "type")]
     pub activity_type: String,
@@ -299,7 +300,7 @@ impl GongUserView {
 #[derive(Debug, Clone, Serialize)]
 pub struct TranscriptView {
     /// The activity.
-    pub activity_id: i64,
+    pub activity_id: ActivityId,
     /// When it was fetched from Gong.
     pub fetched_at: DateTime<Utc>,
     /// In the order they were said; empty when Gong had no transcript.

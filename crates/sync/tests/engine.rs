@@ -1,5 +1,6 @@
 //! The engine against a real SQLite file and the simulator on a random port.
 
+use gong_timeline_store::{GongCallId, JobId};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -67,8 +68,8 @@ fn engine(store: &Arc<dyn Store>, at: DateTime<Utc>) -> Engine {
 
 async fn records(
     store: &Arc<dyn Store>,
-    job_id: i64,
-) -> Vec<(String, RecordStatus, Option<String>)> {
+    job_id: JobId,
+) -> Vec<(GongCallId, RecordStatus, Option<String>)> {
     store
         .list_log_records(RecordFilter {
             job_id,

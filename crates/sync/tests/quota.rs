@@ -4,6 +4,7 @@
 //! with nothing missing, nothing twice, no request over budget and no 429; the
 //! counts per purpose match the simulator's own per endpoint.
 
+use gong_timeline_store::GongCallId;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -63,7 +64,7 @@ impl World {
     }
 
     /// Every log record of a job, by call id.
-    async fn records(&self, job_id: JobId) -> Vec<(String, RecordStatus)> {
+    async fn records(&self, job_id: JobId) -> Vec<(GongCallId, RecordStatus)> {
         let filter = RecordFilter {
             job_id,
             ..RecordFilter::default()
@@ -142,7 +143,7 @@ async fn q2_a_backfill_over_budget_pauses_webhooks_go_on_and_the_next_slot_finis
     // Webhook re-reads spend the first lane: a pushed call is still read.
     let pushed = w.sim.dataset().call_id(CALLS - 1).unwrap();
     w.store
-        .enqueue_webhook_call(w.connection_id, &pushed, start())
+        .enqueue_webhook_call(w.connection_id, &pushed.into(), start())
         .await
         .unwrap();
     let webhook = w
@@ -165,7 +166,7 @@ async fn q2_a_backfill_over_budget_pauses_webhooks_go_on_and_the_next_slot_finis
     assert_eq!(w.stored_calls().await, CALLS as usize, "nothing missing");
 
     // Nothing twice: each call created at most once over all three jobs.
-    let mut created: HashMap<String, u32> = HashMap::new();
+    let mut created: HashMap<GongCallId, u32> = HashMap::new();
     for job in [first.id, webhook.id, second.id] {
         for (call, status) in w.records(job).await {
             if status == RecordStatus::Created {

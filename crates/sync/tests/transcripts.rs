@@ -9,6 +9,7 @@ use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong_sim::{Limits, SimConfig};
 use gong_timeline_store::ActivityFilter;
+use gong_timeline_store::ActivityId;
 use support::World;
 
 mod support;
@@ -62,7 +63,7 @@ impl World {
             .sum()
     }
 
-    async fn activity_ids(&self, search: Option<&str>) -> Vec<i64> {
+    async fn activity_ids(&self, search: Option<&str>) -> Vec<ActivityId> {
         let filter = ActivityFilter {
             connection_id: Some(self.connection_id),
             search: search.map(str::to_owned),
@@ -145,7 +146,7 @@ async fn s9_a_webhook_batch_fetches_one_request_of_transcripts_and_leaves_the_hi
 
     let pushed = w.sim.dataset().call_id(0).unwrap();
     w.store
-        .enqueue_webhook_call(w.connection_id, &pushed, start())
+        .enqueue_webhook_call(w.connection_id, &pushed.into(), start())
         .await
         .unwrap();
     w.run(start() + Duration::minutes(5), Trigger::Webhook)

@@ -269,7 +269,7 @@ impl Keyed for gong_timeline_store::ErasureReceipt {
     type Key = i64;
     const LIST: &'static str = "erasures";
     fn key(&self) -> Self::Key {
-        -self.id.unwrap_or_default()
+        -self.id.map_or(0, gong_timeline_store::ErasureId::get)
     }
 }
 
@@ -303,8 +303,11 @@ mod tests {
 
     #[test]
     fn a_cursor_round_trips_and_belongs_to_its_list() {
-        let cursor = Cursor::encode::<LogRecord>(&(7, 42));
-        assert_eq!(Cursor::decode::<LogRecord>(&cursor), Some((7, 42)));
+        let cursor = Cursor::encode::<LogRecord>(&(JobId::new(7), LogRecordId::new(42)));
+        assert_eq!(
+            Cursor::decode::<LogRecord>(&cursor),
+            Some((JobId::new(7), LogRecordId::new(42)))
+        );
         assert_eq!(Cursor::decode::<UserView>(&cursor), None, "another list's");
         assert_eq!(Cursor::decode::<LogRecord>("42"), None);
         assert_eq!(Cursor::decode::<LogRecord>("!!"), None);
@@ -313,11 +316,22 @@ mod tests {
     #[test]
     fn a_records_cursor_pages_only_its_own_job() {
         assert_eq!(
-            records_seek(Seek::After((7, 42)), 7).unwrap(),
-            Seek::After(42)
+            records_seek(
+                Seek::After((JobId::new(7), LogRecordId::new(42))),
+                JobId::new(7)
+            )
+            .unwrap(),
+            Seek::After(LogRecordId::new(42))
         );
-        assert_eq!(records_seek(Seek::First, 7).unwrap(), Seek::First);
-        let refused = records_seek(Seek::After((7, 42)), 8).unwrap_err();
+        assert_eq!(
+            records_seek(Seek::First, JobId::new(7)).unwrap(),
+            Seek::First
+        );
+        let refused = records_seek(
+            Seek::After((JobId::new(7), LogRecordId::new(42))),
+            JobId::new(8),
+        )
+        .unwrap_err();
         assert_eq!(
             (refused.status().as_u16(), refused.field()),
             (400, Some("cursor"))
@@ -345,7 +359,7 @@ mod tests {
         let users: Vec<UserView> = [3, 1, 2]
             .into_iter()
             .map(|id| UserView {
-                id,
+                id: UserId::new(id),
                 email: format!("u{id}@x.io"),
                 name: format!("U{id}"),
                 license_type: gong_timeline_domain::LicenseType::Full,
@@ -356,13 +370,19 @@ mod tests {
         let first = Page::<UserView>::parse(Some("2"), None)
             .unwrap()
             .paged_in_memory(users.clone());
-        assert_eq!(first.items.iter().map(|u| u.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(
+            first.items.iter().map(|u| u.id.get()).collect::<Vec<_>>(),
+            [1, 2]
+        );
         assert_eq!(first.total, 3);
         let next = first.next.expect("a next page");
         let second = Page::<UserView>::parse(Some("2"), Some(&next))
             .unwrap()
             .paged_in_memory(users);
-        assert_eq!(second.items.iter().map(|u| u.id).collect::<Vec<_>>(), [3]);
+        assert_eq!(
+            second.items.iter().map(|u| u.id.get()).collect::<Vec<_>>(),
+            [3]
+        );
         assert_eq!(second.next, None);
     }
 }

@@ -72,7 +72,7 @@ async fn webhook(
             if !duplicate {
                 state.webhook_waker().notify_one();
             }
-            tracing::info!(connection_id, %gong_call_id, duplicate, "Webhook call queued.");
+            tracing::info!(connection_id = connection_id.get(), %gong_call_id, duplicate, "Webhook call queued.");
             let status = if duplicate { "duplicate" } else { "queued" };
             (
                 StatusCode::OK,
@@ -81,7 +81,10 @@ async fn webhook(
                 .into_response()
         }
         Ok(Received::Test { connection_id }) => {
-            tracing::info!(connection_id, "Webhook test received.");
+            tracing::info!(
+                connection_id = connection_id.get(),
+                "Webhook test received."
+            );
             (StatusCode::OK, Json(json!({ "status": "test received" }))).into_response()
         }
         Err(rejected) => refuse(&state, rejected),

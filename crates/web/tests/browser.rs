@@ -21,6 +21,7 @@ mod helpers;
 #[path = "api/oidc_provider.rs"]
 mod oidc_provider;
 
+use gong_timeline_store::ConnectionId;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -551,9 +552,11 @@ async fn journey(app: &TestApp, b: &mut Browser, idp: &Provider, other: &SimHand
         .unwrap_or_default()
         .parse()?;
     // Transcripts on (S9), as the settings' checkbox saves them: the sync fetches them.
-    let mut settings = app.store.get_settings(id).await?;
+    let mut settings = app.store.get_settings(ConnectionId::new(id)).await?;
     settings.transcripts = true;
-    app.store.put_settings(id, &settings).await?;
+    app.store
+        .put_settings(ConnectionId::new(id), &settings)
+        .await?;
 
     // Initiate Sync; the page follows the background job.
     b.click("#initiate-sync").await?;
@@ -1071,7 +1074,7 @@ async fn webhook_batches_grouped(b: &mut Browser, app: &TestApp, id: i64) -> R {
         };
         let job = app
             .store
-            .try_start_job(id, Trigger::Webhook, lease, now)
+            .try_start_job(ConnectionId::new(id), Trigger::Webhook, lease, now)
             .await?
             .ok_or("a webhook batch starts")?;
         let finish = JobFinish {
@@ -1228,7 +1231,7 @@ async fn transcript_page(b: &mut Browser, app: &TestApp, job: i64) -> R {
 /// be lost, and the journey is about what the page shows next, not about that.
 async fn click_until_a_job_starts(b: &Browser, app: &TestApp, id: i64) -> R {
     let filter = gong_timeline_store::JobFilter {
-        connection_id: Some(id),
+        connection_id: Some(ConnectionId::new(id)),
         ..Default::default()
     };
     for _ in 0..3 {
@@ -1288,7 +1291,7 @@ async fn connection_lifecycle(b: &mut Browser, app: &TestApp, other: &SimHandle)
 
     // Gong refuses the key at the next sync; the page says so and why.
     other.controls().fail_next(1, 401);
-    click_until_a_job_starts(b, app, id).await?;
+    click_until_a_job_starts(b, app, id.get()).await?;
     b.until_found(
         &format!("{base}/connectors/{id}"),
         "#connection-status .status-needs-reauthorisation",

@@ -2,6 +2,7 @@
 //! shape ([`ActivityView`], the API's too); `activities --transcript ID`: one
 //! activity's transcript ([`TranscriptView`], S9).
 
+use gong_timeline_store::ActivityId;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -39,7 +40,7 @@ pub async fn run(store: &Arc<dyn Store>, args: ActivitiesArgs) -> anyhow::Result
 
 /// Prints activity `id`'s transcript (S9): JSON as the API gives it, or a table of
 /// sentences.
-async fn transcript(store: &Arc<dyn Store>, id: i64, format: Format) -> anyhow::Result<()> {
+async fn transcript(store: &Arc<dyn Store>, id: ActivityId, format: Format) -> anyhow::Result<()> {
     store.get_activity(id).await?.with_context(|| {
         format!("there is no activity {id}; list them with `gong-timeline activities`")
     })?;

@@ -271,5 +271,8 @@ async fn missing(
         after = Some(last.key());
         known.extend(page.into_iter().map(|m| m.meeting.gong_call_id));
     }
-    Ok(new_ids.iter().filter(|id| !known.contains(*id)).count() as u64)
+    Ok(new_ids
+        .iter()
+        .filter(|id| !known.contains(id.as_str()))
+        .count() as u64)
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use gong_timeline_store::Store;
+use gong_timeline_store::{CompanyId, PersonId, Store};
 use gong_timeline_sync::views::CompanyView;
 use serde::Serialize;
 
@@ -23,7 +23,7 @@ pub async fn companies(store: &Arc<dyn Store>, ListOnly::List(f): ListOnly) -> a
 
 /// `persons list`.
 pub async fn persons(store: &Arc<dyn Store>, ListOnly::List(f): ListOnly) -> anyhow::Result<()> {
-    let names: HashMap<i64, String> = store
+    let names: HashMap<CompanyId, String> = store
         .list_companies()
         .await?
         .into_iter()
@@ -65,10 +65,10 @@ impl TableRow for CompanyView {
 
 #[derive(Serialize)]
 struct PersonRow {
-    id: i64,
+    id: PersonId,
     email: String,
     name: String,
-    company_id: i64,
+    company_id: CompanyId,
     company: String,
 }
 

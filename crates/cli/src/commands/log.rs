@@ -1,6 +1,7 @@
 //! `log jobs|records|export`: the execution log (L1, L2, L4).
 
 use gong_timeline_domain::dates::{parse_bound, RangeEnd};
+use gong_timeline_store::JobId;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -88,7 +89,7 @@ async fn jobs(store: &Arc<dyn Store>, args: LogJobsArgs) -> anyhow::Result<()> {
 
 async fn records(
     store: &Arc<dyn Store>,
-    job: i64,
+    job: JobId,
     statuses: Vec<RecordStatus>,
 ) -> anyhow::Result<Vec<LogRecord>> {
     job_exists(store, job).await?;
@@ -101,7 +102,7 @@ async fn records(
         .await?)
 }
 
-async fn job_exists(store: &Arc<dyn Store>, job: i64) -> anyhow::Result<()> {
+async fn job_exists(store: &Arc<dyn Store>, job: JobId) -> anyhow::Result<()> {
     store.get_job(job).await?.with_context(|| {
         format!("there is no job {job}; list jobs with `gong-timeline log jobs`")
     })?;
@@ -204,7 +205,7 @@ impl TableRow for RecordRow {
     fn cells(&self) -> Vec<String> {
         let r = &self.0;
         vec![
-            r.gong_call_id.clone(),
+            r.gong_call_id.to_string(),
             r.title.clone().unwrap_or_default(),
             r.meeting_date
                 .map(|d| d.format("%Y-%m-%d %H:%M").to_string())

@@ -1,6 +1,7 @@
 //! `settings set|show|preview`: validated before they are saved (T2–T5); the preview
 //! evaluates candidate filters over the stored meetings of the last 30 days.
 
+use gong_timeline_store::ConnectionId;
 use std::sync::Arc;
 
 use gong_timeline_domain::audit::AuditAction;
@@ -139,7 +140,7 @@ async fn set(store: &Arc<dyn Store>, args: SettingsSetArgs) -> anyhow::Result<()
 /// before anything is saved; `None` when neither is given.
 async fn quota_from(
     store: &Arc<dyn Store>,
-    connection_id: i64,
+    connection_id: ConnectionId,
     args: &SettingsSetArgs,
 ) -> anyhow::Result<Option<QuotaSettings>> {
     if args.daily_budget.is_none() && args.requests_per_second.is_none() {

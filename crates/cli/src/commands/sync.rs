@@ -3,6 +3,7 @@
 //! its count; one JSON object with `--format json`).
 //! Exit code 0 unless the job Failed.
 
+use gong_timeline_store::ConnectionId;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -101,7 +102,7 @@ async fn print_estimate(
 /// Runs a job, showing a progress bar on a terminal and plain lines otherwise.
 pub async fn run_with_progress(
     engine: &Engine,
-    connection_id: i64,
+    connection_id: ConnectionId,
     trigger: Trigger,
 ) -> anyhow::Result<JobSummary> {
     run_request_with_progress(engine, connection_id, JobRequest::new(trigger)).await
@@ -110,7 +111,7 @@ pub async fn run_with_progress(
 /// [`run_with_progress`] for any [`JobRequest`] (a re-sync from a date, say).
 pub async fn run_request_with_progress(
     engine: &Engine,
-    connection_id: i64,
+    connection_id: ConnectionId,
     request: JobRequest,
 ) -> anyhow::Result<JobSummary> {
     let bar = std::io::stderr().is_terminal().then(|| {

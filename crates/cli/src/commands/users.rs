@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use gong_timeline_domain::LicenseType;
-use gong_timeline_store::{Store, User};
+use gong_timeline_store::{Store, User, UserId};
 use gong_timeline_sync::mappings::{resolve_by_hand, ResolveError};
 use gong_timeline_sync::views::{GongUserView, UserView};
 
@@ -27,7 +27,7 @@ pub async fn run(store: &Arc<dyn Store>, cmd: UsersCommand) -> anyhow::Result<()
         }
         UsersCommand::Gong { connection, format } => {
             let connection = connection_named(store, &connection).await?;
-            let users: HashMap<i64, User> = store
+            let users: HashMap<UserId, User> = store
                 .list_users()
                 .await?
                 .into_iter()

@@ -85,7 +85,9 @@ async fn g1_calls_deleted_in_gong_leave_the_timeline_at_a_resync_with_a_removed_
         .await
         .unwrap();
     assert!(
-        stored.iter().all(|m| m.meeting.gong_call_id != oldest),
+        stored
+            .iter()
+            .all(|m| m.meeting.gong_call_id.as_str() != oldest),
         "the stored meeting went too"
     );
 

@@ -15,6 +15,7 @@
 //! PostgreSQL only: it skips (loudly) without `GONG_TIMELINE_TEST_POSTGRES`, unless
 //! `REQUIRE_POSTGRES=1`.
 
+use gong_timeline_store::{ConnectionId, JobId};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
@@ -326,7 +327,7 @@ async fn finished_slot(
     let deadline = tokio::time::Instant::now() + PHASE;
     loop {
         let jobs = slot_jobs(store, slot).await;
-        let done: std::collections::HashSet<i64> = jobs
+        let done: std::collections::HashSet<ConnectionId> = jobs
             .iter()
             .filter(|j| j.finished_at.is_some() && j.status != JobStatus::Failed)
             .map(|j| j.connection_id)
@@ -365,7 +366,7 @@ async fn slot_jobs(store: &Arc<dyn Store>, slot: DateTime<Utc>) -> Vec<Job> {
 }
 
 fn assert_one_job_each(jobs: &[Job], connections: &[Connection], slot: &str) {
-    let mut per: HashMap<i64, Vec<&Job>> = HashMap::new();
+    let mut per: HashMap<ConnectionId, Vec<&Job>> = HashMap::new();
     for job in jobs {
         per.entry(job.connection_id).or_default().push(job);
     }
@@ -387,7 +388,7 @@ fn assert_one_job_each(jobs: &[Job], connections: &[Connection], slot: &str) {
 async fn count_activities(
     store: &Arc<dyn Store>,
     connections: &[Connection],
-) -> BTreeMap<i64, u64> {
+) -> BTreeMap<ConnectionId, u64> {
     let mut counts = BTreeMap::new();
     for c in connections {
         let filter = ActivityFilter {
@@ -420,7 +421,7 @@ async fn rotate_through_recordings(
     let mut with_media = None;
     for activity in &page {
         if replicas[0]
-            .recording(cookie, activity.id)
+            .recording(cookie, activity.id.get())
             .await
             .contains("media-link")
         {
@@ -430,7 +431,7 @@ async fn rotate_through_recordings(
     }
     let activity = with_media.expect("an activity with a recording");
     let before = sim.controls().stats().count(TOKEN_PATH);
-    let loads = (0..ROTATIONS).map(|i| replicas[i % REPLICAS].recording(cookie, activity));
+    let loads = (0..ROTATIONS).map(|i| replicas[i % REPLICAS].recording(cookie, activity.get()));
     let pages = futures::future::join_all(loads).await;
     let failed = pages.iter().filter(|p| !p.contains("media-link")).count();
     assert_eq!(failed, 0, "recordings failed to load (invalid_grant?)");
@@ -456,8 +457,8 @@ async fn kill_mid_job(
     replica: &mut Replica,
     connections: &[Connection],
     clock: &InjectedClock,
-) -> (DateTime<Utc>, Vec<i64>) {
-    let oauth: Vec<i64> = connections[..OAUTH].iter().map(|c| c.id).collect();
+) -> (DateTime<Utc>, Vec<JobId>) {
+    let oauth: Vec<ConnectionId> = connections[..OAUTH].iter().map(|c| c.id).collect();
     let owner = replica.owner.clone();
     let running = wait_for("the replica's first jobs of slot 2", PHASE, || async {
         let mine: Vec<Job> = slot_jobs(store, clock.slot2)
@@ -487,7 +488,7 @@ async fn kill_mid_job(
 
 /// Each killed job ended Failed (interrupted), and another replica started its
 /// connection's job again within the lease TTL of the kill.
-fn assert_taken_over(jobs: &[Job], killed: &[i64], killed_at: DateTime<Utc>) {
+fn assert_taken_over(jobs: &[Job], killed: &[JobId], killed_at: DateTime<Utc>) {
     let ttl = chrono::Duration::seconds(LEASE_SECONDS);
     for id in killed {
         let orphan = jobs.iter().find(|j| j.id == *id).expect("the killed job");

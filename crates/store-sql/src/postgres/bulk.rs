@@ -5,7 +5,10 @@
 
 use std::sync::LazyLock;
 
-use gong_timeline_store::{ActivityUpsert, ConnectionId, JobId, Result, RetryEntry, StoredMeeting};
+use gong_timeline_store::{
+    ActivityId, ActivityUpsert, ConnectionId, GongCallId, JobId, Result, RetryEntry, StoredMeeting,
+    UserId,
+};
 use sqlx::{PgConnection, PgPool};
 
 use super::queries::error::Ctx;
@@ -18,7 +21,7 @@ pub(crate) async fn upsert_activities(
     connection_id: ConnectionId,
     upserts: &[ActivityUpsert],
     now: &str,
-) -> Result<Vec<(String, i64)>> {
+) -> Result<Vec<(String, ActivityId)>> {
     // `$1`..`$16` and `$19` a column of the page each; the connection (`$17`) and
     // the time (`$18`).
     static UPSERT: LazyLock<String> = LazyLock::new(|| {
@@ -39,14 +42,14 @@ pub(crate) async fn upsert_activities(
     let dates: Vec<String> = upserts.iter().map(|a| ts(a.date)).collect();
     sqlx::query_as(UPSERT.as_str())
         .bind(text(|a| Some(&a.external_id)))
-        .bind(text(|a| Some(&a.gong_call_id)))
+        .bind(text(|a| Some(a.gong_call_id.as_str())))
         .bind(text(|a| Some(&a.activity_type)))
         .bind(text(|a| Some(&a.subject)))
         .bind(dates)
         .bind(int(|a| a.duration_seconds))
         .bind(text(|a| a.notes.as_deref()))
-        .bind(int(|a| a.author_user_id))
-        .bind(int(|a| Some(a.company_id)))
+        .bind(int(|a| a.author_user_id.map(UserId::get)))
+        .bind(int(|a| Some(a.company_id.get())))
         .bind(encoded.iter().map(|e| e.1.as_str()).collect::<Vec<_>>())
         .bind(encoded.iter().map(|e| e.2.as_str()).collect::<Vec<_>>())
         .bind(encoded.iter().map(|e| e.3.as_deref()).collect::<Vec<_>>())
@@ -76,8 +79,8 @@ const HASHES: &str = "SELECT k.id, a.id, a.content_hash, a.activity_type \
 /// activity, whichever connection wrote it (S10).
 pub(crate) async fn activity_hashes(
     pool: &PgPool,
-    call_ids: &[String],
-) -> Result<Vec<(String, i64, i64, String)>> {
+    call_ids: &[GongCallId],
+) -> Result<Vec<(GongCallId, i64, i64, String)>> {
     sqlx::query_as(HASHES)
         .bind(call_ids)
         .fetch_all(pool)
@@ -94,8 +97,8 @@ const SKIP_MARKS: &str = "SELECT k.id, s.fingerprint FROM unnest($2::text[]) AS 
 pub(crate) async fn skip_marks(
     pool: &PgPool,
     connection_id: ConnectionId,
-    call_ids: &[String],
-) -> Result<Vec<(String, i64)>> {
+    call_ids: &[GongCallId],
+) -> Result<Vec<(GongCallId, i64)>> {
     sqlx::query_as(SKIP_MARKS)
         .bind(connection_id)
         .bind(call_ids)
@@ -109,7 +112,7 @@ pub(crate) async fn delete_calls(
     conn: &mut PgConnection,
     table: &'static str,
     connection_id: ConnectionId,
-    call_ids: &[String],
+    call_ids: &[GongCallId],
     context: &'static str,
 ) -> Result<()> {
     sqlx::query(&format!(
@@ -147,7 +150,10 @@ pub(crate) async fn insert_log_records(
         .map(|(r, _)| ts_opt(r.meeting_date))
         .collect();
     let statuses: Vec<&str> = resolved.iter().map(|(r, _)| r.status.as_str()).collect();
-    let activities: Vec<Option<i64>> = resolved.iter().map(|(_, a)| *a).collect();
+    let activities: Vec<Option<i64>> = resolved
+        .iter()
+        .map(|(_, a)| a.map(ActivityId::get))
+        .collect();
     let messages: Vec<Option<&str>> = resolved.iter().map(|(r, _)| r.message.as_deref()).collect();
     sqlx::query(INSERT.as_str())
         .bind(job_id)

@@ -2,6 +2,7 @@
 //! the fingerprint look-up that lets unchanged meetings cost no write, and reads
 //! with the company and author joined.
 
+use gong_timeline_store::GongCallId;
 use std::collections::HashMap;
 
 use gong_timeline_store::{
@@ -64,7 +65,7 @@ async fn upsert_all(
         return Ok(Vec::new());
     }
     let rows = bulk::upsert_activities(conn, connection_id, upserts, now).await?;
-    let by_external: HashMap<String, i64> = rows.into_iter().collect();
+    let by_external: HashMap<String, ActivityId> = rows.into_iter().collect();
     upserts
         .iter()
         .map(|a| {
@@ -77,14 +78,14 @@ async fn upsert_all(
 
 pub(crate) async fn hashes(
     store: &Backend,
-    call_ids: &[String],
-) -> Result<HashMap<String, ActivityHash>> {
+    call_ids: &[GongCallId],
+) -> Result<HashMap<GongCallId, ActivityHash>> {
     let rows = bulk::activity_hashes(&store.pool, call_ids).await?;
     Ok(rows
         .into_iter()
         .map(|(call, activity_id, content_hash, activity_type)| {
             let hash = ActivityHash {
-                activity_id,
+                activity_id: activity_id.into(),
                 content_hash,
                 activity_type,
             };
@@ -139,7 +140,7 @@ impl ActivityRecord {
             self.author_license,
         ) {
             (Some(id), Some(email), Some(name), Some(license)) => Some(UserSummary {
-                id,
+                id: id.into(),
                 email,
                 name,
                 license_type: read_enum("users.license_type", &license)?,
@@ -147,10 +148,10 @@ impl ActivityRecord {
             _ => None,
         };
         Ok(Activity {
-            id: self.id,
+            id: self.id.into(),
             external_id: self.external_id,
-            connection_id: self.connection_id,
-            gong_call_id: self.gong_call_id,
+            connection_id: self.connection_id.into(),
+            gong_call_id: self.gong_call_id.into(),
             activity_type: self.activity_type,
             subject: self.subject,
             date: read_ts("activities.date", &self.date)?,
@@ -158,7 +159,7 @@ impl ActivityRecord {
             notes: self.notes,
             author,
             company: CompanySummary {
-                id: self.company_id,
+                id: self.company_id.into(),
                 name: self.company_name,
                 crm_account_id: self.company_crm,
             },

@@ -23,7 +23,7 @@ pub(crate) async fn add(store: &Backend, entry: &NewAuditEntry) -> Result<AuditI
     .fetch_one(&store.pool)
     .await
     .ctx("recording an audit entry")?;
-    Ok(id)
+    Ok(id.into())
 }
 
 type Row = (
@@ -46,7 +46,7 @@ pub(crate) async fn list(
         "SELECT id, at, actor, channel, action, target, before, after FROM audit_log \
          WHERE id < $1 ORDER BY id DESC LIMIT $2",
     )
-    .bind(before_id.unwrap_or(i64::MAX))
+    .bind(before_id.map_or(i64::MAX, AuditId::get))
     .bind(i64::from(limit))
     .fetch_all(&store.pool)
     .await
@@ -54,7 +54,7 @@ pub(crate) async fn list(
     rows.into_iter()
         .map(|(id, at, actor, channel, action, target, before, after)| {
             Ok(AuditEntry {
-                id,
+                id: id.into(),
                 at: read_ts("audit_log.at", &at)?,
                 actor,
                 channel: read_enum("audit_log.channel", &channel)?,

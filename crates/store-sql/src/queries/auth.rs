@@ -45,7 +45,7 @@ type TokenRow = (
 
 fn into_admin((id, username, password_hash, created, role, removed): AdminRow) -> Result<Admin> {
     Ok(Admin {
-        id,
+        id: id.into(),
         username,
         password_hash,
         created_at: read_ts("admins.created_at", &created)?,
@@ -58,10 +58,10 @@ fn into_token(
     (id, name, token_hash, admin_id, created, expires, used, scope): TokenRow,
 ) -> Result<ApiToken> {
     Ok(ApiToken {
-        id,
+        id: id.into(),
         name,
         token_hash,
-        admin_id,
+        admin_id: admin_id.into(),
         created_at: read_ts("api_tokens.created_at", &created)?,
         expires_at: read_ts_opt("api_tokens.expires_at", expires.as_deref())?,
         last_used_at: read_ts_opt("api_tokens.last_used_at", used.as_deref())?,
@@ -340,7 +340,7 @@ pub(crate) async fn session_by_hash(
     row.map(|(token_hash, admin_id, csrf_token, created, expires)| {
         Ok(Session {
             token_hash,
-            admin_id,
+            admin_id: admin_id.into(),
             csrf_token,
             created_at: read_ts("sessions.created_at", &created)?,
             expires_at: read_ts("sessions.expires_at", &expires)?,

@@ -37,7 +37,7 @@ struct CompanyRecord {
 impl CompanyRecord {
     fn into_company(self) -> Result<Company> {
         Ok(Company {
-            id: self.id,
+            id: self.id.into(),
             name: self.name,
             crm_account_id: self.crm_account_id,
             fields: read_json("companies.fields", &self.fields)?,
@@ -93,7 +93,7 @@ pub(crate) async fn import_companies(
 pub(crate) async fn import_persons(store: &Backend, rows: Vec<PersonRow>) -> Result<ImportCounts> {
     const WHAT: &str = "importing persons";
     let mut tx = store.write_tx(WHAT).await?;
-    let companies: Vec<(String, i64)> = sqlx::query_as("SELECT name_key, id FROM companies")
+    let companies: Vec<(String, CompanyId)> = sqlx::query_as("SELECT name_key, id FROM companies")
         .fetch_all(&mut *tx)
         .await
         .ctx(WHAT)?;
@@ -158,10 +158,10 @@ pub(crate) async fn list_persons(store: &Backend) -> Result<Vec<Person>> {
     Ok(rows
         .into_iter()
         .map(|(id, email, name, company_id)| Person {
-            id,
+            id: id.into(),
             email,
             name,
-            company_id,
+            company_id: company_id.into(),
         })
         .collect())
 }

@@ -32,7 +32,7 @@ struct ConnectionRecord {
 impl ConnectionRecord {
     fn into_connection(self) -> Result<Connection> {
         Ok(Connection {
-            id: self.id,
+            id: self.id.into(),
             name: self.name,
             base_url: self.base_url,
             auth_kind: read_enum("connections.auth_kind", &self.auth_kind)?,
@@ -69,7 +69,7 @@ pub(crate) async fn create(store: &Backend, new: NewConnection) -> Result<Connec
             super::error::db_error("creating a connection", e)
         }
     })?;
-    get(store, id)
+    get(store, id.into())
         .await?
         .ok_or_else(|| StoreError::not_found("connection", id))
 }

@@ -73,7 +73,7 @@ pub(crate) async fn erase_email(
         dialect::flush_erased(store).await?;
     }
     Ok(ErasureReceipt {
-        id,
+        id: id.map(Into::into),
         at: request.at,
         requested_by: request.requested_by.clone(),
         email_sha256,
@@ -300,7 +300,7 @@ pub(crate) async fn list_erasures(store: &Backend) -> Result<Vec<ErasureReceipt>
     rows.into_iter()
         .map(|(id, at, by, sha, counts)| {
             Ok(ErasureReceipt {
-                id: Some(id),
+                id: Some(id.into()),
                 at: read_ts("erasures.requested_at", &at)?,
                 requested_by: by,
                 email_sha256: sha,

@@ -16,8 +16,8 @@ fn into_export(
     (id, job_id, path, token, created, expires, file_deleted): ExportRow,
 ) -> Result<Export> {
     Ok(Export {
-        id,
-        job_id,
+        id: id.into(),
+        job_id: job_id.into(),
         path,
         token,
         created_at: read_ts("exports.created_at", &created)?,

@@ -52,8 +52,8 @@ struct JobRecord {
 impl JobRecord {
     fn into_job(self) -> Result<Job> {
         Ok(Job {
-            id: self.id,
-            connection_id: self.connection_id,
+            id: self.id.into(),
+            connection_id: self.connection_id.into(),
             connection: self.connection,
             trigger: read_enum("jobs.trigger_kind", &self.trigger_kind)?,
             status: read_enum("jobs.status", &self.status)?,
@@ -129,7 +129,7 @@ pub(crate) async fn try_start(
         .ctx(CTX)?;
         tracing::warn!(
             job_id = id,
-            connection_id,
+            connection_id = connection_id.get(),
             "Marked an interrupted job as failed."
         );
     }
@@ -156,7 +156,7 @@ pub(crate) async fn try_start(
         Err(e) => return Err(db_error(CTX, e)),
     };
     tx.commit().await.ctx(CTX)?;
-    Ok(Some(id))
+    Ok(Some(id.into()))
 }
 
 pub(crate) async fn heartbeat(store: &Backend, job_id: JobId, lease: Lease) -> Result<bool> {

@@ -158,13 +158,13 @@ pub(crate) async fn list_records(store: &Backend, filter: RecordFilter) -> Resul
         .map(
             |(id, job_id, gong_call_id, title, date, status, activity_id, message)| {
                 Ok(LogRecord {
-                    id,
-                    job_id,
-                    gong_call_id,
+                    id: id.into(),
+                    job_id: job_id.into(),
+                    gong_call_id: gong_call_id.into(),
                     title,
                     meeting_date: read_ts_opt("log_records.meeting_date", date.as_deref())?,
                     status: read_enum("log_records.status", &status)?,
-                    activity_id,
+                    activity_id: activity_id.map(Into::into),
                     message,
                 })
             },

@@ -29,14 +29,14 @@ struct MappingRecord {
 impl MappingRecord {
     fn into_mapping(self) -> Result<UserMapping> {
         Ok(UserMapping {
-            connection_id: self.connection_id,
+            connection_id: self.connection_id.into(),
             status: read_enum("user_mappings.status", &self.status)?,
             suggested: read_json("user_mappings.suggested", &self.suggested)?,
             updated_at: read_ts("user_mappings.updated_at", &self.updated_at)?,
             gong_user_id: self.gong_user_id,
             gong_email: self.gong_email,
             gong_name: self.gong_name,
-            user_id: self.user_id,
+            user_id: self.user_id.map(Into::into),
             manual: self.manual,
         })
     }

@@ -52,7 +52,7 @@ pub(crate) async fn take(
     let expires_at = read_ts("oauth_states.expires_at", &expires)?;
     Ok((expires_at > now).then(|| PendingOAuth {
         state_hash: state_hash.to_string(),
-        connection_id,
+        connection_id: connection_id.into(),
         started_by,
         expires_at,
     }))

@@ -2,6 +2,7 @@
 //! their meeting became private (S2), and the skip marks that make an unchanged skip
 //! cost no log record; plus reading the marks back.
 
+use gong_timeline_store::GongCallId;
 use std::collections::HashMap;
 
 use gong_timeline_store::{ActivityId, ConnectionId, Result, SkipMark};
@@ -20,7 +21,7 @@ pub(crate) async fn mark_skips(
     conn: &mut Conn,
     connection_id: ConnectionId,
     marks: &[SkipMark],
-    unmark: &[String],
+    unmark: &[GongCallId],
 ) -> Result<()> {
     for chunk in marks.chunks(CHUNK) {
         let mut q: QueryBuilder<Db> =
@@ -53,8 +54,8 @@ pub(crate) async fn mark_skips(
 pub(crate) async fn skip_marks(
     store: &Backend,
     connection_id: ConnectionId,
-    call_ids: &[String],
-) -> Result<HashMap<String, i64>> {
+    call_ids: &[GongCallId],
+) -> Result<HashMap<GongCallId, i64>> {
     let rows = bulk::skip_marks(&store.pool, connection_id, call_ids).await?;
     Ok(rows.into_iter().collect())
 }
@@ -83,7 +84,7 @@ pub(crate) async fn remove_activities(conn: &mut Conn, ids: &[ActivityId]) -> Re
 pub(crate) async fn forget_calls(
     conn: &mut Conn,
     connection_id: ConnectionId,
-    calls: &[String],
+    calls: &[GongCallId],
 ) -> Result<()> {
     if calls.is_empty() {
         return Ok(());

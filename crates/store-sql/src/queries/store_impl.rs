@@ -79,8 +79,8 @@ delegate! {
     fn list_log_records(&self, filter: RecordFilter) -> Result<Vec<LogRecord>> => log_records::list_records;
     fn count_log_records(&self, job_id: JobId) -> Result<RecordCounts> => log_records::count_records;
     fn add_log_records(&self, job_id: JobId, records: Vec<NewLogRecord>) -> Result<()> => log_records::add_records;
-    fn activity_hashes(&self, gong_call_ids: &[String]) -> Result<HashMap<String, ActivityHash>> => activities::hashes;
-    fn skip_marks(&self, connection_id: ConnectionId, gong_call_ids: &[String]) -> Result<HashMap<String, i64>> => page_extras::skip_marks;
+    fn activity_hashes(&self, gong_call_ids: &[GongCallId]) -> Result<HashMap<GongCallId, ActivityHash>> => activities::hashes;
+    fn skip_marks(&self, connection_id: ConnectionId, gong_call_ids: &[GongCallId]) -> Result<HashMap<GongCallId, i64>> => page_extras::skip_marks;
     fn commit_page(&self, page: &PageCommit) -> Result<Vec<ActivityId>> => activities::commit_page;
     fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>> => activities::get;
     fn activity_by_external_id(&self, external_id: &str) -> Result<Option<Activity>> => activities::by_external_id;
@@ -97,13 +97,13 @@ delegate! {
     fn set_last_reconciled(&self, connection_id: ConnectionId, at: DateTime<Utc>) -> Result<()> => sync_state::set_last_reconciled;
     fn set_deep_check(&self, connection_id: ConnectionId, state: &DeepCheck) -> Result<()> => sync_state::set_deep_check;
     fn list_retries(&self, connection_id: ConnectionId, since: DateTime<Utc>) -> Result<Vec<RetryItem>> => sync_state::list;
-    fn remove_retries(&self, connection_id: ConnectionId, gong_call_ids: &[String]) -> Result<()> => sync_state::remove;
+    fn remove_retries(&self, connection_id: ConnectionId, gong_call_ids: &[GongCallId]) -> Result<()> => sync_state::remove;
     fn prune_retries(&self, connection_id: ConnectionId, before: DateTime<Utc>) -> Result<u64> => sync_state::prune;
     fn put_webhook(&self, new: NewWebhook) -> Result<Webhook> => webhooks::put;
     fn get_webhook(&self, connection_id: ConnectionId) -> Result<Option<Webhook>> => webhooks::get;
     fn webhook_by_key_hash(&self, key_hash: &str) -> Result<Option<Webhook>> => webhooks::by_key_hash;
     fn record_webhook_test(&self, connection_id: ConnectionId, at: DateTime<Utc>) -> Result<()> => webhooks::record_test;
-    fn enqueue_webhook_call(&self, connection_id: ConnectionId, gong_call_id: &str, at: DateTime<Utc>) -> Result<Enqueued> => webhooks::enqueue;
+    fn enqueue_webhook_call(&self, connection_id: ConnectionId, gong_call_id: &GongCallId, at: DateTime<Utc>) -> Result<Enqueued> => webhooks::enqueue;
     fn queued_webhook_calls(&self, connection_id: ConnectionId, limit: u32) -> Result<Vec<QueuedCall>> => webhooks::queued;
     fn webhook_backlogs(&self) -> Result<Vec<WebhookBacklog>> => webhooks::backlogs;
     fn webhook_delays(&self, connection_id: Option<ConnectionId>, since: DateTime<Utc>) -> Result<WebhookDelays> => webhooks::delays;

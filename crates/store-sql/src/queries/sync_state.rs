@@ -5,6 +5,7 @@
 
 use super::dialect::{bulk, Conn};
 use chrono::{DateTime, Utc};
+use gong_timeline_store::GongCallId;
 use gong_timeline_store::{
     Checkpoint, ConnectionId, DeepCheck, PageCommit, Result, ResumeUpdate, RetryEntry, RetryItem,
 };
@@ -175,7 +176,7 @@ pub(crate) async fn add_retries(
 pub(crate) async fn remove_retries(
     conn: &mut Conn,
     connection_id: ConnectionId,
-    call_ids: &[String],
+    call_ids: &[GongCallId],
 ) -> Result<()> {
     if call_ids.is_empty() {
         return Ok(());
@@ -194,7 +195,7 @@ pub(crate) async fn remove_retries(
 pub(crate) async fn remove(
     store: &Backend,
     connection_id: ConnectionId,
-    call_ids: &[String],
+    call_ids: &[GongCallId],
 ) -> Result<()> {
     let mut tx = store.write_tx("removing from the retry list").await?;
     remove_retries(&mut tx, connection_id, call_ids).await?;
@@ -219,7 +220,7 @@ pub(crate) async fn list(
         .map(|(gong_call_id, first, last, attempts, last_message)| {
             Ok(RetryItem {
                 connection_id,
-                gong_call_id,
+                gong_call_id: gong_call_id.into(),
                 first_failed_at: read_ts("retry_list.first_failed_at", &first)?,
                 last_failed_at: read_ts("retry_list.last_failed_at", &last)?,
                 attempts: u32::try_from(attempts).unwrap_or(u32::MAX),

@@ -64,7 +64,7 @@ pub(crate) async fn wanted(
                 };
                 Ok(TranscriptWanted {
                     activity_id,
-                    gong_call_id,
+                    gong_call_id: gong_call_id.into(),
                     meeting,
                 })
             },

@@ -36,7 +36,7 @@ struct UserRecord {
 impl UserRecord {
     fn into_user(self) -> Result<User> {
         Ok(User {
-            id: self.id,
+            id: self.id.into(),
             license_type: read_enum("users.license_type", &self.license_type)?,
             status: read_enum("users.status", &self.status)?,
             fields: read_json("users.fields", &self.fields)?,
@@ -59,7 +59,7 @@ pub(crate) async fn import_users(store: &Backend, rows: Vec<UserRow>) -> Result<
         stored
             .into_iter()
             .map(|(id, email, name, created_by_sync)| StoredUserKey {
-                id,
+                id: id.into(),
                 email,
                 name,
                 created_by_sync,
@@ -248,7 +248,7 @@ type TypeRecord = (i64, String, String, bool);
 
 fn into_type((id, name, scope, active): TypeRecord) -> Result<ActivityType> {
     Ok(ActivityType {
-        id,
+        id: id.into(),
         name,
         scope: read_enum("activity_types.scope", &scope)?,
         active,

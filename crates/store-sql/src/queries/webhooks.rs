@@ -2,6 +2,7 @@
 //! and the queue of pushed call ids (W1, W2).
 
 use chrono::{DateTime, Utc};
+use gong_timeline_store::GongCallId;
 use gong_timeline_store::{
     ConnectionId, Enqueued, NewWebhook, QueuedCall, Result, StoreError, StoredWebhookRow, Webhook,
     WebhookBacklog, WebhookDelays, WebhookDone,
@@ -95,7 +96,7 @@ pub(crate) async fn record_test(
 pub(crate) async fn enqueue(
     store: &Backend,
     id: ConnectionId,
-    gong_call_id: &str,
+    gong_call_id: &GongCallId,
     at: DateTime<Utc>,
 ) -> Result<Enqueued> {
     const CTX: &str = "queueing a webhook call";
@@ -142,7 +143,7 @@ pub(crate) async fn queued(
     rows.into_iter()
         .map(|(gong_call_id, at)| {
             Ok(QueuedCall {
-                gong_call_id,
+                gong_call_id: gong_call_id.into(),
                 received_at: read_ts("webhook_queue.received_at", &at)?,
             })
         })
@@ -160,7 +161,7 @@ pub(crate) async fn backlogs(store: &Backend) -> Result<Vec<WebhookBacklog>> {
     rows.into_iter()
         .map(|(connection_id, queued, oldest)| {
             Ok(WebhookBacklog {
-                connection_id,
+                connection_id: connection_id.into(),
                 queued: queued.max(0) as u64,
                 oldest: read_ts("webhook_queue.received_at", &oldest)?,
             })

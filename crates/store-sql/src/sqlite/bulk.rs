@@ -2,7 +2,9 @@
 //! [`QueryBuilder`], in chunks that stay far below SQLite's bind limit. The SQL
 //! around them (columns, conflict clauses) is written once in `queries`.
 
-use gong_timeline_store::{ActivityUpsert, ConnectionId, JobId, Result, RetryEntry, StoredMeeting};
+use gong_timeline_store::{
+    ActivityId, ActivityUpsert, ConnectionId, GongCallId, JobId, Result, RetryEntry, StoredMeeting,
+};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::queries::error::Ctx;
@@ -30,7 +32,7 @@ pub(crate) async fn upsert_activities(
     connection_id: ConnectionId,
     upserts: &[ActivityUpsert],
     now: &str,
-) -> Result<Vec<(String, i64)>> {
+) -> Result<Vec<(String, ActivityId)>> {
     for chunk in upserts.chunks(ROWS) {
         let encoded = sql::encode_activities(chunk)?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::ACTIVITY_INSERT);
@@ -75,7 +77,9 @@ pub(crate) async fn upsert_activities(
             list.push_bind(a.external_id.as_str());
         }
         q.push(")");
-        out.extend(json_rows::<(String, i64)>(&mut *conn, q, "reading written activities").await?);
+        out.extend(
+            json_rows::<(String, ActivityId)>(&mut *conn, q, "reading written activities").await?,
+        );
     }
     Ok(out)
 }
@@ -96,8 +100,8 @@ async fn json_rows<'c, T: serde::de::DeserializeOwned>(
 /// activity, whichever connection wrote it (S10).
 pub(crate) async fn activity_hashes(
     pool: &SqlitePool,
-    call_ids: &[String],
-) -> Result<Vec<(String, i64, i64, String)>> {
+    call_ids: &[GongCallId],
+) -> Result<Vec<(GongCallId, i64, i64, String)>> {
     let mut out = Vec::with_capacity(call_ids.len());
     for chunk in call_ids.chunks(IDS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(ACTIVITY_HASHES);
@@ -116,8 +120,8 @@ pub(crate) async fn activity_hashes(
 pub(crate) async fn skip_marks(
     pool: &SqlitePool,
     connection_id: ConnectionId,
-    call_ids: &[String],
-) -> Result<Vec<(String, i64)>> {
+    call_ids: &[GongCallId],
+) -> Result<Vec<(GongCallId, i64)>> {
     let mut out = Vec::with_capacity(call_ids.len());
     for chunk in call_ids.chunks(IDS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SKIP_MARKS);
@@ -132,7 +136,7 @@ pub(crate) async fn delete_calls(
     conn: &mut SqliteConnection,
     table: &'static str,
     connection_id: ConnectionId,
-    call_ids: &[String],
+    call_ids: &[GongCallId],
     context: &'static str,
 ) -> Result<()> {
     for chunk in call_ids.chunks(IDS) {
@@ -144,7 +148,7 @@ pub(crate) async fn delete_calls(
 }
 
 /// ` WHERE connection_id = ? AND gong_call_id IN (?, …)`.
-fn push_calls(q: &mut QueryBuilder<Sqlite>, connection_id: ConnectionId, calls: &[String]) {
+fn push_calls(q: &mut QueryBuilder<Sqlite>, connection_id: ConnectionId, calls: &[GongCallId]) {
     q.push(" WHERE connection_id = ")
         .push_bind(connection_id)
         .push(" AND gong_call_id IN (");

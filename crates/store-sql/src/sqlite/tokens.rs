@@ -179,7 +179,7 @@ async fn release(pool: &SqlitePool, id: ConnectionId, owner: &str) {
         .execute(pool)
         .await;
     if let Err(error) = freed {
-        tracing::warn!(connection_id = id, %error, "Could not free the token lease; it lapses on its own.");
+        tracing::warn!(connection_id = id.get(), %error, "Could not free the token lease; it lapses on its own.");
     }
 }
 

@@ -31,7 +31,7 @@ pub async fn one_call_is_one_activity_whichever_connection_writes_it(store: &dyn
         .expect("delete");
 
     let new = connection(store, "New").await;
-    let calls = vec!["c1".to_string()];
+    let calls = vec![GongCallId::from("c1")];
     let found = store.activity_hashes(&calls).await.expect("hashes");
     assert_eq!(
         found.get("c1").map(|h| (h.activity_id, h.content_hash)),

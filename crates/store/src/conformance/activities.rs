@@ -91,7 +91,7 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
     let by_ext = store.activity_by_external_id("gong:c2").await.expect("get");
     assert_eq!(by_ext.map(|a| a.id), Some(ids[1]));
 
-    let calls = vec!["c1".to_string(), "c2".to_string(), "c9".to_string()];
+    let calls: Vec<GongCallId> = vec!["c1".into(), "c2".into(), "c9".into()];
     let hashes = store.activity_hashes(&calls).await.expect("hashes");
     assert_eq!(hashes.len(), 2);
     assert_eq!(
@@ -154,7 +154,7 @@ pub async fn commit_page_is_all_or_nothing(store: &dyn Store) {
         };
         p
     };
-    let no_company = upsert(conn.id, "c2", 987_654, 20, 2);
+    let no_company = upsert(conn.id, "c2", CompanyId::new(987_654), 20, 2);
     assert!(store
         .commit_page(&full(no_company, ActivityRef::Upsert(1)))
         .await
@@ -269,7 +269,7 @@ pub async fn retry_list_bumps_lists_and_prunes(store: &dyn Store) {
     );
     assert_eq!(store.prune_retries(conn.id, at(5)).await.expect("prune"), 1);
     store
-        .remove_retries(conn.id, &["c1".to_string()])
+        .remove_retries(conn.id, &["c1".into()])
         .await
         .expect("remove");
     assert!(store
@@ -407,7 +407,7 @@ pub async fn skip_marks_are_replaced_and_removed_in_the_page(store: &dyn Store) 
     second.unmark = vec!["c2".into(), "never-marked".into()];
     store.commit_page(&second).await.expect("commit");
 
-    let ids = ["c1".to_string(), "c2".to_string(), "c3".to_string()];
+    let ids: [GongCallId; 3] = ["c1".into(), "c2".into(), "c3".into()];
     let marks = store.skip_marks(conn.id, &ids).await.expect("marks");
     assert_eq!(marks.len(), 1);
     assert_eq!(marks.get("c1"), Some(&12));

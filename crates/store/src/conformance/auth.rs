@@ -28,7 +28,10 @@ pub async fn admins_are_unique_by_username(store: &dyn Store) {
         Some(admin.clone())
     );
     assert_eq!(
-        store.admin_by_id(admin.id + 1000).await.expect("by id"),
+        store
+            .admin_by_id(AdminId::new(admin.id.get() + 1000))
+            .await
+            .expect("by id"),
         None
     );
     assert!(
@@ -73,7 +76,9 @@ pub async fn accounts_have_a_role(store: &dyn Store) {
         .expect("found");
     assert_eq!(found.role, Role::Viewer);
     assert!(matches!(
-        store.set_admin_role(member.id + 1000, Role::Admin).await,
+        store
+            .set_admin_role(AdminId::new(member.id.get() + 1000), Role::Admin)
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     let all = store.list_admins().await.expect("list");
@@ -141,7 +146,7 @@ pub async fn a_removed_sign_in_ends_sessions_and_tokens_and_can_be_given_back(st
     assert_ne!(found.password_hash, "h", "no password matches any more");
     assert_eq!(store.list_admins().await.expect("list"), vec![root.clone()]);
     assert_eq!(store.count_admins().await.expect("count"), 1);
-    for id in [ann.id, ann.id + 1000] {
+    for id in [ann.id, AdminId::new(ann.id.get() + 1000)] {
         assert!(
             matches!(
                 store.remove_sign_in(id, at(6)).await,
@@ -361,7 +366,7 @@ pub async fn api_tokens_expire_and_note_their_last_use(store: &dyn Store) {
         .expect("found");
     assert_eq!(found.last_used_at, Some(at(50)));
     store
-        .touch_api_token(9999, at(60))
+        .touch_api_token(ApiTokenId::new(9999), at(60))
         .await
         .expect("unknown ids are ignored");
 }
@@ -404,7 +409,7 @@ pub async fn oauth_states_are_taken_once_before_they_expire(store: &dyn Store) {
         None
     );
     let unknown = PendingOAuth {
-        connection_id: 9999,
+        connection_id: ConnectionId::new(9999),
         ..pending("orphan", 60)
     };
     assert!(matches!(

@@ -70,14 +70,18 @@ pub async fn connections_keep_credentials_sealed(store: &dyn Store) {
         fresh
     );
     let missing = store
-        .connection_credentials(9999)
+        .connection_credentials(ConnectionId::new(9999))
         .await
         .expect_err("missing");
     assert!(
         matches!(missing, StoreError::NotFound { .. }),
         "{missing:?}"
     );
-    assert!(store.get_connection(9999).await.expect("get").is_none());
+    assert!(store
+        .get_connection(ConnectionId::new(9999))
+        .await
+        .expect("get")
+        .is_none());
 }
 
 /// OAuth tokens are saved into the sealed credentials and the connection is Authorised.
@@ -230,7 +234,7 @@ pub async fn manual_mappings_survive_automatic_mapping(store: &dyn Store) {
         .await
         .is_err());
     assert!(store
-        .resolve_mapping(conn.id, "g2", 9999, at(4))
+        .resolve_mapping(conn.id, "g2", UserId::new(9999), at(4))
         .await
         .is_err());
 }
@@ -273,7 +277,7 @@ pub async fn connections_are_renamed_and_repointed(store: &dyn Store) {
         "{taken:?}"
     );
     let missing = store
-        .update_connection(9999, ConnectionChange::default())
+        .update_connection(ConnectionId::new(9999), ConnectionChange::default())
         .await
         .expect_err("missing");
     assert!(
@@ -432,7 +436,9 @@ pub async fn a_schedule_slot_is_claimed_once_per_connection(store: &dyn Store) {
     let c = connection(store, "C").await;
     assert_eq!(store.schedule_claim(c.id).await.expect("read"), None);
     assert!(matches!(
-        store.claim_schedule_slot(9999, at(0)).await,
+        store
+            .claim_schedule_slot(ConnectionId::new(9999), at(0))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 }

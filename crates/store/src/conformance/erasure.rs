@@ -230,7 +230,7 @@ pub async fn retention_purges_what_is_older_in_bounded_batches(store: &dyn Store
         .await
         .unwrap()
         .is_empty());
-    let left: Vec<String> = store
+    let left: Vec<GongCallId> = store
         .list_activities(of_connection(conn.id))
         .await
         .unwrap()

@@ -117,8 +117,8 @@ pub fn upsert(
     hash: i64,
 ) -> ActivityUpsert {
     ActivityUpsert {
-        external_id: gong_timeline_domain::external_id(call),
-        gong_call_id: call.to_string(),
+        external_id: gong_timeline_domain::external_id(&call.into()),
+        gong_call_id: call.into(),
         activity_type: "Meeting".to_string(),
         subject: format!("Call {call}"),
         date: at(minutes),
@@ -148,7 +148,7 @@ pub fn upsert(
 /// A log record for an upsert of the same page.
 pub fn record(call: &str, status: RecordStatus, activity: Option<ActivityRef>) -> NewLogRecord {
     NewLogRecord {
-        gong_call_id: call.to_string(),
+        gong_call_id: call.into(),
         title: Some(format!("Call {call}")),
         meeting_date: Some(at(5)),
         status,

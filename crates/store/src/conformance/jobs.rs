@@ -271,7 +271,7 @@ pub async fn finishing_a_job_sets_counts_and_last_sync(store: &dyn Store) {
     assert!(store.finish_job(job, bad.clone()).await.is_err());
     assert!(store
         .finish_job(
-            9999,
+            JobId::new(9999),
             JobFinish {
                 status: JobStatus::Success,
                 ..bad
@@ -502,7 +502,7 @@ pub async fn a_jobs_live_exports_are_listed_newest_first(store: &dyn Store) {
         .expect("list")
         .is_empty());
     assert!(store
-        .list_job_exports(9999, at(0))
+        .list_job_exports(JobId::new(9999), at(0))
         .await
         .expect("an unknown job has none")
         .is_empty());
@@ -557,7 +557,10 @@ pub async fn record_counts_are_stored_with_the_job(store: &dyn Store) {
         RecordCounts::default()
     );
     assert_eq!(
-        store.count_log_records(9999).await.expect("no such job"),
+        store
+            .count_log_records(JobId::new(9999))
+            .await
+            .expect("no such job"),
         RecordCounts::default()
     );
 }

@@ -10,7 +10,7 @@ use crate::{Store, StoreError};
 /// A meeting of call `call` started at `at(minute)`.
 pub fn meeting(call: &str, minute: i64) -> Meeting {
     Meeting {
-        gong_call_id: call.to_string(),
+        gong_call_id: call.into(),
         title: Some(format!("Call {call}")),
         started: at(minute),
         duration_seconds: Some(1800),
@@ -32,7 +32,7 @@ pub fn meeting(call: &str, minute: i64) -> Meeting {
     }
 }
 
-async fn list(store: &dyn Store, conn: ConnectionId, query: MeetingQuery) -> Vec<String> {
+async fn list(store: &dyn Store, conn: ConnectionId, query: MeetingQuery) -> Vec<GongCallId> {
     store
         .list_stored_meetings(conn, query)
         .await
@@ -392,7 +392,7 @@ pub async fn a_page_forgets_calls_deleted_in_gong(store: &dyn Store) {
     let left = list(store, conn.id, query(MeetingSet::All, None, 10)).await;
     assert_eq!(left, ["c2"]);
     assert!(store
-        .skip_marks(conn.id, &["c1".to_string()])
+        .skip_marks(conn.id, &["c1".into()])
         .await
         .unwrap()
         .is_empty());

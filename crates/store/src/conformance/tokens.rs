@@ -160,7 +160,9 @@ pub async fn only_oauth_connections_rotate_tokens(store: &dyn Store) {
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        store.rotate_oauth_tokens(basic.id + 1000, never()).await,
+        store
+            .rotate_oauth_tokens(ConnectionId::new(basic.id.get() + 1000), never())
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 }

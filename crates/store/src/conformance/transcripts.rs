@@ -40,7 +40,7 @@ fn searching(text: &str) -> ActivityFilter {
     }
 }
 
-async fn found(store: &dyn Store, text: &str) -> Vec<String> {
+async fn found(store: &dyn Store, text: &str) -> Vec<GongCallId> {
     let found = store
         .list_activities(searching(text))
         .await

@@ -63,7 +63,12 @@ pub async fn webhooks_are_found_by_key_and_rotated(store: &dyn Store) {
         "{taken:?}"
     );
     let orphan = store
-        .put_webhook(new_webhook(9999, "k3", WebhookAuth::UrlKey, 9))
+        .put_webhook(new_webhook(
+            ConnectionId::new(9999),
+            "k3",
+            WebhookAuth::UrlKey,
+            9,
+        ))
         .await;
     assert!(
         matches!(orphan, Err(StoreError::NotFound { .. })),
@@ -86,7 +91,7 @@ pub async fn webhook_calls_are_queued_once_and_leave_with_their_page(store: &dyn
         .expect("put");
     let push = |conn: ConnectionId, call: &'static str, minute: i64| async move {
         store
-            .enqueue_webhook_call(conn, call, at(minute))
+            .enqueue_webhook_call(conn, &call.into(), at(minute))
             .await
             .expect("enqueue")
     };

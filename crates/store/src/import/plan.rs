@@ -311,7 +311,7 @@ mod tests {
 
     #[test]
     fn persons_resolve_their_company_by_name_and_count_known_emails_as_updates() {
-        let companies = HashMap::from([("acme".to_string(), 7)]);
+        let companies = HashMap::from([("acme".to_string(), CompanyId::new(7))]);
         let rows = [
             person(2, "a@x.com", "ACME"),
             person(3, "b@x.com", "Acme"),
@@ -319,13 +319,13 @@ mod tests {
         ];
         let (planned, counts) = plan_persons(&companies, ["a@x.com".to_string()], &rows).unwrap();
         assert_eq!((counts.inserted, counts.updated), (1, 2));
-        assert!(planned.iter().all(|p| p.company_id == 7));
+        assert!(planned.iter().all(|p| p.company_id == CompanyId::new(7)));
     }
 
     #[test]
     fn a_person_of_an_unknown_company_is_refused_naming_the_row() {
         let rows = [person(2, "a@x.com", "Acme"), person(3, "b@x.com", "Nope")];
-        let companies = HashMap::from([("acme".to_string(), 7)]);
+        let companies = HashMap::from([("acme".to_string(), CompanyId::new(7))]);
         let err = plan_persons(&companies, [], &rows).unwrap_err();
         assert_eq!(err.row(), 3);
         assert!(err.to_string().contains("'Nope'"), "{err}");
@@ -354,9 +354,9 @@ mod tests {
     #[test]
     fn a_user_row_updates_the_imported_user_of_its_key_before_one_a_sync_created() {
         let stored = [
-            stored_user(1, "sam@us.io", "Sam", true),
-            stored_user(5, "sam@us.io", "Sam", false),
-            stored_user(3, "kim@us.io", "Kim", true),
+            stored_user(UserId::new(1), "sam@us.io", "Sam", true),
+            stored_user(UserId::new(5), "sam@us.io", "Sam", false),
+            stored_user(UserId::new(3), "kim@us.io", "Kim", true),
         ];
         let rows = [
             user(2, "sam@us.io", "Sam", "Full"),
@@ -365,7 +365,7 @@ mod tests {
         let plan = plan_users(stored, &rows);
         assert_eq!(
             plan.updates.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
-            [5, 3]
+            [UserId::new(5), UserId::new(3)]
         );
         assert!(plan.inserts.is_empty());
         assert_eq!((plan.counts.inserted, plan.counts.updated), (0, 2));

@@ -1,6 +1,7 @@
 //! Timeline activities (one per Gong meeting, S1) and the page commit that writes
 //! them together with their log records, retry list changes and checkpoint.
 
+use super::GongCallId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Tracker;
 use gong_timeline_domain::{ActivityContent, LicenseType};
@@ -40,7 +41,7 @@ pub struct ActivityUpsert {
     /// Unique id derived from (connection, Gong call id).
     pub external_id: String,
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// Activity type name.
     pub activity_type: String,
     /// Subject (the meeting title).
@@ -108,7 +109,7 @@ pub struct Activity {
     /// The connection that wrote it.
     pub connection_id: ConnectionId,
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// Activity type name; `type` in JSON, as the CLI's `activities --format json`.
     #[serde(rename = "type")]
     pub activity_type: String,
@@ -209,17 +210,17 @@ pub struct PageCommit {
     /// Failed meetings to add to the retry list (or bump).
     pub retry_add: Vec<RetryEntry>,
     /// Call ids to remove from the retry list (handled now).
-    pub retry_remove: Vec<String>,
+    pub retry_remove: Vec<GongCallId>,
     /// Activities to take off the Timeline (their meeting became private in Gong, S2);
     /// log records that pointed at them keep no activity id.
     pub removals: Vec<ActivityId>,
     /// Meetings skipped now, with their reason's fingerprint (replacing an older mark).
     pub skip_marks: Vec<SkipMark>,
     /// Meetings no longer skipped (written or failed now): their marks go.
-    pub unmark: Vec<String>,
+    pub unmark: Vec<GongCallId>,
     /// Calls deleted in Gong (G1): their stored meetings, skip marks and retry
     /// entries go (their activities go through `removals`).
-    pub forget: Vec<String>,
+    pub forget: Vec<GongCallId>,
     /// New `last_meeting_started`; the store keeps the later of it and the stored one.
     pub checkpoint: Option<DateTime<Utc>>,
     /// Added to the job's counts.
@@ -245,7 +246,7 @@ pub struct PageCommit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkipMark {
     /// Gong call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// Fingerprint of the skip reason.
     pub fingerprint: i64,
 }

@@ -2,13 +2,11 @@
 //! before and after (secrets already removed by the caller, see
 //! `gong_timeline_domain::audit::without_secrets`).
 
+use super::AuditId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::audit::{AuditAction, AuditChannel};
 use serde::Serialize;
 use serde_json::Value;
-
-/// Id of an audit entry.
-pub type AuditId = i64;
 
 /// An entry to record.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,7 @@
 //! layer) and a SHA-256 hex digest of each session and API token. The plain tokens
 //! exist only in the browser's cookie or the API client's configuration.
 
+use super::{AdminId, ApiTokenId};
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::TokenScope;
 use serde::{Deserialize, Serialize};
@@ -18,11 +19,6 @@ gong_timeline_domain::spelled_enum!(
         Viewer => "viewer",
     }
 );
-
-/// Id of an admin account.
-pub type AdminId = i64;
-/// Id of an API token.
-pub type ApiTokenId = i64;
 
 /// An account of the web UI and API (an admin, or a Timeline reader with a
 /// narrower [`Role`]).

@@ -3,6 +3,7 @@
 //! only its SHA-256, so that "was this address erased?" can be answered later
 //! without keeping what was erased.
 
+use super::ErasureId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::erasure::{is_address, ERASED_ATTENDEE};
 use gong_timeline_domain::Email;
@@ -14,9 +15,6 @@ use std::collections::HashSet;
 use gong_timeline_domain::erasure::{erase_from_meeting, scrub_text};
 
 use super::{ExternalAttendee, InternalAttendee, PageCommit};
-
-/// Id of an erasure receipt.
-pub type ErasureId = i64;
 
 /// Who asks to erase which address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,6 +207,7 @@ pub fn erase_from_page(page: &mut PageCommit, emails: &[Email]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gong_timeline_domain::{PersonId, UserId};
 
     fn email() -> Email {
         Email::parse("Jane@Client.com").unwrap()
@@ -236,25 +235,25 @@ mod tests {
         let mut internal = vec![InternalAttendee {
             email: Some("jane@client.com".into()),
             name: Some("Jane".into()),
-            user_id: Some(3),
+            user_id: Some(UserId::new(3)),
         }];
         let mut external = vec![
             ExternalAttendee {
                 email: None,
                 name: Some("JANE@client.com".into()),
-                person_id: Some(4),
+                person_id: Some(PersonId::new(4)),
             },
             ExternalAttendee {
                 email: Some("bob@client.com".into()),
                 name: Some("Bob".into()),
-                person_id: Some(5),
+                person_id: Some(PersonId::new(5)),
             },
         ];
         assert!(erase_from_attendees(&mut internal, &mut external, &email()));
         assert_eq!(internal[0].name.as_deref(), Some(ERASED_ATTENDEE));
         assert_eq!(internal[0].email, None);
         assert_eq!(external[0].person_id, None);
-        assert_eq!(external[1].person_id, Some(5));
+        assert_eq!(external[1].person_id, Some(PersonId::new(5)));
         assert!(!erase_from_attendees(
             &mut internal,
             &mut external,

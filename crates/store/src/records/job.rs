@@ -1,5 +1,6 @@
 //! Sync jobs, their leases, and the execution log's per-meeting records (L1, L2).
 
+use super::GongCallId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::{JobStatus, RecordStatus, Trigger};
 use serde::{Deserialize, Serialize};
@@ -233,7 +234,7 @@ pub enum ActivityRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewLogRecord {
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// Meeting title.
     pub title: Option<String>,
     /// Meeting start.
@@ -254,7 +255,7 @@ pub struct LogRecord {
     /// The job.
     pub job_id: JobId,
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// Meeting title.
     pub title: Option<String>,
     /// Meeting start.
@@ -346,8 +347,8 @@ mod tests {
 
     fn job(gong: Option<GongUsage>) -> Job {
         Job {
-            id: 7,
-            connection_id: 1,
+            id: JobId::new(7),
+            connection_id: ConnectionId::new(1),
             connection: "acme".into(),
             trigger: Trigger::Manual,
             status: JobStatus::Success,

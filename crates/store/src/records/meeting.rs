@@ -3,6 +3,7 @@
 //! Gong twice. Also the fence that makes a writer who lost its lease write nothing,
 //! and the resume point that lets a killed job continue after its last page (M4).
 
+use super::GongCallId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::fingerprint::Fingerprint;
 use gong_timeline_domain::meeting::{Meeting, MeetingDetails};
@@ -98,7 +99,7 @@ pub struct MeetingKey {
     /// Meeting start.
     pub started: DateTime<Utc>,
     /// Gong call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
 }
 
 /// Which stored meetings a re-evaluation reads.

@@ -1,5 +1,6 @@
 //! Per-connection sync state: settings, user mappings, the checkpoint and the retry list.
 
+use super::GongCallId;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::MappingStatus;
 use serde::{Deserialize, Serialize};
@@ -113,7 +114,7 @@ pub struct DeepCheck {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryEntry {
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// Why it failed this time.
     pub message: String,
     /// When it failed this time.
@@ -145,7 +146,7 @@ pub struct RetryItem {
     /// The connection.
     pub connection_id: ConnectionId,
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// First failure; entries are kept for 30 days from it.
     pub first_failed_at: DateTime<Utc>,
     /// Latest failure.

@@ -1,6 +1,7 @@
 //! A transcript as the store keeps it (S9): one per activity, compressed, with the
 //! text a search reads.
 
+use super::GongCallId;
 use std::io::{Read as _, Write as _};
 
 use chrono::{DateTime, Utc};
@@ -21,7 +22,7 @@ pub struct TranscriptWanted {
     /// The activity.
     pub activity_id: ActivityId,
     /// Its Gong call.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// The call as stored, whose parties name the speakers; `None` when the stored
     /// meeting is gone (past the backfill window).
     pub meeting: Option<Meeting>,
@@ -98,7 +99,7 @@ mod tests {
             text: "We need this to work with our single sign-on.".into(),
         };
         StoredTranscript {
-            activity_id: 7,
+            activity_id: ActivityId::new(7),
             transcript: Transcript {
                 monologues: vec![Monologue {
                     speaker: Speaker {
@@ -124,13 +125,14 @@ mod tests {
             body.len(),
             plain.len()
         );
-        let read = StoredTranscript::from_stored(7, &body, t.fetched_at).unwrap();
+        let read = StoredTranscript::from_stored(ActivityId::new(7), &body, t.fetched_at).unwrap();
         assert_eq!(read, t);
     }
 
     #[test]
     fn a_corrupt_body_is_an_error_naming_the_activity() {
-        let err = StoredTranscript::from_stored(7, b"not deflate", Utc::now()).unwrap_err();
+        let err = StoredTranscript::from_stored(ActivityId::new(7), b"not deflate", Utc::now())
+            .unwrap_err();
         assert!(err.to_string().contains("activity 7"), "{err}");
     }
 }

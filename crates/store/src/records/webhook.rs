@@ -1,6 +1,7 @@
 //! Gong webhooks (W1, W2): a connection's receiving set-up and the queue of call ids
 //! pushed to it, waiting for the worker.
 
+use super::GongCallId;
 use chrono::{DateTime, Utc};
 
 use super::{spelled, ConnectionId};
@@ -138,7 +139,7 @@ pub struct NewWebhook {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedCall {
     /// Gong's call id.
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// When its webhook arrived.
     pub received_at: DateTime<Utc>,
 }
@@ -166,7 +167,7 @@ pub struct WebhookDelays {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WebhookDone {
     /// Their call ids: their entries become processed.
-    pub gong_call_ids: Vec<String>,
+    pub gong_call_ids: Vec<GongCallId>,
     /// When (the commit's time, not the job's start: the freshness figures use it).
     pub at: DateTime<Utc>,
 }

@@ -10,6 +10,7 @@
 mod job;
 mod workbook;
 
+use gong_timeline_store::{ActivityId, GongCallId, JobId};
 use std::path::Path;
 
 use rust_xlsxwriter::XlsxError;
@@ -32,9 +33,9 @@ pub const HEADERS: [&str; 7] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportRow {
     /// Job id.
-    pub job_id: i64,
+    pub job_id: JobId,
     /// Gong call id (text: 19 digits do not fit a spreadsheet's number).
-    pub gong_call_id: String,
+    pub gong_call_id: GongCallId,
     /// Meeting title.
     pub title: String,
     /// Meeting date, when known.
@@ -42,7 +43,7 @@ pub struct ExportRow {
     /// Record status, SPEC spelling.
     pub status: String,
     /// Activity id, when one was made.
-    pub activity_id: Option<i64>,
+    pub activity_id: Option<ActivityId>,
     /// Message.
     pub message: String,
 }
@@ -99,12 +100,12 @@ mod tests {
 
     fn row(title: &str) -> ExportRow {
         ExportRow {
-            job_id: 7,
+            job_id: JobId::new(7),
             gong_call_id: "7782342274025937895".into(),
             title: title.into(),
             meeting_date: Some("2026-11-20T10:00:00Z".parse().unwrap()),
             status: "Created".into(),
-            activity_id: Some(42),
+            activity_id: Some(ActivityId::new(42)),
             message: "-1 reasons".into(),
         }
     }

@@ -67,13 +67,13 @@ impl XlsxStream {
             .worksheet_from_index(usize::from(self.sheets - 1))
             .map_err(wrap)?;
         sheet
-            .write_number(line, 0, row.job_id as f64)
+            .write_number(line, 0, row.job_id.get() as f64)
             .map_err(wrap)?;
         for (col, text) in [
-            (1, &row.gong_call_id),
-            (2, &row.title),
-            (4, &row.status),
-            (6, &row.message),
+            (1, row.gong_call_id.as_str()),
+            (2, row.title.as_str()),
+            (4, row.status.as_str()),
+            (6, row.message.as_str()),
         ] {
             let written = if looks_like_formula(text) {
                 sheet.write_string_with_format(line, col, text, &self.quoted)
@@ -88,7 +88,7 @@ impl XlsxStream {
                 .map_err(wrap)?;
         }
         if let Some(id) = row.activity_id {
-            sheet.write_number(line, 5, id as f64).map_err(wrap)?;
+            sheet.write_number(line, 5, id.get() as f64).map_err(wrap)?;
         }
         self.next_row += 1;
         self.written += 1;
@@ -157,13 +157,14 @@ impl XlsxStream {
 #[cfg(test)]
 mod tests {
     use calamine::{open_workbook, Data, Reader, Xlsx};
+    use gong_timeline_store::JobId;
 
     use super::*;
 
     fn row(n: usize) -> ExportRow {
         ExportRow {
-            job_id: 1,
-            gong_call_id: format!("call-{n}"),
+            job_id: JobId::new(1),
+            gong_call_id: format!("call-{n}").into(),
             title: format!("Meeting {n}"),
             meeting_date: None,
             status: "Created".into(),

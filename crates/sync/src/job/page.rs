@@ -2,6 +2,7 @@
 //! records, retry list changes, skip marks and counts. Pure: [`super::writer`] does
 //! the store reads before it, the U6 provisioning it asks for, and the commit after.
 
+use gong_timeline_store::GongCallId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -27,13 +28,13 @@ pub struct PagePlan {
     /// Meetings that failed and will be retried at later syncs.
     pub retry_add: Vec<RetryEntry>,
     /// Meetings on the retry list that no longer fail.
-    pub retry_remove: Vec<String>,
+    pub retry_remove: Vec<GongCallId>,
     /// Activities of meetings that became private (S2).
     pub removals: Vec<ActivityId>,
     /// Meetings skipped now (S2, T3), to recognise an unchanged skip next time.
     pub skip_marks: Vec<SkipMark>,
     /// Meetings skipped before and not now.
-    pub unmark: Vec<String>,
+    pub unmark: Vec<GongCallId>,
     /// Counts of final outcomes.
     pub counts: JobCounts,
     /// Owners to provision before their meetings are handled again (U6).
@@ -43,11 +44,11 @@ pub struct PagePlan {
 /// Inputs that come from the store for this page.
 pub struct PageInputs<'a> {
     /// Stored activity id and fingerprint per call id.
-    pub existing: &'a HashMap<String, ActivityHash>,
+    pub existing: &'a HashMap<GongCallId, ActivityHash>,
     /// Skip marks of this page's meetings: call id → reason fingerprint.
-    pub skipped: &'a HashMap<String, i64>,
+    pub skipped: &'a HashMap<GongCallId, i64>,
     /// Call ids currently on the retry list.
-    pub retrying: &'a HashMap<String, String>,
+    pub retrying: &'a HashMap<GongCallId, String>,
     /// The job's start, stamped on retry entries.
     pub now: DateTime<Utc>,
 }
@@ -315,7 +316,7 @@ fn upsert(draft: ActivityDraft, content_hash: i64) -> ActivityUpsert {
 /// and the removal of each one's activity (`existing`: the store's, by call id).
 pub fn deleted_in_gong(
     gone: Vec<StoredMeeting>,
-    existing: &HashMap<String, ActivityHash>,
+    existing: &HashMap<GongCallId, ActivityHash>,
 ) -> PagePlan {
     let mut plan = PagePlan::default();
     for stored in gone {
@@ -342,12 +343,13 @@ mod tests {
     use crate::testing::{acme, meeting};
     use gong_timeline_domain::users::UserDecision;
     use gong_timeline_domain::{LicenseType, UserStatus};
+    use gong_timeline_store::{ConnectionId, UserId};
     use gong_timeline_store::{Fields, User};
 
     fn ctx() -> SyncContext {
         let company = acme();
         let user = User {
-            id: 7,
+            id: UserId::new(7),
             email: "ann@us.io".into(),
             name: "Ann".into(),
             license_type: LicenseType::Full,
@@ -355,17 +357,17 @@ mod tests {
             fields: Fields::new(),
             created_by_sync: false,
         };
-        let mut ctx = SyncContext::build(1, &[company], &[], &[user]);
+        let mut ctx = SyncContext::build(ConnectionId::new(1), &[company], &[], &[user]);
         ctx.authors
-            .insert("u1".into(), UserDecision::UseExisting(7));
+            .insert("u1".into(), UserDecision::UseExisting(UserId::new(7)));
         ctx.activity_type = "Meeting".into();
         ctx
     }
 
     struct Inputs {
-        existing: HashMap<String, ActivityHash>,
-        skipped: HashMap<String, i64>,
-        retrying: HashMap<String, String>,
+        existing: HashMap<GongCallId, ActivityHash>,
+        skipped: HashMap<GongCallId, i64>,
+        retrying: HashMap<GongCallId, String>,
     }
 
     impl Inputs {
@@ -396,9 +398,9 @@ mod tests {
             StoredMeeting::new(private, Utc::now()),
         ];
         let existing = HashMap::from([(
-            "c1".to_string(),
+            GongCallId::from("c1"),
             ActivityHash {
-                activity_id: 9,
+                activity_id: ActivityId::new(9),
                 content_hash: 1,
                 activity_type: "Meeting".into(),
             },
@@ -406,7 +408,11 @@ mod tests {
 
         let plan = deleted_in_gong(gone, &existing);
 
-        assert_eq!(plan.removals, vec![9], "only c1 had an activity");
+        assert_eq!(
+            plan.removals,
+            vec![ActivityId::new(9)],
+            "only c1 had an activity"
+        );
         assert_eq!(plan.counts.removed, 2);
         assert!(plan.upserts.is_empty() && plan.retry_add.is_empty());
         let records: Vec<_> = plan
@@ -440,7 +446,7 @@ mod tests {
         inputs.existing.insert(
             "c1".into(),
             ActivityHash {
-                activity_id: 5,
+                activity_id: ActivityId::new(5),
                 content_hash: first.upserts[0].content_hash,
                 activity_type: "Meeting".into(),
             },
@@ -470,7 +476,7 @@ mod tests {
         inputs.existing.insert(
             "c1".into(),
             ActivityHash {
-                activity_id: 5,
+                activity_id: ActivityId::new(5),
                 content_hash: first.upserts[0].content_hash,
                 activity_type: "Meeting".into(),
             },
@@ -507,7 +513,7 @@ mod tests {
 
         assert_eq!(plan.records[0].status, RecordStatus::Failed);
         assert!(plan.retry_add.is_empty());
-        assert_eq!(plan.retry_remove, vec!["c1".to_string()]);
+        assert_eq!(plan.retry_remove, ["c1"]);
     }
 
     #[test]
@@ -516,7 +522,7 @@ mod tests {
         inputs.existing.insert(
             "c1".into(),
             ActivityHash {
-                activity_id: 5,
+                activity_id: ActivityId::new(5),
                 content_hash: 1,
                 activity_type: "Meeting".into(),
             },
@@ -524,7 +530,7 @@ mod tests {
         let mut private = meeting("c1");
         private.is_private = true;
         let plan = inputs.plan(vec![private.clone()]);
-        assert_eq!(plan.removals, vec![5]);
+        assert_eq!(plan.removals, vec![ActivityId::new(5)]);
         assert_eq!(
             plan.records[0].message.as_deref(),
             Some(Message::PrivateRemoved.to_string().as_str())
@@ -556,7 +562,7 @@ mod tests {
         assert_eq!(again.counts.failed, 0);
 
         let healed = inputs.plan(vec![meeting("c9")]);
-        assert_eq!(healed.retry_remove, vec!["c9".to_string()]);
+        assert_eq!(healed.retry_remove, ["c9"]);
         assert_eq!(healed.records[0].status, RecordStatus::Created);
     }
 
@@ -596,7 +602,7 @@ mod tests {
 
     fn stored(content_hash: i64) -> ActivityHash {
         ActivityHash {
-            activity_id: 5,
+            activity_id: ActivityId::new(5),
             content_hash,
             activity_type: "Meeting".into(),
         }
@@ -756,7 +762,7 @@ mod tests {
                 .iter()
                 .map(|r| r.gong_call_id.as_str())
                 .collect();
-            let removed: Vec<_> = plan.retry_remove.iter().map(String::as_str).collect();
+            let removed: Vec<_> = plan.retry_remove.iter().map(GongCallId::as_str).collect();
             assert_eq!(statuses, expected.records, "{case}: records");
             assert_eq!(
                 (c.fetched, c.created, c.updated, c.skipped, c.failed),
@@ -797,7 +803,7 @@ mod tests {
         let mut provisioned = ctx();
         provisioned
             .authors
-            .insert("u2".into(), UserDecision::UseExisting(7));
+            .insert("u2".into(), UserDecision::UseExisting(UserId::new(7)));
         plan.owners_provisioned(
             &HashSet::from(["u2".to_string()]),
             &provisioned,

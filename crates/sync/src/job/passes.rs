@@ -1,6 +1,7 @@
 //! Each pass of [`super::plan::Pass`]: a source's batches into the writer, with the
 //! progress events and lease checks between them.
 
+use gong_timeline_store::GongCallId;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -110,7 +111,7 @@ impl JobRun<'_> {
         let seen = writer.seen_in_window();
         let suspects: Vec<StoredMeeting> = stored
             .into_iter()
-            .filter(|m| !seen.contains(&m.meeting.gong_call_id))
+            .filter(|m| !seen.contains(m.meeting.gong_call_id.as_str()))
             .collect();
         self.ask_again(writer, suspects).await
     }
@@ -169,11 +170,11 @@ impl JobRun<'_> {
     pub(super) async fn retries(
         &self,
         writer: &mut PageWriter<'_, '_>,
-        ids: Vec<String>,
+        ids: Vec<GongCallId>,
     ) -> Result<(), SyncError> {
         let ids = ids
             .into_iter()
-            .filter(|id| !writer.handled_before_retries(id))
+            .filter(|id| !writer.handled_before_retries(id.as_str()))
             .collect();
         let client = self.gong(Purpose::Retry);
         let mut batches = ById::new(&client, ids, &self.selector);
@@ -319,7 +320,10 @@ impl JobRun<'_> {
                 break;
             }
             let last_batch = wanted.len() < CALLS_PER_REQUEST;
-            let ids: Vec<String> = wanted.iter().map(|w| w.gong_call_id.clone()).collect();
+            let ids: Vec<String> = wanted
+                .iter()
+                .map(|w| w.gong_call_id.as_str().to_owned())
+                .collect();
             let answers = client.transcripts(&ids).await?;
             let stored = transcripts::to_store(wanted, answers, (self.clock)());
             fetched += stored.iter().filter(|t| !t.transcript.is_empty()).count();
@@ -386,12 +390,12 @@ async fn stored_between(
 
 /// The ids of the calls in a by-id answer; `None` when one of them (a call that did
 /// not parse) names none.
-fn returned_ids(calls: &Calls) -> Option<HashSet<String>> {
+fn returned_ids(calls: &Calls) -> Option<HashSet<GongCallId>> {
     calls
         .iter()
         .map(|call| match call {
-            Ok(call) => call.meta_data.id.clone(),
-            Err(error) => error.call_id().map(str::to_string),
+            Ok(call) => call.meta_data.id.as_deref().map(GongCallId::from),
+            Err(error) => error.call_id().map(GongCallId::from),
         })
         .collect()
 }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
+use gong_timeline_store::GongCallId;
 use gong_timeline_store::{
     Checkpoint, MeetingKey, MeetingSet, Pass as StoredPass, ResumePoint, RetryItem, Settings,
 };
@@ -33,7 +34,7 @@ pub enum Pass {
     /// Calls on the retry list re-read by id, but for those this job already handled
     /// (evaluated from the store or fetched by a first window): the only meetings
     /// Gong is asked for twice (M3).
-    Retries(Vec<String>),
+    Retries(Vec<GongCallId>),
     /// The calls Gong pushed (W2), re-read by id.
     Pushed,
     /// G1's monthly deep check of the backfill window beyond the reconciliation span:
@@ -295,6 +296,7 @@ fn reevaluation(
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
+    use gong_timeline_store::ConnectionId;
     use gong_timeline_store::DeepCheck;
 
     fn now() -> DateTime<Utc> {
@@ -325,7 +327,7 @@ mod tests {
 
     fn retry(id: &str) -> RetryItem {
         RetryItem {
-            connection_id: 1,
+            connection_id: ConnectionId::new(1),
             gong_call_id: id.into(),
             first_failed_at: now(),
             last_failed_at: now(),

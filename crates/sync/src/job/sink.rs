@@ -6,6 +6,7 @@
 //! time and in order; counts move when a commit is settled (L1); and
 //! [`PageSink::settle`] ends every job.
 
+use gong_timeline_store::GongCallId;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ pub struct PageSink<'c> {
 
 /// A page commit running in the background: the calls it writes and its counts.
 struct InFlight {
-    calls: HashSet<String>,
+    calls: HashSet<GongCallId>,
     counts: JobCounts,
     commit: tokio::task::JoinHandle<Result<(), SyncError>>,
 }
@@ -56,7 +57,7 @@ pub struct Extras {
     /// Webhook queue entries the page handled.
     pub webhook_done: Option<WebhookDone>,
     /// Calls deleted in Gong, forgotten (G1).
-    pub forget: Vec<String>,
+    pub forget: Vec<GongCallId>,
 }
 
 impl<'c> PageSink<'c> {
@@ -80,7 +81,7 @@ impl<'c> PageSink<'c> {
 
     /// Whether the commit in flight writes one of these calls: what a page reads
     /// must then wait for it.
-    pub fn in_flight_writes(&self, calls: &[String]) -> bool {
+    pub fn in_flight_writes(&self, calls: &[GongCallId]) -> bool {
         self.in_flight
             .as_ref()
             .is_some_and(|f| calls.iter().any(|id| f.calls.contains(id)))
@@ -103,7 +104,7 @@ impl<'c> PageSink<'c> {
         &mut self,
         plan: PagePlan,
         extras: Extras,
-        calls: Vec<String>,
+        calls: Vec<GongCallId>,
     ) -> Result<(), SyncError> {
         let counts = plan.counts;
         let span = tracing::info_span!(

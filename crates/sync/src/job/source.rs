@@ -3,6 +3,7 @@
 //! alike ([`ById`]) — and stored meetings in keyset pages ([`StoredPages`]). Each
 //! yields batches; what happens to a batch is [`super::writer`]'s business.
 
+use gong_timeline_store::GongCallId;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -102,21 +103,25 @@ pub const IDS_PER_REQUEST: usize = 100;
 pub struct ById<'c> {
     client: &'c GongClient,
     selector: ContentSelector,
-    chunks: std::vec::IntoIter<Vec<String>>,
+    chunks: std::vec::IntoIter<Vec<GongCallId>>,
 }
 
 /// The calls of one request by id.
 pub struct IdBatch {
     /// The ids asked for.
-    pub ids: Vec<String>,
+    pub ids: Vec<GongCallId>,
     /// What Gong returned of them.
     pub calls: Calls,
 }
 
 impl<'c> ById<'c> {
     /// The calls of `ids`, in that order.
-    pub fn new(client: &'c GongClient, ids: Vec<String>, selector: &ContentSelector) -> ById<'c> {
-        let chunks: Vec<Vec<String>> = ids.chunks(IDS_PER_REQUEST).map(<[_]>::to_vec).collect();
+    pub fn new(
+        client: &'c GongClient,
+        ids: Vec<GongCallId>,
+        selector: &ContentSelector,
+    ) -> ById<'c> {
+        let chunks: Vec<Vec<GongCallId>> = ids.chunks(IDS_PER_REQUEST).map(<[_]>::to_vec).collect();
         ById {
             client,
             selector: selector.clone(),

@@ -3,6 +3,7 @@
 //! (U6) → commit ([`super::sink`]). Also what a job remembers between batches: the
 //! retry list as it stands, the calls already handled, where its window stands.
 
+use gong_timeline_store::GongCallId;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -32,7 +33,7 @@ pub struct PageWriter<'s, 'c> {
     /// When fetched meetings were fetched.
     clock: Clock,
     /// The retry list as this job's pages leave it: call id → last message.
-    retrying: HashMap<String, String>,
+    retrying: HashMap<GongCallId, String>,
     handled: Handled,
     cursor: WindowCursor,
     saw_hubspot: bool,
@@ -45,9 +46,9 @@ pub struct PageWriter<'s, 'c> {
 #[derive(Default)]
 pub struct Seen {
     /// Calls that became meetings (each one is stored, M1).
-    pub meetings: HashSet<String>,
+    pub meetings: HashSet<GongCallId>,
     /// Calls that did not parse.
-    pub broken: HashSet<String>,
+    pub broken: HashSet<GongCallId>,
 }
 
 impl Seen {
@@ -62,18 +63,18 @@ impl Seen {
 struct Handled {
     /// Fetched by a first window (resume, re-sync), once one started: those meetings
     /// were just evaluated, with this context.
-    first: Option<HashSet<String>>,
+    first: Option<HashSet<GongCallId>>,
     /// Read from the store by the re-evaluation.
-    evaluated: HashSet<String>,
+    evaluated: HashSet<GongCallId>,
     /// Re-read by id from the retry list.
-    retried: HashSet<String>,
+    retried: HashSet<GongCallId>,
 }
 
 /// What the store has of a page's calls.
 #[derive(Default)]
 struct Stored {
-    activities: HashMap<String, ActivityHash>,
-    skip_marks: HashMap<String, i64>,
+    activities: HashMap<GongCallId, ActivityHash>,
+    skip_marks: HashMap<GongCallId, i64>,
 }
 
 impl<'s, 'c> PageWriter<'s, 'c> {
@@ -144,11 +145,11 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         let retried = &self.handled.retried;
         // Calls this job re-read by id before are left out of the page, but Gong
         // returned them and they are stored: they count as seen (G1).
-        let stored_before: Vec<String> = calls
+        let stored_before: Vec<GongCallId> = calls
             .iter()
             .filter_map(|c| c.as_ref().ok().map(|c| c.id()))
             .filter(|id| retried.contains(*id))
-            .map(str::to_string)
+            .map(GongCallId::from)
             .collect();
         let page = convert_page(calls, |id| retried.contains(id));
         self.saw_hubspot |= page.saw_hubspot;
@@ -199,7 +200,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
     pub async fn write_pushed(
         &mut self,
         calls: Calls,
-        queued: Vec<String>,
+        queued: Vec<GongCallId>,
     ) -> Result<(), SyncError> {
         let page = convert_page(calls, |_| false);
         self.saw_hubspot |= page.saw_hubspot;
@@ -283,7 +284,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         if gone.is_empty() {
             return Ok(());
         }
-        let ids: Vec<String> = gone
+        let ids: Vec<GongCallId> = gone
             .iter()
             .map(|m| m.meeting.gong_call_id.clone())
             .collect();
@@ -313,7 +314,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         extras: Extras,
         look_up_activities: bool,
     ) -> Result<(), SyncError> {
-        let ids: Vec<String> = page
+        let ids: Vec<GongCallId> = page
             .meetings
             .iter()
             .map(|m| m.gong_call_id.clone())
@@ -340,7 +341,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
 
     /// What the store has of these calls: activities (when `activities`) and skip
     /// marks, read side by side.
-    async fn read(&self, ids: &[String], activities: bool) -> Result<Stored, SyncError> {
+    async fn read(&self, ids: &[GongCallId], activities: bool) -> Result<Stored, SyncError> {
         if ids.is_empty() {
             return Ok(Stored::default());
         }

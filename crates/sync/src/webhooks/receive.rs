@@ -2,6 +2,7 @@
 //! Gong's signature when the set-up asks for it — before the body is trusted — then
 //! note a test ping, or queue the pushed call's id durably.
 
+use gong_timeline_store::GongCallId;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -18,7 +19,7 @@ pub enum Received {
         /// The connection.
         connection_id: ConnectionId,
         /// Gong's call id.
-        gong_call_id: String,
+        gong_call_id: GongCallId,
         /// It was queued before: it is processed once.
         duplicate: bool,
     },
@@ -124,7 +125,7 @@ pub async fn accept(
         store.record_webhook_test(connection_id, now).await?;
         return Ok(Received::Test { connection_id });
     }
-    let gong_call_id = call_id(parsed.call_data)?;
+    let gong_call_id = GongCallId::new(call_id(parsed.call_data)?);
     let enqueued = store
         .enqueue_webhook_call(connection_id, &gong_call_id, now)
         .await?;

@@ -191,12 +191,12 @@ async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
         .await
     {
         Ok(summary) if stopped_early(&summary) => {
-            tracing::warn!(job_id = summary.id, message = ?summary.message, "The webhook batch stopped early; its calls stay queued.");
+            tracing::warn!(job_id = summary.id.get(), message = ?summary.message, "The webhook batch stopped early; its calls stay queued.");
             false
         }
         Ok(summary) => {
             tracing::info!(
-                job_id = summary.id,
+                job_id = summary.id.get(),
                 created = summary.counts.created,
                 updated = summary.counts.updated,
                 "Webhook batch done."
@@ -205,13 +205,13 @@ async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
         }
         Err(SyncError::AlreadyRunning(_)) => {
             tracing::debug!(
-                connection_id,
+                connection_id = connection_id.get(),
                 "A job of this connection is running; the batch waits."
             );
             false
         }
         Err(error) => {
-            tracing::warn!(connection_id, %error, "The webhook batch could not start.");
+            tracing::warn!(connection_id = connection_id.get(), %error, "The webhook batch could not start.");
             false
         }
     }
@@ -220,6 +220,7 @@ async fn run_batch(engine: &Engine, connection_id: ConnectionId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gong_timeline_store::JobId;
 
     const DELAY: Duration = Duration::from_secs(5);
 
@@ -243,7 +244,7 @@ mod tests {
     fn summary(status: gong_timeline_domain::JobStatus, message: Option<&str>) -> JobSummary {
         let now = chrono::Utc::now();
         JobSummary {
-            id: 1,
+            id: JobId::new(1),
             connection: "c".into(),
             trigger: Trigger::Webhook,
             status,

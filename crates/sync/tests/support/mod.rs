@@ -16,7 +16,7 @@ pub struct World {
     /// The simulator.
     pub sim: SimHandle,
     /// The connection `acme` to it.
-    pub connection_id: i64,
+    pub connection_id: gong_timeline_store::ConnectionId,
     /// The folder of the database and the CSVs.
     pub _dir: tempfile::TempDir,
 }

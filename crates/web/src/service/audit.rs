@@ -78,7 +78,7 @@ pub fn before(raw: Option<&str>) -> ApiResult<Option<AuditId>> {
         Some(raw) => raw
             .parse::<AuditId>()
             .ok()
-            .filter(|n| *n > 0)
+            .filter(|n| *n > AuditId::new(0))
             .map(Some)
             .ok_or_else(|| {
                 ApiError::bad_parameter(
@@ -115,7 +115,7 @@ mod tests {
             assert_eq!(limit(Some(bad)).unwrap_err().field(), Some("limit"));
         }
         assert_eq!(before(Some("")).unwrap(), None);
-        assert_eq!(before(Some("12")).unwrap(), Some(12));
+        assert_eq!(before(Some("12")).unwrap(), Some(AuditId::new(12)));
         for bad in ["0", "-1", "x"] {
             assert_eq!(before(Some(bad)).unwrap_err().field(), Some("before"));
         }

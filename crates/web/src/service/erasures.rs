@@ -53,6 +53,6 @@ mod tests {
 
     #[test]
     fn a_receipt_from_the_web_names_the_admin() {
-        assert_eq!(requested_by(3), "admin #3 (web)");
+        assert_eq!(requested_by(AdminId::new(3)), "admin #3 (web)");
     }
 }

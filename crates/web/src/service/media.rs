@@ -79,7 +79,7 @@ pub async fn recording(
         Err(reason) => return Err(with_status(state, activity, reason).await),
     };
     state.inner.gong_requests.fetch_add(1, Ordering::Relaxed);
-    let outcome = match client.call_media(&activity.gong_call_id).await {
+    let outcome = match client.call_media(activity.gong_call_id.as_str()).await {
         Ok(Some(media)) => Ok(media),
         Ok(None) => Err("Gong has no recording of this call (deleted?)".into()),
         Err(error) if error.needs_reauthorization() => Err(RecordingFailure {
@@ -94,7 +94,7 @@ pub async fn recording(
     if let Err(failure) = &outcome {
         state.inner.gong_failures.fetch_add(1, Ordering::Relaxed);
         let reason = &failure.reason;
-        tracing::warn!(activity_id = activity.id, %reason, "A recording failed to load.");
+        tracing::warn!(activity_id = activity.id.get(), %reason, "A recording failed to load.");
     }
     outcome
 }

@@ -39,7 +39,7 @@ pub async fn count(state: &AppState, id: ConnectionId) -> ApiResult<Option<u64>>
         .await?;
     if stored > state.config.pending_count_bound {
         tracing::debug!(
-            connection_id = id,
+            connection_id = id.get(),
             stored,
             "Too many stored meetings to count those not on the Timeline on a page view."
         );
@@ -48,7 +48,7 @@ pub async fn count(state: &AppState, id: ConnectionId) -> ApiResult<Option<u64>>
     match pending::pending(state.store.as_ref(), &connection, now).await {
         Ok(p) => Ok(Some(p.not_on_timeline)),
         Err(error) => {
-            tracing::info!(connection_id = id, %error, "Meetings not on the Timeline not counted.");
+            tracing::info!(connection_id = id.get(), %error, "Meetings not on the Timeline not counted.");
             Ok(None)
         }
     }

@@ -106,11 +106,11 @@ fn spawn(state: &AppState, connection_id: ConnectionId, request: JobRequest) {
             .remove(&connection_id);
         match outcome {
             Ok(summary) => tracing::info!(
-                job_id = summary.id,
+                job_id = summary.id.get(),
                 status = %summary.status,
                 "Background sync finished."
             ),
-            Err(error) => tracing::warn!(connection_id, %error, "Background sync did not start."),
+            Err(error) => tracing::warn!(connection_id = connection_id.get(), %error, "Background sync did not start."),
         }
         inner
             .running

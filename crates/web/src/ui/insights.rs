@@ -226,14 +226,15 @@ pub async fn connection_charts(state: &AppState, id: ConnectionId) -> Result<Mar
 mod tests {
     use chrono::TimeZone;
     use gong_timeline_domain::Trigger;
+    use gong_timeline_store::JobId;
     use gong_timeline_store::{GongUsage, JobCounts};
 
     use super::*;
 
     fn job(id: i64, gong: Option<GongUsage>) -> Job {
         Job {
-            id,
-            connection_id: 1,
+            id: JobId::new(id),
+            connection_id: ConnectionId::new(1),
             connection: "acme".into(),
             trigger: Trigger::Schedule,
             status: JobStatus::Success,

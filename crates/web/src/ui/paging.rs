@@ -137,12 +137,13 @@ impl<T> Shown<T> {
 mod tests {
     use super::*;
     use gong_timeline_store::LogRecord;
+    use gong_timeline_store::{JobId, LogRecordId};
 
     fn records(ids: std::ops::RangeInclusive<i64>) -> Vec<LogRecord> {
         ids.map(|id| LogRecord {
-            id,
-            job_id: 1,
-            gong_call_id: format!("c{id}"),
+            id: LogRecordId::new(id),
+            job_id: JobId::new(1),
+            gong_call_id: format!("c{id}").into(),
             title: None,
             meeting_date: None,
             status: gong_timeline_domain::RecordStatus::Created,
@@ -154,8 +155,8 @@ mod tests {
 
     fn ids(shown: &Shown<LogRecord>) -> (i64, i64, usize) {
         (
-            shown.rows[0].id,
-            shown.rows.last().unwrap().id,
+            shown.rows[0].id.get(),
+            shown.rows.last().unwrap().id.get(),
             shown.rows.len(),
         )
     }
@@ -171,16 +172,22 @@ mod tests {
         assert_eq!(ids(&shown), (1, 50, 50));
         assert_eq!(shown.prev, None);
         let next = shown.next.clone().expect("a next page");
-        assert_eq!(Cursor::decode::<LogRecord>(&next), Some((1, 50)));
+        assert_eq!(
+            Cursor::decode::<LogRecord>(&next),
+            Some((JobId::new(1), LogRecordId::new(50)))
+        );
         let short = page.cut(records(1..=50));
         assert_eq!((short.prev.clone(), short.next.clone()), (None, None));
     }
 
     #[test]
     fn a_page_read_backwards_drops_its_extra_first_row_and_knows_its_place() {
-        let before = Cursor::encode::<LogRecord>(&(1, 102));
+        let before = Cursor::encode::<LogRecord>(&(JobId::new(1), LogRecordId::new(102)));
         let page = KeysetPage::<LogRecord>::parse(None, Some(&before), Some(2)).unwrap();
-        assert_eq!(page.seek, Seek::Before((1, 102)));
+        assert_eq!(
+            page.seek,
+            Seek::Before((JobId::new(1), LogRecordId::new(102)))
+        );
         let shown = page.cut(records(51..=101));
         assert_eq!(ids(&shown), (52, 101, 50));
         assert!(shown.prev.is_some() && shown.next.is_some());
@@ -189,7 +196,7 @@ mod tests {
         assert_eq!((first.prev.clone(), first.number), (None, 1));
         assert_eq!(
             first.next.as_deref().and_then(Cursor::decode::<LogRecord>),
-            Some((1, 50))
+            Some((JobId::new(1), LogRecordId::new(50)))
         );
     }
 
@@ -199,10 +206,10 @@ mod tests {
         let a_job_cursor =
             Cursor::encode::<gong_timeline_store::Job>(&gong_timeline_store::JobKey {
                 started_at: chrono::Utc::now(),
-                id: 1,
+                id: JobId::new(1),
             });
         assert!(KeysetPage::<LogRecord>::parse(Some(&a_job_cursor), None, None).is_err());
-        let c = Cursor::encode::<LogRecord>(&(1, 1));
+        let c = Cursor::encode::<LogRecord>(&(JobId::new(1), LogRecordId::new(1)));
         assert!(KeysetPage::<LogRecord>::parse(Some(&c), Some(&c), None).is_err());
     }
 }

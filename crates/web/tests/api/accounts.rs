@@ -163,7 +163,7 @@ async fn a1_an_admin_removes_a_sign_in_and_its_session_and_token_stop_at_once() 
         "{body}"
     );
     assert_eq!(delete(id).await.0, 404);
-    assert_eq!(delete(999_999).await.0, 404);
+    assert_eq!(delete(AdminId::new(999_999)).await.0, 404);
     assert!(app
         .store
         .admin_by_id(admin_id)

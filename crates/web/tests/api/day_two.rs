@@ -5,6 +5,7 @@
 
 use chrono::Utc;
 use gong_timeline_domain::{JobStatus, Trigger};
+use gong_timeline_store::ConnectionId;
 use gong_timeline_store::{JobCounts, JobFinish, Lease};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -139,7 +140,7 @@ async fn item3_the_headline_is_the_last_sync_job_with_the_webhook_batches_since(
         };
         let job = app
             .store
-            .try_start_job(id, Trigger::Webhook, lease, now)
+            .try_start_job(ConnectionId::new(id), Trigger::Webhook, lease, now)
             .await
             .unwrap()
             .expect("a webhook batch");

@@ -1,5 +1,6 @@
 //! Hardening, round 3 (issue #19): one request must never take the server down.
 
+use gong_timeline_store::ConnectionId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,7 +45,7 @@ async fn sec1_a_stored_logic_that_no_longer_validates_fails_its_job_not_the_proc
         ..Settings::default()
     };
     app.store
-        .put_settings(id, &settings)
+        .put_settings(ConnectionId::new(id), &settings)
         .await
         .expect("planted");
 

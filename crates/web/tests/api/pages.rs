@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use gong_timeline_domain::{RecordStatus, Trigger};
+use gong_timeline_store::ConnectionId;
 use gong_timeline_store::{import, Lease, NewLogRecord};
 
 use crate::helpers::spawn_app;
@@ -81,7 +82,7 @@ async fn titles_and_names_render_as_text() {
     let job = app
         .store
         .try_start_job(
-            id,
+            ConnectionId::new(id),
             Trigger::Manual,
             Lease {
                 owner: "t".into(),
@@ -600,7 +601,7 @@ async fn webhook_batch(app: &crate::helpers::TestApp, id: i64, failed: bool) -> 
     };
     let job = app
         .store
-        .try_start_job(id, Trigger::Webhook, lease, now)
+        .try_start_job(ConnectionId::new(id), Trigger::Webhook, lease, now)
         .await
         .unwrap()
         .expect("a webhook batch");
@@ -623,7 +624,7 @@ async fn webhook_batch(app: &crate::helpers::TestApp, id: i64, failed: bool) -> 
         fence: None,
     };
     app.store.finish_job(job, finish).await.unwrap();
-    job
+    job.get()
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! password reset, expiring API tokens, OAuth `state` bound to its session,
 //! security headers, server timeouts, `/metrics` behind a token, `bearer` in any case.
 
+use gong_timeline_store::ConnectionId;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -401,7 +402,7 @@ async fn sec8_a_metrics_token_reads_metrics_only_and_a_read_token_changes_nothin
     assert_eq!(status, 403, "{body}");
     assert!(
         app.store
-            .get_connection(connection)
+            .get_connection(ConnectionId::new(connection))
             .await
             .unwrap()
             .is_some(),

@@ -149,7 +149,7 @@ mod tests {
             Private,
             PassesNow,
         ] {
-            let text = fix(reason, 1).into_string();
+            let text = fix(reason, ConnectionId::new(1)).into_string();
             assert!(!text.contains('`'), "{reason:?}: {text}");
             assert!(!text.contains("gong-timeline"), "{reason:?}: {text}");
         }

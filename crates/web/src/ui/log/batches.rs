@@ -101,13 +101,14 @@ mod tests {
     use chrono::TimeZone;
     use gong_timeline_domain::JobStatus;
     use gong_timeline_store::JobCounts;
+    use gong_timeline_store::{ConnectionId, JobId};
 
     use super::*;
 
     fn job(id: i64, connection_id: i64, trigger: Trigger, (h, m): (u32, u32), failed: u64) -> Job {
         Job {
-            id,
-            connection_id,
+            id: JobId::new(id),
+            connection_id: ConnectionId::new(connection_id),
             connection: "acme".into(),
             trigger,
             status: if failed > 0 {
@@ -134,8 +135,8 @@ mod tests {
     fn shape(rows: &[Row]) -> Vec<Vec<i64>> {
         rows.iter()
             .map(|r| match r {
-                Row::Job(j) => vec![j.id],
-                Row::Batches(b) => b.jobs.iter().map(|j| j.id).collect(),
+                Row::Job(j) => vec![j.id.get()],
+                Row::Batches(b) => b.jobs.iter().map(|j| j.id.get()).collect(),
             })
             .collect()
     }

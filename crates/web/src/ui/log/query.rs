@@ -5,6 +5,7 @@
 use axum_extra::extract::{Query, QueryRejection};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use gong_timeline_domain::Trigger;
+use gong_timeline_store::ConnectionId;
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -61,7 +62,7 @@ impl LogQuery {
     }
 
     /// The chosen connection's id; a value that is not a connection id is refused.
-    pub(super) fn connection_id(&self) -> Result<Option<i64>, ApiError> {
+    pub(super) fn connection_id(&self) -> Result<Option<ConnectionId>, ApiError> {
         match self.connection.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(v) => v.parse().map(Some).map_err(|_| {
