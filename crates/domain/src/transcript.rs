@@ -5,6 +5,7 @@
 //! side (internal or external) are resolved once, when the transcript is fetched, so
 //! the stored transcript reads on its own.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::meeting::{Affiliation, Meeting};
@@ -12,9 +13,46 @@ use crate::meeting::{Affiliation, Meeting};
 /// Calls per `POST /v2/calls/transcript` request: Gong's page size.
 pub const CALLS_PER_REQUEST: usize = 100;
 
+/// When an empty transcript is asked for again. Gong transcribes a call some time
+/// after it ends, so a call fetched soon after (a webhook batch, the first slot after
+/// the call) often has none yet. An empty transcript is asked for again by a later
+/// sync once it is [`AskAgain::AFTER`] old, while its call is younger than
+/// [`AskAgain::WITHIN`]; after that it stays empty (a call nobody spoke in, or not
+/// recorded, never gets one), so each such call takes one place of a 100-call request
+/// at most once a slot, for three days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AskAgain {
+    /// Empty transcripts fetched before this are asked for again...
+    pub empty_fetched_before: DateTime<Utc>,
+    /// ...when their call started at or after this.
+    pub calls_since: DateTime<Utc>,
+}
+
+impl AskAgain {
+    /// How old an empty transcript is before it is asked for again: the next
+    /// four-hourly slot after the one that stored it.
+    pub const AFTER: TimeDelta = TimeDelta::hours(3);
+    /// How old a call may be for its empty transcript to be asked for again.
+    pub const WITHIN: TimeDelta = TimeDelta::days(3);
+
+    /// The rule as it applies at `now`.
+    pub fn at(now: DateTime<Utc>) -> AskAgain {
+        AskAgain {
+            empty_fetched_before: now - Self::AFTER,
+            calls_since: now - Self::WITHIN,
+        }
+    }
+
+    /// Whether an empty transcript fetched at `fetched_at`, for a call that started
+    /// at `started`, is asked for again (what the store's query decides, in SQL).
+    pub fn applies(&self, started: DateTime<Utc>, fetched_at: DateTime<Utc>) -> bool {
+        fetched_at < self.empty_fetched_before && started >= self.calls_since
+    }
+}
+
 /// What was said in a call, monologue by monologue. Empty when Gong has none (no
-/// one spoke, or the recording was not transcribed): kept as such so the call is
-/// not asked for again.
+/// one spoke, or the recording was not transcribed yet): kept as such so the call
+/// is not asked for again, but while [`AskAgain`] says so.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transcript {
     /// In the order they were said.
@@ -151,6 +189,30 @@ pub fn timestamp(ms: u64) -> String {
 mod tests {
     use super::*;
     use crate::meeting::{Party, SpeakerLink};
+
+    #[test]
+    fn s9_an_empty_transcript_is_asked_again_after_three_hours_for_three_days() {
+        let now = DateTime::parse_from_rfc3339("2026-12-07T12:00:00Z")
+            .unwrap()
+            .to_utc();
+        let again = AskAgain::at(now);
+        let hours = |h: i64| now - TimeDelta::hours(h);
+        // (call started, empty transcript fetched, asked again?)
+        for (started, fetched, expected) in [
+            (hours(5), hours(4), true),
+            (hours(5), hours(3), false),
+            (hours(5), hours(1), false),
+            (hours(72), hours(4), true),
+            (hours(73), hours(4), false),
+            (hours(200), hours(100), false),
+        ] {
+            assert_eq!(
+                again.applies(started, fetched),
+                expected,
+                "started {started}, fetched {fetched}"
+            );
+        }
+    }
 
     fn meeting() -> Meeting {
         let mut m = crate::testing::meeting();

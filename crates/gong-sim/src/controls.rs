@@ -91,6 +91,14 @@ impl Controls {
         });
     }
 
+    /// Calls Gong has not transcribed yet (replacing the set; empty: every call is).
+    pub fn set_untranscribed<I: IntoIterator<Item = S>, S: Into<String>>(&self, ids: I) {
+        self.update_faults(FaultUpdate {
+            untranscribed_call_ids: Some(ids.into_iter().map(Into::into).collect()),
+            ..FaultUpdate::default()
+        });
+    }
+
     /// Deletes calls from Gong: every call endpoint stops returning them.
     pub fn delete_calls<I: IntoIterator<Item = S>, S: Into<String>>(&self, ids: I) {
         let ds = &self.state.dataset;

@@ -39,6 +39,10 @@ pub struct FaultUpdate {
     /// Adds call ids whose recordings are deleted.
     #[serde(default)]
     pub deleted_recordings: Option<Vec<String>>,
+    /// Replaces the set of call ids Gong has not transcribed yet: `/v2/calls/transcript`
+    /// answers them with an empty transcript, as Gong does for a call just ended.
+    #[serde(default)]
+    pub untranscribed_call_ids: Option<Vec<String>>,
     /// API requests answer `307` to this base URL (plus the request's path), as a
     /// hijacked or misconfigured host would; an empty string stops it.
     #[serde(default)]
@@ -89,6 +93,9 @@ pub struct FaultView {
     pub malformed_call_ids: BTreeSet<String>,
     /// Deleted recordings added at runtime.
     pub deleted_recordings: BTreeSet<String>,
+    /// Calls not transcribed yet.
+    #[serde(default)]
+    pub untranscribed_call_ids: BTreeSet<String>,
     /// Where API requests are redirected, if anywhere.
     #[serde(default)]
     pub redirect_to: Option<String>,
@@ -170,6 +177,7 @@ struct Switches {
     down_until: Option<Instant>,
     malformed: BTreeSet<String>,
     deleted: BTreeSet<String>,
+    untranscribed: BTreeSet<String>,
     redirect: Option<String>,
     webhooks: WebhookFaults,
 }
@@ -232,6 +240,9 @@ impl Faults {
             if let Some(ids) = u.deleted_recordings {
                 s.deleted.extend(ids);
             }
+            if let Some(ids) = u.untranscribed_call_ids {
+                s.untranscribed = ids.into_iter().collect();
+            }
             if let Some(to) = u.redirect_to {
                 s.redirect = (!to.is_empty()).then(|| to.trim_end_matches('/').to_string());
             }
@@ -255,6 +266,7 @@ impl Faults {
                 .map(|t| t.duration_since(now).as_secs()),
             malformed_call_ids: s.malformed.clone(),
             deleted_recordings: s.deleted.clone(),
+            untranscribed_call_ids: s.untranscribed.clone(),
             redirect_to: s.redirect.clone(),
             webhooks: s.webhooks,
         })
@@ -304,6 +316,11 @@ impl Faults {
     /// Whether `call_id`'s JSON is to be broken.
     pub fn is_malformed(&self, call_id: &str) -> bool {
         self.with(|s| !s.malformed.is_empty() && s.malformed.contains(call_id))
+    }
+
+    /// Whether Gong has not transcribed `call_id` yet.
+    pub fn is_untranscribed(&self, call_id: &str) -> bool {
+        self.with(|s| !s.untranscribed.is_empty() && s.untranscribed.contains(call_id))
     }
 
     /// Whether `call_id`'s recording was deleted at runtime.

@@ -71,7 +71,8 @@
 //! Admin (no credentials, not counted): `GET /_sim/stats`, `POST /_sim/stats/reset`,
 //! `GET|POST /_sim/faults` (body: [`FaultUpdate`], e.g.
 //! `{"error_rate":0.1,"fail_next":{"count":2,"status":503},"latency_ms":50,
-//! "down":true,"down_for_secs":5,"malformed_call_ids":["…"],"deleted_recordings":["…"]}`),
+//! "down":true,"down_for_secs":5,"malformed_call_ids":["…"],"deleted_recordings":["…"],
+//! "untranscribed_call_ids":["…"]}`),
 //! `POST /_sim/faults/reset`, `POST /_sim/tokens/revoke`, `POST /_sim/tokens/expire`,
 //! `POST /_sim/recordings/{call_id}/delete`, `POST /_sim/deleted-calls`
 //! (`{"ids":["…"]}`: the calls leave Gong), `GET|POST /_sim/limits` (body: [`Limits`]),

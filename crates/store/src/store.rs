@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::outcome::CallOutcomes;
 use gong_timeline_domain::quota::{QuotaSettings, RequestCount};
 use gong_timeline_domain::throttle::{ThrottleKey, ThrottlePolicy};
+use gong_timeline_domain::transcript::AskAgain;
 use gong_timeline_domain::{GongAccount, Trigger};
 
 use crate::records::*;
@@ -234,11 +235,13 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- transcripts (S9) ----
 
-    /// Up to `limit` activities of a connection without a stored transcript, newest
-    /// first, each with its stored meeting (whose parties name the speakers).
+    /// Up to `limit` activities of a connection without a stored transcript, or
+    /// whose empty one is due to be asked for again (`again`), newest first, each
+    /// with its stored meeting (whose parties name the speakers).
     async fn transcripts_wanted(
         &self,
         connection_id: ConnectionId,
+        again: AskAgain,
         limit: u32,
     ) -> Result<Vec<TranscriptWanted>>;
     /// Stores transcripts (replacing any) and indexes their text for search, in one

@@ -11,7 +11,8 @@ use gong_timeline_gong::wire::transcripts::{CallTranscript, Monologue};
 use gong_timeline_store::{GongCallId, StoredTranscript, TranscriptWanted};
 
 /// One stored transcript per wanted activity: Gong's, speakers named, or an empty
-/// one when Gong sent none for the call (so it is not asked for again). A call whose
+/// one when Gong sent none for the call (asked for again only as
+/// [`AskAgain`](gong_timeline_domain::transcript::AskAgain) says). A call whose
 /// stored meeting is gone keeps its words with unnamed speakers.
 pub fn to_store(
     wanted: Vec<TranscriptWanted>,

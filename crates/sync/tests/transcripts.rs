@@ -1,11 +1,13 @@
 //! S9 against a real SQLite file and the simulator on a random port: with
 //! transcripts on, a sync ends with every activity's transcript, one request per
 //! 100 calls, speakers named from the call's parties and the words searchable; the
-//! next sync asks for none again; with transcripts off none is asked for.
+//! next sync asks again only for the empty ones of recent calls (Gong transcribes a
+//! call some time after it ends); with transcripts off none is asked for.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use gong_timeline_domain::meeting::Affiliation;
 use gong_timeline_domain::quota::Purpose;
+use gong_timeline_domain::transcript::{AskAgain, Transcript};
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong_sim::{Limits, SimConfig};
 use gong_timeline_store::ActivityFilter;
@@ -61,6 +63,22 @@ impl World {
             .inspect(|c| assert_eq!(c.endpoint, "/v2/calls/transcript"))
             .map(|c| c.requests)
             .sum()
+    }
+
+    /// The activities a sync at `at` asks a transcript for: those without one and
+    /// those whose empty one is due again.
+    async fn wanted_at(&self, at: DateTime<Utc>) -> Vec<ActivityId> {
+        let wanted = self
+            .store
+            .transcripts_wanted(self.connection_id, AskAgain::at(at), 10_000)
+            .await
+            .unwrap();
+        wanted.into_iter().map(|w| w.activity_id).collect()
+    }
+
+    async fn transcript_of(&self, id: ActivityId) -> Transcript {
+        let stored = self.store.get_transcript(id).await.unwrap();
+        stored.expect("a transcript is stored").transcript
     }
 
     async fn activity_ids(&self, search: Option<&str>) -> Vec<ActivityId> {
@@ -124,9 +142,68 @@ async fn s9_a_sync_fetches_every_transcript_100_calls_a_request_named_and_search
         "{searched} of 20 found by their first sentence"
     );
 
-    // The next sync asks for no transcript it has.
+    // The next sync asks for no transcript it has, but the empty ones of the last
+    // three days' calls (Gong may have made them since).
+    let next = start() + Duration::hours(4);
+    let due = w.wanted_at(next).await;
+    assert!(due.len() < 100, "{} due again", due.len());
+    w.sync(next).await;
+    assert_eq!(
+        w.transcript_requests().await,
+        expected + due.len().div_ceil(100) as u64,
+        "only the empty ones of recent calls asked again: {due:?}"
+    );
+}
+
+#[tokio::test]
+async fn s9_a_transcript_gong_had_not_made_yet_is_fetched_by_a_later_sync_for_three_days() {
+    // The history first, to know the calls; then the newest and the oldest calls
+    // are not transcribed yet when transcripts are turned on.
+    let w = world(false).await;
+    w.sync(start()).await;
+    let filter = ActivityFilter {
+        connection_id: Some(w.connection_id),
+        limit: Some(10_000),
+        ..ActivityFilter::default()
+    };
+    let activities = w.store.list_activities(filter).await.unwrap();
+    let newest = &activities[..3];
+    let oldest = &activities[activities.len() - 3..];
+    assert!(newest.iter().all(|a| a.date > start() - Duration::days(2)));
+    assert!(oldest.iter().all(|a| a.date < start() - Duration::days(4)));
+    let late = newest.iter().chain(oldest);
+    w.sim
+        .controls()
+        .set_untranscribed(late.clone().map(|a| a.gong_call_id.to_string()));
+    let mut settings = w.store.get_settings(w.connection_id).await.unwrap();
+    settings.transcripts = true;
+    w.store
+        .put_settings(w.connection_id, &settings)
+        .await
+        .unwrap();
     w.sync(start() + Duration::hours(4)).await;
-    assert_eq!(w.transcript_requests().await, expected, "none asked again");
+    for a in late.clone() {
+        assert!(w.transcript_of(a.id).await.is_empty(), "not made yet");
+    }
+
+    // Gong has made them; a sync two hours later is too soon to ask again.
+    w.sim.controls().set_untranscribed(Vec::<String>::new());
+    let asked = w.transcript_requests().await;
+    w.sync(start() + Duration::hours(6)).await;
+    assert_eq!(w.transcript_requests().await, asked, "too soon");
+
+    // The next slot asks again for the recent calls only.
+    w.sync(start() + Duration::hours(8)).await;
+    assert_eq!(w.transcript_requests().await, asked + 1, "one request");
+    for a in newest {
+        assert!(!w.transcript_of(a.id).await.is_empty(), "fetched again");
+    }
+    for a in oldest {
+        assert!(
+            w.transcript_of(a.id).await.is_empty(),
+            "too old to ask again"
+        );
+    }
 }
 
 #[tokio::test]
@@ -163,7 +240,12 @@ async fn s9_a_webhook_batch_fetches_one_request_of_transcripts_and_leaves_the_hi
         .unwrap();
     assert_eq!(stats.transcripts, 100, "the newest 100");
 
-    w.run(start() + Duration::hours(4), Trigger::Schedule).await;
+    let slot = start() + Duration::hours(4);
+    // Every activity without a transcript, and the batch's empty ones of recent
+    // calls once more.
+    let wanted = w.wanted_at(slot).await.len() as u64;
+    assert!(wanted >= activities - 100, "{wanted}");
+    w.run(slot, Trigger::Schedule).await;
     let stats = w
         .store
         .transcript_stats(Some(w.connection_id))
@@ -173,7 +255,7 @@ async fn s9_a_webhook_batch_fetches_one_request_of_transcripts_and_leaves_the_hi
         stats.transcripts, activities,
         "the slot's job fetches the rest"
     );
-    let rest = (activities - 100).div_ceil(100);
+    let rest = wanted.div_ceil(100);
     assert_eq!(
         w.transcript_requests().await,
         1 + rest,

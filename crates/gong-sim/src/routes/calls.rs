@@ -184,7 +184,11 @@ pub async fn transcript(
         .map(|c| state.privacy.as_now(c))
         .filter(|c| !c.is_private)
         .map(|c| CallTranscript {
-            transcript: content::transcript(seed, &c),
+            transcript: if state.faults.is_untranscribed(&c.id) {
+                Vec::new()
+            } else {
+                content::transcript(seed, &c)
+            },
             call_id: c.id,
         })
         .collect();

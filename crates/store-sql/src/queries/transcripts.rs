@@ -2,6 +2,7 @@
 //! their words indexed for search (the index is the dialect's: an FTS5 table on
 //! SQLite, a `tsvector` column on PostgreSQL), and reading one back.
 
+use gong_timeline_domain::transcript::AskAgain;
 use gong_timeline_store::{
     ActivityId, ConnectionId, Result, StoredMeeting, StoredTranscript, TranscriptStats,
     TranscriptWanted,
@@ -35,16 +36,22 @@ type WantedRow = (
 pub(crate) async fn wanted(
     store: &Backend,
     connection_id: ConnectionId,
+    again: AskAgain,
     limit: u32,
 ) -> Result<Vec<TranscriptWanted>> {
+    // A stored transcript settles its activity, unless it is empty and `again`
+    // applies (see `AskAgain::applies`, the same rule in Rust).
     let rows: Vec<WantedRow> = sqlx::query_as(
         "SELECT a.id, a.gong_call_id, m.fingerprint, m.fetched_at, m.body FROM activities a \
          LEFT JOIN stored_meetings m ON m.connection_id = a.connection_id AND m.gong_call_id = a.gong_call_id \
-         WHERE a.connection_id = $1 AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.activity_id = a.id) \
+         WHERE a.connection_id = $1 AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.activity_id = a.id \
+           AND NOT (t.sentences = 0 AND t.fetched_at < $3 AND a.date >= $4)) \
          ORDER BY a.date DESC, a.id DESC LIMIT $2",
     )
     .bind(connection_id)
     .bind(i64::from(limit))
+    .bind(ts(again.empty_fetched_before))
+    .bind(ts(again.calls_since))
     .fetch_all(&store.pool)
     .await
     .ctx("reading the activities without a transcript")?;

@@ -2,7 +2,7 @@
 //! searching, and that a transcript goes with its activity.
 
 use gong_timeline_domain::meeting::{Affiliation, SpeakerLink};
-use gong_timeline_domain::transcript::{Monologue, Sentence, Speaker, Transcript};
+use gong_timeline_domain::transcript::{AskAgain, Monologue, Sentence, Speaker, Transcript};
 
 use super::fixtures::*;
 use crate::records::*;
@@ -33,6 +33,19 @@ fn stored(activity_id: ActivityId, transcript: Transcript) -> StoredTranscript {
     }
 }
 
+/// When no empty transcript stored at `at(30)` is due again yet.
+fn too_soon() -> AskAgain {
+    AskAgain::at(at(30))
+}
+
+async fn wanted_calls(store: &dyn Store, conn: ConnectionId, again: AskAgain) -> Vec<GongCallId> {
+    let wanted = store
+        .transcripts_wanted(conn, again, 100)
+        .await
+        .expect("wanted");
+    wanted.into_iter().map(|w| w.gong_call_id).collect()
+}
+
 fn searching(text: &str) -> ActivityFilter {
     ActivityFilter {
         search: Some(text.into()),
@@ -49,7 +62,8 @@ async fn found(store: &dyn Store, text: &str) -> Vec<GongCallId> {
 }
 
 /// The activities without a transcript are wanted newest first with their stored
-/// meeting; a stored transcript (an empty one too) is no longer wanted, reads back,
+/// meeting; a stored transcript (an empty one too, until it is due again) is no
+/// longer wanted, reads back,
 /// is found by its words (all of them, in any order), and goes with its activity (words and all).
 pub async fn transcripts_are_kept_searched_and_go_with_their_activity(store: &dyn Store) {
     seed(store).await;
@@ -71,7 +85,7 @@ pub async fn transcripts_are_kept_searched_and_go_with_their_activity(store: &dy
     let ids = store.commit_page(&p).await.expect("commit");
 
     let wanted = store
-        .transcripts_wanted(conn.id, 100)
+        .transcripts_wanted(conn.id, too_soon(), 100)
         .await
         .expect("wanted");
     let calls: Vec<&str> = wanted.iter().map(|w| w.gong_call_id.as_str()).collect();
@@ -83,7 +97,10 @@ pub async fn transcripts_are_kept_searched_and_go_with_their_activity(store: &dy
         "with its meeting"
     );
     assert_eq!(wanted[0].meeting, None, "c3 has no stored meeting");
-    let limited = store.transcripts_wanted(conn.id, 1).await.expect("wanted");
+    let limited = store
+        .transcripts_wanted(conn.id, too_soon(), 1)
+        .await
+        .expect("wanted");
     assert_eq!(limited.len(), 1);
 
     let sso = stored(
@@ -95,11 +112,24 @@ pub async fn transcripts_are_kept_searched_and_go_with_their_activity(store: &dy
         .await
         .expect("put");
     let wanted = store
-        .transcripts_wanted(conn.id, 100)
+        .transcripts_wanted(conn.id, too_soon(), 100)
         .await
         .expect("wanted");
     assert_eq!(wanted.len(), 1, "only c3 is still wanted");
     assert_eq!(wanted[0].gong_call_id, "c3");
+    // An empty transcript is asked for again after three hours, while its call is
+    // under three days old; one with words never is.
+    let hours = |h: i64| at(30) + chrono::Duration::hours(h);
+    assert_eq!(
+        wanted_calls(store, conn.id, AskAgain::at(hours(4))).await,
+        ["c3", "c2"],
+        "c2's empty transcript is due again"
+    );
+    assert_eq!(
+        wanted_calls(store, conn.id, AskAgain::at(hours(72))).await,
+        ["c3"],
+        "c2's call is three days old"
+    );
     assert_eq!(store.get_transcript(ids[0]).await.expect("get"), Some(sso));
     let empty = store
         .get_transcript(ids[1])

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::quota::Purpose;
-use gong_timeline_domain::transcript::CALLS_PER_REQUEST;
+use gong_timeline_domain::transcript::{AskAgain, CALLS_PER_REQUEST};
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::{
     ConnectionId, DeepCheck, MeetingQuery, MeetingSet, Pass as StoredPass, ResumePoint,
@@ -315,7 +315,10 @@ impl JobRun<'_> {
         let mut fetched = 0usize;
         while requests_left > 0 {
             requests_left -= 1;
-            let wanted = store.transcripts_wanted(connection_id, batch).await?;
+            let again = AskAgain::at((self.clock)());
+            let wanted = store
+                .transcripts_wanted(connection_id, again, batch)
+                .await?;
             if wanted.is_empty() {
                 break;
             }
