@@ -1,7 +1,8 @@
-//! Says whether the browser test can run here: with Chromium and chromedriver found
-//! (in the places the test looks, or `CHROME` / `CHROMEDRIVER`) or `REQUIRE_BROWSER=1`
-//! (CI: a missing browser then fails it), `cfg(browser_tests)` is set; without, the
-//! test reports itself as ignored with the reason, instead of passing without running.
+//! Says whether the browser tests (`tests/browser/`) can run here: with Chromium and
+//! chromedriver found (in the places the tests look, or `CHROME` / `CHROMEDRIVER`) or
+//! `REQUIRE_BROWSER=1` (CI: a missing browser then fails them), `cfg(browser_tests)` is
+//! set; without, each test reports itself as ignored with the reason, instead of
+//! passing without running.
 //! Installed a browser since the last build? `REQUIRE_BROWSER=1` re-checks.
 
 const CHROMIUM: &[&str] = &[
