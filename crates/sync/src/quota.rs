@@ -265,18 +265,19 @@ pub async fn estimate_resync(
     // The window the re-sync itself would read: never past the backfill.
     let window = crate::windows::resync_window(now, from, backfill_from);
     let (client, ledger) = counted_client(store, connection, template, Purpose::Setup).await?;
-    let first = crate::job::source::WindowPages::first(
-        &client,
-        window,
-        &gong_timeline_gong::ContentSelector::for_timeline(),
-    )
-    .await;
+    let first = client
+        .calls_extensive_lenient_first(
+            gong_timeline_gong::CallsFilter::window(window.from, window.to),
+            gong_timeline_gong::ContentSelector::for_timeline(),
+        )
+        .await;
     ledger.flush().await?;
     let calls = first?
         .map(|page| {
-            page.total
+            page.records
+                .total_records
                 .and_then(|t| u64::try_from(t).ok())
-                .unwrap_or(page.calls.len() as u64)
+                .unwrap_or(page.items.len() as u64)
         })
         .unwrap_or(0);
     let counts = store
