@@ -22,7 +22,7 @@ use gong_timeline_sync::quota::estimate_resync;
 use gong_timeline_sync::{Engine, EngineOptions};
 use serde::Serialize;
 
-use super::seeding;
+use super::{rss, seeding};
 use crate::args::BenchArgs;
 
 #[derive(Serialize)]
@@ -33,7 +33,16 @@ struct BenchResult {
     content: bool,
     seconds: f64,
     meetings_per_second: f64,
+    /// The whole run's peak resident set, the simulators' included (one at a time).
     peak_rss_bytes: u64,
+    /// The peak during the full sync alone, and during the re-evaluation alone (each
+    /// from the resident set at its start: what the run held before, plus what the
+    /// job added).
+    sync_peak_rss_bytes: u64,
+    reevaluate_peak_rss_bytes: u64,
+    /// What starting one simulator of `calls` calls added to the resident set: the
+    /// part of every figure above that a deployment, talking to Gong, does not have.
+    simulator_rss_bytes: u64,
     gong_requests: u64,
     /// Q3's estimate of the full sync's requests, made before it from Gong's count
     /// of the window's calls (one request, not in `gong_requests`).
@@ -119,7 +128,10 @@ async fn measure(
         limits: Limits::off(),
         ..SimConfig::default()
     };
-    let sim = seeding::start_and_import(&store, config.clone(), dir).await?;
+    let before_simulator = rss::current_bytes();
+    let sim = seeding::start(config.clone()).await?;
+    let simulator_rss_bytes = rss::current_bytes().saturating_sub(before_simulator);
+    seeding::import_timeline(&store, &sim, dir).await?;
     let connection = seeding::connect(&store, "bench", &sim, &config).await?;
     let mut settings = store.get_settings(connection.id).await?;
     settings.backfill_days = config.days + 2;
@@ -135,11 +147,15 @@ async fn measure(
     sim.controls().reset_stats();
 
     let engine = Engine::new(store.clone(), options);
+    // Each phase's peak is read after restarting it; the run's is the largest.
+    let set_up_peak = rss::peak_bytes();
+    rss::restart_peak();
     let started = Instant::now();
     let summary = engine
         .run_job(connection.id, Trigger::Manual, &progress::ignore)
         .await?;
     let seconds = started.elapsed().as_secs_f64();
+    let sync_peak_rss_bytes = rss::peak_bytes();
     let gong_requests = sim.controls().stats().api_requests;
 
     // A second sync right after the first: what a sync that changes nothing costs.
@@ -148,6 +164,9 @@ async fn measure(
         .run_job(connection.id, Trigger::Manual, &progress::ignore)
         .await?;
     let nochange_requests = sim.controls().stats().api_requests;
+    // Done with the first account's simulator: only one is resident at a time.
+    sim.shutdown().await;
+    let mut peak_rss_bytes = set_up_peak.max(rss::peak_bytes());
 
     // The filter mistake: a connection synced with filters that skip about half the
     // meetings, then cleared; the re-evaluation runs from the stored meetings.
@@ -178,11 +197,14 @@ async fn measure(
             evaluated_seen.store(done, Ordering::Relaxed);
         }
     };
+    peak_rss_bytes = peak_rss_bytes.max(rss::peak_bytes());
+    rss::restart_peak();
     let started = Instant::now();
     let reevaluated = engine
         .run_job(second.id, Trigger::Reevaluate, &count_evaluated)
         .await?;
     let reevaluate_seconds = started.elapsed().as_secs_f64();
+    let reevaluate_peak_rss_bytes = rss::peak_bytes();
     let reevaluate_requests = other.controls().stats().api_requests;
     other.shutdown().await;
     let footprint = match sqlite {
@@ -196,7 +218,10 @@ async fn measure(
         content: !args.without_content,
         seconds,
         meetings_per_second: summary.counts.fetched as f64 / seconds,
-        peak_rss_bytes: peak_rss_bytes(),
+        peak_rss_bytes: peak_rss_bytes.max(rss::peak_bytes()),
+        sync_peak_rss_bytes,
+        reevaluate_peak_rss_bytes,
+        simulator_rss_bytes,
         gong_requests,
         estimated_requests: estimate.requests,
         nochange_requests,
@@ -212,23 +237,5 @@ async fn measure(
         skipped: summary.counts.skipped,
         failed: summary.counts.failed,
     };
-    sim.shutdown().await;
     Ok(result)
-}
-
-/// The process's peak resident set (VmHWM), 0 where /proc is not available.
-pub(super) fn peak_rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(str::to_string)
-        })
-        .and_then(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
 }

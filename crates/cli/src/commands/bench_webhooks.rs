@@ -155,7 +155,7 @@ async fn measure(
         calls: args.calls,
         seconds,
         meetings_per_second: args.calls as f64 / seconds.max(f64::EPSILON),
-        peak_rss_bytes: super::bench::peak_rss_bytes(),
+        peak_rss_bytes: super::rss::peak_bytes(),
         nochange_requests: None,
         reevaluate_seconds: None,
         reevaluate_requests: None,

@@ -16,6 +16,7 @@ mod import;
 mod log;
 mod meetings;
 mod retention;
+mod rss;
 mod seeding;
 mod serve;
 mod settings;

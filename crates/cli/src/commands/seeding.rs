@@ -27,6 +27,17 @@ pub async fn start_and_import(
     csv_dir: &Path,
 ) -> anyhow::Result<SimHandle> {
     let sim = start(config).await?;
+    import_timeline(store, &sim, csv_dir).await?;
+    Ok(sim)
+}
+
+/// Imports the Timeline side of the simulator's data (companies, persons, users)
+/// through CSV files written to `csv_dir`, as an admin would.
+pub async fn import_timeline(
+    store: &Arc<dyn Store>,
+    sim: &SimHandle,
+    csv_dir: &Path,
+) -> anyhow::Result<()> {
     let paths = sim
         .dataset()
         .write_timeline_csvs(csv_dir)
@@ -42,7 +53,7 @@ pub async fn start_and_import(
     store
         .import_users(import::parse_users(std::fs::File::open(&paths.users)?)?)
         .await?;
-    Ok(sim)
+    Ok(())
 }
 
 /// Creates an access-key connection to the simulator.

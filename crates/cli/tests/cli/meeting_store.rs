@@ -493,6 +493,17 @@ async fn bench_repairs_the_filter_mistake_from_the_store_with_no_calls_request()
         line["reevaluate_meetings_per_second"].as_f64().unwrap() > 0.0,
         "{line}"
     );
+    // Memory: the run's peak covers each phase's, and a simulator is resident.
+    let bytes = |key: &str| {
+        line[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key}: {line}"))
+    };
+    let peak = bytes("peak_rss_bytes");
+    for phase in ["sync_peak_rss_bytes", "reevaluate_peak_rss_bytes"] {
+        assert!(bytes(phase) > 0 && bytes(phase) <= peak, "{phase}: {line}");
+    }
+    assert!(bytes("simulator_rss_bytes") < peak, "{line}");
 }
 
 #[tokio::test]
