@@ -9,11 +9,18 @@
 //! ```
 //!
 //! # Layout
+//! Modules import one way, lowest first: `state`, `error`, `limits`, `server`
+//! (configuration and plain types) → `security`, `auth` (who is signed in, roles) →
+//! `service` (the rules pages and API share) → `api`, `ui` (handlers; `paging`,
+//! `metrics` and `webhooks` sit beside them). No import goes back up, and `api`
+//! never imports `ui`.
+//!
 //! - [`state`]: [`AppState`] (store, engine, [`WebConfig`], clock) and in-process
-//!   bookkeeping.
+//!   bookkeeping (single sign-ons under way, the provider's keys).
 //! - [`error`]: [`ApiError`], the one error type, with a status per variant.
 //! - [`limits`]: the most a form, an upload or an import body may carry.
-//! - [`auth`]: argon2 passwords, session cookies with CSRF tokens, Bearer API tokens.
+//! - [`auth`]: argon2 passwords, session cookies with CSRF tokens, Bearer API tokens,
+//!   single sign-on (OpenID Connect), what each role may reach.
 //! - [`service`]: every rule pages and API share — connections (one look-up, one
 //!   create), settings (preview, Save), user mappings and search, imports,
 //!   background syncs, the OAuth flow, Gong host checks (no SSRF), webhooks, .xlsx

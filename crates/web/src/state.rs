@@ -1,6 +1,9 @@
 //! [`AppState`]: what every handler shares — the store, the sync engine, the web
 //! configuration, the clock, and the in-process bookkeeping (background syncs,
-//! cached Gong clients for recordings).
+//! cached Gong clients for recordings, single sign-ons under way in [`oidc`]).
+//!
+//! The lowest module of the web layer: it imports nothing of `auth`, `service`,
+//! `ui` or `api`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -16,6 +19,14 @@ use tokio_util::task::TaskTracker;
 
 use crate::server::ServerTimeouts;
 use gong_timeline_domain::throttle::ThrottlePolicy;
+
+pub mod oidc;
+
+/// Stored meetings of the backfill window at most for the connection page to
+/// count those not on the Timeline on every view (the evaluation reads them all);
+/// above, it links without a number. The default of
+/// [`WebConfig::pending_count_bound`].
+pub const PENDING_COUNT_BOUND: u64 = 20_000;
 
 /// The Gong OAuth app this server authorises connections with.
 #[derive(Clone)]
@@ -105,7 +116,7 @@ pub struct WebConfig {
     pub retention: gong_timeline_domain::retention::Retention,
     /// Stored meetings of the backfill window at most for the connection page to
     /// count those not on the Timeline on every view (above, it links without a
-    /// number); [`crate::service::pending::COUNT_BOUND`] unless a test lowers it.
+    /// number); [`PENDING_COUNT_BOUND`] unless a test lowers it.
     pub pending_count_bound: u64,
 }
 
@@ -124,7 +135,7 @@ impl WebConfig {
             timeouts: ServerTimeouts::default(),
             login_throttle: ThrottlePolicy::default(),
             retention: Default::default(),
-            pending_count_bound: crate::service::pending::COUNT_BOUND,
+            pending_count_bound: PENDING_COUNT_BOUND,
         }
     }
 
@@ -180,10 +191,10 @@ pub(crate) struct Inner {
     pub webhook_refused: std::sync::atomic::AtomicU64,
     /// Single sign-ons under way, by `state` (A2): kept in this process only, so
     /// several replicas behind one address need sticky sessions for the callback.
-    pub oidc_flows: Mutex<HashMap<String, crate::auth::oidc::Flow>>,
+    pub oidc_flows: Mutex<HashMap<String, oidc::Flow>>,
     /// The sign-in provider's discovery document and signing keys (A2), read once
-    /// per [`crate::auth::oidc::PROVIDER_TTL`].
-    pub oidc_provider: Mutex<crate::auth::oidc::ProviderCache>,
+    /// per [`oidc::PROVIDER_TTL`].
+    pub oidc_provider: Mutex<oidc::ProviderCache>,
 }
 
 impl AppState {

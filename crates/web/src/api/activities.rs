@@ -7,10 +7,11 @@ use gong_timeline_store::{ActivityFilter, ActivityId, CompanyId, ConnectionId};
 use gong_timeline_sync::views::{ActivityView, CompanyView, TranscriptView};
 use serde::Deserialize;
 
+use crate::auth::roles;
 use crate::auth::AdminSession;
 use crate::error::ApiResult;
 use crate::paging::{Page, Paged};
-use crate::service::{lookup, roles};
+use crate::service::lookup;
 use crate::state::AppState;
 
 /// Query of `GET /activities`.

@@ -6,9 +6,12 @@
 //! - [`session`]: sessions and their CSRF tokens (read by the pages' guard,
 //!   `ui::guard`), log in/out, the API guard (`require_api`).
 //! - [`oidc`]: sign-in with an OpenID Connect provider (A2).
+//! - [`roles`]: what each role (A1) may reach (the guards' one table of routes), the
+//!   default role of a license type.
 //! - [`throttle`]: failed log-ins per account and per client address.
 
 pub mod oidc;
+pub mod roles;
 pub mod secret;
 pub mod session;
 pub mod throttle;

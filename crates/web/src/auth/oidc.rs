@@ -11,52 +11,41 @@
 //! for several audiences must name this client as its authorized party). The email
 //! then names the account: an existing one signs in with its role (unless an admin
 //! removed its sign-in); otherwise an email of an allowed domain gets an account
-//! with the mapped role ([`crate::state::RoleSource`]). Nothing secret is logged or
-//! kept: the code, tokens and verifier are dropped after the exchange.
+//! with the mapped role ([`crate::state::RoleSource`]), which the caller records in
+//! the audit log ([`SignedIn::created`]). Nothing secret is logged or kept: the
+//! code, tokens and verifier are dropped after the exchange.
 //!
 //! The discovery document and the signing keys are read once per [`PROVIDER_TTL`]
-//! and shared by every sign-in of the process ([`ProviderCache`]); a token signed by
-//! a key the cached set does not know has the keys read again once (the provider
+//! and shared by every sign-in of the process ([`ProviderCache`], kept in
+//! [`AppState`] with the sign-ins under way: [`crate::state::oidc`]); a token signed
+//! by a key the cached set does not know has the keys read again once (the provider
 //! rotated its keys).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use chrono::{DateTime, Utc};
-use gong_timeline_domain::audit::{AuditAction, AuditChannel};
 use gong_timeline_domain::UserStatus;
 use gong_timeline_gong::reqwest as http;
 use gong_timeline_store::{Admin, Role};
-use gong_timeline_sync::audit::Change;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::roles::default_role;
 use super::secret::{constant_time_eq, random_token};
-use super::AdminSession;
-use crate::service::roles::default_role;
+use crate::state::oidc::{Discovery, Fetched};
+pub use crate::state::oidc::{Flow, ProviderCache, PROVIDER_TTL};
 use crate::state::{AppState, OidcConfig, RoleSource};
 
 /// How long a sign-in may take at the provider.
 pub const FLOW_TTL: Duration = Duration::from_secs(600);
-/// How long the provider's discovery document and signing keys are used before they
-/// are read again.
-pub const PROVIDER_TTL: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 /// Sign-ins under way at most (anonymous visitors start them).
 const MAX_FLOWS: usize = 10_000;
 /// What a new single sign-on account has for a password hash: no PHC string, so no
 /// password ever matches it.
 const NO_PASSWORD: &str = "!oidc";
-
-/// A sign-in under way.
-pub struct Flow {
-    nonce: String,
-    verifier: String,
-    next: String,
-    started: Instant,
-}
 
 /// Why a sign-in was refused; the message is shown on the page.
 #[derive(Debug)]
@@ -85,38 +74,6 @@ impl Refusal {
 
 fn invalid(m: impl Into<String>) -> Refusal {
     Refusal::Invalid(m.into())
-}
-
-/// What the process knows of the provider, each part with when it was read.
-#[derive(Default)]
-pub struct ProviderCache {
-    discovery: Option<Fetched<Discovery>>,
-    keys: Option<Fetched<JwkSet>>,
-}
-
-/// A document read from the provider.
-struct Fetched<T> {
-    value: Arc<T>,
-    /// The URL it was read from.
-    url: String,
-    at: DateTime<Utc>,
-}
-
-impl<T> Fetched<T> {
-    /// The document, while it is younger than [`PROVIDER_TTL`] and from `url`.
-    fn fresh(&self, url: &str, now: DateTime<Utc>) -> Option<Arc<T>> {
-        let age = now - self.at;
-        (self.url == url && age >= chrono::TimeDelta::zero() && age < PROVIDER_TTL)
-            .then(|| self.value.clone())
-    }
-}
-
-#[derive(Deserialize)]
-struct Discovery {
-    issuer: String,
-    authorization_endpoint: String,
-    token_endpoint: String,
-    jwks_uri: String,
 }
 
 #[derive(Deserialize)]
@@ -325,6 +282,18 @@ pub fn abandon(state: &AppState, st: &str) {
         .remove(st);
 }
 
+/// A completed sign-in.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The signed-in account.
+    pub account: Admin,
+    /// Where to go.
+    pub next: String,
+    /// Whether this sign-in made the account; the caller records it in the audit log
+    /// (`service::roles::record_sso_account`).
+    pub created: bool,
+}
+
 /// Completes a sign-in: the signed-in account and where to go.
 pub async fn finish(
     state: &AppState,
@@ -332,7 +301,7 @@ pub async fn finish(
     code: Option<&str>,
     st: &str,
     cookie_state: Option<&str>,
-) -> Result<(Admin, String), Refusal> {
+) -> Result<SignedIn, Refusal> {
     // Single use: taken whatever happens next.
     let flow = state
         .inner
@@ -388,13 +357,17 @@ pub async fn finish(
     {
         return Err(refused_token("its nonce is not this sign-in's"));
     }
-    let account = account_for(state, config, &claims).await?;
+    let (account, created) = account_for(state, config, &claims).await?;
     let next = if account.role != Role::Admin && flow.next == "/connectors" {
         "/companies".to_string()
     } else {
         flow.next
     };
-    Ok((account, next))
+    Ok(SignedIn {
+        account,
+        next,
+        created,
+    })
 }
 
 fn refused_token(why: &str) -> Refusal {
@@ -486,11 +459,12 @@ pub fn role_from_claim(value: Option<&serde_json::Value>) -> Option<Role> {
         .find(|r| named(&r.to_string()))
 }
 
+/// The account `claims` sign in, and whether this sign-in made it.
 async fn account_for(
     state: &AppState,
     config: &OidcConfig,
     claims: &IdClaims,
-) -> Result<Admin, Refusal> {
+) -> Result<(Admin, bool), Refusal> {
     let store = |e: gong_timeline_store::StoreError| Refusal::Internal(e.to_string());
     let email = claims
         .email
@@ -519,7 +493,7 @@ async fn account_for(
     let lower = email.to_lowercase();
     for name in [email, lower.as_str()] {
         if let Some(account) = state.store.admin_by_username(name).await.map_err(store)? {
-            return signs_in(account);
+            return signs_in(account).map(|account| (account, false));
         }
     }
     let role = match &config.roles {
@@ -548,22 +522,7 @@ async fn account_for(
         .create_account(&lower, NO_PASSWORD, role, state.now())
         .await
         .map_err(store)?;
-    let by = AdminSession {
-        admin_id: account.id,
-        username: account.username.clone(),
-        channel: AuditChannel::Ui,
-        role,
-        csrf: String::new(),
-        token_hash: String::new(),
-    };
-    let after =
-        serde_json::json!({"username": account.username, "role": role, "by": "single sign-on"});
-    let change = Change::new(
-        AuditAction::AdminCreated,
-        format!("admin '{}'", account.username),
-    );
-    crate::service::audit::record(state, &by, change.after(&after)).await;
-    Ok(account)
+    Ok((account, true))
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@ use gong_timeline_domain::audit::AuditChannel;
 use gong_timeline_store::{AdminId, Role, Session};
 use gong_timeline_sync::audit::Actor;
 
+use super::roles;
 use super::secret::{constant_time_eq, digest, random_token};
 use crate::error::ApiError;
-use crate::service::roles;
 use crate::state::AppState;
 
 /// The session cookie's name.

@@ -2,6 +2,8 @@
 //! the API is recorded by the service function that makes it, after it succeeded,
 //! with the signed-in admin as "who" and the channel the request came through
 //! ([`AdminSession::actor`]). The entries read newest first, a keyset page at a time.
+//! Connections that a new one replaced (S10) are recorded here ([`record_replaced`])
+//! for both ways a connection gets its Gong account: created, or authorised by OAuth.
 //!
 //! Targets are named as the CLI names them (`connection 'acme'`, `API token 'ci' of
 //! admin 'ann'`, …), so that one change reads the same from wherever it was made.
@@ -27,6 +29,19 @@ pub async fn record(state: &AppState, by: &AdminSession, change: Change) {
     if let Err(error) = recorded {
         tracing::warn!(%error, %action, admin = %by.username,
             "The change was made but could not be recorded in the audit log.");
+    }
+}
+
+/// A4 for S10: each connection `replaced` by `by_name` is recorded as deleted, saying
+/// it was replaced and its activities kept.
+pub async fn record_replaced(
+    state: &AppState,
+    requester: &AdminSession,
+    replaced: &[String],
+    by_name: &str,
+) {
+    for old in replaced {
+        record(state, requester, Change::connection_replaced(old, by_name)).await;
     }
 }
 

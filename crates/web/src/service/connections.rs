@@ -187,7 +187,7 @@ async fn create_access_key(
     let created =
         connections::create_access_key(&state.store, state.engine.gong_config(), new, state.now())
             .await?;
-    audit_replaced(
+    audit::record_replaced(
         state,
         requester,
         &created.replaced,
@@ -195,19 +195,6 @@ async fn create_access_key(
     )
     .await;
     Ok(created.connection)
-}
-
-/// A4 for S10: each connection `replaced` by `by_name` is recorded as deleted, saying
-/// it was replaced and its activities kept.
-pub async fn audit_replaced(
-    state: &AppState,
-    requester: &AdminSession,
-    replaced: &[String],
-    by_name: &str,
-) {
-    for old in replaced {
-        audit::record(state, requester, Audited::connection_replaced(old, by_name)).await;
-    }
 }
 
 /// What an admin asks to change; blank fields keep their value. Its `Debug` shows no

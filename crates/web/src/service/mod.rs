@@ -1,5 +1,6 @@
 //! What the UI and the API both do, each in one place; handlers extract, call these
-//! and render the result (a page or JSON). Nothing here renders.
+//! and render the result (a page or JSON). Nothing here renders. It uses `state`
+//! and `auth`, which never use it, and never `ui` or `api`.
 //!
 //! - [`audit`]: recording each admin change (A4) and reading the log.
 //! - [`lookup`]: the one look-up by id of a connection, a job, an activity, a
@@ -18,8 +19,9 @@
 //! - [`erasures`]: erasing a person by email (G2), and the receipts.
 //! - [`pending`]: a connection's stored meetings not on the Timeline, by reason,
 //!   and their re-evaluation (#20 item 4).
-//! - [`roles`]: what each role (A1) may reach, the default role of a license type,
-//!   granting sign-in to a Timeline user, token scopes no wider than the role (A3).
+//! - [`roles`]: granting sign-in to a Timeline user, changing a role, removing a
+//!   sign-in (A1), recording an account single sign-on made, token scopes no wider
+//!   than the role (A3). What each role may reach is `crate::auth::roles`.
 //! - [`quota`]: Gong's quota: a connection's usage, its budget and rate, the
 //!   re-sync estimate (Q1, Q3, Q4).
 

@@ -317,7 +317,7 @@ async fn settle_account(
         connections::claim_account(store, &account, Some(connection.id), replace).await?;
     connections::settle_account(store, connection.id, &account, &replaced, state.now()).await?;
     let names: Vec<String> = replaced.into_iter().map(|c| c.name).collect();
-    super::connections::audit_replaced(state, requester, &names, &connection.name).await;
+    super::audit::record_replaced(state, requester, &names, &connection.name).await;
     Ok(())
 }
 

@@ -18,11 +18,6 @@ pub async fn pending(state: &AppState, id: ConnectionId) -> ApiResult<Pending> {
     Ok(pending::pending(state.store.as_ref(), &connection, state.now()).await?)
 }
 
-/// Stored meetings of the backfill window at most for the connection page to
-/// count those not on the Timeline on every view (the evaluation reads them all);
-/// above, it links without a number. [`crate::WebConfig::pending_count_bound`].
-pub const COUNT_BOUND: u64 = 20_000;
-
 /// How many stored meetings are not on the Timeline; `None` when they cannot be
 /// evaluated now (settings that no longer hold) or the backfill window stores more
 /// than [`crate::WebConfig::pending_count_bound`] meetings (a count would read them all on every view): a

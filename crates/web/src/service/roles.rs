@@ -1,93 +1,23 @@
-//! Roles (A1) and what they may reach, for the pages' guard, the API's guard and the
-//! tokens (A3): one table of routes, checked on every request.
-//!
-//! - `admin`: everything (today's rights).
-//! - `member`: reads the Timeline, companies, activities and recordings; nothing of
-//!   connectors, settings, imports, the log, users, tokens, the audit log, privacy.
-//! - `viewer`: reads the Timeline without recordings.
+//! Accounts and their roles (A1) as admins change them, and the tokens' scopes
+//! (A3). What each role may reach, and the role a license type gives by default, is
+//! [`crate::auth::roles`] (the guards check it on every request).
 //!
 //! A Timeline user signs in once an admin grants it ([`grant`]); the role offered
 //! first follows the license type ([`default_role`]). An API token carries at most
 //! its owner's role: a `member` or `viewer` makes `read` tokens only, and a token of
 //! an owner whose role narrowed since reaches only what the role reaches now (the
-//! guard checks both, on every request).
+//! guard checks both, on every request). An account that single sign-on (A2) made is
+//! recorded in the audit log by [`record_sso_account`].
 
-use axum::http::Method;
-use gong_timeline_domain::audit::AuditAction;
-use gong_timeline_domain::{LicenseType, TokenScope};
+use gong_timeline_domain::audit::{AuditAction, AuditChannel};
+use gong_timeline_domain::TokenScope;
 use gong_timeline_store::{Admin, AdminId, Role, StoreError, UserId};
 use gong_timeline_sync::audit::Change;
 
+use crate::auth::roles::default_role;
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-/// What a route needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    /// Any signed-in account: the Timeline, companies, activities.
-    Reader,
-    /// Recordings and transcripts (what the call carries): `member` and `admin`.
-    Recordings,
-    /// Everything else: `admin`.
-    Admin,
-}
-
-/// Whether `role` may reach a route that needs `need`.
-pub fn allows(role: Role, need: Need) -> bool {
-    match need {
-        Need::Reader => true,
-        Need::Recordings => matches!(role, Role::Admin | Role::Member),
-        Need::Admin => role == Role::Admin,
-    }
-}
-
-/// What the route `route` (its template, e.g. `/companies/{id}`, or the whole path
-/// of `/api/v1/…`) needs for `method`. Anything not listed is `Admin`: a new route
-/// is closed until it is opened here.
-pub fn need(method: &Method, route: &str) -> Need {
-    let reads = *method == Method::GET || *method == Method::HEAD;
-    match route {
-        "/" | "/logout" => Need::Reader,
-        "/companies" | "/companies/{id}" | "/activities" | "/activities/{id}" if reads => {
-            Need::Reader
-        }
-        "/activities/{id}/recording"
-        | "/activities/{id}/transcript"
-        | "/api/v1/activities/{id}/transcript"
-            if reads =>
-        {
-            Need::Recordings
-        }
-        "/api/v1/companies" | "/api/v1/activities" | "/api/v1/activities/{id}" if reads => {
-            Need::Reader
-        }
-        _ => Need::Admin,
-    }
-}
-
-/// The refusal of a route `role` may not reach.
-pub fn refused(role: Role, need: Need) -> ApiError {
-    let what = match need {
-        Need::Reader => "this page",
-        Need::Recordings => "recordings and transcripts",
-        Need::Admin => "this page (admins only)",
-    };
-    ApiError::Forbidden(format!(
-        "Your role is '{role}', which may not open {what}. Ask an admin if you need it."
-    ))
-}
-
-/// The role a Timeline user's license type gives by default: Full and
-/// Viewer+Analytics read the Timeline with recordings, Viewer without; others get no
-/// sign-in unless an admin picks a role.
-pub fn default_role(license: LicenseType) -> Option<Role> {
-    match license {
-        LicenseType::Full | LicenseType::ViewerAnalytics => Some(Role::Member),
-        LicenseType::Viewer => Some(Role::Viewer),
-        _ => None,
-    }
-}
 
 /// The token scopes an owner of `role` may make (A3): no wider than the role.
 pub fn scopes(role: Role) -> &'static [TokenScope] {
@@ -175,6 +105,25 @@ pub async fn grant(
     Ok(Granted { account, password })
 }
 
+/// Records in the audit log (A4) an account that a single sign-on (A2) made: the
+/// account itself is "who", through the pages.
+pub async fn record_sso_account(state: &AppState, account: &Admin) {
+    let by = AdminSession {
+        admin_id: account.id,
+        username: account.username.clone(),
+        channel: AuditChannel::Ui,
+        role: account.role,
+        csrf: String::new(),
+        token_hash: String::new(),
+    };
+    let after = serde_json::json!({"username": account.username, "role": account.role, "by": "single sign-on"});
+    let change = Change::new(
+        AuditAction::AdminCreated,
+        format!("admin '{}'", account.username),
+    );
+    super::audit::record(state, &by, change.after(&after)).await;
+}
+
 /// Changes account `id`'s role (A1), recorded in the audit log (`RoleChanged`, the
 /// role before and after). The last admin cannot be demoted (409): an account must be
 /// made admin first; the store checks it in the change's own transaction, so two
@@ -235,50 +184,6 @@ pub async fn remove_sign_in(state: &AppState, by: &AdminSession, id: AdminId) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a1_each_role_reaches_its_routes() {
-        let get = Method::GET;
-        let table: &[(&str, Need, [bool; 3])] = &[
-            ("/companies/{id}", Need::Reader, [true, true, true]),
-            (
-                "/activities/{id}/recording",
-                Need::Recordings,
-                [true, true, false],
-            ),
-            ("/connectors", Need::Admin, [true, false, false]),
-            ("/api/v1/activities", Need::Reader, [true, true, true]),
-            ("/api/v1/jobs", Need::Admin, [true, false, false]),
-            ("/something/new", Need::Admin, [true, false, false]),
-        ];
-        for (route, wanted, by_role) in table {
-            assert_eq!(need(&get, route), *wanted, "{route}");
-            for (role, allowed) in [Role::Admin, Role::Member, Role::Viewer]
-                .iter()
-                .zip(by_role)
-            {
-                assert_eq!(allows(*role, *wanted), *allowed, "{role} {route}");
-            }
-        }
-        assert_eq!(need(&Method::POST, "/api/v1/activities"), Need::Admin);
-    }
-
-    #[test]
-    fn a1_the_default_role_follows_the_license_type() {
-        assert_eq!(default_role(LicenseType::Full), Some(Role::Member));
-        assert_eq!(
-            default_role(LicenseType::ViewerAnalytics),
-            Some(Role::Member)
-        );
-        assert_eq!(default_role(LicenseType::Viewer), Some(Role::Viewer));
-        for none in [
-            LicenseType::InternalCollaborator,
-            LicenseType::External,
-            LicenseType::Guest,
-        ] {
-            assert_eq!(default_role(none), None);
-        }
-    }
 
     #[test]
     fn a3_a_token_is_no_wider_than_its_owners_role() {

@@ -9,12 +9,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 
+use crate::auth::roles;
 use crate::auth::secret::constant_time_eq;
 use crate::auth::session::{
     carried_csrf, csrf_refused, is_write, login_then, session_of, signed_in,
 };
 use crate::error::ApiError;
-use crate::service::roles;
 use crate::state::AppState;
 use crate::ui::error::PageError;
 use gong_timeline_domain::audit::AuditChannel;

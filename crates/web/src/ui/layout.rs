@@ -36,7 +36,7 @@ fn head(title: &str) -> Markup {
 
 /// Whether the navigation offers `href` to `session`'s role (every link without one).
 fn may_open(session: Option<&AdminSession>, href: &str) -> bool {
-    use crate::service::roles;
+    use crate::auth::roles;
     session.is_none_or(|s| roles::allows(s.role, roles::need(&axum::http::Method::GET, href)))
 }
 

@@ -1,6 +1,7 @@
 //! `GET /auth/oidc/start` and `GET /auth/oidc/callback`: sign-in with the OpenID
-//! Connect provider (A2, [`crate::auth::oidc`]). A refusal is a page that says why,
-//! with a way back to the log-in; no session is made.
+//! Connect provider (A2, [`crate::auth::oidc`]). An account the sign-in made is
+//! recorded in the audit log. A refusal is a page that says why, with a way back to
+//! the log-in; no session is made.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -12,6 +13,7 @@ use serde::Deserialize;
 
 use crate::auth::oidc::{self, Refusal};
 use crate::auth::session;
+use crate::service::roles;
 use crate::state::AppState;
 use crate::ui::layout;
 use crate::ui::login::local;
@@ -121,10 +123,17 @@ pub(crate) async fn callback(
         cookie_state.as_deref(),
     )
     .await;
-    let (account, next) = match finished {
+    let oidc::SignedIn {
+        account,
+        next,
+        created,
+    } = match finished {
         Ok(done) => done,
         Err(refusal) => return (jar, refused(&refusal)).into_response(),
     };
+    if created {
+        roles::record_sso_account(&state, &account).await;
+    }
     match session::start(&state, account.id).await {
         Ok(session) => {
             tracing::info!(account = %crate::security::log_safe(&account.username), "Signed in with single sign-on.");

@@ -2,7 +2,8 @@
 //! ([`crate::oidc_provider`]): the whole Authorization Code + PKCE flow through the
 //! app, each kind of bad ID token refused with a clear page and no session (`azp`
 //! included), the provider's documents read once per hour and its keys again when
-//! they rotate, and an account whose sign-in was removed refused.
+//! they rotate, an account whose sign-in was removed refused, and an account a
+//! sign-in made recorded in the audit log (A4).
 
 use std::sync::Arc;
 
@@ -230,6 +231,41 @@ async fn a2_the_role_can_come_from_a_claim() {
         out.body
     );
     assert!(out.session.is_none());
+}
+
+#[tokio::test]
+async fn a4_an_account_single_sign_on_made_is_in_the_audit_log_once() {
+    use gong_timeline_domain::audit::{AuditAction, AuditChannel};
+    let provider = Provider::start().await;
+    let app = app_with(
+        &provider,
+        &["example.org"],
+        RoleSource::Claim("groups".into()),
+    )
+    .await;
+    for _ in 0..2 {
+        let mut claims = serde_json::Map::new();
+        claims.insert("groups".into(), serde_json::json!(["viewer"]));
+        provider.sign_in_next(Next {
+            email: "reader@example.org".into(),
+            claims,
+            ..Next::default()
+        });
+        let out = sign_in(&app).await;
+        assert_eq!(out.status, 303, "{}", out.body);
+    }
+    let entries = app.store.list_audit_entries(100, None).await.unwrap();
+    let created: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == AuditAction::AdminCreated)
+        .collect();
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0].actor, "reader@example.org");
+    assert_eq!(created[0].channel, AuditChannel::Ui);
+    assert_eq!(created[0].target, "admin 'reader@example.org'");
+    let after = created[0].after.as_ref().unwrap();
+    assert_eq!(after["role"], "viewer");
+    assert_eq!(after["by"], "single sign-on");
 }
 
 #[tokio::test]

@@ -147,7 +147,7 @@ fn sign_in(s: &AdminSession, u: &User, account: Option<Role>) -> Markup {
     if let Some(role) = account {
         return html! { span.account data-role=(role) { (layout::badge(layout::Tone::Info, role)) } };
     }
-    let default = roles::default_role(u.license_type);
+    let default = crate::auth::roles::default_role(u.license_type);
     html! {
         form.grant method="post" action={ "/users/timeline/" (u.id) "/access" } {
             (csrf_input(s))
