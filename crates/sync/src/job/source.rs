@@ -147,9 +147,11 @@ impl<'c> ById<'c> {
 
 /// Stored meetings read per page of a re-evaluation. Three pages are in memory at
 /// once (one committed, one evaluated, one read ahead), and a decoded meeting with
-/// Gong's content is several KB: at 2,000 the re-evaluation's peak resident set at
-/// 100,000 calls was 123 MB, at 500 it is 96 MB, at the same speed (`bench`).
-pub const STORED_PAGE: u32 = 500;
+/// Gong's content is several KB. `bench --calls 100000`, two runs each: at 2,000 the
+/// re-evaluation peaked at 118–122 MB of resident memory and read 51,000–53,000
+/// stored meetings/s; at 1,000, 96–100 MB and 43,000–46,000/s; at 500, 90–97 MB and
+/// 40,000–47,000/s.
+pub const STORED_PAGE: u32 = 1000;
 
 /// A connection's stored meetings of a set, started in `[since, until)`, read in
 /// keyset pages (start, call id) from an optional resume key.
