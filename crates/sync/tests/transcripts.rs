@@ -33,16 +33,21 @@ async fn world(transcripts: bool) -> World {
         ..SimConfig::default()
     };
     let w = support::world(config, start()).await;
-    let mut settings = w.store.get_settings(w.connection_id).await.unwrap();
-    settings.transcripts = transcripts;
-    w.store
-        .put_settings(w.connection_id, &settings)
-        .await
-        .unwrap();
+    w.set_transcripts(transcripts).await;
     w
 }
 
 impl World {
+    /// Turns transcripts on or off for the connection, as `settings set` does.
+    async fn set_transcripts(&self, on: bool) {
+        let mut settings = self.store.get_settings(self.connection_id).await.unwrap();
+        settings.transcripts = on;
+        self.store
+            .put_settings(self.connection_id, &settings)
+            .await
+            .unwrap();
+    }
+
     async fn sync(&self, at: DateTime<Utc>) {
         self.run(at, Trigger::Manual).await;
     }
@@ -175,12 +180,7 @@ async fn s9_a_transcript_gong_had_not_made_yet_is_fetched_by_a_later_sync_for_th
     w.sim
         .controls()
         .set_untranscribed(late.clone().map(|a| a.gong_call_id.to_string()));
-    let mut settings = w.store.get_settings(w.connection_id).await.unwrap();
-    settings.transcripts = true;
-    w.store
-        .put_settings(w.connection_id, &settings)
-        .await
-        .unwrap();
+    w.set_transcripts(true).await;
     w.sync(start() + Duration::hours(4)).await;
     for a in late.clone() {
         assert!(w.transcript_of(a.id).await.is_empty(), "not made yet");
@@ -214,12 +214,7 @@ async fn s9_a_webhook_batch_fetches_one_request_of_transcripts_and_leaves_the_hi
     w.sync(start()).await;
     let activities = w.activity_ids(None).await.len() as u64;
     assert!(activities > 200, "{activities}");
-    let mut settings = w.store.get_settings(w.connection_id).await.unwrap();
-    settings.transcripts = true;
-    w.store
-        .put_settings(w.connection_id, &settings)
-        .await
-        .unwrap();
+    w.set_transcripts(true).await;
 
     let pushed = w.sim.dataset().call_id(0).unwrap();
     w.store
