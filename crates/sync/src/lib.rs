@@ -2,10 +2,16 @@
 //! Timeline activities and logs every one of them.
 //!
 //! # Layout
-//! - [`runner`]: [`Engine::run_job`] — lease, start, the job's passes, finish.
+//! - [`runner`]: [`Engine::run_job`] and [`Engine::run_request`] — lease, start, the
+//!   job's passes, finish.
+//! - [`connect`]: a Gong client for a stored connection (credentials, host, rotated
+//!   OAuth tokens saved before use); [`connections`]: the connection lifecycle (C5, C6).
+//! - [`error`]: [`SyncError`], why a job could not start or had to stop.
+//! - [`preview`]: the settings preview (T3, T5), evaluated locally.
 //! - [`job`]: a started job's stages: [`job::plan`] (which passes, pure),
 //!   [`job::source`] (batches), [`job::writer`] (a batch through the stages),
-//!   [`job::page`] (page evaluation, pure), [`job::sink`] (fenced page commits).
+//!   [`job::page`] (page evaluation, pure), [`job::sink`] (fenced page commits),
+//!   `job::passes` (each pass's I/O), [`job::cursor`] (where a pass resumes).
 //! - [`provision`] (pure) and [`provision_job`] (I/O): Gong users → Timeline users (U1–U6).
 //! - [`context`]: the in-memory maps a job resolves against.
 //! - [`evaluate`]: what local evaluation (M2) runs against: the context from the
