@@ -19,7 +19,7 @@ pub const CALLS_PER_REQUEST: usize = 100;
 /// sync once it is [`AskAgain::AFTER`] old, while its call is younger than
 /// [`AskAgain::WITHIN`]; after that it stays empty (a call nobody spoke in, or not
 /// recorded, never gets one), so each such call takes one place of a 100-call request
-/// at most once a slot, for three days.
+/// at most once every three hours, for three days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AskAgain {
     /// Empty transcripts fetched before this are asked for again...
