@@ -95,6 +95,11 @@ pub fn connection_target(name: &str) -> String {
     format!("connection '{name}'")
 }
 
+/// How the audit log names an admin account: `admin 'USERNAME'`.
+pub fn admin_target(username: &str) -> String {
+    format!("admin '{username}'")
+}
+
 /// Records `change` by `actor` at `at`.
 pub async fn record(
     store: &dyn Store,

@@ -267,7 +267,7 @@ pub async fn estimate_resync(
     let (client, ledger) = counted_client(store, connection, template, Purpose::Setup).await?;
     let first = client
         .calls_extensive_lenient_first(
-            gong_timeline_gong::CallsFilter::window(window.from, window.to),
+            window.calls_filter(),
             gong_timeline_gong::ContentSelector::for_timeline(),
         )
         .await;

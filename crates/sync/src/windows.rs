@@ -3,6 +3,7 @@
 //! widened to 30 days once a week for reconciliation. Pure functions of "now".
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use gong_timeline_gong::CallsFilter;
 use gong_timeline_store::{Checkpoint, Settings};
 
 /// How often a job re-reads the last [`RECONCILE_DAYS`] days.
@@ -23,6 +24,13 @@ pub struct Window {
     /// True when this window is the weekly reconciliation (or a first backfill that
     /// covers it).
     pub reconciles: bool,
+}
+
+impl Window {
+    /// How Gong is asked for this window's calls.
+    pub fn calls_filter(&self) -> CallsFilter {
+        CallsFilter::window(self.from, self.to)
+    }
 }
 
 /// Where the backfill window of `backfill_days` starts for a job started at `now`:

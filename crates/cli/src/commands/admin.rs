@@ -3,7 +3,7 @@
 //! sign-in away; `admin token`: an API token for one of them, of a scope.
 
 use gong_timeline_domain::audit::AuditAction;
-use gong_timeline_sync::audit::Change as Audited;
+use gong_timeline_sync::audit::{admin_target, Change as Audited};
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -118,11 +118,6 @@ async fn remove(store: &Arc<dyn Store>, username: &str) -> anyhow::Result<()> {
         removed.username
     );
     Ok(())
-}
-
-/// How an audit entry names an admin.
-fn admin_target(username: &str) -> String {
-    format!("admin '{username}'")
 }
 
 async fn token(

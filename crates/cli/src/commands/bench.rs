@@ -147,15 +147,14 @@ async fn measure(
     sim.controls().reset_stats();
 
     let engine = Engine::new(store.clone(), options);
-    // Each phase's peak is read after restarting it; the run's is the largest.
-    let set_up_peak = rss::peak_bytes();
-    rss::restart_peak();
+    let mut peaks = rss::Phases::default();
+    peaks.end_phase(); // the set-up
     let started = Instant::now();
     let summary = engine
         .run_job(connection.id, Trigger::Manual, &progress::ignore)
         .await?;
     let seconds = started.elapsed().as_secs_f64();
-    let sync_peak_rss_bytes = rss::peak_bytes();
+    let sync_peak_rss_bytes = peaks.end_phase();
     let gong_requests = sim.controls().stats().api_requests;
 
     // A second sync right after the first: what a sync that changes nothing costs.
@@ -166,7 +165,6 @@ async fn measure(
     let nochange_requests = sim.controls().stats().api_requests;
     // Done with the first account's simulator: only one is resident at a time.
     sim.shutdown().await;
-    let mut peak_rss_bytes = set_up_peak.max(rss::peak_bytes());
 
     // The filter mistake: a connection synced with filters that skip about half the
     // meetings, then cleared; the re-evaluation runs from the stored meetings.
@@ -197,14 +195,13 @@ async fn measure(
             evaluated_seen.store(done, Ordering::Relaxed);
         }
     };
-    peak_rss_bytes = peak_rss_bytes.max(rss::peak_bytes());
-    rss::restart_peak();
+    peaks.end_phase(); // the no-change and the filtered syncs
     let started = Instant::now();
     let reevaluated = engine
         .run_job(second.id, Trigger::Reevaluate, &count_evaluated)
         .await?;
     let reevaluate_seconds = started.elapsed().as_secs_f64();
-    let reevaluate_peak_rss_bytes = rss::peak_bytes();
+    let reevaluate_peak_rss_bytes = peaks.end_phase();
     let reevaluate_requests = other.controls().stats().api_requests;
     other.shutdown().await;
     let footprint = match sqlite {
@@ -218,7 +215,7 @@ async fn measure(
         content: !args.without_content,
         seconds,
         meetings_per_second: summary.counts.fetched as f64 / seconds,
-        peak_rss_bytes: peak_rss_bytes.max(rss::peak_bytes()),
+        peak_rss_bytes: peaks.run_peak(),
         sync_peak_rss_bytes,
         reevaluate_peak_rss_bytes,
         simulator_rss_bytes,

@@ -1,5 +1,28 @@
 //! The process's resident memory as the benches report it (Linux's `/proc`; 0
-//! elsewhere): now, the peak, and the peak restarted so one phase is measured alone.
+//! elsewhere): now, the peak, and [`Phases`], which restarts the peak so that each
+//! phase of a run is measured alone while the run's peak is kept.
+
+/// The peaks of a run's phases, and of the whole run.
+#[derive(Debug, Default)]
+pub(super) struct Phases {
+    run: u64,
+}
+
+impl Phases {
+    /// Ends a phase: its peak (from the resident set at its start), counted in the
+    /// run's; the next phase starts now.
+    pub(super) fn end_phase(&mut self) -> u64 {
+        let phase = peak_bytes();
+        self.run = self.run.max(phase);
+        restart_peak();
+        phase
+    }
+
+    /// The whole run's peak so far.
+    pub(super) fn run_peak(&self) -> u64 {
+        self.run.max(peak_bytes())
+    }
+}
 
 /// The resident set now (VmRSS).
 pub(super) fn current_bytes() -> u64 {
@@ -14,7 +37,7 @@ pub(super) fn peak_bytes() -> u64 {
 /// Restarts the peak at the resident set now (`5` to `/proc/self/clear_refs`, see
 /// proc(5)), so the next [`peak_bytes`] is one phase's. Where that is refused the
 /// peak keeps counting from the start, which only overstates a phase.
-pub(super) fn restart_peak() {
+fn restart_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 

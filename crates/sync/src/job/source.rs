@@ -40,7 +40,7 @@ pub struct WindowPages {
 impl WindowPages {
     /// Every page of `window`.
     pub fn new(client: &GongClient, window: Window, selector: &ContentSelector) -> WindowPages {
-        let pages = client.calls_extensive_lenient(filter(window), selector.clone());
+        let pages = client.calls_extensive_lenient(window.calls_filter(), selector.clone());
         WindowPages { pages }
     }
 
@@ -51,7 +51,8 @@ impl WindowPages {
         selector: &ContentSelector,
         cursor: String,
     ) -> WindowPages {
-        let pages = client.calls_extensive_lenient_from(filter(window), selector.clone(), cursor);
+        let pages =
+            client.calls_extensive_lenient_from(window.calls_filter(), selector.clone(), cursor);
         WindowPages { pages }
     }
 
@@ -62,7 +63,7 @@ impl WindowPages {
         selector: &ContentSelector,
     ) -> Result<Option<WindowPage>, SyncError> {
         let first = client
-            .calls_extensive_lenient_first(filter(window), selector.clone())
+            .calls_extensive_lenient_first(window.calls_filter(), selector.clone())
             .await?;
         Ok(first.map(WindowPage::from))
     }
@@ -83,15 +84,10 @@ impl From<LenientCallsPage> for WindowPage {
     }
 }
 
-/// The filter of a window.
-fn filter(window: Window) -> CallsFilter {
-    CallsFilter::window(window.from, window.to)
-}
-
 /// The bounds a window is sent to Gong with (whole seconds): what a look-back counts
 /// the store's meetings over.
 pub fn sent_bounds(window: Window) -> (DateTime<Utc>, DateTime<Utc>) {
-    let (from, to) = filter(window).sent_bounds();
+    let (from, to) = window.calls_filter().sent_bounds();
     (from.unwrap_or(window.from), to.unwrap_or(window.to))
 }
 

@@ -290,7 +290,7 @@ pub struct SignedIn {
     /// Where to go.
     pub next: String,
     /// Whether this sign-in made the account; the caller records it in the audit log
-    /// (`service::roles::record_sso_account`).
+    /// (`service::roles::record_sso_sign_in`).
     pub created: bool,
 }
 

@@ -7,13 +7,14 @@
 //! its owner's role: a `member` or `viewer` makes `read` tokens only, and a token of
 //! an owner whose role narrowed since reaches only what the role reaches now (the
 //! guard checks both, on every request). An account that single sign-on (A2) made is
-//! recorded in the audit log by [`record_sso_account`].
+//! recorded in the audit log by [`record_sso_sign_in`].
 
 use gong_timeline_domain::audit::{AuditAction, AuditChannel};
 use gong_timeline_domain::TokenScope;
 use gong_timeline_store::{Admin, AdminId, Role, StoreError, UserId};
-use gong_timeline_sync::audit::Change;
+use gong_timeline_sync::audit::{admin_target, Change};
 
+use crate::auth::oidc::SignedIn;
 use crate::auth::roles::default_role;
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
@@ -97,17 +98,19 @@ pub async fn grant(
         .create_account(&user.email, &hash, role, state.now())
         .await?;
     let after = serde_json::json!({"username": account.username, "role": role, "user_id": user.id});
-    let change = Change::new(
-        AuditAction::AdminCreated,
-        format!("admin '{}'", account.username),
-    );
+    let change = Change::new(AuditAction::AdminCreated, admin_target(&account.username));
     super::audit::record(state, by, change.after(&after)).await;
     Ok(Granted { account, password })
 }
 
-/// Records in the audit log (A4) an account that a single sign-on (A2) made: the
-/// account itself is "who", through the pages.
-pub async fn record_sso_account(state: &AppState, account: &Admin) {
+/// Records in the audit log (A4) the account a single sign-on (A2) made, with the
+/// account itself as "who", through the pages; a sign-in to an account that was
+/// already there records nothing.
+pub async fn record_sso_sign_in(state: &AppState, signed_in: &SignedIn) {
+    if !signed_in.created {
+        return;
+    }
+    let account = &signed_in.account;
     let by = AdminSession {
         admin_id: account.id,
         username: account.username.clone(),
@@ -117,10 +120,7 @@ pub async fn record_sso_account(state: &AppState, account: &Admin) {
         token_hash: String::new(),
     };
     let after = serde_json::json!({"username": account.username, "role": account.role, "by": "single sign-on"});
-    let change = Change::new(
-        AuditAction::AdminCreated,
-        format!("admin '{}'", account.username),
-    );
+    let change = Change::new(AuditAction::AdminCreated, admin_target(&account.username));
     super::audit::record(state, &by, change.after(&after)).await;
 }
 

@@ -123,17 +123,12 @@ pub(crate) async fn callback(
         cookie_state.as_deref(),
     )
     .await;
-    let oidc::SignedIn {
-        account,
-        next,
-        created,
-    } = match finished {
+    let signed_in = match finished {
         Ok(done) => done,
         Err(refusal) => return (jar, refused(&refusal)).into_response(),
     };
-    if created {
-        roles::record_sso_account(&state, &account).await;
-    }
+    roles::record_sso_sign_in(&state, &signed_in).await;
+    let oidc::SignedIn { account, next, .. } = signed_in;
     match session::start(&state, account.id).await {
         Ok(session) => {
             tracing::info!(account = %crate::security::log_safe(&account.username), "Signed in with single sign-on.");

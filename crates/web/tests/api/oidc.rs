@@ -193,6 +193,17 @@ async fn a2_a_member_signs_in_with_the_provider_and_lands_on_the_timeline() {
     app.login().await;
 }
 
+/// The next sign-in: `email`, with a `groups` claim.
+fn in_groups(email: &str, groups: serde_json::Value) -> Next {
+    let mut claims = serde_json::Map::new();
+    claims.insert("groups".into(), groups);
+    Next {
+        email: email.into(),
+        claims,
+        ..Next::default()
+    }
+}
+
 #[tokio::test]
 async fn a2_the_role_can_come_from_a_claim() {
     let provider = Provider::start().await;
@@ -202,13 +213,10 @@ async fn a2_the_role_can_come_from_a_claim() {
         RoleSource::Claim("groups".into()),
     )
     .await;
-    let mut claims = serde_json::Map::new();
-    claims.insert("groups".into(), serde_json::json!(["staff", "viewer"]));
-    provider.sign_in_next(Next {
-        email: "reader@example.org".into(),
-        claims,
-        ..Next::default()
-    });
+    provider.sign_in_next(in_groups(
+        "reader@example.org",
+        serde_json::json!(["staff", "viewer"]),
+    ));
     let out = sign_in(&app).await;
     assert_eq!(out.status, 303, "{}", out.body);
     let account = app
@@ -244,13 +252,10 @@ async fn a4_an_account_single_sign_on_made_is_in_the_audit_log_once() {
     )
     .await;
     for _ in 0..2 {
-        let mut claims = serde_json::Map::new();
-        claims.insert("groups".into(), serde_json::json!(["viewer"]));
-        provider.sign_in_next(Next {
-            email: "reader@example.org".into(),
-            claims,
-            ..Next::default()
-        });
+        provider.sign_in_next(in_groups(
+            "reader@example.org",
+            serde_json::json!(["viewer"]),
+        ));
         let out = sign_in(&app).await;
         assert_eq!(out.status, 303, "{}", out.body);
     }
