@@ -223,6 +223,13 @@ pub trait Store: Send + Sync + 'static {
     /// transaction ([`crate::StoreError::LeaseLost`], nothing written).
     /// Returns the activity id of each upsert, in order.
     async fn commit_page(&self, page: &PageCommit) -> Result<Vec<ActivityId>>;
+    /// Writes several pages of a job, in order, in ONE transaction: each as
+    /// [`Store::commit_page`] writes it, with the fence checked in that same
+    /// transaction. All or nothing: a lost lease or a failed page writes none of them.
+    /// A job whose pages come faster than they commit writes them this way, so a
+    /// transaction's fixed costs (the write lock, the fence, the durable commit) are
+    /// paid once for several pages.
+    async fn commit_pages(&self, pages: &[PageCommit]) -> Result<()>;
     /// One activity.
     async fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>>;
     /// One activity by external id.

@@ -1,13 +1,14 @@
-//! Timeline activities: the page commit (one transaction per page of meetings),
+//! Timeline activities: the page commit (one transaction per page of meetings, or
+//! per several pages of one job),
 //! the fingerprint look-up that lets unchanged meetings cost no write, and reads
 //! with the company and author joined.
 
 use gong_timeline_store::GongCallId;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use gong_timeline_store::{
     Activity, ActivityFilter, ActivityHash, ActivityId, ActivityUpsert, CompanySummary,
-    ConnectionId, PageCommit, Result, Seek, StoreError, UserSummary,
+    ConnectionId, Fence, JobId, PageCommit, Result, Seek, StoreError, UserSummary,
 };
 use sqlx::QueryBuilder;
 
@@ -20,36 +21,70 @@ use super::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove
 use super::{erasure, meetings, page_extras, webhooks, Backend};
 use crate::codec::{read_enum, read_json, read_ts, ts};
 
+const COMMIT: &str = "writing a page of meetings";
+
 pub(crate) async fn commit_page(store: &Backend, page: &PageCommit) -> Result<Vec<ActivityId>> {
-    const CTX: &str = "writing a page of meetings";
-    let now = ts(page.now);
-    let mut tx = store.write_tx(CTX).await?;
+    let mut tx = store.write_tx(COMMIT).await?;
     check_fence(&mut tx, page.job_id, &page.fence).await?;
+    let erased = erasure::erased(&mut tx).await?;
+    let ids = write_page(&mut tx, page, &erased).await?;
+    tx.commit().await.ctx(COMMIT)?;
+    Ok(ids)
+}
+
+pub(crate) async fn commit_pages(store: &Backend, pages: &[PageCommit]) -> Result<()> {
+    if pages.is_empty() {
+        return Ok(());
+    }
+    let mut tx = store.write_tx(COMMIT).await?;
+    let mut fenced: Option<(JobId, &Fence)> = None;
+    for page in pages {
+        // A sink's pages share one fence: it is read once.
+        if fenced != Some((page.job_id, &page.fence)) {
+            check_fence(&mut tx, page.job_id, &page.fence).await?;
+            fenced = Some((page.job_id, &page.fence));
+        }
+    }
+    let erased = erasure::erased(&mut tx).await?;
+    for page in pages {
+        write_page(&mut tx, page, &erased).await?;
+    }
+    tx.commit().await.ctx(COMMIT)?;
+    Ok(())
+}
+
+/// A page's writes, inside the caller's transaction, after its fence was checked;
+/// `erased` are the erasure receipts' address hashes (G2).
+async fn write_page(
+    tx: &mut Conn,
+    page: &PageCommit,
+    erased: &HashSet<String>,
+) -> Result<Vec<ActivityId>> {
+    let now = ts(page.now);
     let cleaned;
-    let page = match erasure::keep_erased_out(&mut tx, page).await? {
+    let page = match erasure::keep_erased_out(page, erased) {
         Some(page) => {
             cleaned = page;
             &cleaned
         }
         None => page,
     };
-    let ids = upsert_all(&mut tx, page.connection_id, &page.upserts, &now).await?;
-    insert_records(&mut tx, page.job_id, &page.records, &ids).await?;
-    add_retries(&mut tx, page.connection_id, &page.retry_add).await?;
-    remove_retries(&mut tx, page.connection_id, &page.retry_remove).await?;
-    page_extras::remove_activities(&mut tx, &page.removals).await?;
-    page_extras::mark_skips(&mut tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
-    page_extras::forget_calls(&mut tx, page.connection_id, &page.forget).await?;
+    let ids = upsert_all(tx, page.connection_id, &page.upserts, &now).await?;
+    insert_records(tx, page.job_id, &page.records, &ids).await?;
+    add_retries(tx, page.connection_id, &page.retry_add).await?;
+    remove_retries(tx, page.connection_id, &page.retry_remove).await?;
+    page_extras::remove_activities(tx, &page.removals).await?;
+    page_extras::mark_skips(tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
+    page_extras::forget_calls(tx, page.connection_id, &page.forget).await?;
     if let Some(checkpoint) = page.checkpoint {
-        advance_checkpoint(&mut tx, page.connection_id, checkpoint).await?;
+        advance_checkpoint(tx, page.connection_id, checkpoint).await?;
     }
-    meetings::upsert(&mut tx, page.connection_id, &page.meetings).await?;
-    page_checkpoint(&mut tx, page).await?;
-    add_counts(&mut tx, page.job_id, page.counts_delta).await?;
+    meetings::upsert(tx, page.connection_id, &page.meetings).await?;
+    page_checkpoint(tx, page).await?;
+    add_counts(tx, page.job_id, page.counts_delta).await?;
     if let Some(done) = &page.webhook_done {
-        webhooks::mark_processed(&mut tx, page.connection_id, done).await?;
+        webhooks::mark_processed(tx, page.connection_id, done).await?;
     }
-    tx.commit().await.ctx(CTX)?;
     Ok(ids)
 }
 

@@ -9,6 +9,8 @@
 //! only widens the search); the Rust rules then decide exactly. Stored meetings are
 //! compact binary bodies, so they are all read, in keyset batches.
 
+use std::collections::HashSet;
+
 use gong_timeline_domain::erasure::{erase_from_meeting, scrub_text};
 use gong_timeline_domain::Email;
 use gong_timeline_store::{
@@ -18,7 +20,7 @@ use gong_timeline_store::{
 };
 use sqlx::Transaction;
 
-use super::dialect::{self, Db};
+use super::dialect::{self, Conn, Db};
 use super::error::Ctx;
 use super::Backend;
 use crate::codec::{read_json, read_ts, to_json, ts};
@@ -82,23 +84,28 @@ pub(crate) async fn erase_email(
     })
 }
 
-/// The page without the people erased before (G2): a later sync must not bring
-/// them back. `None` when it names none of them (the usual case: no copy).
-pub(crate) async fn keep_erased_out(tx: &mut Tx, page: &PageCommit) -> Result<Option<PageCommit>> {
+/// The address hashes of every erasure receipt (G2).
+pub(crate) async fn erased(conn: &mut Conn) -> Result<HashSet<String>> {
     let erased: Vec<String> = sqlx::query_scalar("SELECT DISTINCT email_sha256 FROM erasures")
-        .fetch_all(&mut **tx)
+        .fetch_all(conn)
         .await
         .ctx("reading erasure receipts")?;
+    Ok(erased.into_iter().collect())
+}
+
+/// The page without the people erased before (G2): a later sync must not bring
+/// them back. `None` when it names none of them (the usual case: no copy).
+pub(crate) fn keep_erased_out(page: &PageCommit, erased: &HashSet<String>) -> Option<PageCommit> {
     if erased.is_empty() {
-        return Ok(None);
+        return None;
     }
-    let emails = erased_addresses_in(page, &erased.into_iter().collect());
+    let emails = erased_addresses_in(page, erased);
     if emails.is_empty() {
-        return Ok(None);
+        return None;
     }
     let mut cleaned = page.clone();
     erase_from_page(&mut cleaned, &emails);
-    Ok(Some(cleaned))
+    Some(cleaned)
 }
 
 /// Runs a statement with the address as `$1`; returns the rows it touched.

@@ -83,6 +83,7 @@ delegate! {
     fn activity_hashes(&self, gong_call_ids: &[GongCallId]) -> Result<HashMap<GongCallId, ActivityHash>> => activities::hashes;
     fn skip_marks(&self, connection_id: ConnectionId, gong_call_ids: &[GongCallId]) -> Result<HashMap<GongCallId, i64>> => page_extras::skip_marks;
     fn commit_page(&self, page: &PageCommit) -> Result<Vec<ActivityId>> => activities::commit_page;
+    fn commit_pages(&self, pages: &[PageCommit]) -> Result<()> => activities::commit_pages;
     fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>> => activities::get;
     fn activity_by_external_id(&self, external_id: &str) -> Result<Option<Activity>> => activities::by_external_id;
     fn list_activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>> => activities::list;

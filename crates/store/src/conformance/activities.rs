@@ -5,7 +5,7 @@ use gong_timeline_domain::{LicenseType, RecordStatus};
 
 use super::fixtures::*;
 use crate::records::*;
-use crate::Store;
+use crate::{Store, StoreError};
 
 /// A page inserts new activities, updates existing ones in place by external id,
 /// links its log records to them and adds its counts to the job.
@@ -191,6 +191,87 @@ pub async fn commit_page_is_all_or_nothing(store: &dyn Store) {
     );
     let job = store.get_job(job).await.expect("job").expect("exists");
     assert_eq!(job.counts, JobCounts::default());
+}
+
+/// Several pages commit in one transaction, in order: a later page updates what an
+/// earlier one created, and the counts and checkpoint add up. A group with a failing
+/// page, or under a stale fence, writes none of its pages.
+pub async fn commit_pages_writes_a_group_in_order_or_nothing(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let blank = page(store, job, conn.id, 1).await;
+    let written = |call: &str, minute: i64, subject: &str, status: RecordStatus| {
+        let mut p = blank.clone();
+        let mut activity = upsert(conn.id, call, acme, minute, minute);
+        activity.subject = subject.into();
+        p.upserts = vec![activity];
+        p.records = vec![record(call, status, Some(ActivityRef::Upsert(0)))];
+        p.checkpoint = Some(at(minute));
+        p.counts_delta = JobCounts {
+            fetched: 1,
+            created: u64::from(status == RecordStatus::Created),
+            updated: u64::from(status == RecordStatus::Updated),
+            ..JobCounts::default()
+        };
+        p
+    };
+    let activities = || async {
+        store
+            .list_activities(ActivityFilter::default())
+            .await
+            .expect("list")
+    };
+
+    // A failing page (its company does not exist) takes the group's others with it.
+    let mut failing = written("c9", 40, "Broken", RecordStatus::Created);
+    failing.upserts[0].company_id = CompanyId::new(987_654);
+    let group = [written("c1", 10, "First", RecordStatus::Created), failing];
+    assert!(store.commit_pages(&group).await.is_err());
+    assert!(activities().await.is_empty());
+
+    // So does a stale fence.
+    let mut stale = [written("c1", 10, "First", RecordStatus::Created)];
+    stale[0].fence.generation += 1;
+    assert!(matches!(
+        store.commit_pages(&stale).await,
+        Err(StoreError::LeaseLost { .. })
+    ));
+    assert!(activities().await.is_empty());
+
+    let group = [
+        written("c1", 10, "First", RecordStatus::Created),
+        written("c2", 20, "Second", RecordStatus::Created),
+        written("c1", 30, "First, renamed", RecordStatus::Updated),
+    ];
+    store.commit_pages(&group).await.expect("commit");
+    let mut subjects: Vec<String> = activities().await.into_iter().map(|a| a.subject).collect();
+    subjects.sort();
+    assert_eq!(subjects, ["First, renamed", "Second"]);
+    let records = store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .expect("records");
+    assert_eq!(records.len(), 3);
+    let first = records.iter().filter(|r| r.gong_call_id == "c1");
+    let ids: std::collections::HashSet<_> = first.map(|r| r.activity_id).collect();
+    assert_eq!(ids.len(), 1, "both of c1's records name its one activity");
+    let job = store.get_job(job).await.expect("job").expect("exists");
+    assert_eq!(
+        job.counts,
+        JobCounts {
+            fetched: 3,
+            created: 2,
+            updated: 1,
+            ..JobCounts::default()
+        }
+    );
+    let checkpoint = store.get_checkpoint(conn.id).await.expect("checkpoint");
+    assert_eq!(checkpoint.last_meeting_started, Some(at(30)));
 }
 
 /// The checkpoint moves only forward; reconciliation time is kept beside it.

@@ -2,7 +2,12 @@
 //! (S8, M4). It needs only the store and the fence.
 //!
 //! One commit may be in flight while the next page is fetched and evaluated, so the
-//! database writes and the rules run side by side. Commits still happen one at a
+//! database writes and the rules run side by side. Pages that are ready while it
+//! runs wait in a queue and are written together by the next commit, in one
+//! transaction ([`Store::commit_pages`]), up to [`GROUP_CALLS`] calls: when pages
+//! come faster than they commit (a backfill, a re-evaluation), a commit's fixed costs
+//! are paid once for several pages; when they come slowly (Gong's rate limit), each
+//! page still commits on its own as soon as it is ready. Commits happen one at a
 //! time and in order; counts move when a commit is settled (L1); and
 //! [`PageSink::settle`] ends every job.
 
@@ -29,12 +34,35 @@ pub struct PageSink<'c> {
     fence: Fence,
     now: DateTime<Utc>,
     in_flight: Option<InFlight>,
+    /// Pages ready while a commit was in flight, for the next one.
+    queued: Group,
     /// The job's counts, of committed pages only; borrowed so that they outlive a
     /// panic of the job.
     counts: &'c mut JobCounts,
 }
 
-/// A page commit running in the background: the calls it writes and its counts.
+/// The most calls one commit writes when pages queue up behind it: ten of Gong's
+/// pages. More would hold more evaluated pages in memory for little gain (measured
+/// with `bench --calls 100000`: see the README's performance section).
+pub const GROUP_CALLS: usize = 1_000;
+
+/// Pages committed together: the calls they write and their counts.
+#[derive(Default)]
+struct Group {
+    pages: Vec<PageCommit>,
+    calls: HashSet<GongCallId>,
+    counts: JobCounts,
+}
+
+impl Group {
+    fn push(&mut self, page: PageCommit, counts: JobCounts, calls: Vec<GongCallId>) {
+        self.pages.push(page);
+        self.counts += counts;
+        self.calls.extend(calls);
+    }
+}
+
+/// A commit running in the background: the calls it writes and its counts.
 struct InFlight {
     calls: HashSet<GongCallId>,
     counts: JobCounts,
@@ -70,6 +98,7 @@ impl<'c> PageSink<'c> {
             fence: job.fence.clone(),
             now: job.started_at,
             in_flight: None,
+            queued: Group::default(),
             counts,
         }
     }
@@ -79,27 +108,44 @@ impl<'c> PageSink<'c> {
         &self.store
     }
 
-    /// Whether the commit in flight writes one of these calls: what a page reads
-    /// must then wait for it.
+    /// Whether a page not yet committed (in flight or queued) writes one of these
+    /// calls: what a page reads must then wait for it.
     pub fn in_flight_writes(&self, calls: &[GongCallId]) -> bool {
-        self.in_flight
-            .as_ref()
-            .is_some_and(|f| calls.iter().any(|id| f.calls.contains(id)))
+        let writes = |written: &HashSet<GongCallId>| calls.iter().any(|id| written.contains(id));
+        self.in_flight.as_ref().is_some_and(|f| writes(&f.calls)) || writes(&self.queued.calls)
     }
 
-    /// Waits for the page commit in flight, if any, and counts it (L1).
+    /// Waits for the commit in flight, if any, then commits the queued pages: every
+    /// page handed to the sink is then in the store and counted (L1).
     pub async fn settle(&mut self) -> Result<(), SyncError> {
+        self.settle_in_flight().await?;
+        if self.queued.pages.is_empty() {
+            return Ok(());
+        }
+        let group = std::mem::take(&mut self.queued);
+        commit_waiting_for_locks(self.store.as_ref(), &group.pages).await?;
+        *self.counts += group.counts;
+        Ok(())
+    }
+
+    /// Waits for the commit in flight, if any, and counts it.
+    async fn settle_in_flight(&mut self) -> Result<(), SyncError> {
         let Some(in_flight) = self.in_flight.take() else {
             return Ok(());
         };
-        crate::joined(in_flight.commit.await)?;
+        if let Err(error) = crate::joined(in_flight.commit.await) {
+            // Pages after a failed one are never written: the job resumes before it.
+            self.queued = Group::default();
+            return Err(error);
+        }
         *self.counts += in_flight.counts;
         Ok(())
     }
 
-    /// Commits a page's plan with its extras, after the commit in flight. A page of
-    /// `calls` goes on in the background; a pass's last commit (no calls) is written
-    /// before this returns.
+    /// Commits a page's plan with its extras, after the pages handed before it. A
+    /// page of `calls` goes on in the background: at once when no commit is running,
+    /// else with the next one (queued; the caller waits only when [`GROUP_CALLS`]
+    /// are queued). A pass's last commit (no calls) is written before this returns.
     pub async fn commit(
         &mut self,
         plan: PagePlan,
@@ -107,31 +153,51 @@ impl<'c> PageSink<'c> {
         calls: Vec<GongCallId>,
     ) -> Result<(), SyncError> {
         let counts = plan.counts;
-        let span = tracing::info_span!(
-            "page_commit",
-            meetings = calls.len(),
-            created = counts.created,
-            updated = counts.updated,
-            skipped = counts.skipped,
-            failed = counts.failed,
-        );
         let page = self.page(plan, extras);
-        self.settle().await?;
-        let store = self.store.clone();
-        let commit =
-            async move { commit_waiting_for_locks(store.as_ref(), page).await }.instrument(span);
         if calls.is_empty() {
-            commit.await?;
+            self.settle().await?;
+            commit_waiting_for_locks(self.store.as_ref(), std::slice::from_ref(&page)).await?;
             *self.counts += counts;
             return Ok(());
         }
-        // Counts come only from committed pages (L1): they move when it is settled.
+        self.queued.push(page, counts, calls);
+        let running = self
+            .in_flight
+            .as_ref()
+            .is_some_and(|f| !f.commit.is_finished());
+        if running && self.queued.calls.len() < GROUP_CALLS {
+            return Ok(());
+        }
+        self.settle_in_flight().await?;
+        self.start_queued();
+        Ok(())
+    }
+
+    /// Starts committing the queued pages in the background.
+    fn start_queued(&mut self) {
+        let group = std::mem::take(&mut self.queued);
+        let span = tracing::info_span!(
+            "page_commit",
+            pages = group.pages.len(),
+            meetings = group.calls.len(),
+            created = group.counts.created,
+            updated = group.counts.updated,
+            skipped = group.counts.skipped,
+            failed = group.counts.failed,
+        );
+        let store = self.store.clone();
+        let Group {
+            pages,
+            calls,
+            counts,
+        } = group;
+        let commit =
+            async move { commit_waiting_for_locks(store.as_ref(), &pages).await }.instrument(span);
         self.in_flight = Some(InFlight {
-            calls: calls.into_iter().collect(),
+            calls,
             counts,
             commit: tokio::spawn(commit),
         });
-        Ok(())
     }
 
     fn page(&self, plan: PagePlan, extras: Extras) -> PageCommit {
@@ -165,11 +231,14 @@ impl<'c> PageSink<'c> {
 /// failing the job (measured: a 100,000-row import holds SQLite's lock ~11 s).
 const LOCKED_ATTEMPTS: u32 = 6;
 
-/// Commits a page, trying again while another writer (an import) holds the lock.
-async fn commit_waiting_for_locks(store: &dyn Store, page: PageCommit) -> Result<(), SyncError> {
+/// Commits pages, trying again while another writer (an import) holds the lock.
+async fn commit_waiting_for_locks(
+    store: &dyn Store,
+    pages: &[PageCommit],
+) -> Result<(), SyncError> {
     let mut attempt = 1;
     loop {
-        match store.commit_page(&page).await {
+        match store.commit_pages(pages).await {
             Ok(_) => return Ok(()),
             Err(StoreError::Locked) if attempt < LOCKED_ATTEMPTS => {
                 tracing::warn!(
@@ -289,5 +358,101 @@ mod tests {
         assert_eq!(counts, JobCounts::default());
         let stored = store.get_job(job.id).await.unwrap().unwrap();
         assert_eq!(stored.counts, JobCounts::default());
+    }
+
+    /// Holds SQLite's write lock from a connection of its own until dropped or
+    /// committed: the sink's commits wait on it (the store's busy timeout).
+    async fn hold_write_lock(dir: &tempfile::TempDir) -> sqlx::SqliteConnection {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn
+    }
+
+    async fn records_of(store: &Arc<dyn Store>, job: &Job) -> Vec<String> {
+        let filter = gong_timeline_store::RecordFilter {
+            job_id: job.id,
+            ..Default::default()
+        };
+        let records = store.list_log_records(filter).await.unwrap();
+        records
+            .into_iter()
+            .map(|r| r.gong_call_id.to_string())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn m4_pages_ready_while_a_commit_runs_wait_for_the_next_and_count_once_settled() {
+        let (store, job, dir) = started().await;
+        let mut counts = JobCounts::default();
+        let mut sink = PageSink::new(store.clone(), &job, &mut counts);
+        let lock = hold_write_lock(&dir).await;
+
+        // The first page's commit waits on the lock; the next two are queued behind
+        // it, and handing them over does not wait.
+        let handed = async {
+            for id in ["c1", "c2", "c3"] {
+                sink.commit(one_failure(id), Extras::default(), vec![id.into()])
+                    .await
+                    .unwrap();
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(5), handed)
+            .await
+            .expect("pages are handed over while the first commit waits");
+        assert!(sink.in_flight_writes(&["c1".into()]), "in flight");
+        assert!(sink.in_flight_writes(&["c3".into()]), "queued");
+        assert!(records_of(&store, &job).await.is_empty());
+
+        sqlx::Connection::close(lock).await.unwrap();
+        sink.settle().await.unwrap();
+        assert!(!sink.in_flight_writes(&["c3".into()]));
+        drop(sink);
+        assert_eq!(counts.failed, 3);
+        let mut written = records_of(&store, &job).await;
+        written.sort();
+        assert_eq!(written, ["c1", "c2", "c3"]);
+        let stored = store.get_job(job.id).await.unwrap().unwrap();
+        assert_eq!(stored.counts.failed, 3);
+    }
+
+    #[tokio::test]
+    async fn m4_pages_queued_behind_a_commit_that_failed_are_never_written() {
+        let (store, job, dir) = started().await;
+        let mut counts = JobCounts::default();
+        let mut sink = PageSink::new(store.clone(), &job, &mut counts);
+        let lock = hold_write_lock(&dir).await;
+
+        // An activity of a company that does not exist: the store refuses the page.
+        let mut broken = one_failure("c1");
+        let company = gong_timeline_store::CompanyId::new(987_654);
+        let activity = gong_timeline_store::conformance::fixtures::upsert(
+            job.connection.id,
+            "c1",
+            company,
+            10,
+            1,
+        );
+        broken.upserts.push(activity);
+        sink.commit(broken, Extras::default(), vec!["c1".into()])
+            .await
+            .unwrap();
+        sink.commit(one_failure("c2"), Extras::default(), vec!["c2".into()])
+            .await
+            .unwrap();
+        sqlx::Connection::close(lock).await.unwrap();
+
+        assert!(
+            sink.settle().await.is_err(),
+            "the first page's commit failed"
+        );
+        sink.settle().await.expect("nothing is left to write");
+        drop(sink);
+        assert_eq!(counts, JobCounts::default());
+        assert!(records_of(&store, &job).await.is_empty());
     }
 }
