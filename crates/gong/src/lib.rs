@@ -49,6 +49,9 @@ pub use auth::{
     Credentials, OAuthClient, OAuthTokens, PendingAuthorizations, RefreshStep, TokenSink,
 };
 pub use client::GongClient;
+
+/// The OAuth scope `POST /v2/calls/transcript` needs ([`GongClient::transcripts`]).
+pub const TRANSCRIPT_SCOPE: &str = "api:calls:read:transcript";
 pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_OAUTH_BASE_URL};
 pub use error::{GongError, SinkError};
 pub use gate::{GateClosed, RequestGate};

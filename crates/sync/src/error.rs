@@ -30,6 +30,14 @@ pub enum SyncError {
     /// Another process took over this job's lease.
     #[error("job {0} lost its lease to another process and stopped; its committed pages are kept")]
     LeaseLost(JobId),
+    /// S9: the job's meetings are in, but Gong refused their transcripts for want of
+    /// the transcript scope. The job ends Partial success and the connection keeps
+    /// syncing meetings: an optional extra must not stop the Timeline.
+    #[error(
+        "The meetings were synced, but not their transcripts. {0} Or turn transcripts off in \
+         the connection's settings."
+    )]
+    TranscriptsRefused(GongError),
     /// The job was asked to stop (shutdown); committed pages are kept.
     #[error("the job was stopped before it finished; the next sync resumes from its checkpoint")]
     Cancelled,

@@ -300,6 +300,10 @@ impl Engine {
                 let paused = gong_timeline_gong::GongError::Paused { resumes_at };
                 (JobStatus::PartialSuccess, Some(paused.to_string()))
             }
+            Err(error @ SyncError::TranscriptsRefused(_)) => {
+                tracing::warn!(%error, "Job's transcripts refused.");
+                (JobStatus::PartialSuccess, Some(error.to_string()))
+            }
             Err(error) => {
                 tracing::warn!(%error, "Job failed.");
                 (JobStatus::Failed, Some(error.to_string()))
@@ -309,7 +313,9 @@ impl Engine {
             Err(e) if e.needs_reauthorization() => Some(ConnectionStatus::NeedsReauthorisation),
             Err(e) if e.unreachable() => Some(ConnectionStatus::Unreachable),
             // A job that got through Gong proves the credentials work again.
-            Ok(()) if connection.status != ConnectionStatus::Authorised => {
+            Ok(()) | Err(SyncError::TranscriptsRefused(_))
+                if connection.status != ConnectionStatus::Authorised =>
+            {
                 Some(ConnectionStatus::Authorised)
             }
             _ => None,

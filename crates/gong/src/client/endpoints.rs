@@ -143,7 +143,7 @@ impl GongClient {
 
     /// The transcripts of `call_ids` (at most 100 a request, Gong's page size; every
     /// page read). A call Gong has no transcript for is missing from the answer; none
-    /// at all is an empty list, not an error. Needs scope `api:calls:read:transcript`.
+    /// at all is an empty list, not an error. Needs scope [`crate::TRANSCRIPT_SCOPE`].
     pub async fn transcripts(&self, call_ids: &[String]) -> Result<Vec<CallTranscript>, GongError> {
         if call_ids.is_empty() {
             return Ok(Vec::new());

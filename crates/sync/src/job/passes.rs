@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::transcript::{AskAgain, CALLS_PER_REQUEST};
 use gong_timeline_domain::Trigger;
+use gong_timeline_gong::{GongError, TRANSCRIPT_SCOPE};
 use gong_timeline_store::{
     ConnectionId, DeepCheck, MeetingQuery, MeetingSet, Pass as StoredPass, ResumePoint,
     ResumeUpdate, Store, StoredMeeting,
@@ -327,7 +328,7 @@ impl JobRun<'_> {
                 .iter()
                 .map(|w| w.gong_call_id.as_str().to_owned())
                 .collect();
-            let answers = client.transcripts(&ids).await?;
+            let answers = client.transcripts(&ids).await.map_err(refused)?;
             let stored = transcripts::to_store(wanted, answers, (self.clock)());
             fetched += stored.iter().filter(|t| !t.transcript.is_empty()).count();
             store.put_transcripts(&stored).await?;
@@ -358,6 +359,17 @@ impl JobRun<'_> {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// A transcripts request's failure: the transcript scope missing is
+/// [`SyncError::TranscriptsRefused`] (the meetings stay synced), any other a failure.
+fn refused(error: GongError) -> SyncError {
+    match &error {
+        GongError::MissingScope { scope, .. } if scope == TRANSCRIPT_SCOPE => {
+            SyncError::TranscriptsRefused(error)
+        }
+        _ => error.into(),
     }
 }
 
