@@ -133,11 +133,11 @@ impl<'c> PageSink<'c> {
         let Some(in_flight) = self.in_flight.take() else {
             return Ok(());
         };
-        if let Err(error) = crate::joined(in_flight.commit.await) {
-            // Pages after a failed one are never written: the job resumes before it.
-            self.queued = Group::default();
-            return Err(error);
-        }
+        // Pages after a failed (or panicked) commit are never written: the job
+        // resumes before them.
+        let queued = std::mem::take(&mut self.queued);
+        crate::joined(in_flight.commit.await)?;
+        self.queued = queued;
         *self.counts += in_flight.counts;
         Ok(())
     }
