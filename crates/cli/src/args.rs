@@ -835,6 +835,11 @@ pub struct BenchArgs {
     /// the content costs is the difference with a run without this flag (#23).
     #[arg(long)]
     pub without_content: bool,
+    /// Turn transcripts on (S9) for the full sync, which then ends by fetching every
+    /// activity's transcript: `transcript_requests` (100 calls a request) and what
+    /// the transcripts take are in the result (#23).
+    #[arg(long, conflicts_with_all = ["webhooks", "replicas"])]
+    pub transcripts: bool,
     /// Measure Gong's webhooks instead: `--calls` new calls appear at `--rate` per
     /// second and are pushed to the product (Gong's limits on).
     #[arg(long)]

@@ -44,6 +44,13 @@ struct BenchResult {
     /// part of every figure above that a deployment, talking to Gong, does not have.
     simulator_rss_bytes: u64,
     gong_requests: u64,
+    /// Whether the full sync fetched transcripts too (`--transcripts`).
+    transcripts: bool,
+    /// Of `gong_requests`, `POST /v2/calls/transcript` (one per 100 activities).
+    transcript_requests: u64,
+    /// The transcripts' compressed bodies per 1,000 calls of the full sync (the
+    /// search index comes on top); 0 without `--transcripts`.
+    transcript_bytes_per_1000_calls: f64,
     /// Q3's estimate of the full sync's requests, made before it from Gong's count
     /// of the window's calls (one request, not in `gong_requests`).
     estimated_requests: u64,
@@ -135,6 +142,7 @@ async fn measure(
     let connection = seeding::connect(&store, "bench", &sim, &config).await?;
     let mut settings = store.get_settings(connection.id).await?;
     settings.backfill_days = config.days + 2;
+    settings.transcripts = args.transcripts;
     store.put_settings(connection.id, &settings).await?;
     let options = EngineOptions {
         gong: ClientConfig::default().without_limits(),
@@ -155,7 +163,13 @@ async fn measure(
         .await?;
     let seconds = started.elapsed().as_secs_f64();
     let sync_peak_rss_bytes = peaks.end_phase();
-    let gong_requests = sim.controls().stats().api_requests;
+    let stats = sim.controls().stats();
+    let (gong_requests, transcript_requests) =
+        (stats.api_requests, stats.count("POST /v2/calls/transcript"));
+    let transcript_bytes = store
+        .transcript_stats(Some(connection.id))
+        .await?
+        .body_bytes;
 
     // A second sync right after the first: what a sync that changes nothing costs.
     sim.controls().reset_stats();
@@ -176,6 +190,8 @@ async fn measure(
     };
     let other = seeding::start(other_config.clone()).await?;
     let second = seeding::connect(&store, "bench-reevaluate", &other, &other_config).await?;
+    // The re-evaluation is measured without transcripts (it asks Gong nothing).
+    settings.transcripts = false;
     let mut filtered = settings.clone();
     filtered.filters = vec![HALF_FILTER.to_string()];
     store.put_settings(second.id, &filtered).await?;
@@ -220,6 +236,10 @@ async fn measure(
         reevaluate_peak_rss_bytes,
         simulator_rss_bytes,
         gong_requests,
+        transcripts: args.transcripts,
+        transcript_requests,
+        transcript_bytes_per_1000_calls: transcript_bytes as f64 * 1000.0
+            / summary.counts.fetched.max(1) as f64,
         estimated_requests: estimate.requests,
         nochange_requests,
         reevaluate_seconds,

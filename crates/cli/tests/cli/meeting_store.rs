@@ -535,6 +535,42 @@ async fn s9_content_costs_no_gong_request_bench_without_content_says_what_it_cos
     }
 }
 
+#[tokio::test]
+async fn s9_bench_with_transcripts_costs_one_request_per_100_activities() {
+    // Arrange
+    let app = TestApp::new();
+
+    // Act
+    let bench = |extra: &'static [&'static str]| {
+        let app = &app;
+        async move {
+            let args = [&["bench", "--calls", "800"][..], extra].concat();
+            let out = app.ok(&args).await;
+            serde_json::from_str::<Value>(out.trim()).expect("one JSON line")
+        }
+    };
+    let with = bench(&["--transcripts"]).await;
+    let without = bench(&[]).await;
+
+    // Assert: every activity's transcript, 100 a request, and nothing else extra.
+    let number = |v: &Value, key: &str| v[key].as_u64().unwrap_or_else(|| panic!("{key}: {v}"));
+    assert_eq!(with["transcripts"], Value::Bool(true), "{with}");
+    let created = number(&with, "created");
+    assert!(created > 300, "{with}");
+    let requests = number(&with, "transcript_requests");
+    assert_eq!(requests, created.div_ceil(100), "{with}");
+    assert_eq!(number(&without, "transcript_requests"), 0, "{without}");
+    assert_eq!(
+        number(&with, "gong_requests"),
+        number(&without, "gong_requests") + requests,
+        "{with} {without}"
+    );
+    assert!(
+        with["transcript_bytes_per_1000_calls"].as_f64().unwrap() > 0.0,
+        "{with}"
+    );
+}
+
 /// 3,000 calls over 5 days: the 24-hour look-back holds about six pages.
 fn busy_look_back() -> SimConfig {
     SimConfig {
