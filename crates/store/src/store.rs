@@ -243,12 +243,15 @@ pub trait Store: Send + Sync + 'static {
     // ---- transcripts (S9) ----
 
     /// Up to `limit` activities of a connection without a stored transcript, or
-    /// whose empty one is due to be asked for again (`again`), newest first, each
-    /// with its stored meeting (whose parties name the speakers).
+    /// whose empty one is due to be asked for again (`again`), newest first (after
+    /// `after` in that order, when given: a pass goes on from its last batch instead
+    /// of reading past every activity it already handled), each with its stored
+    /// meeting (whose parties name the speakers).
     async fn transcripts_wanted(
         &self,
         connection_id: ConnectionId,
         again: AskAgain,
+        after: Option<ActivityKey>,
         limit: u32,
     ) -> Result<Vec<TranscriptWanted>>;
     /// Stores transcripts (replacing any) and indexes their text for search, in one

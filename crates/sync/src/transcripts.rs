@@ -75,7 +75,7 @@ mod tests {
     use super::*;
     use gong_timeline_domain::meeting::{Affiliation, Party, SpeakerLink};
     use gong_timeline_gong::wire::transcripts::Sentence as WireSentence;
-    use gong_timeline_store::ActivityId;
+    use gong_timeline_store::{ActivityId, ActivityKey};
 
     fn wanted(activity_id: i64, call: &str, named: bool) -> TranscriptWanted {
         let mut meeting = Meeting::bare(call, Utc::now());
@@ -91,8 +91,13 @@ mod tests {
                 party: 0,
             }];
         }
+        let started = meeting.started;
         TranscriptWanted {
             activity_id: ActivityId::new(activity_id),
+            key: ActivityKey {
+                date: started,
+                id: ActivityId::new(activity_id),
+            },
             gong_call_id: call.into(),
             meeting: Some(meeting),
         }

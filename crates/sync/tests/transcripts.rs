@@ -79,7 +79,7 @@ impl World {
     async fn wanted_at(&self, at: DateTime<Utc>) -> Vec<ActivityId> {
         let wanted = self
             .store
-            .transcripts_wanted(self.connection_id, AskAgain::at(at), 10_000)
+            .transcripts_wanted(self.connection_id, AskAgain::at(at), None, 10_000)
             .await
             .unwrap();
         wanted.into_iter().map(|w| w.activity_id).collect()

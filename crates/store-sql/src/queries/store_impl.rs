@@ -88,7 +88,7 @@ delegate! {
     fn activity_by_external_id(&self, external_id: &str) -> Result<Option<Activity>> => activities::by_external_id;
     fn list_activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>> => activities::list;
     fn count_activities(&self, filter: &ActivityFilter) -> Result<u64> => activities::count;
-    fn transcripts_wanted(&self, connection_id: ConnectionId, again: AskAgain, limit: u32) -> Result<Vec<TranscriptWanted>> => transcripts::wanted;
+    fn transcripts_wanted(&self, connection_id: ConnectionId, again: AskAgain, after: Option<ActivityKey>, limit: u32) -> Result<Vec<TranscriptWanted>> => transcripts::wanted;
     fn put_transcripts(&self, transcripts: &[StoredTranscript]) -> Result<()> => transcripts::put;
     fn get_transcript(&self, activity_id: ActivityId) -> Result<Option<StoredTranscript>> => transcripts::get;
     fn transcript_stats(&self, connection_id: Option<ConnectionId>) -> Result<TranscriptStats> => transcripts::stats;

@@ -4,11 +4,12 @@
 
 use gong_timeline_domain::transcript::AskAgain;
 use gong_timeline_store::{
-    ActivityId, ConnectionId, Result, StoredMeeting, StoredTranscript, TranscriptStats,
-    TranscriptWanted,
+    ActivityId, ActivityKey, ConnectionId, Result, StoredMeeting, StoredTranscript,
+    TranscriptStats, TranscriptWanted,
 };
+use sqlx::QueryBuilder;
 
-use super::dialect;
+use super::dialect::{self, Db};
 use super::error::Ctx;
 use super::Backend;
 use crate::codec::{read_count, read_ts, ts};
@@ -28,6 +29,7 @@ pub(crate) struct TranscriptRow {
 type WantedRow = (
     ActivityId,
     String,
+    String,
     Option<i64>,
     Option<String>,
     Option<Vec<u8>>,
@@ -37,27 +39,42 @@ pub(crate) async fn wanted(
     store: &Backend,
     connection_id: ConnectionId,
     again: AskAgain,
+    after: Option<ActivityKey>,
     limit: u32,
 ) -> Result<Vec<TranscriptWanted>> {
     // A stored transcript settles its activity, unless it is empty and `again`
     // applies (see `AskAgain::applies`, the same rule in Rust).
-    let rows: Vec<WantedRow> = sqlx::query_as(
-        "SELECT a.id, a.gong_call_id, m.fingerprint, m.fetched_at, m.body FROM activities a \
+    let mut q: QueryBuilder<Db> = QueryBuilder::new(
+        "SELECT a.id, a.date, a.gong_call_id, m.fingerprint, m.fetched_at, m.body FROM activities a \
          LEFT JOIN stored_meetings m ON m.connection_id = a.connection_id AND m.gong_call_id = a.gong_call_id \
-         WHERE a.connection_id = $1 AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.activity_id = a.id \
-           AND NOT (t.sentences = 0 AND t.fetched_at < $3 AND a.date >= $4)) \
-         ORDER BY a.date DESC, a.id DESC LIMIT $2",
-    )
-    .bind(connection_id)
-    .bind(i64::from(limit))
-    .bind(ts(again.empty_fetched_before))
-    .bind(ts(again.calls_since))
-    .fetch_all(&store.pool)
-    .await
-    .ctx("reading the activities without a transcript")?;
+         WHERE a.connection_id = ",
+    );
+    q.push_bind(connection_id)
+        .push(
+            " AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.activity_id = a.id \
+             AND NOT (t.sentences = 0 AND t.fetched_at < ",
+        )
+        .push_bind(ts(again.empty_fetched_before))
+        .push(" AND a.date >= ")
+        .push_bind(ts(again.calls_since))
+        .push("))");
+    if let Some(key) = after {
+        q.push(" AND (a.date, a.id) < (")
+            .push_bind(ts(key.date))
+            .push(", ")
+            .push_bind(key.id)
+            .push(")");
+    }
+    q.push(" ORDER BY a.date DESC, a.id DESC LIMIT ")
+        .push_bind(i64::from(limit));
+    let rows: Vec<WantedRow> = q
+        .build_query_as()
+        .fetch_all(&store.pool)
+        .await
+        .ctx("reading the activities without a transcript")?;
     rows.into_iter()
         .map(
-            |(activity_id, gong_call_id, fingerprint, fetched_at, body)| {
+            |(activity_id, date, gong_call_id, fingerprint, fetched_at, body)| {
                 let meeting = match (fingerprint, fetched_at, body) {
                     (Some(fingerprint), Some(fetched_at), Some(body)) => Some(
                         StoredMeeting::from_stored(
@@ -69,8 +86,13 @@ pub(crate) async fn wanted(
                     ),
                     _ => None,
                 };
+                let date = read_ts("activities.date", &date)?;
                 Ok(TranscriptWanted {
                     activity_id,
+                    key: ActivityKey {
+                        date,
+                        id: activity_id,
+                    },
                     gong_call_id: gong_call_id.into(),
                     meeting,
                 })

@@ -40,7 +40,7 @@ fn too_soon() -> AskAgain {
 
 async fn wanted_calls(store: &dyn Store, conn: ConnectionId, again: AskAgain) -> Vec<GongCallId> {
     let wanted = store
-        .transcripts_wanted(conn, again, 100)
+        .transcripts_wanted(conn, again, None, 100)
         .await
         .expect("wanted");
     wanted.into_iter().map(|w| w.gong_call_id).collect()
@@ -85,7 +85,7 @@ pub async fn transcripts_are_kept_searched_and_go_with_their_activity(store: &dy
     let ids = store.commit_page(&p).await.expect("commit");
 
     let wanted = store
-        .transcripts_wanted(conn.id, too_soon(), 100)
+        .transcripts_wanted(conn.id, too_soon(), None, 100)
         .await
         .expect("wanted");
     let calls: Vec<&str> = wanted.iter().map(|w| w.gong_call_id.as_str()).collect();
@@ -98,10 +98,22 @@ pub async fn transcripts_are_kept_searched_and_go_with_their_activity(store: &dy
     );
     assert_eq!(wanted[0].meeting, None, "c3 has no stored meeting");
     let limited = store
-        .transcripts_wanted(conn.id, too_soon(), 1)
+        .transcripts_wanted(conn.id, too_soon(), None, 1)
         .await
         .expect("wanted");
     assert_eq!(limited.len(), 1);
+    // The next batch goes on after the last one's key.
+    let rest = store
+        .transcripts_wanted(conn.id, too_soon(), Some(limited[0].key), 100)
+        .await
+        .expect("wanted");
+    let rest: Vec<&str> = rest.iter().map(|w| w.gong_call_id.as_str()).collect();
+    assert_eq!(rest, ["c2", "c1"], "after c3");
+    let after_last = store
+        .transcripts_wanted(conn.id, too_soon(), Some(wanted[2].key), 100)
+        .await
+        .expect("wanted");
+    assert!(after_last.is_empty());
 
     let sso = stored(
         ids[0],
@@ -112,7 +124,7 @@ pub async fn transcripts_are_kept_searched_and_go_with_their_activity(store: &dy
         .await
         .expect("put");
     let wanted = store
-        .transcripts_wanted(conn.id, too_soon(), 100)
+        .transcripts_wanted(conn.id, too_soon(), None, 100)
         .await
         .expect("wanted");
     assert_eq!(wanted.len(), 1, "only c3 is still wanted");

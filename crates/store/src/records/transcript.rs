@@ -9,7 +9,7 @@ use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_domain::transcript::Transcript;
 
-use super::ActivityId;
+use super::{ActivityId, ActivityKey};
 use crate::error::StoreError;
 
 /// The most a stored transcript may inflate to: far above any call (a two-hour
@@ -21,6 +21,8 @@ const MAX_INFLATED: u64 = 64 * 1024 * 1024;
 pub struct TranscriptWanted {
     /// The activity.
     pub activity_id: ActivityId,
+    /// Its place in the newest-first list (where the next batch goes on from).
+    pub key: ActivityKey,
     /// Its Gong call.
     pub gong_call_id: GongCallId,
     /// The call as stored, whose parties name the speakers; `None` when the stored

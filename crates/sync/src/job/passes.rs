@@ -314,15 +314,20 @@ impl JobRun<'_> {
             _ => usize::MAX,
         };
         let mut fetched = 0usize;
+        // Where the next batch goes on from: every activity before it was asked for
+        // in this pass, so none is read past again (the store would otherwise skip
+        // all of them for every batch: quadratic on a first pass over a backfill).
+        let mut after = None;
+        let again = AskAgain::at((self.clock)());
         while requests_left > 0 {
             requests_left -= 1;
-            let again = AskAgain::at((self.clock)());
             let wanted = store
-                .transcripts_wanted(connection_id, again, batch)
+                .transcripts_wanted(connection_id, again, after, batch)
                 .await?;
-            if wanted.is_empty() {
+            let Some(last) = wanted.last() else {
                 break;
-            }
+            };
+            after = Some(last.key);
             let last_batch = wanted.len() < CALLS_PER_REQUEST;
             let ids: Vec<String> = wanted
                 .iter()
