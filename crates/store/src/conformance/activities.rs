@@ -103,13 +103,7 @@ pub async fn commit_page_upserts_by_external_id(store: &dyn Store) {
         }
     );
 
-    let records = store
-        .list_log_records(RecordFilter {
-            job_id: job,
-            ..RecordFilter::default()
-        })
-        .await
-        .expect("records");
+    let records = job_records(store, job).await;
     let linked: Vec<Option<ActivityId>> = records.iter().map(|r| r.activity_id).collect();
     assert_eq!(linked, vec![Some(ids[0]), Some(ids[1]), None, Some(ids[0])]);
     let job = store.get_job(job).await.expect("job").expect("exists");
@@ -172,13 +166,7 @@ pub async fn commit_page_is_all_or_nothing(store: &dyn Store) {
             .expect("count"),
         0
     );
-    let records = store
-        .list_log_records(RecordFilter {
-            job_id: job,
-            ..RecordFilter::default()
-        })
-        .await
-        .expect("records");
+    let records = job_records(store, job).await;
     assert!(records.is_empty());
     assert!(store
         .list_retries(conn.id, at(-100))
@@ -249,13 +237,7 @@ pub async fn commit_pages_writes_a_group_in_order_or_nothing(store: &dyn Store) 
     let mut subjects: Vec<String> = activities().await.into_iter().map(|a| a.subject).collect();
     subjects.sort();
     assert_eq!(subjects, ["First, renamed", "Second"]);
-    let records = store
-        .list_log_records(RecordFilter {
-            job_id: job,
-            ..RecordFilter::default()
-        })
-        .await
-        .expect("records");
+    let records = job_records(store, job).await;
     assert_eq!(records.len(), 3);
     let first = records.iter().filter(|r| r.gong_call_id == "c1");
     let ids: std::collections::HashSet<_> = first.map(|r| r.activity_id).collect();
@@ -457,13 +439,7 @@ pub async fn commit_page_removes_activities_and_keeps_their_records(store: &dyn 
 
     assert!(store.get_activity(ids[0]).await.expect("get").is_none());
     assert!(store.get_activity(ids[1]).await.expect("get").is_some());
-    let records = store
-        .list_log_records(RecordFilter {
-            job_id: job,
-            ..RecordFilter::default()
-        })
-        .await
-        .expect("records");
+    let records = job_records(store, job).await;
     assert_eq!(records.len(), 2);
     assert_eq!(
         records[0].activity_id, None,

@@ -394,13 +394,7 @@ pub async fn deleting_a_connection_keeps_activities_and_the_log(store: &dyn Stor
         "{}",
         kept.connection
     );
-    let records = store
-        .list_log_records(RecordFilter {
-            job_id: job,
-            ..RecordFilter::default()
-        })
-        .await
-        .expect("records");
+    let records = job_records(store, job).await;
     assert_eq!(records.len(), 1);
     let again = connection(store, "Doomed").await;
     assert_ne!(again.id, conn.id);

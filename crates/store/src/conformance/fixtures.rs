@@ -157,6 +157,17 @@ pub fn record(call: &str, status: RecordStatus, activity: Option<ActivityRef>) -
     }
 }
 
+/// Every log record of a job, in the log's order.
+pub async fn job_records(store: &dyn Store, job: JobId) -> Vec<LogRecord> {
+    store
+        .list_log_records(RecordFilter {
+            job_id: job,
+            ..RecordFilter::default()
+        })
+        .await
+        .expect("records")
+}
+
 /// The fence of a running job, as its writer holds it.
 pub async fn fence(store: &dyn Store, job: JobId) -> Fence {
     let job = store
