@@ -7,20 +7,23 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use gong_timeline_gong::{ClientConfig, GongClient, OAuthClient};
+use gong_timeline_gong::{ClientConfig, GongClient};
 use gong_timeline_gong_sim::{Limits, SimConfig, SimHandle};
 use gong_timeline_store::crypto::SecretKey;
-use gong_timeline_store::{ConnectionStatus, Credentials, NewConnection, OAuthCredentials, Store};
+use gong_timeline_store::{ConnectionStatus, NewConnection, Store};
 use gong_timeline_store_sql::testing::{test_url, TempSchema};
 use gong_timeline_store_sql::SqliteStore;
 use gong_timeline_store_sql::{PgOptions, PgStore};
 use gong_timeline_sync::connect::client_for;
 
 /// Clients of the one connection, and requests each sends at once.
+// Only its OAuth credentials helper is used here.
+#[allow(dead_code)]
+mod support;
+
 const CLIENTS: usize = 8;
 const REQUESTS: usize = 5;
 const TOKEN_PATH: &str = "POST /oauth2/generate-customer-token";
-const REDIRECT: &str = "http://127.0.0.1:1/callback";
 
 /// A simulator whose access tokens live a minute: inside the clients' five-minute
 /// refresh margin, so every request finds its token expiring and rotates it.
@@ -39,32 +42,11 @@ async fn oauth_connection(
     store: &Arc<dyn Store>,
     sim: &SimHandle,
 ) -> gong_timeline_store::Connection {
-    let config = &sim.state().config;
-    let code = sim
-        .state()
-        .tokens()
-        .issue_code("", REDIRECT, sim.state().now());
-    let app = OAuthClient::new(
-        config.client_id.clone(),
-        config.client_secret.clone(),
-        REDIRECT,
-    )
-    .with_oauth_base_url(sim.base_url());
-    let http = OAuthClient::http_client(&ClientConfig::default()).expect("an HTTP client");
-    let tokens = app
-        .exchange_code(&http, &code)
-        .await
-        .expect("the code exchange");
     store
         .create_connection(NewConnection {
             name: "oauth".into(),
             base_url: sim.base_url(),
-            credentials: Credentials::OAuth(OAuthCredentials {
-                client_id: config.client_id.clone(),
-                client_secret: config.client_secret.clone(),
-                api_base_url: tokens.api_base_url.clone(),
-                tokens: Some(serde_json::to_value(&tokens).expect("tokens serialise")),
-            }),
+            credentials: support::oauth_credentials(sim, "").await,
             status: ConnectionStatus::Authorised,
             created_at: Utc::now(),
         })

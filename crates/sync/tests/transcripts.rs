@@ -9,13 +9,12 @@ use gong_timeline_domain::meeting::Affiliation;
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::transcript::{AskAgain, Transcript};
 use gong_timeline_domain::{JobStatus, Trigger};
-use gong_timeline_gong::{ClientConfig, OAuthClient, TRANSCRIPT_SCOPE};
+use gong_timeline_gong::TRANSCRIPT_SCOPE;
 use gong_timeline_gong_sim::oauth::ALL_SCOPES;
 use gong_timeline_gong_sim::{Limits, SimConfig};
 use gong_timeline_store::ActivityFilter;
 use gong_timeline_store::ActivityId;
-use gong_timeline_store::{ConnectionStatus, Credentials, OAuthCredentials};
-use gong_timeline_sync::{progress, Engine, EngineOptions, JobSummary};
+use gong_timeline_store::ConnectionStatus;
 use support::World;
 
 mod support;
@@ -273,44 +272,13 @@ async fn s9_with_transcripts_off_none_is_asked_for() {
 }
 
 impl World {
-    /// Makes the connection an OAuth one whose token was granted `scope` (a code
-    /// issued by the simulator and exchanged, as the OAuth flow does).
+    /// Makes the connection an OAuth one whose token was granted `scope`.
     async fn authorise_with(&self, scope: &str) {
-        const REDIRECT: &str = "http://127.0.0.1:1/callback";
-        let state = self.sim.state();
-        let config = &state.config;
-        let code = state.tokens().issue_code(scope, REDIRECT, state.now());
-        let app = OAuthClient::new(
-            config.client_id.clone(),
-            config.client_secret.clone(),
-            REDIRECT,
-        )
-        .with_oauth_base_url(self.sim.base_url());
-        let http = OAuthClient::http_client(&ClientConfig::default()).unwrap();
-        let tokens = app.exchange_code(&http, &code).await.unwrap();
-        let credentials = Credentials::OAuth(OAuthCredentials {
-            client_id: config.client_id.clone(),
-            client_secret: config.client_secret.clone(),
-            api_base_url: tokens.api_base_url.clone(),
-            tokens: Some(serde_json::to_value(&tokens).unwrap()),
-        });
+        let credentials = support::oauth_credentials(&self.sim, scope).await;
         self.store
             .update_credentials(self.connection_id, credentials)
             .await
             .unwrap();
-    }
-
-    /// A manual job at `at`, and how it ended.
-    async fn job(&self, at: DateTime<Utc>) -> JobSummary {
-        let options = EngineOptions {
-            gong: ClientConfig::default().without_limits(),
-            clock: std::sync::Arc::new(move || at),
-            ..EngineOptions::default()
-        };
-        Engine::new(self.store.clone(), options)
-            .run_job(self.connection_id, Trigger::Manual, &progress::ignore)
-            .await
-            .unwrap()
     }
 }
 
@@ -323,7 +291,7 @@ async fn s9_without_the_transcript_scope_the_meetings_sync_and_the_job_says_what
         .collect();
     w.authorise_with(&without.join(" ")).await;
 
-    let refused = w.job(start()).await;
+    let refused = w.job_at(start(), Trigger::Manual).await;
     assert_eq!(refused.status, JobStatus::PartialSuccess, "{refused:?}");
     let message = refused.message.unwrap_or_default();
     for words in [
@@ -348,7 +316,9 @@ async fn s9_without_the_transcript_scope_the_meetings_sync_and_the_job_says_what
 
     // Re-authorised with the scope, the next sync fetches them all.
     w.authorise_with("").await;
-    let next = w.job(start() + Duration::hours(4)).await;
+    let next = w
+        .job_at(start() + Duration::hours(4), Trigger::Manual)
+        .await;
     assert_eq!(next.status, JobStatus::Success, "{next:?}");
     let stats = w.store.transcript_stats(Some(w.connection_id)).await;
     assert_eq!(stats.unwrap().transcripts, activities.len() as u64);

@@ -68,23 +68,61 @@ impl World {
     /// companies), so a first sync is a partial success.
     #[allow(dead_code)] // not every test binary that includes this module runs jobs this way
     pub async fn run_job_at(&self, at: DateTime<Utc>, trigger: gong_timeline_domain::Trigger) {
-        let options = gong_timeline_sync::EngineOptions {
-            gong: gong_timeline_gong::ClientConfig::default().without_limits(),
-            clock: Arc::new(move || at),
-            ..gong_timeline_sync::EngineOptions::default()
-        };
-        let summary = gong_timeline_sync::Engine::new(self.store.clone(), options)
-            .run_job(
-                self.connection_id,
-                trigger,
-                &gong_timeline_sync::progress::ignore,
-            )
-            .await
-            .unwrap();
+        let summary = self.job_at(at, trigger).await;
         assert_ne!(
             summary.status,
             gong_timeline_domain::JobStatus::Failed,
             "{summary:?}"
         );
     }
+
+    /// Runs one job of `trigger` at `at` (no client-side limits); how it ended.
+    #[allow(dead_code)]
+    pub async fn job_at(
+        &self,
+        at: DateTime<Utc>,
+        trigger: gong_timeline_domain::Trigger,
+    ) -> gong_timeline_sync::JobSummary {
+        let options = gong_timeline_sync::EngineOptions {
+            gong: gong_timeline_gong::ClientConfig::default().without_limits(),
+            clock: Arc::new(move || at),
+            ..gong_timeline_sync::EngineOptions::default()
+        };
+        gong_timeline_sync::Engine::new(self.store.clone(), options)
+            .run_job(
+                self.connection_id,
+                trigger,
+                &gong_timeline_sync::progress::ignore,
+            )
+            .await
+            .unwrap()
+    }
+}
+
+/// OAuth credentials for `sim` whose tokens were granted `scope` (empty: every
+/// scope): a code issued by the simulator and exchanged, as the OAuth flow does.
+#[allow(dead_code)]
+pub async fn oauth_credentials(sim: &SimHandle, scope: &str) -> Credentials {
+    use gong_timeline_gong::{ClientConfig, OAuthClient};
+    const REDIRECT: &str = "http://127.0.0.1:1/callback";
+    let state = sim.state();
+    let config = &state.config;
+    let code = state.tokens().issue_code(scope, REDIRECT, state.now());
+    let app = OAuthClient::new(
+        config.client_id.clone(),
+        config.client_secret.clone(),
+        REDIRECT,
+    )
+    .with_oauth_base_url(sim.base_url());
+    let http = OAuthClient::http_client(&ClientConfig::default()).expect("an HTTP client");
+    let tokens = app
+        .exchange_code(&http, &code)
+        .await
+        .expect("the code exchange");
+    Credentials::OAuth(gong_timeline_store::OAuthCredentials {
+        client_id: config.client_id.clone(),
+        client_secret: config.client_secret.clone(),
+        api_base_url: tokens.api_base_url.clone(),
+        tokens: Some(serde_json::to_value(&tokens).expect("tokens serialise")),
+    })
 }

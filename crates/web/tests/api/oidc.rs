@@ -193,6 +193,16 @@ async fn a2_a_member_signs_in_with_the_provider_and_lands_on_the_timeline() {
     app.login().await;
 }
 
+/// An app signing in `example.org` with the role from the `groups` claim.
+async fn app_with_roles_from_groups(provider: &Provider) -> TestApp {
+    app_with(
+        provider,
+        &["example.org"],
+        RoleSource::Claim("groups".into()),
+    )
+    .await
+}
+
 /// The next sign-in: `email`, with a `groups` claim.
 fn in_groups(email: &str, groups: serde_json::Value) -> Next {
     let mut claims = serde_json::Map::new();
@@ -207,12 +217,7 @@ fn in_groups(email: &str, groups: serde_json::Value) -> Next {
 #[tokio::test]
 async fn a2_the_role_can_come_from_a_claim() {
     let provider = Provider::start().await;
-    let app = app_with(
-        &provider,
-        &["example.org"],
-        RoleSource::Claim("groups".into()),
-    )
-    .await;
+    let app = app_with_roles_from_groups(&provider).await;
     provider.sign_in_next(in_groups(
         "reader@example.org",
         serde_json::json!(["staff", "viewer"]),
@@ -245,12 +250,7 @@ async fn a2_the_role_can_come_from_a_claim() {
 async fn a4_an_account_single_sign_on_made_is_in_the_audit_log_once() {
     use gong_timeline_domain::audit::{AuditAction, AuditChannel};
     let provider = Provider::start().await;
-    let app = app_with(
-        &provider,
-        &["example.org"],
-        RoleSource::Claim("groups".into()),
-    )
-    .await;
+    let app = app_with_roles_from_groups(&provider).await;
     for _ in 0..2 {
         provider.sign_in_next(in_groups(
             "reader@example.org",
