@@ -131,8 +131,14 @@ impl Meeting {
         if !self.is_private {
             return self;
         }
+        self.private_remains()
+    }
+
+    /// What [`Meeting::keepable`] keeps of a private meeting: its id, start, duration
+    /// and the flag.
+    pub fn private_remains(&self) -> Meeting {
         Meeting {
-            gong_call_id: self.gong_call_id,
+            gong_call_id: self.gong_call_id.clone(),
             title: None,
             started: self.started,
             duration_seconds: self.duration_seconds,

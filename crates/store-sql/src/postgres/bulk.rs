@@ -6,8 +6,8 @@
 use std::sync::LazyLock;
 
 use gong_timeline_store::{
-    ActivityId, ActivityUpsert, ConnectionId, GongCallId, JobId, Result, RetryEntry, StoredMeeting,
-    UserId,
+    ActivityId, ActivityUpsert, ConnectionId, EncodedMeeting, GongCallId, JobId, Result,
+    RetryEntry, UserId,
 };
 use sqlx::{PgConnection, PgPool};
 
@@ -173,7 +173,7 @@ pub(crate) async fn insert_log_records(
 pub(crate) async fn upsert_meetings(
     conn: &mut PgConnection,
     connection_id: ConnectionId,
-    meetings: &[StoredMeeting],
+    meetings: &[EncodedMeeting],
 ) -> Result<()> {
     static UPSERT: LazyLock<String> = LazyLock::new(|| {
         format!(
@@ -182,14 +182,11 @@ pub(crate) async fn upsert_meetings(
             sql::MEETING_CONFLICT
         )
     });
-    let calls: Vec<&str> = meetings
-        .iter()
-        .map(|m| m.meeting.gong_call_id.as_str())
-        .collect();
-    let started: Vec<String> = meetings.iter().map(|m| ts(m.meeting.started)).collect();
+    let calls: Vec<&str> = meetings.iter().map(|m| m.gong_call_id.as_str()).collect();
+    let started: Vec<String> = meetings.iter().map(|m| ts(m.started)).collect();
     let fingerprints: Vec<i64> = meetings.iter().map(|m| m.fingerprint).collect();
     let fetched: Vec<String> = meetings.iter().map(|m| ts(m.fetched_at)).collect();
-    let bodies: Vec<Vec<u8>> = meetings.iter().map(StoredMeeting::body).collect();
+    let bodies: Vec<&[u8]> = meetings.iter().map(EncodedMeeting::body).collect();
     sqlx::query(UPSERT.as_str())
         .bind(connection_id)
         .bind(calls)

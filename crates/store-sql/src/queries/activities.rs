@@ -62,7 +62,7 @@ async fn write_page(
 ) -> Result<Vec<ActivityId>> {
     let now = ts(page.now);
     let cleaned;
-    let page = match erasure::keep_erased_out(page, erased) {
+    let page = match erasure::keep_erased_out(page, erased)? {
         Some(page) => {
             cleaned = page;
             &cleaned

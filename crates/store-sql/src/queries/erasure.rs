@@ -95,17 +95,20 @@ pub(crate) async fn erased(conn: &mut Conn) -> Result<HashSet<String>> {
 
 /// The page without the people erased before (G2): a later sync must not bring
 /// them back. `None` when it names none of them (the usual case: no copy).
-pub(crate) fn keep_erased_out(page: &PageCommit, erased: &HashSet<String>) -> Option<PageCommit> {
+pub(crate) fn keep_erased_out(
+    page: &PageCommit,
+    erased: &HashSet<String>,
+) -> Result<Option<PageCommit>> {
     if erased.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let emails = erased_addresses_in(page, erased);
+    let emails = erased_addresses_in(page, erased)?;
     if emails.is_empty() {
-        return None;
+        return Ok(None);
     }
     let mut cleaned = page.clone();
-    erase_from_page(&mut cleaned, &emails);
-    Some(cleaned)
+    erase_from_page(&mut cleaned, &emails)?;
+    Ok(Some(cleaned))
 }
 
 /// Runs a statement with the address as `$1`; returns the rows it touched.

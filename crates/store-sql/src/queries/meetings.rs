@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
-    ConnectionId, LowerBound, MeetingQuery, MeetingSet, Result, StoredMeeting,
+    ConnectionId, EncodedMeeting, LowerBound, MeetingQuery, MeetingSet, Result, StoredMeeting,
 };
 use sqlx::QueryBuilder;
 
@@ -17,7 +17,7 @@ use crate::codec::{read_ts, ts};
 pub(crate) async fn upsert(
     conn: &mut Conn,
     connection_id: ConnectionId,
-    meetings: &[StoredMeeting],
+    meetings: &[EncodedMeeting],
 ) -> Result<()> {
     if meetings.is_empty() {
         return Ok(());

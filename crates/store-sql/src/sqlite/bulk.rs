@@ -3,7 +3,7 @@
 //! around them (columns, conflict clauses) is written once in `queries`.
 
 use gong_timeline_store::{
-    ActivityId, ActivityUpsert, ConnectionId, GongCallId, JobId, Result, RetryEntry, StoredMeeting,
+    ActivityId, ActivityUpsert, ConnectionId, EncodedMeeting, GongCallId, JobId, Result, RetryEntry,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
@@ -188,14 +188,14 @@ pub(crate) async fn insert_log_records(
 pub(crate) async fn upsert_meetings(
     conn: &mut SqliteConnection,
     connection_id: ConnectionId,
-    meetings: &[StoredMeeting],
+    meetings: &[EncodedMeeting],
 ) -> Result<()> {
     for chunk in meetings.chunks(ROWS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::MEETING_INSERT);
         q.push_values(chunk, |mut row, m| {
             row.push_bind(connection_id)
-                .push_bind(m.meeting.gong_call_id.clone())
-                .push_bind(ts(m.meeting.started))
+                .push_bind(m.gong_call_id.as_str())
+                .push_bind(ts(m.started))
                 .push_bind(m.fingerprint)
                 .push_bind(ts(m.fetched_at))
                 .push_bind(m.body());

@@ -26,11 +26,12 @@ async fn a_call_with_ann(store: &dyn Store) -> ConnectionId {
     let acme = company_id(store, "Acme").await;
     let job = start_job(store, conn.id, 0).await;
     let mut p = page(store, job, conn.id, 1).await;
+    let mut with_zoe = meeting("c2", 11);
+    with_zoe.parties[0].email = Some("zoe@acme.com".into());
     p.meetings = vec![
-        StoredMeeting::new(meeting("c1", 10), at(1)),
-        StoredMeeting::new(meeting("c2", 11), at(1)),
+        EncodedMeeting::new(&meeting("c1", 10), at(1)),
+        EncodedMeeting::new(&with_zoe, at(1)),
     ];
-    p.meetings[1].meeting.parties[0].email = Some("zoe@acme.com".into());
     p.upserts = vec![upsert(conn.id, "c1", acme, 10, 1)];
     let mut titled = record("c1", RecordStatus::Failed, None);
     titled.title = Some("Follow-up with Ann@Acme.com".into());
@@ -198,7 +199,7 @@ pub async fn retention_purges_what_is_older_in_bounded_batches(store: &dyn Store
     p.meetings = ["c1", "c2", "c3"]
         .iter()
         .zip([10, 20, 30])
-        .map(|(call, minute)| StoredMeeting::new(meeting(call, minute), at(1)))
+        .map(|(call, minute)| EncodedMeeting::new(&meeting(call, minute), at(1)))
         .collect();
     p.records = vec![record("c1", RecordStatus::Created, None)];
     store.commit_page(&p).await.expect("commit");
@@ -276,7 +277,7 @@ pub async fn an_erased_person_does_not_come_back_with_a_later_page(store: &dyn S
 
     let job = start_job(store, conn, 70).await;
     let mut p = page(store, job, conn, 71).await;
-    p.meetings = vec![StoredMeeting::new(meeting("c3", 30), at(71))];
+    p.meetings = vec![EncodedMeeting::new(&meeting("c3", 30), at(71))];
     p.upserts = vec![upsert(conn, "c3", acme, 30, 1)];
     let mut titled = record("c3", RecordStatus::Failed, None);
     titled.message = Some("No company for ann@acme.com".into());

@@ -66,10 +66,10 @@ pub async fn stored_meetings_ride_with_the_page(store: &dyn Store) {
     secret.is_private = true;
     let mut p = page(store, job, conn.id, 1).await;
     p.meetings = vec![
-        StoredMeeting::new(meeting("c2", 20), at(1)),
-        StoredMeeting::new(meeting("c1", 10), at(1)),
-        StoredMeeting::new(meeting("c3", 20), at(1)),
-        StoredMeeting::new(secret, at(1)),
+        EncodedMeeting::new(&meeting("c2", 20), at(1)),
+        EncodedMeeting::new(&meeting("c1", 10), at(1)),
+        EncodedMeeting::new(&meeting("c3", 20), at(1)),
+        EncodedMeeting::new(&secret, at(1)),
     ];
     p.upserts = vec![upsert(conn.id, "c1", acme, 10, 1)];
     p.retry_add = vec![RetryEntry {
@@ -120,7 +120,7 @@ pub async fn stored_meetings_ride_with_the_page(store: &dyn Store) {
     let mut renamed = meeting("c2", 20);
     renamed.title = Some("Renamed".into());
     let mut p = page(store, job, conn.id, 2).await;
-    p.meetings = vec![StoredMeeting::new(renamed.clone(), at(2))];
+    p.meetings = vec![EncodedMeeting::new(&renamed, at(2))];
     store.commit_page(&p).await.expect("commit");
     let again = store
         .list_stored_meetings(conn.id, query(MeetingSet::All, None, 10))
@@ -144,7 +144,7 @@ pub async fn stored_meetings_ride_with_the_page(store: &dyn Store) {
 
     // A call Gong moved to another start is one meeting, at its new place.
     let mut p = page(store, job, conn.id, 3).await;
-    p.meetings = vec![StoredMeeting::new(meeting("c3", 45), at(3))];
+    p.meetings = vec![EncodedMeeting::new(&meeting("c3", 45), at(3))];
     store.commit_page(&p).await.expect("commit");
     assert_eq!(
         list(store, conn.id, query(MeetingSet::All, None, 10)).await,
@@ -190,7 +190,7 @@ pub async fn a_writer_that_lost_its_lease_writes_nothing(store: &dyn Store) {
         RecordStatus::Created,
         Some(ActivityRef::Upsert(0)),
     )];
-    late.meetings = vec![StoredMeeting::new(meeting("c1", 10), at(21))];
+    late.meetings = vec![EncodedMeeting::new(&meeting("c1", 10), at(21))];
     late.checkpoint = Some(at(10));
     late.counts_delta = JobCounts {
         fetched: 1,
@@ -371,8 +371,8 @@ pub async fn a_page_forgets_calls_deleted_in_gong(store: &dyn Store) {
     let job = start_job(store, conn.id, 0).await;
     let mut p = page(store, job, conn.id, 1).await;
     p.meetings = vec![
-        StoredMeeting::new(meeting("c1", 10), at(1)),
-        StoredMeeting::new(meeting("c2", 20), at(1)),
+        EncodedMeeting::new(&meeting("c1", 10), at(1)),
+        EncodedMeeting::new(&meeting("c2", 20), at(1)),
     ];
     p.skip_marks = vec![SkipMark {
         gong_call_id: "c1".into(),

@@ -81,7 +81,7 @@ pub async fn transcripts_are_kept_searched_and_go_with_their_activity(store: &dy
         speaker_id: "s1".into(),
         party: 0,
     }];
-    p.meetings = vec![StoredMeeting::new(meeting.clone(), at(1))];
+    p.meetings = vec![EncodedMeeting::new(&meeting, at(1))];
     let ids = store.commit_page(&p).await.expect("commit");
 
     let wanted = store

@@ -226,7 +226,7 @@ pub struct PageCommit {
     /// Added to the job's counts.
     pub counts_delta: JobCounts,
     /// Fetched meetings to keep (M1), inserted or replaced by (connection, call id).
-    pub meetings: Vec<crate::StoredMeeting>,
+    pub meetings: Vec<crate::EncodedMeeting>,
     /// The writer's lease, checked in this transaction: when it no longer matches
     /// the job, nothing is written ([`crate::StoreError::LeaseLost`]).
     pub fence: crate::Fence,

@@ -14,7 +14,8 @@ use std::collections::HashSet;
 
 use gong_timeline_domain::erasure::{erase_from_meeting, scrub_text};
 
-use super::{ExternalAttendee, InternalAttendee, PageCommit};
+use super::{EncodedMeeting, ExternalAttendee, InternalAttendee, PageCommit};
+use crate::StoreError;
 
 /// Who asks to erase which address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,15 +151,25 @@ pub fn erase_from_attendees(
 
 /// The addresses in a page (attendees, meeting parties) whose SHA-256 is among
 /// `erased`: people erased before, whom a later sync would bring back.
-pub fn erased_addresses_in(page: &PageCommit, erased: &HashSet<String>) -> Vec<Email> {
+///
+/// The page's meetings are decoded for their parties: only done when some address
+/// was erased before (`erased` is not empty).
+pub fn erased_addresses_in(
+    page: &PageCommit,
+    erased: &HashSet<String>,
+) -> Result<Vec<Email>, StoreError> {
+    let meetings = page
+        .meetings
+        .iter()
+        .map(EncodedMeeting::meeting)
+        .collect::<Result<Vec<_>, _>>()?;
     let attendees = page.upserts.iter().flat_map(|a| {
         let internal = a.internal_attendees.iter().map(|i| i.email.as_deref());
         internal.chain(a.external_attendees.iter().map(|e| e.email.as_deref()))
     });
-    let parties = page
-        .meetings
+    let parties = meetings
         .iter()
-        .flat_map(|m| m.meeting.parties.iter().map(|p| p.email.as_deref()));
+        .flat_map(|m| m.parties.iter().map(|p| p.email.as_deref()));
     let mut found: Vec<Email> = attendees
         .chain(parties)
         .flatten()
@@ -167,13 +178,20 @@ pub fn erased_addresses_in(page: &PageCommit, erased: &HashSet<String>) -> Vec<E
         .collect();
     found.sort();
     found.dedup();
-    found
+    Ok(found)
 }
 
 /// Erases `emails` from a page before it is written: its activities' attendees and
 /// text, its meetings, and its log records' titles and messages. Fingerprints and
 /// content hashes stay the engine's, so the unchanged call is not rewritten later.
-pub fn erase_from_page(page: &mut PageCommit, emails: &[Email]) {
+pub fn erase_from_page(page: &mut PageCommit, emails: &[Email]) -> Result<(), StoreError> {
+    for stored in &mut page.meetings {
+        let mut meeting = stored.meeting()?;
+        for email in emails {
+            erase_from_meeting(&mut meeting, email);
+        }
+        stored.set_meeting(&meeting);
+    }
     for email in emails {
         for activity in &mut page.upserts {
             erase_from_attendees(
@@ -188,9 +206,6 @@ pub fn erase_from_page(page: &mut PageCommit, emails: &[Email]) {
                 activity.notes = Some(notes);
             }
         }
-        for stored in &mut page.meetings {
-            erase_from_meeting(&mut stored.meeting, email);
-        }
         for record in &mut page.records {
             for text in [&mut record.title, &mut record.message]
                 .into_iter()
@@ -202,6 +217,7 @@ pub fn erase_from_page(page: &mut PageCommit, emails: &[Email]) {
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
-    ConnectionId, Fence, JobCounts, JobId, PageCommit, ResumeUpdate, Store, StoreError,
-    StoredMeeting, WebhookDone,
+    ConnectionId, EncodedMeeting, Fence, JobCounts, JobId, PageCommit, ResumeUpdate, Store,
+    StoreError, WebhookDone,
 };
 use tracing::Instrument;
 
@@ -73,7 +73,7 @@ struct InFlight {
 #[derive(Default)]
 pub struct Extras {
     /// Meetings as fetched (M1).
-    pub stored: Vec<StoredMeeting>,
+    pub stored: Vec<EncodedMeeting>,
     /// The checkpoint the commit moves to.
     pub checkpoint: Option<DateTime<Utc>>,
     /// The resume point.

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_store::{
-    ActivityHash, ConnectionId, MeetingSet, ResumeUpdate, RetryItem, Store, StoredMeeting,
-    WebhookDone,
+    ActivityHash, ConnectionId, EncodedMeeting, MeetingSet, ResumeUpdate, RetryItem, Store,
+    StoredMeeting, WebhookDone,
 };
 
 use super::cursor::WindowCursor;
@@ -401,7 +401,7 @@ fn fetched(meetings: &[Meeting], at: DateTime<Utc>) -> Extras {
     Extras {
         stored: meetings
             .iter()
-            .map(|m| StoredMeeting::new(m.clone(), at))
+            .map(|m| EncodedMeeting::new(m, at))
             .collect(),
         ..Extras::default()
     }
