@@ -26,6 +26,11 @@ pub(crate) async fn upsert(
     Ok(())
 }
 
+/// The test of [`MeetingSet::NotOnTimeline`]: one probe of the unique call-id index
+/// a stored meeting (see the plan test in `sqlite/mod.rs`).
+pub(crate) const NOT_ON_TIMELINE: &str = " AND (NOT EXISTS (SELECT 1 FROM activities a \
+     WHERE a.connection_id = m.connection_id AND a.gong_call_id = m.gong_call_id)) IS TRUE";
+
 pub(crate) async fn list(
     store: &Backend,
     connection_id: ConnectionId,
@@ -57,10 +62,7 @@ pub(crate) async fn list(
     match query.which {
         MeetingSet::All => {}
         MeetingSet::NotOnTimeline => {
-            q.push(
-                " AND (NOT EXISTS (SELECT 1 FROM activities a WHERE a.connection_id = m.connection_id \
-                 AND a.gong_call_id = m.gong_call_id)) IS TRUE",
-            );
+            q.push(NOT_ON_TIMELINE);
         }
         MeetingSet::Failed => {
             q.push(

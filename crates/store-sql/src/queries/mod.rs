@@ -21,7 +21,7 @@ mod jobs;
 mod log_records;
 mod login_attempts;
 mod mappings;
-mod meetings;
+pub(crate) mod meetings;
 mod oauth_states;
 mod page_extras;
 mod quota;

@@ -97,3 +97,39 @@ impl SqliteStore {
 
 /// This backend's store, for the shared queries.
 pub(crate) type Backend = SqliteStore;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What SQLite plans for `sql`: the detail column of `EXPLAIN QUERY PLAN`.
+    async fn plan(store: &SqliteStore, sql: &str) -> String {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .fetch_all(&store.pool)
+                .await
+                .expect("plan");
+        rows.into_iter()
+            .map(|(.., detail)| detail)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    #[tokio::test]
+    async fn m2_the_not_on_the_timeline_probe_looks_up_one_call() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+        let store = SqliteStore::open(&url).await.unwrap();
+        let sql = format!(
+            "SELECT 1 FROM stored_meetings m WHERE m.connection_id = 1{}",
+            queries::meetings::NOT_ON_TIMELINE
+        );
+        let plan = plan(&store, &sql).await;
+        // Not a range of the connection's activities (activities_connection_date),
+        // which would read every one of them for each stored meeting.
+        assert!(
+            plan.contains("SEARCH a USING INDEX activities_call (gong_call_id=?)"),
+            "{plan}"
+        );
+    }
+}
