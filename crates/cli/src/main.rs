@@ -1,10 +1,12 @@
 //! `gong-timeline`: the command line. Parses arguments, sets up logging, and calls
 //! one function per command; everything else lives in the library crates.
-#![forbid(unsafe_code)]
+// Only `memory` may use unsafe code (two C option setters).
+#![deny(unsafe_code)]
 
 mod args;
 mod commands;
 mod error_line;
+mod memory;
 mod output;
 
 use std::process::ExitCode;
@@ -19,8 +21,23 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before the runtime starts its threads.
+    memory::tune();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run())
+}
+
+async fn run() -> ExitCode {
     let cli = args::Cli::parse();
     init_tracing();
     match commands::run(cli).await {
