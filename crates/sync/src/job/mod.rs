@@ -5,6 +5,7 @@
 //! fence. [`JobRun::run`] only wires them; the engine ([`crate::runner`]) starts and
 //! finishes the job around it.
 
+pub mod call_ids;
 pub mod cursor;
 pub mod page;
 mod passes;

@@ -4,7 +4,7 @@
 //! retry list as it stands, the calls already handled, where its window stands.
 
 use gong_timeline_store::GongCallId;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -14,6 +14,7 @@ use gong_timeline_store::{
     StoredMeeting, WebhookDone,
 };
 
+use super::call_ids::CallIdSet;
 use super::cursor::WindowCursor;
 use super::page::{self, Page, PageInputs, PagePlan};
 use super::sink::{Extras, PageSink};
@@ -46,9 +47,9 @@ pub struct PageWriter<'s, 'c> {
 #[derive(Default)]
 pub struct Seen {
     /// Calls that became meetings (each one is stored, M1).
-    pub meetings: HashSet<GongCallId>,
+    pub meetings: CallIdSet,
     /// Calls that did not parse.
-    pub broken: HashSet<GongCallId>,
+    pub broken: CallIdSet,
 }
 
 impl Seen {
@@ -63,11 +64,11 @@ impl Seen {
 struct Handled {
     /// Fetched by a first window (resume, re-sync), once one started: those meetings
     /// were just evaluated, with this context.
-    first: Option<HashSet<GongCallId>>,
+    first: Option<CallIdSet>,
     /// Read from the store by the re-evaluation.
-    evaluated: HashSet<GongCallId>,
+    evaluated: CallIdSet,
     /// Re-read by id from the retry list.
-    retried: HashSet<GongCallId>,
+    retried: CallIdSet,
 }
 
 /// What the store has of a page's calls.
@@ -133,7 +134,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
     /// and so does the re-read by id.
     pub fn begin_window(&mut self, window: Window, first: bool) {
         if first {
-            self.handled.first = Some(HashSet::new());
+            self.handled.first = Some(CallIdSet::default());
         }
         self.seen = Seen::default();
         self.cursor.begin(window);
@@ -148,21 +149,23 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         let stored_before: Vec<GongCallId> = calls
             .iter()
             .filter_map(|c| c.as_ref().ok().map(|c| c.id()))
-            .filter(|id| retried.contains(*id))
+            .filter(|id| retried.contains(id))
             .map(GongCallId::from)
             .collect();
         let page = convert_page(calls, |id| retried.contains(id));
         self.saw_hubspot |= page.saw_hubspot;
-        self.seen.meetings.extend(stored_before);
         self.seen
             .meetings
-            .extend(page.meetings.iter().map(|m| m.gong_call_id.clone()));
+            .extend(stored_before.iter().map(GongCallId::as_str));
+        self.seen
+            .meetings
+            .extend(page.meetings.iter().map(|m| m.gong_call_id.as_str()));
         self.seen
             .broken
-            .extend(page.broken.iter().map(|r| r.gong_call_id.clone()));
+            .extend(page.broken.iter().map(|r| r.gong_call_id.as_str()));
         if let Some(ids) = &mut self.handled.first {
-            ids.extend(page.meetings.iter().map(|m| m.gong_call_id.clone()));
-            ids.extend(page.broken.iter().map(|r| r.gong_call_id.clone()));
+            ids.extend(page.meetings.iter().map(|m| m.gong_call_id.as_str()));
+            ids.extend(page.broken.iter().map(|r| r.gong_call_id.as_str()));
         }
         let mut extras = fetched(&page.meetings, (self.clock)());
         if let Some((checkpoint, resume)) = self.cursor.page(&page.meetings) {
@@ -184,7 +187,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         self.saw_hubspot |= page.saw_hubspot;
         self.handled
             .retried
-            .extend(page.meetings.iter().map(|m| m.gong_call_id.clone()));
+            .extend(page.meetings.iter().map(|m| m.gong_call_id.as_str()));
         let extras = fetched(&page.meetings, (self.clock)());
         let page = Page {
             meetings: page.meetings,
@@ -233,9 +236,9 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         let mut meetings: Vec<Meeting> = page.into_iter().map(|m| m.meeting).collect();
         self.handled
             .evaluated
-            .extend(meetings.iter().map(|m| m.gong_call_id.clone()));
+            .extend(meetings.iter().map(|m| m.gong_call_id.as_str()));
         if let Some(first) = &self.handled.first {
-            meetings.retain(|m| !first.contains(&m.gong_call_id));
+            meetings.retain(|m| !first.contains(m.gong_call_id.as_str()));
         }
         let extras = Extras {
             resume,
