@@ -1,44 +1,89 @@
-//! A set of Gong call ids that stays small at any job size. A job remembers every
-//! call of a window (G1 compares them with the stored ones) and every call it
-//! evaluated (L1): at 1,000,000 calls, sets of `String`s were about 60 bytes an id,
-//! the largest part of the full sync's memory. Gong's call ids are decimal numbers
-//! below 2^64, kept here as a `u64` (about 16 bytes an id); any other id is kept as
-//! text, so the set is exact whatever Gong sends.
+//! Per-call memory of a job that stays small at any job size. A job remembers every
+//! call of a window (G1 compares them with the stored ones), every call it evaluated
+//! (L1) and the retry list with each entry's last message (L1): at 1,000,000 calls,
+//! maps keyed by `String` ids (and holding the messages' text) were most of the
+//! sync's memory. Gong's call ids are decimal numbers below 2^64, kept here as a
+//! `u64`; any other id is kept as text, so the keys are exact whatever Gong sends.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
-/// Gong call ids, each once.
-#[derive(Debug, Default)]
-pub struct CallIdSet {
-    numbers: HashSet<u64>,
-    others: HashSet<String>,
+use gong_timeline_domain::fingerprint::Fingerprint;
+
+/// A value per Gong call id.
+#[derive(Debug)]
+pub struct CallIdMap<V> {
+    numbers: HashMap<u64, V>,
+    others: HashMap<String, V>,
 }
 
-impl CallIdSet {
-    /// Adds an id.
-    pub fn insert(&mut self, id: &str) {
+impl<V> Default for CallIdMap<V> {
+    fn default() -> Self {
+        CallIdMap {
+            numbers: HashMap::new(),
+            others: HashMap::new(),
+        }
+    }
+}
+
+impl<V> CallIdMap<V> {
+    /// Sets the id's value.
+    pub fn insert(&mut self, id: &str, value: V) {
         match as_number(id) {
-            Some(number) => self.numbers.insert(number),
-            None => self.others.insert(id.to_owned()),
+            Some(number) => self.numbers.insert(number, value),
+            None => self.others.insert(id.to_owned(), value),
         };
     }
 
-    /// Whether the id is in the set.
-    pub fn contains(&self, id: &str) -> bool {
+    /// The id's value.
+    pub fn get(&self, id: &str) -> Option<&V> {
         match as_number(id) {
-            Some(number) => self.numbers.contains(&number),
-            None => self.others.contains(id),
+            Some(number) => self.numbers.get(&number),
+            None => self.others.get(id),
         }
     }
 
-    /// How many ids the set holds.
+    /// Forgets the id.
+    pub fn remove(&mut self, id: &str) {
+        match as_number(id) {
+            Some(number) => self.numbers.remove(&number),
+            None => self.others.remove(id),
+        };
+    }
+
+    /// How many ids the map holds.
     pub fn len(&self) -> usize {
         self.numbers.len() + self.others.len()
     }
 
-    /// Whether the set is empty.
+    /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Gong call ids, each once.
+#[derive(Debug, Default)]
+pub struct CallIdSet(CallIdMap<()>);
+
+impl CallIdSet {
+    /// Adds an id.
+    pub fn insert(&mut self, id: &str) {
+        self.0.insert(id, ());
+    }
+
+    /// Whether the id is in the set.
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.get(id).is_some()
+    }
+
+    /// How many ids the set holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -48,6 +93,48 @@ impl<'a> Extend<&'a str> for CallIdSet {
             self.insert(id);
         }
     }
+}
+
+/// The retry list as a job compares against it (L1): per call, its last failure's
+/// message as a fingerprint: a repeat of the same failure is recognised without
+/// keeping every message's text.
+#[derive(Debug, Default)]
+pub struct RetryMessages(CallIdMap<u64>);
+
+impl RetryMessages {
+    /// Whether the call is on the list.
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.get(id).is_some()
+    }
+
+    /// Whether the call is on the list failing with this message.
+    pub fn same_failure(&self, id: &str, message: &str) -> bool {
+        self.0.get(id) == Some(&fingerprint(message))
+    }
+
+    /// Puts the call on the list with its latest message.
+    pub fn set(&mut self, id: &str, message: &str) {
+        self.0.insert(id, fingerprint(message));
+    }
+
+    /// Takes the call off the list.
+    pub fn remove(&mut self, id: &str) {
+        self.0.remove(id);
+    }
+}
+
+impl<'a> FromIterator<(&'a str, &'a str)> for RetryMessages {
+    fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(entries: I) -> Self {
+        let mut list = RetryMessages::default();
+        for (id, message) in entries {
+            list.set(id, message);
+        }
+        list
+    }
+}
+
+fn fingerprint(message: &str) -> u64 {
+    Fingerprint::new().bytes(message.as_bytes()).finish()
 }
 
 /// The id as a number, when the number's decimal form is exactly the id: "0042" or
@@ -89,5 +176,17 @@ mod tests {
         assert!(set.contains(huge));
         assert!(!set.contains("9999999999999999999"));
         assert!(!set.is_empty());
+    }
+
+    #[test]
+    fn l1_the_retry_list_tells_a_repeat_from_a_new_failure() {
+        let mut list: RetryMessages = [("42", "no company"), ("x-1", "bad")].into_iter().collect();
+        assert!(list.same_failure("42", "no company"));
+        assert!(!list.same_failure("42", "no owner"));
+        assert!(list.contains("x-1") && !list.contains("43"));
+        list.set("42", "no owner");
+        assert!(list.same_failure("42", "no owner"));
+        list.remove("42");
+        assert!(!list.contains("42"));
     }
 }

@@ -116,17 +116,18 @@ impl JobRun<'_> {
         sink: &mut PageSink<'_>,
     ) -> Result<(), SyncError> {
         let settings = valid.settings.clone();
-        let start = self.prepare(sink, valid).await?;
+        let Start {
+            ctx,
+            checkpoint,
+            retries,
+        } = self.prepare(sink, valid).await?;
         let now = self.job.started_at;
-        let passes = plan(
-            self.job.request,
-            &start.checkpoint,
-            &settings,
-            now,
-            &start.retries,
-        );
+        let passes = plan(self.job.request, &checkpoint, &settings, now, &retries);
         let clock = self.clock.clone();
-        let mut writer = PageWriter::new(sink, start.ctx, now, clock, &start.retries);
+        let mut writer = PageWriter::new(sink, ctx, now, clock, &retries);
+        // The list lives on in the writer (one fingerprint a call) and in the retry
+        // pass's ids; the entries themselves (a message each) go now.
+        drop(retries);
         for pass in passes {
             let span = tracing::info_span!("pass", pass = pass.name());
             self.pass(pass, &mut writer).instrument(span).await?;

@@ -15,6 +15,7 @@ use gong_timeline_store::{
     JobCounts, NewLogRecord, RetryEntry, SkipMark, StoredMeeting,
 };
 
+use super::call_ids::RetryMessages;
 use crate::context::SyncContext;
 use crate::stages::{handle_meeting, Outcome};
 
@@ -48,7 +49,7 @@ pub struct PageInputs<'a> {
     /// Skip marks of this page's meetings: call id → reason fingerprint.
     pub skipped: &'a HashMap<GongCallId, i64>,
     /// Call ids currently on the retry list.
-    pub retrying: &'a HashMap<GongCallId, String>,
+    pub retrying: &'a RetryMessages,
     /// The job's start, stamped on retry entries.
     pub now: DateTime<Utc>,
 }
@@ -103,7 +104,10 @@ impl PagePlan {
     fn fail(&mut self, meeting: &Meeting, message: Message, retry: bool, inputs: &PageInputs<'_>) {
         self.unmark(meeting, inputs);
         let text = message.to_string();
-        if inputs.retrying.get(&meeting.gong_call_id) == Some(&text) {
+        if inputs
+            .retrying
+            .same_failure(meeting.gong_call_id.as_str(), &text)
+        {
             // Still failing for the same reason: like an unchanged re-read, no record and
             // no count, so old failures do not fail every later job (L1).
             return;
@@ -115,7 +119,7 @@ impl PagePlan {
                 message: text,
                 failed_at: inputs.now,
             });
-        } else if inputs.retrying.contains_key(&meeting.gong_call_id) {
+        } else if inputs.retrying.contains(meeting.gong_call_id.as_str()) {
             // No later sync can heal it: off the retry list, or its old entry would
             // have it evaluated, and logged again, at every job.
             self.retry_remove.push(meeting.gong_call_id.clone());
@@ -150,7 +154,10 @@ impl PagePlan {
         self.counts.fetched += broken.len() as u64;
         for record in broken {
             let message = record.message.clone().unwrap_or_default();
-            if inputs.retrying.get(&record.gong_call_id) == Some(&message) {
+            if inputs
+                .retrying
+                .same_failure(record.gong_call_id.as_str(), &message)
+            {
                 continue;
             }
             self.counts.failed += 1;
@@ -250,7 +257,7 @@ impl PagePlan {
     }
 
     fn healed(&mut self, meeting: &Meeting, inputs: &PageInputs<'_>) {
-        if inputs.retrying.contains_key(&meeting.gong_call_id) {
+        if inputs.retrying.contains(meeting.gong_call_id.as_str()) {
             self.retry_remove.push(meeting.gong_call_id.clone());
         }
     }
@@ -367,7 +374,7 @@ mod tests {
     struct Inputs {
         existing: HashMap<GongCallId, ActivityHash>,
         skipped: HashMap<GongCallId, i64>,
-        retrying: HashMap<GongCallId, String>,
+        retrying: RetryMessages,
     }
 
     impl Inputs {
@@ -375,7 +382,7 @@ mod tests {
             Inputs {
                 existing: HashMap::new(),
                 skipped: HashMap::new(),
-                retrying: HashMap::new(),
+                retrying: RetryMessages::default(),
             }
         }
         fn plan(&self, meetings: Vec<Meeting>) -> PagePlan {
@@ -503,9 +510,7 @@ mod tests {
     #[test]
     fn l1_a_retried_meeting_that_now_fails_for_good_leaves_the_retry_list() {
         let mut inputs = Inputs::new();
-        inputs
-            .retrying
-            .insert("c1".into(), "an earlier, healable failure".into());
+        inputs.retrying.set("c1", "an earlier, healable failure");
         let mut ownerless = meeting("c1");
         ownerless.owner_gong_user_id = None;
 
@@ -554,9 +559,7 @@ mod tests {
         assert_eq!(first.counts.failed, 1);
         assert_eq!(first.retry_add.len(), 1);
 
-        inputs
-            .retrying
-            .insert("c9".into(), first.retry_add[0].message.clone());
+        inputs.retrying.set("c9", &first.retry_add[0].message);
         let again = inputs.plan(vec![lost]);
         assert!(again.records.is_empty() && again.retry_add.is_empty());
         assert_eq!(again.counts.failed, 0);
@@ -684,7 +687,7 @@ mod tests {
                 "a healed meeting leaves the retry list",
                 fetched(vec![meeting("c1")], vec![]),
                 Inputs {
-                    retrying: HashMap::from([("c1".into(), "no company".into())]),
+                    retrying: [("c1", "no company")].into_iter().collect(),
                     ..Inputs::new()
                 },
                 Expected {
@@ -711,7 +714,7 @@ mod tests {
                 "a broken call failing the same way again is neither logged nor counted",
                 fetched(vec![], vec![broken("c7", "bad")]),
                 Inputs {
-                    retrying: HashMap::from([("c7".into(), "bad".into())]),
+                    retrying: [("c7", "bad")].into_iter().collect(),
                     ..Inputs::new()
                 },
                 Expected {

@@ -14,7 +14,7 @@ use gong_timeline_store::{
     StoredMeeting, WebhookDone,
 };
 
-use super::call_ids::CallIdSet;
+use super::call_ids::{CallIdSet, RetryMessages};
 use super::cursor::WindowCursor;
 use super::page::{self, Page, PageInputs, PagePlan};
 use super::sink::{Extras, PageSink};
@@ -34,7 +34,7 @@ pub struct PageWriter<'s, 'c> {
     /// When fetched meetings were fetched.
     clock: Clock,
     /// The retry list as this job's pages leave it: call id → last message.
-    retrying: HashMap<GongCallId, String>,
+    retrying: RetryMessages,
     handled: Handled,
     cursor: WindowCursor,
     saw_hubspot: bool,
@@ -94,7 +94,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
             clock,
             retrying: retries
                 .iter()
-                .map(|r| (r.gong_call_id.clone(), r.last_message.clone()))
+                .map(|r| (r.gong_call_id.as_str(), r.last_message.as_str()))
                 .collect(),
             handled: Handled::default(),
             cursor: WindowCursor::default(),
@@ -295,7 +295,7 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         let activities = self.read(&ids, true).await?.activities;
         let plan = page::deleted_in_gong(gone, &activities);
         for id in &ids {
-            self.retrying.remove(id);
+            self.retrying.remove(id.as_str());
         }
         let extras = Extras {
             forget: ids.clone(),
@@ -390,11 +390,11 @@ impl<'s, 'c> PageWriter<'s, 'c> {
     /// it in the same job, is a repeat of the same failure (L1), not a second one.
     fn track_retries(&mut self, plan: &PagePlan) {
         for healed in &plan.retry_remove {
-            self.retrying.remove(healed);
+            self.retrying.remove(healed.as_str());
         }
         for entry in &plan.retry_add {
             self.retrying
-                .insert(entry.gong_call_id.clone(), entry.message.clone());
+                .set(entry.gong_call_id.as_str(), &entry.message);
         }
     }
 }
