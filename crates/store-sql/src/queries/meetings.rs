@@ -27,7 +27,7 @@ pub(crate) async fn upsert(
 }
 
 /// The test of [`MeetingSet::NotOnTimeline`]: one probe of the unique call-id index
-/// a stored meeting (see the plan test in `sqlite/mod.rs`).
+/// per stored meeting (the plan test in `sqlite/mod.rs` checks it).
 pub(crate) const NOT_ON_TIMELINE: &str = " AND (NOT EXISTS (SELECT 1 FROM activities a \
      WHERE a.connection_id = m.connection_id AND a.gong_call_id = m.gong_call_id)) IS TRUE";
 

@@ -48,7 +48,7 @@ pub struct PageInputs<'a> {
     pub existing: &'a HashMap<GongCallId, ActivityHash>,
     /// Skip marks of this page's meetings: call id → reason fingerprint.
     pub skipped: &'a HashMap<GongCallId, i64>,
-    /// Call ids currently on the retry list.
+    /// Call ids currently on the retry list, with their last message (L1).
     pub retrying: &'a RetryMessages,
     /// The job's start, stamped on retry entries.
     pub now: DateTime<Utc>,
