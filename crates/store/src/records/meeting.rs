@@ -157,6 +157,8 @@ impl EncodedMeeting {
     }
 }
 
+/// The same meeting as the read type holds it (tests compare the two encodings).
+#[cfg(test)]
 impl From<&StoredMeeting> for EncodedMeeting {
     fn from(stored: &StoredMeeting) -> EncodedMeeting {
         EncodedMeeting {

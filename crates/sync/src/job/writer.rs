@@ -146,17 +146,14 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         let retried = &self.handled.retried;
         // Calls this job re-read by id before are left out of the page, but Gong
         // returned them and they are stored: they count as seen (G1).
-        let stored_before: Vec<GongCallId> = calls
-            .iter()
-            .filter_map(|c| c.as_ref().ok().map(|c| c.id()))
-            .filter(|id| retried.contains(id))
-            .map(GongCallId::from)
-            .collect();
+        self.seen.meetings.extend(
+            calls
+                .iter()
+                .filter_map(|c| c.as_ref().ok().map(|c| c.id()))
+                .filter(|id| retried.contains(id)),
+        );
         let page = convert_page(calls, |id| retried.contains(id));
         self.saw_hubspot |= page.saw_hubspot;
-        self.seen
-            .meetings
-            .extend(stored_before.iter().map(GongCallId::as_str));
         self.seen
             .meetings
             .extend(page.meetings.iter().map(|m| m.gong_call_id.as_str()));
