@@ -1,6 +1,6 @@
 //! `gong-timeline`: the command line. Parses arguments, sets up logging, and calls
 //! one function per command; everything else lives in the library crates.
-// Only `memory` may use unsafe code (two C option setters).
+// Only `memory` may use unsafe code (three C option setters).
 #![deny(unsafe_code)]
 
 mod args;
@@ -22,8 +22,8 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // Before the runtime starts its threads.
-    memory::tune();
+    // Before the runtime starts its threads and before SQLite starts.
+    let tuned = memory::tune();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -34,12 +34,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run())
+    runtime.block_on(run(tuned))
 }
 
-async fn run() -> ExitCode {
+async fn run(tuned: Result<(), memory::Untuned>) -> ExitCode {
     let cli = args::Cli::parse();
     init_tracing();
+    if let Err(untuned) = tuned {
+        tracing::warn!("{untuned}");
+    }
     match commands::run(cli).await {
         Ok(code) => code,
         Err(error) => {
