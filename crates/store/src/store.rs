@@ -309,6 +309,16 @@ pub trait Store: Send + Sync + 'static {
         connection_id: ConnectionId,
         since: DateTime<Utc>,
     ) -> Result<Vec<RetryItem>>;
+    /// At most `limit` of the entries [`Store::list_retries`] lists, those after
+    /// `after` in call id order: a long list read in pages, never whole (a
+    /// million-call connection's is 100,000 entries or more).
+    async fn retry_page(
+        &self,
+        connection_id: ConnectionId,
+        since: DateTime<Utc>,
+        after: Option<GongCallId>,
+        limit: u32,
+    ) -> Result<Vec<RetryItem>>;
     /// Removes retry entries by call id.
     async fn remove_retries(
         &self,

@@ -207,7 +207,7 @@ pub(crate) async fn list(
     connection_id: ConnectionId,
     since: DateTime<Utc>,
 ) -> Result<Vec<RetryItem>> {
-    let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
+    let rows: Vec<RetryRow> = sqlx::query_as(
         "SELECT gong_call_id, first_failed_at, last_failed_at, attempts, last_message FROM retry_list \
          WHERE connection_id = $1 AND first_failed_at >= $2 ORDER BY first_failed_at, gong_call_id",
     )
@@ -217,17 +217,51 @@ pub(crate) async fn list(
     .await
     .ctx("listing the retry list")?;
     rows.into_iter()
-        .map(|(gong_call_id, first, last, attempts, last_message)| {
-            Ok(RetryItem {
-                connection_id,
-                gong_call_id: gong_call_id.into(),
-                first_failed_at: read_ts("retry_list.first_failed_at", &first)?,
-                last_failed_at: read_ts("retry_list.last_failed_at", &last)?,
-                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-                last_message,
-            })
-        })
+        .map(|row| retry_item(connection_id, row))
         .collect()
+}
+
+/// A page of the retry list in primary-key order, so each page is one range of
+/// the key (no sort of the whole list per page).
+pub(crate) async fn page(
+    store: &Backend,
+    connection_id: ConnectionId,
+    since: DateTime<Utc>,
+    after: Option<GongCallId>,
+    limit: u32,
+) -> Result<Vec<RetryItem>> {
+    let rows: Vec<RetryRow> = sqlx::query_as(
+        "SELECT gong_call_id, first_failed_at, last_failed_at, attempts, last_message FROM retry_list \
+         WHERE connection_id = $1 AND first_failed_at >= $2 AND ($3 IS NULL OR gong_call_id > $3) \
+         ORDER BY gong_call_id LIMIT $4",
+    )
+    .bind(connection_id)
+    .bind(ts(since))
+    .bind(after)
+    .bind(i64::from(limit))
+    .fetch_all(&store.pool)
+    .await
+    .ctx("reading a page of the retry list")?;
+    rows.into_iter()
+        .map(|row| retry_item(connection_id, row))
+        .collect()
+}
+
+/// `gong_call_id, first_failed_at, last_failed_at, attempts, last_message`.
+type RetryRow = (String, String, String, i64, String);
+
+fn retry_item(
+    connection_id: ConnectionId,
+    (gong_call_id, first, last, attempts, last_message): RetryRow,
+) -> Result<RetryItem> {
+    Ok(RetryItem {
+        connection_id,
+        gong_call_id: gong_call_id.into(),
+        first_failed_at: read_ts("retry_list.first_failed_at", &first)?,
+        last_failed_at: read_ts("retry_list.last_failed_at", &last)?,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        last_message,
+    })
 }
 
 pub(crate) async fn prune(

@@ -342,6 +342,55 @@ pub async fn retry_list_bumps_lists_and_prunes(store: &dyn Store) {
         .is_empty());
 }
 
+/// The retry list reads in pages of the call id's order, after a given call, only
+/// entries first failed since the given time, and only the connection's own.
+pub async fn retry_list_reads_in_pages_by_call_id(store: &dyn Store) {
+    let conn = connection(store, "A").await;
+    let other = connection(store, "B").await;
+    for (conn, minute) in [(conn.id, 0), (other.id, 1)] {
+        let job = start_job(store, conn, minute).await;
+        let mut p = page(store, job, conn, 1).await;
+        p.retry_add = ["c3", "c1", "old", "c2"]
+            .into_iter()
+            .map(|call| RetryEntry {
+                gong_call_id: call.into(),
+                message: format!("{call} failed"),
+                failed_at: at(if call == "old" { 0 } else { 10 }),
+            })
+            .collect();
+        store.commit_page(&p).await.expect("commit");
+    }
+    let ids = |page: Vec<RetryItem>| {
+        page.into_iter()
+            .map(|r| (r.gong_call_id.to_string(), r.last_message))
+            .collect::<Vec<_>>()
+    };
+    let first = store
+        .retry_page(conn.id, at(5), None, 2)
+        .await
+        .expect("first page");
+    assert_eq!(
+        ids(first),
+        [
+            ("c1".to_string(), "c1 failed".to_string()),
+            ("c2".to_string(), "c2 failed".to_string())
+        ]
+    );
+    let rest = store
+        .retry_page(conn.id, at(5), Some("c2".into()), 2)
+        .await
+        .expect("next page");
+    assert_eq!(ids(rest), [("c3".to_string(), "c3 failed".to_string())]);
+    let with_old = store
+        .retry_page(conn.id, at(-1), Some("c3".into()), 2)
+        .await
+        .expect("last page");
+    assert_eq!(
+        ids(with_old),
+        [("old".to_string(), "old failed".to_string())]
+    );
+}
+
 /// Activities of a company list newest first, paged, with company and author joined.
 pub async fn activities_list_newest_first_with_company_and_author(store: &dyn Store) {
     seed(store).await;

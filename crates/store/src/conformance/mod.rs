@@ -111,6 +111,7 @@ macro_rules! conformance_tests {
             skip_marks_are_replaced_and_removed_in_the_page,
             checkpoint_only_moves_forward,
             retry_list_bumps_lists_and_prunes,
+            retry_list_reads_in_pages_by_call_id,
             log_records_page_and_filter,
             record_counts_are_stored_with_the_job,
             activities_list_newest_first_with_company_and_author,

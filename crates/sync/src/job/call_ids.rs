@@ -7,7 +7,9 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use gong_timeline_domain::fingerprint::Fingerprint;
+use gong_timeline_store::{GongCallId, RetryItem};
 
 /// A value per Gong call id.
 #[derive(Debug)]
@@ -133,6 +135,34 @@ impl<'a> FromIterator<(&'a str, &'a str)> for RetryMessages {
     }
 }
 
+/// The retry list as a job reads it at its start, page by page: each call's last
+/// message as a fingerprint (L1), and the calls in the order the retry pass asks
+/// for them, oldest failure first. The entries themselves (a message each, 150–300
+/// bytes with the database's row) are never all in memory at once.
+#[derive(Debug, Default)]
+pub struct RetryList {
+    order: Vec<(DateTime<Utc>, GongCallId)>,
+    messages: RetryMessages,
+}
+
+impl RetryList {
+    /// Adds a page of entries.
+    pub fn add(&mut self, page: Vec<RetryItem>) {
+        for item in page {
+            self.messages
+                .set(item.gong_call_id.as_str(), &item.last_message);
+            self.order.push((item.first_failed_at, item.gong_call_id));
+        }
+    }
+
+    /// The calls oldest failure first (ties by call id), and the messages.
+    pub fn into_parts(mut self) -> (Vec<GongCallId>, RetryMessages) {
+        self.order.sort_unstable();
+        let ids = self.order.into_iter().map(|(_, id)| id).collect();
+        (ids, self.messages)
+    }
+}
+
 fn fingerprint(message: &str) -> u64 {
     Fingerprint::new().bytes(message.as_bytes()).finish()
 }
@@ -188,5 +218,28 @@ mod tests {
         assert!(list.same_failure("42", "no owner"));
         list.remove("42");
         assert!(!list.contains("42"));
+    }
+
+    #[test]
+    fn l1_the_retry_list_read_in_pages_is_retried_oldest_failure_first() {
+        let at = |minute| DateTime::UNIX_EPOCH + chrono::Duration::minutes(minute);
+        let item = |id: &str, minute, message: &str| RetryItem {
+            connection_id: gong_timeline_store::ConnectionId::new(1),
+            gong_call_id: id.into(),
+            first_failed_at: at(minute),
+            last_failed_at: at(minute + 1),
+            attempts: 1,
+            last_message: message.into(),
+        };
+        let mut list = RetryList::default();
+        // Pages come in call id order; the retry pass wants the oldest failure first.
+        list.add(vec![item("1", 20, "a"), item("2", 10, "b")]);
+        list.add(vec![item("3", 10, "c"), item("x", 5, "d")]);
+        let (ids, messages) = list.into_parts();
+        let ids: Vec<&str> = ids.iter().map(GongCallId::as_str).collect();
+        assert_eq!(ids, ["x", "2", "3", "1"]);
+        assert!(messages.same_failure("1", "a"));
+        assert!(messages.same_failure("x", "d"));
+        assert!(!messages.same_failure("2", "a"));
     }
 }

@@ -21,7 +21,7 @@ use gong_timeline_domain::outcome::reads_outcomes;
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong::{ContentSelector, GongClient};
-use gong_timeline_store::{Checkpoint, Connection, Fence, JobId, RetryItem};
+use gong_timeline_store::{Checkpoint, Connection, ConnectionId, Fence, JobId, Store};
 use tracing::Instrument;
 
 use crate::clock::Clock;
@@ -33,6 +33,7 @@ use crate::quota::Ledger;
 use crate::settings::ValidSettings;
 use crate::windows::{backfill_start, RETRY_DAYS};
 use crate::{provision_job, SyncError};
+use call_ids::RetryList;
 use plan::{plan, Pass};
 use sink::PageSink;
 use writer::PageWriter;
@@ -104,8 +105,11 @@ pub(crate) struct JobRun<'a> {
 struct Start {
     ctx: SyncContext,
     checkpoint: Checkpoint,
-    retries: Vec<RetryItem>,
+    retries: RetryList,
 }
+
+/// Retry entries read per page at a job's start.
+const RETRY_PAGE: u32 = 2_000;
 
 impl JobRun<'_> {
     /// Runs the job's passes, in the order [`plan`] gives, into `sink`. The caller
@@ -122,12 +126,10 @@ impl JobRun<'_> {
             retries,
         } = self.prepare(sink, valid).await?;
         let now = self.job.started_at;
-        let passes = plan(self.job.request, &checkpoint, &settings, now, &retries);
+        let (retry_ids, retrying) = retries.into_parts();
+        let passes = plan(self.job.request, &checkpoint, &settings, now, retry_ids);
         let clock = self.clock.clone();
-        let mut writer = PageWriter::new(sink, ctx, now, clock, &retries);
-        // The list lives on in the writer (one fingerprint a call) and in the retry
-        // pass's ids; the entries themselves (a message each) go now.
-        drop(retries);
+        let mut writer = PageWriter::new(sink, ctx, now, clock, retrying);
         for pass in passes {
             let span = tracing::info_span!("pass", pass = pass.name());
             self.pass(pass, &mut writer).instrument(span).await?;
@@ -174,7 +176,7 @@ impl JobRun<'_> {
             return Ok(Start {
                 ctx: load_context(store.as_ref(), connection_id, valid).await?,
                 checkpoint: Checkpoint::default(),
-                retries: Vec::new(),
+                retries: RetryList::default(),
             });
         }
         let users = self.gong(Purpose::Users);
@@ -186,12 +188,34 @@ impl JobRun<'_> {
             .await?;
         let retry_since = now - Duration::days(RETRY_DAYS);
         store.prune_retries(connection_id, retry_since).await?;
-        let retries = store.list_retries(connection_id, retry_since).await?;
+        let retries = read_retry_list(store.as_ref(), connection_id, retry_since).await?;
         let checkpoint = store.get_checkpoint(connection_id).await?;
         Ok(Start {
             ctx,
             checkpoint,
             retries,
         })
+    }
+}
+
+/// The connection's retry list, page by page (#25: read whole, its rows and entries
+/// were a 50 MB spike at a million calls).
+async fn read_retry_list(
+    store: &dyn Store,
+    connection_id: ConnectionId,
+    since: DateTime<Utc>,
+) -> Result<RetryList, SyncError> {
+    let mut list = RetryList::default();
+    let mut after = None;
+    loop {
+        let page = store
+            .retry_page(connection_id, since, after.take(), RETRY_PAGE)
+            .await?;
+        let full = page.len() == RETRY_PAGE as usize;
+        after = page.last().map(|item| item.gong_call_id.clone());
+        list.add(page);
+        if !full {
+            return Ok(list);
+        }
     }
 }

@@ -7,7 +7,7 @@ use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
 use gong_timeline_store::GongCallId;
 use gong_timeline_store::{
-    Checkpoint, MeetingKey, MeetingSet, Pass as StoredPass, ResumePoint, RetryItem, Settings,
+    Checkpoint, MeetingKey, MeetingSet, Pass as StoredPass, ResumePoint, Settings,
 };
 
 use super::JobRequest;
@@ -138,7 +138,7 @@ pub fn plan(
     checkpoint: &Checkpoint,
     settings: &Settings,
     now: DateTime<Utc>,
-    retries: &[RetryItem],
+    retries: Vec<GongCallId>,
 ) -> Vec<Pass> {
     let transcripts = settings.transcripts.then_some(Pass::Transcripts);
     if request.trigger == Trigger::Webhook {
@@ -168,9 +168,7 @@ pub fn plan(
     }
     passes.push(reevaluate);
     if !retries.is_empty() {
-        passes.push(Pass::Retries(
-            retries.iter().map(|r| r.gong_call_id.clone()).collect(),
-        ));
+        passes.push(Pass::Retries(retries));
     }
     // Only a whole pass over the reconciliation span may clear C3's warning: a
     // resumed window saw only its tail, an incremental one only the look-back.
@@ -296,7 +294,6 @@ fn reevaluation(
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
-    use gong_timeline_store::ConnectionId;
     use gong_timeline_store::DeepCheck;
 
     fn now() -> DateTime<Utc> {
@@ -325,15 +322,8 @@ mod tests {
         }
     }
 
-    fn retry(id: &str) -> RetryItem {
-        RetryItem {
-            connection_id: ConnectionId::new(1),
-            gong_call_id: id.into(),
-            first_failed_at: now(),
-            last_failed_at: now(),
-            attempts: 1,
-            last_message: "failed".into(),
-        }
+    fn retry(id: &str) -> GongCallId {
+        id.into()
     }
 
     /// A checkpoint of a connection synced 4 hours ago, reconciled yesterday, its
@@ -384,7 +374,7 @@ mod tests {
         &'static str,
         JobRequest,
         Checkpoint,
-        Vec<RetryItem>,
+        Vec<GongCallId>,
         Vec<Pass>,
     );
 
@@ -573,7 +563,7 @@ mod tests {
             ),
         ];
         for (case, request, checkpoint, retries, expected) in cases {
-            let passes = plan(request, &checkpoint, &settings(), now(), &retries);
+            let passes = plan(request, &checkpoint, &settings(), now(), retries);
             assert_eq!(passes, expected, "{case}");
         }
     }
@@ -591,13 +581,19 @@ mod tests {
             (Trigger::Reevaluate, None),
         ];
         for (trigger, last) in cases {
-            let passes = plan(JobRequest::new(trigger), &synced(), &on, now(), &[]);
+            let passes = plan(JobRequest::new(trigger), &synced(), &on, now(), Vec::new());
             let fetches = passes.contains(&Pass::Transcripts);
             assert_eq!(fetches, last.is_some(), "{trigger:?}");
             if last.is_some() {
                 assert_eq!(passes.last(), last.as_ref(), "{trigger:?}: last");
             }
-            let off = plan(JobRequest::new(trigger), &synced(), &settings(), now(), &[]);
+            let off = plan(
+                JobRequest::new(trigger),
+                &synced(),
+                &settings(),
+                now(),
+                Vec::new(),
+            );
             assert!(!off.contains(&Pass::Transcripts), "{trigger:?}: off");
         }
     }

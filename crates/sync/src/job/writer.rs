@@ -10,8 +10,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use gong_timeline_domain::meeting::Meeting;
 use gong_timeline_store::{
-    ActivityHash, ConnectionId, EncodedMeeting, MeetingSet, ResumeUpdate, RetryItem, Store,
-    StoredMeeting, WebhookDone,
+    ActivityHash, ConnectionId, EncodedMeeting, MeetingSet, ResumeUpdate, Store, StoredMeeting,
+    WebhookDone,
 };
 
 use super::call_ids::{CallIdSet, RetryMessages};
@@ -99,17 +99,14 @@ impl<'s, 'c> PageWriter<'s, 'c> {
         ctx: SyncContext,
         now: DateTime<Utc>,
         clock: Clock,
-        retries: &[RetryItem],
+        retrying: RetryMessages,
     ) -> PageWriter<'s, 'c> {
         PageWriter {
             sink,
             ctx,
             now,
             clock,
-            retrying: retries
-                .iter()
-                .map(|r| (r.gong_call_id.as_str(), r.last_message.as_str()))
-                .collect(),
+            retrying,
             handled: Handled::default(),
             cursor: WindowCursor::default(),
             saw_hubspot: false,
