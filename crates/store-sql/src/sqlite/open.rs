@@ -109,10 +109,11 @@ impl SqliteStore {
                 open_err(explain(&file, &e.to_string()))
             }
         };
-        // Statement journals stay SQLite's (a temporary file past 64 KiB): in memory
-        // (`temp_store = MEMORY`) they measured 3 % of a sync's samples cheaper, but a
-        // statement touching a whole connection (moving its activities, deleting its
-        // stored meetings) would hold a copy of every page it changes in memory.
+        // Statement journals spill to a temporary file past SQLite's threshold (the
+        // binary raises it to 4 MiB before SQLite starts: `cli/src/memory.rs`), not
+        // `temp_store = MEMORY`: with that, a statement touching a whole connection
+        // (moving its activities, deleting its stored meetings) would hold a copy of
+        // every page it changes in memory.
         let writer_options = connect.clone().pragma("cache_size", WRITER_CACHE);
         // An in-memory database lives in its page cache: no limit there.
         let reader_options = if memory {
