@@ -145,7 +145,9 @@ async fn a_database_of_the_two_crate_store_opens_and_every_table_reads_back() {
         .expect("stored meetings decode");
     assert_eq!(meetings.len() as u64, n("stored_meetings"));
     assert_eq!(
-        store.list_retries(acme.id, ever).await.unwrap().len() as u64,
+        gong_timeline_store::conformance::fixtures::retries(&store, acme.id, ever)
+            .await
+            .len() as u64,
         n("retry_list")
     );
     let marks = store

@@ -302,16 +302,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// Records where the monthly deep check (G1) stands.
     async fn set_deep_check(&self, connection_id: ConnectionId, state: &DeepCheck) -> Result<()>;
-    /// Retry entries of a connection first failed at or after `since` (the engine
-    /// passes now − 30 days), oldest first.
-    async fn list_retries(
-        &self,
-        connection_id: ConnectionId,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<RetryItem>>;
-    /// At most `limit` of the entries [`Store::list_retries`] lists, those after
-    /// `after` in call id order: a long list read in pages, never whole (a
-    /// million-call connection's is 100,000 entries or more).
+    /// At most `limit` retry entries of a connection first failed at or after
+    /// `since` (the engine passes now − 30 days), those after `after` in call id
+    /// order: a long list is read in pages, never whole (a million-call
+    /// connection's is 100,000 entries or more).
     async fn retry_page(
         &self,
         connection_id: ConnectionId,

@@ -98,7 +98,6 @@ delegate! {
     fn get_checkpoint(&self, connection_id: ConnectionId) -> Result<Checkpoint> => sync_state::get_checkpoint;
     fn set_last_reconciled(&self, connection_id: ConnectionId, at: DateTime<Utc>) -> Result<()> => sync_state::set_last_reconciled;
     fn set_deep_check(&self, connection_id: ConnectionId, state: &DeepCheck) -> Result<()> => sync_state::set_deep_check;
-    fn list_retries(&self, connection_id: ConnectionId, since: DateTime<Utc>) -> Result<Vec<RetryItem>> => sync_state::list;
     fn retry_page(&self, connection_id: ConnectionId, since: DateTime<Utc>, after: Option<GongCallId>, limit: u32) -> Result<Vec<RetryItem>> => sync_state::page;
     fn remove_retries(&self, connection_id: ConnectionId, gong_call_ids: &[GongCallId]) -> Result<()> => sync_state::remove;
     fn prune_retries(&self, connection_id: ConnectionId, before: DateTime<Utc>) -> Result<u64> => sync_state::prune;

@@ -202,25 +202,6 @@ pub(crate) async fn remove(
     tx.commit().await.ctx("removing from the retry list")
 }
 
-pub(crate) async fn list(
-    store: &Backend,
-    connection_id: ConnectionId,
-    since: DateTime<Utc>,
-) -> Result<Vec<RetryItem>> {
-    let rows: Vec<RetryRow> = sqlx::query_as(
-        "SELECT gong_call_id, first_failed_at, last_failed_at, attempts, last_message FROM retry_list \
-         WHERE connection_id = $1 AND first_failed_at >= $2 ORDER BY first_failed_at, gong_call_id",
-    )
-    .bind(connection_id)
-    .bind(ts(since))
-    .fetch_all(&store.pool)
-    .await
-    .ctx("listing the retry list")?;
-    rows.into_iter()
-        .map(|row| retry_item(connection_id, row))
-        .collect()
-}
-
 /// A page of the retry list in primary-key order, so each page is one range of
 /// the key (no sort of the whole list per page).
 pub(crate) async fn page(

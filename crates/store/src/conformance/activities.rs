@@ -168,11 +168,7 @@ pub async fn commit_page_is_all_or_nothing(store: &dyn Store) {
     );
     let records = job_records(store, job).await;
     assert!(records.is_empty());
-    assert!(store
-        .list_retries(conn.id, at(-100))
-        .await
-        .expect("retries")
-        .is_empty());
+    assert!(retries(store, conn.id, at(-100)).await.is_empty());
     assert_eq!(
         store.get_checkpoint(conn.id).await.expect("checkpoint"),
         Checkpoint::default()
@@ -316,30 +312,19 @@ pub async fn retry_list_bumps_lists_and_prunes(store: &dyn Store) {
     p.retry_add = vec![entry("c1", 30)];
     p.retry_remove = vec!["c2".into(), "never-there".into()];
     store.commit_page(&p).await.expect("commit");
-    let young = store.list_retries(conn.id, at(5)).await.expect("list");
+    let young = retries(store, conn.id, at(5)).await;
     assert_eq!(young.len(), 1);
     let c1 = &young[0];
     assert_eq!((c1.gong_call_id.as_str(), c1.attempts), ("c1", 2));
     assert_eq!((c1.first_failed_at, c1.last_failed_at), (at(10), at(30)));
     assert_eq!(c1.last_message, "failed at 30");
-    assert_eq!(
-        store
-            .list_retries(conn.id, at(-1))
-            .await
-            .expect("all")
-            .len(),
-        2
-    );
+    assert_eq!(retries(store, conn.id, at(-1)).await.len(), 2);
     assert_eq!(store.prune_retries(conn.id, at(5)).await.expect("prune"), 1);
     store
         .remove_retries(conn.id, &["c1".into()])
         .await
         .expect("remove");
-    assert!(store
-        .list_retries(conn.id, at(-1))
-        .await
-        .expect("none")
-        .is_empty());
+    assert!(retries(store, conn.id, at(-1)).await.is_empty());
 }
 
 /// The retry list reads in pages of the call id's order, after a given call, only

@@ -368,11 +368,7 @@ pub async fn deleting_a_connection_keeps_activities_and_the_log(store: &dyn Stor
         .await
         .expect("mappings")
         .is_empty());
-    assert!(store
-        .list_retries(conn.id, at(-100))
-        .await
-        .expect("retries")
-        .is_empty());
+    assert!(retries(store, conn.id, at(-100)).await.is_empty());
     assert_eq!(
         store.get_checkpoint(conn.id).await.expect("checkpoint"),
         Checkpoint::default()

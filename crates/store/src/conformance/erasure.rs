@@ -151,7 +151,7 @@ pub async fn erasure_removes_every_trace_and_keeps_a_receipt(store: &dyn Store) 
         .await
         .unwrap();
     assert_eq!(records[0].title.as_deref(), Some("Follow-up with [erased]"));
-    let retries = store.list_retries(conn, at(0)).await.unwrap();
+    let retries = retries(store, conn, at(0)).await;
     assert_eq!(retries[0].last_message, "no person [erased]");
     assert!(store.list_mappings(conn).await.unwrap().is_empty());
 

@@ -206,6 +206,28 @@ pub async fn page(store: &dyn Store, job: JobId, conn: ConnectionId, now: i64) -
     }
 }
 
+/// Every retry entry of a connection first failed since `since`, in call id order,
+/// read two a page so that the paging is exercised too.
+pub async fn retries(
+    store: &dyn Store,
+    conn: ConnectionId,
+    since: DateTime<Utc>,
+) -> Vec<RetryItem> {
+    let mut all: Vec<RetryItem> = Vec::new();
+    loop {
+        let after = all.last().map(|r| r.gong_call_id.clone());
+        let page = store
+            .retry_page(conn, since, after, 2)
+            .await
+            .expect("retry page");
+        let done = page.len() < 2;
+        all.extend(page);
+        if done {
+            return all;
+        }
+    }
+}
+
 /// The activities of one connection.
 pub fn of_connection(id: ConnectionId) -> ActivityFilter {
     ActivityFilter {

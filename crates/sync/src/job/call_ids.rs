@@ -125,6 +125,8 @@ impl RetryMessages {
     }
 }
 
+/// A list of (call id, message) pairs, as tests write one.
+#[cfg(test)]
 impl<'a> FromIterator<(&'a str, &'a str)> for RetryMessages {
     fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(entries: I) -> Self {
         let mut list = RetryMessages::default();
