@@ -1,7 +1,7 @@
 //! Renders the internal model as Gong's JSON: a call under a content selector, a
 //! user. Only what the selector asks for is built, so a bare page stays cheap.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 
 use crate::data::content;
 use crate::data::model::{Affiliation, SimCall, SimContext, SimTracker, SimUser};
@@ -26,9 +26,9 @@ pub struct RenderCtx<'a> {
 pub fn timestamp(t: DateTime<Utc>, offset_secs: i32) -> String {
     let tz = FixedOffset::east_opt(offset_secs)
         .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+    // `%Y-%m-%dT%H:%M:%S%.3f%:z` without parsing a format string for each time.
     t.with_timezone(&tz)
-        .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
-        .to_string()
+        .to_rfc3339_opts(SecondsFormat::Millis, false)
 }
 
 /// The last `n` characters (scenario ids are free text, so never slice bytes).
@@ -292,5 +292,19 @@ pub fn user(u: &SimUser, base_url: &str) -> UserMetadata {
             primary: true,
         }],
         conferencing_providers: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timestamp;
+
+    #[test]
+    fn times_render_as_gong_writes_them_with_milliseconds_and_the_calls_offset() {
+        let t = "2026-10-09T00:03:24.136Z".parse().expect("test literal");
+        assert_eq!(timestamp(t, 19_800), "2026-10-09T05:33:24.136+05:30");
+        assert_eq!(timestamp(t, -25_200), "2026-10-08T17:03:24.136-07:00");
+        let whole = "2026-10-09T00:03:24Z".parse().expect("test literal");
+        assert_eq!(timestamp(whole, 0), "2026-10-09T00:03:24.000+00:00");
     }
 }

@@ -66,25 +66,25 @@ pub fn convert_page(
         if already(call.id()) || !in_page.insert(call.id().to_string()) {
             continue;
         }
-        match meeting_from_call(&call) {
-            Ok(meeting) => {
-                let meeting = meeting.keepable();
+        match identity(&call.meta_data) {
+            Ok((gong_call_id, started)) => {
+                let meeting = into_meeting(call, gong_call_id, started).keepable();
                 page.saw_hubspot |= meeting
                     .crm_objects
                     .iter()
                     .any(|o| o.system == CrmSystem::HubSpot);
                 page.meetings.push(meeting);
             }
-            Err(error) => page.broken.push(failed_record(
-                call.id(),
-                // A private call's title stays in Gong (M1), broken or not.
-                call.meta_data
-                    .title
-                    .clone()
-                    .filter(|_| !call.meta_data.is_private),
-                call.meta_data.started,
-                error.to_string(),
-            )),
+            Err(error) => {
+                let meta = call.meta_data;
+                page.broken.push(failed_record(
+                    meta.id.as_deref().unwrap_or_default(),
+                    // A private call's title stays in Gong (M1), broken or not.
+                    meta.title.filter(|_| !meta.is_private),
+                    meta.started,
+                    error.to_string(),
+                ))
+            }
         }
     }
     page
@@ -108,8 +108,13 @@ fn failed_record(
 }
 
 /// Converts one call of `/v2/calls/extensive`.
-pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
-    let meta = &call.meta_data;
+pub fn meeting_from_call(call: wire::Call) -> Result<Meeting, ConvertError> {
+    let (gong_call_id, started) = identity(&call.meta_data)?;
+    Ok(into_meeting(call, gong_call_id, started))
+}
+
+/// The call's id and start: without either it cannot be a meeting.
+fn identity(meta: &wire::CallMetaData) -> Result<(String, DateTime<Utc>), ConvertError> {
     let gong_call_id = match meta.id.as_deref().map(str::trim) {
         Some(id) if !id.is_empty() => id.to_string(),
         _ => {
@@ -124,36 +129,60 @@ pub fn meeting_from_call(call: &wire::Call) -> Result<Meeting, ConvertError> {
         .ok_or_else(|| ConvertError::MissingStart {
             call_id: gong_call_id.as_str().into(),
         })?;
-    let content = call.content.as_ref();
-    Ok(Meeting {
+    Ok((gong_call_id, started))
+}
+
+/// The meeting of a call whose identity is known. The call is taken whole, so its
+/// texts move into the meeting instead of being copied (content doubled the copies).
+fn into_meeting(call: wire::Call, gong_call_id: String, started: DateTime<Utc>) -> Meeting {
+    let meta = call.meta_data;
+    let speakers = speakers(&call.parties);
+    let content = call.content;
+    let mut meeting = Meeting {
         gong_call_id: gong_call_id.into(),
-        title: meta.title.clone(),
+        title: meta.title,
         started,
         duration_seconds: meta.duration,
-        url: meta.url.clone(),
+        url: meta.url,
         is_private: meta.is_private,
-        owner_gong_user_id: meta.primary_user_id.clone(),
-        parties: call.parties.iter().map(party).collect(),
-        crm_objects: crm_objects(&call.context),
-        trackers: content.map(|c| c.trackers.iter().filter_map(tracker).collect()),
-        brief: content.and_then(|c| c.brief.clone()),
-        key_points: content
-            .map(|c| c.key_points.iter().filter_map(|k| k.text.clone()).collect())
-            .unwrap_or_default(),
+        owner_gong_user_id: meta.primary_user_id,
+        parties: call.parties.into_iter().map(party).collect(),
+        crm_objects: crm_objects(call.context),
+        trackers: None,
+        brief: None,
+        key_points: Vec::new(),
         details: MeetingDetails {
             scope: meta.scope.as_ref().map(|s| s.as_str().to_owned()),
             direction: meta.direction.as_ref().map(|d| d.as_str().to_owned()),
-            system: meta.system.clone(),
-            workspace_id: meta.workspace_id.clone(),
-            highlights: content.map(highlights).unwrap_or_default(),
-            action_items: content.map(action_items).unwrap_or_default(),
-            outcome: content
-                .and_then(|c| c.call_outcome.as_ref())
-                .and_then(outcome),
-            outline: content.map(outline).unwrap_or_default(),
+            system: meta.system,
+            workspace_id: meta.workspace_id,
+            ..MeetingDetails::default()
         },
-        speakers: speakers(&call.parties),
-    })
+        speakers,
+    };
+    if let Some(content) = content {
+        add_content(&mut meeting, content);
+    }
+    meeting
+}
+
+/// Gong's content of the call, moved into the meeting.
+fn add_content(meeting: &mut Meeting, content: wire::CallContent) {
+    meeting.trackers = Some(content.trackers.into_iter().filter_map(tracker).collect());
+    meeting.brief = content.brief;
+    meeting.key_points = content
+        .key_points
+        .into_iter()
+        .filter_map(|k| k.text)
+        .collect();
+    let details = &mut meeting.details;
+    details.highlights = highlights(content.highlights);
+    details.action_items = content
+        .points_of_interest
+        .map(|p| texts(p.action_items.into_iter().map(|a| a.snippet)))
+        .unwrap_or_default();
+    details.outcome = content.call_outcome.and_then(outcome);
+    details.outline = outline(content.outline);
 }
 
 /// Each party that spoke, by its speaker id (to name a transcript's speakers).
@@ -171,87 +200,85 @@ fn speakers(parties: &[wire::Party]) -> Vec<SpeakerLink> {
         .collect()
 }
 
-/// Texts that are not blank.
-fn texts<'a>(items: impl IntoIterator<Item = &'a Option<String>>) -> Vec<String> {
-    items
-        .into_iter()
-        .filter_map(|t| t.as_deref().map(str::trim))
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
+/// Texts that are not blank, trimmed.
+fn texts(items: impl IntoIterator<Item = Option<String>>) -> Vec<String> {
+    items.into_iter().flatten().filter_map(trimmed).collect()
 }
 
-fn highlights(content: &wire::CallContent) -> Vec<Highlight> {
-    content
-        .highlights
-        .iter()
+/// The text without surrounding blanks; `None` when nothing is left. Moved as it is
+/// when there is nothing to trim, as Gong's texts almost always are.
+fn trimmed(text: String) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        None
+    } else if t.len() == text.len() {
+        Some(text)
+    } else {
+        Some(t.to_owned())
+    }
+}
+
+fn highlights(highlights: Vec<wire::Highlight>) -> Vec<Highlight> {
+    highlights
+        .into_iter()
         .map(|h| Highlight {
-            title: h.title.clone().unwrap_or_default(),
-            items: texts(h.items.iter().map(|i| &i.text)),
+            title: h.title.unwrap_or_default(),
+            items: texts(h.items.into_iter().map(|i| i.text)),
         })
         .filter(|h| !h.items.is_empty())
         .collect()
 }
 
-fn action_items(content: &wire::CallContent) -> Vec<String> {
-    content
-        .points_of_interest
-        .as_ref()
-        .map(|p| texts(p.action_items.iter().map(|a| &a.snippet)))
-        .unwrap_or_default()
-}
-
-fn outcome(o: &wire::CallOutcome) -> Option<CallOutcome> {
-    let name = o.name.as_deref().map(str::trim).filter(|n| !n.is_empty())?;
+fn outcome(o: wire::CallOutcome) -> Option<CallOutcome> {
+    let name = trimmed(o.name?)?;
     Some(CallOutcome {
-        name: name.to_owned(),
-        category: o.category.clone().filter(|c| !c.trim().is_empty()),
+        name,
+        category: o.category.filter(|c| !c.trim().is_empty()),
     })
 }
 
-fn outline(content: &wire::CallContent) -> Vec<OutlineSection> {
-    content
-        .outline
-        .iter()
+fn outline(outline: Vec<wire::OutlineSection>) -> Vec<OutlineSection> {
+    outline
+        .into_iter()
         .map(|s| OutlineSection {
-            section: s.section.clone().unwrap_or_default(),
-            items: texts(s.items.iter().map(|i| &i.text)),
+            section: s.section.unwrap_or_default(),
+            items: texts(s.items.into_iter().map(|i| i.text)),
         })
         .filter(|s| !s.section.is_empty() || !s.items.is_empty())
         .collect()
 }
 
-fn party(p: &wire::Party) -> Party {
+fn party(p: wire::Party) -> Party {
     Party {
-        email: p.email_address.clone(),
-        name: p.name.clone(),
+        email: p.email_address,
+        name: p.name,
         affiliation: match p.affiliation {
             Some(wire::Affiliation::Internal) => Affiliation::Internal,
             Some(wire::Affiliation::External) => Affiliation::External,
             _ => Affiliation::Unknown,
         },
-        gong_user_id: p.user_id.clone(),
+        gong_user_id: p.user_id,
     }
 }
 
-fn crm_objects(contexts: &[wire::CrmContext]) -> Vec<CrmObject> {
+fn crm_objects(contexts: Vec<wire::CrmContext>) -> Vec<CrmObject> {
     let mut out = Vec::new();
     for context in contexts {
-        let system = match &context.system {
+        let system = match context.system {
             Some(wire::CrmSystem::Salesforce) => CrmSystem::Salesforce,
             Some(wire::CrmSystem::HubSpot) => CrmSystem::HubSpot,
             Some(other) => CrmSystem::Other(other.as_str().to_string()),
             None => CrmSystem::Other(String::new()),
         };
-        for object in &context.objects {
-            let (Some(object_type), Some(object_id)) = (&object.object_type, &object.object_id)
+        for object in context.objects {
+            let (Some(object_type), Some(object_id)) = (object.object_type, object.object_id)
             else {
                 continue;
             };
             out.push(CrmObject {
                 system: system.clone(),
-                object_type: object_type.clone(),
-                object_id: object_id.clone(),
+                object_type,
+                object_id,
             });
         }
     }
@@ -260,14 +287,14 @@ fn crm_objects(contexts: &[wire::CrmContext]) -> Vec<CrmObject> {
 
 /// A tracker without a name cannot be shown. One without a count (Gong sent `null`)
 /// counts as often as its phrases were heard; without phrases, zero times.
-fn tracker(t: &wire::Tracker) -> Option<Tracker> {
-    let name = t.name.clone()?;
+fn tracker(t: wire::Tracker) -> Option<Tracker> {
+    let name = t.name?;
     let phrases: Vec<PhraseCount> = t
         .phrases
-        .iter()
+        .into_iter()
         .filter_map(|p| {
             Some(PhraseCount {
-                phrase: p.phrase.clone()?,
+                phrase: p.phrase?,
                 count: p.count.unwrap_or(0).max(0),
             })
         })
@@ -304,7 +331,7 @@ mod tests {
             "content": {"trackers": [{"name": "Pricing", "count": 3, "phrases": [{"phrase": "discount", "count": 2}]}],
                         "brief": "We talked.", "keyPoints": [{"text": "Renewal in May"}]}
         }));
-        let m = meeting_from_call(&c).unwrap();
+        let m = meeting_from_call(c).unwrap();
         assert_eq!(m.gong_call_id, "7782342274025937895");
         assert_eq!(m.started.to_rfc3339(), "2026-06-10T19:50:07.428+00:00");
         assert_eq!(m.owner_gong_user_id.as_deref(), Some("234"));
@@ -341,7 +368,7 @@ mod tests {
                              "items": [{"text": "Three-year discount", "startTime": 5}]}]
             }
         }));
-        let m = meeting_from_call(&c).unwrap();
+        let m = meeting_from_call(c).unwrap();
         let d = &m.details;
         assert_eq!(
             (
@@ -376,7 +403,7 @@ mod tests {
             "content": {"trackers": [{"name": "Pricing", "count": null,
                 "phrases": [{"phrase": "discount", "count": 2}, {"phrase": "price", "count": 3}]}]}
         }));
-        let trackers = meeting_from_call(&c).unwrap().trackers.unwrap();
+        let trackers = meeting_from_call(c).unwrap().trackers.unwrap();
         assert_eq!(trackers[0].count, 5);
     }
 
@@ -384,7 +411,7 @@ mod tests {
     fn s4_a_call_without_content_has_no_tracker_data() {
         let c =
             call(serde_json::json!({"metaData": {"id": "1", "started": "2026-06-10T21:50:07Z"}}));
-        let m = meeting_from_call(&c).unwrap();
+        let m = meeting_from_call(c).unwrap();
         assert_eq!(m.trackers, None);
         assert!(m.parties.is_empty() && m.crm_objects.is_empty());
     }
@@ -395,11 +422,11 @@ mod tests {
             serde_json::json!({"metaData": {"title": "x", "started": "2026-06-10T21:50:07Z"}}),
         );
         assert!(matches!(
-            meeting_from_call(&no_id),
+            meeting_from_call(no_id),
             Err(ConvertError::MissingId { .. })
         ));
         let no_start = call(serde_json::json!({"metaData": {"id": "5"}}));
-        let err = meeting_from_call(&no_start).unwrap_err();
+        let err = meeting_from_call(no_start).unwrap_err();
         assert!(
             err.to_string().contains("Gong call 5 has no start time"),
             "{err}"

@@ -1,6 +1,6 @@
 //! Parsing tests on bodies written from the reference's shapes (§5.4, §7.2, §8, §4).
 
-use super::decode::{calls_page, parse, users_page};
+use super::decode::{calls_page, calls_page_lenient, parse, users_page};
 use super::*;
 use crate::error::GongError;
 use chrono::{DateTime, Utc};
@@ -175,6 +175,44 @@ fn a_malformed_call_is_named_by_its_id_and_path() {
         "no misleading text position: {text}"
     );
     assert_eq!(err.call_id(), Some("7782342274025937895"));
+}
+
+#[test]
+fn a_malformed_call_costs_only_itself_and_a_sound_page_reads_in_one_pass_alike() {
+    let good =
+        |id: &str| format!(r#"{{"metaData":{{"id":"{id}","started":"2025-01-01T00:00:00Z"}}}}"#);
+    let bad = r#"{"metaData":{"id":"2","started":12345}}"#;
+    let page = |calls: &[String]| {
+        format!(
+            r#"{{"records":{{"totalRecords":3}},"calls":[{}]}}"#,
+            calls.join(",")
+        )
+    };
+    let mixed = page(&[good("1"), bad.to_string(), good("3")]);
+    let (records, calls) = calls_page_lenient(EP, mixed.as_bytes()).expect("the page parses");
+    assert_eq!(records.total_records, Some(3));
+    let ids: Vec<Result<&str, Option<&str>>> = calls
+        .iter()
+        .map(|c| c.as_ref().map(Call::id).map_err(GongError::call_id))
+        .collect();
+    assert_eq!(ids, [Ok("1"), Err(Some("2")), Ok("3")]);
+    // Without the malformed call the page is read in one pass, to the same calls.
+    let sound = page(&[good("1"), good("3")]);
+    let (_, one_pass) = calls_page_lenient(EP, sound.as_bytes()).expect("parses");
+    let one_pass: Vec<Call> = one_pass.into_iter().map(|c| c.expect("sound")).collect();
+    let expected: Vec<Call> = calls.into_iter().filter_map(Result::ok).collect();
+    assert_eq!(one_pass, expected);
+}
+
+#[test]
+fn bytes_that_are_not_utf8_in_a_key_nobody_reads_do_not_fail_the_page() {
+    let mut body = br#"{"records":{},"someFutureKey":""#.to_vec();
+    body.extend_from_slice(&[0xff, 0xfe]);
+    body.extend_from_slice(
+        br#"","calls":[{"metaData":{"id":"1","started":"2025-01-01T00:00:00Z"}}]}"#,
+    );
+    let (_, calls) = calls_page(EP, &body).expect("the odd bytes are in an ignored key");
+    assert_eq!(calls[0].id(), "1");
 }
 
 #[test]
