@@ -121,7 +121,8 @@ impl Inner {
         let response = builder.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await?.to_vec();
+        // `into`, not `to_vec`: the collected body's buffer is kept, not copied.
+        let body: Vec<u8> = response.bytes().await?.into();
         Ok((status, headers, body))
     }
 
