@@ -559,3 +559,27 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes entries older than `before` (the retention period); returns how many.
     async fn prune_audit_entries(&self, before: DateTime<Utc>) -> Result<u64>;
 }
+
+/// Every retry entry of a connection first failed at or after `since`, read `page`
+/// entries at a time ([`Store::retry_page`]), each page handed to `add` as it comes:
+/// the list is never read whole.
+pub async fn read_retry_pages(
+    store: &dyn Store,
+    connection_id: ConnectionId,
+    since: DateTime<Utc>,
+    page: u32,
+    mut add: impl FnMut(Vec<RetryItem>),
+) -> Result<()> {
+    let mut after = None;
+    loop {
+        let entries = store
+            .retry_page(connection_id, since, after.take(), page)
+            .await?;
+        let full = entries.len() == page as usize;
+        after = entries.last().map(|item| item.gong_call_id.clone());
+        add(entries);
+        if !full {
+            return Ok(());
+        }
+    }
+}

@@ -214,18 +214,10 @@ pub async fn retries(
     since: DateTime<Utc>,
 ) -> Vec<RetryItem> {
     let mut all: Vec<RetryItem> = Vec::new();
-    loop {
-        let after = all.last().map(|r| r.gong_call_id.clone());
-        let page = store
-            .retry_page(conn, since, after, 2)
-            .await
-            .expect("retry page");
-        let done = page.len() < 2;
-        all.extend(page);
-        if done {
-            return all;
-        }
-    }
+    crate::store::read_retry_pages(store, conn, since, 2, |page| all.extend(page))
+        .await
+        .expect("retry pages");
+    all
 }
 
 /// The activities of one connection.

@@ -21,6 +21,7 @@ use gong_timeline_domain::outcome::reads_outcomes;
 use gong_timeline_domain::quota::Purpose;
 use gong_timeline_domain::Trigger;
 use gong_timeline_gong::{ContentSelector, GongClient};
+use gong_timeline_store::store::read_retry_pages;
 use gong_timeline_store::{Checkpoint, Connection, ConnectionId, Fence, JobId, Store};
 use tracing::Instrument;
 
@@ -206,16 +207,9 @@ async fn read_retry_list(
     since: DateTime<Utc>,
 ) -> Result<RetryList, SyncError> {
     let mut list = RetryList::default();
-    let mut after = None;
-    loop {
-        let page = store
-            .retry_page(connection_id, since, after.take(), RETRY_PAGE)
-            .await?;
-        let full = page.len() == RETRY_PAGE as usize;
-        after = page.last().map(|item| item.gong_call_id.clone());
-        list.add(page);
-        if !full {
-            return Ok(list);
-        }
-    }
+    read_retry_pages(store, connection_id, since, RETRY_PAGE, |page| {
+        list.add(page)
+    })
+    .await?;
+    Ok(list)
 }
