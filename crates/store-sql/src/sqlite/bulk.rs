@@ -1,6 +1,12 @@
-//! SQLite's many-row statements: multi-row `VALUES` and `IN (…)` lists built with
-//! [`QueryBuilder`], in chunks that stay far below SQLite's bind limit. The SQL
-//! around them (columns, conflict clauses) is written once in `queries`.
+//! SQLite's many-row statements: multi-row `VALUES` built with [`QueryBuilder`], and
+//! look-ups by many ids. The SQL around them (columns, conflict clauses) is written
+//! once in `queries`.
+//!
+//! A statement's text is what sqlx caches its prepared form by, and preparing a
+//! statement of a hundred rows costs SQLite about as much as running it. So the
+//! texts take few shapes whatever the count: rows go in chunks whose sizes are
+//! powers of two ([`shaped`]), and a list of ids is one JSON array bound once and
+//! read with `json_each`.
 
 use gong_timeline_store::{
     ActivityId, ActivityUpsert, ConnectionId, EncodedMeeting, GongCallId, JobId, Result, RetryEntry,
@@ -9,18 +15,36 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::queries::error::Ctx;
 use super::queries::sql;
-use crate::codec::ts;
+use crate::codec::{to_json, ts};
 
-/// Rows per multi-row statement: one statement per page of 100 meetings, far below
-/// SQLite's bind limit (20 binds a row).
-const ROWS: usize = 200;
-/// Ids per `IN (…)` list.
-const IDS: usize = 500;
+/// The most rows of one multi-row statement, a power of two far below SQLite's
+/// bind limit (20 binds a row).
+const ROWS: usize = 128;
+
+/// `items` in chunks whose sizes are powers of two, none larger than `most` (a
+/// power of two), largest first: a multi-row statement then has one of
+/// `log2(most) + 1` texts, each prepared once per connection, instead of one per
+/// row count. A page of 100 is three statements (64, 32, 4 rows).
+fn shaped<T>(items: &[T], most: usize) -> impl Iterator<Item = &[T]> {
+    debug_assert!(most.is_power_of_two());
+    let mut rest = items;
+    std::iter::from_fn(move || {
+        let len = rest.len();
+        if len == 0 {
+            return None;
+        }
+        let (chunk, tail) = rest.split_at(most.min(1 << len.ilog2()));
+        rest = tail;
+        Some(chunk)
+    })
+}
 
 const ACTIVITY_HASHES: &str =
-    "SELECT json_group_array(json_array(gong_call_id, id, content_hash, activity_type)) FROM activities";
+    "SELECT json_group_array(json_array(gong_call_id, id, content_hash, activity_type)) FROM activities \
+     WHERE gong_call_id IN (SELECT value FROM json_each(?))";
 const SKIP_MARKS: &str =
-    "SELECT json_group_array(json_array(gong_call_id, fingerprint)) FROM skip_marks";
+    "SELECT json_group_array(json_array(gong_call_id, fingerprint)) FROM skip_marks \
+     WHERE connection_id = ? AND gong_call_id IN (SELECT value FROM json_each(?))";
 
 /// Upserts activities; returns `(external id, id)` of each, in no particular order.
 ///
@@ -33,7 +57,7 @@ pub(crate) async fn upsert_activities(
     upserts: &[ActivityUpsert],
     now: &str,
 ) -> Result<Vec<(String, ActivityId)>> {
-    for chunk in upserts.chunks(ROWS) {
+    for chunk in shaped(upserts, ROWS) {
         let encoded = sql::encode_activities(chunk)?;
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::ACTIVITY_INSERT);
         q.push_values(
@@ -67,31 +91,21 @@ pub(crate) async fn upsert_activities(
             .await
             .ctx("writing activities")?;
     }
-    let mut out = Vec::with_capacity(upserts.len());
-    for chunk in upserts.chunks(IDS) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT json_group_array(json_array(external_id, id)) FROM activities WHERE external_id IN (",
-        );
-        let mut list = q.separated(", ");
-        for a in chunk {
-            list.push_bind(a.external_id.as_str());
-        }
-        q.push(")");
-        out.extend(
-            json_rows::<(String, ActivityId)>(&mut *conn, q, "reading written activities").await?,
-        );
-    }
-    Ok(out)
+    const IDS: &str = "SELECT json_group_array(json_array(external_id, id)) FROM activities \
+         WHERE external_id IN (SELECT value FROM json_each(?))";
+    let ids = to_json(&upserts.iter().map(|a| &a.external_id).collect::<Vec<_>>())?;
+    let q = sqlx::query_scalar(IDS).bind(ids);
+    json_rows(&mut *conn, q, "reading written activities").await
 }
 
 /// The rows of a `SELECT json_group_array(json_array(…))`: one row crosses from
 /// SQLite's thread, whatever their number.
-async fn json_rows<'c, T: serde::de::DeserializeOwned>(
+async fn json_rows<'c, 'q, T: serde::de::DeserializeOwned>(
     conn: impl sqlx::SqliteExecutor<'c>,
-    mut q: QueryBuilder<'_, Sqlite>,
+    q: sqlx::query::QueryScalar<'q, Sqlite, String, sqlx::sqlite::SqliteArguments<'q>>,
     context: &'static str,
 ) -> Result<Vec<T>> {
-    let text: String = q.build_query_scalar().fetch_one(conn).await.ctx(context)?;
+    let text: String = q.fetch_one(conn).await.ctx(context)?;
     serde_json::from_str(&text)
         .map_err(|e| gong_timeline_store::StoreError::corrupt(context, &text, e))
 }
@@ -102,18 +116,11 @@ pub(crate) async fn activity_hashes(
     pool: &SqlitePool,
     call_ids: &[GongCallId],
 ) -> Result<Vec<(GongCallId, i64, i64, String)>> {
-    let mut out = Vec::with_capacity(call_ids.len());
-    for chunk in call_ids.chunks(IDS) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(ACTIVITY_HASHES);
-        q.push(" WHERE gong_call_id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id.clone());
-        }
-        q.push(")");
-        out.extend(json_rows(pool, q, "reading activity fingerprints").await?);
+    if call_ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let q = sqlx::query_scalar(ACTIVITY_HASHES).bind(to_json(call_ids)?);
+    json_rows(pool, q, "reading activity fingerprints").await
 }
 
 /// `(call id, fingerprint)` of the calls that have a skip mark.
@@ -122,13 +129,13 @@ pub(crate) async fn skip_marks(
     connection_id: ConnectionId,
     call_ids: &[GongCallId],
 ) -> Result<Vec<(GongCallId, i64)>> {
-    let mut out = Vec::with_capacity(call_ids.len());
-    for chunk in call_ids.chunks(IDS) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SKIP_MARKS);
-        push_calls(&mut q, connection_id, chunk);
-        out.extend(json_rows(pool, q, "reading skip marks").await?);
+    if call_ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let q = sqlx::query_scalar(SKIP_MARKS)
+        .bind(connection_id)
+        .bind(to_json(call_ids)?);
+    json_rows(pool, q, "reading skip marks").await
 }
 
 /// Deletes the rows of `table` (keyed by connection and Gong call id) of some calls.
@@ -139,24 +146,19 @@ pub(crate) async fn delete_calls(
     call_ids: &[GongCallId],
     context: &'static str,
 ) -> Result<()> {
-    for chunk in call_ids.chunks(IDS) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("DELETE FROM {table} "));
-        push_calls(&mut q, connection_id, chunk);
-        q.build().execute(&mut *conn).await.ctx(context)?;
+    if call_ids.is_empty() {
+        return Ok(());
     }
+    sqlx::query(&format!(
+        "DELETE FROM {table} WHERE connection_id = ? \
+         AND gong_call_id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(connection_id)
+    .bind(to_json(call_ids)?)
+    .execute(&mut *conn)
+    .await
+    .ctx(context)?;
     Ok(())
-}
-
-/// ` WHERE connection_id = ? AND gong_call_id IN (?, …)`.
-fn push_calls(q: &mut QueryBuilder<Sqlite>, connection_id: ConnectionId, calls: &[GongCallId]) {
-    q.push(" WHERE connection_id = ")
-        .push_bind(connection_id)
-        .push(" AND gong_call_id IN (");
-    let mut list = q.separated(", ");
-    for id in calls {
-        list.push_bind(id.clone());
-    }
-    q.push(")");
 }
 
 /// Inserts log records, each with its resolved activity id.
@@ -165,7 +167,7 @@ pub(crate) async fn insert_log_records(
     job_id: JobId,
     resolved: &[sql::ResolvedRecord<'_>],
 ) -> Result<()> {
-    for chunk in resolved.chunks(ROWS) {
+    for chunk in shaped(resolved, ROWS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::LOG_RECORD_INSERT);
         q.push_values(chunk, |mut row, (record, activity_id)| {
             row.push_bind(job_id)
@@ -190,7 +192,7 @@ pub(crate) async fn upsert_meetings(
     connection_id: ConnectionId,
     meetings: &[EncodedMeeting],
 ) -> Result<()> {
-    for chunk in meetings.chunks(ROWS) {
+    for chunk in shaped(meetings, ROWS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::MEETING_INSERT);
         q.push_values(chunk, |mut row, m| {
             row.push_bind(connection_id)
@@ -215,7 +217,7 @@ pub(crate) async fn add_retries(
     connection_id: ConnectionId,
     entries: &[&RetryEntry],
 ) -> Result<()> {
-    for chunk in entries.chunks(ROWS) {
+    for chunk in shaped(entries, ROWS) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql::RETRY_INSERT);
         q.push_values(chunk, |mut row, entry| {
             let at = ts(entry.failed_at);
@@ -233,4 +235,32 @@ pub(crate) async fn add_retries(
             .ctx("adding to the retry list")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_go_in_chunks_of_few_sizes_in_order_and_none_is_lost() {
+        for len in [0usize, 1, 2, 3, 99, 100, 128, 129, 1000, 1013] {
+            let items: Vec<usize> = (0..len).collect();
+            let chunks: Vec<&[usize]> = shaped(&items, ROWS).collect();
+            assert_eq!(chunks.concat(), items, "{len} rows");
+            for chunk in &chunks {
+                assert!(
+                    chunk.len().is_power_of_two() && chunk.len() <= ROWS,
+                    "{len}"
+                );
+            }
+            // Largest first, and only the largest repeats.
+            let sizes: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+            assert!(
+                sizes.windows(2).all(|w| w[0] > w[1] || w[0] == ROWS),
+                "{sizes:?}"
+            );
+        }
+        let page: Vec<usize> = shaped(&[0u8; 100], ROWS).map(<[u8]>::len).collect();
+        assert_eq!(page, [64, 32, 4]);
+    }
 }

@@ -5,7 +5,8 @@ use gong_timeline_domain::{LicenseType, RecordStatus};
 
 use super::fixtures::*;
 use crate::records::*;
-use crate::{Store, StoreError};
+use crate::{GongCallId, Store, StoreError};
+use std::collections::HashSet;
 
 /// A page inserts new activities, updates existing ones in place by external id,
 /// links its log records to them and adds its counts to the job.
@@ -582,4 +583,80 @@ pub async fn activity_content_is_kept_and_read_back(store: &dyn Store) {
     let by_call = |id: &str| all.iter().find(|a| a.gong_call_id == id).expect("activity");
     assert_eq!(by_call("k1").content, content);
     assert!(by_call("k2").content.is_empty());
+}
+
+/// A page of any size writes every row, and reads by many call ids find every one:
+/// stores write and read in chunks, and a row must not fall between two of them.
+pub async fn a_page_of_any_size_writes_and_reads_every_row(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let calls: Vec<String> = (0..301).map(|n| format!("c{n:03}")).collect();
+    let failed: Vec<GongCallId> = (0..131).map(|n| format!("f{n:03}").into()).collect();
+    let mut p = page(store, job, conn.id, 1).await;
+    for (i, call) in calls.iter().enumerate() {
+        p.upserts.push(upsert(conn.id, call, acme, 10, i as i64));
+        p.records.push(record(
+            call,
+            RecordStatus::Created,
+            Some(ActivityRef::Upsert(i)),
+        ));
+        p.meetings.push(EncodedMeeting::new(
+            &super::meetings::meeting(call, 10),
+            at(1),
+        ));
+        p.skip_marks.push(SkipMark {
+            gong_call_id: format!("s{i:03}").into(),
+            fingerprint: i as i64,
+        });
+    }
+    p.retry_add = failed
+        .iter()
+        .map(|id| RetryEntry {
+            gong_call_id: id.clone(),
+            message: "Account and Contact data not found for Company Resolution.".into(),
+            failed_at: at(1),
+        })
+        .collect();
+    let ids = store.commit_page(&p).await.expect("commit");
+    assert_eq!(ids.len(), 301);
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 301, "one id each");
+
+    let mut asked: Vec<GongCallId> = calls.iter().map(|c| c.as_str().into()).collect();
+    asked.push("unknown".into());
+    let hashes = store.activity_hashes(&asked).await.expect("hashes");
+    assert_eq!(
+        hashes.len(),
+        301,
+        "every written call, and not the unknown one"
+    );
+    for (i, call) in asked.iter().take(301).enumerate() {
+        assert_eq!(hashes[call].activity_id, ids[i], "{call}");
+        assert_eq!(hashes[call].content_hash, i as i64, "{call}");
+    }
+    let records = job_records(store, job).await;
+    assert_eq!(records.len(), 301);
+    assert!(records.iter().all(|r| r.activity_id.is_some()));
+    let since = at(0);
+    let until = at(60);
+    let stored = store.count_stored_meetings(conn.id, since, until).await;
+    assert_eq!(stored.expect("count"), 301);
+    assert_eq!(retries(store, conn.id, at(0)).await.len(), 131);
+    let marked: Vec<GongCallId> = (0..301).map(|i| format!("s{i:03}").into()).collect();
+    let marks = store.skip_marks(conn.id, &marked).await.expect("marks");
+    assert_eq!(marks.len(), 301);
+    assert_eq!(marks[&marked[300]], 300);
+
+    // Removing as many again leaves none.
+    let mut q = page(store, job, conn.id, 2).await;
+    q.retry_remove = failed;
+    q.unmark = marked.clone();
+    store.commit_page(&q).await.expect("commit removals");
+    assert!(retries(store, conn.id, at(0)).await.is_empty());
+    assert!(store
+        .skip_marks(conn.id, &marked)
+        .await
+        .expect("marks")
+        .is_empty());
 }
