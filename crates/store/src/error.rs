@@ -58,6 +58,12 @@ pub enum StoreError {
         /// The job.
         job_id: JobId,
     },
+    /// A page commit waited for the job's earlier one, which failed: neither was
+    /// written ([`crate::Store::commit_pages_after`]).
+    #[error(
+        "this page was not written because the page before it failed; the job resumes before both"
+    )]
+    EarlierCommitFailed,
     /// The change would leave no admin who can sign in (A1): the last one is neither
     /// demoted nor loses sign-in. Nothing was written.
     #[error("'{username}' is the last admin and stays admin: make another account admin first")]

@@ -39,7 +39,7 @@ pub mod store;
 pub use error::StoreError;
 pub use records::*;
 pub use rotation::{RotatedTokens, RotationFuture, TokenRotation};
-pub use store::Store;
+pub use store::{EarlierCommit, Store};
 
 /// The result of every store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

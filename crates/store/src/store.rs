@@ -16,6 +16,32 @@ use crate::records::*;
 use crate::rotation::TokenRotation;
 use crate::Result;
 
+/// A future a store awaits.
+type Waiting<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+
+/// Where a page commit stands in its job's line, for [`Store::commit_pages_after`].
+pub struct EarlierCommit {
+    /// Resolves once the job's earlier commit holds its database connection (or
+    /// has ended): only then does this one take a connection of its own, so the
+    /// two never wait on each other for one, however busy the pool.
+    pub begun: Waiting<()>,
+    /// Resolves to whether the earlier commit committed.
+    pub committed: Waiting<bool>,
+    /// Called once this commit holds its connection, for the commit after it.
+    pub begin: Box<dyn FnOnce() + Send>,
+}
+
+impl EarlierCommit {
+    /// The turn of a commit with no earlier one running.
+    pub fn none(begin: Box<dyn FnOnce() + Send>) -> EarlierCommit {
+        EarlierCommit {
+            begun: Box::pin(std::future::ready(())),
+            committed: Box::pin(std::future::ready(true)),
+            begin,
+        }
+    }
+}
+
 /// The Timeline store. Every method is atomic: on error nothing was written.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -230,6 +256,30 @@ pub trait Store: Send + Sync + 'static {
     /// transaction's fixed costs (the write lock, the fence, the durable commit) are
     /// paid once for several pages.
     async fn commit_pages(&self, pages: &[PageCommit]) -> Result<()>;
+    /// How many page commits of one job may run at once (see
+    /// [`Store::commit_pages_after`]): 1 where a write holds the whole database's lock
+    /// (SQLite), 2 where transactions write side by side (PostgreSQL).
+    fn concurrent_commits(&self) -> usize {
+        1
+    }
+    /// [`Store::commit_pages`] while the job's previous commit may still be running.
+    /// The pages' own rows (activities, log records, stored meetings, the retry
+    /// list, skip marks) may be written meanwhile; the fence check, the job's counts,
+    /// checkpoint and resume point, and the commit itself wait for `earlier` to
+    /// have committed. When it failed nothing is written
+    /// ([`crate::StoreError::EarlierCommitFailed`]). The pages must write other calls
+    /// than the earlier commit: a transaction waiting on the other's rows would wait
+    /// forever. A store may stop waiting and roll back ([`crate::StoreError::Locked`]:
+    /// try again) so that another job's commit waiting on these pages' rows is never
+    /// stuck behind it.
+    async fn commit_pages_after(&self, pages: &[PageCommit], earlier: EarlierCommit) -> Result<()> {
+        earlier.begun.await;
+        (earlier.begin)();
+        if !earlier.committed.await {
+            return Err(crate::StoreError::EarlierCommitFailed);
+        }
+        self.commit_pages(pages).await
+    }
     /// One activity.
     async fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>>;
     /// One activity by external id.

@@ -19,6 +19,11 @@ pub(crate) type Conn = PgConnection;
 /// Appended to a `SELECT` that must lock the rows it reads until the transaction ends.
 pub(crate) const LOCK_ROW: &str = " FOR NO KEY UPDATE";
 
+/// Page commits of one job that may run at once: two, so that the server writes one
+/// page's rows while the other commits (a page commit is one backend's work, and
+/// the job would otherwise wait for it with a core idle).
+pub(crate) const CONCURRENT_COMMITS: usize = 2;
+
 /// `(before, after)` a bound LIKE pattern: true when an element of the JSON array in
 /// `column` has a `field` whose lowercased text matches (`\` escapes).
 pub(crate) fn json_field_like(column: &str, field: &str) -> (String, &'static str) {

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use gong_timeline_store::{
     Activity, ActivityFilter, ActivityHash, ActivityId, ActivityUpsert, CompanySummary,
-    ConnectionId, Fence, JobId, PageCommit, Result, Seek, StoreError, UserSummary,
+    ConnectionId, EarlierCommit, Fence, JobId, PageCommit, Result, Seek, StoreError, UserSummary,
 };
 use sqlx::QueryBuilder;
 
@@ -16,7 +16,7 @@ use super::dialect::{self, bulk, Conn, Db};
 
 use super::error::Ctx;
 use super::jobs::{add_counts, check_fence, push_limit};
-use super::log_records::insert_records;
+use super::log_records::{add_to_counts, insert_records};
 use super::sync_state::{add_retries, advance_checkpoint, page_checkpoint, remove_retries};
 use super::{erasure, meetings, page_extras, webhooks, Backend};
 use crate::codec::{read_enum, read_json, read_ts, ts};
@@ -27,7 +27,8 @@ pub(crate) async fn commit_page(store: &Backend, page: &PageCommit) -> Result<Ve
     let mut tx = store.write_tx(COMMIT).await?;
     check_fence(&mut tx, page.job_id, &page.fence).await?;
     let erased = erasure::erased(&mut tx).await?;
-    let ids = write_page(&mut tx, page, &erased).await?;
+    let ids = write_calls(&mut tx, page, &erased).await?;
+    write_job_rows(&mut tx, page).await?;
     tx.commit().await.ctx(COMMIT)?;
     Ok(ids)
 }
@@ -37,25 +38,80 @@ pub(crate) async fn commit_pages(store: &Backend, pages: &[PageCommit]) -> Resul
         return Ok(());
     }
     let mut tx = store.write_tx(COMMIT).await?;
-    let mut fenced: Option<(JobId, &Fence)> = None;
-    for page in pages {
-        // A sink's pages share one fence: it is read once.
-        if fenced != Some((page.job_id, &page.fence)) {
-            check_fence(&mut tx, page.job_id, &page.fence).await?;
-            fenced = Some((page.job_id, &page.fence));
-        }
-    }
+    check_fences(&mut tx, pages).await?;
     let erased = erasure::erased(&mut tx).await?;
     for page in pages {
-        write_page(&mut tx, page, &erased).await?;
+        write_calls(&mut tx, page, &erased).await?;
+        write_job_rows(&mut tx, page).await?;
     }
     tx.commit().await.ctx(COMMIT)?;
     Ok(())
 }
 
-/// A page's writes, inside the caller's transaction, after its fence was checked;
-/// `erased` are the erasure receipts' address hashes (G2).
-async fn write_page(
+/// How long a commit holding its calls' rows waits for the earlier one before it
+/// lets them go and is tried again ([`StoreError::Locked`]). A page commit takes
+/// milliseconds; a group of them well under a second.
+const EARLIER_COMMIT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// [`gong_timeline_store::Store::commit_pages_after`]: the calls' rows are written
+/// while the earlier commit runs; the job's rows, and the commit, wait for it.
+pub(crate) async fn commit_pages_after(
+    store: &Backend,
+    pages: &[PageCommit],
+    earlier: EarlierCommit,
+) -> Result<()> {
+    earlier.begun.await;
+    if dialect::CONCURRENT_COMMITS == 1 {
+        // The write lock is taken at `BEGIN`: holding it while waiting would keep
+        // the earlier commit from ever running.
+        (earlier.begin)();
+        if !earlier.committed.await {
+            return Err(StoreError::EarlierCommitFailed);
+        }
+        return commit_pages(store, pages).await;
+    }
+    let tx = store.write_tx(COMMIT).await;
+    (earlier.begin)();
+    let mut tx = tx?;
+    let erased = erasure::erased(&mut tx).await?;
+    for page in pages {
+        write_calls(&mut tx, page, &erased).await?;
+    }
+    // Dropping the transaction rolls the calls' rows back.
+    match tokio::time::timeout(EARLIER_COMMIT_WAIT, earlier.committed).await {
+        Ok(true) => {}
+        Ok(false) => return Err(StoreError::EarlierCommitFailed),
+        // Another job's commit may be waiting on these rows while the earlier one
+        // waits on it: a cycle the server cannot see. Letting go breaks it.
+        Err(_) => return Err(StoreError::Locked),
+    }
+    // The job's row is locked only now, after the earlier commit released it.
+    check_fences(&mut tx, pages).await?;
+    for page in pages {
+        write_job_rows(&mut tx, page).await?;
+    }
+    tx.commit().await.ctx(COMMIT)?;
+    Ok(())
+}
+
+/// Checks the fence of each job the pages write (a sink's pages share one: it is
+/// read once).
+async fn check_fences(tx: &mut Conn, pages: &[PageCommit]) -> Result<()> {
+    let mut fenced: Option<(JobId, &Fence)> = None;
+    for page in pages {
+        if fenced != Some((page.job_id, &page.fence)) {
+            check_fence(tx, page.job_id, &page.fence).await?;
+            fenced = Some((page.job_id, &page.fence));
+        }
+    }
+    Ok(())
+}
+
+/// The rows of a page's calls, inside the caller's transaction: activities, log
+/// records, the retry list, removals, skip marks, forgotten calls and stored
+/// meetings; `erased` are the erasure receipts' address hashes (G2). Two jobs'
+/// pages of other calls write none of the same rows.
+async fn write_calls(
     tx: &mut Conn,
     page: &PageCommit,
     erased: &HashSet<String>,
@@ -76,16 +132,25 @@ async fn write_page(
     page_extras::remove_activities(tx, &page.removals).await?;
     page_extras::mark_skips(tx, page.connection_id, &page.skip_marks, &page.unmark).await?;
     page_extras::forget_calls(tx, page.connection_id, &page.forget).await?;
+    meetings::upsert(tx, page.connection_id, &page.meetings).await?;
+    Ok(ids)
+}
+
+/// The rows a page shares with the rest of its job, after its fence was checked:
+/// the checkpoint (forward only), the resume point, the job's counts and record
+/// counts, and the webhook queue entries it handled. A commit waiting for an earlier
+/// one must not have locked any of them yet.
+async fn write_job_rows(tx: &mut Conn, page: &PageCommit) -> Result<()> {
     if let Some(checkpoint) = page.checkpoint {
         advance_checkpoint(tx, page.connection_id, checkpoint).await?;
     }
-    meetings::upsert(tx, page.connection_id, &page.meetings).await?;
     page_checkpoint(tx, page).await?;
     add_counts(tx, page.job_id, page.counts_delta).await?;
+    add_to_counts(tx, page.job_id, &page.records).await?;
     if let Some(done) = &page.webhook_done {
         webhooks::mark_processed(tx, page.connection_id, done).await?;
     }
-    Ok(ids)
+    Ok(())
 }
 
 /// Upserts a page's activities; returns ids in the page's order

@@ -40,7 +40,16 @@ pub(crate) async fn insert_records(
     if !resolved.is_empty() {
         bulk::insert_log_records(conn, job_id, &resolved).await?;
     }
-    // The job's record counts move with its records, in the same transaction.
+    Ok(())
+}
+
+/// Adds records to their job's record counts: in the transaction that inserts them,
+/// after the rows of its calls (the job's row is shared by its page commits).
+pub(crate) async fn add_to_counts(
+    conn: &mut Conn,
+    job_id: JobId,
+    records: &[NewLogRecord],
+) -> Result<()> {
     let mut added = RecordCounts::default();
     for record in records {
         added.add(record.status, 1);
@@ -71,6 +80,7 @@ pub(crate) async fn add_records(
 ) -> Result<()> {
     let mut tx = store.write_tx("writing log records").await?;
     insert_records(&mut tx, job_id, &records, &[]).await?;
+    add_to_counts(&mut tx, job_id, &records).await?;
     tx.commit().await.ctx("writing log records")
 }
 
@@ -176,7 +186,7 @@ pub(crate) async fn list_records(store: &Backend, filter: RecordFilter) -> Resul
     Ok(records)
 }
 
-/// The counts stored with the job (see [`insert_records`]).
+/// The counts stored with the job (see [`add_to_counts`]).
 pub(crate) async fn count_records(store: &Backend, job_id: JobId) -> Result<RecordCounts> {
     let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT records_created, records_updated, records_skipped, records_failed, records_removed FROM jobs WHERE id = $1",

@@ -25,6 +25,10 @@ macro_rules! delegate {
     ($(fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty => $path:path;)*) => {
         #[async_trait]
         impl Store for Backend {
+            fn concurrent_commits(&self) -> usize {
+                super::dialect::CONCURRENT_COMMITS
+            }
+
             $(async fn $name(&self $(, $arg: $ty)*) -> $ret {
                 $path(self $(, $arg)*).await
             })*
@@ -84,6 +88,7 @@ delegate! {
     fn skip_marks(&self, connection_id: ConnectionId, gong_call_ids: &[GongCallId]) -> Result<HashMap<GongCallId, i64>> => page_extras::skip_marks;
     fn commit_page(&self, page: &PageCommit) -> Result<Vec<ActivityId>> => activities::commit_page;
     fn commit_pages(&self, pages: &[PageCommit]) -> Result<()> => activities::commit_pages;
+    fn commit_pages_after(&self, pages: &[PageCommit], earlier: EarlierCommit) -> Result<()> => activities::commit_pages_after;
     fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>> => activities::get;
     fn activity_by_external_id(&self, external_id: &str) -> Result<Option<Activity>> => activities::by_external_id;
     fn list_activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>> => activities::list;

@@ -20,6 +20,10 @@ pub(crate) type Conn = SqliteConnection;
 /// write transaction holds the file's write lock from its start.
 pub(crate) const LOCK_ROW: &str = "";
 
+/// Page commits of one job that may run at once: one, since a write transaction
+/// holds the file's write lock from its start.
+pub(crate) const CONCURRENT_COMMITS: usize = 1;
+
 /// `(before, after)` a bound LIKE pattern: true when an element of the JSON array in
 /// `column` has a `field` whose lowercased text matches (`\` escapes).
 pub(crate) fn json_field_like(column: &str, field: &str) -> (String, &'static str) {

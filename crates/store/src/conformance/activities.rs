@@ -253,6 +253,132 @@ pub async fn commit_pages_writes_a_group_in_order_or_nothing(store: &dyn Store) 
     assert_eq!(checkpoint.last_meeting_started, Some(at(30)));
 }
 
+/// A commit started while the job's earlier one runs writes nothing until that one
+/// has committed, and nothing at all when it failed; two such commits of other
+/// calls, run side by side, both land, in order.
+pub async fn a_commit_after_an_earlier_one_waits_for_its_outcome(store: &dyn Store) {
+    seed(store).await;
+    let conn = connection(store, "A").await;
+    let acme = company_id(store, "Acme").await;
+    let job = start_job(store, conn.id, 0).await;
+    let blank = page(store, job, conn.id, 1).await;
+    let written = |call: &str, minute: i64| {
+        let mut p = blank.clone();
+        p.upserts = vec![upsert(conn.id, call, acme, minute, minute)];
+        p.records = vec![record(
+            call,
+            RecordStatus::Created,
+            Some(ActivityRef::Upsert(0)),
+        )];
+        p.checkpoint = Some(at(minute));
+        p.counts_delta = JobCounts {
+            fetched: 1,
+            created: 1,
+            ..JobCounts::default()
+        };
+        p
+    };
+    let calls = || async {
+        let mut calls: Vec<String> = store
+            .list_activities(ActivityFilter::default())
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|a| a.gong_call_id.as_str().to_owned())
+            .collect();
+        calls.sort();
+        calls
+    };
+    let created = || async {
+        let job = store.get_job(job).await.expect("job").expect("exists");
+        job.counts.created
+    };
+
+    // The earlier commit failed: nothing of this one is written.
+    let failed = after(Box::pin(async { false }), Box::new(|| ()));
+    let result = store.commit_pages_after(&[written("c1", 10)], failed).await;
+    assert!(
+        matches!(result, Err(StoreError::EarlierCommitFailed)),
+        "{result:?}"
+    );
+    assert!(calls().await.is_empty());
+    assert_eq!(created().await, 0);
+
+    // Until the earlier commit's outcome is known, nothing of this one shows.
+    let (settled, outcome) = tokio::sync::oneshot::channel::<bool>();
+    let (began, begun) = tokio::sync::oneshot::channel::<()>();
+    let earlier = after(
+        Box::pin(async move { outcome.await.unwrap_or(false) }),
+        Box::new(move || {
+            let _ = began.send(());
+        }),
+    );
+    let later = [written("c2", 20)];
+    let waiting = store.commit_pages_after(&later, earlier);
+    let meanwhile = async {
+        begun
+            .await
+            .expect("the commit says when it holds its connection");
+        assert!(
+            calls().await.is_empty(),
+            "nothing shows before the earlier commit"
+        );
+        assert_eq!(created().await, 0);
+        settled
+            .send(true)
+            .expect("the commit waits for the outcome");
+    };
+    let (result, ()) = tokio::join!(waiting, meanwhile);
+    result.expect("commits once the earlier one did");
+    assert_eq!(calls().await, ["c2"]);
+
+    // Side by side, as a job's sink runs them, in the order that could go wrong:
+    // the later commit has written its calls' rows and waits when the earlier one
+    // runs, which must not wait on any of them.
+    let (waits, waiting) = tokio::sync::oneshot::channel::<()>();
+    let (settled, outcome) = tokio::sync::oneshot::channel::<bool>();
+    let first = [written("c3", 30)];
+    let second = [written("c4", 40)];
+    let earlier = after(
+        Box::pin(async move {
+            let _ = waits.send(());
+            outcome.await.unwrap_or(false)
+        }),
+        Box::new(|| ()),
+    );
+    let run_first = async {
+        waiting
+            .await
+            .expect("the later commit waits for the earlier one");
+        let bound = std::time::Duration::from_secs(30);
+        let result = tokio::time::timeout(bound, store.commit_pages(&first))
+            .await
+            .expect("the earlier commit is not kept waiting by the later one's rows");
+        let _ = settled.send(result.is_ok());
+        result
+    };
+    let (b, a) = tokio::join!(store.commit_pages_after(&second, earlier), run_first);
+    a.expect("first");
+    b.expect("second");
+    assert_eq!(calls().await, ["c2", "c3", "c4"]);
+    assert_eq!(created().await, 3);
+    let checkpoint = store.get_checkpoint(conn.id).await.expect("checkpoint");
+    assert_eq!(checkpoint.last_meeting_started, Some(at(40)));
+}
+
+/// The turn of a commit after one that has begun and resolves `committed`; `begin`
+/// hears when this one holds its connection.
+fn after(
+    committed: std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>>,
+    begin: Box<dyn FnOnce() + Send>,
+) -> crate::EarlierCommit {
+    crate::EarlierCommit {
+        begun: Box::pin(std::future::ready(())),
+        committed,
+        begin,
+    }
+}
+
 /// The checkpoint moves only forward; reconciliation time is kept beside it.
 pub async fn checkpoint_only_moves_forward(store: &dyn Store) {
     let conn = connection(store, "A").await;

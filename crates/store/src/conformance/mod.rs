@@ -108,6 +108,7 @@ macro_rules! conformance_tests {
             commit_page_is_all_or_nothing,
             commit_pages_writes_a_group_in_order_or_nothing,
             a_page_of_any_size_writes_and_reads_every_row,
+            a_commit_after_an_earlier_one_waits_for_its_outcome,
             commit_page_removes_activities_and_keeps_their_records,
             skip_marks_are_replaced_and_removed_in_the_page,
             checkpoint_only_moves_forward,

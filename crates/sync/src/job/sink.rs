@@ -7,19 +7,24 @@
 //! transaction ([`Store::commit_pages`]), up to [`GROUP_CALLS`] calls: when pages
 //! come faster than they commit (a backfill, a re-evaluation), a commit's fixed costs
 //! are paid once for several pages; when they come slowly (Gong's rate limit), each
-//! page still commits on its own as soon as it is ready. Commits happen one at a
-//! time and in order; counts move when a commit is settled (L1); and
-//! [`PageSink::settle`] ends every job.
+//! page still commits on its own as soon as it is ready.
+//!
+//! Where the store writes transactions side by side ([`Store::concurrent_commits`],
+//! PostgreSQL), a second commit of other calls starts while the first runs
+//! ([`Store::commit_pages_after`]): it writes its calls' rows meanwhile and commits
+//! only after the first did, or not at all. Commits take effect in order; counts
+//! move when a commit is settled (L1); and [`PageSink::settle`] ends every job.
 
 use gong_timeline_store::GongCallId;
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use gong_timeline_store::{
-    ConnectionId, EncodedMeeting, Fence, JobCounts, JobId, PageCommit, ResumeUpdate, Store,
-    StoreError, WebhookDone,
+    ConnectionId, EarlierCommit, EncodedMeeting, Fence, JobCounts, JobId, PageCommit, ResumeUpdate,
+    Store, StoreError, WebhookDone,
 };
+use tokio::sync::watch;
 use tracing::Instrument;
 
 use super::page::PagePlan;
@@ -33,7 +38,11 @@ pub struct PageSink<'c> {
     connection_id: ConnectionId,
     fence: Fence,
     now: DateTime<Utc>,
-    in_flight: Option<InFlight>,
+    /// Commits running in the background, oldest first: at most
+    /// [`Store::concurrent_commits`].
+    in_flight: VecDeque<InFlight>,
+    /// How many commits may be in flight.
+    slots: usize,
     /// Pages ready while a commit was in flight, for the next one.
     queued: Group,
     /// The job's counts, of committed pages only; borrowed so that they outlive a
@@ -62,11 +71,65 @@ impl Group {
     }
 }
 
-/// A commit running in the background: the calls it writes and its counts.
+/// A commit running in the background: the calls it writes, its counts, and how
+/// far it got, for a commit started after it.
 struct InFlight {
     calls: HashSet<GongCallId>,
     counts: JobCounts,
     commit: tokio::task::JoinHandle<Result<(), SyncError>>,
+    progress: watch::Receiver<Progress>,
+}
+
+/// How far a commit got. A commit that panicked drops its sender, which reads as
+/// begun and failed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    Waiting,
+    Begun,
+    Ended { committed: bool },
+}
+
+/// A commit's place in its job's line: the progress of the commit before it, if
+/// one is still running, and its own.
+struct Turn {
+    earlier: Option<watch::Receiver<Progress>>,
+    mine: Arc<watch::Sender<Progress>>,
+}
+
+impl Turn {
+    /// What the store waits on and reports to, for one attempt of the commit.
+    fn attempt(&self) -> EarlierCommit {
+        let mine = self.mine.clone();
+        let begin: Box<dyn FnOnce() + Send> = Box::new(move || {
+            mine.send_if_modified(|p| {
+                let waiting = *p == Progress::Waiting;
+                if waiting {
+                    *p = Progress::Begun;
+                }
+                waiting
+            });
+        });
+        let Some(earlier) = &self.earlier else {
+            return EarlierCommit::none(begin);
+        };
+        let mut begun = earlier.clone();
+        let mut ended = earlier.clone();
+        EarlierCommit {
+            begun: Box::pin(async move {
+                let _ = begun.wait_for(|p| *p != Progress::Waiting).await;
+            }),
+            committed: Box::pin(async move {
+                matches!(
+                    ended
+                        .wait_for(|p| matches!(p, Progress::Ended { .. }))
+                        .await
+                        .as_deref(),
+                    Ok(Progress::Ended { committed: true })
+                )
+            }),
+            begin,
+        }
+    }
 }
 
 /// What a commit writes besides the page's outcomes.
@@ -92,15 +155,24 @@ impl<'c> PageSink<'c> {
     /// The sink of a started job.
     pub fn new(store: Arc<dyn Store>, job: &Job, counts: &'c mut JobCounts) -> PageSink<'c> {
         PageSink {
+            slots: store.concurrent_commits().max(1),
             store,
             job_id: job.id,
             connection_id: job.connection.id,
             fence: job.fence.clone(),
             now: job.started_at,
-            in_flight: None,
+            in_flight: VecDeque::new(),
             queued: Group::default(),
             counts,
         }
+    }
+
+    /// This sink with `slots` commits in flight at most, whatever the store says:
+    /// the order and failure rules of side-by-side commits, tested on SQLite.
+    #[cfg(test)]
+    fn with_slots(mut self, slots: usize) -> Self {
+        self.slots = slots;
+        self
     }
 
     /// The store.
@@ -112,40 +184,72 @@ impl<'c> PageSink<'c> {
     /// calls: what a page reads must then wait for it.
     pub fn in_flight_writes(&self, calls: &[GongCallId]) -> bool {
         let writes = |written: &HashSet<GongCallId>| calls.iter().any(|id| written.contains(id));
-        self.in_flight.as_ref().is_some_and(|f| writes(&f.calls)) || writes(&self.queued.calls)
+        self.in_flight.iter().any(|f| writes(&f.calls)) || writes(&self.queued.calls)
     }
 
-    /// Waits for the commit in flight, if any, then commits the queued pages: every
+    /// Waits for the commits in flight, if any, then commits the queued pages: every
     /// page handed to the sink is then in the store and counted (L1).
     pub async fn settle(&mut self) -> Result<(), SyncError> {
-        self.settle_in_flight().await?;
+        while !self.in_flight.is_empty() {
+            self.settle_oldest().await?;
+        }
         if self.queued.pages.is_empty() {
             return Ok(());
         }
         let group = std::mem::take(&mut self.queued);
-        commit_waiting_for_locks(self.store.as_ref(), &group.pages).await?;
+        commit_waiting_for_locks(self.store.as_ref(), &group.pages, None).await?;
         *self.counts += group.counts;
         Ok(())
     }
 
-    /// Waits for the commit in flight, if any, and counts it.
-    async fn settle_in_flight(&mut self) -> Result<(), SyncError> {
-        let Some(in_flight) = self.in_flight.take() else {
+    /// Waits for the oldest commit in flight and counts it.
+    async fn settle_oldest(&mut self) -> Result<(), SyncError> {
+        let Some(oldest) = self.in_flight.pop_front() else {
             return Ok(());
         };
         // Pages after a failed (or panicked) commit are never written: the job
         // resumes before them.
         let queued = std::mem::take(&mut self.queued);
-        crate::joined(in_flight.commit.await)?;
+        if let Err(error) = joined_commit(oldest.commit).await {
+            // The commits after it wrote nothing (they waited for it): wait for
+            // them to roll back, and report the first failure.
+            for later in std::mem::take(&mut self.in_flight) {
+                let _ = joined_commit(later.commit).await;
+            }
+            return Err(error);
+        }
         self.queued = queued;
-        *self.counts += in_flight.counts;
+        *self.counts += oldest.counts;
         Ok(())
     }
 
+    /// Counts the commits in flight that have finished, oldest first.
+    async fn settle_finished(&mut self) -> Result<(), SyncError> {
+        while self
+            .in_flight
+            .front()
+            .is_some_and(|f| f.commit.is_finished())
+        {
+            self.settle_oldest().await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the queued pages may start committing now: a slot is free and they
+    /// write none of the calls of the commits in flight.
+    fn may_start_queued(&self) -> bool {
+        self.in_flight.len() < self.slots
+            && self
+                .in_flight
+                .iter()
+                .all(|f| f.calls.is_disjoint(&self.queued.calls))
+    }
+
     /// Commits a page's plan with its extras, after the pages handed before it. A
-    /// page of `calls` goes on in the background: at once when no commit is running,
-    /// else with the next one (queued; the caller waits only when [`GROUP_CALLS`]
-    /// are queued). A pass's last commit (no calls) is written before this returns.
+    /// page of `calls` goes on in the background: at once when a commit slot is
+    /// free, else with the next one (queued; the caller waits only when
+    /// [`GROUP_CALLS`] are queued). A pass's last commit (no calls) is written
+    /// before this returns.
     pub async fn commit(
         &mut self,
         plan: PagePlan,
@@ -156,24 +260,27 @@ impl<'c> PageSink<'c> {
         let page = self.page(plan, extras);
         if calls.is_empty() {
             self.settle().await?;
-            commit_waiting_for_locks(self.store.as_ref(), std::slice::from_ref(&page)).await?;
+            commit_waiting_for_locks(self.store.as_ref(), std::slice::from_ref(&page), None)
+                .await?;
             *self.counts += counts;
             return Ok(());
         }
         self.queued.push(page, counts, calls);
-        let running = self
-            .in_flight
-            .as_ref()
-            .is_some_and(|f| !f.commit.is_finished());
-        if running && self.queued.calls.len() < GROUP_CALLS {
-            return Ok(());
+        self.settle_finished().await?;
+        if !self.may_start_queued() {
+            if self.queued.calls.len() < GROUP_CALLS {
+                return Ok(());
+            }
+            while !self.may_start_queued() {
+                self.settle_oldest().await?;
+            }
         }
-        self.settle_in_flight().await?;
         self.start_queued();
         Ok(())
     }
 
-    /// Starts committing the queued pages in the background.
+    /// Starts committing the queued pages in the background, after the commits in
+    /// flight.
     fn start_queued(&mut self) {
         let group = std::mem::take(&mut self.queued);
         let span = tracing::info_span!(
@@ -191,12 +298,26 @@ impl<'c> PageSink<'c> {
             calls,
             counts,
         } = group;
-        let commit =
-            async move { commit_waiting_for_locks(store.as_ref(), &pages).await }.instrument(span);
-        self.in_flight = Some(InFlight {
+        let (mine, progress) = watch::channel(Progress::Waiting);
+        let turn = Turn {
+            earlier: self.in_flight.back().map(|f| f.progress.clone()),
+            mine: Arc::new(mine),
+        };
+        let in_turn = self.slots > 1;
+        let commit = async move {
+            let result =
+                commit_waiting_for_locks(store.as_ref(), &pages, in_turn.then_some(&turn)).await;
+            turn.mine.send_replace(Progress::Ended {
+                committed: result.is_ok(),
+            });
+            result
+        }
+        .instrument(span);
+        self.in_flight.push_back(InFlight {
             calls,
             counts,
             commit: tokio::spawn(commit),
+            progress,
         });
     }
 
@@ -231,15 +352,28 @@ impl<'c> PageSink<'c> {
 /// failing the job (measured: a 100,000-row import holds SQLite's lock ~11 s).
 const LOCKED_ATTEMPTS: u32 = 6;
 
-/// Commits pages, trying again while another writer (an import) holds the lock.
+/// A commit's result; a panic inside it carries on here.
+async fn joined_commit(
+    commit: tokio::task::JoinHandle<Result<(), SyncError>>,
+) -> Result<(), SyncError> {
+    crate::joined(commit.await)
+}
+
+/// Commits pages, in their `turn` where commits run side by side, trying again
+/// while another writer (an import, or a deadlock PostgreSQL broke) is in the way.
 async fn commit_waiting_for_locks(
     store: &dyn Store,
     pages: &[PageCommit],
+    turn: Option<&Turn>,
 ) -> Result<(), SyncError> {
     let mut attempt = 1;
     loop {
-        match store.commit_pages(pages).await {
-            Ok(_) => return Ok(()),
+        let result = match turn {
+            Some(turn) => store.commit_pages_after(pages, turn.attempt()).await,
+            None => store.commit_pages(pages).await,
+        };
+        match result {
+            Ok(()) => return Ok(()),
             Err(StoreError::Locked) if attempt < LOCKED_ATTEMPTS => {
                 tracing::warn!(
                     attempt,
@@ -427,18 +561,7 @@ mod tests {
         let mut sink = PageSink::new(store.clone(), &job, &mut counts);
         let lock = hold_write_lock(&dir).await;
 
-        // An activity of a company that does not exist: the store refuses the page.
-        let mut broken = one_failure("c1");
-        let company = gong_timeline_store::CompanyId::new(987_654);
-        let activity = gong_timeline_store::conformance::fixtures::upsert(
-            job.connection.id,
-            "c1",
-            company,
-            10,
-            1,
-        );
-        broken.upserts.push(activity);
-        sink.commit(broken, Extras::default(), vec!["c1".into()])
+        sink.commit(refused(&job, "c1"), Extras::default(), vec!["c1".into()])
             .await
             .unwrap();
         sink.commit(one_failure("c2"), Extras::default(), vec!["c2".into()])
@@ -454,5 +577,127 @@ mod tests {
         drop(sink);
         assert_eq!(counts, JobCounts::default());
         assert!(records_of(&store, &job).await.is_empty());
+    }
+
+    /// A page whose activity names a company that does not exist: the store
+    /// refuses it.
+    fn refused(job: &Job, id: &str) -> PagePlan {
+        let mut plan = one_failure(id);
+        let company = gong_timeline_store::CompanyId::new(987_654);
+        plan.upserts
+            .push(gong_timeline_store::conformance::fixtures::upsert(
+                job.connection.id,
+                id,
+                company,
+                10,
+                1,
+            ));
+        plan
+    }
+
+    #[tokio::test]
+    async fn m4_with_two_commit_slots_pages_of_other_calls_commit_side_by_side_and_count_in_order()
+    {
+        let (store, job, dir) = started().await;
+        let mut counts = JobCounts::default();
+        let mut sink = PageSink::new(store.clone(), &job, &mut counts).with_slots(2);
+        let lock = hold_write_lock(&dir).await;
+
+        // Pages of other calls start at once.
+        for id in ["c1", "c2"] {
+            sink.commit(one_failure(id), Extras::default(), vec![id.into()])
+                .await
+                .unwrap();
+        }
+        assert_eq!(sink.in_flight.len(), 2, "c1 and c2 in flight");
+        assert!(records_of(&store, &job).await.is_empty());
+        sqlx::Connection::close(lock).await.unwrap();
+        sink.settle().await.unwrap();
+        assert_eq!(records_of(&store, &job).await.len(), 2);
+
+        // A page of a call in flight waits for it, queued, though a slot is free.
+        let lock = hold_write_lock(&dir).await;
+        for id in ["c3", "c3"] {
+            sink.commit(one_failure(id), Extras::default(), vec![id.into()])
+                .await
+                .unwrap();
+        }
+        assert_eq!(sink.in_flight.len(), 1, "the first c3 in flight");
+        assert_eq!(sink.queued.pages.len(), 1, "the second c3 queued");
+        sqlx::Connection::close(lock).await.unwrap();
+        sink.settle().await.unwrap();
+        drop(sink);
+        assert_eq!(counts.failed, 4);
+        let mut written = records_of(&store, &job).await;
+        written.sort();
+        assert_eq!(written, ["c1", "c2", "c3", "c3"]);
+        let stored = store.get_job(job.id).await.unwrap().unwrap();
+        assert_eq!(stored.counts.failed, 4);
+    }
+
+    #[tokio::test]
+    async fn m4_with_two_commit_slots_a_page_after_a_failed_one_is_never_written() {
+        let (store, job, dir) = started().await;
+        let mut counts = JobCounts::default();
+        let mut sink = PageSink::new(store.clone(), &job, &mut counts).with_slots(2);
+        let lock = hold_write_lock(&dir).await;
+
+        sink.commit(refused(&job, "c1"), Extras::default(), vec!["c1".into()])
+            .await
+            .unwrap();
+        sink.commit(one_failure("c2"), Extras::default(), vec!["c2".into()])
+            .await
+            .unwrap();
+        sink.commit(one_failure("c3"), Extras::default(), vec!["c3".into()])
+            .await
+            .unwrap();
+        assert_eq!(sink.in_flight.len(), 2, "c1 and c2 in flight, c3 queued");
+        sqlx::Connection::close(lock).await.unwrap();
+
+        let first = sink.settle().await;
+        assert!(
+            matches!(&first, Err(e) if !e.to_string().contains("the page before it failed")),
+            "the first page's own failure is reported: {first:?}"
+        );
+        sink.settle().await.expect("nothing is left to write");
+        drop(sink);
+        assert_eq!(counts, JobCounts::default());
+        assert!(records_of(&store, &job).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_commit_in_turn_waits_for_the_earlier_one_to_begin_and_to_end() {
+        use futures::FutureExt;
+        let line = |earlier: Option<&Turn>| Turn {
+            earlier: earlier.map(|t| t.mine.subscribe()),
+            mine: Arc::new(watch::channel(Progress::Waiting).0),
+        };
+        let first = line(None);
+        let second = line(Some(&first));
+        let earlier = first.attempt();
+        let mut later = second.attempt();
+
+        assert!((&mut later.begun).now_or_never().is_none(), "not begun yet");
+        (earlier.begin)();
+        assert!((&mut later.begun).now_or_never().is_some(), "begun");
+        assert!(
+            (&mut later.committed).now_or_never().is_none(),
+            "still running"
+        );
+        first.mine.send_replace(Progress::Ended { committed: true });
+        assert!(later.committed.await);
+        (later.begin)();
+        assert!(*second.mine.borrow() == Progress::Begun);
+        assert!(
+            second.attempt().committed.await,
+            "a second attempt reads the same"
+        );
+
+        // A commit that ended without saying (it panicked) reads as begun and failed.
+        let third = line(None);
+        let after_third = line(Some(&third)).attempt();
+        drop(third);
+        after_third.begun.await;
+        assert!(!after_third.committed.await);
     }
 }
