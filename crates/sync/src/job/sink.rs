@@ -579,6 +579,15 @@ mod tests {
         assert!(records_of(&store, &job).await.is_empty());
     }
 
+    /// Hands the sink a page logging each call Failed, one after the other.
+    async fn hand_failures(sink: &mut PageSink<'_>, ids: &[&str]) {
+        for id in ids {
+            sink.commit(one_failure(id), Extras::default(), vec![(*id).into()])
+                .await
+                .unwrap();
+        }
+    }
+
     /// A page whose activity names a company that does not exist: the store
     /// refuses it.
     fn refused(job: &Job, id: &str) -> PagePlan {
@@ -604,11 +613,7 @@ mod tests {
         let lock = hold_write_lock(&dir).await;
 
         // Pages of other calls start at once.
-        for id in ["c1", "c2"] {
-            sink.commit(one_failure(id), Extras::default(), vec![id.into()])
-                .await
-                .unwrap();
-        }
+        hand_failures(&mut sink, &["c1", "c2"]).await;
         assert_eq!(sink.in_flight.len(), 2, "c1 and c2 in flight");
         assert!(records_of(&store, &job).await.is_empty());
         sqlx::Connection::close(lock).await.unwrap();
@@ -617,11 +622,7 @@ mod tests {
 
         // A page of a call in flight waits for it, queued, though a slot is free.
         let lock = hold_write_lock(&dir).await;
-        for id in ["c3", "c3"] {
-            sink.commit(one_failure(id), Extras::default(), vec![id.into()])
-                .await
-                .unwrap();
-        }
+        hand_failures(&mut sink, &["c3", "c3"]).await;
         assert_eq!(sink.in_flight.len(), 1, "the first c3 in flight");
         assert_eq!(sink.queued.pages.len(), 1, "the second c3 queued");
         sqlx::Connection::close(lock).await.unwrap();
@@ -645,12 +646,7 @@ mod tests {
         sink.commit(refused(&job, "c1"), Extras::default(), vec!["c1".into()])
             .await
             .unwrap();
-        sink.commit(one_failure("c2"), Extras::default(), vec!["c2".into()])
-            .await
-            .unwrap();
-        sink.commit(one_failure("c3"), Extras::default(), vec!["c3".into()])
-            .await
-            .unwrap();
+        hand_failures(&mut sink, &["c2", "c3"]).await;
         assert_eq!(sink.in_flight.len(), 2, "c1 and c2 in flight, c3 queued");
         sqlx::Connection::close(lock).await.unwrap();
 
