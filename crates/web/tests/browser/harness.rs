@@ -474,6 +474,22 @@ pub async fn fill(b: &Browser, css: &str, text: &str) -> R {
     Ok(())
 }
 
+/// Waits, at most 15 s, until the page shown is one whose address contains `part`:
+/// a form's submission has then replaced the page, and what is found next is on
+/// the new one (an element of the old page would be stale by the time it is read).
+pub async fn wait_for_address(b: &Browser, part: &str) -> R {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        if b.client.current_url().await?.as_str().contains(part) {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("timed out waiting for an address with {part}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub async fn wait_for(b: &Browser, css: &str) -> R<fantoccini::elements::Element> {
     Ok(b.client
         .wait()

@@ -2,7 +2,7 @@
 
 use fantoccini::Locator;
 
-use crate::harness::{chart_with_table, wait_for, Browser, R};
+use crate::harness::{chart_with_table, wait_for, wait_for_address, Browser, R};
 use crate::helpers::TestApp;
 use crate::world::{activity_with_trackers, in_a_browser};
 
@@ -55,6 +55,7 @@ async fn a_company_timeline_shows_synced_cards_filters_them_and_loads_a_recordin
             .select_by_value(&kind)
             .await?;
         b.click("#apply-timeline-filter").await?;
+        wait_for_address(b, "type=").await?;
         wait_for(b, ".activity .type").await?;
         for t in b.client.find_all(Locator::Css(".activity .type")).await? {
             assert_eq!(t.text().await?, kind);
