@@ -5,7 +5,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::harness::{chart_with_table, wait_for, Browser, R};
+use crate::harness::{chart_with_table, wait_for, wait_for_address, Browser, R};
 use crate::helpers::wait_until;
 use crate::world::in_a_browser;
 
@@ -31,6 +31,7 @@ async fn the_execution_log_filters_by_date_and_status() {
         b.click(&format!("#status-checks input[value='{job_status}']"))
             .await?;
         b.click("#apply-filter").await?;
+        wait_for_address(b, "range=today").await?;
         wait_for(b, &format!("a[href='/log/jobs/{job}']")).await?;
         b.shot("execution-log").await?;
         chart_with_table(b, "meetings-per-job").await?;
