@@ -273,12 +273,7 @@ pub trait Store: Send + Sync + 'static {
     /// try again) so that another job's commit waiting on these pages' rows is never
     /// stuck behind it.
     async fn commit_pages_after(&self, pages: &[PageCommit], earlier: EarlierCommit) -> Result<()> {
-        earlier.begun.await;
-        (earlier.begin)();
-        if !earlier.committed.await {
-            return Err(crate::StoreError::EarlierCommitFailed);
-        }
-        self.commit_pages(pages).await
+        commit_after_in_order(self, pages, earlier).await
     }
     /// One activity.
     async fn get_activity(&self, id: ActivityId) -> Result<Option<Activity>>;
@@ -608,6 +603,22 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<AuditEntry>>;
     /// Deletes entries older than `before` (the retention period); returns how many.
     async fn prune_audit_entries(&self, before: DateTime<Utc>) -> Result<u64>;
+}
+
+/// [`Store::commit_pages_after`] for a store that writes one transaction at a time:
+/// waits for the earlier commit's outcome, then commits as [`Store::commit_pages`]
+/// (nothing when it failed).
+pub async fn commit_after_in_order<S: Store + ?Sized>(
+    store: &S,
+    pages: &[PageCommit],
+    earlier: EarlierCommit,
+) -> Result<()> {
+    earlier.begun.await;
+    (earlier.begin)();
+    if !earlier.committed.await {
+        return Err(crate::StoreError::EarlierCommitFailed);
+    }
+    store.commit_pages(pages).await
 }
 
 /// Every retry entry of a connection first failed at or after `since`, read `page`

@@ -60,16 +60,12 @@ pub(crate) async fn commit_pages_after(
     pages: &[PageCommit],
     earlier: EarlierCommit,
 ) -> Result<()> {
-    earlier.begun.await;
     if dialect::CONCURRENT_COMMITS == 1 {
         // The write lock is taken at `BEGIN`: holding it while waiting would keep
         // the earlier commit from ever running.
-        (earlier.begin)();
-        if !earlier.committed.await {
-            return Err(StoreError::EarlierCommitFailed);
-        }
-        return commit_pages(store, pages).await;
+        return gong_timeline_store::store::commit_after_in_order(store, pages, earlier).await;
     }
+    earlier.begun.await;
     let tx = store.write_tx(COMMIT).await;
     (earlier.begin)();
     let mut tx = tx?;

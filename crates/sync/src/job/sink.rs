@@ -519,6 +519,16 @@ mod tests {
             .collect()
     }
 
+    /// The job's log holds a Failed record of each of `calls` (in any order), and
+    /// its stored counts say so.
+    async fn assert_committed(store: &Arc<dyn Store>, job: &Job, calls: &[&str]) {
+        let mut written = records_of(store, job).await;
+        written.sort();
+        assert_eq!(written, calls);
+        let stored = store.get_job(job.id).await.unwrap().unwrap();
+        assert_eq!(stored.counts.failed, calls.len() as u64);
+    }
+
     #[tokio::test]
     async fn m4_pages_ready_while_a_commit_runs_wait_for_the_next_and_count_once_settled() {
         let (store, job, dir) = started().await;
@@ -547,11 +557,7 @@ mod tests {
         assert!(!sink.in_flight_writes(&["c3".into()]));
         drop(sink);
         assert_eq!(counts.failed, 3);
-        let mut written = records_of(&store, &job).await;
-        written.sort();
-        assert_eq!(written, ["c1", "c2", "c3"]);
-        let stored = store.get_job(job.id).await.unwrap().unwrap();
-        assert_eq!(stored.counts.failed, 3);
+        assert_committed(&store, &job, &["c1", "c2", "c3"]).await;
     }
 
     #[tokio::test]
@@ -629,11 +635,7 @@ mod tests {
         sink.settle().await.unwrap();
         drop(sink);
         assert_eq!(counts.failed, 4);
-        let mut written = records_of(&store, &job).await;
-        written.sort();
-        assert_eq!(written, ["c1", "c2", "c3", "c3"]);
-        let stored = store.get_job(job.id).await.unwrap().unwrap();
-        assert_eq!(stored.counts.failed, 4);
+        assert_committed(&store, &job, &["c1", "c2", "c3", "c3"]).await;
     }
 
     #[tokio::test]
